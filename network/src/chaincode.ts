@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { create as createTar } from 'tar';
+import { bin, type FabricInstall } from './binaries.ts';
+import { run } from './exec.ts';
+import { ordererOrgLayout, orgLayout } from './layout.ts';
+import { peerCliEnv } from './nodes.ts';
+import { cacheDir, repoRoot, runPaths } from './paths.ts';
+import { endpoint, type Organization, type Topology } from './topology.ts';
+
+const chaincodeDir = path.join(repoRoot, 'chaincode');
+
+/** A chaincode package ready to install. */
+export interface ChaincodePackage {
+  readonly file: string;
+  readonly label: string;
+  /** `label:sha256(package)`, as the peer computes it. */
+  readonly packageId: string;
+}
+
+/** The endorsement policy of the chaincode definition: any N distinct organizations' peers. */
+export function endorsementPolicy(topology: Topology): string {
+  const peers = topology.organizations.map((org) => `'${org.mspId}.peer'`).join(', ');
+  return `OutOf(${topology.chaincode.endorsement.outOf}, ${peers})`;
+}
+
+function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Every regular file under a folder, relative and sorted, so that archives are byte-for-byte
+ * reproducible. Symbolic links (node_modules/.bin) are left out: the peer refuses them in a package.
+ */
+function listFiles(root: string, relative = ''): string[] {
+  const entries = readdirSync(path.join(root, relative)).sort();
+  return entries.flatMap((entry) => {
+    const rel = relative === '' ? entry : `${relative}/${entry}`;
+    const stat = lstatSync(path.join(root, rel));
+    if (stat.isDirectory()) return listFiles(root, rel);
+    return stat.isFile() ? [rel] : [];
+  });
+}
+
+async function reproducibleTarGz(cwd: string, files: readonly string[], output: string): Promise<void> {
+  await createTar({ gzip: true, portable: true, mtime: new Date(0), cwd, file: output, noDirRecurse: true }, [...files]);
+}
+
+/** Exact installed versions of the chaincode's runtime dependencies, from the workspace install. */
+function pinnedDependencies(): Record<string, string> {
+  const manifest = JSON.parse(readFileSync(path.join(chaincodeDir, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  const require = createRequire(path.join(chaincodeDir, 'package.json'));
+  return Object.fromEntries(
+    Object.keys(manifest.dependencies)
+      .sort()
+      .map((name) => {
+        const installed = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string };
+        return [name, installed.version];
+      }),
+  );
+}
+
+/**
+ * Production node_modules for the chaincode, installed once per dependency set into the cache,
+ * so that the package carries what it needs and the peers' builder runs offline.
+ */
+async function productionModules(dependencies: Record<string, string>): Promise<string> {
+  const key = sha256(JSON.stringify(dependencies)).slice(0, 16);
+  const dir = path.join(cacheDir, 'chaincode-modules', key);
+  if (existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules');
+  const scratch = `${dir}.tmp`;
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'chaincode-modules', private: true, dependencies }));
+  await run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'], {
+    cwd: scratch,
+    env: process.env,
+    timeoutMs: 600_000,
+  });
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(scratch, dir);
+  return path.join(dir, 'node_modules');
+}
+
+/**
+ * Builds the chaincode package from the compiled chaincode (chaincode/dist, META-INF) and its
+ * production dependencies. The archive is reproducible: the same code gives the same package ID.
+ */
+export async function packageChaincode(topology: Topology): Promise<ChaincodePackage> {
+  const dist = path.join(chaincodeDir, 'dist');
+  if (!existsSync(path.join(dist, 'index.js'))) {
+    throw new Error('chaincode/dist is missing: run `npm run build` first');
+  }
+  const stage = path.join(runPaths.chaincode, 'stage');
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(stage, { recursive: true });
+  const dependencies = pinnedDependencies();
+  const manifest = JSON.parse(readFileSync(path.join(chaincodeDir, 'package.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(
+    path.join(stage, 'package.json'),
+    `${JSON.stringify({ name: manifest.name, version: manifest.version, main: 'dist/index.js', private: true, dependencies }, null, 2)}\n`,
+  );
+  cpSync(dist, path.join(stage, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') });
+  if (existsSync(path.join(chaincodeDir, 'META-INF'))) {
+    cpSync(path.join(chaincodeDir, 'META-INF'), path.join(stage, 'META-INF'), { recursive: true });
+  }
+  cpSync(await productionModules(dependencies), path.join(stage, 'node_modules'), { recursive: true });
+
+  const work = path.join(runPaths.chaincode, 'package');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  await reproducibleTarGz(stage, listFiles(stage), path.join(work, 'code.tar.gz'));
+  const codeHash = sha256(readFileSync(path.join(work, 'code.tar.gz')));
+  const label = `${topology.chaincode.name}_${codeHash.slice(0, 16)}`;
+  writeFileSync(path.join(work, 'metadata.json'), JSON.stringify({ type: 'node', label, path: '' }));
+  const file = path.join(runPaths.chaincode, `${label}.tar.gz`);
+  await reproducibleTarGz(work, ['code.tar.gz', 'metadata.json'], file);
+  return { file, label, packageId: `${label}:${sha256(readFileSync(file))}` };
+}
+
+function ordererArgs(topology: Topology): string[] {
+  const [first] = topology.orderer.nodes;
+  if (first === undefined) throw new Error('no orderer');
+  return ['-o', endpoint(first), '--tls', '--cafile', ordererOrgLayout(topology).caCert];
+}
+
+function firstPeer(org: Organization): Organization['peers'][number] {
+  const [peer] = org.peers;
+  if (peer === undefined) throw new Error(`${org.name} has no peer`);
+  return peer;
+}
+
+async function installOnPeers(install: FabricInstall, topology: Topology, pkg: ChaincodePackage): Promise<void> {
+  for (const org of topology.organizations) {
+    for (const peer of org.peers) {
+      const env = peerCliEnv(install, org, peer);
+      const installed = await run(bin(install, 'peer'), ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'], { env });
+      const list = (JSON.parse(installed || '{}') as { installed_chaincodes?: { package_id: string }[] }).installed_chaincodes ?? [];
+      if (list.some((entry) => entry.package_id === pkg.packageId)) continue;
+      await run(bin(install, 'peer'), ['lifecycle', 'chaincode', 'install', pkg.file], { env, timeoutMs: 600_000 });
+    }
+  }
+}
+
+/** The committed definition's sequence (0 when none) and whether each organization approved this package at it. */
+async function committedState(
+  install: FabricInstall,
+  topology: Topology,
+  pkg: ChaincodePackage,
+): Promise<{ sequence: number; current: boolean }> {
+  const [org] = topology.organizations;
+  if (org === undefined) throw new Error('no organization');
+  const env = peerCliEnv(install, org, firstPeer(org));
+  let sequence = 0;
+  try {
+    const output = await run(
+      bin(install, 'peer'),
+      ['lifecycle', 'chaincode', 'querycommitted', '-C', topology.channel.name, '-n', topology.chaincode.name, '--output', 'json'],
+      { env },
+    );
+    sequence = (JSON.parse(output) as { sequence: number }).sequence;
+  } catch {
+    return { sequence: 0, current: false };
+  }
+  for (const each of topology.organizations) {
+    try {
+      const output = await run(
+        bin(install, 'peer'),
+        ['lifecycle', 'chaincode', 'queryapproved', '-C', topology.channel.name, '-n', topology.chaincode.name, '--sequence', String(sequence), '--output', 'json'],
+        { env: peerCliEnv(install, each, firstPeer(each)) },
+      );
+      const approved = JSON.parse(output) as { source?: { Type?: { LocalPackage?: { package_id?: string } } } };
+      if (approved.source?.Type?.LocalPackage?.package_id !== pkg.packageId) return { sequence, current: false };
+    } catch {
+      return { sequence, current: false };
+    }
+  }
+  return { sequence, current: true };
+}
+
+/** What a deployment did. */
+export interface DeployResult {
+  readonly packageId: string;
+  readonly sequence: number;
+  readonly changed: boolean;
+}
+
+/**
+ * Deploys the chaincode with the real lifecycle: package, install on every peer, approve by every
+ * organization, commit. A changed package bumps the sequence; an unchanged one is left alone.
+ */
+export async function deployChaincode(
+  install: FabricInstall,
+  topology: Topology,
+  log: (line: string) => void = () => undefined,
+): Promise<DeployResult> {
+  const pkg = await packageChaincode(topology);
+  await installOnPeers(install, topology, pkg);
+  const state = await committedState(install, topology, pkg);
+  if (state.current) {
+    log(`Chaincode ${topology.chaincode.name} is up to date (sequence ${state.sequence}, ${pkg.label})`);
+    return { packageId: pkg.packageId, sequence: state.sequence, changed: false };
+  }
+  const sequence = state.sequence + 1;
+  const definition = [
+    '-C',
+    topology.channel.name,
+    '-n',
+    topology.chaincode.name,
+    '--version',
+    pkg.label.split('_').pop() ?? '1',
+    '--sequence',
+    String(sequence),
+    '--signature-policy',
+    endorsementPolicy(topology),
+  ];
+  for (const org of topology.organizations) {
+    await run(
+      bin(install, 'peer'),
+      ['lifecycle', 'chaincode', 'approveformyorg', ...ordererArgs(topology), ...definition, '--package-id', pkg.packageId, '--waitForEvent'],
+      { env: peerCliEnv(install, org, firstPeer(org)), timeoutMs: 120_000 },
+    );
+  }
+  const [committer] = topology.organizations;
+  if (committer === undefined) throw new Error('no organization');
+  const peerArgs = topology.organizations.flatMap((org) => [
+    '--peerAddresses',
+    endpoint(firstPeer(org)),
+    '--tlsRootCertFiles',
+    orgLayout(org).caCert,
+  ]);
+  await run(
+    bin(install, 'peer'),
+    ['lifecycle', 'chaincode', 'commit', ...ordererArgs(topology), ...definition, ...peerArgs, '--waitForEvent'],
+    { env: peerCliEnv(install, committer, firstPeer(committer)), timeoutMs: 120_000 },
+  );
+  log(`Chaincode ${topology.chaincode.name} committed at sequence ${sequence} (${pkg.label})`);
+  return { packageId: pkg.packageId, sequence, changed: true };
+}

@@ -1,0 +1,178 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { bin, type FabricInstall } from './binaries.ts';
+import { run } from './exec.ts';
+import { waitUntil } from './health.ts';
+import { ordererIdentity, ordererOrgLayout, orgLayout } from './layout.ts';
+import { peerCliEnv } from './nodes.ts';
+import { runPaths } from './paths.ts';
+import { endpoint, type OrdererNode, type Organization, type Peer, type Topology } from './topology.ts';
+
+const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
+const implicit = (rule: string): { Type: string; Rule: string } => ({ Type: 'ImplicitMeta', Rule: rule });
+
+/** The channel's genesis block. */
+export function genesisBlockFile(topology: Topology): string {
+  return path.join(runPaths.channelArtifacts, `${topology.channel.name}.block`);
+}
+
+/** configtx.yaml for the channel: every organization, three Raft orderers, NodeOU-based policies. */
+export function configtx(topology: Topology): string {
+  const ordererOrg = ordererOrgLayout(topology);
+  const { mspId } = topology.orderer;
+  const orgs = topology.organizations.map((org) => ({
+    Name: org.mspId,
+    ID: org.mspId,
+    MSPDir: orgLayout(org).mspDir,
+    Policies: {
+      Readers: signature(`OR('${org.mspId}.admin', '${org.mspId}.peer', '${org.mspId}.client')`),
+      Writers: signature(`OR('${org.mspId}.admin', '${org.mspId}.client')`),
+      Admins: signature(`OR('${org.mspId}.admin')`),
+      Endorsement: signature(`OR('${org.mspId}.peer')`),
+    },
+    AnchorPeers: org.peers.slice(0, 1).map((peer) => ({ Host: peer.host, Port: peer.port })),
+  }));
+  const profile = {
+    Policies: {
+      Readers: implicit('ANY Readers'),
+      Writers: implicit('ANY Writers'),
+      Admins: implicit('MAJORITY Admins'),
+    },
+    Capabilities: { V2_0: true },
+    Orderer: {
+      OrdererType: 'etcdraft',
+      BatchTimeout: topology.channel.batchTimeout,
+      BatchSize: {
+        MaxMessageCount: topology.channel.maxMessageCount,
+        AbsoluteMaxBytes: topology.channel.absoluteMaxBytes,
+        PreferredMaxBytes: topology.channel.preferredMaxBytes,
+      },
+      EtcdRaft: {
+        Consenters: topology.orderer.nodes.map((node) => {
+          const identity = ordererIdentity(topology, node);
+          return { Host: node.host, Port: node.port, ClientTLSCert: identity.tlsCert, ServerTLSCert: identity.tlsCert };
+        }),
+        Options: {
+          TickInterval: '500ms',
+          ElectionTick: 10,
+          HeartbeatTick: 1,
+          MaxInflightBlocks: 5,
+          SnapshotIntervalSize: '16 MB',
+        },
+      },
+      Organizations: [
+        {
+          Name: mspId,
+          ID: mspId,
+          MSPDir: ordererOrg.mspDir,
+          Policies: {
+            Readers: signature(`OR('${mspId}.member')`),
+            Writers: signature(`OR('${mspId}.member')`),
+            Admins: signature(`OR('${mspId}.admin')`),
+          },
+          OrdererEndpoints: topology.orderer.nodes.map(endpoint),
+        },
+      ],
+      Policies: {
+        Readers: implicit('ANY Readers'),
+        Writers: implicit('ANY Writers'),
+        Admins: implicit('MAJORITY Admins'),
+        BlockValidation: implicit('ANY Writers'),
+      },
+      Capabilities: { V2_0: true },
+    },
+    Application: {
+      Organizations: orgs,
+      Policies: {
+        Readers: implicit('ANY Readers'),
+        Writers: implicit('ANY Writers'),
+        Admins: implicit('MAJORITY Admins'),
+        LifecycleEndorsement: implicit('MAJORITY Endorsement'),
+        Endorsement: implicit('MAJORITY Endorsement'),
+      },
+      Capabilities: { V2_5: true },
+    },
+  };
+  return stringify({ Profiles: { ConsentLedgerChannel: profile } });
+}
+
+/** Generates configtx.yaml and the genesis block, once: the block must not change after joining. */
+export async function ensureGenesisBlock(install: FabricInstall, topology: Topology): Promise<string> {
+  const block = genesisBlockFile(topology);
+  if (existsSync(block)) return block;
+  mkdirSync(runPaths.channelArtifacts, { recursive: true });
+  writeFileSync(path.join(runPaths.channelArtifacts, 'configtx.yaml'), configtx(topology));
+  await run(
+    bin(install, 'configtxgen'),
+    ['-profile', 'ConsentLedgerChannel', '-outputBlock', block, '-channelID', topology.channel.name],
+    { env: { PATH: process.env.PATH, FABRIC_CFG_PATH: runPaths.channelArtifacts } },
+  );
+  return block;
+}
+
+function osnadminArgs(topology: Topology, node: OrdererNode): string[] {
+  const admin = ordererOrgLayout(topology).admin;
+  return [
+    '-o',
+    `${node.host}:${node.adminPort}`,
+    '--ca-file',
+    ordererOrgLayout(topology).caCert,
+    '--client-cert',
+    admin.tlsCert,
+    '--client-key',
+    admin.tlsKey,
+  ];
+}
+
+/** Joins an orderer to the channel through the channel participation API, unless it is a member. */
+export async function joinOrderer(install: FabricInstall, topology: Topology, node: OrdererNode): Promise<void> {
+  const listed = await run(bin(install, 'osnadmin'), ['channel', 'list', ...osnadminArgs(topology, node)]);
+  if (listed.includes(`"name": "${topology.channel.name}"`) || listed.includes(`"name":"${topology.channel.name}"`)) {
+    return;
+  }
+  await run(bin(install, 'osnadmin'), [
+    'channel',
+    'join',
+    '--channelID',
+    topology.channel.name,
+    '--config-block',
+    genesisBlockFile(topology),
+    ...osnadminArgs(topology, node),
+  ]);
+}
+
+/** The channels a peer has joined, as its admin sees them. */
+export async function peerChannels(install: FabricInstall, org: Organization, peer: Peer): Promise<string[]> {
+  const output = await run(bin(install, 'peer'), ['channel', 'list'], { env: peerCliEnv(install, org, peer) });
+  return output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && !line.startsWith('Channels peers has joined'));
+}
+
+/** Joins a peer to the channel with its organization's admin, unless it has joined already. */
+export async function joinPeer(install: FabricInstall, topology: Topology, org: Organization, peer: Peer): Promise<void> {
+  if ((await peerChannels(install, org, peer)).includes(topology.channel.name)) return;
+  // Right after the orderers join, the channel's Raft cluster may still be electing a leader;
+  // the peer fetches blocks itself, so joining only needs the genesis block.
+  await waitUntil(
+    async () => {
+      await run(bin(install, 'peer'), ['channel', 'join', '-b', genesisBlockFile(topology)], {
+        env: peerCliEnv(install, org, peer),
+      });
+      return true;
+    },
+    { description: `${peer.name}.${org.name} to join ${topology.channel.name}`, timeoutMs: 60_000, intervalMs: 1_000 },
+  );
+}
+
+/** Block height of the channel on a peer, from `peer channel getinfo`. */
+export async function channelHeight(install: FabricInstall, topology: Topology, org: Organization, peer: Peer): Promise<number> {
+  const output = await run(bin(install, 'peer'), ['channel', 'getinfo', '-c', topology.channel.name], {
+    env: peerCliEnv(install, org, peer),
+    timeoutMs: 15_000,
+  });
+  const json = output.slice(output.indexOf('{'));
+  return (JSON.parse(json) as { height: number }).height;
+}

@@ -1,0 +1,76 @@
+import { ensureFabricBinaries } from './binaries.ts';
+import { deployChaincode } from './chaincode.ts';
+import { run } from './exec.ts';
+import { startGateways, gatewayUrls } from './gateways.ts';
+import { down, reset, status, up } from './network.ts';
+import { repoRoot } from './paths.ts';
+import { loadTopology } from './topology.ts';
+
+const log = (line: string): void => {
+  console.log(`[consent-ledger] ${line}`);
+};
+
+async function buildWorkspaces(): Promise<void> {
+  log('Building chaincode and gateway...');
+  await run('npm', ['run', 'build', '--workspaces', '--if-present'], { cwd: repoRoot, env: process.env, timeoutMs: 600_000 });
+}
+
+const commands: Record<string, { describe: string; action: () => Promise<void> }> = {
+  start: {
+    describe: 'bring the network up, deploy the chaincode, start the gateways and print their URLs',
+    action: async () => {
+      const started = Date.now();
+      const topology = loadTopology();
+      const install = await up(log, topology);
+      await buildWorkspaces();
+      await deployChaincode(install, topology, log);
+      await startGateways(topology, log);
+      log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Gateways:`);
+      for (const { org, url } of await gatewayUrls(topology)) log(`  ${org.padEnd(22)} ${url}`);
+      log('Stop with `npm stop`; `npm run status` shows every process.');
+    },
+  },
+  stop: { describe: 'stop every process the project started (data kept)', action: () => down(log) },
+  up: { describe: 'start the Fabric network only (idempotent)', action: async () => void (await up(log)) },
+  down: { describe: 'stop every process the project started (data kept)', action: () => down(log) },
+  reset: { describe: 'stop everything and wipe the run folder', action: () => reset(log) },
+  deploy: {
+    describe: 'build and deploy the chaincode (a changed chaincode bumps the sequence)',
+    action: async () => {
+      const topology = loadTopology();
+      const install = await up(log, topology);
+      await buildWorkspaces();
+      await deployChaincode(install, topology, log);
+    },
+  },
+  status: {
+    describe: 'each process, its health and the channel height per peer',
+    action: async () => {
+      const topology = loadTopology();
+      const install = await ensureFabricBinaries(topology, log);
+      const rows = await status(install, topology);
+      for (const row of rows) {
+        const height = row.height === undefined ? '' : `height ${row.height}`;
+        console.log(`${row.name.padEnd(16)} ${String(row.pid ?? '-').padEnd(8)} ${row.health.padEnd(12)} ${height}`);
+      }
+      for (const { org, url, health } of await gatewayUrls(topology, { withHealth: true })) {
+        console.log(`${`gateway.${org}`.padEnd(16)} ${''.padEnd(8)} ${(health ?? '').padEnd(12)} ${url}`);
+      }
+    },
+  },
+};
+
+const [name] = process.argv.slice(2);
+const command = name === undefined ? undefined : commands[name];
+if (command === undefined) {
+  console.log('Usage: node network/src/cli.ts <command>\n');
+  for (const [key, value] of Object.entries(commands)) console.log(`  ${key.padEnd(8)} ${value.describe}`);
+  process.exitCode = name === undefined ? 0 : 2;
+} else {
+  try {
+    await command.action();
+  } catch (error) {
+    console.error(`[consent-ledger] ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

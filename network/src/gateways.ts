@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { checkHealth, waitForHealth } from './health.ts';
+import { orgLayout } from './layout.ts';
+import { repoRoot, runPaths } from './paths.ts';
+import { startProcess } from './processes.ts';
+import type { Organization, Topology } from './topology.ts';
+
+const gatewayMain = path.join(repoRoot, 'gateway', 'dist', 'main.js');
+
+/** Process name of an organization's gateway. */
+export function gatewayProcessName(org: Organization): string {
+  return `gateway.${org.name}`;
+}
+
+/** Port of an organization's gateway: the topology's, unless GATEWAY_PORT_<ORG> overrides it. */
+export function gatewayPort(org: Organization): number {
+  const override = process.env[`GATEWAY_PORT_${org.name.toUpperCase()}`];
+  return override === undefined ? org.gateway.port : Number(override);
+}
+
+/** Base URL of an organization's gateway. */
+export function gatewayUrl(org: Organization): string {
+  return `http://${org.gateway.host}:${gatewayPort(org)}`;
+}
+
+/** Environment of a gateway process: its organization, its address and its files. */
+export function gatewayEnv(org: Organization): Record<string, string> {
+  const dataDir = path.join(runPaths.gateways, org.name);
+  mkdirSync(dataDir, { recursive: true });
+  const passthrough = ['NODE_ENV', 'LOG_LEVEL', 'GATEWAY_ADMIN_USERNAME', 'GATEWAY_ADMIN_PASSWORD'];
+  const inherited = Object.fromEntries(
+    passthrough.flatMap((key) => (process.env[key] === undefined ? [] : [[key, process.env[key] as string]])),
+  );
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    ...inherited,
+    GATEWAY_ORG: org.name,
+    GATEWAY_HOST: org.gateway.host,
+    GATEWAY_PORT: String(gatewayPort(org)),
+    CONNECTION_PROFILE: orgLayout(org).connectionProfile,
+    GATEWAY_DATA_DIR: dataDir,
+  };
+}
+
+/** Starts the gateway of one organization (if stopped) and waits until it is live. */
+export async function startGateway(org: Organization): Promise<void> {
+  const name = gatewayProcessName(org);
+  startProcess({
+    name,
+    command: process.execPath,
+    args: ['--enable-source-maps', gatewayMain],
+    env: gatewayEnv(org),
+    cwd: path.join(repoRoot, 'gateway'),
+  });
+  await waitForHealth({ name, url: `${gatewayUrl(org)}/health/live`, timeoutMs: 60_000 });
+}
+
+/** Starts every organization's gateway. */
+export async function startGateways(topology: Topology, log: (line: string) => void): Promise<void> {
+  if (!existsSync(gatewayMain)) throw new Error(`${gatewayMain} is missing: run \`npm run build\` first`);
+  log('Starting gateways...');
+  await Promise.all(topology.organizations.map(startGateway));
+}
+
+/** Each organization's gateway URL and, when asked, its liveness. */
+export async function gatewayUrls(
+  topology: Topology,
+  options: Readonly<{ withHealth?: boolean }> = {},
+): Promise<{ org: string; url: string; health?: string }[]> {
+  return Promise.all(
+    topology.organizations.map(async (org) => {
+      const url = gatewayUrl(org);
+      if (options.withHealth !== true) return { org: org.mspId, url };
+      const health = await checkHealth(`${url}/health/live`);
+      return { org: org.mspId, url, health: health.detail };
+    }),
+  );
+}

@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { topologyFile } from './paths.ts';
+
+const port = z.number().int().min(1).max(65535);
+const host = z.string().min(1);
+const name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes');
+
+const caSchema = z.strictObject({ host, port, operationsPort: port });
+
+const peerSchema = z.strictObject({
+  name,
+  host,
+  port,
+  chaincodePort: port,
+  operationsPort: port,
+});
+
+const organizationSchema = z.strictObject({
+  name,
+  mspId: z.string().regex(/^[A-Za-z][A-Za-z0-9]*MSP$/),
+  displayName: z.string().min(1),
+  type: z.enum(['government', 'hospital', 'enterprise', 'research']),
+  tier: z.enum(['tertiary', 'community']).optional(),
+  region: z.strictObject({
+    province: z.string().regex(/^\d{6}$/),
+    city: z
+      .string()
+      .regex(/^\d{6}$/)
+      .optional(),
+    county: z
+      .string()
+      .regex(/^\d{6}$/)
+      .optional(),
+  }),
+  ca: caSchema,
+  peers: z.array(peerSchema).min(1),
+  gateway: z.strictObject({ host, port }),
+});
+
+const ordererNodeSchema = z.strictObject({
+  name,
+  host,
+  port,
+  adminPort: port,
+  operationsPort: port,
+});
+
+const sizeSchema = z.string().regex(/^\d+ (KB|MB)$/);
+
+const topologySchema = z
+  .strictObject({
+    fabric: z.strictObject({
+      module: z.string(),
+      version: z.string(),
+      release: z.string(),
+      ca: z.strictObject({ module: z.string(), version: z.string() }),
+    }),
+    channel: z.strictObject({
+      name: z.string().regex(/^[a-z][a-z0-9.-]*$/),
+      batchTimeout: z.string().regex(/^\d+(ms|s)$/),
+      maxMessageCount: z.number().int().positive(),
+      absoluteMaxBytes: sizeSchema,
+      preferredMaxBytes: sizeSchema,
+    }),
+    chaincode: z.strictObject({
+      name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+      endorsement: z.strictObject({ outOf: z.number().int().min(1) }),
+    }),
+    orderer: z.strictObject({
+      name,
+      mspId: z.string().regex(/^[A-Za-z][A-Za-z0-9]*MSP$/),
+      ca: caSchema,
+      nodes: z.array(ordererNodeSchema).min(1),
+    }),
+    organizations: z.array(organizationSchema).min(2),
+  })
+  .superRefine((topology, ctx) => {
+    const seen = new Map<string, string>();
+    const claim = (key: string, owner: string): void => {
+      const previous = seen.get(key);
+      if (previous !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `${key} is used by both ${previous} and ${owner}` });
+      }
+      seen.set(key, owner);
+    };
+    const ordererOwner = `${topology.orderer.name} CA`;
+    claim(`${topology.orderer.ca.host}:${topology.orderer.ca.port}`, ordererOwner);
+    claim(`${topology.orderer.ca.host}:${topology.orderer.ca.operationsPort}`, ordererOwner);
+    for (const node of topology.orderer.nodes) {
+      for (const p of [node.port, node.adminPort, node.operationsPort]) {
+        claim(`${node.host}:${p}`, node.name);
+      }
+    }
+    for (const org of topology.organizations) {
+      claim(`${org.ca.host}:${org.ca.port}`, `${org.name} CA`);
+      claim(`${org.ca.host}:${org.ca.operationsPort}`, `${org.name} CA`);
+      claim(`${org.gateway.host}:${org.gateway.port}`, `${org.name} gateway`);
+      for (const peer of org.peers) {
+        for (const p of [peer.port, peer.chaincodePort, peer.operationsPort]) {
+          claim(`${peer.host}:${p}`, `${peer.name}.${org.name}`);
+        }
+      }
+      if (org.type === 'hospital' && org.tier === undefined) {
+        ctx.addIssue({ code: 'custom', message: `hospital ${org.name} needs a tier` });
+      }
+    }
+    if (topology.chaincode.endorsement.outOf > topology.organizations.length) {
+      ctx.addIssue({ code: 'custom', message: 'endorsement.outOf exceeds the organizations' });
+    }
+  });
+
+/** The validated topology file. */
+export type Topology = z.infer<typeof topologySchema>;
+/** One application organization of the topology. */
+export type Organization = Topology['organizations'][number];
+/** One peer of an organization. */
+export type Peer = Organization['peers'][number];
+/** One orderer node. */
+export type OrdererNode = Topology['orderer']['nodes'][number];
+
+/** Reads and validates the topology file; throws with every problem listed. */
+export function loadTopology(file: string = topologyFile): Topology {
+  const result = topologySchema.safeParse(parse(readFileSync(file, 'utf8')));
+  if (!result.success) {
+    throw new Error(`Invalid topology ${file}:\n${z.prettifyError(result.error)}`);
+  }
+  return result.data;
+}
+
+/** `host:port` of an endpoint. */
+export function endpoint(node: Readonly<{ host: string; port: number }>): string {
+  return `${node.host}:${node.port}`;
+}
+
+/** The peer's unique name, such as `peer0.gov`. */
+export function peerId(org: Organization, peer: Peer): string {
+  return `${peer.name}.${org.name}`;
+}
+
+/** Parses a size such as `64 MB` into bytes. */
+export function parseSize(size: string): number {
+  const [amount = '0', unit] = size.split(' ');
+  return Number(amount) * (unit === 'MB' ? 1024 * 1024 : 1024);
+}
