@@ -11,6 +11,14 @@ const cli = createRequire(path.join(root, 'package.json')).resolve('fabric-shim/
 mkdirSync(path.join(root, 'META-INF'), { recursive: true });
 execFileSync(
   process.execPath,
-  [cli, 'metadata', 'generate', '--module-path', root, '--file', path.join(root, 'META-INF', 'metadata.json')],
+  [
+    cli,
+    'metadata',
+    'generate',
+    '--module-path',
+    root,
+    '--file',
+    path.join(root, 'META-INF', 'metadata.json'),
+  ],
   { stdio: ['ignore', 'ignore', 'inherit'] },
 );

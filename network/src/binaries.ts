@@ -1,4 +1,14 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+  chmodSync,
+  readdirSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run } from './exec.ts';
@@ -18,7 +28,10 @@ const fabricCommands = ['peer', 'orderer', 'osnadmin', 'configtxgen', 'configtxl
 const caCommands = ['fabric-ca-server', 'fabric-ca-client'] as const;
 
 /** Absolute path of a Fabric command. */
-export function bin(install: FabricInstall, command: (typeof fabricCommands)[number] | (typeof caCommands)[number]): string {
+export function bin(
+  install: FabricInstall,
+  command: (typeof fabricCommands)[number] | (typeof caCommands)[number],
+): string {
   return path.join(install.binDir, command);
 }
 
@@ -38,8 +51,12 @@ export function fabricInstall(topology: Topology): FabricInstall {
 
 function isComplete(install: FabricInstall): boolean {
   return (
-    [...fabricCommands, ...caCommands].every((command) => existsSync(path.join(install.binDir, command))) &&
-    ['core.yaml', 'orderer.yaml'].every((file) => existsSync(path.join(install.sampleConfigDir, file)))
+    [...fabricCommands, ...caCommands].every((command) =>
+      existsSync(path.join(install.binDir, command)),
+    ) &&
+    ['core.yaml', 'orderer.yaml'].every((file) =>
+      existsSync(path.join(install.sampleConfigDir, file)),
+    )
   );
 }
 
@@ -64,7 +81,8 @@ async function moduleSource(module: string, version: string, scratch: string): P
     );
   });
   const info = JSON.parse(json) as { Dir?: string; Error?: string };
-  if (info.Dir === undefined) throw new Error(`go mod download ${module}@${version}: ${info.Error ?? 'no folder'}`);
+  if (info.Dir === undefined)
+    throw new Error(`go mod download ${module}@${version}: ${info.Error ?? 'no folder'}`);
   const copy = path.join(scratch, module.split('/').pop() ?? 'module');
   cpSync(info.Dir, copy, { recursive: true });
   makeWritable(copy);
@@ -93,33 +111,55 @@ export async function ensureFabricBinaries(
   const install = fabricInstall(topology);
   if (isComplete(install)) return install;
   const { version, release } = versionOf(topology);
-  log(`Building Fabric ${release} and Fabric CA ${topology.fabric.ca.version} from the Go module proxy (first run only)...`);
+  log(
+    `Building Fabric ${release} and Fabric CA ${topology.fabric.ca.version} from the Go module proxy (first run only)...`,
+  );
   const started = Date.now();
   mkdirSync(install.binDir, { recursive: true });
   mkdirSync(install.sampleConfigDir, { recursive: true });
   const scratch = mkdtempSync(path.join(tmpdir(), 'consent-ledger-fabric-'));
   try {
-    writeFileSync(path.join(scratch, 'go.mod'), 'module consent-ledger.local/fabric-build\n\ngo 1.22\n');
+    writeFileSync(
+      path.join(scratch, 'go.mod'),
+      'module consent-ledger.local/fabric-build\n\ngo 1.22\n',
+    );
     const fabric = await moduleSource(topology.fabric.module, version, scratch);
-    await run('go', ['build', '-trimpath', '-o', `${install.binDir}/`, ...fabricCommands.map((c) => `./cmd/${c}`)], {
-      env: goEnv({ CGO_ENABLED: '0' }),
-      cwd: fabric,
-      timeoutMs: 1_800_000,
-    });
+    await run(
+      'go',
+      [
+        'build',
+        '-trimpath',
+        '-o',
+        `${install.binDir}/`,
+        ...fabricCommands.map((c) => `./cmd/${c}`),
+      ],
+      {
+        env: goEnv({ CGO_ENABLED: '0' }),
+        cwd: fabric,
+        timeoutMs: 1_800_000,
+      },
+    );
     for (const file of ['core.yaml', 'orderer.yaml', 'configtx.yaml']) {
       cpSync(path.join(fabric, 'sampleconfig', file), path.join(install.sampleConfigDir, file));
     }
     const ca = await moduleSource(topology.fabric.ca.module, topology.fabric.ca.version, scratch);
     // fabric-ca-server needs cgo for its sqlite registry.
-    await run('go', ['build', '-trimpath', '-o', `${install.binDir}/`, ...caCommands.map((c) => `./cmd/${c}`)], {
-      env: goEnv({ CGO_ENABLED: '1' }),
-      cwd: ca,
-      timeoutMs: 1_800_000,
-    });
+    await run(
+      'go',
+      ['build', '-trimpath', '-o', `${install.binDir}/`, ...caCommands.map((c) => `./cmd/${c}`)],
+      {
+        env: goEnv({ CGO_ENABLED: '1' }),
+        cwd: ca,
+        timeoutMs: 1_800_000,
+      },
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  if (!isComplete(install)) throw new Error(`Fabric build finished but ${install.binDir} is incomplete`);
-  log(`Fabric binaries built in ${((Date.now() - started) / 1000).toFixed(0)} s into ${install.binDir}`);
+  if (!isComplete(install))
+    throw new Error(`Fabric build finished but ${install.binDir} is incomplete`);
+  log(
+    `Fabric binaries built in ${((Date.now() - started) / 1000).toFixed(0)} s into ${install.binDir}`,
+  );
   return install;
 }

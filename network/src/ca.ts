@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { bin, type FabricInstall } from './binaries.ts';
@@ -25,7 +34,8 @@ interface Secrets {
 }
 
 function readSecrets(org: OrgLayout): Secrets {
-  if (existsSync(org.secretsFile)) return JSON.parse(readFileSync(org.secretsFile, 'utf8')) as Secrets;
+  if (existsSync(org.secretsFile))
+    return JSON.parse(readFileSync(org.secretsFile, 'utf8')) as Secrets;
   const secrets: Secrets = { registrar: randomBytes(18).toString('base64url'), identities: {} };
   mkdirSync(org.dir, { recursive: true });
   writeFileSync(org.secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
@@ -43,7 +53,10 @@ function secretFor(org: OrgLayout, identity: string): string {
 }
 
 /** The CA registrar's credentials, which the gateways use to register and enroll users. */
-export function registrarCredentials(org: OrgLayout): { enrollmentId: string; enrollmentSecret: string } {
+export function registrarCredentials(org: OrgLayout): {
+  enrollmentId: string;
+  enrollmentSecret: string;
+} {
   return { enrollmentId: 'admin', enrollmentSecret: readSecrets(org).registrar };
 }
 
@@ -83,7 +96,11 @@ function caServerConfig(org: OrgLayout, displayName: string): string {
     signing: {
       default: { usage: ['digital signature'], expiry: '8760h' },
       profiles: {
-        ca: { usage: ['cert sign', 'crl sign'], expiry: '43800h', caconstraint: { isca: true, maxpathlen: 0 } },
+        ca: {
+          usage: ['cert sign', 'crl sign'],
+          expiry: '43800h',
+          caconstraint: { isca: true, maxpathlen: 0 },
+        },
         tls: {
           usage: ['signing', 'key encipherment', 'server auth', 'client auth', 'key agreement'],
           expiry: '8760h',
@@ -97,7 +114,10 @@ function caServerConfig(org: OrgLayout, displayName: string): string {
       hosts: [...new Set([host, 'localhost', '127.0.0.1'])],
       ca: { expiry: '131400h', pathlength: 1 },
     },
-    bccsp: { default: 'SW', sw: { hash: 'SHA2', security: 256, filekeystore: { keystore: 'msp/keystore' } } },
+    bccsp: {
+      default: 'SW',
+      sw: { hash: 'SHA2', security: 256, filekeystore: { keystore: 'msp/keystore' } },
+    },
     cfg: { identities: { passwordattempts: 10 } },
     operations: { listenAddress: `${host}:${operationsPort}`, tls: { enabled: false } },
     metrics: { provider: 'prometheus' },
@@ -105,7 +125,11 @@ function caServerConfig(org: OrgLayout, displayName: string): string {
 }
 
 /** Starts an organization's CA server (TLS on) if it is not running, and waits for its health. */
-export async function startCa(install: FabricInstall, org: OrgLayout, displayName: string): Promise<void> {
+export async function startCa(
+  install: FabricInstall,
+  org: OrgLayout,
+  displayName: string,
+): Promise<void> {
   mkdirSync(org.caHome, { recursive: true });
   const configFile = path.join(org.caHome, 'fabric-ca-server-config.yaml');
   if (!existsSync(configFile)) writeFileSync(configFile, caServerConfig(org, displayName));
@@ -122,7 +146,8 @@ export async function startCa(install: FabricInstall, org: OrgLayout, displayNam
 }
 
 function caUrl(org: OrgLayout, user?: string, secret?: string): string {
-  const credentials = user === undefined ? '' : `${encodeURIComponent(user)}:${encodeURIComponent(secret ?? '')}@`;
+  const credentials =
+    user === undefined ? '' : `${encodeURIComponent(user)}:${encodeURIComponent(secret ?? '')}@`;
   return `https://${credentials}${org.ca.host}:${org.ca.port}`;
 }
 
@@ -161,7 +186,8 @@ export interface IdentitySpec {
 function normaliseMsp(mspDir: string): void {
   const cacerts = path.join(mspDir, 'cacerts');
   const [first] = readdirSync(cacerts);
-  if (first !== undefined && first !== 'ca.pem') renameSync(path.join(cacerts, first), path.join(cacerts, 'ca.pem'));
+  if (first !== undefined && first !== 'ca.pem')
+    renameSync(path.join(cacerts, first), path.join(cacerts, 'ca.pem'));
   writeFileSync(path.join(mspDir, 'config.yaml'), nodeOuConfig);
 }
 
@@ -169,7 +195,8 @@ function normaliseTls(identity: IdentityLayout): void {
   const enrolled = path.join(identity.tlsDir, 'enrolled');
   const [key] = readdirSync(path.join(enrolled, 'keystore'));
   const [ca] = readdirSync(path.join(enrolled, 'tlscacerts'));
-  if (key === undefined || ca === undefined) throw new Error(`TLS enrollment in ${enrolled} is incomplete`);
+  if (key === undefined || ca === undefined)
+    throw new Error(`TLS enrollment in ${enrolled} is incomplete`);
   copyFileSync(path.join(enrolled, 'signcerts', 'cert.pem'), identity.tlsCert);
   copyFileSync(path.join(enrolled, 'keystore', key), identity.tlsKey);
   copyFileSync(path.join(enrolled, 'tlscacerts', ca), identity.tlsCa);
@@ -190,7 +217,9 @@ export async function ensureIdentity(
   if (mspDone && tlsDone) return;
   await ensureRegistrar(install, org);
   const secret = secretFor(org, spec.id);
-  const attrs = Object.entries(spec.attributes ?? {}).map(([key, value]) => `${key}=${value}:ecert`);
+  const attrs = Object.entries(spec.attributes ?? {}).map(
+    ([key, value]) => `${key}=${value}:ecert`,
+  );
   try {
     await caClient(install, [
       'register',
@@ -211,7 +240,8 @@ export async function ensureIdentity(
       ...(attrs.length > 0 ? ['--id.attrs', attrs.join(',')] : []),
     ]);
   } catch (error) {
-    if (!(error instanceof CommandError && /already registered/i.test(error.stderr + error.stdout))) throw error;
+    if (!(error instanceof CommandError && /already registered/i.test(error.stderr + error.stdout)))
+      throw error;
   }
   const enroll = (extra: readonly string[]): Promise<string> =>
     caClient(install, [
@@ -231,10 +261,19 @@ export async function ensureIdentity(
     await enroll(['-M', identity.mspDir, '--csr.cn', spec.id]);
     normaliseMsp(identity.mspDir);
   }
-  if (!tlsDone && spec.tlsHosts !== undefined) {
+  if (spec.tlsHosts !== undefined && !tlsDone) {
     const enrolled = path.join(identity.tlsDir, 'enrolled');
     rmSync(identity.tlsDir, { recursive: true, force: true });
-    await enroll(['-M', enrolled, '--enrollment.profile', 'tls', '--csr.cn', spec.id, '--csr.hosts', spec.tlsHosts.join(',')]);
+    await enroll([
+      '-M',
+      enrolled,
+      '--enrollment.profile',
+      'tls',
+      '--csr.cn',
+      spec.id,
+      '--csr.hosts',
+      spec.tlsHosts.join(','),
+    ]);
     normaliseTls(identity);
   }
 }

@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { create as createTar } from 'tar';
@@ -44,8 +54,15 @@ function listFiles(root: string, relative = ''): string[] {
   });
 }
 
-async function reproducibleTarGz(cwd: string, files: readonly string[], output: string): Promise<void> {
-  await createTar({ gzip: true, portable: true, mtime: new Date(0), cwd, file: output, noDirRecurse: true }, [...files]);
+async function reproducibleTarGz(
+  cwd: string,
+  files: readonly string[],
+  output: string,
+): Promise<void> {
+  await createTar(
+    { gzip: true, portable: true, mtime: new Date(0), cwd, file: output, noDirRecurse: true },
+    [...files],
+  );
 }
 
 /** Exact installed versions of the chaincode's runtime dependencies, from the workspace install. */
@@ -58,7 +75,9 @@ function pinnedDependencies(): Record<string, string> {
     Object.keys(manifest.dependencies)
       .sort()
       .map((name) => {
-        const installed = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string };
+        const installed = JSON.parse(
+          readFileSync(require.resolve(`${name}/package.json`), 'utf8'),
+        ) as { version: string };
         return [name, installed.version];
       }),
   );
@@ -75,12 +94,19 @@ async function productionModules(dependencies: Record<string, string>): Promise<
   const scratch = `${dir}.tmp`;
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
-  writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'chaincode-modules', private: true, dependencies }));
-  await run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'], {
-    cwd: scratch,
-    env: process.env,
-    timeoutMs: 600_000,
-  });
+  writeFileSync(
+    path.join(scratch, 'package.json'),
+    JSON.stringify({ name: 'chaincode-modules', private: true, dependencies }),
+  );
+  await run(
+    'npm',
+    ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'],
+    {
+      cwd: scratch,
+      env: process.env,
+      timeoutMs: 600_000,
+    },
+  );
   rmSync(dir, { recursive: true, force: true });
   renameSync(scratch, dir);
   return path.join(dir, 'node_modules');
@@ -99,16 +125,23 @@ export async function packageChaincode(topology: Topology): Promise<ChaincodePac
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
   const dependencies = pinnedDependencies();
-  const manifest = JSON.parse(readFileSync(path.join(chaincodeDir, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const manifest = JSON.parse(
+    readFileSync(path.join(chaincodeDir, 'package.json'), 'utf8'),
+  ) as Record<string, unknown>;
   writeFileSync(
     path.join(stage, 'package.json'),
     `${JSON.stringify({ name: manifest.name, version: manifest.version, main: 'dist/index.js', private: true, dependencies }, null, 2)}\n`,
   );
-  cpSync(dist, path.join(stage, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') });
+  cpSync(dist, path.join(stage, 'dist'), {
+    recursive: true,
+    filter: (src) => !src.endsWith('.map'),
+  });
   if (existsSync(path.join(chaincodeDir, 'META-INF'))) {
     cpSync(path.join(chaincodeDir, 'META-INF'), path.join(stage, 'META-INF'), { recursive: true });
   }
-  cpSync(await productionModules(dependencies), path.join(stage, 'node_modules'), { recursive: true });
+  cpSync(await productionModules(dependencies), path.join(stage, 'node_modules'), {
+    recursive: true,
+  });
 
   const work = path.join(runPaths.chaincode, 'package');
   rmSync(work, { recursive: true, force: true });
@@ -116,7 +149,10 @@ export async function packageChaincode(topology: Topology): Promise<ChaincodePac
   await reproducibleTarGz(stage, listFiles(stage), path.join(work, 'code.tar.gz'));
   const codeHash = sha256(readFileSync(path.join(work, 'code.tar.gz')));
   const label = `${topology.chaincode.name}_${codeHash.slice(0, 16)}`;
-  writeFileSync(path.join(work, 'metadata.json'), JSON.stringify({ type: 'node', label, path: '' }));
+  writeFileSync(
+    path.join(work, 'metadata.json'),
+    JSON.stringify({ type: 'node', label, path: '' }),
+  );
   const file = path.join(runPaths.chaincode, `${label}.tar.gz`);
   await reproducibleTarGz(work, ['code.tar.gz', 'metadata.json'], file);
   return { file, label, packageId: `${label}:${sha256(readFileSync(file))}` };
@@ -134,14 +170,27 @@ function firstPeer(org: Organization): Organization['peers'][number] {
   return peer;
 }
 
-async function installOnPeers(install: FabricInstall, topology: Topology, pkg: ChaincodePackage): Promise<void> {
+async function installOnPeers(
+  install: FabricInstall,
+  topology: Topology,
+  pkg: ChaincodePackage,
+): Promise<void> {
   for (const org of topology.organizations) {
     for (const peer of org.peers) {
       const env = peerCliEnv(install, org, peer);
-      const installed = await run(bin(install, 'peer'), ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'], { env });
-      const list = (JSON.parse(installed || '{}') as { installed_chaincodes?: { package_id: string }[] }).installed_chaincodes ?? [];
+      const installed = await run(
+        bin(install, 'peer'),
+        ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'],
+        { env },
+      );
+      const list =
+        (JSON.parse(installed || '{}') as { installed_chaincodes?: { package_id: string }[] })
+          .installed_chaincodes ?? [];
       if (list.some((entry) => entry.package_id === pkg.packageId)) continue;
-      await run(bin(install, 'peer'), ['lifecycle', 'chaincode', 'install', pkg.file], { env, timeoutMs: 600_000 });
+      await run(bin(install, 'peer'), ['lifecycle', 'chaincode', 'install', pkg.file], {
+        env,
+        timeoutMs: 600_000,
+      });
     }
   }
 }
@@ -155,11 +204,21 @@ async function committedState(
   const [org] = topology.organizations;
   if (org === undefined) throw new Error('no organization');
   const env = peerCliEnv(install, org, firstPeer(org));
-  let sequence = 0;
+  let sequence: number;
   try {
     const output = await run(
       bin(install, 'peer'),
-      ['lifecycle', 'chaincode', 'querycommitted', '-C', topology.channel.name, '-n', topology.chaincode.name, '--output', 'json'],
+      [
+        'lifecycle',
+        'chaincode',
+        'querycommitted',
+        '-C',
+        topology.channel.name,
+        '-n',
+        topology.chaincode.name,
+        '--output',
+        'json',
+      ],
       { env },
     );
     sequence = (JSON.parse(output) as { sequence: number }).sequence;
@@ -170,11 +229,26 @@ async function committedState(
     try {
       const output = await run(
         bin(install, 'peer'),
-        ['lifecycle', 'chaincode', 'queryapproved', '-C', topology.channel.name, '-n', topology.chaincode.name, '--sequence', String(sequence), '--output', 'json'],
+        [
+          'lifecycle',
+          'chaincode',
+          'queryapproved',
+          '-C',
+          topology.channel.name,
+          '-n',
+          topology.chaincode.name,
+          '--sequence',
+          String(sequence),
+          '--output',
+          'json',
+        ],
         { env: peerCliEnv(install, each, firstPeer(each)) },
       );
-      const approved = JSON.parse(output) as { source?: { Type?: { LocalPackage?: { package_id?: string } } } };
-      if (approved.source?.Type?.LocalPackage?.package_id !== pkg.packageId) return { sequence, current: false };
+      const approved = JSON.parse(output) as {
+        source?: { Type?: { LocalPackage?: { package_id?: string } } };
+      };
+      if (approved.source?.Type?.LocalPackage?.package_id !== pkg.packageId)
+        return { sequence, current: false };
     } catch {
       return { sequence, current: false };
     }
@@ -202,7 +276,9 @@ export async function deployChaincode(
   await installOnPeers(install, topology, pkg);
   const state = await committedState(install, topology, pkg);
   if (state.current) {
-    log(`Chaincode ${topology.chaincode.name} is up to date (sequence ${state.sequence}, ${pkg.label})`);
+    log(
+      `Chaincode ${topology.chaincode.name} is up to date (sequence ${state.sequence}, ${pkg.label})`,
+    );
     return { packageId: pkg.packageId, sequence: state.sequence, changed: false };
   }
   const sequence = state.sequence + 1;
@@ -221,7 +297,16 @@ export async function deployChaincode(
   for (const org of topology.organizations) {
     await run(
       bin(install, 'peer'),
-      ['lifecycle', 'chaincode', 'approveformyorg', ...ordererArgs(topology), ...definition, '--package-id', pkg.packageId, '--waitForEvent'],
+      [
+        'lifecycle',
+        'chaincode',
+        'approveformyorg',
+        ...ordererArgs(topology),
+        ...definition,
+        '--package-id',
+        pkg.packageId,
+        '--waitForEvent',
+      ],
       { env: peerCliEnv(install, org, firstPeer(org)), timeoutMs: 120_000 },
     );
   }
@@ -235,7 +320,15 @@ export async function deployChaincode(
   ]);
   await run(
     bin(install, 'peer'),
-    ['lifecycle', 'chaincode', 'commit', ...ordererArgs(topology), ...definition, ...peerArgs, '--waitForEvent'],
+    [
+      'lifecycle',
+      'chaincode',
+      'commit',
+      ...ordererArgs(topology),
+      ...definition,
+      ...peerArgs,
+      '--waitForEvent',
+    ],
     { env: peerCliEnv(install, committer, firstPeer(committer)), timeoutMs: 120_000 },
   );
   log(`Chaincode ${topology.chaincode.name} committed at sequence ${sequence} (${pkg.label})`);

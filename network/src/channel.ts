@@ -7,10 +7,22 @@ import { waitUntil } from './health.ts';
 import { ordererIdentity, ordererOrgLayout, orgLayout } from './layout.ts';
 import { peerCliEnv } from './nodes.ts';
 import { runPaths } from './paths.ts';
-import { endpoint, type OrdererNode, type Organization, type Peer, type Topology } from './topology.ts';
+import {
+  endpoint,
+  type OrdererNode,
+  type Organization,
+  type Peer,
+  type Topology,
+} from './topology.ts';
 
-const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
-const implicit = (rule: string): { Type: string; Rule: string } => ({ Type: 'ImplicitMeta', Rule: rule });
+const signature = (rule: string): { Type: string; Rule: string } => ({
+  Type: 'Signature',
+  Rule: rule,
+});
+const implicit = (rule: string): { Type: string; Rule: string } => ({
+  Type: 'ImplicitMeta',
+  Rule: rule,
+});
 
 /** The channel's genesis block. */
 export function genesisBlockFile(topology: Topology): string {
@@ -51,7 +63,12 @@ export function configtx(topology: Topology): string {
       EtcdRaft: {
         Consenters: topology.orderer.nodes.map((node) => {
           const identity = ordererIdentity(topology, node);
-          return { Host: node.host, Port: node.port, ClientTLSCert: identity.tlsCert, ServerTLSCert: identity.tlsCert };
+          return {
+            Host: node.host,
+            Port: node.port,
+            ClientTLSCert: identity.tlsCert,
+            ServerTLSCert: identity.tlsCert,
+          };
         }),
         Options: {
           TickInterval: '500ms',
@@ -98,14 +115,24 @@ export function configtx(topology: Topology): string {
 }
 
 /** Generates configtx.yaml and the genesis block, once: the block must not change after joining. */
-export async function ensureGenesisBlock(install: FabricInstall, topology: Topology): Promise<string> {
+export async function ensureGenesisBlock(
+  install: FabricInstall,
+  topology: Topology,
+): Promise<string> {
   const block = genesisBlockFile(topology);
   if (existsSync(block)) return block;
   mkdirSync(runPaths.channelArtifacts, { recursive: true });
   writeFileSync(path.join(runPaths.channelArtifacts, 'configtx.yaml'), configtx(topology));
   await run(
     bin(install, 'configtxgen'),
-    ['-profile', 'ConsentLedgerChannel', '-outputBlock', block, '-channelID', topology.channel.name],
+    [
+      '-profile',
+      'ConsentLedgerChannel',
+      '-outputBlock',
+      block,
+      '-channelID',
+      topology.channel.name,
+    ],
     { env: { PATH: process.env.PATH, FABRIC_CFG_PATH: runPaths.channelArtifacts } },
   );
   return block;
@@ -126,9 +153,20 @@ function osnadminArgs(topology: Topology, node: OrdererNode): string[] {
 }
 
 /** Joins an orderer to the channel through the channel participation API, unless it is a member. */
-export async function joinOrderer(install: FabricInstall, topology: Topology, node: OrdererNode): Promise<void> {
-  const listed = await run(bin(install, 'osnadmin'), ['channel', 'list', ...osnadminArgs(topology, node)]);
-  if (listed.includes(`"name": "${topology.channel.name}"`) || listed.includes(`"name":"${topology.channel.name}"`)) {
+export async function joinOrderer(
+  install: FabricInstall,
+  topology: Topology,
+  node: OrdererNode,
+): Promise<void> {
+  const listed = await run(bin(install, 'osnadmin'), [
+    'channel',
+    'list',
+    ...osnadminArgs(topology, node),
+  ]);
+  if (
+    listed.includes(`"name": "${topology.channel.name}"`) ||
+    listed.includes(`"name":"${topology.channel.name}"`)
+  ) {
     return;
   }
   await run(bin(install, 'osnadmin'), [
@@ -143,8 +181,14 @@ export async function joinOrderer(install: FabricInstall, topology: Topology, no
 }
 
 /** The channels a peer has joined, as its admin sees them. */
-export async function peerChannels(install: FabricInstall, org: Organization, peer: Peer): Promise<string[]> {
-  const output = await run(bin(install, 'peer'), ['channel', 'list'], { env: peerCliEnv(install, org, peer) });
+export async function peerChannels(
+  install: FabricInstall,
+  org: Organization,
+  peer: Peer,
+): Promise<string[]> {
+  const output = await run(bin(install, 'peer'), ['channel', 'list'], {
+    env: peerCliEnv(install, org, peer),
+  });
   return output
     .split('\n')
     .map((line) => line.trim())
@@ -152,7 +196,12 @@ export async function peerChannels(install: FabricInstall, org: Organization, pe
 }
 
 /** Joins a peer to the channel with its organization's admin, unless it has joined already. */
-export async function joinPeer(install: FabricInstall, topology: Topology, org: Organization, peer: Peer): Promise<void> {
+export async function joinPeer(
+  install: FabricInstall,
+  topology: Topology,
+  org: Organization,
+  peer: Peer,
+): Promise<void> {
   if ((await peerChannels(install, org, peer)).includes(topology.channel.name)) return;
   // Right after the orderers join, the channel's Raft cluster may still be electing a leader;
   // the peer fetches blocks itself, so joining only needs the genesis block.
@@ -163,16 +212,29 @@ export async function joinPeer(install: FabricInstall, topology: Topology, org: 
       });
       return true;
     },
-    { description: `${peer.name}.${org.name} to join ${topology.channel.name}`, timeoutMs: 60_000, intervalMs: 1_000 },
+    {
+      description: `${peer.name}.${org.name} to join ${topology.channel.name}`,
+      timeoutMs: 60_000,
+      intervalMs: 1_000,
+    },
   );
 }
 
 /** Block height of the channel on a peer, from `peer channel getinfo`. */
-export async function channelHeight(install: FabricInstall, topology: Topology, org: Organization, peer: Peer): Promise<number> {
-  const output = await run(bin(install, 'peer'), ['channel', 'getinfo', '-c', topology.channel.name], {
-    env: peerCliEnv(install, org, peer),
-    timeoutMs: 15_000,
-  });
+export async function channelHeight(
+  install: FabricInstall,
+  topology: Topology,
+  org: Organization,
+  peer: Peer,
+): Promise<number> {
+  const output = await run(
+    bin(install, 'peer'),
+    ['channel', 'getinfo', '-c', topology.channel.name],
+    {
+      env: peerCliEnv(install, org, peer),
+      timeoutMs: 15_000,
+    },
+  );
   const json = output.slice(output.indexOf('{'));
   return (JSON.parse(json) as { height: number }).height;
 }

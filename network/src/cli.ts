@@ -12,7 +12,11 @@ const log = (line: string): void => {
 
 async function buildWorkspaces(): Promise<void> {
   log('Building chaincode and gateway...');
-  await run('npm', ['run', 'build', '--workspaces', '--if-present'], { cwd: repoRoot, env: process.env, timeoutMs: 600_000 });
+  await run('npm', ['run', 'build', '--workspaces', '--if-present'], {
+    cwd: repoRoot,
+    env: process.env,
+    timeoutMs: 600_000,
+  });
 }
 
 const commands: Record<string, { describe: string; action: () => Promise<void> }> = {
@@ -31,7 +35,12 @@ const commands: Record<string, { describe: string; action: () => Promise<void> }
     },
   },
   stop: { describe: 'stop every process the project started (data kept)', action: () => down(log) },
-  up: { describe: 'start the Fabric network only (idempotent)', action: async () => void (await up(log)) },
+  up: {
+    describe: 'start the Fabric network only (idempotent)',
+    action: async () => {
+      await up(log);
+    },
+  },
   down: { describe: 'stop every process the project started (data kept)', action: () => down(log) },
   reset: { describe: 'stop everything and wipe the run folder', action: () => reset(log) },
   deploy: {
@@ -51,10 +60,14 @@ const commands: Record<string, { describe: string; action: () => Promise<void> }
       const rows = await status(install, topology);
       for (const row of rows) {
         const height = row.height === undefined ? '' : `height ${row.height}`;
-        console.log(`${row.name.padEnd(16)} ${String(row.pid ?? '-').padEnd(8)} ${row.health.padEnd(12)} ${height}`);
+        console.log(
+          `${row.name.padEnd(16)} ${String(row.pid ?? '-').padEnd(8)} ${row.health.padEnd(12)} ${height}`,
+        );
       }
       for (const { org, url, health } of await gatewayUrls(topology, { withHealth: true })) {
-        console.log(`${`gateway.${org}`.padEnd(16)} ${''.padEnd(8)} ${(health ?? '').padEnd(12)} ${url}`);
+        console.log(
+          `${`gateway.${org}`.padEnd(16)} ${''.padEnd(8)} ${(health ?? '').padEnd(12)} ${url}`,
+        );
       }
     },
   },
@@ -64,13 +77,16 @@ const [name] = process.argv.slice(2);
 const command = name === undefined ? undefined : commands[name];
 if (command === undefined) {
   console.log('Usage: node network/src/cli.ts <command>\n');
-  for (const [key, value] of Object.entries(commands)) console.log(`  ${key.padEnd(8)} ${value.describe}`);
+  for (const [key, value] of Object.entries(commands))
+    console.log(`  ${key.padEnd(8)} ${value.describe}`);
   process.exitCode = name === undefined ? 0 : 2;
 } else {
   try {
     await command.action();
   } catch (error) {
-    console.error(`[consent-ledger] ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `[consent-ledger] ${name} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exitCode = 1;
   }
 }

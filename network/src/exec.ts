@@ -15,7 +15,11 @@ export class CommandError extends Error {
   readonly code = 'COMMAND_FAILED';
   readonly stdout: string;
   readonly stderr: string;
-  constructor(message: string, output: Readonly<{ stdout: string; stderr: string }>, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    output: Readonly<{ stdout: string; stderr: string }>,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.stdout = output.stdout;
     this.stderr = output.stderr;
@@ -23,13 +27,17 @@ export class CommandError extends Error {
 }
 
 /** Runs a command to completion and returns its output; throws {@link CommandError} on failure. */
-export function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<string> {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       command,
       args,
       {
-        env: options.env as NodeJS.ProcessEnv | undefined,
+        env: options.env,
         cwd: options.cwd,
         timeout: options.timeoutMs ?? 300_000,
         maxBuffer: 256 * 1024 * 1024,
@@ -39,7 +47,13 @@ export function run(command: string, args: readonly string[], options: RunOption
         if (error) {
           const shown = `${command.split('/').pop()} ${args.join(' ')}`;
           const detail = (stderr || stdout).trim().split('\n').slice(-20).join('\n');
-          reject(new CommandError(`${shown} failed: ${error.message}\n${detail}`, { stdout, stderr }, { cause: error }));
+          reject(
+            new CommandError(
+              `${shown} failed: ${error.message}\n${detail}`,
+              { stdout, stderr },
+              { cause: error },
+            ),
+          );
         } else {
           resolve(stdout);
         }

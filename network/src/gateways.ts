@@ -30,7 +30,10 @@ export function gatewayEnv(org: Organization): Record<string, string> {
   mkdirSync(dataDir, { recursive: true });
   const passthrough = ['NODE_ENV', 'LOG_LEVEL', 'GATEWAY_ADMIN_USERNAME', 'GATEWAY_ADMIN_PASSWORD'];
   const inherited = Object.fromEntries(
-    passthrough.flatMap((key) => (process.env[key] === undefined ? [] : [[key, process.env[key] as string]])),
+    passthrough.flatMap((key) => {
+      const value = process.env[key];
+      return value === undefined ? [] : [[key, value]];
+    }),
   );
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -58,8 +61,12 @@ export async function startGateway(org: Organization): Promise<void> {
 }
 
 /** Starts every organization's gateway. */
-export async function startGateways(topology: Topology, log: (line: string) => void): Promise<void> {
-  if (!existsSync(gatewayMain)) throw new Error(`${gatewayMain} is missing: run \`npm run build\` first`);
+export async function startGateways(
+  topology: Topology,
+  log: (line: string) => void,
+): Promise<void> {
+  if (!existsSync(gatewayMain))
+    throw new Error(`${gatewayMain} is missing: run \`npm run build\` first`);
   log('Starting gateways...');
   await Promise.all(topology.organizations.map(startGateway));
 }

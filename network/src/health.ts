@@ -12,9 +12,13 @@ export async function checkHealth(url: string, timeoutMs = 2_000): Promise<Healt
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     const body = await response.text();
-    return { healthy: response.ok, detail: response.ok ? 'OK' : `${response.status} ${body.trim()}` };
+    return {
+      healthy: response.ok,
+      detail: response.ok ? 'OK' : `${response.status} ${body.trim()}`,
+    };
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
     return { healthy: false, detail: `unreachable (${cause})` };
   }
 }

@@ -86,11 +86,16 @@ export function peerIdentity(org: Organization, peer: Peer): IdentityLayout {
 
 /** Identity folders of an orderer node. */
 export function ordererIdentity(topology: Topology, node: OrdererNode): IdentityLayout {
-  return identityLayout(path.join(runPaths.organizations, topology.orderer.name, 'orderers', node.name));
+  return identityLayout(
+    path.join(runPaths.organizations, topology.orderer.name, 'orderers', node.name),
+  );
 }
 
 /** Runtime folders of a peer: its generated core.yaml and its ledger data. */
-export function peerRuntime(org: Organization, peer: Peer): { configDir: string; dataDir: string; name: string } {
+export function peerRuntime(
+  org: Organization,
+  peer: Peer,
+): { configDir: string; dataDir: string; name: string } {
   const name = peerId(org, peer);
   return {
     name,
@@ -100,7 +105,11 @@ export function peerRuntime(org: Organization, peer: Peer): { configDir: string;
 }
 
 /** Runtime folders of an orderer node. */
-export function ordererRuntime(node: OrdererNode): { configDir: string; dataDir: string; name: string } {
+export function ordererRuntime(node: OrdererNode): {
+  configDir: string;
+  dataDir: string;
+  name: string;
+} {
   return {
     name: node.name,
     configDir: path.join(runPaths.nodes, node.name, 'config'),

@@ -3,7 +3,14 @@ import { ensureFabricBinaries, type FabricInstall } from './binaries.ts';
 import { ensureIdentity, startCa, writeOrgMsp } from './ca.ts';
 import { channelHeight, ensureGenesisBlock, joinOrderer, joinPeer } from './channel.ts';
 import { checkHealth } from './health.ts';
-import { caProcessName, ordererIdentity, ordererOrgLayout, orgLayout, peerIdentity, peerRuntime } from './layout.ts';
+import {
+  caProcessName,
+  ordererIdentity,
+  ordererOrgLayout,
+  orgLayout,
+  peerIdentity,
+  peerRuntime,
+} from './layout.ts';
 import { startOrderer, startPeer } from './nodes.ts';
 import { runDir } from './paths.ts';
 import { runningProcess, stopProcess, trackedNames } from './processes.ts';
@@ -31,7 +38,12 @@ async function ensureCrypto(install: FabricInstall, topology: Topology): Promise
           ordererIdentity(topology, node),
         );
       }
-      await ensureIdentity(install, ordererOrg, { id: 'orderer-admin', type: 'admin', tlsHosts: ['localhost'] }, ordererOrg.admin);
+      await ensureIdentity(
+        install,
+        ordererOrg,
+        { id: 'orderer-admin', type: 'admin', tlsHosts: ['localhost'] },
+        ordererOrg.admin,
+      );
       writeOrgMsp(ordererOrg);
     })(),
   );
@@ -51,7 +63,12 @@ async function ensureCrypto(install: FabricInstall, topology: Topology): Promise
         await ensureIdentity(
           install,
           layout,
-          { id: `${org.name}-admin`, type: 'admin', tlsHosts: ['localhost'], attributes: { role: 'admin' } },
+          {
+            id: `${org.name}-admin`,
+            type: 'admin',
+            tlsHosts: ['localhost'],
+            attributes: { role: 'admin' },
+          },
           layout.admin,
         );
         writeOrgMsp(layout);
@@ -76,20 +93,28 @@ export async function up(log: Log, topology: Topology = loadTopology()): Promise
   await Promise.all(topology.orderer.nodes.map((node) => startOrderer(install, topology, node)));
   for (const node of topology.orderer.nodes) await joinOrderer(install, topology, node);
   log('Starting peers...');
-  await Promise.all(topology.organizations.flatMap((org) => org.peers.map((peer) => startPeer(install, org, peer))));
+  await Promise.all(
+    topology.organizations.flatMap((org) => org.peers.map((peer) => startPeer(install, org, peer))),
+  );
   for (const org of topology.organizations) {
     for (const peer of org.peers) await joinPeer(install, topology, org, peer);
   }
   writeConnectionProfiles(topology);
-  log(`Network up in ${((Date.now() - started) / 1000).toFixed(1)} s: channel ${topology.channel.name}`);
+  log(
+    `Network up in ${((Date.now() - started) / 1000).toFixed(1)} s: channel ${topology.channel.name}`,
+  );
   return install;
 }
 
 /** Process names in the order they are stopped: clients (gateways) first, then peers, orderers, CAs. */
 function stopGroups(topology: Topology): string[][] {
-  const peers = topology.organizations.flatMap((org) => org.peers.map((peer) => peerRuntime(org, peer).name));
+  const peers = topology.organizations.flatMap((org) =>
+    org.peers.map((peer) => peerRuntime(org, peer).name),
+  );
   const orderers = topology.orderer.nodes.map((node) => node.name);
-  const cas = [ordererOrgLayout(topology), ...topology.organizations.map(orgLayout)].map(caProcessName);
+  const cas = [ordererOrgLayout(topology), ...topology.organizations.map(orgLayout)].map(
+    caProcessName,
+  );
   const known = new Set([...peers, ...orderers, ...cas]);
   const clients = trackedNames().filter((name) => !known.has(name));
   return [clients, peers, orderers, cas];
@@ -98,7 +123,9 @@ function stopGroups(topology: Topology): string[][] {
 /** Stops every process this project started, by PID; ledgers and crypto stay. */
 export async function down(log: Log, topology: Topology = loadTopology()): Promise<void> {
   for (const group of stopGroups(topology)) {
-    const stopped = await Promise.all(group.map(async (name) => ((await stopProcess(name)) ? name : undefined)));
+    const stopped = await Promise.all(
+      group.map(async (name) => ((await stopProcess(name)) ? name : undefined)),
+    );
     const names = stopped.filter((name) => name !== undefined);
     if (names.length > 0) log(`Stopped ${names.join(', ')}`);
   }
@@ -120,18 +147,32 @@ export interface ProcessStatus {
 }
 
 /** Every process of the network, its PID, its health from /healthz and, for peers, the channel height. */
-export async function status(install: FabricInstall, topology: Topology = loadTopology()): Promise<ProcessStatus[]> {
+export async function status(
+  install: FabricInstall,
+  topology: Topology = loadTopology(),
+): Promise<ProcessStatus[]> {
   const rows: Promise<ProcessStatus>[] = [];
-  const probe = async (name: string, url: string, height?: () => Promise<number>): Promise<ProcessStatus> => {
+  const probe = async (
+    name: string,
+    url: string,
+    height?: () => Promise<number>,
+  ): Promise<ProcessStatus> => {
     const running = runningProcess(name);
     if (running === undefined) return { name, health: 'stopped' };
     const health = await checkHealth(url);
     let blocks: number | undefined;
     if (health.healthy && height !== undefined) blocks = await height().catch(() => undefined);
-    return { name, pid: running.pid, health: health.detail, ...(blocks === undefined ? {} : { height: blocks }) };
+    return {
+      name,
+      pid: running.pid,
+      health: health.detail,
+      ...(blocks === undefined ? {} : { height: blocks }),
+    };
   };
   for (const layout of [ordererOrgLayout(topology), ...topology.organizations.map(orgLayout)]) {
-    rows.push(probe(caProcessName(layout), `http://${layout.ca.host}:${layout.ca.operationsPort}/healthz`));
+    rows.push(
+      probe(caProcessName(layout), `http://${layout.ca.host}:${layout.ca.operationsPort}/healthz`),
+    );
   }
   for (const node of topology.orderer.nodes) {
     rows.push(probe(node.name, `http://${node.host}:${node.operationsPort}/healthz`));
@@ -139,8 +180,10 @@ export async function status(install: FabricInstall, topology: Topology = loadTo
   for (const org of topology.organizations) {
     for (const peer of org.peers) {
       rows.push(
-        probe(peerRuntime(org, peer).name, `http://${peer.host}:${peer.operationsPort}/healthz`, () =>
-          channelHeight(install, topology, org, peer),
+        probe(
+          peerRuntime(org, peer).name,
+          `http://${peer.host}:${peer.operationsPort}/healthz`,
+          () => channelHeight(install, topology, org, peer),
         ),
       );
     }

@@ -3,10 +3,23 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { bin, type FabricInstall } from './binaries.ts';
 import { waitForHealth } from './health.ts';
-import { ordererIdentity, ordererOrgLayout, ordererRuntime, orgLayout, peerIdentity, peerRuntime } from './layout.ts';
+import {
+  ordererIdentity,
+  ordererOrgLayout,
+  ordererRuntime,
+  orgLayout,
+  peerIdentity,
+  peerRuntime,
+} from './layout.ts';
 import { externalBuilderDir } from './paths.ts';
 import { startProcess } from './processes.ts';
-import { endpoint, type OrdererNode, type Organization, type Peer, type Topology } from './topology.ts';
+import {
+  endpoint,
+  type OrdererNode,
+  type Organization,
+  type Peer,
+  type Topology,
+} from './topology.ts';
 
 type Yaml = Record<string, unknown>;
 
@@ -71,7 +84,11 @@ export function writePeerConfig(install: FabricInstall, org: Organization, peer:
     // No Docker: an empty endpoint turns the Docker chaincode runtime off.
     'vm.endpoint': '',
     'chaincode.externalBuilders': [
-      { name: 'consent-ledger-node', path: externalBuilderDir, propagateEnvironment: ['PATH', 'HOME'] },
+      {
+        name: 'consent-ledger-node',
+        path: externalBuilderDir,
+        propagateEnvironment: ['PATH', 'HOME'],
+      },
     ],
     'chaincode.executetimeout': '120s',
     'chaincode.installTimeout': '300s',
@@ -92,7 +109,11 @@ export function writePeerConfig(install: FabricInstall, org: Organization, peer:
 }
 
 /** Generates an orderer's orderer.yaml: etcdraft, no system channel, channel participation API on. */
-export function writeOrdererConfig(install: FabricInstall, topology: Topology, node: OrdererNode): string {
+export function writeOrdererConfig(
+  install: FabricInstall,
+  topology: Topology,
+  node: OrdererNode,
+): string {
   const runtime = ordererRuntime(node);
   const identity = ordererIdentity(topology, node);
   const ordererOrg = ordererOrgLayout(topology);
@@ -134,22 +155,47 @@ export function writeOrdererConfig(install: FabricInstall, topology: Topology, n
 }
 
 /** Starts a peer (if stopped) and waits until its /healthz answers OK. */
-export async function startPeer(install: FabricInstall, org: Organization, peer: Peer): Promise<void> {
+export async function startPeer(
+  install: FabricInstall,
+  org: Organization,
+  peer: Peer,
+): Promise<void> {
   const configDir = writePeerConfig(install, org, peer);
   const name = peerRuntime(org, peer).name;
-  startProcess({ name, command: bin(install, 'peer'), args: ['node', 'start'], env: baseEnv(configDir) });
+  startProcess({
+    name,
+    command: bin(install, 'peer'),
+    args: ['node', 'start'],
+    env: baseEnv(configDir),
+  });
   await waitForHealth({ name, url: `http://${peer.host}:${peer.operationsPort}/healthz` });
 }
 
 /** Starts an orderer (if stopped) and waits until its /healthz answers OK. */
-export async function startOrderer(install: FabricInstall, topology: Topology, node: OrdererNode): Promise<void> {
+export async function startOrderer(
+  install: FabricInstall,
+  topology: Topology,
+  node: OrdererNode,
+): Promise<void> {
   const configDir = writeOrdererConfig(install, topology, node);
-  startProcess({ name: node.name, command: bin(install, 'orderer'), args: [], env: baseEnv(configDir) });
-  await waitForHealth({ name: node.name, url: `http://${node.host}:${node.operationsPort}/healthz` });
+  startProcess({
+    name: node.name,
+    command: bin(install, 'orderer'),
+    args: [],
+    env: baseEnv(configDir),
+  });
+  await waitForHealth({
+    name: node.name,
+    url: `http://${node.host}:${node.operationsPort}/healthz`,
+  });
 }
 
 /** Environment for the `peer` CLI acting as an organization's admin against one of its peers. */
-export function peerCliEnv(install: FabricInstall, org: Organization, peer: Peer): Record<string, string> {
+export function peerCliEnv(
+  install: FabricInstall,
+  org: Organization,
+  peer: Peer,
+): Record<string, string> {
   const layout = orgLayout(org);
   return {
     ...baseEnv(install.sampleConfigDir),

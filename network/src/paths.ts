@@ -5,10 +5,13 @@ import path from 'node:path';
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 
 /** The topology file every artifact is generated from. */
-export const topologyFile = process.env.CONSENT_LEDGER_TOPOLOGY ?? path.join(repoRoot, 'network', 'topology.yaml');
+export const topologyFile =
+  process.env.CONSENT_LEDGER_TOPOLOGY ?? path.join(repoRoot, 'network', 'topology.yaml');
 
 /** The gitignored run folder: generated crypto, configs, ledgers, logs and PID files. */
-export const runDir = path.resolve(process.env.CONSENT_LEDGER_RUN_DIR ?? path.join(repoRoot, '.run'));
+export const runDir = path.resolve(
+  process.env.CONSENT_LEDGER_RUN_DIR ?? path.join(repoRoot, '.run'),
+);
 
 /** Machine-wide cache outside the repository (Fabric binaries, Node, chaincode dependencies). */
 export const cacheDir = path.resolve(

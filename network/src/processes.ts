@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runPaths } from './paths.ts';
@@ -90,7 +99,10 @@ export function startProcess(spec: ProcessSpec): TrackedProcess {
   mkdirSync(runPaths.pids, { recursive: true });
   const log = openSync(logFile(spec.name), 'a');
   try {
-    writeFileSync(log, `\n=== ${new Date().toISOString()} starting ${spec.name}: ${spec.command} ${spec.args.join(' ')}\n`);
+    writeFileSync(
+      log,
+      `\n=== ${new Date().toISOString()} starting ${spec.name}: ${spec.command} ${spec.args.join(' ')}\n`,
+    );
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
       env: spec.env,
@@ -103,7 +115,9 @@ export function startProcess(spec: ProcessSpec): TrackedProcess {
     child.unref();
     const startTicks = startTicksOf(child.pid);
     if (startTicks === undefined) {
-      throw new Error(`${spec.name} exited at once; see ${logFile(spec.name)}:\n${tailLog(spec.name)}`);
+      throw new Error(
+        `${spec.name} exited at once; see ${logFile(spec.name)}:\n${tailLog(spec.name)}`,
+      );
     }
     const record: TrackedProcess = {
       name: spec.name,

@@ -13,8 +13,14 @@ export interface ConnectionProfile {
   readonly name: string;
   readonly version: '1.0.0';
   readonly client: { readonly organization: string };
-  readonly organizations: Record<string, { mspid: string; peers: string[]; certificateAuthorities: string[] }>;
-  readonly peers: Record<string, { url: string; tlsCACerts: { pem: string }; grpcOptions: Record<string, string> }>;
+  readonly organizations: Record<
+    string,
+    { mspid: string; peers: string[]; certificateAuthorities: string[] }
+  >;
+  readonly peers: Record<
+    string,
+    { url: string; tlsCACerts: { pem: string }; grpcOptions: Record<string, string> }
+  >;
   readonly certificateAuthorities: Record<
     string,
     { url: string; caName: string; tlsCACerts: { pem: string[] }; httpOptions: { verify: boolean } }
@@ -52,7 +58,11 @@ export function writeConnectionProfiles(topology: Topology): void {
       version: '1.0.0',
       client: { organization: org.mspId },
       organizations: {
-        [org.mspId]: { mspid: org.mspId, peers: Object.keys(peers), certificateAuthorities: [layout.caName] },
+        [org.mspId]: {
+          mspid: org.mspId,
+          peers: Object.keys(peers),
+          certificateAuthorities: [layout.caName],
+        },
       },
       peers,
       certificateAuthorities: {
@@ -75,6 +85,8 @@ export function writeConnectionProfiles(topology: Topology): void {
         registrar: registrarCredentials(layout),
       },
     };
-    writeFileSync(layout.connectionProfile, `${JSON.stringify(profile, null, 2)}\n`, { mode: 0o600 });
+    writeFileSync(layout.connectionProfile, `${JSON.stringify(profile, null, 2)}\n`, {
+      mode: 0o600,
+    });
   }
 }

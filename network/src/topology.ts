@@ -81,7 +81,10 @@ const topologySchema = z
     const claim = (key: string, owner: string): void => {
       const previous = seen.get(key);
       if (previous !== undefined) {
-        ctx.addIssue({ code: 'custom', message: `${key} is used by both ${previous} and ${owner}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${key} is used by both ${previous} and ${owner}`,
+        });
       }
       seen.set(key, owner);
     };

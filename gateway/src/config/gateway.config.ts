@@ -15,7 +15,8 @@ export type GatewayConfig = Readonly<z.infer<typeof schema>>;
 /** Reads and validates the configuration; throws with every problem listed. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const result = schema.safeParse(env);
-  if (!result.success) throw new Error(`Invalid gateway configuration:\n${z.prettifyError(result.error)}`);
+  if (!result.success)
+    throw new Error(`Invalid gateway configuration:\n${z.prettifyError(result.error)}`);
   return result.data;
 }
 
