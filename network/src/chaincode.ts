@@ -116,7 +116,10 @@ async function productionModules(dependencies: Record<string, string>): Promise<
  * Builds the chaincode package from the compiled chaincode (chaincode/dist, META-INF) and its
  * production dependencies. The archive is reproducible: the same code gives the same package ID.
  */
-export async function packageChaincode(topology: Topology): Promise<ChaincodePackage> {
+export async function packageChaincode(
+  topology: Topology,
+  extraFiles: Readonly<Record<string, string>> = {},
+): Promise<ChaincodePackage> {
   const dist = path.join(chaincodeDir, 'dist');
   if (!existsSync(path.join(dist, 'index.js'))) {
     throw new Error('chaincode/dist is missing: run `npm run build` first');
@@ -142,6 +145,9 @@ export async function packageChaincode(topology: Topology): Promise<ChaincodePac
   cpSync(await productionModules(dependencies), path.join(stage, 'node_modules'), {
     recursive: true,
   });
+  for (const [name, content] of Object.entries(extraFiles)) {
+    writeFileSync(path.join(stage, path.basename(name)), content);
+  }
 
   const work = path.join(runPaths.chaincode, 'package');
   rmSync(work, { recursive: true, force: true });
@@ -195,16 +201,44 @@ async function installOnPeers(
   }
 }
 
-/** The committed definition's sequence (0 when none) and whether each organization approved this package at it. */
-async function committedState(
+/** The package an organization approved at a sequence, if any. */
+async function approvedPackage(
   install: FabricInstall,
   topology: Topology,
-  pkg: ChaincodePackage,
-): Promise<{ sequence: number; current: boolean }> {
+  org: Organization,
+  sequence: number,
+): Promise<string | undefined> {
+  try {
+    const output = await run(
+      bin(install, 'peer'),
+      [
+        'lifecycle',
+        'chaincode',
+        'queryapproved',
+        '-C',
+        topology.channel.name,
+        '-n',
+        topology.chaincode.name,
+        '--sequence',
+        String(sequence),
+        '--output',
+        'json',
+      ],
+      { env: peerCliEnv(install, org, firstPeer(org)) },
+    );
+    const approved = JSON.parse(output) as {
+      source?: { Type?: { LocalPackage?: { package_id?: string } } };
+    };
+    return approved.source?.Type?.LocalPackage?.package_id;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The committed definition's sequence, 0 when there is none. */
+async function committedSequence(install: FabricInstall, topology: Topology): Promise<number> {
   const [org] = topology.organizations;
   if (org === undefined) throw new Error('no organization');
-  const env = peerCliEnv(install, org, firstPeer(org));
-  let sequence: number;
   try {
     const output = await run(
       bin(install, 'peer'),
@@ -219,41 +253,12 @@ async function committedState(
         '--output',
         'json',
       ],
-      { env },
+      { env: peerCliEnv(install, org, firstPeer(org)) },
     );
-    sequence = (JSON.parse(output) as { sequence: number }).sequence;
+    return (JSON.parse(output) as { sequence: number }).sequence;
   } catch {
-    return { sequence: 0, current: false };
+    return 0;
   }
-  for (const each of topology.organizations) {
-    try {
-      const output = await run(
-        bin(install, 'peer'),
-        [
-          'lifecycle',
-          'chaincode',
-          'queryapproved',
-          '-C',
-          topology.channel.name,
-          '-n',
-          topology.chaincode.name,
-          '--sequence',
-          String(sequence),
-          '--output',
-          'json',
-        ],
-        { env: peerCliEnv(install, each, firstPeer(each)) },
-      );
-      const approved = JSON.parse(output) as {
-        source?: { Type?: { LocalPackage?: { package_id?: string } } };
-      };
-      if (approved.source?.Type?.LocalPackage?.package_id !== pkg.packageId)
-        return { sequence, current: false };
-    } catch {
-      return { sequence, current: false };
-    }
-  }
-  return { sequence, current: true };
 }
 
 /** What a deployment did. */
@@ -263,25 +268,38 @@ export interface DeployResult {
   readonly changed: boolean;
 }
 
+/** Options of {@link deployChaincode}. */
+export interface DeployOptions {
+  readonly install: FabricInstall;
+  readonly topology: Topology;
+  readonly log?: (line: string) => void;
+  /** Extra files to put in the package (a changed package, for upgrade tests). */
+  readonly extraFiles?: Readonly<Record<string, string>>;
+}
+
 /**
  * Deploys the chaincode with the real lifecycle: package, install on every peer, approve by every
- * organization, commit. A changed package bumps the sequence; an unchanged one is left alone.
+ * organization, commit. A changed package bumps the sequence; an unchanged one is left alone; a
+ * deployment cut off halfway resumes where it stopped.
  */
-export async function deployChaincode(
-  install: FabricInstall,
-  topology: Topology,
-  log: (line: string) => void = () => undefined,
-): Promise<DeployResult> {
-  const pkg = await packageChaincode(topology);
+export async function deployChaincode(options: DeployOptions): Promise<DeployResult> {
+  const { install, topology } = options;
+  const log = options.log ?? (() => undefined);
+  const pkg = await packageChaincode(topology, options.extraFiles);
   await installOnPeers(install, topology, pkg);
-  const state = await committedState(install, topology, pkg);
-  if (state.current) {
-    log(
-      `Chaincode ${topology.chaincode.name} is up to date (sequence ${state.sequence}, ${pkg.label})`,
+  const committed = await committedSequence(install, topology);
+  if (committed > 0) {
+    const approvals = await Promise.all(
+      topology.organizations.map((org) => approvedPackage(install, topology, org, committed)),
     );
-    return { packageId: pkg.packageId, sequence: state.sequence, changed: false };
+    if (approvals.every((id) => id === pkg.packageId)) {
+      log(
+        `Chaincode ${topology.chaincode.name} is up to date (sequence ${committed}, ${pkg.label})`,
+      );
+      return { packageId: pkg.packageId, sequence: committed, changed: false };
+    }
   }
-  const sequence = state.sequence + 1;
+  const sequence = committed + 1;
   const definition = [
     '-C',
     topology.channel.name,
@@ -295,6 +313,7 @@ export async function deployChaincode(
     endorsementPolicy(topology),
   ];
   for (const org of topology.organizations) {
+    if ((await approvedPackage(install, topology, org, sequence)) === pkg.packageId) continue;
     await run(
       bin(install, 'peer'),
       [

@@ -1,4 +1,5 @@
 import { ensureFabricBinaries } from './binaries.ts';
+import { bootstrapRegistry } from './bootstrap.ts';
 import { deployChaincode } from './chaincode.ts';
 import { run } from './exec.ts';
 import { startGateways, gatewayUrls } from './gateways.ts';
@@ -27,7 +28,8 @@ const commands: Record<string, { describe: string; action: () => Promise<void> }
       const topology = loadTopology();
       const install = await up(log, topology);
       await buildWorkspaces();
-      await deployChaincode(install, topology, log);
+      await deployChaincode({ install, topology, log });
+      await bootstrapRegistry({ topology, log });
       await startGateways(topology, log);
       log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Gateways:`);
       for (const { org, url } of await gatewayUrls(topology)) log(`  ${org.padEnd(22)} ${url}`);
@@ -49,7 +51,8 @@ const commands: Record<string, { describe: string; action: () => Promise<void> }
       const topology = loadTopology();
       const install = await up(log, topology);
       await buildWorkspaces();
-      await deployChaincode(install, topology, log);
+      await deployChaincode({ install, topology, log });
+      await bootstrapRegistry({ topology, log });
     },
   },
   status: {
@@ -58,15 +61,29 @@ const commands: Record<string, { describe: string; action: () => Promise<void> }
       const topology = loadTopology();
       const install = await ensureFabricBinaries(topology, log);
       const rows = await status(install, topology);
-      for (const row of rows) {
-        const height = row.height === undefined ? '' : `height ${row.height}`;
+      const table = [
+        ...rows.map((row) => [
+          row.name,
+          String(row.pid ?? '-'),
+          row.health,
+          row.height === undefined ? '' : `height ${row.height}`,
+        ]),
+        ...(await gatewayUrls(topology, { withHealth: true })).map(({ org, url, health }) => [
+          `gateway ${org}`,
+          '',
+          health ?? '',
+          url,
+        ]),
+      ];
+      const widths = [0, 1, 2].map((column) =>
+        Math.max(...table.map((row) => row[column]?.length ?? 0)),
+      );
+      for (const row of table) {
         console.log(
-          `${row.name.padEnd(16)} ${String(row.pid ?? '-').padEnd(8)} ${row.health.padEnd(12)} ${height}`,
-        );
-      }
-      for (const { org, url, health } of await gatewayUrls(topology, { withHealth: true })) {
-        console.log(
-          `${`gateway.${org}`.padEnd(16)} ${''.padEnd(8)} ${(health ?? '').padEnd(12)} ${url}`,
+          row
+            .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+            .join('  ')
+            .trimEnd(),
         );
       }
     },

@@ -1,0 +1,43 @@
+/**
+ * The network's programmatic API, for the tests, the benchmark and the tools: the same functions
+ * the `npm start`/`stop`/`status` commands use.
+ */
+export { ensureFabricBinaries, fabricInstall, bin, type FabricInstall } from './binaries.ts';
+export {
+  deployChaincode,
+  packageChaincode,
+  endorsementPolicy,
+  type DeployResult,
+} from './chaincode.ts';
+export { channelHeight, peerChannels } from './channel.ts';
+export { connectAs, peerClient, type LedgerConnection, type ConnectOptions } from './client.ts';
+export {
+  gatewayUrl,
+  gatewayUrls,
+  startGateway,
+  startGateways,
+  gatewayProcessName,
+} from './gateways.ts';
+export { checkHealth, waitForHealth, waitUntil } from './health.ts';
+export {
+  orgLayout,
+  ordererOrgLayout,
+  peerIdentity,
+  peerRuntime,
+  ordererIdentity,
+  ordererRuntime,
+} from './layout.ts';
+export { startPeer, startOrderer } from './nodes.ts';
+export { down, reset, status, up, type Log, type ProcessStatus } from './network.ts';
+export { runPaths, runDir, cacheDir, repoRoot } from './paths.ts';
+export { killProcess, runningProcess, stopProcess, trackedNames, logFile } from './processes.ts';
+export {
+  loadTopology,
+  endpoint,
+  peerId,
+  type Topology,
+  type Organization,
+  type Peer,
+  type OrdererNode,
+} from './topology.ts';
+export { bootstrapRegistry, type BootstrapOptions } from './bootstrap.ts';

@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import {
+  deployChaincode,
+  down,
+  loadTopology,
+  repoRoot,
+  runningProcess,
+  startGateways,
+  trackedNames,
+  up,
+} from '../../network/src/index.ts';
+import { bootstrapRegistry } from '../../network/src/bootstrap.ts';
+import { run } from '../../network/src/exec.ts';
+
+const log = (line: string): void => {
+  console.log(`[integration setup] ${line}`);
+};
+
+/**
+ * Brings the whole system up for the integration tests if it is not running (network, chaincode,
+ * registry, gateways), and at the end stops only the processes this run started.
+ */
+export default async function setup(): Promise<() => Promise<void>> {
+  const topology = loadTopology();
+  const runningBefore = new Set(
+    trackedNames().filter((name) => runningProcess(name) !== undefined),
+  );
+  const builtBefore =
+    existsSync(path.join(repoRoot, 'chaincode', 'dist', 'index.js')) &&
+    existsSync(path.join(repoRoot, 'gateway', 'dist', 'main.js'));
+  if (!builtBefore) {
+    log('Building the workspaces...');
+    await run('npm', ['run', 'build'], { cwd: repoRoot, env: process.env, timeoutMs: 600_000 });
+  }
+  const install = await up(log, topology);
+  await deployChaincode({ install, topology, log });
+  await bootstrapRegistry({ topology, log });
+  await startGateways(topology, log);
+  return async () => {
+    const started = new Set(trackedNames().filter((name) => !runningBefore.has(name)));
+    if (started.size > 0) {
+      log(`Stopping what this run started: ${[...started].join(', ')}`);
+      await down(log, topology, started);
+    }
+  };
+}

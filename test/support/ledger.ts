@@ -1,0 +1,58 @@
+import { common, msp, peer } from '@hyperledger/fabric-protos';
+import type { Contract, Gateway } from '@hyperledger/fabric-gateway';
+import {
+  connectAs,
+  loadTopology,
+  orgLayout,
+  type LedgerConnection,
+  type Organization,
+  type Topology,
+} from '../../network/src/index.ts';
+
+/** The topology the integration tests run against. */
+export const topology: Topology = loadTopology();
+
+/** An application organization by its short name (gov, tertiary, community, enterprise, research). */
+export function org(name: string): Organization {
+  const found = topology.organizations.find((each) => each.name === name);
+  if (found === undefined) throw new Error(`no organization ${name}`);
+  return found;
+}
+
+/** Connects to an organization's own peer as that organization's Fabric admin. */
+export function connectAdmin(orgName: string): LedgerConnection {
+  const organization = org(orgName);
+  return connectAs({ org: organization, identity: orgLayout(organization).admin });
+}
+
+/** A contract of the consent-ledger chaincode on the channel. */
+export function contractOf(gateway: Gateway, contractName?: string): Contract {
+  return gateway
+    .getNetwork(topology.channel.name)
+    .getContract(topology.chaincode.name, contractName);
+}
+
+const decoder = new TextDecoder();
+
+/** UTF-8 text of a transaction result. */
+export function text(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
+/** The MSP IDs that endorsed a committed transaction, read from the ledger through qscc. */
+export async function endorsingMsps(gateway: Gateway, txId: string): Promise<string[]> {
+  const qscc = gateway.getNetwork(topology.channel.name).getContract('qscc');
+  const bytes = await qscc.evaluateTransaction('GetTransactionByID', topology.channel.name, txId);
+  const processed = peer.ProcessedTransaction.deserializeBinary(bytes);
+  const envelope = processed.getTransactionenvelope();
+  if (envelope === undefined) throw new Error(`transaction ${txId} has no envelope`);
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
+  const msps = transaction.getActionsList().flatMap((action) => {
+    const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
+    return (actionPayload.getAction()?.getEndorsementsList() ?? []).map((endorsement) =>
+      msp.SerializedIdentity.deserializeBinary(endorsement.getEndorser_asU8()).getMspid(),
+    );
+  });
+  return [...new Set(msps)].sort();
+}
