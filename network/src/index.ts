@@ -26,11 +26,21 @@ export {
   peerRuntime,
   ordererIdentity,
   ordererRuntime,
+  userIdentity,
+  type IdentityLayout,
+  type OrgLayout,
 } from './layout.ts';
 export { startPeer, startOrderer } from './nodes.ts';
 export { down, reset, status, up, type Log, type ProcessStatus } from './network.ts';
-export { runPaths, runDir, cacheDir, repoRoot } from './paths.ts';
-export { killProcess, runningProcess, stopProcess, trackedNames, logFile } from './processes.ts';
+export { runPaths, runDir, cacheDir, repoRoot, externalBuilderDir } from './paths.ts';
+export {
+  killProcess,
+  logFile,
+  processesMentioning,
+  runningProcess,
+  stopProcess,
+  trackedNames,
+} from './processes.ts';
 export {
   loadTopology,
   endpoint,
@@ -41,3 +51,4 @@ export {
   type OrdererNode,
 } from './topology.ts';
 export { bootstrapRegistry, type BootstrapOptions } from './bootstrap.ts';
+export { ensureIdentity, registrarCredentials, type IdentitySpec } from './ca.ts';

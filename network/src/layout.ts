@@ -121,3 +121,8 @@ export function ordererRuntime(node: OrdererNode): {
 export function caProcessName(org: Pick<OrgLayout, 'name'>): string {
   return `ca.${org.name}`;
 }
+
+/** Identity folders of a user enrolled with an organization's CA (tests and tools). */
+export function userIdentity(org: Pick<OrgLayout, 'dir'>, id: string): IdentityLayout {
+  return identityLayout(path.join(org.dir, 'users', id));
+}

@@ -201,3 +201,29 @@ export function tailLog(name: string, lines = 15): string {
     return '(no log)';
   }
 }
+
+/**
+ * Live processes whose command line mentions one of the given paths (the run folder, the Fabric
+ * binaries, the external builder): what `npm stop` must leave none of. Read from /proc, never
+ * signalled.
+ */
+export function processesMentioning(paths: readonly string[]): { pid: number; command: string }[] {
+  const found: { pid: number; command: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      if (
+        command !== '' &&
+        startTicksOf(pid) !== undefined &&
+        paths.some((p) => command.includes(p))
+      ) {
+        found.push({ pid, command });
+      }
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}

@@ -6,6 +6,9 @@ import {
   down,
   ensureFabricBinaries,
   peerChannels,
+  processesMentioning,
+  runDir,
+  externalBuilderDir,
   startGateways,
   status,
   up,
@@ -151,6 +154,8 @@ describe('the Fabric network', () => {
     await down(log, topology);
     const stopped = await status(install, topology);
     expect(stopped.every((row) => row.health === 'stopped')).toBe(true);
+    // Nothing of the project is left: no Fabric binary, no chaincode, nothing run from .run/.
+    expect(processesMentioning([install.binDir, runDir, externalBuilderDir])).toEqual([]);
     const started = Date.now();
     await up(log, topology);
     await startGateways(topology, log);

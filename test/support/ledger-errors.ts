@@ -1,0 +1,24 @@
+import { expect } from 'vitest';
+
+/** Every text an error from @hyperledger/fabric-gateway carries (message, details, cause). */
+export function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const details = (error as { details?: { message?: string }[] }).details ?? [];
+  return [
+    error.message,
+    ...details.map((detail) => detail.message ?? ''),
+    errorText(error.cause ?? ''),
+  ].join('\n');
+}
+
+/** Asserts that a ledger call fails with the chaincode's coded error `CODE: ...`. */
+export async function expectLedgerError(call: Promise<unknown>, code: string): Promise<string> {
+  const error: unknown = await call.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error, `expected ${code}`).toBeInstanceOf(Error);
+  const text = errorText(error);
+  expect(text).toMatch(new RegExp(`\\b${code}: `));
+  return text;
+}
