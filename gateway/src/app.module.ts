@@ -1,17 +1,83 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AccessModule } from './access/access.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { Public } from './auth/auth.decorators.js';
+import { AuthModule } from './auth/auth.module.js';
+import { GatewayExceptionFilter } from './common/exception.filter.js';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
+import { IDEMPOTENCY_STORE, createIdempotencyStore } from './common/idempotency.store.js';
+import { loggerParams } from './common/logging.js';
+import { createValidationPipe } from './common/validation.js';
+import {
+  ORG_PROFILE,
+  loadConnectionProfile,
+  type OrgProfile,
+} from './config/connection-profile.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
+import { GATEWAY_SECRETS, resolveSecrets } from './config/secrets.js';
+import { ConsentsModule } from './consents/consents.module.js';
+import { EventsModule } from './events/events.module.js';
+import { LedgerFhirAdapter } from './fhir-adapter/ledger-fhir.adapter.js';
+import { FhirModule } from './fhir/index.js';
 import { HealthModule } from './health/health.module.js';
+import { IdentitiesModule } from './identities/identities.module.js';
+import { LedgerModule } from './ledger/ledger.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { RecordsModule } from './records/records.module.js';
+import { DATABASE, type Database } from './storage/database.js';
+import { StorageModule } from './storage/storage.module.js';
+
+/** Options of {@link AppModule.forConfig}. */
+export interface AppOptions {
+  /** The organization's profile, instead of reading CONNECTION_PROFILE. */
+  readonly profile?: OrgProfile;
+}
 
 /** The gateway application. */
 @Module({})
 export class AppModule {
-  static forConfig(config: GatewayConfig): DynamicModule {
+  /** The application for one organization: its profile and secrets are resolved here, at boot. */
+  static forConfig(config: GatewayConfig, options: AppOptions = {}): DynamicModule {
+    const profile = options.profile ?? loadConnectionProfile(config.CONNECTION_PROFILE);
+    const secrets = resolveSecrets(config);
     return {
       module: AppModule,
       global: true,
-      imports: [HealthModule],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
-      exports: [GATEWAY_CONFIG],
+      imports: [
+        LoggerModule.forRoot(loggerParams(config)),
+        StorageModule,
+        MetricsModule,
+        LedgerModule,
+        IdentitiesModule,
+        AuthModule,
+        HealthModule,
+        ConsentsModule,
+        AccessModule,
+        RecordsModule,
+        AuditModule,
+        EventsModule,
+        FhirModule.forRoot({
+          imports: [ConsentsModule, AuditModule, RecordsModule],
+          port: { useClass: LedgerFhirAdapter },
+          publicDecorator: Public(),
+        }),
+      ],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: ORG_PROFILE, useValue: profile },
+        { provide: GATEWAY_SECRETS, useValue: secrets },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: GatewayExceptionFilter },
+        {
+          provide: IDEMPOTENCY_STORE,
+          inject: [DATABASE],
+          useFactory: (db: Database) => createIdempotencyStore(db),
+        },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+      exports: [GATEWAY_CONFIG, ORG_PROFILE, GATEWAY_SECRETS],
     };
   }
 }

@@ -1,12 +1,39 @@
 import { z } from 'zod';
 
+/** An optional secret; an empty variable counts as unset. */
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
 const schema = z.object({
   GATEWAY_ORG: z.string().min(1),
   GATEWAY_HOST: z.string().default('127.0.0.1'),
-  GATEWAY_PORT: z.coerce.number().int().min(1).max(65535),
+  GATEWAY_PORT: z.coerce.number().int().min(0).max(65535),
   CONNECTION_PROFILE: z.string().min(1),
   GATEWAY_DATA_DIR: z.string().min(1),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Base64 (44 chars) or hex (64 chars) AES-256 key of the wallet; a generated file in development. */
+  GATEWAY_WALLET_KEY: optionalSecret,
+  /** HMAC secret of the access tokens (at least 32 characters); a generated file in development. */
+  GATEWAY_JWT_SECRET: optionalSecret,
+  GATEWAY_JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  GATEWAY_ADMIN_USERNAME: z.string().min(1).optional(),
+  GATEWAY_ADMIN_PASSWORD: z.string().min(1).optional(),
+  /** Login attempts allowed per client address and minute. */
+  GATEWAY_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  /** Deadlines of the gRPC calls to the peer, in milliseconds. */
+  LEDGER_EVALUATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  LEDGER_ENDORSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  LEDGER_SUBMIT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  LEDGER_COMMIT_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Attempts of a write that failed on an MVCC or phantom read conflict (first try included). */
+  LEDGER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  /** Readiness probe's deadline, in milliseconds. */
+  READY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Listen to the ledger's chaincode events (off only in tests that do not want a listener). */
+  GATEWAY_EVENTS: z.enum(['on', 'off']).default('on'),
 });
 
 /** The gateway's configuration, read from the environment and validated at boot. */

@@ -1,0 +1,98 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+} from 'class-validator';
+import { IsUtcTimestamp, ToStringArray } from '../common/dto.js';
+import {
+  CATEGORIES,
+  EMERGENCY_REASON_CODES,
+  PURPOSES,
+  RECORD_ID,
+  type Category,
+  type EmergencyReasonCode,
+  type Purpose,
+} from '../common/vocabulary.js';
+import { PATIENT_ID_PATTERN } from '../identities/roles.js';
+
+const patientIdMessage = { message: 'patientId must be pid- and 16 to 32 of [a-z2-7]' };
+
+/** POST /access-requests body (and GET /access-decisions query). */
+export class RequestAccessDto {
+  @ApiProperty({ example: 'pid-abcdefghijklmnop' })
+  @Matches(PATIENT_ID_PATTERN, patientIdMessage)
+  patientId!: string;
+
+  @ApiProperty({ enum: PURPOSES })
+  @IsIn(PURPOSES)
+  purpose!: Purpose;
+
+  @ApiProperty({ enum: CATEGORIES, isArray: true })
+  @ToStringArray()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(CATEGORIES, { each: true })
+  categories!: Category[];
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @ToStringArray()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @Matches(RECORD_ID, { each: true, message: 'recordIds must be record IDs' })
+  recordIds?: string[];
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsUtcTimestamp()
+  dataFrom?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsUtcTimestamp()
+  dataUntil?: string;
+}
+
+/** POST /access-requests/emergency body. */
+export class EmergencyAccessDto {
+  @ApiProperty({ example: 'pid-abcdefghijklmnop' })
+  @Matches(PATIENT_ID_PATTERN, patientIdMessage)
+  patientId!: string;
+
+  @ApiProperty({ enum: CATEGORIES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(CATEGORIES, { each: true })
+  categories!: Category[];
+
+  @ApiProperty({ enum: EMERGENCY_REASON_CODES })
+  @IsIn(EMERGENCY_REASON_CODES)
+  reasonCode!: EmergencyReasonCode;
+
+  @ApiProperty({
+    description: 'free text; only its SHA-256 reaches the ledger',
+    minLength: 1,
+    maxLength: 4000,
+  })
+  @IsString()
+  @Length(1, 4000)
+  justification!: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @Matches(RECORD_ID, { each: true, message: 'recordIds must be record IDs' })
+  recordIds?: string[];
+}

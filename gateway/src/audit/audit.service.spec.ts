@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { AccessEvent } from '../access/access.types.js';
+import { ForbiddenError } from '../common/errors.js';
+import { toAuditEvent } from '../fhir/audit-event.mapper.js';
+import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
+import { principal, regulator } from '../testing/principals.js';
+import { CSV_HEADER, csvExport, csvField, fhirBundleExport } from './audit-export.js';
+import { AuditService } from './audit.service.js';
+
+function event(n: number): AccessEvent {
+  return {
+    eventId: `evt-${String(n).padStart(24, '0')}`,
+    patientId: 'pid-abcdefghijklmnop',
+    accessor: { org: 'CommunityHospitalMSP', role: 'clinician', idHash: 'ab'.repeat(32) },
+    purpose: 'treatment',
+    categories: ['imaging', 'laboratory'],
+    recordIds: [],
+    decision: n % 2 === 0 ? 'permit' : 'deny',
+    reason: 'PERMITTED_BY_CONSENT',
+    consentIds: [],
+    breakGlass: false,
+    timestamp: '2026-11-22T03:27:06.155Z',
+    txId: `tx${String(n)}`,
+  };
+}
+
+async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T> {
+  for (const item of items) yield await Promise.resolve(item);
+}
+
+async function collect(source: AsyncIterable<string>): Promise<string> {
+  let out = '';
+  for await (const chunk of source) out += chunk;
+  return out;
+}
+
+describe('AuditService', () => {
+  it('pages through every matching event for an export', async () => {
+    const pages = [
+      { items: [event(1), event(2)], bookmark: 'b1' },
+      { items: [], bookmark: 'b2' },
+      { items: [event(3)], bookmark: '' },
+    ];
+    const ledger = new FakeLedgerClient().on('audit:QueryAccessEvents', () => pages.shift());
+    const events = await new AuditService(ledger).events(regulator(), { decision: 'deny' });
+    const csv = await collect(csvExport(events));
+    expect(csv.startsWith(CSV_HEADER)).toBe(true);
+    expect(csv.trimEnd().split('\r\n')).toHaveLength(4);
+    const sent = ledger.calls.map((call) => jsonArg(call));
+    expect(sent).toEqual([
+      { decision: 'deny', pageSize: 100 },
+      { decision: 'deny', pageSize: 100, bookmark: 'b1' },
+      { decision: 'deny', pageSize: 100, bookmark: 'b2' },
+    ]);
+  });
+
+  it('streams a FHIR Bundle of AuditEvents', async () => {
+    const bundle = JSON.parse(
+      await collect(fhirBundleExport(toAsync([event(1), event(2)]), toAuditEvent)),
+    ) as {
+      resourceType: string;
+      type: string;
+      entry: { resource: { resourceType: string; id: string } }[];
+    };
+    expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+    expect(bundle.entry.map((entry) => entry.resource.resourceType)).toEqual([
+      'AuditEvent',
+      'AuditEvent',
+    ]);
+    expect(bundle.entry[0]?.resource.id).toBe(event(1).eventId);
+  });
+
+  it('quotes CSV fields and defuses formulas', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('=cmd()')).toBe("'=cmd()");
+  });
+
+  it('keeps reviews and statistics to the GovMSP regulator', async () => {
+    const ledger = new FakeLedgerClient()
+      .on('access:ReviewEmergencyAccess', () => ({ ...event(1), breakGlass: true }))
+      .on('audit:GetStatistics', () => ({ byPurpose: {} }));
+    const service = new AuditService(ledger);
+    await expect(
+      service.review(principal('clinician'), 'evt-000000000000000000000001', {
+        outcome: 'justified',
+      }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    const reviewed = await service.review(regulator(), 'evt-000000000000000000000001', {
+      outcome: 'justified',
+    });
+    expect(reviewed.txId).toBe('tx-1');
+    expect(ledger.calls[0]?.args).toEqual([
+      'evt-000000000000000000000001',
+      '{"outcome":"justified"}',
+    ]);
+    await expect(
+      service.statistics(regulator(), {
+        from: '2026-02-01T00:00:00.000Z',
+        to: '2026-01-01T00:00:00.000Z',
+        level: 'city',
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      service.statistics(principal('analyst'), {
+        from: '2026-01-01T00:00:00.000Z',
+        to: '2026-02-01T00:00:00.000Z',
+        level: 'city',
+      }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});

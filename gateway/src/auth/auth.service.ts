@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { UnauthenticatedError } from '../common/errors.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
+import { IdentitiesService } from '../identities/identities.service.js';
+import type { AccessTokenClaims } from './jwt.strategy.js';
+
+/** An issued access token. */
+export interface AccessToken {
+  readonly accessToken: string;
+  readonly tokenType: 'Bearer';
+  readonly expiresIn: number;
+}
+
+/** Username/password login, answered with a short-lived signed token. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly identities: IdentitiesService,
+    private readonly jwt: JwtService,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  async login(username: string, password: string): Promise<AccessToken> {
+    const user = await this.identities.authenticate(username, password);
+    if (user === undefined) throw new UnauthenticatedError('wrong username or password');
+    const claims: AccessTokenClaims = { sub: user.username, role: user.role };
+    return {
+      accessToken: await this.jwt.signAsync({ ...claims }),
+      tokenType: 'Bearer',
+      expiresIn: this.config.GATEWAY_JWT_TTL_SECONDS,
+    };
+  }
+}

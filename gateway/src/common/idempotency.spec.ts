@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../storage/database.js';
+import { createTestApp, type TestApp } from '../testing/test-app.js';
+import { requestFingerprint } from './idempotency.interceptor.js';
+import { IDEMPOTENCY_TTL_MS, createIdempotencyStore } from './idempotency.store.js';
+
+const consent = {
+  grantee: { org: 'CommunityHospitalMSP' },
+  purposes: ['treatment'],
+  categories: ['imaging'],
+};
+
+describe('the idempotency store', () => {
+  it('claims, replays, detects mismatches, releases and expires', () => {
+    let now = 1_000_000;
+    const store = createIdempotencyStore(openDatabase(':memory:'), () => now);
+    const key = { owner: 'alice', key: 'k', fingerprint: 'f1' };
+    expect(store.claim(key)).toEqual({ state: 'new' });
+    expect(store.claim(key)).toEqual({ state: 'in-flight' });
+    expect(store.claim({ ...key, owner: 'bob' })).toEqual({ state: 'new' });
+    store.complete(key, { status: 201, body: { id: 1 } });
+    expect(store.claim(key)).toEqual({ state: 'done', status: 201, body: { id: 1 } });
+    expect(store.claim({ ...key, fingerprint: 'f2' })).toEqual({ state: 'mismatch' });
+    const other = { owner: 'alice', key: 'k2', fingerprint: 'f' };
+    store.claim(other);
+    store.release(other);
+    expect(store.claim(other)).toEqual({ state: 'new' });
+    expect(store.releaseAllInFlight()).toBe(2);
+    now += IDEMPOTENCY_TTL_MS + 1;
+    expect(store.claim(key)).toEqual({ state: 'new' });
+  });
+
+  it('fingerprints method, path and body regardless of key order', () => {
+    const a = requestFingerprint({
+      method: 'POST',
+      path: '/x',
+      body: { a: 1, b: [1, { c: 2, d: 3 }] },
+    });
+    const b = requestFingerprint({
+      method: 'POST',
+      path: '/x',
+      body: { b: [1, { d: 3, c: 2 }], a: 1 },
+    });
+    expect(a).toBe(b);
+    expect(requestFingerprint({ method: 'POST', path: '/y', body: { a: 1 } })).not.toBe(
+      requestFingerprint({ method: 'POST', path: '/x', body: { a: 1 } }),
+    );
+  });
+});
+
+describe('Idempotency-Key on POST', () => {
+  let t: TestApp;
+  let token: string;
+  let release: (() => void) | undefined;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    token = await t.user({ username: 'pat', role: 'patient' });
+    t.ledger.on('consent:GrantConsent', async () => {
+      if (release !== undefined) await new Promise<void>((resolve) => (release = resolve));
+      return {
+        consentId: `con-${String(t.ledger.submits.length).padStart(24, '0')}`,
+        patientId: 'pid-x',
+      };
+    });
+  });
+  beforeEach(() => {
+    release = undefined;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const grant = (key?: string, body: object = consent) => {
+    const request = t.http().post('/consents').set('authorization', `Bearer ${token}`);
+    return (key === undefined ? request : request.set('Idempotency-Key', key)).send(body);
+  };
+
+  it('answers a retry with the first result and writes once', async () => {
+    const before = t.ledger.submits.length;
+    const first = await grant('retry-1');
+    const second = await grant('retry-1');
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(t.ledger.submits.length).toBe(before + 1);
+    const third = await grant();
+    expect(third.status).toBe(201);
+    expect(t.ledger.submits.length).toBe(before + 2);
+  });
+
+  it('answers 409 to a duplicate while the first is in flight', async () => {
+    release = () => undefined;
+    const first = grant('busy-1').then((response) => response);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const duplicate = await grant('busy-1');
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body).toMatchObject({ code: 'CONFLICT' });
+    release();
+    expect((await first).status).toBe(201);
+  });
+
+  it('answers 422 when the key is reused for another request', async () => {
+    expect((await grant('mismatch-1')).status).toBe(201);
+    const other = await grant('mismatch-1', { ...consent, categories: ['laboratory'] });
+    expect(other.status).toBe(422);
+    expect(other.body).toMatchObject({ code: 'RULE_VIOLATION' });
+  });
+
+  it('releases the key of a failed request', async () => {
+    const bad = await grant('fail-1', { ...consent, purposes: ['nope'] });
+    expect(bad.status).toBe(400);
+    t.ledger.on('consent:GrantConsent', () => {
+      throw new Error('ledger down');
+    });
+    expect((await grant('fail-2')).status).toBe(500);
+    t.ledger.on('consent:GrantConsent', () => ({ consentId: 'con-aaaaaaaaaaaaaaaaaaaaaaaa' }));
+    expect((await grant('fail-2')).status).toBe(201);
+  });
+
+  it('refuses a malformed key', async () => {
+    const response = await grant('x'.repeat(300));
+    expect(response.status).toBe(400);
+  });
+});

@@ -1,0 +1,32 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import * as classTransformer from 'class-transformer';
+import * as classValidator from 'class-validator';
+import { InvalidArgumentError } from './errors.js';
+
+function messagesOf(errors: readonly ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = prefix === '' ? error.property : `${prefix}.${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((message) =>
+      message.startsWith(error.property)
+        ? `${path}${message.slice(error.property.length)}`
+        : `${path}: ${message}`,
+    );
+    return [...own, ...messagesOf(error.children ?? [], path)];
+  });
+}
+
+/** The global validation pipe: whitelist, forbid unknown properties, transform; 400 INVALID_ARGUMENT. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    // The gateway's own copies, the ones its DTO decorators registered with (the workspace root
+    // holds another class-transformer that Nest would otherwise load).
+    transformerPackage: classTransformer,
+    validatorPackage: classValidator,
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    forbidUnknownValues: true,
+    exceptionFactory: (errors: ValidationError[]) =>
+      new InvalidArgumentError(messagesOf(errors).join('; ') || 'invalid input'),
+  });
+}

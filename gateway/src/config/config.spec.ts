@@ -1,0 +1,129 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../storage/database.js';
+import { parseConnectionProfile } from './connection-profile.js';
+import { loadConfig } from './gateway.config.js';
+import { resolveSecrets } from './secrets.js';
+
+const base = { GATEWAY_ORG: 'gov', GATEWAY_PORT: '4001', CONNECTION_PROFILE: '/x.json' };
+
+describe('configuration', () => {
+  it('lists every problem of the environment', () => {
+    expect(() => loadConfig({ GATEWAY_PORT: 'x' })).toThrow(/GATEWAY_ORG[\s\S]*GATEWAY_PORT/);
+    expect(
+      loadConfig({ ...base, GATEWAY_DATA_DIR: '/d', GATEWAY_WALLET_KEY: '' }).GATEWAY_WALLET_KEY,
+    ).toBeUndefined();
+  });
+
+  it('generates the wallet key and token secret once (0600) in development', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secrets-'));
+    const config = loadConfig({ ...base, GATEWAY_DATA_DIR: dir });
+    const first = resolveSecrets(config);
+    const second = resolveSecrets(config);
+    expect(first.walletKey).toHaveLength(32);
+    expect(second.walletKey.equals(first.walletKey)).toBe(true);
+    expect(second.jwtSecret).toBe(first.jwtSecret);
+    expect(first.admin).toEqual({ username: 'admin', password: 'adminpw' });
+    for (const file of ['wallet.key', 'jwt.secret'])
+      expect(statSync(path.join(dir, 'secrets', file)).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path.join(dir, 'secrets', 'wallet.key'), 'utf8')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses to start in production without explicit secrets or with the default admin', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secrets-'));
+    const prod = { ...base, GATEWAY_DATA_DIR: dir, NODE_ENV: 'production' };
+    const key = 'k'.repeat(32);
+    const walletKey = Buffer.alloc(32, 7).toString('base64');
+    expect(() => resolveSecrets(loadConfig(prod))).toThrow(/GATEWAY_WALLET_KEY/);
+    expect(() => resolveSecrets(loadConfig({ ...prod, GATEWAY_WALLET_KEY: walletKey }))).toThrow(
+      /GATEWAY_JWT_SECRET/,
+    );
+    expect(() =>
+      resolveSecrets(
+        loadConfig({ ...prod, GATEWAY_WALLET_KEY: walletKey, GATEWAY_JWT_SECRET: key }),
+      ),
+    ).toThrow(/GATEWAY_ADMIN_PASSWORD/);
+    expect(() =>
+      resolveSecrets(
+        loadConfig({
+          ...prod,
+          GATEWAY_WALLET_KEY: walletKey,
+          GATEWAY_JWT_SECRET: key,
+          GATEWAY_ADMIN_PASSWORD: 'adminpw',
+        }),
+      ),
+    ).toThrow(/GATEWAY_ADMIN_PASSWORD/);
+    const secrets = resolveSecrets(
+      loadConfig({
+        ...prod,
+        GATEWAY_WALLET_KEY: walletKey,
+        GATEWAY_JWT_SECRET: key,
+        GATEWAY_ADMIN_USERNAME: 'root',
+        GATEWAY_ADMIN_PASSWORD: 'a-long-enough-password',
+      }),
+    );
+    expect(secrets.admin.username).toBe('root');
+    expect(() => resolveSecrets(loadConfig({ ...prod, GATEWAY_WALLET_KEY: 'short' }))).toThrow(
+      /32 bytes/,
+    );
+  });
+
+  it('reads the organization, peer and CA from a connection profile', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const profile = parseConnectionProfile({
+      name: 'consent-ledger-gov',
+      version: '1.0.0',
+      client: { organization: 'GovMSP' },
+      organizations: {
+        GovMSP: { mspid: 'GovMSP', peers: ['peer0.gov'], certificateAuthorities: ['ca-gov'] },
+      },
+      peers: {
+        'peer0.gov': {
+          url: 'grpcs://127.0.0.1:7151',
+          tlsCACerts: { pem },
+          grpcOptions: { 'ssl-target-name-override': '127.0.0.1' },
+        },
+      },
+      certificateAuthorities: {
+        'ca-gov': {
+          url: 'https://127.0.0.1:7154',
+          caName: 'ca-gov',
+          tlsCACerts: { pem: [pem] },
+          httpOptions: { verify: true },
+        },
+      },
+      'x-consent-ledger': {
+        channel: 'health',
+        chaincode: 'consent-ledger',
+        mspId: 'GovMSP',
+        displayName: 'Regional Health Commission',
+        type: 'government',
+        region: { province: '330000', city: '330100' },
+        gateway: { host: '127.0.0.1', port: 4001 },
+        registrar: { enrollmentId: 'admin', enrollmentSecret: 's3cret' },
+      },
+    });
+    expect(profile).toMatchObject({
+      mspId: 'GovMSP',
+      type: 'government',
+      channel: 'health',
+      chaincode: 'consent-ledger',
+      peer: { endpoint: '127.0.0.1:7151', tls: true, tlsCaPem: pem, hostOverride: '127.0.0.1' },
+      ca: { url: 'https://127.0.0.1:7154', caName: 'ca-gov' },
+      registrar: { enrollmentId: 'admin', enrollmentSecret: 's3cret' },
+    });
+    expect(() => parseConnectionProfile({})).toThrow(/Invalid connection profile/);
+  });
+
+  it('keeps the local database readable by its owner only', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'db-'));
+    const db = openDatabase(path.join(dir, 'gateway.db'));
+    db.run('CREATE TABLE t (x INTEGER)');
+    db.run('INSERT INTO t VALUES (1)');
+    for (const file of ['gateway.db', 'gateway.db-wal'])
+      expect(statSync(path.join(dir, file)).mode & 0o777).toBe(0o600);
+    db.close();
+  });
+});

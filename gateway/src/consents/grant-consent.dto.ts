@@ -1,0 +1,144 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsOptional,
+  Matches,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { IsUtcTimestamp } from '../common/dto.js';
+import {
+  CATEGORIES,
+  MSP_ID,
+  PROVISIONS,
+  PURPOSES,
+  type Category,
+  type Provision,
+  type Purpose,
+} from '../common/vocabulary.js';
+import { PRACTITIONER_ID_PATTERN, ROLES, type Role } from '../identities/roles.js';
+
+/** Who is granted (or denied). */
+export class GranteeDto {
+  @ApiPropertyOptional({ example: 'CommunityHospitalMSP', description: 'required for a permit' })
+  @IsOptional()
+  @Matches(MSP_ID, { message: 'grantee.org must be an MSP ID' })
+  org?: string;
+
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional({ example: 'prac-12345678' })
+  @IsOptional()
+  @Matches(PRACTITIONER_ID_PATTERN, {
+    message: 'practitionerId must be prac- and 8 to 32 of [a-z0-9]',
+  })
+  practitionerId?: string;
+}
+
+/** A deny provision inside a permit. */
+export class ConsentExceptionDto {
+  @ApiPropertyOptional({ enum: PURPOSES, isArray: true, description: 'absent = all' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(PURPOSES, { each: true })
+  purposes?: Purpose[];
+
+  @ApiPropertyOptional({ enum: CATEGORIES, isArray: true, description: 'absent = all' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(CATEGORIES, { each: true })
+  categories?: Category[];
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsUtcTimestamp()
+  dataFrom?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsUtcTimestamp()
+  dataUntil?: string;
+
+  @ApiPropertyOptional({ type: GranteeDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GranteeDto)
+  grantee?: GranteeDto;
+}
+
+/** POST /consents body (and PUT /consents/:id): a FHIR-like consent, no free text. */
+export class GrantConsentDto {
+  @ApiPropertyOptional({ enum: PROVISIONS, default: 'permit' })
+  @IsOptional()
+  @IsIn(PROVISIONS)
+  provision?: Provision;
+
+  @ApiProperty({
+    type: GranteeDto,
+    description: 'required for a permit; a deny without one applies to everyone',
+  })
+  @ValidateIf((dto: GrantConsentDto) => dto.provision !== 'deny' || dto.grantee !== undefined)
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => GranteeDto)
+  grantee?: GranteeDto;
+
+  @ApiProperty({ enum: PURPOSES, isArray: true })
+  @ValidateIf((dto: GrantConsentDto) => dto.provision !== 'deny' || dto.purposes !== undefined)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(PURPOSES.length)
+  @ArrayUnique()
+  @IsIn(PURPOSES, { each: true })
+  purposes?: Purpose[];
+
+  @ApiProperty({ enum: CATEGORIES, isArray: true })
+  @ValidateIf((dto: GrantConsentDto) => dto.provision !== 'deny' || dto.categories !== undefined)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(CATEGORIES.length)
+  @ArrayUnique()
+  @IsIn(CATEGORIES, { each: true })
+  categories?: Category[];
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'default now' })
+  @IsOptional()
+  @IsUtcTimestamp()
+  validFrom?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'open-ended when absent' })
+  @IsOptional()
+  @IsUtcTimestamp()
+  validUntil?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsUtcTimestamp()
+  dataFrom?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsUtcTimestamp()
+  dataUntil?: string;
+
+  @ApiPropertyOptional({ type: [ConsentExceptionDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(32)
+  @ValidateNested({ each: true })
+  @Type(() => ConsentExceptionDto)
+  exceptions?: ConsentExceptionDto[];
+}

@@ -1,0 +1,26 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { PageQueryDto } from '../common/dto.js';
+import { CONSENT_STATUSES, MSP_ID, type ConsentStatus } from '../common/vocabulary.js';
+import { PATIENT_ID_PATTERN } from '../identities/roles.js';
+
+/** GET /consents query. */
+export class QueryConsentsDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: 'pid-abcdefghijklmnop' })
+  @IsOptional()
+  @Matches(PATIENT_ID_PATTERN, { message: 'patientId must be pid- and 16 to 32 of [a-z2-7]' })
+  patientId?: string;
+
+  @ApiPropertyOptional({
+    description: 'grantee organization (MSP ID)',
+    example: 'CommunityHospitalMSP',
+  })
+  @IsOptional()
+  @Matches(MSP_ID, { message: 'grantee must be an MSP ID' })
+  grantee?: string;
+
+  @ApiPropertyOptional({ enum: CONSENT_STATUSES })
+  @IsOptional()
+  @IsIn(CONSENT_STATUSES)
+  status?: ConsentStatus;
+}

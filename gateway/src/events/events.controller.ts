@@ -1,0 +1,29 @@
+import { Controller, Headers, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Observable } from 'rxjs';
+import { CurrentUser } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { EventsService, parseLastEventId } from './events.service.js';
+
+/** Ledger events as server-sent events. */
+@ApiTags('events')
+@ApiBearerAuth()
+@Controller('events')
+export class EventsController {
+  constructor(private readonly events: EventsService) {}
+
+  /**
+   * The chaincode events the caller may see (patient: their own; regulator: all; others: their
+   * organization's), as `text/event-stream`. Reconnect with Last-Event-ID to resume.
+   */
+  @Sse()
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false })
+  @ApiOkResponse({ description: 'data: {eventName, txId, blockNumber, payload}' })
+  stream(
+    @CurrentUser() caller: Principal,
+    @Headers('last-event-id') lastEventId: string | undefined,
+  ): Observable<MessageEvent> {
+    return this.events.stream(caller, parseLastEventId(lastEventId));
+  }
+}

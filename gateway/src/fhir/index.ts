@@ -1,0 +1,32 @@
+/** Public surface of the FHIR feature (what the rest of the gateway wires or reuses). */
+export { FhirModule } from './fhir.module.js';
+export type { FhirLedgerPortProvider, FhirModuleOptions } from './fhir-module.options.js';
+export { FHIR_LEDGER_PORT, type FhirLedgerPort } from './fhir-ledger.port.js';
+export {
+  FHIR_JSON,
+  FHIR_JSON_CONTENT_TYPE,
+  fhirIssueOptions,
+  isFhirRequest,
+  issueForStatus,
+  toOperationOutcome,
+  type OperationOutcomeOptions,
+} from './operation-outcome.mapper.js';
+export { FhirArgumentError, INVALID_ARGUMENT } from './fhir.errors.js';
+export {
+  FhirSchemaValidator,
+  fhirSchemaValidator,
+  validateResource,
+  type FhirValidationError,
+  type FhirValidationResult,
+} from './fhir-schema.validator.js';
+export {
+  consentPatientId,
+  fromFhirConsent,
+  toFhirConsent,
+  type ConsentMappingContext,
+} from './consent.mapper.js';
+export { toAuditEvent } from './audit-event.mapper.js';
+export { toBatchMemberProvenance, toProvenance } from './provenance.mapper.js';
+export { toCapabilityStatement } from './capability-statement.mapper.js';
+export { toSearchBundle, type SearchBundleOptions } from './bundle.mapper.js';
+export type * as fhir4 from './fhir-r4.types.js';

@@ -1,0 +1,37 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { PATIENT_ID_PATTERN, PRACTITIONER_ID_PATTERN, ROLES, type Role } from './roles.js';
+
+/** POST /identities body. */
+export class CreateIdentityDto {
+  @ApiProperty({ example: 'alice', pattern: '^[a-z0-9][a-z0-9._-]{2,63}$' })
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9._-]{2,63}$/, {
+    message: 'username must be 3-64 of [a-z0-9._-], starting with a letter or digit',
+  })
+  username!: string;
+
+  @ApiProperty({ format: 'password', minLength: 8 })
+  @IsString()
+  @Length(8, 256)
+  password!: string;
+
+  @ApiProperty({ enum: ROLES, description: 'allowed roles depend on the organization type' })
+  @IsIn(ROLES)
+  role!: Role;
+
+  @ApiPropertyOptional({
+    description: 'patients only; generated when absent',
+    example: 'pid-abcdefghijklmnop',
+  })
+  @IsOptional()
+  @Matches(PATIENT_ID_PATTERN, { message: 'patientId must be pid- and 16 to 32 of [a-z2-7]' })
+  patientId?: string;
+
+  @ApiPropertyOptional({ description: 'clinicians only', example: 'prac-12345678' })
+  @IsOptional()
+  @Matches(PRACTITIONER_ID_PATTERN, {
+    message: 'practitionerId must be prac- and 8 to 32 of [a-z0-9]',
+  })
+  practitionerId?: string;
+}

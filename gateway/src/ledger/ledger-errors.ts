@@ -1,0 +1,89 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { CommitError, CommitStatusError, GatewayError } from '@hyperledger/fabric-gateway';
+import { peer } from '@hyperledger/fabric-protos';
+import { CHAINCODE_CODES, DomainError, LedgerError, type ErrorCode } from '../common/errors.js';
+
+const CODE_PATTERN = new RegExp(`\\b(${CHAINCODE_CODES.join('|')}):\\s*([^\\n]*)`);
+
+/** Commit statuses that a retry of the whole transaction can cure. */
+export const RETRYABLE_COMMIT_CODES: ReadonlySet<number> = new Set([
+  peer.TxValidationCode.MVCC_READ_CONFLICT,
+  peer.TxValidationCode.PHANTOM_READ_CONFLICT,
+]);
+
+/** Name of a transaction validation code (`MVCC_READ_CONFLICT`, ...). */
+export function validationCodeName(code: number): string {
+  const entry = Object.entries(peer.TxValidationCode).find(([, value]) => value === code);
+  return entry === undefined ? String(code) : entry[0];
+}
+
+/** The chaincode's `CODE: message`, found in the first of `messages` that has one. */
+export function parseChaincodeError(
+  messages: readonly string[],
+): { code: ErrorCode; message: string } | undefined {
+  for (const text of messages) {
+    const match = CODE_PATTERN.exec(text);
+    if (match?.[1] !== undefined)
+      return { code: match[1] as ErrorCode, message: (match[2] ?? '').trim() || match[1] };
+  }
+  return undefined;
+}
+
+/** Every message of a fabric-gateway error: the details from each peer first, then its own. */
+export function errorMessages(error: unknown): string[] {
+  const messages: string[] = [];
+  if (error instanceof GatewayError)
+    messages.push(...error.details.map((detail) => detail.message));
+  if (error instanceof Error) {
+    messages.push(error.message);
+    if (error.cause instanceof Error) messages.push(error.cause.message);
+  }
+  return messages;
+}
+
+const UNAVAILABLE: ReadonlySet<number> = new Set([
+  GrpcStatus.UNAVAILABLE,
+  GrpcStatus.DEADLINE_EXCEEDED,
+  GrpcStatus.CANCELLED,
+]);
+
+/**
+ * Turns whatever a fabric-gateway call threw into a {@link LedgerError}: the chaincode's own code
+ * when its message carries one, LEDGER_UNAVAILABLE when the peer could not be reached in time,
+ * CONFLICT for a write that kept losing MVCC races, LEDGER_REJECTED for anything else the ledger
+ * refused. The gateway's own domain errors pass through unchanged.
+ */
+export function toLedgerError(error: unknown, transaction: string): DomainError {
+  if (error instanceof DomainError) return error;
+  const coded = parseChaincodeError(errorMessages(error));
+  if (coded !== undefined) return new LedgerError({ ...coded, transaction, cause: error });
+  if (error instanceof CommitError) {
+    const name = validationCodeName(error.code);
+    return new LedgerError({
+      code: RETRYABLE_COMMIT_CODES.has(error.code) ? 'CONFLICT' : 'LEDGER_REJECTED',
+      message: `${transaction} was not committed: ${name}`,
+      transaction,
+      cause: error,
+    });
+  }
+  if (error instanceof CommitStatusError)
+    return new LedgerError({
+      code: 'LEDGER_UNAVAILABLE',
+      message: `${transaction}: the commit status of ${error.transactionId} is unknown (${error.message})`,
+      transaction,
+      cause: error,
+    });
+  if (error instanceof GatewayError)
+    return new LedgerError({
+      code: UNAVAILABLE.has(error.code) ? 'LEDGER_UNAVAILABLE' : 'LEDGER_REJECTED',
+      message: `${transaction}: ${error.details.at(0)?.message ?? error.message}`,
+      transaction,
+      cause: error,
+    });
+  return new LedgerError({
+    code: 'INTERNAL',
+    message: `${transaction}: ${error instanceof Error ? error.message : String(error)}`,
+    transaction,
+    cause: error,
+  });
+}

@@ -1,0 +1,195 @@
+import { generateKeyPairSync } from 'node:crypto';
+import type { ConnectOptions, Gateway } from '@hyperledger/fabric-gateway';
+import { describe, expect, it, vi } from 'vitest';
+import { LedgerError, UnauthenticatedError } from '../common/errors.js';
+import { testProfile } from '../testing/test-app.js';
+import { createLedgerClient, parseJson, type LedgerClientOptions } from './ledger.client.js';
+import type { IdentityWallet, LedgerCredentials } from './wallet.js';
+
+const MVCC = 11;
+const PHANTOM = 12;
+const POLICY = 10;
+
+const key = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
+
+function fakeWallet(labels: string[]): IdentityWallet {
+  const credentials: LedgerCredentials = {
+    mspId: 'TertiaryHospitalMSP',
+    certificate: 'cert',
+    privateKey: key,
+  };
+  return {
+    get: (label) => Promise.resolve(labels.includes(label) ? credentials : undefined),
+    put: () => Promise.resolve(),
+    remove: () => Promise.resolve(),
+    list: () => Promise.resolve(labels),
+  };
+}
+
+/** A fake fabric-gateway whose commits answer the given status codes in turn (0 = valid). */
+function fakeConnect(statuses: number[]) {
+  const proposals: { name: string; args: string[] }[] = [];
+  const connects: ConnectOptions[] = [];
+  let txCount = 0;
+  const connect = vi.fn((options: ConnectOptions): Gateway => {
+    connects.push(options);
+    const contract = {
+      newProposal: (name: string, proposal: { arguments: string[] }) => {
+        proposals.push({ name, args: proposal.arguments });
+        const txId = `tx-${String(++txCount)}`;
+        return {
+          evaluate: () => Promise.resolve(new TextEncoder().encode('{"ok":true}')),
+          endorse: () =>
+            Promise.resolve({
+              submit: () =>
+                Promise.resolve({
+                  getStatus: () => {
+                    const code = statuses.shift() ?? 0;
+                    return Promise.resolve({
+                      code,
+                      successful: code === 0,
+                      transactionId: txId,
+                      blockNumber: 1n,
+                    });
+                  },
+                  getResult: () => new TextEncoder().encode(`{"tx":"${txId}"}`),
+                  getTransactionId: () => txId,
+                }),
+            }),
+        };
+      },
+    };
+    return {
+      getNetwork: () => ({ getContract: () => contract }),
+      close: vi.fn(),
+    } as unknown as Gateway;
+  });
+  return { connect, proposals, connects };
+}
+
+function client(statuses: number[], overrides: Partial<LedgerClientOptions> = {}) {
+  const fake = fakeConnect(statuses);
+  const metrics = { observeLedgerCall: vi.fn(), countRetry: vi.fn() };
+  const backoff = vi.fn(() => Promise.resolve());
+  const ledger = createLedgerClient({
+    profile: testProfile(),
+    config: {
+      LEDGER_EVALUATE_TIMEOUT_MS: 1000,
+      LEDGER_ENDORSE_TIMEOUT_MS: 2000,
+      LEDGER_SUBMIT_TIMEOUT_MS: 3000,
+      LEDGER_COMMIT_TIMEOUT_MS: 4000,
+      LEDGER_MAX_ATTEMPTS: 3,
+    },
+    wallet: fakeWallet(['user:alice', 'user:bob']),
+    metrics,
+    backoff,
+    connect: fake.connect,
+    ...overrides,
+  });
+  return { ledger, metrics, backoff, ...fake };
+}
+
+describe('the ledger client', () => {
+  it('retries MVCC and phantom read conflicts with backoff, then answers the committed result', async () => {
+    const { ledger, metrics, backoff, proposals } = client([MVCC, PHANTOM, 0]);
+    const result = await ledger.submit({
+      identity: 'user:alice',
+      contract: 'consent',
+      transaction: 'GrantConsent',
+      args: ['{}'],
+    });
+    expect(result.txId).toBe('tx-3');
+    expect(parseJson(result.payload)).toEqual({ tx: 'tx-3' });
+    expect(proposals).toHaveLength(3);
+    expect(backoff.mock.calls).toEqual([[1], [2]]);
+    expect(metrics.countRetry.mock.calls).toEqual([
+      ['consent:GrantConsent', 'MVCC_READ_CONFLICT'],
+      ['consent:GrantConsent', 'PHANTOM_READ_CONFLICT'],
+    ]);
+    expect(metrics.observeLedgerCall).toHaveBeenCalledWith(
+      expect.objectContaining({
+        transaction: 'consent:GrantConsent',
+        kind: 'submit',
+        outcome: 'ok',
+      }),
+    );
+    ledger.close();
+  });
+
+  it('gives up after the configured attempts with CONFLICT', async () => {
+    const { ledger, proposals } = client([MVCC, MVCC, MVCC, MVCC]);
+    const failure = await ledger
+      .submit({ identity: 'user:alice', contract: 'consent', transaction: 'RevokeConsent' })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(LedgerError);
+    expect(failure).toMatchObject({ code: 'CONFLICT', transaction: 'consent:RevokeConsent' });
+    expect(proposals).toHaveLength(3);
+    ledger.close();
+  });
+
+  it('never retries other commit failures', async () => {
+    const { ledger, proposals, backoff } = client([POLICY]);
+    await expect(
+      ledger.submit({ identity: 'user:alice', contract: 'records', transaction: 'AnchorRecord' }),
+    ).rejects.toMatchObject({ code: 'LEDGER_REJECTED' });
+    expect(proposals).toHaveLength(1);
+    expect(backoff).not.toHaveBeenCalled();
+    ledger.close();
+  });
+
+  it('connects once per identity, with a deadline on every kind of call', async () => {
+    const { ledger, connect, connects } = client([]);
+    await ledger.evaluate({
+      identity: 'user:alice',
+      contract: 'consent',
+      transaction: 'GetConsent',
+      args: ['c'],
+    });
+    await ledger.evaluate({
+      identity: 'user:alice',
+      contract: 'consent',
+      transaction: 'GetConsent',
+      args: ['c'],
+    });
+    await ledger.evaluate({
+      identity: 'user:bob',
+      contract: 'consent',
+      transaction: 'GetConsent',
+      args: ['c'],
+    });
+    expect(connect).toHaveBeenCalledTimes(2);
+    const options = connects[0]!;
+    expect(options.identity.mspId).toBe('TertiaryHospitalMSP');
+    expect(connects[0]!.client).toBe(connects[1]!.client);
+    const now = Date.now();
+    for (const [factory, ms] of [
+      [options.evaluateOptions, 1000],
+      [options.endorseOptions, 2000],
+      [options.submitOptions, 3000],
+      [options.commitStatusOptions, 4000],
+    ] as const) {
+      const deadline = Number(factory?.().deadline);
+      expect(deadline).toBeGreaterThanOrEqual(now + ms - 50);
+      expect(deadline).toBeLessThanOrEqual(now + ms + 1000);
+    }
+    ledger.forget('user:alice');
+    await ledger.evaluate({
+      identity: 'user:alice',
+      contract: 'consent',
+      transaction: 'GetConsent',
+      args: ['c'],
+    });
+    expect(connect).toHaveBeenCalledTimes(3);
+    ledger.close();
+  });
+
+  it('refuses an identity that is not in the wallet', async () => {
+    const { ledger } = client([]);
+    await expect(
+      ledger.evaluate({ identity: 'user:nobody', contract: 'consent', transaction: 'GetConsent' }),
+    ).rejects.toBeInstanceOf(UnauthenticatedError);
+    ledger.close();
+  });
+});

@@ -1,0 +1,262 @@
+import { createPrivateKey, randomInt } from 'node:crypto';
+import { isIP } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as grpc from '@grpc/grpc-js';
+import {
+  CommitError,
+  connect,
+  hash,
+  signers,
+  type ChaincodeEvent,
+  type Checkpoint,
+  type CloseableAsyncIterable,
+  type Contract,
+  type Gateway,
+} from '@hyperledger/fabric-gateway';
+import { UnauthenticatedError } from '../common/errors.js';
+import type { GatewayConfig } from '../config/gateway.config.js';
+import type { OrgProfile } from '../config/connection-profile.js';
+import type { LedgerMetrics } from '../metrics/metrics.service.js';
+import { RETRYABLE_COMMIT_CODES, toLedgerError, validationCodeName } from './ledger-errors.js';
+import type { IdentityWallet } from './wallet.js';
+
+/** The chaincode's contracts (docs/ledger-api.md). */
+export type LedgerContract = 'registry' | 'consent' | 'access' | 'records' | 'audit' | 'baseline';
+
+/** One transaction call: who calls (wallet label), what, with which string arguments. */
+export interface LedgerCall {
+  /** Wallet label of the calling identity: the logged-in user's, never a shared admin. */
+  readonly identity: string;
+  readonly contract: LedgerContract;
+  readonly transaction: string;
+  readonly args?: readonly string[];
+  /** Deadline of an evaluate in milliseconds, instead of the configured one. */
+  readonly timeoutMs?: number;
+}
+
+/** A committed write: its result and transaction ID. */
+export interface Submitted {
+  readonly payload: Uint8Array;
+  readonly txId: string;
+}
+
+/** Options of {@link LedgerClient.chaincodeEvents}. */
+export interface ChaincodeEventsOptions {
+  readonly identity: string;
+  /** Where to resume; the whole chain when it has no position and no start block is given. */
+  readonly checkpoint?: Checkpoint;
+  readonly startBlock?: bigint;
+}
+
+/**
+ * The one component that talks to the peer. Evaluates and submits as the given identity (one
+ * cached gateway connection per identity over one shared gRPC client), with deadlines on every
+ * call, retries of MVCC and phantom read conflicts, and errors turned into LedgerError.
+ */
+export interface LedgerClient {
+  evaluate(call: LedgerCall): Promise<Uint8Array>;
+  submit(call: LedgerCall): Promise<Submitted>;
+  chaincodeEvents(options: ChaincodeEventsOptions): Promise<CloseableAsyncIterable<ChaincodeEvent>>;
+  /** Drops the cached connection of an identity (after it was re-enrolled or removed). */
+  forget(identity: string): void;
+  close(): void;
+}
+
+/** Injection token of the {@link LedgerClient}. */
+export const LEDGER_CLIENT = Symbol('LEDGER_CLIENT');
+
+/** Options of {@link createLedgerClient}. */
+export interface LedgerClientOptions {
+  readonly profile: OrgProfile;
+  readonly config: Pick<
+    GatewayConfig,
+    | 'LEDGER_EVALUATE_TIMEOUT_MS'
+    | 'LEDGER_ENDORSE_TIMEOUT_MS'
+    | 'LEDGER_SUBMIT_TIMEOUT_MS'
+    | 'LEDGER_COMMIT_TIMEOUT_MS'
+    | 'LEDGER_MAX_ATTEMPTS'
+  >;
+  readonly wallet: IdentityWallet;
+  readonly metrics: LedgerMetrics;
+  /** Waits before retry `attempt` (1-based); exponential backoff with full jitter by default. */
+  readonly backoff?: (attempt: number) => Promise<void>;
+  /** fabric-gateway's connect (replaced in tests). */
+  readonly connect?: typeof connect;
+}
+
+const MAX_CACHED_CONNECTIONS = 500;
+
+/** Exponential backoff with full jitter: a random wait in [0, min(2 s, 100 ms * 2^(attempt-1))]. */
+export function jitteredBackoff(attempt: number): Promise<void> {
+  const cap = Math.min(2_000, 100 * 2 ** (attempt - 1));
+  return sleep(randomInt(0, cap + 1));
+}
+
+class FabricLedgerClient implements LedgerClient {
+  readonly #options: LedgerClientOptions;
+  readonly #client: grpc.Client;
+  readonly #gateways = new Map<string, Gateway>();
+  readonly #backoff: (attempt: number) => Promise<void>;
+
+  constructor(options: LedgerClientOptions) {
+    this.#options = options;
+    this.#backoff = options.backoff ?? jitteredBackoff;
+    const { peer } = options.profile;
+    const credentials = peer.tls
+      ? grpc.credentials.createSsl(Buffer.from(peer.tlsCaPem))
+      : grpc.credentials.createInsecure();
+    this.#client = new grpc.Client(peer.endpoint, credentials, {
+      'grpc.max_receive_message_length': 100 * 1024 * 1024,
+      'grpc.max_send_message_length': 100 * 1024 * 1024,
+      'grpc.keepalive_time_ms': 120_000,
+      ...(peer.hostOverride === undefined || isIP(peer.hostOverride) !== 0
+        ? {}
+        : { 'grpc.ssl_target_name_override': peer.hostOverride }),
+    });
+  }
+
+  async evaluate(call: LedgerCall): Promise<Uint8Array> {
+    const name = `${call.contract}:${call.transaction}`;
+    const started = performance.now();
+    let outcome = 'ok';
+    try {
+      const contract = await this.#contract(call);
+      const proposal = contract.newProposal(call.transaction, {
+        arguments: [...(call.args ?? [])],
+      });
+      const deadline =
+        Date.now() + (call.timeoutMs ?? this.#options.config.LEDGER_EVALUATE_TIMEOUT_MS);
+      return await proposal.evaluate({ deadline });
+    } catch (error) {
+      const failure = toLedgerError(error, name);
+      outcome = failure.code;
+      throw failure;
+    } finally {
+      this.#options.metrics.observeLedgerCall({
+        transaction: name,
+        kind: 'evaluate',
+        outcome,
+        seconds: (performance.now() - started) / 1000,
+      });
+    }
+  }
+
+  async submit(call: LedgerCall): Promise<Submitted> {
+    const name = `${call.contract}:${call.transaction}`;
+    const started = performance.now();
+    let outcome = 'ok';
+    try {
+      const contract = await this.#contract(call);
+      for (let attempt = 1; ; attempt += 1) {
+        const proposal = contract.newProposal(call.transaction, {
+          arguments: [...(call.args ?? [])],
+        });
+        const transaction = await proposal.endorse();
+        const submitted = await transaction.submit();
+        const status = await submitted.getStatus();
+        if (status.successful)
+          return { payload: submitted.getResult(), txId: submitted.getTransactionId() };
+        const retryable = RETRYABLE_COMMIT_CODES.has(status.code);
+        if (!retryable || attempt >= this.#options.config.LEDGER_MAX_ATTEMPTS)
+          throw new CommitError({
+            code: status.code,
+            transactionId: status.transactionId,
+            message: `Transaction ${status.transactionId} failed to commit with status code ${String(status.code)} (${validationCodeName(status.code)})`,
+          });
+        this.#options.metrics.countRetry(name, validationCodeName(status.code));
+        await this.#backoff(attempt);
+      }
+    } catch (error) {
+      const failure = toLedgerError(error, name);
+      outcome = failure.code;
+      throw failure;
+    } finally {
+      this.#options.metrics.observeLedgerCall({
+        transaction: name,
+        kind: 'submit',
+        outcome,
+        seconds: (performance.now() - started) / 1000,
+      });
+    }
+  }
+
+  async chaincodeEvents(
+    options: ChaincodeEventsOptions,
+  ): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
+    const { profile } = this.#options;
+    try {
+      const gateway = await this.#gateway(options.identity);
+      return await gateway.getNetwork(profile.channel).getChaincodeEvents(profile.chaincode, {
+        ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
+        ...(options.startBlock === undefined ? {} : { startBlock: options.startBlock }),
+      });
+    } catch (error) {
+      throw toLedgerError(error, 'ChaincodeEvents');
+    }
+  }
+
+  forget(identity: string): void {
+    this.#gateways.get(identity)?.close();
+    this.#gateways.delete(identity);
+  }
+
+  close(): void {
+    for (const gateway of this.#gateways.values()) gateway.close();
+    this.#gateways.clear();
+    this.#client.close();
+  }
+
+  async #contract(call: LedgerCall): Promise<Contract> {
+    const { profile } = this.#options;
+    const gateway = await this.#gateway(call.identity);
+    return gateway.getNetwork(profile.channel).getContract(profile.chaincode, call.contract);
+  }
+
+  async #gateway(identity: string): Promise<Gateway> {
+    const cached = this.#gateways.get(identity);
+    if (cached !== undefined) {
+      this.#gateways.delete(identity);
+      this.#gateways.set(identity, cached);
+      return cached;
+    }
+    const credentials = await this.#options.wallet.get(identity);
+    if (credentials === undefined)
+      throw new UnauthenticatedError(`no ledger identity is enrolled for ${identity}`);
+    const { config } = this.#options;
+    const gateway = (this.#options.connect ?? connect)({
+      client: this.#client,
+      identity: { mspId: credentials.mspId, credentials: Buffer.from(credentials.certificate) },
+      signer: signers.newPrivateKeySigner(createPrivateKey(credentials.privateKey)),
+      hash: hash.sha256,
+      evaluateOptions: () => ({ deadline: Date.now() + config.LEDGER_EVALUATE_TIMEOUT_MS }),
+      endorseOptions: () => ({ deadline: Date.now() + config.LEDGER_ENDORSE_TIMEOUT_MS }),
+      submitOptions: () => ({ deadline: Date.now() + config.LEDGER_SUBMIT_TIMEOUT_MS }),
+      commitStatusOptions: () => ({ deadline: Date.now() + config.LEDGER_COMMIT_TIMEOUT_MS }),
+    });
+    this.#gateways.set(identity, gateway);
+    if (this.#gateways.size > MAX_CACHED_CONNECTIONS) {
+      const [oldest] = this.#gateways.keys();
+      if (oldest !== undefined) this.forget(oldest);
+    }
+    return gateway;
+  }
+}
+
+/** Creates the ledger client of one organization's peer. */
+export function createLedgerClient(options: LedgerClientOptions): LedgerClient {
+  return new FabricLedgerClient(options);
+}
+
+const decoder = new TextDecoder();
+
+/** A JSON result of a transaction, parsed (trusted: the chaincode's own JSON); undefined for an empty result. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the result's type
+export function parseJson<T>(bytes: Uint8Array): T {
+  const text = decoder.decode(bytes);
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}
+
+/** A text result of a transaction. */
+export function parseText(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}

@@ -1,0 +1,39 @@
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ORG_PROFILE, type OrgProfile } from '../config/connection-profile.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
+import { GATEWAY_SECRETS, type GatewaySecrets } from '../config/secrets.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { DATABASE, type Database } from '../storage/database.js';
+import { createEncryptedWalletStore } from './encrypted-wallet.store.js';
+import { LEDGER_CLIENT, createLedgerClient, type LedgerClient } from './ledger.client.js';
+import { IDENTITY_WALLET, createIdentityWallet, type IdentityWallet } from './wallet.js';
+
+/** The ledger client and the encrypted wallet of enrolled identities. */
+@Module({
+  providers: [
+    {
+      provide: IDENTITY_WALLET,
+      inject: [DATABASE, GATEWAY_SECRETS],
+      useFactory: (db: Database, secrets: GatewaySecrets): IdentityWallet =>
+        createIdentityWallet(createEncryptedWalletStore(db, secrets.walletKey)),
+    },
+    {
+      provide: LEDGER_CLIENT,
+      inject: [ORG_PROFILE, GATEWAY_CONFIG, IDENTITY_WALLET, MetricsService],
+      useFactory: (
+        profile: OrgProfile,
+        config: GatewayConfig,
+        wallet: IdentityWallet,
+        metrics: MetricsService,
+      ): LedgerClient => createLedgerClient({ profile, config, wallet, metrics }),
+    },
+  ],
+  exports: [IDENTITY_WALLET, LEDGER_CLIENT],
+})
+export class LedgerModule implements OnApplicationShutdown {
+  constructor(@Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient) {}
+
+  onApplicationShutdown(): void {
+    this.ledger.close();
+  }
+}

@@ -1,0 +1,105 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  Matches,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { ToLowerCase } from '../common/dto.js';
+import {
+  BATCH_ID,
+  CATEGORIES,
+  MAX_BATCH_ITEMS,
+  RECORD_ID,
+  SHA256_HEX,
+  type Category,
+} from '../common/vocabulary.js';
+import { PATIENT_ID_PATTERN } from '../identities/roles.js';
+
+const recordIdMessage = { message: 'recordId must be 1-128 of [A-Za-z0-9._:-]' };
+const sha256Message = { message: 'sha256 must be 64 hex characters' };
+
+/** POST /records body (JSON), or the fields of a multipart upload with a `file`. */
+export class AnchorRecordDto {
+  @ApiProperty({ example: 'emr-2026-000123' })
+  @Matches(RECORD_ID, recordIdMessage)
+  recordId!: string;
+
+  @ApiProperty({ example: 'pid-abcdefghijklmnop' })
+  @Matches(PATIENT_ID_PATTERN, { message: 'patientId must be pid- and 16 to 32 of [a-z2-7]' })
+  patientId!: string;
+
+  @ApiProperty({ enum: CATEGORIES })
+  @IsIn(CATEGORIES)
+  category!: Category;
+
+  @ApiPropertyOptional({
+    description: 'required without a file; must match the file when both are given',
+  })
+  @IsOptional()
+  @ToLowerCase()
+  @Matches(SHA256_HEX, sha256Message)
+  sha256?: string;
+}
+
+/** One item of a batch. */
+export class BatchItemDto {
+  @ApiProperty()
+  @Matches(RECORD_ID, recordIdMessage)
+  recordId!: string;
+
+  @ApiProperty()
+  @Matches(PATIENT_ID_PATTERN, { message: 'patientId must be pid- and 16 to 32 of [a-z2-7]' })
+  patientId!: string;
+
+  @ApiProperty({ enum: CATEGORIES })
+  @IsIn(CATEGORIES)
+  category!: Category;
+
+  @ApiProperty()
+  @ToLowerCase()
+  @Matches(SHA256_HEX, sha256Message)
+  sha256!: string;
+}
+
+/** POST /records/batches body. */
+export class AnchorBatchDto {
+  @ApiPropertyOptional({ description: 'derived from the transaction when absent' })
+  @IsOptional()
+  @Matches(BATCH_ID, { message: 'batchId must be 1-128 of [A-Za-z0-9._:-]' })
+  batchId?: string;
+
+  @ApiProperty({ type: [BatchItemDto], minItems: 1, maxItems: MAX_BATCH_ITEMS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BATCH_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => BatchItemDto)
+  items!: BatchItemDto[];
+}
+
+/** POST /records/verify body (JSON, or the fields of a multipart upload with a `file`). */
+export class VerifyRecordDto {
+  @ApiProperty()
+  @Matches(RECORD_ID, recordIdMessage)
+  recordId!: string;
+
+  @ApiPropertyOptional({ description: 'required without a file' })
+  @IsOptional()
+  @ToLowerCase()
+  @Matches(SHA256_HEX, sha256Message)
+  sha256?: string;
+
+  @ApiPropertyOptional({ description: 'a version to check against instead of the latest' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  version?: number;
+}

@@ -1,0 +1,118 @@
+import { numberOf, textOf, type Database } from '../storage/database.js';
+import type { BatchItem } from './merkle.js';
+
+/** A batch this gateway anchored, with its items in leaf order. */
+export interface StoredBatch {
+  readonly batchId: string;
+  readonly root: string;
+  readonly size: number;
+  readonly txId: string;
+  readonly createdAt: string;
+}
+
+/** Where a record sits in a stored batch. */
+export interface BatchMembership {
+  readonly batch: StoredBatch;
+  readonly leafIndex: number;
+  readonly item: BatchItem;
+}
+
+/** The batches this gateway anchored, kept so that proofs can be served later. */
+export interface BatchStore {
+  save(batch: StoredBatch, items: readonly BatchItem[]): void;
+  /** The latest stored batch holding `recordId`. */
+  findMembership(recordId: string): BatchMembership | undefined;
+  /** Every item of a batch, in leaf order. */
+  items(batchId: string): BatchItem[];
+}
+
+/** Injection token of the {@link BatchStore}. */
+export const BATCH_STORE = Symbol('BATCH_STORE');
+
+class SqliteBatchStore implements BatchStore {
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+    db.sql.exec(`CREATE TABLE IF NOT EXISTS record_batches (
+      batch_id TEXT PRIMARY KEY,
+      root TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      tx_id TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE IF NOT EXISTS record_batch_items (
+      batch_id TEXT NOT NULL REFERENCES record_batches (batch_id) ON DELETE CASCADE,
+      leaf_index INTEGER NOT NULL,
+      record_id TEXT NOT NULL,
+      patient_id TEXT NOT NULL,
+      category TEXT NOT NULL,
+      sha256 TEXT NOT NULL,
+      PRIMARY KEY (batch_id, leaf_index)
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS record_batch_items_record ON record_batch_items (record_id)`);
+  }
+
+  save(batch: StoredBatch, items: readonly BatchItem[]): void {
+    this.#db.transaction(() => {
+      this.#db.run(
+        'INSERT INTO record_batches (batch_id, root, size, tx_id, created_at) VALUES (?, ?, ?, ?, ?)',
+        batch.batchId,
+        batch.root,
+        batch.size,
+        batch.txId,
+        batch.createdAt,
+      );
+      const insert = this.#db.sql.prepare(
+        'INSERT INTO record_batch_items (batch_id, leaf_index, record_id, patient_id, category, sha256) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      for (const [index, item] of items.entries())
+        insert.run(batch.batchId, index, item.recordId, item.patientId, item.category, item.sha256);
+    });
+  }
+
+  findMembership(recordId: string): BatchMembership | undefined {
+    const row = this.#db.get(
+      `SELECT b.batch_id, b.root, b.size, b.tx_id, b.created_at, i.leaf_index, i.record_id, i.patient_id, i.category, i.sha256
+       FROM record_batch_items i JOIN record_batches b ON b.batch_id = i.batch_id
+       WHERE i.record_id = ? ORDER BY b.created_at DESC, b.rowid DESC LIMIT 1`,
+      recordId,
+    );
+    if (row === undefined) return undefined;
+    return {
+      batch: {
+        batchId: textOf(row, 'batch_id'),
+        root: textOf(row, 'root'),
+        size: numberOf(row, 'size'),
+        txId: textOf(row, 'tx_id'),
+        createdAt: textOf(row, 'created_at'),
+      },
+      leafIndex: numberOf(row, 'leaf_index'),
+      item: {
+        recordId: textOf(row, 'record_id'),
+        patientId: textOf(row, 'patient_id'),
+        category: textOf(row, 'category'),
+        sha256: textOf(row, 'sha256'),
+      },
+    };
+  }
+
+  items(batchId: string): BatchItem[] {
+    return this.#db
+      .all(
+        'SELECT record_id, patient_id, category, sha256 FROM record_batch_items WHERE batch_id = ? ORDER BY leaf_index',
+        batchId,
+      )
+      .map((row) => ({
+        recordId: textOf(row, 'record_id'),
+        patientId: textOf(row, 'patient_id'),
+        category: textOf(row, 'category'),
+        sha256: textOf(row, 'sha256'),
+      }));
+  }
+}
+
+/** The record batch tables of the gateway's database. */
+export function createBatchStore(db: Database): BatchStore {
+  return new SqliteBatchStore(db);
+}

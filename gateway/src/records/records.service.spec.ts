@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { ForbiddenError, InvalidArgumentError, LedgerError } from '../common/errors.js';
+import { openDatabase } from '../storage/database.js';
+import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
+import { principal } from '../testing/principals.js';
+import { createBatchStore } from './batch.store.js';
+import {
+  leafBytes,
+  leafHash,
+  treeLevels,
+  rootOf,
+  verifyAuditPath,
+  type BatchItem,
+} from './merkle.js';
+import { RecordsService } from './records.service.js';
+
+const items: BatchItem[] = Array.from({ length: 11 }, (_, i) => ({
+  recordId: `rec-${String(i)}`,
+  patientId: 'pid-abcdefghijklmnop',
+  category: i % 2 === 0 ? 'imaging' : 'laboratory',
+  sha256: String(i)
+    .repeat(64)
+    .slice(0, 64)
+    .replace(/[^0-9]/g, 'a'),
+}));
+
+function setup() {
+  const ledger = new FakeLedgerClient()
+    .on('records:AnchorBatch', (call) => {
+      const { items: sent } = jsonArg<{ items: BatchItem[] }>(call);
+      const root = rootOf(treeLevels(sent.map((item) => leafHash(leafBytes(item))))).toString(
+        'hex',
+      );
+      return { batchId: 'bat-000000000000000000000001', root, size: sent.length };
+    })
+    .on('records:VerifyBatchMember', (call) => {
+      const proof = jsonArg<{ item: BatchItem; leafIndex: number; auditPath: string[] }>(call);
+      const root = rootOf(treeLevels(items.map((item) => leafHash(leafBytes(item)))));
+      const verified = verifyAuditPath({
+        leafHash: leafHash(leafBytes(proof.item)),
+        index: proof.leafIndex,
+        size: items.length,
+        path: proof.auditPath,
+        root,
+      });
+      return {
+        verified,
+        reason: verified ? 'MATCHES_BATCH' : 'HASH_MISMATCH',
+        batch: { batchId: 'bat-000000000000000000000001' },
+      };
+    })
+    .on('records:VerifyRecord', () => {
+      throw new LedgerError({
+        code: 'RECORD_NOT_FOUND',
+        message: 'unknown',
+        transaction: 'records:VerifyRecord',
+      });
+    })
+    .on('records:AnchorRecord', (call) => ({ ...jsonArg(call), version: 1 }));
+  const store = createBatchStore(openDatabase(':memory:'));
+  return { ledger, store, service: new RecordsService(ledger, store) };
+}
+
+describe('RecordsService', () => {
+  const clinician = principal('clinician');
+
+  it('anchors a batch, keeps its items and answers proofs that verify against the root', async () => {
+    const { service, store, ledger } = setup();
+    const result = await service.anchorBatch(clinician, { items });
+    expect(result).toMatchObject({
+      batchId: 'bat-000000000000000000000001',
+      size: 11,
+      txId: 'tx-1',
+    });
+    const root = Buffer.from(result.root, 'hex');
+    for (const proof of result.proofs) {
+      const item = items[proof.leafIndex]!;
+      expect(proof.recordId).toBe(item.recordId);
+      expect(
+        verifyAuditPath({
+          leafHash: leafHash(leafBytes(item)),
+          index: proof.leafIndex,
+          size: 11,
+          path: proof.auditPath,
+          root,
+        }),
+      ).toBe(true);
+    }
+    expect(store.findMembership('rec-7')).toMatchObject({
+      leafIndex: 7,
+      batch: { batchId: 'bat-000000000000000000000001', size: 11 },
+    });
+    expect(store.items('bat-000000000000000000000001')).toEqual(items);
+    expect(jsonArg(ledger.calls[0])).toEqual({ items });
+  });
+
+  it('verifies a batch member through the local store, and a modified copy fails', async () => {
+    const { service } = setup();
+    await service.anchorBatch(clinician, { items });
+    const good = await service.verify(clinician, { recordId: 'rec-4', sha256: items[4]!.sha256 });
+    expect(good).toMatchObject({
+      verified: true,
+      proof: { batchId: 'bat-000000000000000000000001', leafIndex: 4 },
+    });
+    const bad = await service.verify(clinician, { recordId: 'rec-4', sha256: 'f'.repeat(64) });
+    expect(bad).toMatchObject({ verified: false, reason: 'HASH_MISMATCH' });
+  });
+
+  it('refuses duplicate record IDs, enterprise non-wearable anchors and bad digests before the ledger', async () => {
+    const { service, ledger } = setup();
+    await expect(
+      service.anchorBatch(clinician, { items: [items[0]!, items[0]!] }),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    const insurer = principal('admin', { mspId: 'EnterpriseMSP', orgType: 'enterprise' });
+    await expect(service.anchor(insurer, items[0]!)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(service.anchor(principal('patient'), items[0]!)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(
+      service.verify(clinician, { recordId: 'r', sha256: 'xyz' }),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(ledger.calls).toHaveLength(0);
+    const wearable = await service.anchor(insurer, { ...items[0]!, category: 'wearable' });
+    expect(wearable).toMatchObject({ version: 1, txId: 'tx-1' });
+  });
+
+  it('verifies an individually anchored record with VerifyRecord and the named version', async () => {
+    const { service, ledger } = setup();
+    ledger.on('records:VerifyRecord', () => ({
+      verified: true,
+      reason: 'MATCHES',
+      anchor: { recordId: 'r9', version: 2 },
+    }));
+    const result = await service.verify(clinician, {
+      recordId: 'r9',
+      sha256: 'a'.repeat(64),
+      version: 2,
+    });
+    expect(result).toEqual({
+      verified: true,
+      reason: 'MATCHES',
+      anchor: { recordId: 'r9', version: 2 },
+    });
+    expect(ledger.calls[0]?.args).toEqual(['r9', 'a'.repeat(64), '2']);
+    await service.verify(clinician, { recordId: 'r9', sha256: 'a'.repeat(64) });
+    expect(ledger.calls[1]?.args).toEqual(['r9', 'a'.repeat(64), '']);
+  });
+});

@@ -1,0 +1,140 @@
+import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
+import type {
+  ChaincodeEventsOptions,
+  LedgerCall,
+  LedgerClient,
+  Submitted,
+} from '../ledger/ledger.client.js';
+
+/** What a fake transaction answers: a JSON-able result, raw bytes, or a thrown error. */
+export type FakeAnswer = unknown;
+
+/** A handler of one `contract:Transaction`; throw to refuse. */
+export type FakeHandler = (call: LedgerCall) => unknown;
+
+/** A recorded call. */
+export interface RecordedCall extends LedgerCall {
+  readonly kind: 'evaluate' | 'submit';
+}
+
+const encoder = new TextEncoder();
+
+function toBytes(answer: FakeAnswer): Uint8Array {
+  if (answer instanceof Uint8Array) return answer;
+  if (answer === undefined) return new Uint8Array();
+  return encoder.encode(typeof answer === 'string' ? answer : JSON.stringify(answer));
+}
+
+/**
+ * A {@link LedgerClient} for tests: answers from handlers keyed by `contract:Transaction`,
+ * records every call, numbers transactions `tx-1`, `tx-2`, ..., and serves chaincode events that
+ * the test pushes.
+ */
+export class FakeLedgerClient implements LedgerClient {
+  readonly calls: RecordedCall[] = [];
+  readonly forgotten: string[] = [];
+  readonly #handlers = new Map<string, FakeHandler>();
+  #txCount = 0;
+  #events: ChaincodeEvent[] = [];
+  #wake: (() => void) | undefined;
+  /** Options of each chaincodeEvents() call. */
+  readonly eventRequests: ChaincodeEventsOptions[] = [];
+
+  /** Answers `transaction` (e.g. `consent:GrantConsent`) with `handler`. */
+  on(transaction: string, handler: FakeHandler): this {
+    this.#handlers.set(transaction, handler);
+    return this;
+  }
+
+  /** Calls of one transaction. */
+  callsOf(transaction: string): RecordedCall[] {
+    return this.calls.filter((call) => `${call.contract}:${call.transaction}` === transaction);
+  }
+
+  /** Submitted calls. */
+  get submits(): RecordedCall[] {
+    return this.calls.filter((call) => call.kind === 'submit');
+  }
+
+  async evaluate(call: LedgerCall): Promise<Uint8Array> {
+    this.calls.push({ ...call, kind: 'evaluate' });
+    return toBytes(await this.#answer(call));
+  }
+
+  async submit(call: LedgerCall): Promise<Submitted> {
+    this.calls.push({ ...call, kind: 'submit' });
+    const payload = toBytes(await this.#answer(call));
+    this.#txCount += 1;
+    return { payload, txId: `tx-${this.#txCount}` };
+  }
+
+  /** Queues a chaincode event for the listeners. */
+  pushEvent(
+    event: Readonly<{
+      eventName: string;
+      payload: unknown;
+      blockNumber?: bigint;
+      transactionId?: string;
+    }>,
+  ): void {
+    this.#txCount += 1;
+    this.#events.push({
+      chaincodeName: 'consent-ledger',
+      eventName: event.eventName,
+      payload: toBytes(event.payload),
+      blockNumber: event.blockNumber ?? BigInt(this.#txCount),
+      transactionId: event.transactionId ?? `tx-${this.#txCount}`,
+    });
+    this.#wake?.();
+  }
+
+  chaincodeEvents(
+    options: ChaincodeEventsOptions,
+  ): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
+    this.eventRequests.push(options);
+    let closed = false;
+    const next = async (): Promise<IteratorResult<ChaincodeEvent>> => {
+      for (;;) {
+        if (closed) return { done: true, value: undefined };
+        const event = this.#events.shift();
+        if (event !== undefined) return { done: false, value: event };
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+      }
+    };
+    const close = (): void => {
+      closed = true;
+      this.#wake?.();
+    };
+    return Promise.resolve({
+      [Symbol.asyncIterator]: () => ({ next }),
+      close,
+      [Symbol.dispose]: close,
+    });
+  }
+
+  forget(identity: string): void {
+    this.forgotten.push(identity);
+  }
+
+  close(): void {
+    this.#wake?.();
+  }
+
+  async #answer(call: LedgerCall): Promise<FakeAnswer> {
+    const name = `${call.contract}:${call.transaction}`;
+    const handler = this.#handlers.get(name);
+    if (handler === undefined) throw new Error(`FakeLedgerClient: no handler for ${name}`);
+    return await handler(call);
+  }
+}
+
+/** The JSON argument `index` of a recorded call. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the test names the argument's type
+export function jsonArg<T extends object = Record<string, unknown>>(
+  call: LedgerCall | undefined,
+  index = 0,
+): T {
+  const text = call?.args?.[index];
+  if (text === undefined) throw new Error(`no argument ${index}`);
+  return JSON.parse(text) as T;
+}

@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { AppModule } from '../app.module.js';
+import { APP_OPTIONS, configureApp } from '../app.setup.js';
+import type { OrgProfile, OrgType } from '../config/connection-profile.js';
+import { loadConfig } from '../config/gateway.config.js';
+import { CERTIFICATE_AUTHORITY } from '../identities/certificate-authority.js';
+import { LEDGER_CLIENT } from '../ledger/ledger.client.js';
+import { FakeCertificateAuthority } from './fake-certificate-authority.js';
+import { FakeLedgerClient } from './fake-ledger.client.js';
+
+/** A profile for tests (no network is contacted: the ledger and the CA are fakes). */
+export function testProfile(type: OrgType = 'hospital', mspId = 'TertiaryHospitalMSP'): OrgProfile {
+  return {
+    mspId,
+    displayName: 'Test organization',
+    type,
+    region: { province: '330000', city: '330100' },
+    channel: 'health',
+    chaincode: 'consent-ledger',
+    peer: { name: 'peer0', endpoint: '127.0.0.1:1', tls: false, tlsCaPem: '' },
+    ca: { url: 'https://127.0.0.1:1', caName: 'ca-test', tlsCaPems: [], verify: true },
+    registrar: { enrollmentId: 'admin', enrollmentSecret: 'adminpw' },
+  };
+}
+
+/** A running in-process gateway with a fake ledger and CA. */
+export interface TestApp {
+  readonly app: INestApplication;
+  readonly ledger: FakeLedgerClient;
+  readonly ca: FakeCertificateAuthority;
+  readonly dataDir: string;
+  /** supertest against the app's HTTP server. */
+  http(): ReturnType<typeof request>;
+  /** Logs in and answers the access token. */
+  login(username: string, password: string): Promise<string>;
+  /** Creates a user as the bootstrap admin and answers its access token. */
+  user(
+    spec: Readonly<{ username: string; role: string; patientId?: string; practitionerId?: string }>,
+  ): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Starts the whole application in process, with fakes for the ledger and the CA. */
+export async function createTestApp(
+  options: Readonly<{ orgType?: OrgType; mspId?: string; env?: Record<string, string> }> = {},
+): Promise<TestApp> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gateway-test-'));
+  const profile = testProfile(options.orgType, options.mspId);
+  const config = loadConfig({
+    GATEWAY_ORG: 'test',
+    GATEWAY_PORT: '0',
+    CONNECTION_PROFILE: '/dev/null',
+    GATEWAY_DATA_DIR: dataDir,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    GATEWAY_EVENTS: 'off',
+    ...options.env,
+  });
+  const ledger = new FakeLedgerClient();
+  const ca = new FakeCertificateAuthority(profile.mspId);
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forConfig(config, { profile })],
+  })
+    .overrideProvider(LEDGER_CLIENT)
+    .useValue(ledger)
+    .overrideProvider(CERTIFICATE_AUTHORITY)
+    .useValue(ca)
+    .compile();
+  const app = moduleRef.createNestApplication(APP_OPTIONS);
+  configureApp(app);
+  await app.init();
+  const server = app.getHttpServer() as Parameters<typeof request>[0];
+  const http = (): ReturnType<typeof request> => request(server);
+  const login = async (username: string, password: string): Promise<string> => {
+    const response = await http().post('/auth/login').send({ username, password });
+    if (response.status !== 200)
+      throw new Error(`login ${username}: ${response.status} ${response.text}`);
+    return (response.body as { accessToken: string }).accessToken;
+  };
+  return {
+    app,
+    ledger,
+    ca,
+    dataDir,
+    http,
+    login,
+    user: async (spec) => {
+      const admin = await login('admin', 'adminpw');
+      const response = await http()
+        .post('/identities')
+        .set('authorization', `Bearer ${admin}`)
+        .send({ password: 'password123', ...spec });
+      if (response.status !== 201)
+        throw new Error(`create ${spec.username}: ${response.status} ${response.text}`);
+      return login(spec.username, 'password123');
+    },
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../../gateway/src/app.module.ts';
+import { APP_OPTIONS, configureApp } from '../../gateway/src/app.setup.ts';
+import { loadConfig } from '../../gateway/src/config/gateway.config.ts';
+import { orgLayout } from '../../network/src/index.ts';
+import { org } from './ledger.ts';
+
+/** A gateway application started in this process against the real network. */
+export interface InProcessGateway {
+  readonly app: INestApplication;
+  readonly dataDir: string;
+  /** Base URL it listens on (an ephemeral port on 127.0.0.1). */
+  readonly base: string;
+  /** Stops it; the data directory is deleted unless `keepData`. */
+  close(options?: Readonly<{ keepData?: boolean }>): Promise<void>;
+}
+
+/**
+ * Starts an organization's gateway in this process with its real connection profile (its CA and
+ * its peer) and a data directory of its own (a new temporary one unless given), listening on an
+ * ephemeral port.
+ */
+export async function startGatewayInProcess(
+  orgName: string,
+  options: Readonly<{ dataDir?: string; env?: Record<string, string> }> = {},
+): Promise<InProcessGateway> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), `gateway-${orgName}-`));
+  const config = loadConfig({
+    GATEWAY_ORG: orgName,
+    GATEWAY_HOST: '127.0.0.1',
+    GATEWAY_PORT: '0',
+    CONNECTION_PROFILE: orgLayout(org(orgName)).connectionProfile,
+    GATEWAY_DATA_DIR: dataDir,
+    NODE_ENV: 'development',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
+  const app = await NestFactory.create(AppModule.forConfig(config), APP_OPTIONS);
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const url = await app.getUrl();
+  return {
+    app,
+    dataDir,
+    base: url.replace('[::1]', '127.0.0.1'),
+    close: async (closeOptions = {}) => {
+      await app.close();
+      if (closeOptions.keepData !== true) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
