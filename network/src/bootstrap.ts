@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { connectAs } from './client.ts';
 import { orgLayout } from './layout.ts';
 import type { Topology } from './topology.ts';
@@ -23,9 +24,7 @@ function sameRegistration(
   existing: Record<string, unknown>,
   wanted: Record<string, unknown>,
 ): boolean {
-  return Object.entries(wanted).every(
-    ([key, value]) => JSON.stringify(existing[key]) === JSON.stringify(value),
-  );
+  return Object.entries(wanted).every(([key, value]) => isDeepStrictEqual(existing[key], value));
 }
 
 /**

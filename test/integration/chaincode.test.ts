@@ -1,5 +1,8 @@
+import { peer } from '@hyperledger/fabric-protos';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchLeaf, type RecordItem } from '../../chaincode/src/records/record-input';
+import { inclusionProof, merkleRoot } from '../../chaincode/src/records/merkle';
 import { closeUsers, enrollPatient, enrollUser, type TestUser } from '../support/identities.ts';
 import { expectLedgerError } from '../support/ledger-errors.ts';
 import { connectAdmin, contractOf, endorsingMsps, text } from '../support/ledger.ts';
@@ -182,16 +185,14 @@ describe('the consent-ledger chaincode on the real network', () => {
         'FORBIDDEN',
       );
       await expectLedgerError(
-        patient
-          .contract('consent')
-          .submitTransaction(
-            'GrantConsent',
-            JSON.stringify({
-              grantee: { org: 'CommunityHospitalMSP' },
-              purposes: ['shopping'],
-              categories: ['outpatient'],
-            }),
-          ),
+        patient.contract('consent').submitTransaction(
+          'GrantConsent',
+          JSON.stringify({
+            grantee: { org: 'CommunityHospitalMSP' },
+            purposes: ['shopping'],
+            categories: ['outpatient'],
+          }),
+        ),
         'INVALID_ARGUMENT',
       );
       await expectLedgerError(
@@ -294,17 +295,15 @@ describe('the consent-ledger chaincode on the real network', () => {
         },
       });
       await expectLedgerError(
-        researcher
-          .contract('access')
-          .submitTransaction(
-            'RequestEmergencyAccess',
-            JSON.stringify({
-              patientId: otherPatient.patientId,
-              categories: ['medication'],
-              reasonCode: 'OTHER',
-              justificationHash,
-            }),
-          ),
+        researcher.contract('access').submitTransaction(
+          'RequestEmergencyAccess',
+          JSON.stringify({
+            patientId: otherPatient.patientId,
+            categories: ['medication'],
+            reasonCode: 'OTHER',
+            justificationHash,
+          }),
+        ),
         'FORBIDDEN',
       );
       const queue = await evaluate<Page<AccessEvent>>(
@@ -434,16 +433,14 @@ describe('the consent-ledger chaincode on the real network', () => {
       expect(JSON.stringify(stats)).not.toContain(patient.patientId);
       expect(JSON.stringify(stats)).toContain('330100');
       await expectLedgerError(
-        communityAnalyst
-          .contract('audit')
-          .evaluateTransaction(
-            'GetStatistics',
-            JSON.stringify({
-              from: `${day}T00:00:00.000Z`,
-              to: `${day}T23:59:59.000Z`,
-              level: 'city',
-            }),
-          ),
+        communityAnalyst.contract('audit').evaluateTransaction(
+          'GetStatistics',
+          JSON.stringify({
+            from: `${day}T00:00:00.000Z`,
+            to: `${day}T23:59:59.000Z`,
+            level: 'city',
+          }),
+        ),
         'FORBIDDEN',
       );
     });
@@ -498,17 +495,15 @@ describe('the consent-ledger chaincode on the real network', () => {
       );
       expect(next.version).toBe(2);
       await expectLedgerError(
-        communityClinician
-          .contract('records')
-          .submitTransaction(
-            'AnchorRecord',
-            JSON.stringify({
-              recordId,
-              patientId: patient.patientId,
-              category: 'inpatient',
-              sha256: sha256('forged'),
-            }),
-          ),
+        communityClinician.contract('records').submitTransaction(
+          'AnchorRecord',
+          JSON.stringify({
+            recordId,
+            patientId: patient.patientId,
+            category: 'inpatient',
+            sha256: sha256('forged'),
+          }),
+        ),
         'FORBIDDEN',
       );
       const record = await evaluate<{ versions: { version: number }[] }>(
@@ -527,6 +522,34 @@ describe('the consent-ledger chaincode on the real network', () => {
         '1',
       );
       expect(old.verified).toBe(true);
+    });
+
+    it('enforces the owner through the key-level endorsement policy, not only in code', async () => {
+      // The owner submits, so the code check passes on every peer; but only two other
+      // organizations endorse. That satisfies the chaincode's any-two policy, not the record's
+      // key-level policy naming the owner's peer: validation marks the transaction invalid.
+      const proposal = tertiaryClinician.contract('records').newProposal('AnchorRecord', {
+        arguments: [
+          JSON.stringify({
+            recordId,
+            patientId: patient.patientId,
+            category: 'inpatient',
+            sha256: sha256('v3'),
+          }),
+        ],
+        endorsingOrganizations: ['CommunityHospitalMSP', 'EnterpriseMSP'],
+      });
+      const submitted = await (await proposal.endorse()).submit();
+      const status = await submitted.getStatus();
+      expect(status.successful).toBe(false);
+      expect(status.code).toBe(peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+      const record = await evaluate<{ versions: { version: number }[] }>(
+        regulator,
+        'records',
+        'GetRecord',
+        recordId,
+      );
+      expect(record.versions).toHaveLength(2);
     });
 
     it('anchors a Merkle batch and verifies a member with its inclusion proof', async () => {
@@ -551,6 +574,32 @@ describe('the consent-ledger chaincode on the real network', () => {
         batch.batchId,
       );
       expect(fetched.root).toBe(batch.root);
+
+      // The root is the RFC 6962 root of the items' sorted-key JSON, computable by anyone.
+      const leaves = items.map((item) => batchLeaf(item as RecordItem));
+      expect(merkleRoot(leaves).toString('hex')).toBe(batch.root);
+      const member = (index: number, item: (typeof items)[number]): string =>
+        JSON.stringify({
+          batchId: batch.batchId,
+          item,
+          leafIndex: index,
+          auditPath: inclusionProof(leaves, index).map((hash) => hash.toString('hex')),
+        });
+      const third = items[2]!;
+      const proven = await evaluate<{ verified: boolean }>(
+        communityClinician,
+        'records',
+        'VerifyBatchMember',
+        member(2, third),
+      );
+      expect(proven.verified).toBe(true);
+      const forged = await evaluate<{ verified: boolean }>(
+        communityClinician,
+        'records',
+        'VerifyBatchMember',
+        member(2, { ...third, sha256: sha256('forged') }),
+      );
+      expect(forged.verified).toBe(false);
     });
   });
 });

@@ -3,12 +3,14 @@ import { expect } from 'vitest';
 /** Every text an error from @hyperledger/fabric-gateway carries (message, details, cause). */
 export function errorText(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const details = (error as { details?: { message?: string }[] }).details ?? [];
-  return [
-    error.message,
-    ...details.map((detail) => detail.message ?? ''),
-    errorText(error.cause ?? ''),
-  ].join('\n');
+  // GatewayError.details is a list of per-peer details; a gRPC ServiceError's is a string.
+  const raw = (error as { details?: unknown }).details;
+  const details = Array.isArray(raw)
+    ? raw.map((detail: { message?: string }) => detail.message ?? '')
+    : [typeof raw === 'string' ? raw : ''];
+  return [error.message, ...details, error.cause === undefined ? '' : errorText(error.cause)].join(
+    '\n',
+  );
 }
 
 /** Asserts that a ledger call fails with the chaincode's coded error `CODE: ...`. */
