@@ -1,8 +1,8 @@
 import { peer } from '@hyperledger/fabric-protos';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchLeaf, type RecordItem } from '../../chaincode/src/records/record-input';
-import { inclusionProof, merkleRoot } from '../../chaincode/src/records/merkle';
+import { batchLeaf, type RecordItem } from '../../chaincode/src/records/record-input.ts';
+import { inclusionProof, merkleRoot } from '../../chaincode/src/records/merkle.ts';
 import { closeUsers, enrollPatient, enrollUser, type TestUser } from '../support/identities.ts';
 import { expectLedgerError } from '../support/ledger-errors.ts';
 import { connectAdmin, contractOf, endorsingMsps, text } from '../support/ledger.ts';

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { regionCodeSchema } from '../ledger/region';
+import { spanInDays } from '../ledger/time';
+import {
+  bookmarkSchema,
+  daySchema,
+  instantSchema,
+  mspIdSchema,
+  pageSizeSchema,
+  parseJsonArgument,
+  patientIdSchema,
+  validate,
+} from '../ledger/validation';
+import { DECISIONS, REGION_LEVELS } from '../ledger/vocabulary';
+
+/** Longest statistics window, in days. */
+export const MAX_STATISTICS_DAYS = 366;
+
+function windowOrdered(
+  input: { readonly from?: string | undefined; readonly to?: string | undefined },
+  context: z.RefinementCtx,
+): void {
+  if (input.from !== undefined && input.to !== undefined && input.from >= input.to) {
+    context.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+  }
+}
+
+const eventQuerySchema = z
+  .strictObject({
+    patientId: patientIdSchema.optional(),
+    accessorOrg: mspIdSchema.optional(),
+    from: instantSchema.optional(),
+    to: instantSchema.optional(),
+    decision: z.enum(DECISIONS).optional(),
+    breakGlass: z.boolean().optional(),
+    pageSize: pageSizeSchema.optional(),
+    bookmark: bookmarkSchema.optional(),
+  })
+  .superRefine(windowOrdered);
+
+/** A validated QueryAccessEvents input. */
+export type EventQuery = z.output<typeof eventQuerySchema>;
+
+/** Parses QueryAccessEvents' input. */
+export function parseEventQuery(json: string): EventQuery {
+  return parseJsonArgument(eventQuerySchema, { json, what: 'query' });
+}
+
+const reviewQuerySchema = z.strictObject({
+  pageSize: pageSizeSchema.optional(),
+  bookmark: bookmarkSchema.optional(),
+});
+
+/** Parses QueryEmergencyReviews' input. */
+export function parseReviewQuery(json: string): z.output<typeof reviewQuerySchema> {
+  return parseJsonArgument(reviewQuerySchema, { json, what: 'query' });
+}
+
+const statisticsQuerySchema = z
+  .strictObject({
+    from: instantSchema,
+    to: instantSchema,
+    level: z.enum(REGION_LEVELS),
+    region: regionCodeSchema.optional(),
+  })
+  .superRefine((input, context) => {
+    windowOrdered(input, context);
+    if (spanInDays(input.from, input.to) > MAX_STATISTICS_DAYS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `must be at most ${MAX_STATISTICS_DAYS} days after from`,
+      });
+    }
+  });
+
+/** A validated GetStatistics input. */
+export type StatisticsQuery = z.output<typeof statisticsQuerySchema>;
+
+/** Parses GetStatistics' input. */
+export function parseStatisticsQuery(json: string): StatisticsQuery {
+  return parseJsonArgument(statisticsQuerySchema, { json, what: 'query' });
+}
+
+/** Validates RollupStatistics' day argument. */
+export function parseDay(value: string): string {
+  return validate(daySchema, { value, what: 'day' });
+}

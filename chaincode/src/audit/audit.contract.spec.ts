@@ -1,0 +1,419 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AccessEvent } from '../access/access-event.model';
+import { encodeBookmark } from '../ledger/pagination';
+import { bootstrap, consentInput, MSP, ok, patient, pid, refused, who } from '../testing/fixtures';
+import { createTestNetwork, type TestIdentity, type TestNetwork } from '../testing/harness';
+import { createCompositeKey } from '../testing/in-memory-ledger';
+
+const DAY1 = '2026-11-22';
+const DAY2 = '2026-11-23';
+const HASH = 'cd'.repeat(32);
+
+describe('audit contract', () => {
+  let network: TestNetwork;
+  let events: AccessEvent[];
+
+  const access = async (
+    caller: TestIdentity,
+    { at, ...overrides }: { at: string } & Record<string, unknown>,
+  ): Promise<AccessEvent> => {
+    const event = ok(
+      await network
+        .as(caller, { at })
+        .submit('access:RequestAccess', [
+          { patientId: pid(1), purpose: 'treatment', categories: ['outpatient'], ...overrides },
+        ]),
+    );
+    events.push(event);
+    return event;
+  };
+  const emergency = async (at: string, patientN = 1): Promise<AccessEvent> => {
+    const event = ok(
+      await network.as(who.tertiaryClinician, { at }).submit('access:RequestEmergencyAccess', [
+        {
+          patientId: pid(patientN),
+          categories: ['medication'],
+          reasonCode: 'LIFE_THREATENING',
+          justificationHash: HASH,
+        },
+      ]),
+    );
+    events.push(event);
+    return event;
+  };
+
+  beforeEach(async () => {
+    events = [];
+    network = createTestNetwork({ start: '2026-11-21T00:00:00.000Z' });
+    await bootstrap(network);
+    ok(
+      await network
+        .as(patient(1))
+        .submit('consent:GrantConsent', [
+          consentInput({ categories: ['laboratory', 'outpatient'] }),
+        ]),
+    );
+    await access(who.tertiaryClinician, { at: `${DAY1}T08:00:00.000Z` });
+    await access(who.communityClinician, { at: `${DAY1}T09:00:00.000Z` });
+    await access(who.tertiaryClinician, { at: `${DAY1}T10:00:00.000Z`, patientId: pid(2) });
+    await emergency(`${DAY1}T11:00:00.000Z`);
+    await access(who.govAnalyst, {
+      at: `${DAY1}T23:59:59.999Z`,
+      purpose: 'public-health',
+      categories: ['laboratory', 'outpatient'],
+    });
+    await access(who.tertiaryClinician, {
+      at: `${DAY2}T00:00:00.000Z`,
+      categories: ['laboratory', 'outpatient'],
+    });
+    await emergency(`${DAY2}T06:00:00.000Z`, 2);
+    await access(who.researcher, {
+      at: `${DAY2}T07:00:00.000Z`,
+      purpose: 'research',
+      categories: ['genomic'],
+    });
+  });
+
+  const idsOf = (page: { items: AccessEvent[] }): string[] =>
+    page.items.map((event) => event.eventId);
+  const query = async (caller: TestIdentity, input: Record<string, unknown>): Promise<string[]> =>
+    idsOf(ok(await network.as(caller).evaluate('audit:QueryAccessEvents', [input])));
+  const ids = (...indexes: number[]): string[] =>
+    indexes.map((index) => events[index]?.eventId ?? '');
+
+  describe('QueryAccessEvents', () => {
+    it('lets the regulator see everything, in time order, with every filter', async () => {
+      expect(await query(who.regulator, {})).toEqual(ids(0, 1, 2, 3, 4, 5, 6, 7));
+      expect(await query(who.regulator, { patientId: pid(2) })).toEqual(ids(2, 6));
+      expect(await query(who.regulator, { accessorOrg: MSP.community })).toEqual(ids(1));
+      expect(await query(who.regulator, { decision: 'deny' })).toEqual(ids(1, 2, 4, 7));
+      expect(await query(who.regulator, { breakGlass: true })).toEqual(ids(3, 6));
+      expect(await query(who.regulator, { breakGlass: false })).toEqual(ids(0, 1, 2, 4, 5, 7));
+      expect(await query(who.regulator, { patientId: pid(1), decision: 'permit' })).toEqual(
+        ids(0, 3, 5),
+      );
+      expect(await query(who.regulator, { accessorOrg: MSP.tertiary, breakGlass: true })).toEqual(
+        ids(3, 6),
+      );
+      expect(await query(who.regulator, { breakGlass: true, decision: 'deny' })).toEqual([]);
+    });
+
+    it('serves time windows [from, to) on every index, across days', async () => {
+      const window = { from: `${DAY1}T10:00:00.000Z`, to: `${DAY2}T06:00:00.000Z` };
+      expect(await query(who.regulator, window)).toEqual(ids(2, 3, 4, 5));
+      expect(await query(who.regulator, { ...window, patientId: pid(1) })).toEqual(ids(3, 4, 5));
+      expect(await query(who.regulator, { ...window, accessorOrg: MSP.tertiary })).toEqual(
+        ids(2, 3, 5),
+      );
+      expect(await query(who.regulator, { ...window, decision: 'deny' })).toEqual(ids(2, 4));
+      expect(await query(who.regulator, { ...window, breakGlass: true })).toEqual(ids(3));
+      expect(await query(who.regulator, { from: `${DAY2}T00:00:00.000Z` })).toEqual(ids(5, 6, 7));
+      expect(await query(who.regulator, { to: `${DAY1}T09:00:00.000Z` })).toEqual(ids(0));
+      refused(
+        await network
+          .as(who.regulator)
+          .evaluate('audit:QueryAccessEvents', [{ from: window.to, to: window.from }]),
+        { code: 'INVALID_ARGUMENT', message: /query\.to: must be after from/ },
+      );
+      refused(
+        await network
+          .as(who.regulator)
+          .evaluate('audit:QueryAccessEvents', [{ from: '2026-11-31T00:00:00.000Z' }]),
+        'INVALID_ARGUMENT',
+      );
+    });
+
+    it('forces the patient and the organization scopes', async () => {
+      expect(await query(patient(1), {})).toEqual(ids(0, 1, 3, 4, 5, 7));
+      expect(await query(patient(2), { breakGlass: true })).toEqual(ids(6));
+      refused(
+        await network.as(patient(1)).evaluate('audit:QueryAccessEvents', [{ patientId: pid(2) }]),
+        'FORBIDDEN',
+      );
+      expect(await query(who.tertiaryAdmin, {})).toEqual(ids(0, 2, 3, 5, 6));
+      expect(await query(who.communityClinician, { patientId: pid(1) })).toEqual(ids(1));
+      refused(
+        await network
+          .as(who.tertiaryAdmin)
+          .evaluate('audit:QueryAccessEvents', [{ accessorOrg: MSP.community }]),
+        'FORBIDDEN',
+      );
+      expect(await query(who.govAdmin, {})).toEqual(ids(4));
+    });
+
+    it('round-trips bookmarks page by page', async () => {
+      for (const filter of [
+        {},
+        { patientId: pid(1) },
+        { from: `${DAY1}T09:00:00.000Z`, to: `${DAY2}T07:00:00.000Z` },
+      ]) {
+        const everything = await query(who.regulator, filter);
+        const paged: string[] = [];
+        let bookmark = '';
+        do {
+          const page = ok(
+            await network
+              .as(who.regulator)
+              .evaluate('audit:QueryAccessEvents', [
+                { ...filter, pageSize: 2, ...(bookmark === '' ? {} : { bookmark }) },
+              ]),
+          );
+          expect(page.items.length).toBeLessThanOrEqual(2);
+          paged.push(...idsOf(page));
+          bookmark = page.bookmark;
+        } while (bookmark !== '');
+        expect(paged).toEqual(everything);
+      }
+    });
+
+    it('returns short filtered pages with a bookmark after scanning 10 x pageSize entries', async () => {
+      for (let i = 0; i < 25; i += 1) {
+        await emergency(`2026-11-24T00:00:${String(i).padStart(2, '0')}.000Z`);
+      }
+      await access(who.tertiaryClinician, { at: '2026-11-24T01:00:00.000Z' });
+      const filter = { from: '2026-11-24T00:00:00.000Z', breakGlass: false, pageSize: 1 };
+      const first = ok(
+        await network.as(who.regulator).evaluate('audit:QueryAccessEvents', [filter]),
+      );
+      expect(first.items).toEqual([]);
+      expect(first.bookmark).not.toBe('');
+      const second = ok(
+        await network
+          .as(who.regulator)
+          .evaluate('audit:QueryAccessEvents', [{ ...filter, bookmark: first.bookmark }]),
+      );
+      expect(second.items).toEqual([]);
+      const third = ok(
+        await network
+          .as(who.regulator)
+          .evaluate('audit:QueryAccessEvents', [{ ...filter, bookmark: second.bookmark }]),
+      );
+      expect(idsOf(third)).toEqual([events.at(-1)?.eventId]);
+      expect(third.bookmark).toBe('');
+    });
+
+    it("refuses bookmarks pointing outside the query's own range", async () => {
+      const alicePage = ok(
+        await network.as(patient(1)).evaluate('audit:QueryAccessEvents', [{ pageSize: 1 }]),
+      );
+      expect(alicePage.bookmark).not.toBe('');
+      refused(
+        await network
+          .as(patient(2))
+          .evaluate('audit:QueryAccessEvents', [{ pageSize: 1, bookmark: alicePage.bookmark }]),
+        { code: 'INVALID_ARGUMENT', message: /not a bookmark of this query/ },
+      );
+      const forged = encodeBookmark(
+        createCompositeKey('evt~pat', [
+          pid(1),
+          `${DAY1}T00:00:00.000Z`,
+          'evt-000000000000000000000000',
+        ]),
+      );
+      refused(
+        await network.as(patient(2)).evaluate('audit:QueryAccessEvents', [{ bookmark: forged }]),
+        'INVALID_ARGUMENT',
+      );
+      // The community hospital may not continue in the tertiary hospital's range either.
+      const tertiaryKey = createCompositeKey('evt~org', [
+        MSP.tertiary,
+        `${DAY1}T00:00:00.000Z`,
+        'evt-0',
+      ]);
+      refused(
+        await network
+          .as(who.communityClinician)
+          .evaluate('audit:QueryAccessEvents', [{ bookmark: encodeBookmark(tertiaryKey) }]),
+        'INVALID_ARGUMENT',
+      );
+      // Nor may a bookmark lead before the window's start.
+      const early = encodeBookmark(
+        createCompositeKey('evt~pat', [pid(1), `${DAY1}T00:00:00.000Z`, 'evt-0']),
+      );
+      refused(
+        await network
+          .as(patient(1))
+          .evaluate('audit:QueryAccessEvents', [
+            { from: `${DAY2}T00:00:00.000Z`, bookmark: early },
+          ]),
+        { code: 'INVALID_ARGUMENT', message: /before the start/ },
+      );
+      refused(
+        await network
+          .as(patient(1))
+          .evaluate('audit:QueryAccessEvents', [{ bookmark: `${encodeBookmark('x')}=` }]),
+        'INVALID_ARGUMENT',
+      );
+    });
+  });
+
+  describe('GetAccessEvent', () => {
+    it('shows an event to its patient, the accessor organization and the regulator', async () => {
+      const [first] = ids(0);
+      for (const reader of [patient(1), who.tertiaryAdmin, who.regulator]) {
+        expect(
+          ok(await network.as(reader).evaluate('audit:GetAccessEvent', [first ?? ''])).eventId,
+        ).toBe(first);
+      }
+      for (const stranger of [patient(2), who.communityClinician, who.govAdmin]) {
+        refused(
+          await network.as(stranger).evaluate('audit:GetAccessEvent', [first ?? '']),
+          'FORBIDDEN',
+        );
+      }
+      refused(
+        await network
+          .as(who.regulator)
+          .evaluate('audit:GetAccessEvent', ['evt-000000000000000000000000']),
+        'EVENT_NOT_FOUND',
+      );
+      refused(
+        await network.as(who.regulator).evaluate('audit:GetAccessEvent', ['evt-0']),
+        'INVALID_ARGUMENT',
+      );
+    });
+  });
+
+  describe('QueryEmergencyReviews', () => {
+    it('lists pending break-glass events oldest first, page by page', async () => {
+      const first = ok(
+        await network.as(who.regulator).evaluate('audit:QueryEmergencyReviews', [{ pageSize: 1 }]),
+      );
+      expect(idsOf(first)).toEqual(ids(3));
+      const second = ok(
+        await network
+          .as(who.regulator)
+          .evaluate('audit:QueryEmergencyReviews', [{ pageSize: 1, bookmark: first.bookmark }]),
+      );
+      expect(idsOf(second)).toEqual(ids(6));
+      expect(second.bookmark).toBe('');
+      refused(
+        await network
+          .as(who.regulator)
+          .evaluate('audit:QueryEmergencyReviews', [{ status: 'pending' }]),
+        'INVALID_ARGUMENT',
+      );
+    });
+  });
+
+  describe('GetStatistics and RollupStatistics', () => {
+    const statistics = async (input: Record<string, unknown>, at = '2026-11-25T00:00:00.000Z') =>
+      ok(await network.as(who.regulator, { at }).evaluate('audit:GetStatistics', [input]));
+    const twoDays = { from: `${DAY1}T00:00:00.000Z`, to: '2026-11-24T00:00:00.000Z' };
+
+    it('counts by purpose, category, decision, break-glass and region, without patient IDs', async () => {
+      const county = await statistics({ ...twoDays, level: 'county' });
+      expect(county).toEqual({
+        from: twoDays.from,
+        to: twoDays.to,
+        level: 'county',
+        total: 8,
+        byPurpose: { emergency: 2, 'public-health': 1, research: 1, treatment: 4 },
+        byCategory: { genomic: 1, laboratory: 2, medication: 2, outpatient: 5 },
+        byDecision: { deny: 4, permit: 4 },
+        byBreakGlass: { false: 6, true: 2 },
+        byRegion: { '330100': 1, '330106': 6, '330110': 1 },
+        rolledUpDays: 0,
+        scannedDays: 2,
+      });
+      expect(JSON.stringify(county)).not.toContain('pid-');
+      expect((await statistics({ ...twoDays, level: 'city' })).byRegion).toEqual({ '330100': 8 });
+      expect((await statistics({ ...twoDays, level: 'province' })).byRegion).toEqual({
+        '330000': 8,
+      });
+      const within = await statistics({ ...twoDays, level: 'county', region: '330110' });
+      expect(within).toMatchObject({ total: 1, region: '330110', byRegion: { '330110': 1 } });
+      expect((await statistics({ ...twoDays, level: 'county', region: '330100' })).total).toBe(8);
+      expect((await statistics({ ...twoDays, level: 'county', region: '110000' })).total).toBe(0);
+    });
+
+    it('gives the same counts from day rollups as from scanning, and mixes both', async () => {
+      const scanned = await statistics({ ...twoDays, level: 'county' });
+      const rollup = await network
+        .as(who.regulator, {
+          at: '2026-11-23T01:00:00.000Z',
+        })
+        .submit('audit:RollupStatistics', [DAY1]);
+      expect(ok(rollup)).toMatchObject({
+        day: DAY1,
+        total: 5,
+        regions: {
+          '330100': { total: 1, byPurpose: { 'public-health': 1 } },
+          '330106': { total: 3, byBreakGlass: { false: 2, true: 1 } },
+          '330110': { total: 1, byDecision: { deny: 1 } },
+        },
+        rolledUpAt: '2026-11-23T01:00:00.000Z',
+        txId: rollup.txId,
+      });
+      expect(rollup.event).toBeUndefined();
+      const mixed = await statistics({ ...twoDays, level: 'county' });
+      expect(mixed).toEqual({ ...scanned, rolledUpDays: 1, scannedDays: 1 });
+      ok(
+        await network
+          .as(who.regulator, {
+            at: '2026-11-25T00:00:00.000Z',
+          })
+          .submit('audit:RollupStatistics', [DAY2]),
+      );
+      expect(await statistics({ ...twoDays, level: 'county' })).toEqual({
+        ...scanned,
+        rolledUpDays: 2,
+        scannedDays: 0,
+      });
+      // A partial day is scanned even when it has a rollup.
+      const partial = await statistics({
+        from: `${DAY1}T09:00:00.000Z`,
+        to: `${DAY1}T12:00:00.000Z`,
+        level: 'city',
+      });
+      expect(partial).toMatchObject({ total: 3, rolledUpDays: 0, scannedDays: 1 });
+    });
+
+    it('rolls up only days that ended over an hour ago, and may redo them', async () => {
+      refused(
+        await network
+          .as(who.regulator, {
+            at: '2026-11-23T00:59:59.999Z',
+          })
+          .submit('audit:RollupStatistics', [DAY1]),
+        'RULE_VIOLATION',
+      );
+      ok(
+        await network
+          .as(who.regulator, {
+            at: '2026-11-23T01:00:00.000Z',
+          })
+          .submit('audit:RollupStatistics', [DAY1]),
+      );
+      ok(
+        await network
+          .as(who.regulator, {
+            at: '2026-11-24T01:00:00.000Z',
+          })
+          .submit('audit:RollupStatistics', [DAY1]),
+      );
+      for (const day of ['2026-02-30', '2026-11-22T00:00:00.000Z', '', '20261122']) {
+        refused(
+          await network.as(who.regulator).submit('audit:RollupStatistics', [day]),
+          'INVALID_ARGUMENT',
+        );
+      }
+    });
+
+    it('refuses malformed windows', async () => {
+      for (const input of [
+        { ...twoDays, level: 'street' },
+        { from: twoDays.to, to: twoDays.from, level: 'city' },
+        { from: '2025-01-01T00:00:00.000Z', to: '2026-01-03T00:00:00.000Z', level: 'city' },
+        { ...twoDays, level: 'city', region: '33010' },
+        { ...twoDays, level: 'city', region: '000000' },
+        { ...twoDays },
+      ]) {
+        refused(
+          await network.as(who.regulator).evaluate('audit:GetStatistics', [input]),
+          'INVALID_ARGUMENT',
+        );
+      }
+    });
+  });
+});

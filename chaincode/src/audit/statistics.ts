@@ -1,0 +1,133 @@
+import { isWithin, rollUp } from '../ledger/region';
+import type { Category, DecisionValue, Purpose, RegionLevel } from '../ledger/vocabulary';
+import type { DayStatistics, RegionCounts, Statistics } from './statistics.model';
+
+/**
+ * Aggregation of access events for statistics. Pure functions over the compact entries the
+ * `evt~time` index carries, so counting never reads whole events, never sees patient IDs.
+ */
+
+/** The compact value of an `evt~time` index entry. */
+export interface StatisticsEntry {
+  /** Purpose. */
+  readonly p: Purpose;
+  /** Categories. */
+  readonly c: readonly Category[];
+  /** Decision. */
+  readonly d: DecisionValue;
+  /** The accessor organization's most specific region code. */
+  readonly r: string;
+  /** Break-glass (1) or not (0). */
+  readonly b: 0 | 1;
+}
+
+interface MutableCounts {
+  total: number;
+  byPurpose: Record<string, number>;
+  byCategory: Record<string, number>;
+  byDecision: Record<string, number>;
+  byBreakGlass: Record<string, number>;
+}
+
+function emptyCounts(): MutableCounts {
+  return { total: 0, byPurpose: {}, byCategory: {}, byDecision: {}, byBreakGlass: {} };
+}
+
+function bump(counts: Record<string, number>, key: string): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
+
+function addAll(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
+  for (const [key, value] of Object.entries(from)) into[key] = (into[key] ?? 0) + value;
+}
+
+function addCounts(into: MutableCounts, from: RegionCounts): void {
+  into.total += from.total;
+  addAll(into.byPurpose, from.byPurpose);
+  addAll(into.byCategory, from.byCategory);
+  addAll(into.byDecision, from.byDecision);
+  addAll(into.byBreakGlass, from.byBreakGlass);
+}
+
+function entryCounts(entry: StatisticsEntry): RegionCounts {
+  const counts = emptyCounts();
+  counts.total = 1;
+  bump(counts.byPurpose, entry.p);
+  for (const category of entry.c) bump(counts.byCategory, category);
+  bump(counts.byDecision, entry.d);
+  bump(counts.byBreakGlass, entry.b === 1 ? 'true' : 'false');
+  return counts;
+}
+
+/** Counts per finest region code: what a day rollup stores. */
+export function countByRegion(entries: Iterable<StatisticsEntry>): Record<string, RegionCounts> {
+  const regions: Record<string, MutableCounts> = {};
+  for (const entry of entries) {
+    const counts = regions[entry.r] ?? emptyCounts();
+    regions[entry.r] = counts;
+    addCounts(counts, entryCounts(entry));
+  }
+  return regions;
+}
+
+/** What a day rollup is made of. */
+export interface DayRollup {
+  readonly day: string;
+  readonly entries: Iterable<StatisticsEntry>;
+  readonly rolledUpAt: string;
+  readonly txId: string;
+}
+
+/** A day rollup. */
+export function dayStatistics(rollup: Readonly<DayRollup>): DayStatistics {
+  const regions = countByRegion(rollup.entries);
+  const total = Object.values(regions).reduce((sum, counts) => sum + counts.total, 0);
+  return { day: rollup.day, total, regions, rolledUpAt: rollup.rolledUpAt, txId: rollup.txId };
+}
+
+/** What a statistics window is about. */
+export interface StatisticsWindow {
+  readonly from: string;
+  readonly to: string;
+  readonly level: RegionLevel;
+  readonly region?: string;
+}
+
+/** Accumulates per-region counts (from rollups and scans) into a window's statistics. */
+export interface StatisticsAccumulator {
+  /** Adds counts of one finest region code. */
+  add(regionCode: string, counts: RegionCounts): void;
+  /** Adds one index entry. */
+  addEntry(entry: StatisticsEntry): void;
+  /** The result. */
+  result(days: { readonly rolledUpDays: number; readonly scannedDays: number }): Statistics;
+}
+
+/** A fresh accumulator for a window (counts outside `window.region` are ignored). */
+export function statisticsAccumulator(window: StatisticsWindow): StatisticsAccumulator {
+  const totals = emptyCounts();
+  const byRegion: Record<string, number> = {};
+  const accumulator: StatisticsAccumulator = {
+    add(regionCode, counts) {
+      if (window.region !== undefined && !isWithin(regionCode, window.region)) return;
+      addCounts(totals, counts);
+      addAll(byRegion, { [rollUp(regionCode, window.level)]: counts.total });
+    },
+    addEntry(entry) {
+      accumulator.add(entry.r, entryCounts(entry));
+    },
+    result(days) {
+      return {
+        from: window.from,
+        to: window.to,
+        level: window.level,
+        ...(window.region === undefined ? {} : { region: window.region }),
+        ...totals,
+        byRegion,
+        rolledUpDays: days.rolledUpDays,
+        scannedDays: days.scannedDays,
+      };
+    },
+  };
+  return accumulator;
+}

@@ -1,0 +1,249 @@
+import type { Referral } from '../access/referral.model';
+import type { Category, Purpose } from '../ledger/vocabulary';
+import type { Consent, ConsentGrantee, ConsentStatus, Decision } from './consent.model';
+
+/**
+ * Consent evaluation: deny-overrides, one pure function for every decision of the ledger (access,
+ * break-glass, cohorts, wearable anchoring). Written by hand: it is the project's own rule set
+ * (docs/ledger-api.md, "Consent evaluation"), not a generic policy engine's.
+ *
+ * Validity is half-open, `[validFrom, validUntil)`. Data periods are closed, `[dataFrom, dataUntil]`
+ * (a single instant is a period: a request for it cannot slip between a deny's bounds); a missing
+ * bound is unbounded. ISO instants in the canonical form compare correctly as strings.
+ */
+
+/** Who asks: organization, role and, for clinicians, practitioner ID. */
+export interface AccessorIdentity {
+  readonly org: string;
+  readonly role: string;
+  readonly practitionerId?: string;
+}
+
+/** The question: who, why, what, which data period, when. */
+export interface AccessQuestion {
+  readonly accessor: AccessorIdentity;
+  readonly purpose: Purpose;
+  /** Non-empty. */
+  readonly categories: readonly Category[];
+  readonly dataFrom?: string;
+  readonly dataUntil?: string;
+  /** The transaction time. */
+  readonly now: string;
+}
+
+/** Everything evaluation looks at. */
+export interface EvaluationInput extends AccessQuestion {
+  /** Every consent of the patient, in any order and any state. */
+  readonly consents: readonly Consent[];
+  /** The patient's referrals (needed for purpose `referral` only). */
+  readonly referrals?: readonly Referral[];
+}
+
+interface Period {
+  readonly dataFrom?: string | undefined;
+  readonly dataUntil?: string | undefined;
+}
+
+/** Whether a consent counts at `now`: status active and validFrom <= now < validUntil. */
+export function isConsentActive(consent: Consent, now: string): boolean {
+  return (
+    consent.status === 'active' &&
+    consent.validFrom <= now &&
+    (consent.validUntil === undefined || now < consent.validUntil)
+  );
+}
+
+/** The status a read reports: `expired` once validUntil has passed. */
+export function consentStatusAt(consent: Consent, now: string): ConsentStatus {
+  if (
+    consent.status === 'active' &&
+    consent.validUntil !== undefined &&
+    consent.validUntil <= now
+  ) {
+    return 'expired';
+  }
+  return consent.status;
+}
+
+/** Whether a referral is open at `now`. */
+export function isReferralOpen(referral: Referral, now: string): boolean {
+  return referral.status === 'open' && now < referral.validUntil;
+}
+
+/** Each field a grantee names must equal the accessor's; an absent grantee matches everyone. */
+export function granteeMatches(
+  grantee: ConsentGrantee | undefined,
+  accessor: AccessorIdentity,
+): boolean {
+  if (grantee === undefined) return true;
+  return (
+    (grantee.org === undefined || grantee.org === accessor.org) &&
+    (grantee.role === undefined || grantee.role === accessor.role) &&
+    (grantee.practitionerId === undefined || grantee.practitionerId === accessor.practitionerId)
+  );
+}
+
+/** An absent list means "all". */
+function listCovers<T>(list: readonly T[] | undefined, value: T): boolean {
+  return list === undefined || list.includes(value);
+}
+
+function listIntersects<T>(list: readonly T[] | undefined, values: readonly T[]): boolean {
+  return list === undefined || values.some((value) => list.includes(value));
+}
+
+/** Whether two closed data periods share an instant (an absent period, or bound, is unbounded). */
+export function periodsOverlap(a: Period, b: Period): boolean {
+  const from = maxBound(a.dataFrom, b.dataFrom);
+  const until = minBound(a.dataUntil, b.dataUntil);
+  return from === undefined || until === undefined || from <= until;
+}
+
+/** Whether `outer` contains `inner`: a bounded side of `outer` needs a bound at least as tight. */
+export function periodContains(outer: Period, inner: Period): boolean {
+  const fromOk =
+    outer.dataFrom === undefined ||
+    (inner.dataFrom !== undefined && outer.dataFrom <= inner.dataFrom);
+  const untilOk =
+    outer.dataUntil === undefined ||
+    (inner.dataUntil !== undefined && inner.dataUntil <= outer.dataUntil);
+  return fromOk && untilOk;
+}
+
+function maxBound(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a > b ? a : b;
+}
+
+function minBound(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a < b ? a : b;
+}
+
+function sortedIds(consents: readonly Consent[]): string[] {
+  return [...new Set(consents.map((consent) => consent.consentId))].sort();
+}
+
+function decision(
+  question: AccessQuestion,
+  outcome: Pick<Decision, 'decision' | 'reason' | 'consentIds'>,
+): Decision {
+  return {
+    decision: outcome.decision,
+    reason: outcome.reason,
+    consentIds: outcome.consentIds,
+    ...(question.dataFrom === undefined ? {} : { dataFrom: question.dataFrom }),
+    ...(question.dataUntil === undefined ? {} : { dataUntil: question.dataUntil }),
+  };
+}
+
+/**
+ * Decides an access:
+ * 1. only consents active at `now` count;
+ * 2. a consent or exception matches on grantee, purpose (absent = all, denies) and intersecting
+ *    categories (absent = all, denies); a deny also needs its data period to overlap the request's;
+ * 3. a matching deny -> deny DENIED_BY_CONSENT; a matching exception of a matching permit -> deny
+ *    DENIED_BY_EXCEPTION (deny overrides every permit);
+ * 4. every requested category must be covered by a matching permit listing it whose data period
+ *    contains the requested one -> permit PERMITTED_BY_CONSENT with the covering consents; else
+ *    DATA_PERIOD_NOT_CONSENTED (only periods failed), CATEGORY_NOT_CONSENTED, or
+ *    NO_MATCHING_CONSENT (no matching permit at all);
+ * 5. purpose `referral` also needs an open referral to the accessor's organization covering every
+ *    requested category, else NO_ACTIVE_REFERRAL.
+ * The result does not depend on the order of the consents.
+ */
+export function evaluateConsents(input: Readonly<EvaluationInput>): Decision {
+  const { accessor, purpose, categories, now } = input;
+  const active = input.consents.filter((consent) => isConsentActive(consent, now));
+
+  const denies = active.filter(
+    (consent) =>
+      consent.provision === 'deny' &&
+      granteeMatches(consent.grantee, accessor) &&
+      listCovers(consent.purposes, purpose) &&
+      listIntersects(consent.categories, categories) &&
+      periodsOverlap(consent, input),
+  );
+  if (denies.length > 0)
+    return decision(input, {
+      decision: 'deny',
+      reason: 'DENIED_BY_CONSENT',
+      consentIds: sortedIds(denies),
+    });
+
+  const permits = active.filter(
+    (consent) =>
+      consent.provision === 'permit' &&
+      granteeMatches(consent.grantee, accessor) &&
+      consent.purposes?.includes(purpose) === true &&
+      consent.categories !== undefined &&
+      listIntersects(consent.categories, categories),
+  );
+  const excepted = permits.filter((permit) =>
+    permit.exceptions.some(
+      (exception) =>
+        granteeMatches(exception.grantee, accessor) &&
+        listCovers(exception.purposes, purpose) &&
+        listIntersects(exception.categories, categories) &&
+        periodsOverlap(exception, input),
+    ),
+  );
+  if (excepted.length > 0) {
+    return decision(input, {
+      decision: 'deny',
+      reason: 'DENIED_BY_EXCEPTION',
+      consentIds: sortedIds(excepted),
+    });
+  }
+  if (permits.length === 0)
+    return decision(input, { decision: 'deny', reason: 'NO_MATCHING_CONSENT', consentIds: [] });
+
+  const listing = (category: Category): Consent[] =>
+    permits.filter((permit) => permit.categories?.includes(category) === true);
+  const covering = categories.map((category) =>
+    listing(category).filter((permit) => periodContains(permit, input)),
+  );
+  if (covering.some((list) => list.length === 0)) {
+    const periodOnly = categories.every((category) => listing(category).length > 0);
+    return decision(input, {
+      decision: 'deny',
+      reason: periodOnly ? 'DATA_PERIOD_NOT_CONSENTED' : 'CATEGORY_NOT_CONSENTED',
+      consentIds: sortedIds(permits),
+    });
+  }
+  const consentIds = sortedIds(covering.flat());
+  if (purpose === 'referral') {
+    const referred = (input.referrals ?? []).some(
+      (referral) =>
+        isReferralOpen(referral, now) &&
+        referral.toOrg === accessor.org &&
+        categories.every((category) => referral.categories.includes(category)),
+    );
+    if (!referred)
+      return decision(input, { decision: 'deny', reason: 'NO_ACTIVE_REFERRAL', consentIds });
+  }
+  return decision(input, { decision: 'permit', reason: 'PERMITTED_BY_CONSENT', consentIds });
+}
+
+/**
+ * Decides a break-glass access: permitted without consent, unless a matching deny (consent or
+ * exception) covers purpose `emergency` -> deny EMERGENCY_DENIED_BY_PATIENT.
+ */
+export function evaluateEmergency(input: Readonly<Omit<EvaluationInput, 'purpose'>>): Decision {
+  const question = { ...input, purpose: 'emergency' as const };
+  const outcome = evaluateConsents(question);
+  if (outcome.reason === 'DENIED_BY_CONSENT' || outcome.reason === 'DENIED_BY_EXCEPTION') {
+    return decision(question, {
+      decision: 'deny',
+      reason: 'EMERGENCY_DENIED_BY_PATIENT',
+      consentIds: outcome.consentIds,
+    });
+  }
+  return decision(question, {
+    decision: 'permit',
+    reason: 'EMERGENCY_ACCESS',
+    consentIds: outcome.decision === 'permit' ? outcome.consentIds : [],
+  });
+}

@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import { ANY_GRANTEE } from '../ledger/keys';
+import {
+  bookmarkSchema,
+  derivedIdSchema,
+  instantSchema,
+  mspIdSchema,
+  pageSizeSchema,
+  parseJsonArgument,
+  patientIdSchema,
+  practitionerIdSchema,
+  validate,
+  vocabularyList,
+} from '../ledger/validation';
+import { CATEGORIES, GRANTEE_ROLES, PURPOSES } from '../ledger/vocabulary';
+import type { ConsentException, ConsentGrantee, Provision } from './consent.model';
+
+/** Most exceptions a permit may carry. */
+export const MAX_EXCEPTIONS = 16;
+
+const granteeSchema = z.strictObject({
+  org: mspIdSchema.optional(),
+  role: z.enum(GRANTEE_ROLES).optional(),
+  practitionerId: practitionerIdSchema.optional(),
+});
+
+function checkPeriod(
+  value: { readonly dataFrom?: string | undefined; readonly dataUntil?: string | undefined },
+  context: z.RefinementCtx,
+): void {
+  if (
+    value.dataFrom !== undefined &&
+    value.dataUntil !== undefined &&
+    value.dataFrom > value.dataUntil
+  ) {
+    context.addIssue({
+      code: 'custom',
+      path: ['dataUntil'],
+      message: 'must not be before dataFrom',
+    });
+  }
+}
+
+const exceptionSchema = z
+  .strictObject({
+    purposes: vocabularyList(PURPOSES).optional(),
+    categories: vocabularyList(CATEGORIES).optional(),
+    dataFrom: instantSchema.optional(),
+    dataUntil: instantSchema.optional(),
+    grantee: granteeSchema.optional(),
+  })
+  .superRefine(checkPeriod);
+
+const consentShape = {
+  provision: z.enum(['permit', 'deny']).optional(),
+  grantee: granteeSchema.optional(),
+  purposes: vocabularyList(PURPOSES).optional(),
+  categories: vocabularyList(CATEGORIES).optional(),
+  validFrom: instantSchema.optional(),
+  validUntil: instantSchema.optional(),
+  dataFrom: instantSchema.optional(),
+  dataUntil: instantSchema.optional(),
+  exceptions: z.array(exceptionSchema).max(MAX_EXCEPTIONS).optional(),
+};
+
+function checkConsent(
+  input: z.output<z.ZodObject<typeof consentShape>>,
+  context: z.RefinementCtx,
+): void {
+  const provision = input.provision ?? 'permit';
+  if (provision === 'permit') {
+    if (input.grantee?.org === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['grantee', 'org'],
+        message: 'is required in a permit',
+      });
+    }
+    if (input.purposes === undefined) {
+      context.addIssue({ code: 'custom', path: ['purposes'], message: 'is required in a permit' });
+    }
+    if (input.categories === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['categories'],
+        message: 'is required in a permit',
+      });
+    }
+  } else if (input.exceptions !== undefined && input.exceptions.length > 0) {
+    context.addIssue({ code: 'custom', path: ['exceptions'], message: 'are for permits only' });
+  }
+  if (
+    input.validFrom !== undefined &&
+    input.validUntil !== undefined &&
+    input.validFrom >= input.validUntil
+  ) {
+    context.addIssue({ code: 'custom', path: ['validUntil'], message: 'must be after validFrom' });
+  }
+  checkPeriod(input, context);
+}
+
+const consentInputSchema = z.strictObject(consentShape).superRefine(checkConsent);
+const consentUpdateSchema = z
+  .strictObject({ ...consentShape, expectedVersion: z.number().int().min(1).optional() })
+  .superRefine(checkConsent);
+
+/** The terms of a consent as a client gives them (ConsentInput), validated and normalized. */
+export interface ConsentTerms {
+  readonly provision: Provision;
+  readonly grantee?: ConsentGrantee;
+  readonly purposes?: ConsentException['purposes'];
+  readonly categories?: ConsentException['categories'];
+  readonly validFrom?: string;
+  readonly validUntil?: string;
+  readonly dataFrom?: string;
+  readonly dataUntil?: string;
+  readonly exceptions: ConsentException[];
+}
+
+/** UpdateConsent's input: the new terms and, optionally, the version they replace. */
+export interface ConsentUpdate extends ConsentTerms {
+  readonly expectedVersion?: number;
+}
+
+function normalizeGrantee(
+  grantee: z.output<typeof granteeSchema> | undefined,
+): ConsentGrantee | undefined {
+  if (grantee === undefined) return undefined;
+  const normalized = {
+    ...(grantee.org === undefined ? {} : { org: grantee.org }),
+    ...(grantee.role === undefined ? {} : { role: grantee.role }),
+    ...(grantee.practitionerId === undefined ? {} : { practitionerId: grantee.practitionerId }),
+  };
+  return Object.keys(normalized).length === 0 ? undefined : normalized;
+}
+
+/** A copy without the fields that are undefined (absent fields stay absent in state and results). */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function toTerms(input: z.output<typeof consentInputSchema>): ConsentTerms {
+  return defined({
+    provision: input.provision ?? 'permit',
+    grantee: normalizeGrantee(input.grantee),
+    purposes: input.purposes,
+    categories: input.categories,
+    validFrom: input.validFrom,
+    validUntil: input.validUntil,
+    dataFrom: input.dataFrom,
+    dataUntil: input.dataUntil,
+    exceptions: (input.exceptions ?? []).map((exception) =>
+      defined({
+        purposes: exception.purposes,
+        categories: exception.categories,
+        dataFrom: exception.dataFrom,
+        dataUntil: exception.dataUntil,
+        grantee: normalizeGrantee(exception.grantee),
+      }),
+    ),
+  });
+}
+
+/** Parses GrantConsent's ConsentInput. */
+export function parseConsentInput(json: string): ConsentTerms {
+  return toTerms(parseJsonArgument(consentInputSchema, { json, what: 'consent' }));
+}
+
+/** Parses UpdateConsent's ConsentInput (which may also name `expectedVersion`). */
+export function parseConsentUpdate(json: string): ConsentUpdate {
+  const input = parseJsonArgument(consentUpdateSchema, { json, what: 'consent' });
+  return defined({ ...toTerms(input), expectedVersion: input.expectedVersion });
+}
+
+/** Validates a consent ID argument. */
+export function parseConsentId(value: string): string {
+  return validate(derivedIdSchema('con'), { value, what: 'consentId' });
+}
+
+const consentQuerySchema = z.strictObject({
+  patientId: patientIdSchema.optional(),
+  grantee: z.union([mspIdSchema, z.literal(ANY_GRANTEE)]).optional(),
+  status: z.enum(['active', 'revoked', 'expired']).optional(),
+  pageSize: pageSizeSchema.optional(),
+  bookmark: bookmarkSchema.optional(),
+});
+
+/** A validated QueryConsents input. */
+export type ConsentQuery = z.output<typeof consentQuerySchema>;
+
+/** Parses QueryConsents' input. */
+export function parseConsentQuery(json: string): ConsentQuery {
+  return parseJsonArgument(consentQuerySchema, { json, what: 'query' });
+}

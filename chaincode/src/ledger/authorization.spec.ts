@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createTestNetwork,
+  chaincodeRouter,
+  identity,
+  type TestIdentity,
+} from '../testing/harness';
+import { bootstrap, MSP, pid } from '../testing/fixtures';
+import {
+  AUTHORIZATION_MATRIX,
+  isAllowed,
+  MATRIX_AXES,
+  ROLES_BY_ORGANIZATION_TYPE,
+  refusal,
+  TRANSACTION_NAMES,
+  type Principal,
+} from './authorization';
+import type { OrganizationType, Role } from './vocabulary';
+
+const LEDGER_CONTRACTS = ['registry', 'consent', 'access', 'records', 'audit'];
+const MSP_OF_TYPE: Record<OrganizationType, string> = {
+  government: MSP.gov,
+  hospital: MSP.tertiary,
+  enterprise: MSP.enterprise,
+  research: MSP.research,
+};
+
+function caller(role: Role, mspId: string): TestIdentity {
+  return identity({
+    mspId,
+    role,
+    ...(role === 'patient' ? { patientId: pid(77) } : {}),
+    ...(role === 'clinician' ? { practitionerId: 'prac-matrix01' } : {}),
+  });
+}
+
+function parameterCount(transaction: string): number {
+  const [contract = '', name] = transaction.split(':');
+  const found = chaincodeRouter().metadata.contracts[contract]?.transactions.find(
+    (tx) => tx.name === name,
+  );
+  if (found === undefined) throw new Error(`no metadata for ${transaction}`);
+  return found.parameters?.length ?? 0;
+}
+
+describe('authorization matrix', () => {
+  it('names exactly the transactions the ledger contracts declare', () => {
+    const declared = Object.entries(chaincodeRouter().metadata.contracts)
+      .filter(([contract]) => LEDGER_CONTRACTS.includes(contract))
+      .flatMap(([contract, { transactions }]) => transactions.map((tx) => `${contract}:${tx.name}`))
+      .sort();
+    expect(declared).toEqual([...TRANSACTION_NAMES]);
+  });
+
+  it('refuses what is not in the matrix, unregistered organizations and roles their organization type cannot issue', () => {
+    const principal: Principal = {
+      mspId: 'X',
+      role: 'admin',
+      orgType: 'hospital',
+      registered: true,
+    };
+    expect(refusal('consent:Nope', principal)).toMatch(/not in the matrix/);
+    expect(refusal('consent:GetConsent', { ...principal, registered: false })).toMatch(
+      /not registered/,
+    );
+    expect(
+      isAllowed('registry:ListOrganizations', {
+        ...principal,
+        orgType: undefined,
+        registered: false,
+      }),
+    ).toBe(true);
+    expect(
+      isAllowed('registry:RegisterOrganization', {
+        ...principal,
+        orgType: 'government',
+        registered: false,
+      }),
+    ).toBe(true);
+    for (const orgType of MATRIX_AXES.orgTypes) {
+      for (const role of MATRIX_AXES.roles) {
+        const why = refusal('registry:ListOrganizations', { ...principal, role, orgType });
+        expect(why === undefined).toBe(ROLES_BY_ORGANIZATION_TYPE[orgType].includes(role));
+        if (why !== undefined) expect(why).toMatch(`${orgType} organizations have no ${role} role`);
+      }
+    }
+    expect(Object.keys(AUTHORIZATION_MATRIX)).toHaveLength(TRANSACTION_NAMES.length);
+  });
+
+  it('is enforced for every role of every organization type on every transaction', async () => {
+    const network = createTestNetwork();
+    await bootstrap(network);
+    const kinds: {
+      label: string;
+      mspId: string;
+      orgType: OrganizationType | undefined;
+      registered: boolean;
+    }[] = [
+      ...MATRIX_AXES.orgTypes.map((orgType) => ({
+        label: orgType,
+        mspId: MSP_OF_TYPE[orgType],
+        orgType,
+        registered: true,
+      })),
+      { label: 'unregistered', mspId: 'StrangerMSP', orgType: undefined, registered: false },
+    ];
+    let checked = 0;
+    for (const transaction of TRANSACTION_NAMES) {
+      const args = Array.from({ length: parameterCount(transaction) }, () => '{}');
+      for (const kind of kinds) {
+        for (const role of MATRIX_AXES.roles) {
+          const principal: Principal = {
+            mspId: kind.mspId,
+            role,
+            orgType: kind.orgType,
+            registered: kind.registered,
+          };
+          const result = await network.as(caller(role, kind.mspId)).evaluate(transaction, args);
+          const label = `${role} of ${kind.label} -> ${transaction}: ${result.message}`;
+          const refusedByMatrix =
+            result.code === 'FORBIDDEN' && result.message.includes('may not call');
+          expect(refusedByMatrix, label).toBe(!isAllowed(transaction, principal));
+          checked += 1;
+        }
+      }
+    }
+    expect(checked).toBe(TRANSACTION_NAMES.length * MATRIX_AXES.roles.length * kinds.length);
+  });
+
+  it('admits the GovMSP admin to the registry before GovMSP is registered', async () => {
+    const network = createTestNetwork();
+    const result = await network
+      .as(caller('admin', MSP.gov))
+      .submit('registry:RegisterOrganization', [
+        { mspId: MSP.gov, type: 'government', region: { province: '330000' } },
+      ]);
+    expect(result.message).toBe('');
+    const stranger = await network
+      .as(caller('admin', 'StrangerMSP'))
+      .submit('registry:RegisterOrganization', [
+        { mspId: 'StrangerMSP', type: 'enterprise', region: { province: '330000' } },
+      ]);
+    expect(stranger.code).toBe('FORBIDDEN');
+    const member = await network
+      .as(caller('clinician', MSP.tertiary))
+      .evaluate('consent:QueryConsents', ['']);
+    expect(member.message).toMatch(/^FORBIDDEN: .*not registered/);
+  });
+});

@@ -1,0 +1,63 @@
+import type { ChaincodeStub } from 'fabric-shim-api';
+
+/**
+ * Time on the ledger. The only clock is the transaction timestamp the client put in the proposal,
+ * identical on every endorser; everything is an ISO 8601 UTC instant with milliseconds, which sorts
+ * lexicographically in time order and so can be used directly inside composite keys.
+ */
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+
+/** The transaction's timestamp as an ISO instant (millisecond precision, nanoseconds truncated). */
+export function transactionTime(stub: ChaincodeStub): string {
+  const { seconds, nanos } = stub.getTxTimestamp();
+  // The shim hands seconds as a Long; Number() also accepts a plain number.
+  const millis = Number(seconds.toString()) * 1000 + Math.floor(nanos / 1_000_000);
+  return new Date(millis).toISOString();
+}
+
+/** Whether a string is a real instant in the canonical form (rejects 2026-02-30, 24:00, offsets). */
+export function isInstant(value: string): boolean {
+  if (!INSTANT.test(value)) return false;
+  const parsed = Date.parse(value);
+  return Number.isFinite(parsed) && new Date(parsed).toISOString() === value;
+}
+
+/** Whether a string is a real calendar day `YYYY-MM-DD`. */
+export function isDay(value: string): boolean {
+  return DAY.test(value) && isInstant(dayStart(value));
+}
+
+/** The UTC day (`YYYY-MM-DD`) of an instant. */
+export function dayOf(instant: string): string {
+  return instant.slice(0, 10);
+}
+
+/** The first instant of a day. */
+export function dayStart(day: string): string {
+  return `${day}T00:00:00.000Z`;
+}
+
+/** An instant moved by a number of milliseconds. */
+export function addMillis(instant: string, millis: number): string {
+  return new Date(Date.parse(instant) + millis).toISOString();
+}
+
+/** The day after a day. */
+export function nextDay(day: string): string {
+  return dayOf(addMillis(dayStart(day), DAY_MS));
+}
+
+/** Whole days from one instant to another, rounded up (0 when `to` <= `from`). */
+export function spanInDays(from: string, to: string): number {
+  return Math.max(0, Math.ceil((Date.parse(to) - Date.parse(from)) / DAY_MS));
+}
+
+/** The days `[from, to)` touches, oldest first. */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let day = dayOf(from); dayStart(day) < to; day = nextDay(day)) days.push(day);
+  return days;
+}

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { LedgerError, ledgerError } from './errors';
+import { isDay, isInstant } from './time';
+
+/**
+ * Input validation. Client input arrives as primitives or JSON strings and is turned into domain
+ * objects here, with zod (a well-kept validation library, rather than hand-written checks): unknown
+ * fields, wrong types, oversized strings and arrays, control characters, impossible dates and bad
+ * IDs are refused with an `INVALID_ARGUMENT` naming the field. Messages never echo the input.
+ */
+
+/** Largest JSON argument accepted by default (bytes). */
+export const MAX_JSON_BYTES = 64 * 1024;
+
+/** Patient pseudonym: `pid-` + 16..32 of lower-case base32. */
+export const patientIdSchema = z
+  .string()
+  .regex(/^pid-[a-z2-7]{16,32}$/, 'must be pid- followed by 16 to 32 of [a-z2-7]');
+
+/** Practitioner ID: `prac-` + 8..32 of `[a-z0-9]`. */
+export const practitionerIdSchema = z
+  .string()
+  .regex(/^prac-[a-z0-9]{8,32}$/, 'must be prac- followed by 8 to 32 of [a-z0-9]');
+
+/** A Fabric MSP ID. */
+export const mspIdSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9.-]{0,63}$/, 'must be an MSP ID ([A-Za-z][A-Za-z0-9.-]{0,63})');
+
+/** An ID chosen by a client (record, batch, study): no spaces, no control characters. */
+export const externalIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1 to 128 of [A-Za-z0-9._:-]');
+
+/** An ID the ledger derived from a transaction ID. */
+export function derivedIdSchema(prefix: 'con' | 'evt' | 'ref' | 'bat'): z.ZodString {
+  return z
+    .string()
+    .regex(new RegExp(`^${prefix}-[0-9a-f]{24}$`), `must be ${prefix}- followed by 24 hex digits`);
+}
+
+/** A SHA-256 digest, lower-case hex. */
+export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
+
+/** An ISO 8601 UTC instant with milliseconds that exists in the calendar. */
+export const instantSchema = z
+  .string()
+  .max(24)
+  .refine(
+    isInstant,
+    'must be an ISO 8601 UTC instant with milliseconds (2026-11-22T03:27:06.155Z)',
+  );
+
+/** A calendar day `YYYY-MM-DD`. */
+export const daySchema = z.string().max(10).refine(isDay, 'must be a calendar day YYYY-MM-DD');
+
+/** Page size of a query: 1..100, 25 by default. */
+export const pageSizeSchema = z.number().int().min(1).max(100);
+
+/** Default page size. */
+export const DEFAULT_PAGE_SIZE = 25;
+
+/** An opaque bookmark as handed out by a previous page (base64url). */
+export const bookmarkSchema = z
+  .string()
+  .max(2048)
+  .regex(/^[A-Za-z0-9_-]*$/, 'must be a bookmark returned by a previous page');
+
+/**
+ * A list of vocabulary values: non-empty unless `min` is 0, at most the vocabulary's size (after
+ * de-duplication it cannot be larger), returned sorted and de-duplicated.
+ */
+export function vocabularyList<const T extends readonly [string, ...string[]]>(values: T, min = 1) {
+  return z
+    .array(z.enum(values))
+    .min(min)
+    .max(values.length * 2)
+    .transform((list) => sortedUnique(list));
+}
+
+/** Sorted, de-duplicated copy of a list of strings. */
+export function sortedUnique<T extends string>(list: readonly T[]): T[] {
+  return [...new Set(list)].sort();
+}
+
+function describePath(what: string, path: readonly PropertyKey[]): string {
+  let out = what;
+  for (const part of path) {
+    out += typeof part === 'number' ? `[${part}]` : `.${String(part)}`;
+  }
+  return out;
+}
+
+function describeIssues(what: string, error: z.ZodError): string {
+  const shown = error.issues.slice(0, 3).map((issue) => {
+    const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+    return `${describePath(what, issue.path)}: ${issue.message}${keys}`;
+  });
+  const more = error.issues.length > 3 ? `; and ${error.issues.length - 3} more` : '';
+  return shown.join('; ') + more;
+}
+
+/** An argument to validate and the name errors give it. */
+export interface Argument {
+  readonly value: unknown;
+  /** Names the argument in errors (`consent`, `query`, `recordId`). */
+  readonly what: string;
+}
+
+/** Validates an already-decoded argument. */
+export function validate<S extends z.ZodType>(
+  schema: S,
+  argument: Readonly<Argument>,
+): z.output<S> {
+  const result = schema.safeParse(argument.value);
+  if (!result.success) {
+    throw ledgerError('INVALID_ARGUMENT', describeIssues(argument.what, result.error));
+  }
+  return result.data;
+}
+
+/** A JSON string argument, the name errors give it, and its size limit. */
+export interface JsonArgument {
+  readonly json: string;
+  /** Names the argument in errors. */
+  readonly what: string;
+  /** Largest accepted size in bytes ({@link MAX_JSON_BYTES} by default). */
+  readonly maxBytes?: number;
+}
+
+/**
+ * Decodes a JSON string argument and validates it; `what` names the argument in the error.
+ * An empty string stands for `{}` (so that all-optional inputs can be left out).
+ */
+export function parseJsonArgument<S extends z.ZodType>(
+  schema: S,
+  argument: Readonly<JsonArgument>,
+): z.output<S> {
+  const { json, what } = argument;
+  const maxBytes = argument.maxBytes ?? MAX_JSON_BYTES;
+  if (Buffer.byteLength(json, 'utf8') > maxBytes) {
+    throw ledgerError('INVALID_ARGUMENT', `${what}: larger than ${maxBytes} bytes`);
+  }
+  let value: unknown;
+  try {
+    value = json.trim() === '' ? {} : JSON.parse(json);
+  } catch (cause) {
+    throw new LedgerError({ code: 'INVALID_ARGUMENT', text: `${what}: not valid JSON`, cause });
+  }
+  return validate(schema, { value, what });
+}

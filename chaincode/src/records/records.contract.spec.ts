@@ -1,0 +1,550 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { bootstrap, consentInput, MSP, ok, patient, pid, refused, who } from '../testing/fixtures';
+import { createTestNetwork, identity, type TestNetwork } from '../testing/harness';
+import { createCompositeKey, splitCompositeKey } from '../testing/in-memory-ledger';
+import { policyOrganizations } from './endorsement';
+import { inclusionProof, merkleRoot } from './merkle';
+import { batchLeaf, MAX_BATCH_ITEMS, parseBatchInput, type RecordItem } from './record-input';
+
+const hash = (n: number): string => n.toString(16).padStart(64, '0');
+const item = (n: number, overrides: Partial<RecordItem> = {}): RecordItem => ({
+  recordId: `rec-${n}`,
+  patientId: pid(n % 3),
+  category: 'outpatient',
+  sha256: hash(n),
+  ...overrides,
+});
+
+describe('records contract', () => {
+  let network: TestNetwork;
+  beforeEach(async () => {
+    network = createTestNetwork({ start: '2026-11-22T00:00:00.000Z' });
+    await bootstrap(network);
+  });
+
+  describe('AnchorRecord', () => {
+    it('anchors version 1 with indexes, the owner key-level endorsement policy and an event', async () => {
+      const result = await network
+        .as(who.tertiaryClinician)
+        .submit('records:AnchorRecord', [item(1)]);
+      const anchor = ok(result);
+      expect(anchor).toEqual({
+        recordId: 'rec-1',
+        version: 1,
+        patientId: pid(1),
+        category: 'outpatient',
+        sha256: hash(1),
+        owner: MSP.tertiary,
+        anchoredBy: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+        timestamp: result.timestamp,
+        txId: result.txId,
+      });
+      expect(result.writes.map((write) => splitCompositeKey(write.key))).toEqual([
+        { objectType: 'rec', attributes: ['rec-1'] },
+        { objectType: 'rec~org', attributes: [MSP.tertiary, 'rec-1'] },
+        { objectType: 'rec~pat', attributes: [pid(1), 'rec-1'] },
+        { objectType: 'rec~ver', attributes: ['rec-1', '0000000001'] },
+      ]);
+      const policy = network.ledger.validationParameter(createCompositeKey('rec', ['rec-1']));
+      expect(policyOrganizations(policy ?? new Uint8Array())).toEqual([MSP.tertiary]);
+      expect(result.event).toEqual({
+        name: 'RecordAnchored',
+        payload: {
+          recordId: 'rec-1',
+          version: 1,
+          owner: MSP.tertiary,
+          category: 'outpatient',
+          sha256: hash(1),
+          timestamp: result.timestamp,
+        },
+      });
+    });
+
+    it('chains later versions of the owner, keeping the policy', async () => {
+      ok(await network.as(who.tertiaryClinician).submit('records:AnchorRecord', [item(1)]));
+      const result = await network
+        .as(who.tertiaryAdmin)
+        .submit('records:AnchorRecord', [item(1, { sha256: hash(2) })]);
+      expect(ok(result)).toMatchObject({ version: 2, previousSha256: hash(1), sha256: hash(2) });
+      expect(result.writes.map((write) => splitCompositeKey(write.key).objectType)).toEqual([
+        'rec',
+        'rec~ver',
+      ]);
+      expect(
+        network.ledger.validationParameter(createCompositeKey('rec', ['rec-1'])),
+      ).toBeDefined();
+      const history = ok(await network.as(who.regulator).evaluate('records:GetRecord', ['rec-1']));
+      expect(history.head.version).toBe(2);
+      expect(history.versions.map((version) => version.sha256)).toEqual([hash(1), hash(2)]);
+    });
+
+    it("refuses another organization's record, a changed patient or category, the same hash", async () => {
+      ok(await network.as(who.tertiaryClinician).submit('records:AnchorRecord', [item(1)]));
+      refused(
+        await network
+          .as(who.communityClinician)
+          .submit('records:AnchorRecord', [item(1, { sha256: hash(9) })]),
+        { code: 'FORBIDDEN', message: /owned by another organization/ },
+      );
+      refused(
+        await network
+          .as(who.tertiaryClinician)
+          .submit('records:AnchorRecord', [item(1, { patientId: pid(9), sha256: hash(9) })]),
+        'RULE_VIOLATION',
+      );
+      refused(
+        await network
+          .as(who.tertiaryClinician)
+          .submit('records:AnchorRecord', [item(1, { category: 'imaging', sha256: hash(9) })]),
+        'RULE_VIOLATION',
+      );
+      refused(
+        await network.as(who.tertiaryClinician).submit('records:AnchorRecord', [item(1)]),
+        'CONFLICT',
+      );
+    });
+
+    it('refuses malformed records (INVALID_ARGUMENT)', async () => {
+      for (const input of [
+        item(1, { sha256: hash(1).toUpperCase().replace(/0/g, 'A') }),
+        item(1, { sha256: 'xyz' }),
+        item(1, { recordId: 'rec 1' }),
+        item(1, { recordId: '' }),
+        { ...item(1), category: 'dental' },
+        { ...item(1), title: 'Chest X-ray of Zhang San' },
+        { recordId: 'rec-1' },
+      ]) {
+        refused(
+          await network.as(who.tertiaryClinician).submit('records:AnchorRecord', [input]),
+          'INVALID_ARGUMENT',
+        );
+      }
+    });
+
+    it('lets an enterprise anchor consented wearable data only', async () => {
+      const wearable = item(1, { category: 'wearable' });
+      refused(await network.as(who.enterpriseAnalyst).submit('records:AnchorRecord', [wearable]), {
+        code: 'FORBIDDEN',
+        message: /no active permit/,
+      });
+      const consentId = ok(
+        await network.as(patient(1)).submit('consent:GrantConsent', [
+          consentInput({
+            grantee: { org: MSP.enterprise },
+            purposes: ['insurance'],
+            categories: ['wearable'],
+          }),
+        ]),
+      ).consentId;
+      ok(await network.as(who.enterpriseAnalyst).submit('records:AnchorRecord', [wearable]));
+      refused(
+        await network
+          .as(who.enterpriseAnalyst)
+          .submit('records:AnchorRecord', [item(4, { patientId: pid(1) })]),
+        { code: 'FORBIDDEN', message: /wearable data only/ },
+      );
+      ok(await network.as(patient(1)).submit('consent:RevokeConsent', [consentId]));
+      refused(
+        await network
+          .as(who.enterpriseAdmin)
+          .submit('records:AnchorRecord', [item(7, { patientId: pid(1), category: 'wearable' })]),
+        'FORBIDDEN',
+      );
+    });
+
+    it('applies the grantee role of the wearable consent', async () => {
+      ok(
+        await network.as(patient(1)).submit('consent:GrantConsent', [
+          consentInput({
+            grantee: { org: MSP.enterprise, role: 'analyst' },
+            purposes: ['treatment'],
+            categories: ['wearable'],
+          }),
+        ]),
+      );
+      ok(
+        await network
+          .as(who.enterpriseAnalyst)
+          .submit('records:AnchorRecord', [item(1, { category: 'wearable' })]),
+      );
+      refused(
+        await network
+          .as(who.enterpriseAdmin)
+          .submit('records:AnchorRecord', [item(4, { patientId: pid(1), category: 'wearable' })]),
+        'FORBIDDEN',
+      );
+    });
+  });
+
+  describe('AnchorBatch', () => {
+    it('anchors the RFC 6962 root of the items and stores only the batch', async () => {
+      const items = Array.from({ length: 7 }, (_, n) =>
+        item(n, { category: n % 2 === 0 ? 'imaging' : 'laboratory' }),
+      );
+      const result = await network
+        .as(who.tertiaryClinician)
+        .submit('records:AnchorBatch', [{ items }]);
+      const batch = ok(result);
+      expect(batch).toEqual({
+        batchId: expect.stringMatching(/^bat-[0-9a-f]{24}$/) as string,
+        root: merkleRoot(items.map(batchLeaf)).toString('hex'),
+        size: 7,
+        owner: MSP.tertiary,
+        categories: ['imaging', 'laboratory'],
+        patientCount: 3,
+        anchoredBy: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+        timestamp: result.timestamp,
+        txId: result.txId,
+      });
+      expect(result.writes.map((write) => splitCompositeKey(write.key))).toEqual([
+        { objectType: 'bat', attributes: [batch.batchId] },
+      ]);
+      expect(result.event).toEqual({
+        name: 'BatchAnchored',
+        payload: {
+          batchId: batch.batchId,
+          root: batch.root,
+          size: 7,
+          owner: MSP.tertiary,
+          timestamp: result.timestamp,
+        },
+      });
+      expect(
+        ok(await network.as(patient(1)).evaluate('records:GetBatch', [batch.batchId])),
+      ).toEqual(batch);
+    });
+
+    it('accepts a client batch ID once', async () => {
+      ok(
+        await network
+          .as(who.tertiaryClinician)
+          .submit('records:AnchorBatch', [{ batchId: 'nightly-2026-11-21', items: [item(1)] }]),
+      );
+      refused(
+        await network
+          .as(who.tertiaryClinician)
+          .submit('records:AnchorBatch', [{ batchId: 'nightly-2026-11-21', items: [item(2)] }]),
+        'CONFLICT',
+      );
+    });
+
+    it('validates every item, the size and duplicate record IDs', async () => {
+      for (const [input, message] of [
+        [{ items: [] }, /batch\.items/],
+        [
+          { items: [item(1), item(2), item(1, { sha256: hash(5) })] },
+          /batch\.items\[2\]\.recordId: duplicates items\[0\]/,
+        ],
+        [{ items: [item(1), { ...item(2), sha256: 'no' }] }, /batch\.items\[1\]\.sha256/],
+        [{ batchId: 'bad id', items: [item(1)] }, /batch\.batchId/],
+        [{ items: [item(1)], signature: 'x' }, /Unrecognized key/],
+      ] as const) {
+        refused(await network.as(who.tertiaryClinician).submit('records:AnchorBatch', [input]), {
+          code: 'INVALID_ARGUMENT',
+          message,
+        });
+      }
+    });
+
+    it('takes up to 100,000 items and refuses more, before validating any item', async () => {
+      const items = Array.from({ length: MAX_BATCH_ITEMS + 1 }, (_, n) => item(n));
+      refused(
+        await network
+          .as(who.tertiaryClinician)
+          .submit('records:AnchorBatch', [
+            JSON.stringify({ items: [...items.slice(1), { bogus: true }] }),
+          ]),
+        {
+          code: 'INVALID_ARGUMENT',
+          message: /batch\.items: Too big: expected array to have <=100000 items$/,
+        },
+      );
+      expect(parseBatchInput(JSON.stringify({ items: items.slice(1) })).items).toHaveLength(
+        MAX_BATCH_ITEMS,
+      );
+      const thousand = items.slice(0, 1000);
+      const batch = ok(
+        await network
+          .as(who.tertiaryClinician)
+          .submit('records:AnchorBatch', [JSON.stringify({ items: thousand })]),
+      );
+      expect(batch).toMatchObject({
+        size: 1000,
+        patientCount: 3,
+        root: merkleRoot(thousand.map(batchLeaf)).toString('hex'),
+      });
+    });
+
+    it('applies the wearable rule to every item of an enterprise batch', async () => {
+      ok(
+        await network.as(patient(1)).submit('consent:GrantConsent', [
+          consentInput({
+            grantee: { org: MSP.enterprise },
+            purposes: ['research'],
+            categories: ['wearable'],
+          }),
+        ]),
+      );
+      const consented = [item(1, { category: 'wearable' }), item(4, { category: 'wearable' })];
+      ok(
+        await network.as(who.enterpriseAdmin).submit('records:AnchorBatch', [{ items: consented }]),
+      );
+      refused(
+        await network
+          .as(who.enterpriseAdmin)
+          .submit('records:AnchorBatch', [
+            { items: [...consented, item(2, { category: 'wearable' })] },
+          ]),
+        { code: 'FORBIDDEN', message: new RegExp(pid(2)) },
+      );
+    });
+  });
+
+  describe('verification and reads', () => {
+    beforeEach(async () => {
+      ok(await network.as(who.tertiaryClinician).submit('records:AnchorRecord', [item(1)]));
+      ok(
+        await network
+          .as(who.tertiaryClinician)
+          .submit('records:AnchorRecord', [item(1, { sha256: hash(11) })]),
+      );
+      ok(await network.as(who.communityClinician).submit('records:AnchorRecord', [item(2)]));
+    });
+
+    it('takes the version as an optional third argument', async () => {
+      const verify = (...args: string[]) =>
+        network.as(who.regulator).evaluate('records:VerifyRecord', args);
+      expect(ok(await verify('rec-1', hash(11))).verified).toBe(true);
+      expect(ok(await verify('rec-1', hash(1), '1')).verified).toBe(true);
+      refused(await verify('rec-1'), {
+        code: 'INVALID_ARGUMENT',
+        message: /VerifyRecord takes 2 to 3 arguments, not 1/,
+      });
+      refused(await verify('rec-1', hash(1), '1', 'extra'), 'INVALID_ARGUMENT');
+      refused(
+        await network.as(identity({ mspId: MSP.tertiary })).evaluate('records:VerifyRecord', []),
+        {
+          code: 'FORBIDDEN',
+          message: /no valid role/,
+        },
+      );
+    });
+
+    it('verifies a hash against the latest or a named version', async () => {
+      expect(
+        ok(
+          await network
+            .as(who.communityClinician)
+            .evaluate('records:VerifyRecord', ['rec-1', hash(11), '']),
+        ),
+      ).toMatchObject({
+        verified: true,
+        reason: 'MATCH',
+        anchor: { version: 2 },
+      });
+      expect(
+        ok(
+          await network.as(who.regulator).evaluate('records:VerifyRecord', ['rec-1', hash(1), '']),
+        ),
+      ).toMatchObject({
+        verified: false,
+        reason: 'HASH_MISMATCH',
+        anchor: { version: 2 },
+      });
+      expect(
+        ok(await network.as(patient(1)).evaluate('records:VerifyRecord', ['rec-1', hash(1), '1'])),
+      ).toMatchObject({
+        verified: true,
+        anchor: { version: 1 },
+      });
+      refused(
+        await network.as(patient(1)).evaluate('records:VerifyRecord', ['rec-1', hash(1), '3']),
+        'RECORD_NOT_FOUND',
+      );
+      refused(
+        await network.as(patient(1)).evaluate('records:VerifyRecord', ['rec-9', hash(1), '']),
+        'RECORD_NOT_FOUND',
+      );
+      refused(
+        await network.as(patient(2)).evaluate('records:VerifyRecord', ['rec-1', hash(1), '']),
+        'FORBIDDEN',
+      );
+      refused(
+        await network.as(patient(1)).evaluate('records:VerifyRecord', ['rec-1', hash(1), '01']),
+        'INVALID_ARGUMENT',
+      );
+      refused(
+        await network.as(patient(1)).evaluate('records:VerifyRecord', ['rec-1', 'abc', '']),
+        'INVALID_ARGUMENT',
+      );
+      refused(
+        await network.as(patient(1)).evaluate('records:VerifyRecord', ['rec 1', hash(1), '']),
+        'INVALID_ARGUMENT',
+      );
+    });
+
+    it('returns a record with all its versions to any member, patients only their own', async () => {
+      const history = ok(await network.as(patient(1)).evaluate('records:GetRecord', ['rec-1']));
+      expect(history.versions.map((version) => version.version)).toEqual([1, 2]);
+      expect(history.head).toEqual(history.versions[1]);
+      refused(await network.as(patient(2)).evaluate('records:GetRecord', ['rec-1']), 'FORBIDDEN');
+      refused(
+        await network.as(who.enterpriseAdmin).evaluate('records:GetRecord', ['rec-404']),
+        'RECORD_NOT_FOUND',
+      );
+      refused(
+        await network.as(who.enterpriseAdmin).evaluate('records:GetRecord', ['']),
+        'INVALID_ARGUMENT',
+      );
+    });
+
+    it('verifies batch members with their audit path', async () => {
+      const items = Array.from({ length: 5 }, (_, n) => item(n + 10));
+      const batch = ok(
+        await network.as(who.tertiaryClinician).submit('records:AnchorBatch', [{ items }]),
+      );
+      const leaves = items.map(batchLeaf);
+      const claim = (
+        index: number,
+        overrides: Record<string, unknown> = {},
+      ): Record<string, unknown> => ({
+        batchId: batch.batchId,
+        item: items[index],
+        leafIndex: index,
+        auditPath: inclusionProof(leaves, index).map((node) => node.toString('hex')),
+        ...overrides,
+      });
+      for (let index = 0; index < items.length; index += 1) {
+        expect(
+          ok(await network.as(who.regulator).evaluate('records:VerifyBatchMember', [claim(index)])),
+        ).toEqual({
+          verified: true,
+          reason: 'MATCH',
+          batch,
+        });
+      }
+      const forged = await network
+        .as(who.regulator)
+        .evaluate('records:VerifyBatchMember', [
+          claim(3, { item: { ...items[3], sha256: hash(999) } }),
+        ]);
+      expect(ok(forged)).toMatchObject({ verified: false, reason: 'PROOF_MISMATCH' });
+      const moved = await network
+        .as(who.regulator)
+        .evaluate('records:VerifyBatchMember', [claim(3, { leafIndex: 2 })]);
+      expect(ok(moved).verified).toBe(false);
+      const outside = await network
+        .as(who.regulator)
+        .evaluate('records:VerifyBatchMember', [claim(3, { leafIndex: 5 })]);
+      expect(ok(outside)).toMatchObject({ verified: false, reason: 'LEAF_INDEX_OUT_OF_RANGE' });
+      // items[1] is patient 2's (11 % 3): only that patient may verify it.
+      expect(
+        ok(await network.as(patient(2)).evaluate('records:VerifyBatchMember', [claim(1)])).verified,
+      ).toBe(true);
+      refused(
+        await network.as(patient(1)).evaluate('records:VerifyBatchMember', [claim(1)]),
+        'FORBIDDEN',
+      );
+      refused(
+        await network
+          .as(who.regulator)
+          .evaluate('records:VerifyBatchMember', [claim(1, { batchId: 'missing' })]),
+        'BATCH_NOT_FOUND',
+      );
+      refused(
+        await network
+          .as(who.regulator)
+          .evaluate('records:VerifyBatchMember', [claim(1, { auditPath: ['zz'] })]),
+        'INVALID_ARGUMENT',
+      );
+      refused(
+        await network
+          .as(who.regulator)
+          .evaluate('records:VerifyBatchMember', [claim(1, { leafIndex: -1 })]),
+        'INVALID_ARGUMENT',
+      );
+    });
+
+    it('refuses unknown and malformed batch IDs', async () => {
+      refused(
+        await network.as(who.regulator).evaluate('records:GetBatch', ['bat-none']),
+        'BATCH_NOT_FOUND',
+      );
+      refused(
+        await network.as(who.regulator).evaluate('records:GetBatch', ['bat none']),
+        'INVALID_ARGUMENT',
+      );
+    });
+
+    it('scopes QueryAnchors: the regulator all, patients their own, others their organization', async () => {
+      const idsOf = (page: { items: { recordId: string }[] }): string[] =>
+        page.items.map((anchor) => anchor.recordId);
+      expect(
+        idsOf(ok(await network.as(who.regulator).evaluate('records:QueryAnchors', ['']))),
+      ).toEqual(['rec-1', 'rec-2']);
+      expect(
+        idsOf(
+          ok(
+            await network
+              .as(who.regulator)
+              .evaluate('records:QueryAnchors', [{ org: MSP.community }]),
+          ),
+        ),
+      ).toEqual(['rec-2']);
+      expect(
+        idsOf(
+          ok(
+            await network
+              .as(who.regulator)
+              .evaluate('records:QueryAnchors', [{ patientId: pid(1) }]),
+          ),
+        ),
+      ).toEqual(['rec-1']);
+      expect(
+        ok(
+          await network.as(who.regulator).evaluate('records:QueryAnchors', [{ patientId: pid(1) }]),
+        ).items[0]?.version,
+      ).toBe(2);
+      expect(
+        idsOf(ok(await network.as(patient(2)).evaluate('records:QueryAnchors', [{}]))),
+      ).toEqual(['rec-2']);
+      refused(
+        await network.as(patient(2)).evaluate('records:QueryAnchors', [{ patientId: pid(1) }]),
+        'FORBIDDEN',
+      );
+      expect(
+        idsOf(ok(await network.as(who.tertiaryAdmin).evaluate('records:QueryAnchors', [{}]))),
+      ).toEqual(['rec-1']);
+      expect(
+        idsOf(
+          ok(
+            await network
+              .as(who.tertiaryAdmin)
+              .evaluate('records:QueryAnchors', [{ patientId: pid(2) }]),
+          ),
+        ),
+      ).toEqual([]);
+      refused(
+        await network
+          .as(who.tertiaryAdmin)
+          .evaluate('records:QueryAnchors', [{ org: MSP.community }]),
+        'FORBIDDEN',
+      );
+      const first = ok(
+        await network.as(who.regulator).evaluate('records:QueryAnchors', [{ pageSize: 1 }]),
+      );
+      expect(idsOf(first)).toEqual(['rec-1']);
+      const second = ok(
+        await network
+          .as(who.regulator)
+          .evaluate('records:QueryAnchors', [{ pageSize: 1, bookmark: first.bookmark }]),
+      );
+      expect(idsOf(second)).toEqual(['rec-2']);
+      expect(second.bookmark).toBe('');
+      refused(
+        await network.as(who.regulator).evaluate('records:QueryAnchors', [{ org: 'bad org' }]),
+        'INVALID_ARGUMENT',
+      );
+    });
+  });
+});

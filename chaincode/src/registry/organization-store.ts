@@ -1,0 +1,43 @@
+import type { ChaincodeStub } from 'fabric-shim-api';
+import { ledgerError } from '../ledger/errors';
+import { documentsUnder, readDocument, writeDocument } from '../ledger/state';
+import type { Organization } from './organization.model';
+
+/** Registry state (keys.ts: `org`). */
+
+/** The registry entry of an organization, if registered. */
+export async function readOrganization(
+  stub: ChaincodeStub,
+  mspId: string,
+): Promise<Organization | undefined> {
+  return readDocument(stub, ['organization', mspId]);
+}
+
+/** The registry entry of an organization; ORG_NOT_FOUND when it is not registered. */
+export async function requireOrganization(
+  stub: ChaincodeStub,
+  mspId: string,
+): Promise<Organization> {
+  const organization = await readOrganization(stub, mspId);
+  if (organization === undefined) {
+    throw ledgerError('ORG_NOT_FOUND', `organization ${mspId} is not registered`);
+  }
+  return organization;
+}
+
+/** Every registered organization, sorted by MSP ID (key order). */
+export async function listOrganizations(stub: ChaincodeStub): Promise<Organization[]> {
+  const organizations: Organization[] = [];
+  for await (const organization of documentsUnder(stub, ['organization'])) {
+    organizations.push(organization);
+  }
+  return organizations;
+}
+
+/** Writes an organization's registry entry. */
+export async function writeOrganization(
+  stub: ChaincodeStub,
+  organization: Organization,
+): Promise<void> {
+  await writeDocument(stub, { key: ['organization', organization.mspId], value: organization });
+}

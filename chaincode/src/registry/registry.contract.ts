@@ -1,0 +1,66 @@
+// Registers the @Object types of the results in the contract metadata.
+import './organization.metadata';
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { ledgerError } from '../ledger/errors';
+import { LedgerContext } from '../ledger/ledger-context';
+import { LedgerContract } from '../ledger/ledger-contract';
+import { GOVERNMENT_MSP } from '../ledger/vocabulary';
+import { parseMspId, parseOrganizationInput } from './organization-input';
+import type { Organization } from './organization.model';
+import {
+  listOrganizations,
+  readOrganization,
+  requireOrganization,
+  writeOrganization,
+} from './organization-store';
+
+/**
+ * The organization registry: the type, tier and region of every organization of the channel,
+ * maintained by the government's admin. Its transactions also serve organizations that are not
+ * registered yet, so the network can bootstrap itself.
+ */
+@Info({ title: 'Registry', description: 'Organizations of the channel: type, tier, region' })
+export class RegistryContract extends LedgerContract {
+  constructor() {
+    super('registry');
+  }
+
+  /** Registers an organization or updates its registration (GovMSP admin). */
+  @Transaction()
+  @Returns('Organization')
+  async RegisterOrganization(ctx: LedgerContext, organizationJson: string): Promise<Organization> {
+    const input = parseOrganizationInput(organizationJson);
+    if ((input.mspId === GOVERNMENT_MSP) !== (input.type === 'government')) {
+      throw ledgerError(
+        'RULE_VIOLATION',
+        `${GOVERNMENT_MSP} is the one government organization and must be registered as such`,
+      );
+    }
+    const existing = await readOrganization(ctx.stub, input.mspId);
+    const organization: Organization = {
+      mspId: input.mspId,
+      type: input.type,
+      ...(input.tier === undefined ? {} : { tier: input.tier }),
+      region: input.region,
+      registeredAt: existing?.registeredAt ?? ctx.txTime,
+      updatedAt: ctx.txTime,
+      txId: ctx.txId,
+    };
+    await writeOrganization(ctx.stub, organization);
+    return organization;
+  }
+
+  /** One organization's registration. */
+  @Transaction(false)
+  @Returns('Organization')
+  async GetOrganization(ctx: LedgerContext, mspId: string): Promise<Organization> {
+    return requireOrganization(ctx.stub, parseMspId(mspId));
+  }
+
+  /** Every registered organization, sorted by MSP ID. */
+  @Transaction(false)
+  @Returns('Organization[]')
+  async ListOrganizations(ctx: LedgerContext): Promise<Organization[]> {
+    return listOrganizations(ctx.stub);
+  }
+}

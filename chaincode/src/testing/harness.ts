@@ -1,0 +1,267 @@
+import './quiet-logs';
+import { createHash } from 'node:crypto';
+import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract.js';
+import type { SerializedIdentity } from 'fabric-shim-api';
+import { contracts } from '../index';
+import { parseLedgerError, type LedgerErrorCode } from '../ledger/errors';
+import { LEDGER_SERIALIZERS } from '../ledger/ledger-serializer';
+import { marshalText, unmarshal } from '../ledger/marshal';
+import { issueCertificate } from './certificates';
+import type { TransactionResult } from './transactions';
+import {
+  createInMemoryLedger,
+  type CommitOutcome,
+  type InMemoryLedger,
+  type Simulation,
+  type WriteEntry,
+} from './in-memory-ledger';
+
+/**
+ * Invokes the chaincode as a peer does: a proposal (function, arguments, creator certificate,
+ * txId, timestamp) is simulated against the in-memory ledger through fabric-shim's own contract
+ * router (ChaincodeFromContract: contract and function lookup, argument checks against the
+ * metadata, createContext, beforeTransaction, the transaction, afterTransaction, serializer), with
+ * fabric-shim's real ClientIdentity over a generated Fabric CA-style certificate. A submitted
+ * transaction that succeeds is committed (with MVCC validation); a failed one leaves no trace.
+ */
+
+/** A caller: an MSP and an enrollment certificate. */
+export interface TestIdentity {
+  readonly mspId: string;
+  readonly creator: SerializedIdentity;
+  /** Attributes of its certificate. */
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** What a test identity's certificate carries. */
+export interface IdentityOptions {
+  readonly mspId: string;
+  readonly role?: string;
+  readonly patientId?: string;
+  readonly practitionerId?: string;
+  /** Subject common name (derived from the attributes when absent). */
+  readonly commonName?: string;
+  /** Further certificate attributes. */
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
+const identities = new Map<string, TestIdentity>();
+
+/** An identity with a certificate as a Fabric CA would enroll it (cached per options). */
+export function identity(options: Readonly<IdentityOptions>): TestIdentity {
+  const cacheKey = marshalText(options);
+  const cached = identities.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const attributes: Record<string, string> = {
+    ...(options.role === undefined ? {} : { role: options.role }),
+    ...(options.patientId === undefined ? {} : { patientId: options.patientId }),
+    ...(options.practitionerId === undefined ? {} : { practitionerId: options.practitionerId }),
+    ...options.attributes,
+  };
+  const commonName =
+    options.commonName ??
+    (Object.values(attributes).join('.') || 'anonymous').replace(/[^A-Za-z0-9.-]/g, '-');
+  const certificate = issueCertificate({ mspId: options.mspId, commonName, attributes });
+  const created: TestIdentity = {
+    mspId: options.mspId,
+    creator: { mspid: options.mspId, idBytes: Buffer.from(certificate, 'utf8') },
+    attributes,
+  };
+  identities.set(cacheKey, created);
+  return created;
+}
+
+/** An argument: strings pass as they are, anything else as sorted-key JSON. */
+export type Argument = string | number | boolean | object;
+
+/** Options of an invocation. */
+export interface InvokeOptions {
+  /** Transaction timestamp (ISO); the network clock otherwise. */
+  readonly at?: string;
+  /** Transaction ID; a fresh one otherwise. */
+  readonly txId?: string;
+}
+
+/** The outcome of an invocation. */
+export interface InvokeResult<N extends string = string> {
+  readonly transaction: N;
+  readonly txId: string;
+  readonly timestamp: string;
+  /** Chaincode response status (200 or 500). */
+  readonly status: number;
+  /** Error message of a failed invocation (`CODE: text` for ledger refusals). */
+  readonly message: string;
+  readonly payload: Buffer;
+  /** The response was successful (and, for a submit, the transaction committed as valid). */
+  readonly ok: boolean;
+  /** The ledger error code of a refusal. */
+  readonly code: LedgerErrorCode | undefined;
+  /** The chaincode event, decoded. */
+  readonly event: { readonly name: string; readonly payload: unknown } | undefined;
+  /** The write set (sorted by key). */
+  readonly writes: WriteEntry[];
+  /** Commit outcome of a submitted transaction ('NOT_COMMITTED' for evaluations and failures). */
+  readonly outcome: CommitOutcome | 'NOT_COMMITTED';
+  /** The payload decoded as JSON; throws with the error message when the invocation failed. */
+  json(): TransactionResult<N>;
+}
+
+/** Invocations as one caller (optionally at a given time, with a given txId). */
+export interface TestClient {
+  /** Submits a transaction: simulates it and commits it when it succeeds. */
+  submit<N extends string>(transaction: N, args?: readonly Argument[]): Promise<InvokeResult<N>>;
+  /** Evaluates a transaction: simulates it and commits nothing. */
+  evaluate<N extends string>(transaction: N, args?: readonly Argument[]): Promise<InvokeResult<N>>;
+  /** Simulates (endorses) without committing; commit later with ledger.commit(simulation). */
+  endorse<N extends string>(
+    transaction: N,
+    args?: readonly Argument[],
+  ): Promise<{ readonly result: InvokeResult<N>; readonly simulation: Simulation }>;
+}
+
+/** A test network: one in-memory ledger and a clock. */
+export interface TestNetwork {
+  readonly ledger: InMemoryLedger;
+  /** The current clock (ISO). */
+  now(): string;
+  /** Sets the clock. */
+  setTime(instant: string): void;
+  /** Moves the clock. */
+  advance(millis: number): void;
+  /** Invokes as a caller: `network.as(alice).submit('consent:GrantConsent', [input])`. */
+  as(who: TestIdentity, options?: Readonly<InvokeOptions>): TestClient;
+}
+
+/** Options of {@link createTestNetwork}. */
+export interface TestNetworkOptions {
+  /** Initial clock (2026-11-22T00:00:00.000Z by default). */
+  readonly start?: string;
+  /** Seed of the generated transaction IDs. */
+  readonly txSeed?: string;
+}
+
+let router: ChaincodeFromContract | undefined;
+
+/** fabric-shim's router over the chaincode's contracts, built once like the peer's chaincode does. */
+export function chaincodeRouter(): ChaincodeFromContract {
+  router ??= new ChaincodeFromContract(
+    [...contracts],
+    { ...LEDGER_SERIALIZERS, serializers: { ...LEDGER_SERIALIZERS.serializers } },
+    {},
+    '@consent-ledger/chaincode',
+    'test',
+  );
+  return router;
+}
+
+function encodeArgument(arg: Argument): string {
+  if (typeof arg === 'string') return arg;
+  if (typeof arg === 'number' || typeof arg === 'boolean') return String(arg);
+  return marshalText(arg);
+}
+
+interface Invocation {
+  readonly who: TestIdentity;
+  readonly transaction: string;
+  readonly args: readonly Argument[];
+  readonly options: Readonly<InvokeOptions>;
+}
+
+interface Ran {
+  readonly simulation: Simulation;
+  readonly status: number;
+  readonly message: string;
+  readonly payload: Buffer;
+}
+
+interface Outcome<N extends string> {
+  readonly transaction: N;
+  readonly commit: CommitOutcome | 'NOT_COMMITTED';
+  readonly submitted: boolean;
+}
+
+/** A fresh network with an empty ledger. */
+export function createTestNetwork(options: Readonly<TestNetworkOptions> = {}): TestNetwork {
+  const ledger = createInMemoryLedger();
+  let clock = Date.parse(options.start ?? '2026-11-22T00:00:00.000Z');
+  let counter = 0;
+  const seed = options.txSeed ?? 'tx';
+
+  async function run(invocation: Readonly<Invocation>): Promise<Ran> {
+    const { who, transaction, args, options: invokeOptions } = invocation;
+    counter += 1;
+    const txId =
+      invokeOptions.txId ?? createHash('sha256').update(`${seed}:${counter}`).digest('hex');
+    const timestamp = invokeOptions.at ?? new Date(clock).toISOString();
+    const simulation = ledger.simulate({
+      txId,
+      timestamp,
+      creator: who.creator,
+      args: [transaction, ...args.map(encodeArgument)],
+    });
+    const response = await chaincodeRouter().invokeFunctionality(simulation.stub);
+    return {
+      simulation,
+      status: response.status,
+      message: response.message ?? '',
+      payload: Buffer.from(response.payload ?? new Uint8Array()),
+    };
+  }
+
+  function result<N extends string>(ran: Ran, outcome: Outcome<N>): InvokeResult<N> {
+    const { transaction, submitted } = outcome;
+    const event = ran.simulation.event();
+    const responseOk = ran.status === 200;
+    const ok = responseOk && (!submitted || outcome.commit === 'VALID');
+    const message = responseOk && !ok ? `transaction invalidated: ${outcome.commit}` : ran.message;
+    return {
+      transaction,
+      txId: ran.simulation.txId,
+      timestamp: ran.simulation.timestamp,
+      status: ran.status,
+      message,
+      payload: ran.payload,
+      ok,
+      code: responseOk ? undefined : parseLedgerError(ran.message)?.code,
+      event:
+        event === undefined ? undefined : { name: event.name, payload: unmarshal(event.payload) },
+      writes: ran.simulation.writes(),
+      outcome: outcome.commit,
+      json(): TransactionResult<N> {
+        if (!ok) throw new Error(`${transaction} failed: ${message}`);
+        // The payload is what the chaincode serialized for this transaction's result type.
+        return unmarshal(ran.payload) as TransactionResult<N>;
+      },
+    };
+  }
+
+  return {
+    ledger,
+    now: () => new Date(clock).toISOString(),
+    setTime: (instant) => {
+      clock = Date.parse(instant);
+    },
+    advance: (millis) => {
+      clock += millis;
+    },
+    as: (who, invokeOptions = {}) => ({
+      async submit(transaction, args = []) {
+        const ran = await run({ who, transaction, args, options: invokeOptions });
+        if (invokeOptions.at === undefined) clock += 1000;
+        const commit = ran.status === 200 ? ledger.commit(ran.simulation) : 'NOT_COMMITTED';
+        return result(ran, { transaction, commit, submitted: true });
+      },
+      async evaluate(transaction, args = []) {
+        const ran = await run({ who, transaction, args, options: invokeOptions });
+        return result(ran, { transaction, commit: 'NOT_COMMITTED', submitted: false });
+      },
+      async endorse(transaction, args = []) {
+        const ran = await run({ who, transaction, args, options: invokeOptions });
+        return {
+          result: result(ran, { transaction, commit: 'NOT_COMMITTED', submitted: false }),
+          simulation: ran.simulation,
+        };
+      },
+    }),
+  };
+}
