@@ -9,6 +9,7 @@ import {
   uniqueName,
   type GatewayApi,
 } from '../support/gateways.ts';
+import { validateResource } from '../../gateway/src/fhir/index.ts';
 
 /**
  * The whole journey through the five running gateways (ports 4001-4005, started by the global
@@ -318,6 +319,57 @@ describe('the consent journey across the organizations’ gateways', () => {
       body: { recordId: items[3]?.recordId, sha256: 'f'.repeat(64) },
     });
     expect(wrong.body.verified).toBe(false);
+  });
+
+  it('serves FHIR R4 resources that validate against the official schema', async () => {
+    const expectValid = (resource: unknown, what: string): void => {
+      const result = validateResource(resource);
+      expect(result.errors, what).toEqual([]);
+      expect(result.valid, what).toBe(true);
+    };
+    const metadata = await gov.get('/fhir/metadata');
+    expect(metadata.status, metadata.text).toBe(200);
+    expect(metadata.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+    expectValid(metadata.body, 'CapabilityStatement');
+
+    const consent = await tertiary.get(`/fhir/Consent/${consentId}`, tokens.patient);
+    expect(consent.status, consent.text).toBe(200);
+    expect(consent.body).toMatchObject({ resourceType: 'Consent', status: 'inactive' });
+    expectValid(consent.body, 'Consent');
+
+    const consents = await tertiary.get(`/fhir/Consent?patient=${patientId}`, tokens.patient);
+    expect(consents.status, consents.text).toBe(200);
+    expectValid(consents.body, 'Consent search Bundle');
+
+    const audit = await gov.get<{ entry?: unknown[] }>(
+      `/fhir/AuditEvent?patient=${patientId}`,
+      tokens.regulator,
+    );
+    expect(audit.status, audit.text).toBe(200);
+    expect(audit.body.entry?.length).toBeGreaterThanOrEqual(2);
+    expectValid(audit.body, 'AuditEvent search Bundle');
+
+    const recordId = uniqueName('fhir');
+    const anchored = await tertiary.post('/records', {
+      token: tokens.doctor,
+      body: { recordId, patientId, category: 'imaging', sha256: 'c'.repeat(64) },
+    });
+    expect(anchored.status, anchored.text).toBe(201);
+    const provenance = await tertiary.get<{ entry?: unknown[] }>(
+      `/fhir/Provenance?target=${recordId}`,
+      tokens.doctor,
+    );
+    expect(provenance.status, provenance.text).toBe(200);
+    expect(provenance.body.entry).toHaveLength(1);
+    expectValid(provenance.body, 'Provenance search Bundle');
+
+    const missing = await tertiary.get(
+      '/fhir/Consent/con-000000000000000000000000',
+      tokens.patient,
+    );
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ resourceType: 'OperationOutcome' });
+    expectValid(missing.body, 'OperationOutcome');
   });
 
   it('answers 403 to every call the role or organization does not allow', async () => {

@@ -603,3 +603,199 @@ describe('the consent-ledger chaincode on the real network', () => {
     });
   });
 });
+
+describe('referrals, cohorts, wearables and roll-ups on the real network', () => {
+  let patient: TestUser;
+  let tertiaryClinician: TestUser;
+  let communityClinician: TestUser;
+  let researcher: TestUser;
+  let device: TestUser;
+  let regulator: TestUser;
+
+  beforeAll(async () => {
+    [patient, tertiaryClinician, communityClinician, researcher, device, regulator] =
+      await Promise.all([
+        enrollPatient('community'),
+        enrollUser({ org: 'tertiary', role: 'clinician' }),
+        enrollUser({ org: 'community', role: 'clinician' }),
+        enrollUser({ org: 'research', role: 'researcher' }),
+        enrollUser({ org: 'enterprise', role: 'analyst' }),
+        enrollUser({ org: 'gov', role: 'regulator' }),
+      ]);
+  });
+
+  afterAll(() => {
+    closeUsers();
+  });
+
+  it('opens a referral to the tertiary hospital, gates referral access by it, and ends access when closed', async () => {
+    await submit<Consent>(
+      patient,
+      'consent',
+      'GrantConsent',
+      JSON.stringify({
+        grantee: { org: 'TertiaryHospitalMSP' },
+        purposes: ['referral'],
+        categories: ['outpatient', 'imaging', 'laboratory'],
+      }),
+    );
+    const ask = (categories: string[]): Promise<AccessEvent> =>
+      submit<AccessEvent>(
+        tertiaryClinician,
+        'access',
+        'RequestAccess',
+        JSON.stringify({ patientId: patient.patientId, purpose: 'referral', categories }),
+      );
+    expect(await ask(['imaging'])).toMatchObject({
+      decision: 'deny',
+      reason: 'NO_ACTIVE_REFERRAL',
+    });
+
+    const referral = await submit<{
+      referralId: string;
+      fromOrg: string;
+      toOrg: string;
+      status: string;
+    }>(
+      communityClinician,
+      'access',
+      'CreateReferral',
+      JSON.stringify({
+        patientId: patient.patientId,
+        toOrg: 'TertiaryHospitalMSP',
+        categories: ['imaging', 'outpatient'],
+        validUntil: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      }),
+    );
+    expect(referral).toMatchObject({
+      fromOrg: 'CommunityHospitalMSP',
+      toOrg: 'TertiaryHospitalMSP',
+      status: 'open',
+    });
+    expect(await ask(['imaging'])).toMatchObject({ decision: 'permit' });
+    // Consented but not referred: the referral bounds what the tertiary hospital may read.
+    expect((await ask(['laboratory'])).decision).toBe('deny');
+    expect(
+      (await evaluate<{ status: string }>(patient, 'access', 'GetReferral', referral.referralId))
+        .status,
+    ).toBe('open');
+
+    const closed = await submit<{ status: string }>(
+      tertiaryClinician,
+      'access',
+      'CloseReferral',
+      referral.referralId,
+    );
+    expect(closed.status).toBe('closed');
+    await expectLedgerError(
+      tertiaryClinician.contract('access').submitTransaction('CloseReferral', referral.referralId),
+      'CONFLICT',
+    );
+    expect(await ask(['imaging'])).toMatchObject({
+      decision: 'deny',
+      reason: 'NO_ACTIVE_REFERRAL',
+    });
+  });
+
+  it('includes in a research cohort only patients with an active research consent', async () => {
+    const withoutConsent = await enrollPatient('community');
+    await submit<Consent>(
+      patient,
+      'consent',
+      'GrantConsent',
+      JSON.stringify({
+        grantee: { org: 'ResearchMSP' },
+        purposes: ['research'],
+        categories: ['laboratory'],
+      }),
+    );
+    const cohort = await submit<{ included: string[]; events: string[] }>(
+      researcher,
+      'access',
+      'RequestCohort',
+      JSON.stringify({
+        studyId: `study-${randomBytes(3).toString('hex')}`,
+        categories: ['laboratory'],
+        patientIds: [patient.patientId, withoutConsent.patientId],
+      }),
+    );
+    expect(cohort.included).toEqual([patient.patientId]);
+    expect(cohort.events).toHaveLength(1);
+    const event = await evaluate<AccessEvent>(
+      regulator,
+      'audit',
+      'GetAccessEvent',
+      cohort.events[0]!,
+    );
+    expect(event).toMatchObject({ patientId: patient.patientId, decision: 'permit' });
+  });
+
+  it('lists consents granted to an organization for its own members only', async () => {
+    const page = await evaluate<Page<Consent & { grantee: { org: string } }>>(
+      tertiaryClinician,
+      'consent',
+      'QueryConsents',
+      JSON.stringify({ grantee: 'TertiaryHospitalMSP', pageSize: 100 }),
+    );
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.items.every((each) => each.grantee.org === 'TertiaryHospitalMSP')).toBe(true);
+    await expectLedgerError(
+      tertiaryClinician
+        .contract('consent')
+        .evaluateTransaction('QueryConsents', JSON.stringify({ grantee: 'ResearchMSP' })),
+      'FORBIDDEN',
+    );
+  });
+
+  it('lets a device maker anchor wearable readings only under the patient’s wearable consent', async () => {
+    const reading = {
+      recordId: `wear-${randomBytes(4).toString('hex')}`,
+      patientId: patient.patientId,
+      category: 'wearable',
+      sha256: sha256('heart rate 72'),
+    };
+    await expectLedgerError(
+      device.contract('records').submitTransaction('AnchorRecord', JSON.stringify(reading)),
+      'FORBIDDEN',
+    );
+    await submit<Consent>(
+      patient,
+      'consent',
+      'GrantConsent',
+      JSON.stringify({
+        grantee: { org: 'EnterpriseMSP' },
+        purposes: ['treatment'],
+        categories: ['wearable'],
+      }),
+    );
+    const anchor = await submit<{ owner: string; version: number }>(
+      device,
+      'records',
+      'AnchorRecord',
+      JSON.stringify(reading),
+    );
+    expect(anchor).toMatchObject({ owner: 'EnterpriseMSP', version: 1 });
+    const anchors = await evaluate<Page<{ recordId: string }>>(
+      patient,
+      'records',
+      'QueryAnchors',
+      JSON.stringify({ patientId: patient.patientId }),
+    );
+    expect(anchors.items.map((each) => each.recordId)).toContain(reading.recordId);
+  });
+
+  it('rolls a past day up for the regulator only, and refuses a day not yet over', async () => {
+    const pastDay = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    const rolled = await submit<{ day: string }>(regulator, 'audit', 'RollupStatistics', pastDay);
+    expect(rolled.day).toBe(pastDay);
+    const today = new Date().toISOString().slice(0, 10);
+    await expectLedgerError(
+      regulator.contract('audit').submitTransaction('RollupStatistics', today),
+      'RULE_VIOLATION',
+    );
+    await expectLedgerError(
+      researcher.contract('audit').submitTransaction('RollupStatistics', pastDay),
+      'FORBIDDEN',
+    );
+  });
+});
