@@ -1,60 +1,24 @@
 /**
- * The ledger shapes the FHIR layer consumes, mirroring docs/ledger-api.md. They are kept small and
- * local so that the FHIR folder compiles on its own; the gateway may later point them at shared
- * types (every field here has the name and meaning the ledger API gives it).
+ * The ledger shapes the FHIR layer consumes, mirroring docs/ledger-api.md: read-only views of the
+ * gateway's own domain types. The vocabularies are the gateway's (re-exported, not copied).
  */
 
-/** Purposes of use known to the ledger. */
-export const PURPOSES = [
-  'treatment',
-  'referral',
-  'emergency',
-  'research',
-  'public-health',
-  'insurance',
-] as const;
-/** A purpose of use. */
-export type Purpose = (typeof PURPOSES)[number];
-
-/** Data categories known to the ledger. */
-export const CATEGORIES = [
-  'outpatient',
-  'inpatient',
-  'imaging',
-  'laboratory',
-  'medication',
-  'wearable',
-  'genomic',
-] as const;
-/** A data category. */
-export type Category = (typeof CATEGORIES)[number];
-
-/** Caller roles (certificate attribute `role`). */
-export const ROLES = [
-  'patient',
-  'clinician',
-  'admin',
-  'regulator',
-  'researcher',
-  'analyst',
-] as const;
-/** A caller role. */
-export type Role = (typeof ROLES)[number];
-
-/** Reason codes of an emergency (break-glass) access request. */
-export const EMERGENCY_REASON_CODES = [
-  'LIFE_THREATENING',
-  'UNCONSCIOUS_PATIENT',
-  'URGENT_TREATMENT',
-  'OTHER',
-] as const;
-/** An emergency reason code. */
-export type EmergencyReasonCode = (typeof EMERGENCY_REASON_CODES)[number];
-
-/** Patient pseudonym: `pid-` + 16 to 32 lower-case base32 characters. */
-export const PATIENT_ID_PATTERN = /^pid-[a-z2-7]{16,32}$/;
-/** Practitioner ID: `prac-` + 8 to 32 of `[a-z0-9]`. */
-export const PRACTITIONER_ID_PATTERN = /^prac-[a-z0-9]{8,32}$/;
+export {
+  CATEGORIES,
+  EMERGENCY_REASON_CODES,
+  PURPOSES,
+  type Category,
+  type EmergencyReasonCode,
+  type Purpose,
+} from '../common/vocabulary.js';
+export {
+  PATIENT_ID_PATTERN,
+  PRACTITIONER_ID_PATTERN,
+  ROLES,
+  type Role,
+} from '../identities/roles.js';
+import type { Category, Purpose } from '../common/vocabulary.js';
+import type { Role } from '../identities/roles.js';
 
 /** Permit or deny. */
 export type ProvisionType = 'permit' | 'deny';
