@@ -18,39 +18,12 @@ export {
   type Role,
 } from '../identities/roles.js';
 import type { Category, Purpose } from '../common/vocabulary.js';
-import type { Role } from '../identities/roles.js';
 
 /** Permit or deny. */
 export type ProvisionType = 'permit' | 'deny';
 
-/** Who a consent (or exception) applies to; every given field must match. */
-export interface Grantee {
-  readonly org?: string;
-  readonly role?: Role;
-  readonly practitionerId?: string;
-}
-
-/** A deny provision nested in a permit consent. Absent lists mean "all". */
-export interface ConsentException {
-  readonly purposes?: readonly Purpose[];
-  readonly categories?: readonly Category[];
-  readonly dataFrom?: string;
-  readonly dataUntil?: string;
-  readonly grantee?: Grantee;
-}
-
-/** Input of `consent:GrantConsent` / `UpdateConsent`. */
-export interface ConsentInput {
-  readonly provision?: ProvisionType;
-  readonly grantee?: Grantee;
-  readonly purposes?: readonly Purpose[];
-  readonly categories?: readonly Category[];
-  readonly validFrom?: string;
-  readonly validUntil?: string;
-  readonly dataFrom?: string;
-  readonly dataUntil?: string;
-  readonly exceptions?: readonly ConsentException[];
-}
+export type { ConsentException, ConsentInput, Grantee } from '../consents/consent.types.js';
+import type { ConsentException, Grantee } from '../consents/consent.types.js';
 
 /** Consent status as reads report it (`expired` when validUntil <= now). */
 export type ConsentStatus = 'active' | 'revoked' | 'expired';
