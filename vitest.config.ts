@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{chaincode,gateway,network}/src/**/*.spec.ts'],
+          include: ['{chaincode,gateway,network,verifier}/src/**/*.spec.ts'],
           environment: 'node',
         },
       },

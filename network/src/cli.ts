@@ -1,9 +1,12 @@
 import { ensureFabricBinaries } from './binaries.ts';
 import { bootstrapRegistry } from './bootstrap.ts';
 import { deployChaincode } from './chaincode.ts';
+import { connectAs } from './client.ts';
+import { pinCheckpoint } from './evidence.ts';
 import { run } from './exec.ts';
 import { startGateways, gatewayUrls } from './gateways.ts';
 import { down, reset, status, up } from './network.ts';
+import { orgLayout } from './layout.ts';
 import { repoRoot } from './paths.ts';
 import { loadTopology } from './topology.ts';
 
@@ -53,6 +56,20 @@ const commands: Record<string, { describe: string; action: () => Promise<void> }
       await buildWorkspaces();
       await deployChaincode({ install, topology, log });
       await bootstrapRegistry({ topology, log });
+    },
+  },
+  checkpoint: {
+    describe: 'print a checkpoint (JSON) of the current block, for consent-ledger-verify --trust',
+    action: async () => {
+      const topology = loadTopology();
+      const org = topology.organizations[0];
+      if (org === undefined) throw new Error('the topology has no organization');
+      const connection = connectAs({ org, identity: orgLayout(org).admin });
+      try {
+        console.log(JSON.stringify(await pinCheckpoint(connection.gateway, topology), null, 2));
+      } finally {
+        connection.close();
+      }
     },
   },
   status: {

@@ -52,3 +52,4 @@ export {
 } from './topology.ts';
 export { bootstrapRegistry, type BootstrapOptions } from './bootstrap.ts';
 export { ensureIdentity, registrarCredentials, type IdentitySpec } from './ca.ts';
+export { buildEvidence, mspCertificates, pinCheckpoint, type EvidenceOptions } from './evidence.ts';

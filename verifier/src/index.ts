@@ -1,0 +1,22 @@
+/** Offline verification of Consent Ledger evidence bundles (docs/evidence-bundle.md). */
+export {
+  verifyBundle,
+  type CheckName,
+  type CheckResult,
+  type Report,
+  type VerifyOptions,
+} from './verify-bundle.ts';
+export {
+  parseBundle,
+  parseCheckpoint,
+  BundleFormatError,
+  type Checkpoint,
+  type EvidenceBundle,
+  type HeaderJson,
+  type Subject,
+} from './bundle.ts';
+export { dataHash, headerBytes, headerHash, sha256Hex, type BlockHeader } from './block-hash.ts';
+export { blockHashes, toHeader } from './block-checks.ts';
+export { fingerprint } from './identity.ts';
+export { leafHash, nodeHash, merkleRoot, inclusionProof, verifyInclusion } from './merkle.ts';
+export { compositeKey, decodeTransaction, type DecodedTransaction } from './transaction.ts';

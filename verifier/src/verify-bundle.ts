@@ -1,0 +1,241 @@
+import { blockHashes, dataHashCheck, chainCheck } from './block-checks.ts';
+import { sha256Hex } from './block-hash.ts';
+import type { Checkpoint, EvidenceBundle } from './bundle.ts';
+import { certificateProblem, fingerprint, signatureHolds } from './identity.ts';
+import { verifyInclusion } from './merkle.ts';
+import { compositeKey, decodeTransaction, type DecodedTransaction } from './transaction.ts';
+
+/** The outcome of one check. */
+export interface CheckResult {
+  readonly name: CheckName;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** The checks, in the order they run. */
+export type CheckName =
+  | 'document-hash'
+  | 'merkle-path'
+  | 'transaction'
+  | 'write-set'
+  | 'block-data-hash'
+  | 'pinned-certificates'
+  | 'endorsements'
+  | 'creator-signature'
+  | 'header-chain';
+
+/** The report of {@link verifyBundle}. */
+export interface Report {
+  readonly ok: boolean;
+  readonly checks: readonly CheckResult[];
+  /** The name of the first check that failed. */
+  readonly firstFailure?: CheckName;
+}
+
+/** Options of {@link verifyBundle}. */
+export interface VerifyOptions {
+  /** The document whose SHA-256 the bundle is about. */
+  readonly document?: Uint8Array;
+  /** A checkpoint the auditor trusts; without it the block is not linked to anything. */
+  readonly trust?: Checkpoint;
+}
+
+const fromBase64 = (text: string): Buffer => Buffer.from(text, 'base64');
+
+/**
+ * Verifies an evidence bundle offline: every check runs (so the report is complete), and the
+ * bundle holds only if all of them do.
+ */
+export function verifyBundle(
+  bundle: EvidenceBundle,
+  options: Readonly<VerifyOptions> = {},
+): Report {
+  const checks: CheckResult[] = [];
+  const add = (name: CheckName, ok: boolean, detail: string): void => {
+    checks.push({ name, ok, detail });
+  };
+  const { subject } = bundle;
+
+  if (options.document !== undefined) {
+    const claimed =
+      subject.kind === 'record'
+        ? subject.sha256
+        : subject.kind === 'batch-member'
+          ? subject.item.sha256
+          : undefined;
+    const actual = sha256Hex(options.document);
+    if (claimed === undefined) add('document-hash', false, 'an access event has no document');
+    else
+      add('document-hash', actual === claimed, `document SHA-256 ${actual}, anchored ${claimed}`);
+  }
+
+  if (subject.kind === 'batch-member') {
+    const { item } = subject;
+    const leaf = Buffer.from(
+      JSON.stringify({
+        category: item.category,
+        patientId: item.patientId,
+        recordId: item.recordId,
+        sha256: item.sha256,
+      }),
+    );
+    const ok = verifyInclusion({
+      leaf,
+      leafIndex: subject.leafIndex,
+      treeSize: subject.treeSize,
+      auditPath: subject.auditPath.map((each) => Buffer.from(each, 'hex')),
+      root: Buffer.from(subject.root, 'hex'),
+    });
+    add(
+      'merkle-path',
+      ok,
+      `leaf ${subject.leafIndex} of ${subject.treeSize} ${ok ? 'leads' : 'does not lead'} to root ${subject.root}`,
+    );
+  }
+
+  const envelope = fromBase64(bundle.transaction.envelope);
+  let transaction: DecodedTransaction | undefined;
+  try {
+    transaction = decodeTransaction(envelope);
+  } catch (error) {
+    add('transaction', false, `the envelope does not decode: ${String(error)}`);
+  }
+  if (transaction !== undefined) {
+    const ok =
+      transaction.txId === bundle.transaction.txId && transaction.channel === bundle.channel;
+    add(
+      'transaction',
+      ok,
+      `envelope of transaction ${transaction.txId} on channel ${transaction.channel}`,
+    );
+    const found = writeSetProblem(bundle, transaction);
+    add('write-set', found === undefined, found ?? `the ${subject.kind} is in the write set`);
+  } else {
+    add('write-set', false, 'no decodable transaction');
+  }
+
+  const data = bundle.block.data.map(fromBase64);
+  checks.push(dataHashCheck({ header: bundle.block.header, data, envelope }));
+
+  const pinned = options.trust?.msps;
+  if (pinned !== undefined) {
+    const problems = Object.entries(bundle.certificates).flatMap(([mspId, authorities]) => {
+      const allowed = new Set(pinned[mspId] ?? []);
+      return authorities.roots
+        .filter((pem) => {
+          try {
+            return !allowed.has(fingerprint(pem));
+          } catch {
+            return true;
+          }
+        })
+        .map(() => mspId);
+    });
+    add(
+      'pinned-certificates',
+      problems.length === 0,
+      problems.length === 0
+        ? 'every root CA is pinned by the checkpoint'
+        : `root CAs not pinned by the checkpoint: ${[...new Set(problems)].join(', ')}`,
+    );
+  }
+
+  if (transaction !== undefined) {
+    const tx = transaction;
+    const endorsers = new Set<string>();
+    const problems: string[] = [];
+    for (const endorsement of tx.endorsements) {
+      const problem =
+        certificateProblem(
+          endorsement.certificate,
+          bundle.certificates[endorsement.mspId],
+          tx.timestamp,
+        ) ??
+        (signatureHolds(endorsement.certificate, endorsement.signed, endorsement.signature)
+          ? undefined
+          : 'the signature does not verify');
+      if (problem === undefined) endorsers.add(endorsement.mspId);
+      else problems.push(`${endorsement.mspId}: ${problem}`);
+    }
+    const policy = bundle.endorsementPolicy;
+    const satisfying = [...endorsers].filter((mspId) => policy.orgs.includes(mspId)).sort();
+    const ok = problems.length === 0 && satisfying.length >= policy.outOf;
+    add(
+      'endorsements',
+      ok,
+      problems.length > 0
+        ? problems.join('; ')
+        : `valid endorsements by ${satisfying.join(', ') || 'nobody'}; policy ${policy.outOf} of ${policy.orgs.length}`,
+    );
+    const creatorProblem =
+      certificateProblem(
+        tx.creatorCertificate,
+        bundle.certificates[tx.creatorMspId],
+        tx.timestamp,
+      ) ??
+      (signatureHolds(tx.creatorCertificate, tx.payload, tx.creatorSignature)
+        ? undefined
+        : 'the signature does not verify');
+    add(
+      'creator-signature',
+      creatorProblem === undefined,
+      `submitted by a member of ${tx.creatorMspId}${creatorProblem === undefined ? '' : `: ${creatorProblem}`}`,
+    );
+  } else {
+    add('endorsements', false, 'no decodable transaction');
+  }
+
+  if (options.trust !== undefined) {
+    checks.push(chainCheck({ bundle, trust: options.trust }));
+  } else {
+    const [hash] = blockHashes([bundle.block.header]);
+    add(
+      'header-chain',
+      true,
+      `skipped (no trusted checkpoint); block ${bundle.block.header.number} hashes to ${hash ?? '?'}`,
+    );
+  }
+
+  const failed = checks.find((check) => !check.ok);
+  return {
+    ok: failed === undefined,
+    checks,
+    ...(failed === undefined ? {} : { firstFailure: failed.name }),
+  };
+}
+
+function writeSetProblem(bundle: EvidenceBundle, tx: DecodedTransaction): string | undefined {
+  const { subject } = bundle;
+  const key =
+    subject.kind === 'record'
+      ? compositeKey('rec', [subject.recordId])
+      : subject.kind === 'batch-member'
+        ? compositeKey('bat', [subject.batchId])
+        : compositeKey('evt', [subject.eventId]);
+  const write = tx.writes.find(
+    (each) => each.namespace === bundle.chaincode && each.key === key && !each.isDelete,
+  );
+  if (write === undefined) return `no write of ${JSON.stringify(key)} in ${bundle.chaincode}`;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(write.value).toString('utf8'));
+  } catch {
+    return 'the written value is not JSON';
+  }
+  if (typeof value !== 'object' || value === null) return 'the written value is not an object';
+  const fields = value as Record<string, unknown>;
+  const expected: Record<string, unknown> =
+    subject.kind === 'record'
+      ? {
+          recordId: subject.recordId,
+          sha256: subject.sha256,
+          ...(subject.version === undefined ? {} : { version: subject.version }),
+        }
+      : subject.kind === 'batch-member'
+        ? { batchId: subject.batchId, root: subject.root, size: subject.treeSize }
+        : { eventId: subject.eventId };
+  const wrong = Object.entries(expected).filter(([name, want]) => fields[name] !== want);
+  return wrong.length === 0
+    ? undefined
+    : `the written value differs in ${wrong.map(([name]) => name).join(', ')}`;
+}
