@@ -19,6 +19,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { GATEWAY_SECRETS, resolveSecrets } from './config/secrets.js';
 import { ConsentsModule } from './consents/consents.module.js';
 import { EventsModule } from './events/events.module.js';
+import { EvidenceModule } from './evidence/evidence.module.js';
 import { LedgerFhirAdapter } from './fhir-adapter/ledger-fhir.adapter.js';
 import { FhirModule } from './fhir/index.js';
 import { HealthModule } from './health/health.module.js';
@@ -58,6 +59,7 @@ export class AppModule {
         RecordsModule,
         AuditModule,
         EventsModule,
+        EvidenceModule,
         FhirModule.forRoot({
           imports: [ConsentsModule, AuditModule, RecordsModule],
           port: { useClass: LedgerFhirAdapter },

@@ -24,8 +24,8 @@ export function gatewayUrl(org: Organization): string {
   return `http://${org.gateway.host}:${gatewayPort(org)}`;
 }
 
-/** Environment of a gateway process: its organization, its address and its files. */
-export function gatewayEnv(org: Organization): Record<string, string> {
+/** Environment of a gateway process: its organization, its address, its files, the endorsement rule. */
+export function gatewayEnv(org: Organization, topology: Topology): Record<string, string> {
   const dataDir = path.join(runPaths.gateways, org.name);
   mkdirSync(dataDir, { recursive: true });
   const passthrough = ['NODE_ENV', 'LOG_LEVEL', 'GATEWAY_ADMIN_USERNAME', 'GATEWAY_ADMIN_PASSWORD'];
@@ -44,17 +44,19 @@ export function gatewayEnv(org: Organization): Record<string, string> {
     GATEWAY_PORT: String(gatewayPort(org)),
     CONNECTION_PROFILE: orgLayout(org).connectionProfile,
     GATEWAY_DATA_DIR: dataDir,
+    // Evidence bundles state the policy the verifier checks; the topology is its one source.
+    LEDGER_ENDORSEMENT_OUT_OF: String(topology.chaincode.endorsement.outOf),
   };
 }
 
 /** Starts the gateway of one organization (if stopped) and waits until it is live. */
-export async function startGateway(org: Organization): Promise<void> {
+export async function startGateway(org: Organization, topology: Topology): Promise<void> {
   const name = gatewayProcessName(org);
   startProcess({
     name,
     command: process.execPath,
     args: ['--enable-source-maps', gatewayMain],
-    env: gatewayEnv(org),
+    env: gatewayEnv(org, topology),
     cwd: path.join(repoRoot, 'gateway'),
   });
   await waitForHealth({ name, url: `${gatewayUrl(org)}/health/live`, timeoutMs: 60_000 });
@@ -68,7 +70,7 @@ export async function startGateways(
   if (!existsSync(gatewayMain))
     throw new Error(`${gatewayMain} is missing: run \`npm run build\` first`);
   log('Starting gateways...');
-  await Promise.all(topology.organizations.map(startGateway));
+  await Promise.all(topology.organizations.map((org) => startGateway(org, topology)));
 }
 
 /** Each organization's gateway URL and, when asked, its liveness. */

@@ -20,3 +20,11 @@ export { blockHashes, toHeader } from './block-checks.ts';
 export { fingerprint } from './identity.ts';
 export { leafHash, nodeHash, merkleRoot, inclusionProof, verifyInclusion } from './merkle.ts';
 export { compositeKey, decodeTransaction, type DecodedTransaction } from './transaction.ts';
+export {
+  buildBundle,
+  blockByNumber,
+  headerJson,
+  mspCertificates,
+  type BuildBundleOptions,
+  type Evaluate,
+} from './build-bundle.ts';

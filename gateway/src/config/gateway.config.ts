@@ -30,6 +30,8 @@ const schema = z.object({
   LEDGER_COMMIT_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   /** Attempts of a write that failed on an MVCC or phantom read conflict (first try included). */
   LEDGER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  /** The chaincode's endorsement policy (any N organizations), stated in evidence bundles. */
+  LEDGER_ENDORSEMENT_OUT_OF: z.coerce.number().int().min(1).default(2),
   /** Readiness probe's deadline, in milliseconds. */
   READY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /** Listen to the ledger's chaincode events (off only in tests that do not want a listener). */

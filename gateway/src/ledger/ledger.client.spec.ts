@@ -32,6 +32,7 @@ function fakeWallet(labels: string[]): IdentityWallet {
 function fakeConnect(statuses: number[]) {
   const proposals: { name: string; args: string[] }[] = [];
   const connects: ConnectOptions[] = [];
+  const contracts: { channel: string; chaincode: string; contract?: string }[] = [];
   let txCount = 0;
   const connect = vi.fn((options: ConnectOptions): Gateway => {
     connects.push(options);
@@ -62,11 +63,16 @@ function fakeConnect(statuses: number[]) {
       },
     };
     return {
-      getNetwork: () => ({ getContract: () => contract }),
+      getNetwork: (channel: string) => ({
+        getContract: (chaincode: string, name?: string) => {
+          contracts.push({ channel, chaincode, ...(name === undefined ? {} : { contract: name }) });
+          return contract;
+        },
+      }),
       close: vi.fn(),
     } as unknown as Gateway;
   });
-  return { connect, proposals, connects };
+  return { connect, proposals, connects, contracts };
 }
 
 function client(statuses: number[], overrides: Partial<LedgerClientOptions> = {}) {
@@ -182,6 +188,35 @@ describe('the ledger client', () => {
       args: ['c'],
     });
     expect(connect).toHaveBeenCalledTimes(3);
+    ledger.close();
+  });
+
+  it('evaluates a system chaincode on the channel as the user, with a deadline', async () => {
+    const { ledger, connects, contracts, proposals, metrics } = client([]);
+    const bytes = await ledger.evaluateSystem({
+      identity: 'user:alice',
+      chaincode: 'qscc',
+      transaction: 'GetBlockByTxID',
+      args: ['health', 'tx-9'],
+    });
+    expect(new TextDecoder().decode(bytes)).toBe('{"ok":true}');
+    expect(connects).toHaveLength(1);
+    expect(contracts).toEqual([{ channel: 'health', chaincode: 'qscc' }]);
+    expect(proposals).toEqual([{ name: 'GetBlockByTxID', args: ['health', 'tx-9'] }]);
+    expect(metrics.observeLedgerCall).toHaveBeenCalledWith(
+      expect.objectContaining({
+        transaction: 'qscc:GetBlockByTxID',
+        kind: 'evaluate',
+        outcome: 'ok',
+      }),
+    );
+    await expect(
+      ledger.evaluateSystem({
+        identity: 'user:nobody',
+        chaincode: 'cscc',
+        transaction: 'GetChannelConfig',
+      }),
+    ).rejects.toBeInstanceOf(UnauthenticatedError);
     ledger.close();
   });
 

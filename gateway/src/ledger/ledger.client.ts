@@ -34,6 +34,20 @@ export interface LedgerCall {
   readonly timeoutMs?: number;
 }
 
+/** A system chaincode the gateway reads blocks and the channel configuration from. */
+export type SystemChaincode = 'qscc' | 'cscc';
+
+/** One evaluation of a system chaincode (qscc, cscc) on the channel. */
+export interface SystemCall {
+  /** Wallet label of the calling identity: the logged-in user's, never a shared admin. */
+  readonly identity: string;
+  readonly chaincode: SystemChaincode;
+  readonly transaction: string;
+  readonly args?: readonly string[];
+  /** Deadline in milliseconds, instead of the configured evaluate deadline. */
+  readonly timeoutMs?: number;
+}
+
 /** A committed write: its result and transaction ID. */
 export interface Submitted {
   readonly payload: Uint8Array;
@@ -55,6 +69,8 @@ export interface ChaincodeEventsOptions {
  */
 export interface LedgerClient {
   evaluate(call: LedgerCall): Promise<Uint8Array>;
+  /** Evaluates a system chaincode transaction (qscc, cscc) as the given identity. */
+  evaluateSystem(call: SystemCall): Promise<Uint8Array>;
   submit(call: LedgerCall): Promise<Submitted>;
   chaincodeEvents(options: ChaincodeEventsOptions): Promise<CloseableAsyncIterable<ChaincodeEvent>>;
   /** Drops the cached connection of an identity (after it was re-enrolled or removed). */
@@ -121,6 +137,35 @@ class FabricLedgerClient implements LedgerClient {
     let outcome = 'ok';
     try {
       const contract = await this.#contract(call);
+      const proposal = contract.newProposal(call.transaction, {
+        arguments: [...(call.args ?? [])],
+      });
+      const deadline =
+        Date.now() + (call.timeoutMs ?? this.#options.config.LEDGER_EVALUATE_TIMEOUT_MS);
+      return await proposal.evaluate({ deadline });
+    } catch (error) {
+      const failure = toLedgerError(error, name);
+      outcome = failure.code;
+      throw failure;
+    } finally {
+      this.#options.metrics.observeLedgerCall({
+        transaction: name,
+        kind: 'evaluate',
+        outcome,
+        seconds: (performance.now() - started) / 1000,
+      });
+    }
+  }
+
+  async evaluateSystem(call: SystemCall): Promise<Uint8Array> {
+    const name = `${call.chaincode}:${call.transaction}`;
+    const started = performance.now();
+    let outcome = 'ok';
+    try {
+      const gateway = await this.#gateway(call.identity);
+      const contract = gateway
+        .getNetwork(this.#options.profile.channel)
+        .getContract(call.chaincode);
       const proposal = contract.newProposal(call.transaction, {
         arguments: [...(call.args ?? [])],
       });

@@ -5,7 +5,7 @@ import { BATCH_STORE, createBatchStore } from './batch.store.js';
 import { RecordsController } from './records.controller.js';
 import { RecordsService } from './records.service.js';
 
-/** Record anchors; exports {@link RecordsService}. */
+/** Record anchors; exports {@link RecordsService} and the batch store. */
 @Module({
   imports: [LedgerModule],
   controllers: [RecordsController],
@@ -13,6 +13,6 @@ import { RecordsService } from './records.service.js';
     RecordsService,
     { provide: BATCH_STORE, inject: [DATABASE], useFactory: createBatchStore },
   ],
-  exports: [RecordsService],
+  exports: [RecordsService, BATCH_STORE],
 })
 export class RecordsModule {}

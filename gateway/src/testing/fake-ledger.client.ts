@@ -4,6 +4,7 @@ import type {
   LedgerCall,
   LedgerClient,
   Submitted,
+  SystemCall,
 } from '../ledger/ledger.client.js';
 
 /** What a fake transaction answers: a JSON-able result, raw bytes, or a thrown error. */
@@ -34,6 +35,9 @@ export class FakeLedgerClient implements LedgerClient {
   readonly calls: RecordedCall[] = [];
   readonly forgotten: string[] = [];
   readonly #handlers = new Map<string, FakeHandler>();
+  readonly #systemHandlers = new Map<string, (call: SystemCall) => unknown>();
+  /** Recorded system chaincode calls. */
+  readonly systemCalls: SystemCall[] = [];
   #txCount = 0;
   #events: ChaincodeEvent[] = [];
   #wake: (() => void) | undefined;
@@ -43,6 +47,12 @@ export class FakeLedgerClient implements LedgerClient {
   /** Answers `transaction` (e.g. `consent:GrantConsent`) with `handler`. */
   on(transaction: string, handler: FakeHandler): this {
     this.#handlers.set(transaction, handler);
+    return this;
+  }
+
+  /** Answers a system chaincode transaction (e.g. `qscc:GetBlockByTxID`) with `handler`. */
+  onSystem(transaction: string, handler: (call: SystemCall) => unknown): this {
+    this.#systemHandlers.set(transaction, handler);
     return this;
   }
 
@@ -59,6 +69,14 @@ export class FakeLedgerClient implements LedgerClient {
   async evaluate(call: LedgerCall): Promise<Uint8Array> {
     this.calls.push({ ...call, kind: 'evaluate' });
     return toBytes(await this.#answer(call));
+  }
+
+  async evaluateSystem(call: SystemCall): Promise<Uint8Array> {
+    this.systemCalls.push(call);
+    const name = `${call.chaincode}:${call.transaction}`;
+    const handler = this.#systemHandlers.get(name);
+    if (handler === undefined) throw new Error(`FakeLedgerClient: no handler for ${name}`);
+    return toBytes(await handler(call));
   }
 
   async submit(call: LedgerCall): Promise<Submitted> {

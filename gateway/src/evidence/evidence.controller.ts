@@ -1,0 +1,44 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { EvidenceBundle } from '@consent-ledger/verifier';
+import { CurrentUser } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { idPipe } from '../common/id.pipe.js';
+import { EVENT_ID, RECORD_ID } from '../common/vocabulary.js';
+import { RecordProofQueryDto } from './evidence.dto.js';
+import { EvidenceService } from './evidence.service.js';
+
+const BUNDLE = 'an evidence bundle (docs/evidence-bundle.md), for consent-ledger-verify';
+
+/** Evidence bundles an auditor verifies offline. */
+@ApiBearerAuth()
+@Controller()
+export class EvidenceController {
+  constructor(private readonly evidence: EvidenceService) {}
+
+  /** The evidence bundle of a record's anchor (latest, a version, or a batch membership). */
+  @Get('records/:recordId/proof')
+  @ApiTags('records')
+  @ApiOkResponse({ description: BUNDLE })
+  recordProof(
+    @CurrentUser() caller: Principal,
+    @Param('recordId', idPipe(RECORD_ID, 'record ID')) recordId: string,
+    @Query() query: RecordProofQueryDto,
+  ): Promise<EvidenceBundle> {
+    return this.evidence.recordProof(caller, recordId, {
+      ...(query.version === undefined ? {} : { version: query.version }),
+      ...(query.batchId === undefined ? {} : { batchId: query.batchId }),
+    });
+  }
+
+  /** The evidence bundle of an access event, under the event's visibility rule. */
+  @Get('audit/access-events/:eventId/proof')
+  @ApiTags('audit')
+  @ApiOkResponse({ description: BUNDLE })
+  accessEventProof(
+    @CurrentUser() caller: Principal,
+    @Param('eventId', idPipe(EVENT_ID, 'event ID')) eventId: string,
+  ): Promise<EvidenceBundle> {
+    return this.evidence.accessEventProof(caller, eventId);
+  }
+}

@@ -1,0 +1,19 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Min } from 'class-validator';
+import { BATCH_ID } from '../common/vocabulary.js';
+
+/** GET /records/:recordId/proof query. */
+export class RecordProofQueryDto {
+  @ApiPropertyOptional({ description: 'a version of the record instead of the latest' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  version?: number;
+
+  @ApiPropertyOptional({ description: 'a batch this gateway anchored the record in' })
+  @IsOptional()
+  @Matches(BATCH_ID, { message: 'batchId must be 1-128 of [A-Za-z0-9._:-]' })
+  batchId?: string;
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
+import { RecordsModule } from '../records/records.module.js';
+import { EvidenceController } from './evidence.controller.js';
+import { EvidenceService } from './evidence.service.js';
+
+/** Evidence bundles of records, batch members and access events. */
+@Module({
+  imports: [LedgerModule, RecordsModule, AuditModule],
+  controllers: [EvidenceController],
+  providers: [EvidenceService],
+})
+export class EvidenceModule {}

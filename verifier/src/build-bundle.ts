@@ -1,0 +1,134 @@
+import { common, msp } from '@hyperledger/fabric-protos';
+import type { Checkpoint, EvidenceBundle, HeaderJson, Subject } from './bundle.ts';
+
+/**
+ * Builds evidence bundles (docs/evidence-bundle.md) from a peer's ledger, through qscc and cscc.
+ * The peer is reached only through the caller's `evaluate`: this module makes no network access
+ * itself, and nothing it gathers is trusted by the verifier.
+ */
+
+/** Evaluates a transaction of a (system) chaincode on the channel and answers its result bytes. */
+export type Evaluate = (chaincode: string, fn: string, args: string[]) => Promise<Uint8Array>;
+
+/** Options of {@link buildBundle}. */
+export interface BuildBundleOptions {
+  readonly evaluate: Evaluate;
+  readonly channel: string;
+  /** Name of the chaincode the transaction invoked. */
+  readonly chaincode: string;
+  readonly txId: string;
+  readonly subject: Subject;
+  /** Any `outOf` distinct organizations; `orgs` defaults to the channel's application organizations. */
+  readonly endorsementPolicy: { readonly outOf: number; readonly orgs?: readonly string[] };
+  /** Include the headers from the transaction's block up to this checkpoint's block. */
+  readonly upTo?: Checkpoint;
+}
+
+const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+/** A block's header as a bundle holds it. */
+export function headerJson(block: common.Block): HeaderJson {
+  const header = block.getHeader();
+  if (header === undefined) throw new Error('a block without a header');
+  return {
+    number: String(header.getNumber()),
+    previousHash: hex(header.getPreviousHash_asU8()),
+    dataHash: hex(header.getDataHash_asU8()),
+  };
+}
+
+/** A block by number, through qscc GetBlockByNumber. */
+export async function blockByNumber(
+  evaluate: Evaluate,
+  channel: string,
+  number: bigint,
+): Promise<common.Block> {
+  const bytes = await evaluate('qscc', 'GetBlockByNumber', [channel, number.toString()]);
+  return common.Block.deserializeBinary(bytes);
+}
+
+/** The part of jspb.Map used here (google-protobuf's types are not installed). */
+interface ProtoMap<V> {
+  get(key: string): V | undefined;
+  forEach(callback: (value: V, key: string) => void): void;
+}
+
+const protoMap = <V>(map: unknown): ProtoMap<V> => map as ProtoMap<V>;
+const groupsOf = (group: common.ConfigGroup): ProtoMap<common.ConfigGroup> =>
+  protoMap(group.getGroupsMap());
+const valuesOf = (group: common.ConfigGroup): ProtoMap<common.ConfigValue> =>
+  protoMap(group.getValuesMap());
+
+/** Each application organization's root and intermediate CA certificates (PEM), from cscc. */
+export async function mspCertificates(
+  evaluate: Evaluate,
+  channel: string,
+): Promise<EvidenceBundle['certificates']> {
+  const bytes = await evaluate('cscc', 'GetChannelConfig', [channel]);
+  const root = common.Config.deserializeBinary(bytes).getChannelGroup();
+  const application = root === undefined ? undefined : groupsOf(root).get('Application');
+  if (application === undefined) throw new Error('the channel config has no Application group');
+  const result: Record<string, EvidenceBundle['certificates'][string]> = {};
+  const text = (pems: Uint8Array[]): string[] => pems.map((pem) => Buffer.from(pem).toString());
+  groupsOf(application).forEach((group) => {
+    const value = valuesOf(group).get('MSP');
+    if (value === undefined) return;
+    const mspConfig = msp.MSPConfig.deserializeBinary(value.getValue_asU8());
+    const fabric = msp.FabricMSPConfig.deserializeBinary(mspConfig.getConfig_asU8());
+    result[fabric.getName()] = {
+      roots: text(fabric.getRootCertsList_asU8()),
+      intermediates: text(fabric.getIntermediateCertsList_asU8()),
+    };
+  });
+  return result;
+}
+
+/** Builds the evidence bundle of a committed transaction. */
+export async function buildBundle(options: Readonly<BuildBundleOptions>): Promise<EvidenceBundle> {
+  const { evaluate, channel, txId } = options;
+  const blockBytes = await evaluate('qscc', 'GetBlockByTxID', [channel, txId]);
+  const block = common.Block.deserializeBinary(blockBytes);
+  const data = block.getData()?.getDataList_asU8() ?? [];
+  const envelope = data.find((entry) => {
+    const payload = common.Payload.deserializeBinary(
+      common.Envelope.deserializeBinary(entry).getPayload_asU8(),
+    );
+    const channelHeader = payload.getHeader()?.getChannelHeader_asU8();
+    return (
+      channelHeader !== undefined &&
+      common.ChannelHeader.deserializeBinary(channelHeader).getTxId() === txId
+    );
+  });
+  if (envelope === undefined) throw new Error(`transaction ${txId} is not in its block`);
+  const header = headerJson(block);
+  const metadata = block.getMetadata()?.getMetadataList_asU8() ?? [];
+  const signatures = metadata[common.BlockMetadataIndex.SIGNATURES];
+  const filter = metadata[common.BlockMetadataIndex.TRANSACTIONS_FILTER];
+  const chain: HeaderJson[] = [];
+  if (options.upTo !== undefined) {
+    for (let n = BigInt(header.number) + 1n; n <= BigInt(options.upTo.number); n += 1n) {
+      chain.push(headerJson(await blockByNumber(evaluate, channel, n)));
+    }
+  }
+  const certificates = await mspCertificates(evaluate, channel);
+  return {
+    version: 1,
+    channel,
+    chaincode: options.chaincode,
+    subject: options.subject,
+    transaction: { txId, envelope: base64(envelope) },
+    block: {
+      header,
+      data: data.map(base64),
+      ...(signatures === undefined ? {} : { metadataSignatures: base64(signatures) }),
+      ...(filter === undefined ? {} : { transactionsFilter: base64(filter) }),
+    },
+    ...(options.upTo === undefined ? {} : { chain }),
+    certificates,
+    endorsementPolicy: {
+      outOf: options.endorsementPolicy.outOf,
+      orgs: [...(options.endorsementPolicy.orgs ?? Object.keys(certificates).sort())],
+    },
+  };
+}
