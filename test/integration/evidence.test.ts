@@ -183,6 +183,17 @@ describe('evidence bundles an auditor verifies offline', () => {
     expect(trusted.checks.find((check) => check.name === 'header-chain')?.ok).toBe(false);
   });
 
+  it('fails on a transaction the peers committed as invalid', () => {
+    const tampered = copy(bundle);
+    const filter = Buffer.from(bundle.block.transactionsFilter ?? '', 'base64');
+    const data = bundle.block.data;
+    const index = data.indexOf(bundle.transaction.envelope);
+    expect(index).toBeGreaterThanOrEqual(0);
+    filter[index] = 11; // MVCC_READ_CONFLICT
+    tampered.block.transactionsFilter = filter.toString('base64');
+    failsAt(verifyBundle(tampered, { document }), 'validation-code');
+  });
+
   it('fails on a changed block header', () => {
     const tampered = copy(bundle);
     tampered.block.header.dataHash = flipHex(bundle.block.header.dataHash);

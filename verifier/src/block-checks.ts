@@ -3,7 +3,7 @@ import type { Checkpoint, EvidenceBundle, HeaderJson } from './bundle.ts';
 
 /** A check's outcome (structurally a {@link CheckResult} of verify-bundle.ts). */
 interface Outcome {
-  readonly name: 'block-data-hash' | 'header-chain';
+  readonly name: 'block-data-hash' | 'validation-code' | 'header-chain';
   readonly ok: boolean;
   readonly detail: string;
 }
@@ -42,6 +42,38 @@ export function dataHashCheck(input: Readonly<DataHashInput>): Outcome {
           actual === input.header.dataHash ? 'matches' : `≠ header ${input.header.dataHash}`
         }`;
   return { name: 'block-data-hash', ok, detail };
+}
+
+/** Inputs of {@link validationCheck}. */
+export interface ValidationInput {
+  readonly data: readonly Uint8Array[];
+  readonly envelope: Uint8Array;
+  /** The block's TRANSACTIONS_FILTER metadata: one validation code per transaction. */
+  readonly filter?: Uint8Array;
+}
+
+/**
+ * The transaction was valid when committed (validation code 0). Fabric keeps invalid
+ * transactions (an MVCC conflict, a failed endorsement policy) in their block without applying
+ * their writes, so a transaction that is merely in a block proves nothing. The codes are the
+ * committing peer's record, not signed by the orderers: they are as trustworthy as the peers
+ * that agree on them (docs/evidence-bundle.md).
+ */
+export function validationCheck(input: Readonly<ValidationInput>): Outcome {
+  const envelope = Buffer.from(input.envelope);
+  const index = input.data.findIndex((entry) => envelope.equals(entry));
+  if (input.filter === undefined) {
+    return { name: 'validation-code', ok: false, detail: 'the bundle has no validation codes' };
+  }
+  const code = index < 0 ? undefined : input.filter[index];
+  if (code === undefined) {
+    return { name: 'validation-code', ok: false, detail: 'no validation code for the envelope' };
+  }
+  return {
+    name: 'validation-code',
+    ok: code === 0,
+    detail: code === 0 ? 'committed as VALID' : `committed as invalid (validation code ${code})`,
+  };
 }
 
 /** Inputs of {@link chainCheck}. */

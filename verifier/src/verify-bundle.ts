@@ -1,4 +1,4 @@
-import { blockHashes, dataHashCheck, chainCheck } from './block-checks.ts';
+import { blockHashes, chainCheck, dataHashCheck, validationCheck } from './block-checks.ts';
 import { sha256Hex } from './block-hash.ts';
 import type { Checkpoint, EvidenceBundle } from './bundle.ts';
 import { certificateProblem, fingerprint, signatureHolds } from './identity.ts';
@@ -19,6 +19,7 @@ export type CheckName =
   | 'transaction'
   | 'write-set'
   | 'block-data-hash'
+  | 'validation-code'
   | 'pinned-certificates'
   | 'endorsements'
   | 'creator-signature'
@@ -116,6 +117,14 @@ export function verifyBundle(
 
   const data = bundle.block.data.map(fromBase64);
   checks.push(dataHashCheck({ header: bundle.block.header, data, envelope }));
+  const filter = bundle.block.transactionsFilter;
+  checks.push(
+    validationCheck({
+      data,
+      envelope,
+      ...(filter === undefined ? {} : { filter: fromBase64(filter) }),
+    }),
+  );
 
   const pinned = options.trust?.msps;
   if (pinned !== undefined) {
