@@ -135,6 +135,7 @@ describe('evidence bundles an auditor verifies offline', () => {
       'transaction',
       'write-set',
       'block-data-hash',
+      'validation-code',
       'pinned-certificates',
       'endorsements',
       'creator-signature',
