@@ -132,40 +132,37 @@ class FabricLedgerClient implements LedgerClient {
   }
 
   async evaluate(call: LedgerCall): Promise<Uint8Array> {
-    const name = `${call.contract}:${call.transaction}`;
-    const started = performance.now();
-    let outcome = 'ok';
-    try {
-      const contract = await this.#contract(call);
-      const proposal = contract.newProposal(call.transaction, {
-        arguments: [...(call.args ?? [])],
-      });
-      const deadline =
-        Date.now() + (call.timeoutMs ?? this.#options.config.LEDGER_EVALUATE_TIMEOUT_MS);
-      return await proposal.evaluate({ deadline });
-    } catch (error) {
-      const failure = toLedgerError(error, name);
-      outcome = failure.code;
-      throw failure;
-    } finally {
-      this.#options.metrics.observeLedgerCall({
-        transaction: name,
-        kind: 'evaluate',
-        outcome,
-        seconds: (performance.now() - started) / 1000,
-      });
-    }
+    return this.#evaluateOn({
+      name: `${call.contract}:${call.transaction}`,
+      contract: () => this.#contract(call),
+      call,
+    });
   }
 
   async evaluateSystem(call: SystemCall): Promise<Uint8Array> {
-    const name = `${call.chaincode}:${call.transaction}`;
+    return this.#evaluateOn({
+      name: `${call.chaincode}:${call.transaction}`,
+      contract: async () =>
+        (await this.#gateway(call.identity))
+          .getNetwork(this.#options.profile.channel)
+          .getContract(call.chaincode),
+      call,
+    });
+  }
+
+  /** One evaluation with a deadline, its error mapped and its latency recorded. */
+  async #evaluateOn(
+    target: Readonly<{
+      name: string;
+      contract: () => Promise<Contract>;
+      call: Readonly<{ transaction: string; args?: readonly string[]; timeoutMs?: number }>;
+    }>,
+  ): Promise<Uint8Array> {
+    const { name, call } = target;
     const started = performance.now();
     let outcome = 'ok';
     try {
-      const gateway = await this.#gateway(call.identity);
-      const contract = gateway
-        .getNetwork(this.#options.profile.channel)
-        .getContract(call.chaincode);
+      const contract = await target.contract();
       const proposal = contract.newProposal(call.transaction, {
         arguments: [...(call.args ?? [])],
       });
