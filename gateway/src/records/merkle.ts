@@ -1,9 +1,12 @@
 /**
- * RFC 6962 Merkle trees of record batches. This mirrors the chaincode's implementation (leaf hash
- * SHA-256(0x00 || leaf), node SHA-256(0x01 || left || right), leaf = UTF-8 of the item's sorted-key
- * JSON) until the chaincode's pure functions can be shared; the lead will dedupe.
+ * RFC 6962 Merkle trees of record batches, built the way the gateway needs them: all levels in one
+ * pass, so that a batch of n items gets all n audit paths in O(n log n) (the verifier's
+ * `inclusionProof` recomputes the tree per leaf). Leaf and node hashing are the verifier's; the
+ * chaincode keeps its own copy only because its package cannot ship a workspace dependency yet.
  */
-import { createHash } from 'node:crypto';
+import { leafHash, nodeHash } from '@consent-ledger/verifier';
+
+export { leafHash, nodeHash };
 
 /** One item of a batch, as hashed into its leaf. */
 export interface BatchItem {
@@ -24,16 +27,6 @@ export function leafBytes(item: BatchItem): Buffer {
     }),
     'utf8',
   );
-}
-
-/** SHA-256(0x00 || leaf). */
-export function leafHash(leaf: Uint8Array): Buffer {
-  return createHash('sha256').update(Buffer.of(0)).update(leaf).digest();
-}
-
-/** SHA-256(0x01 || left || right). */
-export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(Buffer.of(1)).update(left).update(right).digest();
 }
 
 /**
