@@ -1,8 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+const realNetwork = {
+  environment: 'node',
+  globalSetup: ['test/support/global-setup.ts'],
+  fileParallelism: false,
+  testTimeout: 180_000,
+  hookTimeout: 900_000,
+} as const;
+
 /**
- * Two projects: `unit` (fast, no network; *.spec.ts beside the code) and `integration` (a real
- * Fabric network that the global setup brings up if it is not running, and stops if it started it).
+ * Projects, run in this order (`groupOrder`): `unit` (fast, no network; *.spec.ts beside the
+ * code); `integration` (a real Fabric network that the global setup brings up if it is not
+ * running, and stops if it started it); `browser` (the web app in headless Chromium against the
+ * running gateways); `faults` (kills and restarts nodes of the real network, so it runs alone and
+ * last).
  */
 export default defineConfig({
   test: {
@@ -11,19 +22,33 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{chaincode,gateway,network,verifier}/src/**/*.spec.ts'],
+          include: ['{chaincode,gateway,network,verifier,web,bench,demo}/src/**/*.spec.ts'],
           environment: 'node',
+          sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
           name: 'integration',
           include: ['test/{integration,e2e}/**/*.test.ts'],
-          environment: 'node',
-          globalSetup: ['test/support/global-setup.ts'],
-          fileParallelism: false,
-          testTimeout: 180_000,
-          hookTimeout: 900_000,
+          ...realNetwork,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          ...realNetwork,
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          ...realNetwork,
+          sequence: { groupOrder: 3 },
         },
       },
     ],
