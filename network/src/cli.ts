@@ -4,7 +4,7 @@ import { deployChaincode } from './chaincode.ts';
 import { connectAs } from './client.ts';
 import { pinCheckpoint } from './evidence.ts';
 import { run } from './exec.ts';
-import { startGateways, gatewayUrls } from './gateways.ts';
+import { gatewayProcessName, gatewayUrls, startGateways } from './gateways.ts';
 import { down, reset, status, up } from './network.ts';
 import { orgLayout } from './layout.ts';
 import { repoRoot } from './paths.ts';
@@ -56,6 +56,16 @@ const commands: Record<string, { describe: string; action: () => Promise<void> }
       await buildWorkspaces();
       await deployChaincode({ install, topology, log });
       await bootstrapRegistry({ topology, log });
+    },
+  },
+  'restart-gateways': {
+    describe: 'rebuild the workspaces and restart every gateway (stopped by PID) on the new build',
+    action: async () => {
+      const topology = loadTopology();
+      await buildWorkspaces();
+      await down(log, topology, new Set(topology.organizations.map(gatewayProcessName)));
+      await startGateways(topology, log);
+      for (const { org, url } of await gatewayUrls(topology)) log(`  ${org.padEnd(22)} ${url}`);
     },
   },
   checkpoint: {
