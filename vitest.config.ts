@@ -1,12 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 const realNetwork = {
-  environment: 'node',
+  environment: 'node' as const,
   globalSetup: ['test/support/global-setup.ts'],
   fileParallelism: false,
   testTimeout: 180_000,
   hookTimeout: 900_000,
-} as const;
+};
 
 /**
  * Projects, run in this order (`groupOrder`): `unit` (fast, no network; *.spec.ts beside the

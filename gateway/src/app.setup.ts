@@ -5,7 +5,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { requestIdOf } from './common/logging.js';
+import { forbidPrototypeKeys } from './common/validation.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
+import { serveWebApp } from './web/web-app.js';
 
 /** How main.ts and the tests create the application (body parsers are added by configureApp). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest declares its options as a class but takes plain objects
@@ -16,7 +19,7 @@ export const JSON_BODY_LIMIT = '40mb';
 
 /**
  * What main.ts and the in-process tests both do to the application before it listens: pino as
- * Nest's logger, helmet, body parsers, OpenAPI at /docs (spec at /docs-json), shutdown hooks.
+ * Nest's logger, helmet, the web app at /app/, body parsers, OpenAPI at /docs (spec at /docs-json), shutdown hooks.
  * The application must be created with `{ bodyParser: false, bufferLogs: true }`.
  */
 export function configureApp(app: INestApplication): void {
@@ -29,8 +32,22 @@ export function configureApp(app: INestApplication): void {
   });
   const metrics = app.get(HttpMetricsMiddleware);
   express.use(metrics.use.bind(metrics));
-  express.use(helmet());
-  express.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  // The web app (/app/) loads its scripts and styles from this origin and calls this API; the
+  // gateway speaks plain HTTP (TLS terminates in front of it), so no upgrade-insecure-requests.
+  express.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          scriptSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+  serveWebApp(express, app.get<GatewayConfig>(GATEWAY_CONFIG).WEB_ROOT);
+  express.useBodyParser('json', { limit: JSON_BODY_LIMIT, reviver: forbidPrototypeKeys });
   express.useBodyParser('urlencoded', { extended: false, limit: '1mb' });
   express.set('trust proxy', 'loopback');
   const document = SwaggerModule.createDocument(

@@ -15,7 +15,7 @@ const log = (line: string): void => {
 };
 
 async function buildWorkspaces(): Promise<void> {
-  log('Building chaincode and gateway...');
+  log('Building the workspaces (chaincode, verifier, web app, gateway)...');
   await run('npm', ['run', 'build', '--workspaces', '--if-present'], {
     cwd: repoRoot,
     env: process.env,

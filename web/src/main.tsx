@@ -1,3 +1,7 @@
 import { render } from 'preact';
+import { App } from './app.view.tsx';
+import './styles.css';
 
-render(<main>Consent Ledger</main>, document.getElementById('app') as HTMLElement);
+const root = document.getElementById('app');
+if (root === null) throw new Error('index.html has no #app element');
+render(<App />, root);

@@ -91,11 +91,30 @@ function describePath(what: string, path: readonly PropertyKey[]): string {
   return out;
 }
 
+/**
+ * A client-chosen name (an unknown key) as it may appear in a message: printable ASCII only, the
+ * rest (and quotes, backslashes) escaped as `\u{hex}`, at most 40 characters, quoted.
+ */
+export function quoteName(name: string): string {
+  const escaped = name.replace(
+    /[^\x20-\x21\x23-\x5b\x5d-\x7e]/gu,
+    (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`,
+  );
+  return `"${escaped.length > 40 ? `${escaped.slice(0, 40)}...` : escaped}"`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'unrecognized_keys') return issue.message;
+  // zod's own message quotes the keys verbatim: control characters and any length.
+  const shown = issue.keys.slice(0, 5).map(quoteName).join(', ');
+  const more = issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : '';
+  return `Unrecognized key${issue.keys.length > 1 ? 's' : ''}: ${shown}${more}`;
+}
+
 function describeIssues(what: string, error: z.ZodError): string {
-  const shown = error.issues.slice(0, 3).map((issue) => {
-    const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-    return `${describePath(what, issue.path)}: ${issue.message}${keys}`;
-  });
+  const shown = error.issues
+    .slice(0, 3)
+    .map((issue) => `${describePath(what, issue.path)}: ${describeIssue(issue)}`);
   const more = error.issues.length > 3 ? `; and ${error.issues.length - 3} more` : '';
   return shown.join('; ') + more;
 }

@@ -1,23 +1,66 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+} from 'class-validator';
 import { UTC_MILLIS } from './vocabulary.js';
 
 /**
+ * Whether the date and time of an ISO 8601 timestamp exist as written: Date.parse rolls
+ * 2026-02-30 over to 2 March and hour 24 to the next day, which a client never means.
+ */
+export function isRealDateTime(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(value);
+  if (match === null) return false;
+  const [year, month, day, hour, minute, second = 0] = match
+    .slice(1)
+    .map((part: string | undefined) => (part === undefined ? 0 : Number(part)));
+  if (year === undefined || month === undefined || day === undefined || hour === undefined)
+    return false;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second);
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second
+  );
+}
+
+/**
  * Normalizes a timestamp to ISO 8601 UTC with milliseconds (what the ledger stores); leaves
- * anything unparsable as it is, for the validator to refuse.
+ * anything unparsable or impossible (2026-02-30) as it is, for the validator to refuse.
  */
 export const ToUtcMillis = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) => {
     if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return value;
     const time = Date.parse(value);
-    return Number.isNaN(time) ? value : new Date(time).toISOString();
+    return Number.isNaN(time) || !isRealDateTime(value) ? value : new Date(time).toISOString();
   });
 
-/** A timestamp field: parsed, normalized to UTC milliseconds, validated. */
+/** A timestamp field: parsed, normalized to UTC milliseconds, validated (and real). */
 export const IsUtcTimestamp = (): PropertyDecorator => (target, key) => {
   ToUtcMillis()(target, key);
   Matches(UTC_MILLIS, { message: `${String(key)} must be an ISO 8601 timestamp` })(target, key);
+  ValidateBy(
+    {
+      name: 'isRealDateTime',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isRealDateTime(value),
+      },
+    },
+    { message: `${String(key)} must be a date and time that exist` },
+  )(target, key);
 };
 
 /** A query parameter that may come as `a,b` or repeated `x=a&x=b`: always an array of strings. */

@@ -30,3 +30,13 @@ export function createValidationPipe(): ValidationPipe {
       new InvalidArgumentError(messagesOf(errors).join('; ') || 'invalid input'),
   });
 }
+
+/**
+ * A JSON.parse reviver for request bodies that refuses a `__proto__` key (a prototype-pollution
+ * probe that class-transformer would otherwise drop silently instead of refusing as unknown);
+ * the body parser answers 400 "malformed JSON body".
+ */
+export function forbidPrototypeKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new SyntaxError('a __proto__ key is not allowed');
+  return value;
+}

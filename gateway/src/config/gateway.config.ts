@@ -1,4 +1,9 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+/** The web app's build (web/dist), relative to this file in gateway/src or gateway/dist. */
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 /** An optional secret; an empty variable counts as unset. */
 const optionalSecret = z
@@ -36,6 +41,12 @@ const schema = z.object({
   READY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /** Listen to the ledger's chaincode events (off only in tests that do not want a listener). */
   GATEWAY_EVENTS: z.enum(['on', 'off']).default('on'),
+  /** Directory of the web app's static files served at /app/ (absent: /app answers 404). */
+  WEB_ROOT: z
+    .string()
+    .min(1)
+    .default(DEFAULT_WEB_ROOT)
+    .transform((root) => path.resolve(root)),
 });
 
 /** The gateway's configuration, read from the environment and validated at boot. */

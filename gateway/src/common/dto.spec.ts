@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { describe, expect, it } from 'vitest';
+import { IsUtcTimestamp, isRealDateTime } from './dto.js';
+import { forbidPrototypeKeys } from './validation.js';
+
+class Window {
+  @IsUtcTimestamp()
+  from!: string;
+}
+
+function check(from: string): { value: unknown; valid: boolean } {
+  const instance = plainToInstance(Window, { from });
+  return { value: instance.from, valid: validateSync(instance).length === 0 };
+}
+
+describe('timestamps in requests', () => {
+  it('normalizes real timestamps to UTC milliseconds', () => {
+    expect(check('2026-11-22T03:27:06Z')).toEqual({
+      value: '2026-11-22T03:27:06.000Z',
+      valid: true,
+    });
+    expect(check('2026-11-22T11:27:06.155+08:00')).toEqual({
+      value: '2026-11-22T03:27:06.155Z',
+      valid: true,
+    });
+    expect(check('2024-02-29T00:00:00.000Z').valid).toBe(true);
+  });
+
+  it('refuses dates and times that do not exist instead of rolling them over', () => {
+    for (const impossible of [
+      '2026-02-30T00:00:00.000Z',
+      '2025-02-29T00:00:00.000Z',
+      '2026-11-22T24:00:00.000Z',
+      '2026-11-22T23:60:00.000Z',
+      '2026-13-01T00:00:00.000Z',
+      '2026-04-31T10:00:00+08:00',
+    ]) {
+      expect(isRealDateTime(impossible), impossible).toBe(false);
+      expect(check(impossible).valid, impossible).toBe(false);
+    }
+  });
+});
+
+describe('JSON bodies', () => {
+  it('refuse a __proto__ key anywhere, and keep everything else', () => {
+    expect((): unknown =>
+      JSON.parse('{"__proto__":{"admin":true},"a":1}', forbidPrototypeKeys),
+    ).toThrow(SyntaxError);
+    expect((): unknown => JSON.parse('{"a":{"b":[{"__proto__":1}]}}', forbidPrototypeKeys)).toThrow(
+      /__proto__/,
+    );
+    expect(JSON.parse('{"a":[1,{"b":"__proto__"}]}', forbidPrototypeKeys)).toEqual({
+      a: [1, { b: '__proto__' }],
+    });
+  });
+});

@@ -1,0 +1,226 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import {
+  PHONE,
+  SCREENSHOT_DIR,
+  appGateway,
+  expectAccessible,
+  expectNoHorizontalOverflow,
+  launchBrowser,
+  login,
+  newPage,
+  screenshot,
+  type AppGateway,
+} from '../support/browser.ts';
+import { bootstrapAdmin, gateway, uniqueName } from '../support/gateways.ts';
+
+/**
+ * The regulator, through the web app the government gateway serves: audit search with filters
+ * and paging, CSV and FHIR exports, the break-glass review queue, the activity charts and the
+ * statistics by region. The audited accesses are made through the hospitals' REST APIs.
+ */
+
+const PASSWORD = 'browser-password-1';
+
+/** A `datetime-local` value `minutes` from now, in the browser's (and this machine's) zone. */
+function localInput(minutes: number): string {
+  const time = new Date(Date.now() + minutes * 60_000);
+  const pad = (value: number): string => String(value).padStart(2, '0');
+  return `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())}T${pad(time.getHours())}:${pad(time.getMinutes())}`;
+}
+
+async function rowsShown(page: Page): Promise<number> {
+  return page.locator('table.events tbody tr').count();
+}
+
+describe('the regulator journey in the browser', () => {
+  let app: AppGateway;
+  let browser: Browser;
+  const tertiary = gateway('tertiary');
+  const community = gateway('community');
+  const regulator = { username: uniqueName('web-regulator'), password: PASSWORD };
+  let patientId = '';
+  let emergencyEventId = '';
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([appGateway('gov'), launchBrowser()]);
+    await app.api.createUser(app.adminToken, { ...regulator, role: 'regulator' });
+    // Six accesses to one new patient: three permitted, two refused, one break-glass.
+    const [tertiaryAdmin, communityAdmin] = await Promise.all([
+      tertiary.login(bootstrapAdmin.username, bootstrapAdmin.password),
+      community.login(bootstrapAdmin.username, bootstrapAdmin.password),
+    ]);
+    const patient = { username: uniqueName('web-audited'), password: PASSWORD };
+    const doctor = { username: uniqueName('web-auditee'), password: PASSWORD };
+    patientId = String(
+      (await tertiary.createUser(tertiaryAdmin, { ...patient, role: 'patient' })).patientId,
+    );
+    await community.createUser(communityAdmin, { ...doctor, role: 'clinician' });
+    const [patientToken, doctorToken] = await Promise.all([
+      tertiary.login(patient.username, patient.password),
+      community.login(doctor.username, doctor.password),
+    ]);
+    const grant = await tertiary.post('/consents', {
+      token: patientToken,
+      body: {
+        grantee: { org: 'CommunityHospitalMSP' },
+        purposes: ['treatment'],
+        categories: ['imaging'],
+      },
+    });
+    expect(grant.status, grant.text).toBe(201);
+    for (const categories of [['imaging'], ['imaging'], ['imaging'], ['genomic'], ['genomic']]) {
+      const asked = await community.post('/access-requests', {
+        token: doctorToken,
+        body: { patientId, purpose: 'treatment', categories },
+      });
+      expect(asked.status, asked.text).toBe(201);
+    }
+    const emergency = await community.post<{ eventId: string }>('/access-requests/emergency', {
+      token: doctorToken,
+      body: {
+        patientId,
+        categories: ['medication'],
+        reasonCode: 'LIFE_THREATENING',
+        justification: 'anaphylaxis in the waiting room',
+      },
+    });
+    expect(emergency.status, emergency.text).toBe(201);
+    emergencyEventId = emergency.body.eventId;
+  });
+  afterAll(async () => {
+    await browser.close();
+    await app.close();
+  });
+
+  it('searches, pages, exports, reviews, and reads the charts and regional statistics', async () => {
+    const { page, problems, context } = await newPage(browser);
+    await login(page, app.base, regulator);
+    await page.getByRole('heading', { name: 'Audit search' }).waitFor();
+
+    // Filters: this patient, the last hour, five per page -> 5 + 1.
+    await page.getByLabel('Patient ID').fill(patientId);
+    await page.getByLabel('From').fill(localInput(-60));
+    await page.getByLabel('To').fill(localInput(60));
+    await page.getByLabel('Results per page').selectOption('5');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('Page 1: 5 events.').waitFor();
+    expect(await rowsShown(page)).toBe(5);
+    await expectAccessible(page, 'the audit search');
+    await screenshot(page, 'regulator-1-audit-page-1');
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('Page 2: 1 event (last page).').waitFor();
+    expect(await rowsShown(page)).toBe(1);
+    expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await page.getByText('Page 1: 5 events.').waitFor();
+
+    // Exports of the same filter.
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const download = async (label: string, file: string): Promise<string> => {
+      const [saved] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: label }).click(),
+      ]);
+      const target = path.join(SCREENSHOT_DIR, file);
+      await saved.saveAs(target);
+      return readFileSync(target, 'utf8');
+    };
+    const csv = (await download('Export CSV', 'regulator-export.csv')).trim().split('\r\n');
+    expect(csv[0]?.startsWith('eventId,timestamp,patientId,')).toBe(true);
+    expect(csv).toHaveLength(7);
+    expect(csv.slice(1).every((line) => line.includes(patientId))).toBe(true);
+    const bundle = JSON.parse(await download('Export FHIR', 'regulator-export.fhir.json')) as {
+      resourceType: string;
+      entry: { resource: { resourceType: string } }[];
+    };
+    expect(bundle.resourceType).toBe('Bundle');
+    expect(bundle.entry).toHaveLength(6);
+    expect(bundle.entry.every((entry) => entry.resource.resourceType === 'AuditEvent')).toBe(true);
+    await page.getByText('access-events.fhir.json saved').waitFor();
+
+    // Decision and break-glass filters.
+    await page.getByLabel('Decision').selectOption('deny');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('Page 1: 2 events (last page).').waitFor();
+    expect(await page.locator('table.events .badge.deny').count()).toBe(2);
+    await page.getByLabel('Decision').selectOption('');
+    await page.getByLabel('Break-glass').selectOption('true');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('Page 1: 1 event (last page).').waitFor();
+    expect(await page.locator(`tr.emergency[data-event-id="${emergencyEventId}"]`).count()).toBe(1);
+    await screenshot(page, 'regulator-2-audit-break-glass');
+
+    // The same page on a phone: the table scrolls inside its box, the page does not.
+    await page.setViewportSize(PHONE);
+    await expectNoHorizontalOverflow(page, 'the audit search on a phone');
+    await screenshot(page, 'regulator-3-audit-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Review queue: this break-glass access is pending; mark it justified.
+    await page.getByRole('link', { name: 'Review queue' }).click();
+    const item = page.locator(`li[data-event-id="${emergencyEventId}"]`);
+    await item.waitFor();
+    await expectAccessible(page, 'the review queue');
+    await screenshot(page, 'regulator-4-review-queue');
+    await page.getByRole('button', { name: `Mark ${emergencyEventId} as justified` }).click();
+    await page.getByText(`${emergencyEventId} reviewed as justified`).waitFor();
+    await item.waitFor({ state: 'detached' });
+    const token = await app.api.login(regulator.username, regulator.password);
+    const reviewed = await app.api.get<{
+      emergency: { review: { status: string; outcome: string } };
+    }>(`/audit/access-events/${emergencyEventId}`, token);
+    expect(reviewed.body.emergency.review).toMatchObject({
+      status: 'reviewed',
+      outcome: 'justified',
+    });
+
+    // Charts: accesses per organization per day, deny rate.
+    await page.getByRole('link', { name: 'Activity' }).click();
+    await page.getByText(/\d+ accesses in the period\./).waitFor();
+    expect(
+      await page
+        .locator('figure', { hasText: 'Accesses per organization per day' })
+        .locator('svg rect')
+        .count(),
+    ).toBeGreaterThan(0);
+    const today = new Date().toISOString().slice(0, 10);
+    await page.getByText('Data table').click();
+    const header = await page.locator('figure table thead th').allTextContents();
+    const column = header.indexOf('CommunityHospitalMSP');
+    expect(column, header.join(' | ')).toBeGreaterThan(0);
+    const rows = await page.locator('figure table tbody tr').allTextContents();
+    const todayRow = await page
+      .locator('figure table tbody tr')
+      .filter({ has: page.getByRole('rowheader', { name: today }) })
+      .locator('th, td')
+      .allTextContents();
+    expect(Number(todayRow[column]), rows.join(' | ')).toBeGreaterThanOrEqual(6);
+    await page.getByText(/Overall deny rate: \d+ %/).waitFor();
+    expect(
+      await page.locator('figure', { hasText: 'Deny rate per day' }).locator('svg circle').count(),
+    ).toBe(7);
+    await expectAccessible(page, 'the charts');
+    await screenshot(page, 'regulator-5-charts');
+
+    // Statistics by region.
+    await page.getByRole('link', { name: 'Regions' }).click();
+    await page.getByText(/\d+ accesses; \d+ denied; \d+ break-glass\./).waitFor();
+    expect(
+      await page.locator('figure', { hasText: 'Accesses by province code' }).locator('li').count(),
+    ).toBeGreaterThan(0);
+    await page.getByLabel('Region level').selectOption('city');
+    await page
+      .locator('figure', { hasText: 'Accesses by city code' })
+      .locator('li')
+      .first()
+      .waitFor();
+    await expectAccessible(page, 'the regional statistics');
+    await screenshot(page, 'regulator-6-regions');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

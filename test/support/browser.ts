@@ -1,0 +1,218 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { repoRoot } from '../../network/src/index.ts';
+import { startGatewayInProcess } from './gateway-app.ts';
+import { GatewayApi, bootstrapAdmin, gatewayBase } from './gateways.ts';
+
+/** Where screenshots go (gitignored). */
+export const SCREENSHOT_DIR = path.join(repoRoot, 'test-results', 'browser');
+
+/** A gateway that serves the web app: the running one, or one started in this process. */
+export interface AppGateway {
+  readonly base: string;
+  readonly api: GatewayApi;
+  /** The bootstrap admin's token at this gateway. */
+  readonly adminToken: string;
+  /** Whether it was started in this process (the running gateway serves an older build). */
+  readonly inProcess: boolean;
+  close(): Promise<void>;
+}
+
+async function servesApp(base: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${base}/app/`, { signal: AbortSignal.timeout(5000) });
+    return response.ok && (response.headers.get('content-type') ?? '').startsWith('text/html');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An organization's gateway serving web/dist at /app/: the running gateway when it does (a
+ * build with the web app), otherwise an in-process gateway of the same organization (its own
+ * data directory, the real CA and peer) started for the test. Builds web/dist when missing.
+ */
+export async function appGateway(orgName: string): Promise<AppGateway> {
+  if (!existsSync(path.join(repoRoot, 'web', 'dist', 'index.html')))
+    execFileSync('npm', ['run', 'build', '-w', '@consent-ledger/web'], {
+      cwd: repoRoot,
+      stdio: 'ignore',
+    });
+  const running = gatewayBase(orgName);
+  if (await servesApp(running)) {
+    const api = new GatewayApi(running);
+    return {
+      base: running,
+      api,
+      adminToken: await api.login(bootstrapAdmin.username, bootstrapAdmin.password),
+      inProcess: false,
+      close: () => Promise.resolve(),
+    };
+  }
+  const gateway = await startGatewayInProcess(orgName);
+  const api = new GatewayApi(gateway.base);
+  return {
+    base: gateway.base,
+    api,
+    adminToken: await api.login('admin', 'adminpw'),
+    inProcess: true,
+    close: () => gateway.close(),
+  };
+}
+
+/** Debian's Chromium, headless (CHROMIUM_PATH overrides the path). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+  });
+}
+
+/** A phone-sized viewport (an iPhone 12-15 in CSS pixels). */
+export const PHONE = { width: 390, height: 844 } as const;
+
+/**
+ * A new page in a new context; collects the page's console errors and failed requests, so a
+ * test can assert that none happened (a CSP violation is a console error).
+ */
+export async function newPage(
+  browser: Browser,
+  options: Readonly<{ viewport?: { width: number; height: number } }> = {},
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error')
+      problems.push(`console: ${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => {
+    problems.push(`page error: ${error.message}`);
+  });
+  return { context, page, problems };
+}
+
+/** Saves a full-page screenshot as test-results/browser/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+/** One accessibility violation axe-core found. */
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly targets: string[];
+}
+
+/** axe-core's run in the page, reduced to what a failure message needs. */
+const AXE_RUN = `axe
+  .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+  .then((result) => result.violations.map((violation) => ({
+    id: violation.id,
+    impact: violation.impact,
+    help: violation.help,
+    targets: violation.nodes.map((node) => node.target.join(' ')),
+  })))`;
+
+/**
+ * Runs axe-core (WCAG 2.x A and AA rules) in the page, evaluated through the DevTools protocol
+ * (so the page's CSP stays on), and asserts there is no serious or critical violation. (The
+ * page-side code is given as strings: the tests' tsconfig has no DOM library.)
+ */
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate<AxeViolation[]>(AXE_RUN);
+  const serious = violations.filter(
+    (violation) => violation.impact === 'serious' || violation.impact === 'critical',
+  );
+  expect(serious, `accessibility of ${where}`).toEqual([]);
+}
+
+/** Asserts that the page does not scroll sideways (its content fits the viewport's width). */
+export async function expectNoHorizontalOverflow(page: Page, where: string): Promise<void> {
+  const widths = await page.evaluate<{ scroll: number; client: number }>(
+    '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
+  );
+  expect(widths.scroll, `horizontal overflow of ${where}`).toBeLessThanOrEqual(widths.client);
+}
+
+/** An attribute of the focused element (null when it has none). */
+export function focusedAttribute(page: Page, name: string): Promise<string | null> {
+  return page.evaluate<string | null>(
+    `document.activeElement?.getAttribute(${JSON.stringify(name)}) ?? null`,
+  );
+}
+
+/** The text of the focused element. */
+export function focusedText(page: Page): Promise<string | null> {
+  return page.evaluate<string | null>('document.activeElement?.textContent ?? null');
+}
+
+/** A computed style property of the first element matching `selector`. */
+export function computedStyle(page: Page, selector: string, property: string): Promise<string> {
+  return page.evaluate<string>(
+    `getComputedStyle(document.querySelector(${JSON.stringify(selector)})).getPropertyValue(${JSON.stringify(property)})`,
+  );
+}
+
+/** Logs in through the login form with the keyboard only (Tab, typing, Enter). */
+export async function loginWithKeyboard(
+  page: Page,
+  base: string,
+  user: Readonly<{ username: string; password: string }>,
+): Promise<void> {
+  await page.goto(`${base}/app/`);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.keyboard.press('Tab');
+  expect(await focusedAttribute(page, 'name')).toBe('username');
+  await page.keyboard.type(user.username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(user.password);
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** Logs in through the login form. */
+export async function login(
+  page: Page,
+  base: string,
+  user: Readonly<{ username: string; password: string }>,
+): Promise<void> {
+  await page.goto(`${base}/app/`);
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** Drops a file with `content` on an element, as a drag from the desktop would. */
+export async function dropFile(
+  page: Page,
+  selector: string,
+  file: Readonly<{ name: string; content: string }>,
+): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    `(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([${JSON.stringify(file.content)}], ${JSON.stringify(file.name)}, { type: 'text/plain' }));
+      return transfer;
+    })()`,
+  );
+  await page.dispatchEvent(selector, 'dragover', { dataTransfer });
+  await page.dispatchEvent(selector, 'drop', { dataTransfer });
+}

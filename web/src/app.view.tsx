@@ -1,0 +1,224 @@
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, createApiClient, whoAmI } from './api.client.ts';
+import type { Identity, LedgerEvent } from './api.types.ts';
+import { useHashRoute } from './hash-router.ts';
+import { AccessPanel, AnchorPanel, VerifyPanel } from './hospital.view.tsx';
+import { LoginView, type Session } from './login.view.tsx';
+import { ConsentsPanel, GrantPanel, TimelinePanel, orgName } from './patient.view.tsx';
+import { AuditPanel, ChartsPanel, RegionsPanel, ReviewsPanel } from './regulator.view.tsx';
+
+const TOKEN_KEY = 'consent-ledger.token';
+
+/** The three kinds of user the app has views for. */
+export type Audience = 'patient' | 'regulator' | 'staff';
+
+/** Which views a user gets. */
+export function audienceOf(me: Identity): Audience {
+  if (me.role === 'patient') return 'patient';
+  if (me.role === 'regulator' && me.orgType === 'government') return 'regulator';
+  return 'staff';
+}
+
+interface Route {
+  readonly path: string;
+  readonly label: string;
+}
+
+function routesOf(me: Identity): readonly Route[] {
+  switch (audienceOf(me)) {
+    case 'patient':
+      return [
+        { path: 'consents', label: 'My consents' },
+        { path: 'grant', label: 'Grant a consent' },
+        { path: 'timeline', label: 'Access history' },
+      ];
+    case 'regulator':
+      return [
+        { path: 'audit', label: 'Audit search' },
+        { path: 'reviews', label: 'Review queue' },
+        { path: 'charts', label: 'Activity' },
+        { path: 'regions', label: 'Regions' },
+      ];
+    case 'staff': {
+      const canAnchor =
+        (me.orgType === 'hospital' && (me.role === 'clinician' || me.role === 'admin')) ||
+        (me.orgType === 'enterprise' && (me.role === 'admin' || me.role === 'analyst'));
+      const canRequest = ['clinician', 'researcher', 'analyst'].includes(me.role);
+      return [
+        { path: 'verify', label: 'Verify a document' },
+        ...(canAnchor ? [{ path: 'anchor', label: 'Anchor a record' }] : []),
+        ...(canRequest ? [{ path: 'access', label: 'Request access' }] : []),
+      ];
+    }
+  }
+}
+
+function Page(props: Readonly<{ session: Session; route: string; refresh: number }>): JSX.Element {
+  const { api, me } = props.session;
+  switch (props.route) {
+    case 'consents':
+      return <ConsentsPanel api={api} refresh={props.refresh} />;
+    case 'grant':
+      return <GrantPanel api={api} />;
+    case 'timeline':
+      return <TimelinePanel api={api} patientId={me.patientId ?? ''} refresh={props.refresh} />;
+    case 'audit':
+      return <AuditPanel api={api} />;
+    case 'reviews':
+      return <ReviewsPanel api={api} refresh={props.refresh} />;
+    case 'charts':
+      return <ChartsPanel api={api} refresh={props.refresh} />;
+    case 'regions':
+      return <RegionsPanel api={api} />;
+    case 'verify':
+      return <VerifyPanel api={api} />;
+    case 'anchor':
+      return <AnchorPanel api={api} />;
+    case 'access':
+      return <AccessPanel api={api} me={me} />;
+    default:
+      return (
+        <section>
+          <h1>Page not found</h1>
+          <p>Choose a page from the menu.</p>
+        </section>
+      );
+  }
+}
+
+/** A short readable line of a ledger event. */
+function describe(event: LedgerEvent): string {
+  const payload = event.payload;
+  const org = typeof payload.accessorOrg === 'string' ? orgName(payload.accessorOrg) : undefined;
+  switch (event.eventName) {
+    case 'AccessRecorded':
+      return `${org ?? 'An organization'} asked for data: ${String(payload.decision)}${payload.breakGlass === true ? ' (emergency)' : ''}.`;
+    case 'ConsentGranted':
+    case 'ConsentUpdated':
+    case 'ConsentRevoked':
+      return `A consent was ${event.eventName.slice(7).toLowerCase()}.`;
+    case 'EmergencyReviewed':
+      return `An emergency access was reviewed: ${String(payload.outcome)}.`;
+    default:
+      return `${event.eventName} in block ${String(event.blockNumber)}.`;
+  }
+}
+
+function Signed(
+  props: Readonly<{ session: Session; onLogout: (notice?: string) => void }>,
+): JSX.Element {
+  const routes = routesOf(props.session.me);
+  const first = routes[0]?.path ?? 'verify';
+  const route = useHashRoute(first);
+  const [refresh, setRefresh] = useState(0);
+  const [live, setLive] = useState<string | undefined>();
+  const heading = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    props.session.api
+      .streamEvents((event) => {
+        setLive(describe(event));
+        setRefresh((value) => value + 1);
+      }, controller.signal)
+      .catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 401)
+          props.onLogout('Your session expired. Please sign in again.');
+      });
+    return () => {
+      controller.abort();
+    };
+  }, [props.session]);
+  useEffect(() => {
+    // Move focus to the new page's heading, so screen readers announce it.
+    const title = heading.current?.querySelector('h1');
+    if (title === null || title === undefined) return;
+    title.tabIndex = -1;
+    title.focus();
+  }, [route]);
+  const { me } = props.session;
+  return (
+    <>
+      <header class="top">
+        <p class="brand">Consent Ledger</p>
+        <p class="who">
+          {me.username} · {me.role} · {orgName(me.mspId)}
+        </p>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => {
+            props.onLogout();
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <nav aria-label="Main" class="tabs">
+        <ul>
+          {routes.map((item) => (
+            <li key={item.path}>
+              <a href={`#/${item.path}`} aria-current={route === item.path ? 'page' : undefined}>
+                {item.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" ref={heading}>
+        <Page session={props.session} route={route} refresh={refresh} />
+      </main>
+      <footer>
+        <p role="status" aria-live="polite" class="live">
+          {live === undefined ? 'Live updates on.' : `Latest: ${live}`}
+        </p>
+      </footer>
+    </>
+  );
+}
+
+/** The app: the login form, then the views of the user's role. */
+export function App(): JSX.Element {
+  const [session, setSession] = useState<Session | undefined>();
+  const [notice, setNotice] = useState<string | undefined>();
+  const [restoring, setRestoring] = useState(() => sessionStorage.getItem(TOKEN_KEY) !== null);
+  useEffect(() => {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    if (token === null) return;
+    const api = createApiClient(token);
+    whoAmI(api)
+      .then((me) => {
+        setSession({ api, me });
+      })
+      .catch(() => {
+        sessionStorage.removeItem(TOKEN_KEY);
+      })
+      .finally(() => {
+        setRestoring(false);
+      });
+  }, []);
+  const logout = (message?: string): void => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    setSession(undefined);
+    setNotice(message);
+    location.hash = '';
+  };
+  if (restoring)
+    return (
+      <main id="main" class="narrow">
+        <p role="status">Loading…</p>
+      </main>
+    );
+  if (session === undefined)
+    return (
+      <LoginView
+        {...(notice === undefined ? {} : { notice })}
+        onLogin={(next) => {
+          sessionStorage.setItem(TOKEN_KEY, next.api.token);
+          setNotice(undefined);
+          setSession(next);
+        }}
+      />
+    );
+  return <Signed session={session} onLogout={logout} />;
+}

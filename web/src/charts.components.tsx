@@ -1,0 +1,226 @@
+import type { JSX } from 'preact';
+
+/** Colours of series, each with at least 3:1 contrast against white (WCAG 1.4.11). */
+export const SERIES_COLOURS = ['#1f5fa8', '#b3261e', '#2e7d32', '#8a4f00', '#6a1b9a', '#00695c'];
+
+/** One bar group: a label (a day) and a value per series. */
+export interface BarGroup {
+  readonly label: string;
+  readonly values: Readonly<Record<string, number>>;
+}
+
+/**
+ * Stacked bars, one per group, one colour per series, drawn as SVG with a legend; the same
+ * numbers are in a table for screen readers and keyboard users.
+ */
+export function StackedBarChart(
+  props: Readonly<{ title: string; groups: readonly BarGroup[]; series: readonly string[] }>,
+): JSX.Element {
+  const width = 640;
+  const height = 220;
+  const pad = { left: 36, bottom: 40, top: 10 };
+  const totals = props.groups.map((group) =>
+    props.series.reduce((sum, name) => sum + (group.values[name] ?? 0), 0),
+  );
+  const max = Math.max(1, ...totals);
+  const slot = (width - pad.left) / Math.max(1, props.groups.length);
+  const scale = (value: number): number => (value / max) * (height - pad.bottom - pad.top);
+  return (
+    <figure class="chart">
+      <figcaption>{props.title}</figcaption>
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={`${props.title}: ${props.groups.length} days, at most ${max} per day`}
+      >
+        <line
+          x1={pad.left}
+          y1={height - pad.bottom}
+          x2={width}
+          y2={height - pad.bottom}
+          class="axis"
+        />
+        <text x={pad.left - 4} y={pad.top + 8} text-anchor="end" class="tick">
+          {max}
+        </text>
+        <text x={pad.left - 4} y={height - pad.bottom} text-anchor="end" class="tick">
+          0
+        </text>
+        {props.groups.map((group, index) => {
+          let y = height - pad.bottom;
+          const x = pad.left + index * slot + slot * 0.15;
+          return (
+            <g key={group.label}>
+              {props.series.map((name, seriesIndex) => {
+                const h = scale(group.values[name] ?? 0);
+                y -= h;
+                return h === 0 ? null : (
+                  <rect
+                    key={name}
+                    x={x}
+                    y={y}
+                    width={slot * 0.7}
+                    height={h}
+                    fill={SERIES_COLOURS[seriesIndex % SERIES_COLOURS.length]}
+                  >
+                    <title>{`${group.label} ${name}: ${group.values[name] ?? 0}`}</title>
+                  </rect>
+                );
+              })}
+              <text
+                x={x + slot * 0.35}
+                y={height - pad.bottom + 14}
+                text-anchor="middle"
+                class="tick"
+              >
+                {group.label.slice(5)}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <ul class="legend">
+        {props.series.map((name, index) => (
+          <li key={name}>
+            <span
+              class="swatch"
+              style={{ background: SERIES_COLOURS[index % SERIES_COLOURS.length] }}
+              aria-hidden="true"
+            />
+            {name}
+          </li>
+        ))}
+      </ul>
+      <details>
+        <summary>Data table</summary>
+        <div class="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Day</th>
+                {props.series.map((name) => (
+                  <th scope="col" key={name}>
+                    {name}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {props.groups.map((group) => (
+                <tr key={group.label}>
+                  <th scope="row">{group.label}</th>
+                  {props.series.map((name) => (
+                    <td key={name}>{group.values[name] ?? 0}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </figure>
+  );
+}
+
+/** One point of a rate line: a label (a day), a rate 0..1 and what it was computed from. */
+export interface RatePoint {
+  readonly label: string;
+  readonly rate: number;
+  readonly of: number;
+}
+
+/** A line of rates (0-100 %) per day, as SVG, with the numbers in a list. */
+export function RateLineChart(
+  props: Readonly<{ title: string; points: readonly RatePoint[] }>,
+): JSX.Element {
+  const width = 640;
+  const height = 200;
+  const pad = { left: 40, bottom: 30, top: 10 };
+  const step = (width - pad.left - 10) / Math.max(1, props.points.length - 1);
+  const xy = props.points.map((point, index) => ({
+    x: pad.left + index * step,
+    y: height - pad.bottom - point.rate * (height - pad.bottom - pad.top),
+  }));
+  const average =
+    props.points.reduce((sum, point) => sum + point.rate * point.of, 0) /
+    Math.max(
+      1,
+      props.points.reduce((sum, point) => sum + point.of, 0),
+    );
+  return (
+    <figure class="chart">
+      <figcaption>{props.title}</figcaption>
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={`${props.title}: ${Math.round(average * 100)} % over ${props.points.length} days`}
+      >
+        <line
+          x1={pad.left}
+          y1={height - pad.bottom}
+          x2={width}
+          y2={height - pad.bottom}
+          class="axis"
+        />
+        <text x={pad.left - 4} y={pad.top + 8} text-anchor="end" class="tick">
+          100%
+        </text>
+        <text x={pad.left - 4} y={height - pad.bottom} text-anchor="end" class="tick">
+          0%
+        </text>
+        <polyline
+          points={xy.map((point) => `${point.x},${point.y}`).join(' ')}
+          fill="none"
+          stroke={SERIES_COLOURS[1]}
+          stroke-width="2"
+        />
+        {props.points.map((point, index) => (
+          <circle
+            key={point.label}
+            cx={xy[index]?.x}
+            cy={xy[index]?.y}
+            r="4"
+            fill={SERIES_COLOURS[1]}
+          >
+            <title>{`${point.label}: ${Math.round(point.rate * 100)} % of ${point.of}`}</title>
+          </circle>
+        ))}
+      </svg>
+      <p>Overall deny rate: {Math.round(average * 100)} %</p>
+    </figure>
+  );
+}
+
+/** Horizontal bars of counts by key (regions), with the numbers written out. */
+export function CountBars(
+  props: Readonly<{ title: string; counts: Readonly<Record<string, number>> }>,
+): JSX.Element {
+  const entries = Object.entries(props.counts).sort((a, b) => b[1] - a[1]);
+  const max = Math.max(1, ...entries.map(([, count]) => count));
+  return (
+    <figure class="chart">
+      <figcaption>{props.title}</figcaption>
+      {entries.length === 0 ? (
+        <p>No accesses in this period.</p>
+      ) : (
+        <ul class="count-bars">
+          {entries.map(([key, count]) => (
+            <li key={key}>
+              <span class="count-label">{key}</span>
+              <svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+                <rect
+                  x="0"
+                  y="0"
+                  width={(count / max) * 100}
+                  height="10"
+                  fill={SERIES_COLOURS[0]}
+                />
+              </svg>
+              <span class="count-value">{count}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </figure>
+  );
+}

@@ -1,0 +1,384 @@
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { ApiClient } from './api.client.ts';
+import {
+  CATEGORIES,
+  ORGANIZATIONS,
+  PURPOSES,
+  type AccessEvent,
+  type Consent,
+  type ConsentWrite,
+  type Page,
+} from './api.types.ts';
+import { CheckboxGroup, ConfirmDialog, Field, Status, Time, useTask } from './ui.components.tsx';
+
+/** Every item of a paged query, following bookmarks (at most `maxPages` pages). */
+export async function allPages<T>(
+  fetchPage: (bookmark: string) => Promise<Page<T>>,
+  maxPages = 10,
+): Promise<T[]> {
+  const items: T[] = [];
+  let bookmark = '';
+  for (let page = 0; page < maxPages; page += 1) {
+    const result = await fetchPage(bookmark);
+    items.push(...result.items);
+    bookmark = result.bookmark;
+    if (bookmark === '') break;
+  }
+  return items;
+}
+
+/** An organization's readable name. */
+export function orgName(mspId: string | undefined): string {
+  if (mspId === undefined) return 'everyone';
+  return ORGANIZATIONS.find((org) => org.mspId === mspId)?.name ?? mspId;
+}
+
+function ConsentItem(
+  props: Readonly<{ consent: Consent; onRevoke?: (consent: Consent) => void }>,
+): JSX.Element {
+  const { consent } = props;
+  return (
+    <li class={`card consent ${consent.status}`} data-consent-id={consent.consentId}>
+      <p>
+        <strong>
+          {consent.provision === 'deny' ? 'Refused to ' : ''}
+          {orgName(consent.grantee?.org)}
+        </strong>
+        {consent.grantee?.role === undefined ? '' : ` (${consent.grantee.role}s)`}{' '}
+        <span class={`badge ${consent.status}`}>{consent.status}</span>
+      </p>
+      <p>
+        For {consent.purposes.join(', ')}; data: {consent.categories.join(', ')}
+      </p>
+      <p class="meta">
+        From <Time value={consent.validFrom} />
+        {consent.validUntil === undefined ? (
+          ', no end date'
+        ) : (
+          <>
+            {' '}
+            until <Time value={consent.validUntil} />
+          </>
+        )}
+        {consent.revokedAt === undefined ? null : (
+          <>
+            ; revoked <Time value={consent.revokedAt} />
+          </>
+        )}
+        <br />
+        <span class="id">{consent.consentId}</span>
+      </p>
+      {props.onRevoke === undefined ? null : (
+        <button
+          type="button"
+          class="danger"
+          aria-label={`Revoke consent to ${orgName(consent.grantee?.org)} (${consent.consentId})`}
+          onClick={() => props.onRevoke?.(consent)}
+        >
+          Revoke
+        </button>
+      )}
+    </li>
+  );
+}
+
+/** The patient's consents, grouped by status, with revocation behind a confirmation. */
+export function ConsentsPanel(props: Readonly<{ api: ApiClient; refresh: number }>): JSX.Element {
+  const list = useTask<Consent[]>();
+  const revoke = useTask<ConsentWrite>();
+  const [target, setTarget] = useState<Consent | undefined>();
+  const load = (): Promise<void> =>
+    list.run(() =>
+      allPages((bookmark) =>
+        props.api.get<Page<Consent>>('/consents', { pageSize: 100, bookmark }),
+      ),
+    );
+  useEffect(() => {
+    void load();
+  }, [props.refresh]);
+  const consents = list.result ?? [];
+  const groups = [
+    { status: 'active', title: 'Active' },
+    { status: 'revoked', title: 'Revoked' },
+    { status: 'expired', title: 'Expired' },
+  ] as const;
+  return (
+    <section aria-labelledby="consents-title">
+      <h1 id="consents-title">My consents</h1>
+      <p>
+        <a href="#/grant" class="button">
+          Grant a consent
+        </a>
+      </p>
+      <Status busy={revoke.busy} busyText="Revoking on the ledger…" error={revoke.error}>
+        {revoke.result === undefined ? null : (
+          <p class="success">
+            Consent {revoke.result.consentId} revoked (transaction{' '}
+            <span class="id">{revoke.result.txId}</span>).
+          </p>
+        )}
+      </Status>
+      <Status
+        busy={list.busy && list.result === undefined}
+        busyText="Loading your consents…"
+        error={list.error}
+      />
+      {groups.map((group) => {
+        const items = consents.filter((consent) => consent.status === group.status);
+        return (
+          <section
+            key={group.status}
+            aria-labelledby={`consents-${group.status}`}
+            class={`group-${group.status}`}
+          >
+            <h2 id={`consents-${group.status}`}>
+              {group.title} ({items.length})
+            </h2>
+            {items.length === 0 ? (
+              <p class="empty">None.</p>
+            ) : (
+              <ul class="cards">
+                {items.map((consent) => (
+                  <ConsentItem
+                    key={consent.consentId}
+                    consent={consent}
+                    {...(group.status === 'active' ? { onRevoke: setTarget } : {})}
+                  />
+                ))}
+              </ul>
+            )}
+          </section>
+        );
+      })}
+      <ConfirmDialog
+        open={target !== undefined}
+        title="Revoke this consent?"
+        confirmLabel="Yes, revoke"
+        onCancel={() => {
+          setTarget(undefined);
+        }}
+        onConfirm={() => {
+          const consent = target;
+          setTarget(undefined);
+          if (consent === undefined) return;
+          void revoke
+            .run(() => props.api.post<ConsentWrite>(`/consents/${consent.consentId}/revoke`))
+            .then(load);
+        }}
+      >
+        <p>
+          {orgName(target?.grantee?.org)} will no longer be able to access your{' '}
+          {target?.categories.join(', ')} data for {target?.purposes.join(', ')}. This is recorded
+          on the ledger and cannot be undone; you can grant a new consent later.
+        </p>
+      </ConfirmDialog>
+    </section>
+  );
+}
+
+/** The form that grants a consent. */
+export function GrantPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
+  const [org, setOrg] = useState('');
+  const [role, setRole] = useState('');
+  const [purposes, setPurposes] = useState<string[]>([]);
+  const [categories, setCategories] = useState<string[]>([]);
+  const [from, setFrom] = useState('');
+  const [until, setUntil] = useState('');
+  const [invalid, setInvalid] = useState<string | undefined>();
+  const task = useTask<ConsentWrite>();
+  return (
+    <section aria-labelledby="grant-title">
+      <h1 id="grant-title">Grant a consent</h1>
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          const problems = [
+            org === '' ? 'choose an organization' : '',
+            purposes.length === 0 ? 'choose at least one purpose' : '',
+            categories.length === 0 ? 'choose at least one kind of data' : '',
+            from !== '' && until !== '' && until <= from
+              ? 'the end date must be after the start date'
+              : '',
+          ].filter((problem) => problem !== '');
+          setInvalid(problems.length === 0 ? undefined : `Please ${problems.join(', ')}.`);
+          if (problems.length > 0) return;
+          void task.run(() =>
+            props.api.post<ConsentWrite>('/consents', {
+              grantee: { org, ...(role === '' ? {} : { role }) },
+              purposes,
+              categories,
+              ...(from === '' ? {} : { validFrom: new Date(`${from}T00:00:00`).toISOString() }),
+              ...(until === '' ? {} : { validUntil: new Date(`${until}T23:59:59`).toISOString() }),
+            }),
+          );
+        }}
+      >
+        <Field label="Organization">
+          {(id) => (
+            <select
+              id={id}
+              name="org"
+              required
+              value={org}
+              onChange={(event) => {
+                setOrg(event.currentTarget.value);
+              }}
+            >
+              <option value="">Choose…</option>
+              {ORGANIZATIONS.map((item) => (
+                <option key={item.mspId} value={item.mspId}>
+                  {item.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Who in it" hint="Leave as anyone to include every role of the organization.">
+          {(id, hint) => (
+            <select
+              id={id}
+              name="role"
+              aria-describedby={hint}
+              value={role}
+              onChange={(event) => {
+                setRole(event.currentTarget.value);
+              }}
+            >
+              <option value="">Anyone</option>
+              <option value="clinician">Clinicians</option>
+              <option value="researcher">Researchers</option>
+              <option value="analyst">Analysts</option>
+            </select>
+          )}
+        </Field>
+        <CheckboxGroup
+          legend="Purposes"
+          name="purposes"
+          options={PURPOSES}
+          selected={purposes}
+          onChange={setPurposes}
+        />
+        <CheckboxGroup
+          legend="Kinds of data"
+          name="categories"
+          options={CATEGORIES}
+          selected={categories}
+          onChange={setCategories}
+        />
+        <div class="row">
+          <Field label="From (optional)">
+            {(id) => (
+              <input
+                id={id}
+                name="validFrom"
+                type="date"
+                value={from}
+                onInput={(event) => {
+                  setFrom(event.currentTarget.value);
+                }}
+              />
+            )}
+          </Field>
+          <Field label="Until (optional)">
+            {(id) => (
+              <input
+                id={id}
+                name="validUntil"
+                type="date"
+                value={until}
+                onInput={(event) => {
+                  setUntil(event.currentTarget.value);
+                }}
+              />
+            )}
+          </Field>
+        </div>
+        <button type="submit" disabled={task.busy}>
+          Grant consent
+        </button>
+      </form>
+      <Status
+        busy={task.busy}
+        busyText="Recording your consent on the ledger…"
+        error={invalid ?? task.error}
+      >
+        {task.result === undefined ? null : (
+          <p class="success">
+            Consent granted to {orgName(task.result.consent.grantee?.org)}: {task.result.consentId}{' '}
+            (transaction <span class="id">{task.result.txId}</span>).{' '}
+            <a href="#/consents">See my consents</a>
+          </p>
+        )}
+      </Status>
+    </section>
+  );
+}
+
+/** Who accessed, or tried to access, the patient's data; emergency accesses stand out. */
+export function TimelinePanel(
+  props: Readonly<{ api: ApiClient; patientId: string; refresh: number }>,
+): JSX.Element {
+  const task = useTask<AccessEvent[]>();
+  useEffect(() => {
+    void task.run(async () =>
+      (
+        await allPages((bookmark) =>
+          props.api.get<Page<AccessEvent>>('/audit/access-events', {
+            patientId: props.patientId,
+            pageSize: 100,
+            bookmark,
+          }),
+        )
+      ).sort((a, b) => b.timestamp.localeCompare(a.timestamp)),
+    );
+  }, [props.refresh]);
+  const events = task.result ?? [];
+  return (
+    <section aria-labelledby="timeline-title">
+      <h1 id="timeline-title">Who looked at my data</h1>
+      <p>
+        Every request for your data is recorded on the ledger, whether it was allowed or not. Newest
+        first.
+      </p>
+      <Status
+        busy={task.busy && task.result === undefined}
+        busyText="Loading the access history…"
+        error={task.error}
+      />
+      {task.result !== undefined && events.length === 0 ? (
+        <p class="empty">No one has asked for your data yet.</p>
+      ) : null}
+      <ol class="timeline">
+        {events.map((event) => (
+          <li
+            key={event.eventId}
+            class={`card ${event.breakGlass ? 'emergency' : ''} ${event.decision}`}
+            data-event-id={event.eventId}
+          >
+            {event.breakGlass ? (
+              <p class="emergency-label">
+                <strong>Emergency access (break-glass)</strong>
+                {event.emergency === undefined
+                  ? null
+                  : `: ${event.emergency.reasonCode.replaceAll('_', ' ').toLowerCase()}, review ${event.emergency.review.status}`}
+              </p>
+            ) : null}
+            <p>
+              <Time value={event.timestamp} /> — <strong>{orgName(event.accessor.org)}</strong> (
+              {event.accessor.role}) asked for {event.categories.join(', ')} data for{' '}
+              {event.purpose}:{' '}
+              <span class={`badge ${event.decision}`}>
+                {event.decision === 'permit' ? 'allowed' : 'refused'}
+              </span>
+            </p>
+            <p class="meta">
+              Reason: {event.reason} · <span class="id">{event.eventId}</span>
+            </p>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
