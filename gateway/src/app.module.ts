@@ -5,6 +5,7 @@ import { AccessModule } from './access/access.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { Public } from './auth/auth.decorators.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CohortsModule } from './cohorts/cohorts.module.js';
 import { GatewayExceptionFilter } from './common/exception.filter.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { IDEMPOTENCY_STORE, createIdempotencyStore } from './common/idempotency.store.js';
@@ -27,6 +28,7 @@ import { IdentitiesModule } from './identities/identities.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RecordsModule } from './records/records.module.js';
+import { ReferralsModule } from './referrals/referrals.module.js';
 import { DATABASE, type Database } from './storage/database.js';
 import { StorageModule } from './storage/storage.module.js';
 
@@ -56,6 +58,8 @@ export class AppModule {
         HealthModule,
         ConsentsModule,
         AccessModule,
+        ReferralsModule,
+        CohortsModule,
         RecordsModule,
         AuditModule,
         EventsModule,

@@ -128,6 +128,7 @@ const referralInputSchema = z.strictObject({
   toOrg: mspIdSchema,
   categories: vocabularyList(CATEGORIES),
   validUntil: instantSchema,
+  returnOf: derivedIdSchema('ref').optional(),
 });
 
 /** A validated CreateReferral input. */

@@ -565,6 +565,50 @@ describe('access contract', () => {
       );
     });
 
+    it('creates a referral back of a referral, from its receiving hospital to its referring one', async () => {
+      const outbound = ok(
+        await network
+          .as(who.communityClinician)
+          .submit('access:CreateReferral', [referral({ toOrg: MSP.tertiary })]),
+      );
+      const back = (overrides: Record<string, unknown>): Record<string, unknown> =>
+        referral({ categories: ['inpatient'], returnOf: outbound.referralId, ...overrides });
+      const returned = ok(
+        await network.as(who.tertiaryClinician).submit('access:CreateReferral', [back({})]),
+      );
+      expect(returned).toMatchObject({
+        fromOrg: MSP.tertiary,
+        toOrg: MSP.community,
+        categories: ['inpatient'],
+        returnOf: outbound.referralId,
+        status: 'open',
+      });
+      refused(
+        await network
+          .as(who.tertiaryClinician)
+          .submit('access:CreateReferral', [back({ patientId: pid(2) })]),
+        'RULE_VIOLATION',
+      );
+      refused(
+        await network
+          .as(who.communityClinician)
+          .submit('access:CreateReferral', [back({ toOrg: MSP.tertiary })]),
+        'RULE_VIOLATION',
+      );
+      refused(
+        await network
+          .as(who.tertiaryClinician)
+          .submit('access:CreateReferral', [back({ returnOf: 'ref-000000000000000000000000' })]),
+        'REFERRAL_NOT_FOUND',
+      );
+      refused(
+        await network
+          .as(who.tertiaryClinician)
+          .submit('access:CreateReferral', [back({ returnOf: 'con-000000000000000000000000' })]),
+        { code: 'INVALID_ARGUMENT', message: /referral\.returnOf/ },
+      );
+    });
+
     it('lets only the two hospitals close a referral', async () => {
       const third = identity({ mspId: 'ThirdHospitalMSP', role: 'clinician' });
       ok(

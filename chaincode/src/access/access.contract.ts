@@ -240,6 +240,21 @@ export class AccessContract extends LedgerContract {
     if (input.toOrg === caller.mspId) {
       throw ledgerError('RULE_VIOLATION', 'a referral goes to another hospital');
     }
+    if (input.returnOf !== undefined) {
+      const outbound = await readReferral(ctx.stub, input.returnOf);
+      if (outbound === undefined)
+        throw ledgerError('REFERRAL_NOT_FOUND', `referral ${input.returnOf} does not exist`);
+      if (
+        outbound.patientId !== input.patientId ||
+        outbound.toOrg !== caller.mspId ||
+        outbound.fromOrg !== input.toOrg
+      ) {
+        throw ledgerError(
+          'RULE_VIOLATION',
+          `a referral back returns ${input.returnOf}'s patient from its receiving hospital to its referring one`,
+        );
+      }
+    }
     const referral: Referral = {
       referralId: ctx.nextId('ref'),
       patientId: input.patientId,
@@ -247,6 +262,7 @@ export class AccessContract extends LedgerContract {
       toOrg: input.toOrg,
       categories: input.categories,
       validUntil: input.validUntil,
+      ...(input.returnOf === undefined ? {} : { returnOf: input.returnOf }),
       status: 'open',
       createdAt: ctx.txTime,
       createdBy: caller.idHash,

@@ -23,6 +23,10 @@ export class Referral implements model.Referral {
   @Property('validUntil', 'string')
   readonly validUntil!: string;
 
+  /** A referral back: the referral (from `toOrg` to `fromOrg`, same patient) it returns. */
+  @Property('returnOf', 'string')
+  readonly returnOf?: string;
+
   @Property('status', 'string')
   readonly status!: model.ReferralStatus;
 

@@ -11,6 +11,9 @@ export interface Referral {
   readonly toOrg: string;
   readonly categories: Category[];
   readonly validUntil: string;
+
+  /** A referral back: the referral (from `toOrg` to `fromOrg`, same patient) it returns. */
+  readonly returnOf?: string;
   readonly status: ReferralStatus;
   readonly createdAt: string;
 

@@ -33,6 +33,7 @@ const eventQuerySchema = z
     to: instantSchema.optional(),
     decision: z.enum(DECISIONS).optional(),
     breakGlass: z.boolean().optional(),
+    region: regionCodeSchema.optional(),
     pageSize: pageSizeSchema.optional(),
     bookmark: bookmarkSchema.optional(),
   })

@@ -98,6 +98,21 @@ describe('audit contract', () => {
       expect(await query(who.regulator, { breakGlass: true, decision: 'deny' })).toEqual([]);
     });
 
+    it("filters by the accessor organization's region at any level", async () => {
+      // Community (330110) made event 1, the government (city 330100, no county) event 4, tertiary
+      // and research (both county 330106) the others.
+      expect(await query(who.regulator, { region: '330110' })).toEqual(ids(1));
+      expect(await query(who.regulator, { region: '330106' })).toEqual(ids(0, 2, 3, 5, 6, 7));
+      expect(await query(who.regulator, { region: '330100' })).toEqual(ids(0, 1, 2, 3, 4, 5, 6, 7));
+      expect(await query(who.regulator, { region: '330000' })).toEqual(ids(0, 1, 2, 3, 4, 5, 6, 7));
+      expect(await query(who.regulator, { region: '110000' })).toEqual([]);
+      expect(await query(who.regulator, { region: '330110', breakGlass: true })).toEqual([]);
+      refused(
+        await network.as(who.regulator).evaluate('audit:QueryAccessEvents', [{ region: '33011' }]),
+        { code: 'INVALID_ARGUMENT', message: /query\.region/ },
+      );
+    });
+
     it('serves time windows [from, to) on every index, across days', async () => {
       const window = { from: `${DAY1}T10:00:00.000Z`, to: `${DAY2}T06:00:00.000Z` };
       expect(await query(who.regulator, window)).toEqual(ids(2, 3, 4, 5));

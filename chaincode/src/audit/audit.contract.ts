@@ -10,6 +10,7 @@ import { requireReader, scopedOrganization, scopedPatient } from '../ledger/guar
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
 import { scanPage, type Page, type ScanOptions } from '../ledger/pagination';
+import { finestCode, isWithin } from '../ledger/region';
 import {
   decodeDocument,
   documentsUnder,
@@ -46,7 +47,7 @@ export class AuditContract extends LedgerContract {
   /**
    * A page of access events, oldest first within the index used: patients see their own, the
    * regulator all, others their organization's; filtered by patient, accessor organization, time
-   * window `[from, to)`, decision and break-glass.
+   * window `[from, to)`, decision, break-glass and the accessor organization's region (any level).
    */
   @Transaction(false)
   @Returns('AccessEventPage')
@@ -183,6 +184,7 @@ async function queryEvents(ctx: LedgerContext, query: EventQuery): Promise<Page<
     (query.accessorOrg === undefined || event.accessor.org === query.accessorOrg) &&
     (query.decision === undefined || event.decision === query.decision) &&
     (query.breakGlass === undefined || event.breakGlass === query.breakGlass) &&
+    (query.region === undefined || isWithin(finestCode(event.accessorRegion), query.region)) &&
     (query.from === undefined || event.timestamp >= query.from) &&
     (query.to === undefined || event.timestamp < query.to);
   const to = query.to;

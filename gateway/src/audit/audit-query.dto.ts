@@ -45,6 +45,14 @@ export class AccessEventsQueryDto extends PageQueryDto {
   @ToBoolean()
   @IsBoolean()
   breakGlass?: boolean;
+
+  @ApiPropertyOptional({
+    description: "six-digit GB/T 2260 code at any level: the accessor organization's region",
+    example: '330110',
+  })
+  @IsOptional()
+  @Matches(REGION_CODE, { message: 'region must be a six-digit region code' })
+  region?: string;
 }
 
 /** GET /audit/access-events/export query. */
@@ -83,6 +91,14 @@ export class ExportQueryDto {
   @ToBoolean()
   @IsBoolean()
   breakGlass?: boolean;
+
+  @ApiPropertyOptional({
+    description: "six-digit GB/T 2260 code at any level: the accessor organization's region",
+    example: '330110',
+  })
+  @IsOptional()
+  @Matches(REGION_CODE, { message: 'region must be a six-digit region code' })
+  region?: string;
 }
 
 /** POST /audit/emergency-reviews/:eventId body. */

@@ -8,6 +8,8 @@ export interface AccessEventQuery {
   readonly to?: string;
   readonly decision?: AccessDecision;
   readonly breakGlass?: boolean;
+  /** A six-digit region code (any level): events of accessor organizations within it. */
+  readonly region?: string;
   readonly pageSize?: number;
   readonly bookmark?: string;
 }

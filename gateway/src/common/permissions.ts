@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   anchorRecord: { hospital: ['clinician', 'admin'], enterprise: ['admin', 'analyst'] },
   reviewEmergency: { government: ['regulator'] },
   statistics: { government: ['regulator'] },
+  referral: { hospital: ['clinician'] },
+  requestCohort: { research: ['researcher'] },
 } as const satisfies Record<string, RoleRule>;
 
 /** Throws ForbiddenError unless the principal's role is allowed by `rule` in its organization. */

@@ -55,6 +55,7 @@ export const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** IDs the ledger derives from transaction IDs. */
 export const CONSENT_ID = /^con-[0-9a-f]{24}$/;
 export const EVENT_ID = /^evt-[0-9a-f]{24}$/;
+export const REFERRAL_ID = /^ref-[0-9a-f]{24}$/;
 export const BATCH_ID = /^(bat-[0-9a-f]{24}|[A-Za-z0-9][A-Za-z0-9._:-]{0,127})$/;
 /** A six-digit GB/T 2260 region code. */
 export const REGION_CODE = /^\d{6}$/;

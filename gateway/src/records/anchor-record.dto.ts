@@ -84,6 +84,32 @@ export class AnchorBatchDto {
   items!: BatchItemDto[];
 }
 
+/** A batch member's proof from the anchoring organization (POST /records/batches answers it). */
+export class BatchMemberProofDto {
+  @ApiProperty()
+  @Matches(BATCH_ID, { message: 'batchId must be 1-128 of [A-Za-z0-9._:-]' })
+  batchId!: string;
+
+  @ApiProperty()
+  @Matches(PATIENT_ID_PATTERN, { message: 'patientId must be pid- and 16 to 32 of [a-z2-7]' })
+  patientId!: string;
+
+  @ApiProperty({ enum: CATEGORIES })
+  @IsIn(CATEGORIES)
+  category!: Category;
+
+  @ApiProperty({ minimum: 0 })
+  @IsInt()
+  @Min(0)
+  leafIndex!: number;
+
+  @ApiProperty({ type: [String], description: 'sibling hashes, leaf to root (hex)' })
+  @IsArray()
+  @ArrayMaxSize(64)
+  @Matches(SHA256_HEX, { each: true, message: 'auditPath must be SHA-256 hex digests' })
+  auditPath!: string[];
+}
+
 /** POST /records/verify body (JSON, or the fields of a multipart upload with a `file`). */
 export class VerifyRecordDto {
   @ApiProperty()
@@ -102,4 +128,13 @@ export class VerifyRecordDto {
   @IsInt()
   @Min(1)
   version?: number;
+
+  @ApiPropertyOptional({
+    type: BatchMemberProofDto,
+    description: "verify as a member of another organization's batch (JSON only)",
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => BatchMemberProofDto)
+  batchProof?: BatchMemberProofDto;
 }

@@ -73,9 +73,23 @@ export interface BatchInput {
   readonly items: readonly BatchItem[];
 }
 
+/**
+ * A batch member's proof as the anchoring organization hands it out (POST /records/batches
+ * answers it), for verifying at another organization's gateway.
+ */
+export interface BatchMemberProof {
+  readonly batchId: string;
+  readonly patientId: string;
+  readonly category: string;
+  readonly leafIndex: number;
+  readonly auditPath: readonly string[];
+}
+
 /** A digest to verify. */
 export interface VerifyInput {
   readonly recordId: string;
   readonly sha256: string;
   readonly version?: number;
+  /** Verify as a member of this batch (VerifyBatchMember) with the proof given. */
+  readonly batchProof?: BatchMemberProof;
 }

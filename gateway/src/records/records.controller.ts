@@ -103,6 +103,7 @@ export class RecordsController {
       recordId: body.recordId,
       sha256: digestOf(file, body.sha256),
       ...(body.version === undefined ? {} : { version: body.version }),
+      ...(body.batchProof === undefined ? {} : { batchProof: body.batchProof }),
     });
   }
 

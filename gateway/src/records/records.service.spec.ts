@@ -145,4 +145,47 @@ describe('RecordsService', () => {
     await service.verify(clinician, { recordId: 'r9', sha256: 'a'.repeat(64) });
     expect(ledger.calls[1]?.args).toEqual(['r9', 'a'.repeat(64), '']);
   });
+
+  it("verifies a member of another organization's batch with the proof handed out", async () => {
+    const anchoring = setup();
+    const batch = await anchoring.service.anchorBatch(principal('admin'), { items });
+    const { proofs } = batch;
+    // Another gateway (an empty batch store) verifies with the proof alone.
+    const { service, ledger } = setup();
+    const proof = proofs[3]!;
+    const batchProof = {
+      batchId: batch.batchId,
+      patientId: items[3]!.patientId,
+      category: items[3]!.category,
+      leafIndex: proof.leafIndex,
+      auditPath: proof.auditPath,
+    };
+    const good = await service.verify(clinician, {
+      recordId: 'rec-3',
+      sha256: items[3]!.sha256,
+      batchProof,
+    });
+    expect(good).toMatchObject({ verified: true, proof: { batchId: batch.batchId, leafIndex: 3 } });
+    expect(jsonArg(ledger.calls[0])).toEqual({
+      batchId: batch.batchId,
+      item: items[3],
+      leafIndex: 3,
+      auditPath: proof.auditPath,
+    });
+    const tampered = await service.verify(clinician, {
+      recordId: 'rec-3',
+      sha256: 'f'.repeat(64),
+      batchProof,
+    });
+    expect(tampered.verified).toBe(false);
+    await expect(
+      service.verify(clinician, {
+        recordId: 'rec-3',
+        sha256: 'f'.repeat(64),
+        version: 1,
+        batchProof,
+      }),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(ledger.callsOf('records:VerifyRecord')).toHaveLength(0);
+  });
 });

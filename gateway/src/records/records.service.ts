@@ -107,8 +107,9 @@ export class RecordsService {
   }
 
   /**
-   * Verifies a digest: against the batch this gateway anchored the record in (VerifyBatchMember,
-   * with the proof rebuilt from the local batch store), else against the record's anchors
+   * Verifies a digest: against a batch with the proof given (VerifyBatchMember, e.g. a proof
+   * another organization anchored), or against the batch this gateway anchored the record in
+   * (the proof rebuilt from the local batch store), else against the record's anchors
    * (VerifyRecord, the latest or the named version).
    */
   async verify(caller: Principal, input: VerifyInput): Promise<VerifyResult> {
@@ -116,6 +117,43 @@ export class RecordsService {
     const sha256 = input.sha256.toLowerCase();
     if (!SHA256_HEX.test(sha256))
       throw new InvalidArgumentError('sha256 must be 64 hex characters');
+    if (input.batchProof !== undefined) {
+      if (input.version !== undefined)
+        throw new InvalidArgumentError('give either version or batchProof');
+      const given = input.batchProof;
+      const result = parseJson<{ verified: boolean; reason: string; batch?: Batch }>(
+        await this.ledger.evaluate({
+          identity: caller.walletLabel,
+          contract: 'records',
+          transaction: 'VerifyBatchMember',
+          args: [
+            JSON.stringify({
+              batchId: given.batchId,
+              item: {
+                recordId: input.recordId,
+                patientId: given.patientId,
+                category: given.category,
+                sha256,
+              },
+              leafIndex: given.leafIndex,
+              auditPath: given.auditPath,
+            }),
+          ],
+        }),
+      );
+      return {
+        verified: result.verified,
+        reason: result.reason,
+        ...(result.batch === undefined ? {} : { anchor: result.batch }),
+        proof: {
+          batchId: given.batchId,
+          recordId: input.recordId,
+          leafIndex: given.leafIndex,
+          auditPath: given.auditPath,
+          root: result.batch?.root ?? '',
+        },
+      };
+    }
     const membership =
       input.version === undefined ? this.batches.findMembership(input.recordId) : undefined;
     let batchResult: VerifyResult | undefined;

@@ -1,0 +1,80 @@
+import { gatewayUrl, loadTopology } from '../../network/src/index.ts';
+import { createGatewayClient } from './gateway-client.ts';
+import { createConsoleNarrator } from './narrator.ts';
+import { ORG_NAMES, newRunId, type OrgName, type ScenarioResult } from './scenario-kit.ts';
+import { SCENARIOS } from './scenarios/index.ts';
+import { ensureSystem, gatewaysMissingEndpoints } from './system.ts';
+
+/**
+ * `npm run demo [scenario...]`: brings the system up if it is not running, then runs the sharing
+ * scenarios of the platform papers (all, or those named) through the REST gateways, narrating
+ * each step with its ledger evidence. Exits non-zero when an expectation fails.
+ */
+
+const log = (line: string): void => {
+  console.log(`[demo] ${line}`);
+};
+
+async function main(names: readonly string[]): Promise<number> {
+  const unknown = names.filter((name) => !(name in SCENARIOS));
+  if (unknown.length > 0) {
+    console.error(
+      `Unknown scenario ${unknown.join(', ')}; choose from ${Object.keys(SCENARIOS).join(', ')}`,
+    );
+    return 2;
+  }
+  const topology = loadTopology();
+  const state = await ensureSystem(topology, log);
+  log(state === 'running' ? 'The system is running.' : 'The system is up.');
+  const missing = await gatewaysMissingEndpoints(topology);
+  if (missing.length > 0) {
+    console.error(
+      `[demo] The gateways of ${missing.join(', ')} run a build without /referrals or /cohorts: ` +
+        'rebuild (npm run build -w @consent-ledger/gateway) and restart the gateways first.',
+    );
+    return 1;
+  }
+  const gateways = Object.fromEntries(
+    ORG_NAMES.map((name) => {
+      const org = topology.organizations.find((candidate) => candidate.name === name);
+      if (org === undefined) throw new Error(`the topology has no organization ${name}`);
+      return [name, createGatewayClient(gatewayUrl(org))];
+    }),
+  ) as Record<OrgName, ReturnType<typeof createGatewayClient>>;
+  const narrator = createConsoleNarrator();
+  const runId = newRunId();
+  const results: { name: string; result?: ScenarioResult<object>; error?: string }[] = [];
+  for (const name of names.length === 0 ? Object.keys(SCENARIOS) : names) {
+    const scenario = SCENARIOS[name];
+    if (scenario === undefined) continue;
+    const started = Date.now();
+    try {
+      const result = await scenario({ gateways, narrator, runId });
+      results.push({ name, result });
+      log(
+        `${name}: ${result.passed ? 'as expected' : `${String(result.failures.length)} expectation(s) failed`} ` +
+          `(${String(result.decisions.length)} decisions, ${String(result.eventIds.length)} access events, ` +
+          `${String(result.txIds.length)} transactions, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      results.push({ name, error: message });
+      log(`${name}: stopped by an error: ${message}`);
+    }
+  }
+  console.log('');
+  for (const { name, result, error } of results) {
+    const verdict =
+      error !== undefined ? `ERROR ${error}` : result?.passed === true ? 'PASS' : 'FAIL';
+    console.log(`  ${name.padEnd(10)} ${verdict}`);
+    for (const failure of result?.failures ?? []) console.log(`             not met: ${failure}`);
+  }
+  return results.every(({ result }) => result?.passed === true) ? 0 : 1;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  console.error(`[demo] failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

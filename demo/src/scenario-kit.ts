@@ -1,0 +1,277 @@
+import { randomBytes } from 'node:crypto';
+import type { GatewayClient } from './gateway-client.ts';
+import type { Evidence, Narrator } from './narrator.ts';
+
+/** The five organizations' gateways by short name (network/topology.yaml). */
+export const ORG_NAMES = ['gov', 'tertiary', 'community', 'enterprise', 'research'] as const;
+export type OrgName = (typeof ORG_NAMES)[number];
+
+/** MSP IDs of the organizations (network/topology.yaml). */
+export const MSP: Readonly<Record<OrgName, string>> = {
+  gov: 'GovMSP',
+  tertiary: 'TertiaryHospitalMSP',
+  community: 'CommunityHospitalMSP',
+  enterprise: 'EnterpriseMSP',
+  research: 'ResearchMSP',
+};
+
+/** What every scenario function takes. */
+export interface ScenarioOptions {
+  /** The REST gateway of each organization. */
+  readonly gateways: Readonly<Record<OrgName, GatewayClient>>;
+  readonly narrator: Narrator;
+  /** The gateways' bootstrap admin (default admin/adminpw). */
+  readonly admin?: Readonly<{ username: string; password: string }>;
+  /** Makes usernames unique (default: time and randomness). */
+  readonly runId?: string;
+}
+
+/** One access decision taken during a scenario. */
+export interface DecisionRecord {
+  readonly label: string;
+  readonly accessorOrg: string;
+  readonly purpose: string;
+  readonly categories: readonly string[];
+  readonly decision: 'permit' | 'deny';
+  readonly reason: string;
+  readonly expected: 'permit' | 'deny';
+  readonly eventId: string;
+  readonly txId: string;
+}
+
+/** One expectation of a scenario. */
+export interface CheckRecord {
+  readonly text: string;
+  readonly met: boolean;
+}
+
+/** What a scenario answers. */
+export interface ScenarioResult<Ids extends object = Record<string, unknown>> {
+  readonly name: string;
+  readonly title: string;
+  /** The access decisions, in order, with the expected ones. */
+  readonly decisions: readonly DecisionRecord[];
+  /** Every access event recorded by the scenario's requests. */
+  readonly eventIds: readonly string[];
+  /** Every transaction the scenario submitted. */
+  readonly txIds: readonly string[];
+  readonly checks: readonly CheckRecord[];
+  /** The texts of the checks not met. */
+  readonly failures: readonly string[];
+  readonly passed: boolean;
+  /** Consent, referral, batch, patient... IDs of the scenario. */
+  readonly ids: Ids;
+}
+
+/** What POST /access-requests answers. */
+export interface AccessOutcome {
+  readonly eventId: string;
+  readonly decision: 'permit' | 'deny';
+  readonly reason: string;
+  readonly consentIds: readonly string[];
+  readonly breakGlass: boolean;
+  readonly txId: string;
+}
+
+/** An access question. */
+export interface AccessQuestion {
+  readonly patientId: string;
+  readonly purpose: string;
+  readonly categories: readonly string[];
+  readonly dataFrom?: string;
+  readonly dataUntil?: string;
+}
+
+/** A user created for the scenario, logged in. */
+export interface ScenarioUser {
+  readonly username: string;
+  readonly token: string;
+  readonly gateway: GatewayClient;
+  readonly org: OrgName;
+  readonly patientId?: string;
+}
+
+/** A consent as written (POST /consents). */
+export interface ConsentWrite {
+  readonly consentId: string;
+  readonly txId: string;
+  readonly consent: Readonly<Record<string, unknown>>;
+}
+
+/** The recorder of one scenario run: narrates each step and collects its evidence. */
+export interface ScenarioRun {
+  readonly narrator: Narrator;
+  /** Narrates a step. */
+  step(text: string): void;
+  /** Narrates and collects ledger evidence. */
+  evidence(evidence: Evidence): void;
+  /** Records an expectation (narrated); answers whether it was met. */
+  check(met: boolean, text: string): boolean;
+  /** Records a decision the ledger took in a transaction of several (e.g. a cohort's inclusions). */
+  decision(record: DecisionRecord): void;
+  /** Requests access (recorded on the ledger whatever the decision) and checks the decision. */
+  access(
+    label: string,
+    options: Readonly<{
+      user: ScenarioUser;
+      question: AccessQuestion;
+      expected: 'permit' | 'deny';
+      expectedReason?: string;
+    }>,
+  ): Promise<AccessOutcome>;
+  /** A user of an organization, created through its gateway's identity endpoint. */
+  user(org: OrgName, role: string, label: string): Promise<ScenarioUser>;
+  /** Grants a consent as a patient. */
+  grant(patient: ScenarioUser, consent: Readonly<Record<string, unknown>>): Promise<ConsentWrite>;
+  /** The block number of an access event's transaction (from its evidence bundle). */
+  blockOf(user: ScenarioUser, eventId: string): Promise<string | undefined>;
+  /** The result, with the scenario's IDs. */
+  result<Ids extends object>(ids: Ids): ScenarioResult<Ids>;
+}
+
+/** The password of every user a scenario creates. */
+export const SCENARIO_PASSWORD = 'scenario-password-1';
+
+/** A fresh run ID: base-36 time and randomness (usernames: 3-64 of [a-z0-9._-]). */
+export function newRunId(): string {
+  return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
+/** Starts recording a scenario run. */
+export function startRun(
+  options: Readonly<ScenarioOptions & { name: string; title: string; summary: string }>,
+): ScenarioRun {
+  const { narrator, gateways } = options;
+  const admin = options.admin ?? { username: 'admin', password: 'adminpw' };
+  const runId = options.runId ?? newRunId();
+  const decisions: DecisionRecord[] = [];
+  const eventIds: string[] = [];
+  const txIds: string[] = [];
+  const checks: CheckRecord[] = [];
+  const adminTokens = new Map<OrgName, Promise<string>>();
+  narrator.scenario(options.title, options.summary);
+
+  const adminToken = (org: OrgName): Promise<string> => {
+    let token = adminTokens.get(org);
+    if (token === undefined) {
+      token = gateways[org].login(admin.username, admin.password);
+      adminTokens.set(org, token);
+    }
+    return token;
+  };
+  const collect = (evidence: Evidence): void => {
+    if (evidence.txId !== undefined && !txIds.includes(evidence.txId)) txIds.push(evidence.txId);
+    if (evidence.eventId !== undefined && !eventIds.includes(evidence.eventId))
+      eventIds.push(evidence.eventId);
+  };
+  const check = (met: boolean, text: string): boolean => {
+    checks.push({ text, met });
+    narrator.check(met, text);
+    return met;
+  };
+
+  return {
+    narrator,
+    step: (text) => {
+      narrator.step(text);
+    },
+    evidence: (evidence) => {
+      collect(evidence);
+      narrator.evidence(evidence);
+    },
+    check,
+    decision: (record) => {
+      decisions.push(record);
+      collect({ eventId: record.eventId, txId: record.txId });
+    },
+    access: async (label, { user, question, expected, expectedReason }) => {
+      narrator.step(label);
+      const outcome = await user.gateway.call<AccessOutcome>('POST', '/access-requests', {
+        token: user.token,
+        body: question,
+      });
+      const evidence = {
+        decision: outcome.decision,
+        reason: outcome.reason,
+        eventId: outcome.eventId,
+        txId: outcome.txId,
+      };
+      collect(evidence);
+      narrator.evidence(evidence);
+      decisions.push({
+        label,
+        accessorOrg: MSP[user.org],
+        purpose: question.purpose,
+        categories: [...question.categories],
+        decision: outcome.decision,
+        reason: outcome.reason,
+        expected,
+        eventId: outcome.eventId,
+        txId: outcome.txId,
+      });
+      check(
+        outcome.decision === expected &&
+          (expectedReason === undefined || outcome.reason === expectedReason),
+        `${expected === 'permit' ? 'permitted' : 'denied'}${expectedReason === undefined ? '' : ` (${expectedReason})`} as expected`,
+      );
+      return outcome;
+    },
+    user: async (org, role, label) => {
+      const username = `${label}-${runId}`;
+      const created = await gateways[org].call<{ patientId?: string }>('POST', '/identities', {
+        token: await adminToken(org),
+        body: { username, password: SCENARIO_PASSWORD, role },
+      });
+      const token = await gateways[org].login(username, SCENARIO_PASSWORD);
+      return {
+        username,
+        token,
+        gateway: gateways[org],
+        org,
+        ...(created.patientId === undefined ? {} : { patientId: created.patientId }),
+      };
+    },
+    grant: async (patient, consent) => {
+      const written = await patient.gateway.call<ConsentWrite>('POST', '/consents', {
+        token: patient.token,
+        body: consent,
+      });
+      collect({ txId: written.txId });
+      narrator.evidence({ consentId: written.consentId, txId: written.txId });
+      return written;
+    },
+    blockOf: async (user, eventId) => {
+      const bundle = await user.gateway.request<{ block?: { header?: { number?: string } } }>(
+        'GET',
+        `/audit/access-events/${eventId}/proof`,
+        { token: user.token },
+      );
+      return bundle.status === 200 ? bundle.body.block?.header?.number : undefined;
+    },
+    result: (ids) => {
+      const failures = checks.filter((item) => !item.met).map((item) => item.text);
+      return {
+        name: options.name,
+        title: options.title,
+        decisions,
+        eventIds,
+        txIds,
+        checks,
+        failures,
+        passed: failures.length === 0,
+        ids,
+      };
+    },
+  };
+}
+
+/** The patient pseudonym of a patient user (throws for other users). */
+export function patientIdOf(user: ScenarioUser): string {
+  if (user.patientId === undefined) throw new Error(`${user.username} is not a patient`);
+  return user.patientId;
+}
+
+/** An ISO timestamp `millis` from now. */
+export function fromNow(millis: number): string {
+  return new Date(Date.now() + millis).toISOString();
+}

@@ -1,0 +1,259 @@
+import {
+  MSP,
+  fromNow,
+  patientIdOf,
+  startRun,
+  type ScenarioOptions,
+  type ScenarioResult,
+} from '../scenario-kit.ts';
+
+/** A referral as the gateway answers it. */
+interface ReferralWrite {
+  readonly referralId: string;
+  readonly txId: string;
+  readonly referral: { readonly status: string; readonly categories: readonly string[] };
+}
+
+/** IDs of the two-way referral scenario. */
+export interface ReferralIds {
+  readonly patientId: string;
+  /** The referral consents: to the tertiary hospital, then back to the community hospital. */
+  readonly consentToTertiary: string;
+  readonly consentToCommunity: string;
+  readonly referralId: string;
+  readonly referralBackId: string;
+  /** The categories referred up, and the discharge categories referred back. */
+  readonly referred: readonly string[];
+  readonly discharge: readonly string[];
+  readonly usernames: Readonly<
+    Record<'patient' | 'communityClinician' | 'tertiaryClinician', string>
+  >;
+}
+
+const REFERRED = ['imaging', 'laboratory', 'outpatient'] as const;
+const DISCHARGE = ['inpatient', 'medication'] as const;
+
+/**
+ * Two-way referral (paper 000, §3.2): the community hospital refers a patient to the tertiary
+ * hospital for some categories; with the patient's referral consent the tertiary hospital reads
+ * those and nothing else; after treatment it refers the patient back with the discharge
+ * categories; each referral closes and the access it opened ends with it.
+ */
+export async function referralScenario(
+  options: Readonly<ScenarioOptions>,
+): Promise<ScenarioResult<ReferralIds>> {
+  const run = startRun({
+    ...options,
+    name: 'referral',
+    title: 'Two-way referral between hospitals',
+    summary:
+      'Small illness in the community, serious illness at the tertiary hospital, recovery back in the community: each hospital reads only what the referral and the consent allow.',
+  });
+  run.step(
+    'The community hospital registers a patient and a clinician; the tertiary hospital a clinician.',
+  );
+  const patient = await run.user('community', 'patient', 'ref-pt');
+  const communityDoc = await run.user('community', 'clinician', 'ref-cdoc');
+  const tertiaryDoc = await run.user('tertiary', 'clinician', 'ref-tdoc');
+  const patientId = patientIdOf(patient);
+  run.evidence({ detail: `patient pseudonym ${patientId}` });
+
+  run.step(
+    'The patient consents to referral-purpose reads by tertiary clinicians of outpatient, imaging, laboratory and medication data.',
+  );
+  const toTertiary = await run.grant(patient, {
+    grantee: { org: MSP.tertiary, role: 'clinician' },
+    purposes: ['referral'],
+    categories: ['outpatient', 'imaging', 'laboratory', 'medication'],
+    validUntil: fromNow(365 * 86_400_000),
+  });
+  const question = (categories: readonly string[]) => ({
+    patientId,
+    purpose: 'referral',
+    categories,
+  });
+  await run.access(
+    'Before any referral, the tertiary clinician asks for the imaging: the consent alone is not enough.',
+    {
+      user: tertiaryDoc,
+      question: question(['imaging']),
+      expected: 'deny',
+      expectedReason: 'NO_ACTIVE_REFERRAL',
+    },
+  );
+
+  run.step(
+    `The community clinician refers the patient to the tertiary hospital for ${REFERRED.join(', ')}, valid 30 days.`,
+  );
+  const referral = await communityDoc.gateway.call<ReferralWrite>('POST', '/referrals', {
+    token: communityDoc.token,
+    body: {
+      patientId,
+      toOrg: MSP.tertiary,
+      categories: REFERRED,
+      validUntil: fromNow(30 * 86_400_000),
+    },
+  });
+  run.evidence({
+    referralId: referral.referralId,
+    status: referral.referral.status,
+    txId: referral.txId,
+  });
+
+  const permitted = await run.access(
+    'The tertiary clinician reads the referred imaging and laboratory results.',
+    {
+      user: tertiaryDoc,
+      question: question(['imaging', 'laboratory']),
+      expected: 'permit',
+      expectedReason: 'PERMITTED_BY_CONSENT',
+    },
+  );
+  const block = await run.blockOf(tertiaryDoc, permitted.eventId);
+  if (block !== undefined) run.evidence({ eventId: permitted.eventId, blockNumber: block });
+  await run.access(
+    'The tertiary clinician asks for the medication list: consented, but not referred.',
+    {
+      user: tertiaryDoc,
+      question: question(['medication']),
+      expected: 'deny',
+      expectedReason: 'NO_ACTIVE_REFERRAL',
+    },
+  );
+  await run.access(
+    'The tertiary clinician asks for genomic data: neither consented nor referred.',
+    {
+      user: tertiaryDoc,
+      question: question(['genomic']),
+      expected: 'deny',
+    },
+  );
+
+  run.step(
+    'Before discharge, the patient consents to referral-purpose reads by community clinicians of inpatient, medication and laboratory data.',
+  );
+  const toCommunity = await run.grant(patient, {
+    grantee: { org: MSP.community, role: 'clinician' },
+    purposes: ['referral'],
+    categories: ['inpatient', 'medication', 'laboratory'],
+    validUntil: fromNow(365 * 86_400_000),
+  });
+
+  run.step('Treatment is over: the tertiary clinician closes the referral.');
+  const closed = await tertiaryDoc.gateway.call<ReferralWrite>(
+    'POST',
+    `/referrals/${referral.referralId}/close`,
+    { token: tertiaryDoc.token },
+  );
+  run.evidence({
+    referralId: closed.referralId,
+    status: closed.referral.status,
+    txId: closed.txId,
+  });
+  await run.access(
+    'The tertiary clinician asks for the imaging again: the referral is closed, access has ended.',
+    {
+      user: tertiaryDoc,
+      question: question(['imaging']),
+      expected: 'deny',
+      expectedReason: 'NO_ACTIVE_REFERRAL',
+    },
+  );
+
+  run.step(
+    `The tertiary clinician refers the patient back to the community hospital with the discharge categories ${DISCHARGE.join(', ')}.`,
+  );
+  const back = await tertiaryDoc.gateway.call<ReferralWrite & { referral: { returnOf?: string } }>(
+    'POST',
+    '/referrals',
+    {
+      token: tertiaryDoc.token,
+      body: {
+        patientId,
+        toOrg: MSP.community,
+        categories: DISCHARGE,
+        validUntil: fromNow(30 * 86_400_000),
+        returnOf: referral.referralId,
+      },
+    },
+  );
+  run.evidence({ referralId: back.referralId, status: back.referral.status, txId: back.txId });
+  run.check(
+    back.referral.returnOf === referral.referralId,
+    'the referral back names the referral it returns',
+  );
+
+  const discharge = await run.access(
+    'The community clinician reads the discharge summary and the medication.',
+    {
+      user: communityDoc,
+      question: question(DISCHARGE),
+      expected: 'permit',
+      expectedReason: 'PERMITTED_BY_CONSENT',
+    },
+  );
+  const backBlock = await run.blockOf(communityDoc, discharge.eventId);
+  if (backBlock !== undefined) run.evidence({ eventId: discharge.eventId, blockNumber: backBlock });
+  await run.access(
+    'The community clinician asks for the laboratory results: consented, but not in the referral back.',
+    {
+      user: communityDoc,
+      question: question(['laboratory']),
+      expected: 'deny',
+      expectedReason: 'NO_ACTIVE_REFERRAL',
+    },
+  );
+
+  run.step('Follow-up done: the community clinician closes the referral back.');
+  const backClosed = await communityDoc.gateway.call<ReferralWrite>(
+    'POST',
+    `/referrals/${back.referralId}/close`,
+    { token: communityDoc.token },
+  );
+  run.evidence({
+    referralId: backClosed.referralId,
+    status: backClosed.referral.status,
+    txId: backClosed.txId,
+  });
+  await run.access(
+    'The community clinician asks for the medication again: access ended with the referral.',
+    {
+      user: communityDoc,
+      question: question(['medication']),
+      expected: 'deny',
+      expectedReason: 'NO_ACTIVE_REFERRAL',
+    },
+  );
+
+  run.step(
+    'The patient reads their own timeline: every request above, permitted or denied, is there.',
+  );
+  const timeline = await patient.gateway.call<{ items: readonly { eventId: string }[] }>(
+    'GET',
+    `/audit/access-events?patientId=${patientId}&pageSize=100`,
+    { token: patient.token },
+  );
+  const seen = new Set(timeline.items.map((item) => item.eventId));
+  run.evidence({
+    detail: `${String(timeline.items.length)} access events on the patient's timeline`,
+  });
+  run.check(
+    run.result({}).eventIds.every((eventId) => seen.has(eventId)),
+    "every access event of the scenario is on the patient's timeline",
+  );
+
+  return run.result({
+    patientId,
+    consentToTertiary: toTertiary.consentId,
+    consentToCommunity: toCommunity.consentId,
+    referralId: referral.referralId,
+    referralBackId: back.referralId,
+    referred: [...REFERRED],
+    discharge: [...DISCHARGE],
+    usernames: {
+      patient: patient.username,
+      communityClinician: communityDoc.username,
+      tertiaryClinician: tertiaryDoc.username,
+    },
+  });
+}

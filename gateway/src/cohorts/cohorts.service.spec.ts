@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ForbiddenError } from '../common/errors.js';
+import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
+import { principal } from '../testing/principals.js';
+import { createTestApp, type TestApp } from '../testing/test-app.js';
+import { CohortsService } from './cohorts.service.js';
+
+const researcher = principal('researcher', { mspId: 'ResearchMSP', orgType: 'research' });
+const cohort = {
+  included: ['pid-abcdefghijklmnop'],
+  events: ['evt-000000000000000000000001'],
+  bookmark: '',
+};
+
+describe('CohortsService', () => {
+  it('requests a cohort and answers pseudonyms, event IDs and the transaction', async () => {
+    const ledger = new FakeLedgerClient().on('access:RequestCohort', () => cohort);
+    const input = {
+      studyId: 'study-1',
+      categories: ['laboratory' as const],
+      patientIds: ['pid-abcdefghijklmnop', 'pid-bbbbbbbbbbbbbbbb'],
+    };
+    expect(await new CohortsService(ledger).request(researcher, input)).toEqual({
+      studyId: 'study-1',
+      ...cohort,
+      txId: 'tx-1',
+    });
+    expect(ledger.calls[0]).toMatchObject({ kind: 'submit', identity: 'user:researcher-1' });
+    expect(jsonArg(ledger.calls[0])).toEqual(input);
+  });
+
+  it('pages through the grantee index with pageSize and bookmark (an empty bookmark is none)', async () => {
+    const ledger = new FakeLedgerClient().on('access:RequestCohort', () => cohort);
+    const service = new CohortsService(ledger);
+    await service.request(researcher, { studyId: 's', categories: ['imaging'], pageSize: 5 });
+    await service.request(researcher, { studyId: 's', categories: ['imaging'], bookmark: '' });
+    await service.request(researcher, { studyId: 's', categories: ['imaging'], bookmark: 'b1' });
+    expect(ledger.calls.map((call) => jsonArg(call))).toEqual([
+      { studyId: 's', categories: ['imaging'], pageSize: 5 },
+      { studyId: 's', categories: ['imaging'] },
+      { studyId: 's', categories: ['imaging'], bookmark: 'b1' },
+    ]);
+  });
+
+  it('refuses other roles and organizations, and patientIds with paging, before the ledger', async () => {
+    const ledger = new FakeLedgerClient();
+    const service = new CohortsService(ledger);
+    const input = { studyId: 's', categories: ['imaging' as const] };
+    await expect(service.request(principal('clinician'), input)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(
+      service.request(principal('analyst', { mspId: 'ResearchMSP', orgType: 'research' }), input),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      service.request(researcher, { ...input, patientIds: ['pid-abcdefghijklmnop'], pageSize: 2 }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(ledger.calls).toHaveLength(0);
+  });
+});
+
+describe('the cohorts API (in process, fake ledger)', () => {
+  let t: TestApp;
+  let token: string;
+  let analyst: string;
+  const auth = (value: string) => ({ authorization: `Bearer ${value}` });
+
+  beforeAll(async () => {
+    t = await createTestApp({ orgType: 'research', mspId: 'ResearchMSP' });
+    token = await t.user({ username: 'res', role: 'researcher' });
+    analyst = await t.user({ username: 'ana', role: 'analyst' });
+    t.ledger.on('access:RequestCohort', () => cohort);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers 201 with the cohort, 400 for bad input and 403 for other roles', async () => {
+    const ok = await t
+      .http()
+      .post('/cohorts')
+      .set(auth(token))
+      .send({ studyId: 'study-1', categories: ['laboratory'] });
+    expect(ok.status, ok.text).toBe(201);
+    expect(ok.body).toEqual({ studyId: 'study-1', ...cohort, txId: 'tx-1' });
+    const calls = t.ledger.calls.length;
+    for (const body of [
+      { studyId: 'bad id', categories: ['laboratory'] },
+      { studyId: 's', categories: [] },
+      { studyId: 's', categories: ['laboratory'], patientIds: ['alice'] },
+      { studyId: 's', categories: ['laboratory'], pageSize: 0 },
+      { studyId: 's', categories: ['laboratory'], name: 'Alice' },
+    ]) {
+      const response = await t.http().post('/cohorts').set(auth(token)).send(body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.body).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
+    const forbidden = await t
+      .http()
+      .post('/cohorts')
+      .set(auth(analyst))
+      .send({ studyId: 's', categories: ['laboratory'] });
+    expect(forbidden.status).toBe(403);
+    expect(t.ledger.calls.length).toBe(calls);
+  });
+});

@@ -1,0 +1,42 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  Matches,
+} from 'class-validator';
+import { PageQueryDto } from '../common/dto.js';
+import { CATEGORIES, RECORD_ID, type Category } from '../common/vocabulary.js';
+import { PATIENT_ID_PATTERN } from '../identities/roles.js';
+
+/** POST /cohorts body. */
+export class RequestCohortDto extends PageQueryDto {
+  @ApiProperty({ example: 'study-2026-diabetes', description: '1-128 of [A-Za-z0-9._:-]' })
+  @Matches(RECORD_ID, { message: 'studyId must be 1-128 of [A-Za-z0-9._:-]' })
+  studyId!: string;
+
+  @ApiProperty({ enum: CATEGORIES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(CATEGORIES, { each: true })
+  categories!: Category[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'evaluate exactly these patients, as one page (no pageSize or bookmark)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @Matches(PATIENT_ID_PATTERN, {
+    each: true,
+    message: 'patientIds must be pid- and 16 to 32 of [a-z2-7]',
+  })
+  patientIds?: string[];
+}

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ForbiddenError, LedgerError } from '../common/errors.js';
+import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
+import { principal, regulator } from '../testing/principals.js';
+import { createTestApp, type TestApp } from '../testing/test-app.js';
+import { ReferralsService } from './referrals.service.js';
+
+const REFERRAL_ID = 'ref-000000000000000000000001';
+
+const referral = {
+  referralId: REFERRAL_ID,
+  patientId: 'pid-abcdefghijklmnop',
+  fromOrg: 'CommunityHospitalMSP',
+  toOrg: 'TertiaryHospitalMSP',
+  categories: ['imaging', 'outpatient'],
+  validUntil: '2026-12-31T00:00:00.000Z',
+  status: 'open',
+  createdAt: '2026-11-29T00:00:00.000Z',
+  createdBy: 'a'.repeat(64),
+  txId: 'tx-1',
+};
+
+const request = {
+  patientId: 'pid-abcdefghijklmnop',
+  toOrg: 'TertiaryHospitalMSP',
+  categories: ['outpatient' as const, 'imaging' as const],
+  validUntil: '2026-12-31T00:00:00.000Z',
+};
+
+describe('ReferralsService', () => {
+  const clinician = principal('clinician', { mspId: 'CommunityHospitalMSP' });
+
+  it('creates a referral as the calling clinician and answers it with its transaction', async () => {
+    const ledger = new FakeLedgerClient().on('access:CreateReferral', () => referral);
+    const written = await new ReferralsService(ledger).create(clinician, request);
+    expect(written).toEqual({ referralId: REFERRAL_ID, txId: 'tx-1', referral });
+    expect(ledger.calls[0]).toMatchObject({ kind: 'submit', identity: 'user:clinician-1' });
+    expect(jsonArg(ledger.calls[0])).toEqual(request);
+  });
+
+  it('sends a referral back with the referral it returns', async () => {
+    const ledger = new FakeLedgerClient().on('access:CreateReferral', (call) => ({
+      ...referral,
+      ...jsonArg(call),
+    }));
+    const back = { ...request, toOrg: 'CommunityHospitalMSP', returnOf: REFERRAL_ID };
+    const written = await new ReferralsService(ledger).create(
+      principal('clinician', { mspId: 'TertiaryHospitalMSP' }),
+      back,
+    );
+    expect(written.referral.returnOf).toBe(REFERRAL_ID);
+    expect(jsonArg(ledger.calls[0])).toEqual(back);
+  });
+
+  it('closes and reads referrals', async () => {
+    const ledger = new FakeLedgerClient()
+      .on('access:CloseReferral', () => ({ ...referral, status: 'closed' }))
+      .on('access:GetReferral', () => referral);
+    const service = new ReferralsService(ledger);
+    expect(await service.close(clinician, REFERRAL_ID)).toMatchObject({
+      referralId: REFERRAL_ID,
+      txId: 'tx-1',
+      referral: { status: 'closed' },
+    });
+    expect(ledger.calls[0]).toMatchObject({ kind: 'submit', args: [REFERRAL_ID] });
+    expect(await service.get(regulator(), REFERRAL_ID)).toEqual(referral);
+    expect(ledger.calls[1]).toMatchObject({ kind: 'evaluate', identity: 'user:regulator-1' });
+  });
+
+  it('refuses other roles and malformed IDs before the ledger', async () => {
+    const ledger = new FakeLedgerClient();
+    const service = new ReferralsService(ledger);
+    await expect(service.create(principal('patient'), request)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(
+      service.create(principal('admin', { mspId: 'CommunityHospitalMSP' }), request),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(service.close(regulator(), REFERRAL_ID)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(service.get(clinician, 'ref-1')).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(
+      service.create(clinician, { ...request, returnOf: 'con-000000000000000000000001' }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(ledger.calls).toHaveLength(0);
+  });
+});
+
+describe('the referrals API (in process, fake ledger)', () => {
+  let t: TestApp;
+  let clinician: string;
+  let patient: string;
+  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    t = await createTestApp({ mspId: 'CommunityHospitalMSP' });
+    clinician = await t.user({ username: 'doc', role: 'clinician' });
+    patient = await t.user({ username: 'pat', role: 'patient', patientId: request.patientId });
+    t.ledger
+      .on('access:CreateReferral', () => referral)
+      .on('access:CloseReferral', () => {
+        throw new LedgerError({
+          code: 'CONFLICT',
+          message: `referral ${REFERRAL_ID} is already closed`,
+          transaction: 'access:CloseReferral',
+        });
+      })
+      .on('access:GetReferral', () => referral);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('creates (201), reads (200) and maps a ledger refusal to its status', async () => {
+    const created = await t.http().post('/referrals').set(auth(clinician)).send(request);
+    expect(created.status, created.text).toBe(201);
+    expect(created.body).toMatchObject({ referralId: REFERRAL_ID, txId: 'tx-1' });
+    const read = await t.http().get(`/referrals/${REFERRAL_ID}`).set(auth(patient));
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual(referral);
+    const closed = await t.http().post(`/referrals/${REFERRAL_ID}/close`).set(auth(clinician));
+    expect(closed.status).toBe(409);
+    expect(closed.body).toMatchObject({ statusCode: 409, code: 'CONFLICT' });
+  });
+
+  it('answers bad input with 400 and other roles with 403, without a ledger call', async () => {
+    const before = t.ledger.calls.length;
+    for (const body of [
+      { ...request, categories: ['x-ray'] },
+      { ...request, categories: [] },
+      { ...request, validUntil: 'tomorrow' },
+      { ...request, toOrg: '' },
+      { ...request, returnOf: 'ref-1' },
+      { ...request, note: 'free text' },
+    ]) {
+      const response = await t.http().post('/referrals').set(auth(clinician)).send(body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.body).toMatchObject({ statusCode: 400, code: 'INVALID_ARGUMENT' });
+    }
+    expect((await t.http().get('/referrals/nope').set(auth(clinician))).status).toBe(400);
+    const forbidden = await t.http().post('/referrals').set(auth(patient)).send(request);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await t.http().post('/referrals').send(request)).status).toBe(401);
+    expect(t.ledger.calls.length).toBe(before);
+  });
+});
