@@ -152,17 +152,31 @@ function osnadminArgs(topology: Topology, node: OrdererNode): string[] {
   ];
 }
 
+/**
+ * Runs an admin query again until it answers (30 s at most): a node that just reported healthy
+ * may not serve its admin or gRPC endpoints yet, especially on a busy two-core machine.
+ */
+async function retried(description: string, query: () => Promise<string>): Promise<string> {
+  let answer: string | undefined;
+  await waitUntil(
+    async () => {
+      answer = await query();
+      return true;
+    },
+    { description, timeoutMs: 30_000, intervalMs: 1_000 },
+  );
+  return answer ?? '';
+}
+
 /** Joins an orderer to the channel through the channel participation API, unless it is a member. */
 export async function joinOrderer(
   install: FabricInstall,
   topology: Topology,
   node: OrdererNode,
 ): Promise<void> {
-  const listed = await run(bin(install, 'osnadmin'), [
-    'channel',
-    'list',
-    ...osnadminArgs(topology, node),
-  ]);
+  const listed = await retried(`${node.name}'s channel list`, () =>
+    run(bin(install, 'osnadmin'), ['channel', 'list', ...osnadminArgs(topology, node)]),
+  );
   if (
     listed.includes(`"name": "${topology.channel.name}"`) ||
     listed.includes(`"name":"${topology.channel.name}"`)
@@ -186,9 +200,9 @@ export async function peerChannels(
   org: Organization,
   peer: Peer,
 ): Promise<string[]> {
-  const output = await run(bin(install, 'peer'), ['channel', 'list'], {
-    env: peerCliEnv(install, org, peer),
-  });
+  const output = await retried(`${peer.name}.${org.name}'s channel list`, () =>
+    run(bin(install, 'peer'), ['channel', 'list'], { env: peerCliEnv(install, org, peer) }),
+  );
   return output
     .split('\n')
     .map((line) => line.trim())

@@ -18,7 +18,15 @@ export {
   startGateways,
   gatewayProcessName,
 } from './gateways.ts';
+export {
+  beginFaultInjection,
+  endFaultInjection,
+  faultInjectionInProgress,
+  waitWhileFaultInjection,
+  type FaultInjection,
+} from './faults.ts';
 export { checkHealth, waitForHealth, waitUntil } from './health.ts';
+export { withFileLock } from './lock.ts';
 export {
   orgLayout,
   ordererOrgLayout,

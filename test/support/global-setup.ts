@@ -5,10 +5,13 @@ import {
   down,
   loadTopology,
   repoRoot,
+  runDir,
   runningProcess,
   startGateways,
   trackedNames,
   up,
+  waitWhileFaultInjection,
+  withFileLock,
 } from '../../network/src/index.ts';
 import { bootstrapRegistry } from '../../network/src/bootstrap.ts';
 import { run } from '../../network/src/exec.ts';
@@ -23,6 +26,8 @@ const log = (line: string): void => {
  */
 export default async function setup(): Promise<() => Promise<void>> {
   const topology = loadTopology();
+  // Nodes a fault-injection test has stopped for a moment are not this run's to start and stop.
+  await waitWhileFaultInjection({ log });
   const runningBefore = new Set(
     trackedNames().filter((name) => runningProcess(name) !== undefined),
   );
@@ -34,7 +39,10 @@ export default async function setup(): Promise<() => Promise<void>> {
     await run('npm', ['run', 'build'], { cwd: repoRoot, env: process.env, timeoutMs: 600_000 });
   }
   const install = await up(log, topology);
-  await deployChaincode({ install, topology, log });
+  // Concurrent runs (several engineers) must not package and deploy at the same time.
+  await withFileLock(path.join(runDir, 'deploy.lock'), () =>
+    deployChaincode({ install, topology, log }),
+  );
   await bootstrapRegistry({ topology, log });
   await startGateways(topology, log);
   return async () => {

@@ -1,0 +1,133 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  gatewayProcessName,
+  killProcess,
+  runningProcess,
+  startGateway,
+} from '../../network/src/index.ts';
+import { subjectsOf } from '../../gateway/src/events/event.store.ts';
+import { bootstrapAdmin, gateway, gatewayBase, uniqueName } from '../support/gateways.ts';
+import { org, topology } from '../support/ledger.ts';
+import { restoreSystem, runFault } from './support/fault-run.ts';
+import { streamEvents, type EventStreamClient } from './support/event-stream.ts';
+
+// The tertiary hospital's gateway, streamed by one of its clinicians: it sees the events that
+// name the hospital (consents granted to it, its accesses), about half of the load's.
+const hospital = org('tertiary');
+const name = gatewayProcessName(hospital);
+
+describe("fault: an organization's gateway is killed (SIGKILL) and restarted while clients stream /events", () => {
+  let stream: EventStreamClient | undefined;
+
+  afterAll(async () => {
+    await stream?.stop();
+    await restoreSystem();
+  });
+
+  it('resumes the stream with Last-Event-ID: every chaincode event of the period once, none lost', async () => {
+    const api = gateway(hospital.name);
+    const adminToken = await api.login(bootstrapAdmin.username, bootstrapAdmin.password);
+    const clinician = { username: uniqueName('faults-clinician'), password: 'faults-clinician-pw' };
+    await api.createUser(adminToken, { ...clinician, role: 'clinician' });
+    const events = streamEvents({
+      base: gatewayBase(hospital.name),
+      login: () => api.login(clinician.username, clinician.password),
+    });
+    stream = events;
+    await events.connected;
+
+    const result = await runFault({
+      name: 'gateway-restart',
+      description: `SIGKILL ${name} while a clinician streams its /events, 5 s down, restart it`,
+      warmupMs: 10_000,
+      afterMs: 15_000,
+      inject: async (load) => {
+        // Others restart gateways too (after a rebuild): make sure there is one to kill.
+        if (runningProcess(name) === undefined) await startGateway(hospital, topology);
+        const pid = runningProcess(name)?.pid;
+        const eventsBefore = events.events.length;
+        const killedAt = Date.now();
+        expect(await killProcess(name)).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 5_000));
+        const restartAt = Date.now();
+        await startGateway(hospital, topology);
+        const liveMs = Date.now() - restartAt;
+        await events.waitFor(() => events.reconnects >= 1, 60_000);
+        const reconnectedMs = Date.now() - killedAt;
+        return {
+          killed: name,
+          killedPid: pid,
+          downMs: restartAt - killedAt,
+          restartToLiveMs: liveMs,
+          killToStreamResumedMs: reconnectedMs,
+          commitsWhileDown: load.committed.filter((tx) => tx.at >= killedAt && tx.at < restartAt)
+            .length,
+          eventsBeforeKill: eventsBefore,
+        };
+      },
+      afterLoad: async ({ ledger }) => {
+        await events.waitFor((received) => received.length > 0, 60_000);
+        const first = events.events[0];
+        if (first === undefined) throw new Error('no event streamed');
+        // The stream starts "from now on": the first block may be partly before it.
+        const from = BigInt(first.blockNumber) + 1n;
+        const to = ledger.commonHeight - 1n;
+        const inRange = (block: bigint): boolean => block >= from && block <= to;
+        // What the clinician may see (docs: others see their organization's events).
+        const expected = new Set(
+          ledger.events
+            .filter(
+              (event) =>
+                inRange(event.blockNumber) &&
+                subjectsOf(event.payload).orgs.includes(hospital.mspId),
+            )
+            .map((event) => event.txId),
+        );
+        // Give the stream time to deliver them all; what never comes is reported as missing.
+        await events
+          .waitFor((received) => {
+            const txIds = new Set(received.map((event) => event.txId));
+            return [...expected].every((txId) => txIds.has(txId));
+          }, 60_000)
+          .catch(() => undefined);
+        const streamed = events.events.filter((event) => inRange(BigInt(event.blockNumber)));
+        const streamedTx = streamed.map((event) => event.txId);
+        const seenTx = new Set<string>();
+        const duplicateTx = streamedTx.filter((txId) => {
+          if (seenTx.has(txId)) return true;
+          seenTx.add(txId);
+          return false;
+        });
+        const ids = events.events.map((event) => event.id);
+        const duplicateIds = ids.filter((id, index) => ids.indexOf(id) !== index);
+        const outOfOrder = ids.filter((id, index) => index > 0 && id <= (ids[index - 1] ?? 0));
+        return {
+          streamFromBlock: String(from),
+          streamToBlock: String(to),
+          chaincodeEventsOnLedger: expected.size,
+          eventsStreamed: streamed.length,
+          eventsStreamedTotal: events.events.length,
+          missing: [...expected].filter((txId) => !seenTx.has(txId)),
+          unexpected: [...seenTx].filter((txId) => !expected.has(txId)),
+          duplicateTx,
+          duplicateIds,
+          outOfOrder,
+          reconnects: events.reconnects,
+          interruptions: events.interruptions.slice(0, 20),
+        };
+      },
+    });
+    const { extra } = result;
+    expect(extra.chaincodeEventsOnLedger).toBeGreaterThan(0);
+    expect(extra.missing).toEqual([]);
+    expect(extra.unexpected).toEqual([]);
+    expect(extra.duplicateTx).toEqual([]);
+    expect(extra.duplicateIds).toEqual([]);
+    expect(extra.outOfOrder).toEqual([]);
+    expect(extra.eventsStreamed).toBe(extra.chaincodeEventsOnLedger);
+    expect(extra.reconnects).toBeGreaterThanOrEqual(1);
+    expect(result.throughput.during.committed).toBeGreaterThan(0);
+    expect(result.ledger.lost).toEqual([]);
+    expect(result.ledger.hashMismatches).toEqual([]);
+  });
+});
