@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { requestIdOf } from './common/logging.js';
-import { forbidPrototypeKeys } from './common/validation.js';
+import { forbidPrototypeKeys, requireUtf8Body } from './common/validation.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { serveWebApp } from './web/web-app.js';
@@ -47,6 +47,7 @@ export function configureApp(app: INestApplication): void {
     }),
   );
   serveWebApp(express, app.get<GatewayConfig>(GATEWAY_CONFIG).WEB_ROOT);
+  express.use(requireUtf8Body);
   express.useBodyParser('json', { limit: JSON_BODY_LIMIT, reviver: forbidPrototypeKeys });
   express.useBodyParser('urlencoded', { extended: false, limit: '1mb' });
   express.set('trust proxy', 'loopback');

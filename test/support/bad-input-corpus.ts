@@ -1131,6 +1131,7 @@ export function restCorpus(targets: Targets): RestCase[] {
       ['application/xml', 400],
       ['application/x-www-form-urlencoded', 400],
       ['application/json; charset=iso-8859-1', 415],
+      ['application/json; charset=utf-7', 415],
     ];
     return [
       ...cases,

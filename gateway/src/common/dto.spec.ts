@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { IsUtcTimestamp, isRealDateTime } from './dto.js';
-import { forbidPrototypeKeys } from './validation.js';
+import { forbidPrototypeKeys, requireUtf8Body } from './validation.js';
 
 class Window {
   @IsUtcTimestamp()
@@ -54,5 +54,36 @@ describe('JSON bodies', () => {
     expect(JSON.parse('{"a":[1,{"b":"__proto__"}]}', forbidPrototypeKeys)).toEqual({
       a: [1, { b: '__proto__' }],
     });
+  });
+});
+
+describe('requireUtf8Body', () => {
+  const outcome = (contentType: string | undefined): unknown => {
+    let passed: unknown = 'not called';
+    requireUtf8Body({ headers: { 'content-type': contentType } }, undefined, (error?: unknown) => {
+      passed = error;
+    });
+    return passed;
+  };
+
+  it('lets UTF-8, an unlabelled body and a malformed type through to the parsers', () => {
+    expect(outcome('application/json')).toBeUndefined();
+    expect(outcome('application/json; charset=utf-8')).toBeUndefined();
+    expect(outcome('application/json; charset="UTF-8"')).toBeUndefined();
+    expect(outcome(undefined)).toBeUndefined();
+    expect(outcome('not a media type')).toBeUndefined();
+  });
+
+  it('refuses other charsets, UTF-7 included, with body-parser’s 415 shape', () => {
+    for (const charset of ['utf-7', 'UTF-16', 'latin1']) {
+      const error = outcome(`application/json; charset=${charset}`) as {
+        status: number;
+        type: string;
+        message: string;
+      };
+      expect(error.status).toBe(415);
+      expect(error.type).toBe('charset.unsupported');
+      expect(error.message).toContain(charset.toUpperCase());
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { MIMEType } from 'node:util';
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import * as classTransformer from 'class-transformer';
 import * as classValidator from 'class-validator';
@@ -39,4 +40,42 @@ export function createValidationPipe(): ValidationPipe {
 export function forbidPrototypeKeys(key: string, value: unknown): unknown {
   if (key === '__proto__') throw new SyntaxError('a __proto__ key is not allowed');
   return value;
+}
+
+/** A request body declared in a charset other than UTF-8 (body-parser's error shape, 415). */
+class UnsupportedCharsetError extends Error {
+  override readonly name = 'UnsupportedCharsetError';
+  readonly status = 415;
+  readonly type = 'charset.unsupported';
+}
+
+/**
+ * Express middleware: refuses a body whose Content-Type names a charset other than UTF-8 with 415.
+ * JSON between systems must be UTF-8 (RFC 8259, 8.1); Express's parsers would otherwise decode
+ * any `utf-*` label, UTF-7 included, whose shifted sequences slip past text filters. A malformed
+ * Content-Type is left to the parsers, which refuse it.
+ */
+export function requireUtf8Body(
+  request: { readonly headers: Readonly<Record<string, string | string[] | undefined>> },
+  _response: unknown,
+  next: (error?: unknown) => void,
+): void {
+  const header = request.headers['content-type'];
+  let charset: string | undefined;
+  try {
+    charset =
+      typeof header === 'string'
+        ? (new MIMEType(header).params.get('charset') ?? undefined)
+        : undefined;
+  } catch {
+    charset = undefined;
+  }
+  const normalized = charset?.toLowerCase();
+  if (normalized === undefined || normalized === 'utf-8' || normalized === 'utf8') {
+    next();
+    return;
+  }
+  next(
+    new UnsupportedCharsetError(`unsupported charset "${normalized.toUpperCase()}": send UTF-8`),
+  );
 }
