@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiRequest, ApiResponse, GatewayClient } from './gateway-client.ts';
 import { createConsoleNarrator, formatEvidence, silentNarrator } from './narrator.ts';
-import { ORG_NAMES, startRun, type OrgName } from './scenario-kit.ts';
+import { MSP, ORG_NAMES, consentFor, startRun, type OrgName } from './scenario-kit.ts';
 
 /** A gateway client answering from a table of `METHOD path` handlers, recording each call. */
 function fakeGateway(
@@ -93,6 +93,64 @@ describe('scenario runs', () => {
     expect(result.failures).toEqual(['denied as expected']);
     expect(result.ids).toEqual({ patientId: 'pid-abcdefghijklmnop' });
     expect(calls).toEqual(['POST /identities', 'POST /access-requests', 'POST /access-requests']);
+  });
+
+  it('revokes consents and narrates block evidence when the bundle has a block', async () => {
+    const calls: string[] = [];
+    const lines: string[] = [];
+    const run = startRun({
+      gateways: gateways(
+        {
+          'POST /identities': () => ({ patientId: 'pid-abcdefghijklmnop' }),
+          'POST /consents/con-1/revoke': () => ({
+            consentId: 'con-1',
+            txId: 'tx-revoke',
+            consent: { status: 'revoked' },
+          }),
+          'GET /audit/access-events/evt-1/proof': () => ({ block: { header: { number: '9' } } }),
+        },
+        calls,
+      ),
+      narrator: createConsoleNarrator((line) => lines.push(line)),
+      runId: 'r2',
+      name: 'test',
+      title: 'Test',
+      summary: 'A test.',
+    });
+    const patient = await run.user('community', 'patient', 'pt');
+    const revoked = await run.revoke(patient, 'con-1');
+    expect(revoked.txId).toBe('tx-revoke');
+    expect(await run.blockEvidence(patient, 'evt-1')).toBe('9');
+    expect(await run.blockEvidence(patient, 'evt-2')).toBeUndefined();
+    const result = run.result({});
+    expect(result.txIds).toEqual(['tx-revoke']);
+    expect(result.eventIds).toEqual(['evt-1']);
+    expect(lines.filter((line) => line.includes('ledger:'))).toEqual([
+      '      ledger: status revoked · consent con-1 · tx tx-revoke',
+      '      ledger: access event evt-1 · block 9',
+    ]);
+  });
+
+  it('builds consent bodies for an organization role, valid for a year by default', () => {
+    const body = consentFor('tertiary', 'clinician', {
+      purposes: ['referral'],
+      categories: ['imaging'],
+    });
+    expect(body).toMatchObject({
+      grantee: { org: MSP.tertiary, role: 'clinician' },
+      purposes: ['referral'],
+      categories: ['imaging'],
+    });
+    const days = (Date.parse(String(body.validUntil)) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(364.9);
+    expect(days).toBeLessThanOrEqual(365);
+    expect(
+      consentFor('research', 'researcher', {
+        purposes: [],
+        categories: [],
+        validUntil: '2030-01-01T00:00:00.000Z',
+      }).validUntil,
+    ).toBe('2030-01-01T00:00:00.000Z');
   });
 
   it('narrates steps, evidence and checks in plain lines', () => {

@@ -123,8 +123,12 @@ export interface ScenarioRun {
   user(org: OrgName, role: string, label: string): Promise<ScenarioUser>;
   /** Grants a consent as a patient. */
   grant(patient: ScenarioUser, consent: Readonly<Record<string, unknown>>): Promise<ConsentWrite>;
+  /** Revokes a consent as its patient and narrates the new status. */
+  revoke(patient: ScenarioUser, consentId: string): Promise<ConsentWrite>;
   /** The block number of an access event's transaction (from its evidence bundle). */
   blockOf(user: ScenarioUser, eventId: string): Promise<string | undefined>;
+  /** The block number of an access event's transaction, narrated when the bundle has one. */
+  blockEvidence(user: ScenarioUser, eventId: string): Promise<string | undefined>;
   /** The result, with the scenario's IDs. */
   result<Ids extends object>(ids: Ids): ScenarioResult<Ids>;
 }
@@ -168,6 +172,15 @@ export function startRun(
     checks.push({ text, met });
     narrator.check(met, text);
     return met;
+  };
+
+  const blockOf = async (user: ScenarioUser, eventId: string): Promise<string | undefined> => {
+    const bundle = await user.gateway.request<{ block?: { header?: { number?: string } } }>(
+      'GET',
+      `/audit/access-events/${eventId}/proof`,
+      { token: user.token },
+    );
+    return bundle.status === 200 ? bundle.body.block?.header?.number : undefined;
   };
 
   return {
@@ -240,13 +253,24 @@ export function startRun(
       narrator.evidence({ consentId: written.consentId, txId: written.txId });
       return written;
     },
-    blockOf: async (user, eventId) => {
-      const bundle = await user.gateway.request<{ block?: { header?: { number?: string } } }>(
-        'GET',
-        `/audit/access-events/${eventId}/proof`,
-        { token: user.token },
-      );
-      return bundle.status === 200 ? bundle.body.block?.header?.number : undefined;
+    revoke: async (patient, consentId) => {
+      const revoked = await patient.gateway.call<
+        ConsentWrite & { readonly consent: { readonly status: string } }
+      >('POST', `/consents/${consentId}/revoke`, { token: patient.token });
+      const evidence = { consentId, status: revoked.consent.status, txId: revoked.txId };
+      collect(evidence);
+      narrator.evidence(evidence);
+      return revoked;
+    },
+    blockOf,
+    blockEvidence: async (user, eventId) => {
+      const block = await blockOf(user, eventId);
+      if (block !== undefined) {
+        const evidence = { eventId, blockNumber: block };
+        collect(evidence);
+        narrator.evidence(evidence);
+      }
+      return block;
     },
     result: (ids) => {
       const failures = checks.filter((item) => !item.met).map((item) => item.text);
@@ -274,4 +298,26 @@ export function patientIdOf(user: ScenarioUser): string {
 /** An ISO timestamp `millis` from now. */
 export function fromNow(millis: number): string {
   return new Date(Date.now() + millis).toISOString();
+}
+
+/** An ISO timestamp `days` days from now. */
+export function daysFromNow(days: number): string {
+  return fromNow(days * 86_400_000);
+}
+
+/** What a consent grants: purposes and categories, and any further ConsentInput fields. */
+export type ConsentTerms = Readonly<
+  { purposes: readonly string[]; categories: readonly string[] } & Record<string, unknown>
+>;
+
+/**
+ * A consent body (POST /consents) for the users of `org` with `role`, valid for a year unless
+ * the terms say otherwise.
+ */
+export function consentFor(
+  org: OrgName,
+  role: string,
+  terms: ConsentTerms,
+): Readonly<Record<string, unknown>> {
+  return { grantee: { org: MSP[org], role }, validUntil: daysFromNow(365), ...terms };
 }

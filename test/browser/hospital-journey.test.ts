@@ -11,7 +11,7 @@ import {
   screenshot,
   type AppGateway,
 } from '../support/browser.ts';
-import { uniqueName } from '../support/gateways.ts';
+import { createSignedInUser, uniqueName } from '../support/gateways.ts';
 
 /**
  * Hospital staff, through the web app their gateway serves: anchor a document (hashed in the
@@ -31,13 +31,14 @@ describe('the hospital staff journey in the browser', () => {
   beforeAll(async () => {
     [app, browser] = await Promise.all([appGateway('tertiary'), launchBrowser()]);
     await app.api.createUser(app.adminToken, { ...clinician, role: 'clinician' });
-    const patient = { username: uniqueName('web-inpatient'), password: PASSWORD };
-    patientId = String(
-      (await app.api.createUser(app.adminToken, { ...patient, role: 'patient' })).patientId,
-    );
-    const patientToken = await app.api.login(patient.username, patient.password);
+    const patient = await createSignedInUser(app.api, app.adminToken, {
+      username: uniqueName('web-inpatient'),
+      password: PASSWORD,
+      role: 'patient',
+    });
+    patientId = String(patient.patientId);
     const grant = await app.api.post('/consents', {
-      token: patientToken,
+      token: patient.token,
       body: {
         grantee: { org: 'TertiaryHospitalMSP', role: 'clinician' },
         purposes: ['treatment'],

@@ -14,7 +14,7 @@ import {
   screenshot,
   type AppGateway,
 } from '../support/browser.ts';
-import { bootstrapAdmin, gateway, uniqueName } from '../support/gateways.ts';
+import { bootstrapAdmin, createSignedInUser, gateway, uniqueName } from '../support/gateways.ts';
 
 /**
  * A patient, on a phone-sized screen, through the web app their hospital's gateway serves: signs
@@ -53,8 +53,9 @@ describe('the patient journey in the browser', () => {
     const created = await app.api.createUser(app.adminToken, { ...patient, role: 'patient' });
     patientId = String(created.patientId);
     const communityAdmin = await community.login(bootstrapAdmin.username, bootstrapAdmin.password);
-    await community.createUser(communityAdmin, { ...doctor, role: 'clinician' });
-    doctorToken = await community.login(doctor.username, doctor.password);
+    doctorToken = (
+      await createSignedInUser(community, communityAdmin, { ...doctor, role: 'clinician' })
+    ).token;
   });
   afterAll(async () => {
     await browser.close();

@@ -14,7 +14,7 @@ import {
   screenshot,
   type AppGateway,
 } from '../support/browser.ts';
-import { bootstrapAdmin, gateway, uniqueName } from '../support/gateways.ts';
+import { bootstrapAdmin, createSignedInUser, gateway, uniqueName } from '../support/gateways.ts';
 
 /**
  * The regulator, through the web app the government gateway serves: audit search with filters
@@ -52,16 +52,19 @@ describe('the regulator journey in the browser', () => {
       tertiary.login(bootstrapAdmin.username, bootstrapAdmin.password),
       community.login(bootstrapAdmin.username, bootstrapAdmin.password),
     ]);
-    const patient = { username: uniqueName('web-audited'), password: PASSWORD };
-    const doctor = { username: uniqueName('web-auditee'), password: PASSWORD };
-    patientId = String(
-      (await tertiary.createUser(tertiaryAdmin, { ...patient, role: 'patient' })).patientId,
-    );
-    await community.createUser(communityAdmin, { ...doctor, role: 'clinician' });
-    const [patientToken, doctorToken] = await Promise.all([
-      tertiary.login(patient.username, patient.password),
-      community.login(doctor.username, doctor.password),
-    ]);
+    const patient = await createSignedInUser(tertiary, tertiaryAdmin, {
+      username: uniqueName('web-audited'),
+      password: PASSWORD,
+      role: 'patient',
+    });
+    const doctor = await createSignedInUser(community, communityAdmin, {
+      username: uniqueName('web-auditee'),
+      password: PASSWORD,
+      role: 'clinician',
+    });
+    patientId = String(patient.patientId);
+    const patientToken = patient.token;
+    const doctorToken = doctor.token;
     const grant = await tertiary.post('/consents', {
       token: patientToken,
       body: {

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBundle, verifyBundle, type EvidenceBundle } from '../../verifier/src/index.ts';
 import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
-import { GatewayApi, ledgerHeight, uniqueName } from '../support/gateways.ts';
+import { GatewayApi, createSignedInUser, ledgerHeight, uniqueName } from '../support/gateways.ts';
 import { committedTransactions } from '../support/ledger-watch.ts';
 
 /**
@@ -65,32 +65,15 @@ describe('attacks through the gateways', () => {
     tertiary = new GatewayApi(tertiaryApp.base);
     enterprise = new GatewayApi(enterpriseApp.base);
     const admin = await tertiary.login('admin', 'adminpw');
-    const patient = await tertiary.createUser(admin, {
-      username: names.patient,
-      password: PASSWORD,
-      role: 'patient',
-    });
-    patientId = String(patient.patientId);
-    await tertiary.createUser(admin, {
-      username: names.otherPatient,
-      password: PASSWORD,
-      role: 'patient',
-    });
-    await tertiary.createUser(admin, {
-      username: names.doctor,
-      password: PASSWORD,
-      role: 'clinician',
-    });
     const enterpriseAdmin = await enterprise.login('admin', 'adminpw');
-    await enterprise.createUser(enterpriseAdmin, {
-      username: names.analyst,
-      password: PASSWORD,
-      role: 'analyst',
-    });
-    tokens.patient = await tertiary.login(names.patient, PASSWORD);
-    tokens.otherPatient = await tertiary.login(names.otherPatient, PASSWORD);
-    tokens.doctor = await tertiary.login(names.doctor, PASSWORD);
-    tokens.analyst = await enterprise.login(names.analyst, PASSWORD);
+    const signIn = (api: GatewayApi, adminToken: string, username: string, role: string) =>
+      createSignedInUser(api, adminToken, { username, password: PASSWORD, role });
+    const patient = await signIn(tertiary, admin, names.patient, 'patient');
+    patientId = String(patient.patientId);
+    tokens.patient = patient.token;
+    tokens.otherPatient = (await signIn(tertiary, admin, names.otherPatient, 'patient')).token;
+    tokens.doctor = (await signIn(tertiary, admin, names.doctor, 'clinician')).token;
+    tokens.analyst = (await signIn(enterprise, enterpriseAdmin, names.analyst, 'analyst')).token;
     const consent = await tertiary.post<{ consentId: string }>('/consents', {
       token: tokens.patient,
       body: {

@@ -2,13 +2,21 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BAD_INPUT_CATEGORIES,
+  countByCategory,
   restCorpus,
   type RestCaller,
   type RestCase,
   type Targets,
 } from '../support/bad-input-corpus.ts';
+import { mapLimit } from '../support/concurrency.ts';
 import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
-import { GatewayApi, bootstrapAdmin, ledgerHeight, uniqueName } from '../support/gateways.ts';
+import {
+  GatewayApi,
+  bootstrapAdmin,
+  createSignedInUser,
+  ledgerHeight,
+  uniqueName,
+} from '../support/gateways.ts';
 import { committedTransactions } from '../support/ledger-watch.ts';
 
 /**
@@ -25,12 +33,6 @@ import { committedTransactions } from '../support/ledger-watch.ts';
 
 const PASSWORD = 'bad-input-password-1';
 const CONCURRENCY = 6;
-
-async function inBatches<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
-  for (let start = 0; start < items.length; start += limit) {
-    await Promise.all(items.slice(start, start + limit).map(work));
-  }
-}
 
 describe('bad input to the gateways', () => {
   // In-process gateways (this checkout's code) of the tertiary hospital and the government, with
@@ -73,24 +75,12 @@ describe('bad input to the gateways', () => {
     [tertiary, gov] = apps.map((app) => new GatewayApi(app.base)) as [GatewayApi, GatewayApi];
     tokens.admin = await tertiary.login(bootstrapAdmin.username, bootstrapAdmin.password);
     const govAdmin = await gov.login(bootstrapAdmin.username, bootstrapAdmin.password);
-    const patient = await tertiary.createUser(tokens.admin, {
-      username: names.patient,
-      password: PASSWORD,
-      role: 'patient',
-    });
-    await tertiary.createUser(tokens.admin, {
-      username: names.doctor,
-      password: PASSWORD,
-      role: 'clinician',
-    });
-    await gov.createUser(govAdmin, {
-      username: names.regulator,
-      password: PASSWORD,
-      role: 'regulator',
-    });
-    tokens.patient = await tertiary.login(names.patient, PASSWORD);
-    tokens.doctor = await tertiary.login(names.doctor, PASSWORD);
-    tokens.regulator = await gov.login(names.regulator, PASSWORD);
+    const signIn = (api: GatewayApi, adminToken: string, username: string, role: string) =>
+      createSignedInUser(api, adminToken, { username, password: PASSWORD, role });
+    const patient = await signIn(tertiary, tokens.admin, names.patient, 'patient');
+    tokens.patient = patient.token;
+    tokens.doctor = (await signIn(tertiary, tokens.admin, names.doctor, 'clinician')).token;
+    tokens.regulator = (await signIn(gov, govAdmin, names.regulator, 'regulator')).token;
     tokens.anonymous = '';
     const patientId = String(patient.patientId);
     const recordId = uniqueName('bad-rec');
@@ -160,18 +150,13 @@ describe('bad input to the gateways', () => {
       'GET /audit/access-events',
     ])
       expect(endpoints, endpoint).toContain(endpoint);
-    const byCategory = Object.fromEntries(
-      BAD_INPUT_CATEGORIES.map((category) => [
-        category,
-        cases.filter((each) => each.category === category).length,
-      ]),
-    );
+    const byCategory = countByCategory(cases);
     console.log(`[bad input] REST corpus: ${cases.length} cases: ${JSON.stringify(byCategory)}`);
   });
 
   it('answers every case with its 4xx and {statusCode, code, message}, never a 500', async () => {
     const failures: string[] = [];
-    await inBatches(cases, CONCURRENCY, async (each) => {
+    await mapLimit(cases, CONCURRENCY, async (each) => {
       const headers: Record<string, string> = {};
       if (tokens[each.caller] !== '') headers.authorization = `Bearer ${tokens[each.caller]}`;
       if (each.contentType !== undefined) headers['content-type'] = each.contentType;

@@ -7,7 +7,7 @@ import {
   type Report,
 } from '../../verifier/src/index.ts';
 import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
-import { GatewayApi, uniqueName } from '../support/gateways.ts';
+import { GatewayApi, createSignedInUser, uniqueName } from '../support/gateways.ts';
 
 /**
  * The gateway's evidence endpoints against the real network: a gateway runs in this process with
@@ -37,26 +37,15 @@ describe('evidence bundles served by the gateway', () => {
       patient: uniqueName('pt'),
       otherPatient: uniqueName('pt'),
     };
-    await api.createUser(admin, {
-      username: names.clinician,
-      password: PASSWORD,
-      role: 'clinician',
-      practitionerId: 'prac-ev000001',
-    });
-    const patient = await api.createUser(admin, {
-      username: names.patient,
-      password: PASSWORD,
-      role: 'patient',
-    });
+    const signIn = (username: string, role: string, more: { practitionerId?: string } = {}) =>
+      createSignedInUser(api, admin, { username, password: PASSWORD, role, ...more });
+    tokens.clinician = (
+      await signIn(names.clinician, 'clinician', { practitionerId: 'prac-ev000001' })
+    ).token;
+    const patient = await signIn(names.patient, 'patient');
     patientId = String(patient.patientId);
-    await api.createUser(admin, {
-      username: names.otherPatient,
-      password: PASSWORD,
-      role: 'patient',
-    });
-    tokens.clinician = await api.login(names.clinician, PASSWORD);
-    tokens.patient = await api.login(names.patient, PASSWORD);
-    tokens.otherPatient = await api.login(names.otherPatient, PASSWORD);
+    tokens.patient = patient.token;
+    tokens.otherPatient = (await signIn(names.otherPatient, 'patient')).token;
   });
 
   afterAll(async () => {

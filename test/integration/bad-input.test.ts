@@ -4,11 +4,13 @@ import {
   BAD_INPUT_CATEGORIES,
   chaincodeBaselines,
   chaincodeCorpus,
+  countByCategory,
   fromNow,
   type Caller,
   type ChaincodeCase,
   type Targets,
 } from '../support/bad-input-corpus.ts';
+import { mapLimit } from '../support/concurrency.ts';
 import { ledgerHeight } from '../support/gateways.ts';
 import { closeUsers, enrollPatient, enrollUser, type TestUser } from '../support/identities.ts';
 import { errorText } from '../support/ledger-errors.ts';
@@ -28,13 +30,6 @@ import { text } from '../support/ledger.ts';
  */
 
 const CONCURRENCY = 6;
-
-/** Runs `work` over `items`, `limit` at a time. */
-async function inBatches<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
-  for (let start = 0; start < items.length; start += limit) {
-    await Promise.all(items.slice(start, start + limit).map(work));
-  }
-}
 
 const sha256 = (data: string): string => createHash('sha256').update(data).digest('hex');
 
@@ -143,12 +138,7 @@ describe('bad input to the chaincode on the real network', () => {
       'audit:RollupStatistics',
     ])
       expect(transactions, name).toContain(name);
-    const byCategory = Object.fromEntries(
-      BAD_INPUT_CATEGORIES.map((category) => [
-        category,
-        cases.filter((each) => each.category === category).length,
-      ]),
-    );
+    const byCategory = countByCategory(cases);
     console.log(
       `[bad input] chaincode corpus: ${cases.length} cases (${cases.filter((each) => each.kind === 'submit').length} submits) over ${transactions.size} transactions: ${JSON.stringify(byCategory)}`,
     );
@@ -174,7 +164,7 @@ describe('bad input to the chaincode on the real network', () => {
   });
 
   it('refuses every case with its coded error, never an uncoded or internal one', async () => {
-    await inBatches(cases, CONCURRENCY, async (each) => {
+    await mapLimit(cases, CONCURRENCY, async (each) => {
       const contract = users[each.caller].contract(each.contract);
       let outcome: unknown;
       try {
@@ -208,7 +198,7 @@ describe('bad input to the chaincode on the real network', () => {
     const mine = new Set(submitted);
     expect(committed.filter((tx) => ours.has(tx.creatorName) || mine.has(tx.txId))).toEqual([]);
     const found: string[] = [];
-    await inBatches(submitted, 16, async (txId) => {
+    await mapLimit(submitted, 16, async (txId) => {
       if (await transactionOnLedger(txId)) found.push(txId);
     });
     expect(found).toEqual([]);

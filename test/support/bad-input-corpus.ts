@@ -25,6 +25,18 @@ export const BAD_INPUT_CATEGORIES = [
 /** A category of bad input. */
 export type BadInputCategory = (typeof BAD_INPUT_CATEGORIES)[number];
 
+/** How many cases there are of each category (every category, zero included). */
+export function countByCategory(
+  cases: readonly { readonly category: BadInputCategory }[],
+): Record<BadInputCategory, number> {
+  return Object.fromEntries(
+    BAD_INPUT_CATEGORIES.map((category) => [
+      category,
+      cases.filter((each) => each.category === category).length,
+    ]),
+  ) as Record<BadInputCategory, number>;
+}
+
 /** How a field is validated, which decides the bad values tried in it. */
 export type FieldKind =
   | 'patientId'

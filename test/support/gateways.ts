@@ -113,6 +113,30 @@ export class GatewayApi {
   }
 }
 
+/** A user created through a gateway's identity endpoint, logged in. */
+export interface SignedInUser {
+  readonly username: string;
+  readonly token: string;
+  /** The pseudonym the gateway gave a patient (undefined for other roles). */
+  readonly patientId: string | undefined;
+}
+
+/** Creates a user with the admin's token (throws unless created) and logs them in. */
+export async function createSignedInUser(
+  api: GatewayApi,
+  adminToken: string,
+  user: Parameters<GatewayApi['createUser']>[1],
+): Promise<SignedInUser> {
+  const created = await api.createUser(adminToken, user);
+  const token = await api.login(user.username, user.password);
+  const { patientId } = created;
+  return {
+    username: user.username,
+    token,
+    patientId: typeof patientId === 'string' ? patientId : undefined,
+  };
+}
+
 /** The gateway client of an organization by short name (gov, tertiary, community, enterprise, research). */
 export function gateway(orgName: string): GatewayApi {
   return new GatewayApi(gatewayBase(orgName));

@@ -1,33 +1,30 @@
-/** The gateway API's shapes the app uses (gateway/src: DTOs and *.types.ts). */
+/**
+ * The gateway API's shapes the app uses. The vocabularies and most shapes are the gateway's own
+ * (gateway/src), imported rather than copied: the vocabulary and roles modules are plain
+ * TypeScript with no runtime imports, so Vite bundles them; the rest are type-only imports.
+ * What remains here has no Nest-free source in the gateway (answers built in controllers or
+ * services that import Nest) or is an app-side narrowing of a gateway shape.
+ */
 
-export const PURPOSES = [
-  'treatment',
-  'referral',
-  'emergency',
-  'research',
-  'public-health',
-  'insurance',
-] as const;
-export type Purpose = (typeof PURPOSES)[number];
+import { PATIENT_ID_PATTERN as PATIENT_ID } from '../../gateway/src/identities/roles.ts';
+import type { Principal } from '../../gateway/src/auth/principal.ts';
+import type {
+  RecordAnchor,
+  VerifyResult as GatewayVerifyResult,
+} from '../../gateway/src/records/record.types.ts';
 
-export const CATEGORIES = [
-  'outpatient',
-  'inpatient',
-  'imaging',
-  'laboratory',
-  'medication',
-  'wearable',
-  'genomic',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
-
-export const EMERGENCY_REASON_CODES = [
-  'LIFE_THREATENING',
-  'UNCONSCIOUS_PATIENT',
-  'URGENT_TREATMENT',
-  'OTHER',
-] as const;
-export type EmergencyReasonCode = (typeof EMERGENCY_REASON_CODES)[number];
+export {
+  CATEGORIES,
+  EMERGENCY_REASON_CODES,
+  PURPOSES,
+  type Category,
+  type EmergencyReasonCode,
+  type Purpose,
+} from '../../gateway/src/common/vocabulary.ts';
+export type { AccessEvent, AccessOutcome } from '../../gateway/src/access/access.types.ts';
+export type { Consent, ConsentWrite } from '../../gateway/src/consents/consent.types.ts';
+export type { AnchorResult, RecordAnchor } from '../../gateway/src/records/record.types.ts';
+export type { Page } from '../../gateway/src/fhir/ledger-types.ts';
 
 /** The network's organizations, by MSP ID, with a readable name. */
 export const ORGANIZATIONS: readonly { readonly mspId: string; readonly name: string }[] = [
@@ -38,116 +35,34 @@ export const ORGANIZATIONS: readonly { readonly mspId: string; readonly name: st
   { mspId: 'ResearchMSP', name: 'Research institute' },
 ];
 
-/** Patient pseudonyms: `pid-` + 16 to 32 lower-case base32 characters. */
-export const PATIENT_ID_PATTERN = '^pid-[a-z2-7]{16,32}$';
-/** A record ID chosen by its organization. */
+/** Patient pseudonyms, as an HTML `pattern` (the gateway's own expression). */
+export const PATIENT_ID_PATTERN = PATIENT_ID.source;
+/**
+ * A record ID chosen by its organization, as an HTML `pattern`. Not the gateway's RECORD_ID
+ * source: browsers compile `pattern` with the `v` flag, which needs the `-` escaped.
+ */
 export const RECORD_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:\\-]{0,127}$';
 
-/** POST /auth/login answer. */
+/** POST /auth/login answer (the gateway's AccessToken lives in a Nest service). */
 export interface AccessToken {
   readonly accessToken: string;
   readonly tokenType: 'Bearer';
   readonly expiresIn: number;
 }
 
-/** GET /identities/me answer. */
-export interface Identity {
-  readonly username: string;
-  readonly role: 'patient' | 'clinician' | 'admin' | 'regulator' | 'researcher' | 'analyst';
-  readonly mspId: string;
-  readonly orgType: 'government' | 'hospital' | 'enterprise' | 'research';
-  readonly patientId?: string;
-  readonly practitionerId?: string;
-}
+/**
+ * GET /identities/me answer, as the app reads it: the gateway's principal less its wallet label
+ * (IdentityView itself is declared in a Nest service).
+ */
+export type Identity = Omit<Principal, 'walletLabel'>;
 
-/** A page of a ledger query; `bookmark` is empty when there is no more. */
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly bookmark: string;
-}
-
-/** A consent as the ledger keeps it. */
-export interface Consent {
-  readonly consentId: string;
-  readonly patientId: string;
-  readonly provision: 'permit' | 'deny';
-  readonly grantee?: { readonly org?: string; readonly role?: string };
-  readonly purposes: readonly Purpose[];
-  readonly categories: readonly Category[];
-  readonly validFrom: string;
-  readonly validUntil?: string;
-  readonly status: 'active' | 'revoked' | 'expired';
-  readonly version: number;
-  readonly revokedAt?: string;
-  readonly txId: string;
-}
-
-/** POST /consents and POST /consents/:id/revoke answer. */
-export interface ConsentWrite {
-  readonly consentId: string;
-  readonly txId: string;
-  readonly consent: Consent;
-}
-
-/** An access event as the ledger records it. */
-export interface AccessEvent {
-  readonly eventId: string;
-  readonly patientId: string;
-  readonly accessor: {
-    readonly org: string;
-    readonly role: string;
-    readonly practitionerId?: string;
-  };
-  readonly purpose: Purpose;
-  readonly categories: readonly Category[];
-  readonly decision: 'permit' | 'deny';
-  readonly reason: string;
-  readonly breakGlass: boolean;
-  readonly emergency?: {
-    readonly reasonCode: EmergencyReasonCode;
-    readonly review: { readonly status: 'pending' | 'reviewed'; readonly outcome?: string };
-  };
-  readonly timestamp: string;
-  readonly txId: string;
-}
-
-/** POST /access-requests answer. */
-export interface AccessOutcome {
-  readonly eventId: string;
-  readonly decision: 'permit' | 'deny';
-  readonly consentIds: readonly string[];
-  readonly reason: string;
-  readonly breakGlass: boolean;
-  readonly txId: string;
-}
-
-/** One anchored version of a record's fingerprint. */
-export interface RecordAnchor {
-  readonly recordId: string;
-  readonly version: number;
-  readonly patientId: string;
-  readonly category: string;
-  readonly sha256: string;
-  readonly owner: string;
-  readonly timestamp: string;
-  readonly txId: string;
-  readonly batchId?: string;
-}
-
-/** POST /records answer. */
-export interface AnchorResult {
-  readonly recordId: string;
-  readonly version: number;
-  readonly txId: string;
-  readonly anchor: RecordAnchor;
-}
-
-/** POST /records/verify answer. */
-export interface VerifyResult {
-  readonly verified: boolean;
-  readonly reason: string;
-  readonly anchor?: Partial<RecordAnchor> & { readonly txId: string; readonly timestamp: string };
-}
+/**
+ * POST /records/verify answer, narrowed: the app shows a single record's anchor, so the
+ * anchor is read as a (possibly partial) RecordAnchor rather than `RecordAnchor | Batch`.
+ */
+export type VerifyResult = Omit<GatewayVerifyResult, 'anchor'> & {
+  readonly anchor?: Partial<RecordAnchor> & Pick<RecordAnchor, 'txId' | 'timestamp'>;
+};
 
 /** The part of an evidence bundle (docs/evidence-bundle.md) the app shows. */
 export interface EvidenceBundle {

@@ -3,6 +3,37 @@ import type { JSX } from 'preact';
 /** Colours of series, each with at least 3:1 contrast against white (WCAG 1.4.11). */
 export const SERIES_COLOURS = ['#1f5fa8', '#b3261e', '#2e7d32', '#8a4f00', '#6a1b9a', '#00695c'];
 
+/** A chart's padding around the plot area, in SVG units. */
+interface Padding {
+  readonly left: number;
+  readonly bottom: number;
+  readonly top: number;
+}
+
+/** The x axis line and the top and bottom labels of the value axis. */
+function ValueAxis(
+  props: Readonly<{ width: number; height: number; pad: Padding; top: string; bottom: string }>,
+): JSX.Element {
+  const { width, height, pad } = props;
+  return (
+    <>
+      <line
+        x1={pad.left}
+        y1={height - pad.bottom}
+        x2={width}
+        y2={height - pad.bottom}
+        class="axis"
+      />
+      <text x={pad.left - 4} y={pad.top + 8} text-anchor="end" class="tick">
+        {props.top}
+      </text>
+      <text x={pad.left - 4} y={height - pad.bottom} text-anchor="end" class="tick">
+        {props.bottom}
+      </text>
+    </>
+  );
+}
+
 /** One bar group: a label (a day) and a value per series. */
 export interface BarGroup {
   readonly label: string;
@@ -33,19 +64,7 @@ export function StackedBarChart(
         role="img"
         aria-label={`${props.title}: ${props.groups.length} days, at most ${max} per day`}
       >
-        <line
-          x1={pad.left}
-          y1={height - pad.bottom}
-          x2={width}
-          y2={height - pad.bottom}
-          class="axis"
-        />
-        <text x={pad.left - 4} y={pad.top + 8} text-anchor="end" class="tick">
-          {max}
-        </text>
-        <text x={pad.left - 4} y={height - pad.bottom} text-anchor="end" class="tick">
-          0
-        </text>
+        <ValueAxis width={width} height={height} pad={pad} top={String(max)} bottom="0" />
         {props.groups.map((group, index) => {
           let y = height - pad.bottom;
           const x = pad.left + index * slot + slot * 0.15;
@@ -155,19 +174,7 @@ export function RateLineChart(
         role="img"
         aria-label={`${props.title}: ${Math.round(average * 100)} % over ${props.points.length} days`}
       >
-        <line
-          x1={pad.left}
-          y1={height - pad.bottom}
-          x2={width}
-          y2={height - pad.bottom}
-          class="axis"
-        />
-        <text x={pad.left - 4} y={pad.top + 8} text-anchor="end" class="tick">
-          100%
-        </text>
-        <text x={pad.left - 4} y={height - pad.bottom} text-anchor="end" class="tick">
-          0%
-        </text>
+        <ValueAxis width={width} height={height} pad={pad} top="100%" bottom="0%" />
         <polyline
           points={xy.map((point) => `${point.x},${point.y}`).join(' ')}
           fill="none"

@@ -234,6 +234,29 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
   );
 }
 
+/** The patient ID input both the anchor and the access forms ask for. */
+function PatientIdField(
+  props: Readonly<{ value: string; onValue: (value: string) => void }>,
+): JSX.Element {
+  return (
+    <Field label="Patient ID">
+      {(id) => (
+        <input
+          id={id}
+          name="patientId"
+          required
+          pattern={PATIENT_ID_PATTERN}
+          placeholder="pid-…"
+          value={props.value}
+          onInput={(event) => {
+            props.onValue(event.currentTarget.value);
+          }}
+        />
+      )}
+    </Field>
+  );
+}
+
 /** Anchors a document's fingerprint (hashed locally; only the digest is sent). */
 export function AnchorPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
   const [recordId, setRecordId] = useState('');
@@ -283,21 +306,7 @@ export function AnchorPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
             />
           )}
         </Field>
-        <Field label="Patient ID">
-          {(id) => (
-            <input
-              id={id}
-              name="patientId"
-              required
-              pattern={PATIENT_ID_PATTERN}
-              placeholder="pid-…"
-              value={patientId}
-              onInput={(event) => {
-                setPatientId(event.currentTarget.value);
-              }}
-            />
-          )}
-        </Field>
+        <PatientIdField value={patientId} onValue={setPatientId} />
         <Field label="Category">
           {(id) => (
             <select
@@ -384,21 +393,7 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: Identity }>): 
           });
         }}
       >
-        <Field label="Patient ID">
-          {(id) => (
-            <input
-              id={id}
-              name="patientId"
-              required
-              pattern={PATIENT_ID_PATTERN}
-              placeholder="pid-…"
-              value={patientId}
-              onInput={(event) => {
-                setPatientId(event.currentTarget.value);
-              }}
-            />
-          )}
-        </Field>
+        <PatientIdField value={patientId} onValue={setPatientId} />
         {emergency ? null : (
           <Field label="Purpose">
             {(id) => (

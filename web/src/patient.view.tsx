@@ -34,6 +34,27 @@ export function orgName(mspId: string | undefined): string {
   return ORGANIZATIONS.find((org) => org.mspId === mspId)?.name ?? mspId;
 }
 
+/** A labelled date input. */
+function DateField(
+  props: Readonly<{ label: string; name: string; value: string; onValue: (value: string) => void }>,
+): JSX.Element {
+  return (
+    <Field label={props.label}>
+      {(id) => (
+        <input
+          id={id}
+          name={props.name}
+          type="date"
+          value={props.value}
+          onInput={(event) => {
+            props.onValue(event.currentTarget.value);
+          }}
+        />
+      )}
+    </Field>
+  );
+}
+
 function ConsentItem(
   props: Readonly<{ consent: Consent; onRevoke?: (consent: Consent) => void }>,
 ): JSX.Element {
@@ -268,32 +289,8 @@ export function GrantPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
           onChange={setCategories}
         />
         <div class="row">
-          <Field label="From (optional)">
-            {(id) => (
-              <input
-                id={id}
-                name="validFrom"
-                type="date"
-                value={from}
-                onInput={(event) => {
-                  setFrom(event.currentTarget.value);
-                }}
-              />
-            )}
-          </Field>
-          <Field label="Until (optional)">
-            {(id) => (
-              <input
-                id={id}
-                name="validUntil"
-                type="date"
-                value={until}
-                onInput={(event) => {
-                  setUntil(event.currentTarget.value);
-                }}
-              />
-            )}
-          </Field>
+          <DateField label="From (optional)" name="validFrom" value={from} onValue={setFrom} />
+          <DateField label="Until (optional)" name="validUntil" value={until} onValue={setUntil} />
         </div>
         <button type="submit" disabled={task.busy}>
           Grant consent

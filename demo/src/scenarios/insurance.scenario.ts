@@ -1,5 +1,5 @@
 import {
-  MSP,
+  consentFor,
   fromNow,
   patientIdOf,
   startRun,
@@ -52,14 +52,16 @@ export async function insuranceScenario(
   run.step(
     `The patient consents to the insurer's analysts reading outpatient and medication data of the first half of ${String(year)}, for insurance, for ${String(validForMillis / 1000)} seconds.`,
   );
-  const consent = await run.grant(patient, {
-    grantee: { org: MSP.enterprise, role: 'analyst' },
-    purposes: ['insurance'],
-    categories,
-    dataFrom,
-    dataUntil,
-    validUntil,
-  });
+  const consent = await run.grant(
+    patient,
+    consentFor('enterprise', 'analyst', {
+      purposes: ['insurance'],
+      categories,
+      dataFrom,
+      dataUntil,
+      validUntil,
+    }),
+  );
   const claim = {
     categories,
     dataFrom: `${String(year)}-03-01T00:00:00.000Z`,

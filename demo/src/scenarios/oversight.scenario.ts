@@ -1,6 +1,5 @@
 import {
-  MSP,
-  fromNow,
+  consentFor,
   patientIdOf,
   startRun,
   type AccessOutcome,
@@ -102,12 +101,10 @@ export async function oversightScenario(
   const patientId = patientIdOf(patient);
 
   run.step('The patient lets tertiary clinicians read their outpatient records for treatment.');
-  await run.grant(patient, {
-    grantee: { org: MSP.tertiary, role: 'clinician' },
-    purposes: ['treatment'],
-    categories: ['outpatient'],
-    validUntil: fromNow(365 * 86_400_000),
-  });
+  await run.grant(
+    patient,
+    consentFor('tertiary', 'clinician', { purposes: ['treatment'], categories: ['outpatient'] }),
+  );
   const treatment = await run.access(
     'A tertiary clinician reads the outpatient records (another county).',
     {
@@ -141,8 +138,7 @@ export async function oversightScenario(
     detail: `break-glass ${String(emergency.breakGlass)}`,
   });
   run.check(emergency.decision === 'permit' && emergency.breakGlass, 'break-glass access granted');
-  const block = await run.blockOf(communityDoc, emergency.eventId);
-  if (block !== undefined) run.evidence({ eventId: emergency.eventId, blockNumber: block });
+  await run.blockEvidence(communityDoc, emergency.eventId);
 
   run.step('The regulator opens the review queue of break-glass accesses.');
   const queue = await allPages<AuditEvent>(regulator, '/audit/emergency-reviews');

@@ -1,10 +1,12 @@
 import {
   MSP,
-  fromNow,
+  consentFor,
+  daysFromNow,
   patientIdOf,
   startRun,
   type ScenarioOptions,
   type ScenarioResult,
+  type ScenarioUser,
 } from '../scenario-kit.ts';
 
 /** A referral as the gateway answers it. */
@@ -61,12 +63,25 @@ export async function referralScenario(
   run.step(
     'The patient consents to referral-purpose reads by tertiary clinicians of outpatient, imaging, laboratory and medication data.',
   );
-  const toTertiary = await run.grant(patient, {
-    grantee: { org: MSP.tertiary, role: 'clinician' },
-    purposes: ['referral'],
-    categories: ['outpatient', 'imaging', 'laboratory', 'medication'],
-    validUntil: fromNow(365 * 86_400_000),
-  });
+  const toTertiary = await run.grant(
+    patient,
+    consentFor('tertiary', 'clinician', {
+      purposes: ['referral'],
+      categories: ['outpatient', 'imaging', 'laboratory', 'medication'],
+    }),
+  );
+  const closeReferral = async (user: ScenarioUser, referralId: string): Promise<void> => {
+    const closed = await user.gateway.call<ReferralWrite>(
+      'POST',
+      `/referrals/${referralId}/close`,
+      { token: user.token },
+    );
+    run.evidence({
+      referralId: closed.referralId,
+      status: closed.referral.status,
+      txId: closed.txId,
+    });
+  };
   const question = (categories: readonly string[]) => ({
     patientId,
     purpose: 'referral',
@@ -91,7 +106,7 @@ export async function referralScenario(
       patientId,
       toOrg: MSP.tertiary,
       categories: REFERRED,
-      validUntil: fromNow(30 * 86_400_000),
+      validUntil: daysFromNow(30),
     },
   });
   run.evidence({
@@ -109,8 +124,7 @@ export async function referralScenario(
       expectedReason: 'PERMITTED_BY_CONSENT',
     },
   );
-  const block = await run.blockOf(tertiaryDoc, permitted.eventId);
-  if (block !== undefined) run.evidence({ eventId: permitted.eventId, blockNumber: block });
+  await run.blockEvidence(tertiaryDoc, permitted.eventId);
   await run.access(
     'The tertiary clinician asks for the medication list: consented, but not referred.',
     {
@@ -132,24 +146,16 @@ export async function referralScenario(
   run.step(
     'Before discharge, the patient consents to referral-purpose reads by community clinicians of inpatient, medication and laboratory data.',
   );
-  const toCommunity = await run.grant(patient, {
-    grantee: { org: MSP.community, role: 'clinician' },
-    purposes: ['referral'],
-    categories: ['inpatient', 'medication', 'laboratory'],
-    validUntil: fromNow(365 * 86_400_000),
-  });
+  const toCommunity = await run.grant(
+    patient,
+    consentFor('community', 'clinician', {
+      purposes: ['referral'],
+      categories: ['inpatient', 'medication', 'laboratory'],
+    }),
+  );
 
   run.step('Treatment is over: the tertiary clinician closes the referral.');
-  const closed = await tertiaryDoc.gateway.call<ReferralWrite>(
-    'POST',
-    `/referrals/${referral.referralId}/close`,
-    { token: tertiaryDoc.token },
-  );
-  run.evidence({
-    referralId: closed.referralId,
-    status: closed.referral.status,
-    txId: closed.txId,
-  });
+  await closeReferral(tertiaryDoc, referral.referralId);
   await run.access(
     'The tertiary clinician asks for the imaging again: the referral is closed, access has ended.',
     {
@@ -172,7 +178,7 @@ export async function referralScenario(
         patientId,
         toOrg: MSP.community,
         categories: DISCHARGE,
-        validUntil: fromNow(30 * 86_400_000),
+        validUntil: daysFromNow(30),
         returnOf: referral.referralId,
       },
     },
@@ -192,8 +198,7 @@ export async function referralScenario(
       expectedReason: 'PERMITTED_BY_CONSENT',
     },
   );
-  const backBlock = await run.blockOf(communityDoc, discharge.eventId);
-  if (backBlock !== undefined) run.evidence({ eventId: discharge.eventId, blockNumber: backBlock });
+  await run.blockEvidence(communityDoc, discharge.eventId);
   await run.access(
     'The community clinician asks for the laboratory results: consented, but not in the referral back.',
     {
@@ -205,16 +210,7 @@ export async function referralScenario(
   );
 
   run.step('Follow-up done: the community clinician closes the referral back.');
-  const backClosed = await communityDoc.gateway.call<ReferralWrite>(
-    'POST',
-    `/referrals/${back.referralId}/close`,
-    { token: communityDoc.token },
-  );
-  run.evidence({
-    referralId: backClosed.referralId,
-    status: backClosed.referral.status,
-    txId: backClosed.txId,
-  });
+  await closeReferral(communityDoc, back.referralId);
   await run.access(
     'The community clinician asks for the medication again: access ended with the referral.',
     {

@@ -1,6 +1,6 @@
 import {
   MSP,
-  fromNow,
+  consentFor,
   patientIdOf,
   startRun,
   type ScenarioOptions,
@@ -65,13 +65,8 @@ export async function researchScenario(
   if (alice === undefined || bob === undefined || carol === undefined || dave === undefined)
     throw new Error('four patients expected');
   const categories = ['laboratory', 'outpatient'];
-  const research = (extra: Readonly<Record<string, unknown>> = {}) => ({
-    grantee: { org: MSP.research, role: 'researcher' },
-    purposes: ['research'],
-    categories,
-    validUntil: fromNow(365 * 86_400_000),
-    ...extra,
-  });
+  const research = (extra: Readonly<Record<string, unknown>> = {}) =>
+    consentFor('research', 'researcher', { purposes: ['research'], categories, ...extra });
   run.step('Two patients consent to research use of their laboratory and outpatient data.');
   const consentA = await run.grant(alice, research());
   const consentB = await run.grant(bob, research());
@@ -132,21 +127,10 @@ export async function researchScenario(
     JSON.stringify([...first.included].sort()) === JSON.stringify(expectedFirst),
     'exactly the two fully consenting patients are included',
   );
-  const block =
-    first.events[0] === undefined ? undefined : await run.blockOf(researcher, first.events[0]);
-  if (block !== undefined) run.evidence({ eventId: first.events[0], blockNumber: block });
+  if (first.events[0] !== undefined) await run.blockEvidence(researcher, first.events[0]);
 
   run.step('The first patient revokes the research consent.');
-  const revoked = await alice.gateway.call<{ txId: string; consent: { status: string } }>(
-    'POST',
-    `/consents/${consentA.consentId}/revoke`,
-    { token: alice.token },
-  );
-  run.evidence({
-    consentId: consentA.consentId,
-    status: revoked.consent.status,
-    txId: revoked.txId,
-  });
+  await run.revoke(alice, consentA.consentId);
   const second = await cohort('The researcher asks for the same cohort again.');
   run.check(
     JSON.stringify(second.included) === JSON.stringify([patientIdOf(bob)]),

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  MSP,
-  fromNow,
+  consentFor,
   patientIdOf,
   startRun,
   type ScenarioOptions,
@@ -74,12 +73,10 @@ export async function wearableScenario(
   const unconsentedPatientId = patientIdOf(other);
 
   run.step('The patient consents to the device maker handling their wearable data.');
-  const consent = await run.grant(patient, {
-    grantee: { org: MSP.enterprise, role: 'analyst' },
-    purposes: ['treatment'],
-    categories: ['wearable'],
-    validUntil: fromNow(365 * 86_400_000),
-  });
+  const consent = await run.grant(
+    patient,
+    consentFor('enterprise', 'analyst', { purposes: ['treatment'], categories: ['wearable'] }),
+  );
 
   const start = Date.now() - 3 * 3_600_000;
   const tag = consent.consentId.slice(4, 12);
@@ -109,12 +106,10 @@ export async function wearableScenario(
   );
 
   run.step('The patient also lets community clinicians read their wearable data for treatment.');
-  await run.grant(patient, {
-    grantee: { org: MSP.community, role: 'clinician' },
-    purposes: ['treatment'],
-    categories: ['wearable'],
-    validUntil: fromNow(365 * 86_400_000),
-  });
+  await run.grant(
+    patient,
+    consentFor('community', 'clinician', { purposes: ['treatment'], categories: ['wearable'] }),
+  );
   await run.access("The community clinician asks to read the patient's wearable data.", {
     user: clinician,
     question: { patientId, purpose: 'treatment', categories: ['wearable'] },
@@ -178,16 +173,7 @@ export async function wearableScenario(
   );
 
   run.step('The patient revokes the wearable consent.');
-  const revoked = await patient.gateway.call<{ txId: string; consent: { status: string } }>(
-    'POST',
-    `/consents/${consent.consentId}/revoke`,
-    { token: patient.token },
-  );
-  run.evidence({
-    consentId: consent.consentId,
-    status: revoked.consent.status,
-    txId: revoked.txId,
-  });
+  await run.revoke(patient, consent.consentId);
   const afterRevocation = await refuse(
     'The device maker tries to anchor the next batch of readings.',
     { items: [{ ...items[0], recordId: `wear-${tag}-x2` }] },

@@ -2,6 +2,7 @@ import { common, peer as peerProto } from '@hyperledger/fabric-protos';
 import type { Network } from '@hyperledger/fabric-gateway';
 import { waitUntil } from '../../../network/src/index.ts';
 import { dataHash, headerHash } from '../../../verifier/src/block-hash.ts';
+import { ledgerHeight } from '../../support/gateways.ts';
 import { connectAdmin, topology } from '../../support/ledger.ts';
 import type { CommittedTx } from './load-generator.ts';
 
@@ -49,15 +50,8 @@ export interface LedgerCheck {
 const orgNames = (): string[] => topology.organizations.map((each) => each.name);
 
 /** The channel height an organization's peer reports (qscc GetChainInfo). */
-export async function peerHeight(orgName: string): Promise<bigint> {
-  const connection = connectAdmin(orgName);
-  try {
-    const qscc = connection.gateway.getNetwork(topology.channel.name).getContract('qscc');
-    const bytes = await qscc.evaluateTransaction('GetChainInfo', topology.channel.name);
-    return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
-  } finally {
-    connection.close();
-  }
+export function peerHeight(orgName: string): Promise<bigint> {
+  return ledgerHeight(orgName);
 }
 
 /** Every peer's channel height, by organization (undefined for a peer that does not answer). */
