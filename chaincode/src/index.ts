@@ -1,6 +1,7 @@
 import { AccessContract } from './access/access.contract';
 import { AuditContract } from './audit/audit.contract';
 import { BaselineContract } from './baseline/baseline.contract';
+import { BenchContract } from './bench/bench.contract';
 import { ConsentContract } from './consent/consent.contract';
 import { LEDGER_SERIALIZERS } from './ledger/ledger-serializer';
 import { RecordsContract } from './records/records.contract';
@@ -8,9 +9,9 @@ import { RegistryContract } from './registry/registry.contract';
 
 /**
  * The contracts of the consent-ledger chaincode, as fabric-chaincode-node loads them. The first is
- * the default contract (for unqualified function names). A benchmark seeding contract, when it
- * comes, is one more entry here, writing through the same stores (consent-store, access-event-store,
- * record-store) as the transactions do.
+ * the default contract (for unqualified function names). `bench` seeds synthetic access events
+ * through the same store as access:RequestAccess, and refuses unless the package enables it (only
+ * the benchmark's own deployment does).
  */
 export const contracts: unknown[] = [
   BaselineContract,
@@ -19,6 +20,7 @@ export const contracts: unknown[] = [
   AccessContract,
   RecordsContract,
   AuditContract,
+  BenchContract,
 ];
 
 /** Transaction results are serialized as sorted-key JSON (see LedgerSerializer). */

@@ -171,6 +171,21 @@ describe('index scans and bookmarks', () => {
     });
   });
 
+  it('answers an empty page when the peer sends no query metadata (an empty range)', async () => {
+    const stub = stubOf(await seeded());
+    // fabric-shim leaves `metadata` out of a paginated query's result when the peer sends none.
+    const withoutMetadata = Object.create(stub) as ChaincodeStub;
+    const paginated = stub.getStateByPartialCompositeKeyWithPagination.bind(stub);
+    withoutMetadata.getStateByPartialCompositeKeyWithPagination = (async (
+      ...args: Parameters<typeof paginated>
+    ) => {
+      const { iterator } = await paginated(...args);
+      return { iterator };
+    }) as unknown as typeof paginated;
+    const page = await scanPage(withoutMetadata, base({ prefix: ['pid-cccccccccccccccc'] }));
+    expect(page).toEqual({ items: [], bookmark: '' });
+  });
+
   it('gives the same pages without paginated queries (for submit transactions)', async () => {
     const ledger = await seeded();
     const window = base({ from: [times[2] ?? ''], pageSize: 3 });

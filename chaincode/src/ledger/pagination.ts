@@ -110,14 +110,20 @@ export async function* indexEntries(
   const prefix = [...options.prefix];
   if (!options.readOnly) {
     const iterator = await stub.getStateByPartialCompositeKey(objectType, prefix);
+    let exhausted = false;
     try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      for (let next = await iterator.next(); ; next = await iterator.next()) {
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
         const { key, value } = next.value;
         if (options.startKey !== undefined && compareKeys(key, options.startKey) < 0) continue;
         yield toEntry(stub, { key, value });
       }
     } finally {
-      await iterator.close();
+      // An exhausted iterator is freed by the peer (see entriesUnder): no closing round trip.
+      if (!exhausted) await iterator.close();
     }
     return;
   }
@@ -130,15 +136,22 @@ export async function* indexEntries(
       fetch,
       bookmark,
     );
+    let exhausted = false;
     try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      for (let next = await iterator.next(); ; next = await iterator.next()) {
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
         yield toEntry(stub, next.value);
       }
     } finally {
-      await iterator.close();
+      if (!exhausted) await iterator.close();
     }
-    if (metadata.bookmark === '') return;
-    bookmark = metadata.bookmark;
+    // fabric-shim leaves `metadata` out when the peer sends none (an empty range).
+    const next = (metadata as { readonly bookmark?: string } | undefined)?.bookmark ?? '';
+    if (next === '') return;
+    bookmark = next;
     fetch = options.nextFetch ?? MAX_FETCH;
   }
 }

@@ -77,12 +77,21 @@ export async function* entriesUnder(
 ): AsyncGenerator<IndexEntry> {
   const [type, ...prefix] = path;
   const iterator = await stub.getStateByPartialCompositeKey(KEY_TYPES[type], prefix);
+  let exhausted = false;
   try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) {
+        exhausted = true;
+        return;
+      }
       yield toEntry(stub, next.value);
     }
   } finally {
-    await iterator.close();
+    // The peer frees an iterator itself once it has sent the last result (and every iterator at
+    // the end of the transaction): closing an exhausted one only costs another chaincode-to-peer
+    // round trip. An iterator left early (a break in the caller's loop) is closed.
+    if (!exhausted) await iterator.close();
   }
 }
 

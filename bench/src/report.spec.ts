@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { auditLatencyChart, throughputChart } from './charts.ts';
+import { countFailures } from './classify.ts';
+import {
+  evaluateTargets,
+  renderMarkdown,
+  type BenchReport,
+  type WorkloadResult,
+} from './report.ts';
+import { summarize } from './stats.ts';
+
+function result(
+  workload: string,
+  options: Readonly<{
+    throughput: number;
+    p50?: number;
+    p95?: number;
+    group?: WorkloadResult['group'];
+    events?: number;
+    units?: number;
+    concurrency?: number;
+  }>,
+): WorkloadResult {
+  const p50 = options.p50 ?? 100;
+  const p95 = options.p95 ?? p50 * 2;
+  return {
+    workload,
+    group: options.group ?? 'core',
+    target: 'consent-ledger-bench',
+    concurrency: options.concurrency ?? 16,
+    ...(options.events === undefined ? {} : { ledgerEvents: options.events }),
+    succeeded: 100,
+    failed: 0,
+    throughput: options.throughput,
+    unitsPerSecond: options.units ?? options.throughput,
+    latency: { ...summarize([p50]), p50, p95, p99: p95 },
+    failures: countFailures([]),
+    failureSamples: [],
+    memory: { peerMaxMiB: 200, peersTotalMiB: 900 },
+    peers: {
+      endorseMs: 4,
+      shimRequests: { GET_STATE: 2 },
+      shimMs: 1,
+      validateMs: 2,
+      commitMs: 3,
+    },
+  };
+}
+
+const results: WorkloadResult[] = [
+  result('baseline-put', { throughput: 100 }),
+  result('baseline-get', { throughput: 400 }),
+  result('grant-consent', { throughput: 85 }),
+  result('request-access', { throughput: 60 }),
+  result('check-access', { throughput: 100 }),
+  result('anchor-batch-10000', { throughput: 2, units: 20_000 }),
+  result('audit-by-patient', { throughput: 50, p50: 20, p95: 40, group: 'audit', events: 10_000 }),
+  result('audit-by-patient', { throughput: 40, p50: 40, p95: 300, group: 'audit', events: 1e6 }),
+  result('direct-grant-consent', { throughput: 10, p50: 600, group: 'rest' }),
+  result('rest-grant-consent', { throughput: 10, p50: 660, group: 'rest' }),
+];
+
+const report: BenchReport = {
+  meta: {
+    date: '2026-11-29T15:00:00.000Z',
+    cores: 2,
+    cpuModel: 'test cpu',
+    memoryGiB: 8,
+    node: 'v24.0.0',
+    command: 'npm run bench --',
+    durationMs: 15_000,
+    warmupMs: 3_000,
+    concurrency: [16],
+    sizes: [10_000, 1_000_000],
+    quick: false,
+    loadDriver: 'test',
+    notes: ['a note'],
+  },
+  results,
+  seeding: [
+    {
+      fromEvents: 0,
+      toEvents: 10_000,
+      seconds: 20,
+      eventsPerSecond: 500,
+      batchSize: 1_000,
+      parallel: 4,
+    },
+  ],
+  targets: evaluateTargets(results),
+  processMemory: [{ name: 'peer0.gov', peakRssMiB: 300, hwmMiB: 350 }],
+};
+
+describe('benchmark report', () => {
+  it('evaluates the targets as ratios to the baseline and absolute limits', () => {
+    const byName = new Map(report.targets.map((target) => [target.name, target]));
+    expect(byName.get('grant consent')).toMatchObject({ value: 0.85, met: true });
+    expect(byName.get('request access')).toMatchObject({ value: 0.6, met: false });
+    expect(byName.get('check access')).toMatchObject({ value: 0.25, met: false });
+    expect(byName.get('batch anchoring')).toMatchObject({ value: 20_000, met: true });
+    expect(byName.get('audit-by-patient p95')).toMatchObject({ value: 300, met: false });
+    // p50 doubled from 10^4 to 10^6 events; log ratio 1.5.
+    expect(byName.get('audit-by-patient growth')).toMatchObject({ value: 2, met: false });
+    expect(byName.get('audit-by-org-window')).toMatchObject({ value: null, met: null });
+    expect(byName.get('REST grant overhead')).toMatchObject({ value: 0.1, met: true });
+    expect(byName.get('REST request overhead')?.met).toBeNull();
+  });
+
+  it('renders the tables in Markdown', () => {
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain(
+      '| grant consent | peak grant-consent throughput >= 0.8 x peak baseline-put |',
+    );
+    expect(markdown).toContain('| request access |');
+    expect(markdown).toMatch(
+      /\| grant-consent \| consent-ledger-bench \| 16 \| {2}\| 100 \| 85\.0 \| 85\.0 \| 0\.85 \|/,
+    );
+    expect(markdown).toContain('| 0 | 10,000 | 20.0 | 500 | 1000 | 4 |');
+    expect(markdown).toContain(
+      '| grant-consent | 16 | 4.00 | GET_STATE 2.0 | 1.00 | 2.00 | 3.00 |',
+    );
+    expect(markdown).toContain('- a note');
+  });
+
+  it('draws both charts as SVG', async () => {
+    const throughput = await throughputChart(report);
+    expect(throughput.startsWith('<svg')).toBe(true);
+    expect(throughput).toContain('grant-consent');
+    const audit = await auditLatencyChart(report);
+    expect(audit).toContain('audit-by-patient p95');
+  });
+});
