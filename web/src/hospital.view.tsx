@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { ApiClient } from './api.client.ts';
 import {
   CATEGORIES,
@@ -92,12 +92,15 @@ interface Verification {
 /** Verifies a document against its anchored fingerprint: hashed locally, only the digest is sent. */
 export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
   const [recordId, setRecordId] = useState('');
+  // The field's latest value: a file dropped right after typing must not see the previous render's.
+  const typedRecordId = useRef('');
   const [file, setFile] = useState<File | undefined>();
   const [progress, setProgress] = useState<number | undefined>();
   const task = useTask<Verification>();
   const proof = useTask<string>();
   const verify = (chosen: File | undefined): void => {
     if (chosen === undefined) return;
+    const recordId = typedRecordId.current;
     void task.run(async () => {
       if (recordId.trim() === '') throw new Error('Enter the record ID first, then drop the file.');
       try {
@@ -141,6 +144,7 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
               pattern={RECORD_ID_PATTERN}
               value={recordId}
               onInput={(event) => {
+                typedRecordId.current = event.currentTarget.value;
                 setRecordId(event.currentTarget.value);
               }}
             />
