@@ -25,6 +25,12 @@ export default defineConfig({
           include: ['{chaincode,gateway,network,verifier,web,bench,demo}/src/**/*.spec.ts'],
           environment: 'node',
           sequence: { groupOrder: 0 },
+          // The fuzz specs' seed and runs (chaincode/src/testing/fuzz.ts), read here so that no
+          // code under chaincode/src reads the environment.
+          provide: {
+            fuzzSeed: Number.parseInt(process.env.FUZZ_SEED ?? '', 10),
+            fuzzRuns: Number.parseInt(process.env.FUZZ_RUNS ?? '', 10),
+          },
         },
       },
       {

@@ -5,6 +5,8 @@
  * replay it.
  */
 
+import { inject } from 'vitest';
+
 /** The default seed: fixed, so that a CI failure replays. */
 export const DEFAULT_FUZZ_SEED = 20_261_122;
 
@@ -14,10 +16,22 @@ export const DEFAULT_FUZZ_RUNS = 200;
 /** Time a fuzz property may take (long runs take minutes; the default run, well under a second). */
 export const FUZZ_TIMEOUT_MS = 30 * 60_000;
 
-/** fast-check's `seed` and `numRuns`, from FUZZ_SEED and FUZZ_RUNS (tests only). */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** FUZZ_SEED as vitest.config.ts read it (NaN when unset). */
+    fuzzSeed: number;
+    /** FUZZ_RUNS as vitest.config.ts read it (NaN when unset). */
+    fuzzRuns: number;
+  }
+}
+
+/**
+ * fast-check's `seed` and `numRuns` (tests only). The environment is read by vitest.config.ts and
+ * provided to the specs, so nothing under chaincode/src reads it.
+ */
 export function fuzzParameters(scale = 1): { readonly seed: number; readonly numRuns: number } {
-  const seed = Number.parseInt(process.env.FUZZ_SEED ?? '', 10);
-  const runs = Number.parseInt(process.env.FUZZ_RUNS ?? '', 10);
+  const seed = inject('fuzzSeed');
+  const runs = inject('fuzzRuns');
   return {
     seed: Number.isSafeInteger(seed) ? seed : DEFAULT_FUZZ_SEED,
     numRuns: Math.max(1, Math.round((runs > 0 ? runs : DEFAULT_FUZZ_RUNS) * scale)),
