@@ -5,10 +5,12 @@ import {
   appGateway,
   dropFile,
   expectAccessible,
+  goTo,
   launchBrowser,
   login,
   newPage,
   screenshot,
+  waitForResult,
   type AppGateway,
 } from '../support/browser.ts';
 import { createSignedInUser, uniqueName } from '../support/gateways.ts';
@@ -66,8 +68,7 @@ describe('the hospital staff journey in the browser', () => {
     await page.getByRole('heading', { name: 'Verify a document' }).waitFor();
 
     // Anchor through the form; the file is chosen with the file input.
-    await page.getByRole('link', { name: 'Anchor a record' }).click();
-    await page.getByRole('heading', { name: 'Anchor a record' }).waitFor();
+    await goTo(page, 'Anchor a record');
     await page.getByLabel('Record ID').fill(recordId);
     await page.getByLabel('Patient ID').fill(patientId);
     await page.getByLabel('Category').selectOption('laboratory');
@@ -78,8 +79,8 @@ describe('the hospital staff journey in the browser', () => {
     });
     await expectAccessible(page, 'the anchor form');
     await page.getByRole('button', { name: 'Anchor' }).click();
+    await waitForResult(page, 'anchored');
     const anchored = page.getByTestId('anchored');
-    await anchored.waitFor();
     expect(await anchored.textContent()).toContain(`Anchored ${recordId}, version 1.`);
     expect(await anchored.textContent()).toContain(sha256);
     const anchorTx = (await anchored.locator('dd').nth(1).textContent()) ?? '';
@@ -87,11 +88,11 @@ describe('the hospital staff journey in the browser', () => {
     await screenshot(page, 'hospital-1-anchored');
 
     // Verify: drop the same file on the page.
-    await page.getByRole('link', { name: 'Verify a document' }).click();
+    await goTo(page, 'Verify a document');
     await page.getByLabel('Record ID').fill(recordId);
     await dropFile(page, '[data-testid="drop-zone"]', { name: 'report.txt', content });
+    await waitForResult(page, 'verdict');
     const verdict = page.getByTestId('verdict');
-    await verdict.waitFor();
     expect(await verdict.getAttribute('class')).toContain('verified');
     expect(await verdict.textContent()).toContain('Verified: this document is the anchored one');
     expect(await page.getByTestId('evidence-tx').textContent()).toBe(anchorTx);
@@ -111,13 +112,13 @@ describe('the hospital staff journey in the browser', () => {
     await screenshot(page, 'hospital-3-altered');
 
     // Request access: laboratory is consented, genomic is not.
-    await page.getByRole('link', { name: 'Request access' }).click();
+    await goTo(page, 'Request access');
     await page.getByLabel('Patient ID').fill(patientId);
     await page.getByLabel('Purpose').selectOption('treatment');
     await page.getByRole('checkbox', { name: 'laboratory' }).check();
     await page.getByRole('button', { name: 'Request access', exact: true }).click();
+    await waitForResult(page, 'decision');
     const decision = page.getByTestId('decision');
-    await decision.waitFor();
     await page.getByRole('heading', { name: 'Access permitted' }).waitFor();
     expect(await decision.textContent()).toContain('PERMITTED_BY_CONSENT');
     await screenshot(page, 'hospital-4-permitted');

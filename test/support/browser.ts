@@ -216,3 +216,27 @@ export async function dropFile(
   await page.dispatchEvent(selector, 'dragover', { dataTransfer });
   await page.dispatchEvent(selector, 'drop', { dataTransfer });
 }
+
+/**
+ * Follows a navigation link and waits for the new view's heading. Views share field labels
+ * (both the anchor and the verify forms have "Record ID"), and the hash change renders after the
+ * click returns: filling a field before the heading shows can fill the previous view's field.
+ */
+export async function goTo(page: Page, link: string, heading: string = link): Promise<void> {
+  await page.getByRole('link', { name: link }).first().click();
+  await page.getByRole('heading', { name: heading }).waitFor();
+}
+
+/**
+ * Waits for the element with `testId` to show; if the view shows an error instead, fails at
+ * once with that error's text rather than waiting for the locator's timeout.
+ */
+export async function waitForResult(page: Page, testId: string): Promise<void> {
+  const result = page.getByTestId(testId);
+  const error = page.locator('[role="alert"] .error');
+  await result.or(error).first().waitFor();
+  if (await result.isVisible()) return;
+  throw new Error(
+    `the view showed an error instead of ${testId}: ${await error.first().textContent()}`,
+  );
+}
