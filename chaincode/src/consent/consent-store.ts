@@ -12,10 +12,12 @@ import { consentStatusAt } from './consent-evaluation';
 import type { Consent, ConsentChange, ConsentVersion } from './consent.model';
 
 /**
- * Consent state (keys.ts: `con`, `con~ver`, `con~pat`, `con~gra`). Every version is also kept
- * under its own `con~ver` key rather than read back with getHistoryForKey: the history then does
- * not depend on the peers' history database being enabled, pages by composite key like every other
- * query, and each version carries its txId and time as the chaincode wrote them.
+ * Consent state (keys.ts: `con`, `con~ver`, `con~pat`, `con~gra`). The current version lives
+ * under `con`; a version is copied to its own `con~ver` key by the transaction that replaces it,
+ * so a grant writes the document once and the history is the snapshots plus the current version.
+ * The history is kept in state rather than read back with getHistoryForKey: it then does not
+ * depend on the peers' history database being enabled, and each version carries its txId and
+ * time as the chaincode wrote them.
  */
 
 /** The `con~gra` attribute of a consent: its grantee organization, `*` for a deny to everyone. */
@@ -43,15 +45,38 @@ export async function patientConsents(stub: ChaincodeStub, patientId: string): P
   return consents;
 }
 
-/** Every version of a consent, oldest first. */
+/** What made a version: the first is the grant, a revoked one the revocation. */
+function changeOf(consent: Consent): ConsentChange {
+  if (consent.version === 1) return 'granted';
+  return consent.status === 'revoked' ? 'revoked' : 'updated';
+}
+
+/** A version of a consent as its history reports it. */
+function versionOf(consent: Consent): ConsentVersion {
+  return {
+    consentId: consent.consentId,
+    version: consent.version,
+    change: changeOf(consent),
+    txId: consent.txId,
+    time: consent.updatedAt,
+    consent,
+  };
+}
+
+/**
+ * Every version of a consent, oldest first: the replaced versions' snapshots, then the current
+ * document. (Snapshots at or above the current version, which an earlier layout wrote for every
+ * version, are left to the current document.)
+ */
 export async function consentVersions(
   stub: ChaincodeStub,
-  consentId: string,
+  current: Consent,
 ): Promise<ConsentVersion[]> {
   const versions: ConsentVersion[] = [];
-  for await (const version of documentsUnder(stub, ['consentVersion', consentId])) {
-    versions.push(version);
+  for await (const version of documentsUnder(stub, ['consentVersion', current.consentId])) {
+    if (version.version < current.version) versions.push(version);
   }
+  versions.push(versionOf(current));
   return versions;
 }
 
@@ -63,25 +88,19 @@ export interface ConsentWrite {
   readonly previous?: Consent;
 }
 
-/** Writes a consent version: current state, version snapshot, and the indexes that changed. */
+/** Writes a consent version: current state, the replaced version's snapshot, changed indexes. */
 export async function writeConsent(
   stub: ChaincodeStub,
   write: Readonly<ConsentWrite>,
 ): Promise<void> {
   const { consent, previous } = write;
   await writeDocument(stub, { key: ['consent', consent.consentId], value: consent });
-  const version: ConsentVersion = {
-    consentId: consent.consentId,
-    version: consent.version,
-    change: write.change,
-    txId: consent.txId,
-    time: consent.updatedAt,
-    consent,
-  };
-  await writeDocument(stub, {
-    key: ['consentVersion', consent.consentId, versionAttribute(consent.version)],
-    value: version,
-  });
+  if (previous !== undefined) {
+    await writeDocument(stub, {
+      key: ['consentVersion', previous.consentId, versionAttribute(previous.version)],
+      value: versionOf(previous),
+    });
+  }
   if (previous === undefined) {
     await writeIndex(stub, ['consentByPatient', consent.patientId, consent.consentId]);
   }

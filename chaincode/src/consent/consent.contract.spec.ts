@@ -66,7 +66,6 @@ describe('consent contract', () => {
         { objectType: 'con', attributes: [consent.consentId] },
         { objectType: 'con~gra', attributes: [MSP.tertiary, pid(1), consent.consentId] },
         { objectType: 'con~pat', attributes: [pid(1), consent.consentId] },
-        { objectType: 'con~ver', attributes: [consent.consentId, '0000000001'] },
       ]);
       expect(
         network.ledger.get(createCompositeKey('con~pat', [pid(1), consent.consentId])),
@@ -360,6 +359,65 @@ describe('consent contract', () => {
           'FORBIDDEN',
         );
       }
+    });
+
+    it('tells each version by the transaction that made it, snapshotting a version when it is replaced', async () => {
+      const first = await grant();
+      const updated = await network
+        .as(alice)
+        .submit('consent:UpdateConsent', [
+          first.consentId,
+          consentInput({ categories: ['imaging'] }),
+        ]);
+      const revoked = await network.as(alice).submit('consent:RevokeConsent', [first.consentId]);
+      const history = ok(
+        await network.as(alice).evaluate('consent:GetConsentHistory', [first.consentId]),
+      );
+      expect(history.map((version) => [version.version, version.change, version.txId])).toEqual([
+        [1, 'granted', first.txId],
+        [2, 'updated', updated.txId],
+        [3, 'revoked', revoked.txId],
+      ]);
+      expect(history[2]?.consent.status).toBe('revoked');
+      expect(history[0]?.consent.categories).toEqual(first.categories);
+      const snapshots = [...network.ledger.keys()]
+        .map((key) => splitCompositeKey(key))
+        .filter((key) => key.objectType === 'con~ver')
+        .map((key) => key.attributes);
+      expect(snapshots).toEqual([
+        [first.consentId, '0000000001'],
+        [first.consentId, '0000000002'],
+      ]);
+    });
+
+    it('reads a history whose current version also has a snapshot (the earlier layout) once', async () => {
+      const first = await grant();
+      const current = ok(await network.as(alice).evaluate('consent:GetConsent', [first.consentId]));
+      // Write the snapshot the earlier layout kept for the current version, straight into state.
+      const legacy = network.ledger.simulate({
+        txId: 'legacy-layout',
+        timestamp: first.updatedAt,
+        creator: alice.creator,
+        args: ['none'],
+      });
+      await legacy.stub.putState(
+        createCompositeKey('con~ver', [first.consentId, '0000000001']),
+        Buffer.from(
+          JSON.stringify({
+            consentId: first.consentId,
+            version: 1,
+            change: 'granted',
+            txId: first.txId,
+            time: first.updatedAt,
+            consent: current,
+          }),
+        ),
+      );
+      expect(network.ledger.commit(legacy)).toBe('VALID');
+      const history = ok(
+        await network.as(alice).evaluate('consent:GetConsentHistory', [first.consentId]),
+      );
+      expect(history.map((version) => version.version)).toEqual([1]);
     });
 
     it('reports expired once validUntil has passed', async () => {

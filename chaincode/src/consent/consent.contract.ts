@@ -138,7 +138,7 @@ export class ConsentContract extends LedgerContract {
   @Returns('ConsentVersion[]')
   async GetConsentHistory(ctx: LedgerContext, consentId: string): Promise<ConsentVersion[]> {
     const consent = await this.#readable(ctx, parseConsentId(consentId));
-    return consentVersions(ctx.stub, consent.consentId);
+    return consentVersions(ctx.stub, consent);
   }
 
   /**

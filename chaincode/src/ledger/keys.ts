@@ -21,7 +21,7 @@ import type { Organization } from '../registry/organization.model';
  * | --- | --- | --- | --- |
  * | `org` | mspId | Organization | registry:RegisterOrganization |
  * | `con` | consentId | Consent (current) | consent:GrantConsent, UpdateConsent, RevokeConsent |
- * | `con~ver` | consentId, version | ConsentVersion (snapshot of every version) | as `con` |
+ * | `con~ver` | consentId, version | ConsentVersion (snapshot of a replaced version; the current one is `con`) | UpdateConsent, RevokeConsent (the version they replace) |
  * | `con~pat` | patientId, consentId | 0x00 | consent:GrantConsent |
  * | `con~gra` | granteeOrg or `*` (deny to everyone), patientId, consentId | 0x00 | GrantConsent; UpdateConsent moves it when the grantee org changes |
  * | `evt` | eventId | AccessEvent | access:RequestAccess, RequestEmergencyAccess, RequestCohort; access:ReviewEmergencyAccess rewrites the review |
