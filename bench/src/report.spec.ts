@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { auditLatencyChart, throughputChart } from './charts.ts';
 import { countFailures } from './classify.ts';
 import {
+  combinePasses,
   evaluateTargets,
   renderMarkdown,
   type BenchReport,
@@ -120,6 +121,38 @@ describe('benchmark report', () => {
       '| grant-consent | 16 | 4.00 | GET_STATE 2.0 | 1.00 | 2.00 | 3.00 |',
     );
     expect(markdown).toContain('- a note');
+  });
+
+  it('reports repeated workloads by their median pass, with every pass and the ratio per pass', () => {
+    const passes = combinePasses([
+      result('baseline-put', { throughput: 120, concurrency: 128 }),
+      result('grant-consent', { throughput: 90, p50: 900, concurrency: 128 }),
+      result('baseline-put', { throughput: 100, concurrency: 128 }),
+      result('grant-consent', { throughput: 85, p50: 950, concurrency: 128 }),
+      result('baseline-put', { throughput: 110, concurrency: 128 }),
+      result('grant-consent', { throughput: 100, p50: 800, concurrency: 128 }),
+      result('grant-consent', { throughput: 30, concurrency: 16 }),
+    ]);
+    expect(passes.map((r) => [r.workload, r.concurrency, r.throughput, r.passes])).toEqual([
+      ['baseline-put', 128, 110, [120, 100, 110]],
+      ['grant-consent', 128, 90, [90, 85, 100]],
+      ['grant-consent', 16, 30, undefined],
+    ]);
+    // The median pass's latency comes with its throughput.
+    expect(passes[1]?.latency.p50).toBe(900);
+    const grant = evaluateTargets(passes).find((target) => target.name === 'grant consent');
+    expect(grant).toMatchObject({ value: 0.818, met: true });
+    expect(grant?.detail).toBe(
+      '90 vs 110 tx/s (medians of 3 passes; ratio per pass 0.75, 0.85, 0.91)',
+    );
+    const markdown = renderMarkdown({
+      ...report,
+      results: passes,
+      targets: evaluateTargets(passes),
+    });
+    expect(markdown).toMatch(
+      /\| grant-consent \| consent-ledger-bench \| 128 \|.*\| 90\.0 \/ 85\.0 \/ 100\.0 \|$/m,
+    );
   });
 
   it('draws both charts as SVG', async () => {
