@@ -1,3 +1,4 @@
+import type { CohortPage } from '../../../gateway/src/cohorts/cohort.types.ts';
 import {
   MSP,
   consentFor,
@@ -6,15 +7,6 @@ import {
   type ScenarioOptions,
   type ScenarioResult,
 } from '../scenario-kit.ts';
-
-/** What POST /cohorts answers. */
-export interface CohortPage {
-  readonly studyId: string;
-  readonly included: readonly string[];
-  readonly events: readonly string[];
-  readonly bookmark: string;
-  readonly txId: string;
-}
 
 /** IDs of the research scenario. */
 export interface ResearchIds {

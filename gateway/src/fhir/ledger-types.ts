@@ -60,11 +60,7 @@ export interface ConsentQuery {
   readonly bookmark?: string;
 }
 
-/** A page of results; `bookmark` is opaque and empty when there is no more. */
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly bookmark: string;
-}
+export type { Page } from '../common/dto.js';
 
 /** Who asked for access. */
 export interface Accessor {
