@@ -40,7 +40,7 @@ export function seedBatches(from: number, to: number, batchSize: number): [numbe
 export interface SeedOptions {
   /** The `bench` contract of the benchmark chaincode. */
   readonly contract: Contract;
-  /** The `baseline` contract, where the seeded count is kept. */
+  /** The `baseline` contract, where the seeded count is kept (an admin's: Put is admins-only). */
   readonly baseline: Contract;
   readonly events: number;
   readonly batchSize: number;

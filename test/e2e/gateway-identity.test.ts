@@ -71,6 +71,9 @@ describe('the gateway against the real CA and peer', () => {
   const analyst = uniqueName('an');
   const patient = uniqueName('pt');
   const clinician = uniqueName('cl');
+  // baseline:Put is for admins only: the ledger writes below are made by admin users.
+  const govOperator = uniqueName('op');
+  const tertiaryOperator = uniqueName('op');
 
   beforeAll(async () => {
     [gov, tertiary] = await Promise.all([
@@ -181,13 +184,19 @@ describe('the gateway against the real CA and peer', () => {
   });
 
   it('writes to the ledger with the user’s own certificate, never a shared one', async () => {
+    await govApi.createUser(govAdmin, { username: govOperator, password: PASSWORD, role: 'admin' });
+    await tertiaryApi.createUser(tertiaryAdmin, {
+      username: tertiaryOperator,
+      password: PASSWORD,
+      role: 'admin',
+    });
     const ledger = gov.app.get<LedgerClient>(LEDGER_CLIENT);
     const key = uniqueName('gateway-e2e');
     const { txId } = await ledger.submit({
-      identity: `user:${regulator}`,
+      identity: `user:${govOperator}`,
       contract: 'baseline',
       transaction: 'Put',
-      args: [key, 'written by the regulator'],
+      args: [key, 'written by the gov operator'],
     });
     const read = await ledger.evaluate({
       identity: `user:${analyst}`,
@@ -195,25 +204,38 @@ describe('the gateway against the real CA and peer', () => {
       transaction: 'Get',
       args: [key],
     });
-    expect(parseText(read)).toBe('written by the regulator');
+    expect(parseText(read)).toBe('written by the gov operator');
     const creator = await creatorOf(txId);
     const wallet = gov.app.get<IdentityWallet>(IDENTITY_WALLET);
+    const operatorIdentity = await wallet.get(`user:${govOperator}`);
+    expect(certificateAttributes(operatorIdentity?.certificate ?? '')).toMatchObject({
+      role: 'admin',
+    });
     expect(creator.mspId).toBe('GovMSP');
     expect(new X509Certificate(creator.certificate).fingerprint256).toBe(
-      new X509Certificate((await wallet.get(`user:${regulator}`))?.certificate ?? '')
-        .fingerprint256,
+      new X509Certificate(operatorIdentity?.certificate ?? '').fingerprint256,
     );
+    expect(new X509Certificate(creator.certificate).subject).toContain(`CN=user.${govOperator}`);
     const second = await tertiary.app.get<LedgerClient>(LEDGER_CLIENT).submit({
-      identity: `user:${clinician}`,
+      identity: `user:${tertiaryOperator}`,
       contract: 'baseline',
       transaction: 'Put',
-      args: [key, 'overwritten by the clinician'],
+      args: [key, 'overwritten by the tertiary operator'],
     });
-    const clinicianCreator = await creatorOf(second.txId);
-    expect(clinicianCreator.mspId).toBe('TertiaryHospitalMSP');
-    expect(new X509Certificate(clinicianCreator.certificate).subject).toContain(
-      `CN=user.${clinician}`,
+    const tertiaryCreator = await creatorOf(second.txId);
+    expect(tertiaryCreator.mspId).toBe('TertiaryHospitalMSP');
+    expect(new X509Certificate(tertiaryCreator.certificate).subject).toContain(
+      `CN=user.${tertiaryOperator}`,
     );
+    // Anyone else's certificate is refused: the regulator may read but not write.
+    await expect(
+      ledger.submit({
+        identity: `user:${regulator}`,
+        contract: 'baseline',
+        transaction: 'Put',
+        args: [key, 'written by the regulator'],
+      }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const metrics = await govApi.get('/metrics');
     expect(metrics.text).toMatch(
       /gateway_ledger_call_duration_seconds_count\{transaction="baseline:Put",kind="submit",outcome="ok"\} 1/,

@@ -224,7 +224,12 @@ export const TRANSACTIONS: readonly TransactionRow[] = [
     rule: [],
     own: "nobody: refused unless the package enables seeding (only the benchmark's own deployment)",
   },
-  { name: 'baseline:Put', kind: 'submit', rule: EVERYONE, unchecked: true },
+  {
+    name: 'baseline:Put',
+    kind: 'submit',
+    rule: [['*/admin', 'allow']],
+    own: 'admins (operators) of any organization, from the certificate alone',
+  },
   { name: 'baseline:Get', kind: 'evaluate', rule: EVERYONE, unchecked: true },
 ];
 
@@ -467,8 +472,11 @@ e.g. ${FOREIGN_PRINCIPALS.slice(0, 3)
     .map((p) => `\`${principalLabel(p)}\``)
     .join(', ')}), and certificates without a role (one per organization), are refused every
 transaction (\`FORBIDDEN\`); the integration test enrolls one of each with the organizations' CAs and
-calls every transaction. The exception is the \`baseline\` contract (the benchmark's yardstick,
-docs/ledger-api.md), which checks no authorization: any certificate of a channel member may call it.
+calls every transaction. The exception is \`baseline:Get\` (the benchmark's yardstick,
+docs/ledger-api.md), which checks no authorization: any certificate of a channel member may call it
+(the gateways' readiness check reads it). \`baseline:Put\` is for admins only (the organizations'
+Fabric admins, which carry \`role=admin\` too, and the gateways' admin users), checked from the
+certificate alone, without a registry read, so that it stays one bare write.
 
 ## REST endpoints
 

@@ -1,4 +1,4 @@
-import { Contract } from 'fabric-contract-api';
+import { Contract, type Context } from 'fabric-contract-api';
 import { readOrganization } from '../registry/organization-store';
 import { authorize, organizationTypeOf } from './authorization';
 import { ledgerError } from './errors';
@@ -12,6 +12,20 @@ function isRole(value: string | null): value is Role {
 }
 
 /**
+ * The caller's role, from the certificate's `role` attribute alone (no state read). Refuses with
+ * FORBIDDEN a certificate without a known role. The organizations' Fabric admins (NodeOU `admin`)
+ * are enrolled by network/ with `role=admin` too, so they resolve to `admin` like the gateway's
+ * admin users.
+ */
+export function certificateRole(identity: Context['clientIdentity']): Role {
+  const role = identity.getAttributeValue('role');
+  if (!isRole(role)) {
+    throw ledgerError('FORBIDDEN', 'the certificate has no valid role attribute');
+  }
+  return role;
+}
+
+/**
  * Resolves the caller from the certificate (MSP ID, `role`, `patientId`, `practitionerId`
  * attributes, ID) and the registry. Refuses with FORBIDDEN a certificate without a known role, a
  * patient without a valid pseudonym, or a malformed practitioner ID.
@@ -19,10 +33,7 @@ function isRole(value: string | null): value is Role {
 export async function resolveCaller(ctx: LedgerContext): Promise<Caller> {
   const identity = ctx.clientIdentity;
   const mspId = identity.getMSPID();
-  const role = identity.getAttributeValue('role');
-  if (!isRole(role)) {
-    throw ledgerError('FORBIDDEN', 'the certificate has no valid role attribute');
-  }
+  const role = certificateRole(identity);
   const patientId = identity.getAttributeValue('patientId');
   if (role === 'patient' && !patientIdSchema.safeParse(patientId).success) {
     throw ledgerError('FORBIDDEN', 'a patient certificate needs a valid patientId attribute');
