@@ -107,9 +107,4 @@ export class PageQueryDto {
   bookmark?: string;
 }
 
-/** A page of a ledger query. */
-export interface Page<T> {
-  readonly items: readonly T[];
-  /** Opaque; empty when there is no more. */
-  readonly bookmark: string;
-}
+export type { Page } from './page.types.js';

@@ -60,7 +60,7 @@ export interface ConsentQuery {
   readonly bookmark?: string;
 }
 
-export type { Page } from '../common/dto.js';
+export type { Page } from '../common/page.types.js';
 
 /** Who asked for access. */
 export interface Accessor {
