@@ -5,8 +5,9 @@ import { headerHash } from '../../verifier/src/block-hash.ts';
 import {
   blockByNumber,
   buildBundle,
+  channelCertificates,
   headerJson,
-  mspCertificates as channelCertificates,
+  mspCertificates as applicationCertificates,
   type Evaluate,
 } from '../../verifier/src/build-bundle.ts';
 import type { Checkpoint, EvidenceBundle, Subject } from '../../verifier/src/bundle.ts';
@@ -38,7 +39,7 @@ const evaluatorOf =
 
 /** Each application organization's root and intermediate CA certificates (PEM), from cscc. */
 export function mspCertificates(network: Network): Promise<EvidenceBundle['certificates']> {
-  return channelCertificates(evaluatorOf(network), network.getName());
+  return applicationCertificates(evaluatorOf(network), network.getName());
 }
 
 /** Builds the evidence bundle of a committed transaction. */
@@ -60,7 +61,8 @@ export function buildEvidence(options: Readonly<EvidenceOptions>): Promise<Evide
 
 /**
  * Pins the channel's current block as a checkpoint: its number, its header hash (computed here
- * from the header, and cross-checked against the peer's chain info) and the root CAs' fingerprints.
+ * from the header, and cross-checked against the peer's chain info) and the application and
+ * orderer organizations' root CAs' fingerprints.
  */
 export async function pinCheckpoint(gateway: Gateway, topology: Topology): Promise<Checkpoint> {
   const network = gateway.getNetwork(topology.channel.name);
@@ -78,11 +80,21 @@ export async function pinCheckpoint(gateway: Gateway, topology: Topology): Promi
   if (reported !== '' && reported !== hash) {
     throw new Error(`block ${number} hashes to ${hash}, the peer reports ${reported}`);
   }
+  // The application and the orderer organizations' roots: a bundle's orderer-signature check
+  // trusts the orderer CAs it carries only when the checkpoint pins them too.
+  const { application, orderer } = await channelCertificates(
+    evaluatorOf(network),
+    network.getName(),
+  );
   const msps: Record<string, string[]> = {};
-  for (const [mspId, authorities] of Object.entries(await mspCertificates(network))) {
-    msps[mspId] = authorities.roots.map((pem) =>
+  for (const [mspId, authorities] of [
+    ...Object.entries(application),
+    ...Object.entries(orderer ?? {}),
+  ]) {
+    const fingerprints = authorities.roots.map((pem) =>
       new X509Certificate(pem).fingerprint256.replaceAll(':', '').toLowerCase(),
     );
+    msps[mspId] = [...new Set([...(msps[mspId] ?? []), ...fingerprints])];
   }
   return {
     version: 1,

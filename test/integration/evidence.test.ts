@@ -136,6 +136,7 @@ describe('evidence bundles an auditor verifies offline', () => {
       'write-set',
       'block-data-hash',
       'validation-code',
+      'orderer-signature',
       'pinned-certificates',
       'endorsements',
       'creator-signature',
@@ -143,6 +144,9 @@ describe('evidence bundles an auditor verifies offline', () => {
     ]);
     expect(report.checks.find((check) => check.name === 'endorsements')?.detail).toMatch(
       /TertiaryHospitalMSP|CommunityHospitalMSP|GovMSP|EnterpriseMSP|ResearchMSP/,
+    );
+    expect(report.checks.find((check) => check.name === 'orderer-signature')?.detail).toMatch(
+      /^block \d+ signed by an orderer of /,
     );
   });
 
@@ -178,7 +182,10 @@ describe('evidence bundles an auditor verifies offline', () => {
     tampered.block.header.dataHash = dataHash(
       tampered.block.data.map((entry) => Buffer.from(entry, 'base64')),
     ).toString('hex');
-    failsAt(verifyBundle(tampered), 'endorsements');
+    // The rebuilt header is no longer the one the orderers signed.
+    const report = verifyBundle(tampered);
+    failsAt(report, 'orderer-signature');
+    expect(report.checks.find((check) => check.name === 'endorsements')?.ok).toBe(false);
     // A consistently rebuilt block no longer links to the checkpoint.
     const trusted = verifyBundle(tampered, { trust: checkpoint });
     expect(trusted.checks.find((check) => check.name === 'header-chain')?.ok).toBe(false);
@@ -230,6 +237,22 @@ describe('evidence bundles an auditor verifies offline', () => {
     failsAt(verifyBundle(tampered), 'endorsements');
     // A checkpoint that pins the real CAs catches the swap first.
     failsAt(verifyBundle(tampered, { trust: checkpoint }), 'pinned-certificates');
+  });
+
+  it('fails at the orderer signature on a changed header or a forged orderer CA', () => {
+    expect(Object.keys(bundle.ordererCertificates ?? {})).not.toEqual([]);
+    const header = copy(bundle);
+    header.block.header.previousHash = flipHex(bundle.block.header.previousHash);
+    failsAt(verifyBundle(header), 'orderer-signature');
+    const forged = forgedCa();
+    const tampered = copy(bundle);
+    tampered.ordererCertificates = Object.fromEntries(
+      Object.keys(bundle.ordererCertificates ?? {}).map((mspId) => [
+        mspId,
+        { roots: [forged], intermediates: [] },
+      ]),
+    );
+    failsAt(verifyBundle(tampered), 'orderer-signature');
   });
 
   it('proves a batch member by its Merkle path and fails on a changed path', async () => {

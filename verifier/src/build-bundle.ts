@@ -60,19 +60,23 @@ const groupsOf = (group: common.ConfigGroup): ProtoMap<common.ConfigGroup> =>
 const valuesOf = (group: common.ConfigGroup): ProtoMap<common.ConfigValue> =>
   protoMap(group.getValuesMap());
 
-/** Each application organization's root and intermediate CA certificates (PEM), from cscc. */
-export async function mspCertificates(
-  evaluate: Evaluate,
-  channel: string,
-): Promise<EvidenceBundle['certificates']> {
-  const bytes = await evaluate('cscc', 'GetChannelConfig', [channel]);
-  const root = common.Config.deserializeBinary(bytes).getChannelGroup();
-  const application = root === undefined ? undefined : groupsOf(root).get('Application');
-  if (application === undefined) throw new Error('the channel config has no Application group');
-  const result: Record<string, EvidenceBundle['certificates'][string]> = {};
+/** An organization's CA certificates (PEM), by MSP ID. */
+type CertificatesByMsp = EvidenceBundle['certificates'];
+
+/** The organizations' CA certificates of a channel configuration, application and orderer. */
+export interface ChannelCertificates {
+  /** Each application organization's root and intermediate CA certificates. */
+  readonly application: CertificatesByMsp;
+  /** Each orderer organization's; undefined when the configuration has no Orderer group. */
+  readonly orderer: CertificatesByMsp | undefined;
+}
+
+/** The root and intermediate CAs of each organization group (its `MSP` value) under `group`. */
+function groupCertificates(group: common.ConfigGroup): CertificatesByMsp {
+  const result: Record<string, CertificatesByMsp[string]> = {};
   const text = (pems: Uint8Array[]): string[] => pems.map((pem) => Buffer.from(pem).toString());
-  groupsOf(application).forEach((group) => {
-    const value = valuesOf(group).get('MSP');
+  groupsOf(group).forEach((org) => {
+    const value = valuesOf(org).get('MSP');
     if (value === undefined) return;
     const mspConfig = msp.MSPConfig.deserializeBinary(value.getValue_asU8());
     const fabric = msp.FabricMSPConfig.deserializeBinary(mspConfig.getConfig_asU8());
@@ -82,6 +86,30 @@ export async function mspCertificates(
     };
   });
   return result;
+}
+
+/** The application and orderer organizations' CA certificates, from cscc GetChannelConfig. */
+export async function channelCertificates(
+  evaluate: Evaluate,
+  channel: string,
+): Promise<ChannelCertificates> {
+  const bytes = await evaluate('cscc', 'GetChannelConfig', [channel]);
+  const root = common.Config.deserializeBinary(bytes).getChannelGroup();
+  const application = root === undefined ? undefined : groupsOf(root).get('Application');
+  if (application === undefined) throw new Error('the channel config has no Application group');
+  const orderer = root === undefined ? undefined : groupsOf(root).get('Orderer');
+  return {
+    application: groupCertificates(application),
+    orderer: orderer === undefined ? undefined : groupCertificates(orderer),
+  };
+}
+
+/** Each application organization's root and intermediate CA certificates (PEM), from cscc. */
+export async function mspCertificates(
+  evaluate: Evaluate,
+  channel: string,
+): Promise<CertificatesByMsp> {
+  return (await channelCertificates(evaluate, channel)).application;
 }
 
 /** Builds the evidence bundle of a committed transaction. */
@@ -111,7 +139,7 @@ export async function buildBundle(options: Readonly<BuildBundleOptions>): Promis
       chain.push(headerJson(await blockByNumber(evaluate, channel, n)));
     }
   }
-  const certificates = await mspCertificates(evaluate, channel);
+  const { application: certificates, orderer } = await channelCertificates(evaluate, channel);
   return {
     version: 1,
     channel,
@@ -126,6 +154,7 @@ export async function buildBundle(options: Readonly<BuildBundleOptions>): Promis
     },
     ...(options.upTo === undefined ? {} : { chain }),
     certificates,
+    ...(orderer === undefined ? {} : { ordererCertificates: orderer }),
     endorsementPolicy: {
       outOf: options.endorsementPolicy.outOf,
       orgs: [...(options.endorsementPolicy.orgs ?? Object.keys(certificates).sort())],

@@ -43,6 +43,11 @@ const subjectSchema = z.discriminatedUnion('kind', [
 /** What a bundle proves is on the ledger. */
 export type Subject = z.output<typeof subjectSchema>;
 
+const certificatesSchema = z.record(
+  z.string().min(1),
+  z.strictObject({ roots: z.array(z.string()).min(1), intermediates: z.array(z.string()) }),
+);
+
 const bundleSchema = z.strictObject({
   version: z.literal(1),
   channel: z.string().min(1),
@@ -56,10 +61,9 @@ const bundleSchema = z.strictObject({
     transactionsFilter: base64.optional(),
   }),
   chain: z.array(headerSchema).optional(),
-  certificates: z.record(
-    z.string().min(1),
-    z.strictObject({ roots: z.array(z.string()).min(1), intermediates: z.array(z.string()) }),
-  ),
+  certificates: certificatesSchema,
+  /** The orderer organizations' CAs, to check the block's orderer signatures (optional). */
+  ordererCertificates: certificatesSchema.optional(),
   endorsementPolicy: z.strictObject({
     outOf: z.number().int().min(1),
     orgs: z.array(z.string().min(1)).min(1),
@@ -74,7 +78,7 @@ const checkpointSchema = z.strictObject({
   channel: z.string().min(1),
   number: blockNumber,
   headerHash: hex32,
-  /** Pinned SHA-256 fingerprints (hex, of the DER) of each organization's root CA certificates. */
+  /** Pinned SHA-256 fingerprints (hex, of the DER) of each organization's root CAs, orderers' too. */
   msps: z.record(z.string().min(1), z.array(hex32)).optional(),
 });
 

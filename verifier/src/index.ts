@@ -1,6 +1,8 @@
 /** Offline verification of Consent Ledger evidence bundles (docs/evidence-bundle.md). */
 export {
   verifyBundle,
+  ordererSignatureCheck,
+  type OrdererSignatureInput,
   type CheckName,
   type CheckResult,
   type Report,
@@ -25,6 +27,8 @@ export {
   blockByNumber,
   headerJson,
   mspCertificates,
+  channelCertificates,
+  type ChannelCertificates,
   type BuildBundleOptions,
   type Evaluate,
 } from './build-bundle.ts';

@@ -1,6 +1,13 @@
-import { blockHashes, chainCheck, dataHashCheck, validationCheck } from './block-checks.ts';
-import { sha256Hex } from './block-hash.ts';
-import type { Checkpoint, EvidenceBundle } from './bundle.ts';
+import { common, msp } from '@hyperledger/fabric-protos';
+import {
+  blockHashes,
+  chainCheck,
+  dataHashCheck,
+  toHeader,
+  validationCheck,
+} from './block-checks.ts';
+import { headerBytes, sha256Hex } from './block-hash.ts';
+import type { Checkpoint, EvidenceBundle, HeaderJson } from './bundle.ts';
 import { certificateProblem, fingerprint, signatureHolds } from './identity.ts';
 import { verifyInclusion } from './merkle.ts';
 import { compositeKey, decodeTransaction, type DecodedTransaction } from './transaction.ts';
@@ -20,6 +27,7 @@ export type CheckName =
   | 'write-set'
   | 'block-data-hash'
   | 'validation-code'
+  | 'orderer-signature'
   | 'pinned-certificates'
   | 'endorsements'
   | 'creator-signature'
@@ -126,10 +134,23 @@ export function verifyBundle(
     }),
   );
 
+  checks.push(
+    ordererSignatureCheck({
+      header: bundle.block.header,
+      metadataSignatures: bundle.block.metadataSignatures,
+      ordererCertificates: bundle.ordererCertificates,
+      at: transaction?.timestamp,
+    }),
+  );
+
   const pinned = options.trust?.msps;
   if (pinned !== undefined) {
-    const problems = Object.entries(bundle.certificates).flatMap(([mspId, authorities]) => {
-      const allowed = new Set(pinned[mspId] ?? []);
+    const organizations = [
+      ...Object.entries(bundle.certificates),
+      ...Object.entries(bundle.ordererCertificates ?? {}),
+    ];
+    const problems = organizations.flatMap(([mspId, authorities]) => {
+      const allowed = new Set(Object.hasOwn(pinned, mspId) ? pinned[mspId] : []);
       return authorities.roots
         .filter((pem) => {
           try {
@@ -211,6 +232,95 @@ export function verifyBundle(
     checks,
     ...(failed === undefined ? {} : { firstFailure: failed.name }),
   };
+}
+
+/** Inputs of {@link ordererSignatureCheck}. */
+export interface OrdererSignatureInput {
+  readonly header: HeaderJson;
+  /** Base64 of the block's metadata [SIGNATURES] (a common.Metadata). */
+  readonly metadataSignatures: string | undefined;
+  /** The orderer organizations' CAs, by MSP ID. */
+  readonly ordererCertificates: EvidenceBundle['ordererCertificates'];
+  /** When the signer's certificate must have been valid: the transaction's timestamp. */
+  readonly at: Date | undefined;
+}
+
+const decoder = new TextDecoder();
+
+/** The creator (MSP ID, PEM certificate) of a serialized SignatureHeader, if it decodes. */
+function signerOf(
+  signatureHeader: Uint8Array,
+): { readonly mspId: string; readonly certificate: string } | undefined {
+  if (signatureHeader.length === 0) return undefined;
+  try {
+    const creator = msp.SerializedIdentity.deserializeBinary(
+      common.SignatureHeader.deserializeBinary(signatureHeader).getCreator_asU8(),
+    );
+    return { mspId: creator.getMspid(), certificate: decoder.decode(creator.getIdBytes_asU8()) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An orderer of an orderer organization in `ordererCertificates` signed the block header (ANY
+ * signature suffices, as etcdraft's default BlockValidation policy, ANY Writers, requires). Each
+ * MetadataSignature signs `metadata.value ‖ signatureHeader ‖ BlockHeaderBytes(header)` (Fabric
+ * 2.5 blockwriter.go addBlockSignature). Skipped (passing) when the bundle lacks the orderer CAs
+ * or the signatures.
+ */
+export function ordererSignatureCheck(input: Readonly<OrdererSignatureInput>): CheckResult {
+  const result = (ok: boolean, detail: string): CheckResult => ({
+    name: 'orderer-signature',
+    ok,
+    detail,
+  });
+  const authorities = input.ordererCertificates;
+  if (authorities === undefined) {
+    return result(true, 'skipped (the bundle has no orderer CA certificates)');
+  }
+  if (input.metadataSignatures === undefined) {
+    return result(true, 'skipped (the bundle has no block signatures)');
+  }
+  let metadata: common.Metadata;
+  try {
+    metadata = common.Metadata.deserializeBinary(fromBase64(input.metadataSignatures));
+  } catch (error) {
+    return result(false, `the block's SIGNATURES metadata does not decode: ${String(error)}`);
+  }
+  const signatures = metadata.getSignaturesList();
+  if (signatures.length === 0) return result(false, 'the block has no orderer signatures');
+  const header = headerBytes(toHeader(input.header));
+  const value = metadata.getValue_asU8();
+  const signers = new Set<string>();
+  const problems: string[] = [];
+  for (const [index, signature] of signatures.entries()) {
+    const signatureHeader = signature.getSignatureHeader_asU8();
+    const signer = signerOf(signatureHeader);
+    if (signer === undefined) {
+      problems.push(`signature ${index}: no decodable signature header`);
+      continue;
+    }
+    const { mspId, certificate } = signer;
+    const problem = !Object.hasOwn(authorities, mspId)
+      ? 'not an orderer organization of the bundle'
+      : (certificateProblem(certificate, authorities[mspId], input.at) ??
+        (signatureHolds(
+          certificate,
+          Buffer.concat([value, signatureHeader, header]),
+          signature.getSignature_asU8(),
+        )
+          ? undefined
+          : 'the signature does not verify'));
+    if (problem === undefined) signers.add(mspId);
+    else problems.push(`signature ${index} by ${mspId || 'no MSP'}: ${problem}`);
+  }
+  if (signers.size === 0) return result(false, problems.join('; '));
+  return result(
+    true,
+    `block ${input.header.number} signed by an orderer of ${[...signers].sort().join(', ')}` +
+      (problems.length === 0 ? '' : ` (ignored: ${problems.join('; ')})`),
+  );
 }
 
 function writeSetProblem(bundle: EvidenceBundle, tx: DecodedTransaction): string | undefined {
