@@ -5,16 +5,33 @@ import { batchLeaf, type RecordItem } from '../../chaincode/src/records/record-i
 import { inclusionProof, merkleRoot } from '../../chaincode/src/records/merkle.ts';
 import { closeUsers, enrollPatient, enrollUser, type TestUser } from '../support/identities.ts';
 import { expectLedgerError } from '../support/ledger-errors.ts';
-import { connectAdmin, contractOf, endorsingMsps, text } from '../support/ledger.ts';
+import {
+  connectAdmin,
+  contractOf,
+  endorsingMsps,
+  text,
+  waitForAllPeers,
+} from '../support/ledger.ts';
 
-/** Submits a transaction and parses its JSON result. */
+/**
+ * Submits a transaction, waits until every peer has committed its block (the next step may act
+ * through another organization's peer: see waitForAllPeers), and parses its JSON result.
+ */
 async function submit<T>(
   user: TestUser,
   contract: string,
   name: string,
   ...args: string[]
 ): Promise<T> {
-  return JSON.parse(text(await user.contract(contract).submitTransaction(name, ...args))) as T;
+  const submitted = await user.contract(contract).submitAsync(name, { arguments: args });
+  const status = await submitted.getStatus();
+  if (!status.successful) {
+    throw new Error(
+      `${name} ${status.transactionId} failed to commit: code ${String(status.code)}`,
+    );
+  }
+  await waitForAllPeers(status.blockNumber);
+  return JSON.parse(text(submitted.getResult())) as T;
 }
 
 /** Evaluates a transaction and parses its JSON result. */

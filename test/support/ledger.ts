@@ -56,3 +56,41 @@ export async function endorsingMsps(gateway: Gateway, txId: string): Promise<str
   });
   return [...new Set(msps)].sort();
 }
+
+/** Every organization's peer's channel height (qscc GetChainInfo through that organization). */
+async function peerHeights(): Promise<bigint[]> {
+  return Promise.all(
+    topology.organizations.map(async (organization) => {
+      const connection = connectAdmin(organization.name);
+      try {
+        const bytes = await connection.gateway
+          .getNetwork(topology.channel.name)
+          .getContract('qscc')
+          .evaluateTransaction('GetChainInfo', topology.channel.name);
+        return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+      } finally {
+        connection.close();
+      }
+    }),
+  );
+}
+
+/**
+ * Waits until every organization's peer has committed block `blockNumber`. A commit status comes
+ * from one peer; another organization's peer can be a block behind for some milliseconds, and a
+ * transaction endorsed there reads older state than its other endorser's (Fabric refuses the
+ * mismatch: "failed to collect enough transaction endorsements"). A test that acts through
+ * another organization right after a write waits for this first, as a person would not act
+ * within those milliseconds.
+ */
+export async function waitForAllPeers(blockNumber: bigint, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const heights = await peerHeights();
+    if (heights.every((height) => height > blockNumber)) return;
+    if (Date.now() > deadline) {
+      throw new Error(`peers at heights ${heights.join(', ')}, not past block ${blockNumber}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,5 +1,10 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { CommitError, CommitStatusError, GatewayError } from '@hyperledger/fabric-gateway';
+import {
+  CommitError,
+  CommitStatusError,
+  EndorseError,
+  GatewayError,
+} from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import { CHAINCODE_CODES, DomainError, LedgerError, type ErrorCode } from '../common/errors.js';
 
@@ -10,6 +15,23 @@ export const RETRYABLE_COMMIT_CODES: ReadonlySet<number> = new Set([
   peer.TxValidationCode.MVCC_READ_CONFLICT,
   peer.TxValidationCode.PHANTOM_READ_CONFLICT,
 ]);
+
+/**
+ * An endorsement the gateway peer could not assemble because the endorsers answered differently:
+ * Fabric's gateway answers ABORTED "failed to collect enough transaction endorsements" when, e.g.,
+ * its own peer has not yet committed a block the other endorsers have (their reads of one key are
+ * at different versions: "ProposalResponsePayloads do not match" in the peer's log). That is a
+ * stale read found before ordering, the same conflict as an MVCC one found at validation, and a
+ * new proposal cures it once the peer has caught up; nothing was ordered, so the retry is safe.
+ * A chaincode refusal is "failed to endorse transaction" and is not matched.
+ */
+export function isEndorsementMismatch(error: unknown): boolean {
+  return (
+    error instanceof EndorseError &&
+    error.code === ABORTED &&
+    error.message.includes('failed to collect enough transaction endorsements')
+  );
+}
 
 /** Name of a transaction validation code (`MVCC_READ_CONFLICT`, ...). */
 export function validationCodeName(code: number): string {
@@ -40,6 +62,8 @@ export function errorMessages(error: unknown): string[] {
   }
   return messages;
 }
+
+const ABORTED: number = GrpcStatus.ABORTED;
 
 const UNAVAILABLE: ReadonlySet<number> = new Set([
   GrpcStatus.UNAVAILABLE,

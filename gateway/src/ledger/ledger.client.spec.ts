@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { ConnectOptions, Gateway } from '@hyperledger/fabric-gateway';
+import { EndorseError, type ConnectOptions, type Gateway } from '@hyperledger/fabric-gateway';
+import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { describe, expect, it, vi } from 'vitest';
 import { LedgerError, UnauthenticatedError } from '../common/errors.js';
 import { testProfile } from '../testing/test-app.js';
@@ -28,8 +29,26 @@ function fakeWallet(labels: string[]): IdentityWallet {
   };
 }
 
-/** A fake fabric-gateway whose commits answer the given status codes in turn (0 = valid). */
-function fakeConnect(statuses: number[]) {
+/** What Fabric's gateway throws when the endorsers' results differ (or its own chaincode's refusal). */
+function endorseError(message: string): EndorseError {
+  return new EndorseError({
+    code: GrpcStatus.ABORTED,
+    details: [],
+    cause: new Error(message) as ServiceError,
+    transactionId: 'tx-endorse',
+    message: `10 ABORTED: ${message}`,
+  });
+}
+const MISMATCH = endorseError(
+  'failed to collect enough transaction endorsements, see attached details for more info',
+);
+const REFUSED = endorseError('failed to endorse transaction, see attached details for more info');
+
+/**
+ * A fake fabric-gateway whose commits answer the given status codes in turn (0 = valid); its
+ * endorsements throw the given errors in turn first.
+ */
+function fakeConnect(statuses: number[], endorseErrors: Error[] = []) {
   const proposals: { name: string; args: string[] }[] = [];
   const connects: ConnectOptions[] = [];
   const contracts: { channel: string; chaincode: string; contract?: string }[] = [];
@@ -42,8 +61,10 @@ function fakeConnect(statuses: number[]) {
         const txId = `tx-${String(++txCount)}`;
         return {
           evaluate: () => Promise.resolve(new TextEncoder().encode('{"ok":true}')),
-          endorse: () =>
-            Promise.resolve({
+          endorse: () => {
+            const failure = endorseErrors.shift();
+            if (failure !== undefined) return Promise.reject(failure);
+            return Promise.resolve({
               submit: () =>
                 Promise.resolve({
                   getStatus: () => {
@@ -58,7 +79,8 @@ function fakeConnect(statuses: number[]) {
                   getResult: () => new TextEncoder().encode(`{"tx":"${txId}"}`),
                   getTransactionId: () => txId,
                 }),
-            }),
+            });
+          },
         };
       },
     };
@@ -75,8 +97,12 @@ function fakeConnect(statuses: number[]) {
   return { connect, proposals, connects, contracts };
 }
 
-function client(statuses: number[], overrides: Partial<LedgerClientOptions> = {}) {
-  const fake = fakeConnect(statuses);
+function client(
+  statuses: number[],
+  overrides: Partial<LedgerClientOptions> = {},
+  endorseErrors: Error[] = [],
+) {
+  const fake = fakeConnect(statuses, endorseErrors);
   const metrics = { observeLedgerCall: vi.fn(), countRetry: vi.fn() };
   const backoff = vi.fn(() => Promise.resolve());
   const ledger = createLedgerClient({
@@ -133,6 +159,38 @@ describe('the ledger client', () => {
     expect(failure).toMatchObject({ code: 'CONFLICT', transaction: 'consent:RevokeConsent' });
     expect(proposals).toHaveLength(3);
     ledger.close();
+  });
+
+  it('retries an endorsement whose endorsers answered differently (a peer a block behind), never a refusal', async () => {
+    const { ledger, metrics, backoff, proposals } = client([0], {}, [MISMATCH]);
+    const result = await ledger.submit({
+      identity: 'user:alice',
+      contract: 'access',
+      transaction: 'RequestAccess',
+      args: ['{}'],
+    });
+    expect(result.txId).toBe('tx-2');
+    expect(proposals).toHaveLength(2);
+    expect(backoff.mock.calls).toEqual([[1]]);
+    expect(metrics.countRetry.mock.calls).toEqual([
+      ['access:RequestAccess', 'ENDORSEMENT_MISMATCH'],
+    ]);
+
+    const refused = client([], {}, [REFUSED]);
+    await expect(
+      refused.ledger.submit({ identity: 'user:alice', contract: 'access', transaction: 'X' }),
+    ).rejects.toMatchObject({ code: 'LEDGER_REJECTED' });
+    expect(refused.proposals).toHaveLength(1);
+    expect(refused.backoff).not.toHaveBeenCalled();
+
+    const stuck = client([], {}, [MISMATCH, MISMATCH, MISMATCH, MISMATCH]);
+    await expect(
+      stuck.ledger.submit({ identity: 'user:alice', contract: 'access', transaction: 'X' }),
+    ).rejects.toMatchObject({ code: 'LEDGER_REJECTED' });
+    expect(stuck.proposals).toHaveLength(3);
+    ledger.close();
+    refused.ledger.close();
+    stuck.ledger.close();
   });
 
   it('never retries other commit failures', async () => {

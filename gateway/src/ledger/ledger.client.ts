@@ -12,12 +12,18 @@ import {
   type CloseableAsyncIterable,
   type Contract,
   type Gateway,
+  type Transaction,
 } from '@hyperledger/fabric-gateway';
 import { UnauthenticatedError } from '../common/errors.js';
 import type { GatewayConfig } from '../config/gateway.config.js';
 import type { OrgProfile } from '../config/connection-profile.js';
 import type { LedgerMetrics } from '../metrics/metrics.service.js';
-import { RETRYABLE_COMMIT_CODES, toLedgerError, validationCodeName } from './ledger-errors.js';
+import {
+  RETRYABLE_COMMIT_CODES,
+  isEndorsementMismatch,
+  toLedgerError,
+  validationCodeName,
+} from './ledger-errors.js';
 import type { IdentityWallet } from './wallet.js';
 
 /** The chaincode's contracts (docs/ledger-api.md). */
@@ -65,7 +71,8 @@ export interface ChaincodeEventsOptions {
 /**
  * The one component that talks to the peer. Evaluates and submits as the given identity (one
  * cached gateway connection per identity over one shared gRPC client), with deadlines on every
- * call, retries of MVCC and phantom read conflicts, and errors turned into LedgerError.
+ * call, retries of MVCC and phantom read conflicts (and of endorsements that differed because a
+ * peer was a block behind: isEndorsementMismatch), and errors turned into LedgerError.
  */
 export interface LedgerClient {
   evaluate(call: LedgerCall): Promise<Uint8Array>;
@@ -193,7 +200,16 @@ class FabricLedgerClient implements LedgerClient {
         const proposal = contract.newProposal(call.transaction, {
           arguments: [...(call.args ?? [])],
         });
-        const transaction = await proposal.endorse();
+        let transaction: Transaction;
+        try {
+          transaction = await proposal.endorse();
+        } catch (error) {
+          if (!isEndorsementMismatch(error) || attempt >= this.#options.config.LEDGER_MAX_ATTEMPTS)
+            throw error;
+          this.#options.metrics.countRetry(name, 'ENDORSEMENT_MISMATCH');
+          await this.#backoff(attempt);
+          continue;
+        }
         const submitted = await transaction.submit();
         const status = await submitted.getStatus();
         if (status.successful)
