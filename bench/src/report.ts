@@ -116,24 +116,22 @@ const peakRow = (results: readonly WorkloadResult[], workload: string): Workload
   );
 };
 
-const peak = (results: readonly WorkloadResult[], workload: string): number | null => {
-  const found = results.filter((r) => r.workload === workload && r.succeeded > 0);
-  return found.length === 0 ? null : Math.max(...found.map((r) => r.unitsPerSecond));
-};
+const peak = (results: readonly WorkloadResult[], workload: string): number | null =>
+  peakRow(results, workload)?.unitsPerSecond ?? null;
 
 const ratioTarget = (
   results: readonly WorkloadResult[],
   spec: Readonly<{ name: string; workload: string; baseline: string; threshold: number }>,
 ): TargetResult => {
-  const value = peak(results, spec.workload);
-  const base = peak(results, spec.baseline);
+  const valueRow = peakRow(results, spec.workload);
+  const baseRow = peakRow(results, spec.baseline);
+  const value = valueRow?.unitsPerSecond ?? null;
+  const base = baseRow?.unitsPerSecond ?? null;
   const rule = `peak ${spec.workload} throughput >= ${String(spec.threshold)} x peak ${spec.baseline}`;
   if (value === null || base === null || base === 0) {
     return { name: spec.name, rule, value: null, met: null, detail: 'not measured' };
   }
   const ratio = value / base;
-  const valueRow = peakRow(results, spec.workload);
-  const baseRow = peakRow(results, spec.baseline);
   // Passes at the same concurrency ran interleaved (baseline, workload, baseline, ...): their
   // ratios show how much of the difference is noise.
   const perPass =

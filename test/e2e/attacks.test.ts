@@ -2,7 +2,8 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBundle, verifyBundle, type EvidenceBundle } from '../../verifier/src/index.ts';
 import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
-import { GatewayApi, createSignedInUser, ledgerHeight, uniqueName } from '../support/gateways.ts';
+import { GatewayApi, createSignedInUser, uniqueName } from '../support/gateways.ts';
+import { ledgerHeight } from '../support/ledger.ts';
 import { committedTransactions } from '../support/ledger-watch.ts';
 
 /**

@@ -10,13 +10,8 @@ import {
 } from '../support/bad-input-corpus.ts';
 import { mapLimit } from '../support/concurrency.ts';
 import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
-import {
-  GatewayApi,
-  bootstrapAdmin,
-  createSignedInUser,
-  ledgerHeight,
-  uniqueName,
-} from '../support/gateways.ts';
+import { GatewayApi, bootstrapAdmin, createSignedInUser, uniqueName } from '../support/gateways.ts';
+import { ledgerHeight } from '../support/ledger.ts';
 import { committedTransactions } from '../support/ledger-watch.ts';
 
 /**

@@ -4,11 +4,11 @@ import {
   bootstrapAdmin,
   gateway,
   gatewayBase,
-  ledgerHeight,
   readEvents,
   uniqueName,
   type GatewayApi,
 } from '../support/gateways.ts';
+import { ledgerHeight } from '../support/ledger.ts';
 import { validateResource } from '../../gateway/src/fhir/index.ts';
 
 /**

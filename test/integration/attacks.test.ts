@@ -7,7 +7,7 @@ import { signers } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, ledger, msp, peer } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAs, orgLayout, peerIdentity, userIdentity } from '../../network/src/index.ts';
-import { ledgerHeight } from '../support/gateways.ts';
+import { ledgerHeight } from '../support/ledger.ts';
 import { closeUsers, enrollPatient, enrollUser, type TestUser } from '../support/identities.ts';
 import { errorText, expectLedgerError } from '../support/ledger-errors.ts';
 import { committedTransactions, transactionOnLedger } from '../support/ledger-watch.ts';

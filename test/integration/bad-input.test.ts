@@ -11,7 +11,7 @@ import {
   type Targets,
 } from '../support/bad-input-corpus.ts';
 import { mapLimit } from '../support/concurrency.ts';
-import { ledgerHeight } from '../support/gateways.ts';
+import { ledgerHeight } from '../support/ledger.ts';
 import { closeUsers, enrollPatient, enrollUser, type TestUser } from '../support/identities.ts';
 import { errorText } from '../support/ledger-errors.ts';
 import { committedTransactions, transactionOnLedger } from '../support/ledger-watch.ts';

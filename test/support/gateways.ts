@@ -1,6 +1,5 @@
-import { common } from '@hyperledger/fabric-protos';
 import { gatewayUrl } from '../../network/src/index.ts';
-import { connectAdmin, org, topology } from './ledger.ts';
+import { org } from './ledger.ts';
 
 /** Base URL of an organization's running gateway (from the topology; GATEWAY_PORT_<ORG> overrides). */
 export function gatewayBase(orgName: string): string {
@@ -145,18 +144,6 @@ export function gateway(orgName: string): GatewayApi {
 /** A name no earlier run used: `prefix` + base-36 time + random. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}`;
-}
-
-/** The channel's height as an organization's peer reports it (qscc GetChainInfo). */
-export async function ledgerHeight(orgName = 'gov'): Promise<bigint> {
-  const connection = connectAdmin(orgName);
-  try {
-    const qscc = connection.gateway.getNetwork(topology.channel.name).getContract('qscc');
-    const bytes = await qscc.evaluateTransaction('GetChainInfo', topology.channel.name);
-    return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
-  } finally {
-    connection.close();
-  }
 }
 
 /**

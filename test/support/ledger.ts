@@ -57,22 +57,16 @@ export async function endorsingMsps(gateway: Gateway, txId: string): Promise<str
   return [...new Set(msps)].sort();
 }
 
-/** Every organization's peer's channel height (qscc GetChainInfo through that organization). */
-async function peerHeights(): Promise<bigint[]> {
-  return Promise.all(
-    topology.organizations.map(async (organization) => {
-      const connection = connectAdmin(organization.name);
-      try {
-        const bytes = await connection.gateway
-          .getNetwork(topology.channel.name)
-          .getContract('qscc')
-          .evaluateTransaction('GetChainInfo', topology.channel.name);
-        return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
-      } finally {
-        connection.close();
-      }
-    }),
-  );
+/** The channel's height as an organization's peer reports it (qscc GetChainInfo). */
+export async function ledgerHeight(orgName = 'gov'): Promise<bigint> {
+  const connection = connectAdmin(orgName);
+  try {
+    const qscc = connection.gateway.getNetwork(topology.channel.name).getContract('qscc');
+    const bytes = await qscc.evaluateTransaction('GetChainInfo', topology.channel.name);
+    return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+  } finally {
+    connection.close();
+  }
 }
 
 /**
@@ -86,7 +80,9 @@ async function peerHeights(): Promise<bigint[]> {
 export async function waitForAllPeers(blockNumber: bigint, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const heights = await peerHeights();
+    const heights = await Promise.all(
+      topology.organizations.map((organization) => ledgerHeight(organization.name)),
+    );
     if (heights.every((height) => height > blockNumber)) return;
     if (Date.now() > deadline) {
       throw new Error(`peers at heights ${heights.join(', ')}, not past block ${blockNumber}`);

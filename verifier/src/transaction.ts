@@ -34,6 +34,15 @@ export interface DecodedTransaction {
 
 const decoder = new TextDecoder();
 
+/** The MSP ID and certificate (PEM) of a serialized msp.SerializedIdentity. */
+export function identityOf(serialized: Uint8Array): {
+  readonly mspId: string;
+  readonly certificate: string;
+} {
+  const identity = msp.SerializedIdentity.deserializeBinary(serialized);
+  return { mspId: identity.getMspid(), certificate: decoder.decode(identity.getIdBytes_asU8()) };
+}
+
 /** The part of google.protobuf.Timestamp used here. */
 interface ProtoTimestamp {
   toDate(): Date;
@@ -50,7 +59,7 @@ export function decodeTransaction(envelopeBytes: Uint8Array): DecodedTransaction
   const signatureHeader = common.SignatureHeader.deserializeBinary(
     header.getSignatureHeader_asU8(),
   );
-  const creator = msp.SerializedIdentity.deserializeBinary(signatureHeader.getCreator_asU8());
+  const creator = identityOf(signatureHeader.getCreator_asU8());
   const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
   const endorsements: DecodedEndorsement[] = [];
   const writes: DecodedWrite[] = [];
@@ -61,10 +70,8 @@ export function decodeTransaction(envelopeBytes: Uint8Array): DecodedTransaction
     const responsePayload = endorsed.getProposalResponsePayload_asU8();
     for (const endorsement of endorsed.getEndorsementsList()) {
       const endorserBytes = endorsement.getEndorser_asU8();
-      const endorser = msp.SerializedIdentity.deserializeBinary(endorserBytes);
       endorsements.push({
-        mspId: endorser.getMspid(),
-        certificate: decoder.decode(endorser.getIdBytes_asU8()),
+        ...identityOf(endorserBytes),
         signed: Buffer.concat([responsePayload, endorserBytes]),
         signature: endorsement.getSignature_asU8(),
       });
@@ -90,8 +97,8 @@ export function decodeTransaction(envelopeBytes: Uint8Array): DecodedTransaction
     txId: channelHeader.getTxId(),
     channel: channelHeader.getChannelId(),
     timestamp: timestamp === undefined ? undefined : timestamp.toDate(),
-    creatorMspId: creator.getMspid(),
-    creatorCertificate: decoder.decode(creator.getIdBytes_asU8()),
+    creatorMspId: creator.mspId,
+    creatorCertificate: creator.certificate,
     payload: payloadBytes,
     creatorSignature: envelope.getSignature_asU8(),
     endorsements,

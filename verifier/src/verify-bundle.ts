@@ -1,4 +1,4 @@
-import { common, msp } from '@hyperledger/fabric-protos';
+import { common } from '@hyperledger/fabric-protos';
 import {
   blockHashes,
   chainCheck,
@@ -10,7 +10,12 @@ import { headerBytes, sha256Hex } from './block-hash.ts';
 import type { Checkpoint, EvidenceBundle, HeaderJson } from './bundle.ts';
 import { certificateProblem, fingerprint, signatureHolds } from './identity.ts';
 import { verifyInclusion } from './merkle.ts';
-import { compositeKey, decodeTransaction, type DecodedTransaction } from './transaction.ts';
+import {
+  compositeKey,
+  decodeTransaction,
+  identityOf,
+  type DecodedTransaction,
+} from './transaction.ts';
 
 /** The outcome of one check. */
 export interface CheckResult {
@@ -245,18 +250,13 @@ export interface OrdererSignatureInput {
   readonly at: Date | undefined;
 }
 
-const decoder = new TextDecoder();
-
 /** The creator (MSP ID, PEM certificate) of a serialized SignatureHeader, if it decodes. */
 function signerOf(
   signatureHeader: Uint8Array,
 ): { readonly mspId: string; readonly certificate: string } | undefined {
   if (signatureHeader.length === 0) return undefined;
   try {
-    const creator = msp.SerializedIdentity.deserializeBinary(
-      common.SignatureHeader.deserializeBinary(signatureHeader).getCreator_asU8(),
-    );
-    return { mspId: creator.getMspid(), certificate: decoder.decode(creator.getIdBytes_asU8()) };
+    return identityOf(common.SignatureHeader.deserializeBinary(signatureHeader).getCreator_asU8());
   } catch {
     return undefined;
   }

@@ -95,14 +95,13 @@ export async function writeConsent(
 ): Promise<void> {
   const { consent, previous } = write;
   await writeDocument(stub, { key: ['consent', consent.consentId], value: consent });
-  if (previous !== undefined) {
+  if (previous === undefined) {
+    await writeIndex(stub, ['consentByPatient', consent.patientId, consent.consentId]);
+  } else {
     await writeDocument(stub, {
       key: ['consentVersion', previous.consentId, versionAttribute(previous.version)],
       value: versionOf(previous),
     });
-  }
-  if (previous === undefined) {
-    await writeIndex(stub, ['consentByPatient', consent.patientId, consent.consentId]);
   }
   const grantee = granteeAttribute(consent);
   if (previous !== undefined && granteeAttribute(previous) !== grantee) {

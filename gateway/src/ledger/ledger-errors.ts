@@ -16,6 +16,8 @@ export const RETRYABLE_COMMIT_CODES: ReadonlySet<number> = new Set([
   peer.TxValidationCode.PHANTOM_READ_CONFLICT,
 ]);
 
+const ABORTED: number = GrpcStatus.ABORTED;
+
 /**
  * An endorsement the gateway peer could not assemble because the endorsers answered differently:
  * Fabric's gateway answers ABORTED "failed to collect enough transaction endorsements" when, e.g.,
@@ -62,8 +64,6 @@ export function errorMessages(error: unknown): string[] {
   }
   return messages;
 }
-
-const ABORTED: number = GrpcStatus.ABORTED;
 
 const UNAVAILABLE: ReadonlySet<number> = new Set([
   GrpcStatus.UNAVAILABLE,

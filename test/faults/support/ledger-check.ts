@@ -2,7 +2,7 @@ import { common, peer as peerProto } from '@hyperledger/fabric-protos';
 import type { Network } from '@hyperledger/fabric-gateway';
 import { waitUntil } from '../../../network/src/index.ts';
 import { dataHash, headerHash } from '../../../verifier/src/block-hash.ts';
-import { ledgerHeight } from '../../support/gateways.ts';
+import { ledgerHeight } from '../../support/ledger.ts';
 import { connectAdmin, topology } from '../../support/ledger.ts';
 import type { CommittedTx } from './load-generator.ts';
 
