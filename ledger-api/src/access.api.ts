@@ -1,0 +1,146 @@
+import { ACCESSORS, HOSPITAL_CLINICIANS, type AccessRules } from './access-rule.ts';
+import type { Page } from './page.ts';
+import type { Region } from './registry.api.ts';
+import type { Evaluate, Submit } from './transaction.ts';
+import type {
+  Category,
+  DecisionReason,
+  DecisionValue,
+  EmergencyReasonCode,
+  Purpose,
+  ReviewOutcome,
+  Role,
+} from './vocabulary.ts';
+
+/** Who accessed: organization, role, optional practitioner ID and identity hash. */
+export interface Accessor {
+  readonly org: string;
+  readonly role: Role;
+  readonly practitionerId?: string;
+  /** SHA-256 (hex) of the certificate's ID (subject and issuer DN): never the certificate. */
+  readonly idHash: string;
+}
+
+/** The regulator's review of a break-glass access. */
+export interface EmergencyReview {
+  readonly status: 'pending' | 'reviewed';
+  readonly outcome?: ReviewOutcome;
+  readonly reviewedAt?: string;
+  readonly reviewerIdHash?: string;
+}
+
+/** The coded justification of a break-glass access and its review. */
+export interface Emergency {
+  readonly reasonCode: EmergencyReasonCode;
+  /** SHA-256 (hex) of the free-text justification, which stays off the ledger. */
+  readonly justificationHash: string;
+  readonly review: EmergencyReview;
+}
+
+/** The study a cohort access was for. */
+export interface CohortInfo {
+  readonly studyId: string;
+}
+
+/** One access decision, recorded whatever the decision. */
+export interface AccessEvent {
+  readonly eventId: string;
+  readonly patientId: string;
+  readonly accessor: Accessor;
+  /** The accessor organization's region (for statistics). */
+  readonly accessorRegion: Region;
+  readonly purpose: Purpose;
+  readonly categories: readonly Category[];
+  readonly recordIds: readonly string[];
+  readonly dataFrom?: string;
+  readonly dataUntil?: string;
+  readonly decision: DecisionValue;
+  readonly reason: DecisionReason;
+  readonly consentIds: readonly string[];
+  readonly breakGlass: boolean;
+  readonly emergency?: Emergency;
+  readonly cohort?: CohortInfo;
+  readonly timestamp: string;
+  readonly txId: string;
+}
+
+/** A page of access events. */
+export type AccessEventPage = Page<AccessEvent>;
+
+/** The outcome of consent evaluation. */
+export interface Decision {
+  readonly decision: DecisionValue;
+  readonly reason: DecisionReason;
+  /** The consents that decided (covering permits, or the denies that matched), sorted. */
+  readonly consentIds: readonly string[];
+  /** The data period the decision is about (the requested one). */
+  readonly dataFrom?: string;
+  readonly dataUntil?: string;
+}
+
+/** An access question (RequestAccess and CheckAccess): who asks is the caller. */
+export interface AccessRequest {
+  readonly patientId: string;
+  /** Any purpose but `emergency` (that is RequestEmergencyAccess). */
+  readonly purpose: Purpose;
+  readonly categories: readonly Category[];
+  readonly recordIds?: readonly string[];
+  readonly dataFrom?: string;
+  readonly dataUntil?: string;
+}
+
+/** A break-glass request as the ledger takes it: the justification only as its SHA-256. */
+export interface EmergencyRequest {
+  readonly patientId: string;
+  readonly categories: readonly Category[];
+  readonly reasonCode: EmergencyReasonCode;
+  readonly justificationHash: string;
+  readonly recordIds?: readonly string[];
+}
+
+/** Payload of the chaincode event AccessRecorded. */
+export interface AccessRecordedPayload {
+  readonly eventId: string;
+  readonly patientId: string;
+  readonly accessorOrg: string;
+  readonly purpose: Purpose;
+  readonly categories: readonly Category[];
+  readonly decision: DecisionValue;
+  readonly reason: DecisionReason;
+  readonly breakGlass: boolean;
+  readonly timestamp: string;
+}
+
+/** The chaincode events of the access contract. */
+export interface AccessEvents {
+  readonly AccessRecorded: AccessRecordedPayload;
+}
+
+/** Consent-checked, audited access and break-glass (contract `access`). */
+export interface AccessTransactions {
+  /** Decides an access by the patient's consents and records it (event AccessRecorded). */
+  'access:RequestAccess': Submit<[request: AccessRequest], AccessEvent>;
+  /** Decides an access like RequestAccess, writing nothing. */
+  'access:CheckAccess': Evaluate<[request: AccessRequest], Decision>;
+  /** Break-glass access by a hospital clinician, pending the regulator's review. */
+  'access:RequestEmergencyAccess': Submit<[request: EmergencyRequest], AccessEvent>;
+}
+
+/** Who may call the access contract's transactions. */
+export const ACCESS_ACCESS: AccessRules<AccessTransactions> = {
+  'access:RequestAccess': { grants: ACCESSORS },
+  'access:CheckAccess': { grants: ACCESSORS },
+  'access:RequestEmergencyAccess': { grants: HOSPITAL_CLINICIANS },
+};
+
+/** What POST /access-requests and POST /access-requests/emergency answer. */
+export interface AccessOutcome {
+  readonly eventId: string;
+  readonly decision: DecisionValue;
+  /** The first covering consent, when permitted by consent. */
+  readonly consentId?: string;
+  readonly consentIds: readonly string[];
+  readonly reason: DecisionReason;
+  readonly breakGlass: boolean;
+  readonly txId: string;
+}

@@ -1,0 +1,163 @@
+import { EVERYONE, PATIENTS, type AccessRules } from './access-rule.ts';
+import type { Page } from './page.ts';
+import type { Evaluate, Submit } from './transaction.ts';
+import type {
+  Category,
+  ConsentChange,
+  ConsentStatus,
+  GranteeRole,
+  Provision,
+  Purpose,
+} from './vocabulary.ts';
+
+/** Who a consent or exception is about: each field given must equal the accessor's. */
+export interface ConsentGrantee {
+  /** Accessor organization (required in a permit). */
+  readonly org?: string;
+  readonly role?: GranteeRole;
+  readonly practitionerId?: string;
+}
+
+/** A deny provision nested in a permit; absent lists mean "all". */
+export interface ConsentException {
+  readonly purposes?: readonly Purpose[];
+  readonly categories?: readonly Category[];
+  readonly dataFrom?: string;
+  readonly dataUntil?: string;
+  readonly grantee?: ConsentGrantee;
+}
+
+/** A patient's consent (modelled on FHIR R4 Consent). */
+export interface Consent {
+  readonly consentId: string;
+  readonly patientId: string;
+  readonly provision: Provision;
+  /** Absent only in a deny that applies to every accessor. */
+  readonly grantee?: ConsentGrantee;
+  /** Absent only in a deny: all purposes. */
+  readonly purposes?: readonly Purpose[];
+  /** Absent only in a deny: all categories. */
+  readonly categories?: readonly Category[];
+  readonly validFrom: string;
+  readonly validUntil?: string;
+  readonly dataFrom?: string;
+  readonly dataUntil?: string;
+  readonly exceptions: readonly ConsentException[];
+  /** Stored `active` or `revoked`; reads report `expired` once validUntil has passed. */
+  readonly status: ConsentStatus;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly revokedAt?: string;
+  /** The transaction that wrote this version. */
+  readonly txId: string;
+}
+
+/** One version of a consent, as written by the transaction that made it. */
+export interface ConsentVersion {
+  readonly consentId: string;
+  readonly version: number;
+  readonly change: ConsentChange;
+  readonly txId: string;
+  /** When the version was written (the transaction time). */
+  readonly time: string;
+  readonly consent: Consent;
+}
+
+/** A page of consents. */
+export type ConsentPage = Page<Consent>;
+
+/**
+ * The terms of a consent as a patient gives them (GrantConsent). A permit names at least the
+ * grantee organization, purposes and categories; a deny without a grantee applies to everyone.
+ */
+export interface ConsentInput {
+  /** `permit` when absent. */
+  readonly provision?: Provision;
+  readonly grantee?: ConsentGrantee;
+  readonly purposes?: readonly Purpose[];
+  readonly categories?: readonly Category[];
+  /** The transaction time when absent. */
+  readonly validFrom?: string;
+  readonly validUntil?: string;
+  readonly dataFrom?: string;
+  readonly dataUntil?: string;
+  readonly exceptions?: readonly ConsentException[];
+}
+
+/** UpdateConsent's input: the new terms and, optionally, the version they replace. */
+export interface ConsentUpdateInput extends ConsentInput {
+  readonly expectedVersion?: number;
+}
+
+/** QueryConsents' filter. */
+export interface ConsentQuery {
+  readonly patientId?: string;
+  /** A grantee organization, or `*` for denies to everyone. */
+  readonly grantee?: string;
+  readonly status?: ConsentStatus;
+  readonly pageSize?: number;
+  readonly bookmark?: string;
+}
+
+/** Payload of the chaincode events ConsentGranted, ConsentUpdated and ConsentRevoked. */
+export interface ConsentEventPayload {
+  readonly consentId: string;
+  readonly patientId: string;
+  readonly provision: Provision;
+  /** The grantee organization, `*` for a deny to everyone. */
+  readonly granteeOrg: string;
+  readonly status: ConsentStatus;
+  readonly change: ConsentChange;
+  readonly version: number;
+  readonly timestamp: string;
+}
+
+/** The chaincode events of the consent contract. */
+export interface ConsentEvents {
+  readonly ConsentGranted: ConsentEventPayload;
+  readonly ConsentUpdated: ConsentEventPayload;
+  readonly ConsentRevoked: ConsentEventPayload;
+}
+
+/** Patients' consents (contract `consent`). */
+export interface ConsentTransactions {
+  /** Grants a consent (patients). */
+  'consent:GrantConsent': Submit<[consent: ConsentInput], Consent>;
+  /** Replaces the terms of an active consent (its patient); the version goes up by one. */
+  'consent:UpdateConsent': Submit<[consentId: string, consent: ConsentUpdateInput], Consent>;
+  /** Revokes a consent (its patient); revoking twice is a CONFLICT. */
+  'consent:RevokeConsent': Submit<[consentId: string], Consent>;
+  /** One consent (its patient, the regulator, members of the grantee organization). */
+  'consent:GetConsent': Evaluate<[consentId: string], Consent>;
+  /** Every version of a consent, oldest first. */
+  'consent:GetConsentHistory': Evaluate<[consentId: string], readonly ConsentVersion[]>;
+  /** A page of consents, scoped to the caller. */
+  'consent:QueryConsents': Evaluate<[query: ConsentQuery], ConsentPage>;
+}
+
+/** Who may call the consent contract's transactions. */
+export const CONSENT_ACCESS: AccessRules<ConsentTransactions> = {
+  'consent:GrantConsent': { grants: PATIENTS },
+  'consent:UpdateConsent': { grants: PATIENTS, scope: "the consent's patient" },
+  'consent:RevokeConsent': { grants: PATIENTS, scope: "the consent's patient" },
+  'consent:GetConsent': {
+    grants: EVERYONE,
+    scope: 'its patient; the GovMSP regulator; members of the grantee organization',
+  },
+  'consent:GetConsentHistory': {
+    grants: EVERYONE,
+    scope: 'its patient; the GovMSP regulator; members of the grantee organization',
+  },
+  'consent:QueryConsents': {
+    grants: EVERYONE,
+    scope: 'patients their own; the regulator all; others consents granted to their organization',
+  },
+};
+
+/** What POST /consents, PUT /consents/:id and POST /consents/:id/revoke answer. */
+export interface ConsentWrite {
+  readonly consentId: string;
+  readonly txId: string;
+  readonly consent: Consent;
+}

@@ -1,0 +1,201 @@
+import { ANCHORERS, EVERYONE, type AccessRules } from './access-rule.ts';
+import type { Page } from './page.ts';
+import type { Evaluate, Submit } from './transaction.ts';
+import type { Category } from './vocabulary.ts';
+
+/** One anchored version of a record: the hash of its content, chained to the previous version. */
+export interface RecordAnchor {
+  readonly recordId: string;
+  readonly version: number;
+  readonly patientId: string;
+  readonly category: Category;
+  readonly sha256: string;
+  /** The previous version's hash (absent in version 1). */
+  readonly previousSha256?: string;
+  /** The organization owning the record (its peer must endorse new versions). */
+  readonly owner: string;
+  /** Identity hash of who anchored this version. */
+  readonly anchoredBy: string;
+  readonly timestamp: string;
+  readonly txId: string;
+}
+
+/** A record's latest version and every version, oldest first. */
+export interface RecordHistory {
+  readonly head: RecordAnchor;
+  readonly versions: readonly RecordAnchor[];
+}
+
+/** Outcome of VerifyRecord. */
+export interface RecordVerification {
+  readonly verified: boolean;
+  readonly reason: 'MATCH' | 'HASH_MISMATCH';
+  /** The anchor compared against. */
+  readonly anchor?: RecordAnchor;
+}
+
+/** A batch of record hashes anchored by its RFC 6962 Merkle root (no per-item state). */
+export interface Batch {
+  readonly batchId: string;
+  /** RFC 6962 Merkle tree hash of the items, hex. */
+  readonly root: string;
+  readonly size: number;
+  readonly owner: string;
+  readonly categories: readonly Category[];
+  readonly patientCount: number;
+  /** Identity hash of who anchored it. */
+  readonly anchoredBy: string;
+  readonly timestamp: string;
+  readonly txId: string;
+}
+
+/** Outcome of VerifyBatchMember. */
+export interface BatchMemberVerification {
+  readonly verified: boolean;
+  readonly reason: 'MATCH' | 'PROOF_MISMATCH' | 'LEAF_INDEX_OUT_OF_RANGE';
+  readonly batch?: Batch;
+}
+
+/** A page of record anchors (each record's latest version). */
+export type RecordAnchorPage = Page<RecordAnchor>;
+
+/** A record hash to anchor (AnchorRecord), and one item of a batch (its Merkle leaf). */
+export interface RecordItem {
+  readonly recordId: string;
+  readonly patientId: string;
+  readonly category: Category;
+  readonly sha256: string;
+}
+
+/** AnchorBatch's input: 1 to 100,000 items with distinct record IDs. */
+export interface BatchInput {
+  /** Derived from the transaction (`bat-...`) when absent. */
+  readonly batchId?: string;
+  readonly items: readonly RecordItem[];
+}
+
+/** VerifyBatchMember's input: an item, its position and its audit path (hex, leaf to root). */
+export interface BatchMemberClaim {
+  readonly batchId: string;
+  readonly item: RecordItem;
+  readonly leafIndex: number;
+  readonly auditPath: readonly string[];
+}
+
+/** QueryAnchors' filter. */
+export interface AnchorQuery {
+  readonly patientId?: string;
+  readonly org?: string;
+  readonly pageSize?: number;
+  readonly bookmark?: string;
+}
+
+/** Payload of the chaincode event RecordAnchored. */
+export interface RecordAnchoredPayload {
+  readonly recordId: string;
+  readonly version: number;
+  readonly owner: string;
+  readonly category: Category;
+  readonly sha256: string;
+  readonly timestamp: string;
+}
+
+/** Payload of the chaincode event BatchAnchored. */
+export interface BatchAnchoredPayload {
+  readonly batchId: string;
+  readonly root: string;
+  readonly size: number;
+  readonly owner: string;
+  readonly timestamp: string;
+}
+
+/** The chaincode events of the records contract. */
+export interface RecordsEvents {
+  readonly RecordAnchored: RecordAnchoredPayload;
+  readonly BatchAnchored: BatchAnchoredPayload;
+}
+
+/** Record integrity anchors (contract `records`). */
+export interface RecordsTransactions {
+  /** Anchors a record's hash: version 1 by its owner, later versions endorsed by the owner. */
+  'records:AnchorRecord': Submit<[record: RecordItem], RecordAnchor>;
+  /** Anchors a batch of hashes by its Merkle root. */
+  'records:AnchorBatch': Submit<[batch: BatchInput], Batch>;
+  /** Compares a hash with a record's latest version, or with `version` (empty: the latest). */
+  'records:VerifyRecord': Evaluate<
+    [recordId: string, sha256: string, version: string],
+    RecordVerification
+  >;
+  /** Checks an item's inclusion proof against its batch's root. */
+  'records:VerifyBatchMember': Evaluate<[member: BatchMemberClaim], BatchMemberVerification>;
+  /** A record's head and every version. */
+  'records:GetRecord': Evaluate<[recordId: string], RecordHistory>;
+  /** One batch. */
+  'records:GetBatch': Evaluate<[batchId: string], Batch>;
+  /** A page of records' latest versions, scoped to the caller. */
+  'records:QueryAnchors': Evaluate<[query: AnchorQuery], RecordAnchorPage>;
+}
+
+/** Who may call the records contract's transactions. */
+export const RECORDS_ACCESS: AccessRules<RecordsTransactions> = {
+  'records:AnchorRecord': {
+    grants: ANCHORERS,
+    scope: "enterprises: category wearable, with the patient's active permit to the organization",
+  },
+  'records:AnchorBatch': { grants: ANCHORERS, scope: 'as AnchorRecord, for every item' },
+  'records:VerifyRecord': { grants: EVERYONE, scope: 'patients only their own records' },
+  'records:VerifyBatchMember': { grants: EVERYONE, scope: 'patients only their own records' },
+  'records:GetRecord': { grants: EVERYONE, scope: 'patients only their own records' },
+  'records:GetBatch': { grants: EVERYONE },
+  'records:QueryAnchors': {
+    grants: EVERYONE,
+    scope: "patients their own; the regulator all; others their organization's",
+  },
+};
+
+/** What POST /records answers. */
+export interface AnchorResult {
+  readonly recordId: string;
+  readonly version: number;
+  readonly txId: string;
+  readonly anchor: RecordAnchor;
+}
+
+/** The inclusion proof of one batch item. */
+export interface BatchProof {
+  readonly recordId: string;
+  readonly leafIndex: number;
+  /** Sibling hashes (hex) from the leaf up to the root. */
+  readonly auditPath: readonly string[];
+}
+
+/** What POST /records/batches answers: the root and every item's proof. */
+export interface BatchResult {
+  readonly batchId: string;
+  readonly root: string;
+  readonly size: number;
+  readonly txId: string;
+  readonly proofs: readonly BatchProof[];
+}
+
+/**
+ * A batch member's proof as the anchoring organization hands it out, for verifying at another
+ * organization's gateway (POST /records/verify, `batchProof`).
+ */
+export interface BatchMemberProof {
+  readonly batchId: string;
+  readonly patientId: string;
+  readonly category: Category;
+  readonly leafIndex: number;
+  readonly auditPath: readonly string[];
+}
+
+/** What POST /records/verify answers. */
+export interface VerifyResult {
+  readonly verified: boolean;
+  readonly reason: RecordVerification['reason'] | BatchMemberVerification['reason'];
+  /** The record anchor, or the batch, the digest was checked against. */
+  readonly anchor?: RecordAnchor | Batch;
+  /** For a batch member: the proof that was checked. */
+  readonly proof?: BatchProof & { readonly batchId: string; readonly root: string };
+}

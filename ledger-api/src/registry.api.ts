@@ -1,0 +1,47 @@
+import { EVERYONE, GOVERNMENT_ADMINS, type AccessRules } from './access-rule.ts';
+import type { Evaluate, Submit } from './transaction.ts';
+import type { HospitalTier, OrganizationType } from './vocabulary.ts';
+
+/** An administrative region: six-digit GB/T 2260 codes, each level inside the one above. */
+export interface Region {
+  readonly province: string;
+  readonly city?: string;
+  readonly county?: string;
+}
+
+/** An organization of the channel as registered by the government (registry entry). */
+export interface Organization {
+  readonly mspId: string;
+  readonly type: OrganizationType;
+  readonly tier?: HospitalTier;
+  readonly region: Region;
+  readonly registeredAt: string;
+  readonly updatedAt: string;
+  readonly txId: string;
+}
+
+/** RegisterOrganization's input. */
+export interface OrganizationInput {
+  readonly mspId: string;
+  readonly type: OrganizationType;
+  /** Required for a hospital, refused for the others. */
+  readonly tier?: HospitalTier;
+  readonly region: Region;
+}
+
+/** The organization registry (contract `registry`). */
+export interface RegistryTransactions {
+  /** Registers or updates an organization (the government's admin; also before it registered). */
+  'registry:RegisterOrganization': Submit<[organization: OrganizationInput], Organization>;
+  /** One organization. */
+  'registry:GetOrganization': Evaluate<[mspId: string], Organization>;
+  /** Every registered organization, by MSP ID. */
+  'registry:ListOrganizations': Evaluate<[], readonly Organization[]>;
+}
+
+/** Who may call the registry's transactions. */
+export const REGISTRY_ACCESS: AccessRules<RegistryTransactions> = {
+  'registry:RegisterOrganization': { grants: GOVERNMENT_ADMINS, unregistered: true },
+  'registry:GetOrganization': { grants: EVERYONE, unregistered: true },
+  'registry:ListOrganizations': { grants: EVERYONE, unregistered: true },
+};
