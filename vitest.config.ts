@@ -22,7 +22,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{ledger-api,chaincode,gateway,network,verifier,web,bench,demo}/src/**/*.spec.ts'],
+          include: [
+            '{ledger-api,chaincode,gateway,network,verifier,web,bench,demo}/src/**/*.spec.ts',
+          ],
           environment: 'node',
           sequence: { groupOrder: 0 },
           // The fuzz specs' seed and runs (chaincode/src/testing/fuzz.ts), read here so that no

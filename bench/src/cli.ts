@@ -10,9 +10,11 @@ import {
   peerId,
   repoRoot,
   type Topology,
-} from '../../network/src/index.ts';
-import { faultInjectionInProgress, waitWhileFaultInjection } from '../../network/src/faults.ts';
-import { parseBundle, verifyBundle } from '../../verifier/src/index.ts';
+  faultInjectionInProgress,
+  waitWhileFaultInjection,
+} from '@consent-ledger/network';
+import { decodeResult, encodeArguments } from '@consent-ledger/ledger-api';
+import { parseBundle, verifyBundle } from '@consent-ledger/verifier';
 import { auditLatencyChart, throughputChart } from './charts.ts';
 import { benchTopology, benchUser, BENCH_CHAINCODE, orgNamed, prepareNetwork } from './fabric.ts';
 import { runLoad, type LoadResult, type Operation } from './load.ts';
@@ -40,6 +42,7 @@ import {
   revokeConsent,
   RUN_TAG,
   treatmentConsent,
+  treatmentRequest,
   verifyRecord,
   type AnchoredRecord,
 } from './workloads.ts';
@@ -215,22 +218,16 @@ const operator = await user('tertiary', 'bench-admin-tertiary', { role: 'admin' 
 
 // One treatment permit to the community hospital's clinicians, in both namespaces.
 for (const chaincode of [BENCH_CHAINCODE, topology.chaincode.name]) {
-  const decision = JSON.parse(
-    new TextDecoder().decode(
-      await gp.contract('access', chaincode).evaluateTransaction(
-        'CheckAccess',
-        JSON.stringify({
-          patientId: accessPatientId,
-          purpose: 'treatment',
-          categories: ['outpatient'],
-        }),
-      ),
-    ),
-  ) as { decision: string };
+  const decision = decodeResult(
+    'access:CheckAccess',
+    await gp
+      .contract('access', chaincode)
+      .evaluateTransaction('CheckAccess', ...encodeArguments([treatmentRequest(accessPatientId)])),
+  );
   if (decision.decision !== 'permit') {
     await accessPatient
       .contract('consent', chaincode)
-      .submitTransaction('GrantConsent', JSON.stringify(treatmentConsent(community.mspId)));
+      .submitTransaction('GrantConsent', ...encodeArguments([treatmentConsent(community.mspId)]));
   }
 }
 const baseline = operator.contract('baseline');

@@ -1,6 +1,6 @@
 import type { Contract } from '@hyperledger/fabric-gateway';
-import { waitWhileFaultInjection } from '../../network/src/faults.ts';
 import {
+  waitWhileFaultInjection,
   bootstrapRegistry,
   connectAs,
   deployChaincode,
@@ -17,7 +17,7 @@ import {
   type LedgerConnection,
   type Organization,
   type Topology,
-} from '../../network/src/index.ts';
+} from '@consent-ledger/network';
 
 /**
  * The benchmark's view of the network: the production chaincode (`consent-ledger`, which the REST

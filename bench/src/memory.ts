@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { runningProcess } from '../../network/src/index.ts';
+import { runningProcess } from '@consent-ledger/network';
 
 /**
  * Peak memory of the network's processes while a workload runs: the resident set size (VmRSS) of

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { decodeResult, encodeArguments, type SeedInput } from '@consent-ledger/ledger-api';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import type { SeedingResult } from './report.ts';
 
@@ -51,7 +52,10 @@ export interface SeedOptions {
 
 /** How many synthetic events the namespace holds (as recorded by the last seeding). */
 export async function seededEvents(baseline: Contract): Promise<number> {
-  const recorded = new TextDecoder().decode(await baseline.evaluateTransaction('Get', SEEDED_KEY));
+  const recorded = decodeResult(
+    'baseline:Get',
+    await baseline.evaluateTransaction('Get', SEEDED_KEY),
+  );
   return recorded === '' ? 0 : Number(recorded);
 }
 
@@ -69,16 +73,17 @@ export async function seedTo(options: Readonly<SeedOptions>): Promise<SeedingRes
   const worker = async (): Promise<void> => {
     for (let index = next++; index < batches.length; index = next++) {
       const [first, size] = batches[index] ?? [0, 0];
-      const input = JSON.stringify({
+      const seed: SeedInput = {
         first,
         size,
         patients: SEED_PATIENTS,
         days: SEED_DAYS,
         startDay: SEED_START_DAY,
-      });
+      };
+      const args = encodeArguments([seed]);
       for (let attempt = 1; ; attempt += 1) {
         try {
-          await options.contract.submitTransaction('SeedAccessEvents', input);
+          await options.contract.submitTransaction('SeedAccessEvents', ...args);
           break;
         } catch (error) {
           if (attempt >= 3) throw error;

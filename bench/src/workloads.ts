@@ -1,4 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
+import {
+  decodeResult,
+  encodeArguments,
+  type AccessEventQuery,
+  type AccessRequest,
+  type BatchInput,
+  type ConsentInput,
+  type RecordItem,
+} from '@consent-ledger/ledger-api';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import type { Operation } from './load.ts';
 
@@ -10,9 +19,6 @@ import type { Operation } from './load.ts';
  * while they run; revocations each revoke a different consent.
  */
 
-const decoder = new TextDecoder();
-const text = (bytes: Uint8Array): string => decoder.decode(bytes);
-
 /** A fresh run tag, so IDs never repeat across runs. */
 export const RUN_TAG = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
@@ -22,7 +28,7 @@ export function sha256Hex(value: string): string {
 }
 
 /** The consent every access workload relies on: a permit to a hospital's clinicians. */
-export function treatmentConsent(granteeOrg: string): Record<string, unknown> {
+export function treatmentConsent(granteeOrg: string): ConsentInput {
   return {
     grantee: { org: granteeOrg, role: 'clinician' },
     purposes: ['treatment'],
@@ -31,7 +37,7 @@ export function treatmentConsent(granteeOrg: string): Record<string, unknown> {
 }
 
 /** An access request for treatment, outpatient data, of a patient. */
-export function treatmentRequest(patientId: string): Record<string, unknown> {
+export function treatmentRequest(patientId: string): AccessRequest {
   return { patientId, purpose: 'treatment', categories: ['outpatient'] };
 }
 
@@ -47,18 +53,19 @@ export function baselinePut(baseline: Contract): Operation {
 export function baselineGet(baseline: Contract, keys: readonly string[]): Operation {
   return async ({ seq }) => {
     const key = keys[seq % keys.length] ?? '';
-    const value = text(await baseline.evaluateTransaction('Get', key));
+    const value = decodeResult('baseline:Get', await baseline.evaluateTransaction('Get', key));
     if (value === '') throw new Error(`baseline key ${key} is empty`);
   };
 }
 
 /** consent:GrantConsent by a patient; the consent IDs granted are collected. */
 export function grantConsent(consent: Contract, granteeOrg: string, granted: string[]): Operation {
-  const input = JSON.stringify(treatmentConsent(granteeOrg));
+  const args = encodeArguments([treatmentConsent(granteeOrg)]);
   return async () => {
-    const result = JSON.parse(text(await consent.submitTransaction('GrantConsent', input))) as {
-      consentId: string;
-    };
+    const result = decodeResult(
+      'consent:GrantConsent',
+      await consent.submitTransaction('GrantConsent', ...args),
+    );
     granted.push(result.consentId);
   };
 }
@@ -74,22 +81,24 @@ export function revokeConsent(consent: Contract, granted: string[]): Operation {
 
 /** access:RequestAccess (submit), expecting a permit. */
 export function requestAccess(access: Contract, patientId: string): Operation {
-  const input = JSON.stringify(treatmentRequest(patientId));
+  const args = encodeArguments([treatmentRequest(patientId)]);
   return async () => {
-    const event = JSON.parse(text(await access.submitTransaction('RequestAccess', input))) as {
-      decision: string;
-    };
+    const event = decodeResult(
+      'access:RequestAccess',
+      await access.submitTransaction('RequestAccess', ...args),
+    );
     if (event.decision !== 'permit') throw new Error(`access ${event.decision}, not permit`);
   };
 }
 
 /** access:CheckAccess (evaluate), expecting a permit. */
 export function checkAccess(access: Contract, patientId: string): Operation {
-  const input = JSON.stringify(treatmentRequest(patientId));
+  const args = encodeArguments([treatmentRequest(patientId)]);
   return async () => {
-    const decision = JSON.parse(text(await access.evaluateTransaction('CheckAccess', input))) as {
-      decision: string;
-    };
+    const decision = decodeResult(
+      'access:CheckAccess',
+      await access.evaluateTransaction('CheckAccess', ...args),
+    );
     if (decision.decision !== 'permit') throw new Error(`access ${decision.decision}, not permit`);
   };
 }
@@ -110,9 +119,8 @@ export function anchorRecord(
   return async ({ seq }) => {
     const recordId = `rec-${RUN_TAG}-${String(seq)}`;
     const sha256 = sha256Hex(recordId);
-    const proposal = records.newProposal('AnchorRecord', {
-      arguments: [JSON.stringify({ recordId, patientId, category: 'outpatient', sha256 })],
-    });
+    const record: RecordItem = { recordId, patientId, category: 'outpatient', sha256 };
+    const proposal = records.newProposal('AnchorRecord', { arguments: encodeArguments([record]) });
     const transaction = await proposal.endorse();
     const commit = await transaction.submit();
     const status = await commit.getStatus();
@@ -125,20 +133,21 @@ export function anchorRecord(
   };
 }
 
-/** The JSON of an AnchorBatch input of `size` items (built once per operation). */
-export function batchInput(batchId: string, size: number, patientId: string): string {
-  const items = Array.from({ length: size }, (_, i) => {
+/** The AnchorBatch arguments of `size` items (built once per operation). */
+export function batchInput(batchId: string, size: number, patientId: string): string[] {
+  const items = Array.from({ length: size }, (_, i): RecordItem => {
     const recordId = `${batchId}-${String(i)}`;
     return { recordId, patientId, category: 'imaging', sha256: sha256Hex(recordId) };
   });
-  return JSON.stringify({ batchId, items });
+  const batch: BatchInput = { batchId, items };
+  return encodeArguments([batch]);
 }
 
 /** records:AnchorBatch of `size` hashes; its units are the hashes. */
 export function anchorBatch(records: Contract, size: number, patientId: string): Operation {
   return async ({ seq }) => {
     const batchId = `bat-${RUN_TAG}-${String(size)}-${String(seq)}`;
-    await records.submitTransaction('AnchorBatch', batchInput(batchId, size, patientId));
+    await records.submitTransaction('AnchorBatch', ...batchInput(batchId, size, patientId));
     return size;
   };
 }
@@ -148,27 +157,24 @@ export function verifyRecord(records: Contract, anchored: readonly AnchoredRecor
   return async ({ seq }) => {
     const record = anchored[seq % anchored.length];
     if (record === undefined) throw new Error('no anchored record to verify');
-    const result = JSON.parse(
-      text(await records.evaluateTransaction('VerifyRecord', record.recordId, record.sha256)),
-    ) as { verified: boolean };
+    const result = decodeResult(
+      'records:VerifyRecord',
+      await records.evaluateTransaction('VerifyRecord', record.recordId, record.sha256),
+    );
     if (!result.verified) throw new Error(`record ${record.recordId} not verified`);
   };
 }
 
 /** audit:QueryAccessEvents, one page of 100, expecting a full page. */
-export function auditQuery(
-  audit: Contract,
-  query: (seq: number) => Record<string, unknown>,
-): Operation {
+export function auditQuery(audit: Contract, query: (seq: number) => AccessEventQuery): Operation {
   return async ({ seq }) => {
-    const page = JSON.parse(
-      text(
-        await audit.evaluateTransaction(
-          'QueryAccessEvents',
-          JSON.stringify({ ...query(seq), pageSize: 100 }),
-        ),
+    const page = decodeResult(
+      'audit:QueryAccessEvents',
+      await audit.evaluateTransaction(
+        'QueryAccessEvents',
+        ...encodeArguments([{ ...query(seq), pageSize: 100 }]),
       ),
-    ) as { items: unknown[] };
+    );
     if (page.items.length === 0) throw new Error('empty audit page');
     return 1;
   };

@@ -102,17 +102,17 @@ const STEPS: Step[] = [
   },
   {
     who: who.regulator,
-    transaction: 'access:ReviewEmergencyAccess',
+    transaction: 'audit:ReviewEmergencyAccess',
     args: (done) => [idOf(done[8], 'eventId'), { outcome: 'justified' }],
   },
   {
     who: who.researcher,
-    transaction: 'access:RequestCohort',
+    transaction: 'cohort:RequestCohort',
     args: () => [{ studyId: 'study-1', categories: ['genomic'] }],
   },
   {
     who: who.tertiaryClinician,
-    transaction: 'access:CreateReferral',
+    transaction: 'referral:CreateReferral',
     args: () => [
       {
         patientId: pid(1),
@@ -124,7 +124,7 @@ const STEPS: Step[] = [
   },
   {
     who: who.communityClinician,
-    transaction: 'access:CloseReferral',
+    transaction: 'referral:CloseReferral',
     args: (done) => [idOf(done[11], 'referralId')],
   },
   {

@@ -2,22 +2,27 @@ import { AccessContract } from './access/access.contract';
 import { AuditContract } from './audit/audit.contract';
 import { BaselineContract } from './baseline/baseline.contract';
 import { BenchContract } from './bench/bench.contract';
+import { CohortContract } from './cohort/cohort.contract';
 import { ConsentContract } from './consent/consent.contract';
 import { LEDGER_SERIALIZERS } from './ledger/ledger-serializer';
 import { RecordsContract } from './records/records.contract';
+import { ReferralContract } from './referral/referral.contract';
 import { RegistryContract } from './registry/registry.contract';
 
 /**
- * The contracts of the consent-ledger chaincode, as fabric-chaincode-node loads them. The first is
- * the default contract (for unqualified function names). `bench` seeds synthetic access events
- * through the same store as access:RequestAccess, and refuses unless the package enables it (only
- * the benchmark's own deployment does).
+ * The contracts of the consent-ledger chaincode, as fabric-chaincode-node loads them, one per
+ * contract of ledger-api's catalogue (and per gateway module). The first is the default contract
+ * (for unqualified function names). `bench` seeds synthetic access events through the same store
+ * as access:RequestAccess, and refuses unless the package enables it (only the benchmark's own
+ * deployment does).
  */
 export const contracts: unknown[] = [
   BaselineContract,
   RegistryContract,
   ConsentContract,
   AccessContract,
+  ReferralContract,
+  CohortContract,
   RecordsContract,
   AuditContract,
   BenchContract,

@@ -1,4 +1,4 @@
-import { gatewayUrl, loadTopology } from '../../network/src/index.ts';
+import { gatewayUrl, loadTopology } from '@consent-ledger/network';
 import { createGatewayClient } from './gateway-client.ts';
 import { createConsoleNarrator } from './narrator.ts';
 import { ORG_NAMES, newRunId, type OrgName, type ScenarioResult } from './scenario-kit.ts';

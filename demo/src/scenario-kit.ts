@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { AccessOutcome, ConsentWrite } from '@consent-ledger/ledger-api';
 import type { GatewayClient } from './gateway-client.ts';
 import type { Evidence, Narrator } from './narrator.ts';
 
@@ -63,16 +64,6 @@ export interface ScenarioResult<Ids extends object = Record<string, unknown>> {
   readonly ids: Ids;
 }
 
-/** What POST /access-requests answers. */
-export interface AccessOutcome {
-  readonly eventId: string;
-  readonly decision: 'permit' | 'deny';
-  readonly reason: string;
-  readonly consentIds: readonly string[];
-  readonly breakGlass: boolean;
-  readonly txId: string;
-}
-
 /** An access question. */
 export interface AccessQuestion {
   readonly patientId: string;
@@ -89,13 +80,6 @@ export interface ScenarioUser {
   readonly gateway: GatewayClient;
   readonly org: OrgName;
   readonly patientId?: string;
-}
-
-/** A consent as written (POST /consents). */
-export interface ConsentWrite {
-  readonly consentId: string;
-  readonly txId: string;
-  readonly consent: Readonly<Record<string, unknown>>;
 }
 
 /** The recorder of one scenario run: narrates each step and collects its evidence. */
@@ -254,9 +238,11 @@ export function startRun(
       return written;
     },
     revoke: async (patient, consentId) => {
-      const revoked = await patient.gateway.call<
-        ConsentWrite & { readonly consent: { readonly status: string } }
-      >('POST', `/consents/${consentId}/revoke`, { token: patient.token });
+      const revoked = await patient.gateway.call<ConsentWrite>(
+        'POST',
+        `/consents/${consentId}/revoke`,
+        { token: patient.token },
+      );
       const evidence = { consentId, status: revoked.consent.status, txId: revoked.txId };
       collect(evidence);
       narrator.evidence(evidence);

@@ -9,7 +9,7 @@ import {
   up,
   type Log,
   type Topology,
-} from '../../network/src/index.ts';
+} from '@consent-ledger/network';
 
 /** Runs `npm run build` in every workspace, as `node network/src/cli.ts start` does. */
 function buildWorkspaces(log: Log): Promise<void> {

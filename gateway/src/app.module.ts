@@ -3,12 +3,10 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule } from './access/access.module.js';
 import { AuditModule } from './audit/audit.module.js';
-import { Public } from './auth/auth.decorators.js';
+import { Authorize, Public } from './auth/auth.decorators.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CohortsModule } from './cohorts/cohorts.module.js';
 import { GatewayExceptionFilter } from './common/exception.filter.js';
-import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
-import { IDEMPOTENCY_STORE, createIdempotencyStore } from './common/idempotency.store.js';
 import { loggerParams } from './common/logging.js';
 import { createValidationPipe } from './common/validation.js';
 import {
@@ -21,10 +19,14 @@ import { GATEWAY_SECRETS, resolveSecrets } from './config/secrets.js';
 import { ConsentsModule } from './consents/consents.module.js';
 import { EventsModule } from './events/events.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
+import { FHIR_ERROR_RENDERER } from './fhir-adapter/fhir-error.renderer.js';
 import { LedgerFhirAdapter } from './fhir-adapter/ledger-fhir.adapter.js';
 import { FhirModule } from './fhir/index.js';
 import { HealthModule } from './health/health.module.js';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+import { IDEMPOTENCY_STORE, createIdempotencyStore } from './idempotency/idempotency.store.js';
 import { IdentitiesModule } from './identities/identities.module.js';
+import { translateLedgerError } from './ledger/ledger-errors.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RecordsModule } from './records/records.module.js';
@@ -49,7 +51,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        LoggerModule.forRoot(loggerParams(config)),
+        LoggerModule.forRoot(loggerParams({ level: config.LOG_LEVEL, org: config.GATEWAY_ORG })),
         StorageModule,
         MetricsModule,
         LedgerModule,
@@ -68,6 +70,7 @@ export class AppModule {
           imports: [ConsentsModule, AuditModule, RecordsModule],
           port: { useClass: LedgerFhirAdapter },
           publicDecorator: Public(),
+          authorize: Authorize,
         }),
       ],
       providers: [
@@ -75,7 +78,14 @@ export class AppModule {
         { provide: ORG_PROFILE, useValue: profile },
         { provide: GATEWAY_SECRETS, useValue: secrets },
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_FILTER, useClass: GatewayExceptionFilter },
+        {
+          provide: APP_FILTER,
+          useFactory: () =>
+            new GatewayExceptionFilter({
+              translate: translateLedgerError,
+              renderers: [FHIR_ERROR_RENDERER],
+            }),
+        },
         {
           provide: IDEMPOTENCY_STORE,
           inject: [DATABASE],

@@ -153,9 +153,10 @@ export function verifyInclusion(claim: Readonly<InclusionClaim>): boolean {
 /**
  * The Merkle leaf of a batch item: the UTF-8 of its sorted-key JSON
  * `{"category","patientId","recordId","sha256"}` (the fields are validated IDs and hex, so this is
- * exactly the chaincode's sorted-key JSON of the item).
+ * exactly the chaincode's sorted-key JSON of the item). Any four strings are accepted, so that a
+ * verifier can rebuild the leaf a bundle claims without first judging its category.
  */
-export function batchLeaf(item: RecordItem): Uint8Array {
+export function batchLeaf(item: Readonly<Record<keyof RecordItem, string>>): Uint8Array {
   return utf8ToBytes(
     JSON.stringify({
       category: item.category,

@@ -67,7 +67,10 @@ export interface RecordItem {
   readonly sha256: string;
 }
 
-/** AnchorBatch's input: 1 to 100,000 items with distinct record IDs. */
+/** The most items one AnchorBatch takes. */
+export const MAX_BATCH_ITEMS = 100_000;
+
+/** AnchorBatch's input: 1 to {@link MAX_BATCH_ITEMS} items with distinct record IDs. */
 export interface BatchInput {
   /** Derived from the transaction (`bat-...`) when absent. */
   readonly batchId?: string;

@@ -1,7 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
+import {
+  decodeResult,
+  encodeArguments,
+  type Organization as Registration,
+  type OrganizationInput,
+} from '@consent-ledger/ledger-api';
 import { connectAs } from './client.ts';
 import { orgLayout } from './layout.ts';
-import type { Topology } from './topology.ts';
+import type { Organization, Topology } from './topology.ts';
 
 /** Options of {@link bootstrapRegistry}. */
 export interface BootstrapOptions {
@@ -9,9 +15,7 @@ export interface BootstrapOptions {
   readonly log?: (line: string) => void;
 }
 
-const decoder = new TextDecoder();
-
-function registration(org: Topology['organizations'][number]): Record<string, unknown> {
+function registration(org: Organization): OrganizationInput {
   return {
     mspId: org.mspId,
     type: org.type,
@@ -20,11 +24,13 @@ function registration(org: Topology['organizations'][number]): Record<string, un
   };
 }
 
-function sameRegistration(
-  existing: Record<string, unknown>,
-  wanted: Record<string, unknown>,
-): boolean {
-  return Object.entries(wanted).every(([key, value]) => isDeepStrictEqual(existing[key], value));
+/** Whether the registry holds what is wanted (a tier only compared when one is wanted). */
+function sameRegistration(existing: Registration, wanted: OrganizationInput): boolean {
+  return (
+    existing.type === wanted.type &&
+    (wanted.tier === undefined || existing.tier === wanted.tier) &&
+    isDeepStrictEqual(existing.region, wanted.region)
+  );
 }
 
 /**
@@ -41,15 +47,16 @@ export async function bootstrapRegistry(options: BootstrapOptions): Promise<void
     const contract = connection.gateway
       .getNetwork(topology.channel.name)
       .getContract(topology.chaincode.name, 'registry');
-    const listed = JSON.parse(
-      decoder.decode(await contract.evaluateTransaction('ListOrganizations')),
-    ) as Record<string, unknown>[];
+    const listed = decodeResult(
+      'registry:ListOrganizations',
+      await contract.evaluateTransaction('ListOrganizations'),
+    );
     const registered = new Map(listed.map((entry) => [entry.mspId, entry]));
     for (const org of topology.organizations) {
       const wanted = registration(org);
       const existing = registered.get(org.mspId);
       if (existing !== undefined && sameRegistration(existing, wanted)) continue;
-      await contract.submitTransaction('RegisterOrganization', JSON.stringify(wanted));
+      await contract.submitTransaction('RegisterOrganization', ...encodeArguments([wanted]));
       options.log?.(`Registered ${org.mspId} (${org.type}) in the organization registry`);
     }
   } finally {

@@ -65,21 +65,153 @@ async function reproducibleTarGz(
   );
 }
 
-/** Exact installed versions of the chaincode's runtime dependencies, from the workspace install. */
-function pinnedDependencies(): Record<string, string> {
-  const manifest = JSON.parse(readFileSync(path.join(chaincodeDir, 'package.json'), 'utf8')) as {
-    dependencies: Record<string, string>;
+interface Manifest {
+  readonly name: string;
+  readonly version: string;
+  readonly dependencies?: Readonly<Record<string, string>>;
+}
+
+function readManifest(dir: string): Manifest {
+  return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Manifest;
+}
+
+/** The names of the repository's workspace packages (root package.json `workspaces`). */
+function workspacePackages(): ReadonlySet<string> {
+  const root = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    readonly workspaces: readonly string[];
   };
-  const require = createRequire(path.join(chaincodeDir, 'package.json'));
+  return new Set(root.workspaces.map((folder) => readManifest(path.join(repoRoot, folder)).name));
+}
+
+/**
+ * The installed version of a dependency as Node resolves it from a folder: the first
+ * `node_modules/<name>/package.json` up the tree (read directly: a package's `exports` may not
+ * expose its package.json).
+ */
+function installedVersion(fromDir: string, name: string): string {
+  const lookup = createRequire(path.join(fromDir, 'package.json')).resolve.paths(name) ?? [];
+  for (const modules of lookup) {
+    const manifest = path.join(modules, name, 'package.json');
+    if (existsSync(manifest)) {
+      return (JSON.parse(readFileSync(manifest, 'utf8')) as Manifest).version;
+    }
+  }
+  throw new Error(`${name} (a dependency of ${fromDir}) is not installed: run \`npm install\``);
+}
+
+/**
+ * A workspace's runtime dependencies from the registry, pinned to the installed versions;
+ * workspace packages are left out (the package carries their builds, see {@link CARRIED}).
+ */
+function registryDependencies(
+  dir: string,
+  workspaces: ReadonlySet<string>,
+): Record<string, string> {
   return Object.fromEntries(
-    Object.keys(manifest.dependencies)
+    Object.keys(readManifest(dir).dependencies ?? {})
+      .filter((name) => !workspaces.has(name))
       .sort()
-      .map((name) => {
-        const installed = JSON.parse(
-          readFileSync(require.resolve(`${name}/package.json`), 'utf8'),
-        ) as { version: string };
-        return [name, installed.version];
-      }),
+      .map((name) => [name, installedVersion(dir, name)]),
+  );
+}
+
+/** A workspace package the chaincode package carries as built JavaScript. */
+interface CarriedWorkspace {
+  /** The workspace's folder. */
+  readonly dir: string;
+  /** Its build output, relative to the folder. */
+  readonly dist: string;
+  /** Its module entry inside the build output. */
+  readonly entry: string;
+  /** The command that builds it. */
+  readonly build: string;
+}
+
+/**
+ * The workspace packages the chaincode may depend on, by name: @consent-ledger/ledger-api, exported
+ * as TypeScript source in the repository, travels built (`npm run build -w
+ * @consent-ledger/ledger-api` writes ledger-api/dist, ESM with `.js` imports), which the
+ * chaincode, CommonJS, loads with require(esm).
+ */
+const CARRIED: Readonly<Record<string, CarriedWorkspace>> = {
+  '@consent-ledger/ledger-api': {
+    dir: path.join(repoRoot, 'ledger-api'),
+    dist: 'dist',
+    entry: 'index.js',
+    build: 'npm run build -w @consent-ledger/ledger-api',
+  },
+};
+
+/** The carried workspace packages the chaincode depends on, sorted by name. */
+function carriedWorkspaces(workspaces: ReadonlySet<string>): [string, CarriedWorkspace][] {
+  const names = Object.keys(readManifest(chaincodeDir).dependencies ?? {})
+    .filter((name) => workspaces.has(name))
+    .sort();
+  return names.map((name) => {
+    const carried = CARRIED[name];
+    if (carried === undefined) {
+      throw new Error(`the chaincode depends on workspace ${name}, which its package cannot carry`);
+    }
+    if (!existsSync(path.join(carried.dir, carried.dist, carried.entry))) {
+      throw new Error(
+        `${path.relative(repoRoot, path.join(carried.dir, carried.dist))} is missing: run \`${carried.build}\` (or \`npm run build\`) first`,
+      );
+    }
+    return [name, carried];
+  });
+}
+
+/** The dependencies of one package install, merged; the same name must have the same version. */
+function mergeDependencies(sets: readonly Record<string, string>[]): Record<string, string> {
+  const merged: Record<string, string> = {};
+  for (const set of sets) {
+    for (const [name, version] of Object.entries(set)) {
+      const other = merged[name];
+      if (other !== undefined && other !== version) {
+        throw new Error(`${name} is needed both at ${other} and at ${version}`);
+      }
+      merged[name] = version;
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+}
+
+/**
+ * Copies a built workspace into the staged node_modules with a package.json of its own: the build's
+ * JavaScript only (no source maps, no declarations), `exports` to its entry, its registry
+ * dependencies pinned (installed beside it by {@link productionModules}).
+ */
+function stageWorkspace(
+  stage: string,
+  workspace: { readonly name: string; readonly carried: CarriedWorkspace },
+  dependencies: Record<string, string>,
+): void {
+  const { name, carried } = workspace;
+  const target = path.join(stage, 'node_modules', ...name.split('/'));
+  rmSync(target, { recursive: true, force: true });
+  cpSync(path.join(carried.dir, carried.dist), path.join(target, carried.dist), {
+    recursive: true,
+    filter: (src) => lstatSync(src).isDirectory() || src.endsWith('.js'),
+  });
+  const manifest = readManifest(carried.dir);
+  const exported = `./${carried.dist}/${carried.entry}`;
+  writeFileSync(
+    path.join(target, 'package.json'),
+    `${JSON.stringify(
+      {
+        name,
+        version: manifest.version,
+        private: true,
+        type: 'module',
+        main: exported,
+        exports: { '.': exported },
+        dependencies,
+      },
+      null,
+      2,
+    )}\n`,
   );
 }
 
@@ -113,8 +245,10 @@ async function productionModules(dependencies: Record<string, string>): Promise<
 }
 
 /**
- * Builds the chaincode package from the compiled chaincode (chaincode/dist, META-INF) and its
- * production dependencies. The archive is reproducible: the same code gives the same package ID.
+ * Builds the chaincode package from the compiled chaincode (chaincode/dist, META-INF), the builds
+ * of the workspace packages it depends on (ledger-api/dist) and the production dependencies of
+ * both, installed from the registry. The archive is reproducible: the same code gives the same
+ * package ID.
  */
 export async function packageChaincode(
   topology: Topology,
@@ -124,13 +258,22 @@ export async function packageChaincode(
   if (!existsSync(path.join(dist, 'index.js'))) {
     throw new Error('chaincode/dist is missing: run `npm run build` first');
   }
+  const workspaces = workspacePackages();
+  const carried = carriedWorkspaces(workspaces);
+  const chaincodeDependencies = registryDependencies(chaincodeDir, workspaces);
+  const carriedDependencies = carried.map(([, workspace]) =>
+    registryDependencies(workspace.dir, workspaces),
+  );
   const stage = path.join(runPaths.chaincode, 'stage');
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
-  const dependencies = pinnedDependencies();
-  const manifest = JSON.parse(
-    readFileSync(path.join(chaincodeDir, 'package.json'), 'utf8'),
-  ) as Record<string, unknown>;
+  const manifest = readManifest(chaincodeDir);
+  const dependencies = mergeDependencies([
+    chaincodeDependencies,
+    Object.fromEntries(
+      carried.map(([name, workspace]) => [name, readManifest(workspace.dir).version]),
+    ),
+  ]);
   writeFileSync(
     path.join(stage, 'package.json'),
     `${JSON.stringify({ name: manifest.name, version: manifest.version, main: 'dist/index.js', private: true, dependencies }, null, 2)}\n`,
@@ -142,8 +285,12 @@ export async function packageChaincode(
   if (existsSync(path.join(chaincodeDir, 'META-INF'))) {
     cpSync(path.join(chaincodeDir, 'META-INF'), path.join(stage, 'META-INF'), { recursive: true });
   }
-  cpSync(await productionModules(dependencies), path.join(stage, 'node_modules'), {
-    recursive: true,
+  const modules = await productionModules(
+    mergeDependencies([chaincodeDependencies, ...carriedDependencies]),
+  );
+  cpSync(modules, path.join(stage, 'node_modules'), { recursive: true });
+  carried.forEach(([name, workspace], i) => {
+    stageWorkspace(stage, { name, carried: workspace }, carriedDependencies[i] ?? {});
   });
   for (const [name, content] of Object.entries(extraFiles)) {
     writeFileSync(path.join(stage, path.basename(name)), content);

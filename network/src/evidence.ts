@@ -1,16 +1,18 @@
 import { X509Certificate } from 'node:crypto';
-import { common } from '@hyperledger/fabric-protos';
-import type { Gateway, Network } from '@hyperledger/fabric-gateway';
-import { headerHash } from '../../verifier/src/block-hash.ts';
 import {
   blockByNumber,
   buildBundle,
   channelCertificates,
+  headerHash,
   headerJson,
   mspCertificates as applicationCertificates,
+  type Checkpoint,
   type Evaluate,
-} from '../../verifier/src/build-bundle.ts';
-import type { Checkpoint, EvidenceBundle, Subject } from '../../verifier/src/bundle.ts';
+  type EvidenceBundle,
+  type Subject,
+} from '@consent-ledger/verifier';
+import { common } from '@hyperledger/fabric-protos';
+import type { Gateway, Network } from '@hyperledger/fabric-gateway';
 import type { Topology } from './topology.ts';
 
 /**

@@ -26,6 +26,7 @@ export {
   type FaultInjection,
 } from './faults.ts';
 export { checkHealth, waitForHealth, waitUntil } from './health.ts';
+export { run, CommandError, type RunOptions } from './exec.ts';
 export { withFileLock } from './lock.ts';
 export {
   orgLayout,

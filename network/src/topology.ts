@@ -1,4 +1,9 @@
 import { readFileSync } from 'node:fs';
+import {
+  HOSPITAL_TIERS,
+  ORGANIZATION_TYPES,
+  REGION_CODE_PATTERN,
+} from '@consent-ledger/ledger-api';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { topologyFile } from './paths.ts';
@@ -6,6 +11,9 @@ import { topologyFile } from './paths.ts';
 const port = z.number().int().min(1).max(65535);
 const host = z.string().min(1);
 const name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes');
+
+/** A GB/T 2260 division code, as the organization registry takes it. */
+const regionCode = z.string().regex(REGION_CODE_PATTERN);
 
 const caSchema = z.strictObject({ host, port, operationsPort: port });
 
@@ -21,18 +29,12 @@ const organizationSchema = z.strictObject({
   name,
   mspId: z.string().regex(/^[A-Za-z][A-Za-z0-9]*MSP$/),
   displayName: z.string().min(1),
-  type: z.enum(['government', 'hospital', 'enterprise', 'research']),
-  tier: z.enum(['tertiary', 'community']).optional(),
+  type: z.enum(ORGANIZATION_TYPES),
+  tier: z.enum(HOSPITAL_TIERS).optional(),
   region: z.strictObject({
-    province: z.string().regex(/^\d{6}$/),
-    city: z
-      .string()
-      .regex(/^\d{6}$/)
-      .optional(),
-    county: z
-      .string()
-      .regex(/^\d{6}$/)
-      .optional(),
+    province: regionCode,
+    city: regionCode.optional(),
+    county: regionCode.optional(),
   }),
   ca: caSchema,
   peers: z.array(peerSchema).min(1),

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBundle, verifyBundle, type EvidenceBundle } from '../../verifier/src/index.ts';
+import { parseBundle, verifyBundle, type EvidenceBundle } from '@consent-ledger/verifier';
 import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
 import { GatewayApi, createSignedInUser, uniqueName } from '../support/gateways.ts';
 import { ledgerHeight } from '../support/ledger.ts';

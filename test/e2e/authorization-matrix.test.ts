@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
-import { RequestMethod } from '@nestjs/common';
+import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { ModulesContainer } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_SYSTEM } from '../../gateway/src/fhir/fhir-terminology.ts';
+import { PROJECT_SYSTEM } from '@consent-ledger/gateway';
 import {
   ENDPOINTS,
   FOREIGN_PRINCIPALS,
@@ -32,36 +31,35 @@ import { GatewayApi, bootstrapAdmin, uniqueName, type ApiResponse } from '../sup
 const CONCURRENCY = 8;
 const PASSWORD = 'authz-matrix-password';
 const ORG_NAMES = ['gov', 'tertiary', 'community', 'enterprise', 'research'];
-const GATEWAY_SRC = path.join(import.meta.dirname, '../../gateway/src');
 const sha256 = (data: string): string => createHash('sha256').update(data).digest('hex');
 const fresh = (prefix: string): string => `authz-${prefix}-${randomBytes(6).toString('hex')}`;
 
-/** Every route of every controller under gateway/src, read from Nest's decorator metadata. */
-async function controllerRoutes(): Promise<string[]> {
-  const files = readdirSync(GATEWAY_SRC, { recursive: true, encoding: 'utf8' }).filter((file) =>
-    file.endsWith('.controller.ts'),
-  );
+/**
+ * Every route of every controller of a running gateway (the controllers its modules register),
+ * read from Nest's decorator metadata.
+ */
+function controllerRoutes(app: INestApplication): string[] {
+  const controllers = new Set<unknown>();
+  for (const module of app.get(ModulesContainer).values())
+    for (const wrapper of module.controllers.values()) controllers.add(wrapper.metatype);
   const routes: string[] = [];
-  for (const file of files) {
-    const module = (await import(path.join(GATEWAY_SRC, file))) as Record<string, unknown>;
-    for (const exported of Object.values(module)) {
-      if (typeof exported !== 'function') continue;
-      const base = Reflect.getMetadata(PATH_METADATA, exported) as string | undefined;
-      if (base === undefined) continue;
-      const prototype = (exported as { prototype: Record<string, unknown> }).prototype;
-      for (const name of Object.getOwnPropertyNames(prototype)) {
-        const handler = prototype[name];
-        if (typeof handler !== 'function' || name === 'constructor') continue;
-        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-        const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
-        if (method === undefined || paths === undefined) continue;
-        for (const each of Array.isArray(paths) ? paths : [paths]) {
-          const joined = [base, each]
-            .flatMap((part) => part.split('/'))
-            .filter((part) => part !== '')
-            .join('/');
-          routes.push(`${RequestMethod[method]} /${joined}`);
-        }
+  for (const exported of controllers) {
+    if (typeof exported !== 'function') continue;
+    const base = Reflect.getMetadata(PATH_METADATA, exported) as string | undefined;
+    if (base === undefined) continue;
+    const prototype = (exported as { prototype: Record<string, unknown> }).prototype;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const handler = prototype[name];
+      if (typeof handler !== 'function' || name === 'constructor') continue;
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
+      if (method === undefined || paths === undefined) continue;
+      for (const each of Array.isArray(paths) ? paths : [paths]) {
+        const joined = [base, each]
+          .flatMap((part) => part.split('/'))
+          .filter((part) => part !== '')
+          .join('/');
+        routes.push(`${RequestMethod[method]} /${joined}`);
       }
     }
   }
@@ -521,8 +519,8 @@ describe('authorization matrix: every role of every organization x every REST en
     await Promise.all([...gateways.values()].map((gateway) => gateway.close()));
   });
 
-  it('lists every route of every gateway controller, and nothing else', async () => {
-    expect(ENDPOINTS.map(endpointKey).sort()).toEqual(await controllerRoutes());
+  it('lists every route of every gateway controller, and nothing else', () => {
+    expect(ENDPOINTS.map(endpointKey).sort()).toEqual(controllerRoutes(gateways.get('gov')!.app));
   });
 
   it('answers 403 FORBIDDEN to every denied call, to no allowed one, and 401 without a token', () => {

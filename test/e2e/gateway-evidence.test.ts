@@ -5,7 +5,7 @@ import {
   verifyBundle,
   type EvidenceBundle,
   type Report,
-} from '../../verifier/src/index.ts';
+} from '@consent-ledger/verifier';
 import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
 import { GatewayApi, createSignedInUser, uniqueName } from '../support/gateways.ts';
 

@@ -3,14 +3,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LedgerEventsListener } from '../../gateway/src/events/ledger-events.listener.ts';
-import { SERVICE_IDENTITY } from '../../gateway/src/identities/identities.service.ts';
 import {
+  IDENTITY_WALLET,
   LEDGER_CLIENT,
-  parseText,
+  LedgerEventsListener,
+  SERVICE_IDENTITY,
+  type IdentityWallet,
   type LedgerClient,
-} from '../../gateway/src/ledger/ledger.client.ts';
-import { IDENTITY_WALLET, type IdentityWallet } from '../../gateway/src/ledger/wallet.ts';
+} from '@consent-ledger/gateway';
 import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
 import { GatewayApi, uniqueName } from '../support/gateways.ts';
 import { connectAdmin, topology } from '../support/ledger.ts';
@@ -192,19 +192,11 @@ describe('the gateway against the real CA and peer', () => {
     });
     const ledger = gov.app.get<LedgerClient>(LEDGER_CLIENT);
     const key = uniqueName('gateway-e2e');
-    const { txId } = await ledger.submit({
-      identity: `user:${govOperator}`,
-      contract: 'baseline',
-      transaction: 'Put',
-      args: [key, 'written by the gov operator'],
-    });
-    const read = await ledger.evaluate({
-      identity: `user:${analyst}`,
-      contract: 'baseline',
-      transaction: 'Get',
-      args: [key],
-    });
-    expect(parseText(read)).toBe('written by the gov operator');
+    const { txId } = await ledger
+      .as(`user:${govOperator}`)
+      .submit('baseline:Put', key, 'written by the gov operator');
+    const read = await ledger.as(`user:${analyst}`).evaluate('baseline:Get', key);
+    expect(read).toBe('written by the gov operator');
     const creator = await creatorOf(txId);
     const wallet = gov.app.get<IdentityWallet>(IDENTITY_WALLET);
     const operatorIdentity = await wallet.get(`user:${govOperator}`);
@@ -216,12 +208,10 @@ describe('the gateway against the real CA and peer', () => {
       new X509Certificate(operatorIdentity?.certificate ?? '').fingerprint256,
     );
     expect(new X509Certificate(creator.certificate).subject).toContain(`CN=user.${govOperator}`);
-    const second = await tertiary.app.get<LedgerClient>(LEDGER_CLIENT).submit({
-      identity: `user:${tertiaryOperator}`,
-      contract: 'baseline',
-      transaction: 'Put',
-      args: [key, 'overwritten by the tertiary operator'],
-    });
+    const second = await tertiary.app
+      .get<LedgerClient>(LEDGER_CLIENT)
+      .as(`user:${tertiaryOperator}`)
+      .submit('baseline:Put', key, 'overwritten by the tertiary operator');
     const tertiaryCreator = await creatorOf(second.txId);
     expect(tertiaryCreator.mspId).toBe('TertiaryHospitalMSP');
     expect(new X509Certificate(tertiaryCreator.certificate).subject).toContain(
@@ -229,12 +219,7 @@ describe('the gateway against the real CA and peer', () => {
     );
     // Anyone else's certificate is refused: the regulator may read but not write.
     await expect(
-      ledger.submit({
-        identity: `user:${regulator}`,
-        contract: 'baseline',
-        transaction: 'Put',
-        args: [key, 'written by the regulator'],
-      }),
+      ledger.as(`user:${regulator}`).submit('baseline:Put', key, 'written by the regulator'),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const metrics = await govApi.get('/metrics');
     expect(metrics.text).toMatch(

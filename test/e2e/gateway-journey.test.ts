@@ -9,7 +9,7 @@ import {
   type GatewayApi,
 } from '../support/gateways.ts';
 import { ledgerHeight } from '../support/ledger.ts';
-import { validateResource } from '../../gateway/src/fhir/index.ts';
+import { validateResource } from '@consent-ledger/gateway';
 
 /**
  * The whole journey through the five running gateways (ports 4001-4005, started by the global

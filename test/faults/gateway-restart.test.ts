@@ -4,8 +4,8 @@ import {
   killProcess,
   runningProcess,
   startGateway,
-} from '../../network/src/index.ts';
-import { subjectsOf } from '../../gateway/src/events/event.store.ts';
+} from '@consent-ledger/network';
+import { subjectsOf } from '@consent-ledger/gateway';
 import { bootstrapAdmin, gateway, gatewayBase, uniqueName } from '../support/gateways.ts';
 import { org, topology } from '../support/ledger.ts';
 import { restoreSystem, runFault } from './support/fault-run.ts';

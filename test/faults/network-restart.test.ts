@@ -7,7 +7,7 @@ import {
   runningProcess,
   startGateways,
   up,
-} from '../../network/src/index.ts';
+} from '@consent-ledger/network';
 import { topology } from '../support/ledger.ts';
 import { restoreSystem, runFault, systemProcessNames } from './support/fault-run.ts';
 

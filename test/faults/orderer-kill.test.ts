@@ -6,7 +6,7 @@ import {
   startOrderer,
   waitUntil,
   type OrdererNode,
-} from '../../network/src/index.ts';
+} from '@consent-ledger/network';
 import { topology } from '../support/ledger.ts';
 import { fabric, restoreSystem, runFault } from './support/fault-run.ts';
 import { peerHeight } from './support/ledger-check.ts';

@@ -6,7 +6,7 @@ import {
   runningProcess,
   startPeer,
   waitUntil,
-} from '../../network/src/index.ts';
+} from '@consent-ledger/network';
 import { org } from '../support/ledger.ts';
 import { fabric, restoreSystem, runFault } from './support/fault-run.ts';
 import { peerHeight } from './support/ledger-check.ts';

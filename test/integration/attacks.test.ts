@@ -6,7 +6,7 @@ import path from 'node:path';
 import { signers } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, ledger, msp, peer } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAs, orgLayout, peerIdentity, userIdentity } from '../../network/src/index.ts';
+import { connectAs, orgLayout, peerIdentity, userIdentity } from '@consent-ledger/network';
 import { ledgerHeight } from '../support/ledger.ts';
 import { closeUsers, enrollPatient, enrollUser, type TestUser } from '../support/identities.ts';
 import { errorText, expectLedgerError } from '../support/ledger-errors.ts';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inclusionProof } from '../../chaincode/src/records/merkle.ts';
+import { inclusionProof, toHex } from '@consent-ledger/ledger-api';
 import {
   FOREIGN_PRINCIPALS,
   PRINCIPALS,
@@ -152,7 +152,7 @@ describe('authorization matrix: every role of every organization x every transac
         submit('enterprise/patient', 'consent:GrantConsent', consentTo('EnterpriseMSP')),
         Promise.all(
           [pt, pc, pe].map((p) =>
-            submit('tertiary/clinician', 'access:CreateReferral', referral(p)),
+            submit('tertiary/clinician', 'referral:CreateReferral', referral(p)),
           ),
         ),
         submit('tertiary/clinician', 'records:AnchorRecord', json(records[pt])),
@@ -270,11 +270,11 @@ describe('authorization matrix: every role of every organization x every transac
               justificationHash: sha256('x'),
             }),
           ];
-        case 'access:ReviewEmergencyAccess':
+        case 'audit:ReviewEmergencyAccess':
           return [id('eventId')(breakGlass), json({ outcome: 'justified' })];
-        case 'access:RequestCohort':
+        case 'cohort:RequestCohort':
           return [json({ studyId: fresh('study'), categories: ['outpatient'], pageSize: 1 })];
-        case 'access:CreateReferral':
+        case 'referral:CreateReferral':
           return [
             json({
               patientId: pt,
@@ -284,10 +284,10 @@ describe('authorization matrix: every role of every organization x every transac
               validUntil,
             }),
           ];
-        case 'access:CloseReferral':
+        case 'referral:CloseReferral':
           // Both hospitals of this network are on every referral: no "other" referral exists.
           return data === 'own' ? [referralOf[pt] ?? ''] : undefined;
-        case 'access:GetReferral':
+        case 'referral:GetReferral':
           if (data === 'other' && !patient) return undefined;
           return [referralOf[subject] ?? ''];
         case 'records:AnchorRecord':
@@ -312,7 +312,7 @@ describe('authorization matrix: every role of every organization x every transac
               batchId,
               item: batchItems[index],
               leafIndex: index,
-              auditPath: inclusionProof(leaves, index).map((hash) => hash.toString('hex')),
+              auditPath: inclusionProof(leaves, index).map(toHex),
             }),
           ];
         }

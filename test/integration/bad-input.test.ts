@@ -48,7 +48,7 @@ describe('bad input to the chaincode on the real network', () => {
     return Promise.all([
       read(users.regulator, 'consent', 'GetConsentHistory', targets.consentId),
       read(users.regulator, 'audit', 'GetAccessEvent', targets.eventId),
-      read(users.regulator, 'access', 'GetReferral', targets.referralId),
+      read(users.regulator, 'referral', 'GetReferral', targets.referralId),
       read(users.regulator, 'records', 'GetRecord', targets.recordId),
       read(users.patient, 'consent', 'QueryConsents', JSON.stringify({ pageSize: 100 })),
       read(
@@ -89,7 +89,7 @@ describe('bad input to the chaincode on the real network', () => {
       reasonCode: 'OTHER',
       justificationHash: sha256('bad input suite'),
     });
-    const referral = await submit(clinician, 'access', 'CreateReferral', {
+    const referral = await submit(clinician, 'referral', 'CreateReferral', {
       patientId,
       toOrg: 'CommunityHospitalMSP',
       categories: ['imaging'],
@@ -129,10 +129,10 @@ describe('bad input to the chaincode on the real network', () => {
       'consent:RevokeConsent',
       'access:RequestAccess',
       'access:RequestEmergencyAccess',
-      'access:ReviewEmergencyAccess',
-      'access:RequestCohort',
-      'access:CreateReferral',
-      'access:CloseReferral',
+      'audit:ReviewEmergencyAccess',
+      'cohort:RequestCohort',
+      'referral:CreateReferral',
+      'referral:CloseReferral',
       'records:AnchorRecord',
       'records:AnchorBatch',
       'audit:RollupStatistics',

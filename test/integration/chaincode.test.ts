@@ -1,8 +1,13 @@
 import { peer } from '@hyperledger/fabric-protos';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchLeaf, type RecordItem } from '../../chaincode/src/records/record-input.ts';
-import { inclusionProof, merkleRoot } from '../../chaincode/src/records/merkle.ts';
+import {
+  batchLeaf,
+  inclusionProof,
+  merkleRoot,
+  toHex,
+  type RecordItem,
+} from '@consent-ledger/ledger-api';
 import { closeUsers, enrollPatient, enrollUser, type TestUser } from '../support/identities.ts';
 import { expectLedgerError } from '../support/ledger-errors.ts';
 import {
@@ -332,7 +337,7 @@ describe('the consent-ledger chaincode on the real network', () => {
       expect(queue.items.map((each) => each.eventId)).toContain(event.eventId);
       const reviewed = await submit<AccessEvent>(
         regulator,
-        'access',
+        'audit',
         'ReviewEmergencyAccess',
         event.eventId,
         JSON.stringify({ outcome: 'justified' }),
@@ -343,7 +348,7 @@ describe('the consent-ledger chaincode on the real network', () => {
       });
       await expectLedgerError(
         communityClinician
-          .contract('access')
+          .contract('audit')
           .submitTransaction(
             'ReviewEmergencyAccess',
             event.eventId,
@@ -594,13 +599,13 @@ describe('the consent-ledger chaincode on the real network', () => {
 
       // The root is the RFC 6962 root of the items' sorted-key JSON, computable by anyone.
       const leaves = items.map((item) => batchLeaf(item as RecordItem));
-      expect(merkleRoot(leaves).toString('hex')).toBe(batch.root);
+      expect(toHex(merkleRoot(leaves))).toBe(batch.root);
       const member = (index: number, item: (typeof items)[number]): string =>
         JSON.stringify({
           batchId: batch.batchId,
           item,
           leafIndex: index,
-          auditPath: inclusionProof(leaves, index).map((hash) => hash.toString('hex')),
+          auditPath: inclusionProof(leaves, index).map(toHex),
         });
       const third = items[2]!;
       const proven = await evaluate<{ verified: boolean }>(
@@ -675,7 +680,7 @@ describe('referrals, cohorts, wearables and roll-ups on the real network', () =>
       status: string;
     }>(
       communityClinician,
-      'access',
+      'referral',
       'CreateReferral',
       JSON.stringify({
         patientId: patient.patientId,
@@ -693,19 +698,21 @@ describe('referrals, cohorts, wearables and roll-ups on the real network', () =>
     // Consented but not referred: the referral bounds what the tertiary hospital may read.
     expect((await ask(['laboratory'])).decision).toBe('deny');
     expect(
-      (await evaluate<{ status: string }>(patient, 'access', 'GetReferral', referral.referralId))
+      (await evaluate<{ status: string }>(patient, 'referral', 'GetReferral', referral.referralId))
         .status,
     ).toBe('open');
 
     const closed = await submit<{ status: string }>(
       tertiaryClinician,
-      'access',
+      'referral',
       'CloseReferral',
       referral.referralId,
     );
     expect(closed.status).toBe('closed');
     await expectLedgerError(
-      tertiaryClinician.contract('access').submitTransaction('CloseReferral', referral.referralId),
+      tertiaryClinician
+        .contract('referral')
+        .submitTransaction('CloseReferral', referral.referralId),
       'CONFLICT',
     );
     expect(await ask(['imaging'])).toMatchObject({
@@ -728,7 +735,7 @@ describe('referrals, cohorts, wearables and roll-ups on the real network', () =>
     );
     const cohort = await submit<{ included: string[]; events: string[] }>(
       researcher,
-      'access',
+      'cohort',
       'RequestCohort',
       JSON.stringify({
         studyId: `study-${randomBytes(3).toString('hex')}`,

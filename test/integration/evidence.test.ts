@@ -4,14 +4,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchLeaf, type RecordItem } from '../../chaincode/src/records/record-input.ts';
-import { inclusionProof } from '../../chaincode/src/records/merkle.ts';
+import { batchLeaf, inclusionProof, toHex, type RecordItem } from '@consent-ledger/ledger-api';
 import {
   buildEvidence,
   pinCheckpoint,
   repoRoot,
   type LedgerConnection,
-} from '../../network/src/index.ts';
+} from '@consent-ledger/network';
 import {
   dataHash,
   decodeTransaction,
@@ -20,7 +19,7 @@ import {
   type Checkpoint,
   type EvidenceBundle,
   type Report,
-} from '../../verifier/src/index.ts';
+} from '@consent-ledger/verifier';
 import { closeUsers, enrollUser, newPatientId, type TestUser } from '../support/identities.ts';
 import { connectAdmin, text, topology } from '../support/ledger.ts';
 
@@ -282,7 +281,7 @@ describe('evidence bundles an auditor verifies offline', () => {
         leafIndex: 3,
         treeSize: batch.size,
         root: batch.root,
-        auditPath: inclusionProof(leaves, 3).map((hash) => hash.toString('hex')),
+        auditPath: inclusionProof(leaves, 3).map(toHex),
       },
     });
     const lab = Buffer.from('lab result 3');

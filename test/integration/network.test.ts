@@ -15,7 +15,7 @@ import {
   waitUntil,
   type FabricInstall,
   type LedgerConnection,
-} from '../../network/src/index.ts';
+} from '@consent-ledger/network';
 import { peer } from '@hyperledger/fabric-protos';
 import { connectAdmin, contractOf, endorsingMsps, text, topology } from '../support/ledger.ts';
 

@@ -1,8 +1,8 @@
 /**
  * The expected authorization matrix: every role of every organization against every chaincode
  * transaction and every REST endpoint, written from the intended policy (docs/ledger-api.md,
- * gateway/README.md), independently of the chaincode's own matrix (authorization.ts) and of the
- * gateway's `@Roles`. The integration and e2e tests check the running system against it, and
+ * gateway/README.md), independently of the matrix the code enforces (ledger-api's authorization.ts,
+ * applied by the chaincode and by the gateway's `@Authorize` guard). The integration and e2e tests check the running system against it, and
  * docs/authorization.md is rendered from it (`node test/support/authorization-doc.ts`).
  */
 import { format } from 'prettier';
@@ -171,17 +171,17 @@ export const TRANSACTIONS: readonly TransactionRow[] = [
   { name: 'access:RequestAccess', kind: 'submit', rule: ACCESSORS },
   { name: 'access:CheckAccess', kind: 'evaluate', rule: ACCESSORS },
   { name: 'access:RequestEmergencyAccess', kind: 'submit', rule: HOSPITAL_CLINICIAN },
-  { name: 'access:ReviewEmergencyAccess', kind: 'submit', rule: REGULATOR },
-  { name: 'access:RequestCohort', kind: 'submit', rule: [['research/researcher', 'allow']] },
-  { name: 'access:CreateReferral', kind: 'submit', rule: HOSPITAL_CLINICIAN },
+  { name: 'audit:ReviewEmergencyAccess', kind: 'submit', rule: REGULATOR },
+  { name: 'cohort:RequestCohort', kind: 'submit', rule: [['research/researcher', 'allow']] },
+  { name: 'referral:CreateReferral', kind: 'submit', rule: HOSPITAL_CLINICIAN },
   {
-    name: 'access:CloseReferral',
+    name: 'referral:CloseReferral',
     kind: 'submit',
     rule: [['hospital/clinician', 'own']],
     own: "a clinician of one of the referral's two hospitals",
   },
   {
-    name: 'access:GetReferral',
+    name: 'referral:GetReferral',
     kind: 'evaluate',
     rule: GET_REFERRAL,
     own: "its patient; members of the referral's two hospitals",
@@ -447,7 +447,8 @@ export async function renderAuthorizationDoc(): Promise<string> {
 Who may call what: every role of every organization (columns, \`org/role\`) against every
 chaincode transaction and every REST endpoint of the gateway (rows). Written from the intended
 policy (docs/ledger-api.md, gateway/README.md), independently of the code that enforces it
-(chaincode/src/ledger/authorization.ts and guards.ts, the gateway's \`@Roles\`), and tested in full
+(ledger-api/src/authorization.ts, applied by the chaincode with its guards.ts and by the gateway's
+\`@Authorize\` guard), and tested in full
 against the running network: test/integration/authorization-matrix.test.ts (chaincode, with the
 users' own certificates) and test/e2e/authorization-matrix.test.ts (REST, through the gateways).
 

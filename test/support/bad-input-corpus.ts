@@ -554,7 +554,7 @@ function chaincodeTargets(targets: Targets): ChaincodeTarget[] {
       },
     },
     {
-      contract: 'access',
+      contract: 'audit',
       transaction: 'ReviewEmergencyAccess',
       kind: 'submit',
       caller: 'regulator',
@@ -567,7 +567,7 @@ function chaincodeTargets(targets: Targets): ChaincodeTarget[] {
       },
     },
     {
-      contract: 'access',
+      contract: 'cohort',
       transaction: 'RequestCohort',
       kind: 'submit',
       caller: 'researcher',
@@ -584,7 +584,7 @@ function chaincodeTargets(targets: Targets): ChaincodeTarget[] {
       },
     },
     {
-      contract: 'access',
+      contract: 'referral',
       transaction: 'CreateReferral',
       kind: 'submit',
       caller: 'clinician',
@@ -757,8 +757,8 @@ function idCases(targets: Targets): ChaincodeCase[] {
       id,
       JSON.stringify(consentTemplate().valid),
     ]),
-    ...plain('access', 'CloseReferral', 'submit', 'clinician', ids, (id) => [id]),
-    ...plain('access', 'ReviewEmergencyAccess', 'submit', 'regulator', ids, (id) => [id, review]),
+    ...plain('referral', 'CloseReferral', 'submit', 'clinician', ids, (id) => [id]),
+    ...plain('audit', 'ReviewEmergencyAccess', 'submit', 'regulator', ids, (id) => [id, review]),
     ...plain('audit', 'RollupStatistics', 'submit', 'regulator', days, (day) => [day]),
     ...plain('consent', 'GetConsent', 'evaluate', 'patient', ids, (id) => [id]),
     ...plain('audit', 'GetAccessEvent', 'evaluate', 'regulator', ids, (id) => [id]),

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { repoRoot } from '../../network/src/index.ts';
+import { repoRoot } from '@consent-ledger/network';
 import { startGatewayInProcess } from './gateway-app.ts';
 import { GatewayApi, bootstrapAdmin, gatewayBase } from './gateways.ts';
 

@@ -4,10 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../../gateway/src/app.module.ts';
-import { APP_OPTIONS, configureApp } from '../../gateway/src/app.setup.ts';
-import { loadConfig } from '../../gateway/src/config/gateway.config.ts';
-import { orgLayout } from '../../network/src/index.ts';
+import { APP_OPTIONS, AppModule, configureApp, loadConfig } from '@consent-ledger/gateway';
+import { orgLayout } from '@consent-ledger/network';
 import { org } from './ledger.ts';
 
 /** A gateway application started in this process against the real network. */

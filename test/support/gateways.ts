@@ -1,4 +1,4 @@
-import { gatewayUrl } from '../../network/src/index.ts';
+import { gatewayUrl } from '@consent-ledger/network';
 import { org } from './ledger.ts';
 
 /** Base URL of an organization's running gateway (from the topology; GATEWAY_PORT_<ORG> overrides). */

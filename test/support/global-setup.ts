@@ -12,9 +12,9 @@ import {
   up,
   waitWhileFaultInjection,
   withFileLock,
-} from '../../network/src/index.ts';
-import { bootstrapRegistry } from '../../network/src/bootstrap.ts';
-import { run } from '../../network/src/exec.ts';
+  bootstrapRegistry,
+  run,
+} from '@consent-ledger/network';
 
 const log = (line: string): void => {
   console.log(`[integration setup] ${line}`);

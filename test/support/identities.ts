@@ -8,7 +8,7 @@ import {
   userIdentity,
   type LedgerConnection,
   type Organization,
-} from '../../network/src/index.ts';
+} from '@consent-ledger/network';
 import { contractOf, org, topology } from './ledger.ts';
 
 const base32 = 'abcdefghijklmnopqrstuvwxyz234567';

@@ -7,7 +7,7 @@ import {
   type LedgerConnection,
   type Organization,
   type Topology,
-} from '../../network/src/index.ts';
+} from '@consent-ledger/network';
 
 /** The topology the integration tests run against. */
 export const topology: Topology = loadTopology();

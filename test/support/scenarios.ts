@@ -1,5 +1,10 @@
-import { createGatewayClient, type GatewayClient } from '../../demo/src/gateway-client.ts';
-import { SCENARIO_PASSWORD, ORG_NAMES, type OrgName } from '../../demo/src/scenario-kit.ts';
+import {
+  createGatewayClient,
+  type GatewayClient,
+  SCENARIO_PASSWORD,
+  ORG_NAMES,
+  type OrgName,
+} from '@consent-ledger/demo';
 import { startGatewayInProcess, type InProcessGateway } from './gateway-app.ts';
 import { gatewayBase, uniqueName } from './gateways.ts';
 

@@ -20,7 +20,6 @@ export {
 export { dataHash, headerBytes, headerHash, sha256Hex, type BlockHeader } from './block-hash.ts';
 export { blockHashes, toHeader } from './block-checks.ts';
 export { fingerprint } from './identity.ts';
-export { leafHash, nodeHash, merkleRoot, inclusionProof, verifyInclusion } from './merkle.ts';
 export { compositeKey, decodeTransaction, type DecodedTransaction } from './transaction.ts';
 export {
   buildBundle,

@@ -1,3 +1,4 @@
+import { batchLeaf, verifyInclusion } from '@consent-ledger/ledger-api';
 import { common } from '@hyperledger/fabric-protos';
 import {
   blockHashes,
@@ -9,7 +10,6 @@ import {
 import { headerBytes, sha256Hex } from './block-hash.ts';
 import type { Checkpoint, EvidenceBundle, HeaderJson } from './bundle.ts';
 import { certificateProblem, fingerprint, signatureHolds } from './identity.ts';
-import { verifyInclusion } from './merkle.ts';
 import {
   compositeKey,
   decodeTransaction,
@@ -84,17 +84,8 @@ export function verifyBundle(
   }
 
   if (subject.kind === 'batch-member') {
-    const { item } = subject;
-    const leaf = Buffer.from(
-      JSON.stringify({
-        category: item.category,
-        patientId: item.patientId,
-        recordId: item.recordId,
-        sha256: item.sha256,
-      }),
-    );
     const ok = verifyInclusion({
-      leaf,
+      leaf: batchLeaf(subject.item),
       leafIndex: subject.leafIndex,
       treeSize: subject.treeSize,
       auditPath: subject.auditPath.map((each) => Buffer.from(each, 'hex')),

@@ -1,4 +1,4 @@
-import type { AccessToken, Identity, LedgerEvent } from './api.types.ts';
+import type { AccessToken, IdentityView, LedgerEvent, LedgerEventData } from './api.types.ts';
 
 /** A refusal or failure of the gateway, with its `{statusCode, code, message}`. */
 export class ApiError extends Error {
@@ -138,7 +138,7 @@ export function createApiClient(token: string): ApiClient {
               if (id !== undefined) lastEventId = id;
               onEvent({
                 id: id ?? '',
-                ...(JSON.parse(data.join('\n')) as Omit<LedgerEvent, 'id'>),
+                ...(JSON.parse(data.join('\n')) as LedgerEventData),
               });
             }
           }
@@ -154,8 +154,8 @@ export function createApiClient(token: string): ApiClient {
 }
 
 /** The logged-in user (GET /identities/me). */
-export function whoAmI(api: ApiClient): Promise<Identity> {
-  return api.get<Identity>('/identities/me');
+export function whoAmI(api: ApiClient): Promise<IdentityView> {
+  return api.get<IdentityView>('/identities/me');
 }
 
 /** A readable message of any error. */

@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, createApiClient, whoAmI } from './api.client.ts';
-import type { Identity, LedgerEvent } from './api.types.ts';
+import type { IdentityView, LedgerEvent } from './api.types.ts';
 import { useHashRoute } from './hash-router.ts';
 import { AccessPanel, AnchorPanel, VerifyPanel } from './hospital.view.tsx';
 import { LoginView, type Session } from './login.view.tsx';
@@ -14,7 +14,7 @@ const TOKEN_KEY = 'consent-ledger.token';
 export type Audience = 'patient' | 'regulator' | 'staff';
 
 /** Which views a user gets. */
-export function audienceOf(me: Identity): Audience {
+export function audienceOf(me: IdentityView): Audience {
   if (me.role === 'patient') return 'patient';
   if (me.role === 'regulator' && me.orgType === 'government') return 'regulator';
   return 'staff';
@@ -25,7 +25,7 @@ interface Route {
   readonly label: string;
 }
 
-function routesOf(me: Identity): readonly Route[] {
+function routesOf(me: IdentityView): readonly Route[] {
   switch (audienceOf(me)) {
     case 'patient':
       return [
@@ -89,17 +89,17 @@ function Page(props: Readonly<{ session: Session; route: string; refresh: number
 
 /** A short readable line of a ledger event. */
 function describe(event: LedgerEvent): string {
-  const payload = event.payload;
-  const org = typeof payload.accessorOrg === 'string' ? orgName(payload.accessorOrg) : undefined;
   switch (event.eventName) {
-    case 'AccessRecorded':
-      return `${org ?? 'An organization'} asked for data: ${String(payload.decision)}${payload.breakGlass === true ? ' (emergency)' : ''}.`;
+    case 'AccessRecorded': {
+      const { accessorOrg, decision, breakGlass } = event.payload;
+      return `${orgName(accessorOrg)} asked for data: ${decision}${breakGlass ? ' (emergency)' : ''}.`;
+    }
     case 'ConsentGranted':
     case 'ConsentUpdated':
     case 'ConsentRevoked':
       return `A consent was ${event.eventName.slice(7).toLowerCase()}.`;
     case 'EmergencyReviewed':
-      return `An emergency access was reviewed: ${String(payload.outcome)}.`;
+      return `An emergency access was reviewed: ${event.payload.outcome}.`;
     default:
       return `${event.eventName} in block ${String(event.blockNumber)}.`;
   }

@@ -10,7 +10,7 @@ import {
   type AccessOutcome,
   type AnchorResult,
   type EvidenceBundle,
-  type Identity,
+  type IdentityView,
   type VerifyResult,
 } from './api.types.ts';
 import { sha256OfFile } from './file-digest.ts';
@@ -365,7 +365,7 @@ export function AnchorPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
 }
 
 /** Requests access to a patient's data (or, for clinicians, break-glass access) and shows the decision. */
-export function AccessPanel(props: Readonly<{ api: ApiClient; me: Identity }>): JSX.Element {
+export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }>): JSX.Element {
   const [patientId, setPatientId] = useState('');
   const [purpose, setPurpose] = useState('treatment');
   const [categories, setCategories] = useState<string[]>([]);

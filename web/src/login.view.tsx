@@ -1,13 +1,13 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { createApiClient, login, whoAmI, type ApiClient } from './api.client.ts';
-import type { Identity } from './api.types.ts';
+import type { IdentityView } from './api.types.ts';
 import { Field, Status, useTask } from './ui.components.tsx';
 
 /** A logged-in user: their API client and identity. */
 export interface Session {
   readonly api: ApiClient;
-  readonly me: Identity;
+  readonly me: IdentityView;
 }
 
 /** The login form; calls `onLogin` with the new session. */

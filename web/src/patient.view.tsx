@@ -70,7 +70,8 @@ function ConsentItem(
         <span class={`badge ${consent.status}`}>{consent.status}</span>
       </p>
       <p>
-        For {consent.purposes.join(', ')}; data: {consent.categories.join(', ')}
+        For {consent.purposes?.join(', ') ?? 'all purposes'}; data:{' '}
+        {consent.categories?.join(', ') ?? 'all categories'}
       </p>
       <p class="meta">
         From <Time value={consent.validFrom} />
@@ -190,8 +191,9 @@ export function ConsentsPanel(props: Readonly<{ api: ApiClient; refresh: number 
       >
         <p>
           {orgName(target?.grantee?.org)} will no longer be able to access your{' '}
-          {target?.categories.join(', ')} data for {target?.purposes.join(', ')}. This is recorded
-          on the ledger and cannot be undone; you can grant a new consent later.
+          {target?.categories?.join(', ') ?? 'all'} data for{' '}
+          {target?.purposes?.join(', ') ?? 'all purposes'}. This is recorded on the ledger and
+          cannot be undone; you can grant a new consent later.
         </p>
       </ConfirmDialog>
     </section>

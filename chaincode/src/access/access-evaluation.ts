@@ -1,3 +1,4 @@
+import { PURPOSES, type Accessor, type Decision } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
 import {
   evaluateConsents,
@@ -5,12 +6,27 @@ import {
   type AccessQuestion,
 } from '../consent/consent-evaluation';
 import { patientConsents } from '../consent/consent-store';
-import type { Decision } from '../consent/consent.model';
-import { referralsTo } from './referral-store';
+import type { Member } from '../ledger/ledger-context';
+import { referralsTo } from '../referral/referral-store';
+
+/**
+ * Every decision of the ledger about a patient's data, read from the ledger here and evaluated by
+ * the one pure rule set (consent-evaluation.ts): access and its check, break-glass, each patient
+ * of a cohort, and the wearable records an enterprise anchors.
+ */
 
 /** A question about one patient. */
 export interface PatientQuestion extends AccessQuestion {
   readonly patientId: string;
+}
+
+/** Who asks, as evaluation and access events see the caller: organization, role, practitioner. */
+export function accessorOf(caller: Member): Omit<Accessor, 'idHash'> {
+  return {
+    org: caller.mspId,
+    role: caller.role,
+    ...(caller.practitionerId === undefined ? {} : { practitionerId: caller.practitionerId }),
+  };
 }
 
 /** Loads what a decision needs from the ledger and evaluates the patient's consents. */
@@ -33,4 +49,20 @@ export async function decideEmergency(
 ): Promise<Decision> {
   const consents = await patientConsents(stub, question.patientId);
   return evaluateEmergency({ ...question, consents });
+}
+
+/**
+ * Whether the patient's consents permit the accessor the categories for at least one purpose (what
+ * an enterprise needs to anchor a patient's wearable data): the consents are read once and
+ * evaluated purpose by purpose, in vocabulary order. On consents alone: no referral is read, so
+ * purpose `referral` never permits here.
+ */
+export async function permitsSomePurpose(
+  stub: ChaincodeStub,
+  question: Readonly<Omit<PatientQuestion, 'purpose'>>,
+): Promise<boolean> {
+  const consents = await patientConsents(stub, question.patientId);
+  return PURPOSES.some(
+    (purpose) => evaluateConsents({ ...question, purpose, consents }).decision === 'permit',
+  );
 }

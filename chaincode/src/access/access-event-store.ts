@@ -1,9 +1,9 @@
+import type { AccessEvent } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
 import type { StatisticsEntry } from '../audit/statistics';
 import { finestCode } from '../ledger/region';
 import { deleteIndex, readDocument, writeDocument, writeIndex } from '../ledger/state';
 import { dayOf } from '../ledger/time';
-import type { AccessEvent } from './access-event.model';
 
 /** Access event state (keys.ts: `evt` and its indexes `evt~pat`, `evt~org`, `evt~time`, ...). */
 

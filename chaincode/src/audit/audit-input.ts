@@ -1,9 +1,20 @@
+import {
+  DECISIONS,
+  REGION_LEVELS,
+  REVIEW_OUTCOMES,
+  type AccessEventQuery,
+  type ReviewInput,
+  type ReviewQuery,
+  type StatisticsQuery,
+} from '@consent-ledger/ledger-api';
 import { z } from 'zod';
 import { regionCodeSchema } from '../ledger/region';
 import { spanInDays } from '../ledger/time';
 import {
   bookmarkSchema,
   daySchema,
+  derivedIdSchema,
+  inputOf,
   instantSchema,
   mspIdSchema,
   pageSizeSchema,
@@ -11,7 +22,6 @@ import {
   patientIdSchema,
   validate,
 } from '../ledger/validation';
-import { DECISIONS, REGION_LEVELS } from '../ledger/vocabulary';
 
 /** Longest statistics window, in days. */
 export const MAX_STATISTICS_DAYS = 366;
@@ -25,19 +35,21 @@ function windowOrdered(
   }
 }
 
-const eventQuerySchema = z
-  .strictObject({
-    patientId: patientIdSchema.optional(),
-    accessorOrg: mspIdSchema.optional(),
-    from: instantSchema.optional(),
-    to: instantSchema.optional(),
-    decision: z.enum(DECISIONS).optional(),
-    breakGlass: z.boolean().optional(),
-    region: regionCodeSchema.optional(),
-    pageSize: pageSizeSchema.optional(),
-    bookmark: bookmarkSchema.optional(),
-  })
-  .superRefine(windowOrdered);
+const eventQuerySchema = inputOf<AccessEventQuery>()(
+  z
+    .strictObject({
+      patientId: patientIdSchema.optional(),
+      accessorOrg: mspIdSchema.optional(),
+      from: instantSchema.optional(),
+      to: instantSchema.optional(),
+      decision: z.enum(DECISIONS).optional(),
+      breakGlass: z.boolean().optional(),
+      region: regionCodeSchema.optional(),
+      pageSize: pageSizeSchema.optional(),
+      bookmark: bookmarkSchema.optional(),
+    })
+    .superRefine(windowOrdered),
+);
 
 /** A validated QueryAccessEvents input. */
 export type EventQuery = z.output<typeof eventQuerySchema>;
@@ -47,40 +59,56 @@ export function parseEventQuery(json: string): EventQuery {
   return parseJsonArgument(eventQuerySchema, { json, what: 'query' });
 }
 
-const reviewQuerySchema = z.strictObject({
-  pageSize: pageSizeSchema.optional(),
-  bookmark: bookmarkSchema.optional(),
-});
+const reviewQuerySchema = inputOf<ReviewQuery>()(
+  z.strictObject({
+    pageSize: pageSizeSchema.optional(),
+    bookmark: bookmarkSchema.optional(),
+  }),
+);
 
 /** Parses QueryEmergencyReviews' input. */
 export function parseReviewQuery(json: string): z.output<typeof reviewQuerySchema> {
   return parseJsonArgument(reviewQuerySchema, { json, what: 'query' });
 }
 
-const statisticsQuerySchema = z
-  .strictObject({
-    from: instantSchema,
-    to: instantSchema,
-    level: z.enum(REGION_LEVELS),
-    region: regionCodeSchema.optional(),
-  })
-  .superRefine((input, context) => {
-    windowOrdered(input, context);
-    if (spanInDays(input.from, input.to) > MAX_STATISTICS_DAYS) {
-      context.addIssue({
-        code: 'custom',
-        path: ['to'],
-        message: `must be at most ${MAX_STATISTICS_DAYS} days after from`,
-      });
-    }
-  });
+const statisticsQuerySchema = inputOf<StatisticsQuery>()(
+  z
+    .strictObject({
+      from: instantSchema,
+      to: instantSchema,
+      level: z.enum(REGION_LEVELS),
+      region: regionCodeSchema.optional(),
+    })
+    .superRefine((input, context) => {
+      windowOrdered(input, context);
+      if (spanInDays(input.from, input.to) > MAX_STATISTICS_DAYS) {
+        context.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: `must be at most ${MAX_STATISTICS_DAYS} days after from`,
+        });
+      }
+    }),
+);
 
 /** A validated GetStatistics input. */
-export type StatisticsQuery = z.output<typeof statisticsQuerySchema>;
+export type ValidStatisticsQuery = z.output<typeof statisticsQuerySchema>;
 
 /** Parses GetStatistics' input. */
-export function parseStatisticsQuery(json: string): StatisticsQuery {
+export function parseStatisticsQuery(json: string): ValidStatisticsQuery {
   return parseJsonArgument(statisticsQuerySchema, { json, what: 'query' });
+}
+
+const reviewSchema = inputOf<ReviewInput>()(z.strictObject({ outcome: z.enum(REVIEW_OUTCOMES) }));
+
+/** Parses ReviewEmergencyAccess's review input. */
+export function parseReview(json: string): z.output<typeof reviewSchema> {
+  return parseJsonArgument(reviewSchema, { json, what: 'review' });
+}
+
+/** Validates an access event ID argument. */
+export function parseEventId(value: string): string {
+  return validate(derivedIdSchema('evt'), { value, what: 'eventId' });
 }
 
 /** Validates RollupStatistics' day argument. */

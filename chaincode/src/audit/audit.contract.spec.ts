@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AccessEvent } from '../access/access-event.model';
+import type { AccessEvent } from '@consent-ledger/ledger-api';
 import { encodeBookmark } from '../ledger/pagination';
 import { bootstrap, consentInput, MSP, ok, patient, pid, refused, who } from '../testing/fixtures';
 import { createTestNetwork, type TestIdentity, type TestNetwork } from '../testing/harness';
@@ -8,6 +8,7 @@ import { createCompositeKey } from '../testing/in-memory-ledger';
 const DAY1 = '2026-11-22';
 const DAY2 = '2026-11-23';
 const HASH = 'cd'.repeat(32);
+const EMERGENCY_HASH = 'ab'.repeat(32);
 
 describe('audit contract', () => {
   let network: TestNetwork;
@@ -74,7 +75,7 @@ describe('audit contract', () => {
     });
   });
 
-  const idsOf = (page: { items: AccessEvent[] }): string[] =>
+  const idsOf = (page: { readonly items: readonly AccessEvent[] }): string[] =>
     page.items.map((event) => event.eventId);
   const query = async (caller: TestIdentity, input: Record<string, unknown>): Promise<string[]> =>
     idsOf(ok(await network.as(caller).evaluate('audit:QueryAccessEvents', [input])));
@@ -430,5 +431,100 @@ describe('audit contract', () => {
         );
       }
     });
+  });
+});
+
+describe('audit contract: ReviewEmergencyAccess', () => {
+  let network: TestNetwork;
+  beforeEach(async () => {
+    network = createTestNetwork({ start: '2026-11-22T00:00:00.000Z' });
+    await bootstrap(network);
+    network.setTime('2026-11-22T08:00:00.000Z');
+  });
+
+  const request = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+    patientId: pid(1),
+    purpose: 'treatment',
+    categories: ['outpatient'],
+    ...overrides,
+  });
+  const emergency = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+    patientId: pid(1),
+    categories: ['outpatient', 'medication'],
+    reasonCode: 'UNCONSCIOUS_PATIENT',
+    justificationHash: EMERGENCY_HASH,
+    ...overrides,
+  });
+
+  it("takes a reviewed event off the queue, once; the regulator's review is recorded", async () => {
+    const event = ok(
+      await network
+        .as(who.tertiaryClinician)
+        .submit('access:RequestEmergencyAccess', [emergency()]),
+    );
+    const pending = ok(
+      await network.as(who.regulator).evaluate('audit:QueryEmergencyReviews', ['']),
+    );
+    expect(pending.items.map((item) => item.eventId)).toEqual([event.eventId]);
+    const result = await network
+      .as(who.regulator)
+      .submit('audit:ReviewEmergencyAccess', [event.eventId, { outcome: 'justified' }]);
+    expect(ok(result).emergency?.review).toEqual({
+      status: 'reviewed',
+      outcome: 'justified',
+      reviewedAt: result.timestamp,
+      reviewerIdHash: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+    });
+    expect(result.event).toEqual({
+      name: 'EmergencyReviewed',
+      payload: {
+        eventId: event.eventId,
+        accessorOrg: MSP.tertiary,
+        outcome: 'justified',
+        reviewedAt: result.timestamp,
+      },
+    });
+    expect(
+      ok(await network.as(who.regulator).evaluate('audit:QueryEmergencyReviews', [''])).items,
+    ).toEqual([]);
+    refused(
+      await network
+        .as(who.regulator)
+        .submit('audit:ReviewEmergencyAccess', [event.eventId, { outcome: 'unjustified' }]),
+      'CONFLICT',
+    );
+  });
+
+  it('refuses reviews of unknown or ordinary events and malformed reviews', async () => {
+    const ordinary = ok(
+      await network.as(who.tertiaryClinician).submit('access:RequestAccess', [request()]),
+    );
+    refused(
+      await network
+        .as(who.regulator)
+        .submit('audit:ReviewEmergencyAccess', [ordinary.eventId, { outcome: 'justified' }]),
+      'RULE_VIOLATION',
+    );
+    refused(
+      await network
+        .as(who.regulator)
+        .submit('audit:ReviewEmergencyAccess', [
+          'evt-000000000000000000000000',
+          { outcome: 'justified' },
+        ]),
+      'EVENT_NOT_FOUND',
+    );
+    refused(
+      await network
+        .as(who.regulator)
+        .submit('audit:ReviewEmergencyAccess', [ordinary.eventId, { outcome: 'fine' }]),
+      'INVALID_ARGUMENT',
+    );
+    refused(
+      await network
+        .as(who.regulator)
+        .submit('audit:ReviewEmergencyAccess', ['evt-1', { outcome: 'justified' }]),
+      'INVALID_ARGUMENT',
+    );
   });
 });

@@ -1,15 +1,19 @@
-// Registers the @Object types of the results in the contract metadata.
-import '../access/access-event.metadata';
-import './statistics.metadata';
+import {
+  ledgerError,
+  type AccessEvent,
+  type AccessEventPage,
+  type ChaincodeContract,
+  type DayStatistics,
+  type Page,
+  type Statistics,
+} from '@consent-ledger/ledger-api';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
-import { readAccessEvent } from '../access/access-event-store';
-import type { AccessEvent, AccessEventPage } from '../access/access-event.model';
-import { parseEventId } from '../access/access-input';
-import { ledgerError } from '../ledger/errors';
+import { readAccessEvent, writeReviewedEvent } from '../access/access-event-store';
+import { emitEvent } from '../ledger/events';
 import { requireReader, scopedOrganization, scopedPatient } from '../ledger/guards';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
-import { scanPage, type Page, type ScanOptions } from '../ledger/pagination';
+import { scanPage, type ScanOptions } from '../ledger/pagination';
 import { finestCode, isWithin } from '../ledger/region';
 import {
   decodeDocument,
@@ -23,23 +27,28 @@ import { addMillis, dayOf, daysBetween, dayStart, nextDay } from '../ledger/time
 import { DEFAULT_PAGE_SIZE } from '../ledger/validation';
 import {
   parseDay,
+  parseEventId,
   parseEventQuery,
+  parseReview,
   parseReviewQuery,
   parseStatisticsQuery,
   type EventQuery,
 } from './audit-input';
 import { dayStatistics, statisticsAccumulator, type StatisticsEntry } from './statistics';
-import type { DayStatistics, Statistics } from './statistics.model';
 
 /** How long after its end a day may be rolled up (late transactions carry client timestamps). */
 const ROLLUP_DELAY_MILLIS = 3_600_000;
 
 /**
  * The audit trail: access events for patients (their own), organizations (their own accesses) and
- * the regulator (everything), the break-glass review queue, and statistics without patient IDs.
+ * the regulator (everything), the break-glass review queue and the regulator's reviews, and
+ * statistics without patient IDs.
  */
 @Info({ title: 'Audit', description: 'Access events, emergency reviews, statistics' })
-export class AuditContract extends LedgerContract {
+export class AuditContract
+  extends LedgerContract
+  implements ChaincodeContract<'audit', LedgerContext>
+{
   constructor() {
     super('audit');
   }
@@ -91,6 +100,50 @@ export class AuditContract extends LedgerContract {
       readOnly: true,
       select: (entry) => eventOf(ctx, entry),
     });
+  }
+
+  /** The regulator's review of a break-glass access (event EmergencyReviewed). */
+  @Transaction()
+  @Returns('AccessEvent')
+  async ReviewEmergencyAccess(
+    ctx: LedgerContext,
+    eventId: string,
+    reviewJson: string,
+  ): Promise<AccessEvent> {
+    const id = parseEventId(eventId);
+    const review = parseReview(reviewJson);
+    const event = await readAccessEvent(ctx.stub, id);
+    if (event === undefined)
+      throw ledgerError('EVENT_NOT_FOUND', `access event ${id} does not exist`);
+    if (!event.breakGlass || event.emergency === undefined) {
+      throw ledgerError('RULE_VIOLATION', `access event ${id} is not a break-glass access`);
+    }
+    if (event.emergency.review.status === 'reviewed') {
+      throw ledgerError('CONFLICT', `access event ${id} is already reviewed`);
+    }
+    const reviewed: AccessEvent = {
+      ...event,
+      emergency: {
+        ...event.emergency,
+        review: {
+          status: 'reviewed',
+          outcome: review.outcome,
+          reviewedAt: ctx.txTime,
+          reviewerIdHash: ctx.member.idHash,
+        },
+      },
+    };
+    await writeReviewedEvent(ctx.stub, reviewed);
+    emitEvent(ctx.stub, {
+      name: 'EmergencyReviewed',
+      payload: {
+        eventId: id,
+        accessorOrg: event.accessor.org,
+        outcome: review.outcome,
+        reviewedAt: ctx.txTime,
+      },
+    });
+    return reviewed;
   }
 
   /**

@@ -1,6 +1,13 @@
+import type {
+  Category,
+  DayStatistics,
+  DecisionValue,
+  Purpose,
+  RegionCounts,
+  RegionLevel,
+  Statistics,
+} from '@consent-ledger/ledger-api';
 import { isWithin, rollUp } from '../ledger/region';
-import type { Category, DecisionValue, Purpose, RegionLevel } from '../ledger/vocabulary';
-import type { DayStatistics, RegionCounts, Statistics } from './statistics.model';
 
 /**
  * Aggregation of access events for statistics. Pure functions over the compact entries the

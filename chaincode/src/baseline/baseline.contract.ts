@@ -1,5 +1,5 @@
+import { ledgerError, type ChaincodeContract } from '@consent-ledger/ledger-api';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { ledgerError } from '../ledger/errors';
 import { certificateRole } from '../ledger/ledger-contract';
 
 /** Largest value Put accepts, in bytes of UTF-8. */
@@ -21,7 +21,7 @@ const BASELINE_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
  * readiness check reads it).
  */
 @Info({ title: 'Baseline', description: 'Plain Put and Get, the benchmark baseline' })
-export class BaselineContract extends Contract {
+export class BaselineContract extends Contract implements ChaincodeContract<'baseline', Context> {
   constructor() {
     super('baseline');
   }

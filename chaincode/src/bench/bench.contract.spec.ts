@@ -32,7 +32,9 @@ describe('bench:SeedAccessEvents', () => {
       await network
         .as(who.regulator)
         .evaluate('audit:QueryAccessEvents', [{ patientId, pageSize: 100 }]),
-    ) as { items: { patientId: string; timestamp: string; accessor: { org: string } }[] };
+    ) as {
+      items: readonly { patientId: string; timestamp: string; accessor: { org: string } }[];
+    };
     expect(page.items.length).toBeGreaterThan(0);
     expect(page.items.every((event) => event.patientId === patientId)).toBe(true);
     const byOrg = ok(
@@ -44,7 +46,7 @@ describe('bench:SeedAccessEvents', () => {
           pageSize: 100,
         },
       ]),
-    ) as { items: unknown[] };
+    ) as { items: readonly unknown[] };
     expect(byOrg.items.length).toBeGreaterThan(0);
   });
 

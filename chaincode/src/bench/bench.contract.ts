@@ -1,15 +1,22 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import {
+  CATEGORIES,
+  ledgerError,
+  type AccessEvent,
+  type ChaincodeContract,
+  type OrganizationType,
+  type Purpose,
+  type Role,
+  type SeedInput,
+} from '@consent-ledger/ledger-api';
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { listOrganizations } from '../registry/organization-store';
+import { z } from 'zod';
 import { writeAccessEvent } from '../access/access-event-store';
-import type { AccessEvent } from '../access/access-event.model';
-import { ledgerError } from '../ledger/errors';
 import { deriveId, sha256Hex } from '../ledger/ids';
 import { addMillis, dayStart } from '../ledger/time';
-import { daySchema, parseJsonArgument } from '../ledger/validation';
-import { CATEGORIES, type OrganizationType, type Purpose, type Role } from '../ledger/vocabulary';
-import { z } from 'zod';
+import { daySchema, inputOf, parseJsonArgument } from '../ledger/validation';
+import { listOrganizations } from '../registry/organization-store';
 
 /**
  * The file whose presence at the package root enables seeding. Only the benchmark's own
@@ -26,21 +33,20 @@ const FLAG_PRESENT = existsSync(path.join(__dirname, '..', '..', SEEDING_FLAG_FI
 /** Most events one seeding transaction writes (5 keys each). */
 export const MAX_SEED_BATCH = 5_000;
 
-const seedSchema = z
-  .object({
-    /** Index of the batch's first event in the seeding run: event n is `first + i`. */
-    first: z.number().int().min(0).max(1_000_000_000),
-    size: z.number().int().min(1).max(MAX_SEED_BATCH),
-    /** Distinct synthetic patients the events are spread over. */
-    patients: z.number().int().min(1).max(10_000_000),
-    /** Distinct days the events are spread over, from `startDay`. */
-    days: z.number().int().min(1).max(366),
-    startDay: daySchema,
-  })
-  .strict();
-
-/** A seeding batch. */
-export type SeedInput = z.output<typeof seedSchema>;
+const seedSchema = inputOf<SeedInput>()(
+  z
+    .object({
+      /** Index of the batch's first event in the seeding run: event n is `first + i`. */
+      first: z.number().int().min(0).max(1_000_000_000),
+      size: z.number().int().min(1).max(MAX_SEED_BATCH),
+      /** Distinct synthetic patients the events are spread over. */
+      patients: z.number().int().min(1).max(10_000_000),
+      /** Distinct days the events are spread over, from `startDay`. */
+      days: z.number().int().min(1).max(366),
+      startDay: daySchema,
+    })
+    .strict(),
+);
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 const DAY_MS = 86_400_000;
@@ -69,7 +75,7 @@ const ACCESS_BY_TYPE: Readonly<Record<OrganizationType, { role: Role; purpose: P
  * and the transaction (ID, no clock), so endorsers agree.
  */
 @Info({ title: 'Bench', description: 'Benchmark seeding (refused unless the package enables it)' })
-export class BenchContract extends Contract {
+export class BenchContract extends Contract implements ChaincodeContract<'bench', Context> {
   constructor() {
     super('bench');
   }

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Referral } from '../access/referral.model';
-import { CATEGORIES, PURPOSES, type Category, type Purpose } from '../ledger/vocabulary';
+import {
+  CATEGORIES,
+  PURPOSES,
+  type Category,
+  type Consent,
+  type Purpose,
+  type Referral,
+} from '@consent-ledger/ledger-api';
 import { FUZZ_TIMEOUT_MS, fuzzParameters } from '../testing/fuzz';
 import {
   evaluateConsents,
@@ -13,7 +19,6 @@ import {
   type EvaluationInput,
 } from './consent-evaluation';
 import { parseConsentInput } from './consent-input';
-import type { Consent } from './consent.model';
 
 /**
  * Fuzz of consent evaluation over consents as the input factory makes them (so only shapes the

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Referral } from '../access/referral.model';
-import { CATEGORIES, PURPOSES, type Category, type Purpose } from '../ledger/vocabulary';
+import {
+  CATEGORIES,
+  PURPOSES,
+  type Category,
+  type Consent,
+  type Purpose,
+  type Referral,
+} from '@consent-ledger/ledger-api';
 import {
   consentStatusAt,
   evaluateConsents,
@@ -14,7 +20,6 @@ import {
   type AccessorIdentity,
   type EvaluationInput,
 } from './consent-evaluation';
-import type { Consent } from './consent.model';
 
 const NOW = '2026-06-01T00:00:00.000Z';
 const CLINICIAN: AccessorIdentity = {

@@ -1,6 +1,12 @@
-import type { Referral } from '../access/referral.model';
-import type { Category, Purpose } from '../ledger/vocabulary';
-import type { Consent, ConsentGrantee, ConsentStatus, Decision } from './consent.model';
+import type {
+  Category,
+  Consent,
+  ConsentGrantee,
+  ConsentStatus,
+  Decision,
+  Purpose,
+  Referral,
+} from '@consent-ledger/ledger-api';
 
 /**
  * Consent evaluation: deny-overrides, one pure function for every decision of the ledger (access,

@@ -1,8 +1,20 @@
+import {
+  ANY_GRANTEE,
+  CATEGORIES,
+  GRANTEE_ROLES,
+  PURPOSES,
+  type ConsentException,
+  type ConsentGrantee,
+  type ConsentInput,
+  type ConsentQuery,
+  type ConsentUpdateInput,
+  type Provision,
+} from '@consent-ledger/ledger-api';
 import { z } from 'zod';
-import { ANY_GRANTEE } from '../ledger/keys';
 import {
   bookmarkSchema,
   derivedIdSchema,
+  inputOf,
   instantSchema,
   mspIdSchema,
   pageSizeSchema,
@@ -11,9 +23,8 @@ import {
   practitionerIdSchema,
   validate,
   vocabularyList,
+  checkDataPeriod,
 } from '../ledger/validation';
-import { CATEGORIES, GRANTEE_ROLES, PURPOSES } from '../ledger/vocabulary';
-import type { ConsentException, ConsentGrantee, Provision } from './consent.model';
 
 /** Most exceptions a permit may carry. */
 export const MAX_EXCEPTIONS = 16;
@@ -24,23 +35,6 @@ const granteeSchema = z.strictObject({
   practitionerId: practitionerIdSchema.optional(),
 });
 
-function checkPeriod(
-  value: { readonly dataFrom?: string | undefined; readonly dataUntil?: string | undefined },
-  context: z.RefinementCtx,
-): void {
-  if (
-    value.dataFrom !== undefined &&
-    value.dataUntil !== undefined &&
-    value.dataFrom > value.dataUntil
-  ) {
-    context.addIssue({
-      code: 'custom',
-      path: ['dataUntil'],
-      message: 'must not be before dataFrom',
-    });
-  }
-}
-
 const exceptionSchema = z
   .strictObject({
     purposes: vocabularyList(PURPOSES).optional(),
@@ -49,7 +43,7 @@ const exceptionSchema = z
     dataUntil: instantSchema.optional(),
     grantee: granteeSchema.optional(),
   })
-  .superRefine(checkPeriod);
+  .superRefine(checkDataPeriod);
 
 const consentShape = {
   provision: z.enum(['permit', 'deny']).optional(),
@@ -96,13 +90,17 @@ function checkConsent(
   ) {
     context.addIssue({ code: 'custom', path: ['validUntil'], message: 'must be after validFrom' });
   }
-  checkPeriod(input, context);
+  checkDataPeriod(input, context);
 }
 
-const consentInputSchema = z.strictObject(consentShape).superRefine(checkConsent);
-const consentUpdateSchema = z
-  .strictObject({ ...consentShape, expectedVersion: z.number().int().min(1).optional() })
-  .superRefine(checkConsent);
+const consentInputSchema = inputOf<ConsentInput>()(
+  z.strictObject(consentShape).superRefine(checkConsent),
+);
+const consentUpdateSchema = inputOf<ConsentUpdateInput>()(
+  z
+    .strictObject({ ...consentShape, expectedVersion: z.number().int().min(1).optional() })
+    .superRefine(checkConsent),
+);
 
 /** The terms of a consent as a client gives them (ConsentInput), validated and normalized. */
 export interface ConsentTerms {
@@ -177,18 +175,20 @@ export function parseConsentId(value: string): string {
   return validate(derivedIdSchema('con'), { value, what: 'consentId' });
 }
 
-const consentQuerySchema = z.strictObject({
-  patientId: patientIdSchema.optional(),
-  grantee: z.union([mspIdSchema, z.literal(ANY_GRANTEE)]).optional(),
-  status: z.enum(['active', 'revoked', 'expired']).optional(),
-  pageSize: pageSizeSchema.optional(),
-  bookmark: bookmarkSchema.optional(),
-});
+const consentQuerySchema = inputOf<ConsentQuery>()(
+  z.strictObject({
+    patientId: patientIdSchema.optional(),
+    grantee: z.union([mspIdSchema, z.literal(ANY_GRANTEE)]).optional(),
+    status: z.enum(['active', 'revoked', 'expired']).optional(),
+    pageSize: pageSizeSchema.optional(),
+    bookmark: bookmarkSchema.optional(),
+  }),
+);
 
 /** A validated QueryConsents input. */
-export type ConsentQuery = z.output<typeof consentQuerySchema>;
+export type ValidConsentQuery = z.output<typeof consentQuerySchema>;
 
 /** Parses QueryConsents' input. */
-export function parseConsentQuery(json: string): ConsentQuery {
+export function parseConsentQuery(json: string): ValidConsentQuery {
   return parseJsonArgument(consentQuerySchema, { json, what: 'query' });
 }

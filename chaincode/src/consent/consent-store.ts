@@ -1,5 +1,12 @@
+import {
+  ANY_GRANTEE,
+  type Consent,
+  type ConsentChange,
+  type ConsentVersion,
+} from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
-import { ANY_GRANTEE, versionAttribute } from '../ledger/keys';
+import { stateKey, versionAttribute } from '../ledger/keys';
+import { decodeBookmark, encodeBookmark, indexEntries } from '../ledger/pagination';
 import {
   deleteIndex,
   documentsUnder,
@@ -9,7 +16,6 @@ import {
   writeIndex,
 } from '../ledger/state';
 import { consentStatusAt } from './consent-evaluation';
-import type { Consent, ConsentChange, ConsentVersion } from './consent.model';
 
 /**
  * Consent state (keys.ts: `con`, `con~ver`, `con~pat`, `con~gra`). The current version lives
@@ -43,6 +49,59 @@ export async function patientConsents(stub: ChaincodeStub, patientId: string): P
     if (consent !== undefined) consents.push(consent);
   }
   return consents;
+}
+
+/** A patient found in the grantee index, and where a later scan resumes at it. */
+export interface GranteePatient {
+  readonly patientId: string;
+  /** Resumes a scan at this patient's first index entry (opaque, handed to clients). */
+  readonly bookmark: string;
+  /** Index entries this scan examined before this patient's first one. */
+  readonly examined: number;
+}
+
+/** Where {@link patientsGrantedTo} scans. */
+export interface GranteeScan {
+  /** The grantee organization. */
+  readonly org: string;
+  /** Where an earlier scan stopped (a GranteePatient's bookmark); empty for the start. */
+  readonly bookmark: string;
+}
+
+/**
+ * The patients with consents granted to an organization, one per patient at its first entry of
+ * the grantee index (`con~gra`), in index order, from a bookmark of an earlier scan. A bookmark
+ * outside the organization's range is INVALID_ARGUMENT. It iterates the plain range query (a
+ * submit transaction may not use paginated queries), skipping to the bookmark; stop by breaking
+ * out of the loop.
+ */
+export async function* patientsGrantedTo(
+  stub: ChaincodeStub,
+  scan: Readonly<GranteeScan>,
+): AsyncGenerator<GranteePatient> {
+  const prefix = [scan.org];
+  const startKey =
+    scan.bookmark === ''
+      ? undefined
+      : decodeBookmark(scan.bookmark, {
+          prefixKey: stateKey(stub, ['consentByGrantee', ...prefix]),
+        });
+  let examined = 0;
+  let current: string | undefined;
+  for await (const entry of indexEntries(stub, {
+    type: 'consentByGrantee',
+    prefix,
+    ...(startKey === undefined ? {} : { startKey }),
+    readOnly: false,
+  })) {
+    const patientId = entry.attributes[1];
+    if (patientId === undefined) continue;
+    if (patientId !== current) {
+      current = patientId;
+      yield { patientId, bookmark: encodeBookmark(entry.key), examined };
+    }
+    examined += 1;
+  }
 }
 
 /** What made a version: the first is the grant, a revoked one the revocation. */

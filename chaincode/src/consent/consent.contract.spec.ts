@@ -1,9 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ANY_GRANTEE } from '../ledger/keys';
+import { ANY_GRANTEE, type Consent } from '@consent-ledger/ledger-api';
 import { bootstrap, consentInput, MSP, ok, patient, pid, refused, who } from '../testing/fixtures';
 import { createTestNetwork, type TestNetwork } from '../testing/harness';
 import { createCompositeKey, splitCompositeKey } from '../testing/in-memory-ledger';
-import type { Consent } from './consent.model';
 
 const T0 = '2026-11-22T00:00:00.000Z';
 const alice = patient(1);
@@ -461,7 +460,7 @@ describe('consent contract', () => {
       ok(await network.as(alice).submit('consent:RevokeConsent', [ids.a1 ?? '']));
     });
 
-    const idsOf = (page: { items: Consent[] }): string[] =>
+    const idsOf = (page: { readonly items: readonly Consent[] }): string[] =>
       page.items.map((consent) => consent.consentId);
 
     it("forces a patient's own ID and refuses another's", async () => {

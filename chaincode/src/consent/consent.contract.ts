@@ -1,8 +1,13 @@
-// Registers the @Object types of the results in the contract metadata.
-import './consent.metadata';
+import {
+  ledgerError,
+  type ChaincodeContract,
+  type Consent,
+  type ConsentPage,
+  type ConsentVersion,
+  type Page,
+} from '@consent-ledger/ledger-api';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { emitEvent } from '../ledger/events';
-import { ledgerError } from '../ledger/errors';
 import {
   readScope,
   type ReadScope,
@@ -13,7 +18,7 @@ import {
 } from '../ledger/guards';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
-import { scanPage, type Page } from '../ledger/pagination';
+import { scanPage } from '../ledger/pagination';
 import { decodeDocument, type IndexEntry } from '../ledger/state';
 import { DEFAULT_PAGE_SIZE } from '../ledger/validation';
 import { requireOrganization } from '../registry/organization-store';
@@ -23,8 +28,8 @@ import {
   parseConsentInput,
   parseConsentQuery,
   parseConsentUpdate,
-  type ConsentQuery,
   type ConsentTerms,
+  type ValidConsentQuery,
 } from './consent-input';
 import {
   consentVersions,
@@ -34,14 +39,16 @@ import {
   writeConsent,
   type ConsentWrite,
 } from './consent-store';
-import type { Consent, ConsentPage, ConsentVersion } from './consent.model';
 
 /**
  * Patients' consents (modelled on FHIR R4 Consent): granted, updated and revoked by the patient
  * only, read by the patient, the regulator and the grantee organization.
  */
 @Info({ title: 'Consent', description: 'Patient consents: grant, update, revoke, read, history' })
-export class ConsentContract extends LedgerContract {
+export class ConsentContract
+  extends LedgerContract
+  implements ChaincodeContract<'consent', LedgerContext>
+{
   constructor() {
     super('consent');
   }
@@ -250,7 +257,7 @@ function announce(ctx: LedgerContext, write: ConsentWrite): void {
 
 async function queryConsents(
   ctx: LedgerContext,
-  query: ConsentQuery & { readonly scope: ReadScope['kind'] },
+  query: ValidConsentQuery & { readonly scope: ReadScope['kind'] },
 ): Promise<Page<Consent>> {
   const { patientId, grantee, status, scope } = query;
   const now = ctx.txTime;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LEDGER_ERROR_CODES, LedgerError, ledgerError, parseLedgerError } from './errors';
+import {
+  LEDGER_ERROR_CODES,
+  LedgerError,
+  ledgerError,
+  parseLedgerError,
+} from '@consent-ledger/ledger-api';
 
 describe('LedgerError', () => {
   it('carries name, code, cause and a `CODE: text` message', () => {

@@ -1,11 +1,10 @@
-import { ledgerError } from './errors';
+import { GOVERNMENT_MSP, ledgerError } from '@consent-ledger/ledger-api';
 import type { Caller } from './ledger-context';
-import { GOVERNMENT_MSP } from './vocabulary';
 
 /**
  * Transaction-level ownership and scoping checks, shared by every contract (the role matrix is
- * authorization.ts). Patients see only what is about them; the GovMSP regulator sees everything;
- * everyone else sees what concerns their own organization.
+ * ledger-api's AUTHORIZATION_MATRIX). Patients see only what is about them; the GovMSP regulator
+ * sees everything; everyone else sees what concerns their own organization.
  */
 
 /** How much of the ledger a caller's reads may cover. */

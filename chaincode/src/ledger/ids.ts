@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-
-/** Prefixes of the IDs the ledger derives (docs/ledger-api.md, "Vocabularies"). */
-export type IdPrefix = 'con' | 'evt' | 'ref' | 'bat';
+import type { DerivedIdPrefix } from '@consent-ledger/ledger-api';
 
 /**
  * An ID derived from the transaction ID: `prefix-` + the first 24 hex digits of
@@ -14,7 +12,7 @@ export function deriveId(seed: Readonly<IdSeed>): string {
 
 /** What an ID is derived from. */
 export interface IdSeed {
-  readonly prefix: IdPrefix;
+  readonly prefix: DerivedIdPrefix;
   readonly txId: string;
   /** Position of the ID among those derived in the transaction, from 0. */
   readonly n: number;

@@ -1,20 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  parseAccessRequest,
-  parseCohortRequest,
-  parseEmergencyRequest,
-  parseEventId,
-  parseReferralId,
-  parseReferralInput,
-  parseReview,
-} from '../access/access-input';
+  CATEGORIES,
+  EMERGENCY_REASON_CODES,
+  LedgerError,
+  PURPOSES,
+} from '@consent-ledger/ledger-api';
+import { parseAccessRequest, parseEmergencyRequest } from '../access/access-input';
 import {
   parseDay,
+  parseEventId,
   parseEventQuery,
+  parseReview,
   parseReviewQuery,
   parseStatisticsQuery,
 } from '../audit/audit-input';
+import { parseCohortRequest } from '../cohort/cohort-input';
 import {
   parseConsentId,
   parseConsentInput,
@@ -31,11 +32,10 @@ import {
   parseSha256,
   parseVersion,
 } from '../records/record-input';
+import { parseReferralId, parseReferralInput } from '../referral/referral-input';
 import { parseMspId, parseOrganizationInput } from '../registry/organization-input';
 import { FUZZ_TIMEOUT_MS, fuzzParameters } from '../testing/fuzz';
-import { LedgerError } from './errors';
 import { marshalText } from './marshal';
-import { CATEGORIES, EMERGENCY_REASON_CODES, PURPOSES } from './vocabulary';
 
 /**
  * Fuzz of every input factory of the chaincode: arbitrary strings, arbitrary JSON and mutations of

@@ -1,11 +1,15 @@
+import type {
+  AccessEvent,
+  Batch,
+  Consent,
+  ConsentVersion,
+  DayStatistics,
+  Organization,
+  RecordAnchor,
+  Referral,
+} from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
-import type { AccessEvent } from '../access/access-event.model';
-import type { Referral } from '../access/referral.model';
 import type { StatisticsEntry } from '../audit/statistics';
-import type { DayStatistics } from '../audit/statistics.model';
-import type { Consent, ConsentVersion } from '../consent/consent.model';
-import type { Batch, RecordAnchor } from '../records/record.model';
-import type { Organization } from '../registry/organization.model';
 
 /**
  * The key layout of the world state: every key the chaincode writes, in one place.
@@ -24,15 +28,15 @@ import type { Organization } from '../registry/organization.model';
  * | `con~ver` | consentId, version | ConsentVersion (snapshot of a replaced version; the current one is `con`) | UpdateConsent, RevokeConsent (the version they replace) |
  * | `con~pat` | patientId, consentId | 0x00 | consent:GrantConsent |
  * | `con~gra` | granteeOrg or `*` (deny to everyone), patientId, consentId | 0x00 | GrantConsent; UpdateConsent moves it when the grantee org changes |
- * | `evt` | eventId | AccessEvent | access:RequestAccess, RequestEmergencyAccess, RequestCohort; access:ReviewEmergencyAccess rewrites the review |
+ * | `evt` | eventId | AccessEvent | access:RequestAccess, RequestEmergencyAccess, cohort:RequestCohort; audit:ReviewEmergencyAccess rewrites the review |
  * | `evt~pat` | patientId, ts, eventId | 0x00 | as `evt` (not the review) |
  * | `evt~org` | accessorOrg, ts, eventId | 0x00 | as `evt~pat` |
  * | `evt~time` | day, ts, eventId | StatisticsEntry (compact: purpose, categories, decision, region, breakGlass) | as `evt~pat` |
  * | `evt~dec` | decision, ts, eventId | 0x00 | as `evt~pat` |
  * | `evt~bg` | ts, eventId | 0x00 | access:RequestEmergencyAccess |
  * | `evt~rev` | ts, eventId | 0x00 (pending review queue) | RequestEmergencyAccess; deleted by ReviewEmergencyAccess |
- * | `ref` | referralId | Referral | access:CreateReferral, CloseReferral |
- * | `ref~pat` | patientId, toOrg, referralId | 0x00 | access:CreateReferral |
+ * | `ref` | referralId | Referral | referral:CreateReferral, CloseReferral |
+ * | `ref~pat` | patientId, toOrg, referralId | 0x00 | referral:CreateReferral |
  * | `rec` | recordId | RecordAnchor (latest version); key-level endorsement policy = owner's peer | records:AnchorRecord |
  * | `rec~ver` | recordId, version | RecordAnchor | records:AnchorRecord |
  * | `rec~pat` | patientId, recordId | 0x00 | records:AnchorRecord (version 1) |
@@ -44,7 +48,9 @@ import type { Organization } from '../registry/organization.model';
  * The `evt~time` index carries the day as its own attribute because RollupStatistics, a submit
  * transaction, may not use Fabric's paginated queries and must scan exactly one day. The value
  * column is also declared as types ({@link StateValues}), so that reads and writes through
- * state.ts are typed by key type. Attributes never contain U+0000: every ID is validated first.
+ * state.ts are typed by key type (the document types are ledger-api's models); the grantee `*` of a
+ * deny to everyone is ledger-api's ANY_GRANTEE. Attributes never contain U+0000: every ID is
+ * validated first.
  */
 export const KEY_TYPES = {
   organization: 'org',
@@ -109,9 +115,6 @@ export type IndexKeyType = Exclude<KeyTypeName, DocumentKeyType>;
 
 /** The value of every index entry: one byte (an empty value would delete the key). */
 export const INDEX_VALUE: Uint8Array = Uint8Array.of(0);
-
-/** The grantee attribute of `con~gra` for a deny that applies to every accessor. */
-export const ANY_GRANTEE = '*';
 
 /** A key as its type followed by its attributes (or a partial key: the leading attributes). */
 export type KeyPath<K extends KeyTypeName = KeyTypeName> = readonly [

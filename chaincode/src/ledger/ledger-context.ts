@@ -1,9 +1,13 @@
+import {
+  ledgerError,
+  type DerivedIdPrefix,
+  type Organization,
+  type OrganizationType,
+  type Role,
+} from '@consent-ledger/ledger-api';
 import { Context } from 'fabric-contract-api';
-import type { Organization } from '../registry/organization.model';
-import { ledgerError } from './errors';
-import { deriveId, type IdPrefix } from './ids';
+import { deriveId } from './ids';
 import { transactionTime } from './time';
-import type { OrganizationType, Role } from './vocabulary';
 
 /** Who is calling, resolved once per transaction from the certificate and the registry. */
 export interface Caller {
@@ -63,7 +67,7 @@ export class LedgerContext extends Context {
   }
 
   /** The next ID derived from the transaction ID (`prefix-` + 24 hex). */
-  nextId(prefix: IdPrefix): string {
+  nextId(prefix: DerivedIdPrefix): string {
     const id = deriveId({ prefix, txId: this.txId, n: this.#derived });
     this.#derived += 1;
     return id;

@@ -121,7 +121,7 @@ describe('ledger contract base', () => {
   });
 
   it('exports the contracts and a serializer that writes sorted-key JSON', () => {
-    expect(contracts).toHaveLength(7);
+    expect(contracts).toHaveLength(9);
     expect(serializers.transaction).toBe('ledgerSerializer');
     const serializer = new LedgerSerializer();
     expect(

@@ -1,11 +1,10 @@
+import { ledgerError, organizationTypeOf, ROLES, type Role } from '@consent-ledger/ledger-api';
 import { Contract, type Context } from 'fabric-contract-api';
 import { readOrganization } from '../registry/organization-store';
-import { authorize, organizationTypeOf } from './authorization';
-import { ledgerError } from './errors';
+import { authorize } from './authorization';
 import { sha256Hex } from './ids';
 import { LedgerContext, type Caller } from './ledger-context';
 import { patientIdSchema, practitionerIdSchema } from './validation';
-import { ROLES, type Role } from './vocabulary';
 
 function isRole(value: string | null): value is Role {
   return value !== null && (ROLES as readonly string[]).includes(value);
@@ -67,8 +66,8 @@ export function functionName(fcn: string): string {
 
 /**
  * Base of every ledger contract: gives transactions a {@link LedgerContext}, resolves and
- * authorizes the caller against the matrix (authorization.ts) before any transaction body runs,
- * and refuses unknown transaction names with INVALID_ARGUMENT.
+ * authorizes the caller against the matrix (ledger-api's, through authorization.ts) before any
+ * transaction body runs, and refuses unknown transaction names with INVALID_ARGUMENT.
  */
 export abstract class LedgerContract extends Contract {
   override createContext(): LedgerContext {

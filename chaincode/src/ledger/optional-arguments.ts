@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ledgerError } from './errors';
+import { ledgerError } from '@consent-ledger/ledger-api';
 
 /** How many of a transaction's declared arguments a caller must give. */
 export interface OptionalArgumentsOptions {

@@ -1,3 +1,4 @@
+import { LedgerError } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
 import { describe, expect, it } from 'vitest';
 import {
@@ -5,7 +6,6 @@ import {
   createInMemoryLedger,
   type InMemoryLedger,
 } from '../testing/in-memory-ledger';
-import { LedgerError } from './errors';
 import { INDEX_VALUE } from './keys';
 import {
   compareKeys,
@@ -65,7 +65,7 @@ async function allPages(ledger: InMemoryLedger, options: ScanOptions<string>): P
   let bookmark = '';
   do {
     const page = await scanPage(stubOf(ledger), { ...options, bookmark });
-    pages.push(page.items);
+    pages.push([...page.items]);
     bookmark = page.bookmark;
   } while (bookmark !== '' && pages.length < 50);
   return pages;

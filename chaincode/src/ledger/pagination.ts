@@ -1,5 +1,5 @@
+import { ledgerError, type Page } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
-import { ledgerError } from './errors';
 import { KEY_TYPES, stateKey, type KeyTypeName } from './keys';
 import { toEntry, type IndexEntry } from './state';
 
@@ -18,13 +18,6 @@ import { toEntry, type IndexEntry } from './state';
  * writes in one transaction), so with `readOnly: false` the same scan iterates the plain range
  * query and skips to the bookmark.
  */
-
-/** A page of results. */
-export interface Page<T> {
-  readonly items: T[];
-  /** Opaque; empty when there is nothing more. */
-  readonly bookmark: string;
-}
 
 /** Options of {@link scanPage}. */
 export interface ScanOptions<T> {

@@ -1,6 +1,5 @@
+import { REGION_CODE_PATTERN, type Region, type RegionLevel } from '@consent-ledger/ledger-api';
 import { z } from 'zod';
-import type { Region } from '../registry/organization.model';
-import type { RegionLevel } from './vocabulary';
 
 /**
  * GB/T 2260 administrative division codes: province `XX0000`, city (prefecture) `XXYY00`, county
@@ -15,7 +14,7 @@ const COUNTY = /^\d{4}(?!00)\d{2}$/;
 /** Any six-digit division code, at whatever level. */
 export const regionCodeSchema = z
   .string()
-  .regex(/^(?!00)\d{6}$/, 'must be a six-digit GB/T 2260 code');
+  .regex(REGION_CODE_PATTERN, 'must be a six-digit GB/T 2260 code');
 
 /** A region with each level inside the one above. */
 export const regionSchema = z

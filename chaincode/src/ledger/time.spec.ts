@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createInMemoryLedger } from '../testing/in-memory-ledger';
-import {
-  addMillis,
-  dayOf,
-  daysBetween,
-  isDay,
-  isInstant,
-  nextDay,
-  spanInDays,
-  transactionTime,
-} from './time';
+import { isDay, isInstant } from '@consent-ledger/ledger-api';
+import { addMillis, dayOf, daysBetween, nextDay, spanInDays, transactionTime } from './time';
 
 describe('ledger time', () => {
   it('reads the transaction timestamp as an ISO instant with milliseconds', () => {

@@ -3,11 +3,10 @@ import type { ChaincodeStub } from 'fabric-shim-api';
 /**
  * Time on the ledger. The only clock is the transaction timestamp the client put in the proposal,
  * identical on every endorser; everything is an ISO 8601 UTC instant with milliseconds, which sorts
- * lexicographically in time order and so can be used directly inside composite keys.
+ * lexicographically in time order and so can be used directly inside composite keys (ledger-api's
+ * isInstant and isDay check the canonical forms).
  */
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 
 /** The transaction's timestamp as an ISO instant (millisecond precision, nanoseconds truncated). */
@@ -16,18 +15,6 @@ export function transactionTime(stub: ChaincodeStub): string {
   // The shim hands seconds as a Long; Number() also accepts a plain number.
   const millis = Number(seconds.toString()) * 1000 + Math.floor(nanos / 1_000_000);
   return new Date(millis).toISOString();
-}
-
-/** Whether a string is a real instant in the canonical form (rejects 2026-02-30, 24:00, offsets). */
-export function isInstant(value: string): boolean {
-  if (!INSTANT.test(value)) return false;
-  const parsed = Date.parse(value);
-  return Number.isFinite(parsed) && new Date(parsed).toISOString() === value;
-}
-
-/** Whether a string is a real calendar day `YYYY-MM-DD`. */
-export function isDay(value: string): boolean {
-  return DAY.test(value) && isInstant(dayStart(value));
 }
 
 /** The UTC day (`YYYY-MM-DD`) of an instant. */

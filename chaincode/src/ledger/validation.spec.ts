@@ -1,6 +1,6 @@
+import { CATEGORIES, LedgerError } from '@consent-ledger/ledger-api';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { LedgerError } from './errors';
 import {
   bookmarkSchema,
   derivedIdSchema,
@@ -13,7 +13,6 @@ import {
   validate,
   vocabularyList,
 } from './validation';
-import { CATEGORIES } from './vocabulary';
 
 const accepts = (schema: z.ZodType, value: unknown): boolean => schema.safeParse(value).success;
 

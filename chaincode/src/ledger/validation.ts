@@ -1,12 +1,25 @@
+import {
+  derivedIdPattern,
+  EXTERNAL_ID_PATTERN,
+  isDay,
+  isInstant,
+  LedgerError,
+  ledgerError,
+  MSP_ID_PATTERN,
+  PATIENT_ID_PATTERN,
+  PRACTITIONER_ID_PATTERN,
+  SHA256_HEX_PATTERN,
+  type DerivedIdPrefix,
+} from '@consent-ledger/ledger-api';
 import { z } from 'zod';
-import { LedgerError, ledgerError } from './errors';
-import { isDay, isInstant } from './time';
 
 /**
  * Input validation. Client input arrives as primitives or JSON strings and is turned into domain
  * objects here, with zod (a well-kept validation library, rather than hand-written checks): unknown
  * fields, wrong types, oversized strings and arrays, control characters, impossible dates and bad
- * IDs are refused with an `INVALID_ARGUMENT` naming the field. Messages never echo the input.
+ * IDs are refused with an `INVALID_ARGUMENT` naming the field. Messages never echo the input. The
+ * shapes of IDs and times are ledger-api's (ids.ts); each input schema is tied to the catalogue's
+ * input type at compile time ({@link inputOf}).
  */
 
 /** Largest JSON argument accepted by default (bytes). */
@@ -15,32 +28,32 @@ export const MAX_JSON_BYTES = 64 * 1024;
 /** Patient pseudonym: `pid-` + 16..32 of lower-case base32. */
 export const patientIdSchema = z
   .string()
-  .regex(/^pid-[a-z2-7]{16,32}$/, 'must be pid- followed by 16 to 32 of [a-z2-7]');
+  .regex(PATIENT_ID_PATTERN, 'must be pid- followed by 16 to 32 of [a-z2-7]');
 
 /** Practitioner ID: `prac-` + 8..32 of `[a-z0-9]`. */
 export const practitionerIdSchema = z
   .string()
-  .regex(/^prac-[a-z0-9]{8,32}$/, 'must be prac- followed by 8 to 32 of [a-z0-9]');
+  .regex(PRACTITIONER_ID_PATTERN, 'must be prac- followed by 8 to 32 of [a-z0-9]');
 
 /** A Fabric MSP ID. */
 export const mspIdSchema = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9.-]{0,63}$/, 'must be an MSP ID ([A-Za-z][A-Za-z0-9.-]{0,63})');
+  .regex(MSP_ID_PATTERN, 'must be an MSP ID ([A-Za-z][A-Za-z0-9.-]{0,63})');
 
 /** An ID chosen by a client (record, batch, study): no spaces, no control characters. */
 export const externalIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1 to 128 of [A-Za-z0-9._:-]');
+  .regex(EXTERNAL_ID_PATTERN, 'must be 1 to 128 of [A-Za-z0-9._:-]');
 
 /** An ID the ledger derived from a transaction ID. */
-export function derivedIdSchema(prefix: 'con' | 'evt' | 'ref' | 'bat'): z.ZodString {
-  return z
-    .string()
-    .regex(new RegExp(`^${prefix}-[0-9a-f]{24}$`), `must be ${prefix}- followed by 24 hex digits`);
+export function derivedIdSchema(prefix: DerivedIdPrefix): z.ZodString {
+  return z.string().regex(derivedIdPattern(prefix), `must be ${prefix}- followed by 24 hex digits`);
 }
 
 /** A SHA-256 digest, lower-case hex. */
-export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
+export const sha256Schema = z
+  .string()
+  .regex(SHA256_HEX_PATTERN, 'must be 64 lower-case hex digits');
 
 /** An ISO 8601 UTC instant with milliseconds that exists in the calendar. */
 export const instantSchema = z
@@ -167,4 +180,61 @@ export function parseJsonArgument<S extends z.ZodType>(
     throw new LedgerError({ code: 'INVALID_ARGUMENT', text: `${what}: not valid JSON`, cause });
   }
   return validate(schema, { value, what });
+}
+
+/** A type with `readonly` removed at every depth, so that shapes compare whatever their modifiers. */
+type Writable<T> = T extends readonly (infer E)[]
+  ? Writable<E>[]
+  : T extends object
+    ? { -readonly [K in keyof T]: Writable<T[K]> }
+    : T;
+
+/**
+ * Whether two types are identical, not merely assignable either way (which would let an optional
+ * field present on one side only pass): the compiler compares the two deferred conditional types
+ * by identity.
+ */
+type Identical<A, B> =
+  // The type parameter is the device: it keeps each conditional type deferred.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+  (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
+
+/**
+ * `unknown` when a schema accepts exactly the shapes of a catalogue input type (readonly aside),
+ * otherwise an object type naming both, which no schema has: the call of {@link inputOf} fails to
+ * compile.
+ */
+export type SameShape<S extends z.ZodType, T> =
+  Identical<Writable<z.input<S>>, Writable<T>> extends true
+    ? unknown
+    : { readonly schemaAndCatalogueDisagree: [schema: z.input<S>, catalogue: T] };
+
+/**
+ * Ties an input schema to the catalogue's input type `T` (ledger-api): `inputOf<AccessRequest>()(
+ * z.strictObject({...}))` compiles only when the schema's z.input and `T` accept the same shapes,
+ * so that neither can drift from the other. Returns the schema itself.
+ */
+export function inputOf<T>(): <S extends z.ZodType>(schema: S & SameShape<S, T>) => S {
+  return (schema) => schema;
+}
+
+/**
+ * Refuses a data period whose end comes before its start (`dataFrom <= dataUntil`; both
+ * inclusive), as a refinement of any input that has one.
+ */
+export function checkDataPeriod(
+  value: { readonly dataFrom?: string | undefined; readonly dataUntil?: string | undefined },
+  context: z.RefinementCtx,
+): void {
+  if (
+    value.dataFrom !== undefined &&
+    value.dataUntil !== undefined &&
+    value.dataFrom > value.dataUntil
+  ) {
+    context.addIssue({
+      code: 'custom',
+      path: ['dataUntil'],
+      message: 'must not be before dataFrom',
+    });
+  }
 }

@@ -1,8 +1,16 @@
+import {
+  CATEGORIES,
+  MAX_BATCH_ITEMS,
+  type AnchorQuery,
+  type BatchInput,
+  type BatchMemberClaim,
+  type RecordItem,
+} from '@consent-ledger/ledger-api';
 import { z } from 'zod';
-import { marshal } from '../ledger/marshal';
 import {
   bookmarkSchema,
   externalIdSchema,
+  inputOf,
   mspIdSchema,
   pageSizeSchema,
   parseJsonArgument,
@@ -10,55 +18,61 @@ import {
   sha256Schema,
   validate,
 } from '../ledger/validation';
-import { CATEGORIES } from '../ledger/vocabulary';
 
-/** Most items of one batch. */
-export const MAX_BATCH_ITEMS = 100_000;
 /** Largest AnchorBatch argument (bytes): 100,000 items fit with room to spare. */
 export const MAX_BATCH_JSON_BYTES = 32 * 1024 * 1024;
 
-const recordItemSchema = z.strictObject({
-  recordId: externalIdSchema,
-  patientId: patientIdSchema,
-  category: z.enum(CATEGORIES),
-  sha256: sha256Schema,
-});
+const recordItemSchema = inputOf<RecordItem>()(
+  z.strictObject({
+    recordId: externalIdSchema,
+    patientId: patientIdSchema,
+    category: z.enum(CATEGORIES),
+    sha256: sha256Schema,
+  }),
+);
 
-/** A record hash to anchor: `{recordId, patientId, category, sha256}`. */
-export type RecordItem = z.output<typeof recordItemSchema>;
+/** A validated record hash to anchor: `{recordId, patientId, category, sha256}`. */
+export type ValidRecordItem = z.output<typeof recordItemSchema>;
 
 /** Parses AnchorRecord's input. */
-export function parseRecordItem(json: string): RecordItem {
+export function parseRecordItem(json: string): ValidRecordItem {
   return parseJsonArgument(recordItemSchema, { json, what: 'record' });
 }
 
-const batchInputSchema = z
-  .strictObject({
-    batchId: externalIdSchema.optional(),
-    // The size is checked before any item is: an oversized batch is refused cheaply.
-    items: z.array(z.unknown()).min(1).max(MAX_BATCH_ITEMS).pipe(z.array(recordItemSchema)),
-  })
-  .superRefine((input, context) => {
-    const seen = new Map<string, number>();
-    input.items.forEach((item, index) => {
-      const first = seen.get(item.recordId);
-      if (first === undefined) {
-        seen.set(item.recordId, index);
-      } else {
-        context.addIssue({
-          code: 'custom',
-          path: ['items', index, 'recordId'],
-          message: `duplicates items[${first}].recordId`,
-        });
-      }
-    });
-  });
+const batchInputSchema = inputOf<BatchInput>()(
+  z
+    .strictObject({
+      batchId: externalIdSchema.optional(),
+      // The size is checked before any item is: an oversized batch is refused cheaply. The first
+      // stage takes any element (z.custom without a check), typed as the items it passes on.
+      items: z
+        .array(z.custom<z.input<typeof recordItemSchema>>())
+        .min(1)
+        .max(MAX_BATCH_ITEMS)
+        .pipe(z.array(recordItemSchema)),
+    })
+    .superRefine((input, context) => {
+      const seen = new Map<string, number>();
+      input.items.forEach((item, index) => {
+        const first = seen.get(item.recordId);
+        if (first === undefined) {
+          seen.set(item.recordId, index);
+        } else {
+          context.addIssue({
+            code: 'custom',
+            path: ['items', index, 'recordId'],
+            message: `duplicates items[${first}].recordId`,
+          });
+        }
+      });
+    }),
+);
 
 /** A validated AnchorBatch input. */
-export type BatchInput = z.output<typeof batchInputSchema>;
+export type ValidBatchInput = z.output<typeof batchInputSchema>;
 
 /** Parses AnchorBatch's input (1..100,000 items, record IDs unique within the batch). */
-export function parseBatchInput(json: string): BatchInput {
+export function parseBatchInput(json: string): ValidBatchInput {
   return parseJsonArgument(batchInputSchema, {
     json,
     what: 'batch',
@@ -66,46 +80,37 @@ export function parseBatchInput(json: string): BatchInput {
   });
 }
 
-/**
- * The Merkle leaf of a batch item: the UTF-8 of its sorted-key JSON
- * `{"category","patientId","recordId","sha256"}`.
- */
-export function batchLeaf(item: RecordItem): Buffer {
-  return marshal({
-    category: item.category,
-    patientId: item.patientId,
-    recordId: item.recordId,
-    sha256: item.sha256,
-  });
-}
-
-const memberSchema = z.strictObject({
-  batchId: externalIdSchema,
-  item: recordItemSchema,
-  leafIndex: z.number().int().min(0).max(MAX_BATCH_ITEMS),
-  auditPath: z.array(sha256Schema).max(64),
-});
+const memberSchema = inputOf<BatchMemberClaim>()(
+  z.strictObject({
+    batchId: externalIdSchema,
+    item: recordItemSchema,
+    leafIndex: z.number().int().min(0).max(MAX_BATCH_ITEMS),
+    auditPath: z.array(sha256Schema).max(64),
+  }),
+);
 
 /** A validated VerifyBatchMember input. */
-export type BatchMemberClaim = z.output<typeof memberSchema>;
+export type ValidBatchMemberClaim = z.output<typeof memberSchema>;
 
 /** Parses VerifyBatchMember's input. */
-export function parseBatchMemberClaim(json: string): BatchMemberClaim {
+export function parseBatchMemberClaim(json: string): ValidBatchMemberClaim {
   return parseJsonArgument(memberSchema, { json, what: 'member' });
 }
 
-const anchorQuerySchema = z.strictObject({
-  patientId: patientIdSchema.optional(),
-  org: mspIdSchema.optional(),
-  pageSize: pageSizeSchema.optional(),
-  bookmark: bookmarkSchema.optional(),
-});
+const anchorQuerySchema = inputOf<AnchorQuery>()(
+  z.strictObject({
+    patientId: patientIdSchema.optional(),
+    org: mspIdSchema.optional(),
+    pageSize: pageSizeSchema.optional(),
+    bookmark: bookmarkSchema.optional(),
+  }),
+);
 
 /** A validated QueryAnchors input. */
-export type AnchorQuery = z.output<typeof anchorQuerySchema>;
+export type ValidAnchorQuery = z.output<typeof anchorQuerySchema>;
 
 /** Parses QueryAnchors' input. */
-export function parseAnchorQuery(json: string): AnchorQuery {
+export function parseAnchorQuery(json: string): ValidAnchorQuery {
   return parseJsonArgument(anchorQuerySchema, { json, what: 'query' });
 }
 

@@ -2,7 +2,7 @@ import type { ChaincodeStub } from 'fabric-shim-api';
 import { stateKey, versionAttribute } from '../ledger/keys';
 import { documentsUnder, readDocument, writeDocument, writeIndex } from '../ledger/state';
 import { ownerEndorsementPolicy } from './endorsement';
-import type { Batch, RecordAnchor } from './record.model';
+import type { Batch, RecordAnchor } from '@consent-ledger/ledger-api';
 
 /** Record and batch state (keys.ts: `rec`, `rec~ver`, `rec~pat`, `rec~org`, `bat`). */
 

@@ -1,10 +1,17 @@
+import {
+  batchLeaf,
+  inclusionProof,
+  MAX_BATCH_ITEMS,
+  merkleRoot,
+  toHex,
+  type RecordItem,
+} from '@consent-ledger/ledger-api';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { bootstrap, consentInput, MSP, ok, patient, pid, refused, who } from '../testing/fixtures';
 import { createTestNetwork, identity, type TestNetwork } from '../testing/harness';
 import { createCompositeKey, splitCompositeKey } from '../testing/in-memory-ledger';
 import { policyOrganizations } from './endorsement';
-import { inclusionProof, merkleRoot } from './merkle';
-import { batchLeaf, MAX_BATCH_ITEMS, parseBatchInput, type RecordItem } from './record-input';
+import { parseBatchInput } from './record-input';
 
 const hash = (n: number): string => n.toString(16).padStart(64, '0');
 const item = (n: number, overrides: Partial<RecordItem> = {}): RecordItem => ({
@@ -187,7 +194,7 @@ describe('records contract', () => {
       const batch = ok(result);
       expect(batch).toEqual({
         batchId: expect.stringMatching(/^bat-[0-9a-f]{24}$/) as string,
-        root: merkleRoot(items.map(batchLeaf)).toString('hex'),
+        root: toHex(merkleRoot(items.map(batchLeaf))),
         size: 7,
         owner: MSP.tertiary,
         categories: ['imaging', 'laboratory'],
@@ -271,7 +278,7 @@ describe('records contract', () => {
       expect(batch).toMatchObject({
         size: 1000,
         patientCount: 3,
-        root: merkleRoot(thousand.map(batchLeaf)).toString('hex'),
+        root: toHex(merkleRoot(thousand.map(batchLeaf))),
       });
     });
 
@@ -411,7 +418,7 @@ describe('records contract', () => {
         batchId: batch.batchId,
         item: items[index],
         leafIndex: index,
-        auditPath: inclusionProof(leaves, index).map((node) => node.toString('hex')),
+        auditPath: inclusionProof(leaves, index).map(toHex),
         ...overrides,
       });
       for (let index = 0; index < items.length; index += 1) {
@@ -477,7 +484,7 @@ describe('records contract', () => {
     });
 
     it('scopes QueryAnchors: the regulator all, patients their own, others their organization', async () => {
-      const idsOf = (page: { items: { recordId: string }[] }): string[] =>
+      const idsOf = (page: { readonly items: readonly { recordId: string }[] }): string[] =>
         page.items.map((anchor) => anchor.recordId);
       expect(
         idsOf(ok(await network.as(who.regulator).evaluate('records:QueryAnchors', ['']))),

@@ -1,10 +1,22 @@
-// Registers the @Object types of the results in the contract metadata.
-import './record.metadata';
+import {
+  batchLeaf,
+  fromHex,
+  ledgerError,
+  merkleRoot,
+  toHex,
+  verifyInclusion,
+  type Batch,
+  type BatchMemberVerification,
+  type ChaincodeContract,
+  type RecordAnchor,
+  type RecordAnchorPage,
+  type RecordHistory,
+  type RecordItem,
+  type RecordVerification,
+} from '@consent-ledger/ledger-api';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
-import { evaluateConsents } from '../consent/consent-evaluation';
-import { patientConsents } from '../consent/consent-store';
+import { accessorOf, permitsSomePurpose } from '../access/access-evaluation';
 import { emitEvent } from '../ledger/events';
-import { ledgerError } from '../ledger/errors';
 import { requireOwnPatient, scopedOrganization, scopedPatient } from '../ledger/guards';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
@@ -12,10 +24,7 @@ import { OptionalArguments } from '../ledger/optional-arguments';
 import { decodeDocument } from '../ledger/state';
 import { scanPage } from '../ledger/pagination';
 import { DEFAULT_PAGE_SIZE } from '../ledger/validation';
-import { PURPOSES } from '../ledger/vocabulary';
-import { merkleRoot, verifyInclusion } from './merkle';
 import {
-  batchLeaf,
   parseAnchorQuery,
   parseBatchId,
   parseBatchInput,
@@ -24,7 +33,6 @@ import {
   parseRecordItem,
   parseSha256,
   parseVersion,
-  type RecordItem,
 } from './record-input';
 import {
   readBatch,
@@ -34,14 +42,6 @@ import {
   writeBatch,
   writeRecordAnchor,
 } from './record-store';
-import type {
-  Batch,
-  BatchMemberVerification,
-  RecordAnchor,
-  RecordAnchorPage,
-  RecordHistory,
-  RecordVerification,
-} from './record.model';
 
 /**
  * Integrity anchors of health records: the SHA-256 of each version of a record (chained, owned by
@@ -49,7 +49,10 @@ import type {
  * their RFC 6962 Merkle root. No record content is ever on the ledger.
  */
 @Info({ title: 'Records', description: 'Record and batch integrity anchors, verification' })
-export class RecordsContract extends LedgerContract {
+export class RecordsContract
+  extends LedgerContract
+  implements ChaincodeContract<'records', LedgerContext>
+{
   constructor() {
     super('records');
   }
@@ -119,7 +122,7 @@ export class RecordsContract extends LedgerContract {
     await authorizeAnchoring(ctx, input.items);
     const batch: Batch = {
       batchId,
-      root: merkleRoot(input.items.map(batchLeaf)).toString('hex'),
+      root: toHex(merkleRoot(input.items.map(batchLeaf))),
       size: input.items.length,
       owner: caller.mspId,
       categories: [...new Set(input.items.map((item) => item.category))].sort(),
@@ -189,8 +192,8 @@ export class RecordsContract extends LedgerContract {
       leaf: batchLeaf(claim.item),
       leafIndex: claim.leafIndex,
       treeSize: batch.size,
-      auditPath: claim.auditPath.map((hex) => Buffer.from(hex, 'hex')),
-      root: Buffer.from(batch.root, 'hex'),
+      auditPath: claim.auditPath.map(fromHex),
+      root: fromHex(batch.root),
     });
     return { verified, reason: verified ? 'MATCH' : 'PROOF_MISMATCH', batch };
   }
@@ -264,7 +267,7 @@ export class RecordsContract extends LedgerContract {
 /**
  * Who may anchor what: hospitals anchor any record; an enterprise only category `wearable`, and
  * only for patients whose active permit to the enterprise covers `wearable` (for any purpose),
- * decided by the same consent evaluation as every access.
+ * decided by access-evaluation.ts like every access.
  */
 async function authorizeAnchoring(ctx: LedgerContext, items: readonly RecordItem[]): Promise<void> {
   const caller = ctx.member;
@@ -279,18 +282,14 @@ async function authorizeAnchoring(ctx: LedgerContext, items: readonly RecordItem
     }
     patients.add(item.patientId);
   }
-  const accessor = {
-    org: caller.mspId,
-    role: caller.role,
-    ...(caller.practitionerId === undefined ? {} : { practitionerId: caller.practitionerId }),
-  };
+  const accessor = accessorOf(caller);
   for (const patientId of [...patients].sort()) {
-    const consents = await patientConsents(ctx.stub, patientId);
-    const permitted = PURPOSES.some(
-      (purpose) =>
-        evaluateConsents({ consents, accessor, purpose, categories: ['wearable'], now: ctx.txTime })
-          .decision === 'permit',
-    );
+    const permitted = await permitsSomePurpose(ctx.stub, {
+      patientId,
+      accessor,
+      categories: ['wearable'],
+      now: ctx.txTime,
+    });
     if (!permitted) {
       throw ledgerError(
         'FORBIDDEN',

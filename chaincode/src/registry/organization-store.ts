@@ -1,7 +1,6 @@
+import { ledgerError, type Organization } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
-import { ledgerError } from '../ledger/errors';
 import { documentsUnder, readDocument, writeDocument } from '../ledger/state';
-import type { Organization } from './organization.model';
 
 /** Registry state (keys.ts: `org`). */
 

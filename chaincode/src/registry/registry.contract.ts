@@ -1,12 +1,13 @@
-// Registers the @Object types of the results in the contract metadata.
-import './organization.metadata';
+import {
+  GOVERNMENT_MSP,
+  ledgerError,
+  type ChaincodeContract,
+  type Organization,
+} from '@consent-ledger/ledger-api';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
-import { ledgerError } from '../ledger/errors';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
-import { GOVERNMENT_MSP } from '../ledger/vocabulary';
 import { parseMspId, parseOrganizationInput } from './organization-input';
-import type { Organization } from './organization.model';
 import {
   listOrganizations,
   readOrganization,
@@ -20,7 +21,10 @@ import {
  * registered yet, so the network can bootstrap itself.
  */
 @Info({ title: 'Registry', description: 'Organizations of the channel: type, tier, region' })
-export class RegistryContract extends LedgerContract {
+export class RegistryContract
+  extends LedgerContract
+  implements ChaincodeContract<'registry', LedgerContext>
+{
   constructor() {
     super('registry');
   }

@@ -1,7 +1,12 @@
+import type { LedgerErrorCode } from '@consent-ledger/ledger-api';
 import { expect } from 'vitest';
-import type { LedgerErrorCode } from '../ledger/errors';
-import { identity, type InvokeResult, type TestIdentity, type TestNetwork } from './harness';
-import type { TransactionResult } from './transactions';
+import {
+  identity,
+  type InvokeResult,
+  type TestIdentity,
+  type TestNetwork,
+  type TransactionResult,
+} from './harness';
 
 /** The organizations of the network topology (network/topology.yaml), as the bootstrap registers them. */
 export const ORGANIZATIONS = [

@@ -1,13 +1,19 @@
 import './quiet-logs';
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  parseLedgerError,
+  type LedgerErrorCode,
+  type ResultOf,
+  type TransactionName,
+} from '@consent-ledger/ledger-api';
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract.js';
 import type { SerializedIdentity } from 'fabric-shim-api';
 import { contracts } from '../index';
-import { parseLedgerError, type LedgerErrorCode } from '../ledger/errors';
 import { LEDGER_SERIALIZERS } from '../ledger/ledger-serializer';
 import { marshalText, unmarshal } from '../ledger/marshal';
 import { issueCertificate } from './certificates';
-import type { TransactionResult } from './transactions';
 import {
   createInMemoryLedger,
   type CommitOutcome,
@@ -24,6 +30,12 @@ import {
  * fabric-shim's real ClientIdentity over a generated Fabric CA-style certificate. A submitted
  * transaction that succeeds is committed (with MVCC validation); a failed one leaves no trace.
  */
+
+/**
+ * The decoded result of a transaction: the catalogue's (ledger-api) for its names, unknown for
+ * names outside it (the specs also call unknown transactions).
+ */
+export type TransactionResult<N extends string> = N extends TransactionName ? ResultOf<N> : unknown;
 
 /** A caller: an MSP and an enrollment certificate. */
 export interface TestIdentity {
@@ -142,12 +154,35 @@ export interface TestNetworkOptions {
 
 let router: ChaincodeFromContract | undefined;
 
-/** fabric-shim's router over the chaincode's contracts, built once like the peer's chaincode does. */
+/** The contract metadata the build generates and the package ships (what the peer loads). */
+export const BUILT_METADATA_FILE = path.join(__dirname, '..', '..', 'META-INF', 'metadata.json');
+
+/**
+ * The object schemas of the built contract metadata: generated at build time from ledger-api's
+ * types (scripts/generate-metadata.mjs), as the chaincode serves them.
+ */
+function builtComponents(): unknown {
+  if (!existsSync(BUILT_METADATA_FILE)) {
+    throw new Error(
+      `${BUILT_METADATA_FILE} is missing: run \`npm run build -w @consent-ledger/chaincode\` first (the contract metadata's schemas are generated from ledger-api's types at build time)`,
+    );
+  }
+  const metadata = JSON.parse(readFileSync(BUILT_METADATA_FILE, 'utf8')) as {
+    readonly components?: unknown;
+  };
+  return metadata.components;
+}
+
+/**
+ * fabric-shim's router over the chaincode's contracts, built once like the peer's chaincode does:
+ * contracts and transactions from the decorators of the code under test, object schemas from the
+ * built metadata (compiled with fabric-shim's ajv, as at the peer's startup).
+ */
 export function chaincodeRouter(): ChaincodeFromContract {
   router ??= new ChaincodeFromContract(
     [...contracts],
     { ...LEDGER_SERIALIZERS, serializers: { ...LEDGER_SERIALIZERS.serializers } },
-    {},
+    { components: builtComponents() },
     '@consent-ledger/chaincode',
     'test',
   );

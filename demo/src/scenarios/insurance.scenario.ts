@@ -1,3 +1,4 @@
+import type { Consent } from '@consent-ledger/ledger-api';
 import {
   consentFor,
   fromNow,
@@ -106,11 +107,9 @@ export async function insuranceScenario(
 
   run.step("The consent's period runs out.");
   await sleep(Math.max(0, Date.parse(validUntil) - Date.now() + 1_000));
-  const expired = await patient.gateway.call<{ status: string }>(
-    'GET',
-    `/consents/${consent.consentId}`,
-    { token: patient.token },
-  );
+  const expired = await patient.gateway.call<Consent>('GET', `/consents/${consent.consentId}`, {
+    token: patient.token,
+  });
   run.evidence({ consentId: consent.consentId, status: expired.status });
   run.check(expired.status === 'expired', 'the consent reads as expired');
   await run.access('The insurer asks for the claim data again.', {

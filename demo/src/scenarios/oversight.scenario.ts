@@ -1,38 +1,18 @@
+import type {
+  AccessEvent,
+  AccessOutcome,
+  Page,
+  Region,
+  Statistics,
+} from '@consent-ledger/ledger-api';
 import {
   consentFor,
   patientIdOf,
   startRun,
-  type AccessOutcome,
   type ScenarioOptions,
   type ScenarioResult,
   type ScenarioUser,
 } from '../scenario-kit.ts';
-
-/** A region as access events carry it. */
-export interface Region {
-  readonly province: string;
-  readonly city?: string;
-  readonly county?: string;
-}
-
-/** An access event as the audit endpoints answer it. */
-export interface AuditEvent {
-  readonly eventId: string;
-  readonly patientId: string;
-  readonly accessor: { readonly org: string };
-  readonly accessorRegion: Region;
-  readonly breakGlass: boolean;
-  readonly decision: string;
-  readonly reason: string;
-  readonly emergency?: { readonly review: { readonly status: string; readonly outcome?: string } };
-}
-
-/** GET /audit/statistics. */
-export interface Statistics {
-  readonly total: number;
-  readonly byRegion: Readonly<Record<string, number>>;
-  readonly byBreakGlass: Readonly<Record<string, number>>;
-}
 
 /** IDs of the oversight scenario. */
 export interface OversightIds {
@@ -49,11 +29,6 @@ export interface OversightIds {
   readonly usernames: Readonly<
     Record<'patient' | 'regulator' | 'communityClinician' | 'tertiaryClinician', string>
   >;
-}
-
-interface Page<T> {
-  readonly items: readonly T[];
-  readonly bookmark: string;
 }
 
 /** Every page of a regulator's query (bounded), following bookmarks. */
@@ -141,13 +116,13 @@ export async function oversightScenario(
   await run.blockEvidence(communityDoc, emergency.eventId);
 
   run.step('The regulator opens the review queue of break-glass accesses.');
-  const queue = await allPages<AuditEvent>(regulator, '/audit/emergency-reviews');
+  const queue = await allPages<AccessEvent>(regulator, '/audit/emergency-reviews');
   const queued = queue.find((event) => event.eventId === emergency.eventId);
   run.evidence({ eventId: emergency.eventId, detail: `${String(queue.length)} pending reviews` });
   run.check(queued !== undefined, "the break-glass access waits in the regulator's review queue");
 
   run.step('The patient opens their timeline.');
-  const timeline = await allPages<AuditEvent>(
+  const timeline = await allPages<AccessEvent>(
     patient,
     `/audit/access-events?patientId=${patientId}`,
   );
@@ -157,8 +132,8 @@ export async function oversightScenario(
     "the break-glass access is on the patient's timeline, marked as such",
   );
 
-  const read = async (eventId: string): Promise<AuditEvent> =>
-    regulator.gateway.call<AuditEvent>('GET', `/audit/access-events/${eventId}`, {
+  const read = async (eventId: string): Promise<AccessEvent> =>
+    regulator.gateway.call<AccessEvent>('GET', `/audit/access-events/${eventId}`, {
       token: regulator.token,
     });
   const communityRegion = (await read(emergency.eventId)).accessorRegion;
@@ -174,15 +149,15 @@ export async function oversightScenario(
   run.step(
     `The regulator searches the audit trail by region: county ${county}, city ${city}, province ${province}.`,
   );
-  const search = async (region: string): Promise<AuditEvent[]> =>
-    allPages<AuditEvent>(
+  const search = async (region: string): Promise<AccessEvent[]> =>
+    allPages<AccessEvent>(
       regulator,
       `/audit/access-events?region=${region}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
     );
   const inCounty = await search(county);
   const inCity = await search(city);
   const inProvince = await search(province);
-  const has = (events: readonly AuditEvent[], eventId: string) =>
+  const has = (events: readonly AccessEvent[], eventId: string) =>
     events.some((event) => event.eventId === eventId);
   run.evidence({
     detail: `${String(inCounty.length)} / ${String(inCity.length)} / ${String(inProvince.length)} events`,
@@ -233,7 +208,7 @@ export async function oversightScenario(
   );
 
   run.step('The regulator reviews the break-glass access: justified.');
-  const review = await regulator.gateway.call<{ txId: string; event: AuditEvent }>(
+  const review = await regulator.gateway.call<{ txId: string; event: AccessEvent }>(
     'POST',
     `/audit/emergency-reviews/${emergency.eventId}`,
     { token: regulator.token, body: { outcome: 'justified' } },

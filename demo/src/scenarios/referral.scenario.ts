@@ -1,3 +1,4 @@
+import type { ReferralWrite } from '@consent-ledger/ledger-api';
 import {
   MSP,
   consentFor,
@@ -8,13 +9,6 @@ import {
   type ScenarioResult,
   type ScenarioUser,
 } from '../scenario-kit.ts';
-
-/** A referral as the gateway answers it. */
-interface ReferralWrite {
-  readonly referralId: string;
-  readonly txId: string;
-  readonly referral: { readonly status: string; readonly categories: readonly string[] };
-}
 
 /** IDs of the two-way referral scenario. */
 export interface ReferralIds {
@@ -169,20 +163,16 @@ export async function referralScenario(
   run.step(
     `The tertiary clinician refers the patient back to the community hospital with the discharge categories ${DISCHARGE.join(', ')}.`,
   );
-  const back = await tertiaryDoc.gateway.call<ReferralWrite & { referral: { returnOf?: string } }>(
-    'POST',
-    '/referrals',
-    {
-      token: tertiaryDoc.token,
-      body: {
-        patientId,
-        toOrg: MSP.community,
-        categories: DISCHARGE,
-        validUntil: daysFromNow(30),
-        returnOf: referral.referralId,
-      },
+  const back = await tertiaryDoc.gateway.call<ReferralWrite>('POST', '/referrals', {
+    token: tertiaryDoc.token,
+    body: {
+      patientId,
+      toOrg: MSP.community,
+      categories: DISCHARGE,
+      validUntil: daysFromNow(30),
+      returnOf: referral.referralId,
     },
-  );
+  });
   run.evidence({ referralId: back.referralId, status: back.referral.status, txId: back.txId });
   run.check(
     back.referral.returnOf === referral.referralId,

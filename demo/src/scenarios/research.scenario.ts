@@ -1,4 +1,4 @@
-import type { CohortPage } from '../../../gateway/src/cohorts/cohort.types.ts';
+import { PATIENT_ID_PATTERN, type CohortPage } from '@consent-ledger/ledger-api';
 import {
   MSP,
   consentFor,
@@ -25,8 +25,6 @@ export interface ResearchIds {
     Record<'researcher', string> & Record<'patients', readonly string[]>
   >;
 }
-
-const PSEUDONYM = /^pid-[a-z2-7]{16,32}$/;
 
 /**
  * Research (paper 004, §3.2 and §4.1.2 (2)): a research institute asks for a study's cohort; only
@@ -104,7 +102,7 @@ export async function researchScenario(
       });
     }
     run.check(
-      page.included.every((id) => PSEUDONYM.test(id)) &&
+      page.included.every((id) => PATIENT_ID_PATTERN.test(id)) &&
         !patients.some((patient) => JSON.stringify(page).includes(patient.username)),
       'the answer holds pseudonyms only, no usernames or identities',
     );

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { BatchResult, VerifyResult } from '@consent-ledger/ledger-api';
 import {
   consentFor,
   patientIdOf,
@@ -26,20 +27,6 @@ export interface WearableIds {
   /** The status of each refused anchoring (no consent, a non-wearable category, after revocation). */
   readonly refusals: Readonly<Record<'noConsent' | 'notWearable' | 'revoked', number>>;
   readonly usernames: Readonly<Record<'patient' | 'maker' | 'clinician', string>>;
-}
-
-interface BatchResult {
-  readonly batchId: string;
-  readonly root: string;
-  readonly size: number;
-  readonly txId: string;
-  readonly proofs: readonly { recordId: string; leafIndex: number; auditPath: string[] }[];
-}
-
-interface VerifyResult {
-  readonly verified: boolean;
-  readonly reason: string;
-  readonly anchor?: { readonly txId?: string; readonly batchId?: string };
 }
 
 /** SHA-256 (hex) of a reading's JSON. */

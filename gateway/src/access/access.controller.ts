@@ -1,3 +1,4 @@
+import type { AccessOutcome, Decision } from '@consent-ledger/ledger-api';
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -6,11 +7,9 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Authorize, CurrentUser } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { PERMISSIONS } from '../common/permissions.js';
 import { AccessService } from './access.service.js';
-import type { AccessOutcome, Decision } from './access.types.js';
 import { EmergencyAccessDto, RequestAccessDto } from './request-access.dto.js';
 
 /** Access requests and decisions. */
@@ -22,7 +21,7 @@ export class AccessController {
 
   /** Requests access to a patient's data; the decision is recorded on the ledger. */
   @Post('access-requests')
-  @Roles(...PERMISSIONS.requestAccess)
+  @Authorize('access:RequestAccess')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ description: '{eventId, decision, consentId?, consentIds, reason, txId}' })
   request(
@@ -34,7 +33,7 @@ export class AccessController {
 
   /** Break-glass access (hospital clinicians); reviewed by the regulator afterwards. */
   @Post('access-requests/emergency')
-  @Roles(PERMISSIONS.emergencyAccess)
+  @Authorize('access:RequestEmergencyAccess')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ description: '{eventId, decision, consentIds, reason, txId}' })
   emergency(
@@ -46,7 +45,7 @@ export class AccessController {
 
   /** The decision a request would get now, without recording anything. */
   @Get('access-decisions')
-  @Roles(...PERMISSIONS.requestAccess)
+  @Authorize('access:CheckAccess')
   @ApiOkResponse({ description: '{decision, reason, consentIds}' })
   decide(@CurrentUser() caller: Principal, @Query() query: RequestAccessDto): Promise<Decision> {
     return this.access.check(caller, query);

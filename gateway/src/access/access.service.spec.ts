@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ForbiddenError } from '../common/errors.js';
 import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
 import { principal } from '../testing/principals.js';
+import { throughRoute } from '../testing/route-guard.js';
+import { AccessController } from './access.controller.js';
 import { AccessService, justificationHash } from './access.service.js';
 
 const event = {
@@ -77,15 +79,22 @@ describe('AccessService', () => {
   it('refuses roles and organizations that may not ask', async () => {
     const ledger = new FakeLedgerClient();
     const service = new AccessService(ledger);
-    await expect(service.request(principal('patient'), question)).rejects.toBeInstanceOf(
-      ForbiddenError,
-    );
     await expect(
-      service.emergency(principal('analyst'), {
-        ...question,
-        reasonCode: 'OTHER',
-        justification: 'x',
-      }),
+      throughRoute(
+        { handler: AccessController.prototype.request, caller: principal('patient') },
+        (as) => service.request(as, question),
+      ),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      throughRoute(
+        { handler: AccessController.prototype.emergency, caller: principal('analyst') },
+        (as) =>
+          service.emergency(as, {
+            ...question,
+            reasonCode: 'OTHER',
+            justification: 'x',
+          }),
+      ),
     ).rejects.toBeInstanceOf(ForbiddenError);
     await expect(
       service.request(clinician, {

@@ -1,18 +1,22 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
-import { assertPeriod } from '../common/periods.js';
-import { PERMISSIONS, assertAllowed } from '../common/permissions.js';
-import { LEDGER_CLIENT, parseJson, type LedgerClient } from '../ledger/ledger.client.js';
 import type {
   AccessEvent,
   AccessOutcome,
-  AccessQuestion,
+  AccessRequest,
   Decision,
   EmergencyRequest,
-} from './access.types.js';
+} from '@consent-ledger/ledger-api';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { assertPeriod } from '../common/periods.js';
+import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 
-function question(input: AccessQuestion): AccessQuestion {
+/** A break-glass request as a clinician sends it: the free-text justification, never sent on. */
+export interface EmergencyAccessInput extends Omit<EmergencyRequest, 'justificationHash'> {
+  readonly justification: string;
+}
+
+function question(input: AccessRequest): AccessRequest {
   assertPeriod(input.dataFrom, input.dataUntil, {
     from: 'dataFrom',
     until: 'dataUntil',
@@ -55,46 +59,30 @@ export class AccessService {
   constructor(@Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient) {}
 
   /** RequestAccess: decided by the ledger and recorded whatever the decision. */
-  async request(caller: Principal, input: AccessQuestion): Promise<AccessOutcome> {
-    assertAllowed(caller, PERMISSIONS.requestAccess);
-    const { payload, txId } = await this.ledger.submit({
-      identity: caller.walletLabel,
-      contract: 'access',
-      transaction: 'RequestAccess',
-      args: [JSON.stringify(question(input))],
-    });
-    return outcomeOf(parseJson<AccessEvent>(payload), txId);
+  async request(caller: Principal, input: AccessRequest): Promise<AccessOutcome> {
+    const { result, txId } = await this.ledger
+      .as(caller.walletLabel)
+      .submit('access:RequestAccess', question(input));
+    return outcomeOf(result, txId);
   }
 
   /** CheckAccess: the decision the ledger would take now; nothing is written. */
-  async check(caller: Principal, input: AccessQuestion): Promise<Decision> {
-    assertAllowed(caller, PERMISSIONS.requestAccess);
-    return parseJson<Decision>(
-      await this.ledger.evaluate({
-        identity: caller.walletLabel,
-        contract: 'access',
-        transaction: 'CheckAccess',
-        args: [JSON.stringify(question(input))],
-      }),
-    );
+  async check(caller: Principal, input: AccessRequest): Promise<Decision> {
+    return await this.ledger.as(caller.walletLabel).evaluate('access:CheckAccess', question(input));
   }
 
   /** RequestEmergencyAccess: break-glass; only the justification's SHA-256 reaches the ledger. */
-  async emergency(caller: Principal, input: EmergencyRequest): Promise<AccessOutcome> {
-    assertAllowed(caller, PERMISSIONS.emergencyAccess);
-    const request = {
+  async emergency(caller: Principal, input: EmergencyAccessInput): Promise<AccessOutcome> {
+    const request: EmergencyRequest = {
       patientId: input.patientId,
       categories: [...input.categories],
       reasonCode: input.reasonCode,
       justificationHash: justificationHash(input.justification),
       ...(input.recordIds === undefined ? {} : { recordIds: [...input.recordIds] }),
     };
-    const { payload, txId } = await this.ledger.submit({
-      identity: caller.walletLabel,
-      contract: 'access',
-      transaction: 'RequestEmergencyAccess',
-      args: [JSON.stringify(request)],
-    });
-    return outcomeOf(parseJson<AccessEvent>(payload), txId);
+    const { result, txId } = await this.ledger
+      .as(caller.walletLabel)
+      .submit('access:RequestEmergencyAccess', request);
+    return outcomeOf(result, txId);
   }
 }

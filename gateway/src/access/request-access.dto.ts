@@ -1,3 +1,13 @@
+import {
+  CATEGORIES,
+  EMERGENCY_REASON_CODES,
+  EXTERNAL_ID_PATTERN,
+  PATIENT_ID_PATTERN,
+  PURPOSES,
+  type Category,
+  type EmergencyReasonCode,
+  type Purpose,
+} from '@consent-ledger/ledger-api';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -11,16 +21,6 @@ import {
   Matches,
 } from 'class-validator';
 import { IsUtcTimestamp, ToStringArray } from '../common/dto.js';
-import {
-  CATEGORIES,
-  EMERGENCY_REASON_CODES,
-  PURPOSES,
-  RECORD_ID,
-  type Category,
-  type EmergencyReasonCode,
-  type Purpose,
-} from '../common/vocabulary.js';
-import { PATIENT_ID_PATTERN } from '../identities/roles.js';
 
 const patientIdMessage = { message: 'patientId must be pid- and 16 to 32 of [a-z2-7]' };
 
@@ -48,7 +48,7 @@ export class RequestAccessDto {
   @IsArray()
   @ArrayMaxSize(100)
   @ArrayUnique()
-  @Matches(RECORD_ID, { each: true, message: 'recordIds must be record IDs' })
+  @Matches(EXTERNAL_ID_PATTERN, { each: true, message: 'recordIds must be record IDs' })
   recordIds?: string[];
 
   @ApiPropertyOptional({ format: 'date-time' })
@@ -93,6 +93,6 @@ export class EmergencyAccessDto {
   @IsArray()
   @ArrayMaxSize(100)
   @ArrayUnique()
-  @Matches(RECORD_ID, { each: true, message: 'recordIds must be record IDs' })
+  @Matches(EXTERNAL_ID_PATTERN, { each: true, message: 'recordIds must be record IDs' })
   recordIds?: string[];
 }

@@ -1,4 +1,4 @@
-import type { AccessEvent } from '../access/access.types.js';
+import type { AccessEvent } from '@consent-ledger/ledger-api';
 
 /** Columns of the CSV export, in order. */
 export const CSV_COLUMNS = [

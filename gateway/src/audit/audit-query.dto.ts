@@ -1,17 +1,17 @@
+import {
+  DECISIONS,
+  MSP_ID_PATTERN,
+  PATIENT_ID_PATTERN,
+  REGION_CODE_PATTERN,
+  REGION_LEVELS,
+  REVIEW_OUTCOMES,
+  type DecisionValue,
+  type RegionLevel,
+  type ReviewOutcome,
+} from '@consent-ledger/ledger-api';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
 import { IsUtcTimestamp, PageQueryDto, ToBoolean } from '../common/dto.js';
-import {
-  DECISIONS,
-  MSP_ID,
-  REGION_CODE,
-  REVIEW_OUTCOMES,
-  STATISTICS_LEVELS,
-  type AccessDecision,
-  type ReviewOutcome,
-  type StatisticsLevel,
-} from '../common/vocabulary.js';
-import { PATIENT_ID_PATTERN } from '../identities/roles.js';
 
 /** GET /audit/access-events query. */
 export class AccessEventsQueryDto extends PageQueryDto {
@@ -22,7 +22,7 @@ export class AccessEventsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ example: 'CommunityHospitalMSP' })
   @IsOptional()
-  @Matches(MSP_ID, { message: 'accessorOrg must be an MSP ID' })
+  @Matches(MSP_ID_PATTERN, { message: 'accessorOrg must be an MSP ID' })
   accessorOrg?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'inclusive' })
@@ -38,7 +38,7 @@ export class AccessEventsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: DECISIONS })
   @IsOptional()
   @IsIn(DECISIONS)
-  decision?: AccessDecision;
+  decision?: DecisionValue;
 
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
@@ -51,7 +51,7 @@ export class AccessEventsQueryDto extends PageQueryDto {
     example: '330110',
   })
   @IsOptional()
-  @Matches(REGION_CODE, { message: 'region must be a six-digit region code' })
+  @Matches(REGION_CODE_PATTERN, { message: 'region must be a six-digit region code' })
   region?: string;
 }
 
@@ -68,7 +68,7 @@ export class ExportQueryDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(MSP_ID, { message: 'accessorOrg must be an MSP ID' })
+  @Matches(MSP_ID_PATTERN, { message: 'accessorOrg must be an MSP ID' })
   accessorOrg?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
@@ -84,7 +84,7 @@ export class ExportQueryDto {
   @ApiPropertyOptional({ enum: DECISIONS })
   @IsOptional()
   @IsIn(DECISIONS)
-  decision?: AccessDecision;
+  decision?: DecisionValue;
 
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
@@ -97,7 +97,7 @@ export class ExportQueryDto {
     example: '330110',
   })
   @IsOptional()
-  @Matches(REGION_CODE, { message: 'region must be a six-digit region code' })
+  @Matches(REGION_CODE_PATTERN, { message: 'region must be a six-digit region code' })
   region?: string;
 }
 
@@ -118,12 +118,12 @@ export class StatisticsQueryDto {
   @IsUtcTimestamp()
   to!: string;
 
-  @ApiProperty({ enum: STATISTICS_LEVELS })
-  @IsIn(STATISTICS_LEVELS)
-  level!: StatisticsLevel;
+  @ApiProperty({ enum: REGION_LEVELS })
+  @IsIn(REGION_LEVELS)
+  level!: RegionLevel;
 
   @ApiPropertyOptional({ description: 'six-digit GB/T 2260 code', example: '330100' })
   @IsOptional()
-  @Matches(REGION_CODE, { message: 'region must be a six-digit region code' })
+  @Matches(REGION_CODE_PATTERN, { message: 'region must be a six-digit region code' })
   region?: string;
 }

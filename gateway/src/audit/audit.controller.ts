@@ -1,13 +1,16 @@
 import { Readable } from 'node:stream';
+import {
+  EVENT_ID_PATTERN,
+  type AccessEvent,
+  type AccessEventPage,
+  type Statistics,
+} from '@consent-ledger/ledger-api';
 import { Body, Controller, Get, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { AccessEvent } from '../access/access.types.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Authorize, CurrentUser } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { PageQueryDto, type Page } from '../common/dto.js';
+import { PageQueryDto } from '../common/dto.js';
 import { idPipe } from '../common/id.pipe.js';
-import { PERMISSIONS } from '../common/permissions.js';
-import { EVENT_ID } from '../common/vocabulary.js';
 import { toAuditEvent } from '../fhir/audit-event.mapper.js';
 import { csvExport, fhirBundleExport } from './audit-export.js';
 import {
@@ -27,16 +30,18 @@ export class AuditController {
 
   /** Access events the caller may see (regulator all, patient own, others their organization's). */
   @Get('access-events')
+  @Authorize('audit:QueryAccessEvents')
   @ApiOkResponse({ description: '{items, bookmark}' })
   query(
     @CurrentUser() caller: Principal,
     @Query() query: AccessEventsQueryDto,
-  ): Promise<Page<AccessEvent>> {
+  ): Promise<AccessEventPage> {
     return this.audit.query(caller, query);
   }
 
   /** Streams every matching access event as CSV or as a FHIR R4 Bundle of AuditEvents. */
   @Get('access-events/export')
+  @Authorize('audit:QueryAccessEvents')
   @ApiProduces('text/csv', 'application/fhir+json')
   async export(
     @CurrentUser() caller: Principal,
@@ -57,29 +62,30 @@ export class AuditController {
 
   /** One access event, under the same visibility rule. */
   @Get('access-events/:eventId')
+  @Authorize('audit:GetAccessEvent')
   event(
     @CurrentUser() caller: Principal,
-    @Param('eventId', idPipe(EVENT_ID, 'event ID')) eventId: string,
+    @Param('eventId', idPipe(EVENT_ID_PATTERN, 'event ID')) eventId: string,
   ): Promise<AccessEvent> {
     return this.audit.get(caller, eventId);
   }
 
   /** Pending break-glass reviews, oldest first (regulator). */
   @Get('emergency-reviews')
-  @Roles(PERMISSIONS.reviewEmergency)
+  @Authorize('audit:QueryEmergencyReviews')
   pending(
     @CurrentUser() caller: Principal,
     @Query() query: PageQueryDto,
-  ): Promise<Page<AccessEvent>> {
+  ): Promise<AccessEventPage> {
     return this.audit.pendingReviews(caller, query);
   }
 
   /** Reviews a break-glass access (regulator). */
   @Post('emergency-reviews/:eventId')
-  @Roles(PERMISSIONS.reviewEmergency)
+  @Authorize('audit:ReviewEmergencyAccess')
   review(
     @CurrentUser() caller: Principal,
-    @Param('eventId', idPipe(EVENT_ID, 'event ID')) eventId: string,
+    @Param('eventId', idPipe(EVENT_ID_PATTERN, 'event ID')) eventId: string,
     @Body() body: EmergencyReviewDto,
   ): Promise<{ event: AccessEvent; txId: string }> {
     return this.audit.review(caller, eventId, body);
@@ -87,11 +93,11 @@ export class AuditController {
 
   /** Aggregate counts, no patient IDs (regulator). */
   @Get('statistics')
-  @Roles(PERMISSIONS.statistics)
+  @Authorize('audit:GetStatistics')
   statistics(
     @CurrentUser() caller: Principal,
     @Query() query: StatisticsQueryDto,
-  ): Promise<unknown> {
+  ): Promise<Statistics> {
     return this.audit.statistics(caller, query);
   }
 }

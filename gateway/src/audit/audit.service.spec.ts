@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { AccessEvent } from '../access/access.types.js';
+import type { AccessEvent } from '@consent-ledger/ledger-api';
 import { ForbiddenError } from '../common/errors.js';
 import { toAuditEvent } from '../fhir/audit-event.mapper.js';
 import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
 import { principal, regulator } from '../testing/principals.js';
+import { throughRoute } from '../testing/route-guard.js';
 import { CSV_HEADER, csvExport, csvField, fhirBundleExport } from './audit-export.js';
+import { AuditController } from './audit.controller.js';
 import { AuditService } from './audit.service.js';
 
 function event(n: number): AccessEvent {
@@ -12,6 +14,7 @@ function event(n: number): AccessEvent {
     eventId: `evt-${String(n).padStart(24, '0')}`,
     patientId: 'pid-abcdefghijklmnop',
     accessor: { org: 'CommunityHospitalMSP', role: 'clinician', idHash: 'ab'.repeat(32) },
+    accessorRegion: { province: '330000' },
     purpose: 'treatment',
     categories: ['imaging', 'laboratory'],
     recordIds: [],
@@ -79,13 +82,17 @@ describe('AuditService', () => {
 
   it('keeps reviews and statistics to the GovMSP regulator', async () => {
     const ledger = new FakeLedgerClient()
-      .on('access:ReviewEmergencyAccess', () => ({ ...event(1), breakGlass: true }))
+      .on('audit:ReviewEmergencyAccess', () => ({ ...event(1), breakGlass: true }))
       .on('audit:GetStatistics', () => ({ byPurpose: {} }));
     const service = new AuditService(ledger);
     await expect(
-      service.review(principal('clinician'), 'evt-000000000000000000000001', {
-        outcome: 'justified',
-      }),
+      throughRoute(
+        { handler: AuditController.prototype.review, caller: principal('clinician') },
+        (as) =>
+          service.review(as, 'evt-000000000000000000000001', {
+            outcome: 'justified',
+          }),
+      ),
     ).rejects.toBeInstanceOf(ForbiddenError);
     const reviewed = await service.review(regulator(), 'evt-000000000000000000000001', {
       outcome: 'justified',
@@ -103,11 +110,15 @@ describe('AuditService', () => {
       }),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(
-      service.statistics(principal('analyst'), {
-        from: '2026-01-01T00:00:00.000Z',
-        to: '2026-02-01T00:00:00.000Z',
-        level: 'city',
-      }),
+      throughRoute(
+        { handler: AuditController.prototype.statistics, caller: principal('analyst') },
+        (as) =>
+          service.statistics(as, {
+            from: '2026-01-01T00:00:00.000Z',
+            to: '2026-02-01T00:00:00.000Z',
+            level: 'city',
+          }),
+      ),
     ).rejects.toBeInstanceOf(ForbiddenError);
   });
 });

@@ -1,56 +1,43 @@
+import {
+  EVENT_ID_PATTERN,
+  type AccessEvent,
+  type AccessEventPage,
+  type AccessEventQuery,
+  type ReviewInput,
+  type ReviewQuery,
+  type Statistics,
+  type StatisticsQuery,
+} from '@consent-ledger/ledger-api';
 import { Inject, Injectable } from '@nestjs/common';
-import type { AccessEvent } from '../access/access.types.js';
 import type { Principal } from '../auth/principal.js';
-import type { Page } from '../common/dto.js';
 import { InvalidArgumentError } from '../common/errors.js';
 import { assertPeriod } from '../common/periods.js';
-import { PERMISSIONS, assertAllowed } from '../common/permissions.js';
-import { EVENT_ID } from '../common/vocabulary.js';
-import { LEDGER_CLIENT, parseJson, type LedgerClient } from '../ledger/ledger.client.js';
-import type { AccessEventQuery, EmergencyReview, StatisticsQuery } from './audit.types.js';
+import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 
 const EXPORT_PAGE_SIZE = 100;
 
 function checkEventId(eventId: string): void {
-  if (!EVENT_ID.test(eventId)) throw new InvalidArgumentError('malformed event ID');
-}
-
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+  if (!EVENT_ID_PATTERN.test(eventId)) throw new InvalidArgumentError('malformed event ID');
 }
 
 /**
- * The audit trail (`audit` and `access` contracts): access events as each caller may see them,
- * exports, the regulator's emergency reviews and statistics.
+ * The audit trail (`audit` contract): access events as each caller may see them, exports, the
+ * regulator's emergency reviews and statistics.
  */
 @Injectable()
 export class AuditService {
   constructor(@Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient) {}
 
   /** QueryAccessEvents: regulator all, patient their own, others their organization's. */
-  async query(caller: Principal, query: AccessEventQuery): Promise<Page<AccessEvent>> {
+  async query(caller: Principal, query: AccessEventQuery): Promise<AccessEventPage> {
     assertPeriod(query.from, query.to, { from: 'from', until: 'to' });
-    return parseJson<Page<AccessEvent>>(
-      await this.ledger.evaluate({
-        identity: caller.walletLabel,
-        contract: 'audit',
-        transaction: 'QueryAccessEvents',
-        args: [JSON.stringify(compact(query))],
-      }),
-    );
+    return await this.ledger.as(caller.walletLabel).evaluate('audit:QueryAccessEvents', query);
   }
 
   /** GetAccessEvent, under the same rule. */
   async get(caller: Principal, eventId: string): Promise<AccessEvent> {
     checkEventId(eventId);
-    return parseJson<AccessEvent>(
-      await this.ledger.evaluate({
-        identity: caller.walletLabel,
-        contract: 'audit',
-        transaction: 'GetAccessEvent',
-        args: [eventId],
-      }),
-    );
+    return await this.ledger.as(caller.walletLabel).evaluate('audit:GetAccessEvent', eventId);
   }
 
   /**
@@ -62,7 +49,7 @@ export class AuditService {
     query: Omit<AccessEventQuery, 'pageSize' | 'bookmark'>,
   ): Promise<AsyncIterable<AccessEvent>> {
     const first = await this.query(caller, { ...query, pageSize: EXPORT_PAGE_SIZE });
-    const next = (bookmark: string): Promise<Page<AccessEvent>> =>
+    const next = (bookmark: string): Promise<AccessEventPage> =>
       this.query(caller, { ...query, pageSize: EXPORT_PAGE_SIZE, bookmark });
     return (async function* pages() {
       let page = first;
@@ -78,46 +65,23 @@ export class AuditService {
   async review(
     caller: Principal,
     eventId: string,
-    review: EmergencyReview,
+    review: ReviewInput,
   ): Promise<{ event: AccessEvent; txId: string }> {
-    assertAllowed(caller, PERMISSIONS.reviewEmergency);
     checkEventId(eventId);
-    const { payload, txId } = await this.ledger.submit({
-      identity: caller.walletLabel,
-      contract: 'access',
-      transaction: 'ReviewEmergencyAccess',
-      args: [eventId, JSON.stringify({ outcome: review.outcome })],
-    });
-    return { event: parseJson<AccessEvent>(payload), txId };
+    const { result: event, txId } = await this.ledger
+      .as(caller.walletLabel)
+      .submit('audit:ReviewEmergencyAccess', eventId, { outcome: review.outcome });
+    return { event, txId };
   }
 
   /** QueryEmergencyReviews: pending break-glass events, oldest first (GovMSP regulator). */
-  async pendingReviews(
-    caller: Principal,
-    page: Readonly<{ pageSize?: number; bookmark?: string }>,
-  ): Promise<Page<AccessEvent>> {
-    assertAllowed(caller, PERMISSIONS.reviewEmergency);
-    return parseJson<Page<AccessEvent>>(
-      await this.ledger.evaluate({
-        identity: caller.walletLabel,
-        contract: 'audit',
-        transaction: 'QueryEmergencyReviews',
-        args: [JSON.stringify(compact(page))],
-      }),
-    );
+  pendingReviews(caller: Principal, page: ReviewQuery): Promise<AccessEventPage> {
+    return this.ledger.as(caller.walletLabel).evaluate('audit:QueryEmergencyReviews', page);
   }
 
   /** GetStatistics: counts by purpose, category, decision, region, breakGlass (GovMSP regulator). */
-  async statistics(caller: Principal, query: StatisticsQuery): Promise<unknown> {
-    assertAllowed(caller, PERMISSIONS.statistics);
+  async statistics(caller: Principal, query: StatisticsQuery): Promise<Statistics> {
     assertPeriod(query.from, query.to, { from: 'from', until: 'to' });
-    return parseJson<unknown>(
-      await this.ledger.evaluate({
-        identity: caller.walletLabel,
-        contract: 'audit',
-        transaction: 'GetStatistics',
-        args: [JSON.stringify(compact(query))],
-      }),
-    );
+    return await this.ledger.as(caller.walletLabel).evaluate('audit:GetStatistics', query);
   }
 }

@@ -1,3 +1,4 @@
+import type { AccessToken } from '@consent-ledger/ledger-api';
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
   ApiOkResponse,
@@ -7,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from './auth.decorators.js';
-import { AuthService, type AccessToken } from './auth.service.js';
+import { AuthService } from './auth.service.js';
 import { AccessTokenDto, LoginDto } from './login.dto.js';
 
 /** Login. */

@@ -4,38 +4,37 @@ import {
   type CustomDecorator,
   type ExecutionContext,
 } from '@nestjs/common';
+import type { AuthorizedName, Role } from '@consent-ledger/ledger-api';
 import type { Request } from 'express';
 import { UnauthenticatedError } from '../common/errors.js';
-import type { OrgType } from '../config/connection-profile.js';
-import type { Role } from '../identities/roles.js';
 import type { Principal } from './principal.js';
 
 /** Metadata key of {@link Public}. */
 export const IS_PUBLIC = 'consent-ledger:public';
-/** Metadata key of {@link Roles}. */
-export const ROLES_KEY = 'consent-ledger:roles';
+/** Metadata key of {@link Authorize} and {@link Roles}. */
+export const ROUTE_RULE_KEY = 'consent-ledger:route-rule';
 
 /** Marks a route as open to anyone (no access token). */
 export const Public = (): CustomDecorator => SetMetadata(IS_PUBLIC, true);
 
-/** Roles allowed on a route: a list for every organization type, or a list per type. */
-export type RoleRule = readonly Role[] | Readonly<Partial<Record<OrgType, readonly Role[]>>>;
+/**
+ * Who may call a route: whoever ledger-api's authorization matrix lets call the transaction the
+ * route calls, or, for the gateway's own routes (no transaction), a list of roles.
+ */
+export type RouteRule =
+  { readonly transaction: AuthorizedName } | { readonly roles: readonly Role[] };
 
 /**
- * Restricts a route to roles: `@Roles('patient')`, or per organization type:
- * `@Roles({ hospital: ['clinician', 'admin'], enterprise: ['admin', 'analyst'] })`.
+ * Restricts a route to the callers the authorization matrix admits to the transaction it calls:
+ * `@Authorize('consent:GrantConsent')`. The chaincode checks the same rule again (the trust
+ * boundary); this is the gateway's one early check, made before the body is validated.
  */
-export function Roles(...rule: [RoleRule] | Role[]): CustomDecorator {
-  const [first] = rule;
-  const value: RoleRule = rule.length === 1 && typeof first === 'object' ? first : (rule as Role[]);
-  return SetMetadata(ROLES_KEY, value);
-}
+export const Authorize = (transaction: AuthorizedName): CustomDecorator =>
+  SetMetadata(ROUTE_RULE_KEY, { transaction } satisfies RouteRule);
 
-/** Roles a rule allows in an organization of `orgType`. */
-export function rolesAllowed(rule: RoleRule, orgType: OrgType): readonly Role[] {
-  if (Array.isArray(rule)) return rule as readonly Role[];
-  return (rule as Readonly<Partial<Record<OrgType, readonly Role[]>>>)[orgType] ?? [];
-}
+/** Restricts a gateway-only route (one that calls no transaction) to roles: `@Roles('admin')`. */
+export const Roles = (...roles: readonly Role[]): CustomDecorator =>
+  SetMetadata(ROUTE_RULE_KEY, { roles } satisfies RouteRule);
 
 /** The principal of an authenticated request. */
 export function principalOf(request: Request): Principal {

@@ -1,3 +1,4 @@
+import { refusal } from '@consent-ledger/ledger-api';
 import { JwtService } from '@nestjs/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
@@ -91,6 +92,41 @@ describe('authentication and roles', () => {
       .set('authorization', `Bearer ${clinician}`);
     expect(review.status).toBe(403);
     expect(t.ledger.calls).toHaveLength(0);
+  });
+
+  it("refuses with the authorization matrix's reason before reading the body, FHIR included", async () => {
+    const before = t.ledger.calls.length;
+    const grant = await t
+      .http()
+      .post('/consents')
+      .set('authorization', `Bearer ${clinician}`)
+      .send({ nonsense: true });
+    expect(grant.status).toBe(403);
+    expect(grant.body).toEqual({
+      statusCode: 403,
+      code: 'FORBIDDEN',
+      message: refusal('consent:GrantConsent', {
+        mspId: 'TertiaryHospitalMSP',
+        role: 'clinician',
+        orgType: 'hospital',
+        registered: true,
+      }),
+    });
+    const fhir = await t
+      .http()
+      .post('/fhir/Consent')
+      .set('authorization', `Bearer ${clinician}`)
+      .set('content-type', 'application/fhir+json')
+      .send('{"resourceType":"Patient"}');
+    expect(fhir.status).toBe(403);
+    expect(fhir.body).toMatchObject({ resourceType: 'OperationOutcome' });
+    const emergency = await t
+      .http()
+      .post('/access-requests/emergency')
+      .set('authorization', `Bearer ${patient}`)
+      .send({});
+    expect(emergency.status).toBe(403);
+    expect(t.ledger.calls.length).toBe(before);
   });
 
   it('lets the right role through', async () => {

@@ -1,9 +1,9 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { UnauthenticatedError } from '../common/errors.js';
-import { assertAllowed } from '../common/permissions.js';
-import { IS_PUBLIC, ROLES_KEY, principalOf, type RoleRule } from './auth.decorators.js';
+import { refusal } from '@consent-ledger/ledger-api';
+import { ForbiddenError, UnauthenticatedError } from '../common/errors.js';
+import { IS_PUBLIC, ROUTE_RULE_KEY, principalOf, type RouteRule } from './auth.decorators.js';
 import { JWT_AUTHENTICATOR, type JwtAuthenticator } from './jwt.strategy.js';
 import type { Principal } from './principal.js';
 
@@ -51,18 +51,41 @@ export class JwtAuthGuard implements CanActivate {
   }
 }
 
-/** Enforces {@link Roles} against the principal's role and the organization's type. */
+/**
+ * Throws FORBIDDEN unless the principal may take a route: for a transaction, ledger-api's
+ * `refusal` (the matrix the chaincode enforces, for a user of this registered organization), with
+ * its text; for a gateway-only route, its roles.
+ */
+export function authorize(rule: RouteRule, principal: Principal): void {
+  if ('transaction' in rule) {
+    const refused = refusal(rule.transaction, {
+      mspId: principal.mspId,
+      role: principal.role,
+      orgType: principal.orgType,
+      registered: true,
+    });
+    if (refused !== undefined) throw new ForbiddenError(refused);
+    return;
+  }
+  if (!rule.roles.includes(principal.role))
+    throw new ForbiddenError(`requires the role ${rule.roles.join(' or ')}`);
+}
+
+/**
+ * Enforces {@link Authorize} and {@link Roles} (the route's rule) against the principal, once per
+ * request, before the pipes validate the body: a caller the rule refuses gets 403 whatever it sent.
+ */
 @Injectable()
 export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const rule = this.reflector.getAllAndOverride<RoleRule | undefined>(ROLES_KEY, [
+    const rule = this.reflector.getAllAndOverride<RouteRule | undefined>(ROUTE_RULE_KEY, [
       context.getHandler(),
       context.getClass(),
     ]);
     if (rule === undefined) return true;
-    assertAllowed(principalOf(context.switchToHttp().getRequest<Request>()), rule);
+    authorize(rule, principalOf(context.switchToHttp().getRequest<Request>()));
     return true;
   }
 }

@@ -1,16 +1,10 @@
+import type { AccessToken } from '@consent-ledger/ledger-api';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { UnauthenticatedError } from '../common/errors.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { IdentitiesService } from '../identities/identities.service.js';
 import type { AccessTokenClaims } from './jwt.strategy.js';
-
-/** An issued access token. */
-export interface AccessToken {
-  readonly accessToken: string;
-  readonly tokenType: 'Bearer';
-  readonly expiresIn: number;
-}
 
 /** Username/password login, answered with a short-lived signed token. */
 @Injectable()

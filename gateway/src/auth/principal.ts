@@ -1,14 +1,7 @@
-import type { OrgType } from '../config/connection-profile.js';
-import type { Role } from '../identities/roles.js';
+import type { IdentityView } from '@consent-ledger/ledger-api';
 
-/** The logged-in user a request acts for. */
-export interface Principal {
-  readonly username: string;
-  readonly role: Role;
-  readonly mspId: string;
-  readonly orgType: OrgType;
-  readonly patientId?: string;
-  readonly practitionerId?: string;
+/** The logged-in user a request acts for: the user as the API shows it, and its wallet label. */
+export interface Principal extends Omit<IdentityView, 'enrollmentId' | 'createdAt'> {
   /** Wallet label of the user's own ledger identity: every ledger call is made with it. */
   readonly walletLabel: string;
 }

@@ -1,9 +1,8 @@
+import type { CohortPage } from '@consent-ledger/ledger-api';
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Authorize, CurrentUser } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { PERMISSIONS } from '../common/permissions.js';
-import type { CohortPage } from './cohort.types.js';
 import { CohortsService } from './cohorts.service.js';
 import { RequestCohortDto } from './request-cohort.dto.js';
 
@@ -16,7 +15,7 @@ export class CohortsController {
 
   /** A study's cohort: consenting patients' pseudonyms, each inclusion an access event (researcher). */
   @Post()
-  @Roles(PERMISSIONS.requestCohort)
+  @Authorize('cohort:RequestCohort')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ description: '{studyId, included, events, bookmark, txId}' })
   request(@CurrentUser() caller: Principal, @Body() body: RequestCohortDto): Promise<CohortPage> {

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../auth/principal.js';
 import { ForbiddenError } from '../common/errors.js';
 import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
 import { principal } from '../testing/principals.js';
+import { throughRoute } from '../testing/route-guard.js';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
+import { CohortsController } from './cohorts.controller.js';
 import { CohortsService } from './cohorts.service.js';
 
 const researcher = principal('researcher', { mspId: 'ResearchMSP', orgType: 'research' });
@@ -14,7 +17,7 @@ const cohort = {
 
 describe('CohortsService', () => {
   it('requests a cohort and answers pseudonyms, event IDs and the transaction', async () => {
-    const ledger = new FakeLedgerClient().on('access:RequestCohort', () => cohort);
+    const ledger = new FakeLedgerClient().on('cohort:RequestCohort', () => cohort);
     const input = {
       studyId: 'study-1',
       categories: ['laboratory' as const],
@@ -30,7 +33,7 @@ describe('CohortsService', () => {
   });
 
   it('pages through the grantee index with pageSize and bookmark (an empty bookmark is none)', async () => {
-    const ledger = new FakeLedgerClient().on('access:RequestCohort', () => cohort);
+    const ledger = new FakeLedgerClient().on('cohort:RequestCohort', () => cohort);
     const service = new CohortsService(ledger);
     await service.request(researcher, { studyId: 's', categories: ['imaging'], pageSize: 5 });
     await service.request(researcher, { studyId: 's', categories: ['imaging'], bookmark: '' });
@@ -46,11 +49,13 @@ describe('CohortsService', () => {
     const ledger = new FakeLedgerClient();
     const service = new CohortsService(ledger);
     const input = { studyId: 's', categories: ['imaging' as const] };
-    await expect(service.request(principal('clinician'), input)).rejects.toBeInstanceOf(
-      ForbiddenError,
-    );
+    const request = (caller: Principal) =>
+      throughRoute({ handler: CohortsController.prototype.request, caller }, (as) =>
+        service.request(as, input),
+      );
+    await expect(request(principal('clinician'))).rejects.toBeInstanceOf(ForbiddenError);
     await expect(
-      service.request(principal('analyst', { mspId: 'ResearchMSP', orgType: 'research' }), input),
+      request(principal('analyst', { mspId: 'ResearchMSP', orgType: 'research' })),
     ).rejects.toBeInstanceOf(ForbiddenError);
     await expect(
       service.request(researcher, { ...input, patientIds: ['pid-abcdefghijklmnop'], pageSize: 2 }),
@@ -69,7 +74,7 @@ describe('the cohorts API (in process, fake ledger)', () => {
     t = await createTestApp({ orgType: 'research', mspId: 'ResearchMSP' });
     token = await t.user({ username: 'res', role: 'researcher' });
     analyst = await t.user({ username: 'ana', role: 'analyst' });
-    t.ledger.on('access:RequestCohort', () => cohort);
+    t.ledger.on('cohort:RequestCohort', () => cohort);
   });
   afterAll(async () => {
     await t.close();

@@ -1,12 +1,11 @@
+import type { CohortPage, CohortRequest } from '@consent-ledger/ledger-api';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { InvalidArgumentError } from '../common/errors.js';
-import { PERMISSIONS, assertAllowed } from '../common/permissions.js';
-import { LEDGER_CLIENT, parseJson, type LedgerClient } from '../ledger/ledger.client.js';
-import type { CohortPage, CohortRequest } from './cohort.types.js';
+import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 
 /**
- * Research cohorts (`access` contract): the ledger includes the patients with an active research
+ * Research cohorts (`cohort` contract): the ledger includes the patients with an active research
  * permit to the caller's organization and records one access event per inclusion; the answer
  * holds pseudonyms only.
  */
@@ -16,10 +15,9 @@ export class CohortsService {
 
   /** RequestCohort (researcher of a research organization). */
   async request(caller: Principal, input: CohortRequest): Promise<CohortPage> {
-    assertAllowed(caller, PERMISSIONS.requestCohort);
     if (input.patientIds !== undefined && (input.pageSize ?? input.bookmark) !== undefined)
       throw new InvalidArgumentError('patientIds is one page: no pageSize or bookmark with it');
-    const request = {
+    const request: CohortRequest = {
       studyId: input.studyId,
       categories: [...input.categories],
       ...(input.patientIds === undefined ? {} : { patientIds: [...input.patientIds] }),
@@ -28,13 +26,9 @@ export class CohortsService {
         ? {}
         : { bookmark: input.bookmark }),
     };
-    const { payload, txId } = await this.ledger.submit({
-      identity: caller.walletLabel,
-      contract: 'access',
-      transaction: 'RequestCohort',
-      args: [JSON.stringify(request)],
-    });
-    const result = parseJson<{ included: string[]; events: string[]; bookmark: string }>(payload);
+    const { result, txId } = await this.ledger
+      .as(caller.walletLabel)
+      .submit('cohort:RequestCohort', request);
     return {
       studyId: input.studyId,
       included: result.included,

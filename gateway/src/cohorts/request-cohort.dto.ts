@@ -1,3 +1,9 @@
+import {
+  CATEGORIES,
+  EXTERNAL_ID_PATTERN,
+  PATIENT_ID_PATTERN,
+  type Category,
+} from '@consent-ledger/ledger-api';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -9,13 +15,11 @@ import {
   Matches,
 } from 'class-validator';
 import { PageQueryDto } from '../common/dto.js';
-import { CATEGORIES, RECORD_ID, type Category } from '../common/vocabulary.js';
-import { PATIENT_ID_PATTERN } from '../identities/roles.js';
 
 /** POST /cohorts body. */
 export class RequestCohortDto extends PageQueryDto {
   @ApiProperty({ example: 'study-2026-diabetes', description: '1-128 of [A-Za-z0-9._:-]' })
-  @Matches(RECORD_ID, { message: 'studyId must be 1-128 of [A-Za-z0-9._:-]' })
+  @Matches(EXTERNAL_ID_PATTERN, { message: 'studyId must be 1-128 of [A-Za-z0-9._:-]' })
   studyId!: string;
 
   @ApiProperty({ enum: CATEGORIES, isArray: true })

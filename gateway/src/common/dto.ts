@@ -10,7 +10,7 @@ import {
   Min,
   ValidateBy,
 } from 'class-validator';
-import { UTC_MILLIS } from './vocabulary.js';
+import { INSTANT_PATTERN } from '@consent-ledger/ledger-api';
 
 /**
  * Whether the date and time of an ISO 8601 timestamp exist as written: Date.parse rolls
@@ -51,7 +51,10 @@ export const ToUtcMillis = (): PropertyDecorator =>
 /** A timestamp field: parsed, normalized to UTC milliseconds, validated (and real). */
 export const IsUtcTimestamp = (): PropertyDecorator => (target, key) => {
   ToUtcMillis()(target, key);
-  Matches(UTC_MILLIS, { message: `${String(key)} must be an ISO 8601 timestamp` })(target, key);
+  Matches(INSTANT_PATTERN, { message: `${String(key)} must be an ISO 8601 timestamp` })(
+    target,
+    key,
+  );
   ValidateBy(
     {
       name: 'isRealDateTime',
@@ -106,5 +109,3 @@ export class PageQueryDto {
   @MaxLength(4096)
   bookmark?: string;
 }
-
-export type { Page } from './page.types.js';

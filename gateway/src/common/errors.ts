@@ -2,42 +2,25 @@
  * Domain errors: what services throw (never HTTP exceptions). Each has a stable code; the one
  * global exception filter maps codes to HTTP statuses.
  */
+import { LEDGER_NOT_FOUND_CODES, type LedgerErrorCode } from '@consent-ledger/ledger-api';
 
-/** Codes of the chaincode's refusals (docs/ledger-api.md) and of the gateway's own errors. */
-export const NOT_FOUND_CODES = [
-  'NOT_FOUND',
-  'CONSENT_NOT_FOUND',
-  'EVENT_NOT_FOUND',
-  'RECORD_NOT_FOUND',
-  'BATCH_NOT_FOUND',
-  'ORG_NOT_FOUND',
-  'REFERRAL_NOT_FOUND',
+/** The gateway's own codes, beside the ledger's (ledger-api's LEDGER_ERROR_CODES). */
+export const GATEWAY_ERROR_CODES = [
   'USER_NOT_FOUND',
+  'UNAUTHENTICATED',
+  'PAYLOAD_TOO_LARGE',
+  'TOO_MANY_REQUESTS',
+  'LEDGER_UNAVAILABLE',
+  'LEDGER_REJECTED',
+  'NOT_IMPLEMENTED',
+  'INTERNAL',
 ] as const;
 
-/** The chaincode's coded errors. */
-export const CHAINCODE_CODES = [
-  'INVALID_ARGUMENT',
-  'FORBIDDEN',
-  'CONFLICT',
-  'RULE_VIOLATION',
-  ...NOT_FOUND_CODES.filter((code) => code !== 'USER_NOT_FOUND'),
-] as const;
+/** The codes that say an ID names nothing: the ledger's, and an unknown user of the gateway. */
+export const NOT_FOUND_CODES = [...LEDGER_NOT_FOUND_CODES, 'USER_NOT_FOUND'] as const;
 
-/** Every error code the gateway answers with. */
-export type ErrorCode =
-  | (typeof NOT_FOUND_CODES)[number]
-  | 'INVALID_ARGUMENT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'CONFLICT'
-  | 'RULE_VIOLATION'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'TOO_MANY_REQUESTS'
-  | 'LEDGER_UNAVAILABLE'
-  | 'LEDGER_REJECTED'
-  | 'NOT_IMPLEMENTED'
-  | 'INTERNAL';
+/** Every error code the gateway answers with: the ledger's refusals and its own. */
+export type ErrorCode = LedgerErrorCode | (typeof GATEWAY_ERROR_CODES)[number];
 
 /** Base class of the gateway's domain errors. */
 export class DomainError extends Error {

@@ -5,11 +5,8 @@ import {
   PayloadTooLargeException,
   UnauthorizedException,
 } from '@nestjs/common';
-import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { CommitError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import { ThrottlerException } from '@nestjs/throttler';
 import { describe, expect, it, vi } from 'vitest';
-import { toLedgerError } from '../ledger/ledger-errors.js';
 import {
   ConflictError,
   DomainError,
@@ -23,22 +20,6 @@ import {
   type ErrorCode,
 } from './errors.js';
 import { GatewayExceptionFilter, statusOf, toErrorBody } from './exception.filter.js';
-
-const grpcCause = {
-  code: GrpcStatus.UNKNOWN,
-  details: '',
-  metadata: {},
-} as unknown as ServiceError;
-
-function endorseError(peerMessage: string, code = GrpcStatus.ABORTED): EndorseError {
-  return new EndorseError({
-    code,
-    message: `${String(code)} ABORTED: failed to endorse transaction, see attached details for more info`,
-    details: [{ address: 'peer0:7251', mspId: 'TertiaryHospitalMSP', message: peerMessage }],
-    cause: grpcCause,
-    transactionId: 'tx1',
-  });
-}
 
 describe('the exception filter', () => {
   const statuses: [ErrorCode, number][] = [
@@ -81,68 +62,6 @@ describe('the exception filter', () => {
     expect(toErrorBody(new ConflictError('x')).statusCode).toBe(409);
     expect(toErrorBody(new RuleViolationError('x')).statusCode).toBe(422);
     expect(toErrorBody(new LedgerUnavailableError('x')).statusCode).toBe(503);
-  });
-
-  it.each([
-    ['INVALID_ARGUMENT', 400],
-    ['FORBIDDEN', 403],
-    ['CONSENT_NOT_FOUND', 404],
-    ['NOT_FOUND', 404],
-    ['CONFLICT', 409],
-    ['RULE_VIOLATION', 422],
-  ] as const)('parses the chaincode code %s out of an EndorseError', (code, status) => {
-    const error = endorseError(`chaincode response 500, ${code}: consent con-1 says no`);
-    expect(toErrorBody(error)).toEqual({
-      statusCode: status,
-      code,
-      message: 'consent con-1 says no',
-    });
-    expect(toErrorBody(toLedgerError(error, 'consent:RevokeConsent'))).toEqual({
-      statusCode: status,
-      code,
-      message: 'consent con-1 says no',
-    });
-  });
-
-  it('does not mistake CONSENT_NOT_FOUND for NOT_FOUND', () => {
-    const error = toLedgerError(
-      endorseError('chaincode response 500, CONSENT_NOT_FOUND: gone'),
-      't',
-    );
-    expect(error.code).toBe('CONSENT_NOT_FOUND');
-  });
-
-  it('finds the code in an evaluate error message too', () => {
-    const error = new GatewayError({
-      code: GrpcStatus.UNKNOWN,
-      message:
-        '2 UNKNOWN: evaluate call to endorser returned error: chaincode response 500, FORBIDDEN: patients read their own',
-      details: [],
-      cause: grpcCause,
-    });
-    expect(toErrorBody(error)).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
-  });
-
-  it('answers 503 when the peer is unreachable or too slow', () => {
-    for (const code of [GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_EXCEEDED]) {
-      const error = new GatewayError({ code, message: 'no', details: [], cause: grpcCause });
-      expect(toErrorBody(error)).toMatchObject({ statusCode: 503, code: 'LEDGER_UNAVAILABLE' });
-    }
-  });
-
-  it('answers 409 for a write that lost its MVCC races, 502 for other invalid commits', () => {
-    expect(
-      toErrorBody(new CommitError({ code: 11, transactionId: 't', message: 'm' })),
-    ).toMatchObject({
-      statusCode: 409,
-      code: 'CONFLICT',
-    });
-    expect(
-      toErrorBody(new CommitError({ code: 10, transactionId: 't', message: 'm' })),
-    ).toMatchObject({
-      statusCode: 502,
-      code: 'LEDGER_REJECTED',
-    });
   });
 
   it('maps Nest HTTP exceptions by status', () => {
@@ -196,28 +115,5 @@ describe('the exception filter', () => {
     new GatewayExceptionFilter().catch(new ForbiddenError('no'), host as never);
     expect(response.status).toHaveBeenCalledWith(403);
     expect(json).toHaveBeenCalledWith({ statusCode: 403, code: 'FORBIDDEN', message: 'no' });
-  });
-
-  it('answers a FHIR OperationOutcome under /fhir', () => {
-    const send = vi.fn();
-    const type = vi.fn(() => ({ send }));
-    const response = { headersSent: false, status: vi.fn(() => ({ type })) };
-    const host = {
-      getType: () => 'http',
-      switchToHttp: () => ({
-        getResponse: () => response,
-        getRequest: () => ({ path: '/fhir/Consent/x' }),
-      }),
-    };
-    new GatewayExceptionFilter().catch(
-      new NotFoundError('CONSENT_NOT_FOUND', 'gone'),
-      host as never,
-    );
-    expect(response.status).toHaveBeenCalledWith(404);
-    expect(type).toHaveBeenCalledWith('application/fhir+json; charset=utf-8');
-    expect(JSON.parse(String(send.mock.calls[0]?.[0]))).toMatchObject({
-      resourceType: 'OperationOutcome',
-      issue: [{ severity: 'error', code: 'not-found', details: { text: 'gone' } }],
-    });
   });
 });

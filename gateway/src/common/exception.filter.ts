@@ -5,15 +5,7 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
-import { CommitError, CommitStatusError, GatewayError } from '@hyperledger/fabric-gateway';
 import type { Request, Response } from 'express';
-import {
-  FHIR_JSON_CONTENT_TYPE,
-  fhirIssueOptions,
-  isFhirRequest,
-  toOperationOutcome,
-} from '../fhir/index.js';
-import { toLedgerError } from '../ledger/ledger-errors.js';
 import { DomainError, NOT_FOUND_CODES, type ErrorCode } from './errors.js';
 
 /** The JSON body of every error answer. */
@@ -23,7 +15,33 @@ export interface ErrorBody {
   readonly message: string;
 }
 
+/** Turns an error of another layer (e.g. fabric-gateway's) into a domain error; others unchanged. */
+export type ErrorTranslator = (exception: unknown) => unknown;
+
+/** A response an {@link ErrorRenderer} writes instead of the JSON body. */
+export interface RenderedError {
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/** Answers the errors of some requests in another format (e.g. FHIR's OperationOutcome). */
+export interface ErrorRenderer {
+  /** Whether it answers the request of this path. */
+  handles(path: string): boolean;
+  /** The response for an error: `body` is what the JSON answer would be. */
+  render(body: ErrorBody, exception: unknown): RenderedError;
+}
+
+/** What the feature layers give the one exception filter (common depends on none of them). */
+export interface ExceptionFilterOptions {
+  readonly translate?: ErrorTranslator;
+  /** The first renderer that handles a request's path answers it. */
+  readonly renderers?: readonly ErrorRenderer[];
+}
+
 const NOT_FOUND: ReadonlySet<string> = new Set(NOT_FOUND_CODES);
+
+const unchanged: ErrorTranslator = (exception) => exception;
 
 /** HTTP status of each error code. */
 export function statusOf(code: ErrorCode): number {
@@ -101,17 +119,12 @@ function bodyParserError(exception: unknown): { status: number; message: string 
 
 /**
  * Maps anything thrown to `{statusCode, code, message}`: domain errors and the chaincode's coded
- * errors by code, Nest's HTTP exceptions by status, fabric-gateway errors through their parsed
- * code, and anything else to a 500 that hides its details.
+ * errors by code, Nest's HTTP exceptions by status, errors of other layers through `translate`
+ * (fabric-gateway errors through their parsed code), and anything else to a 500 that hides its
+ * details.
  */
-export function toErrorBody(exception: unknown): ErrorBody {
-  let error = exception;
-  if (
-    error instanceof GatewayError ||
-    error instanceof CommitError ||
-    error instanceof CommitStatusError
-  )
-    error = toLedgerError(error, 'ledger');
+export function toErrorBody(exception: unknown, translate: ErrorTranslator = unchanged): ErrorBody {
+  const error = translate(exception);
   if (error instanceof DomainError) {
     const statusCode = statusOf(error.code);
     return {
@@ -136,14 +149,21 @@ export function toErrorBody(exception: unknown): ErrorBody {
 
 /**
  * The gateway's one exception filter (registered as APP_FILTER): `{statusCode, code, message}`,
- * or under /fhir the same code and status as a FHIR OperationOutcome.
+ * or, for the paths a renderer handles (FHIR's /fhir), the same code and status in its format.
  */
 @Catch()
 export class GatewayExceptionFilter implements ExceptionFilter {
   readonly #logger = new Logger('Errors');
+  readonly #translate: ErrorTranslator;
+  readonly #renderers: readonly ErrorRenderer[];
+
+  constructor(options: Readonly<ExceptionFilterOptions> = {}) {
+    this.#translate = options.translate ?? unchanged;
+    this.#renderers = options.renderers ?? [];
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const body = toErrorBody(exception);
+    const body = toErrorBody(exception, this.#translate);
     if (body.statusCode >= 500)
       this.#logger.error(
         { err: exception, code: body.code },
@@ -157,14 +177,13 @@ export class GatewayExceptionFilter implements ExceptionFilter {
       return;
     }
     const request = http.getRequest<Request | undefined>();
-    if (request !== undefined && isFhirRequest(request.path)) {
-      const outcome = toOperationOutcome(
-        body.statusCode,
-        body.code,
-        body.message,
-        fhirIssueOptions(exception),
-      );
-      response.status(body.statusCode).type(FHIR_JSON_CONTENT_TYPE).send(JSON.stringify(outcome));
+    const renderer =
+      request === undefined
+        ? undefined
+        : this.#renderers.find((candidate) => candidate.handles(request.path));
+    if (renderer !== undefined) {
+      const rendered = renderer.render(body, exception);
+      response.status(body.statusCode).type(rendered.contentType).send(rendered.body);
       return;
     }
     response.status(body.statusCode).json(body);

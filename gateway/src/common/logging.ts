@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import type { GatewayConfig } from '../config/gateway.config.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -28,14 +27,22 @@ export const REDACTED_PATHS = [
   '*.justification',
 ];
 
+/** What the logs are configured with. */
+export interface LoggingOptions {
+  /** pino's level (`info`, `silent`, ...). */
+  readonly level: string;
+  /** The organization every line is tagged with. */
+  readonly org: string;
+}
+
 /** nestjs-pino options: JSON logs with request IDs, secrets redacted. */
-export function loggerParams(config: GatewayConfig): Params {
+export function loggerParams(options: Readonly<LoggingOptions>): Params {
   return {
     pinoHttp: {
-      level: config.LOG_LEVEL,
+      level: options.level,
       genReqId: requestIdOf,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      base: { org: config.GATEWAY_ORG },
+      base: { org: options.org },
       customLogLevel: (_request, response, error) =>
         error !== undefined || response.statusCode >= 500
           ? 'error'

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import {
+  HOSPITAL_TIERS,
+  ORGANIZATION_TYPES,
+  type HospitalTier,
+  type OrganizationType,
+} from '@consent-ledger/ledger-api';
 import { z } from 'zod';
-
-/** Organization types of the consortium. */
-export const ORG_TYPES = ['government', 'hospital', 'enterprise', 'research'] as const;
-/** An organization's type. */
-export type OrgType = (typeof ORG_TYPES)[number];
 
 const pem = z.string().includes('-----BEGIN CERTIFICATE-----');
 
@@ -40,8 +41,8 @@ const profileSchema = z.object({
     chaincode: z.string().min(1),
     mspId: z.string().min(1),
     displayName: z.string().min(1),
-    type: z.enum(ORG_TYPES),
-    tier: z.enum(['tertiary', 'community']).optional(),
+    type: z.enum(ORGANIZATION_TYPES),
+    tier: z.enum(HOSPITAL_TIERS).optional(),
     region: z.record(z.string(), z.string()),
     registrar: z.object({ enrollmentId: z.string().min(1), enrollmentSecret: z.string().min(1) }),
   }),
@@ -51,8 +52,8 @@ const profileSchema = z.object({
 export interface OrgProfile {
   readonly mspId: string;
   readonly displayName: string;
-  readonly type: OrgType;
-  readonly tier?: 'tertiary' | 'community';
+  readonly type: OrganizationType;
+  readonly tier?: HospitalTier;
   readonly region: Readonly<Record<string, string>>;
   readonly channel: string;
   readonly chaincode: string;

@@ -1,3 +1,10 @@
+import {
+  CONSENT_ID_PATTERN,
+  type Consent,
+  type ConsentPage,
+  type ConsentVersion,
+  type ConsentWrite,
+} from '@consent-ledger/ledger-api';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -6,18 +13,14 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Authorize, CurrentUser } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import type { Page } from '../common/dto.js';
 import { idPipe } from '../common/id.pipe.js';
-import { PERMISSIONS } from '../common/permissions.js';
-import { CONSENT_ID } from '../common/vocabulary.js';
-import type { Consent, ConsentVersion, ConsentWrite } from './consent.types.js';
 import { ConsentsService } from './consents.service.js';
 import { GrantConsentDto } from './grant-consent.dto.js';
 import { QueryConsentsDto } from './query-consents.dto.js';
 
-const consentIdPipe = idPipe(CONSENT_ID, 'consent ID');
+const consentIdPipe = idPipe(CONSENT_ID_PATTERN, 'consent ID');
 
 /** Patients' consents. */
 @ApiTags('consents')
@@ -33,7 +36,7 @@ export class ConsentsController {
 
   /** Grants a consent (patient). */
   @Post()
-  @Roles(...PERMISSIONS.grantConsent)
+  @Authorize('consent:GrantConsent')
   @ApiCreatedResponse({ description: '{consentId, txId, consent}' })
   grant(@CurrentUser() caller: Principal, @Body() body: GrantConsentDto): Promise<ConsentWrite> {
     return this.consents.grant(caller, body);
@@ -41,16 +44,15 @@ export class ConsentsController {
 
   /** Consents the caller may see. */
   @Get()
+  @Authorize('consent:QueryConsents')
   @ApiOkResponse({ description: '{items, bookmark}' })
-  query(
-    @CurrentUser() caller: Principal,
-    @Query() query: QueryConsentsDto,
-  ): Promise<Page<Consent>> {
+  query(@CurrentUser() caller: Principal, @Query() query: QueryConsentsDto): Promise<ConsentPage> {
     return this.consents.query(caller, query);
   }
 
   /** One consent. */
   @Get(':consentId')
+  @Authorize('consent:GetConsent')
   get(
     @CurrentUser() caller: Principal,
     @Param('consentId', consentIdPipe) consentId: string,
@@ -60,16 +62,17 @@ export class ConsentsController {
 
   /** Every version of a consent, oldest first. */
   @Get(':consentId/history')
+  @Authorize('consent:GetConsentHistory')
   history(
     @CurrentUser() caller: Principal,
     @Param('consentId', consentIdPipe) consentId: string,
-  ): Promise<ConsentVersion[]> {
+  ): Promise<readonly ConsentVersion[]> {
     return this.consents.history(caller, consentId);
   }
 
   /** Replaces a consent's terms (its patient; version + 1). */
   @Put(':consentId')
-  @Roles(...PERMISSIONS.grantConsent)
+  @Authorize('consent:UpdateConsent')
   update(
     @CurrentUser() caller: Principal,
     @Param('consentId', consentIdPipe) consentId: string,
@@ -81,7 +84,7 @@ export class ConsentsController {
   /** Revokes a consent (its patient). */
   @Post(':consentId/revoke')
   @HttpCode(200)
-  @Roles(...PERMISSIONS.revokeConsent)
+  @Authorize('consent:RevokeConsent')
   revoke(
     @CurrentUser() caller: Principal,
     @Param('consentId', consentIdPipe) consentId: string,

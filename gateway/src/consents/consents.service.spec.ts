@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ForbiddenError, InvalidArgumentError, LedgerError } from '../common/errors.js';
 import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
 import { principal } from '../testing/principals.js';
+import { throughRoute } from '../testing/route-guard.js';
+import { ConsentsController } from './consents.controller.js';
 import { ConsentsService } from './consents.service.js';
 
 const patient = principal('patient');
@@ -51,9 +53,12 @@ describe('ConsentsService', () => {
 
   it('refuses bad input and other roles before anything reaches the ledger', async () => {
     const { ledger, service } = setup();
-    await expect(service.grant(principal('clinician'), input)).rejects.toBeInstanceOf(
-      ForbiddenError,
-    );
+    await expect(
+      throughRoute(
+        { handler: ConsentsController.prototype.grant, caller: principal('clinician') },
+        (as) => service.grant(as, input),
+      ),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     await expect(service.grant(patient, { ...input, grantee: {} })).rejects.toBeInstanceOf(
       InvalidArgumentError,
     );

@@ -1,18 +1,17 @@
+import {
+  CONSENT_ID_PATTERN,
+  type Consent,
+  type ConsentInput,
+  type ConsentPage,
+  type ConsentQuery,
+  type ConsentVersion,
+  type ConsentWrite,
+} from '@consent-ledger/ledger-api';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
-import type { Page } from '../common/dto.js';
 import { InvalidArgumentError } from '../common/errors.js';
 import { assertPeriod } from '../common/periods.js';
-import { PERMISSIONS, assertAllowed } from '../common/permissions.js';
-import { CONSENT_ID } from '../common/vocabulary.js';
-import { LEDGER_CLIENT, parseJson, type LedgerClient } from '../ledger/ledger.client.js';
-import type {
-  Consent,
-  ConsentInput,
-  ConsentQuery,
-  ConsentVersion,
-  ConsentWrite,
-} from './consent.types.js';
+import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 
 /** Throws INVALID_ARGUMENT for what the ledger would refuse anyway, before anything is submitted. */
 export function checkConsentInput(input: ConsentInput): void {
@@ -42,12 +41,7 @@ export function checkConsentInput(input: ConsentInput): void {
 }
 
 function checkConsentId(consentId: string): void {
-  if (!CONSENT_ID.test(consentId)) throw new InvalidArgumentError('malformed consent ID');
-}
-
-/** Drops undefined fields, so the ledger's JSON has only what was given. */
-function compact<T extends object>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  if (!CONSENT_ID_PATTERN.test(consentId)) throw new InvalidArgumentError('malformed consent ID');
 }
 
 /**
@@ -60,82 +54,48 @@ export class ConsentsService {
 
   /** GrantConsent, as the patient. */
   async grant(caller: Principal, input: ConsentInput): Promise<ConsentWrite> {
-    assertAllowed(caller, PERMISSIONS.grantConsent);
     checkConsentInput(input);
-    const { payload, txId } = await this.ledger.submit({
-      identity: caller.walletLabel,
-      contract: 'consent',
-      transaction: 'GrantConsent',
-      args: [JSON.stringify(compact(input))],
-    });
-    const consent = parseJson<Consent>(payload);
+    const { result: consent, txId } = await this.ledger
+      .as(caller.walletLabel)
+      .submit('consent:GrantConsent', input);
     return { consentId: consent.consentId, txId, consent };
   }
 
   /** UpdateConsent (version + 1), as the consent's patient. */
   async update(caller: Principal, consentId: string, input: ConsentInput): Promise<ConsentWrite> {
-    assertAllowed(caller, PERMISSIONS.grantConsent);
     checkConsentId(consentId);
     checkConsentInput(input);
-    const { payload, txId } = await this.ledger.submit({
-      identity: caller.walletLabel,
-      contract: 'consent',
-      transaction: 'UpdateConsent',
-      args: [consentId, JSON.stringify(compact(input))],
-    });
-    const consent = parseJson<Consent>(payload);
+    const { result: consent, txId } = await this.ledger
+      .as(caller.walletLabel)
+      .submit('consent:UpdateConsent', consentId, input);
     return { consentId: consent.consentId, txId, consent };
   }
 
   /** RevokeConsent, as the consent's patient. */
   async revoke(caller: Principal, consentId: string): Promise<ConsentWrite> {
-    assertAllowed(caller, PERMISSIONS.revokeConsent);
     checkConsentId(consentId);
-    const { payload, txId } = await this.ledger.submit({
-      identity: caller.walletLabel,
-      contract: 'consent',
-      transaction: 'RevokeConsent',
-      args: [consentId],
-    });
-    const consent = parseJson<Consent>(payload);
+    const { result: consent, txId } = await this.ledger
+      .as(caller.walletLabel)
+      .submit('consent:RevokeConsent', consentId);
     return { consentId: consent.consentId, txId, consent };
   }
 
   /** GetConsent (its patient, the regulator, the grantee organization). */
   async get(caller: Principal, consentId: string): Promise<Consent> {
     checkConsentId(consentId);
-    return parseJson<Consent>(
-      await this.ledger.evaluate({
-        identity: caller.walletLabel,
-        contract: 'consent',
-        transaction: 'GetConsent',
-        args: [consentId],
-      }),
-    );
+    return await this.ledger.as(caller.walletLabel).evaluate('consent:GetConsent', consentId);
   }
 
   /** GetConsentHistory, oldest first. */
-  async history(caller: Principal, consentId: string): Promise<ConsentVersion[]> {
+  async history(caller: Principal, consentId: string): Promise<readonly ConsentVersion[]> {
     checkConsentId(consentId);
-    return parseJson<ConsentVersion[]>(
-      await this.ledger.evaluate({
-        identity: caller.walletLabel,
-        contract: 'consent',
-        transaction: 'GetConsentHistory',
-        args: [consentId],
-      }),
-    );
+    return await this.ledger
+      .as(caller.walletLabel)
+      .evaluate('consent:GetConsentHistory', consentId);
   }
 
   /** QueryConsents: a patient sees their own, the regulator all, others those granted to their organization. */
-  async query(caller: Principal, query: ConsentQuery): Promise<Page<Consent>> {
-    return parseJson<Page<Consent>>(
-      await this.ledger.evaluate({
-        identity: caller.walletLabel,
-        contract: 'consent',
-        transaction: 'QueryConsents',
-        args: [JSON.stringify(compact(query))],
-      }),
-    );
+  query(caller: Principal, query: ConsentQuery): Promise<ConsentPage> {
+    return this.ledger.as(caller.walletLabel).evaluate('consent:QueryConsents', query);
   }
 }

@@ -1,3 +1,15 @@
+import {
+  CATEGORIES,
+  GRANTEE_ROLES,
+  MSP_ID_PATTERN,
+  PRACTITIONER_ID_PATTERN,
+  PROVISIONS,
+  PURPOSES,
+  type Category,
+  type GranteeRole,
+  type Provision,
+  type Purpose,
+} from '@consent-ledger/ledger-api';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -13,28 +25,18 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsUtcTimestamp } from '../common/dto.js';
-import {
-  CATEGORIES,
-  MSP_ID,
-  PROVISIONS,
-  PURPOSES,
-  type Category,
-  type Provision,
-  type Purpose,
-} from '../common/vocabulary.js';
-import { PRACTITIONER_ID_PATTERN, ROLES, type Role } from '../identities/roles.js';
 
 /** Who is granted (or denied). */
 export class GranteeDto {
   @ApiPropertyOptional({ example: 'CommunityHospitalMSP', description: 'required for a permit' })
   @IsOptional()
-  @Matches(MSP_ID, { message: 'grantee.org must be an MSP ID' })
+  @Matches(MSP_ID_PATTERN, { message: 'grantee.org must be an MSP ID' })
   org?: string;
 
-  @ApiPropertyOptional({ enum: ROLES })
+  @ApiPropertyOptional({ enum: GRANTEE_ROLES })
   @IsOptional()
-  @IsIn(ROLES)
-  role?: Role;
+  @IsIn(GRANTEE_ROLES)
+  role?: GranteeRole;
 
   @ApiPropertyOptional({ example: 'prac-12345678' })
   @IsOptional()

@@ -1,8 +1,12 @@
+import {
+  CONSENT_STATUSES,
+  MSP_ID_PATTERN,
+  PATIENT_ID_PATTERN,
+  type ConsentStatus,
+} from '@consent-ledger/ledger-api';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../common/dto.js';
-import { CONSENT_STATUSES, MSP_ID, type ConsentStatus } from '../common/vocabulary.js';
-import { PATIENT_ID_PATTERN } from '../identities/roles.js';
 
 /** GET /consents query. */
 export class QueryConsentsDto extends PageQueryDto {
@@ -16,7 +20,7 @@ export class QueryConsentsDto extends PageQueryDto {
     example: 'CommunityHospitalMSP',
   })
   @IsOptional()
-  @Matches(MSP_ID, { message: 'grantee must be an MSP ID' })
+  @Matches(MSP_ID_PATTERN, { message: 'grantee must be an MSP ID' })
   grantee?: string;
 
   @ApiPropertyOptional({ enum: CONSENT_STATUSES })

@@ -1,10 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { EvidenceBundle } from '@consent-ledger/verifier';
-import { CurrentUser } from '../auth/auth.decorators.js';
+import { EVENT_ID_PATTERN, EXTERNAL_ID_PATTERN } from '@consent-ledger/ledger-api';
+import { Authorize, CurrentUser } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { idPipe } from '../common/id.pipe.js';
-import { EVENT_ID, RECORD_ID } from '../common/vocabulary.js';
 import { RecordProofQueryDto } from './evidence.dto.js';
 import { EvidenceService } from './evidence.service.js';
 
@@ -18,11 +18,12 @@ export class EvidenceController {
 
   /** The evidence bundle of a record's anchor (latest, a version, or a batch membership). */
   @Get('records/:recordId/proof')
+  @Authorize('records:GetRecord')
   @ApiTags('records')
   @ApiOkResponse({ description: BUNDLE })
   recordProof(
     @CurrentUser() caller: Principal,
-    @Param('recordId', idPipe(RECORD_ID, 'record ID')) recordId: string,
+    @Param('recordId', idPipe(EXTERNAL_ID_PATTERN, 'record ID')) recordId: string,
     @Query() query: RecordProofQueryDto,
   ): Promise<EvidenceBundle> {
     return this.evidence.recordProof(caller, recordId, {
@@ -33,11 +34,12 @@ export class EvidenceController {
 
   /** The evidence bundle of an access event, under the event's visibility rule. */
   @Get('audit/access-events/:eventId/proof')
+  @Authorize('audit:GetAccessEvent')
   @ApiTags('audit')
   @ApiOkResponse({ description: BUNDLE })
   accessEventProof(
     @CurrentUser() caller: Principal,
-    @Param('eventId', idPipe(EVENT_ID, 'event ID')) eventId: string,
+    @Param('eventId', idPipe(EVENT_ID_PATTERN, 'event ID')) eventId: string,
   ): Promise<EvidenceBundle> {
     return this.evidence.accessEventProof(caller, eventId);
   }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Min } from 'class-validator';
-import { BATCH_ID } from '../common/vocabulary.js';
+import { BATCH_ID_PATTERN } from '@consent-ledger/ledger-api';
 
 /** GET /records/:recordId/proof query. */
 export class RecordProofQueryDto {
@@ -14,6 +14,6 @@ export class RecordProofQueryDto {
 
   @ApiPropertyOptional({ description: 'a batch this gateway anchored the record in' })
   @IsOptional()
-  @Matches(BATCH_ID, { message: 'batchId must be 1-128 of [A-Za-z0-9._:-]' })
+  @Matches(BATCH_ID_PATTERN, { message: 'batchId must be 1-128 of [A-Za-z0-9._:-]' })
   batchId?: string;
 }

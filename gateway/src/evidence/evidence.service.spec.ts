@@ -1,10 +1,17 @@
+import {
+  batchLeaf,
+  leafHash,
+  rootOfLevels,
+  toHex,
+  treeLevels,
+  type RecordItem,
+} from '@consent-ledger/ledger-api';
 import { common, msp } from '@hyperledger/fabric-protos';
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, NotFoundError } from '../common/errors.js';
 import { loadConfig } from '../config/gateway.config.js';
 import { AuditService } from '../audit/audit.service.js';
 import { createBatchStore } from '../records/batch.store.js';
-import { leafBytes, leafHash, rootOf, treeLevels, type BatchItem } from '../records/merkle.js';
 import { RecordsService } from '../records/records.service.js';
 import { openDatabase } from '../storage/database.js';
 import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
@@ -141,13 +148,13 @@ describe('EvidenceService', () => {
 
   it('bundles a batch member with its Merkle subject', async () => {
     const { ledger, batches, service } = setup();
-    const items: BatchItem[] = [0, 1, 2].map((i) => ({
+    const items: RecordItem[] = [0, 1, 2].map((i) => ({
       recordId: `rec-${String(i)}`,
       patientId: 'pid-abcdefghijklmnop',
       category: 'imaging',
       sha256: String(i).repeat(64),
     }));
-    const root = rootOf(treeLevels(items.map((item) => leafHash(leafBytes(item))))).toString('hex');
+    const root = toHex(rootOfLevels(treeLevels(items.map((item) => leafHash(batchLeaf(item))))));
     batches.save(
       { batchId: 'bat-1', root, size: 3, txId: 'tx-bat', createdAt: '2026-01-01T00:00:00Z' },
       items,

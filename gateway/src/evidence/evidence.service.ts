@@ -4,12 +4,10 @@ import type { Principal } from '../auth/principal.js';
 import { InvalidArgumentError, NotFoundError } from '../common/errors.js';
 import { ORG_PROFILE, type OrgProfile } from '../config/connection-profile.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
-import { LEDGER_CLIENT, parseJson, type LedgerClient } from '../ledger/ledger.client.js';
+import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 import { AuditService } from '../audit/audit.service.js';
 import { BATCH_STORE, type BatchStore } from '../records/batch.store.js';
-import { auditPath, leafBytes, leafHash, treeLevels } from '../records/merkle.js';
-import type { Batch } from '../records/record.types.js';
-import { RecordsService } from '../records/records.service.js';
+import { RecordsService, auditPathHex, batchTree } from '../records/records.service.js';
 
 /** Options of {@link EvidenceService.recordProof}. */
 export interface RecordProofOptions {
@@ -83,20 +81,12 @@ export class EvidenceService {
         'NOT_FOUND',
         `record ${recordId} is not in a batch ${batchId} this gateway anchored`,
       );
-    const path = auditPath(
-      treeLevels(items.map((member) => leafHash(leafBytes(member)))),
-      leafIndex,
-    );
+    const path = auditPathHex(batchTree(items), leafIndex);
     // VerifyBatchMember applies the chaincode's rule (patients: their own items) and answers the
     // ledger's batch, whose root and transaction ID the bundle is about.
-    const result = parseJson<{ verified: boolean; reason: string; batch?: Batch }>(
-      await this.ledger.evaluate({
-        identity: caller.walletLabel,
-        contract: 'records',
-        transaction: 'VerifyBatchMember',
-        args: [JSON.stringify({ batchId, item, leafIndex, auditPath: path })],
-      }),
-    );
+    const result = await this.ledger
+      .as(caller.walletLabel)
+      .evaluate('records:VerifyBatchMember', { batchId, item, leafIndex, auditPath: path });
     if (!result.verified || result.batch === undefined)
       throw new NotFoundError(
         'NOT_FOUND',

@@ -1,19 +1,54 @@
+import {
+  GRANTEE_ROLES,
+  type AccessEventPage,
+  type AccessEventQuery,
+  type Consent,
+  type ConsentException,
+  type ConsentGrantee,
+  type ConsentInput,
+  type ConsentPage,
+  type ConsentQuery,
+  type RecordHistory,
+} from '@consent-ledger/ledger-api';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
-import type { Page } from '../common/dto.js';
-import { DomainError, ForbiddenError } from '../common/errors.js';
-import type { Consent, ConsentQuery } from '../consents/consent.types.js';
+import { DomainError, ForbiddenError, InvalidArgumentError } from '../common/errors.js';
 import { ConsentsService } from '../consents/consents.service.js';
-import type { AccessEvent } from '../access/access.types.js';
-import type { FhirLedgerPort } from '../fhir/fhir-ledger.port.js';
-import type * as fhirLedger from '../fhir/ledger-types.js';
-import type { RecordHistory } from '../records/record.types.js';
+import type { ConsentTerms, ExceptionTerms, FhirLedgerPort, GranteeTerms } from '../fhir/index.js';
 import { RecordsService } from '../records/records.service.js';
+
+/** A grantee as the ledger takes it: a FHIR Consent may name any role, the ledger grants three. */
+function granteeOf(terms: GranteeTerms): ConsentGrantee {
+  const { role, ...rest } = terms;
+  if (role === undefined) return rest;
+  const granteeRole = GRANTEE_ROLES.find((each) => each === role);
+  if (granteeRole === undefined)
+    throw new InvalidArgumentError(
+      `grantee.role must be one of ${GRANTEE_ROLES.join(', ')}, not ${role}`,
+    );
+  return { ...rest, role: granteeRole };
+}
+
+function exceptionOf(terms: ExceptionTerms): ConsentException {
+  const { grantee, ...rest } = terms;
+  return grantee === undefined ? rest : { ...rest, grantee: granteeOf(grantee) };
+}
+
+/** The terms of a FHIR Consent as GrantConsent's input. */
+function consentInputOf(terms: ConsentTerms): ConsentInput {
+  const { grantee, exceptions, ...rest } = terms;
+  return {
+    ...rest,
+    ...(grantee === undefined ? {} : { grantee: granteeOf(grantee) }),
+    ...(exceptions === undefined ? {} : { exceptions: exceptions.map(exceptionOf) }),
+  };
+}
 
 /**
  * The FHIR API's ledger port, implemented by the gateway's services: every call is made as the
- * calling user (the principal the auth guard put on the request).
+ * calling user (the principal the auth guard put on the request). Who may call what is checked
+ * once, by the route's `@Authorize` (FhirModule's `authorize` option), before the port is reached.
  */
 @Injectable()
 export class LedgerFhirAdapter implements FhirLedgerPort<Principal> {
@@ -24,28 +59,21 @@ export class LedgerFhirAdapter implements FhirLedgerPort<Principal> {
   ) {}
 
   /** GrantConsent; the FHIR Consent's patient must be the caller's own pseudonym. */
-  async grantConsent(
-    caller: Principal,
-    input: fhirLedger.ConsentInput,
-    patientId: string,
-  ): Promise<Consent> {
-    if (caller.role !== 'patient' || caller.patientId !== patientId)
+  async grantConsent(caller: Principal, terms: ConsentTerms, patientId: string): Promise<Consent> {
+    if (caller.patientId !== patientId)
       throw new ForbiddenError('a patient grants consents for their own pseudonym only');
-    return (await this.consents.grant(caller, input)).consent;
+    return (await this.consents.grant(caller, consentInputOf(terms))).consent;
   }
 
   getConsent(caller: Principal, consentId: string): Promise<Consent> {
     return this.consents.get(caller, consentId);
   }
 
-  queryConsents(caller: Principal, filter: ConsentQuery): Promise<Page<Consent>> {
+  queryConsents(caller: Principal, filter: ConsentQuery): Promise<ConsentPage> {
     return this.consents.query(caller, filter);
   }
 
-  queryAccessEvents(
-    caller: Principal,
-    filter: fhirLedger.AccessEventQuery,
-  ): Promise<Page<AccessEvent>> {
+  queryAccessEvents(caller: Principal, filter: AccessEventQuery): Promise<AccessEventPage> {
     return this.audit.query(caller, filter);
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { auditOutcome, decisionOfOutcome, toAuditEvent } from './audit-event.mapper.js';
 import { validateResource } from './fhir-schema.validator.js';
 import { EXTENSION, NAMING_SYSTEM, PROJECT_SYSTEM } from './fhir-terminology.js';
-import type { AccessEvent } from './ledger-types.js';
+import type { AccessEventView as AccessEvent } from './ledger-views.js';
 
 const ACT_REASON = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
 

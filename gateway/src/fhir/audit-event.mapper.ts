@@ -23,6 +23,7 @@
  * | categories, data period,      | extensions data-category (repeating), data-period, cohort-study,           |
  * | cohort, txId                  | ledger-tx-id                                                                |
  */
+import type { DecisionValue, Emergency, Region } from '@consent-ledger/ledger-api';
 import type * as fhir4 from './fhir-r4.types.js';
 import {
   BREAK_THE_GLASS,
@@ -36,7 +37,7 @@ import {
   recordReference,
   roleCoding,
 } from './fhir-terminology.js';
-import type { AccessEvent, DecisionValue, EmergencyDetails, Region } from './ledger-types.js';
+import type { AccessEventView } from './ledger-views.js';
 
 /** AuditEvent.type: DICOM 110110 Patient Record. */
 export const PATIENT_RECORD_EVENT: fhir4.Coding = {
@@ -58,7 +59,7 @@ export function decisionOfOutcome(outcome: string): DecisionValue | undefined {
 }
 
 /** A ledger access event as a FHIR R4 AuditEvent (see the table at the top of this file). */
-export function toAuditEvent(event: AccessEvent): fhir4.AuditEvent {
+export function toAuditEvent(event: AccessEventView): fhir4.AuditEvent {
   const kind = event.cohort !== undefined ? 'cohort' : event.breakGlass ? 'break-glass' : 'access';
   const purposeOfEvent: fhir4.CodeableConcept[] = [{ coding: [purposeCoding(event.purpose)] }];
   if (event.breakGlass) purposeOfEvent.push({ coding: [{ ...BREAK_THE_GLASS }] });
@@ -82,7 +83,7 @@ export function toAuditEvent(event: AccessEvent): fhir4.AuditEvent {
   };
 }
 
-function agents(event: AccessEvent): fhir4.AuditEventAgent[] {
+function agents(event: AccessEventView): fhir4.AuditEventAgent[] {
   const { accessor } = event;
   const type: fhir4.CodeableConcept = {
     coding: [{ system: SYSTEM.participationType, code: 'IRCP', display: 'information recipient' }],
@@ -111,7 +112,7 @@ function agents(event: AccessEvent): fhir4.AuditEventAgent[] {
   ];
 }
 
-function entities(event: AccessEvent): fhir4.AuditEventEntity[] {
+function entities(event: AccessEventView): fhir4.AuditEventEntity[] {
   const systemObject: fhir4.Coding = {
     system: SYSTEM.auditEntityType,
     code: '2',
@@ -136,7 +137,7 @@ function entities(event: AccessEvent): fhir4.AuditEventEntity[] {
   ];
 }
 
-function eventExtensions(event: AccessEvent): fhir4.Extension[] {
+function eventExtensions(event: AccessEventView): fhir4.Extension[] {
   const extensions: fhir4.Extension[] = [
     {
       url: EXTENSION.decisionReason,
@@ -164,7 +165,7 @@ function eventExtensions(event: AccessEvent): fhir4.Extension[] {
   return extensions;
 }
 
-function emergencyExtension(emergency: EmergencyDetails): fhir4.Extension {
+function emergencyExtension(emergency: Emergency): fhir4.Extension {
   const { review } = emergency;
   const parts: fhir4.Extension[] = [
     {

@@ -1,3 +1,4 @@
+import { CATEGORIES, PURPOSES, ROLES, type Purpose } from '@consent-ledger/ledger-api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type * as fhir4 from './fhir-r4.types.js';
@@ -10,15 +11,12 @@ import {
 import { FhirArgumentError } from './fhir.errors.js';
 import { validateResource } from './fhir-schema.validator.js';
 import { EXTENSION, NAMING_SYSTEM, PROJECT_SYSTEM } from './fhir-terminology.js';
-import {
-  CATEGORIES,
-  PURPOSES,
-  ROLES,
-  type Consent,
-  type ConsentException,
-  type ConsentInput,
-  type Grantee,
-} from './ledger-types.js';
+import type {
+  ConsentTerms as ConsentInput,
+  ConsentView as Consent,
+  ExceptionTerms as ConsentException,
+  GranteeTerms as Grantee,
+} from './ledger-views.js';
 
 const PATIENT = 'pid-abcdefghijklmnop';
 const NOW = '2026-11-22T03:27:06.155Z';
@@ -164,7 +162,16 @@ describe('toFhirConsent', () => {
   });
 
   it('maps each purpose to v3-ActReason', () => {
-    const codes = PURPOSES.map(
+    const purposes: readonly Purpose[] = [
+      'treatment',
+      'referral',
+      'emergency',
+      'research',
+      'public-health',
+      'insurance',
+    ];
+    expect([...purposes].sort()).toEqual(PURPOSES);
+    const codes = purposes.map(
       (purpose) =>
         toFhirConsent(grant({ ...permitInput(), purposes: [purpose] }), { now: NOW }).provision
           ?.purpose?.[0]?.code,

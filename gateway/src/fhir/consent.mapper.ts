@@ -27,6 +27,13 @@
  * Several actors in one provision are a conjunction (every given grantee field must match), as in
  * the ledger. An absent purpose or class list on a deny means "all".
  */
+import {
+  PATIENT_ID_PATTERN,
+  PRACTITIONER_ID_PATTERN,
+  ROLES,
+  type ConsentStatus,
+  type Role,
+} from '@consent-ledger/ledger-api';
 import type * as fhir4 from './fhir-r4.types.js';
 import { endInstant, startInstant } from './fhir-datetime.js';
 import { FhirArgumentError } from './fhir.errors.js';
@@ -41,17 +48,7 @@ import {
   purposeOf,
   roleCoding,
 } from './fhir-terminology.js';
-import {
-  PATIENT_ID_PATTERN,
-  PRACTITIONER_ID_PATTERN,
-  ROLES,
-  type Consent,
-  type ConsentException,
-  type ConsentInput,
-  type ConsentStatus,
-  type Grantee,
-  type Role,
-} from './ledger-types.js';
+import type { ConsentTerms, ConsentView, ExceptionTerms, GranteeTerms } from './ledger-views.js';
 
 /** What a consent's FHIR form depends on besides the consent: the time of the read. */
 export interface ConsentMappingContext {
@@ -90,7 +87,7 @@ const PRACTITIONER_REF = /^Practitioner\/([A-Za-z0-9\-.]{1,64})$/;
 const PATIENT_REF = /^Patient\/([A-Za-z0-9\-.]{1,64})$/;
 
 /** The ledger status of a consent at `now`: an active consent past its validUntil is expired. */
-export function ledgerConsentStatus(consent: Consent, now: string): ConsentStatus {
+export function ledgerConsentStatus(consent: ConsentView, now: string): ConsentStatus {
   if (consent.status !== 'active') return consent.status;
   return consent.validUntil !== undefined && Date.parse(consent.validUntil) <= Date.parse(now)
     ? 'expired'
@@ -103,7 +100,7 @@ export function fhirConsentStatus(status: ConsentStatus): fhir4.ConsentState {
 }
 
 /** A ledger consent as a FHIR R4 Consent (see the table at the top of this file). */
-export function toFhirConsent(consent: Consent, ctx: ConsentMappingContext): fhir4.Consent {
+export function toFhirConsent(consent: ConsentView, ctx: ConsentMappingContext): fhir4.Consent {
   const status = ledgerConsentStatus(consent, ctx.now);
   const patient = { reference: `Patient/${consent.patientId}` };
   const extension: fhir4.Extension[] = [
@@ -144,7 +141,7 @@ export function toFhirConsent(consent: Consent, ctx: ConsentMappingContext): fhi
 }
 
 /** actor, purpose, class and dataPeriod of a consent or an exception. */
-function provisionRule(rule: ConsentException): fhir4.ConsentProvision {
+function provisionRule(rule: ExceptionTerms): fhir4.ConsentProvision {
   const dataPeriod = period(rule.dataFrom, rule.dataUntil);
   return {
     ...optional('actor', granteeActors(rule.grantee)),
@@ -155,7 +152,7 @@ function provisionRule(rule: ConsentException): fhir4.ConsentProvision {
 }
 
 /** The actors of a grantee: organization, practitioner, or (alone) a role group. */
-export function granteeActors(grantee: Grantee | undefined): fhir4.ConsentProvisionActor[] {
+export function granteeActors(grantee: GranteeTerms | undefined): fhir4.ConsentProvisionActor[] {
   if (grantee === undefined) return [];
   const role = (): fhir4.CodeableConcept => ({
     coding: [
@@ -255,7 +252,7 @@ export function consentPatientId(resource: fhir4.Consent): string {
 }
 
 /**
- * A FHIR R4 Consent (already valid against the schema) as the ledger's ConsentInput for
+ * A FHIR R4 Consent (already valid against the schema) as the terms of a ledger ConsentInput for
  * `consent:GrantConsent`. Throws {@link FhirArgumentError} (INVALID_ARGUMENT, naming the element)
  * for anything the ledger cannot represent: another status than active, another scope, a policy,
  * source or verification, a provision on specific data, security labels or codes, actors other
@@ -264,7 +261,7 @@ export function consentPatientId(resource: fhir4.Consent): string {
  * Server-assigned elements (id, meta, identifier, dateTime), narrative and extensions are ignored.
  * Lists come out sorted and de-duplicated, as the ledger stores them.
  */
-export function fromFhirConsent(resource: fhir4.Consent): ConsentInput {
+export function fromFhirConsent(resource: fhir4.Consent): ConsentTerms {
   if ((resource.resourceType as string) !== 'Consent')
     throw FhirArgumentError.at('resourceType', "must be 'Consent'", 'value');
   checkElements('Consent', resource, HANDLED_CONSENT_ELEMENTS, IGNORED_CONSENT_ELEMENTS);
@@ -303,7 +300,7 @@ export function fromFhirConsent(resource: fhir4.Consent): ConsentInput {
   return fromRootProvision(provision);
 }
 
-function fromRootProvision(provision: fhir4.ConsentProvision): ConsentInput {
+function fromRootProvision(provision: fhir4.ConsentProvision): ConsentTerms {
   const path = 'Consent.provision';
   checkElements(path, provision, HANDLED_ROOT_PROVISION, new Set(['id', 'extension']));
   const type = provision.type ?? 'permit';
@@ -350,7 +347,7 @@ function fromRootProvision(provision: fhir4.ConsentProvision): ConsentInput {
   };
 }
 
-function fromException(path: string, provision: fhir4.ConsentProvision): ConsentException {
+function fromException(path: string, provision: fhir4.ConsentProvision): ExceptionTerms {
   if (provision.period !== undefined)
     throw FhirArgumentError.at(
       `${path}.period`,
@@ -374,7 +371,7 @@ function fromException(path: string, provision: fhir4.ConsentProvision): Consent
 }
 
 /** grantee, purposes, categories and data period of a provision. */
-function fromRule(path: string, provision: fhir4.ConsentProvision): ConsentException {
+function fromRule(path: string, provision: fhir4.ConsentProvision): ExceptionTerms {
   (provision.action ?? []).forEach((action, index) => {
     if (!sameCodings(action, [{ system: SYSTEM.consentAction, code: ACCESS_ACTION }]))
       throw FhirArgumentError.at(
@@ -423,7 +420,7 @@ function fromRule(path: string, provision: fhir4.ConsentProvision): ConsentExcep
 function fromActors(
   path: string,
   actors: readonly fhir4.ConsentProvisionActor[],
-): Grantee | undefined {
+): GranteeTerms | undefined {
   let org: string | undefined;
   let practitionerId: string | undefined;
   const roles = new Set<Role>();

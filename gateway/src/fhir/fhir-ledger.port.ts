@@ -1,12 +1,10 @@
+import type { AccessEventQuery, ConsentQuery, Page } from '@consent-ledger/ledger-api';
 import type {
-  AccessEvent,
-  AccessEventQuery,
-  Consent,
-  ConsentInput,
-  ConsentQuery,
-  Page,
-  RecordHistory,
-} from './ledger-types.js';
+  AccessEventView,
+  ConsentTerms,
+  ConsentView,
+  RecordHistoryView,
+} from './ledger-views.js';
 
 /**
  * What the FHIR API needs from the ledger, implemented by the gateway's services (the FHIR
@@ -20,15 +18,15 @@ export interface FhirLedgerPort<TCaller = unknown> {
    * (`Consent.patient`): the ledger takes the patient from the caller's certificate, so the
    * implementation MUST refuse with FORBIDDEN unless it is the caller's own pseudonym.
    */
-  grantConsent(caller: TCaller, input: ConsentInput, patientId: string): Promise<Consent>;
+  grantConsent(caller: TCaller, input: ConsentTerms, patientId: string): Promise<ConsentView>;
   /** `consent:GetConsent` (CONSENT_NOT_FOUND when unknown). */
-  getConsent(caller: TCaller, consentId: string): Promise<Consent>;
+  getConsent(caller: TCaller, consentId: string): Promise<ConsentView>;
   /** `consent:QueryConsents`. */
-  queryConsents(caller: TCaller, filter: ConsentQuery): Promise<Page<Consent>>;
+  queryConsents(caller: TCaller, filter: ConsentQuery): Promise<Page<ConsentView>>;
   /** `audit:QueryAccessEvents`; `from` is inclusive, `to` exclusive. */
-  queryAccessEvents(caller: TCaller, filter: AccessEventQuery): Promise<Page<AccessEvent>>;
+  queryAccessEvents(caller: TCaller, filter: AccessEventQuery): Promise<Page<AccessEventView>>;
   /** `records:GetRecord`; undefined when the record is unknown (RECORD_NOT_FOUND). */
-  getRecord(caller: TCaller, recordId: string): Promise<RecordHistory | undefined>;
+  getRecord(caller: TCaller, recordId: string): Promise<RecordHistoryView | undefined>;
 }
 
 /** Injection token of the {@link FhirLedgerPort}. */

@@ -5,6 +5,7 @@ import type {
   ModuleMetadata,
   ValueProvider,
 } from '@nestjs/common';
+import type { FhirTransaction } from './fhir.controller.js';
 import type { FhirLedgerPort } from './fhir-ledger.port.js';
 
 /** How the port is provided: any Nest provider form, without `provide` (the module sets it). */
@@ -32,6 +33,12 @@ export interface FhirModuleOptions {
    * `GET /fhir/metadata` so that the CapabilityStatement is served without a token.
    */
   readonly publicDecorator?: MethodDecorator;
+  /**
+   * The application's route authorization decorator (e.g. `Authorize`), applied to every handler
+   * but `metadata` with the ledger transaction it calls (`FHIR_ROUTE_TRANSACTIONS`), so that the
+   * application's guard refuses a caller the transaction's rule refuses before the body is read.
+   */
+  readonly authorize?: (transaction: FhirTransaction) => MethodDecorator;
 }
 
 /** What the controller receives from the module. */

@@ -2,17 +2,17 @@
  * FHIR search parameters -> ledger query filters. Unknown parameters and modifiers are refused
  * (400, not-supported) rather than ignored, so that a typo never widens a query silently.
  */
-import type * as fhir4 from './fhir-r4.types.js';
-import { decisionOfOutcome } from './audit-event.mapper.js';
-import { fhirDateRange } from './fhir-datetime.js';
-import { FhirArgumentError } from './fhir.errors.js';
-import { NAMING_SYSTEM } from './fhir-terminology.js';
 import {
   PATIENT_ID_PATTERN,
   type AccessEventQuery,
   type ConsentQuery,
   type DecisionValue,
-} from './ledger-types.js';
+} from '@consent-ledger/ledger-api';
+import type * as fhir4 from './fhir-r4.types.js';
+import { decisionOfOutcome } from './audit-event.mapper.js';
+import { fhirDateRange } from './fhir-datetime.js';
+import { FhirArgumentError } from './fhir.errors.js';
+import { NAMING_SYSTEM } from './fhir-terminology.js';
 
 /** A parsed query string as Express gives it (`string`, or `string[]` for repeated names). */
 export type FhirQuery = Readonly<Record<string, unknown>>;

@@ -3,8 +3,8 @@
  * every mapper. Standard terminology is used where it fits; the project's own vocabularies live
  * under {@link FHIR_PROJECT_BASE}.
  */
+import { CATEGORIES, PURPOSES, type Category, type Purpose } from '@consent-ledger/ledger-api';
 import type * as fhir4 from './fhir-r4.types.js';
-import { CATEGORIES, PURPOSES, type Category, type Purpose } from './ledger-types.js';
 
 /** Canonical base of the project's FHIR artifacts (code systems, naming systems, extensions). */
 export const FHIR_PROJECT_BASE = 'https://consent-ledger.example/fhir';

@@ -18,7 +18,11 @@ import type { FhirLedgerPort } from './fhir-ledger.port.js';
 import { FhirModule } from './fhir.module.js';
 import { validateResource } from './fhir-schema.validator.js';
 import { NAMING_SYSTEM, PROJECT_SYSTEM } from './fhir-terminology.js';
-import type { AccessEvent, Consent, RecordAnchor } from './ledger-types.js';
+import type {
+  AccessEventView as AccessEvent,
+  AnchorView as RecordAnchor,
+  ConsentView as Consent,
+} from './ledger-views.js';
 import {
   FHIR_JSON_CONTENT_TYPE,
   fhirIssueOptions,

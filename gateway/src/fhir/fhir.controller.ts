@@ -11,6 +11,7 @@ import {
   Res,
   UnauthorizedException,
 } from '@nestjs/common';
+import type { Page, TransactionName } from '@consent-ledger/ledger-api';
 import type * as fhir4 from './fhir-r4.types.js';
 import { toAuditEvent } from './audit-event.mapper.js';
 import { searchUrl, toSearchBundle } from './bundle.mapper.js';
@@ -29,7 +30,6 @@ import {
 } from './fhir-search.params.js';
 import { FHIR_JSON_CONTENT_TYPE } from './operation-outcome.mapper.js';
 import { toProvenance } from './provenance.mapper.js';
-import type { Page } from './ledger-types.js';
 
 /** The parts of an (Express) request the FHIR API reads. */
 export interface FhirHttpRequest {
@@ -46,6 +46,23 @@ export interface FhirHttpResponse {
 }
 
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/**
+ * The ledger transaction each handler calls through the port: the application's route
+ * authorization (`FhirModuleOptions.authorize`) checks the caller against it before the handler
+ * reads the body. `metadata` calls none.
+ */
+export const FHIR_ROUTE_TRANSACTIONS = {
+  createConsent: 'consent:GrantConsent',
+  searchConsents: 'consent:QueryConsents',
+  readConsent: 'consent:GetConsent',
+  searchAuditEvents: 'audit:QueryAccessEvents',
+  searchProvenance: 'records:GetRecord',
+} as const satisfies Readonly<Record<string, TransactionName>>;
+
+/** A transaction a FHIR handler calls. */
+export type FhirTransaction =
+  (typeof FHIR_ROUTE_TRANSACTIONS)[keyof typeof FHIR_ROUTE_TRANSACTIONS];
 
 /**
  * The FHIR R4 API under /fhir. Authentication is the application's (global guard); every handler

@@ -5,7 +5,7 @@ import {
   type NestModule,
   type Provider,
 } from '@nestjs/common';
-import { FhirController } from './fhir.controller.js';
+import { FHIR_ROUTE_TRANSACTIONS, FhirController } from './fhir.controller.js';
 import { FhirJsonBodyMiddleware } from './fhir-json-body.middleware.js';
 import { FHIR_LEDGER_PORT } from './fhir-ledger.port.js';
 import { FHIR_SETTINGS, type FhirModuleOptions, type FhirSettings } from './fhir-module.options.js';
@@ -19,6 +19,7 @@ import { FHIR_SETTINGS, type FhirModuleOptions, type FhirSettings } from './fhir
  *   imports: [ConsentsModule, AuditModule, RecordsModule],
  *   port: { useClass: LedgerFhirAdapter }, // implements FhirLedgerPort<Principal>
  *   publicDecorator: Public(), // GET /fhir/metadata without a token
+ *   authorize: Authorize, // each handler's transaction, checked by the application's guard
  * })
  * ```
  *
@@ -35,7 +36,11 @@ export class FhirModule implements NestModule {
       clock: options.clock ?? (() => new Date()),
     };
     const port = { provide: FHIR_LEDGER_PORT, ...options.port } as Provider;
-    if (options.publicDecorator !== undefined) markPublic(options.publicDecorator);
+    if (options.publicDecorator !== undefined) decorate('metadata', options.publicDecorator);
+    const { authorize } = options;
+    if (authorize !== undefined)
+      for (const [handler, transaction] of Object.entries(FHIR_ROUTE_TRANSACTIONS))
+        decorate(handler, authorize(transaction));
     return {
       module: FhirModule,
       imports: options.imports ?? [],
@@ -49,9 +54,9 @@ export class FhirModule implements NestModule {
   }
 }
 
-/** Applies the application's "public route" decorator to the metadata handler. */
-function markPublic(decorator: MethodDecorator): void {
+/** Applies one of the application's decorators (public route, authorization) to a handler. */
+function decorate(handler: string, decorator: MethodDecorator): void {
   const prototype = FhirController.prototype;
-  const descriptor = Object.getOwnPropertyDescriptor(prototype, 'metadata');
-  if (descriptor !== undefined) decorator(prototype, 'metadata', descriptor);
+  const descriptor = Object.getOwnPropertyDescriptor(prototype, handler);
+  if (descriptor !== undefined) decorator(prototype, handler, descriptor);
 }

@@ -2,6 +2,18 @@
 export { FhirModule } from './fhir.module.js';
 export type { FhirLedgerPortProvider, FhirModuleOptions } from './fhir-module.options.js';
 export { FHIR_LEDGER_PORT, type FhirLedgerPort } from './fhir-ledger.port.js';
+export { FHIR_ROUTE_TRANSACTIONS, type FhirTransaction } from './fhir.controller.js';
+export type {
+  AccessEventView,
+  AnchorView,
+  BatchItemView,
+  BatchView,
+  ConsentTerms,
+  ConsentView,
+  ExceptionTerms,
+  GranteeTerms,
+  RecordHistoryView,
+} from './ledger-views.js';
 export {
   FHIR_JSON,
   FHIR_JSON_CONTENT_TYPE,

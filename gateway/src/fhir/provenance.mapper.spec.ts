@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateResource } from './fhir-schema.validator.js';
 import { EXTENSION, NAMING_SYSTEM, PROJECT_SYSTEM } from './fhir-terminology.js';
-import type { Batch, RecordAnchor } from './ledger-types.js';
+import type { AnchorView as RecordAnchor, BatchView as Batch } from './ledger-views.js';
 import {
   anchorProvenanceId,
   batchMemberProvenanceId,

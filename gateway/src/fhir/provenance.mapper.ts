@@ -30,7 +30,7 @@ import {
   categoryCoding,
   recordReference,
 } from './fhir-terminology.js';
-import type { Batch, BatchItem, RecordAnchor } from './ledger-types.js';
+import type { AnchorView, BatchItemView, BatchView } from './ledger-views.js';
 
 /** The logical ID of the Provenance of an anchored record version. */
 export function anchorProvenanceId(recordId: string, version: number): string {
@@ -43,7 +43,7 @@ export function batchMemberProvenanceId(batchId: string, recordId: string): stri
 }
 
 /** The Provenance of one anchored version of a record. */
-export function toProvenance(anchor: RecordAnchor): fhir4.Provenance {
+export function toProvenance(anchor: AnchorView): fhir4.Provenance {
   return {
     resourceType: 'Provenance',
     id: anchorProvenanceId(anchor.recordId, anchor.version),
@@ -71,7 +71,7 @@ function optionalEntities(entity: fhir4.ProvenanceEntity[]): { entity?: fhir4.Pr
 }
 
 /** The version this one revises, identified by record ID, version number and hash. */
-function previousVersion(anchor: RecordAnchor): fhir4.ProvenanceEntity {
+function previousVersion(anchor: AnchorView): fhir4.ProvenanceEntity {
   return {
     role: 'revision',
     what: recordReference(anchor.recordId),
@@ -101,8 +101,8 @@ export interface BatchMemberPosition {
 
 /** The Provenance of one item anchored in a Merkle batch. */
 export function toBatchMemberProvenance(
-  batch: Batch,
-  item: BatchItem,
+  batch: BatchView,
+  item: BatchItemView,
   position: BatchMemberPosition = {},
 ): fhir4.Provenance {
   return {
@@ -117,7 +117,7 @@ export function toBatchMemberProvenance(
   };
 }
 
-function recordExtensions(item: BatchItem): fhir4.Extension[] {
+function recordExtensions(item: BatchItemView): fhir4.Extension[] {
   return [
     {
       url: EXTENSION.provenancePatient,

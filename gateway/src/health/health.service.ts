@@ -28,13 +28,9 @@ export class HealthService {
     this.db.get('SELECT 1');
     const started = performance.now();
     try {
-      await this.ledger.evaluate({
-        identity: SERVICE_IDENTITY,
-        contract: 'baseline',
-        transaction: 'Get',
-        args: ['gateway-readiness'],
-        timeoutMs: this.config.READY_TIMEOUT_MS,
-      });
+      await this.ledger
+        .as(SERVICE_IDENTITY, { timeoutMs: this.config.READY_TIMEOUT_MS })
+        .evaluate('baseline:Get', 'gateway-readiness');
     } catch (error) {
       throw new LedgerUnavailableError(
         `the chaincode did not answer through ${this.profile.peer.endpoint}: ${error instanceof Error ? error.message : String(error)}`,

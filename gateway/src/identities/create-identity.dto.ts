@@ -1,6 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { PATIENT_ID_PATTERN, PRACTITIONER_ID_PATTERN, ROLES, type Role } from './roles.js';
+import {
+  PATIENT_ID_PATTERN,
+  PRACTITIONER_ID_PATTERN,
+  ROLES,
+  type Role,
+} from '@consent-ledger/ledger-api';
 
 /** POST /identities body. */
 export class CreateIdentityDto {

@@ -1,9 +1,10 @@
+import type { IdentityView } from '@consent-ledger/ledger-api';
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { CreateIdentityDto } from './create-identity.dto.js';
-import { IdentitiesService, type IdentityView } from './identities.service.js';
+import { IdentitiesService } from './identities.service.js';
 
 /** The organization's users. */
 @ApiTags('identities')
@@ -16,8 +17,8 @@ export class IdentitiesController {
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ description: 'the new user' })
-  create(@CurrentUser() caller: Principal, @Body() body: CreateIdentityDto): Promise<IdentityView> {
-    return this.identities.create(caller, body);
+  create(@Body() body: CreateIdentityDto): Promise<IdentityView> {
+    return this.identities.create(body);
   }
 
   /** The logged-in user. */

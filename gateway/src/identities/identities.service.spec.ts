@@ -1,11 +1,14 @@
+import { PATIENT_ID_PATTERN, type NewIdentity } from '@consent-ledger/ledger-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../auth/principal.js';
 import { IDENTITY_WALLET, type IdentityWallet } from '../ledger/wallet.js';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
 import { principal } from '../testing/principals.js';
+import { throughRoute } from '../testing/route-guard.js';
+import { IdentitiesController } from './identities.controller.js';
 import { IdentitiesService, SERVICE_IDENTITY } from './identities.service.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { base32, newPatientId } from './pseudonym.js';
-import { PATIENT_ID_PATTERN } from './roles.js';
 
 describe('passwords and pseudonyms', () => {
   it('hashes with scrypt and verifies in constant time', async () => {
@@ -30,6 +33,11 @@ describe('IdentitiesService', () => {
   let service: IdentitiesService;
   let wallet: IdentityWallet;
   const admin = principal('admin', { username: 'admin' });
+  /** POST /identities as `caller`: the route's role rule, then the service. */
+  const create = (caller: Principal, request: NewIdentity) =>
+    throughRoute({ handler: IdentitiesController.prototype.create, caller }, () =>
+      service.create(request),
+    );
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -47,7 +55,7 @@ describe('IdentitiesService', () => {
   });
 
   it('registers a patient with role and a generated pseudonym as certificate attributes, and enrolls it', async () => {
-    const view = await service.create(admin, {
+    const view = await create(admin, {
       username: 'alice',
       password: 'password123',
       role: 'patient',
@@ -63,13 +71,13 @@ describe('IdentitiesService', () => {
   });
 
   it('keeps a given pseudonym and practitioner ID', async () => {
-    await service.create(admin, {
+    await create(admin, {
       username: 'bob',
       password: 'password123',
       role: 'patient',
       patientId: 'pid-abcdefghijklmnop',
     });
-    await service.create(admin, {
+    await create(admin, {
       username: 'carol',
       password: 'password123',
       role: 'clinician',
@@ -87,13 +95,13 @@ describe('IdentitiesService', () => {
 
   it('refuses roles the organization type does not have, misplaced attributes, duplicates and non-admins', async () => {
     await expect(
-      service.create(admin, { username: 'reg', password: 'password123', role: 'regulator' }),
+      create(admin, { username: 'reg', password: 'password123', role: 'regulator' }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(
-      service.create(admin, { username: 'res', password: 'password123', role: 'researcher' }),
+      create(admin, { username: 'res', password: 'password123', role: 'researcher' }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(
-      service.create(admin, {
+      create(admin, {
         username: 'doc2',
         password: 'password123',
         role: 'clinician',
@@ -101,10 +109,10 @@ describe('IdentitiesService', () => {
       }),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(
-      service.create(admin, { username: 'alice', password: 'password123', role: 'analyst' }),
+      create(admin, { username: 'alice', password: 'password123', role: 'analyst' }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(
-      service.create(principal('analyst'), {
+      create(principal('analyst'), {
         username: 'eve',
         password: 'password123',
         role: 'analyst',

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  PATIENT_ID_PATTERN,
+  PRACTITIONER_ID_PATTERN,
+  roleAllowed,
+  type IdentityView,
+  type NewIdentity,
+} from '@consent-ledger/ledger-api';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import {
@@ -16,29 +23,7 @@ import { IDENTITY_WALLET, type IdentityWallet } from '../ledger/wallet.js';
 import { CERTIFICATE_AUTHORITY, type CertificateAuthority } from './certificate-authority.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { newPatientId } from './pseudonym.js';
-import { PATIENT_ID_PATTERN, PRACTITIONER_ID_PATTERN, roleAllowed, type Role } from './roles.js';
 import { USERS_STORE, type UserRecord, type UsersStore } from './users.store.js';
-
-/** A user to create. */
-export interface NewIdentity {
-  readonly username: string;
-  readonly password: string;
-  readonly role: Role;
-  readonly patientId?: string;
-  readonly practitionerId?: string;
-}
-
-/** A user as the API shows it (no secrets). */
-export interface IdentityView {
-  readonly username: string;
-  readonly role: Role;
-  readonly mspId: string;
-  readonly orgType: string;
-  readonly patientId?: string;
-  readonly practitionerId?: string;
-  readonly enrollmentId: string;
-  readonly createdAt: string;
-}
 
 /** Wallet label of the gateway's own service identity (chaincode events, readiness). */
 export const SERVICE_IDENTITY = 'gateway-service';
@@ -96,9 +81,8 @@ export class IdentitiesService implements OnApplicationBootstrap {
     }
   }
 
-  /** Registers and enrolls a new user of this organization (admins only). */
-  async create(caller: Principal, request: NewIdentity): Promise<IdentityView> {
-    if (caller.role !== 'admin') throw new ForbiddenError('only an admin can create identities');
+  /** Registers and enrolls a new user of this organization (the route admits admins only). */
+  async create(request: NewIdentity): Promise<IdentityView> {
     return this.#view(await this.#enrollUser(request, { reuseRegistration: false }));
   }
 

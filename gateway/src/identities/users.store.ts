@@ -1,5 +1,5 @@
+import type { Role } from '@consent-ledger/ledger-api';
 import { optionalTextOf, textOf, type Database, type Row } from '../storage/database.js';
-import type { Role } from './roles.js';
 
 /** A gateway user: login credentials and the ledger identity they act as. */
 export interface UserRecord {

@@ -6,9 +6,10 @@ import {
   GatewayError,
 } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
-import { CHAINCODE_CODES, DomainError, LedgerError, type ErrorCode } from '../common/errors.js';
+import { LEDGER_ERROR_CODES, type LedgerErrorCode } from '@consent-ledger/ledger-api';
+import { DomainError, LedgerError } from '../common/errors.js';
 
-const CODE_PATTERN = new RegExp(`\\b(${CHAINCODE_CODES.join('|')}):\\s*([^\\n]*)`);
+const CODE_PATTERN = new RegExp(`\\b(${LEDGER_ERROR_CODES.join('|')}):\\s*([^\\n]*)`);
 
 /** Commit statuses that a retry of the whole transaction can cure. */
 export const RETRYABLE_COMMIT_CODES: ReadonlySet<number> = new Set([
@@ -44,11 +45,11 @@ export function validationCodeName(code: number): string {
 /** The chaincode's `CODE: message`, found in the first of `messages` that has one. */
 export function parseChaincodeError(
   messages: readonly string[],
-): { code: ErrorCode; message: string } | undefined {
+): { code: LedgerErrorCode; message: string } | undefined {
   for (const text of messages) {
     const match = CODE_PATTERN.exec(text);
-    if (match?.[1] !== undefined)
-      return { code: match[1] as ErrorCode, message: (match[2] ?? '').trim() || match[1] };
+    const code = LEDGER_ERROR_CODES.find((each) => each === match?.[1]);
+    if (code !== undefined) return { code, message: (match?.[2] ?? '').trim() || code };
   }
   return undefined;
 }
@@ -110,4 +111,16 @@ export function toLedgerError(error: unknown, transaction: string): DomainError 
     transaction,
     cause: error,
   });
+}
+
+/**
+ * The exception filter's translation of errors the ledger client did not already map (a
+ * fabric-gateway error thrown outside it): into a {@link LedgerError}; anything else as it is.
+ */
+export function translateLedgerError(exception: unknown): unknown {
+  return exception instanceof GatewayError ||
+    exception instanceof CommitError ||
+    exception instanceof CommitStatusError
+    ? toLedgerError(exception, 'ledger')
+    : exception;
 }

@@ -1,10 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { EndorseError, type ConnectOptions, type Gateway } from '@hyperledger/fabric-gateway';
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import type { AccessRequest, RecordItem } from '@consent-ledger/ledger-api';
 import { describe, expect, it, vi } from 'vitest';
 import { LedgerError, UnauthenticatedError } from '../common/errors.js';
 import { testProfile } from '../testing/test-app.js';
-import { createLedgerClient, parseJson, type LedgerClientOptions } from './ledger.client.js';
+import { createLedgerClient, type LedgerClientOptions } from './ledger.client.js';
 import type { IdentityWallet, LedgerCredentials } from './wallet.js';
 
 const MVCC = 11;
@@ -44,6 +45,18 @@ const MISMATCH = endorseError(
 );
 const REFUSED = endorseError('failed to endorse transaction, see attached details for more info');
 
+const ACCESS_REQUEST: AccessRequest = {
+  patientId: 'pid-abcdefghijklmnop',
+  purpose: 'treatment',
+  categories: ['imaging'],
+};
+const RECORD: RecordItem = {
+  recordId: 'rec-1',
+  patientId: 'pid-abcdefghijklmnop',
+  category: 'imaging',
+  sha256: 'a'.repeat(64),
+};
+
 /**
  * A fake fabric-gateway whose commits answer the given status codes in turn (0 = valid); its
  * endorsements throw the given errors in turn first.
@@ -52,6 +65,7 @@ function fakeConnect(statuses: number[], endorseErrors: Error[] = []) {
   const proposals: { name: string; args: string[] }[] = [];
   const connects: ConnectOptions[] = [];
   const contracts: { channel: string; chaincode: string; contract?: string }[] = [];
+  const deadlines: number[] = [];
   let txCount = 0;
   const connect = vi.fn((options: ConnectOptions): Gateway => {
     connects.push(options);
@@ -60,7 +74,10 @@ function fakeConnect(statuses: number[], endorseErrors: Error[] = []) {
         proposals.push({ name, args: proposal.arguments });
         const txId = `tx-${String(++txCount)}`;
         return {
-          evaluate: () => Promise.resolve(new TextEncoder().encode('{"ok":true}')),
+          evaluate: (options?: { deadline?: number }) => {
+            deadlines.push(Number(options?.deadline));
+            return Promise.resolve(new TextEncoder().encode('{"ok":true}'));
+          },
           endorse: () => {
             const failure = endorseErrors.shift();
             if (failure !== undefined) return Promise.reject(failure);
@@ -94,7 +111,7 @@ function fakeConnect(statuses: number[], endorseErrors: Error[] = []) {
       close: vi.fn(),
     } as unknown as Gateway;
   });
-  return { connect, proposals, connects, contracts };
+  return { connect, proposals, connects, contracts, deadlines };
 }
 
 function client(
@@ -126,14 +143,9 @@ function client(
 describe('the ledger client', () => {
   it('retries MVCC and phantom read conflicts with backoff, then answers the committed result', async () => {
     const { ledger, metrics, backoff, proposals } = client([MVCC, PHANTOM, 0]);
-    const result = await ledger.submit({
-      identity: 'user:alice',
-      contract: 'consent',
-      transaction: 'GrantConsent',
-      args: ['{}'],
-    });
+    const result = await ledger.as('user:alice').submit('consent:GrantConsent', {});
     expect(result.txId).toBe('tx-3');
-    expect(parseJson(result.payload)).toEqual({ tx: 'tx-3' });
+    expect(result.result).toEqual({ tx: 'tx-3' });
     expect(proposals).toHaveLength(3);
     expect(backoff.mock.calls).toEqual([[1], [2]]);
     expect(metrics.countRetry.mock.calls).toEqual([
@@ -153,7 +165,8 @@ describe('the ledger client', () => {
   it('gives up after the configured attempts with CONFLICT', async () => {
     const { ledger, proposals } = client([MVCC, MVCC, MVCC, MVCC]);
     const failure = await ledger
-      .submit({ identity: 'user:alice', contract: 'consent', transaction: 'RevokeConsent' })
+      .as('user:alice')
+      .submit('consent:RevokeConsent', 'con-1')
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(LedgerError);
     expect(failure).toMatchObject({ code: 'CONFLICT', transaction: 'consent:RevokeConsent' });
@@ -163,12 +176,7 @@ describe('the ledger client', () => {
 
   it('retries an endorsement whose endorsers answered differently (a peer a block behind), never a refusal', async () => {
     const { ledger, metrics, backoff, proposals } = client([0], {}, [MISMATCH]);
-    const result = await ledger.submit({
-      identity: 'user:alice',
-      contract: 'access',
-      transaction: 'RequestAccess',
-      args: ['{}'],
-    });
+    const result = await ledger.as('user:alice').submit('access:RequestAccess', ACCESS_REQUEST);
     expect(result.txId).toBe('tx-2');
     expect(proposals).toHaveLength(2);
     expect(backoff.mock.calls).toEqual([[1]]);
@@ -178,14 +186,14 @@ describe('the ledger client', () => {
 
     const refused = client([], {}, [REFUSED]);
     await expect(
-      refused.ledger.submit({ identity: 'user:alice', contract: 'access', transaction: 'X' }),
+      refused.ledger.as('user:alice').submit('access:RequestAccess', ACCESS_REQUEST),
     ).rejects.toMatchObject({ code: 'LEDGER_REJECTED' });
     expect(refused.proposals).toHaveLength(1);
     expect(refused.backoff).not.toHaveBeenCalled();
 
     const stuck = client([], {}, [MISMATCH, MISMATCH, MISMATCH, MISMATCH]);
     await expect(
-      stuck.ledger.submit({ identity: 'user:alice', contract: 'access', transaction: 'X' }),
+      stuck.ledger.as('user:alice').submit('access:RequestAccess', ACCESS_REQUEST),
     ).rejects.toMatchObject({ code: 'LEDGER_REJECTED' });
     expect(stuck.proposals).toHaveLength(3);
     ledger.close();
@@ -196,7 +204,7 @@ describe('the ledger client', () => {
   it('never retries other commit failures', async () => {
     const { ledger, proposals, backoff } = client([POLICY]);
     await expect(
-      ledger.submit({ identity: 'user:alice', contract: 'records', transaction: 'AnchorRecord' }),
+      ledger.as('user:alice').submit('records:AnchorRecord', RECORD),
     ).rejects.toMatchObject({ code: 'LEDGER_REJECTED' });
     expect(proposals).toHaveLength(1);
     expect(backoff).not.toHaveBeenCalled();
@@ -205,24 +213,9 @@ describe('the ledger client', () => {
 
   it('connects once per identity, with a deadline on every kind of call', async () => {
     const { ledger, connect, connects } = client([]);
-    await ledger.evaluate({
-      identity: 'user:alice',
-      contract: 'consent',
-      transaction: 'GetConsent',
-      args: ['c'],
-    });
-    await ledger.evaluate({
-      identity: 'user:alice',
-      contract: 'consent',
-      transaction: 'GetConsent',
-      args: ['c'],
-    });
-    await ledger.evaluate({
-      identity: 'user:bob',
-      contract: 'consent',
-      transaction: 'GetConsent',
-      args: ['c'],
-    });
+    await ledger.as('user:alice').evaluate('consent:GetConsent', 'c');
+    await ledger.as('user:alice').evaluate('consent:GetConsent', 'c');
+    await ledger.as('user:bob').evaluate('consent:GetConsent', 'c');
     expect(connect).toHaveBeenCalledTimes(2);
     const options = connects[0]!;
     expect(options.identity.mspId).toBe('TertiaryHospitalMSP');
@@ -239,13 +232,48 @@ describe('the ledger client', () => {
       expect(deadline).toBeLessThanOrEqual(now + ms + 1000);
     }
     ledger.forget('user:alice');
-    await ledger.evaluate({
-      identity: 'user:alice',
-      contract: 'consent',
-      transaction: 'GetConsent',
-      args: ['c'],
-    });
+    await ledger.as('user:alice').evaluate('consent:GetConsent', 'c');
     expect(connect).toHaveBeenCalledTimes(3);
+    ledger.close();
+  });
+
+  it("sends a transaction's arguments encoded to its contract and decodes the result", async () => {
+    const { ledger, contracts, proposals, metrics } = client([]);
+    const decision = await ledger.as('user:alice').evaluate('access:CheckAccess', ACCESS_REQUEST);
+    expect(decision).toEqual({ ok: true });
+    await ledger.as('user:alice').evaluate('records:VerifyRecord', 'rec-1', 'a'.repeat(64), '');
+    await ledger
+      .as('user:bob')
+      .submit('consent:GrantConsent', { purposes: ['treatment'], validUntil: undefined });
+    expect(proposals).toEqual([
+      { name: 'CheckAccess', args: [JSON.stringify(ACCESS_REQUEST)] },
+      { name: 'VerifyRecord', args: ['rec-1', 'a'.repeat(64), ''] },
+      { name: 'GrantConsent', args: ['{"purposes":["treatment"]}'] },
+    ]);
+    expect(contracts).toEqual([
+      { channel: 'health', chaincode: 'consent-ledger', contract: 'access' },
+      { channel: 'health', chaincode: 'consent-ledger', contract: 'records' },
+      { channel: 'health', chaincode: 'consent-ledger', contract: 'consent' },
+    ]);
+    for (const transaction of [
+      'access:CheckAccess',
+      'records:VerifyRecord',
+      'consent:GrantConsent',
+    ])
+      expect(metrics.observeLedgerCall).toHaveBeenCalledWith(
+        expect.objectContaining({ transaction, outcome: 'ok' }),
+      );
+    ledger.close();
+  });
+
+  it("gives a session's evaluations its own deadline, else the configured one", async () => {
+    const { ledger, deadlines } = client([]);
+    const now = Date.now();
+    await ledger.as('user:alice', { timeoutMs: 50 }).evaluate('baseline:Get', 'k');
+    await ledger.as('user:alice').evaluate('baseline:Get', 'k');
+    expect(deadlines[0]).toBeGreaterThanOrEqual(now + 50);
+    expect(deadlines[0]).toBeLessThan(now + 1000);
+    expect(deadlines[1]).toBeGreaterThanOrEqual(now + 1000);
     ledger.close();
   });
 
@@ -281,7 +309,7 @@ describe('the ledger client', () => {
   it('refuses an identity that is not in the wallet', async () => {
     const { ledger } = client([]);
     await expect(
-      ledger.evaluate({ identity: 'user:nobody', contract: 'consent', transaction: 'GetConsent' }),
+      ledger.as('user:nobody').evaluate('consent:GetConsent', 'c'),
     ).rejects.toBeInstanceOf(UnauthenticatedError);
     ledger.close();
   });

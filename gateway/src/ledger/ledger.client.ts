@@ -14,6 +14,17 @@ import {
   type Gateway,
   type Transaction,
 } from '@hyperledger/fabric-gateway';
+import {
+  decodeResult,
+  encodeArguments,
+  splitName,
+  type ArgsOf,
+  type ContractName,
+  type EvaluateName,
+  type ResultOf,
+  type SubmitName,
+  type TransactionName,
+} from '@consent-ledger/ledger-api';
 import { UnauthenticatedError } from '../common/errors.js';
 import type { GatewayConfig } from '../config/gateway.config.js';
 import type { OrgProfile } from '../config/connection-profile.js';
@@ -26,21 +37,7 @@ import {
 } from './ledger-errors.js';
 import type { IdentityWallet } from './wallet.js';
 
-/** The chaincode's contracts (docs/ledger-api.md). */
-export type LedgerContract = 'registry' | 'consent' | 'access' | 'records' | 'audit' | 'baseline';
-
-/** One transaction call: who calls (wallet label), what, with which string arguments. */
-export interface LedgerCall {
-  /** Wallet label of the calling identity: the logged-in user's, never a shared admin. */
-  readonly identity: string;
-  readonly contract: LedgerContract;
-  readonly transaction: string;
-  readonly args?: readonly string[];
-  /** Deadline of an evaluate in milliseconds, instead of the configured one. */
-  readonly timeoutMs?: number;
-}
-
-/** A system chaincode the gateway reads blocks and the channel configuration from. */
+/** One system chaincode the gateway reads blocks and the channel configuration from. */
 export type SystemChaincode = 'qscc' | 'cscc';
 
 /** One evaluation of a system chaincode (qscc, cscc) on the channel. */
@@ -54,9 +51,9 @@ export interface SystemCall {
   readonly timeoutMs?: number;
 }
 
-/** A committed write: its result and transaction ID. */
-export interface Submitted {
-  readonly payload: Uint8Array;
+/** A committed write: the transaction's result and its ID. */
+export interface Committed<R> {
+  readonly result: R;
   readonly txId: string;
 }
 
@@ -68,21 +65,96 @@ export interface ChaincodeEventsOptions {
   readonly startBlock?: bigint;
 }
 
+/** Options of {@link LedgerClient.as}. */
+export interface SessionOptions {
+  /** Deadline of each evaluation in milliseconds, instead of the configured one. */
+  readonly timeoutMs?: number;
+}
+
 /**
- * The one component that talks to the peer. Evaluates and submits as the given identity (one
- * cached gateway connection per identity over one shared gRPC client), with deadlines on every
- * call, retries of MVCC and phantom read conflicts (and of endorsements that differed because a
- * peer was a block behind: isEndorsementMismatch), and errors turned into LedgerError.
+ * The ledger's transactions as one identity calls them, typed by ledger-api's catalogue:
+ * `session.submit('consent:GrantConsent', input)`. Arguments travel as ledger-api's
+ * encodeArguments makes them (strings as they are, anything else as JSON) and results are decoded
+ * by its decodeResult.
+ */
+export interface LedgerSession {
+  /** Evaluates a read on the organization's peer (nothing is ordered). */
+  evaluate<N extends EvaluateName>(name: N, ...args: ArgsOf<N>): Promise<ResultOf<N>>;
+  /** Endorses, orders and waits for the commit of a write. */
+  submit<N extends SubmitName>(name: N, ...args: ArgsOf<N>): Promise<Committed<ResultOf<N>>>;
+}
+
+/**
+ * The one component that talks to the peer. Calls are made as one identity (a wallet label: the
+ * logged-in user's, never a shared admin), through one cached gateway connection per identity
+ * over one shared gRPC client, with deadlines on every call, retries of MVCC and phantom read
+ * conflicts (and of endorsements that differed because a peer was a block behind:
+ * isEndorsementMismatch), and errors turned into LedgerError.
  */
 export interface LedgerClient {
-  evaluate(call: LedgerCall): Promise<Uint8Array>;
+  /** Calls the ledger as one identity (a wallet label): the logged-in user's, never a shared admin. */
+  as(identity: string, options?: Readonly<SessionOptions>): LedgerSession;
   /** Evaluates a system chaincode transaction (qscc, cscc) as the given identity. */
   evaluateSystem(call: SystemCall): Promise<Uint8Array>;
-  submit(call: LedgerCall): Promise<Submitted>;
   chaincodeEvents(options: ChaincodeEventsOptions): Promise<CloseableAsyncIterable<ChaincodeEvent>>;
   /** Drops the cached connection of an identity (after it was re-enrolled or removed). */
   forget(identity: string): void;
   close(): void;
+}
+
+/** One transaction call as it travels to the peer: its arguments already encoded. */
+export interface LedgerCall {
+  /** Wallet label of the calling identity. */
+  readonly identity: string;
+  readonly name: TransactionName;
+  readonly args: readonly string[];
+  /** Deadline of an evaluation in milliseconds, instead of the configured one. */
+  readonly timeoutMs?: number;
+}
+
+/** What a {@link LedgerSession} sends its encoded calls through: the peer, or a test's fake. */
+export interface LedgerTransport {
+  evaluate(call: LedgerCall): Promise<Uint8Array>;
+  submit(call: LedgerCall): Promise<Committed<Uint8Array>>;
+}
+
+/** Options of {@link createLedgerSession}. */
+export interface LedgerSessionOptions extends SessionOptions {
+  readonly transport: LedgerTransport;
+  /** Wallet label of the identity every call of the session is made as. */
+  readonly identity: string;
+}
+
+class TransportSession implements LedgerSession {
+  readonly #options: Readonly<LedgerSessionOptions>;
+
+  constructor(options: Readonly<LedgerSessionOptions>) {
+    this.#options = options;
+  }
+
+  async evaluate<N extends EvaluateName>(name: N, ...args: ArgsOf<N>): Promise<ResultOf<N>> {
+    const bytes = await this.#options.transport.evaluate(this.#call(name, args));
+    return decodeResult(name, bytes);
+  }
+
+  async submit<N extends SubmitName>(name: N, ...args: ArgsOf<N>): Promise<Committed<ResultOf<N>>> {
+    const { result, txId } = await this.#options.transport.submit(this.#call(name, args));
+    return { result: decodeResult(name, result), txId };
+  }
+
+  #call(name: TransactionName, args: readonly unknown[]): LedgerCall {
+    return {
+      identity: this.#options.identity,
+      name,
+      args: encodeArguments(args),
+      ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
+    };
+  }
+}
+
+/** A session of one identity over a transport: encodes the arguments and decodes the results. */
+export function createLedgerSession(options: Readonly<LedgerSessionOptions>): LedgerSession {
+  return new TransportSession(options);
 }
 
 /** Injection token of the {@link LedgerClient}. */
@@ -109,6 +181,10 @@ export interface LedgerClientOptions {
 
 const MAX_CACHED_CONNECTIONS = 500;
 
+function timeoutOf(call: Readonly<{ timeoutMs?: number }>): { timeoutMs?: number } {
+  return call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs };
+}
+
 /** Exponential backoff with full jitter: a random wait in [0, min(2 s, 100 ms * 2^(attempt-1))]. */
 export function jitteredBackoff(attempt: number): Promise<void> {
   const cap = Math.min(2_000, 100 * 2 ** (attempt - 1));
@@ -120,6 +196,10 @@ class FabricLedgerClient implements LedgerClient {
   readonly #client: grpc.Client;
   readonly #gateways = new Map<string, Gateway>();
   readonly #backoff: (attempt: number) => Promise<void>;
+  readonly #transport: LedgerTransport = {
+    evaluate: (call) => this.#evaluate(call),
+    submit: (call) => this.#submit(call),
+  };
 
   constructor(options: LedgerClientOptions) {
     this.#options = options;
@@ -138,11 +218,17 @@ class FabricLedgerClient implements LedgerClient {
     });
   }
 
-  async evaluate(call: LedgerCall): Promise<Uint8Array> {
+  as(identity: string, options: Readonly<SessionOptions> = {}): LedgerSession {
+    return createLedgerSession({ ...options, transport: this.#transport, identity });
+  }
+
+  /** One evaluation of a chaincode transaction, as the call's identity. */
+  async #evaluate(call: LedgerCall): Promise<Uint8Array> {
+    const { contract, fn } = splitName(call.name);
     return this.#evaluateOn({
-      name: `${call.contract}:${call.transaction}`,
-      contract: () => this.#contract(call),
-      call,
+      name: call.name,
+      contract: () => this.#contract(call.identity, contract),
+      call: { transaction: fn, args: call.args, ...timeoutOf(call) },
     });
   }
 
@@ -190,16 +276,16 @@ class FabricLedgerClient implements LedgerClient {
     }
   }
 
-  async submit(call: LedgerCall): Promise<Submitted> {
-    const name = `${call.contract}:${call.transaction}`;
+  /** One write, retried while it loses MVCC or phantom races or its endorsements differ. */
+  async #submit(call: LedgerCall): Promise<Committed<Uint8Array>> {
+    const { name } = call;
+    const { contract: contractName, fn } = splitName(name);
     const started = performance.now();
     let outcome = 'ok';
     try {
-      const contract = await this.#contract(call);
+      const contract = await this.#contract(call.identity, contractName);
       for (let attempt = 1; ; attempt += 1) {
-        const proposal = contract.newProposal(call.transaction, {
-          arguments: [...(call.args ?? [])],
-        });
+        const proposal = contract.newProposal(fn, { arguments: [...call.args] });
         let transaction: Transaction;
         try {
           transaction = await proposal.endorse();
@@ -213,7 +299,7 @@ class FabricLedgerClient implements LedgerClient {
         const submitted = await transaction.submit();
         const status = await submitted.getStatus();
         if (status.successful)
-          return { payload: submitted.getResult(), txId: submitted.getTransactionId() };
+          return { result: submitted.getResult(), txId: submitted.getTransactionId() };
         const retryable = RETRYABLE_COMMIT_CODES.has(status.code);
         if (!retryable || attempt >= this.#options.config.LEDGER_MAX_ATTEMPTS)
           throw new CommitError({
@@ -264,10 +350,10 @@ class FabricLedgerClient implements LedgerClient {
     this.#client.close();
   }
 
-  async #contract(call: LedgerCall): Promise<Contract> {
+  async #contract(identity: string, contract: ContractName): Promise<Contract> {
     const { profile } = this.#options;
-    const gateway = await this.#gateway(call.identity);
-    return gateway.getNetwork(profile.channel).getContract(profile.chaincode, call.contract);
+    const gateway = await this.#gateway(identity);
+    return gateway.getNetwork(profile.channel).getContract(profile.chaincode, contract);
   }
 
   async #gateway(identity: string): Promise<Gateway> {
@@ -303,18 +389,4 @@ class FabricLedgerClient implements LedgerClient {
 /** Creates the ledger client of one organization's peer. */
 export function createLedgerClient(options: LedgerClientOptions): LedgerClient {
   return new FabricLedgerClient(options);
-}
-
-const decoder = new TextDecoder();
-
-/** A JSON result of a transaction, parsed (trusted: the chaincode's own JSON); undefined for an empty result. */
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the result's type
-export function parseJson<T>(bytes: Uint8Array): T {
-  const text = decoder.decode(bytes);
-  return (text === '' ? undefined : JSON.parse(text)) as T;
-}
-
-/** A text result of a transaction. */
-export function parseText(bytes: Uint8Array): string {
-  return decoder.decode(bytes);
 }

@@ -1,3 +1,12 @@
+import {
+  BATCH_ID_PATTERN,
+  CATEGORIES,
+  EXTERNAL_ID_PATTERN,
+  MAX_BATCH_ITEMS,
+  PATIENT_ID_PATTERN,
+  SHA256_HEX_PATTERN,
+  type Category,
+} from '@consent-ledger/ledger-api';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -12,15 +21,6 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ToLowerCase } from '../common/dto.js';
-import {
-  BATCH_ID,
-  CATEGORIES,
-  MAX_BATCH_ITEMS,
-  RECORD_ID,
-  SHA256_HEX,
-  type Category,
-} from '../common/vocabulary.js';
-import { PATIENT_ID_PATTERN } from '../identities/roles.js';
 
 const recordIdMessage = { message: 'recordId must be 1-128 of [A-Za-z0-9._:-]' };
 const sha256Message = { message: 'sha256 must be 64 hex characters' };
@@ -28,7 +28,7 @@ const sha256Message = { message: 'sha256 must be 64 hex characters' };
 /** POST /records body (JSON), or the fields of a multipart upload with a `file`. */
 export class AnchorRecordDto {
   @ApiProperty({ example: 'emr-2026-000123' })
-  @Matches(RECORD_ID, recordIdMessage)
+  @Matches(EXTERNAL_ID_PATTERN, recordIdMessage)
   recordId!: string;
 
   @ApiProperty({ example: 'pid-abcdefghijklmnop' })
@@ -44,14 +44,14 @@ export class AnchorRecordDto {
   })
   @IsOptional()
   @ToLowerCase()
-  @Matches(SHA256_HEX, sha256Message)
+  @Matches(SHA256_HEX_PATTERN, sha256Message)
   sha256?: string;
 }
 
 /** One item of a batch. */
 export class BatchItemDto {
   @ApiProperty()
-  @Matches(RECORD_ID, recordIdMessage)
+  @Matches(EXTERNAL_ID_PATTERN, recordIdMessage)
   recordId!: string;
 
   @ApiProperty()
@@ -64,7 +64,7 @@ export class BatchItemDto {
 
   @ApiProperty()
   @ToLowerCase()
-  @Matches(SHA256_HEX, sha256Message)
+  @Matches(SHA256_HEX_PATTERN, sha256Message)
   sha256!: string;
 }
 
@@ -72,7 +72,7 @@ export class BatchItemDto {
 export class AnchorBatchDto {
   @ApiPropertyOptional({ description: 'derived from the transaction when absent' })
   @IsOptional()
-  @Matches(BATCH_ID, { message: 'batchId must be 1-128 of [A-Za-z0-9._:-]' })
+  @Matches(BATCH_ID_PATTERN, { message: 'batchId must be 1-128 of [A-Za-z0-9._:-]' })
   batchId?: string;
 
   @ApiProperty({ type: [BatchItemDto], minItems: 1, maxItems: MAX_BATCH_ITEMS })
@@ -87,7 +87,7 @@ export class AnchorBatchDto {
 /** A batch member's proof from the anchoring organization (POST /records/batches answers it). */
 export class BatchMemberProofDto {
   @ApiProperty()
-  @Matches(BATCH_ID, { message: 'batchId must be 1-128 of [A-Za-z0-9._:-]' })
+  @Matches(BATCH_ID_PATTERN, { message: 'batchId must be 1-128 of [A-Za-z0-9._:-]' })
   batchId!: string;
 
   @ApiProperty()
@@ -106,20 +106,20 @@ export class BatchMemberProofDto {
   @ApiProperty({ type: [String], description: 'sibling hashes, leaf to root (hex)' })
   @IsArray()
   @ArrayMaxSize(64)
-  @Matches(SHA256_HEX, { each: true, message: 'auditPath must be SHA-256 hex digests' })
+  @Matches(SHA256_HEX_PATTERN, { each: true, message: 'auditPath must be SHA-256 hex digests' })
   auditPath!: string[];
 }
 
 /** POST /records/verify body (JSON, or the fields of a multipart upload with a `file`). */
 export class VerifyRecordDto {
   @ApiProperty()
-  @Matches(RECORD_ID, recordIdMessage)
+  @Matches(EXTERNAL_ID_PATTERN, recordIdMessage)
   recordId!: string;
 
   @ApiPropertyOptional({ description: 'required without a file' })
   @IsOptional()
   @ToLowerCase()
-  @Matches(SHA256_HEX, sha256Message)
+  @Matches(SHA256_HEX_PATTERN, sha256Message)
   sha256?: string;
 
   @ApiPropertyOptional({ description: 'a version to check against instead of the latest' })

@@ -1,5 +1,5 @@
-import { numberOf, textOf, type Database } from '../storage/database.js';
-import type { BatchItem } from './merkle.js';
+import { CATEGORIES, type Category, type RecordItem } from '@consent-ledger/ledger-api';
+import { numberOf, textOf, type Database, type Row } from '../storage/database.js';
 
 /** A batch this gateway anchored, with its items in leaf order. */
 export interface StoredBatch {
@@ -14,20 +14,27 @@ export interface StoredBatch {
 export interface BatchMembership {
   readonly batch: StoredBatch;
   readonly leafIndex: number;
-  readonly item: BatchItem;
+  readonly item: RecordItem;
 }
 
 /** The batches this gateway anchored, kept so that proofs can be served later. */
 export interface BatchStore {
-  save(batch: StoredBatch, items: readonly BatchItem[]): void;
+  save(batch: StoredBatch, items: readonly RecordItem[]): void;
   /** The latest stored batch holding `recordId`. */
   findMembership(recordId: string): BatchMembership | undefined;
   /** Every item of a batch, in leaf order. */
-  items(batchId: string): BatchItem[];
+  items(batchId: string): RecordItem[];
 }
 
 /** Injection token of the {@link BatchStore}. */
 export const BATCH_STORE = Symbol('BATCH_STORE');
+
+function categoryOf(row: Row): Category {
+  const value = textOf(row, 'category');
+  const category = CATEGORIES.find((each) => each === value);
+  if (category === undefined) throw new Error(`the batch store holds an unknown category ${value}`);
+  return category;
+}
 
 class SqliteBatchStore implements BatchStore {
   readonly #db: Database;
@@ -53,7 +60,7 @@ class SqliteBatchStore implements BatchStore {
     CREATE INDEX IF NOT EXISTS record_batch_items_record ON record_batch_items (record_id)`);
   }
 
-  save(batch: StoredBatch, items: readonly BatchItem[]): void {
+  save(batch: StoredBatch, items: readonly RecordItem[]): void {
     this.#db.transaction(() => {
       this.#db.run(
         'INSERT INTO record_batches (batch_id, root, size, tx_id, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -91,13 +98,13 @@ class SqliteBatchStore implements BatchStore {
       item: {
         recordId: textOf(row, 'record_id'),
         patientId: textOf(row, 'patient_id'),
-        category: textOf(row, 'category'),
+        category: categoryOf(row),
         sha256: textOf(row, 'sha256'),
       },
     };
   }
 
-  items(batchId: string): BatchItem[] {
+  items(batchId: string): RecordItem[] {
     return this.#db
       .all(
         'SELECT record_id, patient_id, category, sha256 FROM record_batch_items WHERE batch_id = ? ORDER BY leaf_index',
@@ -106,7 +113,7 @@ class SqliteBatchStore implements BatchStore {
       .map((row) => ({
         recordId: textOf(row, 'record_id'),
         patientId: textOf(row, 'patient_id'),
-        category: textOf(row, 'category'),
+        category: categoryOf(row),
         sha256: textOf(row, 'sha256'),
       }));
   }

@@ -8,6 +8,13 @@ import {
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
+import {
+  EXTERNAL_ID_PATTERN,
+  type AnchorResult,
+  type BatchResult,
+  type RecordHistory,
+  type VerifyResult,
+} from '@consent-ledger/ledger-api';
 import { FileInterceptor } from '@nestjs/platform-express';
 import {
   ApiBearerAuth,
@@ -18,15 +25,12 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Authorize, CurrentUser } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { InvalidArgumentError } from '../common/errors.js';
 import { idPipe } from '../common/id.pipe.js';
-import { PERMISSIONS } from '../common/permissions.js';
-import { RECORD_ID } from '../common/vocabulary.js';
 import { AnchorBatchDto, AnchorRecordDto, VerifyRecordDto } from './anchor-record.dto.js';
 import { hashingStorage, type HashedUpload } from './hashing-storage.engine.js';
-import type { AnchorResult, BatchResult, RecordHistory, VerifyResult } from './record.types.js';
 import { RecordsService } from './records.service.js';
 
 /** Largest upload hashed in one request (bytes). */
@@ -57,7 +61,7 @@ export class RecordsController {
 
   /** Anchors a record's SHA-256 (JSON with sha256, or multipart with a `file` hashed in flight). */
   @Post()
-  @Roles(PERMISSIONS.anchorRecord)
+  @Authorize('records:AnchorRecord')
   @UseInterceptors(upload)
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
@@ -77,7 +81,7 @@ export class RecordsController {
 
   /** Anchors up to 100,000 records as one RFC 6962 Merkle batch; answers each item's proof. */
   @Post('batches')
-  @Roles(PERMISSIONS.anchorRecord)
+  @Authorize('records:AnchorBatch')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ description: '{batchId, root, size, txId, proofs}' })
   anchorBatch(
@@ -89,6 +93,7 @@ export class RecordsController {
 
   /** Verifies a digest (JSON sha256, or a multipart `file`) against the ledger. */
   @Post('verify')
+  @Authorize('records:VerifyRecord')
   @HttpCode(200)
   @UseInterceptors(upload)
   @ApiConsumes('application/json', 'multipart/form-data')
@@ -109,9 +114,10 @@ export class RecordsController {
 
   /** A record's anchored versions. */
   @Get(':recordId')
+  @Authorize('records:GetRecord')
   get(
     @CurrentUser() caller: Principal,
-    @Param('recordId', idPipe(RECORD_ID, 'record ID')) recordId: string,
+    @Param('recordId', idPipe(EXTERNAL_ID_PATTERN, 'record ID')) recordId: string,
   ): Promise<RecordHistory> {
     return this.records.get(caller, recordId);
   }

@@ -1,20 +1,24 @@
+import {
+  batchLeaf,
+  fromHex,
+  leafHash,
+  rootOfLevels,
+  toHex,
+  treeLevels,
+  verifyInclusion,
+  type RecordItem,
+} from '@consent-ledger/ledger-api';
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, InvalidArgumentError, LedgerError } from '../common/errors.js';
 import { openDatabase } from '../storage/database.js';
 import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
 import { principal } from '../testing/principals.js';
+import { throughRoute } from '../testing/route-guard.js';
 import { createBatchStore } from './batch.store.js';
-import {
-  leafBytes,
-  leafHash,
-  treeLevels,
-  rootOf,
-  verifyAuditPath,
-  type BatchItem,
-} from './merkle.js';
+import { RecordsController } from './records.controller.js';
 import { RecordsService } from './records.service.js';
 
-const items: BatchItem[] = Array.from({ length: 11 }, (_, i) => ({
+const items: RecordItem[] = Array.from({ length: 11 }, (_, i) => ({
   recordId: `rec-${String(i)}`,
   patientId: 'pid-abcdefghijklmnop',
   category: i % 2 === 0 ? 'imaging' : 'laboratory',
@@ -27,20 +31,18 @@ const items: BatchItem[] = Array.from({ length: 11 }, (_, i) => ({
 function setup() {
   const ledger = new FakeLedgerClient()
     .on('records:AnchorBatch', (call) => {
-      const { items: sent } = jsonArg<{ items: BatchItem[] }>(call);
-      const root = rootOf(treeLevels(sent.map((item) => leafHash(leafBytes(item))))).toString(
-        'hex',
-      );
+      const { items: sent } = jsonArg<{ items: RecordItem[] }>(call);
+      const root = toHex(rootOfLevels(treeLevels(sent.map((item) => leafHash(batchLeaf(item))))));
       return { batchId: 'bat-000000000000000000000001', root, size: sent.length };
     })
     .on('records:VerifyBatchMember', (call) => {
-      const proof = jsonArg<{ item: BatchItem; leafIndex: number; auditPath: string[] }>(call);
-      const root = rootOf(treeLevels(items.map((item) => leafHash(leafBytes(item)))));
-      const verified = verifyAuditPath({
-        leafHash: leafHash(leafBytes(proof.item)),
-        index: proof.leafIndex,
-        size: items.length,
-        path: proof.auditPath,
+      const proof = jsonArg<{ item: RecordItem; leafIndex: number; auditPath: string[] }>(call);
+      const root = rootOfLevels(treeLevels(items.map((item) => leafHash(batchLeaf(item)))));
+      const verified = verifyInclusion({
+        leaf: batchLeaf(proof.item),
+        leafIndex: proof.leafIndex,
+        treeSize: items.length,
+        auditPath: proof.auditPath.map(fromHex),
         root,
       });
       return {
@@ -72,16 +74,16 @@ describe('RecordsService', () => {
       size: 11,
       txId: 'tx-1',
     });
-    const root = Buffer.from(result.root, 'hex');
+    const root = fromHex(result.root);
     for (const proof of result.proofs) {
       const item = items[proof.leafIndex]!;
       expect(proof.recordId).toBe(item.recordId);
       expect(
-        verifyAuditPath({
-          leafHash: leafHash(leafBytes(item)),
-          index: proof.leafIndex,
-          size: 11,
-          path: proof.auditPath,
+        verifyInclusion({
+          leaf: batchLeaf(item),
+          leafIndex: proof.leafIndex,
+          treeSize: 11,
+          auditPath: proof.auditPath.map(fromHex),
           root,
         }),
       ).toBe(true);
@@ -113,9 +115,12 @@ describe('RecordsService', () => {
     ).rejects.toBeInstanceOf(InvalidArgumentError);
     const insurer = principal('admin', { mspId: 'EnterpriseMSP', orgType: 'enterprise' });
     await expect(service.anchor(insurer, items[0]!)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(service.anchor(principal('patient'), items[0]!)).rejects.toBeInstanceOf(
-      ForbiddenError,
-    );
+    await expect(
+      throughRoute(
+        { handler: RecordsController.prototype.anchor, caller: principal('patient') },
+        (as) => service.anchor(as, items[0]!),
+      ),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     await expect(
       service.verify(clinician, { recordId: 'r', sha256: 'xyz' }),
     ).rejects.toBeInstanceOf(InvalidArgumentError);

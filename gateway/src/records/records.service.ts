@@ -1,29 +1,53 @@
+import {
+  EXTERNAL_ID_PATTERN,
+  SHA256_HEX_PATTERN,
+  auditPathOf,
+  batchLeaf,
+  leafHash,
+  rootOfLevels,
+  toHex,
+  treeLevels,
+  type AnchorResult,
+  type BatchInput,
+  type BatchMemberProof,
+  type BatchResult,
+  type RecordHistory,
+  type RecordItem,
+  type VerifyResult,
+} from '@consent-ledger/ledger-api';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { ForbiddenError, InvalidArgumentError, LedgerError } from '../common/errors.js';
-import { PERMISSIONS, assertAllowed } from '../common/permissions.js';
-import { RECORD_ID, SHA256_HEX } from '../common/vocabulary.js';
-import { LEDGER_CLIENT, parseJson, type LedgerClient } from '../ledger/ledger.client.js';
+import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 import { BATCH_STORE, type BatchStore } from './batch.store.js';
-import { auditPath, leafBytes, leafHash, rootOf, treeLevels, type BatchItem } from './merkle.js';
-import type {
-  AnchorResult,
-  Batch,
-  BatchInput,
-  BatchResult,
-  RecordAnchor,
-  RecordHistory,
-  VerifyInput,
-  VerifyResult,
-} from './record.types.js';
 
-function itemOf(item: BatchItem): BatchItem {
+/** A digest to verify (POST /records/verify). */
+export interface VerifyInput {
+  readonly recordId: string;
+  readonly sha256: string;
+  readonly version?: number;
+  /** Verify as a member of this batch (VerifyBatchMember) with the proof given. */
+  readonly batchProof?: BatchMemberProof;
+}
+
+function itemOf(item: RecordItem): RecordItem {
   return {
     recordId: item.recordId,
     patientId: item.patientId,
     category: item.category,
     sha256: item.sha256.toLowerCase(),
   };
+}
+
+/** Every level of the RFC 6962 tree over a batch's items, in leaf order (at least one item). */
+export function batchTree(items: readonly RecordItem[]): Uint8Array[][] {
+  if (items.length === 0) throw new RangeError('a batch tree needs at least one item');
+  return treeLevels(items.map((item) => leafHash(batchLeaf(item))));
+}
+
+/** The audit path (hex, leaf to root) of the leaf at `index` of a tree built by {@link batchTree}. */
+export function auditPathHex(levels: readonly (readonly Uint8Array[])[], index: number): string[] {
+  return auditPathOf(levels, index).map(toHex);
 }
 
 /**
@@ -40,15 +64,11 @@ export class RecordsService {
   ) {}
 
   /** AnchorRecord: a new version of a record's fingerprint. */
-  async anchor(caller: Principal, item: BatchItem): Promise<AnchorResult> {
-    this.#assertMayAnchor(caller, [item]);
-    const { payload, txId } = await this.ledger.submit({
-      identity: caller.walletLabel,
-      contract: 'records',
-      transaction: 'AnchorRecord',
-      args: [JSON.stringify(itemOf(item))],
-    });
-    const anchor = parseJson<RecordAnchor>(payload);
+  async anchor(caller: Principal, item: RecordItem): Promise<AnchorResult> {
+    assertMayAnchor(caller, [item]);
+    const { result: anchor, txId } = await this.ledger
+      .as(caller.walletLabel)
+      .submit('records:AnchorRecord', itemOf(item));
     return { recordId: anchor.recordId, version: anchor.version, txId, anchor };
   }
 
@@ -58,27 +78,21 @@ export class RecordsService {
    */
   async anchorBatch(caller: Principal, input: BatchInput): Promise<BatchResult> {
     const items = input.items.map(itemOf);
-    this.#assertMayAnchor(caller, items);
+    assertMayAnchor(caller, items);
     const seen = new Set<string>();
     for (const item of items) {
       if (seen.has(item.recordId))
         throw new InvalidArgumentError(`recordId ${item.recordId} appears twice in the batch`);
       seen.add(item.recordId);
     }
-    const levels = treeLevels(items.map((item) => leafHash(leafBytes(item))));
-    const root = rootOf(levels).toString('hex');
-    const { payload, txId } = await this.ledger.submit({
-      identity: caller.walletLabel,
-      contract: 'records',
-      transaction: 'AnchorBatch',
-      args: [
-        JSON.stringify({
-          ...(input.batchId === undefined ? {} : { batchId: input.batchId }),
-          items,
-        }),
-      ],
-    });
-    const batch = parseJson<Batch>(payload);
+    const levels = batchTree(items);
+    const root = toHex(rootOfLevels(levels));
+    const { result: batch, txId } = await this.ledger
+      .as(caller.walletLabel)
+      .submit('records:AnchorBatch', {
+        ...(input.batchId === undefined ? {} : { batchId: input.batchId }),
+        items,
+      });
     if (batch.root !== root)
       this.#logger.error(
         `batch ${batch.batchId}: the ledger's root ${batch.root} differs from the gateway's ${root}`,
@@ -101,7 +115,7 @@ export class RecordsService {
       proofs: items.map((item, leafIndex) => ({
         recordId: item.recordId,
         leafIndex,
-        auditPath: auditPath(levels, leafIndex),
+        auditPath: auditPathHex(levels, leafIndex),
       })),
     };
   }
@@ -113,34 +127,28 @@ export class RecordsService {
    * (VerifyRecord, the latest or the named version).
    */
   async verify(caller: Principal, input: VerifyInput): Promise<VerifyResult> {
-    if (!RECORD_ID.test(input.recordId)) throw new InvalidArgumentError('malformed recordId');
+    if (!EXTERNAL_ID_PATTERN.test(input.recordId))
+      throw new InvalidArgumentError('malformed recordId');
     const sha256 = input.sha256.toLowerCase();
-    if (!SHA256_HEX.test(sha256))
+    if (!SHA256_HEX_PATTERN.test(sha256))
       throw new InvalidArgumentError('sha256 must be 64 hex characters');
     if (input.batchProof !== undefined) {
       if (input.version !== undefined)
         throw new InvalidArgumentError('give either version or batchProof');
       const given = input.batchProof;
-      const result = parseJson<{ verified: boolean; reason: string; batch?: Batch }>(
-        await this.ledger.evaluate({
-          identity: caller.walletLabel,
-          contract: 'records',
-          transaction: 'VerifyBatchMember',
-          args: [
-            JSON.stringify({
-              batchId: given.batchId,
-              item: {
-                recordId: input.recordId,
-                patientId: given.patientId,
-                category: given.category,
-                sha256,
-              },
-              leafIndex: given.leafIndex,
-              auditPath: given.auditPath,
-            }),
-          ],
-        }),
-      );
+      const result = await this.ledger
+        .as(caller.walletLabel)
+        .evaluate('records:VerifyBatchMember', {
+          batchId: given.batchId,
+          item: {
+            recordId: input.recordId,
+            patientId: given.patientId,
+            category: given.category,
+            sha256,
+          },
+          leafIndex: given.leafIndex,
+          auditPath: given.auditPath,
+        });
       return {
         verified: result.verified,
         reason: result.reason,
@@ -158,31 +166,22 @@ export class RecordsService {
       input.version === undefined ? this.batches.findMembership(input.recordId) : undefined;
     let batchResult: VerifyResult | undefined;
     if (membership !== undefined) {
-      const levels = treeLevels(
-        this.batches.items(membership.batch.batchId).map((item) => leafHash(leafBytes(item))),
-      );
+      const levels = batchTree(this.batches.items(membership.batch.batchId));
       const proof = {
         batchId: membership.batch.batchId,
         recordId: input.recordId,
         leafIndex: membership.leafIndex,
-        auditPath: auditPath(levels, membership.leafIndex),
+        auditPath: auditPathHex(levels, membership.leafIndex),
         root: membership.batch.root,
       };
-      const result = parseJson<{ verified: boolean; reason: string; batch?: Batch }>(
-        await this.ledger.evaluate({
-          identity: caller.walletLabel,
-          contract: 'records',
-          transaction: 'VerifyBatchMember',
-          args: [
-            JSON.stringify({
-              batchId: proof.batchId,
-              item: { ...membership.item, sha256 },
-              leafIndex: proof.leafIndex,
-              auditPath: proof.auditPath,
-            }),
-          ],
-        }),
-      );
+      const result = await this.ledger
+        .as(caller.walletLabel)
+        .evaluate('records:VerifyBatchMember', {
+          batchId: proof.batchId,
+          item: { ...membership.item, sha256 },
+          leafIndex: proof.leafIndex,
+          auditPath: proof.auditPath,
+        });
       batchResult = {
         verified: result.verified,
         reason: result.reason,
@@ -192,14 +191,12 @@ export class RecordsService {
       if (result.verified) return batchResult;
     }
     try {
-      const result = parseJson<{ verified: boolean; reason: string; anchor?: RecordAnchor }>(
-        await this.ledger.evaluate({
-          identity: caller.walletLabel,
-          contract: 'records',
-          transaction: 'VerifyRecord',
-          // The version argument is always given: empty for the latest.
-          args: [input.recordId, sha256, input.version === undefined ? '' : String(input.version)],
-        }),
+      const result = await this.ledger.as(caller.walletLabel).evaluate(
+        'records:VerifyRecord',
+        input.recordId,
+        sha256,
+        // The version argument is always given: empty for the latest.
+        input.version === undefined ? '' : String(input.version),
       );
       return {
         verified: result.verified,
@@ -219,20 +216,16 @@ export class RecordsService {
 
   /** GetRecord: the head and every anchored version. */
   async get(caller: Principal, recordId: string): Promise<RecordHistory> {
-    if (!RECORD_ID.test(recordId)) throw new InvalidArgumentError('malformed recordId');
-    return parseJson<RecordHistory>(
-      await this.ledger.evaluate({
-        identity: caller.walletLabel,
-        contract: 'records',
-        transaction: 'GetRecord',
-        args: [recordId],
-      }),
-    );
+    if (!EXTERNAL_ID_PATTERN.test(recordId)) throw new InvalidArgumentError('malformed recordId');
+    return await this.ledger.as(caller.walletLabel).evaluate('records:GetRecord', recordId);
   }
+}
 
-  #assertMayAnchor(caller: Principal, items: readonly BatchItem[]): void {
-    assertAllowed(caller, PERMISSIONS.anchorRecord);
-    if (caller.orgType === 'enterprise' && items.some((item) => item.category !== 'wearable'))
-      throw new ForbiddenError('an enterprise anchors only wearable records');
-  }
+/**
+ * The domain rule of anchoring beyond the route's role check: an enterprise anchors wearable
+ * records only (the chaincode checks it again, with the patient's permit).
+ */
+function assertMayAnchor(caller: Principal, items: readonly RecordItem[]): void {
+  if (caller.orgType === 'enterprise' && items.some((item) => item.category !== 'wearable'))
+    throw new ForbiddenError('an enterprise anchors only wearable records');
 }

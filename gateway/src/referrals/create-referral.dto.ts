@@ -1,8 +1,13 @@
+import {
+  CATEGORIES,
+  MSP_ID_PATTERN,
+  PATIENT_ID_PATTERN,
+  REFERRAL_ID_PATTERN,
+  type Category,
+} from '@consent-ledger/ledger-api';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, Matches } from 'class-validator';
 import { IsUtcTimestamp } from '../common/dto.js';
-import { CATEGORIES, MSP_ID, REFERRAL_ID, type Category } from '../common/vocabulary.js';
-import { PATIENT_ID_PATTERN } from '../identities/roles.js';
 
 /** POST /referrals body. */
 export class CreateReferralDto {
@@ -11,7 +16,7 @@ export class CreateReferralDto {
   patientId!: string;
 
   @ApiProperty({ example: 'TertiaryHospitalMSP', description: 'the receiving hospital' })
-  @Matches(MSP_ID, { message: 'toOrg must be an MSP ID' })
+  @Matches(MSP_ID_PATTERN, { message: 'toOrg must be an MSP ID' })
   toOrg!: string;
 
   @ApiProperty({ enum: CATEGORIES, isArray: true, description: 'the referred categories' })
@@ -30,6 +35,6 @@ export class CreateReferralDto {
     description: 'a referral back: the referral (to the caller, from toOrg) it returns',
   })
   @IsOptional()
-  @Matches(REFERRAL_ID, { message: 'returnOf must be a referral ID' })
+  @Matches(REFERRAL_ID_PATTERN, { message: 'returnOf must be a referral ID' })
   returnOf?: string;
 }

@@ -1,3 +1,4 @@
+import { REFERRAL_ID_PATTERN, type Referral, type ReferralWrite } from '@consent-ledger/ledger-api';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -6,16 +7,13 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Authorize, CurrentUser } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { idPipe } from '../common/id.pipe.js';
-import { PERMISSIONS } from '../common/permissions.js';
-import { REFERRAL_ID } from '../common/vocabulary.js';
 import { CreateReferralDto } from './create-referral.dto.js';
-import type { Referral, ReferralWrite } from './referral.types.js';
 import { ReferralsService } from './referrals.service.js';
 
-const referralIdPipe = idPipe(REFERRAL_ID, 'referral ID');
+const referralIdPipe = idPipe(REFERRAL_ID_PATTERN, 'referral ID');
 
 /** Referrals between hospitals. */
 @ApiTags('referrals')
@@ -26,7 +24,7 @@ export class ReferralsController {
 
   /** Refers a patient to another hospital, or back (hospital clinician). */
   @Post()
-  @Roles(PERMISSIONS.referral)
+  @Authorize('referral:CreateReferral')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ description: '{referralId, txId, referral}' })
   create(
@@ -38,6 +36,7 @@ export class ReferralsController {
 
   /** One referral (either hospital, the patient, the regulator). */
   @Get(':referralId')
+  @Authorize('referral:GetReferral')
   @ApiOkResponse({ description: 'the referral; status expired once validUntil has passed' })
   get(
     @CurrentUser() caller: Principal,
@@ -49,7 +48,7 @@ export class ReferralsController {
   /** Closes a referral: the receiving hospital's referral access ends (either hospital's clinician). */
   @Post(':referralId/close')
   @HttpCode(200)
-  @Roles(PERMISSIONS.referral)
+  @Authorize('referral:CloseReferral')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOkResponse({ description: '{referralId, txId, referral}' })
   close(

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../auth/principal.js';
 import { ForbiddenError, LedgerError } from '../common/errors.js';
 import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
 import { principal, regulator } from '../testing/principals.js';
+import { throughRoute } from '../testing/route-guard.js';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
+import { ReferralsController } from './referrals.controller.js';
 import { ReferralsService } from './referrals.service.js';
 
 const REFERRAL_ID = 'ref-000000000000000000000001';
@@ -31,7 +34,7 @@ describe('ReferralsService', () => {
   const clinician = principal('clinician', { mspId: 'CommunityHospitalMSP' });
 
   it('creates a referral as the calling clinician and answers it with its transaction', async () => {
-    const ledger = new FakeLedgerClient().on('access:CreateReferral', () => referral);
+    const ledger = new FakeLedgerClient().on('referral:CreateReferral', () => referral);
     const written = await new ReferralsService(ledger).create(clinician, request);
     expect(written).toEqual({ referralId: REFERRAL_ID, txId: 'tx-1', referral });
     expect(ledger.calls[0]).toMatchObject({ kind: 'submit', identity: 'user:clinician-1' });
@@ -39,7 +42,7 @@ describe('ReferralsService', () => {
   });
 
   it('sends a referral back with the referral it returns', async () => {
-    const ledger = new FakeLedgerClient().on('access:CreateReferral', (call) => ({
+    const ledger = new FakeLedgerClient().on('referral:CreateReferral', (call) => ({
       ...referral,
       ...jsonArg(call),
     }));
@@ -54,8 +57,8 @@ describe('ReferralsService', () => {
 
   it('closes and reads referrals', async () => {
     const ledger = new FakeLedgerClient()
-      .on('access:CloseReferral', () => ({ ...referral, status: 'closed' }))
-      .on('access:GetReferral', () => referral);
+      .on('referral:CloseReferral', () => ({ ...referral, status: 'closed' }))
+      .on('referral:GetReferral', () => referral);
     const service = new ReferralsService(ledger);
     expect(await service.close(clinician, REFERRAL_ID)).toMatchObject({
       referralId: REFERRAL_ID,
@@ -70,13 +73,19 @@ describe('ReferralsService', () => {
   it('refuses other roles and malformed IDs before the ledger', async () => {
     const ledger = new FakeLedgerClient();
     const service = new ReferralsService(ledger);
-    await expect(service.create(principal('patient'), request)).rejects.toBeInstanceOf(
-      ForbiddenError,
-    );
+    const create = (caller: Principal) =>
+      throughRoute({ handler: ReferralsController.prototype.create, caller }, (as) =>
+        service.create(as, request),
+      );
+    await expect(create(principal('patient'))).rejects.toBeInstanceOf(ForbiddenError);
     await expect(
-      service.create(principal('admin', { mspId: 'CommunityHospitalMSP' }), request),
+      create(principal('admin', { mspId: 'CommunityHospitalMSP' })),
     ).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(service.close(regulator(), REFERRAL_ID)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      throughRoute({ handler: ReferralsController.prototype.close, caller: regulator() }, (as) =>
+        service.close(as, REFERRAL_ID),
+      ),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     await expect(service.get(clinician, 'ref-1')).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
@@ -98,15 +107,15 @@ describe('the referrals API (in process, fake ledger)', () => {
     clinician = await t.user({ username: 'doc', role: 'clinician' });
     patient = await t.user({ username: 'pat', role: 'patient', patientId: request.patientId });
     t.ledger
-      .on('access:CreateReferral', () => referral)
-      .on('access:CloseReferral', () => {
+      .on('referral:CreateReferral', () => referral)
+      .on('referral:CloseReferral', () => {
         throw new LedgerError({
           code: 'CONFLICT',
           message: `referral ${REFERRAL_ID} is already closed`,
-          transaction: 'access:CloseReferral',
+          transaction: 'referral:CloseReferral',
         });
       })
-      .on('access:GetReferral', () => referral);
+      .on('referral:GetReferral', () => referral);
   });
   afterAll(async () => {
     await t.close();

@@ -1,17 +1,21 @@
+import {
+  REFERRAL_ID_PATTERN,
+  type Referral,
+  type ReferralInput,
+  type ReferralWrite,
+} from '@consent-ledger/ledger-api';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { InvalidArgumentError } from '../common/errors.js';
-import { PERMISSIONS, assertAllowed } from '../common/permissions.js';
-import { REFERRAL_ID } from '../common/vocabulary.js';
-import { LEDGER_CLIENT, parseJson, type LedgerClient } from '../ledger/ledger.client.js';
-import type { Referral, ReferralRequest, ReferralWrite } from './referral.types.js';
+import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 
 function checkReferralId(referralId: string): void {
-  if (!REFERRAL_ID.test(referralId)) throw new InvalidArgumentError('malformed referral ID');
+  if (!REFERRAL_ID_PATTERN.test(referralId))
+    throw new InvalidArgumentError('malformed referral ID');
 }
 
 /**
- * Referrals between hospitals (`access` contract): a clinician refers a patient, for some
+ * Referrals between hospitals (`referral` contract): a clinician refers a patient, for some
  * categories and until a date, to another hospital (or back, naming the referral it returns);
  * while open, that hospital may ask for those categories with purpose `referral`.
  */
@@ -20,49 +24,33 @@ export class ReferralsService {
   constructor(@Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient) {}
 
   /** CreateReferral (hospital clinician; the referring hospital is the caller's). */
-  async create(caller: Principal, input: ReferralRequest): Promise<ReferralWrite> {
-    assertAllowed(caller, PERMISSIONS.referral);
+  async create(caller: Principal, input: ReferralInput): Promise<ReferralWrite> {
     if (input.returnOf !== undefined) checkReferralId(input.returnOf);
-    const request = {
+    const request: ReferralInput = {
       patientId: input.patientId,
       toOrg: input.toOrg,
       categories: [...input.categories],
       validUntil: input.validUntil,
       ...(input.returnOf === undefined ? {} : { returnOf: input.returnOf }),
     };
-    const { payload, txId } = await this.ledger.submit({
-      identity: caller.walletLabel,
-      contract: 'access',
-      transaction: 'CreateReferral',
-      args: [JSON.stringify(request)],
-    });
-    const referral = parseJson<Referral>(payload);
+    const { result: referral, txId } = await this.ledger
+      .as(caller.walletLabel)
+      .submit('referral:CreateReferral', request);
     return { referralId: referral.referralId, txId, referral };
   }
 
   /** CloseReferral (a clinician of either hospital): the referral's access ends. */
   async close(caller: Principal, referralId: string): Promise<ReferralWrite> {
-    assertAllowed(caller, PERMISSIONS.referral);
     checkReferralId(referralId);
-    const { payload, txId } = await this.ledger.submit({
-      identity: caller.walletLabel,
-      contract: 'access',
-      transaction: 'CloseReferral',
-      args: [referralId],
-    });
-    return { referralId, txId, referral: parseJson<Referral>(payload) };
+    const { result: referral, txId } = await this.ledger
+      .as(caller.walletLabel)
+      .submit('referral:CloseReferral', referralId);
+    return { referralId, txId, referral };
   }
 
   /** GetReferral (either hospital, the patient, the regulator). */
   async get(caller: Principal, referralId: string): Promise<Referral> {
     checkReferralId(referralId);
-    return parseJson<Referral>(
-      await this.ledger.evaluate({
-        identity: caller.walletLabel,
-        contract: 'access',
-        transaction: 'GetReferral',
-        args: [referralId],
-      }),
-    );
+    return await this.ledger.as(caller.walletLabel).evaluate('referral:GetReferral', referralId);
   }
 }

@@ -1,22 +1,34 @@
 import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
-import type {
-  ChaincodeEventsOptions,
-  LedgerCall,
-  LedgerClient,
-  Submitted,
-  SystemCall,
+import { splitName, type TransactionName } from '@consent-ledger/ledger-api';
+import {
+  createLedgerSession,
+  type ChaincodeEventsOptions,
+  type Committed,
+  type LedgerCall,
+  type LedgerClient,
+  type LedgerSession,
+  type LedgerTransport,
+  type SessionOptions,
+  type SystemCall,
 } from '../ledger/ledger.client.js';
 
 /** What a fake transaction answers: a JSON-able result, raw bytes, or a thrown error. */
 export type FakeAnswer = unknown;
 
-/** A handler of one `contract:Transaction`; throw to refuse. */
-export type FakeHandler = (call: LedgerCall) => unknown;
-
-/** A recorded call. */
-export interface RecordedCall extends LedgerCall {
+/** A recorded call: who called which `contract:Transaction` with which encoded arguments. */
+export interface RecordedCall {
   readonly kind: 'evaluate' | 'submit';
+  /** Wallet label of the calling identity. */
+  readonly identity: string;
+  readonly contract: string;
+  readonly transaction: string;
+  /** The arguments as they would travel to the chaincode (ledger-api's encodeArguments). */
+  readonly args?: readonly string[];
+  readonly timeoutMs?: number;
 }
+
+/** A handler of one `contract:Transaction`; throw to refuse. */
+export type FakeHandler = (call: RecordedCall) => unknown;
 
 const encoder = new TextEncoder();
 
@@ -27,9 +39,10 @@ function toBytes(answer: FakeAnswer): Uint8Array {
 }
 
 /**
- * A {@link LedgerClient} for tests: answers from handlers keyed by `contract:Transaction`,
- * records every call, numbers transactions `tx-1`, `tx-2`, ..., and serves chaincode events that
- * the test pushes.
+ * A {@link LedgerClient} for tests: its sessions encode arguments and decode results as the real
+ * one does (ledger-api's encodeArguments and decodeResult), answer from handlers keyed by
+ * `contract:Transaction`, record every call, number transactions `tx-1`, `tx-2`, ..., and serve
+ * chaincode events that the test pushes.
  */
 export class FakeLedgerClient implements LedgerClient {
   readonly calls: RecordedCall[] = [];
@@ -43,9 +56,13 @@ export class FakeLedgerClient implements LedgerClient {
   #wake: (() => void) | undefined;
   /** Options of each chaincodeEvents() call. */
   readonly eventRequests: ChaincodeEventsOptions[] = [];
+  readonly #transport: LedgerTransport = {
+    evaluate: async (call) => toBytes(await this.#answer(this.#record('evaluate', call))),
+    submit: async (call) => this.#commit(call),
+  };
 
   /** Answers `transaction` (e.g. `consent:GrantConsent`) with `handler`. */
-  on(transaction: string, handler: FakeHandler): this {
+  on(transaction: TransactionName, handler: FakeHandler): this {
     this.#handlers.set(transaction, handler);
     return this;
   }
@@ -57,7 +74,7 @@ export class FakeLedgerClient implements LedgerClient {
   }
 
   /** Calls of one transaction. */
-  callsOf(transaction: string): RecordedCall[] {
+  callsOf(transaction: TransactionName): RecordedCall[] {
     return this.calls.filter((call) => `${call.contract}:${call.transaction}` === transaction);
   }
 
@@ -66,9 +83,8 @@ export class FakeLedgerClient implements LedgerClient {
     return this.calls.filter((call) => call.kind === 'submit');
   }
 
-  async evaluate(call: LedgerCall): Promise<Uint8Array> {
-    this.calls.push({ ...call, kind: 'evaluate' });
-    return toBytes(await this.#answer(call));
+  as(identity: string, options: Readonly<SessionOptions> = {}): LedgerSession {
+    return createLedgerSession({ ...options, transport: this.#transport, identity });
   }
 
   async evaluateSystem(call: SystemCall): Promise<Uint8Array> {
@@ -77,13 +93,6 @@ export class FakeLedgerClient implements LedgerClient {
     const handler = this.#systemHandlers.get(name);
     if (handler === undefined) throw new Error(`FakeLedgerClient: no handler for ${name}`);
     return toBytes(await handler(call));
-  }
-
-  async submit(call: LedgerCall): Promise<Submitted> {
-    this.calls.push({ ...call, kind: 'submit' });
-    const payload = toBytes(await this.#answer(call));
-    this.#txCount += 1;
-    return { payload, txId: `tx-${this.#txCount}` };
   }
 
   /** Queues a chaincode event for the listeners. */
@@ -138,7 +147,27 @@ export class FakeLedgerClient implements LedgerClient {
     this.#wake?.();
   }
 
-  async #answer(call: LedgerCall): Promise<FakeAnswer> {
+  #record(kind: RecordedCall['kind'], call: LedgerCall): RecordedCall {
+    const { contract, fn } = splitName(call.name);
+    const recorded: RecordedCall = {
+      kind,
+      identity: call.identity,
+      contract,
+      transaction: fn,
+      args: call.args,
+      ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
+    };
+    this.calls.push(recorded);
+    return recorded;
+  }
+
+  async #commit(call: LedgerCall): Promise<Committed<Uint8Array>> {
+    const result = toBytes(await this.#answer(this.#record('submit', call)));
+    this.#txCount += 1;
+    return { result, txId: `tx-${this.#txCount}` };
+  }
+
+  async #answer(call: RecordedCall): Promise<FakeAnswer> {
     const name = `${call.contract}:${call.transaction}`;
     const handler = this.#handlers.get(name);
     if (handler === undefined) throw new Error(`FakeLedgerClient: no handler for ${name}`);
@@ -149,7 +178,7 @@ export class FakeLedgerClient implements LedgerClient {
 /** The JSON argument `index` of a recorded call. */
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the test names the argument's type
 export function jsonArg<T extends object = Record<string, unknown>>(
-  call: LedgerCall | undefined,
+  call: RecordedCall | undefined,
   index = 0,
 ): T {
   const text = call?.args?.[index];

@@ -1,13 +1,12 @@
+import type { OrganizationType, Role } from '@consent-ledger/ledger-api';
 import type { Principal } from '../auth/principal.js';
-import type { OrgType } from '../config/connection-profile.js';
-import type { Role } from '../identities/roles.js';
 
 /** A principal for service tests. */
 export function principal(
   role: Role,
   options: Readonly<{
     mspId?: string;
-    orgType?: OrgType;
+    orgType?: OrganizationType;
     patientId?: string;
     username?: string;
   }> = {},

@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { OrganizationType } from '@consent-ledger/ledger-api';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AppModule } from '../app.module.js';
 import { APP_OPTIONS, configureApp } from '../app.setup.js';
-import type { OrgProfile, OrgType } from '../config/connection-profile.js';
+import type { OrgProfile } from '../config/connection-profile.js';
 import { loadConfig } from '../config/gateway.config.js';
 import { CERTIFICATE_AUTHORITY } from '../identities/certificate-authority.js';
 import { LEDGER_CLIENT } from '../ledger/ledger.client.js';
@@ -14,7 +15,10 @@ import { FakeCertificateAuthority } from './fake-certificate-authority.js';
 import { FakeLedgerClient } from './fake-ledger.client.js';
 
 /** A profile for tests (no network is contacted: the ledger and the CA are fakes). */
-export function testProfile(type: OrgType = 'hospital', mspId = 'TertiaryHospitalMSP'): OrgProfile {
+export function testProfile(
+  type: OrganizationType = 'hospital',
+  mspId = 'TertiaryHospitalMSP',
+): OrgProfile {
   return {
     mspId,
     displayName: 'Test organization',
@@ -47,7 +51,11 @@ export interface TestApp {
 
 /** Starts the whole application in process, with fakes for the ledger and the CA. */
 export async function createTestApp(
-  options: Readonly<{ orgType?: OrgType; mspId?: string; env?: Record<string, string> }> = {},
+  options: Readonly<{
+    orgType?: OrganizationType;
+    mspId?: string;
+    env?: Record<string, string>;
+  }> = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gateway-test-'));
   const profile = testProfile(options.orgType, options.mspId);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentNarrator } from '../../../demo/src/narrator.ts';
-import type { ScenarioResult } from '../../../demo/src/scenario-kit.ts';
+import type { AccessEvent } from '@consent-ledger/ledger-api';
 import {
+  silentNarrator,
+  type ScenarioResult,
   oversightScenario,
-  type AuditEvent,
   type OversightIds,
-} from '../../../demo/src/scenarios/oversight.scenario.ts';
+} from '@consent-ledger/demo';
 import {
   auditedEvent,
   decisionOf,
@@ -50,7 +50,7 @@ describe('scenario: government oversight from county to province', () => {
       reason: 'EMERGENCY_ACCESS',
       breakGlass: true,
     });
-    const full = event as unknown as AuditEvent;
+    const full = event as unknown as AccessEvent;
     expect(full.emergency?.review).toMatchObject({ status: 'reviewed', outcome: 'justified' });
     const patient = await gateways.login('community', ids.usernames.patient);
     const timeline = await gateways.clients.community.call<{
@@ -76,7 +76,7 @@ describe('scenario: government oversight from county to province', () => {
     const { from, to } = ids.window;
     const search = async (region: string) =>
       (
-        await gateways.clients.gov.call<{ items: AuditEvent[] }>(
+        await gateways.clients.gov.call<{ items: AccessEvent[] }>(
           'GET',
           `/audit/access-events?patientId=${ids.patientId}&region=${region}&from=${from}&to=${to}`,
           { token: regulator },
@@ -94,7 +94,7 @@ describe('scenario: government oversight from county to province', () => {
     expect(bad.status).toBe(400);
     // A hospital's search is confined to its own events, whatever the region asked.
     const clinician = await gateways.login('community', ids.usernames.communityClinician);
-    const own = await gateways.clients.community.call<{ items: AuditEvent[] }>(
+    const own = await gateways.clients.community.call<{ items: AccessEvent[] }>(
       'GET',
       `/audit/access-events?region=${ids.communityRegion.city!}&from=${from}&to=${to}`,
       { token: clinician },

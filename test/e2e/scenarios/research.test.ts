@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentNarrator } from '../../../demo/src/narrator.ts';
-import type { ScenarioResult } from '../../../demo/src/scenario-kit.ts';
 import {
+  silentNarrator,
+  type ScenarioResult,
   researchScenario,
   type ResearchIds,
-} from '../../../demo/src/scenarios/research.scenario.ts';
+} from '@consent-ledger/demo';
 import {
   auditedEvent,
   decisionOf,

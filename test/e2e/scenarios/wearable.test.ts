@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentNarrator } from '../../../demo/src/narrator.ts';
-import type { ScenarioResult } from '../../../demo/src/scenario-kit.ts';
 import {
+  silentNarrator,
+  type ScenarioResult,
   readingDigest,
   wearableScenario,
   type WearableIds,
-} from '../../../demo/src/scenarios/wearable.scenario.ts';
+} from '@consent-ledger/demo';
 import {
   auditedEvent,
   decisionOf,

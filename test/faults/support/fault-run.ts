@@ -13,7 +13,7 @@ import {
   trackedNames,
   up,
   type FabricInstall,
-} from '../../../network/src/index.ts';
+} from '@consent-ledger/network';
 import { topology } from '../../support/ledger.ts';
 import { checkLedgers, peerHeight, type LedgerCheck } from './ledger-check.ts';
 import { createLoadGenerator, type LoadGenerator, type WindowStats } from './load-generator.ts';

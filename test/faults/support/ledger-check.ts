@@ -1,7 +1,7 @@
 import { common, peer as peerProto } from '@hyperledger/fabric-protos';
 import type { Network } from '@hyperledger/fabric-gateway';
-import { waitUntil } from '../../../network/src/index.ts';
-import { dataHash, headerHash } from '../../../verifier/src/block-hash.ts';
+import { waitUntil } from '@consent-ledger/network';
+import { dataHash, headerHash } from '@consent-ledger/verifier';
 import { ledgerHeight } from '../../support/ledger.ts';
 import { connectAdmin, topology } from '../../support/ledger.ts';
 import type { CommittedTx } from './load-generator.ts';

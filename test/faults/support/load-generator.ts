@@ -11,7 +11,7 @@ import {
   userIdentity,
   type Organization,
   type Peer,
-} from '../../../network/src/index.ts';
+} from '@consent-ledger/network';
 import { closeUsers, enrollPatient, enrollUser, type TestUser } from '../../support/identities.ts';
 import { org, text, topology } from '../../support/ledger.ts';
 

@@ -1,17 +1,24 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  auditPathOf,
+  batchLeaf,
+  fromHex,
   inclusionProof,
   leafHash,
   merkleRoot,
   nodeHash,
   rootFromLeafHashes,
+  rootOfLevels,
+  toHex,
+  treeLevels,
   verifyInclusion,
-} from './merkle';
+} from './merkle.ts';
 
 // The RFC 6962 test vectors of certificate-transparency (merkle_tree_test): the leaves, the
-// roots of the trees over their first n leaves, and some audit paths.
+// roots of the trees over their first n leaves, and some audit paths. The chaincode's former
+// node:crypto implementation met the same vectors, so roots and proofs are byte for byte the same.
 const LEAVES = [
   '',
   '00',
@@ -21,7 +28,7 @@ const LEAVES = [
   '40414243',
   '5051525354555657',
   '606162636465666768696a6b6c6d6e6f',
-].map((hex) => Buffer.from(hex, 'hex'));
+].map(fromHex);
 const ROOTS = [
   '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
   'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',
@@ -63,48 +70,65 @@ const PATHS: { index: number; size: number; path: string[] }[] = [
     ],
   },
 ];
+const EMPTY_TREE = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-const sha256 = (...parts: Buffer[]): Buffer =>
-  createHash('sha256').update(Buffer.concat(parts)).digest();
+const EMPTY = new Uint8Array(0);
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
+
+function concat(...parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+const hash = (...parts: readonly Uint8Array[]): Uint8Array => sha256(concat(...parts));
 
 /** RFC 6962 section 2.1, literally: MTH({d(0)}) = H(0x00 || d(0)), split at the largest 2^k < n. */
-function referenceRoot(leaves: readonly Buffer[]): Buffer {
-  if (leaves.length === 0) return sha256();
-  if (leaves.length === 1) return sha256(Buffer.of(0), leaves[0] ?? Buffer.alloc(0));
+function referenceRoot(leaves: readonly Uint8Array[]): Uint8Array {
+  if (leaves.length === 0) return hash();
+  if (leaves.length === 1) return hash(bytes(0), leaves[0] ?? EMPTY);
   let k = 1;
   while (k * 2 < leaves.length) k *= 2;
-  return sha256(Buffer.of(1), referenceRoot(leaves.slice(0, k)), referenceRoot(leaves.slice(k)));
+  return hash(bytes(1), referenceRoot(leaves.slice(0, k)), referenceRoot(leaves.slice(k)));
 }
+
+/** The leaves 0, 1, ..., n-1, one byte each. */
+const counting = (n: number): Uint8Array[] => Array.from({ length: n }, (_, i) => bytes(i));
 
 describe('RFC 6962 Merkle tree', () => {
   it('hashes leaves and nodes with their domain prefixes', () => {
-    expect(leafHash(Buffer.alloc(0)).toString('hex')).toBe(ROOTS[0]);
-    expect(nodeHash(Buffer.from('a'), Buffer.from('b'))).toEqual(
-      sha256(Buffer.of(1), Buffer.from('a'), Buffer.from('b')),
-    );
+    expect(toHex(leafHash(EMPTY))).toBe(ROOTS[0]);
+    expect(nodeHash(utf8('a'), utf8('b'))).toEqual(hash(bytes(1), utf8('a'), utf8('b')));
+    const [a, b, c] = counting(3).map(leafHash);
+    expect(merkleRoot(counting(3))).toEqual(nodeHash(nodeHash(a!, b!), c!));
   });
 
   it('matches the known roots for trees of 1 to 8 leaves, and the empty tree', () => {
     ROOTS.forEach((root, i) => {
-      expect(merkleRoot(LEAVES.slice(0, i + 1)).toString('hex')).toBe(root);
+      expect(toHex(merkleRoot(LEAVES.slice(0, i + 1)))).toBe(root);
     });
-    expect(merkleRoot([]).toString('hex')).toBe(
-      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    );
-    expect(rootFromLeafHashes(LEAVES.map(leafHash)).toString('hex')).toBe(ROOTS[7]);
+    expect(toHex(merkleRoot([]))).toBe(EMPTY_TREE);
+    expect(toHex(rootFromLeafHashes(LEAVES.map(leafHash)))).toBe(ROOTS[7]);
+    expect(toHex(rootOfLevels(treeLevels([])))).toBe(EMPTY_TREE);
   });
 
   it('produces and verifies the known audit paths', () => {
     for (const { index, size, path } of PATHS) {
       const leaves = LEAVES.slice(0, size);
-      expect(inclusionProof(leaves, index).map((node) => node.toString('hex'))).toEqual(path);
+      expect(inclusionProof(leaves, index).map(toHex)).toEqual(path);
+      expect(auditPathOf(treeLevels(leaves.map(leafHash)), index).map(toHex)).toEqual(path);
       expect(
         verifyInclusion({
-          leaf: LEAVES[index] ?? Buffer.alloc(0),
+          leaf: LEAVES[index] ?? EMPTY,
           leafIndex: index,
           treeSize: size,
-          auditPath: path.map((hex) => Buffer.from(hex, 'hex')),
-          root: Buffer.from(ROOTS[size - 1] ?? '', 'hex'),
+          auditPath: path.map(fromHex),
+          root: fromHex(ROOTS[size - 1] ?? ''),
         }),
       ).toBe(true);
     }
@@ -113,19 +137,28 @@ describe('RFC 6962 Merkle tree', () => {
   it('refuses impossible indexes and sizes', () => {
     expect(() => inclusionProof(LEAVES, 8)).toThrow(RangeError);
     expect(() => inclusionProof(LEAVES, -1)).toThrow(RangeError);
-    const claim = {
-      leaf: LEAVES[0] ?? Buffer.alloc(0),
-      auditPath: [],
-      root: Buffer.from(ROOTS[0] ?? '', 'hex'),
-    };
+    const claim = { leaf: LEAVES[0] ?? EMPTY, auditPath: [], root: fromHex(ROOTS[0] ?? '') };
     expect(verifyInclusion({ ...claim, leafIndex: 0, treeSize: 1 })).toBe(true);
     expect(verifyInclusion({ ...claim, leafIndex: 1, treeSize: 1 })).toBe(false);
     expect(verifyInclusion({ ...claim, leafIndex: 0, treeSize: 0 })).toBe(false);
     expect(verifyInclusion({ ...claim, leafIndex: 0.5, treeSize: 1 })).toBe(false);
     // A path longer than the tree is deep is refused.
     expect(
-      verifyInclusion({ ...claim, leafIndex: 0, treeSize: 1, auditPath: [Buffer.alloc(32)] }),
+      verifyInclusion({ ...claim, leafIndex: 0, treeSize: 1, auditPath: [new Uint8Array(32)] }),
     ).toBe(false);
+  });
+
+  it('rejects a flipped byte anywhere in the audit path', () => {
+    const all = counting(11);
+    const root = merkleRoot(all);
+    const auditPath = inclusionProof(all, 6);
+    auditPath.forEach((_, level) => {
+      const changed = auditPath.map((node) => Uint8Array.from(node));
+      changed[level]![0] = changed[level]![0]! ^ 0x01;
+      expect(
+        verifyInclusion({ leaf: all[6]!, leafIndex: 6, treeSize: 11, auditPath: changed, root }),
+      ).toBe(false);
+    });
   });
 });
 
@@ -135,15 +168,31 @@ describe('Merkle properties', () => {
   it('equals the recursive RFC 6962 definition for every size, powers of two or not', () => {
     fc.assert(
       fc.property(leavesArbitrary, (leaves) => {
-        const buffers = leaves.map((leaf) => Buffer.from(leaf));
-        expect(merkleRoot(buffers).equals(referenceRoot(buffers))).toBe(true);
+        expect(merkleRoot(leaves)).toEqual(referenceRoot(leaves));
       }),
       { numRuns: 150 },
     );
     for (let size = 1; size <= 33; size += 1) {
-      const leaves = Array.from({ length: size }, (_, i) => Buffer.from([i]));
-      expect(merkleRoot(leaves).equals(referenceRoot(leaves))).toBe(true);
+      const leaves = counting(size);
+      expect(merkleRoot(leaves)).toEqual(referenceRoot(leaves));
     }
+  });
+
+  it('verifies every member of trees up to 70 leaves and rejects other positions', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 70 }), fc.nat(), (size, pick) => {
+        const all = counting(size);
+        const index = pick % size;
+        const root = merkleRoot(all);
+        const auditPath = inclusionProof(all, index);
+        const claim = { leaf: all[index]!, leafIndex: index, treeSize: size, auditPath, root };
+        expect(verifyInclusion(claim)).toBe(true);
+        if (size > 1) {
+          expect(verifyInclusion({ ...claim, leafIndex: (index + 1) % size })).toBe(false);
+        }
+        expect(verifyInclusion({ ...claim, leaf: bytes(0xff) })).toBe(false);
+      }),
+    );
   });
 
   it('verifies every generated proof, and no proof once any byte is flipped', () => {
@@ -153,15 +202,14 @@ describe('Merkle properties', () => {
           fc.tuple(fc.constant(leaves), fc.nat(leaves.length - 1), fc.nat(), fc.nat(255)),
         ),
         ([leaves, index, where, bit]) => {
-          const buffers = leaves.map((leaf) => Buffer.from(leaf));
-          const root = merkleRoot(buffers);
-          const auditPath = inclusionProof(buffers, index);
-          const leaf = buffers[index] ?? Buffer.alloc(0);
-          const claim = { leaf, leafIndex: index, treeSize: buffers.length, auditPath, root };
+          const root = merkleRoot(leaves);
+          const auditPath = inclusionProof(leaves, index);
+          const leaf = leaves[index] ?? EMPTY;
+          const claim = { leaf, leafIndex: index, treeSize: leaves.length, auditPath, root };
           expect(verifyInclusion(claim)).toBe(true);
 
-          const flip = (bytes: Buffer, at: number): Buffer => {
-            const copy = Buffer.from(bytes);
+          const flip = (data: Uint8Array, at: number): Uint8Array => {
+            const copy = Uint8Array.from(data);
             const position = at % copy.length;
             copy[position] = (copy[position] ?? 0) ^ (1 << (bit % 8));
             return copy;
@@ -169,18 +217,16 @@ describe('Merkle properties', () => {
           expect(verifyInclusion({ ...claim, root: flip(root, where) })).toBe(false);
           if (leaf.length > 0)
             expect(verifyInclusion({ ...claim, leaf: flip(leaf, where) })).toBe(false);
-          expect(verifyInclusion({ ...claim, leaf: Buffer.concat([leaf, Buffer.of(bit)]) })).toBe(
-            false,
-          );
+          expect(verifyInclusion({ ...claim, leaf: concat(leaf, bytes(bit)) })).toBe(false);
           if (auditPath.length > 0) {
             const node = where % auditPath.length;
-            const tampered = auditPath.map((hash, i) => (i === node ? flip(hash, where) : hash));
+            const tampered = auditPath.map((each, i) => (i === node ? flip(each, where) : each));
             expect(verifyInclusion({ ...claim, auditPath: tampered })).toBe(false);
             expect(verifyInclusion({ ...claim, auditPath: auditPath.slice(0, -1) })).toBe(false);
           }
-          if (buffers.length > 1) {
-            const other = (index + 1 + (where % (buffers.length - 1))) % buffers.length;
-            if (!(buffers[other] ?? Buffer.alloc(0)).equals(leaf)) {
+          if (leaves.length > 1) {
+            const other = (index + 1 + (where % (leaves.length - 1))) % leaves.length;
+            if (toHex(leaves[other] ?? EMPTY) !== toHex(leaf)) {
               expect(verifyInclusion({ ...claim, leafIndex: other })).toBe(false);
             }
           }
@@ -193,7 +239,7 @@ describe('Merkle properties', () => {
   it('gives audit paths of the RFC 6962 length', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 300 }), fc.nat(), (size, pick) => {
-        const leaves = Array.from({ length: size }, (_, i) => Buffer.from(String(i)));
+        const leaves = Array.from({ length: size }, (_, i) => utf8(String(i)));
         const index = pick % size;
         const expected = (n: number, m: number): number => {
           if (n <= 1) return 0;
@@ -205,5 +251,25 @@ describe('Merkle properties', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('batch leaves and hex', () => {
+  it('makes a batch item its sorted-key JSON, whatever the order of its fields', () => {
+    const item = {
+      sha256: 'ab'.repeat(32),
+      recordId: 'his:2026.1',
+      patientId: 'pid-abcdefghijklmnop',
+      category: 'imaging',
+    } as const;
+    expect(new TextDecoder().decode(batchLeaf(item))).toBe(
+      `{"category":"imaging","patientId":"pid-abcdefghijklmnop","recordId":"his:2026.1","sha256":"${'ab'.repeat(32)}"}`,
+    );
+  });
+
+  it('round-trips lower-case hex', () => {
+    expect(toHex(bytes(0, 1, 0xab, 0xff))).toBe('0001abff');
+    expect(fromHex('0001abff')).toEqual(bytes(0, 1, 0xab, 0xff));
+    expect(() => fromHex('abc')).toThrow();
   });
 });

@@ -11,8 +11,7 @@ import {
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import type { Request, Response } from 'express';
 import { Observable, finalize, from, tap } from 'rxjs';
-import type { Principal } from '../auth/principal.js';
-import { ConflictError, InvalidArgumentError, RuleViolationError } from './errors.js';
+import { ConflictError, InvalidArgumentError, RuleViolationError } from '../common/errors.js';
 import {
   IDEMPOTENCY_STORE,
   type IdempotencyKey,
@@ -20,6 +19,11 @@ import {
 } from './idempotency.store.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** What the interceptor reads of the authenticated user: keys are per username. */
+interface KeyOwner {
+  readonly username: string;
+}
 
 /** A stable fingerprint of what a request asks: method, path and body (keys sorted). */
 export function requestFingerprint(
@@ -56,7 +60,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnApplicationBoo
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const request = context.switchToHttp().getRequest<Request & { user?: Principal }>();
+    const request = context.switchToHttp().getRequest<Request & { user?: KeyOwner }>();
     const header = request.headers['idempotency-key'];
     if (request.method !== 'POST' || header === undefined || request.user === undefined)
       return next.handle();

@@ -1,6 +1,6 @@
+import type { Referral } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
 import { entriesUnder, readDocument, writeDocument, writeIndex } from '../ledger/state';
-import type { Referral } from './referral.model';
 
 /** Referral state (keys.ts: `ref`, `ref~pat`). */
 

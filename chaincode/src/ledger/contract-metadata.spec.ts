@@ -1,0 +1,226 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { loadAndValidateMetadata } from 'fabric-shim/lib/contract-spi/bootstrap.js';
+import { describe, expect, it } from 'vitest';
+import { bootstrap, consentInput, MSP, ok, patient, pid, who } from '../testing/fixtures';
+import {
+  BUILT_METADATA_FILE,
+  chaincodeRouter,
+  createTestNetwork,
+  type Argument,
+  type InvokeResult,
+  type TestIdentity,
+} from '../testing/harness';
+
+/**
+ * The contract metadata the build generates (scripts/generate-metadata.mjs): the file the package
+ * ships passes the check the peer runs at startup, its object schemas (generated from ledger-api's
+ * types) compile with fabric-shim's own ajv as its router compiles them, it names the transactions
+ * of the code, and every result the chaincode returns is valid against its transaction's schema.
+ */
+
+interface Transaction {
+  readonly name: string;
+  readonly tag?: readonly string[];
+  readonly returns?: unknown;
+  readonly parameters?: readonly { readonly name: string }[];
+}
+
+interface Metadata {
+  readonly contracts: Record<string, { readonly transactions: readonly Transaction[] }>;
+  readonly components: { readonly schemas: Record<string, Record<string, unknown>> };
+}
+
+interface Validator {
+  (data: unknown): boolean;
+  errors?: unknown;
+}
+
+/** ajv v6 as fabric-shim requires it (the one the peer's chaincode compiles schemas with). */
+const Ajv = createRequire(require.resolve('fabric-shim/package.json'))('ajv') as new (options: {
+  readonly useDefaults?: boolean;
+  readonly coerceTypes?: boolean;
+  readonly allErrors?: boolean;
+  readonly schemas?: readonly object[];
+}) => { compile(schema: object): Validator; getSchema(id: string): Validator | undefined };
+
+const built = (): Metadata => JSON.parse(readFileSync(BUILT_METADATA_FILE, 'utf8')) as Metadata;
+
+/** Every `$ref` of a schema, wherever it is. */
+function refsOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsOf);
+  if (value === null || typeof value !== 'object') return [];
+  const node = value as Record<string, unknown>;
+  const own = typeof node.$ref === 'string' ? [node.$ref] : [];
+  return [...own, ...Object.values(node).flatMap(refsOf)];
+}
+
+describe('contract metadata', () => {
+  it('passes the startup check and compiles with fabric-shim ajv, every reference resolved', () => {
+    const metadata = loadAndValidateMetadata(BUILT_METADATA_FILE) as Metadata;
+    const schemas = metadata.components.schemas;
+    const ajv = new Ajv({
+      useDefaults: true,
+      coerceTypes: false,
+      allErrors: true,
+      schemas: Object.values(schemas),
+    });
+    for (const [name, schema] of Object.entries(schemas)) {
+      expect(schema.$id).toBe(name);
+      expect(schema).not.toHaveProperty('$schema');
+      expect(schema).not.toHaveProperty('definitions');
+      expect(typeof ajv.getSchema(name)).toBe('function');
+      for (const ref of refsOf(schema)) expect(Object.keys(schemas)).toContain(ref);
+    }
+    const returned = Object.values(metadata.contracts)
+      .flatMap((contract) => contract.transactions)
+      .flatMap((transaction) => refsOf(transaction.returns));
+    expect(returned.length).toBeGreaterThan(0);
+    for (const ref of returned) {
+      expect(ref).toMatch(/^#\/components\/schemas\//);
+      expect(Object.keys(schemas)).toContain(ref.slice('#/components/schemas/'.length));
+    }
+  });
+
+  it('describes the contracts and transactions of the code', () => {
+    const shape = (metadata: Pick<Metadata, 'contracts'>): Record<string, string[]> =>
+      Object.fromEntries(
+        Object.entries(metadata.contracts).map(([name, contract]) => [
+          name,
+          contract.transactions.map(
+            (transaction) =>
+              `${transaction.name}(${(transaction.parameters ?? []).map((p) => p.name).join()})`,
+          ),
+        ]),
+      );
+    expect(shape(built())).toEqual(shape(chaincodeRouter().metadata));
+  });
+
+  it('validates every result of the ledger transactions against its schema', async () => {
+    const metadata = built();
+    const network = createTestNetwork({ start: '2026-11-22T00:00:00.000Z' });
+    await bootstrap(network);
+    const hash = 'ab'.repeat(32);
+    const item = { recordId: 'rec-1', patientId: pid(1), category: 'outpatient', sha256: hash };
+    const results: InvokeResult[] = [];
+    const call = async (
+      caller: TestIdentity,
+      transaction: string,
+      args: readonly Argument[] = [],
+      at?: string,
+    ): Promise<InvokeResult> => {
+      const client = network.as(caller, at === undefined ? {} : { at });
+      const [contract = '', name] = transaction.split(':');
+      const described = metadata.contracts[contract]?.transactions.find((tx) => tx.name === name);
+      expect(described, transaction).toBeDefined();
+      const result = await (described?.tag?.includes('SUBMIT') === true
+        ? client.submit(transaction, args)
+        : client.evaluate(transaction, args));
+      ok(result);
+      results.push(result);
+      return result;
+    };
+    const field = (result: InvokeResult, name: string): string =>
+      String((result.json() as Record<string, unknown>)[name]);
+
+    await call(who.govAdmin, 'registry:RegisterOrganization', [
+      {
+        mspId: 'ThirdHospitalMSP',
+        type: 'hospital',
+        tier: 'community',
+        region: { province: '330000' },
+      },
+    ]);
+    await call(who.govAdmin, 'registry:GetOrganization', [MSP.tertiary]);
+    await call(who.govAdmin, 'registry:ListOrganizations');
+    const consent = await call(patient(1), 'consent:GrantConsent', [
+      consentInput({ purposes: ['treatment', 'referral'], categories: ['outpatient', 'wearable'] }),
+    ]);
+    await call(patient(1), 'consent:GrantConsent', [
+      consentInput({
+        grantee: { org: MSP.research },
+        purposes: ['research'],
+        categories: ['genomic'],
+      }),
+    ]);
+    const consentId = field(consent, 'consentId');
+    await call(patient(1), 'consent:UpdateConsent', [consentId, consentInput()]);
+    await call(patient(1), 'consent:GetConsent', [consentId]);
+    await call(patient(1), 'consent:GetConsentHistory', [consentId]);
+    await call(patient(1), 'consent:QueryConsents', ['']);
+    const revoked = await call(patient(2), 'consent:GrantConsent', [consentInput()]);
+    await call(patient(2), 'consent:RevokeConsent', [field(revoked, 'consentId')]);
+    const access = { patientId: pid(1), purpose: 'treatment', categories: ['outpatient'] };
+    await call(who.tertiaryClinician, 'access:RequestAccess', [access]);
+    await call(who.tertiaryClinician, 'access:CheckAccess', [access]);
+    const emergency = await call(who.tertiaryClinician, 'access:RequestEmergencyAccess', [
+      {
+        patientId: pid(1),
+        categories: ['outpatient'],
+        reasonCode: 'OTHER',
+        justificationHash: hash,
+      },
+    ]);
+    await call(who.regulator, 'audit:QueryEmergencyReviews', ['']);
+    await call(who.regulator, 'audit:ReviewEmergencyAccess', [
+      field(emergency, 'eventId'),
+      { outcome: 'justified' },
+    ]);
+    const referral = await call(who.tertiaryClinician, 'referral:CreateReferral', [
+      {
+        patientId: pid(1),
+        toOrg: MSP.community,
+        categories: ['outpatient'],
+        validUntil: '2026-12-01T00:00:00.000Z',
+      },
+    ]);
+    await call(who.communityClinician, 'referral:GetReferral', [field(referral, 'referralId')]);
+    await call(who.communityClinician, 'referral:CloseReferral', [field(referral, 'referralId')]);
+    await call(who.researcher, 'cohort:RequestCohort', [
+      { studyId: 's-1', categories: ['genomic'] },
+    ]);
+    await call(who.tertiaryClinician, 'records:AnchorRecord', [item]);
+    const batch = await call(who.tertiaryClinician, 'records:AnchorBatch', [
+      { batchId: 'batch-1', items: [item] },
+    ]);
+    await call(who.tertiaryClinician, 'records:VerifyRecord', ['rec-1', hash, '']);
+    await call(who.tertiaryClinician, 'records:VerifyBatchMember', [
+      { batchId: field(batch, 'batchId'), item, leafIndex: 0, auditPath: [] },
+    ]);
+    await call(who.tertiaryClinician, 'records:GetRecord', ['rec-1']);
+    await call(who.tertiaryClinician, 'records:GetBatch', ['batch-1']);
+    await call(who.tertiaryClinician, 'records:QueryAnchors', ['']);
+    await call(who.regulator, 'audit:QueryAccessEvents', ['']);
+    await call(who.regulator, 'audit:GetAccessEvent', [field(emergency, 'eventId')]);
+    await call(who.regulator, 'audit:GetStatistics', [
+      { from: '2026-11-22T00:00:00.000Z', to: '2026-11-23T00:00:00.000Z', level: 'city' },
+    ]);
+    await call(who.regulator, 'audit:RollupStatistics', ['2026-11-22'], '2026-11-24T00:00:00.000Z');
+
+    const ajv = new Ajv({ useDefaults: true, coerceTypes: false, allErrors: true });
+    const covered = new Set<string>();
+    for (const result of results) {
+      const [contract = '', name] = result.transaction.split(':');
+      const returns = metadata.contracts[contract]?.transactions.find(
+        (tx) => tx.name === name,
+      )?.returns;
+      expect(returns, result.transaction).toBeDefined();
+      // As fabric-shim's DataMarshall validates: the schema beside the components it refers to.
+      const validate = ajv.compile({
+        properties: { prop: returns },
+        components: { schemas: metadata.components.schemas },
+      });
+      expect(validate({ prop: result.json() }), JSON.stringify(validate.errors)).toBe(true);
+      expect(validate({ prop: { unexpected: true } }), result.transaction).toBe(false);
+      covered.add(result.transaction);
+    }
+    const withResults = Object.entries(metadata.contracts)
+      .filter(([name]) => !['baseline', 'bench', 'org.hyperledger.fabric'].includes(name))
+      .flatMap(([name, contract]) =>
+        contract.transactions
+          .filter((tx) => tx.returns !== undefined)
+          .map((tx) => `${name}:${tx.name}`),
+      );
+    expect([...covered].sort()).toEqual(withResults.sort());
+  });
+});

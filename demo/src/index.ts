@@ -1,0 +1,41 @@
+/**
+ * @consent-ledger/demo: the platform papers' sharing scenarios, runnable on the live system
+ * through the REST gateways. The CLI (`npm run demo`) narrates them; the end-to-end tests run the
+ * same functions with a silent narrator and check their results.
+ */
+export {
+  SCENARIOS,
+  insuranceScenario,
+  oversightScenario,
+  referralScenario,
+  researchScenario,
+  wearableScenario,
+} from './scenarios/index.ts';
+export type { InsuranceIds } from './scenarios/insurance.scenario.ts';
+export type { OversightIds } from './scenarios/oversight.scenario.ts';
+export type { ReferralIds } from './scenarios/referral.scenario.ts';
+export type { ResearchIds } from './scenarios/research.scenario.ts';
+export {
+  readingDigest,
+  type WearableIds,
+  type WearableReading,
+} from './scenarios/wearable.scenario.ts';
+export {
+  MSP,
+  ORG_NAMES,
+  SCENARIO_PASSWORD,
+  type CheckRecord,
+  type DecisionRecord,
+  type OrgName,
+  type ScenarioOptions,
+  type ScenarioResult,
+  type ScenarioUser,
+} from './scenario-kit.ts';
+export { createConsoleNarrator, silentNarrator, type Evidence, type Narrator } from './narrator.ts';
+export {
+  GatewayCallError,
+  createGatewayClient,
+  type ApiRequest,
+  type ApiResponse,
+  type GatewayClient,
+} from './gateway-client.ts';
