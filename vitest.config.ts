@@ -26,6 +26,7 @@ export default defineConfig({
             '{ledger-api,chaincode,gateway,network,verifier,web,bench,demo}/src/**/*.spec.ts',
           ],
           environment: 'node',
+          globalSetup: ['test/support/unit-setup.ts'],
           sequence: { groupOrder: 0 },
           // The fuzz specs' seed and runs (chaincode/src/testing/fuzz.ts), read here so that no
           // code under chaincode/src reads the environment.

@@ -16,16 +16,13 @@ export const LEDGER_ERROR_CODES = [
 /** A coded refusal. */
 export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];
 
+/** A code that says an ID names nothing on the ledger. */
+export type LedgerNotFoundCode = Extract<LedgerErrorCode, `${string}NOT_FOUND`>;
+
 /** The codes that say an ID names nothing on the ledger. */
-export const LEDGER_NOT_FOUND_CODES = [
-  'NOT_FOUND',
-  'CONSENT_NOT_FOUND',
-  'EVENT_NOT_FOUND',
-  'RECORD_NOT_FOUND',
-  'BATCH_NOT_FOUND',
-  'ORG_NOT_FOUND',
-  'REFERRAL_NOT_FOUND',
-] as const satisfies readonly LedgerErrorCode[];
+export const LEDGER_NOT_FOUND_CODES: readonly LedgerNotFoundCode[] = LEDGER_ERROR_CODES.filter(
+  (code): code is LedgerNotFoundCode => code.endsWith('NOT_FOUND'),
+);
 
 /** What a {@link LedgerError} is made of. */
 export interface LedgerErrorOptions {

@@ -1,4 +1,5 @@
-import type { AccessToken, IdentityView, LedgerEvent, LedgerEventData } from './api.types.ts';
+import type { AccessToken, IdentityView } from '@consent-ledger/ledger-api';
+import type { LedgerEvent, LedgerEventData } from './api.types.ts';
 
 /** A refusal or failure of the gateway, with its `{statusCode, code, message}`. */
 export class ApiError extends Error {

@@ -1,8 +1,8 @@
 /**
- * The gateway API's shapes the app uses. Vocabularies, ID shapes and the REST answers come from
- * the ledger's contract (@consent-ledger/ledger-api: plain TypeScript without platform imports,
- * so Vite bundles the few values used and drops the rest). What is declared here is the app's
- * own: display names, the browser form of a pattern, and narrowed views of an answer.
+ * The app's own shapes: display names, the browser form of a pattern, and narrowed views of a
+ * gateway answer. Vocabularies, ID shapes and the REST answers themselves are imported from the
+ * ledger's contract (@consent-ledger/ledger-api: plain TypeScript without platform imports, so
+ * Vite bundles the few values used and drops the rest) where they are used.
  */
 
 import {
@@ -11,25 +11,6 @@ import {
   type LedgerEventName,
   type RecordAnchor,
   type VerifyResult as LedgerVerifyResult,
-} from '@consent-ledger/ledger-api';
-
-export {
-  CATEGORIES,
-  EMERGENCY_REASON_CODES,
-  PURPOSES,
-  type AccessEvent,
-  type AccessOutcome,
-  type AccessToken,
-  type AnchorResult,
-  type Category,
-  type Consent,
-  type ConsentWrite,
-  type EmergencyReasonCode,
-  type IdentityView,
-  type Page,
-  type Purpose,
-  type RecordAnchor,
-  type Statistics,
 } from '@consent-ledger/ledger-api';
 
 /** The network's organizations, by MSP ID, with a readable name. */

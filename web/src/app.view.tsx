@@ -1,7 +1,8 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, createApiClient, whoAmI } from './api.client.ts';
-import type { IdentityView, LedgerEvent } from './api.types.ts';
+import type { IdentityView } from '@consent-ledger/ledger-api';
+import type { LedgerEvent } from './api.types.ts';
 import { useHashRoute } from './hash-router.ts';
 import { AccessPanel, AnchorPanel, VerifyPanel } from './hospital.view.tsx';
 import { LoginView, type Session } from './login.view.tsx';

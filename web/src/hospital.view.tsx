@@ -4,13 +4,15 @@ import type { ApiClient } from './api.client.ts';
 import {
   CATEGORIES,
   EMERGENCY_REASON_CODES,
-  PATIENT_ID_PATTERN,
   PURPOSES,
-  RECORD_ID_PATTERN,
   type AccessOutcome,
   type AnchorResult,
-  type EvidenceBundle,
   type IdentityView,
+} from '@consent-ledger/ledger-api';
+import {
+  PATIENT_ID_PATTERN,
+  RECORD_ID_PATTERN,
+  type EvidenceBundle,
   type VerifyResult,
 } from './api.types.ts';
 import { sha256OfFile } from './file-digest.ts';

@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { createApiClient, login, whoAmI, type ApiClient } from './api.client.ts';
-import type { IdentityView } from './api.types.ts';
+import type { IdentityView } from '@consent-ledger/ledger-api';
 import { Field, Status, useTask } from './ui.components.tsx';
 
 /** A logged-in user: their API client and identity. */

@@ -3,13 +3,13 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient } from './api.client.ts';
 import {
   CATEGORIES,
-  ORGANIZATIONS,
   PURPOSES,
   type AccessEvent,
   type Consent,
   type ConsentWrite,
   type Page,
-} from './api.types.ts';
+} from '@consent-ledger/ledger-api';
+import { ORGANIZATIONS } from './api.types.ts';
 import { CheckboxGroup, ConfirmDialog, Field, Status, Time, useTask } from './ui.components.tsx';
 
 /** Every item of a paged query, following bookmarks (at most `maxPages` pages). */

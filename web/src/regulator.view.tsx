@@ -1,7 +1,8 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient, Query } from './api.client.ts';
-import { ORGANIZATIONS, type AccessEvent, type Page, type Statistics } from './api.types.ts';
+import { type AccessEvent, type Page, type Statistics } from '@consent-ledger/ledger-api';
+import { ORGANIZATIONS } from './api.types.ts';
 import { CountBars, RateLineChart, StackedBarChart, type BarGroup } from './charts.components.tsx';
 import { allPages, orgName } from './patient.view.tsx';
 import { Field, Status, Time, isoOf, saveBlob, useTask } from './ui.components.tsx';
