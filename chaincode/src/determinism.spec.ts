@@ -1,18 +1,42 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { bootstrap, consentInput, MSP, ok, patient, pid, who } from './testing/fixtures';
+import type { PatientActionName, PatientActions } from '@consent-ledger/ledger-api';
+import {
+  adminOf,
+  bootstrap,
+  consentInput,
+  derived,
+  enrolmentCode,
+  enrolmentOf,
+  keyOf,
+  MSP,
+  nth,
+  ok,
+  pid,
+  registerPatients,
+  rid,
+  signFor,
+  who,
+  type TestPatient,
+} from './testing/fixtures';
 import {
   createTestNetwork,
+  saltOf,
   type Argument,
   type InvokeResult,
   type TestIdentity,
   type TestNetwork,
 } from './testing/harness';
-import type { WriteEntry } from './testing/in-memory-ledger';
+import type { PrivateWriteEntry, WriteEntry } from './testing/in-memory-ledger';
 
 interface Step {
   readonly who: TestIdentity;
   readonly transaction: string;
-  readonly args: (previous: readonly InvokeResult[]) => Argument[];
+  readonly args: (previous: readonly InvokeResult[], context: StepContext) => Promise<Argument[]>;
+}
+
+interface StepContext {
+  readonly network: TestNetwork;
+  readonly at: string;
 }
 
 const HASH = 'ef'.repeat(32);
@@ -23,120 +47,226 @@ const idOf = (result: InvokeResult | undefined, field: string): string => {
     : '';
 };
 
+const code = enrolmentCode('determinism');
+const guardianCode = enrolmentCode('determinism-guardian');
+
+async function alice(): Promise<TestPatient> {
+  return {
+    patientId: pid(1),
+    home: MSP.tertiary,
+    carrier: who.tertiaryAdmin,
+    key: await keyOf('patient:1'),
+    signer: { kind: 'patient', id: pid(1) },
+  };
+}
+
+/** A step of a patient's action, signed at the step's time and carried by the home's admin. */
+function signed<A extends PatientActionName>(
+  action: A,
+  payload: (previous: readonly InvokeResult[]) => Promise<PatientActions[A]>,
+  as: () => Promise<TestPatient> = alice,
+): Step {
+  return {
+    who: who.tertiaryAdmin,
+    transaction: action,
+    args: async (done, { network, at }) => [
+      await signFor(network, {
+        patient: await as(),
+        action: action,
+        payload: await payload(done),
+        at,
+      }),
+    ],
+  };
+}
+
+const value =
+  <T>(result: T): (() => Promise<T>) =>
+  () =>
+    Promise.resolve(result);
+
 /** Every submit transaction of the ledger, in an order in which each succeeds. */
 const STEPS: Step[] = [
   {
-    who: patient(1),
-    transaction: 'consent:GrantConsent',
-    args: () => [
-      consentInput({ categories: ['outpatient', 'wearable'], purposes: ['treatment', 'research'] }),
-    ],
+    who: who.tertiaryAdmin,
+    transaction: 'patient:RegisterPatient',
+    args: value([{ patientId: pid(1), enrolment: enrolmentOf(code, 'determinism') }]),
   },
-  {
-    who: patient(1),
-    transaction: 'consent:GrantConsent',
-    args: () => [
+  signed('patient:ActivatePatient', async () => ({
+    publicKey: (await alice()).key.publicKey,
+    enrolmentCode: code,
+  })),
+  signed('consent:GrantConsent', () =>
+    Promise.resolve(
+      consentInput({
+        categories: ['outpatient', 'wearable'],
+        purposes: ['treatment', 'research'],
+      }) as PatientActions['consent:GrantConsent'],
+    ),
+  ),
+  signed('consent:GrantConsent', () =>
+    Promise.resolve(
       consentInput({
         grantee: { org: MSP.research },
         purposes: ['research'],
         categories: ['genomic'],
-      }),
-    ],
-  },
-  {
-    who: patient(1),
-    transaction: 'consent:GrantConsent',
-    args: () => [
+      }) as PatientActions['consent:GrantConsent'],
+    ),
+  ),
+  signed('consent:GrantConsent', () =>
+    Promise.resolve(
       consentInput({
         grantee: { org: MSP.enterprise },
         purposes: ['insurance'],
         categories: ['wearable'],
-      }),
-    ],
-  },
-  {
-    who: patient(1),
-    transaction: 'consent:UpdateConsent',
-    args: (done) => [idOf(done[0], 'consentId'), consentInput({ grantee: { org: MSP.community } })],
-  },
+      }) as PatientActions['consent:GrantConsent'],
+    ),
+  ),
+  signed('consent:UpdateConsent', (done) =>
+    Promise.resolve({
+      ...(consentInput({ categories: ['imaging'] }) as PatientActions['consent:GrantConsent']),
+      consentId: idOf(done[2], 'consentId'),
+      expectedVersion: 1,
+    }),
+  ),
   {
     who: who.tertiaryClinician,
     transaction: 'records:AnchorRecord',
-    args: () => [{ recordId: 'rec-1', patientId: pid(1), category: 'outpatient', sha256: HASH }],
+    args: value([{ recordId: 'rec-1', patientId: pid(1), category: 'outpatient', sha256: HASH }]),
   },
   {
     who: who.enterpriseAnalyst,
     transaction: 'records:AnchorRecord',
-    args: () => [{ recordId: 'watch-1', patientId: pid(1), category: 'wearable', sha256: HASH }],
+    args: value([{ recordId: 'watch-1', patientId: pid(1), category: 'wearable', sha256: HASH }]),
   },
   {
     who: who.tertiaryClinician,
     transaction: 'records:AnchorBatch',
-    args: () => [
+    args: value([
       {
         items: [1, 2, 3].map((n) => ({
           recordId: `b-${n}`,
           patientId: pid(n),
           category: 'imaging',
           sha256: HASH,
+          salt: derived(`item:${n}`),
         })),
       },
-    ],
+    ]),
   },
   {
     who: who.communityClinician,
     transaction: 'access:RequestAccess',
-    args: () => [{ patientId: pid(1), purpose: 'treatment', categories: ['outpatient'] }],
+    args: value([{ patientId: pid(1), purpose: 'treatment', categories: ['outpatient'] }]),
   },
   {
     who: who.tertiaryClinician,
     transaction: 'access:RequestEmergencyAccess',
-    args: () => [
+    args: value([
       {
         patientId: pid(1),
         categories: ['medication'],
         reasonCode: 'URGENT_TREATMENT',
         justificationHash: HASH,
       },
-    ],
+    ]),
   },
   {
     who: who.regulator,
     transaction: 'audit:ReviewEmergencyAccess',
-    args: (done) => [idOf(done[8], 'eventId'), { outcome: 'justified' }],
+    args: (done) => Promise.resolve([idOf(done[10], 'eventId'), { outcome: 'justified' }]),
   },
   {
     who: who.researcher,
     transaction: 'cohort:RequestCohort',
-    args: () => [{ studyId: 'study-1', categories: ['genomic'] }],
+    args: value([{ studyId: 'study-1', categories: ['genomic'] }]),
   },
   {
     who: who.tertiaryClinician,
     transaction: 'referral:CreateReferral',
-    args: () => [
+    args: value([
       {
         patientId: pid(1),
         toOrg: MSP.community,
         categories: ['outpatient'],
         validUntil: '2026-12-24T00:00:00.000Z',
       },
-    ],
+    ]),
   },
   {
     who: who.communityClinician,
     transaction: 'referral:CloseReferral',
-    args: (done) => [idOf(done[11], 'referralId')],
+    args: (done) => Promise.resolve([idOf(done[13], 'referralId')]),
+  },
+  signed('consent:RevokeConsent', (done) =>
+    Promise.resolve({ consentId: idOf(done[3], 'consentId'), expectedVersion: 1 }),
+  ),
+  signed('consent:EraseConsent', (done) =>
+    Promise.resolve({ consentId: idOf(done[3], 'consentId') }),
+  ),
+  signed('patient:AddDevice', async () => ({
+    publicKey: (await keyOf('patient:1:phone')).publicKey,
+  })),
+  signed('patient:RemoveDevice', async () => ({ keyId: (await keyOf('patient:1:phone')).keyId })),
+  {
+    who: who.tertiaryAdmin,
+    transaction: 'patient:ProposeGuardian',
+    args: value([
+      {
+        patientId: pid(1),
+        guardianId: rid(1),
+        relationship: 'legal-proxy',
+        validFrom: '2026-11-01T00:00:00.000Z',
+        validUntil: '2027-11-01T00:00:00.000Z',
+        enrolment: enrolmentOf(guardianCode, 'determinism-guardian'),
+      },
+    ]),
   },
   {
-    who: patient(1),
-    transaction: 'consent:RevokeConsent',
-    args: (done) => [idOf(done[1], 'consentId')],
+    who: who.regulator,
+    transaction: 'patient:ApproveGuardian',
+    args: value([{ patientId: pid(1), guardianId: rid(1) }]),
   },
-  { who: who.regulator, transaction: 'audit:RollupStatistics', args: () => ['2026-11-23'] },
+  signed(
+    'patient:ActivateGuardian',
+    async () => ({
+      publicKey: (await keyOf('guardian:1')).publicKey,
+      enrolmentCode: guardianCode,
+      guardianId: rid(1),
+    }),
+    async () => ({
+      ...(await alice()),
+      key: await keyOf('guardian:1'),
+      signer: { kind: 'guardian', id: rid(1) },
+    }),
+  ),
+  {
+    who: who.regulator,
+    transaction: 'patient:EndGuardianship',
+    args: value([{ patientId: pid(1), guardianId: rid(1) }]),
+  },
+  {
+    who: who.tertiaryAdmin,
+    transaction: 'patient:RequestRecovery',
+    args: value([{ patientId: pid(1), enrolment: enrolmentOf(code, 'determinism-2') }]),
+  },
+  { who: who.regulator, transaction: 'patient:ApproveRecovery', args: value([pid(1)]) },
+  { who: who.regulator, transaction: 'audit:RollupStatistics', args: value(['2026-11-23']) },
+  {
+    who: who.regulator,
+    transaction: 'audit:PurgeExpired',
+    args: value([
+      {
+        collection: `org_${MSP.tertiary}`,
+        kind: 'accessEvent',
+        before: '2016-01-01T00:00:00.000Z',
+      },
+    ]),
+  },
   {
     who: who.govAdmin,
     transaction: 'registry:RegisterOrganization',
-    args: () => [{ mspId: MSP.research, type: 'research', region: { province: '330000' } }],
+    args: value([{ mspId: MSP.research, type: 'research', region: { province: '330000' } }]),
   },
 ];
 
@@ -150,15 +280,19 @@ async function replay(network: TestNetwork): Promise<InvokeResult[]> {
       step.transaction === 'audit:RollupStatistics'
         ? '2026-11-24T02:00:00.000Z'
         : `2026-11-23T08:00:${String(second).padStart(2, '0')}.000Z`;
-    const result = await network.as(step.who, { at }).submit(step.transaction, step.args(done));
+    const args = await step.args(done, { network, at });
+    const result = await network.as(step.who, { at }).submit(step.transaction, args);
     ok(result);
     done.push(result);
   }
   return done;
 }
 
-const bytes = (writes: readonly WriteEntry[]): string[] =>
-  writes.map((write) => `${write.key}=${Buffer.from(write.value ?? []).toString('base64')}`);
+const bytes = (writes: readonly (WriteEntry | PrivateWriteEntry)[]): string[] =>
+  writes.map(
+    (write) =>
+      `${'collection' in write ? write.collection : ''}:${write.key}=${Buffer.from(write.value ?? []).toString('base64')}`,
+  );
 
 describe('determinism', () => {
   afterEach(() => {
@@ -167,6 +301,10 @@ describe('determinism', () => {
   });
 
   it('replays every submit transaction on two fresh ledgers with byte-identical writes, events and results', async () => {
+    // Keys are made on the patients' devices before: the chaincode itself never makes randomness.
+    await keyOf('patient:1');
+    await keyOf('patient:1:phone');
+    await keyOf('guardian:1');
     const random = vi.spyOn(Math, 'random');
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2001-01-01T00:00:00.000Z'));
@@ -182,12 +320,17 @@ describe('determinism', () => {
       const other = second[i];
       expect(other?.txId).toBe(result.txId);
       expect(bytes(other?.writes ?? []), result.transaction).toEqual(bytes(result.writes));
+      expect(bytes(other?.privateWrites ?? []), result.transaction).toEqual(
+        bytes(result.privateWrites),
+      );
       expect(other?.payload.equals(result.payload), result.transaction).toBe(true);
       expect(other?.event, result.transaction).toEqual(result.event);
     });
     const events = (network: readonly InvokeResult[]): string[] =>
       network.map((result) => result.event?.name ?? '-');
     expect(events(first)).toEqual([
+      'PatientBindingChanged',
+      'PatientBindingChanged',
       'ConsentGranted',
       'ConsentGranted',
       'ConsentGranted',
@@ -202,19 +345,70 @@ describe('determinism', () => {
       'ReferralCreated',
       'ReferralClosed',
       'ConsentRevoked',
+      'ConsentErased',
+      'PatientBindingChanged',
+      'PatientBindingChanged',
+      'PatientBindingChanged',
+      'PatientBindingChanged',
+      'PatientBindingChanged',
+      'PatientBindingChanged',
+      'PatientBindingChanged',
+      'PatientBindingChanged',
       '-',
+      'DataPurged',
       '-',
     ]);
+    // Events about private data carry their name only.
+    for (const result of first) {
+      if (
+        result.event !== undefined &&
+        !['RecordAnchored', 'BatchAnchored', 'DataPurged'].includes(result.event.name)
+      ) {
+        expect(result.event.payload, result.transaction).toEqual({});
+      }
+    }
   });
 
-  it('writes every value as sorted-key JSON and every index entry as one byte', async () => {
+  it('derives IDs and private bytes from the transient salt: another salt, other IDs and hashes', async () => {
+    const network = createTestNetwork();
+    await bootstrap(network);
+    const patient = nth(await registerPatients(network, [1]), 0);
+    const statement = await signFor(network, {
+      patient: patient,
+      action: 'consent:GrantConsent',
+      payload: {
+        grantee: { org: MSP.tertiary },
+        purposes: ['treatment'],
+        categories: ['outpatient'],
+      },
+    });
+    const txId = 'cd'.repeat(32);
+    const endorse = (salt: string) =>
+      network.as(patient.carrier, { txId, salt }).endorse('consent:GrantConsent', [statement]);
+    const one = await endorse(saltOf('one'));
+    const again = await endorse(saltOf('one'));
+    const other = await endorse(saltOf('two'));
+    expect(one.result.message).toBe('');
+    expect(bytes(again.simulation.privateWrites())).toEqual(bytes(one.simulation.privateWrites()));
+    expect(idOf(other.result, 'consentId')).not.toBe(idOf(one.result, 'consentId'));
+    const values = (result: { simulation: { privateWrites(): PrivateWriteEntry[] } }) =>
+      result.simulation
+        .privateWrites()
+        .map((write) => Buffer.from(write.value ?? []).toString('base64'));
+    for (const written of values(other)) expect(values(one)).not.toContain(written);
+  });
+
+  it('writes every document as sorted-key JSON, public index entries as 0x00, private ones as the salt', async () => {
+    await keyOf('patient:1');
     const network = createTestNetwork();
     const results = await replay(network);
-    for (const key of network.ledger.keys()) {
-      const value = Buffer.from(network.ledger.get(key) ?? []);
-      if (value.length === 1) {
-        expect(value).toEqual(Buffer.of(0));
-        continue;
+    const check = (key: string, stored: Uint8Array | undefined): void => {
+      const value = Buffer.from(stored ?? []);
+      if (value.length <= 16) {
+        expect(value.length === 1 ? value : value.length, key).toEqual(
+          value.length === 1 ? Buffer.of(0) : 16,
+        );
+        return;
       }
       const text = value.toString('utf8');
       const sortedKeys = (node: unknown): boolean =>
@@ -226,6 +420,17 @@ describe('determinism', () => {
               Object.values(node).every(sortedKeys);
       expect(sortedKeys(JSON.parse(text)), key).toBe(true);
       expect(text).not.toMatch(/\n| {2}/);
+    };
+    for (const key of network.ledger.keys()) check(key, network.ledger.get(key));
+    for (const collection of network.ledger.collections()) {
+      for (const key of network.ledger.privateKeys(collection)) {
+        const stored = network.ledger.privateGet(collection, key);
+        check(key, stored);
+        const text = Buffer.from(stored ?? []).toString('utf8');
+        // Every private document carries a salt (a version snapshot: its consent's; a compact
+        // statistics entry: `s`).
+        if (text.startsWith('{')) expect(text, key).toMatch(/"(salt|s)":"[A-Za-z0-9_-]{22,}"/);
+      }
     }
     expect(results.every((result) => result.payload.toString('utf8').startsWith('{'))).toBe(true);
   });
@@ -233,9 +438,19 @@ describe('determinism', () => {
   it('lets transactions about different patients and records commit concurrently (no shared keys)', async () => {
     const network = createTestNetwork();
     await bootstrap(network);
+    const patients = await registerPatients(network, [1, 2, 3, 11, 12, 13]);
     const endorsed = [];
     for (const n of [1, 2, 3]) {
-      endorsed.push(await network.as(patient(n)).endorse('consent:GrantConsent', [consentInput()]));
+      const patient = nth(patients, n - 1);
+      endorsed.push(
+        await network.as(patient.carrier).endorse('consent:GrantConsent', [
+          await signFor(network, {
+            patient: patient,
+            action: 'consent:GrantConsent',
+            payload: consentInput(),
+          }),
+        ]),
+      );
       endorsed.push(
         await network
           .as(who.tertiaryClinician)
@@ -268,5 +483,19 @@ describe('determinism', () => {
       ]);
     expect(network.ledger.commit(a.simulation)).toBe('VALID');
     expect(network.ledger.commit(b.simulation)).toBe('VALID');
+    // A replayed signed statement is one grant only: the second use of its nonce is invalidated.
+    const patient = nth(patients, 0);
+    const statement = await signFor(network, {
+      patient: patient,
+      action: 'consent:GrantConsent',
+      payload: consentInput(),
+    });
+    const twice = [
+      await network.as(patient.carrier).endorse('consent:GrantConsent', [statement]),
+      await network.as(adminOf(MSP.gov)).endorse('consent:GrantConsent', [statement]),
+    ];
+    expect(twice.map(({ result }) => result.message)).toEqual(['', '']);
+    expect(network.ledger.commit(twice[0]?.simulation ?? a.simulation)).toBe('VALID');
+    expect(network.ledger.commit(twice[1]?.simulation ?? a.simulation)).toBe('MVCC_READ_CONFLICT');
   });
 });

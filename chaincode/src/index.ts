@@ -4,7 +4,9 @@ import { BaselineContract } from './baseline/baseline.contract';
 import { BenchContract } from './bench/bench.contract';
 import { CohortContract } from './cohort/cohort.contract';
 import { ConsentContract } from './consent/consent.contract';
+import { acceptTransientInputs } from './ledger/ledger-contract';
 import { LEDGER_SERIALIZERS } from './ledger/ledger-serializer';
+import { PatientContract } from './patient/patient.contract';
 import { RecordsContract } from './records/records.contract';
 import { ReferralContract } from './referral/referral.contract';
 import { RegistryContract } from './registry/registry.contract';
@@ -14,11 +16,13 @@ import { RegistryContract } from './registry/registry.contract';
  * contract of ledger-api's catalogue (and per gateway module). The first is the default contract
  * (for unqualified function names). `bench` seeds synthetic access events through the same store
  * as access:RequestAccess, and refuses unless the package enables it (only the benchmark's own
- * deployment does).
+ * deployment does). Every transaction takes its inputs from the proposal's transient request and
+ * declares no parameter.
  */
 export const contracts: unknown[] = [
   BaselineContract,
   RegistryContract,
+  PatientContract,
   ConsentContract,
   AccessContract,
   ReferralContract,
@@ -27,6 +31,8 @@ export const contracts: unknown[] = [
   AuditContract,
   BenchContract,
 ];
+
+acceptTransientInputs(contracts);
 
 /** Transaction results are serialized as sorted-key JSON (see LedgerSerializer). */
 export const serializers = LEDGER_SERIALIZERS;

@@ -29,6 +29,7 @@ import { IdentitiesModule } from './identities/identities.module.js';
 import { translateLedgerError } from './ledger/ledger-errors.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { PatientsModule } from './patients/patients.module.js';
 import { RecordsModule } from './records/records.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { DATABASE, type Database } from './storage/database.js';
@@ -58,6 +59,7 @@ export class AppModule {
         IdentitiesModule,
         AuthModule,
         HealthModule,
+        PatientsModule,
         ConsentsModule,
         AccessModule,
         ReferralsModule,

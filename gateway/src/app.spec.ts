@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerError } from './common/errors.js';
 import { jsonArg } from './testing/fake-ledger.client.js';
+import { signed } from './testing/statements.js';
 import { createTestApp, type TestApp } from './testing/test-app.js';
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -13,13 +14,10 @@ describe('the HTTP API (in process, fake ledger)', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    patient = await t.user({ username: 'pat', role: 'patient', patientId: 'pid-abcdefghijklmnop' });
+    patient = await t.patient({ username: 'pat', patientId: 'pid-abcdefghijklmnop' });
     clinician = await t.user({ username: 'doc', role: 'clinician' });
     t.ledger
-      .on('consent:GrantConsent', (call) => ({
-        consentId: 'con-000000000000000000000001',
-        ...jsonArg(call),
-      }))
+      .on('consent:GrantConsent', () => ({ consentId: 'con-000000000000000000000001' }))
       .on('records:AnchorRecord', (call) => ({ ...jsonArg(call), version: 1 }))
       .on('access:RequestEmergencyAccess', () => ({
         eventId: 'evt-000000000000000000000009',
@@ -42,6 +40,10 @@ describe('the HTTP API (in process, fake ledger)', () => {
   });
 
   it('answers bad input with 400 and a code, and never calls the ledger', async () => {
+    // Terms the patient signed are checked as a body would be.
+    const badTerms = async (terms: object) => ({
+      action: await signed('consent:GrantConsent', terms as never),
+    });
     const cases = [
       t
         .http()
@@ -53,27 +55,38 @@ describe('the HTTP API (in process, fake ledger)', () => {
         .http()
         .post('/consents')
         .set(auth(patient))
-        .send({
-          grantee: { org: 'X' },
-          purposes: ['treatment'],
-          categories: ['imaging'],
-          extra: 1,
-        }),
+        .send(
+          await badTerms({
+            grantee: { org: 'X' },
+            purposes: ['treatment'],
+            categories: ['imaging'],
+            extra: 1,
+          }),
+        ),
       t
         .http()
         .post('/consents')
         .set(auth(patient))
-        .send({ grantee: { org: 'X' }, purposes: 'treatment', categories: ['imaging'] }),
+        .send(
+          await badTerms({ grantee: { org: 'X' }, purposes: 'treatment', categories: ['imaging'] }),
+        ),
       t
         .http()
         .post('/consents')
         .set(auth(patient))
-        .send({
-          grantee: { org: 'X' },
-          purposes: ['treatment'],
-          categories: ['imaging'],
-          validFrom: 'yesterday',
-        }),
+        .send(
+          await badTerms({
+            grantee: { org: 'X' },
+            purposes: ['treatment'],
+            categories: ['imaging'],
+            validFrom: 'yesterday',
+          }),
+        ),
+      t
+        .http()
+        .post('/consents')
+        .set(auth(patient))
+        .send({ grantee: { org: 'X' }, purposes: ['treatment'], categories: ['imaging'] }),
       t.http().post('/consents/con-1/revoke').set(auth(patient)),
       t.http().get('/consents/not-a-consent').set(auth(patient)),
       t
@@ -109,23 +122,21 @@ describe('the HTTP API (in process, fake ledger)', () => {
   });
 
   it('grants a consent: 201 with consentId, txId and the consent', async () => {
-    const response = await t
-      .http()
-      .post('/consents')
-      .set(auth(patient))
-      .send({
-        grantee: { org: 'CommunityHospitalMSP', role: 'clinician' },
-        purposes: ['treatment'],
-        categories: ['imaging'],
-        validUntil: '2099-01-01T00:00:00Z',
-      });
+    const action = await signed('consent:GrantConsent', {
+      grantee: { org: 'CommunityHospitalMSP', role: 'clinician' },
+      purposes: ['treatment'],
+      categories: ['imaging'],
+      validUntil: '2099-01-01T00:00:00.000Z',
+    });
+    const response = await t.http().post('/consents').set(auth(patient)).send({ action });
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({
       consentId: 'con-000000000000000000000001',
       txId: expect.any(String) as string,
     });
-    expect(jsonArg(t.ledger.callsOf('consent:GrantConsent')[0])).toMatchObject({
-      validUntil: '2099-01-01T00:00:00.000Z',
+    expect(jsonArg(t.ledger.callsOf('consent:GrantConsent')[0])).toEqual({
+      statement: action.statement,
+      signature: action.signature,
     });
   });
 

@@ -12,14 +12,14 @@ export { subjectsOf } from './events/event.store.js';
 export { LedgerEventsListener } from './events/ledger-events.listener.js';
 export { PROJECT_SYSTEM } from './fhir/fhir-terminology.js';
 export { validateResource } from './fhir/index.js';
-export { SERVICE_IDENTITY } from './identities/identities.service.js';
 export {
   LEDGER_CLIENT,
-  type ChaincodeEventsOptions,
+  type BlockEventsOptions,
   type Committed,
+  type Endorsement,
   type LedgerClient,
   type LedgerSession,
   type SessionOptions,
   type SystemCall,
 } from './ledger/ledger.client.js';
-export { IDENTITY_WALLET, type IdentityWallet } from './ledger/wallet.js';
+export { IDENTITY_WALLET, SERVICE_IDENTITY, type IdentityWallet } from './ledger/wallet.js';

@@ -20,8 +20,6 @@ export type AccessRules<Transactions> = { readonly [N in keyof Transactions]: Ac
 
 /** Every caller of a registered organization. */
 export const EVERYONE: readonly Grant[] = [{ orgTypes: 'any', roles: 'any' }];
-/** Patients, of whichever organization issued their certificate. */
-export const PATIENTS: readonly Grant[] = [{ orgTypes: 'any', roles: ['patient'] }];
 /** The roles that ask for patients' data. */
 export const ACCESSORS: readonly Grant[] = [
   { orgTypes: 'any', roles: ['analyst', 'clinician', 'researcher'] },

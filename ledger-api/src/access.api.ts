@@ -46,6 +46,8 @@ export interface CohortInfo {
 export interface AccessEvent {
   readonly eventId: string;
   readonly patientId: string;
+  /** The patient's home organization (the event lives with it, the accessor and the regulator). */
+  readonly patientHome: string;
   readonly accessor: Accessor;
   /** The accessor organization's region (for statistics). */
   readonly accessorRegion: Region;
@@ -62,6 +64,8 @@ export interface AccessEvent {
   readonly cohort?: CohortInfo;
   readonly timestamp: string;
   readonly txId: string;
+  /** Random: makes the hash of the stored value unguessable. */
+  readonly salt: string;
 }
 
 /** A page of access events. */

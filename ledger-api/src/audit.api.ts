@@ -56,6 +56,8 @@ export interface DayStatistics {
   readonly regions: Readonly<Record<string, RegionCounts>>;
   readonly rolledUpAt: string;
   readonly txId: string;
+  /** Random: makes the hash of the stored (private) value unguessable. */
+  readonly salt: string;
 }
 
 /** Aggregate counts of access events over a window; never patient IDs. */
@@ -78,6 +80,113 @@ export interface Statistics {
   readonly scannedDays: number;
 }
 
+/** The kinds of private data the regulator erases once their retention period has passed. */
+export const RETENTION_KINDS = ['accessEvent', 'consent', 'referral'] as const;
+/** A kind of data with a retention period. */
+export type RetentionKind = (typeof RETENTION_KINDS)[number];
+
+/**
+ * Days each kind of data is kept before the regulator may erase it: access events from their
+ * time, consents from their revocation or expiry, referrals from their closing or expiry. Packaged
+ * with the chaincode from network/topology.yaml (changing it is a chaincode upgrade).
+ */
+export type RetentionPolicy = Readonly<Record<RetentionKind, number>>;
+
+/**
+ * The file at the root of the chaincode package that holds the {@link RetentionPolicy} as JSON
+ * (`{"accessEvent": 3650, "consent": 1825, "referral": 1825}`: every kind, whole days, 1 to
+ * 36,500), written by network/ from topology.yaml. The chaincode reads it once when it starts.
+ */
+export const RETENTION_POLICY_FILE = 'retention.json';
+
+/** The policy of a package without {@link RETENTION_POLICY_FILE}: ten years, five, five. */
+export const DEFAULT_RETENTION_POLICY: RetentionPolicy = {
+  accessEvent: 3650,
+  consent: 1825,
+  referral: 1825,
+};
+
+/** Most days a kind may be kept for in a retention policy (one hundred years). */
+export const MAX_RETENTION_DAYS = 36_500;
+
+/**
+ * A retention policy from parsed JSON: exactly the kinds of {@link RETENTION_KINDS}, each a whole
+ * number of days from 1 to {@link MAX_RETENTION_DAYS}. Throws a RangeError naming what is wrong.
+ */
+export function retentionPolicyOf(value: unknown): RetentionPolicy {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RangeError('a retention policy is an object of days by kind');
+  }
+  const entries = value as Record<string, unknown>;
+  for (const key of Object.keys(entries)) {
+    if (!(RETENTION_KINDS as readonly string[]).includes(key)) {
+      throw new RangeError(`retention policy: unknown kind ${JSON.stringify(key)}`);
+    }
+  }
+  const days = (kind: RetentionKind): number => {
+    const value = entries[kind];
+    if (
+      !Number.isInteger(value) ||
+      (value as number) < 1 ||
+      (value as number) > MAX_RETENTION_DAYS
+    ) {
+      throw new RangeError(`retention policy: ${kind} must be 1 to ${MAX_RETENTION_DAYS} days`);
+    }
+    return value as number;
+  };
+  return { accessEvent: days('accessEvent'), consent: days('consent'), referral: days('referral') };
+}
+
+/**
+ * FindExpired's query: one kind of data in one collection, ended before a cut-off. Fabric forbids a
+ * transaction that writes from scanning private data, so finding (FindExpired, an evaluate) and
+ * erasing (PurgeExpired, with the IDs found) are two steps.
+ */
+export interface PurgeOrder {
+  readonly collection: string;
+  readonly kind: RetentionKind;
+  /** Erase what ended before this instant; it must lie before now minus the kind's retention. */
+  readonly before: string;
+  /** At most this many items (1..500, 100 by default); `more` says whether some are left. */
+  readonly limit?: number;
+}
+
+/** What FindExpired found: the IDs (event, consent or referral IDs) to hand to PurgeExpired. */
+export interface ExpiredItems {
+  readonly collection: string;
+  readonly kind: RetentionKind;
+  readonly before: string;
+  readonly ids: readonly string[];
+  readonly more: boolean;
+}
+
+/** PurgeExpired's input: the items to erase; each is checked again before it is erased. */
+export interface PurgeList {
+  readonly collection: string;
+  readonly kind: RetentionKind;
+  readonly before: string;
+  /** 1..500 IDs as FindExpired gave them. */
+  readonly ids: readonly string[];
+}
+
+/**
+ * A day's counts, as the regulator's peer computes them (CountDay) and RollupStatistics keeps them
+ * (in the regulator's own collection: a cache of its own counts).
+ */
+export interface DayCounts {
+  readonly day: string;
+  readonly total: number;
+  readonly regions: Readonly<Record<string, RegionCounts>>;
+}
+
+/** What PurgeExpired erased. */
+export interface PurgeResult {
+  readonly collection: string;
+  readonly kind: RetentionKind;
+  readonly purged: number;
+  readonly more: boolean;
+}
+
 /** Payload of the chaincode event EmergencyReviewed. */
 export interface EmergencyReviewedPayload {
   readonly eventId: string;
@@ -89,6 +198,7 @@ export interface EmergencyReviewedPayload {
 /** The chaincode events of the audit contract. */
 export interface AuditEvents {
   readonly EmergencyReviewed: EmergencyReviewedPayload;
+  readonly DataPurged: PurgeResult;
 }
 
 /** The audit trail, break-glass reviews and statistics (contract `audit`). */
@@ -103,8 +213,16 @@ export interface AuditTransactions {
   'audit:ReviewEmergencyAccess': Submit<[eventId: string, review: ReviewInput], AccessEvent>;
   /** Counts of access events over a window, by region at a level. */
   'audit:GetStatistics': Evaluate<[query: StatisticsQuery], Statistics>;
-  /** Rolls one UTC day's access events up into its counts (re-runnable). */
-  'audit:RollupStatistics': Submit<[day: string], DayStatistics>;
+  /** Counts one UTC day's access events over every collection (the regulator; writes nothing). */
+  'audit:CountDay': Evaluate<[day: string], DayCounts>;
+  /** Keeps a day's counts (from CountDay) for GetStatistics to reuse (re-runnable). */
+  'audit:RollupStatistics': Submit<[counts: DayCounts], DayStatistics>;
+  /** The items of one kind in one collection past their retention period (the regulator). */
+  'audit:FindExpired': Evaluate<[order: PurgeOrder], ExpiredItems>;
+  /** Erases the items found by FindExpired from every peer of the collection (the regulator). */
+  'audit:PurgeExpired': Submit<[purge: PurgeList], PurgeResult>;
+  /** The retention policy the chaincode package carries. */
+  'audit:GetRetentionPolicy': Evaluate<[], RetentionPolicy>;
 }
 
 /** Who may call the audit contract's transactions. */
@@ -120,5 +238,9 @@ export const AUDIT_ACCESS: AccessRules<AuditTransactions> = {
   'audit:QueryEmergencyReviews': { grants: REGULATOR },
   'audit:ReviewEmergencyAccess': { grants: REGULATOR },
   'audit:GetStatistics': { grants: REGULATOR },
+  'audit:CountDay': { grants: REGULATOR },
   'audit:RollupStatistics': { grants: REGULATOR },
+  'audit:FindExpired': { grants: REGULATOR },
+  'audit:PurgeExpired': { grants: REGULATOR },
+  'audit:GetRetentionPolicy': { grants: EVERYONE },
 };

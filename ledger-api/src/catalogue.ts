@@ -3,6 +3,7 @@ import type { AuditTransactions } from './audit.api.ts';
 import type { BaselineTransactions } from './baseline.api.ts';
 import type { CohortTransactions } from './cohort.api.ts';
 import type { ConsentTransactions } from './consent.api.ts';
+import type { PatientTransactions } from './patient.api.ts';
 import type { RecordsTransactions } from './records.api.ts';
 import type { ReferralTransactions } from './referral.api.ts';
 import type { RegistryTransactions } from './registry.api.ts';
@@ -16,6 +17,7 @@ import type { RegistryTransactions } from './registry.api.ts';
 export interface LedgerTransactions
   extends
     RegistryTransactions,
+    PatientTransactions,
     ConsentTransactions,
     AccessTransactions,
     ReferralTransactions,
@@ -55,16 +57,104 @@ export type WireArgs<Args extends readonly unknown[]> = { [I in keyof Args]: str
 
 /**
  * What a contract class of the chaincode must implement for contract `C`: one method per
- * transaction of the catalogue, taking the context and the arguments as strings, resolving to the
- * catalogue's result. `class ConsentContract extends LedgerContract implements
+ * transaction of the catalogue, taking only the context (the inputs travel as transient data, see
+ * request.ts, and the context hands them out typed by {@link TransactionArguments}) and resolving
+ * to the catalogue's result. `class ConsentContract extends LedgerContract implements
  * ChaincodeContract<'consent', LedgerContext>` makes the compiler hold the two together.
  */
 export type ChaincodeContract<C extends ContractName, Context> = {
-  [N in TransactionsOf<C> as FunctionName<N>]: (
-    ctx: Context,
-    ...args: WireArgs<ArgsOf<N>>
-  ) => Promise<ResultOf<N>>;
+  [N in TransactionsOf<C> as FunctionName<N>]: (ctx: Context) => Promise<ResultOf<N>>;
 };
+
+/**
+ * How a transaction reads its inputs from its context: `ctx.argsOf('consent:GrantConsent')` is the
+ * catalogue's argument tuple of that transaction, one string each (strings as they are, other
+ * values as JSON text), as decoded from the proposal's transient request.
+ */
+export interface TransactionArguments {
+  argsOf<N extends TransactionName>(name: N): WireArgs<ArgsOf<N>>;
+}
+
+/** What the catalogue says of a transaction at run time: its kind and how many arguments it takes. */
+export interface TransactionShape {
+  readonly kind: 'submit' | 'evaluate';
+  /** Arguments of the catalogue's tuple. */
+  readonly args: number;
+  /** Arguments a caller must give; the rest may be left out (empty). `args` when absent. */
+  readonly required?: number;
+}
+
+/**
+ * Every transaction's kind and argument count, for code that checks requests at run time (the
+ * chaincode refuses a request with another count; submits need a salt). Typed against the
+ * catalogue: an entry whose kind or count differs from its catalogue entry does not compile.
+ */
+export const TRANSACTION_SHAPES: {
+  readonly [N in TransactionName]: TransactionShape & {
+    readonly kind: LedgerTransactions[N]['kind'];
+    readonly args: ArgsOf<N>['length'];
+  };
+} = {
+  'registry:RegisterOrganization': { kind: 'submit', args: 1 },
+  'registry:GetOrganization': { kind: 'evaluate', args: 1 },
+  'registry:ListOrganizations': { kind: 'evaluate', args: 0 },
+  'patient:RegisterPatient': { kind: 'submit', args: 1 },
+  'patient:ActivatePatient': { kind: 'submit', args: 1 },
+  'patient:AddDevice': { kind: 'submit', args: 1 },
+  'patient:RemoveDevice': { kind: 'submit', args: 1 },
+  'patient:RequestRecovery': { kind: 'submit', args: 1 },
+  'patient:ApproveRecovery': { kind: 'submit', args: 1 },
+  'patient:ProposeGuardian': { kind: 'submit', args: 1 },
+  'patient:ApproveGuardian': { kind: 'submit', args: 1 },
+  'patient:ActivateGuardian': { kind: 'submit', args: 1 },
+  'patient:EndGuardianship': { kind: 'submit', args: 1 },
+  'patient:GetBinding': { kind: 'evaluate', args: 1 },
+  'patient:GetBindingHistory': { kind: 'evaluate', args: 1 },
+  'patient:QueryErasures': { kind: 'evaluate', args: 1 },
+  'patient:LocatePatient': { kind: 'evaluate', args: 1 },
+  'consent:GrantConsent': { kind: 'submit', args: 1 },
+  'consent:UpdateConsent': { kind: 'submit', args: 1 },
+  'consent:RevokeConsent': { kind: 'submit', args: 1 },
+  'consent:EraseConsent': { kind: 'submit', args: 1 },
+  'consent:GetConsent': { kind: 'evaluate', args: 1 },
+  'consent:GetConsentHistory': { kind: 'evaluate', args: 1 },
+  'consent:QueryConsents': { kind: 'evaluate', args: 1 },
+  'access:RequestAccess': { kind: 'submit', args: 1 },
+  'access:CheckAccess': { kind: 'evaluate', args: 1 },
+  'access:RequestEmergencyAccess': { kind: 'submit', args: 1 },
+  'referral:CreateReferral': { kind: 'submit', args: 1 },
+  'referral:CloseReferral': { kind: 'submit', args: 1 },
+  'referral:GetReferral': { kind: 'evaluate', args: 1 },
+  'cohort:FindCohort': { kind: 'evaluate', args: 1 },
+  'cohort:RequestCohort': { kind: 'submit', args: 1 },
+  'records:AnchorRecord': { kind: 'submit', args: 1 },
+  'records:AnchorBatch': { kind: 'submit', args: 1 },
+  'records:VerifyRecord': { kind: 'evaluate', args: 3, required: 2 },
+  'records:VerifyBatchMember': { kind: 'evaluate', args: 1 },
+  'records:GetRecord': { kind: 'evaluate', args: 1 },
+  'records:GetBatch': { kind: 'evaluate', args: 1 },
+  'records:QueryAnchors': { kind: 'evaluate', args: 1 },
+  'audit:QueryAccessEvents': { kind: 'evaluate', args: 1 },
+  'audit:GetAccessEvent': { kind: 'evaluate', args: 1 },
+  'audit:QueryEmergencyReviews': { kind: 'evaluate', args: 1 },
+  'audit:ReviewEmergencyAccess': { kind: 'submit', args: 2 },
+  'audit:GetStatistics': { kind: 'evaluate', args: 1 },
+  'audit:CountDay': { kind: 'evaluate', args: 1 },
+  'audit:RollupStatistics': { kind: 'submit', args: 1 },
+  'audit:FindExpired': { kind: 'evaluate', args: 1 },
+  'audit:PurgeExpired': { kind: 'submit', args: 1 },
+  'audit:GetRetentionPolicy': { kind: 'evaluate', args: 0 },
+  'baseline:Put': { kind: 'submit', args: 2 },
+  'baseline:Get': { kind: 'evaluate', args: 1 },
+  'bench:SeedAccessEvents': { kind: 'submit', args: 1 },
+};
+
+/** The run-time shape of a qualified transaction name, if the catalogue has it. */
+export function transactionShape(name: string): TransactionShape | undefined {
+  return Object.hasOwn(TRANSACTION_SHAPES, name)
+    ? TRANSACTION_SHAPES[name as TransactionName]
+    : undefined;
+}
 
 /** The qualified name of a contract's function. */
 export function qualifiedName(contract: string, fn: string): string {
@@ -80,14 +170,6 @@ export function splitName<N extends TransactionName>(
     contract: name.slice(0, colon) as ContractName,
     fn: name.slice(colon + 1) as FunctionName<N>,
   };
-}
-
-/**
- * The arguments of a call as the chaincode takes them: strings as they are, everything else as
- * JSON (fields that are undefined are left out, as JSON.stringify does).
- */
-export function encodeArguments(args: readonly unknown[]): string[] {
-  return args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg)));
 }
 
 /** Transactions whose result is plain text rather than JSON. */

@@ -1,4 +1,6 @@
-import { EVERYONE, PATIENTS, type AccessRules } from './access-rule.ts';
+import { EVERYONE, type AccessRules } from './access-rule.ts';
+import type { ErasureReceipt } from './patient.api.ts';
+import type { SignedAction, SignedBy } from './signed-action.ts';
 import type { Page } from './page.ts';
 import type { Evaluate, Submit } from './transaction.ts';
 import type {
@@ -31,6 +33,8 @@ export interface ConsentException {
 export interface Consent {
   readonly consentId: string;
   readonly patientId: string;
+  /** The patient's home organization (where the patient's data lives). */
+  readonly patientHome: string;
   readonly provision: Provision;
   /** Absent only in a deny that applies to every accessor. */
   readonly grantee?: ConsentGrantee;
@@ -49,8 +53,12 @@ export interface Consent {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly revokedAt?: string;
+  /** Who signed this version: the patient, or a guardian. */
+  readonly signedBy: SignedBy;
   /** The transaction that wrote this version. */
   readonly txId: string;
+  /** Random: makes the hash of the stored value unguessable. */
+  readonly salt: string;
 }
 
 /** One version of a consent, as written by the transaction that made it. */
@@ -85,11 +93,6 @@ export interface ConsentInput {
   readonly exceptions?: readonly ConsentException[];
 }
 
-/** UpdateConsent's input: the new terms and, optionally, the version they replace. */
-export interface ConsentUpdateInput extends ConsentInput {
-  readonly expectedVersion?: number;
-}
-
 /** QueryConsents' filter. */
 export interface ConsentQuery {
   readonly patientId?: string;
@@ -118,17 +121,24 @@ export interface ConsentEvents {
   readonly ConsentGranted: ConsentEventPayload;
   readonly ConsentUpdated: ConsentEventPayload;
   readonly ConsentRevoked: ConsentEventPayload;
+  readonly ConsentErased: {
+    readonly consentId: string;
+    readonly patientId: string;
+    readonly timestamp: string;
+  };
 }
 
-/** Patients' consents (contract `consent`). */
+/** Patients' consents (contract `consent`): every write is a statement signed by the patient. */
 export interface ConsentTransactions {
-  /** Grants a consent (patients). */
-  'consent:GrantConsent': Submit<[consent: ConsentInput], Consent>;
-  /** Replaces the terms of an active consent (its patient); the version goes up by one. */
-  'consent:UpdateConsent': Submit<[consentId: string, consent: ConsentUpdateInput], Consent>;
-  /** Revokes a consent (its patient); revoking twice is a CONFLICT. */
-  'consent:RevokeConsent': Submit<[consentId: string], Consent>;
-  /** One consent (its patient, the regulator, members of the grantee organization). */
+  /** Grants a consent, signed by the patient or a guardian (docs/patient-keys.md). */
+  'consent:GrantConsent': Submit<[action: SignedAction<'consent:GrantConsent'>], Consent>;
+  /** Replaces the terms of an active consent at the version signed; the version goes up by one. */
+  'consent:UpdateConsent': Submit<[action: SignedAction<'consent:UpdateConsent'>], Consent>;
+  /** Revokes a consent at the version signed; revoking twice is a CONFLICT. */
+  'consent:RevokeConsent': Submit<[action: SignedAction<'consent:RevokeConsent'>], Consent>;
+  /** Erases a revoked consent's details from every peer that held them (PurgePrivateData). */
+  'consent:EraseConsent': Submit<[action: SignedAction<'consent:EraseConsent'>], ErasureReceipt>;
+  /** One consent (its patient's home, the regulator, members of the grantee organization). */
   'consent:GetConsent': Evaluate<[consentId: string], Consent>;
   /** Every version of a consent, oldest first. */
   'consent:GetConsentHistory': Evaluate<[consentId: string], readonly ConsentVersion[]>;
@@ -136,22 +146,26 @@ export interface ConsentTransactions {
   'consent:QueryConsents': Evaluate<[query: ConsentQuery], ConsentPage>;
 }
 
-/** Who may call the consent contract's transactions. */
+/** Who may call the consent contract's transactions (signed writes: any carrier). */
 export const CONSENT_ACCESS: AccessRules<ConsentTransactions> = {
-  'consent:GrantConsent': { grants: PATIENTS },
-  'consent:UpdateConsent': { grants: PATIENTS, scope: "the consent's patient" },
-  'consent:RevokeConsent': { grants: PATIENTS, scope: "the consent's patient" },
+  'consent:GrantConsent': { grants: EVERYONE, scope: "a signature by the patient's key" },
+  'consent:UpdateConsent': { grants: EVERYONE, scope: "a signature by the patient's key" },
+  'consent:RevokeConsent': { grants: EVERYONE, scope: "a signature by the patient's key" },
+  'consent:EraseConsent': { grants: EVERYONE, scope: "a signature by the patient's key" },
   'consent:GetConsent': {
     grants: EVERYONE,
-    scope: 'its patient; the GovMSP regulator; members of the grantee organization',
+    scope:
+      "its patient's home organization; the GovMSP regulator; members of the grantee organization",
   },
   'consent:GetConsentHistory': {
     grants: EVERYONE,
-    scope: 'its patient; the GovMSP regulator; members of the grantee organization',
+    scope:
+      "its patient's home organization; the GovMSP regulator; members of the grantee organization",
   },
   'consent:QueryConsents': {
     grants: EVERYONE,
-    scope: 'patients their own; the regulator all; others consents granted to their organization',
+    scope:
+      "the home organization its patients'; the regulator all; others consents granted to their organization",
   },
 };
 

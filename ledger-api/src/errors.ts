@@ -9,6 +9,7 @@ export const LEDGER_ERROR_CODES = [
   'BATCH_NOT_FOUND',
   'ORG_NOT_FOUND',
   'REFERRAL_NOT_FOUND',
+  'PATIENT_NOT_FOUND',
   'CONFLICT',
   'RULE_VIOLATION',
 ] as const;

@@ -2,15 +2,26 @@ import type { AccessEvents } from './access.api.ts';
 import type { AuditEvents } from './audit.api.ts';
 import type { CohortEvents } from './cohort.api.ts';
 import type { ConsentEvents } from './consent.api.ts';
+import type { PatientEvents } from './patient.api.ts';
 import type { RecordsEvents } from './records.api.ts';
 import type { ReferralEvents } from './referral.api.ts';
 
 /**
- * The chaincode events, by name, with their payloads: one event per transaction (Fabric keeps only
- * the last setEvent of a transaction); payloads are sorted-key JSON of coded values only.
+ * The ledger's events, by name, with their payloads as the gateways stream them (GET /events). On
+ * the ledger a transaction sets one chaincode event (Fabric keeps only the last) carrying its name
+ * and, for what is private, nothing else (docs/privacy.md); each gateway builds the payload from the
+ * private data its own peer received with the block, so it streams exactly what its organization
+ * may see. Record and batch anchors are public, and so are their events' payloads.
  */
 export interface LedgerEvents
-  extends ConsentEvents, AccessEvents, AuditEvents, ReferralEvents, CohortEvents, RecordsEvents {}
+  extends
+    ConsentEvents,
+    AccessEvents,
+    AuditEvents,
+    ReferralEvents,
+    CohortEvents,
+    RecordsEvents,
+    PatientEvents {}
 
 /** The name of a chaincode event. */
 export type LedgerEventName = keyof LedgerEvents;
@@ -26,10 +37,13 @@ export const LEDGER_EVENT_NAMES = [
   'AccessRecorded',
   'BatchAnchored',
   'CohortRecorded',
+  'ConsentErased',
   'ConsentGranted',
   'ConsentRevoked',
   'ConsentUpdated',
+  'DataPurged',
   'EmergencyReviewed',
+  'PatientBindingChanged',
   'RecordAnchored',
   'ReferralClosed',
   'ReferralCreated',

@@ -1,4 +1,11 @@
 import type { LedgerEventName, LedgerEvents } from './events.ts';
+import type {
+  BindingVersion,
+  ErasureReceipt,
+  GuardianRelationship,
+  PatientBinding,
+} from './patient.api.ts';
+import type { PatientActionName, SignedAction } from './signed-action.ts';
 import type { OrganizationType, Role } from './vocabulary.ts';
 
 /**
@@ -22,18 +29,106 @@ export interface IdentityView {
   readonly mspId: string;
   readonly orgType: OrganizationType;
   readonly patientId?: string;
+  /** A guardian's own ID (`rp-...`), for a guardian signed in to act for `patientId`. */
+  readonly guardianId?: string;
   readonly practitionerId?: string;
-  readonly enrollmentId: string;
+  /** The ledger identity's enrollment ID (opaque: no user name); absent for patients and guardians. */
+  readonly enrollmentId?: string;
   readonly createdAt: string;
 }
 
-/** A user to create (POST /identities; the gateway's admins). */
+/** GET /ledger (open): what a patient's device needs to build a statement for this gateway. */
+export interface LedgerInfo {
+  readonly channel: string;
+  readonly chaincode: string;
+  /** This gateway's organization. */
+  readonly mspId: string;
+}
+
+/** A patient action as the REST API takes it (POST /consents, /patients/me/devices, ...). */
+export interface SignedActionRequest<A extends PatientActionName = PatientActionName> {
+  readonly action: SignedAction<A>;
+}
+
+/** POST /patients (the home organization's admins): registers a patient, pending activation. */
+export interface PatientRegistrationRequest {
+  /** For a minor: the day of coming of age. */
+  readonly adultFrom?: string;
+}
+
+/** What POST /patients and POST /patients/:patientId/recovery answer: the code, shown once. */
+export interface EnrolmentAnswer {
+  readonly patientId: string;
+  /** Hand it over in person; the gateway keeps no copy and the ledger only its salted hash. */
+  readonly enrolmentCode: string;
+  readonly txId: string;
+}
+
+/**
+ * POST /patients/activate (no token): the patient's first sign-in. Makes the patient's account at
+ * the home gateway (username and password, for sessions only) and binds the device key the statement
+ * names; answers an access token.
+ */
+export interface PatientActivationRequest {
+  readonly username: string;
+  readonly password: string;
+  readonly action: SignedAction<'patient:ActivatePatient'>;
+}
+
+/** POST /patients/:patientId/guardians (the home's admins): a guardian proposed for a period. */
+export interface GuardianProposalRequest {
+  readonly relationship: GuardianRelationship;
+  readonly validFrom: string;
+  readonly validUntil: string;
+}
+
+/** What POST /patients/:patientId/guardians answers: the guardian's ID and code, shown once. */
+export interface GuardianEnrolmentAnswer {
+  readonly patientId: string;
+  readonly guardianId: string;
+  readonly enrolmentCode: string;
+  readonly txId: string;
+}
+
+/** POST /guardians/activate (no token): a guardian's first sign-in, as for a patient. */
+export interface GuardianActivationRequest {
+  readonly username: string;
+  readonly password: string;
+  readonly action: SignedAction<'patient:ActivateGuardian'>;
+}
+
+/** GET /patients/me (the patient or guardian) and GET /patients/:patientId (home admins, regulator). */
+export interface PatientView {
+  readonly binding: PatientBinding;
+  readonly history: readonly BindingVersion[];
+  readonly erasures: readonly ErasureReceipt[];
+}
+
+/**
+ * What POST /patients/me/devices, POST /patients/me/devices/remove and the regulator's approvals
+ * (recovery, guardians) answer: the binding as the transaction left it.
+ */
+export interface BindingWrite {
+  readonly patientId: string;
+  readonly txId: string;
+  readonly binding: PatientBinding;
+}
+
+/** What POST /consents/:id/erase answers: the receipt kept at the patient's home. */
+export interface ConsentErasure {
+  readonly consentId: string;
+  readonly txId: string;
+  readonly receipt: ErasureReceipt;
+}
+
+/**
+ * A staff member to create (POST /identities; the gateway's admins). Never a patient: patients
+ * are registered with POST /patients and hold their own keys.
+ */
 export interface NewIdentity {
   readonly username: string;
   readonly password: string;
-  readonly role: Role;
-  /** A patient's pseudonym; generated when absent. */
-  readonly patientId?: string;
+  readonly role: Exclude<Role, 'patient'>;
   readonly practitionerId?: string;
 }
 

@@ -6,10 +6,16 @@
 export * from './vocabulary.ts';
 export * from './ids.ts';
 export * from './errors.ts';
+export * from './request.ts';
+export * from './collections.ts';
+export * from './signed-action.ts';
+export * from './patient-client.ts';
+export * from './enrolment.ts';
 export type { Page } from './page.ts';
 export type { Evaluate, Submit, TransactionSpec } from './transaction.ts';
 export * from './access-rule.ts';
 export * from './registry.api.ts';
+export * from './patient.api.ts';
 export * from './consent.api.ts';
 export * from './access.api.ts';
 export * from './referral.api.ts';

@@ -255,16 +255,29 @@ describe('Merkle properties', () => {
 });
 
 describe('batch leaves and hex', () => {
-  it('makes a batch item its sorted-key JSON, whatever the order of its fields', () => {
+  it('makes a batch item its sorted-key JSON with its salt, whatever the order of its fields', () => {
     const item = {
       sha256: 'ab'.repeat(32),
+      salt: 'c2FsdHNhbHRzYWx0c2FsdA',
       recordId: 'his:2026.1',
       patientId: 'pid-abcdefghijklmnop',
       category: 'imaging',
     } as const;
     expect(new TextDecoder().decode(batchLeaf(item))).toBe(
-      `{"category":"imaging","patientId":"pid-abcdefghijklmnop","recordId":"his:2026.1","sha256":"${'ab'.repeat(32)}"}`,
+      `{"category":"imaging","patientId":"pid-abcdefghijklmnop","recordId":"his:2026.1","salt":"c2FsdHNhbHRzYWx0c2FsdA","sha256":"${'ab'.repeat(32)}"}`,
     );
+  });
+
+  it('gives the same reading different leaf hashes under different salts', () => {
+    const reading = {
+      sha256: 'cd'.repeat(32),
+      recordId: 'hr:1',
+      patientId: 'pid-abcdefghijklmnop',
+      category: 'wearable',
+    } as const;
+    const one = leafHash(batchLeaf({ ...reading, salt: 'AAAAAAAAAAAAAAAAAAAAAA' }));
+    const two = leafHash(batchLeaf({ ...reading, salt: 'AAAAAAAAAAAAAAAAAAAAAB' }));
+    expect(toHex(one)).not.toBe(toHex(two));
   });
 
   it('round-trips lower-case hex', () => {

@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
-import type { RecordItem } from './records.api.ts';
+import type { BatchItem } from './records.api.ts';
 
 /**
  * RFC 6962 (Certificate Transparency) Merkle tree hashes and inclusion proofs, as in RFC 9162
@@ -152,16 +152,18 @@ export function verifyInclusion(claim: Readonly<InclusionClaim>): boolean {
 
 /**
  * The Merkle leaf of a batch item: the UTF-8 of its sorted-key JSON
- * `{"category","patientId","recordId","sha256"}` (the fields are validated IDs and hex, so this is
- * exactly the chaincode's sorted-key JSON of the item). Any four strings are accepted, so that a
- * verifier can rebuild the leaf a bundle claims without first judging its category.
+ * `{"category","patientId","recordId","salt","sha256"}` (the fields are validated IDs, base64url
+ * and hex, so this is exactly the chaincode's sorted-key JSON of the item). The salt makes the
+ * leaf's hash useless for guessing a reading. Any five strings are accepted, so that a verifier can
+ * rebuild the leaf a bundle claims without first judging its category.
  */
-export function batchLeaf(item: Readonly<Record<keyof RecordItem, string>>): Uint8Array {
+export function batchLeaf(item: Readonly<Record<keyof BatchItem, string>>): Uint8Array {
   return utf8ToBytes(
     JSON.stringify({
       category: item.category,
       patientId: item.patientId,
       recordId: item.recordId,
+      salt: item.salt,
       sha256: item.sha256,
     }),
   );

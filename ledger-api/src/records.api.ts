@@ -3,12 +3,17 @@ import type { Page } from './page.ts';
 import type { Evaluate, Submit } from './transaction.ts';
 import type { Category } from './vocabulary.ts';
 
-/** One anchored version of a record: the hash of its content, chained to the previous version. */
+/**
+ * One anchored version of a record: the hash of its content, chained to the previous version. The
+ * anchor is public (anyone holding the document verifies it); which patient and category it is
+ * about is private (the patient's home, the owner and the regulator hold it), and present here
+ * only for a caller whose organization holds it.
+ */
 export interface RecordAnchor {
   readonly recordId: string;
   readonly version: number;
-  readonly patientId: string;
-  readonly category: Category;
+  readonly patientId?: string;
+  readonly category?: Category;
   readonly sha256: string;
   /** The previous version's hash (absent in version 1). */
   readonly previousSha256?: string;
@@ -34,15 +39,16 @@ export interface RecordVerification {
   readonly anchor?: RecordAnchor;
 }
 
-/** A batch of record hashes anchored by its RFC 6962 Merkle root (no per-item state). */
+/**
+ * A batch of record hashes anchored by its RFC 6962 Merkle root (public; no per-item state: the
+ * items travel as transient data and stay with the anchoring organization).
+ */
 export interface Batch {
   readonly batchId: string;
-  /** RFC 6962 Merkle tree hash of the items, hex. */
+  /** RFC 6962 Merkle tree hash of the items' salted leaves, hex. */
   readonly root: string;
   readonly size: number;
   readonly owner: string;
-  readonly categories: readonly Category[];
-  readonly patientCount: number;
   /** Identity hash of who anchored it. */
   readonly anchoredBy: string;
   readonly timestamp: string;
@@ -59,12 +65,22 @@ export interface BatchMemberVerification {
 /** A page of record anchors (each record's latest version). */
 export type RecordAnchorPage = Page<RecordAnchor>;
 
-/** A record hash to anchor (AnchorRecord), and one item of a batch (its Merkle leaf). */
+/** A record hash to anchor (AnchorRecord). */
 export interface RecordItem {
   readonly recordId: string;
   readonly patientId: string;
   readonly category: Category;
   readonly sha256: string;
+}
+
+/**
+ * One item of a batch: its Merkle leaf is the sorted-key JSON of these fields. The salt (16 random
+ * bytes, base64url) keeps a leaf's hash from revealing a guessable reading (a heart rate) to
+ * whoever holds a sibling's audit path; the anchoring organization keeps it with the item and hands
+ * it out with the item's proof.
+ */
+export interface BatchItem extends RecordItem {
+  readonly salt: string;
 }
 
 /** The most items one AnchorBatch takes. */
@@ -74,13 +90,13 @@ export const MAX_BATCH_ITEMS = 100_000;
 export interface BatchInput {
   /** Derived from the transaction (`bat-...`) when absent. */
   readonly batchId?: string;
-  readonly items: readonly RecordItem[];
+  readonly items: readonly BatchItem[];
 }
 
 /** VerifyBatchMember's input: an item, its position and its audit path (hex, leaf to root). */
 export interface BatchMemberClaim {
   readonly batchId: string;
-  readonly item: RecordItem;
+  readonly item: BatchItem;
   readonly leafIndex: number;
   readonly auditPath: readonly string[];
 }
@@ -93,17 +109,16 @@ export interface AnchorQuery {
   readonly bookmark?: string;
 }
 
-/** Payload of the chaincode event RecordAnchored. */
+/** Payload of the chaincode event RecordAnchored (public, as the anchor is). */
 export interface RecordAnchoredPayload {
   readonly recordId: string;
   readonly version: number;
   readonly owner: string;
-  readonly category: Category;
   readonly sha256: string;
   readonly timestamp: string;
 }
 
-/** Payload of the chaincode event BatchAnchored. */
+/** Payload of the chaincode event BatchAnchored (public, as the batch is). */
 export interface BatchAnchoredPayload {
   readonly batchId: string;
   readonly root: string;
@@ -167,6 +182,8 @@ export interface AnchorResult {
 /** The inclusion proof of one batch item. */
 export interface BatchProof {
   readonly recordId: string;
+  /** The item's salt (part of its leaf), kept by the anchoring organization and handed out here. */
+  readonly salt: string;
   readonly leafIndex: number;
   /** Sibling hashes (hex) from the leaf up to the root. */
   readonly auditPath: readonly string[];
@@ -189,6 +206,7 @@ export interface BatchMemberProof {
   readonly batchId: string;
   readonly patientId: string;
   readonly category: Category;
+  readonly salt: string;
   readonly leafIndex: number;
   readonly auditPath: readonly string[];
 }

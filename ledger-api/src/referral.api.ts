@@ -6,6 +6,8 @@ import type { Category, ReferralStatus } from './vocabulary.ts';
 export interface Referral {
   readonly referralId: string;
   readonly patientId: string;
+  /** The patient's home organization: one of the two hospitals. */
+  readonly patientHome: string;
   readonly fromOrg: string;
   readonly toOrg: string;
   readonly categories: readonly Category[];
@@ -22,9 +24,14 @@ export interface Referral {
   readonly closedBy?: string;
   /** The transaction that last wrote it. */
   readonly txId: string;
+  /** Random: makes the hash of the stored value unguessable. */
+  readonly salt: string;
 }
 
-/** CreateReferral's input; the referring hospital is the caller's. */
+/**
+ * CreateReferral's input; the referring hospital is the caller's. One of the two hospitals must be
+ * the patient's home (the referral is kept with the two of them and the regulator).
+ */
 export interface ReferralInput {
   readonly patientId: string;
   readonly toOrg: string;

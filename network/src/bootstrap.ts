@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
   decodeResult,
-  encodeArguments,
+  newSalt,
+  transientRequest,
   type Organization as Registration,
   type OrganizationInput,
 } from '@consent-ledger/ledger-api';
@@ -49,14 +50,32 @@ export async function bootstrapRegistry(options: BootstrapOptions): Promise<void
       .getContract(topology.chaincode.name, 'registry');
     const listed = decodeResult(
       'registry:ListOrganizations',
-      await contract.evaluateTransaction('ListOrganizations'),
+      await contract
+        .newProposal('ListOrganizations', { transientData: transientRequest({ args: [] }) })
+        .evaluate(),
     );
+    // The registry is public state: the chaincode's own policy (any two organizations) applies.
+    // Its input still travels as transient data, so the endorsers are named.
+    const endorsers = topology.organizations
+      .slice(0, topology.chaincode.endorsement.outOf)
+      .map((org) => org.mspId);
     const registered = new Map(listed.map((entry) => [entry.mspId, entry]));
     for (const org of topology.organizations) {
       const wanted = registration(org);
       const existing = registered.get(org.mspId);
       if (existing !== undefined && sameRegistration(existing, wanted)) continue;
-      await contract.submitTransaction('RegisterOrganization', ...encodeArguments([wanted]));
+      const transaction = await contract
+        .newProposal('RegisterOrganization', {
+          transientData: transientRequest({ args: [wanted], salt: newSalt() }),
+          endorsingOrganizations: endorsers,
+        })
+        .endorse();
+      const status = await (await transaction.submit()).getStatus();
+      if (!status.successful) {
+        throw new Error(
+          `registering ${org.mspId} failed to commit: code ${String(status.code)} (${status.transactionId})`,
+        );
+      }
       options.log?.(`Registered ${org.mspId} (${org.type}) in the organization registry`);
     }
   } finally {

@@ -173,8 +173,23 @@ async function ensureRegistrar(install: FabricInstall, org: OrgLayout): Promise<
   ]);
 }
 
+/**
+ * A fresh opaque enrollment ID for a user identity: `u-` and 24 random hex digits. A certificate's
+ * enrollment ID (`hf.EnrollmentID`, and its common name) is in every block the identity submits,
+ * readable by every member (docs/privacy.md): it must not name a person. Nodes and the
+ * organizations' admins keep their descriptive names.
+ */
+export function opaqueEnrollmentId(): string {
+  return `u-${randomBytes(12).toString('hex')}`;
+}
+
 /** What a node or user identity is, for registration. */
 export interface IdentitySpec {
+  /**
+   * The enrollment ID (also the certificate's common name and the local folder's name). For a
+   * user (`client`) it is written in every block the user submits: no person's name, see
+   * {@link opaqueEnrollmentId}.
+   */
   readonly id: string;
   readonly type: 'peer' | 'orderer' | 'admin' | 'client';
   /** Host names and IPs for the TLS certificate; none means no TLS certificate is enrolled. */

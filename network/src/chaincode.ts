@@ -12,8 +12,10 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { canonicalJson, RETENTION_POLICY_FILE } from '@consent-ledger/ledger-api';
 import { create as createTar } from 'tar';
 import { bin, type FabricInstall } from './binaries.ts';
+import { writeCollectionsConfig } from './collections.ts';
 import { run } from './exec.ts';
 import { ordererOrgLayout, orgLayout } from './layout.ts';
 import { peerCliEnv } from './nodes.ts';
@@ -38,6 +40,14 @@ export function endorsementPolicy(topology: Topology): string {
 
 function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * The chaincode's retention policy as packaged (`retention.json` at the package root): the
+ * topology's days per kind of data, as sorted-key JSON, so the same policy gives the same bytes.
+ */
+export function retentionJson(topology: Topology): string {
+  return `${canonicalJson(topology.chaincode.retention)}\n`;
 }
 
 /**
@@ -246,9 +256,9 @@ async function productionModules(dependencies: Record<string, string>): Promise<
 
 /**
  * Builds the chaincode package from the compiled chaincode (chaincode/dist, META-INF), the builds
- * of the workspace packages it depends on (ledger-api/dist) and the production dependencies of
- * both, installed from the registry. The archive is reproducible: the same code gives the same
- * package ID.
+ * of the workspace packages it depends on (ledger-api/dist), the production dependencies of
+ * both, installed from the registry, and the topology's retention policy (`retention.json` at the
+ * root). The archive is reproducible: the same code and policy give the same package ID.
  */
 export async function packageChaincode(
   topology: Topology,
@@ -292,6 +302,12 @@ export async function packageChaincode(
   carried.forEach(([name, workspace], i) => {
     stageWorkspace(stage, { name, carried: workspace }, carriedDependencies[i] ?? {});
   });
+  if (Object.hasOwn(extraFiles, RETENTION_POLICY_FILE)) {
+    throw new Error(
+      `${RETENTION_POLICY_FILE} comes from the topology's chaincode.retention, not extraFiles`,
+    );
+  }
+  writeFileSync(path.join(stage, RETENTION_POLICY_FILE), retentionJson(topology));
   for (const [name, content] of Object.entries(extraFiles)) {
     writeFileSync(path.join(stage, path.basename(name)), content);
   }
@@ -348,13 +364,19 @@ async function installOnPeers(
   }
 }
 
-/** The package an organization approved at a sequence, if any. */
-async function approvedPackage(
+/** What identifies a definition beyond its sequence: the package and the version. */
+interface DefinitionIdentity {
+  readonly packageId: string | undefined;
+  readonly version: string | undefined;
+}
+
+/** The package and version an organization approved at a sequence, if any. */
+async function approvedDefinition(
   install: FabricInstall,
   topology: Topology,
   org: Organization,
   sequence: number,
-): Promise<string | undefined> {
+): Promise<DefinitionIdentity | undefined> {
   try {
     const output = await run(
       bin(install, 'peer'),
@@ -374,16 +396,23 @@ async function approvedPackage(
       { env: peerCliEnv(install, org, firstPeer(org)) },
     );
     const approved = JSON.parse(output) as {
+      version?: string;
       source?: { Type?: { LocalPackage?: { package_id?: string } } };
     };
-    return approved.source?.Type?.LocalPackage?.package_id;
+    return {
+      packageId: approved.source?.Type?.LocalPackage?.package_id,
+      version: approved.version,
+    };
   } catch {
     return undefined;
   }
 }
 
-/** The committed definition's sequence, 0 when there is none. */
-async function committedSequence(install: FabricInstall, topology: Topology): Promise<number> {
+/** The committed definition's sequence (0 when there is none) and version. */
+async function committedDefinition(
+  install: FabricInstall,
+  topology: Topology,
+): Promise<{ readonly sequence: number; readonly version: string | undefined }> {
   const [org] = topology.organizations;
   if (org === undefined) throw new Error('no organization');
   try {
@@ -402,11 +431,33 @@ async function committedSequence(install: FabricInstall, topology: Topology): Pr
       ],
       { env: peerCliEnv(install, org, firstPeer(org)) },
     );
-    return (JSON.parse(output) as { sequence: number }).sequence;
+    const committed = JSON.parse(output) as { sequence: number; version?: string };
+    return { sequence: committed.sequence, version: committed.version };
   } catch {
-    return 0;
+    return { sequence: 0, version: undefined };
   }
 }
+
+/**
+ * The definition's version: the package's code hash (as in its label) and a hash of everything
+ * else the definition holds that this tool sets (the endorsement policy, the collections
+ * configuration), `<16 hex>.<12 hex>`. Every organization approves it, and it is what
+ * `queryapproved` and `querycommitted` answer, so comparing versions compares the collections too:
+ * a changed collection (a new organization in the topology) changes the version and bumps the
+ * sequence, like a changed package.
+ */
+export function definitionVersion(
+  options: Readonly<{ label: string; policy: string; collectionsSha256: string }>,
+): string {
+  const code = options.label.split('_').pop() ?? '1';
+  const rest = sha256(`policy ${options.policy}\ncollections ${options.collectionsSha256}\n`);
+  return `${code}.${rest.slice(0, 12)}`;
+}
+
+const sameDefinition = (
+  found: DefinitionIdentity | undefined,
+  wanted: Readonly<{ packageId: string; version: string }>,
+): boolean => found?.packageId === wanted.packageId && found.version === wanted.version;
 
 /** What a deployment did. */
 export interface DeployResult {
@@ -426,41 +477,58 @@ export interface DeployOptions {
 
 /**
  * Deploys the chaincode with the real lifecycle: package, install on every peer, approve by every
- * organization, commit. A changed package bumps the sequence; an unchanged one is left alone; a
- * deployment cut off halfway resumes where it stopped.
+ * organization, commit, with the topology's private data collections (network/src/collections.ts,
+ * written to the run folder). A changed package or a changed collection configuration or policy
+ * bumps the sequence; an unchanged definition is left alone; a deployment cut off halfway resumes
+ * where it stopped.
  */
 export async function deployChaincode(options: DeployOptions): Promise<DeployResult> {
   const { install, topology } = options;
   const log = options.log ?? (() => undefined);
   const pkg = await packageChaincode(topology, options.extraFiles);
+  const policy = endorsementPolicy(topology);
+  const collections = writeCollectionsConfig(topology);
+  const wanted = {
+    packageId: pkg.packageId,
+    version: definitionVersion({
+      label: pkg.label,
+      policy,
+      collectionsSha256: collections.sha256,
+    }),
+  };
   await installOnPeers(install, topology, pkg);
-  const committed = await committedSequence(install, topology);
-  if (committed > 0) {
+  const committed = await committedDefinition(install, topology);
+  if (committed.sequence > 0 && committed.version === wanted.version) {
     const approvals = await Promise.all(
-      topology.organizations.map((org) => approvedPackage(install, topology, org, committed)),
+      topology.organizations.map((org) =>
+        approvedDefinition(install, topology, org, committed.sequence),
+      ),
     );
-    if (approvals.every((id) => id === pkg.packageId)) {
+    if (approvals.every((approval) => sameDefinition(approval, wanted))) {
       log(
-        `Chaincode ${topology.chaincode.name} is up to date (sequence ${committed}, ${pkg.label})`,
+        `Chaincode ${topology.chaincode.name} is up to date (sequence ${committed.sequence}, version ${wanted.version})`,
       );
-      return { packageId: pkg.packageId, sequence: committed, changed: false };
+      return { packageId: pkg.packageId, sequence: committed.sequence, changed: false };
     }
   }
-  const sequence = committed + 1;
+  const sequence = committed.sequence + 1;
   const definition = [
     '-C',
     topology.channel.name,
     '-n',
     topology.chaincode.name,
     '--version',
-    pkg.label.split('_').pop() ?? '1',
+    wanted.version,
     '--sequence',
     String(sequence),
     '--signature-policy',
-    endorsementPolicy(topology),
+    policy,
+    '--collections-config',
+    collections.file,
   ];
   for (const org of topology.organizations) {
-    if ((await approvedPackage(install, topology, org, sequence)) === pkg.packageId) continue;
+    if (sameDefinition(await approvedDefinition(install, topology, org, sequence), wanted))
+      continue;
     await run(
       bin(install, 'peer'),
       [
@@ -497,6 +565,8 @@ export async function deployChaincode(options: DeployOptions): Promise<DeployRes
     ],
     { env: peerCliEnv(install, committer, firstPeer(committer)), timeoutMs: 120_000 },
   );
-  log(`Chaincode ${topology.chaincode.name} committed at sequence ${sequence} (${pkg.label})`);
+  log(
+    `Chaincode ${topology.chaincode.name} committed at sequence ${sequence} (${pkg.label}, version ${wanted.version})`,
+  );
   return { packageId: pkg.packageId, sequence, changed: true };
 }

@@ -2,13 +2,15 @@ import { ensureFabricBinaries } from './binaries.ts';
 import { bootstrapRegistry } from './bootstrap.ts';
 import { deployChaincode } from './chaincode.ts';
 import { connectAs } from './client.ts';
+import { collectionsConfigJson } from './collections.ts';
 import { pinCheckpoint } from './evidence.ts';
 import { run } from './exec.ts';
 import { gatewayProcessName, gatewayUrls, startGateways } from './gateways.ts';
 import { down, reset, status, up } from './network.ts';
 import { orgLayout } from './layout.ts';
 import { repoRoot } from './paths.ts';
-import { loadTopology } from './topology.ts';
+import { rebuildPeer } from './rebuild.ts';
+import { loadTopology, peerId } from './topology.ts';
 
 const log = (line: string): void => {
   console.log(`[consent-ledger] ${line}`);
@@ -49,7 +51,8 @@ const commands: Record<string, { describe: string; action: () => Promise<void> }
   down: { describe: 'stop every process the project started (data kept)', action: () => down(log) },
   reset: { describe: 'stop everything and wipe the run folder', action: () => reset(log) },
   deploy: {
-    describe: 'build and deploy the chaincode (a changed chaincode bumps the sequence)',
+    describe:
+      'build and deploy the chaincode (a changed package, policy or collection bumps the sequence)',
     action: async () => {
       const topology = loadTopology();
       const install = await up(log, topology);
@@ -66,6 +69,26 @@ const commands: Record<string, { describe: string; action: () => Promise<void> }
       await down(log, topology, new Set(topology.organizations.map(gatewayProcessName)));
       await startGateways(topology, log);
       for (const { org, url } of await gatewayUrls(topology)) log(`  ${org.padEnd(22)} ${url}`);
+    },
+  },
+  collections: {
+    describe: "print the chaincode definition's private data collections (JSON)",
+    action: () => {
+      process.stdout.write(collectionsConfigJson(loadTopology()));
+      return Promise.resolve();
+    },
+  },
+  'rebuild-peer': {
+    describe: '<peer0.org>: wipe a peer that lost its ledger, rejoin it, wait for it to catch up',
+    action: async () => {
+      const wanted = process.argv[3];
+      const topology = loadTopology();
+      const found = topology.organizations.flatMap((org) =>
+        org.peers.filter((peer) => peerId(org, peer) === wanted).map((peer) => ({ org, peer })),
+      )[0];
+      if (found === undefined) throw new Error(`no peer ${String(wanted)} in the topology`);
+      const install = await ensureFabricBinaries(topology, log);
+      await rebuildPeer({ install, topology, ...found, log });
     },
   },
   checkpoint: {

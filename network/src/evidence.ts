@@ -6,9 +6,13 @@ import {
   headerHash,
   headerJson,
   mspCertificates as applicationCertificates,
+  PRIVATE_SUBJECTS,
+  privateWriteInBlock,
   type Checkpoint,
   type Evaluate,
   type EvidenceBundle,
+  type EvidenceBundleV2,
+  type PrivateWrite,
   type Subject,
 } from '@consent-ledger/verifier';
 import { common } from '@hyperledger/fabric-protos';
@@ -17,8 +21,9 @@ import type { Topology } from './topology.ts';
 
 /**
  * Builds evidence bundles (docs/evidence-bundle.md) and checkpoints from a peer's ledger, through
- * qscc and cscc, with a Fabric Gateway connection (the building itself is the verifier package's
- * buildBundle). Nothing here is trusted by the verifier: it only gathers bytes.
+ * qscc and cscc and, for a private subject, the block with its private data as the peer delivers it
+ * to the connection's organization, with a Fabric Gateway connection (the building itself is the
+ * verifier package's buildBundle). Nothing here is trusted by the verifier: it only gathers bytes.
  */
 
 /** Options of {@link buildEvidence}. */
@@ -44,9 +49,54 @@ export function mspCertificates(network: Network): Promise<EvidenceBundle['certi
   return applicationCertificates(evaluatorOf(network), network.getName());
 }
 
-/** Builds the evidence bundle of a committed transaction. */
-export function buildEvidence(options: Readonly<EvidenceOptions>): Promise<EvidenceBundle> {
+/**
+ * The private write of a private subject (an access event, a consent version) in its transaction,
+ * from the block with the private data of the collections the connection's organization belongs
+ * to. Fails when that organization holds no value naming the subject.
+ */
+async function privateWriteFromPeer(
+  network: Network,
+  options: Readonly<EvidenceOptions>,
+): Promise<PrivateWrite> {
+  const block = common.Block.deserializeBinary(
+    await network
+      .getContract('qscc')
+      .evaluateTransaction('GetBlockByTxID', network.getName(), options.txId),
+  );
+  const number = block.getHeader()?.getNumber();
+  if (number === undefined) throw new Error(`the block of ${options.txId} has no header`);
+  const events = await network.getBlockAndPrivateDataEvents({ startBlock: BigInt(number) });
+  try {
+    for await (const event of events) {
+      const found = privateWriteInBlock({
+        event,
+        txId: options.txId,
+        chaincode: options.topology.chaincode.name,
+        subject: options.subject,
+      });
+      if (found === undefined) {
+        throw new Error(
+          `transaction ${options.txId} wrote no private value naming the ${options.subject.kind} in a collection of this organization`,
+        );
+      }
+      return found;
+    }
+  } finally {
+    events.close();
+  }
+  throw new Error(`no block ${String(number)} delivered`);
+}
+
+/**
+ * Builds the evidence bundle of a committed transaction; for a private subject, with its private
+ * write as this connection's organization holds it (the caller must be entitled to the subject:
+ * this reads the block's private data directly, not through the chaincode's rules).
+ */
+export async function buildEvidence(options: Readonly<EvidenceOptions>): Promise<EvidenceBundleV2> {
   const network = options.gateway.getNetwork(options.topology.channel.name);
+  const privateWrite = PRIVATE_SUBJECTS.includes(options.subject.kind)
+    ? await privateWriteFromPeer(network, options)
+    : undefined;
   return buildBundle({
     evaluate: evaluatorOf(network),
     channel: network.getName(),
@@ -58,6 +108,7 @@ export function buildEvidence(options: Readonly<EvidenceOptions>): Promise<Evide
       orgs: options.topology.organizations.map((org) => org.mspId),
     },
     ...(options.upTo === undefined ? {} : { upTo: options.upTo }),
+    ...(privateWrite === undefined ? {} : { privateWrite }),
   });
 }
 

@@ -7,8 +7,17 @@ export {
   deployChaincode,
   packageChaincode,
   endorsementPolicy,
+  definitionVersion,
+  retentionJson,
   type DeployResult,
 } from './chaincode.ts';
+export {
+  collectionsConfig,
+  collectionsConfigJson,
+  writeCollectionsConfig,
+  type CollectionConfig,
+  type CollectionsFile,
+} from './collections.ts';
 export { channelHeight, peerChannels } from './channel.ts';
 export { connectAs, peerClient, type LedgerConnection, type ConnectOptions } from './client.ts';
 export {
@@ -41,6 +50,12 @@ export {
 } from './layout.ts';
 export { startPeer, startOrderer } from './nodes.ts';
 export { down, reset, status, up, type Log, type ProcessStatus } from './network.ts';
+export {
+  rebuildPeer,
+  peerLedgerFolders,
+  type RebuildPeerOptions,
+  type RebuildResult,
+} from './rebuild.ts';
 export { runPaths, runDir, cacheDir, repoRoot, externalBuilderDir } from './paths.ts';
 export {
   killProcess,
@@ -60,5 +75,10 @@ export {
   type OrdererNode,
 } from './topology.ts';
 export { bootstrapRegistry, type BootstrapOptions } from './bootstrap.ts';
-export { ensureIdentity, registrarCredentials, type IdentitySpec } from './ca.ts';
+export {
+  ensureIdentity,
+  opaqueEnrollmentId,
+  registrarCredentials,
+  type IdentitySpec,
+} from './ca.ts';
 export { buildEvidence, mspCertificates, pinCheckpoint, type EvidenceOptions } from './evidence.ts';

@@ -73,6 +73,14 @@ export function writePeerConfig(install: FabricInstall, org: Organization, peer:
     'peer.gossip.aliveTimeInterval': '2s',
     'peer.gossip.aliveExpirationTimeout': '10s',
     'peer.gossip.reconnectInterval': '3s',
+    // Private data (docs/privacy.md): a peer committing a block without the private data of its
+    // collections pulls it from the other members for this long, then commits without it and lets
+    // reconciliation fetch it. The default 60 s stalls a rebuilt peer (rebuildPeer) for a minute on
+    // every block whose data no other peer holds (its organization's own lifecycle approvals);
+    // reconciliation runs every 10 s instead of every minute.
+    'peer.gossip.pvtData.pullRetryThreshold': '5s',
+    'peer.gossip.pvtData.reconcileSleepInterval': '10s',
+    'peer.gossip.pvtData.reconciliationEnabled': true,
     'peer.tls.enabled': true,
     'peer.tls.clientAuthRequired': false,
     'peer.tls.cert.file': identity.tlsCert,

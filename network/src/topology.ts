@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import {
+  GOVERNMENT_MSP,
   HOSPITAL_TIERS,
+  MAX_RETENTION_DAYS,
   ORGANIZATION_TYPES,
   REGION_CODE_PATTERN,
+  RETENTION_KINDS,
+  type RetentionKind,
+  type RetentionPolicy,
 } from '@consent-ledger/ledger-api';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -51,6 +56,20 @@ const ordererNodeSchema = z.strictObject({
 
 const sizeSchema = z.string().regex(/^\d+ (KB|MB)$/);
 
+/** Days a kind of data is kept: one day to a hundred years (ledger-api MAX_RETENTION_DAYS). */
+const retentionDays = z.number().int().min(1).max(MAX_RETENTION_DAYS);
+
+/**
+ * Every kind of data with a retention period (ledger-api RETENTION_KINDS), each a number of days;
+ * no other key.
+ */
+const retentionSchema = z.strictObject(
+  Object.fromEntries(RETENTION_KINDS.map((kind) => [kind, retentionDays])) as Record<
+    RetentionKind,
+    typeof retentionDays
+  >,
+) satisfies z.ZodType<RetentionPolicy>;
+
 const topologySchema = z
   .strictObject({
     fabric: z.strictObject({
@@ -69,6 +88,7 @@ const topologySchema = z
     chaincode: z.strictObject({
       name: z.string().regex(/^[a-z][a-z0-9-]*$/),
       endorsement: z.strictObject({ outOf: z.number().int().min(1) }),
+      retention: retentionSchema,
     }),
     orderer: z.strictObject({
       name,
@@ -99,6 +119,7 @@ const topologySchema = z
       }
     }
     for (const org of topology.organizations) {
+      claim(`MSP ID ${org.mspId}`, org.name);
       claim(`${org.ca.host}:${org.ca.port}`, `${org.name} CA`);
       claim(`${org.ca.host}:${org.ca.operationsPort}`, `${org.name} CA`);
       claim(`${org.gateway.host}:${org.gateway.port}`, `${org.name} gateway`);
@@ -110,6 +131,12 @@ const topologySchema = z
       if (org.type === 'hospital' && org.tier === undefined) {
         ctx.addIssue({ code: 'custom', message: `hospital ${org.name} needs a tier` });
       }
+    }
+    if (!topology.organizations.some((org) => org.mspId === GOVERNMENT_MSP)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `no organization ${GOVERNMENT_MSP}: every private data collection includes the regulator`,
+      });
     }
     if (topology.chaincode.endorsement.outOf > topology.organizations.length) {
       ctx.addIssue({ code: 'custom', message: 'endorsement.outOf exceeds the organizations' });

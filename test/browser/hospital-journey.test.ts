@@ -2,24 +2,32 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import {
+  PHONE,
+  activatePatientByApi,
   appGateway,
   dropFile,
   expectAccessible,
+  expectNoHorizontalOverflow,
   goTo,
   launchBrowser,
   login,
   newPage,
+  newPatientByApi,
+  patientViewByApi,
   screenshot,
   waitForResult,
   type AppGateway,
 } from '../support/browser.ts';
-import { createSignedInUser, uniqueName } from '../support/gateways.ts';
+import { bootstrapAdmin, uniqueName } from '../support/gateways.ts';
 
 /**
  * Hospital staff, through the web app their gateway serves: anchor a document (hashed in the
  * browser), drop the same document to verify it (verified, with the ledger's evidence), drop an
  * altered copy (altered), and request access to a patient's data (the decision shown). The
- * document itself never reaches the gateway: only its SHA-256 does.
+ * document itself never reaches the gateway: only its SHA-256 does. The hospital's admin registers
+ * a patient on the Patients page (the enrolment slip, shown once) and the patient activates with
+ * the slip's code. Patients are registered by the admin and hold their own keys (here, keys held by
+ * this test through ledger-api's patient client).
  */
 
 const PASSWORD = 'browser-password-1';
@@ -33,18 +41,19 @@ describe('the hospital staff journey in the browser', () => {
   beforeAll(async () => {
     [app, browser] = await Promise.all([appGateway('tertiary'), launchBrowser()]);
     await app.api.createUser(app.adminToken, { ...clinician, role: 'clinician' });
-    const patient = await createSignedInUser(app.api, app.adminToken, {
+    const patient = await newPatientByApi(app.api, app.adminToken, {
       username: uniqueName('web-inpatient'),
       password: PASSWORD,
-      role: 'patient',
     });
-    patientId = String(patient.patientId);
+    patientId = patient.patientId;
     const grant = await app.api.post('/consents', {
       token: patient.token,
       body: {
-        grantee: { org: 'TertiaryHospitalMSP', role: 'clinician' },
-        purposes: ['treatment'],
-        categories: ['laboratory'],
+        action: await patient.sign('consent:GrantConsent', {
+          grantee: { org: 'TertiaryHospitalMSP', role: 'clinician' },
+          purposes: ['treatment'],
+          categories: ['laboratory'],
+        }),
       },
     });
     expect(grant.status, grant.text).toBe(201);
@@ -132,6 +141,70 @@ describe('the hospital staff journey in the browser', () => {
     // Only digests left the browser, never the document.
     expect(sent.some((body) => body.includes(sha256))).toBe(true);
     expect(sent.every((body) => !body.includes('Haemoglobin'))).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('registers a patient on the Patients page; the slip’s code activates the patient once', async () => {
+    const { page, problems, context } = await newPage(browser, { viewport: PHONE });
+    await login(page, app.base, bootstrapAdmin);
+    await goTo(page, 'Patients');
+    await expectAccessible(page, 'the Patients page');
+    await expectNoHorizontalOverflow(page, 'the Patients page');
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    const slip = page.getByTestId('enrolment-slip');
+    await waitForResult(page, 'enrolment-slip');
+    const registered = (await slip.getByTestId('slip-patient-id').textContent()) ?? '';
+    const code = (await slip.getByTestId('slip-code').textContent()) ?? '';
+    expect(registered).toMatch(/^pid-[a-z2-7]{16,32}$/);
+    expect(code).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
+    expect(await slip.textContent()).toContain('First sign-in with an enrolment code');
+    await expectAccessible(page, 'an enrolment slip');
+    await expectNoHorizontalOverflow(page, 'an enrolment slip');
+    await screenshot(page, 'hospital-6-enrolment-slip');
+    // Printed, only the slip shows.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('heading', { name: 'Register a patient' }).isVisible()).toBe(false);
+    expect(await slip.getByTestId('slip-code').isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+    // The code is shown once: hidden when handed over.
+    await slip.getByRole('button', { name: 'Handed over: hide the code' }).click();
+    await slip.waitFor({ state: 'detached' });
+
+    // The patient activates with the slip (through the API here); the binding is active.
+    const patient = await activatePatientByApi(app.api, {
+      patientId: registered,
+      enrolmentCode: code,
+      username: uniqueName('web-registered'),
+      password: PASSWORD,
+    });
+    const view = await patientViewByApi(app.api, app.adminToken, registered);
+    expect(view.binding).toMatchObject({ status: 'active', home: 'TertiaryHospitalMSP' });
+    expect(view.binding.keys.map((key) => key.keyId)).toEqual([patient.key.keyId]);
+    // The same code does not work twice.
+    const again = await app.api.post('/patients/activate', {
+      body: {
+        username: uniqueName('web-registered'),
+        password: PASSWORD,
+        action: await patient.sign('patient:ActivatePatient', {
+          publicKey: patient.key.publicKey,
+          enrolmentCode: code,
+        }),
+      },
+    });
+    expect(again.status, again.text).toBeGreaterThanOrEqual(400);
+
+    // The look-up on the page shows the binding.
+    const lookup = page.getByRole('region', { name: 'Look up a patient’s keys' });
+    await lookup.getByLabel('Patient ID').fill(registered);
+    await lookup.getByRole('button', { name: 'Look up' }).click();
+    await waitForResult(page, 'binding');
+    expect(
+      await page.locator(`[data-testid="binding"] li[data-key-id="${patient.key.keyId}"]`).count(),
+    ).toBe(1);
+    await expectAccessible(page, 'a binding looked up by the admin');
+    await expectNoHorizontalOverflow(page, 'a binding looked up by the admin');
+    await screenshot(page, 'hospital-7-binding');
     expect(problems).toEqual([]);
     await context.close();
   });

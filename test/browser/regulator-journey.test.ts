@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import type { PatientView } from '@consent-ledger/ledger-api';
 import {
   PHONE,
   SCREENSHOT_DIR,
@@ -11,15 +12,22 @@ import {
   launchBrowser,
   login,
   newPage,
+  newPatientByApi,
+  patientViewByApi,
+  proposeGuardianByApi,
   screenshot,
   type AppGateway,
+  type KeyHolder,
 } from '../support/browser.ts';
 import { bootstrapAdmin, createSignedInUser, gateway, uniqueName } from '../support/gateways.ts';
 
 /**
  * The regulator, through the web app the government gateway serves: audit search with filters
- * and paging, CSV and FHIR exports, the break-glass review queue, the activity charts and the
- * statistics by region. The audited accesses are made through the hospitals' REST APIs.
+ * and paging, CSV and FHIR exports, the break-glass review queue, the activity charts, the
+ * statistics by region, and the approvals of a recovery and of a guardianship the tertiary
+ * hospital asked for. The patients are registered by the hospital's admin and activated with keys
+ * held by this test (ledger-api's patient client); the audited accesses are made through the
+ * hospitals' REST APIs.
  */
 
 const PASSWORD = 'browser-password-1';
@@ -43,34 +51,40 @@ describe('the regulator journey in the browser', () => {
   const regulator = { username: uniqueName('web-regulator'), password: PASSWORD };
   let patientId = '';
   let emergencyEventId = '';
+  let tertiaryAdmin = '';
+  // A second patient, whose recovery and guardian the regulator approves.
+  let ward: KeyHolder;
+  let guardianId = '';
 
   beforeAll(async () => {
     [app, browser] = await Promise.all([appGateway('gov'), launchBrowser()]);
     await app.api.createUser(app.adminToken, { ...regulator, role: 'regulator' });
     // Six accesses to one new patient: three permitted, two refused, one break-glass.
-    const [tertiaryAdmin, communityAdmin] = await Promise.all([
+    const [tertiaryToken, communityAdmin] = await Promise.all([
       tertiary.login(bootstrapAdmin.username, bootstrapAdmin.password),
       community.login(bootstrapAdmin.username, bootstrapAdmin.password),
     ]);
-    const patient = await createSignedInUser(tertiary, tertiaryAdmin, {
+    tertiaryAdmin = tertiaryToken;
+    const patient = await newPatientByApi(tertiary, tertiaryAdmin, {
       username: uniqueName('web-audited'),
       password: PASSWORD,
-      role: 'patient',
     });
     const doctor = await createSignedInUser(community, communityAdmin, {
       username: uniqueName('web-auditee'),
       password: PASSWORD,
       role: 'clinician',
     });
-    patientId = String(patient.patientId);
+    patientId = patient.patientId;
     const patientToken = patient.token;
     const doctorToken = doctor.token;
     const grant = await tertiary.post('/consents', {
       token: patientToken,
       body: {
-        grantee: { org: 'CommunityHospitalMSP' },
-        purposes: ['treatment'],
-        categories: ['imaging'],
+        action: await patient.sign('consent:GrantConsent', {
+          grantee: { org: 'CommunityHospitalMSP' },
+          purposes: ['treatment'],
+          categories: ['imaging'],
+        }),
       },
     });
     expect(grant.status, grant.text).toBe(201);
@@ -92,6 +106,20 @@ describe('the regulator journey in the browser', () => {
     });
     expect(emergency.status, emergency.text).toBe(201);
     emergencyEventId = emergency.body.eventId;
+    // The hospital proposes a guardian for another patient (their recovery comes later).
+    ward = await newPatientByApi(tertiary, tertiaryAdmin, {
+      username: uniqueName('web-ward'),
+      password: PASSWORD,
+    });
+    const day = 24 * 60 * 60_000;
+    guardianId = (
+      await proposeGuardianByApi(tertiary, tertiaryAdmin, {
+        patientId: ward.patientId,
+        relationship: 'legal-proxy',
+        validFrom: new Date(Date.now() - day).toISOString(),
+        validUntil: new Date(Date.now() + 365 * day).toISOString(),
+      })
+    ).guardianId;
   });
   afterAll(async () => {
     await browser.close();
@@ -222,6 +250,60 @@ describe('the regulator journey in the browser', () => {
       .waitFor();
     await expectAccessible(page, 'the regional statistics');
     await screenshot(page, 'regulator-6-regions');
+
+    // Recoveries and guardians: approve the guardian, then the recovery; check the binding.
+    await page.getByRole('link', { name: 'Recoveries and guardians' }).click();
+    await page.getByRole('heading', { name: 'Recoveries and guardians' }).waitFor();
+    await expectAccessible(page, 'the approvals page');
+    const guardianForm = page.getByRole('region', { name: 'Approve or end a guardianship' });
+    await guardianForm.getByLabel('Patient ID').fill(ward.patientId);
+    await guardianForm.getByLabel('Guardian ID').fill(guardianId);
+    await guardianForm.getByRole('button', { name: 'Approve', exact: true }).click();
+    await page.getByText(`Guardian ${guardianId} approved`).waitFor();
+    const approved: PatientView = await patientViewByApi(app.api, token, ward.patientId);
+    expect(approved.binding.guardians.find((item) => item.guardianId === guardianId)?.status).toBe(
+      'approved',
+    );
+    // The hospital asks for a recovery after checking the patient in person; the regulator approves.
+    const recovery = await tertiary.post(`/patients/${ward.patientId}/recovery`, {
+      token: tertiaryAdmin,
+    });
+    expect(recovery.status, recovery.text).toBe(201);
+    const recoveryForm = page.getByRole('region', { name: 'Approve a recovery' });
+    await recoveryForm.getByLabel('Patient ID').fill(ward.patientId);
+    await recoveryForm.getByRole('button', { name: 'Approve the recovery' }).click();
+    await page.getByText(`Recovery of ${ward.patientId} approved`).waitFor();
+    await screenshot(page, 'regulator-7-approvals');
+    const view: PatientView = await patientViewByApi(app.api, token, ward.patientId);
+    // From the approval every earlier key stops at once, and the patient sees it in the history.
+    expect(view.binding.keys.length).toBeGreaterThan(0);
+    expect(view.binding.keys.every((key) => key.revokedAt !== undefined)).toBe(true);
+    expect(view.history.map((change) => change.change)).toEqual(
+      expect.arrayContaining(['guardian-approved', 'recovery-requested', 'recovery-approved']),
+    );
+    // The look-up shows the same binding on the page.
+    const lookup = page.getByRole('region', { name: 'Look up a patient’s keys' });
+    await lookup.getByLabel('Patient ID').fill(ward.patientId);
+    await lookup.getByRole('button', { name: 'Look up' }).click();
+    await page.getByTestId('binding').waitFor();
+    expect(
+      await page.locator('[data-testid="binding"] li[data-change="recovery-approved"]').count(),
+    ).toBe(1);
+    await expectAccessible(page, 'a binding looked up');
+    await page.setViewportSize(PHONE);
+    await expectNoHorizontalOverflow(page, 'the approvals page on a phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const refusedSignature = await tertiary.post('/consents', {
+      token: ward.token,
+      body: {
+        action: await ward.sign('consent:GrantConsent', {
+          grantee: { org: 'CommunityHospitalMSP' },
+          purposes: ['treatment'],
+          categories: ['imaging'],
+        }),
+      },
+    });
+    expect(refusedSignature.status, refusedSignature.text).toBe(403);
 
     expect(problems).toEqual([]);
     await context.close();

@@ -1,9 +1,26 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import {
+  exportKeyFile,
+  generatePatientKey,
+  importKeyFile,
+  signAction,
+  type AccessToken,
+  type EnrolmentAnswer,
+  type GuardianEnrolmentAnswer,
+  type GuardianProposalRequest,
+  type LedgerInfo,
+  type PatientActionName,
+  type PatientActions,
+  type PatientKey,
+  type PatientRegistrationRequest,
+  type PatientView,
+  type SignedAction,
+} from '@consent-ledger/ledger-api';
 import { repoRoot } from '@consent-ledger/network';
 import { startGatewayInProcess } from './gateway-app.ts';
 import { GatewayApi, bootstrapAdmin, gatewayBase } from './gateways.ts';
@@ -239,4 +256,194 @@ export async function waitForResult(page: Page, testId: string): Promise<void> {
   throw new Error(
     `the view showed an error instead of ${testId}: ${await error.first().textContent()}`,
   );
+}
+
+/** Throws with the answer's text unless the gateway answered `expected`. */
+function expectStatus(
+  what: string,
+  response: Readonly<{ status: number; text: string }>,
+  expected: readonly number[],
+): void {
+  if (!expected.includes(response.status))
+    throw new Error(`${what}: ${String(response.status)} ${response.text}`);
+}
+
+/** What a gateway's ledger is (GET /ledger, no token). */
+export async function ledgerInfoOf(api: GatewayApi): Promise<LedgerInfo> {
+  const response = await api.get<LedgerInfo>('/ledger');
+  expectStatus('GET /ledger', response, [200]);
+  return response.body;
+}
+
+/** Registers a patient at the admin's organization (POST /patients): the pseudonym and code. */
+export async function registerPatientByApi(
+  api: GatewayApi,
+  adminToken: string,
+  body: PatientRegistrationRequest = {},
+): Promise<EnrolmentAnswer> {
+  const response = await api.post<EnrolmentAnswer>('/patients', { token: adminToken, body });
+  expectStatus('POST /patients', response, [201]);
+  return response.body;
+}
+
+/** A patient who holds their key in this test process (as a script does, with a key file). */
+export interface KeyHolder {
+  readonly patientId: string;
+  readonly username: string;
+  readonly password: string;
+  /** A session token at the home gateway (from the activation). */
+  readonly token: string;
+  readonly key: PatientKey;
+  /** Signs an action as this patient for the home gateway's ledger, valid five minutes from now. */
+  sign<A extends PatientActionName>(
+    action: A,
+    payload: PatientActions[A],
+  ): Promise<SignedAction<A>>;
+}
+
+/**
+ * Activates a registered patient through the REST API (POST /patients/activate) with a key made
+ * here by ledger-api's patient client; with `keyFile`, the key is read from that PKCS#8 file if it
+ * exists, otherwise made and written there (0600), as the demo and the benchmark keep theirs.
+ */
+export async function activatePatientByApi(
+  api: GatewayApi,
+  options: Readonly<{
+    patientId: string;
+    enrolmentCode: string;
+    username: string;
+    password: string;
+    keyFile?: string;
+  }>,
+): Promise<KeyHolder> {
+  let key: PatientKey;
+  if (options.keyFile !== undefined && existsSync(options.keyFile))
+    key = await importKeyFile(readFileSync(options.keyFile, 'utf8'));
+  else {
+    key = await generatePatientKey({ extractable: true });
+    if (options.keyFile !== undefined)
+      writeFileSync(options.keyFile, await exportKeyFile(key), { mode: 0o600 });
+  }
+  const ledger = await ledgerInfoOf(api);
+  const sign = <A extends PatientActionName>(
+    action: A,
+    payload: PatientActions[A],
+  ): Promise<SignedAction<A>> =>
+    signAction(key, {
+      action,
+      channel: ledger.channel,
+      chaincode: ledger.chaincode,
+      patientId: options.patientId,
+      signer: { kind: 'patient', id: options.patientId },
+      payload,
+      now: new Date(),
+    });
+  const response = await api.post<AccessToken>('/patients/activate', {
+    body: {
+      username: options.username,
+      password: options.password,
+      action: await sign('patient:ActivatePatient', {
+        publicKey: key.publicKey,
+        enrolmentCode: options.enrolmentCode,
+      }),
+    },
+  });
+  expectStatus(`activate ${options.patientId}`, response, [200, 201]);
+  return {
+    patientId: options.patientId,
+    username: options.username,
+    password: options.password,
+    token: response.body.accessToken,
+    key,
+    sign,
+  };
+}
+
+/** Registers (as the organization's admin) and activates a patient through the REST API. */
+export async function newPatientByApi(
+  api: GatewayApi,
+  adminToken: string,
+  user: Readonly<{ username: string; password: string; keyFile?: string }>,
+): Promise<KeyHolder> {
+  const { patientId, enrolmentCode } = await registerPatientByApi(api, adminToken);
+  return activatePatientByApi(api, { ...user, patientId, enrolmentCode });
+}
+
+/** Proposes a guardian for a patient (the home organization's admin): the guardian's code. */
+export async function proposeGuardianByApi(
+  api: GatewayApi,
+  adminToken: string,
+  options: Readonly<{ patientId: string } & GuardianProposalRequest>,
+): Promise<GuardianEnrolmentAnswer> {
+  const { patientId, ...body } = options;
+  const response = await api.post<GuardianEnrolmentAnswer>(`/patients/${patientId}/guardians`, {
+    token: adminToken,
+    body,
+  });
+  expectStatus('POST /patients/:patientId/guardians', response, [201]);
+  return response.body;
+}
+
+/** A patient's binding, history and erasures (GET /patients/me, or /patients/:id for staff). */
+export async function patientViewByApi(
+  api: GatewayApi,
+  token: string,
+  patientId?: string,
+): Promise<PatientView> {
+  const response = await api.get<PatientView>(
+    patientId === undefined ? '/patients/me' : `/patients/${patientId}`,
+    token,
+  );
+  expectStatus('GET patient view', response, [200]);
+  return response.body;
+}
+
+/**
+ * The key this browser page keeps for a signer slot (web/src/device-key.ts: IndexedDB
+ * `consent-ledger`, store `device-keys`), and what exporting its private key does: a page-side
+ * check that the key is non-extractable. Null when the page holds no key for the slot.
+ */
+export function deviceKeyInPage(
+  page: Page,
+  slot: string,
+): Promise<{
+  keyId: string;
+  publicKey: string;
+  extractable: boolean;
+  algorithm: string;
+  /** `exported` if pkcs8 export worked (it must not), else the error's name. */
+  exportPkcs8: string;
+} | null> {
+  return page.evaluate(`(async () => {
+    // Never create the database here (the app creates it, with its store): abort a new one.
+    const db = await new Promise((resolve) => {
+      const request = indexedDB.open('consent-ledger');
+      request.onupgradeneeded = () => request.transaction.abort();
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => resolve(null);
+    });
+    if (db === null) return null;
+    if (!db.objectStoreNames.contains('device-keys')) {
+      db.close();
+      return null;
+    }
+    const record = await new Promise((resolve, reject) => {
+      const request = db.transaction('device-keys', 'readonly').objectStore('device-keys').get(${JSON.stringify(slot)});
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    db.close();
+    if (record === undefined) return null;
+    const exportPkcs8 = await crypto.subtle.exportKey('pkcs8', record.privateKey).then(
+      () => 'exported',
+      (error) => error.name,
+    );
+    return {
+      keyId: record.keyId,
+      publicKey: record.publicKey,
+      extractable: record.privateKey.extractable,
+      algorithm: record.privateKey.algorithm.name + ' ' + record.privateKey.algorithm.namedCurve,
+      exportPkcs8,
+    };
+  })()`);
 }

@@ -1,5 +1,13 @@
 import { common, msp } from '@hyperledger/fabric-protos';
-import type { Checkpoint, EvidenceBundle, HeaderJson, Subject } from './bundle.ts';
+import {
+  PRIVATE_SUBJECTS,
+  type Checkpoint,
+  type EvidenceBundle,
+  type EvidenceBundleV2,
+  type HeaderJson,
+  type Subject,
+} from './bundle.ts';
+import { transactionIndex, type PrivateWrite } from './private-write.ts';
 
 /**
  * Builds evidence bundles (docs/evidence-bundle.md) from a peer's ledger, through qscc and cscc.
@@ -22,6 +30,13 @@ export interface BuildBundleOptions {
   readonly endorsementPolicy: { readonly outOf: number; readonly orgs?: readonly string[] };
   /** Include the headers from the transaction's block up to this checkpoint's block. */
   readonly upTo?: Checkpoint;
+  /**
+   * The subject's private write (required for an access event or a consent, refused for the
+   * others): the caller takes it from the block's private data its own peer delivers
+   * (privateWriteOf) after the chaincode has let the caller read the subject. The bundle
+   * carries no other private value.
+   */
+  readonly privateWrite?: PrivateWrite;
 }
 
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
@@ -112,22 +127,23 @@ export async function mspCertificates(
   return (await channelCertificates(evaluate, channel)).application;
 }
 
-/** Builds the evidence bundle of a committed transaction. */
-export async function buildBundle(options: Readonly<BuildBundleOptions>): Promise<EvidenceBundle> {
-  const { evaluate, channel, txId } = options;
+/** Builds the evidence bundle (version 2) of a committed transaction. */
+export async function buildBundle(
+  options: Readonly<BuildBundleOptions>,
+): Promise<EvidenceBundleV2> {
+  const { evaluate, channel, txId, privateWrite } = options;
+  const isPrivate = PRIVATE_SUBJECTS.includes(options.subject.kind);
+  if (isPrivate !== (privateWrite !== undefined)) {
+    throw new Error(
+      isPrivate
+        ? `the subject (${options.subject.kind}) is private: its bundle needs the subject's private write`
+        : `the subject (${options.subject.kind}) is public: its bundle carries no private write`,
+    );
+  }
   const blockBytes = await evaluate('qscc', 'GetBlockByTxID', [channel, txId]);
   const block = common.Block.deserializeBinary(blockBytes);
   const data = block.getData()?.getDataList_asU8() ?? [];
-  const envelope = data.find((entry) => {
-    const payload = common.Payload.deserializeBinary(
-      common.Envelope.deserializeBinary(entry).getPayload_asU8(),
-    );
-    const channelHeader = payload.getHeader()?.getChannelHeader_asU8();
-    return (
-      channelHeader !== undefined &&
-      common.ChannelHeader.deserializeBinary(channelHeader).getTxId() === txId
-    );
-  });
+  const envelope = data[transactionIndex(block, txId)];
   if (envelope === undefined) throw new Error(`transaction ${txId} is not in its block`);
   const header = headerJson(block);
   const metadata = block.getMetadata()?.getMetadataList_asU8() ?? [];
@@ -141,10 +157,19 @@ export async function buildBundle(options: Readonly<BuildBundleOptions>): Promis
   }
   const { application: certificates, orderer } = await channelCertificates(evaluate, channel);
   return {
-    version: 1,
+    version: 2,
     channel,
     chaincode: options.chaincode,
     subject: options.subject,
+    ...(privateWrite === undefined
+      ? {}
+      : {
+          privateWrite: {
+            collection: privateWrite.collection,
+            key: privateWrite.key,
+            value: base64(privateWrite.value),
+          },
+        }),
     transaction: { txId, envelope: base64(envelope) },
     block: {
       header,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseBundle, parseCheckpoint } from './bundle.ts';
+import { parseBundle, parseCheckpoint, type EvidenceBundle } from './bundle.ts';
 import { verifyBundle, type Report } from './verify-bundle.ts';
 
 const usage =
@@ -9,6 +9,24 @@ const usage =
 
 function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** What a bundle is about, in one line: its version, its subject and, if any, its private write. */
+export function describeBundle(bundle: EvidenceBundle): string {
+  const { subject } = bundle;
+  const about =
+    subject.kind === 'record'
+      ? `record ${subject.recordId}${subject.version === undefined ? '' : ` version ${subject.version}`}`
+      : subject.kind === 'batch-member'
+        ? `record ${subject.item.recordId} in batch ${subject.batchId}`
+        : subject.kind === 'access-event'
+          ? `access event ${subject.eventId}`
+          : `consent ${subject.consentId} version ${subject.version}`;
+  const disclosed =
+    bundle.version === 2 && bundle.privateWrite !== undefined
+      ? `; discloses its private value in ${bundle.privateWrite.collection}`
+      : '';
+  return `Evidence bundle version ${bundle.version}: ${about}, transaction ${bundle.transaction.txId} on channel ${bundle.channel}${disclosed}`;
 }
 
 /** The report as readable lines. */
@@ -40,6 +58,7 @@ function main(argv: readonly string[]): number {
     ...(values.file === undefined ? {} : { document: readFileSync(values.file) }),
     ...(values.trust === undefined ? {} : { trust: parseCheckpoint(readJson(values.trust)) }),
   });
+  console.log(describeBundle(bundle));
   console.log(formatReport(report));
   return report.ok ? 0 : 1;
 }

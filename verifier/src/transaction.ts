@@ -18,6 +18,19 @@ export interface DecodedWrite {
   readonly value: Uint8Array;
 }
 
+/**
+ * A private write of the transaction as the block holds it: in a collection's hashed read-write
+ * set, SHA-256 of the key and of the value (the value itself stays with the collection's members).
+ */
+export interface DecodedHashedWrite {
+  readonly namespace: string;
+  readonly collection: string;
+  readonly keyHash: Uint8Array;
+  readonly valueHash: Uint8Array;
+  readonly isDelete: boolean;
+  readonly isPurge: boolean;
+}
+
 /** What the verifier needs out of a transaction envelope. */
 export interface DecodedTransaction {
   readonly txId: string;
@@ -30,6 +43,7 @@ export interface DecodedTransaction {
   readonly creatorSignature: Uint8Array;
   readonly endorsements: readonly DecodedEndorsement[];
   readonly writes: readonly DecodedWrite[];
+  readonly hashedWrites: readonly DecodedHashedWrite[];
 }
 
 const decoder = new TextDecoder();
@@ -63,6 +77,7 @@ export function decodeTransaction(envelopeBytes: Uint8Array): DecodedTransaction
   const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
   const endorsements: DecodedEndorsement[] = [];
   const writes: DecodedWrite[] = [];
+  const hashedWrites: DecodedHashedWrite[] = [];
   for (const action of transaction.getActionsList()) {
     const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
     const endorsed = actionPayload.getAction();
@@ -89,6 +104,21 @@ export function decodeTransaction(envelopeBytes: Uint8Array): DecodedTransaction
           value: write.getValue_asU8(),
         });
       }
+      for (const collection of ns.getCollectionHashedRwsetList()) {
+        const hashed = ledger.rwset.kvrwset.HashedRWSet.deserializeBinary(
+          collection.getHashedRwset_asU8(),
+        );
+        for (const write of hashed.getHashedWritesList()) {
+          hashedWrites.push({
+            namespace: ns.getNamespace(),
+            collection: collection.getCollectionName(),
+            keyHash: write.getKeyHash_asU8(),
+            valueHash: write.getValueHash_asU8(),
+            isDelete: write.getIsDelete(),
+            isPurge: write.getIsPurge(),
+          });
+        }
+      }
     }
   }
   // google-protobuf's types are not installed (a devDependency of fabric-protos): type it here.
@@ -103,6 +133,7 @@ export function decodeTransaction(envelopeBytes: Uint8Array): DecodedTransaction
     creatorSignature: envelope.getSignature_asU8(),
     endorsements,
     writes,
+    hashedWrites,
   };
 }
 

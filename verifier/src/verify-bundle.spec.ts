@@ -1,100 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes, sign } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { common, msp } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHeader } from './block-checks.ts';
 import { headerBytes } from './block-hash.ts';
 import { parseBundle, type EvidenceBundle, type HeaderJson } from './bundle.ts';
 import { fingerprint } from './identity.ts';
+import { certificateMaker, type CertificateMaker, type Identity } from './testing/certificates.ts';
 import { ordererSignatureCheck, verifyBundle, type CheckResult } from './verify-bundle.ts';
-
-/** A certificate and its private key (PEM). */
-interface Identity {
-  readonly cert: string;
-  readonly key: string;
-}
-
-let dir = '';
-let serial = 1;
-
-function openssl(...args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-}
-
-const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-
-/** A self-signed root CA. */
-function rootCa(name: string): Identity {
-  openssl(
-    'req',
-    '-x509',
-    ...ecKey,
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.pem`,
-    '-days',
-    '30',
-    '-subj',
-    `/O=${name}/CN=ca.${name}`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  );
-  return read(name);
-}
-
-/** A certificate issued by `issuer` (a CA itself when `ca`). */
-function issued(name: string, issuer: string, ca = false): Identity {
-  openssl(
-    'req',
-    '-new',
-    ...ecKey,
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    `/CN=${name}`,
-  );
-  writeFileSync(
-    path.join(dir, `${name}.ext`),
-    ca
-      ? 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n'
-      : 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n',
-  );
-  serial += 1;
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    `${issuer}.pem`,
-    '-CAkey',
-    `${issuer}.key`,
-    '-set_serial',
-    String(serial),
-    '-days',
-    '30',
-    '-extfile',
-    `${name}.ext`,
-    '-out',
-    `${name}.pem`,
-  );
-  return read(name);
-}
-
-function read(name: string): Identity {
-  return {
-    cert: readFileSync(path.join(dir, `${name}.pem`), 'utf8'),
-    key: readFileSync(path.join(dir, `${name}.key`), 'utf8'),
-  };
-}
 
 /** A signer of block metadata: its MSP ID and identity. */
 interface Signer {
@@ -153,8 +65,11 @@ describe('orderer signatures on the block', () => {
   let ordererCertificates: NonNullable<EvidenceBundle['ordererCertificates']>;
   let certificates: EvidenceBundle['certificates'];
 
+  let maker: CertificateMaker;
+
   beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'orderer-signature-'));
+    maker = certificateMaker('orderer-signature-');
+    const { rootCa, issued } = maker;
     ordererCa = rootCa('orderer-ca');
     orderer = issued('orderer0', 'orderer-ca');
     intermediate = issued('orderer-ica', 'orderer-ca', true);
@@ -168,7 +83,7 @@ describe('orderer signatures on the block', () => {
   });
 
   afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
+    maker.dispose();
   });
 
   const check = (

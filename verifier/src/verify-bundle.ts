@@ -1,4 +1,5 @@
-import { batchLeaf, verifyInclusion } from '@consent-ledger/ledger-api';
+import { createHash } from 'node:crypto';
+import { batchLeaf, collectionEndorsement, verifyInclusion } from '@consent-ledger/ledger-api';
 import { common } from '@hyperledger/fabric-protos';
 import {
   blockHashes,
@@ -8,8 +9,9 @@ import {
   validationCheck,
 } from './block-checks.ts';
 import { headerBytes, sha256Hex } from './block-hash.ts';
-import type { Checkpoint, EvidenceBundle, HeaderJson } from './bundle.ts';
+import type { Checkpoint, EvidenceBundle, EvidenceBundleV2, HeaderJson } from './bundle.ts';
 import { certificateProblem, fingerprint, signatureHolds } from './identity.ts';
+import { jsonObject, subjectFields } from './private-write.ts';
 import {
   compositeKey,
   decodeTransaction,
@@ -30,6 +32,7 @@ export type CheckName =
   | 'merkle-path'
   | 'transaction'
   | 'write-set'
+  | 'private-write'
   | 'block-data-hash'
   | 'validation-code'
   | 'orderer-signature'
@@ -55,6 +58,57 @@ export interface VerifyOptions {
 }
 
 const fromBase64 = (text: string): Buffer => Buffer.from(text, 'base64');
+const sha256 = (bytes: Uint8Array | string): Buffer => createHash('sha256').update(bytes).digest();
+
+/**
+ * The Merkle leaf of a version 1 bundle's batch item: the UTF-8 of its sorted-key JSON without a
+ * salt, as batches were anchored before leaves were salted.
+ */
+function unsaltedLeaf(
+  item: Readonly<Record<'category' | 'patientId' | 'recordId' | 'sha256', string>>,
+): Uint8Array {
+  return Buffer.from(
+    JSON.stringify({
+      category: item.category,
+      patientId: item.patientId,
+      recordId: item.recordId,
+      sha256: item.sha256,
+    }),
+  );
+}
+
+/** The leaf of a batch member subject: salted in version 2, unsalted in version 1. */
+function batchMemberLeaf(bundle: EvidenceBundle): Uint8Array | undefined {
+  if (bundle.version === 1) {
+    return bundle.subject.kind === 'batch-member' ? unsaltedLeaf(bundle.subject.item) : undefined;
+  }
+  return bundle.subject.kind === 'batch-member' ? batchLeaf(bundle.subject.item) : undefined;
+}
+
+/** The MSPs whose endorsements verify, and what is wrong with the others. */
+interface Endorsers {
+  readonly valid: ReadonlySet<string>;
+  readonly problems: readonly string[];
+}
+
+function endorsersOf(bundle: EvidenceBundle, tx: DecodedTransaction): Endorsers {
+  const valid = new Set<string>();
+  const problems: string[] = [];
+  for (const endorsement of tx.endorsements) {
+    const problem =
+      certificateProblem(
+        endorsement.certificate,
+        bundle.certificates[endorsement.mspId],
+        tx.timestamp,
+      ) ??
+      (signatureHolds(endorsement.certificate, endorsement.signed, endorsement.signature)
+        ? undefined
+        : 'the signature does not verify');
+    if (problem === undefined) valid.add(endorsement.mspId);
+    else problems.push(`${endorsement.mspId}: ${problem}`);
+  }
+  return { valid, problems };
+}
 
 /**
  * Verifies an evidence bundle offline: every check runs (so the report is complete), and the
@@ -78,14 +132,15 @@ export function verifyBundle(
           ? subject.item.sha256
           : undefined;
     const actual = sha256Hex(options.document);
-    if (claimed === undefined) add('document-hash', false, 'an access event has no document');
+    if (claimed === undefined)
+      add('document-hash', false, `the subject (${subject.kind}) has no document`);
     else
       add('document-hash', actual === claimed, `document SHA-256 ${actual}, anchored ${claimed}`);
   }
 
   if (subject.kind === 'batch-member') {
     const ok = verifyInclusion({
-      leaf: batchLeaf(subject.item),
+      leaf: batchMemberLeaf(bundle) ?? new Uint8Array(0),
       leafIndex: subject.leafIndex,
       treeSize: subject.treeSize,
       auditPath: subject.auditPath.map((each) => Buffer.from(each, 'hex')),
@@ -113,10 +168,28 @@ export function verifyBundle(
       ok,
       `envelope of transaction ${transaction.txId} on channel ${transaction.channel}`,
     );
-    const found = writeSetProblem(bundle, transaction);
-    add('write-set', found === undefined, found ?? `the ${subject.kind} is in the write set`);
+    if (bundle.version === 2 && bundle.privateWrite !== undefined) {
+      add(
+        'write-set',
+        true,
+        `skipped (the subject, ${subject.kind}, is private data: see private-write)`,
+      );
+      const problem = privateWriteProblem(bundle, transaction);
+      add(
+        'private-write',
+        problem === undefined,
+        problem ??
+          `the transaction wrote the ${subject.kind}'s value to ${bundle.privateWrite.collection}: its key and value hash to the block's hashed write`,
+      );
+    } else {
+      const found = writeSetProblem(bundle, transaction);
+      add('write-set', found === undefined, found ?? `the ${subject.kind} is in the write set`);
+    }
   } else {
     add('write-set', false, 'no decodable transaction');
+    if (bundle.version === 2 && bundle.privateWrite !== undefined) {
+      add('private-write', false, 'no decodable transaction');
+    }
   }
 
   const data = bundle.block.data.map(fromBase64);
@@ -168,21 +241,7 @@ export function verifyBundle(
 
   if (transaction !== undefined) {
     const tx = transaction;
-    const endorsers = new Set<string>();
-    const problems: string[] = [];
-    for (const endorsement of tx.endorsements) {
-      const problem =
-        certificateProblem(
-          endorsement.certificate,
-          bundle.certificates[endorsement.mspId],
-          tx.timestamp,
-        ) ??
-        (signatureHolds(endorsement.certificate, endorsement.signed, endorsement.signature)
-          ? undefined
-          : 'the signature does not verify');
-      if (problem === undefined) endorsers.add(endorsement.mspId);
-      else problems.push(`${endorsement.mspId}: ${problem}`);
-    }
+    const { valid: endorsers, problems } = endorsersOf(bundle, tx);
     const policy = bundle.endorsementPolicy;
     const satisfying = [...endorsers].filter((mspId) => policy.orgs.includes(mspId)).sort();
     const ok = problems.length === 0 && satisfying.length >= policy.outOf;
@@ -316,6 +375,8 @@ export function ordererSignatureCheck(input: Readonly<OrdererSignatureInput>): C
 
 function writeSetProblem(bundle: EvidenceBundle, tx: DecodedTransaction): string | undefined {
   const { subject } = bundle;
+  if (subject.kind === 'consent')
+    return 'a consent is private data: the bundle needs its private write';
   const key =
     subject.kind === 'record'
       ? compositeKey('rec', [subject.recordId])
@@ -348,4 +409,52 @@ function writeSetProblem(bundle: EvidenceBundle, tx: DecodedTransaction): string
   return wrong.length === 0
     ? undefined
     : `the written value differs in ${wrong.map(([name]) => name).join(', ')}`;
+}
+
+/**
+ * Why the bundle's private write is not proven, or undefined when it is: the transaction's
+ * read-write set for the chaincode's namespace holds, in the collection's hashed write set, a
+ * write of SHA-256(key) with value hash SHA-256(value); the value is a JSON object naming the
+ * subject (and, when it names one, this transaction); and the endorsements that verify include
+ * enough members of the collection for its endorsement policy (ledger-api collectionEndorsement).
+ */
+function privateWriteProblem(bundle: EvidenceBundleV2, tx: DecodedTransaction): string | undefined {
+  const { privateWrite, subject } = bundle;
+  if (privateWrite === undefined) return 'the bundle has no private write';
+  const { collection, key } = privateWrite;
+  const value = fromBase64(privateWrite.value);
+  const keyHash = sha256(key);
+  const write = tx.hashedWrites.find(
+    (each) =>
+      each.namespace === bundle.chaincode &&
+      each.collection === collection &&
+      keyHash.equals(each.keyHash),
+  );
+  if (write === undefined) {
+    return `no write of the key in ${collection}'s hashed write set of ${bundle.chaincode}`;
+  }
+  if (write.isDelete || write.isPurge) return `the transaction deleted the key in ${collection}`;
+  if (!sha256(value).equals(write.valueHash)) {
+    return `the private value does not hash to the value hash the block holds for the key`;
+  }
+  const fields = jsonObject(value);
+  if (typeof fields === 'string') return fields;
+  const expected = subjectFields(subject);
+  if (typeof fields.txId === 'string') expected.txId = tx.txId;
+  const wrong = Object.entries(expected).filter(([name, want]) => fields[name] !== want);
+  if (wrong.length > 0) {
+    return `the private value differs from the subject in ${wrong.map(([name]) => name).join(', ')}`;
+  }
+  let policy: ReturnType<typeof collectionEndorsement>;
+  try {
+    policy = collectionEndorsement(collection, bundle.endorsementPolicy.orgs);
+  } catch {
+    return `${collection} is not a collection of the channel's organizations`;
+  }
+  const { valid } = endorsersOf(bundle, tx);
+  const members = policy.peers.filter((mspId) => valid.has(mspId));
+  if (members.length < policy.outOf) {
+    return `${collection} needs ${policy.outOf} of ${policy.peers.join(', ')} to endorse; valid endorsements by members: ${members.join(', ') || 'none'}`;
+  }
+  return undefined;
 }

@@ -1,4 +1,10 @@
-import type { AccessToken, IdentityView } from '@consent-ledger/ledger-api';
+import type {
+  AccessToken,
+  GuardianActivationRequest,
+  IdentityView,
+  LedgerInfo,
+  PatientActivationRequest,
+} from '@consent-ledger/ledger-api';
 import type { LedgerEvent, LedgerEventData } from './api.types.ts';
 
 /** A refusal or failure of the gateway, with its `{statusCode, code, message}`. */
@@ -73,6 +79,32 @@ export async function login(username: string, password: string): Promise<AccessT
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password }),
   });
+  return (await response.json()) as AccessToken;
+}
+
+/** What this gateway's ledger is: channel, chaincode, organization (GET /ledger, no token). */
+export async function ledgerInfo(): Promise<LedgerInfo> {
+  const response = await send('/ledger', { headers: { accept: 'application/json' } });
+  return (await response.json()) as LedgerInfo;
+}
+
+/**
+ * A first sign-in with an enrolment code (no token): the patient's (POST /patients/activate) or a
+ * guardian's (POST /guardians/activate), with the statement signed by the new key; answers a token.
+ */
+export async function activate(
+  request:
+    | { readonly as: 'patient'; readonly body: PatientActivationRequest }
+    | { readonly as: 'guardian'; readonly body: GuardianActivationRequest },
+): Promise<AccessToken> {
+  const response = await send(
+    request.as === 'patient' ? '/patients/activate' : '/guardians/activate',
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request.body),
+    },
+  );
   return (await response.json()) as AccessToken;
 }
 

@@ -4,10 +4,14 @@ import { ApiError, createApiClient, whoAmI } from './api.client.ts';
 import type { IdentityView } from '@consent-ledger/ledger-api';
 import type { LedgerEvent } from './api.types.ts';
 import { useHashRoute } from './hash-router.ts';
+import { DevicesPanel } from './devices.view.tsx';
+import { FirstSignInView } from './first-sign-in.view.tsx';
 import { AccessPanel, AnchorPanel, VerifyPanel } from './hospital.view.tsx';
 import { LoginView, type Session } from './login.view.tsx';
 import { ConsentsPanel, GrantPanel, TimelinePanel, orgName } from './patient.view.tsx';
+import { ApprovalsPanel, EnrolmentPanel } from './patients.view.tsx';
 import { AuditPanel, ChartsPanel, RegionsPanel, ReviewsPanel } from './regulator.view.tsx';
+import { useSigning, type Signing } from './signing.components.tsx';
 
 const TOKEN_KEY = 'consent-ledger.token';
 
@@ -16,7 +20,7 @@ export type Audience = 'patient' | 'regulator' | 'staff';
 
 /** Which views a user gets. */
 export function audienceOf(me: IdentityView): Audience {
-  if (me.role === 'patient') return 'patient';
+  if (me.role === 'patient' || me.guardianId !== undefined) return 'patient';
   if (me.role === 'regulator' && me.orgType === 'government') return 'regulator';
   return 'staff';
 }
@@ -33,6 +37,7 @@ function routesOf(me: IdentityView): readonly Route[] {
         { path: 'consents', label: 'My consents' },
         { path: 'grant', label: 'Grant a consent' },
         { path: 'timeline', label: 'Access history' },
+        { path: 'devices', label: 'Devices and guardians' },
       ];
     case 'regulator':
       return [
@@ -40,44 +45,58 @@ function routesOf(me: IdentityView): readonly Route[] {
         { path: 'reviews', label: 'Review queue' },
         { path: 'charts', label: 'Activity' },
         { path: 'regions', label: 'Regions' },
+        { path: 'approvals', label: 'Recoveries and guardians' },
       ];
     case 'staff': {
       const canAnchor =
         (me.orgType === 'hospital' && (me.role === 'clinician' || me.role === 'admin')) ||
         (me.orgType === 'enterprise' && (me.role === 'admin' || me.role === 'analyst'));
       const canRequest = ['clinician', 'researcher', 'analyst'].includes(me.role);
+      // The home organizations' admins register patients (ledger-api PATIENT_ACCESS).
+      const canEnrol =
+        me.role === 'admin' && (me.orgType === 'hospital' || me.orgType === 'enterprise');
       return [
         { path: 'verify', label: 'Verify a document' },
         ...(canAnchor ? [{ path: 'anchor', label: 'Anchor a record' }] : []),
         ...(canRequest ? [{ path: 'access', label: 'Request access' }] : []),
+        ...(canEnrol ? [{ path: 'patients', label: 'Patients' }] : []),
       ];
     }
   }
 }
 
-function Page(props: Readonly<{ session: Session; route: string; refresh: number }>): JSX.Element {
+function Page(
+  props: Readonly<{ session: Session; route: string; refresh: number; signing: Signing }>,
+): JSX.Element {
   const { api, me } = props.session;
-  switch (props.route) {
+  const audience = audienceOf(me);
+  switch (audience === 'patient' ? props.route : `${audience}:${props.route}`) {
     case 'consents':
-      return <ConsentsPanel api={api} refresh={props.refresh} />;
+      return <ConsentsPanel api={api} refresh={props.refresh} signing={props.signing} />;
     case 'grant':
-      return <GrantPanel api={api} />;
+      return <GrantPanel api={api} signing={props.signing} />;
+    case 'devices':
+      return <DevicesPanel api={api} signing={props.signing} />;
     case 'timeline':
       return <TimelinePanel api={api} patientId={me.patientId ?? ''} refresh={props.refresh} />;
-    case 'audit':
+    case 'regulator:audit':
       return <AuditPanel api={api} />;
-    case 'reviews':
+    case 'regulator:reviews':
       return <ReviewsPanel api={api} refresh={props.refresh} />;
-    case 'charts':
+    case 'regulator:charts':
       return <ChartsPanel api={api} refresh={props.refresh} />;
-    case 'regions':
+    case 'regulator:regions':
       return <RegionsPanel api={api} />;
-    case 'verify':
+    case 'regulator:approvals':
+      return <ApprovalsPanel api={api} />;
+    case 'staff:verify':
       return <VerifyPanel api={api} />;
-    case 'anchor':
+    case 'staff:anchor':
       return <AnchorPanel api={api} />;
-    case 'access':
+    case 'staff:access':
       return <AccessPanel api={api} me={me} />;
+    case 'staff:patients':
+      return <EnrolmentPanel api={api} me={me} />;
     default:
       return (
         <section>
@@ -101,6 +120,10 @@ function describe(event: LedgerEvent): string {
       return `A consent was ${event.eventName.slice(7).toLowerCase()}.`;
     case 'EmergencyReviewed':
       return `An emergency access was reviewed: ${event.payload.outcome}.`;
+    case 'ConsentErased':
+      return 'A consent’s details were erased.';
+    case 'PatientBindingChanged':
+      return `A patient’s keys or guardians changed (${event.payload.change.replaceAll('-', ' ')}).`;
     default:
       return `${event.eventName} in block ${String(event.blockNumber)}.`;
   }
@@ -114,6 +137,7 @@ function Signed(
   const route = useHashRoute(first);
   const [refresh, setRefresh] = useState(0);
   const [live, setLive] = useState<string | undefined>();
+  const signing = useSigning(props.session, refresh);
   const heading = useRef<HTMLElement>(null);
   useEffect(() => {
     const controller = new AbortController();
@@ -143,7 +167,9 @@ function Signed(
       <header class="top">
         <p class="brand">Consent Ledger</p>
         <p class="who">
-          {me.username} · {me.role} · {orgName(me.mspId)}
+          {me.username} ·{' '}
+          {me.guardianId === undefined ? me.role : `guardian of ${me.patientId ?? 'a patient'}`} ·{' '}
+          {orgName(me.mspId)}
         </p>
         <button
           type="button"
@@ -167,8 +193,9 @@ function Signed(
         </ul>
       </nav>
       <main id="main" ref={heading}>
-        <Page session={props.session} route={route} refresh={refresh} />
+        <Page session={props.session} route={route} refresh={refresh} signing={signing} />
       </main>
+      {signing.dialog.element}
       <footer>
         <p role="status" aria-live="polite" class="live">
           {live === undefined ? 'Live updates on.' : `Latest: ${live}`}
@@ -183,6 +210,7 @@ export function App(): JSX.Element {
   const [session, setSession] = useState<Session | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   const [restoring, setRestoring] = useState(() => sessionStorage.getItem(TOKEN_KEY) !== null);
+  const route = useHashRoute('');
   useEffect(() => {
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (token === null) return;
@@ -210,16 +238,21 @@ export function App(): JSX.Element {
         <p role="status">Loading…</p>
       </main>
     );
-  if (session === undefined)
+  const start = (next: Session): void => {
+    sessionStorage.setItem(TOKEN_KEY, next.api.token);
+    setNotice(undefined);
+    setSession(next);
+  };
+  if (session === undefined && route === 'first-sign-in')
     return (
-      <LoginView
-        {...(notice === undefined ? {} : { notice })}
-        onLogin={(next) => {
-          sessionStorage.setItem(TOKEN_KEY, next.api.token);
-          setNotice(undefined);
-          setSession(next);
+      <FirstSignInView
+        onSignedIn={(next) => {
+          location.hash = '#/devices';
+          start(next);
         }}
       />
     );
+  if (session === undefined)
+    return <LoginView {...(notice === undefined ? {} : { notice })} onLogin={start} />;
   return <Signed session={session} onLogout={logout} />;
 }

@@ -70,6 +70,10 @@ export function LoginView(
         </button>
       </form>
       <Status busy={task.busy} busyText="Signing in…" error={task.error} />
+      <p>
+        New patient or guardian with a slip from your hospital?{' '}
+        <a href="#/first-sign-in">First sign-in with an enrolment code</a>
+      </p>
     </main>
   );
 }

@@ -6,11 +6,16 @@ import {
   PURPOSES,
   type AccessEvent,
   type Consent,
+  type ConsentErasure,
   type ConsentWrite,
+  type ErasureReceipt,
   type Page,
 } from '@consent-ledger/ledger-api';
 import { ORGANIZATIONS } from './api.types.ts';
-import { CheckboxGroup, ConfirmDialog, Field, Status, Time, useTask } from './ui.components.tsx';
+import { SigningNotice, signAndSend, type Signing } from './signing.components.tsx';
+import { byWhom } from './statement-words.ts';
+import { canErase, consentInputOf, erasureOf, grantProblems, revocationOf } from './statements.ts';
+import { CheckboxGroup, Field, Status, Time, useTask } from './ui.components.tsx';
 
 /** Every item of a paged query, following bookmarks (at most `maxPages` pages). */
 export async function allPages<T>(
@@ -56,7 +61,11 @@ function DateField(
 }
 
 function ConsentItem(
-  props: Readonly<{ consent: Consent; onRevoke?: (consent: Consent) => void }>,
+  props: Readonly<{
+    consent: Consent;
+    onRevoke?: (consent: Consent) => void;
+    onErase?: (consent: Consent) => void;
+  }>,
 ): JSX.Element {
   const { consent } = props;
   return (
@@ -101,15 +110,62 @@ function ConsentItem(
           Revoke
         </button>
       )}
+      {props.onErase === undefined ? null : (
+        <button
+          type="button"
+          class="secondary"
+          aria-label={`Erase details of the consent to ${orgName(consent.grantee?.org)} (${consent.consentId})`}
+          onClick={() => props.onErase?.(consent)}
+        >
+          Erase details
+        </button>
+      )}
     </li>
   );
 }
 
-/** The patient's consents, grouped by status, with revocation behind a confirmation. */
-export function ConsentsPanel(props: Readonly<{ api: ApiClient; refresh: number }>): JSX.Element {
+/** The erasures done for the patient: what was erased, when, on whose request. */
+function ErasureList(
+  props: Readonly<{ erasures: readonly ErasureReceipt[]; self?: string | undefined }>,
+): JSX.Element {
+  if (props.erasures.length === 0) return <p class="empty">None.</p>;
+  const newest = [...props.erasures].sort((a, b) => b.erasedAt.localeCompare(a.erasedAt));
+  return (
+    <ul class="cards">
+      {newest.map((receipt) => (
+        <li key={receipt.txId} class="card erasure" data-subject={receipt.subject}>
+          <p>
+            {receipt.kind === 'consent' ? (
+              <>
+                Details of consent <span class="id">{receipt.subject}</span> erased
+              </>
+            ) : (
+              <>Data past its retention period erased ({receipt.subject})</>
+            )}{' '}
+            <Time value={receipt.erasedAt} />
+          </p>
+          <p class="meta">
+            Asked by{' '}
+            {byWhom(receipt.requestedBy, props.self === undefined ? {} : { self: props.self })} ·
+            transaction <span class="id">{receipt.txId}</span>
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The patient's consents, grouped by status: revoking an active one and erasing the details of a
+ * revoked or expired one are statements the patient signs after a confirmation; the erasures done.
+ */
+export function ConsentsPanel(
+  props: Readonly<{ api: ApiClient; refresh: number; signing: Signing }>,
+): JSX.Element {
+  const { signing } = props;
   const list = useTask<Consent[]>();
   const revoke = useTask<ConsentWrite>();
-  const [target, setTarget] = useState<Consent | undefined>();
+  const erase = useTask<ConsentErasure>();
   const load = (): Promise<void> =>
     list.run(() =>
       allPages((bookmark) =>
@@ -125,9 +181,42 @@ export function ConsentsPanel(props: Readonly<{ api: ApiClient; refresh: number 
     { status: 'revoked', title: 'Revoked' },
     { status: 'expired', title: 'Expired' },
   ] as const;
+  const onRevoke = (consent: Consent): void => {
+    void signAndSend({
+      signing,
+      task: revoke,
+      request: {
+        action: 'consent:RevokeConsent',
+        payload: revocationOf(consent),
+        title: 'Revoke this consent?',
+        confirmLabel: 'Yes, revoke',
+        danger: true,
+        consent,
+      },
+      send: (action) =>
+        props.api.post<ConsentWrite>(`/consents/${consent.consentId}/revoke`, { action }),
+    }).then((sent) => (sent ? load() : undefined));
+  };
+  const onErase = (consent: Consent): void => {
+    void signAndSend({
+      signing,
+      task: erase,
+      request: {
+        action: 'consent:EraseConsent',
+        payload: erasureOf(consent),
+        title: 'Erase this consent’s details?',
+        confirmLabel: 'Yes, erase',
+        danger: true,
+        consent,
+      },
+      send: (action) =>
+        props.api.post<ConsentErasure>(`/consents/${consent.consentId}/erase`, { action }),
+    }).then((sent) => (sent ? Promise.all([load(), signing.reload()]) : undefined));
+  };
   return (
     <section aria-labelledby="consents-title">
       <h1 id="consents-title">My consents</h1>
+      <SigningNotice signing={signing} />
       <p>
         <a href="#/grant" class="button">
           Grant a consent
@@ -138,6 +227,14 @@ export function ConsentsPanel(props: Readonly<{ api: ApiClient; refresh: number 
           <p class="success">
             Consent {revoke.result.consentId} revoked (transaction{' '}
             <span class="id">{revoke.result.txId}</span>).
+          </p>
+        )}
+      </Status>
+      <Status busy={erase.busy} busyText="Erasing on every peer…" error={erase.error}>
+        {erase.result === undefined ? null : (
+          <p class="success">
+            The details of consent {erase.result.consentId} were erased (transaction{' '}
+            <span class="id">{erase.result.txId}</span>).
           </p>
         )}
       </Status>
@@ -165,7 +262,8 @@ export function ConsentsPanel(props: Readonly<{ api: ApiClient; refresh: number 
                   <ConsentItem
                     key={consent.consentId}
                     consent={consent}
-                    {...(group.status === 'active' ? { onRevoke: setTarget } : {})}
+                    {...(group.status === 'active' ? { onRevoke } : {})}
+                    {...(canErase(consent) ? { onErase } : {})}
                   />
                 ))}
               </ul>
@@ -173,35 +271,20 @@ export function ConsentsPanel(props: Readonly<{ api: ApiClient; refresh: number 
           </section>
         );
       })}
-      <ConfirmDialog
-        open={target !== undefined}
-        title="Revoke this consent?"
-        confirmLabel="Yes, revoke"
-        onCancel={() => {
-          setTarget(undefined);
-        }}
-        onConfirm={() => {
-          const consent = target;
-          setTarget(undefined);
-          if (consent === undefined) return;
-          void revoke
-            .run(() => props.api.post<ConsentWrite>(`/consents/${consent.consentId}/revoke`))
-            .then(load);
-        }}
-      >
-        <p>
-          {orgName(target?.grantee?.org)} will no longer be able to access your{' '}
-          {target?.categories?.join(', ') ?? 'all'} data for{' '}
-          {target?.purposes?.join(', ') ?? 'all purposes'}. This is recorded on the ledger and
-          cannot be undone; you can grant a new consent later.
+      <section aria-labelledby="consents-erased" class="group-erased">
+        <h2 id="consents-erased">Erased ({signing.view?.erasures.length ?? 0})</h2>
+        <p class="hint">
+          An erased consent’s details are gone from every peer; the ledger keeps only hashes, so
+          earlier evidence still verifies.
         </p>
-      </ConfirmDialog>
+        <ErasureList erasures={signing.view?.erasures ?? []} self={signing.signer?.id} />
+      </section>
     </section>
   );
 }
 
-/** The form that grants a consent. */
-export function GrantPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
+/** The form that grants a consent; the consent is then reviewed and signed in a confirmation. */
+export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>): JSX.Element {
   const [org, setOrg] = useState('');
   const [role, setRole] = useState('');
   const [purposes, setPurposes] = useState<string[]>([]);
@@ -213,29 +296,30 @@ export function GrantPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
   return (
     <section aria-labelledby="grant-title">
       <h1 id="grant-title">Grant a consent</h1>
+      <SigningNotice signing={props.signing} />
+      <p>
+        Choose who may use which of your data, and why. You then review the consent in plain words
+        and sign it with this browser’s key.
+      </p>
       <form
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          const problems = [
-            org === '' ? 'choose an organization' : '',
-            purposes.length === 0 ? 'choose at least one purpose' : '',
-            categories.length === 0 ? 'choose at least one kind of data' : '',
-            from !== '' && until !== '' && until <= from
-              ? 'the end date must be after the start date'
-              : '',
-          ].filter((problem) => problem !== '');
+          const form = { org, role, purposes, categories, from, until };
+          const problems = grantProblems(form);
           setInvalid(problems.length === 0 ? undefined : `Please ${problems.join(', ')}.`);
           if (problems.length > 0) return;
-          void task.run(() =>
-            props.api.post<ConsentWrite>('/consents', {
-              grantee: { org, ...(role === '' ? {} : { role }) },
-              purposes,
-              categories,
-              ...(from === '' ? {} : { validFrom: new Date(`${from}T00:00:00`).toISOString() }),
-              ...(until === '' ? {} : { validUntil: new Date(`${until}T23:59:59`).toISOString() }),
-            }),
-          );
+          void signAndSend({
+            signing: props.signing,
+            task,
+            request: {
+              action: 'consent:GrantConsent',
+              payload: consentInputOf(form),
+              title: 'Review and sign this consent',
+              confirmLabel: 'Sign and grant',
+            },
+            send: (action) => props.api.post<ConsentWrite>('/consents', { action }),
+          });
         }}
       >
         <Field label="Organization">
@@ -295,7 +379,7 @@ export function GrantPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
           <DateField label="Until (optional)" name="validUntil" value={until} onValue={setUntil} />
         </div>
         <button type="submit" disabled={task.busy}>
-          Grant consent
+          Review and sign
         </button>
       </form>
       <Status

@@ -126,6 +126,8 @@ export function ConfirmDialog(
     title: string;
     children: ComponentChildren;
     confirmLabel: string;
+    /** A red confirm button (default) for what cannot be undone; the primary colour otherwise. */
+    danger?: boolean;
     onConfirm: () => void;
     onCancel: () => void;
   }>,
@@ -143,7 +145,11 @@ export function ConfirmDialog(
       <h2 id={titleId}>{props.title}</h2>
       {props.children}
       <div class="actions">
-        <button type="button" class="danger" onClick={props.onConfirm}>
+        <button
+          type="button"
+          class={props.danger === false ? undefined : 'danger'}
+          onClick={props.onConfirm}
+        >
           {props.confirmLabel}
         </button>
         <button type="button" class="secondary" onClick={props.onCancel} autofocus>

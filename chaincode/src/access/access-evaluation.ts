@@ -1,23 +1,35 @@
-import { PURPOSES, type Accessor, type Decision } from '@consent-ledger/ledger-api';
-import type { ChaincodeStub } from 'fabric-shim-api';
+import {
+  collectionFor,
+  collectionsOf,
+  PURPOSES,
+  type Accessor,
+  type Decision,
+  type Referral,
+} from '@consent-ledger/ledger-api';
 import {
   evaluateConsents,
   evaluateEmergency,
   type AccessQuestion,
 } from '../consent/consent-evaluation';
-import { patientConsents } from '../consent/consent-store';
-import type { Member } from '../ledger/ledger-context';
+import { consentsFor } from '../consent/consent-store';
+import { channelMspIds } from '../ledger/channel';
+import type { LedgerContext, Member } from '../ledger/ledger-context';
 import { referralsTo } from '../referral/referral-store';
 
 /**
  * Every decision of the ledger about a patient's data, read from the ledger here and evaluated by
  * the one pure rule set (consent-evaluation.ts): access and its check, break-glass, each patient
- * of a cohort, and the wearable records an enterprise anchors.
+ * of a cohort, and the wearable records an enterprise anchors. A decision reads one collection,
+ * that of the patient's home and the accessor's organization, and in it only the consents granted
+ * to the accessor's organization and the denies to everyone (consent-store.ts, consentsFor): what
+ * the patient granted to other organizations is never read.
  */
 
-/** A question about one patient. */
+/** A question about one patient, whose home is known. */
 export interface PatientQuestion extends AccessQuestion {
   readonly patientId: string;
+  /** The patient's home organization. */
+  readonly home: string;
 }
 
 /** Who asks, as evaluation and access events see the caller: organization, role, practitioner. */
@@ -29,25 +41,60 @@ export function accessorOf(caller: Member): Omit<Accessor, 'idHash'> {
   };
 }
 
+/** The collection a decision about a patient (homed at `home`) for an accessor reads. */
+export function decisionCollection(question: Pick<PatientQuestion, 'home' | 'accessor'>): string {
+  return collectionFor(question.home, question.accessor.org);
+}
+
+/** The consents a decision reads. */
+function candidateConsents(
+  ctx: LedgerContext,
+  question: Readonly<Omit<PatientQuestion, 'purpose'>>,
+) {
+  return consentsFor(ctx, {
+    collection: decisionCollection(question),
+    patientId: question.patientId,
+    org: question.accessor.org,
+  });
+}
+
+/**
+ * The patient's referrals to the accessor's organization: in the decision's collection; for the
+ * home organization itself (referred back by another hospital) in each pair of the home.
+ */
+async function referralsFor(
+  ctx: LedgerContext,
+  question: Readonly<PatientQuestion>,
+): Promise<Referral[]> {
+  const route = { patientId: question.patientId, toOrg: question.accessor.org };
+  if (question.accessor.org !== question.home) {
+    return referralsTo(ctx, { ...route, collection: decisionCollection(question) });
+  }
+  const referrals: Referral[] = [];
+  for (const collection of collectionsOf(question.home, await channelMspIds(ctx))) {
+    if (collection.startsWith('pair_')) {
+      referrals.push(...(await referralsTo(ctx, { ...route, collection })));
+    }
+  }
+  return referrals;
+}
+
 /** Loads what a decision needs from the ledger and evaluates the patient's consents. */
 export async function decideAccess(
-  stub: ChaincodeStub,
+  ctx: LedgerContext,
   question: Readonly<PatientQuestion>,
 ): Promise<Decision> {
-  const consents = await patientConsents(stub, question.patientId);
-  const referrals =
-    question.purpose === 'referral'
-      ? await referralsTo(stub, { patientId: question.patientId, toOrg: question.accessor.org })
-      : [];
+  const consents = await candidateConsents(ctx, question);
+  const referrals = question.purpose === 'referral' ? await referralsFor(ctx, question) : [];
   return evaluateConsents({ ...question, consents, referrals });
 }
 
-/** Loads the patient's consents and decides a break-glass access. */
+/** Loads the patient's consents that can match and decides a break-glass access. */
 export async function decideEmergency(
-  stub: ChaincodeStub,
+  ctx: LedgerContext,
   question: Readonly<Omit<PatientQuestion, 'purpose'>>,
 ): Promise<Decision> {
-  const consents = await patientConsents(stub, question.patientId);
+  const consents = await candidateConsents(ctx, question);
   return evaluateEmergency({ ...question, consents });
 }
 
@@ -58,10 +105,10 @@ export async function decideEmergency(
  * purpose `referral` never permits here.
  */
 export async function permitsSomePurpose(
-  stub: ChaincodeStub,
+  ctx: LedgerContext,
   question: Readonly<Omit<PatientQuestion, 'purpose'>>,
 ): Promise<boolean> {
-  const consents = await patientConsents(stub, question.patientId);
+  const consents = await candidateConsents(ctx, question);
   return PURPOSES.some(
     (purpose) => evaluateConsents({ ...question, purpose, consents }).decision === 'permit',
   );

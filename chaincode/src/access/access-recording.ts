@@ -1,12 +1,14 @@
 import type { AccessEvent, Decision } from '@consent-ledger/ledger-api';
-import { emitEvent } from '../ledger/events';
+import { announce } from '../ledger/events';
 import type { LedgerContext } from '../ledger/ledger-context';
-import { accessorOf } from './access-evaluation';
+import { accessorOf, decisionCollection } from './access-evaluation';
 import { writeAccessEvent } from './access-event-store';
 
 /**
  * Access events as the access and cohort contracts record them: one per decision, whatever the
- * decision, built from the caller, the transaction and the decision.
+ * decision, built from the caller, the transaction and the decision, and written to the
+ * collection of the patient's home and the accessor's organization (the patient's history, the
+ * accessor's own record, the regulator's audit).
  */
 
 /** What an access event records beyond the caller and the transaction. */
@@ -14,6 +16,7 @@ export interface AccessEventDraft extends Pick<
   AccessEvent,
   | 'eventId'
   | 'patientId'
+  | 'patientHome'
   | 'purpose'
   | 'categories'
   | 'recordIds'
@@ -31,10 +34,12 @@ export async function storeAccessEvent(
   draft: Readonly<AccessEventDraft>,
 ): Promise<AccessEvent> {
   const caller = ctx.member;
+  const accessor = accessorOf(caller);
   const event: AccessEvent = {
     eventId: draft.eventId,
     patientId: draft.patientId,
-    accessor: { ...accessorOf(caller), idHash: caller.idHash },
+    patientHome: draft.patientHome,
+    accessor: { ...accessor, idHash: caller.idHash },
     accessorRegion: caller.organization.region,
     purpose: draft.purpose,
     categories: [...draft.categories],
@@ -49,30 +54,19 @@ export async function storeAccessEvent(
     ...(draft.cohort === undefined ? {} : { cohort: draft.cohort }),
     timestamp: ctx.txTime,
     txId: ctx.txId,
+    salt: ctx.salt,
   };
-  await writeAccessEvent(ctx.stub, event);
+  const collection = decisionCollection({ home: draft.patientHome, accessor });
+  await writeAccessEvent(ctx, { collection, event });
   return event;
 }
 
-/** Writes an access event and announces it (chaincode event AccessRecorded). */
+/** Writes an access event and announces it (chaincode event AccessRecorded, by name only). */
 export async function recordAccessEvent(
   ctx: LedgerContext,
   draft: Readonly<AccessEventDraft>,
 ): Promise<AccessEvent> {
   const event = await storeAccessEvent(ctx, draft);
-  emitEvent(ctx.stub, {
-    name: 'AccessRecorded',
-    payload: {
-      eventId: event.eventId,
-      patientId: event.patientId,
-      accessorOrg: event.accessor.org,
-      purpose: event.purpose,
-      categories: event.categories,
-      decision: event.decision,
-      reason: event.reason,
-      breakGlass: event.breakGlass,
-      timestamp: event.timestamp,
-    },
-  });
+  announce(ctx.stub, 'AccessRecorded');
   return event;
 }

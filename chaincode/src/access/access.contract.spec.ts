@@ -1,22 +1,38 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { collectionFor, type ConsentInput } from '@consent-ledger/ledger-api';
 import { unmarshal } from '../ledger/marshal';
-import { bootstrap, consentInput, MSP, ok, patient, pid, refused, who } from '../testing/fixtures';
-import { createTestNetwork, type TestNetwork } from '../testing/harness';
+import {
+  bootstrap,
+  consentInput,
+  grant as grantAs,
+  MSP,
+  ok,
+  pid,
+  refused,
+  registerPatient,
+  who,
+  type TestPatient,
+} from '../testing/fixtures';
+import { createTestNetwork, type InvokeResult, type TestNetwork } from '../testing/harness';
 import { createCompositeKey, splitCompositeKey } from '../testing/in-memory-ledger';
 
-const alice = patient(1);
 const HASH = 'ab'.repeat(32);
+const HOME = `org_${MSP.tertiary}`;
 
 describe('access contract', () => {
   let network: TestNetwork;
+  let alice: TestPatient;
   beforeEach(async () => {
     network = createTestNetwork({ start: '2026-11-22T00:00:00.000Z' });
     await bootstrap(network);
+    alice = await registerPatient(network, 1);
     network.setTime('2026-11-22T08:00:00.000Z');
   });
 
-  const grant = async (who_ = alice, input = consentInput()): Promise<string> =>
-    ok(await network.as(who_).submit('consent:GrantConsent', [input])).consentId;
+  const grant = async (
+    patient: TestPatient = alice,
+    input: Record<string, unknown> = consentInput(),
+  ): Promise<string> => (await grantAs(network, { patient: patient, input: input })).consentId;
   const request = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
     patientId: pid(1),
     purpose: 'treatment',
@@ -38,6 +54,7 @@ describe('access contract', () => {
       expect(event).toEqual({
         eventId: expect.stringMatching(/^evt-[0-9a-f]{24}$/) as string,
         patientId: pid(1),
+        patientHome: MSP.tertiary,
         accessor: {
           org: MSP.tertiary,
           role: 'clinician',
@@ -56,30 +73,22 @@ describe('access contract', () => {
         breakGlass: false,
         timestamp: result.timestamp,
         txId: result.txId,
+        salt: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) as string,
       });
-      expect(result.event).toEqual({
-        name: 'AccessRecorded',
-        payload: {
-          eventId: event.eventId,
-          patientId: pid(1),
-          accessorOrg: MSP.tertiary,
-          purpose: 'treatment',
-          categories: ['outpatient'],
-          decision: 'permit',
-          reason: 'PERMITTED_BY_CONSENT',
-          breakGlass: false,
-          timestamp: result.timestamp,
-        },
-      });
+      // The block shows the event's name only; the event lives in the home's own collection.
+      expect(result.event).toEqual({ name: 'AccessRecorded', payload: {} });
+      expect(result.writes).toEqual([]);
       const ts = result.timestamp;
-      expect(result.writes.map((write) => splitCompositeKey(write.key))).toEqual([
+      expect(result.privateWrites.map((write) => write.collection)).toEqual(Array(5).fill(HOME));
+      expect(result.privateWrites.map((write) => splitCompositeKey(write.key))).toEqual([
         { objectType: 'evt', attributes: [event.eventId] },
         { objectType: 'evt~dec', attributes: ['permit', ts, event.eventId] },
         { objectType: 'evt~org', attributes: [MSP.tertiary, ts, event.eventId] },
         { objectType: 'evt~pat', attributes: [pid(1), ts, event.eventId] },
         { objectType: 'evt~time', attributes: [ts.slice(0, 10), ts, event.eventId] },
       ]);
-      const compact = network.ledger.get(
+      const compact = network.ledger.privateGet(
+        HOME,
         createCompositeKey('evt~time', [ts.slice(0, 10), ts, event.eventId]),
       );
       expect(unmarshal(compact ?? new Uint8Array())).toEqual({
@@ -88,6 +97,7 @@ describe('access contract', () => {
         d: 'permit',
         p: 'treatment',
         r: '330106',
+        s: event.salt,
       });
     });
 
@@ -100,8 +110,21 @@ describe('access contract', () => {
         reason: 'NO_MATCHING_CONSENT',
         consentIds: [],
       });
-      expect(result.writes).toHaveLength(5);
-      expect(network.ledger.get(result.writes[0]?.key ?? '')).toBeDefined();
+      // Kept with the patient's home and the accessor (and the regulator): nowhere else.
+      const pair = collectionFor(MSP.tertiary, MSP.community);
+      expect(result.privateWrites).toHaveLength(5);
+      expect(new Set(result.privateWrites.map((write) => write.collection))).toEqual(
+        new Set([pair]),
+      );
+      expect(network.ledger.privateGet(pair, result.privateWrites[0]?.key ?? '')).toBeDefined();
+    });
+
+    it('refuses a pseudonym that is not registered (PATIENT_NOT_FOUND), writing nothing', async () => {
+      const result = await network
+        .as(who.tertiaryClinician)
+        .submit('access:RequestAccess', [request({ patientId: pid(99) })]);
+      refused(result, 'PATIENT_NOT_FOUND');
+      expect(result.privateWrites).toEqual([]);
     });
 
     it('decides referrals with the open referral of the accessor organization', async () => {
@@ -170,6 +193,7 @@ describe('access contract', () => {
         consentIds: [consentId],
       });
       expect(result.writes).toEqual([]);
+      expect(result.privateWrites).toEqual([]);
       expect(result.event).toBeUndefined();
       const denied = await network
         .as(who.researcher)
@@ -223,8 +247,8 @@ describe('access contract', () => {
           review: { status: 'pending' },
         },
       });
-      expect(result.event).toMatchObject({ name: 'AccessRecorded', payload: { breakGlass: true } });
-      const types = result.writes.map((write) => splitCompositeKey(write.key).objectType);
+      expect(result.event).toEqual({ name: 'AccessRecorded', payload: {} });
+      const types = result.privateWrites.map((write) => splitCompositeKey(write.key).objectType);
       expect(types).toEqual([
         'evt',
         'evt~bg',
@@ -270,6 +294,41 @@ describe('access contract', () => {
           .submit('access:RequestEmergencyAccess', [emergency({ recordIds: ['bad id'] })]),
         'INVALID_ARGUMENT',
       );
+    });
+  });
+
+  describe('what a decision reads', () => {
+    const reads = (result: InvokeResult): string[] =>
+      result.privateReads.map((read) => `${read.kind} ${read.collection} ${read.key}`);
+    const decide = (caller = who.tertiaryClinician) =>
+      network.as(caller).submit('access:RequestAccess', [request()]);
+
+    it("reads only the collection of the patient's home and the accessor: 400 consents to others cost nothing", async () => {
+      await grant();
+      const before = await decide();
+      expect(ok(before).decision).toBe('permit');
+      const collections = new Set(
+        before.privateReads.filter((read) => read.kind !== 'hash').map((read) => read.collection),
+      );
+      expect(collections).toEqual(new Set([HOME]));
+      const others = [MSP.community, MSP.research, MSP.enterprise, MSP.gov];
+      for (let i = 0; i < 400; i += 1) {
+        await grant(alice, {
+          grantee: { org: others[i % others.length] },
+          purposes: ['research'],
+          categories: ['genomic'],
+        } satisfies ConsentInput);
+      }
+      const after = await decide();
+      expect(ok(after).decision).toBe('permit');
+      // The same reads, key for key: the 400 consents are never touched.
+      expect(reads(after)).toEqual(reads(before));
+      const community = await decide(who.communityClinician);
+      expect(
+        community.privateReads.filter(
+          (read) => read.kind === 'range' && read.key.includes('con~pat'),
+        ),
+      ).toHaveLength(100);
     });
   });
 });

@@ -2,14 +2,16 @@ import type { AccessEvent, ChaincodeContract, Decision } from '@consent-ledger/l
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
+import { requireHome } from '../patient/binding-store';
 import { accessorOf, decideAccess, decideEmergency } from './access-evaluation';
 import { parseAccessRequest, parseEmergencyRequest } from './access-input';
 import { recordAccessEvent } from './access-recording';
 
 /**
- * Access to patients' data: every request is decided by the patient's consents and recorded as an
- * access event whatever the decision; break-glass access, pending the regulator's review (which is
- * the audit contract's).
+ * Access to patients' data: every request is decided by the patient's consents, on the endorsing
+ * peers of the organizations that hold them (the accessor's and the patient's home), and recorded
+ * as an access event whatever the decision; break-glass access, pending the regulator's review
+ * (which is the audit contract's).
  */
 @Info({ title: 'Access', description: 'Consent-checked, audited access; break-glass' })
 export class AccessContract
@@ -23,12 +25,14 @@ export class AccessContract
   /** Decides an access by the patient's consents and records it (event AccessRecorded). */
   @Transaction()
   @Returns('AccessEvent')
-  async RequestAccess(ctx: LedgerContext, requestJson: string): Promise<AccessEvent> {
+  async RequestAccess(ctx: LedgerContext): Promise<AccessEvent> {
+    const [requestJson] = ctx.argsOf('access:RequestAccess');
     const request = parseAccessRequest(requestJson);
-    const caller = ctx.member;
-    const decision = await decideAccess(ctx.stub, {
+    const home = await requireHome(ctx, request.patientId);
+    const decision = await decideAccess(ctx, {
       patientId: request.patientId,
-      accessor: accessorOf(caller),
+      home,
+      accessor: accessorOf(ctx.member),
       purpose: request.purpose,
       categories: request.categories,
       ...period(request),
@@ -37,6 +41,7 @@ export class AccessContract
     return recordAccessEvent(ctx, {
       eventId: ctx.nextId('evt'),
       patientId: request.patientId,
+      patientHome: home,
       purpose: request.purpose,
       categories: request.categories,
       recordIds: request.recordIds ?? [],
@@ -48,10 +53,12 @@ export class AccessContract
   /** Decides an access like RequestAccess, writing nothing. */
   @Transaction(false)
   @Returns('Decision')
-  async CheckAccess(ctx: LedgerContext, requestJson: string): Promise<Decision> {
+  async CheckAccess(ctx: LedgerContext): Promise<Decision> {
+    const [requestJson] = ctx.argsOf('access:CheckAccess');
     const request = parseAccessRequest(requestJson);
-    return decideAccess(ctx.stub, {
+    return decideAccess(ctx, {
       patientId: request.patientId,
+      home: await requireHome(ctx, request.patientId),
       accessor: accessorOf(ctx.member),
       purpose: request.purpose,
       categories: request.categories,
@@ -67,18 +74,21 @@ export class AccessContract
    */
   @Transaction()
   @Returns('AccessEvent')
-  async RequestEmergencyAccess(ctx: LedgerContext, requestJson: string): Promise<AccessEvent> {
+  async RequestEmergencyAccess(ctx: LedgerContext): Promise<AccessEvent> {
+    const [requestJson] = ctx.argsOf('access:RequestEmergencyAccess');
     const request = parseEmergencyRequest(requestJson);
-    const caller = ctx.member;
-    const decision = await decideEmergency(ctx.stub, {
+    const home = await requireHome(ctx, request.patientId);
+    const decision = await decideEmergency(ctx, {
       patientId: request.patientId,
-      accessor: accessorOf(caller),
+      home,
+      accessor: accessorOf(ctx.member),
       categories: request.categories,
       now: ctx.txTime,
     });
     return recordAccessEvent(ctx, {
       eventId: ctx.nextId('evt'),
       patientId: request.patientId,
+      patientHome: home,
       purpose: 'emergency',
       categories: request.categories,
       recordIds: request.recordIds ?? [],

@@ -1,8 +1,10 @@
 import {
   DECISIONS,
   REGION_LEVELS,
+  RETENTION_KINDS,
   REVIEW_OUTCOMES,
   type AccessEventQuery,
+  type PurgeOrder,
   type ReviewInput,
   type ReviewQuery,
   type StatisticsQuery,
@@ -114,4 +116,32 @@ export function parseEventId(value: string): string {
 /** Validates RollupStatistics' day argument. */
 export function parseDay(value: string): string {
   return validate(daySchema, { value, what: 'day' });
+}
+
+/** Most items one PurgeExpired erases. */
+export const MAX_PURGE_LIMIT = 500;
+
+/** Items PurgeExpired erases when no limit is given. */
+export const DEFAULT_PURGE_LIMIT = 100;
+
+const purgeOrderSchema = inputOf<PurgeOrder>()(
+  z.strictObject({
+    collection: z
+      .string()
+      .regex(
+        /^(org|pair)_[A-Za-z][A-Za-z0-9.-]{0,63}(_[A-Za-z][A-Za-z0-9.-]{0,63})?$/,
+        'must be a collection name',
+      ),
+    kind: z.enum(RETENTION_KINDS),
+    before: instantSchema,
+    limit: z.number().int().min(1).max(MAX_PURGE_LIMIT).optional(),
+  }),
+);
+
+/** A validated PurgeExpired order. */
+export type ValidPurgeOrder = z.output<typeof purgeOrderSchema>;
+
+/** Parses PurgeExpired's order. */
+export function parsePurgeOrder(json: string): ValidPurgeOrder {
+  return parseJsonArgument(purgeOrderSchema, { json, what: 'order' });
 }

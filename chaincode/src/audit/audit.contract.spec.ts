@@ -1,7 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AccessEvent } from '@consent-ledger/ledger-api';
 import { encodeBookmark } from '../ledger/pagination';
-import { bootstrap, consentInput, MSP, ok, patient, pid, refused, who } from '../testing/fixtures';
+import {
+  bootstrap,
+  consentInput,
+  grant,
+  MSP,
+  ok,
+  pid,
+  refused,
+  registerPatients,
+  who,
+} from '../testing/fixtures';
 import { createTestNetwork, type TestIdentity, type TestNetwork } from '../testing/harness';
 import { createCompositeKey } from '../testing/in-memory-ledger';
 
@@ -47,13 +57,12 @@ describe('audit contract', () => {
     events = [];
     network = createTestNetwork({ start: '2026-11-21T00:00:00.000Z' });
     await bootstrap(network);
-    ok(
-      await network
-        .as(patient(1))
-        .submit('consent:GrantConsent', [
-          consentInput({ categories: ['laboratory', 'outpatient'] }),
-        ]),
-    );
+    const [alice] = await registerPatients(network, [1, 2]);
+    if (alice === undefined) throw new Error('no patient');
+    await grant(network, {
+      patient: alice,
+      input: consentInput({ categories: ['laboratory', 'outpatient'] }),
+    });
     await access(who.tertiaryClinician, { at: `${DAY1}T08:00:00.000Z` });
     await access(who.communityClinician, { at: `${DAY1}T09:00:00.000Z` });
     await access(who.tertiaryClinician, { at: `${DAY1}T10:00:00.000Z`, patientId: pid(2) });
@@ -139,22 +148,27 @@ describe('audit contract', () => {
       );
     });
 
-    it('forces the patient and the organization scopes', async () => {
-      expect(await query(patient(1), {})).toEqual(ids(0, 1, 3, 4, 5, 7));
-      expect(await query(patient(2), { breakGlass: true })).toEqual(ids(6));
-      refused(
-        await network.as(patient(1)).evaluate('audit:QueryAccessEvents', [{ patientId: pid(2) }]),
-        'FORBIDDEN',
+    it("shows the home's admins their patients' histories, others their organization's events", async () => {
+      // A patient's history, read for the patient by the home's admin, across its collections.
+      expect(await query(who.tertiaryAdmin, { patientId: pid(1) })).toEqual(ids(0, 1, 3, 4, 5, 7));
+      expect(await query(who.tertiaryAdmin, { patientId: pid(2), breakGlass: true })).toEqual(
+        ids(6),
       );
-      expect(await query(who.tertiaryAdmin, {})).toEqual(ids(0, 2, 3, 5, 6));
+      expect(await query(who.tertiaryAdmin, {})).toEqual(ids(0, 1, 2, 3, 4, 5, 6, 7));
+      expect(await query(who.tertiaryAdmin, { accessorOrg: MSP.community })).toEqual(ids(1));
+      // Another organization's admin sees its own accesses only, even asking for more.
+      expect(await query(who.communityAdmin, { patientId: pid(1) })).toEqual(ids(1));
+      expect(await query(who.communityAdmin, { accessorOrg: MSP.tertiary })).toEqual([]);
+      expect(await query(who.tertiaryClinician, {})).toEqual(ids(0, 2, 3, 5, 6));
       expect(await query(who.communityClinician, { patientId: pid(1) })).toEqual(ids(1));
       refused(
         await network
-          .as(who.tertiaryAdmin)
+          .as(who.tertiaryClinician)
           .evaluate('audit:QueryAccessEvents', [{ accessorOrg: MSP.community }]),
         'FORBIDDEN',
       );
       expect(await query(who.govAdmin, {})).toEqual(ids(4));
+      expect(await query(who.tertiaryAdmin, { patientId: pid(99) })).toEqual([]);
     });
 
     it('round-trips bookmarks page by page', async () => {
@@ -209,14 +223,15 @@ describe('audit contract', () => {
     });
 
     it("refuses bookmarks pointing outside the query's own range", async () => {
+      const home = network.as(who.tertiaryAdmin);
       const alicePage = ok(
-        await network.as(patient(1)).evaluate('audit:QueryAccessEvents', [{ pageSize: 1 }]),
+        await home.evaluate('audit:QueryAccessEvents', [{ patientId: pid(1), pageSize: 1 }]),
       );
       expect(alicePage.bookmark).not.toBe('');
       refused(
-        await network
-          .as(patient(2))
-          .evaluate('audit:QueryAccessEvents', [{ pageSize: 1, bookmark: alicePage.bookmark }]),
+        await home.evaluate('audit:QueryAccessEvents', [
+          { patientId: pid(2), pageSize: 1, bookmark: alicePage.bookmark },
+        ]),
         { code: 'INVALID_ARGUMENT', message: /not a bookmark of this query/ },
       );
       const forged = encodeBookmark(
@@ -227,7 +242,7 @@ describe('audit contract', () => {
         ]),
       );
       refused(
-        await network.as(patient(2)).evaluate('audit:QueryAccessEvents', [{ bookmark: forged }]),
+        await home.evaluate('audit:QueryAccessEvents', [{ patientId: pid(2), bookmark: forged }]),
         'INVALID_ARGUMENT',
       );
       // The community hospital may not continue in the tertiary hospital's range either.
@@ -247,36 +262,44 @@ describe('audit contract', () => {
         createCompositeKey('evt~pat', [pid(1), `${DAY1}T00:00:00.000Z`, 'evt-0']),
       );
       refused(
-        await network
-          .as(patient(1))
-          .evaluate('audit:QueryAccessEvents', [
-            { from: `${DAY2}T00:00:00.000Z`, bookmark: early },
-          ]),
+        await home.evaluate('audit:QueryAccessEvents', [
+          { patientId: pid(1), from: `${DAY2}T00:00:00.000Z`, bookmark: early },
+        ]),
         { code: 'INVALID_ARGUMENT', message: /before the start/ },
       );
       refused(
-        await network
-          .as(patient(1))
-          .evaluate('audit:QueryAccessEvents', [{ bookmark: `${encodeBookmark('x')}=` }]),
+        await home.evaluate('audit:QueryAccessEvents', [
+          { patientId: pid(1), bookmark: `${encodeBookmark('x')}=` },
+        ]),
         'INVALID_ARGUMENT',
       );
     });
   });
 
   describe('GetAccessEvent', () => {
-    it('shows an event to its patient, the accessor organization and the regulator', async () => {
+    it("shows an event to its home's admins, the accessor organization and the regulator", async () => {
       const [first] = ids(0);
-      for (const reader of [patient(1), who.tertiaryAdmin, who.regulator]) {
+      const [byCommunity] = ids(1);
+      for (const reader of [who.tertiaryAdmin, who.tertiaryClinician2, who.regulator]) {
         expect(
           ok(await network.as(reader).evaluate('audit:GetAccessEvent', [first ?? ''])).eventId,
         ).toBe(first);
       }
-      for (const stranger of [patient(2), who.communityClinician, who.govAdmin]) {
+      for (const stranger of [who.communityClinician, who.govAdmin, who.researcher]) {
         refused(
           await network.as(stranger).evaluate('audit:GetAccessEvent', [first ?? '']),
           'FORBIDDEN',
         );
       }
+      for (const reader of [who.tertiaryAdmin, who.communityClinician]) {
+        ok(await network.as(reader).evaluate('audit:GetAccessEvent', [byCommunity ?? '']));
+      }
+      refused(
+        await network
+          .as(who.tertiaryClinician)
+          .evaluate('audit:GetAccessEvent', [byCommunity ?? '']),
+        'FORBIDDEN',
+      );
       refused(
         await network
           .as(who.regulator)
@@ -439,6 +462,7 @@ describe('audit contract: ReviewEmergencyAccess', () => {
   beforeEach(async () => {
     network = createTestNetwork({ start: '2026-11-22T00:00:00.000Z' });
     await bootstrap(network);
+    await registerPatients(network, [1]);
     network.setTime('2026-11-22T08:00:00.000Z');
   });
 
@@ -475,15 +499,11 @@ describe('audit contract: ReviewEmergencyAccess', () => {
       reviewedAt: result.timestamp,
       reviewerIdHash: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
     });
-    expect(result.event).toEqual({
-      name: 'EmergencyReviewed',
-      payload: {
-        eventId: event.eventId,
-        accessorOrg: MSP.tertiary,
-        outcome: 'justified',
-        reviewedAt: result.timestamp,
-      },
-    });
+    expect(result.event).toEqual({ name: 'EmergencyReviewed', payload: {} });
+    expect(result.privateWrites.map((write) => write.collection)).toEqual([
+      `org_${MSP.tertiary}`,
+      `org_${MSP.tertiary}`,
+    ]);
     expect(
       ok(await network.as(who.regulator).evaluate('audit:QueryEmergencyReviews', [''])).items,
     ).toEqual([]);

@@ -1,50 +1,68 @@
 import {
+  collectionsOf,
+  GOVERNMENT_MSP,
   ledgerError,
+  orgCollection,
   type AccessEvent,
   type AccessEventPage,
   type ChaincodeContract,
   type DayStatistics,
+  type ErasureReceipt,
   type Page,
+  type PurgeResult,
+  type RetentionPolicy,
   type Statistics,
 } from '@consent-ledger/ledger-api';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
-import { readAccessEvent, writeReviewedEvent } from '../access/access-event-store';
-import { emitEvent } from '../ledger/events';
-import { requireReader, scopedOrganization, scopedPatient } from '../ledger/guards';
+import {
+  purgeAccessEvent,
+  readAccessEvent,
+  writeReviewedEvent,
+} from '../access/access-event-store';
+import { purgeConsent, readConsent } from '../consent/consent-store';
+import { channelCollections, channelMspIds } from '../ledger/channel';
+import { announce, emitEvent } from '../ledger/events';
+import { canRead, readableCollections, requireReader, scopedForHome } from '../ledger/guards';
+import { locateDocument } from '../ledger/locate';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
 import { scanPage, type ScanOptions } from '../ledger/pagination';
 import { finestCode, isWithin } from '../ledger/region';
-import {
-  decodeDocument,
-  documentsUnder,
-  entriesUnder,
-  readDocument,
-  writeDocument,
-  type IndexEntry,
-} from '../ledger/state';
+import { retentionPolicy } from '../ledger/retention';
+import { decodeDocument, inCollection, stateIn, type IndexEntry } from '../ledger/state';
 import { addMillis, dayOf, daysBetween, dayStart, nextDay } from '../ledger/time';
 import { DEFAULT_PAGE_SIZE } from '../ledger/validation';
+import { locateHome, writeErasure } from '../patient/binding-store';
+import { purgeReferral, readReferral } from '../referral/referral-store';
 import {
+  DEFAULT_PURGE_LIMIT,
   parseDay,
   parseEventId,
   parseEventQuery,
+  parsePurgeOrder,
   parseReview,
   parseReviewQuery,
   parseStatisticsQuery,
   type EventQuery,
+  type ValidPurgeOrder,
 } from './audit-input';
 import { dayStatistics, statisticsAccumulator, type StatisticsEntry } from './statistics';
 
 /** How long after its end a day may be rolled up (late transactions carry client timestamps). */
 const ROLLUP_DELAY_MILLIS = 3_600_000;
 
+const DAY_MILLIS = 86_400_000;
+
+/** The regulator's own collection (statistics roll-ups). */
+const REGULATOR_COLLECTION = orgCollection(GOVERNMENT_MSP);
+
 /**
- * The audit trail: access events for patients (their own), organizations (their own accesses) and
- * the regulator (everything), the break-glass review queue and the regulator's reviews, and
- * statistics without patient IDs.
+ * The audit trail: access events for the patient's home (all of its patients'), organizations
+ * (their own accesses) and the regulator (everything, across every collection), the break-glass
+ * review queue and the regulator's reviews, statistics without patient IDs, and the erasure of
+ * data past its retention period.
  */
-@Info({ title: 'Audit', description: 'Access events, emergency reviews, statistics' })
+@Info({ title: 'Audit', description: 'Access events, reviews, statistics, retention' })
 export class AuditContract
   extends LedgerContract
   implements ChaincodeContract<'audit', LedgerContext>
@@ -54,50 +72,47 @@ export class AuditContract
   }
 
   /**
-   * A page of access events, oldest first within the index used: patients see their own, the
-   * regulator all, others their organization's; filtered by patient, accessor organization, time
-   * window `[from, to)`, decision, break-glass and the accessor organization's region (any level).
+   * A page of access events, oldest first within the index used: the regulator all, admins those
+   * of their organization's patients and their organization's own, others their organization's;
+   * filtered by patient, accessor organization, time window `[from, to)`, decision, break-glass
+   * and the accessor organization's region (any level).
    */
   @Transaction(false)
   @Returns('AccessEventPage')
-  async QueryAccessEvents(ctx: LedgerContext, queryJson: string): Promise<AccessEventPage> {
+  async QueryAccessEvents(ctx: LedgerContext): Promise<AccessEventPage> {
+    const [queryJson] = ctx.argsOf('audit:QueryAccessEvents');
     const query = parseEventQuery(queryJson);
     const caller = ctx.member;
-    const scoped: EventQuery = {
-      ...query,
-      ...optional('patientId', scopedPatient(caller, query.patientId)),
-      ...optional('accessorOrg', scopedOrganization(caller, query.accessorOrg)),
-    };
-    return queryEvents(ctx, scoped);
+    const accessorOrg = scopedForHome(caller, query.accessorOrg);
+    return queryEvents(ctx, { ...query, ...optional('accessorOrg', accessorOrg) });
   }
 
-  /** One access event (same visibility as QueryAccessEvents). */
+  /** One access event (its home's admins, the regulator, the accessor's organization). */
   @Transaction(false)
   @Returns('AccessEvent')
-  async GetAccessEvent(ctx: LedgerContext, eventId: string): Promise<AccessEvent> {
-    const id = parseEventId(eventId);
-    const event = await readAccessEvent(ctx.stub, id);
-    if (event === undefined)
-      throw ledgerError('EVENT_NOT_FOUND', `access event ${id} does not exist`);
+  async GetAccessEvent(ctx: LedgerContext): Promise<AccessEvent> {
+    const [eventId] = ctx.argsOf('audit:GetAccessEvent');
+    const { value: event } = await locateEvent(ctx, parseEventId(eventId));
     requireReader(ctx.member, {
-      patientId: event.patientId,
+      home: event.patientHome,
       orgs: [event.accessor.org],
-      what: `access event ${id}`,
+      what: `access event ${event.eventId}`,
     });
     return event;
   }
 
-  /** Break-glass accesses waiting for the regulator's review, oldest first. */
+  /** Break-glass accesses waiting for the regulator's review, oldest first (every collection). */
   @Transaction(false)
   @Returns('AccessEventPage')
-  async QueryEmergencyReviews(ctx: LedgerContext, queryJson: string): Promise<AccessEventPage> {
+  async QueryEmergencyReviews(ctx: LedgerContext): Promise<AccessEventPage> {
+    const [queryJson] = ctx.argsOf('audit:QueryEmergencyReviews');
     const query = parseReviewQuery(queryJson);
     return scanPage(ctx.stub, {
+      collections: await channelCollections(ctx),
       type: 'eventPendingReview',
       prefix: [],
       pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
       ...optional('bookmark', query.bookmark),
-      readOnly: true,
       select: (entry) => eventOf(ctx, entry),
     });
   }
@@ -105,16 +120,11 @@ export class AuditContract
   /** The regulator's review of a break-glass access (event EmergencyReviewed). */
   @Transaction()
   @Returns('AccessEvent')
-  async ReviewEmergencyAccess(
-    ctx: LedgerContext,
-    eventId: string,
-    reviewJson: string,
-  ): Promise<AccessEvent> {
+  async ReviewEmergencyAccess(ctx: LedgerContext): Promise<AccessEvent> {
+    const [eventId, reviewJson] = ctx.argsOf('audit:ReviewEmergencyAccess');
     const id = parseEventId(eventId);
     const review = parseReview(reviewJson);
-    const event = await readAccessEvent(ctx.stub, id);
-    if (event === undefined)
-      throw ledgerError('EVENT_NOT_FOUND', `access event ${id} does not exist`);
+    const { value: event, collection } = await locateEvent(ctx, id);
     if (!event.breakGlass || event.emergency === undefined) {
       throw ledgerError('RULE_VIOLATION', `access event ${id} is not a break-glass access`);
     }
@@ -132,35 +142,32 @@ export class AuditContract
           reviewerIdHash: ctx.member.idHash,
         },
       },
+      salt: ctx.salt,
     };
-    await writeReviewedEvent(ctx.stub, reviewed);
-    emitEvent(ctx.stub, {
-      name: 'EmergencyReviewed',
-      payload: {
-        eventId: id,
-        accessorOrg: event.accessor.org,
-        outcome: review.outcome,
-        reviewedAt: ctx.txTime,
-      },
-    });
+    await writeReviewedEvent(ctx, { collection, event: reviewed });
+    announce(ctx.stub, 'EmergencyReviewed');
     return reviewed;
   }
 
   /**
    * Counts of access events in `[from, to)` by purpose, category, decision, break-glass and
    * accessor region (at the requested level, optionally within one region): whole days from their
-   * rollup when there is one, the rest by scanning the time index.
+   * rollup when there is one, the rest by scanning the time index of every collection.
    */
   @Transaction(false)
   @Returns('Statistics')
-  async GetStatistics(ctx: LedgerContext, queryJson: string): Promise<Statistics> {
+  async GetStatistics(ctx: LedgerContext): Promise<Statistics> {
+    const [queryJson] = ctx.argsOf('audit:GetStatistics');
     const query = parseStatisticsQuery(queryJson);
     const accumulator = statisticsAccumulator(query);
+    const collections = await channelCollections(ctx);
     let rolledUpDays = 0;
     let scannedDays = 0;
     for (const day of daysBetween(query.from, query.to)) {
       const whole = query.from <= dayStart(day) && dayStart(nextDay(day)) <= query.to;
-      const rollup = whole ? await readDocument(ctx.stub, ['dayStatistics', day]) : undefined;
+      const rollup = whole
+        ? await stateIn(ctx, inCollection(REGULATOR_COLLECTION)).read(['dayStatistics', day])
+        : undefined;
       if (rollup !== undefined) {
         for (const [region, counts] of Object.entries(rollup.regions))
           accumulator.add(region, counts);
@@ -168,11 +175,15 @@ export class AuditContract
         continue;
       }
       scannedDays += 1;
-      for await (const entry of entriesUnder(ctx.stub, ['eventByTime', day])) {
-        const timestamp = entry.attributes[1] ?? '';
-        if (timestamp < query.from) continue;
-        if (timestamp >= query.to) break;
-        accumulator.addEntry(decodeDocument('eventByTime', entry.value));
+      for (const collection of collections) {
+        for await (const entry of stateIn(ctx, inCollection(collection)).entries({
+          path: ['eventByTime', day],
+        })) {
+          const timestamp = entry.attributes[1] ?? '';
+          if (timestamp < query.from) continue;
+          if (timestamp >= query.to) break;
+          accumulator.addEntry(decodeDocument('eventByTime', entry.value));
+        }
       }
     }
     return accumulator.result({ rolledUpDays, scannedDays });
@@ -181,16 +192,82 @@ export class AuditContract
   /** Counts one UTC day (ended over an hour ago) into a rollup GetStatistics reuses. */
   @Transaction()
   @Returns('DayStatistics')
-  async RollupStatistics(ctx: LedgerContext, day: string): Promise<DayStatistics> {
+  async RollupStatistics(ctx: LedgerContext): Promise<DayStatistics> {
+    const [day] = ctx.argsOf('audit:RollupStatistics');
     const id = parseDay(day);
     if (ctx.txTime < addMillis(dayStart(nextDay(id)), ROLLUP_DELAY_MILLIS)) {
       throw ledgerError('RULE_VIOLATION', `day ${id} ended less than an hour ago`);
     }
     const entries: StatisticsEntry[] = [];
-    for await (const entry of documentsUnder(ctx.stub, ['eventByTime', id])) entries.push(entry);
-    const rollup = dayStatistics({ day: id, entries, rolledUpAt: ctx.txTime, txId: ctx.txId });
-    await writeDocument(ctx.stub, { key: ['dayStatistics', id], value: rollup });
+    for (const collection of await channelCollections(ctx)) {
+      for await (const entry of stateIn(ctx, inCollection(collection)).entries({
+        path: ['eventByTime', id],
+      })) {
+        entries.push(decodeDocument('eventByTime', entry.value));
+      }
+    }
+    const rollup = dayStatistics({
+      day: id,
+      entries,
+      rolledUpAt: ctx.txTime,
+      txId: ctx.txId,
+      salt: ctx.salt,
+    });
+    await stateIn(ctx, inCollection(REGULATOR_COLLECTION)).write({
+      key: ['dayStatistics', id],
+      value: rollup,
+    });
     return rollup;
+  }
+
+  /**
+   * Erases one kind of data in one collection that ended before a cut-off, at most `limit` items:
+   * PurgePrivateData of every key of each item, on every peer of the collection. The cut-off must
+   * lie at least the kind's retention period before the transaction (FORBIDDEN otherwise). Each
+   * patient concerned gets a receipt in the collection purged (event DataPurged).
+   */
+  @Transaction()
+  @Returns('PurgeResult')
+  async PurgeExpired(ctx: LedgerContext): Promise<PurgeResult> {
+    const [orderJson] = ctx.argsOf('audit:PurgeExpired');
+    const order = parsePurgeOrder(orderJson);
+    if (!(await channelCollections(ctx)).includes(order.collection)) {
+      throw ledgerError(
+        'INVALID_ARGUMENT',
+        `order.collection: ${order.collection} is not a collection of this channel`,
+      );
+    }
+    const days = retentionPolicy()[order.kind];
+    const latest = addMillis(ctx.txTime, -days * DAY_MILLIS);
+    if (order.before > latest) {
+      throw ledgerError(
+        'FORBIDDEN',
+        `${order.kind} is kept ${days} days: the cut-off must not be after ${latest}`,
+      );
+    }
+    const { purged, more, patients } = await purgeKind(ctx, order);
+    for (const patientId of [...patients].sort()) {
+      const receipt: ErasureReceipt = {
+        patientId,
+        kind: 'retention',
+        subject: `${order.kind} before ${order.before}`,
+        erasedAt: ctx.txTime,
+        txId: ctx.txId,
+        requestedBy: { kind: 'org', id: GOVERNMENT_MSP },
+        salt: ctx.salt,
+      };
+      await writeErasure(ctx, { collection: order.collection, receipt });
+    }
+    const result: PurgeResult = { collection: order.collection, kind: order.kind, purged, more };
+    emitEvent(ctx.stub, { name: 'DataPurged', payload: result });
+    return result;
+  }
+
+  /** The retention policy the chaincode package carries (days per kind of data). */
+  @Transaction(false)
+  @Returns('RetentionPolicy')
+  GetRetentionPolicy(): Promise<RetentionPolicy> {
+    return Promise.resolve(retentionPolicy());
   }
 }
 
@@ -199,9 +276,20 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
   return (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
 }
 
+function locateEvent(ctx: LedgerContext, eventId: string) {
+  const what = `access event ${eventId}`;
+  return locateDocument(ctx, {
+    path: ['event', eventId],
+    notFound: () => ledgerError('EVENT_NOT_FOUND', `${what} does not exist`),
+    what,
+  });
+}
+
 async function eventOf(ctx: LedgerContext, entry: IndexEntry): Promise<AccessEvent | undefined> {
   const eventId = entry.attributes.at(-1);
-  return eventId === undefined ? undefined : readAccessEvent(ctx.stub, eventId);
+  return eventId === undefined || entry.collection === undefined
+    ? undefined
+    : readAccessEvent(ctx, { collection: entry.collection, eventId });
 }
 
 /** An index to scan for events: its type, fixed prefix, window start and time attribute. */
@@ -231,6 +319,22 @@ function eventIndex(query: EventQuery): EventIndex {
 }
 
 async function queryEvents(ctx: LedgerContext, query: EventQuery): Promise<Page<AccessEvent>> {
+  const caller = ctx.member;
+  const mspIds = await channelMspIds(ctx);
+  let collections = readableCollections(caller, mspIds);
+  if (query.patientId !== undefined) {
+    // A registered patient's data is in its home's collections (the benchmark's synthetic
+    // patients have no binding: their events are looked for everywhere the caller reads).
+    const home = await locateHome(ctx, query.patientId);
+    if (home !== undefined) {
+      const homes = collectionsOf(home, mspIds);
+      collections = collections.filter((collection) => homes.includes(collection));
+    }
+  }
+  if (query.accessorOrg !== undefined) {
+    const held = collectionsOf(query.accessorOrg, mspIds);
+    collections = collections.filter((collection) => held.includes(collection));
+  }
   const { type, prefix, from, timeAttribute } = eventIndex(query);
   const matches = (event: AccessEvent): boolean =>
     (query.patientId === undefined || event.patientId === query.patientId) &&
@@ -239,15 +343,16 @@ async function queryEvents(ctx: LedgerContext, query: EventQuery): Promise<Page<
     (query.breakGlass === undefined || event.breakGlass === query.breakGlass) &&
     (query.region === undefined || isWithin(finestCode(event.accessorRegion), query.region)) &&
     (query.from === undefined || event.timestamp >= query.from) &&
-    (query.to === undefined || event.timestamp < query.to);
+    (query.to === undefined || event.timestamp < query.to) &&
+    canRead(caller, { home: event.patientHome, orgs: [event.accessor.org], what: '' });
   const to = query.to;
   return scanPage(ctx.stub, {
+    collections,
     type,
     prefix,
     ...optional('from', from),
     ...optional('bookmark', query.bookmark),
     pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
-    readOnly: true,
     ...optional(
       'isPastEnd',
       to === undefined
@@ -259,4 +364,62 @@ async function queryEvents(ctx: LedgerContext, query: EventQuery): Promise<Page<
       return event !== undefined && matches(event) ? event : undefined;
     },
   });
+}
+
+/** What a purge erased. */
+interface Purged {
+  readonly purged: number;
+  readonly more: boolean;
+  /** The patients whose data was erased. */
+  readonly patients: ReadonlySet<string>;
+}
+
+/** The index of each kind by the time its items end, and where that time is among its attributes. */
+const END_INDEX = {
+  accessEvent: { type: 'eventByTime', time: 1 },
+  consent: { type: 'consentByEnd', time: 0 },
+  referral: { type: 'referralByEnd', time: 0 },
+} as const;
+
+async function purgeKind(ctx: LedgerContext, order: ValidPurgeOrder): Promise<Purged> {
+  const { collection, before } = order;
+  const limit = order.limit ?? DEFAULT_PURGE_LIMIT;
+  const index = END_INDEX[order.kind];
+  const ids: string[] = [];
+  let more = false;
+  for await (const entry of stateIn(ctx, inCollection(collection)).entries({
+    path: [index.type],
+  })) {
+    if ((entry.attributes[index.time] ?? '') >= before) break;
+    if (ids.length >= limit) {
+      more = true;
+      break;
+    }
+    const id = entry.attributes.at(-1);
+    if (id !== undefined) ids.push(id);
+  }
+  const patients = new Set<string>();
+  let purged = 0;
+  for (const id of ids) {
+    if (order.kind === 'accessEvent') {
+      const event = await readAccessEvent(ctx, { collection, eventId: id });
+      if (event === undefined) continue;
+      await purgeAccessEvent(ctx, { collection, event });
+      patients.add(event.patientId);
+      purged += 1;
+    } else if (order.kind === 'consent') {
+      const consent = await readConsent(ctx, { collection, consentId: id });
+      if (consent === undefined) continue;
+      await purgeConsent(ctx, { collection, consent });
+      patients.add(consent.patientId);
+      purged += 1;
+    } else {
+      const referral = await readReferral(ctx, { collection, referralId: id });
+      if (referral === undefined) continue;
+      await purgeReferral(ctx, { collection, referral });
+      patients.add(referral.patientId);
+      purged += 1;
+    }
+  }
+  return { purged, more, patients };
 }

@@ -46,14 +46,14 @@ describe('statistics aggregation', () => {
         byBreakGlass: { false: 1 },
       },
     });
-    expect(dayStatistics({ day: '2026-11-22', entries, rolledUpAt: 't', txId: 'x' })).toMatchObject(
-      {
-        day: '2026-11-22',
-        total: 5,
-        rolledUpAt: 't',
-        txId: 'x',
-      },
-    );
+    expect(
+      dayStatistics({ day: '2026-11-22', entries, rolledUpAt: 't', txId: 'x', salt: 's' }),
+    ).toMatchObject({
+      day: '2026-11-22',
+      total: 5,
+      rolledUpAt: 't',
+      txId: 'x',
+    });
   });
 
   it('rolls regions up to the requested level and filters by region', () => {

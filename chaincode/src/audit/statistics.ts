@@ -11,7 +11,8 @@ import { isWithin, rollUp } from '../ledger/region';
 
 /**
  * Aggregation of access events for statistics. Pure functions over the compact entries the
- * `evt~time` index carries, so counting never reads whole events, never sees patient IDs.
+ * `evt~time` index carries in each event's collection, so counting never reads whole events,
+ * never sees patient IDs.
  */
 
 /** The compact value of an `evt~time` index entry. */
@@ -26,6 +27,8 @@ export interface StatisticsEntry {
   readonly r: string;
   /** Break-glass (1) or not (0). */
   readonly b: 0 | 1;
+  /** The event's salt: makes the hash of this guessable value unguessable. */
+  readonly s?: string;
 }
 
 interface MutableCounts {
@@ -83,13 +86,21 @@ export interface DayRollup {
   readonly entries: Iterable<StatisticsEntry>;
   readonly rolledUpAt: string;
   readonly txId: string;
+  readonly salt: string;
 }
 
 /** A day rollup. */
 export function dayStatistics(rollup: Readonly<DayRollup>): DayStatistics {
   const regions = countByRegion(rollup.entries);
   const total = Object.values(regions).reduce((sum, counts) => sum + counts.total, 0);
-  return { day: rollup.day, total, regions, rolledUpAt: rollup.rolledUpAt, txId: rollup.txId };
+  return {
+    day: rollup.day,
+    total,
+    regions,
+    rolledUpAt: rollup.rolledUpAt,
+    txId: rollup.txId,
+    salt: rollup.salt,
+  };
 }
 
 /** What a statistics window is about. */

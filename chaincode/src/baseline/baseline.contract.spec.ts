@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { describe, expect, it, vi } from 'vitest';
-import { bootstrap, MSP, patient, refused, who } from '../testing/fixtures';
+import { bootstrap, MSP, pid, refused, who } from '../testing/fixtures';
 import {
   createTestNetwork,
   identity,
@@ -33,12 +33,14 @@ describe('BaselineContract', () => {
       name: string;
     }[];
     expect(meta.map((t) => t.name).sort()).toEqual(['Get', 'Put']);
+    // The context only: the key and value travel in the transient request, like every input.
     const paramTypes = Reflect.getMetadata(
       'design:paramtypes',
       BaselineContract.prototype,
       'Put',
     ) as unknown[];
-    expect(paramTypes).toHaveLength(3);
+    expect(paramTypes).toHaveLength(1);
+    expect(meta.every((transaction) => !('parameters' in transaction))).toBe(true);
   });
 
   it('lets admins of every organization type Put, also before any organization is registered', async () => {
@@ -101,8 +103,8 @@ describe('BaselineContract', () => {
     const height = net.ledger.height;
     const keys = net.ledger.keys();
     const others = [
-      patient(1),
-      patient(2, MSP.enterprise),
+      identity({ mspId: MSP.tertiary, role: 'patient', patientId: pid(1) }),
+      identity({ mspId: MSP.enterprise, role: 'patient', patientId: pid(2) }),
       who.tertiaryClinician,
       who.regulator,
       who.govAnalyst,
@@ -181,7 +183,7 @@ describe('BaselineContract', () => {
     await bootstrap(net);
     committed(await net.as(who.tertiaryAdmin).submit('baseline:Put', ['get-1', 'hello']));
     const readers = [
-      patient(1),
+      identity({ mspId: MSP.tertiary, role: 'patient', patientId: pid(1) }),
       who.tertiaryClinician,
       who.regulator,
       who.researcher,

@@ -1,6 +1,7 @@
 import { ledgerError, type ChaincodeContract } from '@consent-ledger/ledger-api';
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { certificateRole } from '../ledger/ledger-contract';
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { RequestContext } from '../ledger/ledger-context';
+import { certificateRole, RequestContract } from '../ledger/ledger-contract';
 
 /** Largest value Put accepts, in bytes of UTF-8. */
 export const MAX_BASELINE_VALUE_BYTES = 4096;
@@ -10,18 +11,22 @@ const BASELINE_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * The benchmark's yardstick: one plain write and one plain read, nothing else, deployed in the
- * same package under the same endorsement policy, so every other transaction's cost can be
+ * same package under the same endorsement policy and taking its inputs the same way (the
+ * transient request, decoded by RequestContract), so every other transaction's cost can be
  * reported as a ratio to the cost of a bare Fabric write or read.
  *
  * Put is for operators only: a certificate whose `role` is `admin`, i.e. an organization's Fabric
  * admin (NodeOU `admin`, which network/ enrolls with `role=admin`) or an admin user of a gateway.
- * Everyone else is refused with FORBIDDEN, so a patient cannot bloat the ledger or put free text
- * on it. The check reads the certificate only (no registry lookup), and the key and value are
- * bounded, so a Put stays one PUT_STATE. Get is open to every channel member (the gateways'
- * readiness check reads it).
+ * Everyone else is refused with FORBIDDEN, so no one can bloat the ledger or put free text on it.
+ * The check reads the certificate only (no registry lookup), and the key and value are bounded,
+ * so a Put stays one PUT_STATE. Get is open to every channel member (the gateways' readiness check
+ * reads it).
  */
 @Info({ title: 'Baseline', description: 'Plain Put and Get, the benchmark baseline' })
-export class BaselineContract extends Contract implements ChaincodeContract<'baseline', Context> {
+export class BaselineContract
+  extends RequestContract
+  implements ChaincodeContract<'baseline', RequestContext>
+{
   constructor() {
     super('baseline');
   }
@@ -32,10 +37,11 @@ export class BaselineContract extends Contract implements ChaincodeContract<'bas
    * before the arguments are read; INVALID_ARGUMENT for a bad key or value.
    */
   @Transaction()
-  async Put(ctx: Context, key: string, value: string): Promise<void> {
+  async Put(ctx: RequestContext): Promise<void> {
     if (certificateRole(ctx.clientIdentity) !== 'admin') {
       throw ledgerError('FORBIDDEN', 'only an admin may call baseline:Put');
     }
+    const [key, value] = ctx.argsOf('baseline:Put');
     if (!BASELINE_KEY.test(key)) {
       throw ledgerError('INVALID_ARGUMENT', 'key: must be 1 to 128 of [A-Za-z0-9._:-]');
     }
@@ -51,7 +57,8 @@ export class BaselineContract extends Contract implements ChaincodeContract<'bas
   /** Reads a value written by Put; empty when absent. Open to every channel member. */
   @Transaction(false)
   @Returns('string')
-  async Get(ctx: Context, key: string): Promise<string> {
+  async Get(ctx: RequestContext): Promise<string> {
+    const [key] = ctx.argsOf('baseline:Get');
     const value = await ctx.stub.getState(`baseline:${key}`);
     return Buffer.from(value).toString('utf8');
   }

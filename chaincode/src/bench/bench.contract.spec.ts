@@ -16,17 +16,20 @@ describe('bench:SeedAccessEvents', () => {
     const result = await network.as(who.govAdmin).submit('bench:SeedAccessEvents', [seed]);
     refused(result, 'FORBIDDEN');
     expect(result.writes).toEqual([]);
+    expect(result.privateWrites).toEqual([]);
   });
 
-  it('writes access events with the keys and indexes RequestAccess writes, queryable by audit', async () => {
+  it('writes access events with the keys, indexes and collections RequestAccess writes, queryable by audit', async () => {
     vi.spyOn(BenchContract, 'seedingEnabled').mockReturnValue(true);
     const network = createTestNetwork();
     await bootstrap(network);
     const result = await network.as(who.govAdmin).submit('bench:SeedAccessEvents', [seed]);
     expect(result.message).toBe('');
     expect(result.ok).toBe(true);
-    // 8 events x (document, patient, org, time, decision).
-    expect(result.writes).toHaveLength(40);
+    // 8 events x (document, patient, org, time, decision), in their collections; nothing public.
+    expect(result.writes).toEqual([]);
+    expect(result.privateWrites).toHaveLength(40);
+    expect(result.event).toBeUndefined();
     const patientId = seedPatientId(16 % 3);
     const page = ok(
       await network
@@ -60,7 +63,7 @@ describe('bench:SeedAccessEvents', () => {
         .as(who.govAdmin, { txId: 'ab'.repeat(32), at: '2026-11-23T10:00:00.000Z' })
         .submit('bench:SeedAccessEvents', [seed]);
       expect(result.ok).toBe(true);
-      writes.push(result.writes);
+      writes.push(result.privateWrites);
     }
     expect(writes[0]).toEqual(writes[1]);
   });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   CATEGORIES,
+  collectionFor,
   ledgerError,
   type AccessEvent,
   type ChaincodeContract,
@@ -10,13 +11,15 @@ import {
   type Role,
   type SeedInput,
 } from '@consent-ledger/ledger-api';
-import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
+import { Info, Transaction } from 'fabric-contract-api';
 import { z } from 'zod';
 import { writeAccessEvent } from '../access/access-event-store';
+import { homeOrganizations, registeredOrganizations } from '../ledger/channel';
 import { deriveId, sha256Hex } from '../ledger/ids';
+import { RequestContext } from '../ledger/ledger-context';
+import { RequestContract } from '../ledger/ledger-contract';
 import { addMillis, dayStart } from '../ledger/time';
 import { daySchema, inputOf, parseJsonArgument } from '../ledger/validation';
-import { listOrganizations } from '../registry/organization-store';
 
 /**
  * The file whose presence at the package root enables seeding. Only the benchmark's own
@@ -69,13 +72,18 @@ const ACCESS_BY_TYPE: Readonly<Record<OrganizationType, { role: Role; purpose: P
 
 /**
  * Benchmark seeding, disabled in production: writes synthetic access events in bulk, through the
- * same store (keys and indexes) as access:RequestAccess, so that audit queries can be measured
- * against a ledger of 10^4..10^6 events. Events are spread round-robin over `patients` synthetic
- * patients, the registered organizations and `days` days; every value is derived from the input
- * and the transaction (ID, no clock), so endorsers agree.
+ * same store (keys and indexes, in the same collections) as access:RequestAccess, so that audit
+ * queries can be measured against a ledger of 10^4..10^6 events. Events are spread round-robin
+ * over `patients` synthetic patients (each homed at a hospital or enterprise, round-robin), the
+ * registered organizations as accessors and `days` days; every value is derived from the input
+ * and the transaction (ID and salt, no clock), so endorsers agree. A seeding transaction writes
+ * into many collections: its client names every organization as an endorser.
  */
 @Info({ title: 'Bench', description: 'Benchmark seeding (refused unless the package enables it)' })
-export class BenchContract extends Contract implements ChaincodeContract<'bench', Context> {
+export class BenchContract
+  extends RequestContract
+  implements ChaincodeContract<'bench', RequestContext>
+{
   constructor() {
     super('bench');
   }
@@ -85,37 +93,46 @@ export class BenchContract extends Contract implements ChaincodeContract<'bench'
     return FLAG_PRESENT;
   }
 
-  override beforeTransaction(): Promise<void> {
+  override beforeTransaction(ctx: RequestContext): Promise<void> {
     if (!BenchContract.seedingEnabled()) {
       return Promise.reject(
         ledgerError('FORBIDDEN', 'benchmark seeding is disabled in this deployment'),
       );
     }
-    return Promise.resolve();
+    return super.beforeTransaction(ctx);
   }
 
   /** Writes `size` synthetic access events, events `first..first+size-1` of a seeding run. */
   @Transaction()
-  async SeedAccessEvents(ctx: Context, seedJson: string): Promise<void> {
+  async SeedAccessEvents(ctx: RequestContext): Promise<void> {
+    const [seedJson] = ctx.argsOf('bench:SeedAccessEvents');
     const input = parseJsonArgument(seedSchema, { json: seedJson, what: 'seed' });
-    const organizations = await listOrganizations(ctx.stub);
-    if (organizations.length === 0) {
-      throw ledgerError('RULE_VIOLATION', 'no organization is registered');
+    const organizations = await registeredOrganizations(ctx);
+    const homes = await homeOrganizations(ctx);
+    if (organizations.length === 0 || homes.length === 0) {
+      throw ledgerError(
+        'RULE_VIOLATION',
+        'no organization (or no home organization) is registered',
+      );
     }
-    const txId = ctx.stub.getTxID();
+    const txId = ctx.txId;
+    const salt = ctx.salt;
     const start = dayStart(input.startDay);
     for (let i = 0; i < input.size; i += 1) {
       const n = input.first + i;
       const org = organizations[n % organizations.length];
       if (org === undefined) continue;
       const access = ACCESS_BY_TYPE[org.type];
-      const patientId = seedPatientId(n % input.patients);
+      const patient = n % input.patients;
+      const patientId = seedPatientId(patient);
+      const home = homes[patient % homes.length] ?? org.mspId;
       // Days by the round of organizations, so every organization has events on every day.
       const day = Math.floor(n / organizations.length) % input.days;
       const permitted = n % 4 !== 0;
       const event: AccessEvent = {
-        eventId: deriveId({ prefix: 'evt', txId, n: i }),
+        eventId: deriveId({ prefix: 'evt', txId, n: i, salt }),
         patientId,
+        patientHome: home,
         accessor: { org: org.mspId, role: access.role, idHash: sha256Hex(`bench:${org.mspId}`) },
         accessorRegion: org.region,
         purpose: access.purpose,
@@ -123,12 +140,13 @@ export class BenchContract extends Contract implements ChaincodeContract<'bench'
         recordIds: [],
         decision: permitted ? 'permit' : 'deny',
         reason: permitted ? 'PERMITTED_BY_CONSENT' : 'NO_MATCHING_CONSENT',
-        consentIds: permitted ? [deriveId({ prefix: 'con', txId: patientId, n: 0 })] : [],
+        consentIds: permitted ? [deriveId({ prefix: 'con', txId: patientId, n: 0, salt: '' })] : [],
         breakGlass: false,
         timestamp: addMillis(start, day * DAY_MS + ((n * 7_919) % DAY_MS)),
         txId,
+        salt,
       };
-      await writeAccessEvent(ctx.stub, event);
+      await writeAccessEvent(ctx, { collection: collectionFor(home, org.mspId), event });
     }
   }
 }

@@ -1,21 +1,47 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { collectionFor } from '@consent-ledger/ledger-api';
 import { encodeBookmark } from '../ledger/pagination';
-import { bootstrap, consentInput, MSP, ok, patient, pid, refused, who } from '../testing/fixtures';
+import {
+  bootstrap,
+  consentInput,
+  grant as grantAs,
+  MSP,
+  ok,
+  patientClient,
+  pid,
+  refused,
+  registerPatient,
+  who,
+  type TestPatient,
+} from '../testing/fixtures';
 import { createTestNetwork, type TestNetwork } from '../testing/harness';
 import { createCompositeKey } from '../testing/in-memory-ledger';
 
-const alice = patient(1);
-
 describe('cohort contract', () => {
   let network: TestNetwork;
+  /** Patients 1 to 7, homed alternately at the tertiary and the community hospital. */
+  let patients: TestPatient[];
+  const patient = (n: number): TestPatient => {
+    const found = patients[n - 1];
+    if (found === undefined) throw new Error(`no patient ${n}`);
+    return found;
+  };
   beforeEach(async () => {
     network = createTestNetwork({ start: '2026-11-22T00:00:00.000Z' });
     await bootstrap(network);
+    patients = [];
+    for (let n = 1; n <= 7; n += 1) {
+      patients.push(
+        await registerPatient(network, { n: n, home: n % 2 === 1 ? MSP.tertiary : MSP.community }),
+      );
+    }
     network.setTime('2026-11-22T08:00:00.000Z');
   });
 
-  const grant = async (who_ = alice, input = consentInput()): Promise<string> =>
-    ok(await network.as(who_).submit('consent:GrantConsent', [input])).consentId;
+  const grant = async (
+    who_: TestPatient,
+    input: Record<string, unknown> = consentInput(),
+  ): Promise<string> => (await grantAs(network, { patient: who_, input: input })).consentId;
 
   describe('RequestCohort', () => {
     const research = (overrides: Record<string, unknown> = {}): Record<string, unknown> =>
@@ -34,7 +60,12 @@ describe('cohort contract', () => {
       await grant(patient(4), research());
       await grant(patient(4), { provision: 'deny', purposes: ['research'] });
       const revoked = await grant(patient(5), research());
-      ok(await network.as(patient(5)).submit('consent:RevokeConsent', [revoked]));
+      ok(
+        await patientClient(network, patient(5)).submit('consent:RevokeConsent', {
+          consentId: revoked,
+          expectedVersion: 1,
+        }),
+      );
       await grant(
         patient(6),
         consentInput({
@@ -54,21 +85,21 @@ describe('cohort contract', () => {
       expect(cohort.included).toEqual([pid(1), pid(2), pid(7)]);
       expect(cohort.events).toHaveLength(3);
       expect(cohort.bookmark).toBe('');
-      expect(result.event).toEqual({
-        name: 'CohortRecorded',
-        payload: {
-          studyId: 'study-42',
-          accessorOrg: MSP.research,
-          included: 3,
-          eventIds: cohort.events,
-          timestamp: result.timestamp,
-        },
-      });
+      expect(result.event).toEqual({ name: 'CohortRecorded', payload: {} });
+      // Each event is kept with the patient's home and the institute.
+      expect([...new Set(result.privateWrites.map((write) => write.collection))].sort()).toEqual(
+        [
+          collectionFor(MSP.tertiary, MSP.research),
+          collectionFor(MSP.community, MSP.research),
+        ].sort(),
+      );
+      expect(result.writes).toEqual([]);
       const event = ok(
         await network.as(who.regulator).evaluate('audit:GetAccessEvent', [cohort.events[0] ?? '']),
       );
       expect(event).toMatchObject({
         patientId: pid(1),
+        patientHome: MSP.tertiary,
         purpose: 'research',
         cohort: { studyId: 'study-42' },
         decision: 'permit',

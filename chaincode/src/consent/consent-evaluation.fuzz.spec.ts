@@ -110,11 +110,14 @@ const consent = fc
     validFrom: consentTerms.validFrom ?? new Date(BASE).toISOString(),
     consentId: `con-${n.toString(16).padStart(24, '0')}`,
     patientId: 'pid-aaaaaaaaaaaaaaaa',
+    patientHome: 'Lab',
     status,
     version: 1,
     createdAt: new Date(BASE).toISOString(),
     updatedAt: new Date(BASE).toISOString(),
+    signedBy: { kind: 'patient', id: 'pid-aaaaaaaaaaaaaaaa' },
     txId: '0'.repeat(64),
+    salt: 'A'.repeat(22),
   }));
 
 const referral = fc
@@ -130,10 +133,12 @@ const referral = fc
     status: drawn.status,
     referralId: 'ref-000000000000000000000001',
     patientId: 'pid-aaaaaaaaaaaaaaaa',
+    patientHome: 'Lab',
     fromOrg: 'Lab',
     createdAt: new Date(BASE).toISOString(),
     createdBy: '0'.repeat(64),
     txId: '0'.repeat(64),
+    salt: 'A'.repeat(22),
   }));
 
 const randomQuestion = fc

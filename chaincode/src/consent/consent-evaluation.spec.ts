@@ -34,6 +34,7 @@ function consent(overrides: Partial<Consent> = {}): Consent {
   return {
     consentId: `con-${String(sequence).padStart(24, '0')}`,
     patientId: 'pid-aaaaaaaaaaaaaaaa',
+    patientHome: 'HospB',
     provision: 'permit',
     grantee: { org: 'HospA' },
     purposes: ['treatment'],
@@ -44,7 +45,9 @@ function consent(overrides: Partial<Consent> = {}): Consent {
     version: 1,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
+    signedBy: { kind: 'patient', id: 'pid-aaaaaaaaaaaaaaaa' },
     txId: 'tx',
+    salt: 'AAAAAAAAAAAAAAAAAAAAAA',
     ...overrides,
   };
 }
@@ -78,6 +81,7 @@ function referral(overrides: Partial<Referral> = {}): Referral {
   return {
     referralId: 'ref-000000000000000000000001',
     patientId: 'pid-aaaaaaaaaaaaaaaa',
+    patientHome: 'HospB',
     fromOrg: 'HospB',
     toOrg: 'HospA',
     categories: ['imaging', 'outpatient'],
@@ -86,6 +90,7 @@ function referral(overrides: Partial<Referral> = {}): Referral {
     createdAt: '2026-05-01T00:00:00.000Z',
     createdBy: 'x',
     txId: 'tx',
+    salt: 'AAAAAAAAAAAAAAAAAAAAAA',
     ...overrides,
   };
 }

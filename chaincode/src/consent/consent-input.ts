@@ -6,8 +6,10 @@ import {
   type ConsentException,
   type ConsentGrantee,
   type ConsentInput,
+  type ConsentErasurePayload,
   type ConsentQuery,
-  type ConsentUpdateInput,
+  type ConsentRevocationPayload,
+  type ConsentUpdatePayload,
   type Provision,
 } from '@consent-ledger/ledger-api';
 import { z } from 'zod';
@@ -96,10 +98,25 @@ function checkConsent(
 const consentInputSchema = inputOf<ConsentInput>()(
   z.strictObject(consentShape).superRefine(checkConsent),
 );
-const consentUpdateSchema = inputOf<ConsentUpdateInput>()(
+const consentIdSchema = derivedIdSchema('con');
+const expectedVersionSchema = z.number().int().min(1).max(1_000_000_000);
+
+const consentUpdateSchema = inputOf<ConsentUpdatePayload>()(
   z
-    .strictObject({ ...consentShape, expectedVersion: z.number().int().min(1).optional() })
+    .strictObject({
+      ...consentShape,
+      consentId: consentIdSchema,
+      expectedVersion: expectedVersionSchema,
+    })
     .superRefine(checkConsent),
+);
+
+const revocationSchema = inputOf<ConsentRevocationPayload>()(
+  z.strictObject({ consentId: consentIdSchema, expectedVersion: expectedVersionSchema }),
+);
+
+const erasureSchema = inputOf<ConsentErasurePayload>()(
+  z.strictObject({ consentId: consentIdSchema }),
 );
 
 /** The terms of a consent as a client gives them (ConsentInput), validated and normalized. */
@@ -115,9 +132,10 @@ export interface ConsentTerms {
   readonly exceptions: ConsentException[];
 }
 
-/** UpdateConsent's input: the new terms and, optionally, the version they replace. */
+/** UpdateConsent's signed payload: the consent, the version replaced, the new terms. */
 export interface ConsentUpdate extends ConsentTerms {
-  readonly expectedVersion?: number;
+  readonly consentId: string;
+  readonly expectedVersion: number;
 }
 
 function normalizeGrantee(
@@ -159,20 +177,41 @@ function toTerms(input: z.output<typeof consentInputSchema>): ConsentTerms {
   });
 }
 
-/** Parses GrantConsent's ConsentInput. */
+/** Validates GrantConsent's signed payload (a ConsentInput). */
+export function consentTerms(value: unknown): ConsentTerms {
+  return toTerms(validate(consentInputSchema, { value, what: 'consent' }));
+}
+
+/** Parses a ConsentInput from JSON text (as consentTerms, for callers holding text). */
 export function parseConsentInput(json: string): ConsentTerms {
   return toTerms(parseJsonArgument(consentInputSchema, { json, what: 'consent' }));
 }
 
-/** Parses UpdateConsent's ConsentInput (which may also name `expectedVersion`). */
+/** Validates UpdateConsent's signed payload: consentId, expectedVersion and the new terms. */
+export function consentUpdate(value: unknown): ConsentUpdate {
+  const input = validate(consentUpdateSchema, { value, what: 'consent' });
+  const { consentId, expectedVersion, ...terms } = input;
+  return { ...toTerms(terms), consentId, expectedVersion };
+}
+
+/** Parses an UpdateConsent payload from JSON text (as consentUpdate). */
 export function parseConsentUpdate(json: string): ConsentUpdate {
-  const input = parseJsonArgument(consentUpdateSchema, { json, what: 'consent' });
-  return defined({ ...toTerms(input), expectedVersion: input.expectedVersion });
+  return consentUpdate(parseJsonArgument(z.unknown(), { json, what: 'consent' }));
+}
+
+/** Validates RevokeConsent's signed payload. */
+export function consentRevocation(value: unknown): z.output<typeof revocationSchema> {
+  return validate(revocationSchema, { value, what: 'consent' });
+}
+
+/** Validates EraseConsent's signed payload. */
+export function consentErasure(value: unknown): z.output<typeof erasureSchema> {
+  return validate(erasureSchema, { value, what: 'consent' });
 }
 
 /** Validates a consent ID argument. */
 export function parseConsentId(value: string): string {
-  return validate(derivedIdSchema('con'), { value, what: 'consentId' });
+  return validate(consentIdSchema, { value, what: 'consentId' });
 }
 
 const consentQuerySchema = inputOf<ConsentQuery>()(

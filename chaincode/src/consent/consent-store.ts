@@ -1,107 +1,99 @@
 import {
   ANY_GRANTEE,
+  collectionFor,
+  collectionsOf,
   type Consent,
   type ConsentChange,
   type ConsentVersion,
 } from '@consent-ledger/ledger-api';
-import type { ChaincodeStub } from 'fabric-shim-api';
-import { stateKey, versionAttribute } from '../ledger/keys';
-import { decodeBookmark, encodeBookmark, indexEntries } from '../ledger/pagination';
-import {
-  deleteIndex,
-  documentsUnder,
-  entriesUnder,
-  readDocument,
-  writeDocument,
-  writeIndex,
-} from '../ledger/state';
+import { channelMspIds } from '../ledger/channel';
+import { versionAttribute } from '../ledger/keys';
+import type { RequestContext } from '../ledger/ledger-context';
+import { inCollection, stateIn } from '../ledger/state';
 import { consentStatusAt } from './consent-evaluation';
 
 /**
- * Consent state (keys.ts: `con`, `con~ver`, `con~pat`, `con~gra`). The current version lives
- * under `con`; a version is copied to its own `con~ver` key by the transaction that replaces it,
- * so a grant writes the document once and the history is the snapshots plus the current version.
- * The history is kept in state rather than read back with getHistoryForKey: it then does not
- * depend on the peers' history database being enabled, and each version carries its txId and
- * time as the chaincode wrote them.
+ * Consent state (keys.ts: `con`, `con~ver`, `con~pat`, `con~gra`, `con~end`), kept in the
+ * collection of the patient's home and the grantee organization (ledger-api collectionFor); a deny
+ * to everyone is copied into every collection of the home, so that every accessor's collection
+ * holds it. The current version lives under `con`; a version is copied to its own `con~ver` key by
+ * the transaction that replaces it, so a grant writes the document once and the history is the
+ * snapshots plus the current version (kept in state, not read back with getHistoryForKey, which
+ * private data does not have).
  */
 
-/** The `con~gra` attribute of a consent: its grantee organization, `*` for a deny to everyone. */
-export function granteeAttribute(consent: Consent): string {
+/** The grantee attribute of a consent: its grantee organization, `*` for a deny to everyone. */
+export function granteeAttribute(consent: Pick<Consent, 'grantee'>): string {
   return consent.grantee?.org ?? ANY_GRANTEE;
 }
 
-/** A consent, if it exists. */
-export async function readConsent(
-  stub: ChaincodeStub,
-  consentId: string,
-): Promise<Consent | undefined> {
-  return readDocument(stub, ['consent', consentId]);
-}
-
-/** Every consent of a patient, in consent ID order. */
-export async function patientConsents(stub: ChaincodeStub, patientId: string): Promise<Consent[]> {
-  const consents: Consent[] = [];
-  for await (const entry of entriesUnder(stub, ['consentByPatient', patientId])) {
-    const consentId = entry.attributes[1];
-    if (consentId === undefined) continue;
-    const consent = await readConsent(stub, consentId);
-    if (consent !== undefined) consents.push(consent);
-  }
-  return consents;
-}
-
-/** A patient found in the grantee index, and where a later scan resumes at it. */
-export interface GranteePatient {
-  readonly patientId: string;
-  /** Resumes a scan at this patient's first index entry (opaque, handed to clients). */
-  readonly bookmark: string;
-  /** Index entries this scan examined before this patient's first one. */
-  readonly examined: number;
-}
-
-/** Where {@link patientsGrantedTo} scans. */
-export interface GranteeScan {
-  /** The grantee organization. */
-  readonly org: string;
-  /** Where an earlier scan stopped (a GranteePatient's bookmark); empty for the start. */
-  readonly bookmark: string;
+/** When a consent ends: its revocation, else its validUntil (undefined: open-ended and active). */
+export function consentEnd(consent: Consent): string | undefined {
+  return consent.revokedAt ?? consent.validUntil;
 }
 
 /**
- * The patients with consents granted to an organization, one per patient at its first entry of
- * the grantee index (`con~gra`), in index order, from a bookmark of an earlier scan. A bookmark
- * outside the organization's range is INVALID_ARGUMENT. It iterates the plain range query (a
- * submit transaction may not use paginated queries), skipping to the bookmark; stop by breaking
- * out of the loop.
+ * The collections a consent lives in, the first holding the nonce of the action that writes it:
+ * the home's and grantee's collection; `org_<home>` then every pair of the home for a deny to
+ * everyone.
  */
-export async function* patientsGrantedTo(
-  stub: ChaincodeStub,
-  scan: Readonly<GranteeScan>,
-): AsyncGenerator<GranteePatient> {
-  const prefix = [scan.org];
-  const startKey =
-    scan.bookmark === ''
-      ? undefined
-      : decodeBookmark(scan.bookmark, {
-          prefixKey: stateKey(stub, ['consentByGrantee', ...prefix]),
-        });
-  let examined = 0;
-  let current: string | undefined;
-  for await (const entry of indexEntries(stub, {
-    type: 'consentByGrantee',
-    prefix,
-    ...(startKey === undefined ? {} : { startKey }),
-    readOnly: false,
-  })) {
-    const patientId = entry.attributes[1];
-    if (patientId === undefined) continue;
-    if (patientId !== current) {
-      current = patientId;
-      yield { patientId, bookmark: encodeBookmark(entry.key), examined };
-    }
-    examined += 1;
+export async function consentCollections(
+  ctx: RequestContext,
+  consent: Pick<Consent, 'patientHome' | 'grantee'>,
+): Promise<string[]> {
+  const grantee = granteeAttribute(consent);
+  if (grantee !== ANY_GRANTEE) return [collectionFor(consent.patientHome, grantee)];
+  return collectionsOf(consent.patientHome, await channelMspIds(ctx));
+}
+
+/** A consent found in one of some collections (searched in order), and where. */
+export interface FoundConsent {
+  readonly consent: Consent;
+  readonly collection: string;
+}
+
+/** The first copy of a consent in the collections given, in their order. */
+export async function findConsent(
+  ctx: RequestContext,
+  where: { readonly consentId: string; readonly collections: readonly string[] },
+): Promise<FoundConsent | undefined> {
+  for (const collection of where.collections) {
+    const consent = await stateIn(ctx, inCollection(collection)).read(['consent', where.consentId]);
+    if (consent !== undefined) return { consent, collection };
   }
+  return undefined;
+}
+
+/** A consent of a collection by ID. */
+export function readConsent(
+  ctx: RequestContext,
+  where: { readonly consentId: string; readonly collection: string },
+): Promise<Consent | undefined> {
+  return stateIn(ctx, inCollection(where.collection)).read(['consent', where.consentId]);
+}
+
+/**
+ * The consents of a patient that can match an accessor organization, from the one collection
+ * a decision reads: those granted to the organization and the denies to everyone (the index
+ * `con~pat` by patient and grantee: consents to other organizations are never read).
+ */
+export async function consentsFor(
+  ctx: RequestContext,
+  where: { readonly collection: string; readonly patientId: string; readonly org: string },
+): Promise<Consent[]> {
+  const consents: Consent[] = [];
+  const state = stateIn(ctx, inCollection(where.collection));
+  for (const grantee of [where.org, ANY_GRANTEE]) {
+    for await (const entry of state.entries({
+      path: ['consentByPatient', where.patientId, grantee],
+    })) {
+      const consentId = entry.attributes[2];
+      if (consentId === undefined) continue;
+      const consent = await readConsent(ctx, { consentId, collection: where.collection });
+      if (consent !== undefined) consents.push(consent);
+    }
+  }
+  return consents;
 }
 
 /** What made a version: the first is the grant, a revoked one the revocation. */
@@ -122,20 +114,19 @@ function versionOf(consent: Consent): ConsentVersion {
   };
 }
 
-/**
- * Every version of a consent, oldest first: the replaced versions' snapshots, then the current
- * document. (Snapshots at or above the current version, which an earlier layout wrote for every
- * version, are left to the current document.)
- */
+/** Every version of a consent in a collection, oldest first: the snapshots, then the current. */
 export async function consentVersions(
-  stub: ChaincodeStub,
-  current: Consent,
+  ctx: RequestContext,
+  where: { readonly collection: string; readonly current: Consent },
 ): Promise<ConsentVersion[]> {
   const versions: ConsentVersion[] = [];
-  for await (const version of documentsUnder(stub, ['consentVersion', current.consentId])) {
-    if (version.version < current.version) versions.push(version);
+  for await (const version of stateIn(ctx, inCollection(where.collection)).documents([
+    'consentVersion',
+    where.current.consentId,
+  ])) {
+    if (version.version < where.current.version) versions.push(version);
   }
-  versions.push(versionOf(current));
+  versions.push(versionOf(where.current));
   return versions;
 }
 
@@ -145,35 +136,66 @@ export interface ConsentWrite {
   readonly change: ConsentChange;
   /** The version replaced (absent for a new consent). */
   readonly previous?: Consent;
+  /** The collections the consent lives in ({@link consentCollections}). */
+  readonly collections: readonly string[];
 }
 
-/** Writes a consent version: current state, the replaced version's snapshot, changed indexes. */
+/** Writes a consent version in each collection: current state, snapshot, changed indexes. */
 export async function writeConsent(
-  stub: ChaincodeStub,
+  ctx: RequestContext,
   write: Readonly<ConsentWrite>,
 ): Promise<void> {
   const { consent, previous } = write;
-  await writeDocument(stub, { key: ['consent', consent.consentId], value: consent });
-  if (previous === undefined) {
-    await writeIndex(stub, ['consentByPatient', consent.patientId, consent.consentId]);
-  } else {
-    await writeDocument(stub, {
-      key: ['consentVersion', previous.consentId, versionAttribute(previous.version)],
-      value: versionOf(previous),
-    });
+  const grantee = granteeAttribute(consent);
+  const end = consentEnd(consent);
+  const previousEnd = previous === undefined ? undefined : consentEnd(previous);
+  for (const collection of write.collections) {
+    const state = stateIn(ctx, inCollection(collection));
+    await state.write({ key: ['consent', consent.consentId], value: consent });
+    if (previous === undefined) {
+      await state.index(['consentByPatient', consent.patientId, grantee, consent.consentId]);
+      await state.index(['consentByGrantee', grantee, consent.patientId, consent.consentId]);
+    } else {
+      await state.write({
+        key: ['consentVersion', previous.consentId, versionAttribute(previous.version)],
+        value: versionOf(previous),
+      });
+    }
+    if (previousEnd !== end) {
+      if (previousEnd !== undefined) {
+        await state.delete(['consentByEnd', previousEnd, consent.consentId]);
+      }
+      if (end !== undefined) await state.index(['consentByEnd', end, consent.consentId]);
+    }
+  }
+}
+
+/**
+ * Purges a consent from a collection: the document, every version and every index entry, so that
+ * no member's peer keeps its details (their hashes stay in the blocks).
+ */
+export async function purgeConsent(
+  ctx: RequestContext,
+  where: { readonly collection: string; readonly consent: Consent },
+): Promise<void> {
+  const { consent } = where;
+  const state = stateIn(ctx, inCollection(where.collection));
+  const versions: string[] = [];
+  for await (const entry of state.entries({
+    path: ['consentVersion', consent.consentId],
+  })) {
+    const version = entry.attributes[1];
+    if (version !== undefined) versions.push(version);
+  }
+  for (const version of versions) {
+    await state.purge(['consentVersion', consent.consentId, version]);
   }
   const grantee = granteeAttribute(consent);
-  if (previous !== undefined && granteeAttribute(previous) !== grantee) {
-    await deleteIndex(stub, [
-      'consentByGrantee',
-      granteeAttribute(previous),
-      consent.patientId,
-      consent.consentId,
-    ]);
-  }
-  if (previous === undefined || granteeAttribute(previous) !== grantee) {
-    await writeIndex(stub, ['consentByGrantee', grantee, consent.patientId, consent.consentId]);
-  }
+  await state.purge(['consent', consent.consentId]);
+  await state.purge(['consentByPatient', consent.patientId, grantee, consent.consentId]);
+  await state.purge(['consentByGrantee', grantee, consent.patientId, consent.consentId]);
+  const end = consentEnd(consent);
+  if (end !== undefined) await state.purge(['consentByEnd', end, consent.consentId]);
 }
 
 /** A consent as reads report it (status `expired` once validUntil has passed). */

@@ -1,50 +1,65 @@
 import {
+  ANY_GRANTEE,
+  collectionsOf,
   ledgerError,
+  orgCollection,
   type ChaincodeContract,
   type Consent,
   type ConsentPage,
   type ConsentVersion,
+  type ErasureReceipt,
   type Page,
+  type SignedBy,
 } from '@consent-ledger/ledger-api';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
-import { emitEvent } from '../ledger/events';
+import { channelMspIds } from '../ledger/channel';
+import { announce } from '../ledger/events';
 import {
-  readScope,
-  type ReadScope,
-  requirePatientSelf,
+  canRead,
+  isRegulator,
+  readableCollections,
   requireReader,
-  scopedOrganization,
-  scopedPatient,
+  scopedForHome,
 } from '../ledger/guards';
+import { locateDocument } from '../ledger/locate';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
 import { scanPage } from '../ledger/pagination';
 import { decodeDocument, type IndexEntry } from '../ledger/state';
 import { DEFAULT_PAGE_SIZE } from '../ledger/validation';
+import { locateHome, writeErasure } from '../patient/binding-store';
+import { verifyAction, type VerifiedAction } from '../patient/statement';
 import { requireOrganization } from '../registry/organization-store';
 import { consentStatusAt } from './consent-evaluation';
 import {
+  consentErasure,
+  consentRevocation,
+  consentTerms,
+  consentUpdate,
   parseConsentId,
-  parseConsentInput,
   parseConsentQuery,
-  parseConsentUpdate,
   type ConsentTerms,
   type ValidConsentQuery,
 } from './consent-input';
 import {
+  consentCollections,
   consentVersions,
+  findConsent,
   granteeAttribute,
   presentConsent,
+  purgeConsent,
   readConsent,
   writeConsent,
-  type ConsentWrite,
+  type FoundConsent,
 } from './consent-store';
 
 /**
- * Patients' consents (modelled on FHIR R4 Consent): granted, updated and revoked by the patient
- * only, read by the patient, the regulator and the grantee organization.
+ * Patients' consents (modelled on FHIR R4 Consent): granted, updated, revoked and erased only by
+ * statements the patient (or a guardian) signed (docs/patient-keys.md), whoever carries them; kept
+ * in the collection of the patient's home and the grantee organization (docs/privacy.md); read by
+ * the home's admins, the regulator and the grantee organization.
  */
-@Info({ title: 'Consent', description: 'Patient consents: grant, update, revoke, read, history' })
+@Info({ title: 'Consent', description: 'Patient consents: grant, update, revoke, erase, read' })
 export class ConsentContract
   extends LedgerContract
   implements ChaincodeContract<'consent', LedgerContext>
@@ -53,137 +68,238 @@ export class ConsentContract
     super('consent');
   }
 
-  /** Grants a consent (patients). */
+  /** Grants a consent, signed by the patient or a guardian. */
   @Transaction()
   @Returns('Consent')
-  async GrantConsent(ctx: LedgerContext, consentJson: string): Promise<Consent> {
-    const terms = parseConsentInput(consentJson);
-    const patientId = ctx.member.patientId;
-    if (patientId === undefined) throw ledgerError('FORBIDDEN', 'only patients grant consents');
+  async GrantConsent(ctx: LedgerContext): Promise<Consent> {
+    const [actionJson] = ctx.argsOf('consent:GrantConsent');
+    const action = await verifyAction(ctx, {
+      action: 'consent:GrantConsent',
+      json: actionJson,
+      payload: consentTerms,
+    });
+    const terms = action.payload;
     await checkTerms(ctx, terms);
     const consent = buildConsent(ctx, {
       ...terms,
       consentId: ctx.nextId('con'),
-      patientId,
+      patientId: action.patientId,
+      patientHome: action.home,
       version: 1,
       createdAt: ctx.txTime,
+      signedBy: action.signedBy,
     });
-    const write: ConsentWrite = { consent, change: 'granted' };
-    await writeConsent(ctx.stub, write);
-    announce(ctx, write);
+    const collections = await consentCollections(ctx, consent);
+    await useNonce(action, collections);
+    await writeConsent(ctx, { consent, change: 'granted', collections });
+    announce(ctx.stub, 'ConsentGranted');
     return consent;
   }
 
-  /** Replaces the terms of an active consent (its patient); the version goes up by one. */
+  /** Replaces the terms of an active consent at the version signed; the version goes up by one. */
   @Transaction()
   @Returns('Consent')
-  async UpdateConsent(
-    ctx: LedgerContext,
-    consentId: string,
-    consentJson: string,
-  ): Promise<Consent> {
-    const id = parseConsentId(consentId);
-    const update = parseConsentUpdate(consentJson);
-    const previous = await this.#owned(ctx, id);
+  async UpdateConsent(ctx: LedgerContext): Promise<Consent> {
+    const [actionJson] = ctx.argsOf('consent:UpdateConsent');
+    const action = await verifyAction(ctx, {
+      action: 'consent:UpdateConsent',
+      json: actionJson,
+      payload: consentUpdate,
+    });
+    const update = action.payload;
+    const { consent: previous } = await ownConsent(ctx, { action, consentId: update.consentId });
     const status = consentStatusAt(previous, ctx.txTime);
     if (status !== 'active') {
-      throw ledgerError('RULE_VIOLATION', `consent ${id} is ${status} and cannot be updated`);
-    }
-    if (update.expectedVersion !== undefined && update.expectedVersion !== previous.version) {
       throw ledgerError(
-        'CONFLICT',
-        `consent ${id} is at version ${previous.version}, not ${update.expectedVersion}`,
+        'RULE_VIOLATION',
+        `consent ${update.consentId} is ${status} and cannot be updated`,
+      );
+    }
+    checkVersion(previous, update.expectedVersion);
+    if (granteeAttribute(update) !== granteeAttribute(previous)) {
+      throw ledgerError(
+        'RULE_VIOLATION',
+        `consent ${update.consentId} keeps its grantee organization: revoke it and grant another`,
       );
     }
     await checkTerms(ctx, update);
     const consent = buildConsent(ctx, {
       ...update,
-      consentId: id,
       patientId: previous.patientId,
+      patientHome: previous.patientHome,
       version: previous.version + 1,
       createdAt: previous.createdAt,
+      signedBy: action.signedBy,
     });
-    const write: ConsentWrite = { consent, change: 'updated', previous };
-    await writeConsent(ctx.stub, write);
-    announce(ctx, write);
+    const collections = await consentCollections(ctx, consent);
+    await useNonce(action, collections);
+    await writeConsent(ctx, { consent, change: 'updated', previous, collections });
+    announce(ctx.stub, 'ConsentUpdated');
     return consent;
   }
 
-  /** Revokes a consent (its patient); revoking twice is a CONFLICT. */
+  /** Revokes a consent at the version signed; revoking twice is a CONFLICT. */
   @Transaction()
   @Returns('Consent')
-  async RevokeConsent(ctx: LedgerContext, consentId: string): Promise<Consent> {
-    const id = parseConsentId(consentId);
-    const previous = await this.#owned(ctx, id);
+  async RevokeConsent(ctx: LedgerContext): Promise<Consent> {
+    const [actionJson] = ctx.argsOf('consent:RevokeConsent');
+    const action = await verifyAction(ctx, {
+      action: 'consent:RevokeConsent',
+      json: actionJson,
+      payload: consentRevocation,
+    });
+    const { consentId, expectedVersion } = action.payload;
+    const { consent: previous } = await ownConsent(ctx, { action, consentId });
     if (previous.status === 'revoked') {
-      throw ledgerError('CONFLICT', `consent ${id} is already revoked`);
+      throw ledgerError('CONFLICT', `consent ${consentId} is already revoked`);
     }
+    checkVersion(previous, expectedVersion);
     const consent: Consent = {
       ...previous,
       status: 'revoked',
       version: previous.version + 1,
       updatedAt: ctx.txTime,
       revokedAt: ctx.txTime,
+      signedBy: action.signedBy,
       txId: ctx.txId,
+      salt: ctx.salt,
     };
-    const write: ConsentWrite = { consent, change: 'revoked', previous };
-    await writeConsent(ctx.stub, write);
-    announce(ctx, write);
+    const collections = await consentCollections(ctx, consent);
+    await useNonce(action, collections);
+    await writeConsent(ctx, { consent, change: 'revoked', previous, collections });
+    announce(ctx.stub, 'ConsentRevoked');
     return consent;
   }
 
-  /** One consent (its patient, the regulator, members of the grantee organization). */
+  /**
+   * Erases a revoked or expired consent's details: the consent, its versions and its index entries
+   * are purged from every collection that held them; a receipt stays at the patient's home.
+   */
+  @Transaction()
+  @Returns('ErasureReceipt')
+  async EraseConsent(ctx: LedgerContext): Promise<ErasureReceipt> {
+    const [actionJson] = ctx.argsOf('consent:EraseConsent');
+    const action = await verifyAction(ctx, {
+      action: 'consent:EraseConsent',
+      json: actionJson,
+      payload: consentErasure,
+    });
+    const { consentId } = action.payload;
+    const { consent } = await ownConsent(ctx, { action, consentId });
+    const status = consentStatusAt(consent, ctx.txTime);
+    if (status === 'active') {
+      throw ledgerError(
+        'RULE_VIOLATION',
+        `consent ${consentId} is active: only a revoked or expired consent is erased`,
+      );
+    }
+    const home = orgCollection(action.home);
+    await action.useNonce(home);
+    for (const collection of await consentCollections(ctx, consent)) {
+      await purgeConsent(ctx, { collection, consent });
+    }
+    const receipt: ErasureReceipt = {
+      patientId: consent.patientId,
+      kind: 'consent',
+      subject: consentId,
+      erasedAt: ctx.txTime,
+      txId: ctx.txId,
+      requestedBy: action.signedBy,
+      salt: ctx.salt,
+    };
+    await writeErasure(ctx, { collection: home, receipt });
+    announce(ctx.stub, 'ConsentErased');
+    return receipt;
+  }
+
+  /** One consent (its home's admins, the regulator, members of the grantee organization). */
   @Transaction(false)
   @Returns('Consent')
-  async GetConsent(ctx: LedgerContext, consentId: string): Promise<Consent> {
-    const consent = await this.#readable(ctx, parseConsentId(consentId));
+  async GetConsent(ctx: LedgerContext): Promise<Consent> {
+    const [consentId] = ctx.argsOf('consent:GetConsent');
+    const { consent } = await readableConsent(ctx, parseConsentId(consentId));
     return presentConsent(consent, ctx.txTime);
   }
 
   /** Every version of a consent, oldest first, each with its txId and time. */
   @Transaction(false)
   @Returns('ConsentVersion[]')
-  async GetConsentHistory(ctx: LedgerContext, consentId: string): Promise<ConsentVersion[]> {
-    const consent = await this.#readable(ctx, parseConsentId(consentId));
-    return consentVersions(ctx.stub, consent);
+  async GetConsentHistory(ctx: LedgerContext): Promise<ConsentVersion[]> {
+    const [consentId] = ctx.argsOf('consent:GetConsentHistory');
+    const { consent, collection } = await readableConsent(ctx, parseConsentId(consentId));
+    return consentVersions(ctx, { collection, current: consent });
   }
 
   /**
-   * A page of consents: patients see their own, the regulator all, other callers those granted
-   * to their organization; filtered by patient, grantee organization (`*`: denies to everyone)
-   * and status.
+   * A page of consents: the regulator all; admins those of their organization's patients and
+   * those granted to their organization; other callers those granted to their organization.
+   * Filtered by patient, grantee organization (`*`: denies to everyone) and status.
    */
   @Transaction(false)
   @Returns('ConsentPage')
-  async QueryConsents(ctx: LedgerContext, queryJson: string): Promise<ConsentPage> {
+  async QueryConsents(ctx: LedgerContext): Promise<ConsentPage> {
+    const [queryJson] = ctx.argsOf('consent:QueryConsents');
     const query = parseConsentQuery(queryJson);
     const caller = ctx.member;
-    const patientId = scopedPatient(caller, query.patientId);
-    const grantee = scopedOrganization(caller, query.grantee);
-    return queryConsents(ctx, { ...query, patientId, grantee, scope: readScope(caller).kind });
+    const grantee = scopedForHome(caller, query.grantee);
+    return queryConsents(ctx, { ...query, grantee });
   }
+}
 
-  async #owned(ctx: LedgerContext, consentId: string): Promise<Consent> {
-    const consent = await readConsent(ctx.stub, consentId);
-    if (consent === undefined) {
-      throw ledgerError('CONSENT_NOT_FOUND', `consent ${consentId} does not exist`);
-    }
-    requirePatientSelf(ctx.member, { patientId: consent.patientId, what: `consent ${consentId}` });
-    return consent;
-  }
+/** Records a signed action's nonce in the collection its consent is written to first. */
+async function useNonce(
+  action: VerifiedAction<unknown>,
+  collections: readonly string[],
+): Promise<void> {
+  const [first] = collections;
+  if (first === undefined) throw new Error('a consent lives in at least one collection');
+  await action.useNonce(first);
+}
 
-  async #readable(ctx: LedgerContext, consentId: string): Promise<Consent> {
-    const consent = await readConsent(ctx.stub, consentId);
-    if (consent === undefined) {
-      throw ledgerError('CONSENT_NOT_FOUND', `consent ${consentId} does not exist`);
-    }
-    requireReader(ctx.member, {
-      patientId: consent.patientId,
-      orgs: consent.grantee?.org === undefined ? [] : [consent.grantee.org],
-      what: `consent ${consentId}`,
-    });
-    return consent;
+/** Refuses a signed version that is not the consent's current one (CONFLICT). */
+function checkVersion(consent: Consent, expectedVersion: number): void {
+  if (expectedVersion !== consent.version) {
+    throw ledgerError(
+      'CONFLICT',
+      `consent ${consent.consentId} is at version ${consent.version}, not ${expectedVersion}`,
+    );
   }
+}
+
+/** A consent of the signing patient, found in the collections of the patient's home. */
+async function ownConsent(
+  ctx: LedgerContext,
+  wanted: { readonly action: VerifiedAction<unknown>; readonly consentId: string },
+): Promise<FoundConsent> {
+  const { action, consentId } = wanted;
+  const found = await findConsent(ctx, {
+    consentId,
+    collections: collectionsOf(action.home, await channelMspIds(ctx)),
+  });
+  if (found === undefined) {
+    throw ledgerError('CONSENT_NOT_FOUND', `consent ${consentId} does not exist`);
+  }
+  if (found.consent.patientId !== action.patientId) {
+    throw ledgerError('FORBIDDEN', `consent ${consentId} is about another patient`);
+  }
+  return found;
+}
+
+/** A consent the caller may read, wherever it is. */
+async function readableConsent(ctx: LedgerContext, consentId: string): Promise<FoundConsent> {
+  const what = `consent ${consentId}`;
+  const { value: consent, collection } = await locateDocument(ctx, {
+    path: ['consent', consentId],
+    notFound: () => ledgerError('CONSENT_NOT_FOUND', `${what} does not exist`),
+    what,
+  });
+  requireReader(ctx.member, { home: consent.patientHome, orgs: partiesOf(consent), what });
+  return { consent, collection };
+}
+
+/** The organizations party to a consent: its grantee organization (none for a deny to all). */
+function partiesOf(consent: Consent): string[] {
+  return consent.grantee?.org === undefined ? [] : [consent.grantee.org];
 }
 
 /** Refuses terms that are already over or that name unregistered organizations. */
@@ -207,14 +323,17 @@ async function checkTerms(ctx: LedgerContext, terms: ConsentTerms): Promise<void
 interface ConsentDraft extends ConsentTerms {
   readonly consentId: string;
   readonly patientId: string;
+  readonly patientHome: string;
   readonly version: number;
   readonly createdAt: string;
+  readonly signedBy: SignedBy;
 }
 
 function buildConsent(ctx: LedgerContext, terms: Readonly<ConsentDraft>): Consent {
   return {
     consentId: terms.consentId,
     patientId: terms.patientId,
+    patientHome: terms.patientHome,
     provision: terms.provision,
     ...(terms.grantee === undefined ? {} : { grantee: terms.grantee }),
     ...(terms.purposes === undefined ? {} : { purposes: terms.purposes }),
@@ -228,54 +347,50 @@ function buildConsent(ctx: LedgerContext, terms: Readonly<ConsentDraft>): Consen
     version: terms.version,
     createdAt: terms.createdAt,
     updatedAt: ctx.txTime,
+    signedBy: terms.signedBy,
     txId: ctx.txId,
+    salt: ctx.salt,
   };
 }
 
-const EVENT_NAMES = {
-  granted: 'ConsentGranted',
-  updated: 'ConsentUpdated',
-  revoked: 'ConsentRevoked',
-} as const;
-
-function announce(ctx: LedgerContext, write: ConsentWrite): void {
-  const { consent, change } = write;
-  emitEvent(ctx.stub, {
-    name: EVENT_NAMES[change],
-    payload: {
-      consentId: consent.consentId,
-      patientId: consent.patientId,
-      provision: consent.provision,
-      granteeOrg: granteeAttribute(consent),
-      status: consent.status,
-      change,
-      version: consent.version,
-      timestamp: ctx.txTime,
-    },
-  });
-}
-
-async function queryConsents(
-  ctx: LedgerContext,
-  query: ValidConsentQuery & { readonly scope: ReadScope['kind'] },
-): Promise<Page<Consent>> {
-  const { patientId, grantee, status, scope } = query;
+async function queryConsents(ctx: LedgerContext, query: ValidConsentQuery): Promise<Page<Consent>> {
+  const { patientId, grantee, status } = query;
+  const caller = ctx.member;
   const now = ctx.txTime;
+  const mspIds = await channelMspIds(ctx);
+  let collections = readableCollections(caller, mspIds);
+  if (patientId !== undefined) {
+    // A registered patient's data is in its home's collections (the benchmark's synthetic
+    // patients have no binding: their events are looked for everywhere the caller reads).
+    const home = await locateHome(ctx, patientId);
+    if (home !== undefined) {
+      const homes = collectionsOf(home, mspIds);
+      collections = collections.filter((collection) => homes.includes(collection));
+    }
+  }
+  if (grantee !== undefined && grantee !== ANY_GRANTEE) {
+    const held = collectionsOf(grantee, mspIds);
+    collections = collections.filter((collection) => held.includes(collection));
+  }
   const keep = (consent: Consent | undefined): Consent | undefined => {
     if (consent === undefined) return undefined;
     if (patientId !== undefined && consent.patientId !== patientId) return undefined;
     if (grantee !== undefined && granteeAttribute(consent) !== grantee) return undefined;
     if (status !== undefined && consentStatusAt(consent, now) !== status) return undefined;
+    if (!canRead(caller, { home: consent.patientHome, orgs: partiesOf(consent), what: '' })) {
+      return undefined;
+    }
     return presentConsent(consent, now);
   };
   const byId = async (entry: IndexEntry): Promise<Consent | undefined> => {
     const consentId = entry.attributes.at(-1);
-    return keep(consentId === undefined ? undefined : await readConsent(ctx.stub, consentId));
+    if (consentId === undefined || entry.collection === undefined) return undefined;
+    return keep(await readConsent(ctx, { consentId, collection: entry.collection }));
   };
   const common = {
+    collections,
     pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
     ...(query.bookmark === undefined ? {} : { bookmark: query.bookmark }),
-    readOnly: true,
   };
   if (grantee !== undefined) {
     return scanPage(ctx.stub, {
@@ -293,8 +408,9 @@ async function queryConsents(
       select: byId,
     });
   }
-  if (scope !== 'regulator')
-    throw ledgerError('FORBIDDEN', 'only the regulator may list all consents');
+  if (!isRegulator(caller) && caller.role !== 'admin') {
+    throw ledgerError('FORBIDDEN', 'only the regulator and admins may list consents unfiltered');
+  }
   return scanPage(ctx.stub, {
     ...common,
     type: 'consent',

@@ -2,11 +2,28 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadAndValidateMetadata } from 'fabric-shim/lib/contract-spi/bootstrap.js';
 import { describe, expect, it } from 'vitest';
-import { bootstrap, consentInput, MSP, ok, patient, pid, who } from '../testing/fixtures';
+import type { ConsentInput, PatientActionName, PatientActions } from '@consent-ledger/ledger-api';
+import {
+  bootstrap,
+  consentInput,
+  derived,
+  enrolmentCode,
+  enrolmentOf,
+  keyOf,
+  MSP,
+  ok,
+  pid,
+  registerPatient,
+  rid,
+  signFor,
+  who,
+  type TestPatient,
+} from '../testing/fixtures';
 import {
   BUILT_METADATA_FILE,
   chaincodeRouter,
   createTestNetwork,
+  TOPOLOGY_MSP_IDS,
   type Argument,
   type InvokeResult,
   type TestIdentity,
@@ -98,10 +115,14 @@ describe('contract metadata', () => {
 
   it('validates every result of the ledger transactions against its schema', async () => {
     const metadata = built();
-    const network = createTestNetwork({ start: '2026-11-22T00:00:00.000Z' });
+    const network = createTestNetwork({
+      start: '2026-11-22T00:00:00.000Z',
+      mspIds: [...TOPOLOGY_MSP_IDS, 'ThirdHospitalMSP'],
+    });
     await bootstrap(network);
     const hash = 'ab'.repeat(32);
     const item = { recordId: 'rec-1', patientId: pid(1), category: 'outpatient', sha256: hash };
+    const batchItem = { ...item, salt: derived('batch-item') };
     const results: InvokeResult[] = [];
     const call = async (
       caller: TestIdentity,
@@ -122,6 +143,15 @@ describe('contract metadata', () => {
     };
     const field = (result: InvokeResult, name: string): string =>
       String((result.json() as Record<string, unknown>)[name]);
+    /** A patient action, signed and carried by the patient's home admin. */
+    const act = async <A extends PatientActionName>(
+      patient: TestPatient,
+      action: A,
+      payload: PatientActions[A],
+    ): Promise<InvokeResult> =>
+      call(patient.carrier, action, [
+        await signFor(network, { patient: patient, action: action, payload: payload }),
+      ]);
 
     await call(who.govAdmin, 'registry:RegisterOrganization', [
       {
@@ -133,23 +163,89 @@ describe('contract metadata', () => {
     ]);
     await call(who.govAdmin, 'registry:GetOrganization', [MSP.tertiary]);
     await call(who.govAdmin, 'registry:ListOrganizations');
-    const consent = await call(patient(1), 'consent:GrantConsent', [
-      consentInput({ purposes: ['treatment', 'referral'], categories: ['outpatient', 'wearable'] }),
+
+    const alice: TestPatient = {
+      patientId: pid(1),
+      home: MSP.tertiary,
+      carrier: who.tertiaryAdmin,
+      key: await keyOf('patient:1'),
+      signer: { kind: 'patient', id: pid(1) },
+    };
+    const code = enrolmentCode('alice');
+    await call(who.tertiaryAdmin, 'patient:RegisterPatient', [
+      { patientId: pid(1), enrolment: enrolmentOf(code, 'alice') },
     ]);
-    await call(patient(1), 'consent:GrantConsent', [
+    await act(alice, 'patient:ActivatePatient', {
+      publicKey: alice.key.publicKey,
+      enrolmentCode: code,
+    });
+    const phone = await keyOf('patient:1:phone');
+    await act(alice, 'patient:AddDevice', { publicKey: phone.publicKey });
+    await act(alice, 'patient:RemoveDevice', { keyId: phone.keyId });
+    const guardianCode = enrolmentCode('guardian');
+    await call(who.tertiaryAdmin, 'patient:ProposeGuardian', [
+      {
+        patientId: pid(1),
+        guardianId: rid(1),
+        relationship: 'parent',
+        validFrom: '2026-11-01T00:00:00.000Z',
+        validUntil: '2027-11-01T00:00:00.000Z',
+        enrolment: enrolmentOf(guardianCode, 'guardian'),
+      },
+    ]);
+    await call(who.regulator, 'patient:ApproveGuardian', [
+      { patientId: pid(1), guardianId: rid(1) },
+    ]);
+    const guardianKey = await keyOf('guardian:1');
+    await act(
+      { ...alice, key: guardianKey, signer: { kind: 'guardian', id: rid(1) } },
+      'patient:ActivateGuardian',
+      { publicKey: guardianKey.publicKey, enrolmentCode: guardianCode, guardianId: rid(1) },
+    );
+    await call(who.regulator, 'patient:EndGuardianship', [
+      { patientId: pid(1), guardianId: rid(1) },
+    ]);
+    const carol = await registerPatient(network, 3);
+    await call(who.tertiaryAdmin, 'patient:RequestRecovery', [
+      { patientId: carol.patientId, enrolment: enrolmentOf(enrolmentCode('carol-2'), 'carol-2') },
+    ]);
+    await call(who.regulator, 'patient:ApproveRecovery', [carol.patientId]);
+    await call(who.tertiaryAdmin, 'patient:GetBinding', [pid(1)]);
+    await call(who.regulator, 'patient:GetBindingHistory', [pid(1)]);
+    await call(who.communityAdmin, 'patient:LocatePatient', [pid(1)]);
+
+    const consent = await act(
+      alice,
+      'consent:GrantConsent',
+      consentInput({
+        purposes: ['treatment', 'referral'],
+        categories: ['outpatient', 'wearable'],
+      }) as ConsentInput,
+    );
+    await act(
+      alice,
+      'consent:GrantConsent',
       consentInput({
         grantee: { org: MSP.research },
         purposes: ['research'],
         categories: ['genomic'],
-      }),
-    ]);
+      }) as ConsentInput,
+    );
     const consentId = field(consent, 'consentId');
-    await call(patient(1), 'consent:UpdateConsent', [consentId, consentInput()]);
-    await call(patient(1), 'consent:GetConsent', [consentId]);
-    await call(patient(1), 'consent:GetConsentHistory', [consentId]);
-    await call(patient(1), 'consent:QueryConsents', ['']);
-    const revoked = await call(patient(2), 'consent:GrantConsent', [consentInput()]);
-    await call(patient(2), 'consent:RevokeConsent', [field(revoked, 'consentId')]);
+    await act(alice, 'consent:UpdateConsent', {
+      ...(consentInput() as ConsentInput),
+      consentId,
+      expectedVersion: 1,
+    });
+    await call(who.tertiaryAdmin, 'consent:GetConsent', [consentId]);
+    await call(who.tertiaryAdmin, 'consent:GetConsentHistory', [consentId]);
+    await call(who.tertiaryAdmin, 'consent:QueryConsents', [{ patientId: pid(1) }]);
+    const bob = await registerPatient(network, 2);
+    const revoked = await act(bob, 'consent:GrantConsent', consentInput() as ConsentInput);
+    const revokedId = field(revoked, 'consentId');
+    await act(bob, 'consent:RevokeConsent', { consentId: revokedId, expectedVersion: 1 });
+    await act(bob, 'consent:EraseConsent', { consentId: revokedId });
+    await call(who.tertiaryAdmin, 'patient:QueryErasures', [pid(2)]);
     const access = { patientId: pid(1), purpose: 'treatment', categories: ['outpatient'] };
     await call(who.tertiaryClinician, 'access:RequestAccess', [access]);
     await call(who.tertiaryClinician, 'access:CheckAccess', [access]);
@@ -181,11 +277,11 @@ describe('contract metadata', () => {
     ]);
     await call(who.tertiaryClinician, 'records:AnchorRecord', [item]);
     const batch = await call(who.tertiaryClinician, 'records:AnchorBatch', [
-      { batchId: 'batch-1', items: [item] },
+      { batchId: 'batch-1', items: [batchItem] },
     ]);
     await call(who.tertiaryClinician, 'records:VerifyRecord', ['rec-1', hash, '']);
     await call(who.tertiaryClinician, 'records:VerifyBatchMember', [
-      { batchId: field(batch, 'batchId'), item, leafIndex: 0, auditPath: [] },
+      { batchId: field(batch, 'batchId'), item: batchItem, leafIndex: 0, auditPath: [] },
     ]);
     await call(who.tertiaryClinician, 'records:GetRecord', ['rec-1']);
     await call(who.tertiaryClinician, 'records:GetBatch', ['batch-1']);
@@ -196,6 +292,14 @@ describe('contract metadata', () => {
       { from: '2026-11-22T00:00:00.000Z', to: '2026-11-23T00:00:00.000Z', level: 'city' },
     ]);
     await call(who.regulator, 'audit:RollupStatistics', ['2026-11-22'], '2026-11-24T00:00:00.000Z');
+    await call(who.regulator, 'audit:PurgeExpired', [
+      {
+        collection: 'pair_CommunityHospitalMSP_TertiaryHospitalMSP',
+        kind: 'referral',
+        before: '2020-01-01T00:00:00.000Z',
+      },
+    ]);
+    await call(who.communityClinician, 'audit:GetRetentionPolicy');
 
     const ajv = new Ajv({ useDefaults: true, coerceTypes: false, allErrors: true });
     const covered = new Set<string>();

@@ -3,13 +3,32 @@ import type { ChaincodeStub } from 'fabric-shim-api';
 import { marshal } from './marshal';
 
 /**
- * Sets the transaction's chaincode event: one per transaction (Fabric keeps only the last setEvent
- * of a transaction), its payload sorted-key JSON through marshal(), coded values only. The events
- * and their payloads are ledger-api's LedgerEvents.
+ * Chaincode events: one per transaction (Fabric keeps only the last setEvent of a transaction).
+ * An event about private data carries its name and the payload `{}`, nothing else: the block is
+ * read by every member (docs/privacy.md), and each gateway builds the payload it streams from the
+ * private data its own peer received with the block. Only the public anchors (RecordAnchored,
+ * BatchAnchored) and the regulator's purge counts carry their payload (ledger-api LedgerEvents),
+ * as sorted-key JSON through marshal().
  */
-export function emitEvent<N extends LedgerEventName>(
+
+/** The events whose payload is public (it names no patient and no content). */
+export type PublicEventName = Extract<
+  LedgerEventName,
+  'RecordAnchored' | 'BatchAnchored' | 'DataPurged'
+>;
+
+/** The events about private data: announced by name only. */
+export type PrivateEventName = Exclude<LedgerEventName, PublicEventName>;
+
+/** Sets the transaction's event with its public payload. */
+export function emitEvent<N extends PublicEventName>(
   stub: ChaincodeStub,
   event: LedgerEvent<N>,
 ): void {
   stub.setEvent(event.name, marshal(event.payload));
+}
+
+/** Sets the transaction's event about private data: its name, payload `{}`. */
+export function announce(stub: ChaincodeStub, name: PrivateEventName): void {
+  stub.setEvent(name, marshal({}));
 }

@@ -1,63 +1,92 @@
 import type {
   AccessEvent,
   Batch,
+  BindingVersion,
   Consent,
   ConsentVersion,
   DayStatistics,
+  ErasureReceipt,
   Organization,
+  PatientBinding,
   RecordAnchor,
   Referral,
 } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
 import type { StatisticsEntry } from '../audit/statistics';
+import type { RecordLink } from '../records/record-link';
 
 /**
- * The key layout of the world state: every key the chaincode writes, in one place.
+ * The key layout of the ledger: every key the chaincode writes, and where it lives, in one place.
  *
- * All keys but the baseline's are Fabric composite keys (`\u0000type\u0000attr1\u0000attr2\u0000`),
- * so every query is a partial-composite-key range scan (LevelDB has no rich queries), in key order.
- * `ts` is an ISO instant with milliseconds (sorts in time order), `day` its `YYYY-MM-DD`, versions
- * are zero-padded to 10 digits. Index values are the single byte `0x00` (Fabric deletes a key
- * written with an empty value). No key is written by every transaction (no global counters), so
- * concurrent transactions about different patients, records or organizations never collide.
+ * "Where" is the public world state (every peer holds it: only what is about no patient) or a
+ * private data collection (ledger-api collections.ts, docs/privacy.md): `home` is the patient's
+ * home organization, `X` the other organization the data concerns (grantee, accessor, the other
+ * hospital of a referral, a record's owner); `coll(home, X)` is ledger-api's collectionFor (the
+ * home's own `org_<home>` when X is the home or the regulator, else `pair_<home,X>`).
  *
- * | type | attributes | value | written by |
- * | --- | --- | --- | --- |
- * | `org` | mspId | Organization | registry:RegisterOrganization |
- * | `con` | consentId | Consent (current) | consent:GrantConsent, UpdateConsent, RevokeConsent |
- * | `con~ver` | consentId, version | ConsentVersion (snapshot of a replaced version; the current one is `con`) | UpdateConsent, RevokeConsent (the version they replace) |
- * | `con~pat` | patientId, consentId | 0x00 | consent:GrantConsent |
- * | `con~gra` | granteeOrg or `*` (deny to everyone), patientId, consentId | 0x00 | GrantConsent; UpdateConsent moves it when the grantee org changes |
- * | `evt` | eventId | AccessEvent | access:RequestAccess, RequestEmergencyAccess, cohort:RequestCohort; audit:ReviewEmergencyAccess rewrites the review |
- * | `evt~pat` | patientId, ts, eventId | 0x00 | as `evt` (not the review) |
- * | `evt~org` | accessorOrg, ts, eventId | 0x00 | as `evt~pat` |
- * | `evt~time` | day, ts, eventId | StatisticsEntry (compact: purpose, categories, decision, region, breakGlass) | as `evt~pat` |
- * | `evt~dec` | decision, ts, eventId | 0x00 | as `evt~pat` |
- * | `evt~bg` | ts, eventId | 0x00 | access:RequestEmergencyAccess |
- * | `evt~rev` | ts, eventId | 0x00 (pending review queue) | RequestEmergencyAccess; deleted by ReviewEmergencyAccess |
- * | `ref` | referralId | Referral | referral:CreateReferral, CloseReferral |
- * | `ref~pat` | patientId, toOrg, referralId | 0x00 | referral:CreateReferral |
- * | `rec` | recordId | RecordAnchor (latest version); key-level endorsement policy = owner's peer | records:AnchorRecord |
- * | `rec~ver` | recordId, version | RecordAnchor | records:AnchorRecord |
- * | `rec~pat` | patientId, recordId | 0x00 | records:AnchorRecord (version 1) |
- * | `rec~org` | ownerOrg, recordId | 0x00 | records:AnchorRecord (version 1) |
- * | `bat` | batchId | Batch (no per-item keys) | records:AnchorBatch |
- * | `stat~day` | day | DayStatistics | audit:RollupStatistics |
- * | `baseline:<key>` (simple key) | | raw value | baseline:Put (kept unchanged as the benchmark yardstick) |
+ * All keys but the baseline's are Fabric composite keys (`\u0000type\u0000attr1\u0000...`), and a
+ * key keeps its layout in every collection, so that the same key in two collections is the same
+ * thing (the copies of a deny to everyone) and scans of several collections merge in key order.
+ * `ts` is an ISO instant with milliseconds (sorts in time order), `day` its `YYYY-MM-DD`,
+ * versions are zero-padded to 10 digits. Public index values are the byte `0x00`; private index
+ * values are the transaction's salt (16 random bytes), and every private document carries `salt`,
+ * so that the hashes in the blocks cannot be confirmed by guessing. No key is written by every
+ * transaction (no global counters).
  *
- * The `evt~time` index carries the day as its own attribute because RollupStatistics, a submit
- * transaction, may not use Fabric's paginated queries and must scan exactly one day. The value
- * column is also declared as types ({@link StateValues}), so that reads and writes through
- * state.ts are typed by key type (the document types are ledger-api's models); the grantee `*` of a
- * deny to everyone is ledger-api's ANY_GRANTEE. Attributes never contain U+0000: every ID is
- * validated first.
+ * | type | where | attributes | value | written by |
+ * | --- | --- | --- | --- | --- |
+ * | `org` | public | mspId | Organization | registry:RegisterOrganization |
+ * | `rec` | public | recordId | RecordAnchor (latest version, no patient or category); key-level endorsement policy = owner's peer | records:AnchorRecord |
+ * | `rec~ver` | public | recordId, version | RecordAnchor (no patient or category) | records:AnchorRecord |
+ * | `bat` | public | batchId | Batch (root only: no per-item keys) | records:AnchorBatch |
+ * | `pat` | `org_<home>` | patientId | PatientBinding | patient:* (every change of the binding) |
+ * | `pat~ver` | `org_<home>` | patientId, version | BindingVersion | as `pat` |
+ * | `era` | `org_<home>`; retention receipts in the purged collection | patientId, ts, txId | ErasureReceipt | consent:EraseConsent, audit:PurgeExpired |
+ * | `non` | the collection the action writes (`org_<home>` for the patient contract and erasures) | nonce | salt | every signed action |
+ * | `con` | coll(home, grantee org); a deny to everyone in `org_<home>` and every `pair_<home,X>` | consentId | Consent (current) | consent:GrantConsent, UpdateConsent, RevokeConsent |
+ * | `con~ver` | as `con` | consentId, version | ConsentVersion (snapshot of a replaced version; the current one is `con`) | UpdateConsent, RevokeConsent |
+ * | `con~pat` | as `con` | patientId, granteeOrg or `*`, consentId | salt | GrantConsent |
+ * | `con~gra` | as `con` | granteeOrg or `*`, patientId, consentId | salt | GrantConsent |
+ * | `con~end` | as `con` | ts the consent ends (revokedAt, else validUntil), consentId | salt | GrantConsent (with validUntil), UpdateConsent and RevokeConsent move it |
+ * | `evt` | coll(home, accessor org) | eventId | AccessEvent | access:RequestAccess, RequestEmergencyAccess, cohort:RequestCohort, bench:SeedAccessEvents; audit:ReviewEmergencyAccess rewrites the review |
+ * | `evt~pat` | as `evt` | patientId, ts, eventId | salt | as `evt` (not the review) |
+ * | `evt~org` | as `evt` | accessorOrg, ts, eventId | salt | as `evt~pat` |
+ * | `evt~time` | as `evt` | day, ts, eventId | StatisticsEntry (compact: purpose, categories, decision, region, breakGlass, salt) | as `evt~pat` |
+ * | `evt~dec` | as `evt` | decision, ts, eventId | salt | as `evt~pat` |
+ * | `evt~bg` | as `evt` | ts, eventId | salt | access:RequestEmergencyAccess |
+ * | `evt~rev` | as `evt` | ts, eventId | salt (pending review queue) | RequestEmergencyAccess; deleted by ReviewEmergencyAccess |
+ * | `ref` | `pair_<home,X>` (X the other hospital) | referralId | Referral | referral:CreateReferral, CloseReferral |
+ * | `ref~pat` | as `ref` | patientId, toOrg, referralId | salt | referral:CreateReferral |
+ * | `ref~end` | as `ref` | ts the referral ends (closedAt, else validUntil), referralId | salt | CreateReferral; CloseReferral moves it |
+ * | `rec~lnk` | coll(home, owner) | recordId | RecordLink (patient, home, category, owner) | records:AnchorRecord (version 1) |
+ * | `rec~pat` | as `rec~lnk` | patientId, recordId | salt | as `rec~lnk` |
+ * | `rec~own` | as `rec~lnk` | owner, recordId | salt | as `rec~lnk` |
+ * | `stat~day` | `org_GovMSP` | day | DayStatistics | audit:RollupStatistics |
+ * | `baseline:<key>` (simple key) | public | | raw value | baseline:Put (kept unchanged as the benchmark yardstick) |
+ *
+ * Everything private is purged (PurgePrivateData) by consent:EraseConsent (a consent, its versions
+ * and its index entries, in every collection holding them) and audit:PurgeExpired (one kind, in
+ * one collection, found through `evt~time`, `con~end` and `ref~end`). The `evt~time` index carries
+ * the day as its own attribute because RollupStatistics, a submit transaction, must scan exactly
+ * one day. The value column is also declared as types ({@link StateValues}) and the where column
+ * as {@link KEY_SPACES}, so that reads and writes through state.ts are typed by key type and
+ * refused in the wrong kind of space; the grantee `*` of a deny to everyone is ledger-api's
+ * ANY_GRANTEE. Attributes never contain U+0000: every ID is validated first.
  */
 export const KEY_TYPES = {
   organization: 'org',
+  record: 'rec',
+  recordVersion: 'rec~ver',
+  batch: 'bat',
+  binding: 'pat',
+  bindingVersion: 'pat~ver',
+  erasure: 'era',
+  nonce: 'non',
   consent: 'con',
   consentVersion: 'con~ver',
   consentByPatient: 'con~pat',
   consentByGrantee: 'con~gra',
+  consentByEnd: 'con~end',
   event: 'evt',
   eventByPatient: 'evt~pat',
   eventByOrg: 'evt~org',
@@ -67,27 +96,68 @@ export const KEY_TYPES = {
   eventPendingReview: 'evt~rev',
   referral: 'ref',
   referralByPatient: 'ref~pat',
-  record: 'rec',
-  recordVersion: 'rec~ver',
+  referralByEnd: 'ref~end',
+  recordLink: 'rec~lnk',
   recordByPatient: 'rec~pat',
-  recordByOrg: 'rec~org',
-  batch: 'bat',
+  recordByOwner: 'rec~own',
   dayStatistics: 'stat~day',
 } as const satisfies Record<keyof StateValues, string>;
 
 /** A key type's name in {@link KEY_TYPES}. */
 export type KeyTypeName = keyof typeof KEY_TYPES;
 
-/** An index entry's value: the single byte of {@link INDEX_VALUE}. */
+/** Where a key type lives: the public world state, or a private data collection. */
+export type KeySpace = 'public' | 'private';
+
+/** The "where" column of the table above, by kind of space. */
+export const KEY_SPACES: Readonly<Record<KeyTypeName, KeySpace>> = {
+  organization: 'public',
+  record: 'public',
+  recordVersion: 'public',
+  batch: 'public',
+  binding: 'private',
+  bindingVersion: 'private',
+  erasure: 'private',
+  nonce: 'private',
+  consent: 'private',
+  consentVersion: 'private',
+  consentByPatient: 'private',
+  consentByGrantee: 'private',
+  consentByEnd: 'private',
+  event: 'private',
+  eventByPatient: 'private',
+  eventByOrg: 'private',
+  eventByTime: 'private',
+  eventByDecision: 'private',
+  eventBreakGlass: 'private',
+  eventPendingReview: 'private',
+  referral: 'private',
+  referralByPatient: 'private',
+  referralByEnd: 'private',
+  recordLink: 'private',
+  recordByPatient: 'private',
+  recordByOwner: 'private',
+  dayStatistics: 'private',
+};
+
+/** An index entry's value: `0x00` in public state, the transaction's salt in a collection. */
 export type IndexValue = Uint8Array;
 
 /** What each key type holds (the "value" column of the table above). */
 export interface StateValues {
   readonly organization: Organization;
+  readonly record: RecordAnchor;
+  readonly recordVersion: RecordAnchor;
+  readonly batch: Batch;
+  readonly binding: PatientBinding;
+  readonly bindingVersion: BindingVersion;
+  readonly erasure: ErasureReceipt;
+  readonly nonce: IndexValue;
   readonly consent: Consent;
   readonly consentVersion: ConsentVersion;
   readonly consentByPatient: IndexValue;
   readonly consentByGrantee: IndexValue;
+  readonly consentByEnd: IndexValue;
   readonly event: AccessEvent;
   readonly eventByPatient: IndexValue;
   readonly eventByOrg: IndexValue;
@@ -97,11 +167,10 @@ export interface StateValues {
   readonly eventPendingReview: IndexValue;
   readonly referral: Referral;
   readonly referralByPatient: IndexValue;
-  readonly record: RecordAnchor;
-  readonly recordVersion: RecordAnchor;
+  readonly referralByEnd: IndexValue;
+  readonly recordLink: RecordLink;
   readonly recordByPatient: IndexValue;
-  readonly recordByOrg: IndexValue;
-  readonly batch: Batch;
+  readonly recordByOwner: IndexValue;
   readonly dayStatistics: DayStatistics;
 }
 
@@ -113,7 +182,7 @@ export type DocumentKeyType = {
 /** Key types that are pure indexes. */
 export type IndexKeyType = Exclude<KeyTypeName, DocumentKeyType>;
 
-/** The value of every index entry: one byte (an empty value would delete the key). */
+/** The value of every public index entry: one byte (an empty value would delete the key). */
 export const INDEX_VALUE: Uint8Array = Uint8Array.of(0);
 
 /** A key as its type followed by its attributes (or a partial key: the leading attributes). */

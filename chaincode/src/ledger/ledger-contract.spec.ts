@@ -5,10 +5,31 @@ import path from 'node:path';
 import { loadAndValidateMetadata } from 'fabric-shim/lib/contract-spi/bootstrap.js';
 import { describe, expect, it } from 'vitest';
 import { contracts, serializers } from '../index';
-import { bootstrap, consentInput, MSP, ok, pid, refused } from '../testing/fixtures';
-import { chaincodeRouter, createTestNetwork, identity, type TestNetwork } from '../testing/harness';
+import {
+  bootstrap,
+  consentInput,
+  MSP,
+  ok,
+  pid,
+  refused,
+  registerPatient,
+  who,
+} from '../testing/fixtures';
+import {
+  chaincodeRouter,
+  createTestNetwork,
+  identity,
+  requestTransient,
+  type TestNetwork,
+} from '../testing/harness';
 import { functionName } from './ledger-contract';
 import { LedgerSerializer } from './ledger-serializer';
+
+const ORGANIZATIONS_GOV = {
+  mspId: MSP.gov,
+  type: 'government',
+  region: { province: '330000', city: '330100' },
+};
 
 describe('ledger contract base', () => {
   const ready = async (): Promise<TestNetwork> => {
@@ -17,21 +38,19 @@ describe('ledger contract base', () => {
     return network;
   };
 
-  it('refuses certificates without a valid role, patient pseudonym or practitioner ID', async () => {
+  it('refuses certificates without a valid role, of a patient, or with a bad practitioner ID', async () => {
     const net = await ready();
     const cases = [
       [identity({ mspId: MSP.tertiary }), /no valid role/],
       [identity({ mspId: MSP.tertiary, role: 'superuser' }), /no valid role/],
       [identity({ mspId: MSP.tertiary, role: 'Patient', patientId: pid(1) }), /no valid role/],
-      [identity({ mspId: MSP.tertiary, role: 'patient' }), /valid patientId/],
+      // A patient certificate authorizes nothing, whatever its pseudonym: patients sign statements.
+      [identity({ mspId: MSP.tertiary, role: 'patient' }), /signed statements/],
       [
         identity({ mspId: MSP.tertiary, role: 'patient', patientId: 'pid-UPPERCASE00000000' }),
-        /valid patientId/,
+        /signed statements/,
       ],
-      [
-        identity({ mspId: MSP.tertiary, role: 'patient', patientId: 'pid-short' }),
-        /valid patientId/,
-      ],
+      [identity({ mspId: MSP.tertiary, role: 'patient', patientId: pid(1) }), /signed statements/],
       [
         identity({ mspId: MSP.tertiary, role: 'clinician', practitionerId: 'Dr Who' }),
         /practitionerId/,
@@ -49,30 +68,32 @@ describe('ledger contract base', () => {
     }
   });
 
-  it('refuses roles the organization type cannot issue (a research institute minting patients)', async () => {
+  it('refuses roles the organization type cannot issue, and patient certificates of any', async () => {
     const net = await ready();
     for (const [mspId, role] of [
-      [MSP.research, 'patient'],
-      [MSP.gov, 'patient'],
       [MSP.enterprise, 'clinician'],
       [MSP.tertiary, 'researcher'],
       [MSP.research, 'regulator'],
     ] as const) {
-      const caller = identity({ mspId, role, patientId: pid(1), practitionerId: 'prac-role0001' });
+      const caller = identity({ mspId, role, practitionerId: 'prac-role0001' });
       refused(await net.as(caller).evaluate('registry:ListOrganizations'), {
         code: 'FORBIDDEN',
         message: /organizations have no/,
       });
     }
-    ok(
-      await net
-        .as(identity({ mspId: MSP.enterprise, role: 'patient', patientId: pid(1) }))
-        .submit('consent:GrantConsent', [consentInput()]),
-    );
+    // The attack of issue 15: an insurer mints a "patient" with a real patient's pseudonym.
+    await registerPatient(net, 1);
+    for (const mspId of [MSP.research, MSP.gov, MSP.enterprise, MSP.tertiary]) {
+      const minted = identity({ mspId, role: 'patient', patientId: pid(1) });
+      const granted = await net.as(minted).submit('consent:GrantConsent', [consentInput()]);
+      refused(granted, { code: 'FORBIDDEN', message: /signed statements/ });
+      expect(granted.privateWrites).toEqual([]);
+    }
   });
 
   it('hashes the certificate ID (subject and issuer DN) as the caller identity hash', async () => {
     const net = await ready();
+    await registerPatient(net, 1);
     const clinician = identity({
       mspId: MSP.tertiary,
       role: 'clinician',
@@ -110,18 +131,75 @@ describe('ledger contract base', () => {
     expect(functionName('a:b:c')).toBe('b:c');
   });
 
-  it('leaves a wrong argument count to fabric-contract-api (uncoded)', async () => {
+  it('refuses a wrong argument count itself, coded (INVALID_ARGUMENT)', async () => {
     const net = await ready();
-    const result = await net
-      .as(identity({ mspId: MSP.gov, role: 'regulator' }))
-      .evaluate('consent:GetConsent', []);
-    expect(result.ok).toBe(false);
-    expect(result.code).toBeUndefined();
-    expect(result.message).toMatch(/Expected 1 parameters, but 0 have been supplied/);
+    refused(await net.as(who.regulator).evaluate('consent:GetConsent', []), {
+      code: 'INVALID_ARGUMENT',
+      message: /GetConsent takes 1 arguments, not 0/,
+    });
+    refused(await net.as(who.regulator).evaluate('audit:GetRetentionPolicy', ['extra']), {
+      code: 'INVALID_ARGUMENT',
+      message: /GetRetentionPolicy takes 0 arguments, not 1/,
+    });
+  });
+
+  it('takes every input from the transient request, and refuses anything else (coded)', async () => {
+    const net = await ready();
+    const bytes = (text: string): Record<string, Uint8Array> => ({
+      request: Buffer.from(text, 'utf8'),
+    });
+    const salt = 'AAAAAAAAAAAAAAAAAAAAAA';
+    for (const [transient, message] of [
+      [{}, /carries no transient entry "request"/],
+      [{ other: Buffer.from('{}') }, /carries no transient entry "request"/],
+      [bytes(''), /carries no transient entry/],
+      [bytes('{not json'), /request: not UTF-8 JSON/],
+      [{ request: Uint8Array.of(0xff, 0xfe) }, /not UTF-8 JSON/],
+      [bytes('[]'), /request: must be/],
+      [bytes('{"args":["a"],"extra":1}'), /request: must be/],
+      [bytes('{"args":[1]}'), /request: must be/],
+      [bytes('{"args":"a"}'), /request: must be/],
+      [requestTransient({ args: ['GovMSP', 'x'] }), /GetOrganization takes 1 arguments, not 2/],
+      [requestTransient({ args: ['GovMSP'], salt: 'short' }), /request\.salt/],
+    ] as const) {
+      refused(await net.as(who.regulator, { transient }).evaluate('registry:GetOrganization'), {
+        code: 'INVALID_ARGUMENT',
+        message,
+      });
+    }
+    ok(
+      await net
+        .as(who.regulator, { transient: requestTransient({ args: ['GovMSP'] }) })
+        .evaluate('registry:GetOrganization'),
+    );
+    ok(
+      await net
+        .as(who.regulator, { transient: requestTransient({ args: ['GovMSP'], salt }) })
+        .evaluate('registry:GetOrganization'),
+    );
+    // Proposal arguments carry nothing: the block records them.
+    refused(
+      await net
+        .as(who.regulator, { proposalArgs: ['GovMSP'] })
+        .evaluate('registry:GetOrganization', ['GovMSP']),
+      { code: 'INVALID_ARGUMENT', message: /not as proposal arguments/ },
+    );
+    // Every submit needs a fresh salt (16+ random bytes), also when only evaluated.
+    const organization = ORGANIZATIONS_GOV;
+    for (const bad of [null, 'short', 'A'.repeat(21), '+'.repeat(22)]) {
+      const result = await net
+        .as(who.govAdmin, { salt: bad })
+        .submit('registry:RegisterOrganization', [organization]);
+      refused(result, { code: 'INVALID_ARGUMENT', message: /request\.salt/ });
+      expect(result.writes).toEqual([]);
+    }
+    ok(
+      await net.as(who.govAdmin, { salt }).submit('registry:RegisterOrganization', [organization]),
+    );
   });
 
   it('exports the contracts and a serializer that writes sorted-key JSON', () => {
-    expect(contracts).toHaveLength(9);
+    expect(contracts).toHaveLength(10);
     expect(serializers.transaction).toBe('ledgerSerializer');
     const serializer = new LedgerSerializer();
     expect(

@@ -1,10 +1,12 @@
+import 'reflect-metadata';
 import { ledgerError, organizationTypeOf, ROLES, type Role } from '@consent-ledger/ledger-api';
 import { Contract, type Context } from 'fabric-contract-api';
 import { readOrganization } from '../registry/organization-store';
 import { authorize } from './authorization';
 import { sha256Hex } from './ids';
-import { LedgerContext, type Caller } from './ledger-context';
-import { patientIdSchema, practitionerIdSchema } from './validation';
+import { LedgerContext, RequestContext, type Caller } from './ledger-context';
+import { decodeRequest } from './request';
+import { practitionerIdSchema } from './validation';
 
 function isRole(value: string | null): value is Role {
   return value !== null && (ROLES as readonly string[]).includes(value);
@@ -25,17 +27,20 @@ export function certificateRole(identity: Context['clientIdentity']): Role {
 }
 
 /**
- * Resolves the caller from the certificate (MSP ID, `role`, `patientId`, `practitionerId`
- * attributes, ID) and the registry. Refuses with FORBIDDEN a certificate without a known role, a
- * patient without a valid pseudonym, or a malformed practitioner ID.
+ * Resolves the caller from the certificate (MSP ID, `role` and `practitionerId` attributes, ID)
+ * and the registry. Refuses with FORBIDDEN a certificate without a known role, a certificate with
+ * role `patient` (patients have no certificates: they act through statements signed with their own
+ * keys, docs/patient-keys.md, carried by a member), or a malformed practitioner ID.
  */
 export async function resolveCaller(ctx: LedgerContext): Promise<Caller> {
   const identity = ctx.clientIdentity;
   const mspId = identity.getMSPID();
   const role = certificateRole(identity);
-  const patientId = identity.getAttributeValue('patientId');
-  if (role === 'patient' && !patientIdSchema.safeParse(patientId).success) {
-    throw ledgerError('FORBIDDEN', 'a patient certificate needs a valid patientId attribute');
+  if (role === 'patient') {
+    throw ledgerError(
+      'FORBIDDEN',
+      'a certificate with role patient authorizes nothing: patients act through signed statements',
+    );
   }
   const practitionerId = identity.getAttributeValue('practitionerId');
   if (
@@ -51,7 +56,6 @@ export async function resolveCaller(ctx: LedgerContext): Promise<Caller> {
     mspId,
     role,
     idHash: sha256Hex(identity.getID()),
-    ...(role === 'patient' && patientId !== null ? { patientId } : {}),
     ...(role === 'clinician' && practitionerId !== null ? { practitionerId } : {}),
     ...(organization === undefined ? {} : { organization }),
     ...(orgType === undefined ? {} : { orgType }),
@@ -64,27 +68,70 @@ export function functionName(fcn: string): string {
   return colon < 0 ? fcn : fcn.slice(colon + 1);
 }
 
+interface TransactionMetadata {
+  parameters?: unknown[];
+}
+
+/**
+ * Makes fabric-contract-api hand a contract's transactions whatever proposal arguments come, so
+ * that the contract refuses them itself, coded (INVALID_ARGUMENT): every transaction takes its
+ * inputs from the transient request and declares no parameter (its metadata lists none), and the
+ * framework would otherwise refuse a proposal with arguments with its own uncoded count error.
+ */
+export function acceptTransientInputs(contractClasses: readonly unknown[]): void {
+  for (const contractClass of contractClasses) {
+    const prototype = (contractClass as { prototype: object }).prototype;
+    const transactions = Reflect.getMetadata('fabric:transactions', prototype) as
+      TransactionMetadata[] | undefined;
+    for (const transaction of transactions ?? []) delete transaction.parameters;
+  }
+}
+
+/**
+ * Base of every contract: gives transactions a {@link RequestContext}, decodes and checks the
+ * transient request before any transaction body runs (request.ts), and refuses unknown transaction
+ * names with INVALID_ARGUMENT. The benchmark's contracts extend it directly.
+ */
+export abstract class RequestContract extends Contract {
+  override createContext(): RequestContext {
+    return new RequestContext();
+  }
+
+  override beforeTransaction(ctx: RequestContext): Promise<void> {
+    try {
+      ctx.setRequest(decodeRequest(ctx.stub, this.qualifiedName(ctx)));
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  override unknownTransaction(ctx: RequestContext): Promise<void> {
+    return Promise.reject(
+      ledgerError('INVALID_ARGUMENT', `unknown transaction ${this.qualifiedName(ctx)}`),
+    );
+  }
+
+  /** The qualified name of the transaction a context runs. */
+  protected qualifiedName(ctx: Context): string {
+    return `${this.getName()}:${functionName(ctx.stub.getFunctionAndParameters().fcn)}`;
+  }
+}
+
 /**
  * Base of every ledger contract: gives transactions a {@link LedgerContext}, resolves and
- * authorizes the caller against the matrix (ledger-api's, through authorization.ts) before any
- * transaction body runs, and refuses unknown transaction names with INVALID_ARGUMENT.
+ * authorizes the caller against the matrix (ledger-api's, through authorization.ts) before the
+ * request is even decoded (the trust boundary), then decodes the request.
  */
-export abstract class LedgerContract extends Contract {
+export abstract class LedgerContract extends RequestContract {
   override createContext(): LedgerContext {
     return new LedgerContext();
   }
 
   override async beforeTransaction(ctx: LedgerContext): Promise<void> {
-    const transaction = `${this.getName()}:${functionName(ctx.stub.getFunctionAndParameters().fcn)}`;
     const caller = await resolveCaller(ctx);
-    authorize(transaction, caller);
+    authorize(this.qualifiedName(ctx), caller);
     ctx.setCaller(caller);
-  }
-
-  override unknownTransaction(ctx: LedgerContext): Promise<void> {
-    const { fcn } = ctx.stub.getFunctionAndParameters();
-    return Promise.reject(
-      ledgerError('INVALID_ARGUMENT', `unknown transaction ${this.getName()}:${functionName(fcn)}`),
-    );
+    await super.beforeTransaction(ctx);
   }
 }

@@ -1,30 +1,35 @@
 import { LedgerError } from '@consent-ledger/ledger-api';
-import type { ChaincodeStub } from 'fabric-shim-api';
 import { describe, expect, it } from 'vitest';
 import {
+  collectionConfig,
   createCompositeKey,
   createInMemoryLedger,
   type InMemoryLedger,
+  type Simulation,
 } from '../testing/in-memory-ledger';
-import { INDEX_VALUE } from './keys';
 import {
   compareKeys,
   decodeBookmark,
   encodeBookmark,
+  mergedEntries,
   scanPage,
   type ScanOptions,
 } from './pagination';
 import type { IndexEntry } from './state';
 
-const creator = { mspid: 'TestMSP', idBytes: Buffer.from('x') };
+const creator = { mspid: 'GovMSP', idBytes: Buffer.from('x') };
+const MSPS = ['GovMSP', 'HospAMSP', 'HospBMSP'];
+const ORG_A = 'org_HospAMSP';
+const PAIR = 'pair_HospAMSP_HospBMSP';
 const PATIENTS = ['pid-aaaaaaaaaaaaaaaa', 'pid-bbbbbbbbbbbbbbbb'];
 const times = Array.from(
   { length: 12 },
   (_, i) => `2026-11-22T${String(i).padStart(2, '0')}:00:00.000Z`,
 );
 
+/** Patient 0's even hours in org_A, odd hours in the pair; hour 6 in both (a copy). */
 async function seeded(): Promise<InMemoryLedger> {
-  const ledger = createInMemoryLedger();
+  const ledger = createInMemoryLedger({ collections: collectionConfig(MSPS) });
   const simulation = ledger.simulate({
     txId: 'seed',
     timestamp: times[0] ?? '',
@@ -33,10 +38,11 @@ async function seeded(): Promise<InMemoryLedger> {
   });
   for (const patientId of PATIENTS) {
     for (const [i, ts] of times.entries()) {
-      await simulation.stub.putState(
-        createCompositeKey('evt~pat', [patientId, ts, `evt-${i}`]),
-        INDEX_VALUE,
-      );
+      const key = createCompositeKey('evt~pat', [patientId, ts, `evt-${i}`]);
+      const collections = i === 6 ? [ORG_A, PAIR] : [i % 2 === 0 ? ORG_A : PAIR];
+      for (const collection of collections) {
+        await simulation.stub.putPrivateData(collection, key, Uint8Array.of(1));
+      }
     }
   }
   ledger.commit(simulation);
@@ -44,18 +50,17 @@ async function seeded(): Promise<InMemoryLedger> {
 }
 
 let queries = 0;
-function stubOf(ledger: InMemoryLedger): ChaincodeStub {
+function simulationOf(ledger: InMemoryLedger): Simulation {
   queries += 1;
-  return ledger.simulate({ txId: `q${queries}`, timestamp: times[0] ?? '', creator, args: ['q'] })
-    .stub;
+  return ledger.simulate({ txId: `q${queries}`, timestamp: times[0] ?? '', creator, args: ['q'] });
 }
 
 const timeOf = (entry: IndexEntry): string => entry.attributes[1] ?? '';
 const base = (overrides: Partial<ScanOptions<string>> = {}): ScanOptions<string> => ({
+  collections: [ORG_A, PAIR],
   type: 'eventByPatient',
   prefix: [PATIENTS[0] ?? ''],
   pageSize: 5,
-  readOnly: true,
   select: (entry) => Promise.resolve(timeOf(entry)),
   ...overrides,
 });
@@ -64,7 +69,7 @@ async function allPages(ledger: InMemoryLedger, options: ScanOptions<string>): P
   const pages: string[][] = [];
   let bookmark = '';
   do {
-    const page = await scanPage(stubOf(ledger), { ...options, bookmark });
+    const page = await scanPage(simulationOf(ledger).stub, { ...options, bookmark });
     pages.push([...page.items]);
     bookmark = page.bookmark;
   } while (bookmark !== '' && pages.length < 50);
@@ -105,16 +110,43 @@ describe('index scans and bookmarks', () => {
     expect(compareKeys('\uffff', '\u{10000}')).toBeLessThan(0);
   });
 
-  it('pages through an index with bookmarks that are the next start key', async () => {
+  it('merges several collections in key order, a key held by two of them once', async () => {
+    const ledger = await seeded();
+    const keys: string[] = [];
+    for await (const entry of mergedEntries(simulationOf(ledger).stub, {
+      collections: [PAIR, ORG_A],
+      type: 'eventByPatient',
+      prefix: [PATIENTS[0] ?? ''],
+    })) {
+      keys.push(`${timeOf(entry)}@${entry.collection ?? ''}`);
+    }
+    expect(keys).toEqual(times.map((ts, i) => `${ts}@${i === 6 || i % 2 === 0 ? ORG_A : PAIR}`));
+  });
+
+  it('pages through merged collections with one bookmark: the next key, for every collection', async () => {
     const ledger = await seeded();
     const pages = await allPages(ledger, base());
     expect(pages).toEqual([times.slice(0, 5), times.slice(5, 10), times.slice(10)]);
-    const first = await scanPage(stubOf(ledger), base());
+    const first = await scanPage(simulationOf(ledger).stub, base());
     expect(first.bookmark).toBe(
       encodeBookmark(createCompositeKey('evt~pat', [PATIENTS[0] ?? '', times[5] ?? '', 'evt-5'])),
     );
     const exact = await allPages(ledger, base({ pageSize: 6 }));
     expect(exact).toEqual([times.slice(0, 6), times.slice(6)]);
+    expect(await allPages(ledger, base({ collections: [ORG_A] }))).toEqual([
+      times.filter((_, i) => i % 2 === 0).slice(0, 5),
+      times.filter((_, i) => i % 2 === 0).slice(5),
+    ]);
+  });
+
+  it('reads O(pageSize) entries of each collection it scans', async () => {
+    const ledger = await seeded();
+    const simulation = simulationOf(ledger);
+    await scanPage(simulation.stub, base({ pageSize: 2 }));
+    const read = simulation.privateReads().filter((each) => each.kind === 'range');
+    // Two items, the key after them (the bookmark), and each collection's head: at most 2 + 1 + 2.
+    expect(read.length).toBeLessThanOrEqual(5);
+    expect(new Set(read.map((each) => each.collection))).toEqual(new Set([ORG_A, PAIR]));
   });
 
   it('serves a time window: starts at [prefix, from], stops before the first entry at or after to', async () => {
@@ -125,9 +157,9 @@ describe('index scans and bookmarks', () => {
       pageSize: 4,
     });
     expect(await allPages(ledger, window)).toEqual([times.slice(3, 7), times.slice(7, 9)]);
-    const page = await scanPage(stubOf(ledger), window);
+    const page = await scanPage(simulationOf(ledger).stub, window);
     await expect(
-      scanPage(stubOf(ledger), {
+      scanPage(simulationOf(ledger).stub, {
         ...window,
         bookmark: encodeBookmark(
           createCompositeKey('evt~pat', [PATIENTS[0] ?? '', times[1] ?? '', 'evt-1']),
@@ -139,10 +171,10 @@ describe('index scans and bookmarks', () => {
 
   it("refuses a bookmark into another patient's range", async () => {
     const ledger = await seeded();
-    const theirs = await scanPage(stubOf(ledger), base({ prefix: [PATIENTS[1] ?? ''] }));
-    await expect(scanPage(stubOf(ledger), base({ bookmark: theirs.bookmark }))).rejects.toThrow(
-      /INVALID_ARGUMENT: bookmark: not a bookmark of this query/,
-    );
+    const theirs = await scanPage(simulationOf(ledger).stub, base({ prefix: [PATIENTS[1] ?? ''] }));
+    await expect(
+      scanPage(simulationOf(ledger).stub, base({ bookmark: theirs.bookmark })),
+    ).rejects.toThrow(/INVALID_ARGUMENT: bookmark: not a bookmark of this query/);
   });
 
   it('examines at most scanLimit entries and returns a short page with a bookmark', async () => {
@@ -161,41 +193,34 @@ describe('index scans and bookmarks', () => {
     ]);
     // By default 10 x pageSize entries: 10 are not enough to reach hour 10, 20 are.
     const { scanLimit: _ignored, ...unlimited } = rare;
-    const one = await scanPage(stubOf(ledger), { ...unlimited, pageSize: 1 });
+    const one = await scanPage(simulationOf(ledger).stub, { ...unlimited, pageSize: 1 });
     expect(one.items).toEqual([]);
     expect(one.bookmark).not.toBe('');
-    const two = await scanPage(stubOf(ledger), unlimited);
+    const two = await scanPage(simulationOf(ledger).stub, unlimited);
     expect(two).toEqual({
       items: ['2026-11-22T10:00:00.000Z', '2026-11-22T11:00:00.000Z'],
       bookmark: '',
     });
   });
 
-  it('answers an empty page when the peer sends no query metadata (an empty range)', async () => {
-    const stub = stubOf(await seeded());
-    // fabric-shim leaves `metadata` out of a paginated query's result when the peer sends none.
-    const withoutMetadata = Object.create(stub) as ChaincodeStub;
-    const paginated = stub.getStateByPartialCompositeKeyWithPagination.bind(stub);
-    withoutMetadata.getStateByPartialCompositeKeyWithPagination = (async (
-      ...args: Parameters<typeof paginated>
-    ) => {
-      const { iterator } = await paginated(...args);
-      return { iterator };
-    }) as unknown as typeof paginated;
-    const page = await scanPage(withoutMetadata, base({ prefix: ['pid-cccccccccccccccc'] }));
-    expect(page).toEqual({ items: [], bookmark: '' });
+  it('answers an empty page for an empty range or no collection', async () => {
+    const ledger = await seeded();
+    expect(
+      await scanPage(simulationOf(ledger).stub, base({ prefix: ['pid-cccccccccccccccc'] })),
+    ).toEqual({ items: [], bookmark: '' });
+    expect(await scanPage(simulationOf(ledger).stub, base({ collections: [] }))).toEqual({
+      items: [],
+      bookmark: '',
+    });
   });
 
-  it('gives the same pages without paginated queries (for submit transactions)', async () => {
+  it('gives the same pages in a transaction that writes (submits: private data is never paginated)', async () => {
     const ledger = await seeded();
     const window = base({ from: [times[2] ?? ''], pageSize: 3 });
-    const paged = await allPages(ledger, window);
-    const iterated = await allPages(ledger, { ...window, readOnly: false });
-    expect(iterated).toEqual(paged);
-    const writer = ledger.simulate({ txId: 'w', timestamp: times[0] ?? '', creator, args: ['w'] });
-    await writer.stub.putState('out', Buffer.from('x'));
-    const page = await scanPage(writer.stub, { ...window, readOnly: false });
+    const writer = simulationOf(ledger);
+    await writer.stub.putPrivateData(ORG_A, 'out', Buffer.from('x'));
+    const page = await scanPage(writer.stub, window);
     expect(page.items).toEqual(times.slice(2, 5));
-    await expect(scanPage(writer.stub, window)).rejects.toThrow(/read-only transaction/);
+    expect((await allPages(ledger, window)).flat()).toEqual(times.slice(2));
   });
 });

@@ -1,52 +1,29 @@
 import { ledgerError, type Page } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
-import { KEY_TYPES, stateKey, type KeyTypeName } from './keys';
-import { toEntry, type IndexEntry } from './state';
+import { stateKey, type KeyTypeName } from './keys';
+import { compareUtf8, inCollection, readAccess, stateIn, type IndexEntry } from './state';
 
 /**
- * Paged scans of composite-key indexes.
+ * Paged scans of indexes kept in private data collections.
  *
- * Fabric's paginated range query takes a bookmark that is simply the inclusive start key of the next
- * page. This helper uses that to serve time windows (start at `[...prefix, from]`, stop at the first
- * entry at or after `to`) and hands clients an opaque bookmark (base64url of the next start key).
- * An incoming bookmark must decode to a key inside the query's own prefix (and not before its
- * window), so a client can never steer a scan into another patient's or organization's range.
+ * Private data has no paginated query, so a page is read from getPrivateDataByRange, starting at a
+ * key and stopping once the page is full: a page reads O(pageSize) entries of each collection it
+ * scans. Several collections (the regulator's queries, a patient's, an organization's) are
+ * scanned at once and merged in key order; a key keeps its layout in every collection (keys.ts),
+ * so the same key in two collections is the same item (the copies of a deny to everyone), taken
+ * once. The position after a page is therefore one key, the next to read, valid for every
+ * collection of the query: the opaque bookmark is its base64url. An incoming bookmark must decode
+ * to a key inside the query's own range (and not before its window), so a client can never steer
+ * a scan into another patient's or organization's range.
  *
  * Filtered queries examine at most `scanLimit` entries (10 x pageSize by default) and return what
  * matched with a bookmark to continue: a page may hold fewer than pageSize items and still have a
- * bookmark. Submit transactions may not use paginated queries (Fabric refuses paginated reads and
- * writes in one transaction), so with `readOnly: false` the same scan iterates the plain range
- * query and skips to the bookmark.
+ * bookmark.
  */
-
-/** Options of {@link scanPage}. */
-export interface ScanOptions<T> {
-  /** The index scanned. */
-  readonly type: KeyTypeName;
-  /** Fixed leading attributes: the query's own range. */
-  readonly prefix: readonly string[];
-  /** Attributes after the prefix where the scan starts (e.g. `[from]` of a time window). */
-  readonly from?: readonly string[];
-  /** Where a previous page stopped. */
-  readonly bookmark?: string;
-  /** Items wanted. */
-  readonly pageSize: number;
-  /** Entries examined at most (10 x pageSize by default). */
-  readonly scanLimit?: number;
-  /** True at the first entry past the query's end (e.g. its timestamp >= `to`): the scan ends. */
-  readonly isPastEnd?: (entry: IndexEntry) => boolean;
-  /** Loads and filters an entry; undefined when it does not match. */
-  readonly select: (entry: IndexEntry) => Promise<T | undefined>;
-  /** Whether the transaction is read-only (evaluate): only then are paginated queries allowed. */
-  readonly readOnly: boolean;
-}
-
-/** Largest page requested from the peer at once. */
-const MAX_FETCH = 1000;
 
 /** Orders keys as the peer's LevelDB does: by their UTF-8 bytes. */
 export function compareKeys(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return compareUtf8(a, b);
 }
 
 /** The opaque form of a start key. */
@@ -81,101 +58,121 @@ export function decodeBookmark(bookmark: string, range: Readonly<BookmarkRange>)
   return key;
 }
 
-/** Options of {@link indexEntries}. */
-export interface IndexEntriesOptions {
+/** Options of {@link mergedEntries}. */
+export interface MergedRange {
+  /** The collections scanned (any order; duplicates are ignored). */
+  readonly collections: readonly string[];
   readonly type: KeyTypeName;
+  /** Fixed leading attributes: the range. */
   readonly prefix: readonly string[];
-  /** Inclusive start key (within the prefix); the prefix's first key when absent. */
+  /** Inclusive start key (inside the range); the range's first key when absent. */
   readonly startKey?: string;
-  readonly readOnly: boolean;
-  /** Entries fetched by the first paginated request. */
-  readonly firstFetch?: number;
-  /** Entries fetched by later paginated requests. */
-  readonly nextFetch?: number;
 }
 
-/** Every entry of an index range from a start key, in key order (stop by breaking out). */
-export async function* indexEntries(
+interface Head {
+  readonly iterator: AsyncGenerator<IndexEntry>;
+  entry: IndexEntry | undefined;
+}
+
+async function advance(head: Head): Promise<void> {
+  const next = await head.iterator.next();
+  head.entry = next.done === true ? undefined : next.value;
+}
+
+/**
+ * The entries of several collections under one partial key, from a start key, merged in key order,
+ * a key found in several collections yielded once (from the first collection in name order). Each
+ * collection is read lazily: stop by breaking out of the loop and only what was looked at was
+ * read.
+ */
+export async function* mergedEntries(
   stub: ChaincodeStub,
-  options: Readonly<IndexEntriesOptions>,
+  range: Readonly<MergedRange>,
 ): AsyncGenerator<IndexEntry> {
-  const objectType = KEY_TYPES[options.type];
-  const prefix = [...options.prefix];
-  if (!options.readOnly) {
-    const iterator = await stub.getStateByPartialCompositeKey(objectType, prefix);
-    let exhausted = false;
-    try {
-      for (let next = await iterator.next(); ; next = await iterator.next()) {
-        if (next.done) {
-          exhausted = true;
-          break;
+  const collections = [...new Set(range.collections)].sort();
+  const heads: Head[] = collections.map((collection) => ({
+    iterator: stateIn(readAccess(stub), inCollection(collection)).entries({
+      path: [range.type, ...range.prefix],
+      ...(range.startKey === undefined ? {} : { startKey: range.startKey }),
+    }),
+    entry: undefined,
+  }));
+  try {
+    for (const head of heads) await advance(head);
+    for (;;) {
+      let least: IndexEntry | undefined;
+      for (const head of heads) {
+        if (
+          head.entry !== undefined &&
+          (least === undefined || compareKeys(head.entry.key, least.key) < 0)
+        ) {
+          least = head.entry;
         }
-        const { key, value } = next.value;
-        if (options.startKey !== undefined && compareKeys(key, options.startKey) < 0) continue;
-        yield toEntry(stub, { key, value });
       }
-    } finally {
-      // An exhausted iterator is freed by the peer (see entriesUnder): no closing round trip.
-      if (!exhausted) await iterator.close();
-    }
-    return;
-  }
-  let bookmark = options.startKey ?? '';
-  let fetch = options.firstFetch ?? MAX_FETCH;
-  for (;;) {
-    const { iterator, metadata } = await stub.getStateByPartialCompositeKeyWithPagination(
-      objectType,
-      prefix,
-      fetch,
-      bookmark,
-    );
-    let exhausted = false;
-    try {
-      for (let next = await iterator.next(); ; next = await iterator.next()) {
-        if (next.done) {
-          exhausted = true;
-          break;
-        }
-        yield toEntry(stub, next.value);
+      if (least === undefined) return;
+      yield least;
+      for (const head of heads) {
+        if (head.entry?.key === least.key) await advance(head);
       }
-    } finally {
-      if (!exhausted) await iterator.close();
     }
-    // fabric-shim leaves `metadata` out when the peer sends none (an empty range).
-    const next = (metadata as { readonly bookmark?: string } | undefined)?.bookmark ?? '';
-    if (next === '') return;
-    bookmark = next;
-    fetch = options.nextFetch ?? MAX_FETCH;
+  } finally {
+    for (const head of heads) await head.iterator.return(undefined);
   }
 }
 
-/** Reads one page of an index, filtered and windowed (see the module comment). */
-export async function scanPage<T>(
+/** Options of {@link scanPage}. */
+export interface ScanOptions<T> {
+  /** The collections whose index is scanned (merged in key order). */
+  readonly collections: readonly string[];
+  /** The index scanned. */
+  readonly type: KeyTypeName;
+  /** Fixed leading attributes: the query's own range. */
+  readonly prefix: readonly string[];
+  /** Attributes after the prefix where the scan starts (e.g. `[from]` of a time window). */
+  readonly from?: readonly string[];
+  /** Where a previous page stopped. */
+  readonly bookmark?: string;
+  /** Items wanted. */
+  readonly pageSize: number;
+  /** Entries examined at most (10 x pageSize by default). */
+  readonly scanLimit?: number;
+  /** True at the first entry past the query's end (e.g. its timestamp >= `to`): the scan ends. */
+  readonly isPastEnd?: (entry: IndexEntry) => boolean;
+  /** Loads and filters an entry; undefined when it does not match. */
+  readonly select: (entry: IndexEntry) => Promise<T | undefined>;
+}
+
+/** The start key of a scan: its bookmark's, checked against its range, else its window's floor. */
+export function scanStart(
   stub: ChaincodeStub,
-  options: Readonly<ScanOptions<T>>,
-): Promise<Page<T>> {
+  options: Readonly<Pick<ScanOptions<unknown>, 'type' | 'prefix' | 'from' | 'bookmark'>>,
+): string | undefined {
   const prefixKey = stateKey(stub, [options.type, ...options.prefix]);
   const floorKey =
     options.from === undefined
       ? undefined
       : stateKey(stub, [options.type, ...options.prefix, ...options.from]);
-  const startKey =
-    options.bookmark === undefined || options.bookmark === ''
-      ? floorKey
-      : decodeBookmark(options.bookmark, {
-          prefixKey,
-          ...(floorKey === undefined ? {} : { floorKey }),
-        });
+  if (options.bookmark === undefined || options.bookmark === '') return floorKey;
+  return decodeBookmark(options.bookmark, {
+    prefixKey,
+    ...(floorKey === undefined ? {} : { floorKey }),
+  });
+}
+
+/** Reads one page of an index over collections, filtered and windowed (see the module comment). */
+export async function scanPage<T>(
+  stub: ChaincodeStub,
+  options: Readonly<ScanOptions<T>>,
+): Promise<Page<T>> {
+  const startKey = scanStart(stub, options);
   const scanLimit = options.scanLimit ?? options.pageSize * 10;
   const items: T[] = [];
   let examined = 0;
-  for await (const entry of indexEntries(stub, {
+  for await (const entry of mergedEntries(stub, {
+    collections: options.collections,
     type: options.type,
     prefix: options.prefix,
     ...(startKey === undefined ? {} : { startKey }),
-    readOnly: options.readOnly,
-    firstFetch: Math.min(options.pageSize + 1, MAX_FETCH),
-    nextFetch: Math.min(scanLimit + 1, MAX_FETCH),
   })) {
     if (options.isPastEnd?.(entry) === true) return { items, bookmark: '' };
     if (items.length >= options.pageSize || examined >= scanLimit) {

@@ -8,6 +8,7 @@ import {
   MSP_ID_PATTERN,
   PATIENT_ID_PATTERN,
   PRACTITIONER_ID_PATTERN,
+  SALT_PATTERN,
   SHA256_HEX_PATTERN,
   type DerivedIdPrefix,
 } from '@consent-ledger/ledger-api';
@@ -54,6 +55,11 @@ export function derivedIdSchema(prefix: DerivedIdPrefix): z.ZodString {
 export const sha256Schema = z
   .string()
   .regex(SHA256_HEX_PATTERN, 'must be 64 lower-case hex digits');
+
+/** A random salt as clients make them: 16 to 48 bytes, base64url (ledger-api SALT_PATTERN). */
+export const saltSchema = z
+  .string()
+  .regex(SALT_PATTERN, 'must be 16 to 48 random bytes, base64url');
 
 /** An ISO 8601 UTC instant with milliseconds that exists in the calendar. */
 export const instantSchema = z

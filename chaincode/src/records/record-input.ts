@@ -3,6 +3,7 @@ import {
   MAX_BATCH_ITEMS,
   type AnchorQuery,
   type BatchInput,
+  type BatchItem,
   type BatchMemberClaim,
   type RecordItem,
 } from '@consent-ledger/ledger-api';
@@ -15,11 +16,12 @@ import {
   pageSizeSchema,
   parseJsonArgument,
   patientIdSchema,
+  saltSchema,
   sha256Schema,
   validate,
 } from '../ledger/validation';
 
-/** Largest AnchorBatch argument (bytes): 100,000 items fit with room to spare. */
+/** Largest AnchorBatch argument (bytes): 100,000 salted items fit with room to spare. */
 export const MAX_BATCH_JSON_BYTES = 32 * 1024 * 1024;
 
 const recordItemSchema = inputOf<RecordItem>()(
@@ -28,6 +30,16 @@ const recordItemSchema = inputOf<RecordItem>()(
     patientId: patientIdSchema,
     category: z.enum(CATEGORIES),
     sha256: sha256Schema,
+  }),
+);
+
+const batchItemSchema = inputOf<BatchItem>()(
+  z.strictObject({
+    recordId: externalIdSchema,
+    patientId: patientIdSchema,
+    category: z.enum(CATEGORIES),
+    sha256: sha256Schema,
+    salt: saltSchema,
   }),
 );
 
@@ -46,10 +58,10 @@ const batchInputSchema = inputOf<BatchInput>()(
       // The size is checked before any item is: an oversized batch is refused cheaply. The first
       // stage takes any element (z.custom without a check), typed as the items it passes on.
       items: z
-        .array(z.custom<z.input<typeof recordItemSchema>>())
+        .array(z.custom<z.input<typeof batchItemSchema>>())
         .min(1)
         .max(MAX_BATCH_ITEMS)
-        .pipe(z.array(recordItemSchema)),
+        .pipe(z.array(batchItemSchema)),
     })
     .superRefine((input, context) => {
       const seen = new Map<string, number>();
@@ -83,7 +95,7 @@ export function parseBatchInput(json: string): ValidBatchInput {
 const memberSchema = inputOf<BatchMemberClaim>()(
   z.strictObject({
     batchId: externalIdSchema,
-    item: recordItemSchema,
+    item: batchItemSchema,
     leafIndex: z.number().int().min(0).max(MAX_BATCH_ITEMS),
     auditPath: z.array(sha256Schema).max(64),
   }),

@@ -1,17 +1,24 @@
+import { collectionsOf, type Batch, type RecordAnchor } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
+import { channelMspIds } from '../ledger/channel';
+import { readableCollections } from '../ledger/guards';
 import { stateKey, versionAttribute } from '../ledger/keys';
-import { documentsUnder, readDocument, writeDocument, writeIndex } from '../ledger/state';
+import type { LedgerContext, RequestContext } from '../ledger/ledger-context';
+import { inCollection, publicState, stateIn } from '../ledger/state';
 import { ownerEndorsementPolicy } from './endorsement';
-import type { Batch, RecordAnchor } from '@consent-ledger/ledger-api';
+import type { RecordLink } from './record-link';
 
-/** Record and batch state (keys.ts: `rec`, `rec~ver`, `rec~pat`, `rec~org`, `bat`). */
+/**
+ * Record and batch state (keys.ts): the public anchors `rec`, `rec~ver` and batches `bat`, and the
+ * private record links `rec~lnk` with their indexes `rec~pat` and `rec~own`.
+ */
 
 /** A record's latest anchor, if the record exists. */
 export async function readRecordHead(
   stub: ChaincodeStub,
   recordId: string,
 ): Promise<RecordAnchor | undefined> {
-  return readDocument(stub, ['record', recordId]);
+  return publicState(stub).read(['record', recordId]);
 }
 
 /** One version of a record, if it exists. */
@@ -19,7 +26,11 @@ export async function readRecordVersion(
   stub: ChaincodeStub,
   wanted: { readonly recordId: string; readonly version: number },
 ): Promise<RecordAnchor | undefined> {
-  return readDocument(stub, ['recordVersion', wanted.recordId, versionAttribute(wanted.version)]);
+  return publicState(stub).read([
+    'recordVersion',
+    wanted.recordId,
+    versionAttribute(wanted.version),
+  ]);
 }
 
 /** Every version of a record, oldest first. */
@@ -28,25 +39,23 @@ export async function recordVersions(
   recordId: string,
 ): Promise<RecordAnchor[]> {
   const versions: RecordAnchor[] = [];
-  for await (const version of documentsUnder(stub, ['recordVersion', recordId])) {
+  for await (const version of publicState(stub).documents(['recordVersion', recordId])) {
     versions.push(version);
   }
   return versions;
 }
 
 /**
- * Writes an anchor as the record's new head and version. Version 1 also writes the patient and
- * owner indexes and puts the owner's key-level endorsement policy on the head.
+ * Writes an anchor as the record's new head and version (public). Version 1 also puts the owner's
+ * key-level endorsement policy on the head.
  */
 export async function writeRecordAnchor(stub: ChaincodeStub, anchor: RecordAnchor): Promise<void> {
-  await writeDocument(stub, { key: ['record', anchor.recordId], value: anchor });
-  await writeDocument(stub, {
+  await publicState(stub).write({ key: ['record', anchor.recordId], value: anchor });
+  await publicState(stub).write({
     key: ['recordVersion', anchor.recordId, versionAttribute(anchor.version)],
     value: anchor,
   });
   if (anchor.version === 1) {
-    await writeIndex(stub, ['recordByPatient', anchor.patientId, anchor.recordId]);
-    await writeIndex(stub, ['recordByOrg', anchor.owner, anchor.recordId]);
     await stub.setStateValidationParameter(
       stateKey(stub, ['record', anchor.recordId]),
       ownerEndorsementPolicy(anchor.owner),
@@ -54,12 +63,58 @@ export async function writeRecordAnchor(stub: ChaincodeStub, anchor: RecordAncho
   }
 }
 
+/** A record's link in a collection, if there. */
+export async function readRecordLink(
+  ctx: RequestContext,
+  where: { readonly collection: string; readonly recordId: string },
+): Promise<RecordLink | undefined> {
+  return stateIn(ctx, inCollection(where.collection)).read(['recordLink', where.recordId]);
+}
+
+/** Writes a record's link and its patient and owner indexes into a collection. */
+export async function writeRecordLink(
+  ctx: RequestContext,
+  where: { readonly collection: string; readonly link: RecordLink },
+): Promise<void> {
+  const { link } = where;
+  const state = stateIn(ctx, inCollection(where.collection));
+  await state.write({ key: ['recordLink', link.recordId], value: link });
+  await state.index(['recordByPatient', link.patientId, link.recordId]);
+  await state.index(['recordByOwner', link.owner, link.recordId]);
+}
+
+/**
+ * A record's link as the caller's organization holds it: looked for in the collections of the
+ * caller (every one for the regulator) that the record's owner is a member of; undefined when the
+ * caller holds none.
+ */
+export async function heldRecordLink(
+  ctx: LedgerContext,
+  anchor: Pick<RecordAnchor, 'recordId' | 'owner'>,
+): Promise<RecordLink | undefined> {
+  const mspIds = await channelMspIds(ctx);
+  const owners = collectionsOf(anchor.owner, mspIds);
+  for (const collection of readableCollections(ctx.member, mspIds)) {
+    if (!owners.includes(collection)) continue;
+    const link = await readRecordLink(ctx, { collection, recordId: anchor.recordId });
+    if (link !== undefined) return link;
+  }
+  return undefined;
+}
+
+/** An anchor with its patient and category, when a link is known. */
+export function withLink(anchor: RecordAnchor, link: RecordLink | undefined): RecordAnchor {
+  return link === undefined
+    ? anchor
+    : { ...anchor, patientId: link.patientId, category: link.category };
+}
+
 /** A batch, if it exists. */
 export async function readBatch(stub: ChaincodeStub, batchId: string): Promise<Batch | undefined> {
-  return readDocument(stub, ['batch', batchId]);
+  return publicState(stub).read(['batch', batchId]);
 }
 
 /** Writes a batch record (the only state a batch has). */
 export async function writeBatch(stub: ChaincodeStub, batch: Batch): Promise<void> {
-  await writeDocument(stub, { key: ['batch', batch.batchId], value: batch });
+  await publicState(stub).write({ key: ['batch', batch.batchId], value: batch });
 }

@@ -1,13 +1,29 @@
 import {
   batchLeaf,
+  collectionFor,
   inclusionProof,
   MAX_BATCH_ITEMS,
   merkleRoot,
   toHex,
+  type BatchItem,
   type RecordItem,
 } from '@consent-ledger/ledger-api';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { bootstrap, consentInput, MSP, ok, patient, pid, refused, who } from '../testing/fixtures';
+import {
+  bootstrap,
+  consentInput,
+  derived,
+  grant,
+  MSP,
+  nth,
+  ok,
+  patientClient,
+  pid,
+  refused,
+  registerPatients,
+  who,
+  type TestPatient,
+} from '../testing/fixtures';
 import { createTestNetwork, identity, type TestNetwork } from '../testing/harness';
 import { createCompositeKey, splitCompositeKey } from '../testing/in-memory-ledger';
 import { policyOrganizations } from './endorsement';
@@ -21,13 +37,23 @@ const item = (n: number, overrides: Partial<RecordItem> = {}): RecordItem => ({
   sha256: hash(n),
   ...overrides,
 });
+/** A batch item: a record item with its salt (16 bytes, base64url). */
+const salted = (n: number, overrides: Partial<BatchItem> = {}): BatchItem => ({
+  ...item(n),
+  salt: derived(`item:${n}`),
+  ...overrides,
+});
+const HOME = `org_${MSP.tertiary}`;
 
 describe('records contract', () => {
   let network: TestNetwork;
+  let patients: TestPatient[];
   beforeEach(async () => {
     network = createTestNetwork({ start: '2026-11-22T00:00:00.000Z' });
     await bootstrap(network);
+    patients = await registerPatients(network, [0, 1, 2]);
   });
+  const patient = (n: number): TestPatient => nth(patients, n);
 
   describe('AnchorRecord', () => {
     it('anchors version 1 with indexes, the owner key-level endorsement policy and an event', async () => {
@@ -46,11 +72,22 @@ describe('records contract', () => {
         timestamp: result.timestamp,
         txId: result.txId,
       });
+      // The public anchor names no patient and no category; the link is private.
       expect(result.writes.map((write) => splitCompositeKey(write.key))).toEqual([
         { objectType: 'rec', attributes: ['rec-1'] },
-        { objectType: 'rec~org', attributes: [MSP.tertiary, 'rec-1'] },
-        { objectType: 'rec~pat', attributes: [pid(1), 'rec-1'] },
         { objectType: 'rec~ver', attributes: ['rec-1', '0000000001'] },
+      ]);
+      for (const write of result.writes) {
+        const text = Buffer.from(write.value ?? []).toString('utf8');
+        expect(text).not.toContain(pid(1));
+        expect(text).not.toContain('outpatient');
+      }
+      expect(
+        result.privateWrites.map((write) => [write.collection, splitCompositeKey(write.key)]),
+      ).toEqual([
+        [HOME, { objectType: 'rec~lnk', attributes: ['rec-1'] }],
+        [HOME, { objectType: 'rec~own', attributes: [MSP.tertiary, 'rec-1'] }],
+        [HOME, { objectType: 'rec~pat', attributes: [pid(1), 'rec-1'] }],
       ]);
       const policy = network.ledger.validationParameter(createCompositeKey('rec', ['rec-1']));
       expect(policyOrganizations(policy ?? new Uint8Array())).toEqual([MSP.tertiary]);
@@ -60,11 +97,26 @@ describe('records contract', () => {
           recordId: 'rec-1',
           version: 1,
           owner: MSP.tertiary,
-          category: 'outpatient',
           sha256: hash(1),
           timestamp: result.timestamp,
         },
       });
+    });
+
+    it("keeps the link of another organization's record with the patient's home and that organization", async () => {
+      const result = await network
+        .as(who.communityClinician)
+        .submit('records:AnchorRecord', [item(2)]);
+      ok(result);
+      expect(new Set(result.privateWrites.map((write) => write.collection))).toEqual(
+        new Set([collectionFor(MSP.tertiary, MSP.community)]),
+      );
+      refused(
+        await network
+          .as(who.communityClinician)
+          .submit('records:AnchorRecord', [item(5, { patientId: pid(99) })]),
+        'PATIENT_NOT_FOUND',
+      );
     });
 
     it('chains later versions of the owner, keeping the policy', async () => {
@@ -77,12 +129,14 @@ describe('records contract', () => {
         'rec',
         'rec~ver',
       ]);
+      expect(result.privateWrites).toEqual([]);
       expect(
         network.ledger.validationParameter(createCompositeKey('rec', ['rec-1'])),
       ).toBeDefined();
       const history = ok(await network.as(who.regulator).evaluate('records:GetRecord', ['rec-1']));
       expect(history.head.version).toBe(2);
       expect(history.versions.map((version) => version.sha256)).toEqual([hash(1), hash(2)]);
+      expect(history.versions.map((version) => version.patientId)).toEqual([pid(1), pid(1)]);
     });
 
     it("refuses another organization's record, a changed patient or category, the same hash", async () => {
@@ -96,7 +150,7 @@ describe('records contract', () => {
       refused(
         await network
           .as(who.tertiaryClinician)
-          .submit('records:AnchorRecord', [item(1, { patientId: pid(9), sha256: hash(9) })]),
+          .submit('records:AnchorRecord', [item(1, { patientId: pid(2), sha256: hash(9) })]),
         'RULE_VIOLATION',
       );
       refused(
@@ -134,14 +188,15 @@ describe('records contract', () => {
         code: 'FORBIDDEN',
         message: /no active permit/,
       });
-      const consentId = ok(
-        await network.as(patient(1)).submit('consent:GrantConsent', [
-          consentInput({
+      const consentId = (
+        await grant(network, {
+          patient: patient(1),
+          input: consentInput({
             grantee: { org: MSP.enterprise },
             purposes: ['insurance'],
             categories: ['wearable'],
           }),
-        ]),
+        })
       ).consentId;
       ok(await network.as(who.enterpriseAnalyst).submit('records:AnchorRecord', [wearable]));
       refused(
@@ -150,7 +205,12 @@ describe('records contract', () => {
           .submit('records:AnchorRecord', [item(4, { patientId: pid(1) })]),
         { code: 'FORBIDDEN', message: /wearable data only/ },
       );
-      ok(await network.as(patient(1)).submit('consent:RevokeConsent', [consentId]));
+      ok(
+        await patientClient(network, patient(1)).submit('consent:RevokeConsent', {
+          consentId,
+          expectedVersion: 1,
+        }),
+      );
       refused(
         await network
           .as(who.enterpriseAdmin)
@@ -160,15 +220,14 @@ describe('records contract', () => {
     });
 
     it('applies the grantee role of the wearable consent', async () => {
-      ok(
-        await network.as(patient(1)).submit('consent:GrantConsent', [
-          consentInput({
-            grantee: { org: MSP.enterprise, role: 'analyst' },
-            purposes: ['treatment'],
-            categories: ['wearable'],
-          }),
-        ]),
-      );
+      await grant(network, {
+        patient: patient(1),
+        input: consentInput({
+          grantee: { org: MSP.enterprise, role: 'analyst' },
+          purposes: ['treatment'],
+          categories: ['wearable'],
+        }),
+      });
       ok(
         await network
           .as(who.enterpriseAnalyst)
@@ -184,9 +243,9 @@ describe('records contract', () => {
   });
 
   describe('AnchorBatch', () => {
-    it('anchors the RFC 6962 root of the items and stores only the batch', async () => {
+    it('anchors the RFC 6962 root of the salted items and stores only the public batch', async () => {
       const items = Array.from({ length: 7 }, (_, n) =>
-        item(n, { category: n % 2 === 0 ? 'imaging' : 'laboratory' }),
+        salted(n, { category: n % 2 === 0 ? 'imaging' : 'laboratory' }),
       );
       const result = await network
         .as(who.tertiaryClinician)
@@ -197,8 +256,6 @@ describe('records contract', () => {
         root: toHex(merkleRoot(items.map(batchLeaf))),
         size: 7,
         owner: MSP.tertiary,
-        categories: ['imaging', 'laboratory'],
-        patientCount: 3,
         anchoredBy: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
         timestamp: result.timestamp,
         txId: result.txId,
@@ -206,6 +263,11 @@ describe('records contract', () => {
       expect(result.writes.map((write) => splitCompositeKey(write.key))).toEqual([
         { objectType: 'bat', attributes: [batch.batchId] },
       ]);
+      expect(result.privateWrites).toEqual([]);
+      // A leaf's salt makes its hash useless for guessing the reading.
+      expect(
+        toHex(merkleRoot(items.map((each) => batchLeaf({ ...each, salt: derived('x') })))),
+      ).not.toBe(batch.root);
       expect(result.event).toEqual({
         name: 'BatchAnchored',
         payload: {
@@ -217,7 +279,7 @@ describe('records contract', () => {
         },
       });
       expect(
-        ok(await network.as(patient(1)).evaluate('records:GetBatch', [batch.batchId])),
+        ok(await network.as(who.researcher).evaluate('records:GetBatch', [batch.batchId])),
       ).toEqual(batch);
     });
 
@@ -225,12 +287,12 @@ describe('records contract', () => {
       ok(
         await network
           .as(who.tertiaryClinician)
-          .submit('records:AnchorBatch', [{ batchId: 'nightly-2026-11-21', items: [item(1)] }]),
+          .submit('records:AnchorBatch', [{ batchId: 'nightly-2026-11-21', items: [salted(1)] }]),
       );
       refused(
         await network
           .as(who.tertiaryClinician)
-          .submit('records:AnchorBatch', [{ batchId: 'nightly-2026-11-21', items: [item(2)] }]),
+          .submit('records:AnchorBatch', [{ batchId: 'nightly-2026-11-21', items: [salted(2)] }]),
         'CONFLICT',
       );
     });
@@ -239,12 +301,14 @@ describe('records contract', () => {
       for (const [input, message] of [
         [{ items: [] }, /batch\.items/],
         [
-          { items: [item(1), item(2), item(1, { sha256: hash(5) })] },
+          { items: [salted(1), salted(2), salted(1, { sha256: hash(5) })] },
           /batch\.items\[2\]\.recordId: duplicates items\[0\]/,
         ],
-        [{ items: [item(1), { ...item(2), sha256: 'no' }] }, /batch\.items\[1\]\.sha256/],
-        [{ batchId: 'bad id', items: [item(1)] }, /batch\.batchId/],
-        [{ items: [item(1)], signature: 'x' }, /Unrecognized key/],
+        [{ items: [salted(1), { ...salted(2), sha256: 'no' }] }, /batch\.items\[1\]\.sha256/],
+        [{ items: [salted(1), item(2)] }, /batch\.items\[1\]\.salt/],
+        [{ items: [salted(1, { salt: 'short' })] }, /batch\.items\[0\]\.salt/],
+        [{ batchId: 'bad id', items: [salted(1)] }, /batch\.batchId/],
+        [{ items: [salted(1)], signature: 'x' }, /Unrecognized key/],
       ] as const) {
         refused(await network.as(who.tertiaryClinician).submit('records:AnchorBatch', [input]), {
           code: 'INVALID_ARGUMENT',
@@ -254,7 +318,10 @@ describe('records contract', () => {
     });
 
     it('takes up to 100,000 items and refuses more, before validating any item', async () => {
-      const items = Array.from({ length: MAX_BATCH_ITEMS + 1 }, (_, n) => item(n));
+      const items = Array.from({ length: MAX_BATCH_ITEMS + 1 }, (_, n) => ({
+        ...item(n),
+        salt: 'AAAAAAAAAAAAAAAAAAAAAA',
+      }));
       refused(
         await network
           .as(who.tertiaryClinician)
@@ -277,22 +344,20 @@ describe('records contract', () => {
       );
       expect(batch).toMatchObject({
         size: 1000,
-        patientCount: 3,
         root: toHex(merkleRoot(thousand.map(batchLeaf))),
       });
     });
 
     it('applies the wearable rule to every item of an enterprise batch', async () => {
-      ok(
-        await network.as(patient(1)).submit('consent:GrantConsent', [
-          consentInput({
-            grantee: { org: MSP.enterprise },
-            purposes: ['research'],
-            categories: ['wearable'],
-          }),
-        ]),
-      );
-      const consented = [item(1, { category: 'wearable' }), item(4, { category: 'wearable' })];
+      await grant(network, {
+        patient: patient(1),
+        input: consentInput({
+          grantee: { org: MSP.enterprise },
+          purposes: ['research'],
+          categories: ['wearable'],
+        }),
+      });
+      const consented = [salted(1, { category: 'wearable' }), salted(4, { category: 'wearable' })];
       ok(
         await network.as(who.enterpriseAdmin).submit('records:AnchorBatch', [{ items: consented }]),
       );
@@ -300,7 +365,7 @@ describe('records contract', () => {
         await network
           .as(who.enterpriseAdmin)
           .submit('records:AnchorBatch', [
-            { items: [...consented, item(2, { category: 'wearable' })] },
+            { items: [...consented, salted(2, { category: 'wearable' })] },
           ]),
         { code: 'FORBIDDEN', message: new RegExp(pid(2)) },
       );
@@ -358,43 +423,67 @@ describe('records contract', () => {
         reason: 'HASH_MISMATCH',
         anchor: { version: 2 },
       });
+      const home = network.as(who.tertiaryAdmin);
       expect(
-        ok(await network.as(patient(1)).evaluate('records:VerifyRecord', ['rec-1', hash(1), '1'])),
+        ok(await home.evaluate('records:VerifyRecord', ['rec-1', hash(1), '1'])),
       ).toMatchObject({
         verified: true,
-        anchor: { version: 1 },
+        anchor: { version: 1, patientId: pid(1), category: 'outpatient' },
       });
       refused(
-        await network.as(patient(1)).evaluate('records:VerifyRecord', ['rec-1', hash(1), '3']),
+        await home.evaluate('records:VerifyRecord', ['rec-1', hash(1), '3']),
         'RECORD_NOT_FOUND',
       );
       refused(
-        await network.as(patient(1)).evaluate('records:VerifyRecord', ['rec-9', hash(1), '']),
+        await home.evaluate('records:VerifyRecord', ['rec-9', hash(1), '']),
         'RECORD_NOT_FOUND',
       );
-      refused(
-        await network.as(patient(2)).evaluate('records:VerifyRecord', ['rec-1', hash(1), '']),
-        'FORBIDDEN',
+      // Anyone holding the document verifies it; only holders of the link learn whose it is.
+      const outsider = ok(
+        await network.as(who.researcher).evaluate('records:VerifyRecord', ['rec-1', hash(1), '1']),
       );
+      expect(outsider.verified).toBe(true);
+      expect(outsider.anchor).not.toHaveProperty('patientId');
+      expect(outsider.anchor).not.toHaveProperty('category');
       refused(
-        await network.as(patient(1)).evaluate('records:VerifyRecord', ['rec-1', hash(1), '01']),
+        await home.evaluate('records:VerifyRecord', ['rec-1', hash(1), '01']),
         'INVALID_ARGUMENT',
       );
       refused(
-        await network.as(patient(1)).evaluate('records:VerifyRecord', ['rec-1', 'abc', '']),
+        await home.evaluate('records:VerifyRecord', ['rec-1', 'abc', '']),
         'INVALID_ARGUMENT',
       );
       refused(
-        await network.as(patient(1)).evaluate('records:VerifyRecord', ['rec 1', hash(1), '']),
+        await home.evaluate('records:VerifyRecord', ['rec 1', hash(1), '']),
         'INVALID_ARGUMENT',
       );
     });
 
-    it('returns a record with all its versions to any member, patients only their own', async () => {
-      const history = ok(await network.as(patient(1)).evaluate('records:GetRecord', ['rec-1']));
+    it('returns a record with all its versions to any member, its patient to holders of the link only', async () => {
+      const history = ok(
+        await network.as(who.tertiaryAdmin).evaluate('records:GetRecord', ['rec-1']),
+      );
       expect(history.versions.map((version) => version.version)).toEqual([1, 2]);
       expect(history.head).toEqual(history.versions[1]);
-      refused(await network.as(patient(2)).evaluate('records:GetRecord', ['rec-1']), 'FORBIDDEN');
+      expect(history.head).toMatchObject({ patientId: pid(1), category: 'outpatient' });
+      for (const holder of [who.regulator, who.tertiaryClinician]) {
+        expect(
+          ok(await network.as(holder).evaluate('records:GetRecord', ['rec-1'])).head.patientId,
+        ).toBe(pid(1));
+      }
+      for (const outsider of [who.communityClinician, who.researcher, who.enterpriseAdmin]) {
+        const seen = ok(await network.as(outsider).evaluate('records:GetRecord', ['rec-1']));
+        expect(seen.head).not.toHaveProperty('patientId');
+        expect(seen.versions.every((version) => version.category === undefined)).toBe(true);
+      }
+      // The community hospital's record of a tertiary patient: the two hospitals hold its link.
+      expect(
+        ok(await network.as(who.tertiaryAdmin).evaluate('records:GetRecord', ['rec-2'])).head
+          .patientId,
+      ).toBe(pid(2));
+      expect(
+        ok(await network.as(who.tertiaryClinician).evaluate('records:GetRecord', ['rec-2'])).head,
+      ).toMatchObject({ patientId: pid(2) });
       refused(
         await network.as(who.enterpriseAdmin).evaluate('records:GetRecord', ['rec-404']),
         'RECORD_NOT_FOUND',
@@ -406,7 +495,7 @@ describe('records contract', () => {
     });
 
     it('verifies batch members with their audit path', async () => {
-      const items = Array.from({ length: 5 }, (_, n) => item(n + 10));
+      const items = Array.from({ length: 5 }, (_, n) => salted(n + 10));
       const batch = ok(
         await network.as(who.tertiaryClinician).submit('records:AnchorBatch', [{ items }]),
       );
@@ -444,13 +533,23 @@ describe('records contract', () => {
         .as(who.regulator)
         .evaluate('records:VerifyBatchMember', [claim(3, { leafIndex: 5 })]);
       expect(ok(outside)).toMatchObject({ verified: false, reason: 'LEAF_INDEX_OUT_OF_RANGE' });
-      // items[1] is patient 2's (11 % 3): only that patient may verify it.
+      // Whoever holds an item and its proof (the anchoring organization hands them out) verifies it.
       expect(
-        ok(await network.as(patient(2)).evaluate('records:VerifyBatchMember', [claim(1)])).verified,
+        ok(await network.as(who.researcher).evaluate('records:VerifyBatchMember', [claim(1)]))
+          .verified,
       ).toBe(true);
+      // The salt is part of the leaf: a guessed reading with another salt does not verify.
+      const guessed = await network
+        .as(who.regulator)
+        .evaluate('records:VerifyBatchMember', [
+          claim(1, { item: { ...items[1], salt: derived('guess') } }),
+        ]);
+      expect(ok(guessed)).toMatchObject({ verified: false, reason: 'PROOF_MISMATCH' });
       refused(
-        await network.as(patient(1)).evaluate('records:VerifyBatchMember', [claim(1)]),
-        'FORBIDDEN',
+        await network
+          .as(who.regulator)
+          .evaluate('records:VerifyBatchMember', [claim(1, { item: item(11) })]),
+        { code: 'INVALID_ARGUMENT', message: /member\.item\.salt/ },
       );
       refused(
         await network
@@ -512,13 +611,23 @@ describe('records contract', () => {
           await network.as(who.regulator).evaluate('records:QueryAnchors', [{ patientId: pid(1) }]),
         ).items[0]?.version,
       ).toBe(2);
-      expect(
-        idsOf(ok(await network.as(patient(2)).evaluate('records:QueryAnchors', [{}]))),
-      ).toEqual(['rec-2']);
-      refused(
-        await network.as(patient(2)).evaluate('records:QueryAnchors', [{ patientId: pid(1) }]),
-        'FORBIDDEN',
+      // The home's admin reads its patient's records, whoever owns them.
+      const patientRecords = ok(
+        await network
+          .as(who.tertiaryAdmin)
+          .evaluate('records:QueryAnchors', [{ patientId: pid(2) }]),
       );
+      expect(idsOf(patientRecords)).toEqual(['rec-2']);
+      expect(patientRecords.items[0]).toMatchObject({ owner: MSP.community, patientId: pid(2) });
+      expect(
+        idsOf(
+          ok(
+            await network
+              .as(who.communityAdmin)
+              .evaluate('records:QueryAnchors', [{ patientId: pid(1) }]),
+          ),
+        ),
+      ).toEqual([]);
       expect(
         idsOf(ok(await network.as(who.tertiaryAdmin).evaluate('records:QueryAnchors', [{}]))),
       ).toEqual(['rec-1']);
@@ -526,7 +635,7 @@ describe('records contract', () => {
         idsOf(
           ok(
             await network
-              .as(who.tertiaryAdmin)
+              .as(who.tertiaryClinician)
               .evaluate('records:QueryAnchors', [{ patientId: pid(2) }]),
           ),
         ),

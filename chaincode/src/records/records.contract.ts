@@ -1,5 +1,7 @@
 import {
   batchLeaf,
+  collectionFor,
+  collectionsOf,
   fromHex,
   ledgerError,
   merkleRoot,
@@ -16,14 +18,22 @@ import {
 } from '@consent-ledger/ledger-api';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { accessorOf, permitsSomePurpose } from '../access/access-evaluation';
+import { channelMspIds } from '../ledger/channel';
 import { emitEvent } from '../ledger/events';
-import { requireOwnPatient, scopedOrganization, scopedPatient } from '../ledger/guards';
+import {
+  canRead,
+  isRegulator,
+  readableCollections,
+  scopedForHome,
+  scopedOrganization,
+} from '../ledger/guards';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
-import { OptionalArguments } from '../ledger/optional-arguments';
-import { decodeDocument } from '../ledger/state';
 import { scanPage } from '../ledger/pagination';
+import type { IndexEntry } from '../ledger/state';
 import { DEFAULT_PAGE_SIZE } from '../ledger/validation';
+import { locateHome, requireHome } from '../patient/binding-store';
+import type { RecordLink } from './record-link';
 import {
   parseAnchorQuery,
   parseBatchId,
@@ -35,18 +45,25 @@ import {
   parseVersion,
 } from './record-input';
 import {
+  heldRecordLink,
   readBatch,
   readRecordHead,
+  readRecordLink,
   readRecordVersion,
   recordVersions,
+  withLink,
   writeBatch,
   writeRecordAnchor,
+  writeRecordLink,
 } from './record-store';
 
 /**
  * Integrity anchors of health records: the SHA-256 of each version of a record (chained, owned by
- * the anchoring organization, whose peer must endorse later versions), and batches anchored by
- * their RFC 6962 Merkle root. No record content is ever on the ledger.
+ * the anchoring organization, whose peer must endorse later versions), public so that anyone
+ * holding the document can verify it; which patient and category a record is about is private,
+ * kept with the patient's home and the owner. Batches are anchored by their RFC 6962 Merkle root
+ * over salted leaves; their items travel as transient data and stay with the anchoring
+ * organization. No record content is ever on the ledger.
  */
 @Info({ title: 'Records', description: 'Record and batch integrity anchors, verification' })
 export class RecordsContract
@@ -60,15 +77,19 @@ export class RecordsContract
   /** Anchors a new version of a record (hospitals; enterprises for consented wearable data). */
   @Transaction()
   @Returns('RecordAnchor')
-  async AnchorRecord(ctx: LedgerContext, recordJson: string): Promise<RecordAnchor> {
+  async AnchorRecord(ctx: LedgerContext): Promise<RecordAnchor> {
+    const [recordJson] = ctx.argsOf('records:AnchorRecord');
     const item = parseRecordItem(recordJson);
     const caller = ctx.member;
+    const home = await requireHome(ctx, item.patientId);
+    const collection = collectionFor(home, caller.mspId);
     const head = await readRecordHead(ctx.stub, item.recordId);
     if (head !== undefined) {
       if (head.owner !== caller.mspId) {
         throw ledgerError('FORBIDDEN', `record ${item.recordId} is owned by another organization`);
       }
-      if (head.patientId !== item.patientId || head.category !== item.category) {
+      const link = await readRecordLink(ctx, { collection, recordId: item.recordId });
+      if (link?.patientId !== item.patientId || link.category !== item.category) {
         throw ledgerError(
           'RULE_VIOLATION',
           `record ${item.recordId} keeps its patient and category across versions`,
@@ -82,8 +103,6 @@ export class RecordsContract
     const anchor: RecordAnchor = {
       recordId: item.recordId,
       version: (head?.version ?? 0) + 1,
-      patientId: item.patientId,
-      category: item.category,
       sha256: item.sha256,
       ...(head === undefined ? {} : { previousSha256: head.sha256 }),
       owner: caller.mspId,
@@ -92,27 +111,38 @@ export class RecordsContract
       txId: ctx.txId,
     };
     await writeRecordAnchor(ctx.stub, anchor);
+    const link: RecordLink = {
+      recordId: item.recordId,
+      patientId: item.patientId,
+      patientHome: home,
+      category: item.category,
+      owner: caller.mspId,
+      txId: ctx.txId,
+      salt: ctx.salt,
+    };
+    if (head === undefined) await writeRecordLink(ctx, { collection, link });
     emitEvent(ctx.stub, {
       name: 'RecordAnchored',
       payload: {
         recordId: anchor.recordId,
         version: anchor.version,
         owner: anchor.owner,
-        category: anchor.category,
         sha256: anchor.sha256,
         timestamp: anchor.timestamp,
       },
     });
-    return anchor;
+    return withLink(anchor, link);
   }
 
   /**
-   * Anchors 1..100,000 record hashes by their RFC 6962 Merkle root, computed here; only the batch
-   * record is stored (members are verified with an audit path).
+   * Anchors 1..100,000 salted record hashes by their RFC 6962 Merkle root, computed here; only the
+   * batch record is stored (public), the items stay with the anchoring organization (members are
+   * verified with an audit path).
    */
   @Transaction()
   @Returns('Batch')
-  async AnchorBatch(ctx: LedgerContext, batchJson: string): Promise<Batch> {
+  async AnchorBatch(ctx: LedgerContext): Promise<Batch> {
+    const [batchJson] = ctx.argsOf('records:AnchorBatch');
     const input = parseBatchInput(batchJson);
     const caller = ctx.member;
     const batchId = input.batchId ?? ctx.nextId('bat');
@@ -125,8 +155,6 @@ export class RecordsContract
       root: toHex(merkleRoot(input.items.map(batchLeaf))),
       size: input.items.length,
       owner: caller.mspId,
-      categories: [...new Set(input.items.map((item) => item.category))].sort(),
-      patientCount: new Set(input.items.map((item) => item.patientId)).size,
       anchoredBy: caller.idHash,
       timestamp: ctx.txTime,
       txId: ctx.txId,
@@ -147,21 +175,16 @@ export class RecordsContract
 
   /**
    * Checks a hash against a record's latest version, or the version named (`version` may be left
-   * out or empty for the latest). Patients may only verify their own records.
+   * out or empty for the latest).
    */
-  @OptionalArguments({ required: 2 })
   @Transaction(false)
   @Returns('RecordVerification')
-  async VerifyRecord(
-    ctx: LedgerContext,
-    recordId: string,
-    sha256: string,
-    version?: string,
-  ): Promise<RecordVerification> {
+  async VerifyRecord(ctx: LedgerContext): Promise<RecordVerification> {
+    const [recordId, sha256, version] = ctx.argsOf('records:VerifyRecord');
     const id = parseRecordId(recordId);
     const hash = parseSha256(sha256);
-    const wanted = parseVersion(version ?? '');
-    const head = await this.#head(ctx, id);
+    const wanted = parseVersion(version);
+    const head = await requireHead(ctx, id);
     const anchor =
       wanted === undefined
         ? head
@@ -170,18 +193,19 @@ export class RecordsContract
       throw ledgerError('RECORD_NOT_FOUND', `record ${id} has no version ${wanted ?? ''}`);
     }
     const verified = anchor.sha256 === hash;
-    return { verified, reason: verified ? 'MATCH' : 'HASH_MISMATCH', anchor };
+    return {
+      verified,
+      reason: verified ? 'MATCH' : 'HASH_MISMATCH',
+      anchor: withLink(anchor, await heldRecordLink(ctx, anchor)),
+    };
   }
 
   /** Checks that an item is in a batch, with its leaf index and audit path. */
   @Transaction(false)
   @Returns('BatchMemberVerification')
-  async VerifyBatchMember(
-    ctx: LedgerContext,
-    memberJson: string,
-  ): Promise<BatchMemberVerification> {
+  async VerifyBatchMember(ctx: LedgerContext): Promise<BatchMemberVerification> {
+    const [memberJson] = ctx.argsOf('records:VerifyBatchMember');
     const claim = parseBatchMemberClaim(memberJson);
-    requireOwnPatient(ctx.member, { patientId: claim.item.patientId, what: 'the batch item' });
     const batch = await readBatch(ctx.stub, claim.batchId);
     if (batch === undefined)
       throw ledgerError('BATCH_NOT_FOUND', `batch ${claim.batchId} does not exist`);
@@ -198,18 +222,25 @@ export class RecordsContract
     return { verified, reason: verified ? 'MATCH' : 'PROOF_MISMATCH', batch };
   }
 
-  /** A record's latest version and all its versions (patients: their own records). */
+  /** A record's latest version and all its versions (with patient and category for holders). */
   @Transaction(false)
   @Returns('RecordHistory')
-  async GetRecord(ctx: LedgerContext, recordId: string): Promise<RecordHistory> {
-    const head = await this.#head(ctx, parseRecordId(recordId));
-    return { head, versions: await recordVersions(ctx.stub, head.recordId) };
+  async GetRecord(ctx: LedgerContext): Promise<RecordHistory> {
+    const [recordId] = ctx.argsOf('records:GetRecord');
+    const head = await requireHead(ctx, parseRecordId(recordId));
+    const link = await heldRecordLink(ctx, head);
+    const versions = await recordVersions(ctx.stub, head.recordId);
+    return {
+      head: withLink(head, link),
+      versions: versions.map((version) => withLink(version, link)),
+    };
   }
 
   /** A batch record. */
   @Transaction(false)
   @Returns('Batch')
-  async GetBatch(ctx: LedgerContext, batchId: string): Promise<Batch> {
+  async GetBatch(ctx: LedgerContext): Promise<Batch> {
+    const [batchId] = ctx.argsOf('records:GetBatch');
     const id = parseBatchId(batchId);
     const batch = await readBatch(ctx.stub, id);
     if (batch === undefined) throw ledgerError('BATCH_NOT_FOUND', `batch ${id} does not exist`);
@@ -217,64 +248,84 @@ export class RecordsContract
   }
 
   /**
-   * A page of records (latest versions): the regulator all, patients their own, others their own
-   * organization's; filtered by patient and owner organization.
+   * A page of records (latest versions, with patient and category) from the record links the
+   * caller holds: the regulator all; admins those of their organization's patients (with
+   * `patientId`) and their organization's; others their organization's. Filtered by patient and
+   * owner organization.
    */
   @Transaction(false)
   @Returns('RecordAnchorPage')
-  async QueryAnchors(ctx: LedgerContext, queryJson: string): Promise<RecordAnchorPage> {
+  async QueryAnchors(ctx: LedgerContext): Promise<RecordAnchorPage> {
+    const [queryJson] = ctx.argsOf('records:QueryAnchors');
     const query = parseAnchorQuery(queryJson);
     const caller = ctx.member;
-    const patientId = scopedPatient(caller, query.patientId);
-    const org = scopedOrganization(caller, query.org);
-    const keep = (anchor: RecordAnchor | undefined): RecordAnchor | undefined =>
-      anchor === undefined ||
-      (patientId !== undefined && anchor.patientId !== patientId) ||
-      (org !== undefined && anchor.owner !== org)
-        ? undefined
-        : anchor;
+    const { patientId } = query;
+    const org =
+      patientId === undefined
+        ? scopedOrganization(caller, query.org)
+        : scopedForHome(caller, query.org);
+    const mspIds = await channelMspIds(ctx);
+    let collections = readableCollections(caller, mspIds);
+    if (patientId !== undefined) {
+      const home = await locateHome(ctx, patientId);
+      if (home !== undefined) {
+        const homes = collectionsOf(home, mspIds);
+        collections = collections.filter((collection) => homes.includes(collection));
+      }
+    }
+    if (org !== undefined) {
+      const owners = collectionsOf(org, mspIds);
+      collections = collections.filter((collection) => owners.includes(collection));
+    }
+    const select = async (entry: IndexEntry): Promise<RecordAnchor | undefined> => {
+      const recordId = entry.attributes.at(-1);
+      if (recordId === undefined || entry.collection === undefined) return undefined;
+      const link = await readRecordLink(ctx, { collection: entry.collection, recordId });
+      if (link === undefined) return undefined;
+      if (patientId !== undefined && link.patientId !== patientId) return undefined;
+      if (org !== undefined && link.owner !== org) return undefined;
+      if (!canRead(caller, { home: link.patientHome, orgs: [link.owner], what: '' })) {
+        return undefined;
+      }
+      const head = await readRecordHead(ctx.stub, recordId);
+      return head === undefined ? undefined : withLink(head, link);
+    };
     const common = {
+      collections,
       pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
       ...(query.bookmark === undefined ? {} : { bookmark: query.bookmark }),
-      readOnly: true,
-      select: async (entry: { readonly attributes: readonly string[] }) => {
-        const recordId = entry.attributes.at(-1);
-        return keep(recordId === undefined ? undefined : await readRecordHead(ctx.stub, recordId));
-      },
+      select,
     };
     if (patientId !== undefined) {
       return scanPage(ctx.stub, { ...common, type: 'recordByPatient', prefix: [patientId] });
     }
-    if (org !== undefined)
-      return scanPage(ctx.stub, { ...common, type: 'recordByOrg', prefix: [org] });
-    return scanPage(ctx.stub, {
-      ...common,
-      type: 'record',
-      prefix: [],
-      select: (entry) => Promise.resolve(keep(decodeDocument('record', entry.value))),
-    });
-  }
-
-  async #head(ctx: LedgerContext, recordId: string): Promise<RecordAnchor> {
-    const head = await readRecordHead(ctx.stub, recordId);
-    if (head === undefined)
-      throw ledgerError('RECORD_NOT_FOUND', `record ${recordId} does not exist`);
-    requireOwnPatient(ctx.member, { patientId: head.patientId, what: `record ${recordId}` });
-    return head;
+    if (org !== undefined) {
+      return scanPage(ctx.stub, { ...common, type: 'recordByOwner', prefix: [org] });
+    }
+    if (!isRegulator(caller))
+      throw ledgerError('FORBIDDEN', 'only the regulator lists every record');
+    return scanPage(ctx.stub, { ...common, type: 'recordLink', prefix: [] });
   }
 }
 
+async function requireHead(ctx: LedgerContext, recordId: string): Promise<RecordAnchor> {
+  const head = await readRecordHead(ctx.stub, recordId);
+  if (head === undefined)
+    throw ledgerError('RECORD_NOT_FOUND', `record ${recordId} does not exist`);
+  return head;
+}
+
 /**
- * Who may anchor what: hospitals anchor any record; an enterprise only category `wearable`, and
- * only for patients whose active permit to the enterprise covers `wearable` (for any purpose),
- * decided by access-evaluation.ts like every access.
+ * Who may anchor what: hospitals anchor any record of a registered patient; an enterprise only
+ * category `wearable`, and only for patients whose active permit to the enterprise covers
+ * `wearable` (for any purpose), read in the collection of the patient's home and the enterprise
+ * and decided by access-evaluation.ts like every access.
  */
 async function authorizeAnchoring(ctx: LedgerContext, items: readonly RecordItem[]): Promise<void> {
   const caller = ctx.member;
-  if (caller.orgType !== 'enterprise') return;
   const patients = new Set<string>();
   for (const item of items) {
-    if (item.category !== 'wearable') {
+    if (caller.orgType === 'enterprise' && item.category !== 'wearable') {
       throw ledgerError(
         'FORBIDDEN',
         `enterprises anchor wearable data only (record ${item.recordId})`,
@@ -282,14 +333,19 @@ async function authorizeAnchoring(ctx: LedgerContext, items: readonly RecordItem
     }
     patients.add(item.patientId);
   }
+  if (caller.orgType !== 'enterprise') return;
   const accessor = accessorOf(caller);
   for (const patientId of [...patients].sort()) {
-    const permitted = await permitsSomePurpose(ctx.stub, {
-      patientId,
-      accessor,
-      categories: ['wearable'],
-      now: ctx.txTime,
-    });
+    const home = await locateHome(ctx, patientId);
+    const permitted =
+      home !== undefined &&
+      (await permitsSomePurpose(ctx, {
+        patientId,
+        home,
+        accessor,
+        categories: ['wearable'],
+        now: ctx.txTime,
+      }));
     if (!permitted) {
       throw ledgerError(
         'FORBIDDEN',

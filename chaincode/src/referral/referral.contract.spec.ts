@@ -1,16 +1,32 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { bootstrap, MSP, ok, patient, pid, refused, who } from '../testing/fixtures';
-import { createTestNetwork, identity, type TestNetwork } from '../testing/harness';
+import { collectionFor } from '@consent-ledger/ledger-api';
+import {
+  bootstrap,
+  MSP,
+  ok,
+  pid,
+  refused,
+  registerPatient,
+  registerPatients,
+  who,
+} from '../testing/fixtures';
+import {
+  createTestNetwork,
+  identity,
+  TOPOLOGY_MSP_IDS,
+  type TestNetwork,
+} from '../testing/harness';
 import { splitCompositeKey } from '../testing/in-memory-ledger';
-
-const alice = patient(1);
-const bob = patient(2);
 
 describe('referral contract', () => {
   let network: TestNetwork;
   beforeEach(async () => {
-    network = createTestNetwork({ start: '2026-11-22T00:00:00.000Z' });
+    network = createTestNetwork({
+      start: '2026-11-22T00:00:00.000Z',
+      mspIds: [...TOPOLOGY_MSP_IDS, 'ThirdHospitalMSP'],
+    });
     await bootstrap(network);
+    await registerPatients(network, [1, 2]);
     network.setTime('2026-11-22T08:00:00.000Z');
   });
 
@@ -31,6 +47,7 @@ describe('referral contract', () => {
       expect(value).toEqual({
         referralId: expect.stringMatching(/^ref-[0-9a-f]{24}$/) as string,
         patientId: pid(1),
+        patientHome: MSP.tertiary,
         fromOrg: MSP.tertiary,
         toOrg: MSP.community,
         categories: ['imaging', 'outpatient'],
@@ -39,28 +56,39 @@ describe('referral contract', () => {
         createdAt: created.timestamp,
         createdBy: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
         txId: created.txId,
+        salt: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) as string,
       });
-      expect(created.event).toMatchObject({
-        name: 'ReferralCreated',
-        payload: { status: 'open', toOrg: MSP.community },
-      });
-      expect(created.writes.map((write) => splitCompositeKey(write.key).objectType)).toEqual([
-        'ref',
-        'ref~pat',
-      ]);
-      for (const reader of [alice, who.regulator, who.tertiaryAdmin, who.communityClinician]) {
+      expect(created.event).toEqual({ name: 'ReferralCreated', payload: {} });
+      expect(created.writes).toEqual([]);
+      expect(
+        created.privateWrites.map((write) => [
+          write.collection,
+          splitCompositeKey(write.key).objectType,
+        ]),
+      ).toEqual(
+        ['ref', 'ref~end', 'ref~pat'].map((type) => [
+          collectionFor(MSP.tertiary, MSP.community),
+          type,
+        ]),
+      );
+      for (const reader of [
+        who.tertiaryAdmin,
+        who.regulator,
+        who.tertiaryClinician,
+        who.communityClinician,
+      ]) {
         expect(
           ok(await network.as(reader).evaluate('referral:GetReferral', [value.referralId])).status,
         ).toBe('open');
       }
-      for (const stranger of [bob, who.enterpriseAdmin, who.researcher]) {
+      for (const stranger of [who.enterpriseAdmin, who.researcher, who.govAdmin]) {
         refused(
           await network.as(stranger).evaluate('referral:GetReferral', [value.referralId]),
           'FORBIDDEN',
         );
       }
       const expired = await network
-        .as(alice, {
+        .as(who.tertiaryAdmin, {
           at: '2026-12-22T00:00:00.000Z',
         })
         .evaluate('referral:GetReferral', [value.referralId]);
@@ -73,7 +101,7 @@ describe('referral contract', () => {
         closedAt: closed.timestamp,
         txId: closed.txId,
       });
-      expect(closed.event).toMatchObject({ name: 'ReferralClosed', payload: { status: 'closed' } });
+      expect(closed.event).toEqual({ name: 'ReferralClosed', payload: {} });
       refused(
         await network
           .as(who.tertiaryClinician)
@@ -122,6 +150,21 @@ describe('referral contract', () => {
           .as(who.tertiaryClinician)
           .submit('referral:CreateReferral', [referral({ note: 'x' })]),
         'INVALID_ARGUMENT',
+      );
+    });
+
+    it("refuses referrals between two hospitals neither of which is the patient's home", async () => {
+      await registerPatient(network, { n: 3, home: MSP.enterprise });
+      const result = await network
+        .as(who.tertiaryClinician)
+        .submit('referral:CreateReferral', [referral({ patientId: pid(3) })]);
+      refused(result, { code: 'RULE_VIOLATION', message: /patient's home/ });
+      expect(result.privateWrites).toEqual([]);
+      refused(
+        await network
+          .as(who.tertiaryClinician)
+          .submit('referral:CreateReferral', [referral({ patientId: pid(99) })]),
+        'PATIENT_NOT_FOUND',
       );
     });
 
@@ -197,11 +240,13 @@ describe('referral contract', () => {
         'INVALID_ARGUMENT',
       );
       refused(
-        await network.as(alice).evaluate('referral:GetReferral', ['ref-000000000000000000000000']),
+        await network
+          .as(who.tertiaryAdmin)
+          .evaluate('referral:GetReferral', ['ref-000000000000000000000000']),
         'REFERRAL_NOT_FOUND',
       );
       refused(
-        await network.as(alice).evaluate('referral:GetReferral', ['nope']),
+        await network.as(who.tertiaryAdmin).evaluate('referral:GetReferral', ['nope']),
         'INVALID_ARGUMENT',
       );
     });

@@ -1,13 +1,20 @@
-import { ledgerError, type ChaincodeContract, type Referral } from '@consent-ledger/ledger-api';
+import {
+  ledgerError,
+  pairCollection,
+  type ChaincodeContract,
+  type Referral,
+} from '@consent-ledger/ledger-api';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
-import { emitEvent } from '../ledger/events';
+import { announce } from '../ledger/events';
 import { requireReader } from '../ledger/guards';
+import { locateDocument } from '../ledger/locate';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
 import { addMillis } from '../ledger/time';
+import { requireHome } from '../patient/binding-store';
 import { requireOrganization } from '../registry/organization-store';
 import { parseReferralId, parseReferralInput } from './referral-input';
-import { indexReferral, presentReferral, readReferral, writeReferral } from './referral-store';
+import { presentReferral, readReferral, writeReferral } from './referral-store';
 
 /** Longest validity of a referral. */
 const MAX_REFERRAL_MILLIS = 366 * 86_400_000;
@@ -15,7 +22,8 @@ const MAX_REFERRAL_MILLIS = 366 * 86_400_000;
 /**
  * Referrals between hospitals: a clinician refers a patient to another hospital for some data
  * categories (and refers them back), which lets that hospital's access for purpose `referral`
- * be permitted by the patient's consents while the referral is open.
+ * be permitted by the patient's consents while the referral is open. One of the two hospitals is
+ * the patient's home: the referral is kept with the two and the regulator.
  */
 @Info({ title: 'Referral', description: 'Two-way referrals between hospitals' })
 export class ReferralContract
@@ -29,7 +37,8 @@ export class ReferralContract
   /** Refers a patient to another hospital for some categories (event ReferralCreated). */
   @Transaction()
   @Returns('Referral')
-  async CreateReferral(ctx: LedgerContext, referralJson: string): Promise<Referral> {
+  async CreateReferral(ctx: LedgerContext): Promise<Referral> {
+    const [referralJson] = ctx.argsOf('referral:CreateReferral');
     const input = parseReferralInput(referralJson);
     const caller = ctx.member;
     if (input.validUntil <= ctx.txTime) {
@@ -45,8 +54,16 @@ export class ReferralContract
     if (input.toOrg === caller.mspId) {
       throw ledgerError('RULE_VIOLATION', 'a referral goes to another hospital');
     }
+    const home = await requireHome(ctx, input.patientId);
+    if (home !== caller.mspId && home !== input.toOrg) {
+      throw ledgerError(
+        'RULE_VIOLATION',
+        `one of the two hospitals of a referral must be the patient's home (${home})`,
+      );
+    }
+    const collection = pairCollection(caller.mspId, input.toOrg);
     if (input.returnOf !== undefined) {
-      const outbound = await readReferral(ctx.stub, input.returnOf);
+      const outbound = await readReferral(ctx, { collection, referralId: input.returnOf });
       if (outbound === undefined)
         throw ledgerError('REFERRAL_NOT_FOUND', `referral ${input.returnOf} does not exist`);
       if (
@@ -63,6 +80,7 @@ export class ReferralContract
     const referral: Referral = {
       referralId: ctx.nextId('ref'),
       patientId: input.patientId,
+      patientHome: home,
       fromOrg: caller.mspId,
       toOrg: input.toOrg,
       categories: input.categories,
@@ -72,22 +90,21 @@ export class ReferralContract
       createdAt: ctx.txTime,
       createdBy: caller.idHash,
       txId: ctx.txId,
+      salt: ctx.salt,
     };
-    await writeReferral(ctx.stub, referral);
-    await indexReferral(ctx.stub, referral);
-    announceReferral(ctx, { referral: referral, name: 'ReferralCreated' });
+    await writeReferral(ctx, { collection, referral });
+    announce(ctx.stub, 'ReferralCreated');
     return referral;
   }
 
   /** Closes a referral (a clinician of either hospital; event ReferralClosed). */
   @Transaction()
   @Returns('Referral')
-  async CloseReferral(ctx: LedgerContext, referralId: string): Promise<Referral> {
+  async CloseReferral(ctx: LedgerContext): Promise<Referral> {
+    const [referralId] = ctx.argsOf('referral:CloseReferral');
     const id = parseReferralId(referralId);
     const caller = ctx.member;
-    const referral = await readReferral(ctx.stub, id);
-    if (referral === undefined)
-      throw ledgerError('REFERRAL_NOT_FOUND', `referral ${id} does not exist`);
+    const { value: referral, collection } = await this.#locate(ctx, id);
     if (caller.mspId !== referral.fromOrg && caller.mspId !== referral.toOrg) {
       throw ledgerError('FORBIDDEN', `only the two hospitals of referral ${id} may close it`);
     }
@@ -99,44 +116,34 @@ export class ReferralContract
       closedAt: ctx.txTime,
       closedBy: caller.idHash,
       txId: ctx.txId,
+      salt: ctx.salt,
     };
-    await writeReferral(ctx.stub, closed);
-    announceReferral(ctx, { referral: closed, name: 'ReferralClosed' });
+    await writeReferral(ctx, { collection, referral: closed, previous: referral });
+    announce(ctx.stub, 'ReferralClosed');
     return closed;
   }
 
-  /** A referral (either hospital, the patient, the regulator). */
+  /** A referral (either hospital, the patient's home admins, the regulator). */
   @Transaction(false)
   @Returns('Referral')
-  async GetReferral(ctx: LedgerContext, referralId: string): Promise<Referral> {
+  async GetReferral(ctx: LedgerContext): Promise<Referral> {
+    const [referralId] = ctx.argsOf('referral:GetReferral');
     const id = parseReferralId(referralId);
-    const referral = await readReferral(ctx.stub, id);
-    if (referral === undefined)
-      throw ledgerError('REFERRAL_NOT_FOUND', `referral ${id} does not exist`);
+    const { value: referral } = await this.#locate(ctx, id);
     requireReader(ctx.member, {
-      patientId: referral.patientId,
+      home: referral.patientHome,
       orgs: [referral.fromOrg, referral.toOrg],
       what: `referral ${id}`,
     });
     return presentReferral(referral, ctx.txTime);
   }
-}
 
-function announceReferral(
-  ctx: LedgerContext,
-  event: { readonly referral: Referral; readonly name: 'ReferralCreated' | 'ReferralClosed' },
-): void {
-  const { referral, name } = event;
-  emitEvent(ctx.stub, {
-    name,
-    payload: {
-      referralId: referral.referralId,
-      patientId: referral.patientId,
-      fromOrg: referral.fromOrg,
-      toOrg: referral.toOrg,
-      categories: referral.categories,
-      status: referral.status === 'closed' ? 'closed' : 'open',
-      timestamp: ctx.txTime,
-    },
-  });
+  #locate(ctx: LedgerContext, referralId: string) {
+    const what = `referral ${referralId}`;
+    return locateDocument(ctx, {
+      path: ['referral', referralId],
+      notFound: () => ledgerError('REFERRAL_NOT_FOUND', `${what} does not exist`),
+      what,
+    });
+  }
 }

@@ -1,15 +1,15 @@
 import { ledgerError, type Organization } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
-import { documentsUnder, readDocument, writeDocument } from '../ledger/state';
+import { publicState } from '../ledger/state';
 
-/** Registry state (keys.ts: `org`). */
+/** Registry state (keys.ts: `org`, public). */
 
 /** The registry entry of an organization, if registered. */
 export async function readOrganization(
   stub: ChaincodeStub,
   mspId: string,
 ): Promise<Organization | undefined> {
-  return readDocument(stub, ['organization', mspId]);
+  return publicState(stub).read(['organization', mspId]);
 }
 
 /** The registry entry of an organization; ORG_NOT_FOUND when it is not registered. */
@@ -27,7 +27,7 @@ export async function requireOrganization(
 /** Every registered organization, sorted by MSP ID (key order). */
 export async function listOrganizations(stub: ChaincodeStub): Promise<Organization[]> {
   const organizations: Organization[] = [];
-  for await (const organization of documentsUnder(stub, ['organization'])) {
+  for await (const organization of publicState(stub).documents(['organization'])) {
     organizations.push(organization);
   }
   return organizations;
@@ -38,5 +38,8 @@ export async function writeOrganization(
   stub: ChaincodeStub,
   organization: Organization,
 ): Promise<void> {
-  await writeDocument(stub, { key: ['organization', organization.mspId], value: organization });
+  await publicState(stub).write({
+    key: ['organization', organization.mspId],
+    value: organization,
+  });
 }

@@ -17,8 +17,8 @@ import {
 
 /**
  * The organization registry: the type, tier and region of every organization of the channel,
- * maintained by the government's admin. Its transactions also serve organizations that are not
- * registered yet, so the network can bootstrap itself.
+ * maintained by the government's admin (public state: it is about no patient). Its transactions
+ * also serve organizations that are not registered yet, so the network can bootstrap itself.
  */
 @Info({ title: 'Registry', description: 'Organizations of the channel: type, tier, region' })
 export class RegistryContract
@@ -32,7 +32,8 @@ export class RegistryContract
   /** Registers an organization or updates its registration (GovMSP admin). */
   @Transaction()
   @Returns('Organization')
-  async RegisterOrganization(ctx: LedgerContext, organizationJson: string): Promise<Organization> {
+  async RegisterOrganization(ctx: LedgerContext): Promise<Organization> {
+    const [organizationJson] = ctx.argsOf('registry:RegisterOrganization');
     const input = parseOrganizationInput(organizationJson);
     if ((input.mspId === GOVERNMENT_MSP) !== (input.type === 'government')) {
       throw ledgerError(
@@ -57,7 +58,8 @@ export class RegistryContract
   /** One organization's registration. */
   @Transaction(false)
   @Returns('Organization')
-  async GetOrganization(ctx: LedgerContext, mspId: string): Promise<Organization> {
+  async GetOrganization(ctx: LedgerContext): Promise<Organization> {
+    const [mspId] = ctx.argsOf('registry:GetOrganization');
     return requireOrganization(ctx.stub, parseMspId(mspId));
   }
 

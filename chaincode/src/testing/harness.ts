@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  base64url,
   parseLedgerError,
+  TRANSIENT_REQUEST_KEY,
   type LedgerErrorCode,
   type ResultOf,
   type TransactionName,
@@ -15,21 +17,36 @@ import { LEDGER_SERIALIZERS } from '../ledger/ledger-serializer';
 import { marshalText, unmarshal } from '../ledger/marshal';
 import { issueCertificate } from './certificates';
 import {
+  collectionConfig,
   createInMemoryLedger,
   type CommitOutcome,
   type InMemoryLedger,
+  type PrivateRead,
+  type PrivateWriteEntry,
   type Simulation,
   type WriteEntry,
 } from './in-memory-ledger';
 
 /**
- * Invokes the chaincode as a peer does: a proposal (function, arguments, creator certificate,
- * txId, timestamp) is simulated against the in-memory ledger through fabric-shim's own contract
- * router (ChaincodeFromContract: contract and function lookup, argument checks against the
- * metadata, createContext, beforeTransaction, the transaction, afterTransaction, serializer), with
- * fabric-shim's real ClientIdentity over a generated Fabric CA-style certificate. A submitted
- * transaction that succeeds is committed (with MVCC validation); a failed one leaves no trace.
+ * Invokes the chaincode as a peer does: a proposal (the function name only, its inputs as the
+ * transient request of ledger-api request.ts with a salt, the creator certificate, txId,
+ * timestamp) is simulated against the in-memory ledger, configured with the collections of the
+ * channel's organizations, through fabric-shim's own contract router (ChaincodeFromContract:
+ * contract and function lookup, createContext, beforeTransaction, the transaction,
+ * afterTransaction, serializer), with fabric-shim's real ClientIdentity over a generated Fabric
+ * CA-style certificate. A submitted transaction that succeeds is committed (with MVCC
+ * validation); a failed one leaves no trace. Salts are derived from the transaction ID, so that a
+ * replay with the same transaction IDs writes the same bytes.
  */
+
+/** The organizations of the network topology (network/topology.yaml). */
+export const TOPOLOGY_MSP_IDS: readonly string[] = [
+  'CommunityHospitalMSP',
+  'EnterpriseMSP',
+  'GovMSP',
+  'ResearchMSP',
+  'TertiaryHospitalMSP',
+];
 
 /**
  * The decoded result of a transaction: the catalogue's (ledger-api) for its names, unknown for
@@ -92,6 +109,14 @@ export interface InvokeOptions {
   readonly at?: string;
   /** Transaction ID; a fresh one otherwise. */
   readonly txId?: string;
+  /** The request's salt; derived from the txId by default, none with `null`. */
+  readonly salt?: string | null;
+  /** The whole transient map instead of the request the harness builds. */
+  readonly transient?: Readonly<Record<string, Uint8Array>>;
+  /** Arguments put on the proposal itself, after the function name (none by default). */
+  readonly proposalArgs?: readonly string[];
+  /** The chaincode name the proposal invokes (the network's by default). */
+  readonly chaincodeName?: string;
 }
 
 /** The outcome of an invocation. */
@@ -110,8 +135,12 @@ export interface InvokeResult<N extends string = string> {
   readonly code: LedgerErrorCode | undefined;
   /** The chaincode event, decoded. */
   readonly event: { readonly name: string; readonly payload: unknown } | undefined;
-  /** The write set (sorted by key). */
+  /** The public write set (sorted by key). */
   readonly writes: WriteEntry[];
+  /** The private write set (by collection, then key). */
+  readonly privateWrites: PrivateWriteEntry[];
+  /** Every private read the transaction made, in order. */
+  readonly privateReads: PrivateRead[];
   /** Commit outcome of a submitted transaction ('NOT_COMMITTED' for evaluations and failures). */
   readonly outcome: CommitOutcome | 'NOT_COMMITTED';
   /** The payload decoded as JSON; throws with the error message when the invocation failed. */
@@ -134,6 +163,12 @@ export interface TestClient {
 /** A test network: one in-memory ledger and a clock. */
 export interface TestNetwork {
   readonly ledger: InMemoryLedger;
+  /** The channel's organizations (its collections are theirs). */
+  readonly mspIds: readonly string[];
+  /** The channel's name. */
+  readonly channel: string;
+  /** The chaincode's name. */
+  readonly chaincode: string;
   /** The current clock (ISO). */
   now(): string;
   /** Sets the clock. */
@@ -150,6 +185,22 @@ export interface TestNetworkOptions {
   readonly start?: string;
   /** Seed of the generated transaction IDs. */
   readonly txSeed?: string;
+  /** The channel's organizations, whose collections are configured (the topology's by default). */
+  readonly mspIds?: readonly string[];
+  /** The chaincode's name (consent-ledger by default). */
+  readonly chaincode?: string;
+}
+
+/** The salt the harness gives a transaction: 16 bytes derived from its ID. */
+export function saltOf(txId: string): string {
+  return base64url(createHash('sha256').update(`salt:${txId}`).digest().subarray(0, 16));
+}
+
+/** The transient map of a request, as ledger-api's transientRequest makes it. */
+export function requestTransient(
+  request: Readonly<{ args: readonly string[]; salt?: string }>,
+): Record<string, Uint8Array> {
+  return { [TRANSIENT_REQUEST_KEY]: Buffer.from(JSON.stringify(request), 'utf8') };
 }
 
 let router: ChaincodeFromContract | undefined;
@@ -217,7 +268,12 @@ interface Outcome<N extends string> {
 
 /** A fresh network with an empty ledger. */
 export function createTestNetwork(options: Readonly<TestNetworkOptions> = {}): TestNetwork {
-  const ledger = createInMemoryLedger();
+  const mspIds = [...(options.mspIds ?? TOPOLOGY_MSP_IDS)].sort();
+  const chaincode = options.chaincode ?? 'consent-ledger';
+  const ledger = createInMemoryLedger({
+    collections: collectionConfig(mspIds),
+    chaincodeName: chaincode,
+  });
   let clock = Date.parse(options.start ?? '2026-11-22T00:00:00.000Z');
   let counter = 0;
   const seed = options.txSeed ?? 'tx';
@@ -228,11 +284,20 @@ export function createTestNetwork(options: Readonly<TestNetworkOptions> = {}): T
     const txId =
       invokeOptions.txId ?? createHash('sha256').update(`${seed}:${counter}`).digest('hex');
     const timestamp = invokeOptions.at ?? new Date(clock).toISOString();
+    const salt = invokeOptions.salt === undefined ? saltOf(txId) : invokeOptions.salt;
+    const transient =
+      invokeOptions.transient ??
+      requestTransient({
+        args: args.map(encodeArgument),
+        ...(salt === null ? {} : { salt }),
+      });
     const simulation = ledger.simulate({
       txId,
       timestamp,
       creator: who.creator,
-      args: [transaction, ...args.map(encodeArgument)],
+      args: [transaction, ...(invokeOptions.proposalArgs ?? [])],
+      transient,
+      chaincodeName: invokeOptions.chaincodeName ?? chaincode,
     });
     const response = await chaincodeRouter().invokeFunctionality(simulation.stub);
     return {
@@ -261,6 +326,8 @@ export function createTestNetwork(options: Readonly<TestNetworkOptions> = {}): T
       event:
         event === undefined ? undefined : { name: event.name, payload: unmarshal(event.payload) },
       writes: ran.simulation.writes(),
+      privateWrites: ran.simulation.privateWrites(),
+      privateReads: ran.simulation.privateReads(),
       outcome: outcome.commit,
       json(): TransactionResult<N> {
         if (!ok) throw new Error(`${transaction} failed: ${message}`);
@@ -272,6 +339,9 @@ export function createTestNetwork(options: Readonly<TestNetworkOptions> = {}): T
 
   return {
     ledger,
+    mspIds,
+    channel: 'health',
+    chaincode,
     now: () => new Date(clock).toISOString(),
     setTime: (instant) => {
       clock = Date.parse(instant);

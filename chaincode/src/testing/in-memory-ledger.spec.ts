@@ -1,7 +1,14 @@
 import { ChaincodeStub as ShimStub, KeyEndorsementPolicy } from 'fabric-shim';
 import type { ChaincodeStub } from 'fabric-shim-api';
 import { describe, expect, it } from 'vitest';
-import { createCompositeKey, createInMemoryLedger, splitCompositeKey } from './in-memory-ledger';
+import { createHash } from 'node:crypto';
+import { chaincodeNameOfExtension } from '../ledger/proposal';
+import {
+  collectionConfig,
+  createCompositeKey,
+  createInMemoryLedger,
+  splitCompositeKey,
+} from './in-memory-ledger';
 import type { InMemoryLedger, Simulation } from './in-memory-ledger';
 
 const creator = { mspid: 'TestMSP', idBytes: Buffer.from('cert') };
@@ -20,10 +27,17 @@ async function put(ledger: InMemoryLedger, entries: Record<string, string>): Pro
   expect(ledger.commit(simulation)).toBe('VALID');
 }
 
-async function keysOf(
-  query: Promise<{ next(): Promise<{ done: boolean; value: { key: string } }> }>,
-): Promise<string[]> {
-  const iterator = await query;
+interface KeyIterator {
+  next(): Promise<{ done: boolean; value: { key: string } }>;
+}
+
+/**
+ * The keys of a range query. A private range resolves to `{ iterator }`, as fabric-shim 2.5 does
+ * (a public one to the iterator itself): both are taken.
+ */
+async function keysOf(query: Promise<unknown>): Promise<string[]> {
+  const resolved = (await query) as KeyIterator | { readonly iterator: KeyIterator };
+  const iterator = 'iterator' in resolved ? resolved.iterator : resolved;
   const keys: string[] = [];
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
     keys.push(next.value.key);
@@ -262,5 +276,155 @@ describe('in-memory ledger', () => {
     await keysOf(unrelated.stub.getStateByPartialCompositeKey('t', ['y']));
     await put(ledger, { [createCompositeKey('t', ['x', '2'])]: 'v' });
     expect(ledger.commit(unrelated)).toBe('VALID');
+  });
+
+  describe('private data', () => {
+    const MSPS = ['GovMSP', 'HospAMSP', 'HospBMSP'];
+    const pair = 'pair_HospAMSP_HospBMSP';
+    const as = (
+      ledger: InMemoryLedger,
+      mspid: string,
+      extra: { transient?: Record<string, Uint8Array>; chaincodeName?: string } = {},
+    ): Simulation => {
+      counter += 1;
+      return ledger.simulate({
+        txId: `ptx${counter}`,
+        timestamp: '2026-11-22T00:00:00.000Z',
+        creator: { mspid, idBytes: Buffer.from('cert') },
+        args: ['fn'],
+        ...extra,
+      });
+    };
+    const ready = (): InMemoryLedger =>
+      createInMemoryLedger({ collections: collectionConfig(MSPS) });
+    const sha = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+    it('configures the collections of the organizations as network/ does', () => {
+      expect(collectionConfig(MSPS)).toEqual([
+        { name: 'org_GovMSP', members: ['GovMSP'], memberOnlyRead: true, memberOnlyWrite: true },
+        {
+          name: 'org_HospAMSP',
+          members: ['HospAMSP', 'GovMSP'],
+          memberOnlyRead: true,
+          memberOnlyWrite: true,
+        },
+        {
+          name: 'org_HospBMSP',
+          members: ['HospBMSP', 'GovMSP'],
+          memberOnlyRead: true,
+          memberOnlyWrite: true,
+        },
+        {
+          name: pair,
+          members: ['HospAMSP', 'HospBMSP', 'GovMSP'],
+          memberOnlyRead: true,
+          memberOnlyWrite: true,
+        },
+      ]);
+      expect(ready().collections()).toEqual(collectionConfig(MSPS).map((each) => each.name));
+    });
+
+    it('keeps values per collection, hashes for every peer, committed state only', async () => {
+      const ledger = ready();
+      const writer = as(ledger, 'HospAMSP');
+      await writer.stub.putPrivateData(pair, 'k', Buffer.from('v1'));
+      expect((await writer.stub.getPrivateData(pair, 'k')).length).toBe(0);
+      expect(writer.privateWrites()).toEqual([
+        { collection: pair, key: 'k', value: Buffer.from('v1'), purge: false },
+      ]);
+      expect(ledger.commit(writer)).toBe('VALID');
+      expect(text(ledger.privateGet(pair, 'k'))).toBe('v1');
+      expect(ledger.privateHash(pair, 'k')).toEqual(sha('v1'));
+      expect(ledger.privateGet('org_HospAMSP', 'k')).toBeUndefined();
+      const outsider = as(ledger, 'OtherMSP');
+      expect(Buffer.from(await outsider.stub.getPrivateDataHash(pair, 'k'))).toEqual(sha('v1'));
+      expect((await outsider.stub.getPrivateDataHash(pair, 'none')).length).toBe(0);
+      expect(outsider.privateReads()).toEqual([
+        { collection: pair, key: 'k', kind: 'hash' },
+        { collection: pair, key: 'none', kind: 'hash' },
+      ]);
+      await expect(outsider.stub.getPrivateData('pair_X_Y', 'k')).rejects.toThrow(
+        /could not be found/,
+      );
+    });
+
+    it('checks memberOnlyRead and memberOnlyWrite against the client organization', async () => {
+      const ledger = ready();
+      const outsider = as(ledger, 'HospBMSP');
+      await expect(outsider.stub.getPrivateData('org_HospAMSP', 'k')).rejects.toThrow(
+        /tx creator does not have read access permission/,
+      );
+      await expect(
+        outsider.stub.putPrivateData('org_HospAMSP', 'k', Buffer.from('v')),
+      ).rejects.toThrow(/tx creator does not have write access permission/);
+      await expect(
+        keysOf(outsider.stub.getPrivateDataByRange('org_HospAMSP', '', '')),
+      ).rejects.toThrow(/read access/);
+      const regulator = as(ledger, 'GovMSP');
+      await regulator.stub.putPrivateData('org_HospAMSP', 'k', Buffer.from('v'));
+      expect(ledger.commit(regulator)).toBe('VALID');
+    });
+
+    it('scans ranges from any key, composite keys included, and counts what it read', async () => {
+      const ledger = ready();
+      const keys = ['1', '2', '3', '4'].map((n) => createCompositeKey('evt~pat', ['pid-a', n]));
+      const writer = as(ledger, 'HospAMSP');
+      for (const key of keys) await writer.stub.putPrivateData(pair, key, Buffer.from('x'));
+      ledger.commit(writer);
+      const reader = as(ledger, 'HospBMSP');
+      const end = createCompositeKey('evt~pat', ['pid-a']) + '\u{10ffff}';
+      expect(await reader.stub.getPrivateDataByRange(pair, keys[1] ?? '', end)).toHaveProperty(
+        'iterator',
+      );
+      expect(await keysOf(reader.stub.getPrivateDataByRange(pair, keys[1] ?? '', end))).toEqual(
+        keys.slice(1),
+      );
+      expect(
+        await keysOf(reader.stub.getPrivateDataByPartialCompositeKey(pair, 'evt~pat', ['pid-a'])),
+      ).toEqual(keys);
+      expect(reader.privateReads().filter((read) => read.kind === 'range')).toHaveLength(7);
+    });
+
+    it('purges a key: no value and no hash afterwards, a purge marker in the history', async () => {
+      const ledger = ready();
+      const writer = as(ledger, 'HospAMSP');
+      await writer.stub.putPrivateData(pair, 'k', Buffer.from('secret'));
+      ledger.commit(writer);
+      const purger = as(ledger, 'GovMSP');
+      await purger.stub.purgePrivateData(pair, 'k');
+      expect(ledger.commit(purger)).toBe('VALID');
+      expect(ledger.privateGet(pair, 'k')).toBeUndefined();
+      expect(ledger.privateHash(pair, 'k')).toBeUndefined();
+      expect(ledger.privateHistory().map((write) => [write.key, write.purge])).toEqual([
+        ['k', false],
+        ['k', true],
+      ]);
+    });
+
+    it('invalidates a transaction whose private reads changed (MVCC on the hashed read set)', async () => {
+      const ledger = ready();
+      const first = as(ledger, 'HospAMSP');
+      const second = as(ledger, 'HospAMSP');
+      for (const simulation of [first, second]) {
+        await simulation.stub.getPrivateData(pair, 'nonce');
+        await simulation.stub.putPrivateData(pair, 'nonce', Buffer.from('used'));
+      }
+      expect(ledger.commit(first)).toBe('VALID');
+      expect(ledger.commit(second)).toBe('MVCC_READ_CONFLICT');
+    });
+
+    it('hands the chaincode its transient map and the chaincode name of the proposal', () => {
+      const stub = as(ready(), 'HospAMSP', {
+        transient: { request: Buffer.from('{}') },
+        chaincodeName: 'consent-ledger-bench',
+      }).stub;
+      expect(text(stub.getTransient().get('request'))).toBe('{}');
+      const proposal = stub.getSignedProposal() as unknown as {
+        proposal: { header: { channelHeader: { getExtension_asU8(): Uint8Array } } };
+      };
+      expect(
+        chaincodeNameOfExtension(proposal.proposal.header.channelHeader.getExtension_asU8()),
+      ).toBe('consent-ledger-bench');
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { collectionMembers, collectionNames } from '@consent-ledger/ledger-api';
 import { ChaincodeStub as ShimStub } from 'fabric-shim';
 import type {
   ChaincodeProposal,
@@ -10,6 +11,7 @@ import type {
   Timestamp,
 } from 'fabric-shim-api';
 import Long from 'long';
+import { chaincodeHeaderExtension } from '../ledger/proposal';
 
 /**
  * An in-memory Fabric ledger for unit tests, faithful to the peer where the chaincode can tell:
@@ -29,7 +31,15 @@ import Long from 'long';
  *   parameters (committed with the value, dropped with a deleted key), one chaincode event per
  *   transaction (the last setEvent wins);
  * - MVCC validation at commit: a transaction whose read keys changed, or whose range reads would
- *   return different keys, since it was simulated is invalidated and nothing of it is applied.
+ *   return different keys, since it was simulated is invalidated and nothing of it is applied;
+ * - private data collections, configured as network/ configures them (ledger-api's collection
+ *   functions over the channel's organizations): per-collection state and SHA-256 hashes;
+ *   memberOnlyRead and memberOnlyWrite checked against the client's organization, as the peer
+ *   does; getPrivateDataHash open to every client; range scans (no pagination, no phantom
+ *   protection: private data has neither); PurgePrivateData (value and hash gone, the write set
+ *   keeps a purge marker); reads of private keys checked at commit like public ones; every private
+ *   read counted per transaction, so that tests can tell what a transaction read;
+ * - the proposal's transient map, and a signed proposal whose channel header names the chaincode.
  */
 
 /** A key written by a transaction: a value, or undefined for a delete. */
@@ -61,8 +71,47 @@ export interface ProposalOptions {
   /** `[function, ...arguments]`. */
   readonly args: readonly string[];
   readonly channelId?: string;
+  /** The chaincode name the proposal invokes (its channel header extension); consent-ledger. */
+  readonly chaincodeName?: string;
+  /** The proposal's transient map. */
+  readonly transient?: Readonly<Record<string, Uint8Array>>;
   /** MSP ID of the simulating peer. */
   readonly peerMspId?: string;
+}
+
+/** A private data collection as the chaincode definition configures it. */
+export interface CollectionConfig {
+  readonly name: string;
+  /** The member organizations' MSP IDs. */
+  readonly members: readonly string[];
+  readonly memberOnlyRead: boolean;
+  readonly memberOnlyWrite: boolean;
+}
+
+/** The collection configuration network/ generates for a channel's organizations. */
+export function collectionConfig(mspIds: readonly string[]): CollectionConfig[] {
+  return collectionNames(mspIds).map((name) => ({
+    name,
+    members: collectionMembers(name, mspIds),
+    memberOnlyRead: true,
+    memberOnlyWrite: true,
+  }));
+}
+
+/** A private key written by a transaction: a value, a delete (undefined) or a purge. */
+export interface PrivateWriteEntry {
+  readonly collection: string;
+  readonly key: string;
+  readonly value: Uint8Array | undefined;
+  /** PurgePrivateData: the value and its hash leave the peers. */
+  readonly purge: boolean;
+}
+
+/** One private read of a transaction: a value, a hash, or one entry of a range scan. */
+export interface PrivateRead {
+  readonly collection: string;
+  readonly key: string;
+  readonly kind: 'value' | 'hash' | 'range';
 }
 
 /** A stub as fabric-shim's real ChaincodeStub exposes it (getBufferArgs is missing from the typings). */
@@ -80,6 +129,10 @@ export interface Simulation {
   writes(): WriteEntry[];
   /** Key-level validation parameters set, in key order. */
   validationParameterWrites(): WriteEntry[];
+  /** The private write set, by collection then key. */
+  privateWrites(): PrivateWriteEntry[];
+  /** Every private read, in the order the chaincode made them. */
+  privateReads(): PrivateRead[];
   /** The chaincode event (the last one set), if any. */
   event(): EventRecord | undefined;
 }
@@ -105,6 +158,24 @@ export interface InMemoryLedger {
   events(): EventRecord[];
   /** Number of committed (valid) transactions. */
   readonly height: number;
+  /** The collections configured, by name. */
+  collections(): string[];
+  /** Committed value of a private key (as a member's peer holds it). */
+  privateGet(collection: string, key: string): Uint8Array | undefined;
+  /** Committed SHA-256 of a private key's value (what every peer holds), if any. */
+  privateHash(collection: string, key: string): Uint8Array | undefined;
+  /** Committed keys of a collection, in key order. */
+  privateKeys(collection: string): string[];
+  /** Every private write ever committed, in commit order (what blocks' hashed write sets hold). */
+  privateHistory(): PrivateWriteEntry[];
+}
+
+/** Options of {@link createInMemoryLedger}. */
+export interface InMemoryLedgerOptions {
+  /** The private data collections (none by default). */
+  readonly collections?: readonly CollectionConfig[];
+  /** The chaincode's name, as access errors name it. */
+  readonly chaincodeName?: string;
 }
 
 const MAX_UNICODE_RUNE = '\u{10ffff}';
@@ -150,6 +221,13 @@ interface RangeRead {
 
 type QueryPromise<T> = Promise<T> & AsyncIterable<Iterators.KV>;
 
+/** A range of a collection's keys, `[startKey, endKey)` (`endKey` empty: unbounded). */
+interface PrivateRange {
+  readonly collection: string;
+  readonly startKey: string;
+  readonly endKey: string;
+}
+
 interface PaginatedQuery {
   readonly startKey: string;
   readonly endKey: string;
@@ -157,13 +235,86 @@ interface PaginatedQuery {
   readonly bookmark: string | undefined;
 }
 
+function sha256(bytes: Uint8Array): Uint8Array {
+  return createHash('sha256').update(bytes).digest();
+}
+
 class Ledger implements InMemoryLedger {
   readonly #state = new Map<string, Versioned>();
   readonly #metadata = new Map<string, Uint8Array>();
   readonly #history = new Map<string, HistoryEntry[]>();
   readonly #events: EventRecord[] = [];
+  readonly #collections: ReadonlyMap<string, CollectionConfig>;
+  readonly #private = new Map<string, Map<string, Versioned>>();
+  readonly #privateHistory: PrivateWriteEntry[] = [];
+  readonly chaincodeName: string;
   #sorted: string[] | undefined;
   #height = 0;
+
+  constructor(options: Readonly<InMemoryLedgerOptions>) {
+    this.#collections = new Map((options.collections ?? []).map((config) => [config.name, config]));
+    for (const name of this.#collections.keys()) this.#private.set(name, new Map());
+    this.chaincodeName = options.chaincodeName ?? 'consent-ledger';
+  }
+
+  /** A collection's configuration; refuses a collection the chaincode definition lacks. */
+  collection(name: string): CollectionConfig {
+    const config = this.#collections.get(name);
+    if (config === undefined) {
+      throw new Error(
+        `collection ${name} could not be found for chaincode ${this.chaincodeName}: it is not in the collection configuration`,
+      );
+    }
+    return config;
+  }
+
+  collections(): string[] {
+    return [...this.#collections.keys()].sort(compareKeys);
+  }
+
+  #store(collection: string): Map<string, Versioned> {
+    this.collection(collection);
+    const store = this.#private.get(collection);
+    if (store === undefined) throw new Error(`no store for ${collection}`);
+    return store;
+  }
+
+  privateGet(collection: string, key: string): Uint8Array | undefined {
+    return this.#store(collection).get(key)?.value;
+  }
+
+  privateVersion(collection: string, key: string): number {
+    return this.#store(collection).get(key)?.version ?? 0;
+  }
+
+  privateHash(collection: string, key: string): Uint8Array | undefined {
+    const value = this.privateGet(collection, key);
+    return value === undefined ? undefined : sha256(value);
+  }
+
+  privateKeys(collection: string): string[] {
+    return [...this.#store(collection).keys()].sort(compareKeys);
+  }
+
+  privateHistory(): PrivateWriteEntry[] {
+    return [...this.#privateHistory];
+  }
+
+  /** Committed private keys of a collection in [startKey, endKey), in key order. */
+  privateRange(
+    range: Readonly<PrivateRange>,
+  ): { key: string; value: Uint8Array; version: number }[] {
+    const { collection, startKey, endKey } = range;
+    return this.privateKeys(collection)
+      .filter(
+        (key) => compareKeys(key, startKey) >= 0 && (endKey === '' || compareKeys(key, endKey) < 0),
+      )
+      .map((key) => {
+        const entry = this.#store(collection).get(key);
+        if (entry === undefined) throw new Error(`private state lost ${key}`);
+        return { key, value: entry.value, version: entry.version };
+      });
+  }
 
   get height(): number {
     return this.#height;
@@ -216,6 +367,9 @@ class Ledger implements InMemoryLedger {
     for (const [key, version] of simulation.readVersions()) {
       if (this.version(key) !== version) return 'MVCC_READ_CONFLICT';
     }
+    for (const { collection, key, version } of simulation.privateReadVersions()) {
+      if (this.privateVersion(collection, key) !== version) return 'MVCC_READ_CONFLICT';
+    }
     for (const read of simulation.rangeReads()) {
       const last = read.results.at(-1);
       const rerun = this.range(read.startKey, read.endKey).filter(
@@ -250,6 +404,12 @@ class Ledger implements InMemoryLedger {
       if (!this.#state.has(key)) continue;
       if (value === undefined) this.#metadata.delete(key);
       else this.#metadata.set(key, value);
+    }
+    for (const write of simulation.privateWrites()) {
+      const store = this.#store(write.collection);
+      if (write.value === undefined) store.delete(write.key);
+      else store.set(write.key, { value: write.value, version: this.#height });
+      this.#privateHistory.push(write);
     }
     this.#sorted = undefined;
     const event = simulation.event();
@@ -307,6 +467,12 @@ class TransactionSimulation implements Simulation {
   readonly #metadataWrites = new Map<string, Uint8Array | undefined>();
   readonly #reads = new Map<string, number>();
   readonly #ranges: RangeRead[] = [];
+  readonly #privateWrites = new Map<string, PrivateWriteEntry>();
+  readonly #privateReadVersions = new Map<
+    string,
+    { collection: string; key: string; version: number }
+  >();
+  readonly #privateReads: PrivateRead[] = [];
   #event: EventRecord | undefined;
   #writePerformed = false;
   #paginatedQueryPerformed = false;
@@ -334,6 +500,83 @@ class TransactionSimulation implements Simulation {
 
   event(): EventRecord | undefined {
     return this.#event;
+  }
+
+  privateWrites(): PrivateWriteEntry[] {
+    return [...this.#privateWrites.values()].sort(
+      (a, b) => compareKeys(a.collection, b.collection) || compareKeys(a.key, b.key),
+    );
+  }
+
+  privateReads(): PrivateRead[] {
+    return [...this.#privateReads];
+  }
+
+  privateReadVersions(): { collection: string; key: string; version: number }[] {
+    return [...this.#privateReadVersions.values()];
+  }
+
+  #creatorMsp(): string {
+    return this.#options.creator.mspid;
+  }
+
+  #checkPrivateRead(collection: string): void {
+    const config = this.#ledger.collection(collection);
+    if (config.memberOnlyRead && !config.members.includes(this.#creatorMsp())) {
+      throw new Error(
+        `tx creator does not have read access permission on privatedata in chaincodeName:${this.#ledger.chaincodeName} collectionName: ${collection}`,
+      );
+    }
+  }
+
+  #checkPrivateWrite(collection: string, key: string): void {
+    const config = this.#ledger.collection(collection);
+    if (config.memberOnlyWrite && !config.members.includes(this.#creatorMsp())) {
+      throw new Error(
+        `tx creator does not have write access permission on privatedata in chaincodeName:${this.#ledger.chaincodeName} collectionName: ${collection}`,
+      );
+    }
+    this.#checkWrite(key);
+  }
+
+  #notePrivateRead(read: PrivateRead): void {
+    this.#privateReads.push(read);
+    const id = `${read.collection}\u0000${read.key}`;
+    if (read.kind !== 'range' && !this.#privateReadVersions.has(id)) {
+      this.#privateReadVersions.set(id, {
+        collection: read.collection,
+        key: read.key,
+        version: this.#ledger.privateVersion(read.collection, read.key),
+      });
+    }
+  }
+
+  #privateRange(range: Readonly<PrivateRange>): QueryPromise<Iterators.StateQueryIterator> {
+    const { collection } = range;
+    const results = this.#ledger.privateRange(range);
+    let position = 0;
+    let closed = false;
+    const iterator: Iterators.StateQueryIterator = {
+      next: () => {
+        if (closed) return Promise.reject(new Error('iterator closed'));
+        const entry = results[position];
+        if (entry === undefined) {
+          return Promise.resolve({ done: true, value: undefined as unknown as Iterators.KV });
+        }
+        position += 1;
+        this.#notePrivateRead({ collection, key: entry.key, kind: 'range' });
+        const kv = { key: entry.key, value: Buffer.from(entry.value) } as unknown as Iterators.KV;
+        return Promise.resolve({ done: false, value: kv });
+      },
+      close: () => {
+        closed = true;
+        return Promise.resolve();
+      },
+    };
+    // As fabric-shim 2.5 does for private ranges: the promise resolves to `{ iterator }`, not to
+    // the iterator (its types say otherwise); async iteration works either way.
+    const wrapped = { iterator } as unknown as Iterators.StateQueryIterator;
+    return queryPromise(Promise.resolve(wrapped), () => iterator);
   }
 
   readVersions(): [string, number][] {
@@ -456,10 +699,22 @@ class TransactionSimulation implements Simulation {
       getChannelID: () => options.channelId ?? 'health',
       getCreator: () => options.creator,
       getMspID: () => options.peerMspId ?? options.creator.mspid,
-      getTransient: () => new Map<string, Uint8Array>(),
-      getSignedProposal: (): ChaincodeProposal.SignedProposal => {
-        throw unsupported('getSignedProposal');
-      },
+      getTransient: () =>
+        new Map<string, Uint8Array>(
+          Object.entries(options.transient ?? {}).map(([key, value]) => [key, Buffer.from(value)]),
+        ),
+      // As fabric-shim decodes it: the channel header, whose extension names the chaincode.
+      getSignedProposal: () =>
+        ({
+          proposal: {
+            header: {
+              channelHeader: {
+                getExtension_asU8: () =>
+                  chaincodeHeaderExtension(options.chaincodeName ?? 'consent-ledger'),
+              },
+            },
+          },
+        }) as unknown as ChaincodeProposal.SignedProposal,
       getTxTimestamp: (): Timestamp => ({ seconds: Long.fromNumber(seconds, true), nanos }),
       getDateTimestamp: () => new Date(seconds * 1000 + nanos / 1_000_000),
       getBinding: () => createHash('sha256').update(options.txId).digest('hex'),
@@ -570,22 +825,86 @@ class TransactionSimulation implements Simulation {
       },
       createCompositeKey,
       splitCompositeKey,
-      getPrivateData: () => Promise.reject(unsupported('private data')),
-      getPrivateDataHash: () => Promise.reject(unsupported('private data')),
-      putPrivateData: () => Promise.reject(unsupported('private data')),
-      deletePrivateData: () => Promise.reject(unsupported('private data')),
-      purgePrivateData: () => Promise.reject(unsupported('private data')),
-      setPrivateDataValidationParameter: () => Promise.reject(unsupported('private data')),
-      getPrivateDataValidationParameter: () => Promise.reject(unsupported('private data')),
-      getPrivateDataByRange: () => rejected(unsupported('private data')),
-      getPrivateDataByPartialCompositeKey: () => rejected(unsupported('private data')),
-      getPrivateDataQueryResult: () => rejected(unsupported('private data')),
+      getPrivateData: (collection: string, key: string) =>
+        new Promise<Uint8Array>((resolve) => {
+          this.#checkPrivateRead(collection);
+          this.#notePrivateRead({ collection, key, kind: 'value' });
+          resolve(Buffer.from(this.#ledger.privateGet(collection, key) ?? new Uint8Array()));
+        }),
+      getPrivateDataHash: (collection: string, key: string) =>
+        new Promise<Uint8Array>((resolve) => {
+          this.#ledger.collection(collection);
+          this.#notePrivateRead({ collection, key, kind: 'hash' });
+          resolve(Buffer.from(this.#ledger.privateHash(collection, key) ?? new Uint8Array()));
+        }),
+      putPrivateData: (collection: string, key: string, value: Uint8Array) =>
+        settle(() => {
+          this.#checkPrivateWrite(collection, key);
+          if (value.length === 0) throw new Error('PutPrivateData: the value is empty');
+          this.#privateWrites.set(`${collection}\u0000${key}`, {
+            collection,
+            key,
+            value: Buffer.from(value),
+            purge: false,
+          });
+        }),
+      deletePrivateData: (collection: string, key: string) =>
+        settle(() => {
+          this.#checkPrivateWrite(collection, key);
+          this.#privateWrites.set(`${collection}\u0000${key}`, {
+            collection,
+            key,
+            value: undefined,
+            purge: false,
+          });
+        }),
+      purgePrivateData: (collection: string, key: string) =>
+        settle(() => {
+          this.#checkPrivateWrite(collection, key);
+          this.#privateWrites.set(`${collection}\u0000${key}`, {
+            collection,
+            key,
+            value: undefined,
+            purge: true,
+          });
+        }),
+      setPrivateDataValidationParameter: () => Promise.reject(unsupported('private key policies')),
+      getPrivateDataValidationParameter: () => Promise.reject(unsupported('private key policies')),
+      getPrivateDataByRange: (collection: string, startKey: string, endKey: string) => {
+        try {
+          this.#checkPrivateRead(collection);
+        } catch (error) {
+          return rejected(error as Error);
+        }
+        return this.#privateRange({ collection, startKey, endKey });
+      },
+      getPrivateDataByPartialCompositeKey: (
+        collection: string,
+        objectType: string,
+        attributes: string[],
+      ) => {
+        try {
+          this.#checkPrivateRead(collection);
+        } catch (error) {
+          return rejected(error as Error);
+        }
+        const partial = createCompositeKey(objectType, attributes);
+        return this.#privateRange({
+          collection,
+          startKey: partial,
+          endKey: partial + MAX_UNICODE_RUNE,
+        });
+      },
+      getPrivateDataQueryResult: () =>
+        rejected(new Error('ExecuteQuery not supported for leveldb')),
     };
     return stub;
   }
 }
 
-/** A fresh, empty in-memory ledger. */
-export function createInMemoryLedger(): InMemoryLedger {
-  return new Ledger();
+/** A fresh, empty in-memory ledger (with the collections given, none by default). */
+export function createInMemoryLedger(
+  options: Readonly<InMemoryLedgerOptions> = {},
+): InMemoryLedger {
+  return new Ledger(options);
 }

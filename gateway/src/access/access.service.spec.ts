@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError } from '../common/errors.js';
+import { testEndorsers } from '../testing/endorsers.js';
 import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
 import { principal } from '../testing/principals.js';
 import { throughRoute } from '../testing/route-guard.js';
@@ -15,6 +16,10 @@ const event = {
   breakGlass: false,
 };
 
+/** The service as the community hospital's gateway runs it. */
+const serviceOf = (ledger: FakeLedgerClient): AccessService =>
+  new AccessService(ledger, testEndorsers(ledger, 'CommunityHospitalMSP'));
+
 describe('AccessService', () => {
   const clinician = principal('clinician', { mspId: 'CommunityHospitalMSP' });
   const question = {
@@ -25,7 +30,7 @@ describe('AccessService', () => {
 
   it('records a request and answers the decision with its transaction', async () => {
     const ledger = new FakeLedgerClient().on('access:RequestAccess', () => event);
-    const outcome = await new AccessService(ledger).request(clinician, question);
+    const outcome = await serviceOf(ledger).request(clinician, question);
     expect(outcome).toEqual({
       eventId: event.eventId,
       decision: 'permit',
@@ -35,8 +40,19 @@ describe('AccessService', () => {
       breakGlass: false,
       txId: 'tx-1',
     });
-    expect(ledger.calls[0]).toMatchObject({ kind: 'submit', identity: 'user:clinician-1' });
-    expect(jsonArg(ledger.calls[0])).toEqual(question);
+    expect(ledger.submits[0]).toMatchObject({ kind: 'submit', identity: 'user:clinician-1' });
+    expect(jsonArg(ledger.submits[0])).toEqual(question);
+  });
+
+  it("names the accessor's organization and the patient's home as endorsers, the regulator as fallback", async () => {
+    const ledger = new FakeLedgerClient().on('access:RequestAccess', () => event);
+    await serviceOf(ledger).request(clinician, question);
+    expect(ledger.callsOf('patient:LocatePatient')).toHaveLength(1);
+    expect(ledger.submits[0]?.endorsers).toEqual({
+      collections: ['pair_CommunityHospitalMSP_TertiaryHospitalMSP'],
+      organizations: ['CommunityHospitalMSP', 'TertiaryHospitalMSP'],
+      fallback: ['CommunityHospitalMSP', 'GovMSP'],
+    });
   });
 
   it('evaluates a decision without writing', async () => {
@@ -45,9 +61,10 @@ describe('AccessService', () => {
       reason: 'NO_MATCHING_CONSENT',
       consentIds: [],
     }));
-    const decision = await new AccessService(ledger).check(clinician, question);
+    const decision = await serviceOf(ledger).check(clinician, question);
     expect(decision).toMatchObject({ decision: 'deny' });
     expect(ledger.submits).toHaveLength(0);
+    expect(ledger.calls[0]?.endorsers).toBeUndefined();
   });
 
   it('sends only the SHA-256 of an emergency justification', async () => {
@@ -57,7 +74,7 @@ describe('AccessService', () => {
       consentIds: [],
     }));
     const justification = 'Unconscious patient arrived by ambulance, suspected anaphylaxis';
-    const outcome = await new AccessService(ledger).emergency(clinician, {
+    const outcome = await serviceOf(ledger).emergency(clinician, {
       patientId: 'pid-abcdefghijklmnop',
       categories: ['medication'],
       reasonCode: 'UNCONSCIOUS_PATIENT',
@@ -65,9 +82,9 @@ describe('AccessService', () => {
     });
     expect(outcome).toMatchObject({ breakGlass: true, txId: 'tx-1' });
     expect(outcome).not.toHaveProperty('consentId');
-    const sent = ledger.calls[0]?.args?.join('') ?? '';
+    const sent = ledger.submits[0]?.args?.join('') ?? '';
     expect(sent).not.toContain('ambulance');
-    expect(jsonArg(ledger.calls[0])).toEqual({
+    expect(jsonArg(ledger.submits[0])).toEqual({
       patientId: 'pid-abcdefghijklmnop',
       categories: ['medication'],
       reasonCode: 'UNCONSCIOUS_PATIENT',
@@ -78,7 +95,7 @@ describe('AccessService', () => {
 
   it('refuses roles and organizations that may not ask', async () => {
     const ledger = new FakeLedgerClient();
-    const service = new AccessService(ledger);
+    const service = serviceOf(ledger);
     await expect(
       throughRoute(
         { handler: AccessController.prototype.request, caller: principal('patient') },

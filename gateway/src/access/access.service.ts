@@ -7,8 +7,9 @@ import type {
   EmergencyRequest,
 } from '@consent-ledger/ledger-api';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
+import { ledgerIdentity, type Principal } from '../auth/principal.js';
 import { assertPeriod } from '../common/periods.js';
+import { ENDORSERS, type Endorsers } from '../ledger/endorsers.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 
 /** A break-glass request as a clinician sends it: the free-text justification, never sent on. */
@@ -52,23 +53,34 @@ function outcomeOf(event: AccessEvent, txId: string): AccessOutcome {
 
 /**
  * Access requests against patients' consents (`access` contract): recorded requests, decisions
- * evaluated without a record, and break-glass emergency access.
+ * evaluated without a record, and break-glass emergency access. A request is endorsed by the
+ * caller's organization and the patient's home (the regulator when the home's peer is out of
+ * reach): the peers that hold the consents it is decided by.
  */
 @Injectable()
 export class AccessService {
-  constructor(@Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient) {}
+  constructor(
+    @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient,
+    @Inject(ENDORSERS) private readonly endorsers: Endorsers,
+  ) {}
 
   /** RequestAccess: decided by the ledger and recorded whatever the decision. */
   async request(caller: Principal, input: AccessRequest): Promise<AccessOutcome> {
+    const request = question(input);
+    const endorsers = await this.endorsers.plan('access:RequestAccess', {
+      patientId: request.patientId,
+    });
     const { result, txId } = await this.ledger
-      .as(caller.walletLabel)
-      .submit('access:RequestAccess', question(input));
+      .as(ledgerIdentity(caller), { endorsers })
+      .submit('access:RequestAccess', request);
     return outcomeOf(result, txId);
   }
 
-  /** CheckAccess: the decision the ledger would take now; nothing is written. */
+  /** CheckAccess: the decision the ledger would take now, on this organization's peer. */
   async check(caller: Principal, input: AccessRequest): Promise<Decision> {
-    return await this.ledger.as(caller.walletLabel).evaluate('access:CheckAccess', question(input));
+    return await this.ledger
+      .as(ledgerIdentity(caller))
+      .evaluate('access:CheckAccess', question(input));
   }
 
   /** RequestEmergencyAccess: break-glass; only the justification's SHA-256 reaches the ledger. */
@@ -80,8 +92,11 @@ export class AccessService {
       justificationHash: justificationHash(input.justification),
       ...(input.recordIds === undefined ? {} : { recordIds: [...input.recordIds] }),
     };
+    const endorsers = await this.endorsers.plan('access:RequestEmergencyAccess', {
+      patientId: request.patientId,
+    });
     const { result, txId } = await this.ledger
-      .as(caller.walletLabel)
+      .as(ledgerIdentity(caller), { endorsers })
       .submit('access:RequestEmergencyAccess', request);
     return outcomeOf(result, txId);
   }

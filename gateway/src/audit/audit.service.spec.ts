@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { AccessEvent } from '@consent-ledger/ledger-api';
 import { ForbiddenError } from '../common/errors.js';
 import { toAuditEvent } from '../fhir/audit-event.mapper.js';
+import { testEndorsers } from '../testing/endorsers.js';
 import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
-import { principal, regulator } from '../testing/principals.js';
+import { patientSession, principal, regulator } from '../testing/principals.js';
 import { throughRoute } from '../testing/route-guard.js';
 import { CSV_HEADER, csvExport, csvField, fhirBundleExport } from './audit-export.js';
 import { AuditController } from './audit.controller.js';
@@ -13,6 +14,7 @@ function event(n: number): AccessEvent {
   return {
     eventId: `evt-${String(n).padStart(24, '0')}`,
     patientId: 'pid-abcdefghijklmnop',
+    patientHome: 'TertiaryHospitalMSP',
     accessor: { org: 'CommunityHospitalMSP', role: 'clinician', idHash: 'ab'.repeat(32) },
     accessorRegion: { province: '330000' },
     purpose: 'treatment',
@@ -24,8 +26,13 @@ function event(n: number): AccessEvent {
     breakGlass: false,
     timestamp: '2026-11-22T03:27:06.155Z',
     txId: `tx${String(n)}`,
+    salt: 'c2FsdHNhbHRzYWx0c2FsdA',
   };
 }
+
+/** The service as the regulator's gateway runs it. */
+const serviceOf = (ledger: FakeLedgerClient, own = 'GovMSP'): AuditService =>
+  new AuditService(ledger, testEndorsers(ledger, own));
 
 async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T> {
   for (const item of items) yield await Promise.resolve(item);
@@ -45,7 +52,7 @@ describe('AuditService', () => {
       { items: [event(3)], bookmark: '' },
     ];
     const ledger = new FakeLedgerClient().on('audit:QueryAccessEvents', () => pages.shift());
-    const events = await new AuditService(ledger).events(regulator(), { decision: 'deny' });
+    const events = await serviceOf(ledger).events(regulator(), { decision: 'deny' });
     const csv = await collect(csvExport(events));
     expect(csv.startsWith(CSV_HEADER)).toBe(true);
     expect(csv.trimEnd().split('\r\n')).toHaveLength(4);
@@ -83,8 +90,9 @@ describe('AuditService', () => {
   it('keeps reviews and statistics to the GovMSP regulator', async () => {
     const ledger = new FakeLedgerClient()
       .on('audit:ReviewEmergencyAccess', () => ({ ...event(1), breakGlass: true }))
+      .on('audit:GetAccessEvent', () => ({ ...event(1), breakGlass: true }))
       .on('audit:GetStatistics', () => ({ byPurpose: {} }));
-    const service = new AuditService(ledger);
+    const service = serviceOf(ledger);
     await expect(
       throughRoute(
         { handler: AuditController.prototype.review, caller: principal('clinician') },
@@ -98,10 +106,17 @@ describe('AuditService', () => {
       outcome: 'justified',
     });
     expect(reviewed.txId).toBe('tx-1');
-    expect(ledger.calls[0]?.args).toEqual([
+    expect(ledger.submits[0]?.args).toEqual([
       'evt-000000000000000000000001',
       '{"outcome":"justified"}',
     ]);
+    // Read first to find where the event is kept: the regulator, then the patient's home.
+    expect(ledger.callsOf('patient:LocatePatient')).toHaveLength(0);
+    expect(ledger.submits[0]?.endorsers).toEqual({
+      collections: ['pair_CommunityHospitalMSP_TertiaryHospitalMSP'],
+      organizations: ['GovMSP', 'CommunityHospitalMSP'],
+      fallback: ['GovMSP', 'TertiaryHospitalMSP'],
+    });
     await expect(
       service.statistics(regulator(), {
         from: '2026-02-01T00:00:00.000Z',
@@ -120,5 +135,22 @@ describe('AuditService', () => {
           }),
       ),
     ).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it("keeps a patient's session to the patient's own access history", async () => {
+    const ledger = new FakeLedgerClient()
+      .on('audit:QueryAccessEvents', () => ({ items: [event(1)], bookmark: '' }))
+      .on('audit:GetAccessEvent', () => ({ ...event(2), patientId: 'pid-someoneelseaaaaaa' }));
+    const service = serviceOf(ledger, 'TertiaryHospitalMSP');
+    const patient = patientSession();
+    await service.query(patient, { pageSize: 5 });
+    expect(ledger.calls[0]).toMatchObject({ identity: 'gateway-service' });
+    expect(jsonArg(ledger.calls[0])).toEqual({ pageSize: 5, patientId: 'pid-abcdefghijklmnop' });
+    await expect(
+      service.query(patient, { patientId: 'pid-someoneelseaaaaaa' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(service.get(patient, 'evt-000000000000000000000002')).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
   });
 });

@@ -9,9 +9,15 @@ import {
   type StatisticsQuery,
 } from '@consent-ledger/ledger-api';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
-import { InvalidArgumentError } from '../common/errors.js';
+import {
+  assertOwnPatient,
+  isPatientSession,
+  ledgerIdentity,
+  type Principal,
+} from '../auth/principal.js';
+import { ForbiddenError, InvalidArgumentError } from '../common/errors.js';
 import { assertPeriod } from '../common/periods.js';
+import { ENDORSERS, type Endorsers } from '../ledger/endorsers.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 
 const EXPORT_PAGE_SIZE = 100;
@@ -26,18 +32,31 @@ function checkEventId(eventId: string): void {
  */
 @Injectable()
 export class AuditService {
-  constructor(@Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient) {}
+  constructor(
+    @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient,
+    @Inject(ENDORSERS) private readonly endorsers: Endorsers,
+  ) {}
 
   /** QueryAccessEvents: regulator all, patient their own, others their organization's. */
   async query(caller: Principal, query: AccessEventQuery): Promise<AccessEventPage> {
     assertPeriod(query.from, query.to, { from: 'from', until: 'to' });
-    return await this.ledger.as(caller.walletLabel).evaluate('audit:QueryAccessEvents', query);
+    let scoped = query;
+    if (isPatientSession(caller)) {
+      if (query.patientId !== undefined && query.patientId !== caller.patientId)
+        throw new ForbiddenError('a patient sees only their own access history');
+      scoped = { ...query, patientId: caller.patientId };
+    }
+    return await this.ledger.as(ledgerIdentity(caller)).evaluate('audit:QueryAccessEvents', scoped);
   }
 
   /** GetAccessEvent, under the same rule. */
   async get(caller: Principal, eventId: string): Promise<AccessEvent> {
     checkEventId(eventId);
-    return await this.ledger.as(caller.walletLabel).evaluate('audit:GetAccessEvent', eventId);
+    const event = await this.ledger
+      .as(ledgerIdentity(caller))
+      .evaluate('audit:GetAccessEvent', eventId);
+    assertOwnPatient(caller, event.patientId);
+    return event;
   }
 
   /**
@@ -61,27 +80,35 @@ export class AuditService {
     })();
   }
 
-  /** ReviewEmergencyAccess (GovMSP regulator). */
+  /**
+   * ReviewEmergencyAccess (GovMSP regulator), endorsed by the regulator and the patient's home (or
+   * the accessing organization): the event is read first, to know where it is kept.
+   */
   async review(
     caller: Principal,
     eventId: string,
     review: ReviewInput,
   ): Promise<{ event: AccessEvent; txId: string }> {
-    checkEventId(eventId);
+    const pending = await this.get(caller, eventId);
+    this.endorsers.remember(pending.patientId, pending.patientHome);
+    const endorsers = await this.endorsers.plan('audit:ReviewEmergencyAccess', {
+      patientId: pending.patientId,
+      with: pending.accessor.org,
+    });
     const { result: event, txId } = await this.ledger
-      .as(caller.walletLabel)
+      .as(ledgerIdentity(caller), { endorsers })
       .submit('audit:ReviewEmergencyAccess', eventId, { outcome: review.outcome });
     return { event, txId };
   }
 
   /** QueryEmergencyReviews: pending break-glass events, oldest first (GovMSP regulator). */
   pendingReviews(caller: Principal, page: ReviewQuery): Promise<AccessEventPage> {
-    return this.ledger.as(caller.walletLabel).evaluate('audit:QueryEmergencyReviews', page);
+    return this.ledger.as(ledgerIdentity(caller)).evaluate('audit:QueryEmergencyReviews', page);
   }
 
   /** GetStatistics: counts by purpose, category, decision, region, breakGlass (GovMSP regulator). */
   async statistics(caller: Principal, query: StatisticsQuery): Promise<Statistics> {
     assertPeriod(query.from, query.to, { from: 'from', until: 'to' });
-    return await this.ledger.as(caller.walletLabel).evaluate('audit:GetStatistics', query);
+    return await this.ledger.as(ledgerIdentity(caller)).evaluate('audit:GetStatistics', query);
   }
 }

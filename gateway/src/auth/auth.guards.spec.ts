@@ -10,7 +10,7 @@ describe('authentication and roles', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    patient = await t.user({ username: 'pat', role: 'patient' });
+    patient = await t.patient({ username: 'pat' });
     clinician = await t.user({
       username: 'doc',
       role: 'clinician',
@@ -96,6 +96,8 @@ describe('authentication and roles', () => {
 
   it("refuses with the authorization matrix's reason before reading the body, FHIR included", async () => {
     const before = t.ledger.calls.length;
+    // The matrix lets any member carry a patient's signed statement: the route takes a patient's
+    // session only, so a clinician cannot post one (nor FHIR's Consent create, below).
     const grant = await t
       .http()
       .post('/consents')
@@ -105,7 +107,18 @@ describe('authentication and roles', () => {
     expect(grant.body).toEqual({
       statusCode: 403,
       code: 'FORBIDDEN',
-      message: refusal('consent:GrantConsent', {
+      message: 'requires the role patient',
+    });
+    const review = await t
+      .http()
+      .post('/audit/emergency-reviews/evt-000000000000000000000001')
+      .set('authorization', `Bearer ${clinician}`)
+      .send({ nonsense: true });
+    expect(review.status).toBe(403);
+    expect(review.body).toEqual({
+      statusCode: 403,
+      code: 'FORBIDDEN',
+      message: refusal('audit:ReviewEmergencyAccess', {
         mspId: 'TertiaryHospitalMSP',
         role: 'clinician',
         orgType: 'hospital',

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { refusal } from '@consent-ledger/ledger-api';
+import { PATIENT_ACTION_NAMES, refusal } from '@consent-ledger/ledger-api';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors.js';
 import { IS_PUBLIC, ROUTE_RULE_KEY, principalOf, type RouteRule } from './auth.decorators.js';
 import { JWT_AUTHENTICATOR, type JwtAuthenticator } from './jwt.strategy.js';
@@ -51,13 +51,21 @@ export class JwtAuthGuard implements CanActivate {
   }
 }
 
+const PATIENT_ACTIONS: ReadonlySet<string> = new Set(PATIENT_ACTION_NAMES);
+
 /**
  * Throws FORBIDDEN unless the principal may take a route: for a transaction, ledger-api's
  * `refusal` (the matrix the chaincode enforces, for a user of this registered organization), with
- * its text; for a gateway-only route, its roles.
+ * its text; for a gateway-only route, its roles. A transaction the patient signs (the matrix lets
+ * any member carry it) is taken by a patient's or guardian's session only: staff never speak for
+ * a patient through this gateway.
  */
 export function authorize(rule: RouteRule, principal: Principal): void {
   if ('transaction' in rule) {
+    if (PATIENT_ACTIONS.has(rule.transaction) && principal.role !== 'patient')
+      throw new ForbiddenError(
+        `${rule.transaction} is signed by the patient: a patient's or guardian's session only`,
+      );
     const refused = refusal(rule.transaction, {
       mspId: principal.mspId,
       role: principal.role,

@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { UnauthenticatedError } from '../common/errors.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { IdentitiesService } from '../identities/identities.service.js';
+import type { UserRecord } from '../identities/users.store.js';
 import type { AccessTokenClaims } from './jwt.strategy.js';
 
 /** Username/password login, answered with a short-lived signed token. */
@@ -18,6 +19,11 @@ export class AuthService {
   async login(username: string, password: string): Promise<AccessToken> {
     const user = await this.identities.authenticate(username, password);
     if (user === undefined) throw new UnauthenticatedError('wrong username or password');
+    return this.issue(user);
+  }
+
+  /** A short-lived token for a user (after login, or a patient's first activation). */
+  async issue(user: UserRecord): Promise<AccessToken> {
     const claims: AccessTokenClaims = { sub: user.username, role: user.role };
     return {
       accessToken: await this.jwt.signAsync({ ...claims }),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../auth/principal.js';
 import { ForbiddenError } from '../common/errors.js';
+import { testEndorsers } from '../testing/endorsers.js';
 import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
 import { principal } from '../testing/principals.js';
 import { throughRoute } from '../testing/route-guard.js';
@@ -15,6 +16,10 @@ const cohort = {
   bookmark: '',
 };
 
+/** The service as the research institute's gateway runs it. */
+const serviceOf = (ledger: FakeLedgerClient): CohortsService =>
+  new CohortsService(ledger, testEndorsers(ledger, 'ResearchMSP'));
+
 describe('CohortsService', () => {
   it('requests a cohort and answers pseudonyms, event IDs and the transaction', async () => {
     const ledger = new FakeLedgerClient().on('cohort:RequestCohort', () => cohort);
@@ -23,18 +28,23 @@ describe('CohortsService', () => {
       categories: ['laboratory' as const],
       patientIds: ['pid-abcdefghijklmnop', 'pid-bbbbbbbbbbbbbbbb'],
     };
-    expect(await new CohortsService(ledger).request(researcher, input)).toEqual({
+    expect(await serviceOf(ledger).request(researcher, input)).toEqual({
       studyId: 'study-1',
       ...cohort,
       txId: 'tx-1',
     });
     expect(ledger.calls[0]).toMatchObject({ kind: 'submit', identity: 'user:researcher-1' });
     expect(jsonArg(ledger.calls[0])).toEqual(input);
+    // Endorsed by the institute and the regulator, a member of every collection written.
+    expect(ledger.calls[0]?.endorsers).toEqual({
+      collections: [],
+      organizations: ['ResearchMSP', 'GovMSP'],
+    });
   });
 
   it('pages through the grantee index with pageSize and bookmark (an empty bookmark is none)', async () => {
     const ledger = new FakeLedgerClient().on('cohort:RequestCohort', () => cohort);
-    const service = new CohortsService(ledger);
+    const service = serviceOf(ledger);
     await service.request(researcher, { studyId: 's', categories: ['imaging'], pageSize: 5 });
     await service.request(researcher, { studyId: 's', categories: ['imaging'], bookmark: '' });
     await service.request(researcher, { studyId: 's', categories: ['imaging'], bookmark: 'b1' });
@@ -47,7 +57,7 @@ describe('CohortsService', () => {
 
   it('refuses other roles and organizations, and patientIds with paging, before the ledger', async () => {
     const ledger = new FakeLedgerClient();
-    const service = new CohortsService(ledger);
+    const service = serviceOf(ledger);
     const input = { studyId: 's', categories: ['imaging' as const] };
     const request = (caller: Principal) =>
       throughRoute({ handler: CohortsController.prototype.request, caller }, (as) =>

@@ -1,7 +1,8 @@
 import type { CohortPage, CohortRequest } from '@consent-ledger/ledger-api';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
+import { ledgerIdentity, type Principal } from '../auth/principal.js';
 import { InvalidArgumentError } from '../common/errors.js';
+import { ENDORSERS, type Endorsers } from '../ledger/endorsers.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 
 /**
@@ -11,9 +12,15 @@ import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
  */
 @Injectable()
 export class CohortsService {
-  constructor(@Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient) {}
+  constructor(
+    @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient,
+    @Inject(ENDORSERS) private readonly endorsers: Endorsers,
+  ) {}
 
-  /** RequestCohort (researcher of a research organization). */
+  /**
+   * RequestCohort (researcher of a research organization), endorsed by the research institute and
+   * the regulator (a member of every collection the inclusions are written to).
+   */
   async request(caller: Principal, input: CohortRequest): Promise<CohortPage> {
     if (input.patientIds !== undefined && (input.pageSize ?? input.bookmark) !== undefined)
       throw new InvalidArgumentError('patientIds is one page: no pageSize or bookmark with it');
@@ -26,8 +33,9 @@ export class CohortsService {
         ? {}
         : { bookmark: input.bookmark }),
     };
+    const endorsers = await this.endorsers.plan('cohort:RequestCohort', {});
     const { result, txId } = await this.ledger
-      .as(caller.walletLabel)
+      .as(ledgerIdentity(caller), { endorsers })
       .submit('cohort:RequestCohort', request);
     return {
       studyId: input.studyId,

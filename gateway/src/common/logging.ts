@@ -25,6 +25,8 @@ export const REDACTED_PATHS = [
   '*.privateKey',
   '*.enrollmentSecret',
   '*.justification',
+  '*.enrolmentCode',
+  '*.signature',
 ];
 
 /** What the logs are configured with. */

@@ -39,7 +39,10 @@ const schema = z.object({
   LEDGER_ENDORSEMENT_OUT_OF: z.coerce.number().int().min(1).default(2),
   /** Readiness probe's deadline, in milliseconds. */
   READY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
-  /** Listen to the ledger's chaincode events (off only in tests that do not want a listener). */
+  /**
+   * Listen to the ledger's blocks with private data for the live events (off only in tests that do
+   * not want a listener).
+   */
   GATEWAY_EVENTS: z.enum(['on', 'off']).default('on'),
   /** Directory of the web app's static files served at /app/ (absent: /app answers 404). */
   WEB_ROOT: z

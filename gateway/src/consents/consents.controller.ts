@@ -1,6 +1,7 @@
 import {
   CONSENT_ID_PATTERN,
   type Consent,
+  type ConsentErasure,
   type ConsentPage,
   type ConsentVersion,
   type ConsentWrite,
@@ -13,16 +14,20 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authorize, CurrentUser } from '../auth/auth.decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { Authorize, CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { patientSessionOf, type Principal } from '../auth/principal.js';
 import { idPipe } from '../common/id.pipe.js';
+import { SignedActionRequestDto } from '../patients/patients.dto.js';
 import { ConsentsService } from './consents.service.js';
-import { GrantConsentDto } from './grant-consent.dto.js';
 import { QueryConsentsDto } from './query-consents.dto.js';
 
 const consentIdPipe = idPipe(CONSENT_ID_PATTERN, 'consent ID');
 
-/** Patients' consents. */
+/**
+ * Patients' consents. Writes take a statement the patient (or a guardian) signed on their own
+ * device (`{action: SignedAction}`), from that patient's session only (`@Roles('patient')`: the
+ * matrix lets any member carry a signed statement, so the route says who may post one here).
+ */
 @ApiTags('consents')
 @ApiBearerAuth()
 @ApiHeader({
@@ -34,12 +39,15 @@ const consentIdPipe = idPipe(CONSENT_ID_PATTERN, 'consent ID');
 export class ConsentsController {
   constructor(private readonly consents: ConsentsService) {}
 
-  /** Grants a consent (patient). */
+  /** Grants a consent: the patient's signed consent:GrantConsent statement. */
   @Post()
-  @Authorize('consent:GrantConsent')
+  @Roles('patient')
   @ApiCreatedResponse({ description: '{consentId, txId, consent}' })
-  grant(@CurrentUser() caller: Principal, @Body() body: GrantConsentDto): Promise<ConsentWrite> {
-    return this.consents.grant(caller, body);
+  grant(
+    @CurrentUser() caller: Principal,
+    @Body() body: SignedActionRequestDto,
+  ): Promise<ConsentWrite> {
+    return this.consents.grant(patientSessionOf(caller), body.action);
   }
 
   /** Consents the caller may see. */
@@ -70,25 +78,39 @@ export class ConsentsController {
     return this.consents.history(caller, consentId);
   }
 
-  /** Replaces a consent's terms (its patient; version + 1). */
+  /** Replaces a consent's terms (its patient's signed consent:UpdateConsent; version + 1). */
   @Put(':consentId')
-  @Authorize('consent:UpdateConsent')
+  @Roles('patient')
   update(
     @CurrentUser() caller: Principal,
     @Param('consentId', consentIdPipe) consentId: string,
-    @Body() body: GrantConsentDto,
+    @Body() body: SignedActionRequestDto,
   ): Promise<ConsentWrite> {
-    return this.consents.update(caller, consentId, body);
+    return this.consents.update(patientSessionOf(caller), consentId, body.action);
   }
 
-  /** Revokes a consent (its patient). */
+  /** Revokes a consent (its patient's signed consent:RevokeConsent). */
   @Post(':consentId/revoke')
   @HttpCode(200)
-  @Authorize('consent:RevokeConsent')
+  @Roles('patient')
   revoke(
     @CurrentUser() caller: Principal,
     @Param('consentId', consentIdPipe) consentId: string,
+    @Body() body: SignedActionRequestDto,
   ): Promise<ConsentWrite> {
-    return this.consents.revoke(caller, consentId);
+    return this.consents.revoke(patientSessionOf(caller), consentId, body.action);
+  }
+
+  /** Erases a revoked or expired consent's details from every peer (its patient's signed consent:EraseConsent). */
+  @Post(':consentId/erase')
+  @HttpCode(200)
+  @Roles('patient')
+  @ApiOkResponse({ description: '{consentId, txId, receipt}' })
+  erase(
+    @CurrentUser() caller: Principal,
+    @Param('consentId', consentIdPipe) consentId: string,
+    @Body() body: SignedActionRequestDto,
+  ): Promise<ConsentErasure> {
+    return this.consents.erase(patientSessionOf(caller), consentId, body.action);
   }
 }

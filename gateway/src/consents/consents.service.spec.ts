@@ -1,26 +1,32 @@
-import { describe, expect, it } from 'vitest';
+import type { ConsentInput } from '@consent-ledger/ledger-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForbiddenError, InvalidArgumentError, LedgerError } from '../common/errors.js';
+import { testEndorsers } from '../testing/endorsers.js';
 import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
-import { principal } from '../testing/principals.js';
+import { patientSession, principal } from '../testing/principals.js';
 import { throughRoute } from '../testing/route-guard.js';
+import { signed } from '../testing/statements.js';
+import { createTestApp, type TestApp } from '../testing/test-app.js';
+import { testProfile } from '../testing/test-app.js';
+import { EXTENSION } from '../fhir/fhir-terminology.js';
 import { ConsentsController } from './consents.controller.js';
-import { ConsentsService } from './consents.service.js';
+import { ConsentsService, normalTerms } from './consents.service.js';
 
-const patient = principal('patient');
-const input = {
-  grantee: { org: 'CommunityHospitalMSP', role: 'clinician' as const },
-  purposes: ['treatment' as const],
-  categories: ['imaging' as const, 'laboratory' as const],
+const CONSENT_ID = 'con-000000000000000000000001';
+const patient = patientSession();
+const input: ConsentInput = {
+  grantee: { org: 'CommunityHospitalMSP', role: 'clinician' },
+  purposes: ['treatment'],
+  categories: ['imaging', 'laboratory'],
   validUntil: '2099-01-01T00:00:00.000Z',
 };
 
 function setup() {
   const ledger = new FakeLedgerClient()
-    .on('consent:GrantConsent', () => ({
-      consentId: 'con-000000000000000000000001',
-      status: 'active',
-    }))
-    .on('consent:RevokeConsent', (call) => ({ consentId: call.args?.[0], status: 'revoked' }))
+    .on('consent:GrantConsent', () => ({ consentId: CONSENT_ID, status: 'active' }))
+    .on('consent:UpdateConsent', () => ({ consentId: CONSENT_ID, version: 2 }))
+    .on('consent:RevokeConsent', () => ({ consentId: CONSENT_ID, status: 'revoked' }))
+    .on('consent:EraseConsent', () => ({ patientId: patient.patientId, kind: 'consent' }))
     .on('consent:GetConsent', () => {
       throw new LedgerError({
         code: 'CONSENT_NOT_FOUND',
@@ -29,83 +35,327 @@ function setup() {
       });
     })
     .on('consent:QueryConsents', () => ({ items: [], bookmark: '' }));
-  return { ledger, service: new ConsentsService(ledger) };
+  const service = new ConsentsService(ledger, testEndorsers(ledger), testProfile());
+  return { ledger, service };
 }
 
 describe('ConsentsService', () => {
-  it('grants as the patient’s own identity, with the input as one JSON argument', async () => {
+  it("carries the patient's signed statement with the service identity, endorsed by the home and the regulator", async () => {
     const { ledger, service } = setup();
-    const result = await service.grant(patient, input);
+    const action = await signed('consent:GrantConsent', input);
+    const result = await service.grant(patient, action);
     expect(result).toEqual({
-      consentId: 'con-000000000000000000000001',
+      consentId: CONSENT_ID,
       txId: 'tx-1',
-      consent: { consentId: 'con-000000000000000000000001', status: 'active' },
+      consent: { consentId: CONSENT_ID, status: 'active' },
     });
-    const [call] = ledger.calls;
-    expect(call).toMatchObject({
-      kind: 'submit',
-      identity: 'user:patient-1',
+    const [submit] = ledger.submits;
+    expect(submit).toMatchObject({
+      identity: 'gateway-service',
       contract: 'consent',
       transaction: 'GrantConsent',
+      endorsers: {
+        collections: ['org_TertiaryHospitalMSP'],
+        organizations: ['TertiaryHospitalMSP', 'GovMSP'],
+      },
     });
-    expect(jsonArg(call)).toEqual(input);
+    // The statement travels exactly as signed: the chaincode checks the signature over it.
+    expect(jsonArg(submit)).toEqual({ statement: action.statement, signature: action.signature });
   });
 
-  it('refuses bad input and other roles before anything reaches the ledger', async () => {
+  it("refuses another patient's statement, another signer's and another action's", async () => {
     const { ledger, service } = setup();
+    await expect(
+      service.grant(
+        patient,
+        await signed('consent:GrantConsent', input, { patientId: 'pid-someoneelseaaaaaa' }),
+      ),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      service.grant(
+        patientSession({ guardianId: 'rp-aaaaaaaaaaaaaaaa' }),
+        await signed('consent:GrantConsent', input),
+      ),
+    ).rejects.toThrow("signed by someone other than this session's signer");
+    await expect(
+      service.grant(
+        patient,
+        (await signed('consent:RevokeConsent', {
+          consentId: CONSENT_ID,
+          expectedVersion: 1,
+        })) as never,
+      ),
+    ).rejects.toThrow('the statement authorizes consent:RevokeConsent, not consent:GrantConsent');
+    await expect(
+      service.grant(patient, await signed('consent:GrantConsent', input, { channel: 'other' })),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(
+      service.grant(patient, { statement: 'not json', signature: 'x' }),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(ledger.calls).toHaveLength(0);
+  });
+
+  it("lets a guardian's session carry the guardian's statement for the ward", async () => {
+    const { ledger, service } = setup();
+    const guardian = patientSession({ guardianId: 'rp-aaaaaaaaaaaaaaaa' });
+    await service.grant(
+      guardian,
+      await signed('consent:GrantConsent', input, { guardianId: 'rp-aaaaaaaaaaaaaaaa' }),
+    );
+    expect(ledger.submits).toHaveLength(1);
+  });
+
+  it('refuses bad terms and other roles before anything reaches the ledger', async () => {
+    const { ledger, service } = setup();
+    const sign = (terms: ConsentInput) => signed('consent:GrantConsent', terms);
     await expect(
       throughRoute(
         { handler: ConsentsController.prototype.grant, caller: principal('clinician') },
-        (as) => service.grant(as, input),
+        async () => service.grant(patient, await sign(input)),
       ),
     ).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(service.grant(patient, { ...input, grantee: {} })).rejects.toBeInstanceOf(
+    await expect(service.grant(patient, await sign({ ...input, grantee: {} }))).rejects.toThrow(
       InvalidArgumentError,
     );
-    await expect(service.grant(patient, { ...input, purposes: [] })).rejects.toBeInstanceOf(
+    await expect(service.grant(patient, await sign({ ...input, purposes: [] }))).rejects.toThrow(
       InvalidArgumentError,
     );
     await expect(
-      service.grant(patient, {
-        ...input,
-        validFrom: '2030-01-02T00:00:00.000Z',
-        validUntil: '2030-01-01T00:00:00.000Z',
-      }),
+      service.grant(
+        patient,
+        await sign({
+          ...input,
+          validFrom: '2030-01-02T00:00:00.000Z',
+          validUntil: '2030-01-01T00:00:00.000Z',
+        }),
+      ),
     ).rejects.toThrow('validUntil must be after validFrom');
     await expect(
-      service.grant(patient, { ...input, validUntil: '2000-01-01T00:00:00.000Z' }),
+      service.grant(patient, await sign({ ...input, validUntil: '2000-01-01T00:00:00.000Z' })),
     ).rejects.toThrow('validUntil must be in the future');
     await expect(
-      service.grant(patient, {
-        ...input,
-        dataFrom: '2021-01-01T00:00:00.000Z',
-        dataUntil: '2020-01-01T00:00:00.000Z',
-      }),
+      service.grant(
+        patient,
+        await sign({
+          ...input,
+          dataFrom: '2021-01-01T00:00:00.000Z',
+          dataUntil: '2020-01-01T00:00:00.000Z',
+        }),
+      ),
     ).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(
-      service.grant(patient, { provision: 'deny', exceptions: [{ purposes: ['research'] }] }),
+      service.grant(
+        patient,
+        await sign({ provision: 'deny', exceptions: [{ purposes: ['research'] }] }),
+      ),
     ).rejects.toBeInstanceOf(InvalidArgumentError);
-    await expect(service.revoke(patient, 'not-an-id')).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(
+      service.grant(patient, await sign({ ...input, note: 'free text' } as ConsentInput)),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(
+      service.revoke(
+        patient,
+        'not-an-id',
+        await signed('consent:RevokeConsent', { consentId: 'not-an-id', expectedVersion: 1 }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
     expect(ledger.calls).toHaveLength(0);
   });
 
   it('lets a deny leave out the grantee, purposes and categories', async () => {
     const { ledger, service } = setup();
-    await service.grant(patient, { provision: 'deny', categories: ['genomic'] });
-    expect(jsonArg(ledger.calls[0])).toEqual({ provision: 'deny', categories: ['genomic'] });
+    await service.grant(
+      patient,
+      await signed('consent:GrantConsent', { provision: 'deny', categories: ['genomic'] }),
+    );
+    expect(ledger.submits).toHaveLength(1);
   });
 
-  it('revokes, reads and queries through the ledger, passing its refusals on', async () => {
+  it('updates, revokes and erases the consent the path names, at the version signed', async () => {
     const { ledger, service } = setup();
-    const revoked = await service.revoke(patient, 'con-000000000000000000000001');
-    expect(revoked).toMatchObject({ consentId: 'con-000000000000000000000001', txId: 'tx-1' });
+    const update = await signed('consent:UpdateConsent', {
+      ...input,
+      consentId: CONSENT_ID,
+      expectedVersion: 1,
+    });
+    expect(await service.update(patient, CONSENT_ID, update)).toMatchObject({
+      consentId: CONSENT_ID,
+    });
+    const revoke = await signed('consent:RevokeConsent', {
+      consentId: CONSENT_ID,
+      expectedVersion: 2,
+    });
+    expect(await service.revoke(patient, CONSENT_ID, revoke)).toMatchObject({ txId: 'tx-2' });
+    const erase = await signed('consent:EraseConsent', { consentId: CONSENT_ID });
+    expect(await service.erase(patient, CONSENT_ID, erase)).toEqual({
+      consentId: CONSENT_ID,
+      txId: 'tx-3',
+      receipt: { patientId: patient.patientId, kind: 'consent' },
+    });
+    expect(ledger.submits.map((call) => call.transaction)).toEqual([
+      'UpdateConsent',
+      'RevokeConsent',
+      'EraseConsent',
+    ]);
+    await expect(service.revoke(patient, 'con-000000000000000000000002', revoke)).rejects.toThrow(
+      `the statement is about ${CONSENT_ID}, not con-000000000000000000000002`,
+    );
+  });
+
+  it("reads for a patient's session with the service identity, kept to the patient's own", async () => {
+    const { ledger, service } = setup();
     await expect(service.get(patient, 'con-000000000000000000000002')).rejects.toMatchObject({
       code: 'CONSENT_NOT_FOUND',
     });
+    ledger.on('consent:GetConsent', () => ({ consentId: CONSENT_ID, patientId: 'pid-other' }));
+    await expect(service.get(patient, CONSENT_ID)).rejects.toBeInstanceOf(ForbiddenError);
     await service.query(patient, { status: 'active', pageSize: 10 });
-    expect(jsonArg(ledger.callsOf('consent:QueryConsents')[0])).toEqual({
+    const query = ledger.callsOf('consent:QueryConsents')[0];
+    expect(query?.identity).toBe('gateway-service');
+    expect(jsonArg(query)).toEqual({
       status: 'active',
       pageSize: 10,
+      patientId: 'pid-abcdefghijklmnop',
     });
+    await expect(service.query(patient, { patientId: 'pid-other' })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await service.query(principal('clinician'), { pageSize: 10 });
+    expect(ledger.callsOf('consent:QueryConsents')[1]?.identity).toBe('user:clinician-1');
+  });
+
+  it('compares terms in one form: the default provision written out, lists sorted', () => {
+    expect(normalTerms({ purposes: ['treatment', 'research', 'treatment'] })).toEqual({
+      provision: 'permit',
+      purposes: ['research', 'treatment'],
+    });
+  });
+});
+
+describe('the consents API (in process, fake ledger)', () => {
+  let t: TestApp;
+  let patientToken: string;
+  let otherToken: string;
+  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    patientToken = await t.patient({ username: 'pat' });
+    otherToken = await t.patient({ username: 'other', patientId: 'pid-someoneelseaaaaaa' });
+    t.ledger.on('consent:GrantConsent', () => ({ consentId: CONSENT_ID, status: 'active' }));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("takes a patient's signed statement, and refuses it from another patient's session (403)", async () => {
+    const action = await signed('consent:GrantConsent', input);
+    const granted = await t.http().post('/consents').set(auth(patientToken)).send({ action });
+    expect(granted.status, granted.text).toBe(201);
+    const before = t.ledger.calls.length;
+    const stolen = await t.http().post('/consents').set(auth(otherToken)).send({ action });
+    expect(stolen.status).toBe(403);
+    expect(stolen.body).toMatchObject({ code: 'FORBIDDEN' });
+    const unsigned = await t.http().post('/consents').set(auth(patientToken)).send(input);
+    expect(unsigned.status).toBe(400);
+    expect(t.ledger.calls.length).toBe(before);
+  });
+
+  it("takes a FHIR Consent with the patient's signature when its terms are the signed ones", async () => {
+    t.ledger.on('consent:GrantConsent', () => ({
+      consentId: CONSENT_ID,
+      patientId: 'pid-abcdefghijklmnop',
+      patientHome: 'TertiaryHospitalMSP',
+      provision: 'permit',
+      grantee: { org: 'CommunityHospitalMSP' },
+      purposes: ['treatment'],
+      categories: ['imaging'],
+      validFrom: '2026-12-06T00:00:00.000Z',
+      exceptions: [],
+      status: 'active',
+      version: 1,
+      createdAt: '2026-12-06T00:00:00.000Z',
+      updatedAt: '2026-12-06T00:00:00.000Z',
+      signedBy: { kind: 'patient', id: 'pid-abcdefghijklmnop' },
+      txId: 'a'.repeat(64),
+      salt: 'c2FsdHNhbHRzYWx0c2FsdA',
+    }));
+    const terms: ConsentInput = {
+      grantee: { org: 'CommunityHospitalMSP' },
+      purposes: ['treatment'],
+      categories: ['imaging'],
+    };
+    const resource = async (signedTerms: ConsentInput, performer?: string) => {
+      const action = await signed('consent:GrantConsent', signedTerms);
+      return {
+        resourceType: 'Consent',
+        extension: [
+          {
+            url: EXTENSION.signedAction,
+            extension: [
+              { url: 'statement', valueString: action.statement },
+              { url: 'signature', valueString: action.signature },
+            ],
+          },
+        ],
+        status: 'active',
+        scope: {
+          coding: [
+            {
+              system: 'http://terminology.hl7.org/CodeSystem/consentscope',
+              code: 'patient-privacy',
+            },
+          ],
+        },
+        category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
+        patient: { reference: 'Patient/pid-abcdefghijklmnop' },
+        ...(performer === undefined ? {} : { performer: [{ reference: performer }] }),
+        provision: {
+          type: 'permit',
+          actor: [
+            {
+              role: {
+                coding: [
+                  {
+                    system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType',
+                    code: 'IRCP',
+                  },
+                ],
+              },
+              reference: { reference: 'Organization/CommunityHospitalMSP' },
+            },
+          ],
+          purpose: [
+            { system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT' },
+          ],
+          class: [
+            {
+              system: 'https://consent-ledger.example/fhir/CodeSystem/data-category',
+              code: 'imaging',
+            },
+          ],
+        },
+      };
+    };
+    const post = async (body: object, token = patientToken) =>
+      t.http().post('/fhir/Consent').set(auth(token)).send(body);
+    const created = await post(await resource(terms, 'Patient/pid-abcdefghijklmnop'));
+    expect(created.status, created.text).toBe(201);
+    expect(created.body).toMatchObject({
+      resourceType: 'Consent',
+      id: CONSENT_ID,
+      performer: [{ reference: 'Patient/pid-abcdefghijklmnop' }],
+    });
+    const before = t.ledger.calls.length;
+    // The resource says laboratory, the patient signed imaging: refused.
+    const differing = await post(await resource({ ...terms, categories: ['laboratory'] }));
+    expect(differing.status).toBe(400);
+    expect(differing.body).toMatchObject({ resourceType: 'OperationOutcome' });
+    // The resource names a guardian, the patient signed.
+    const performer = await post(await resource(terms, 'RelatedPerson/rp-aaaaaaaaaaaaaaaa'));
+    expect(performer.status).toBe(400);
+    // Another patient's session cannot post it.
+    expect((await post(await resource(terms), otherToken)).status).toBe(403);
+    expect(t.ledger.calls.length).toBe(before);
   });
 });

@@ -1,15 +1,19 @@
-import type { Checkpoint } from '@hyperledger/fabric-gateway';
 import { numberOf, optionalTextOf, textOf, type Database, type Row } from '../storage/database.js';
 
-/** A chaincode event as the ledger delivered it. */
+/** One event of a block, with the payload this organization may see. */
 export interface IncomingEvent {
-  readonly blockNumber: bigint;
-  readonly transactionId: string;
+  readonly txId: string;
   readonly eventName: string;
-  readonly payload: Uint8Array;
+  readonly payload: unknown;
 }
 
-/** A chaincode event kept by the gateway; `seq` is the SSE event ID. */
+/** A block's events, as the listener built them from the block and its private data. */
+export interface IncomingBlock {
+  readonly blockNumber: bigint;
+  readonly events: readonly IncomingEvent[];
+}
+
+/** A ledger event kept by the gateway; `seq` is the SSE event ID. */
 export interface StoredEvent {
   readonly seq: number;
   readonly blockNumber: number;
@@ -24,12 +28,15 @@ export interface StoredEvent {
 export type EventVisibility =
   { readonly all: true } | { readonly patientId: string } | { readonly org: string };
 
-/** The chaincode events and the listener's checkpoint, kept together in SQLite. */
+/** The ledger events and the listener's checkpoint, kept together in SQLite. */
 export interface EventStore {
-  /** Stores an event and moves the checkpoint past it, in one transaction; undefined for a duplicate. */
-  append(event: IncomingEvent): StoredEvent | undefined;
-  /** The checkpoint to resume listening from. */
-  checkpoint(): Checkpoint;
+  /**
+   * Stores a block's events and moves the checkpoint past the block, in one transaction; answers
+   * the events stored (a transaction stored before is skipped: no duplicates).
+   */
+  appendBlock(block: IncomingBlock): StoredEvent[];
+  /** The block to resume listening from (0 on a first start). */
+  nextBlock(): bigint;
   /** Events after `seq` visible under `visibility`, oldest first. */
   after(seq: number, visibility: EventVisibility, limit?: number): StoredEvent[];
   /** The newest event's seq (0 when none). */
@@ -41,18 +48,10 @@ export interface EventStore {
 /** Injection token of the {@link EventStore}. */
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
-const decoder = new TextDecoder();
-
-function parsePayload(bytes: Uint8Array): unknown {
-  const text = decoder.decode(bytes);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/** The organizations and the patient an event is about (payload fields of docs/ledger-api.md events). */
+/**
+ * The organizations and the patient an event is about (payload fields of ledger-api's events):
+ * who, besides the regulator, may see it.
+ */
 export function subjectsOf(payload: unknown): { patientId?: string; orgs: string[] } {
   if (payload === null || typeof payload !== 'object') return { orgs: [] };
   const fields = payload as Record<string, unknown>;
@@ -100,52 +99,55 @@ class SqliteEventStore implements EventStore {
     ) STRICT`);
   }
 
-  append(event: IncomingEvent): StoredEvent | undefined {
-    const payload = parsePayload(event.payload);
-    const { patientId, orgs } = subjectsOf(payload);
+  appendBlock(block: IncomingBlock): StoredEvent[] {
     return this.#db.transaction(() => {
-      const { changes, lastId } = this.#db.run(
-        `INSERT INTO ledger_events (block_number, tx_id, event_name, payload, patient_id, orgs, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tx_id) DO NOTHING`,
-        event.blockNumber,
-        event.transactionId,
-        event.eventName,
-        JSON.stringify(payload),
-        patientId ?? null,
-        JSON.stringify(orgs),
-        new Date().toISOString(),
-      );
+      const stored: StoredEvent[] = [];
+      for (const event of block.events) {
+        const one = this.#insert(block.blockNumber, event);
+        if (one !== undefined) stored.push(one);
+      }
+      // The checkpoint is the next block to read: a block is stored whole, or not at all.
       this.#db.run(
-        `INSERT INTO ledger_event_checkpoint (id, block_number, tx_id) VALUES (1, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, tx_id = excluded.tx_id`,
-        event.blockNumber.toString(),
-        event.transactionId,
+        `INSERT INTO ledger_event_checkpoint (id, block_number, tx_id) VALUES (1, ?, NULL)
+         ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, tx_id = NULL`,
+        (block.blockNumber + 1n).toString(),
       );
-      if (changes === 0) return undefined;
-      for (const org of orgs)
-        this.#db.run('INSERT INTO ledger_event_orgs (seq, org) VALUES (?, ?)', lastId, org);
-      return {
-        seq: lastId,
-        blockNumber: Number(event.blockNumber),
-        txId: event.transactionId,
-        eventName: event.eventName,
-        payload,
-        ...(patientId === undefined ? {} : { patientId }),
-        orgs,
-      };
+      return stored;
     });
   }
 
-  checkpoint(): Checkpoint {
-    const row = this.#db.get(
-      'SELECT block_number, tx_id FROM ledger_event_checkpoint WHERE id = 1',
+  #insert(blockNumber: bigint, event: IncomingEvent): StoredEvent | undefined {
+    const { patientId, orgs } = subjectsOf(event.payload);
+    const { changes, lastId } = this.#db.run(
+      `INSERT INTO ledger_events (block_number, tx_id, event_name, payload, patient_id, orgs, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tx_id) DO NOTHING`,
+      blockNumber,
+      event.txId,
+      event.eventName,
+      JSON.stringify(event.payload),
+      patientId ?? null,
+      JSON.stringify(orgs),
+      new Date().toISOString(),
     );
-    const blockNumber = row === undefined ? undefined : BigInt(textOf(row, 'block_number'));
-    const transactionId = row === undefined ? undefined : optionalTextOf(row, 'tx_id');
+    if (changes === 0) return undefined;
+    for (const org of orgs)
+      this.#db.run('INSERT INTO ledger_event_orgs (seq, org) VALUES (?, ?)', lastId, org);
     return {
-      getBlockNumber: () => blockNumber,
-      getTransactionId: () => transactionId,
+      seq: lastId,
+      blockNumber: Number(blockNumber),
+      txId: event.txId,
+      eventName: event.eventName,
+      payload: event.payload,
+      ...(patientId === undefined ? {} : { patientId }),
+      orgs,
     };
+  }
+
+  nextBlock(): bigint {
+    // A checkpoint of the chaincode-event listener of earlier versions names the block of the
+    // last stored event: reading that block again is safe (stored transactions are skipped).
+    const row = this.#db.get('SELECT block_number FROM ledger_event_checkpoint WHERE id = 1');
+    return row === undefined ? 0n : BigInt(textOf(row, 'block_number'));
   }
 
   after(seq: number, visibility: EventVisibility, limit = 1000): StoredEvent[] {

@@ -13,8 +13,9 @@ export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   /**
-   * The chaincode events the caller may see (patient: their own; regulator: all; others: their
-   * organization's), as `text/event-stream`. Reconnect with Last-Event-ID to resume.
+   * The ledger events the caller may see, built from what this organization's peer holds
+   * (patient, or guardian: the patient's own; regulator: all; others: their organization's), as
+   * `text/event-stream`. Reconnect with Last-Event-ID to resume.
    */
   @Sse()
   @ApiProduces('text/event-stream')

@@ -7,7 +7,7 @@ import { EventsController } from './events.controller.js';
 import { EventsService } from './events.service.js';
 import { LedgerEventsListener } from './ledger-events.listener.js';
 
-/** The chaincode event listener, its store, and the SSE endpoint. */
+/** The listener of blocks with private data, its event store, and the SSE endpoint. */
 @Module({
   imports: [LedgerModule, IdentitiesModule],
   controllers: [EventsController],

@@ -7,25 +7,30 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
+import type { CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
+import type { peer } from '@hyperledger/fabric-protos';
 import { Observable, Subject } from 'rxjs';
+import { ORG_PROFILE, type OrgProfile } from '../config/connection-profile.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
-import { SERVICE_IDENTITY } from '../identities/identities.service.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
+import { decodePrivateBlock } from '../ledger/private-block.js';
+import { SERVICE_IDENTITY } from '../ledger/wallet.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from './event.store.js';
+import { ledgerEventsOf } from './ledger-event.builder.js';
 
 /**
- * Listens to the chaincode's events with the gateway's own service identity, from the stored
- * checkpoint (from the first block on a first start), and stores each event together with the
- * new checkpoint in one SQLite transaction: a restart neither loses nor repeats an event. Streams
- * broken by the peer are reopened with backoff.
+ * Listens to the channel's blocks with their private data (`getBlockAndPrivateDataEvents`) as the
+ * gateway's own service identity, from the stored checkpoint (the first block on a first start).
+ * Each block's events are built from the private data this organization's peer holds
+ * (ledger-event.builder.ts) and stored with the new checkpoint in one SQLite transaction: a
+ * restart neither loses nor repeats an event. Streams broken by the peer are reopened with backoff.
  */
 @Injectable()
 export class LedgerEventsListener implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly #logger = new Logger(LedgerEventsListener.name);
   readonly #stored = new Subject<StoredEvent>();
   readonly #stop = new AbortController();
-  #iterator: CloseableAsyncIterable<ChaincodeEvent> | undefined;
+  #iterator: CloseableAsyncIterable<peer.BlockAndPrivateData> | undefined;
   #running: Promise<void> | undefined;
   #connected = false;
 
@@ -33,6 +38,7 @@ export class LedgerEventsListener implements OnApplicationBootstrap, OnApplicati
     @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(ORG_PROFILE) private readonly profile: OrgProfile,
   ) {}
 
   /** Events as they are stored. */
@@ -63,23 +69,26 @@ export class LedgerEventsListener implements OnApplicationBootstrap, OnApplicati
   async #listen(): Promise<void> {
     for (let failures = 0; !this.#stop.signal.aborted;) {
       try {
-        const checkpoint = this.store.checkpoint();
-        this.#iterator = await this.ledger.chaincodeEvents({
+        const iterator = await this.ledger.blockAndPrivateDataEvents({
           identity: SERVICE_IDENTITY,
-          checkpoint,
-          ...(checkpoint.getBlockNumber() === undefined ? { startBlock: 0n } : {}),
+          startBlock: this.store.nextBlock(),
         });
+        this.#iterator = iterator;
         this.#connected = true;
         failures = 0;
-        for await (const event of this.#iterator) {
-          const stored = this.store.append(event);
-          if (stored !== undefined) this.#stored.next(stored);
+        for await (const data of iterator) {
+          const block = decodePrivateBlock(data, this.profile.chaincode);
+          const stored = this.store.appendBlock({
+            blockNumber: block.number,
+            events: ledgerEventsOf(block),
+          });
+          for (const event of stored) this.#stored.next(event);
         }
       } catch (error) {
         if (this.#stopping()) break;
         failures += 1;
         this.#logger.warn(
-          `chaincode event stream failed (${error instanceof Error ? error.message : String(error)}); reopening`,
+          `block event stream failed (${error instanceof Error ? error.message : String(error)}); reopening`,
         );
       } finally {
         this.#connected = false;

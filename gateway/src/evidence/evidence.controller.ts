@@ -1,11 +1,15 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { EvidenceBundle } from '@consent-ledger/verifier';
-import { EVENT_ID_PATTERN, EXTERNAL_ID_PATTERN } from '@consent-ledger/ledger-api';
+import {
+  CONSENT_ID_PATTERN,
+  EVENT_ID_PATTERN,
+  EXTERNAL_ID_PATTERN,
+} from '@consent-ledger/ledger-api';
 import { Authorize, CurrentUser } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { idPipe } from '../common/id.pipe.js';
-import { RecordProofQueryDto } from './evidence.dto.js';
+import { ConsentProofQueryDto, RecordProofQueryDto } from './evidence.dto.js';
 import { EvidenceService } from './evidence.service.js';
 
 const BUNDLE = 'an evidence bundle (docs/evidence-bundle.md), for consent-ledger-verify';
@@ -42,5 +46,22 @@ export class EvidenceController {
     @Param('eventId', idPipe(EVENT_ID_PATTERN, 'event ID')) eventId: string,
   ): Promise<EvidenceBundle> {
     return this.evidence.accessEventProof(caller, eventId);
+  }
+
+  /** The evidence bundle of a consent's version (the latest, or `version`), under the consent's rule. */
+  @Get('consents/:consentId/proof')
+  @Authorize('consent:GetConsentHistory')
+  @ApiTags('consents')
+  @ApiOkResponse({ description: BUNDLE })
+  consentProof(
+    @CurrentUser() caller: Principal,
+    @Param('consentId', idPipe(CONSENT_ID_PATTERN, 'consent ID')) consentId: string,
+    @Query() query: ConsentProofQueryDto,
+  ): Promise<EvidenceBundle> {
+    return this.evidence.consentProof(
+      caller,
+      consentId,
+      query.version === undefined ? {} : { version: query.version },
+    );
   }
 }

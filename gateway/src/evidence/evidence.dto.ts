@@ -17,3 +17,13 @@ export class RecordProofQueryDto {
   @Matches(BATCH_ID_PATTERN, { message: 'batchId must be 1-128 of [A-Za-z0-9._:-]' })
   batchId?: string;
 }
+
+/** GET /consents/:consentId/proof query. */
+export class ConsentProofQueryDto {
+  @ApiPropertyOptional({ description: 'a version of the consent instead of the latest' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  version?: number;
+}

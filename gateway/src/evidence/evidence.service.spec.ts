@@ -4,23 +4,87 @@ import {
   rootOfLevels,
   toHex,
   treeLevels,
-  type RecordItem,
+  type BatchItem,
 } from '@consent-ledger/ledger-api';
-import { common, msp } from '@hyperledger/fabric-protos';
+import { parseBundle } from '@consent-ledger/verifier';
+import { common, msp, type peer } from '@hyperledger/fabric-protos';
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, NotFoundError } from '../common/errors.js';
 import { loadConfig } from '../config/gateway.config.js';
 import { AuditService } from '../audit/audit.service.js';
+import { ConsentsService } from '../consents/consents.service.js';
 import { createBatchStore } from '../records/batch.store.js';
 import { RecordsService } from '../records/records.service.js';
 import { openDatabase } from '../storage/database.js';
+import { compositeKey, testBlock } from '../testing/blocks.js';
+import { testEndorsers } from '../testing/endorsers.js';
 import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
-import { principal } from '../testing/principals.js';
+import { patientSession, principal } from '../testing/principals.js';
 import { testProfile } from '../testing/test-app.js';
 import { EvidenceService } from './evidence.service.js';
 
 const SHA = 'ab'.repeat(32);
 const EVT = `evt-${'0'.repeat(24)}`;
+const CON = `con-${'0'.repeat(23)}1`;
+const PAIR = 'pair_CommunityHospitalMSP_TertiaryHospitalMSP';
+const PATIENT = 'pid-abcdefghijklmnop';
+const OTHER_PATIENT = 'pid-someoneelseaaaaaa';
+
+/** What the transactions of the private subjects wrote (the peer holds them for its members). */
+const EVENT_VALUE = { eventId: EVT, patientId: PATIENT, txId: 'tx-evt', salt: 'c2FsdA' };
+const CONSENT_V2 = { consentId: CON, version: 2, patientId: PATIENT, salt: 'c2FsdA' };
+
+/**
+ * Blocks with the private data this peer holds: block 7 has another patient's access event beside
+ * the subject's; block 8 the consent's second version (and its first version's snapshot).
+ */
+function privateBlocks(): peer.BlockAndPrivateData[] {
+  return [
+    testBlock(7, [
+      {
+        txId: 'other',
+        eventName: 'AccessRecorded',
+        privateWrites: [
+          {
+            collection: PAIR,
+            key: compositeKey('evt', 'evt-other'),
+            value: { eventId: 'evt-other', patientId: OTHER_PATIENT, salt: 'c2FsdA' },
+          },
+        ],
+      },
+      {
+        txId: 'tx-evt',
+        eventName: 'AccessRecorded',
+        privateWrites: [
+          { collection: PAIR, key: compositeKey('evt', EVT), value: EVENT_VALUE },
+          {
+            collection: PAIR,
+            key: compositeKey('evt~pat', PATIENT, EVT),
+            value: Uint8Array.of(1, 2, 3),
+          },
+        ],
+      },
+    ]),
+    testBlock(8, [
+      {
+        txId: 'tx-c2',
+        eventName: 'ConsentUpdated',
+        privateWrites: [
+          {
+            collection: 'org_TertiaryHospitalMSP',
+            key: compositeKey('con~ver', CON, '0000000001'),
+            value: { consentId: CON, version: 1, consent: { consentId: CON, version: 1 } },
+          },
+          {
+            collection: 'org_TertiaryHospitalMSP',
+            key: compositeKey('con', CON),
+            value: CONSENT_V2,
+          },
+        ],
+      },
+    ]),
+  ];
+}
 
 /** A block holding one endorser transaction envelope per txId. */
 function block(txIds: readonly string[]): Uint8Array {
@@ -88,9 +152,21 @@ function setup() {
       head: anchor(2, 'tx-v2'),
       versions: [anchor(1, 'tx-v1'), anchor(2, 'tx-v2')],
     }))
-    .on('audit:GetAccessEvent', () => ({ eventId: EVT, txId: 'tx-evt' }))
-    .onSystem('qscc:GetBlockByTxID', (call) => block(['other', call.args?.[1] ?? '']))
+    .on('audit:GetAccessEvent', () => ({ eventId: EVT, patientId: PATIENT, txId: 'tx-evt' }))
+    .on('consent:GetConsentHistory', () => [
+      { consentId: CON, version: 1, txId: 'tx-c1', consent: { patientId: PATIENT } },
+      { consentId: CON, version: 2, txId: 'tx-c2', consent: { patientId: PATIENT } },
+    ])
+    .onSystem('qscc:GetBlockByTxID', (call) => {
+      const txId = call.args?.[1] ?? '';
+      const held = blocks.find((each) =>
+        decodeTxIds(each.getBlock()?.serializeBinary()).includes(txId),
+      );
+      return held?.getBlock()?.serializeBinary() ?? block(['other', txId]);
+    })
     .onSystem('cscc:GetChannelConfig', () => channelConfig('TertiaryHospitalMSP'));
+  const blocks = privateBlocks();
+  for (const each of blocks) ledger.pushBlock(each);
   const batches = createBatchStore(openDatabase(':memory:'));
   const config = loadConfig({
     GATEWAY_ORG: 'test',
@@ -98,15 +174,32 @@ function setup() {
     CONNECTION_PROFILE: '/dev/null',
     GATEWAY_DATA_DIR: '/tmp',
   });
+  const endorsers = testEndorsers(ledger);
   const service = new EvidenceService(
     ledger,
     testProfile(),
     config,
     batches,
-    new RecordsService(ledger, batches),
-    new AuditService(ledger),
+    new RecordsService(ledger, batches, endorsers),
+    new AuditService(ledger, endorsers),
+    new ConsentsService(ledger, endorsers, testProfile()),
   );
   return { ledger, batches, service };
+}
+
+/** The transaction IDs of a block's envelopes. */
+function decodeTxIds(bytes: Uint8Array | undefined): string[] {
+  if (bytes === undefined) return [];
+  return (common.Block.deserializeBinary(bytes).getData()?.getDataList_asU8() ?? []).map(
+    (entry) => {
+      const header = common.Payload.deserializeBinary(
+        common.Envelope.deserializeBinary(entry).getPayload_asU8(),
+      ).getHeader();
+      return header === undefined
+        ? ''
+        : common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8()).getTxId();
+    },
+  );
 }
 
 describe('EvidenceService', () => {
@@ -115,7 +208,9 @@ describe('EvidenceService', () => {
   it('bundles the latest anchor of a record, read as the caller', async () => {
     const { ledger, service } = setup();
     const bundle = await service.recordProof(caller, 'rec-1');
+    expect(bundle.version).toBe(2);
     expect(bundle.subject).toEqual({ kind: 'record', recordId: 'rec-1', sha256: SHA, version: 2 });
+    expect(bundle).not.toHaveProperty('privateWrite');
     expect(bundle.transaction.txId).toBe('tx-v2');
     expect(bundle.block.data).toHaveLength(2);
     expect(bundle.channel).toBe('health');
@@ -146,13 +241,14 @@ describe('EvidenceService', () => {
     expect(ledger.systemCalls).toHaveLength(0);
   });
 
-  it('bundles a batch member with its Merkle subject', async () => {
+  it('bundles a batch member with its Merkle subject and its salt', async () => {
     const { ledger, batches, service } = setup();
-    const items: RecordItem[] = [0, 1, 2].map((i) => ({
+    const items: BatchItem[] = [0, 1, 2].map((i) => ({
       recordId: `rec-${String(i)}`,
       patientId: 'pid-abcdefghijklmnop',
       category: 'imaging',
       sha256: String(i).repeat(64),
+      salt: `c2FsdHNhbHRzYWx0c2Fsd${String(i)}`,
     }));
     const root = toHex(rootOfLevels(treeLevels(items.map((item) => leafHash(batchLeaf(item))))));
     batches.save(
@@ -172,6 +268,7 @@ describe('EvidenceService', () => {
       leafIndex: 2,
       treeSize: 3,
       root,
+      item: { recordId: 'rec-2', salt: 'c2FsdHNhbHRzYWx0c2Fsd2' },
     });
     expect(jsonArg(ledger.callsOf('records:VerifyBatchMember')[0])).toMatchObject({
       batchId: 'bat-1',
@@ -180,12 +277,77 @@ describe('EvidenceService', () => {
     await expect(service.recordProof(caller, 'rec-9', { batchId: 'bat-1' })).rejects.toBeInstanceOf(
       NotFoundError,
     );
+    await expect(
+      service.recordProof(patientSession({ patientId: OTHER_PATIENT }), 'rec-2', {
+        batchId: 'bat-1',
+      }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
   });
 
-  it('bundles an access event', async () => {
-    const { service } = setup();
+  it("bundles an access event with its private write only, taken from the peer's private data as the service identity", async () => {
+    const { ledger, service } = setup();
     const bundle = await service.accessEventProof(caller, EVT);
-    expect(bundle.subject).toEqual({ kind: 'access-event', eventId: EVT });
+    expect(parseBundle(JSON.parse(JSON.stringify(bundle)))).toBeDefined();
+    expect(bundle).toMatchObject({ version: 2, subject: { kind: 'access-event', eventId: EVT } });
     expect(bundle.transaction.txId).toBe('tx-evt');
+    if (bundle.version !== 2) throw new Error('a version 2 bundle');
+    expect(bundle.privateWrite).toEqual({
+      collection: PAIR,
+      key: compositeKey('evt', EVT),
+      value: Buffer.from(JSON.stringify(EVENT_VALUE)).toString('base64'),
+    });
+    // The collection's members endorse what is written to it: any two of the pair's three.
+    expect(bundle.endorsementPolicy).toEqual({
+      outOf: 2,
+      orgs: ['CommunityHospitalMSP', 'TertiaryHospitalMSP', 'GovMSP'],
+    });
+    // The block's other transactions are there for its data hash, but no other private value.
+    expect(bundle.block.data).toHaveLength(2);
+    expect(JSON.stringify(bundle)).not.toContain(OTHER_PATIENT);
+    expect(JSON.stringify(bundle)).not.toContain(
+      Buffer.from(JSON.stringify({ eventId: 'evt-other' }).slice(0, 10)).toString('base64'),
+    );
+    expect(ledger.blockRequests).toEqual([{ identity: 'gateway-service', startBlock: 7n }]);
+    expect(ledger.systemCalls.map((call) => [call.identity, call.transaction])).toEqual([
+      [caller.walletLabel, 'GetBlockByTxID'],
+      [caller.walletLabel, 'GetChannelConfig'],
+    ]);
+  });
+
+  it("bundles a consent's version: the latest by default, or the one named", async () => {
+    const { ledger, service } = setup();
+    const bundle = await service.consentProof(caller, CON);
+    expect(bundle).toMatchObject({
+      version: 2,
+      subject: { kind: 'consent', consentId: CON, version: 2 },
+      transaction: { txId: 'tx-c2' },
+      privateWrite: {
+        collection: 'org_TertiaryHospitalMSP',
+        key: compositeKey('con', CON),
+        value: Buffer.from(JSON.stringify(CONSENT_V2)).toString('base64'),
+      },
+      endorsementPolicy: { outOf: 2, orgs: ['TertiaryHospitalMSP', 'GovMSP'] },
+    });
+    expect(ledger.blockRequests.at(-1)).toEqual({ identity: 'gateway-service', startBlock: 8n });
+    await expect(service.consentProof(caller, CON, { version: 3 })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    // Version 1's transaction is in a block whose private data this peer does not hold.
+    await expect(service.consentProof(caller, CON, { version: 1 })).rejects.toThrow(
+      "this organization's peer holds no private value",
+    );
+  });
+
+  it("reads for a patient's session as the service identity, and only the patient's own", async () => {
+    const { ledger, service } = setup();
+    const bundle = await service.accessEventProof(patientSession(), EVT);
+    expect(bundle.subject).toEqual({ kind: 'access-event', eventId: EVT });
+    expect(ledger.systemCalls.map((call) => call.identity)).toEqual([
+      'gateway-service',
+      'gateway-service',
+    ]);
+    await expect(
+      service.accessEventProof(patientSession({ patientId: OTHER_PATIENT }), EVT),
+    ).rejects.toBeInstanceOf(ForbiddenError);
   });
 });

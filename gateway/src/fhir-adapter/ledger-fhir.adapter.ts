@@ -12,10 +12,16 @@ import {
 } from '@consent-ledger/ledger-api';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
-import type { Principal } from '../auth/principal.js';
+import { patientSessionOf, type Principal } from '../auth/principal.js';
 import { DomainError, ForbiddenError, InvalidArgumentError } from '../common/errors.js';
 import { ConsentsService } from '../consents/consents.service.js';
-import type { ConsentTerms, ExceptionTerms, FhirLedgerPort, GranteeTerms } from '../fhir/index.js';
+import type {
+  ConsentSubmission,
+  ConsentTerms,
+  ExceptionTerms,
+  FhirLedgerPort,
+  GranteeTerms,
+} from '../fhir/index.js';
 import { RecordsService } from '../records/records.service.js';
 
 /** A grantee as the ledger takes it: a FHIR Consent may name any role, the ledger grants three. */
@@ -58,11 +64,19 @@ export class LedgerFhirAdapter implements FhirLedgerPort<Principal> {
     private readonly records: RecordsService,
   ) {}
 
-  /** GrantConsent; the FHIR Consent's patient must be the caller's own pseudonym. */
-  async grantConsent(caller: Principal, terms: ConsentTerms, patientId: string): Promise<Consent> {
-    if (caller.patientId !== patientId)
+  /**
+   * GrantConsent with the statement the FHIR Consent carries: its patient must be the caller's
+   * session's, its terms and performer the statement's payload and signer.
+   */
+  async grantConsent(caller: Principal, submission: ConsentSubmission): Promise<Consent> {
+    const session = patientSessionOf(caller);
+    if (session.patientId !== submission.patientId)
       throw new ForbiddenError('a patient grants consents for their own pseudonym only');
-    return (await this.consents.grant(caller, consentInputOf(terms))).consent;
+    const expected = {
+      terms: consentInputOf(submission.terms),
+      ...(submission.performer === undefined ? {} : { signedBy: submission.performer }),
+    };
+    return (await this.consents.grant(session, submission.action, expected)).consent;
   }
 
   getConsent(caller: Principal, consentId: string): Promise<Consent> {

@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type * as fhir4 from './fhir-r4.types.js';
 import {
   consentPatientId,
+  consentPerformer,
   fromFhirConsent,
   ledgerConsentStatus,
+  signedActionOf,
   toFhirConsent,
 } from './consent.mapper.js';
 import { FhirArgumentError } from './fhir.errors.js';
@@ -227,6 +229,62 @@ describe('toFhirConsent', () => {
     expect(JSON.stringify(toFhirConsent(permit, { now: NOW }))).toBe(
       JSON.stringify(toFhirConsent(permit, { now: NOW })),
     );
+  });
+
+  it('names who signed as performer: the patient, or the guardian as a RelatedPerson', () => {
+    expect(
+      toFhirConsent({ ...permit, signedBy: { kind: 'patient', id: PATIENT } }, { now: NOW })
+        .performer,
+    ).toEqual([{ reference: `Patient/${PATIENT}` }]);
+    const byGuardian = toFhirConsent(
+      { ...permit, signedBy: { kind: 'guardian', id: 'rp-aaaaaaaaaaaaaaaa' } },
+      { now: NOW },
+    );
+    expect(byGuardian.performer).toEqual([{ reference: 'RelatedPerson/rp-aaaaaaaaaaaaaaaa' }]);
+    expectValid(byGuardian);
+  });
+});
+
+describe('the signature a new FHIR Consent carries', () => {
+  const signed = {
+    ...fhirConsent({ type: 'permit' }),
+    extension: [
+      {
+        url: EXTENSION.signedAction,
+        extension: [
+          { url: 'statement', valueString: '{"action":"consent:GrantConsent"}' },
+          { url: 'signature', valueString: 'sig' },
+        ],
+      },
+    ],
+  };
+
+  it('reads the signed statement from the signed-action extension, a valid extension', () => {
+    expectValid(signed);
+    expect(signedActionOf(signed)).toEqual({
+      statement: '{"action":"consent:GrantConsent"}',
+      signature: 'sig',
+    });
+    expect(() => signedActionOf(fhirConsent({ type: 'permit' }))).toThrow(FhirArgumentError);
+  });
+
+  it('reads the performer as the patient or a guardian, and refuses anyone else or two', () => {
+    expect(consentPerformer(fhirConsent({ type: 'permit' }))).toBeUndefined();
+    expect(
+      consentPerformer({ ...signed, performer: [{ reference: `Patient/${PATIENT}` }] }),
+    ).toEqual({ kind: 'patient', id: PATIENT });
+    expect(
+      consentPerformer({
+        ...signed,
+        performer: [{ reference: 'RelatedPerson/rp-aaaaaaaaaaaaaaaa' }],
+      }),
+    ).toEqual({ kind: 'guardian', id: 'rp-aaaaaaaaaaaaaaaa' });
+    for (const performer of [
+      [{ reference: 'Patient/pid-someoneelseaaaaaa' }],
+      [{ reference: 'RelatedPerson/not-a-guardian' }],
+      [{ reference: `Patient/${PATIENT}` }, { reference: 'RelatedPerson/rp-aaaaaaaaaaaaaaaa' }],
+    ])
+      expect(() => consentPerformer({ ...signed, performer })).toThrow(FhirArgumentError);
   });
 });
 

@@ -10,7 +10,11 @@
  * |                                | ledger-consent-status extension; expiry is also `provision.period.end`    |
  * | (fixed)                        | `scope` consentscope#patient-privacy, `category` LOINC 59284-0,            |
  * |                                | `policyRule` v3-ActCode#OPTIN (nothing is shared without a permit)         |
- * | patientId                      | `patient` and `performer`: Patient/<pseudonym>                             |
+ * | patientId                      | `patient`: Patient/<pseudonym>                                             |
+ * | signedBy                       | `performer`: Patient/<pseudonym>, or RelatedPerson/<guardian ID> when a    |
+ * |                                | guardian signed                                                            |
+ * | (the signed statement)         | create only: extension signed-action (statement, signature), whose payload |
+ * |                                | must equal the resource's terms                                            |
  * | createdAt                      | `dateTime`                                                                 |
  * | provision                      | `provision.type`                                                           |
  * | validFrom, validUntil          | `provision.period` (end = the exclusive validUntil)                        |
@@ -28,11 +32,14 @@
  * the ledger. An absent purpose or class list on a deny means "all".
  */
 import {
+  GUARDIAN_ID_PATTERN,
   PATIENT_ID_PATTERN,
   PRACTITIONER_ID_PATTERN,
   ROLES,
   type ConsentStatus,
   type Role,
+  type SignedAction,
+  type SignedBy,
 } from '@consent-ledger/ledger-api';
 import type * as fhir4 from './fhir-r4.types.js';
 import { endInstant, startInstant } from './fhir-datetime.js';
@@ -85,6 +92,7 @@ const ACCESS_ACTION = 'access';
 const ORGANIZATION_REF = /^Organization\/([A-Za-z0-9\-.]{1,64})$/;
 const PRACTITIONER_REF = /^Practitioner\/([A-Za-z0-9\-.]{1,64})$/;
 const PATIENT_REF = /^Patient\/([A-Za-z0-9\-.]{1,64})$/;
+const RELATED_PERSON_REF = /^RelatedPerson\/([A-Za-z0-9\-.]{1,64})$/;
 
 /** The ledger status of a consent at `now`: an active consent past its validUntil is expired. */
 export function ledgerConsentStatus(consent: ConsentView, now: string): ConsentStatus {
@@ -123,7 +131,11 @@ export function toFhirConsent(consent: ConsentView, ctx: ConsentMappingContext):
     category: [{ coding: [{ ...PATIENT_CONSENT_CATEGORY }] }],
     patient,
     dateTime: consent.createdAt,
-    performer: [{ ...patient }],
+    performer: [
+      consent.signedBy?.kind === 'guardian'
+        ? { reference: `RelatedPerson/${consent.signedBy.id}` }
+        : { ...patient },
+    ],
     policyRule: { coding: [{ ...OPT_IN_POLICY }] },
     provision: {
       type: consent.provision,
@@ -252,6 +264,54 @@ export function consentPatientId(resource: fhir4.Consent): string {
 }
 
 /**
+ * Who signed a FHIR Consent (`Consent.performer`): the patient (`Patient/<pseudonym>`, the one of
+ * `Consent.patient`) or a guardian (`RelatedPerson/rp-...`); undefined when no performer is named.
+ * Only the patient, or their guardian, gives consent.
+ */
+export function consentPerformer(resource: fhir4.Consent): SignedBy | undefined {
+  const performers = resource.performer ?? [];
+  if (performers.length > 1)
+    throw FhirArgumentError.at(
+      'Consent.performer',
+      'names more than one signer (the patient, or one guardian)',
+      'not-supported',
+    );
+  const [performer] = performers;
+  if (performer === undefined) return undefined;
+  const reference = performer.reference ?? '';
+  const patientId = consentPatientId(resource);
+  if (reference === `Patient/${patientId}`) return { kind: 'patient', id: patientId };
+  const guardianId = RELATED_PERSON_REF.exec(reference)?.[1];
+  if (guardianId !== undefined && GUARDIAN_ID_PATTERN.test(guardianId))
+    return { kind: 'guardian', id: guardianId };
+  throw FhirArgumentError.at(
+    'Consent.performer[0]',
+    'must be the consenting patient (Patient/<pseudonym>) or their guardian (RelatedPerson/rp-...)',
+    'business-rule',
+  );
+}
+
+/**
+ * The statement a new FHIR Consent carries in its signed-action extension (sub-extensions
+ * `statement` and `signature`, valueString each): the patient's (or guardian's) signature over the
+ * consent's terms, which the ledger checks. INVALID_ARGUMENT when it is missing.
+ */
+export function signedActionOf(resource: fhir4.Consent): SignedAction {
+  const extension = (resource.extension ?? []).find((each) => each.url === EXTENSION.signedAction);
+  const part = (name: string): string | undefined =>
+    extension?.extension?.find((each) => each.url === name)?.valueString;
+  const statement = part('statement');
+  const signature = part('signature');
+  if (statement === undefined || signature === undefined)
+    throw FhirArgumentError.at(
+      'Consent.extension',
+      `must carry the patient's signed statement (${EXTENSION.signedAction}: statement, signature)`,
+      'required',
+    );
+  return { statement, signature };
+}
+
+/**
  * A FHIR R4 Consent (already valid against the schema) as the terms of a ledger ConsentInput for
  * `consent:GrantConsent`. Throws {@link FhirArgumentError} (INVALID_ARGUMENT, naming the element)
  * for anything the ledger cannot represent: another status than active, another scope, a policy,
@@ -279,15 +339,8 @@ export function fromFhirConsent(resource: fhir4.Consent): ConsentTerms {
       'must include LOINC 59284-0 (Patient Consent)',
       'value',
     );
-  const patientId = consentPatientId(resource);
-  (resource.performer ?? []).forEach((performer, index) => {
-    if (performer.reference !== `Patient/${patientId}`)
-      throw FhirArgumentError.at(
-        `Consent.performer[${index}]`,
-        'must be the consenting patient (only patients grant consent)',
-        'business-rule',
-      );
-  });
+  consentPatientId(resource);
+  consentPerformer(resource);
   if (resource.policyRule !== undefined && !sameCodings(resource.policyRule, [OPT_IN_POLICY]))
     throw FhirArgumentError.at(
       'Consent.policyRule',

@@ -1,7 +1,7 @@
 import type { AccessEventQuery, ConsentQuery, Page } from '@consent-ledger/ledger-api';
 import type {
   AccessEventView,
-  ConsentTerms,
+  ConsentSubmission,
   ConsentView,
   RecordHistoryView,
 } from './ledger-views.js';
@@ -14,11 +14,12 @@ import type {
  */
 export interface FhirLedgerPort<TCaller = unknown> {
   /**
-   * `consent:GrantConsent`. `patientId` is the pseudonym the FHIR Consent names
-   * (`Consent.patient`): the ledger takes the patient from the caller's certificate, so the
-   * implementation MUST refuse with FORBIDDEN unless it is the caller's own pseudonym.
+   * `consent:GrantConsent` with the statement the patient (or a guardian) signed. The ledger
+   * writes the statement's payload: the implementation MUST refuse (INVALID_ARGUMENT) terms that
+   * differ from it, and (FORBIDDEN) a patient or performer other than the statement's and the
+   * caller's session's.
    */
-  grantConsent(caller: TCaller, input: ConsentTerms, patientId: string): Promise<ConsentView>;
+  grantConsent(caller: TCaller, submission: ConsentSubmission): Promise<ConsentView>;
   /** `consent:GetConsent` (CONSENT_NOT_FOUND when unknown). */
   getConsent(caller: TCaller, consentId: string): Promise<ConsentView>;
   /** `consent:QueryConsents`. */

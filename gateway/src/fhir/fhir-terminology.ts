@@ -91,6 +91,11 @@ export const EXTENSION = {
   merkleRoot: `${FHIR_PROJECT_BASE}/StructureDefinition/merkle-root`,
   /** Leaf index of a batch member (valueUnsignedInt). */
   leafIndex: `${FHIR_PROJECT_BASE}/StructureDefinition/merkle-leaf-index`,
+  /**
+   * The statement the patient (or a guardian) signed for a new Consent (complex: `statement`, the
+   * canonical JSON text exactly as signed, valueString; `signature`, base64url, valueString).
+   */
+  signedAction: `${FHIR_PROJECT_BASE}/StructureDefinition/signed-action`,
   /** Cross-version (R5 `Provenance.patient`) extension, valueReference(Patient). */
   provenancePatient: 'http://hl7.org/fhir/5.0/StructureDefinition/extension-Provenance.patient',
 } as const;

@@ -17,7 +17,7 @@ import { FhirController } from './fhir.controller.js';
 import type { FhirLedgerPort } from './fhir-ledger.port.js';
 import { FhirModule } from './fhir.module.js';
 import { validateResource } from './fhir-schema.validator.js';
-import { NAMING_SYSTEM, PROJECT_SYSTEM } from './fhir-terminology.js';
+import { EXTENSION, NAMING_SYSTEM, PROJECT_SYSTEM } from './fhir-terminology.js';
 import type {
   AccessEventView as AccessEvent,
   AnchorView as RecordAnchor,
@@ -182,8 +182,20 @@ function issue(response: request.Response): fhir4.OperationOutcomeIssue | undefi
   return outcome.issue[0];
 }
 
+/** The statement the patient signed (its checks are the port's: the FHIR layer carries it). */
+const SIGNED = { statement: '{"action":"consent:GrantConsent"}', signature: 's'.repeat(86) };
+
 const postedConsent: fhir4.Consent = {
   resourceType: 'Consent',
+  extension: [
+    {
+      url: EXTENSION.signedAction,
+      extension: [
+        { url: 'statement', valueString: SIGNED.statement },
+        { url: 'signature', valueString: SIGNED.signature },
+      ],
+    },
+  ],
   status: 'active',
   scope: {
     coding: [
@@ -232,16 +244,46 @@ describe('POST /fhir/Consent', () => {
     expect(response.body).toEqual(toFhirConsent(consent, { now: NOW }));
     expect(response.headers.location).toMatch(/\/fhir\/Consent\/con-0123456789abcdef01234567$/);
     expect(response.headers.etag).toBe('W/"1"');
-    expect(port.grantConsent).toHaveBeenCalledWith(
-      USER,
-      {
+    expect(port.grantConsent).toHaveBeenCalledWith(USER, {
+      terms: {
         provision: 'permit',
         grantee: { org: 'TertiaryHospitalMSP' },
         purposes: ['treatment'],
         categories: ['outpatient'],
       },
-      PID,
+      patientId: PID,
+      action: SIGNED,
+    });
+  });
+
+  it("passes a guardian's signature on, the guardian as performer (RelatedPerson)", async () => {
+    port.grantConsent.mockResolvedValue({
+      ...consent,
+      signedBy: { kind: 'guardian', id: 'rp-aaaaaaaaaaaaaaaa' },
+    });
+    const response = await request(server)
+      .post('/fhir/Consent')
+      .set('x-test-user', 'patient')
+      .send({ ...postedConsent, performer: [{ reference: 'RelatedPerson/rp-aaaaaaaaaaaaaaaa' }] })
+      .expect(201);
+    expect(port.grantConsent).toHaveBeenCalledWith(
+      USER,
+      expect.objectContaining({ performer: { kind: 'guardian', id: 'rp-aaaaaaaaaaaaaaaa' } }),
     );
+    expect((response.body as fhir4.Consent).performer).toEqual([
+      { reference: 'RelatedPerson/rp-aaaaaaaaaaaaaaaa' },
+    ]);
+  });
+
+  it("needs the patient's signed statement (400 required)", async () => {
+    const { extension: _signed, ...unsigned } = postedConsent;
+    const response = await request(server)
+      .post('/fhir/Consent')
+      .set('x-test-user', 'patient')
+      .send(unsigned)
+      .expect(400);
+    expect(issue(response)).toMatchObject({ code: 'required', expression: ['Consent.extension'] });
+    expect(port.grantConsent).not.toHaveBeenCalled();
   });
 
   it('accepts application/json too', async () => {

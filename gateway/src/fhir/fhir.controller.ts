@@ -16,7 +16,13 @@ import type * as fhir4 from './fhir-r4.types.js';
 import { toAuditEvent } from './audit-event.mapper.js';
 import { searchUrl, toSearchBundle } from './bundle.mapper.js';
 import { toCapabilityStatement } from './capability-statement.mapper.js';
-import { consentPatientId, fromFhirConsent, toFhirConsent } from './consent.mapper.js';
+import {
+  consentPatientId,
+  consentPerformer,
+  fromFhirConsent,
+  signedActionOf,
+  toFhirConsent,
+} from './consent.mapper.js';
 import { FhirArgumentError } from './fhir.errors.js';
 import { FHIR_LEDGER_PORT, type FhirLedgerPort } from './fhir-ledger.port.js';
 import { FHIR_SETTINGS, type FhirSettings } from './fhir-module.options.js';
@@ -83,7 +89,10 @@ export class FhirController {
     return toCapabilityStatement(this.base(request));
   }
 
-  /** `POST /fhir/Consent`: records a new consent of the calling patient. */
+  /**
+   * `POST /fhir/Consent`: records a new consent of the calling patient, signed by the patient (or a
+   * guardian) in the resource's signed-action extension.
+   */
   @Post('Consent')
   @HttpCode(201)
   @Header('Content-Type', FHIR_JSON_CONTENT_TYPE)
@@ -94,8 +103,14 @@ export class FhirController {
   ): Promise<fhir4.Consent> {
     const caller = callerOf(request);
     const resource = consentBody(body);
-    const input = fromFhirConsent(resource);
-    const consent = await this.ledger.grantConsent(caller, input, consentPatientId(resource));
+    const terms = fromFhirConsent(resource);
+    const performer = consentPerformer(resource);
+    const consent = await this.ledger.grantConsent(caller, {
+      terms,
+      patientId: consentPatientId(resource),
+      ...(performer === undefined ? {} : { performer }),
+      action: signedActionOf(resource),
+    });
     response.setHeader('Location', `${this.base(request)}/Consent/${consent.consentId}`);
     response.setHeader('ETag', `W/"${String(consent.version)}"`);
     response.setHeader('Last-Modified', new Date(consent.updatedAt).toUTCString());

@@ -8,6 +8,7 @@ export type {
   AnchorView,
   BatchItemView,
   BatchView,
+  ConsentSubmission,
   ConsentTerms,
   ConsentView,
   ExceptionTerms,
@@ -33,7 +34,9 @@ export {
 } from './fhir-schema.validator.js';
 export {
   consentPatientId,
+  consentPerformer,
   fromFhirConsent,
+  signedActionOf,
   toFhirConsent,
   type ConsentMappingContext,
 } from './consent.mapper.js';

@@ -9,13 +9,15 @@
 import type {
   AccessEvent,
   Batch,
+  BatchItem,
   Consent,
   ConsentException,
   ConsentGrantee,
   ConsentInput,
   RecordAnchor,
-  RecordItem,
   Role,
+  SignedAction,
+  SignedBy,
 } from '@consent-ledger/ledger-api';
 
 /** A grantee as a FHIR Consent names it: any role of the project's role code system. */
@@ -34,10 +36,32 @@ export interface ConsentTerms extends Omit<ConsentInput, 'grantee' | 'exceptions
   readonly exceptions?: readonly ExceptionTerms[];
 }
 
-/** A consent of the ledger as the Consent mapper reads it (no exceptions when left out). */
-export interface ConsentView extends Omit<Consent, 'grantee' | 'exceptions'> {
+/**
+ * A consent of the ledger as the Consent mapper reads it (no exceptions when left out; the
+ * patient as performer when who signed is not known). The salt and the home are not rendered.
+ */
+export interface ConsentView extends Omit<
+  Consent,
+  'grantee' | 'exceptions' | 'signedBy' | 'salt' | 'patientHome'
+> {
   readonly grantee?: GranteeTerms;
   readonly exceptions?: readonly ExceptionTerms[];
+  /** Who signed the version: Consent.performer (the Patient, or a RelatedPerson for a guardian). */
+  readonly signedBy?: SignedBy;
+}
+
+/**
+ * A new consent as POST /fhir/Consent states it: the terms mapped from the resource, the patient
+ * and performer it names, and the statement the patient (or guardian) signed, from the resource's
+ * signed-action extension. The ledger writes the statement's payload, so the terms must equal it.
+ */
+export interface ConsentSubmission {
+  readonly terms: ConsentTerms;
+  /** `Consent.patient`. */
+  readonly patientId: string;
+  /** `Consent.performer`, when given. */
+  readonly performer?: SignedBy;
+  readonly action: SignedAction;
 }
 
 /**
@@ -46,7 +70,7 @@ export interface ConsentView extends Omit<Consent, 'grantee' | 'exceptions'> {
  */
 export interface AccessEventView extends Omit<
   AccessEvent,
-  'accessorRegion' | 'purpose' | 'categories' | 'reason'
+  'accessorRegion' | 'purpose' | 'categories' | 'reason' | 'salt' | 'patientHome'
 > {
   readonly accessorRegion?: AccessEvent['accessorRegion'];
   readonly purpose: string;
@@ -54,7 +78,10 @@ export interface AccessEventView extends Omit<
   readonly reason: string;
 }
 
-/** An anchored version as the Provenance mapper reads it. */
+/**
+ * An anchored version as the Provenance mapper reads it (the patient and category only when this
+ * organization holds the record's link).
+ */
 export interface AnchorView extends Omit<RecordAnchor, 'anchoredBy'> {
   /** Who anchored it: the enterer agent when known. */
   readonly anchoredBy?: string;
@@ -71,5 +98,12 @@ export interface RecordHistoryView {
 /** A batch as the Provenance mapper reads it (who anchored it is not rendered). */
 export type BatchView = Omit<Batch, 'anchoredBy'>;
 
-/** A batch item as the Provenance mapper reads it: any category code is rendered as given. */
-export type BatchItemView = Readonly<Record<keyof RecordItem, string>>;
+/**
+ * A batch item as the Provenance mapper reads it: any category code is rendered as given; the
+ * salt is not rendered.
+ */
+export type BatchItemView = Readonly<Record<Exclude<keyof BatchItem, 'salt'>, string>>;
+
+/** What the record extensions of a Provenance read: the patient and category when known. */
+export type RecordView = Partial<Pick<BatchItemView, 'patientId' | 'category'>> &
+  Pick<BatchItemView, 'sha256'>;

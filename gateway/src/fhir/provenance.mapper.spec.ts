@@ -25,8 +25,6 @@ const batch: Batch = {
   root: '3'.repeat(64),
   size: 1000,
   owner: 'CommunityHospitalMSP',
-  categories: ['imaging'],
-  patientCount: 120,
   timestamp: '2026-11-22T04:00:00.000Z',
   txId: '4'.repeat(64),
 };
@@ -129,6 +127,17 @@ describe('toProvenance', () => {
         role: 'source',
         what: { identifier: { system: NAMING_SYSTEM.batchId, value: batch.batchId } },
       },
+    ]);
+  });
+
+  it('leaves out the patient and category of a public anchor whose link this organization does not hold', () => {
+    const { patientId: _patient, category: _category, ...publicAnchor } = anchor;
+    const provenance = toProvenance(publicAnchor);
+    expect(validateResource(provenance).errors).toEqual([]);
+    expect(provenance.extension?.map((extension) => extension.url)).toEqual([
+      EXTENSION.sha256,
+      EXTENSION.recordVersion,
+      EXTENSION.txId,
     ]);
   });
 

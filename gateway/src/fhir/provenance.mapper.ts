@@ -15,7 +15,8 @@
  * | batchId, root, leafIndex | `entity` (role source): the batch by identifier (batch-id naming system),    |
  * |                          | with merkle-root and merkle-leaf-index extensions                           |
  * | sha256, version,         | extensions sha256, record-version, data-category, ledger-tx-id; the patient |
- * | category, txId, patient  | in the R5 cross-version extension Provenance.patient                         |
+ * | category, txId, patient  | in the R5 cross-version extension Provenance.patient (patient and category   |
+ * |                          | only when this organization holds the record's link: anchors are public)     |
  *
  * No `signature`: the ledger's endorsements are not carried into FHIR. The Provenance `id` is
  * derived from what it describes (`prov-` + 24 hex of SHA-256), so it is stable across reads.
@@ -30,7 +31,7 @@ import {
   categoryCoding,
   recordReference,
 } from './fhir-terminology.js';
-import type { AnchorView, BatchItemView, BatchView } from './ledger-views.js';
+import type { AnchorView, BatchItemView, BatchView, RecordView } from './ledger-views.js';
 
 /** The logical ID of the Provenance of an anchored record version. */
 export function anchorProvenanceId(recordId: string, version: number): string {
@@ -117,14 +118,21 @@ export function toBatchMemberProvenance(
   };
 }
 
-function recordExtensions(item: BatchItemView): fhir4.Extension[] {
+/** The patient (when known here), the hash and the category (when known here) of a record. */
+function recordExtensions(item: RecordView): fhir4.Extension[] {
   return [
-    {
-      url: EXTENSION.provenancePatient,
-      valueReference: { reference: `Patient/${item.patientId}` },
-    },
+    ...(item.patientId === undefined
+      ? []
+      : [
+          {
+            url: EXTENSION.provenancePatient,
+            valueReference: { reference: `Patient/${item.patientId}` },
+          },
+        ]),
     { url: EXTENSION.sha256, valueString: item.sha256 },
-    { url: EXTENSION.dataCategory, valueCoding: categoryCoding(item.category) },
+    ...(item.category === undefined
+      ? []
+      : [{ url: EXTENSION.dataCategory, valueCoding: categoryCoding(item.category) }]),
   ];
 }
 

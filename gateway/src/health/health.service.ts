@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LedgerUnavailableError } from '../common/errors.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { ORG_PROFILE, type OrgProfile } from '../config/connection-profile.js';
-import { SERVICE_IDENTITY } from '../identities/identities.service.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
+import { SERVICE_IDENTITY } from '../ledger/wallet.js';
 import { DATABASE, type Database } from '../storage/database.js';
 
 /** The readiness answer. */

@@ -3,12 +3,15 @@ import {
   HttpStatus,
   Inject,
   Injectable,
+  SetMetadata,
+  type CustomDecorator,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { Observable, finalize, from, tap } from 'rxjs';
 import { ConflictError, InvalidArgumentError, RuleViolationError } from '../common/errors.js';
@@ -19,6 +22,15 @@ import {
 } from './idempotency.store.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** Metadata key of {@link AnsweredOnce}. */
+export const ANSWERED_ONCE = 'consent-ledger:answered-once';
+
+/**
+ * Marks a route whose answer must never be stored (a one-time enrolment code): it takes no
+ * Idempotency-Key, since replaying its answer would mean keeping it.
+ */
+export const AnsweredOnce = (): CustomDecorator => SetMetadata(ANSWERED_ONCE, true);
 
 /** What the interceptor reads of the authenticated user: keys are per username. */
 interface KeyOwner {
@@ -52,7 +64,10 @@ export function requestFingerprint(
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor, OnApplicationBootstrap {
-  constructor(@Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore) {}
+  constructor(
+    @Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
+    private readonly reflector: Reflector,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.store.releaseAllInFlight();
@@ -64,6 +79,10 @@ export class IdempotencyInterceptor implements NestInterceptor, OnApplicationBoo
     const header = request.headers['idempotency-key'];
     if (request.method !== 'POST' || header === undefined || request.user === undefined)
       return next.handle();
+    if (this.reflector.get<boolean | undefined>(ANSWERED_ONCE, context.getHandler()) === true)
+      throw new InvalidArgumentError(
+        'this answer is shown once and never stored: send it without an Idempotency-Key',
+      );
     if (typeof header !== 'string' || !KEY_PATTERN.test(header))
       throw new InvalidArgumentError('Idempotency-Key must be 1-255 visible ASCII characters');
     const key: IdempotencyKey = {

@@ -1,14 +1,21 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ConsentInput } from '@consent-ledger/ledger-api';
 import { openDatabase } from '../storage/database.js';
+import { signed } from '../testing/statements.js';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
 import { requestFingerprint } from './idempotency.interceptor.js';
 import { IDEMPOTENCY_TTL_MS, createIdempotencyStore } from './idempotency.store.js';
 
-const consent = {
+const consent: ConsentInput = {
   grantee: { org: 'CommunityHospitalMSP' },
   purposes: ['treatment'],
   categories: ['imaging'],
 };
+
+/** POST /consents's body: the terms signed by the patient's key. */
+async function signedBody(terms: ConsentInput): Promise<object> {
+  return { action: await signed('consent:GrantConsent', terms) };
+}
 
 describe('the idempotency store', () => {
   it('claims, replays, detects mismatches, releases and expires', () => {
@@ -52,10 +59,12 @@ describe('Idempotency-Key on POST', () => {
   let t: TestApp;
   let token: string;
   let release: (() => void) | undefined;
+  let body: object;
 
   beforeAll(async () => {
     t = await createTestApp();
-    token = await t.user({ username: 'pat', role: 'patient' });
+    token = await t.patient({ username: 'pat' });
+    body = await signedBody(consent);
     t.ledger.on('consent:GrantConsent', async () => {
       if (release !== undefined) await new Promise<void>((resolve) => (release = resolve));
       return {
@@ -71,9 +80,9 @@ describe('Idempotency-Key on POST', () => {
     await t.close();
   });
 
-  const grant = (key?: string, body: object = consent) => {
+  const grant = (key?: string, sent: object = body) => {
     const request = t.http().post('/consents').set('authorization', `Bearer ${token}`);
-    return (key === undefined ? request : request.set('Idempotency-Key', key)).send(body);
+    return (key === undefined ? request : request.set('Idempotency-Key', key)).send(sent);
   };
 
   it('answers a retry with the first result and writes once', async () => {
@@ -85,7 +94,7 @@ describe('Idempotency-Key on POST', () => {
     expect(second.body).toEqual(first.body);
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(t.ledger.submits.length).toBe(before + 1);
-    const third = await grant();
+    const third = await grant(undefined, await signedBody(consent));
     expect(third.status).toBe(201);
     expect(t.ledger.submits.length).toBe(before + 2);
   });
@@ -103,13 +112,19 @@ describe('Idempotency-Key on POST', () => {
 
   it('answers 422 when the key is reused for another request', async () => {
     expect((await grant('mismatch-1')).status).toBe(201);
-    const other = await grant('mismatch-1', { ...consent, categories: ['laboratory'] });
+    const other = await grant(
+      'mismatch-1',
+      await signedBody({ ...consent, categories: ['laboratory'] }),
+    );
     expect(other.status).toBe(422);
     expect(other.body).toMatchObject({ code: 'RULE_VIOLATION' });
   });
 
   it('releases the key of a failed request', async () => {
-    const bad = await grant('fail-1', { ...consent, purposes: ['nope'] });
+    const bad = await grant(
+      'fail-1',
+      await signedBody({ ...consent, purposes: ['nope'] } as unknown as ConsentInput),
+    );
     expect(bad.status).toBe(400);
     t.ledger.on('consent:GrantConsent', () => {
       throw new Error('ledger down');
@@ -122,5 +137,19 @@ describe('Idempotency-Key on POST', () => {
   it('refuses a malformed key', async () => {
     const response = await grant('x'.repeat(300));
     expect(response.status).toBe(400);
+  });
+
+  it('refuses a key where the answer is shown once (an enrolment code is never stored)', async () => {
+    const admin = await t.login('admin', 'adminpw');
+    const before = t.ledger.calls.length;
+    const response = await t
+      .http()
+      .post('/patients')
+      .set('authorization', `Bearer ${admin}`)
+      .set('Idempotency-Key', 'register-1')
+      .send({});
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(t.ledger.calls.length).toBe(before);
   });
 });

@@ -1,13 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import {
-  PATIENT_ID_PATTERN,
-  PRACTITIONER_ID_PATTERN,
-  ROLES,
-  type Role,
-} from '@consent-ledger/ledger-api';
+import { PRACTITIONER_ID_PATTERN, ROLES, type Role } from '@consent-ledger/ledger-api';
 
-/** POST /identities body. */
+/** POST /identities body: a staff member (a patient is refused: see POST /patients). */
 export class CreateIdentityDto {
   @ApiProperty({ example: 'alice', pattern: '^[a-z0-9][a-z0-9._-]{2,63}$' })
   @IsString()
@@ -21,17 +16,13 @@ export class CreateIdentityDto {
   @Length(8, 256)
   password!: string;
 
-  @ApiProperty({ enum: ROLES, description: 'allowed roles depend on the organization type' })
+  @ApiProperty({
+    enum: ROLES,
+    description:
+      'allowed roles depend on the organization type; never patient (patients hold their own keys: POST /patients)',
+  })
   @IsIn(ROLES)
   role!: Role;
-
-  @ApiPropertyOptional({
-    description: 'patients only; generated when absent',
-    example: 'pid-abcdefghijklmnop',
-  })
-  @IsOptional()
-  @Matches(PATIENT_ID_PATTERN, { message: 'patientId must be pid- and 16 to 32 of [a-z2-7]' })
-  patientId?: string;
 
   @ApiPropertyOptional({ description: 'clinicians only', example: 'prac-12345678' })
   @IsOptional()

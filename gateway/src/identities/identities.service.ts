@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  PATIENT_ID_PATTERN,
   PRACTITIONER_ID_PATTERN,
   roleAllowed,
   type IdentityView,
   type NewIdentity,
+  type Role,
 } from '@consent-ledger/ledger-api';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
@@ -19,21 +19,45 @@ import {
 import { ORG_PROFILE, type OrgProfile } from '../config/connection-profile.js';
 import { GATEWAY_SECRETS, type GatewaySecrets } from '../config/secrets.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
-import { IDENTITY_WALLET, type IdentityWallet } from '../ledger/wallet.js';
+import { IDENTITY_WALLET, SERVICE_IDENTITY, type IdentityWallet } from '../ledger/wallet.js';
+import { certificateAttributes } from './certificate-attributes.js';
 import { CERTIFICATE_AUTHORITY, type CertificateAuthority } from './certificate-authority.js';
 import { hashPassword, verifyPassword } from './password.js';
-import { newPatientId } from './pseudonym.js';
-import { USERS_STORE, type UserRecord, type UsersStore } from './users.store.js';
+import {
+  USERS_STORE,
+  type PatientAccountOwner,
+  type UserRecord,
+  type UsersStore,
+} from './users.store.js';
 
-/** Wallet label of the gateway's own service identity (chaincode events, readiness). */
-export const SERVICE_IDENTITY = 'gateway-service';
+export { SERVICE_IDENTITY } from '../ledger/wallet.js';
 
-const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+/** The shape of a username. */
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+
+/** The attributes of the gateway's service identity: an admin of the organization. */
+const SERVICE_ATTRIBUTES = { role: 'admin' } as const;
+
+/** A new opaque enrollment ID: no user name ever reaches a certificate (docs/privacy.md). */
+function newEnrollmentId(): string {
+  return `u-${randomBytes(8).toString('hex')}`;
+}
+
+/** What POST /identities asks for: a staff member, or a patient it refuses. */
+export type IdentityRequest = Omit<NewIdentity, 'role'> & { readonly role: Role };
+
+/** A patient's or guardian's session account (POST /patients/activate, /guardians/activate). */
+export interface PatientAccount extends PatientAccountOwner {
+  readonly username: string;
+  readonly password: string;
+}
 
 /**
- * Registers and enrolls the organization's users with its CA (role and pseudonyms as certificate
- * attributes), keeps their credentials in the encrypted wallet and their password hashes in the
- * store, and bootstraps the admin and the gateway's service identity at start.
+ * Registers and enrolls the organization's staff with its CA (an opaque enrollment ID, the role
+ * and a practitioner ID as certificate attributes), keeps their credentials in the encrypted
+ * wallet and their password hashes in the store, keeps the session accounts of patients and
+ * guardians (no certificate, no wallet entry: they hold their own keys), and bootstraps the admin
+ * and the gateway's service identity at start.
  */
 @Injectable()
 export class IdentitiesService implements OnApplicationBootstrap {
@@ -63,11 +87,15 @@ export class IdentitiesService implements OnApplicationBootstrap {
   }
 
   async #bootstrap(): Promise<void> {
-    if ((await this.wallet.get(SERVICE_IDENTITY)) === undefined) {
+    const service = await this.wallet.get(SERVICE_IDENTITY);
+    if (service === undefined || certificateAttributes(service.certificate).role !== 'admin') {
+      // Enrolled anew when missing, or enrolled before it carried patients' statements and read
+      // for them (an admin of the organization).
       const secret = randomBytes(18).toString('base64url');
       const enrollmentId = `${SERVICE_IDENTITY}.${this.profile.mspId.toLowerCase()}`;
-      await this.ca.registerOrReset({ enrollmentId, secret, attributes: {} });
+      await this.ca.registerOrReset({ enrollmentId, secret, attributes: SERVICE_ATTRIBUTES });
       await this.wallet.put(SERVICE_IDENTITY, await this.ca.enroll(enrollmentId, secret));
+      this.ledger.forget(SERVICE_IDENTITY);
       this.#logger.log(`Enrolled the gateway's service identity ${enrollmentId}`);
     }
     const { admin } = this.secrets;
@@ -81,9 +109,48 @@ export class IdentitiesService implements OnApplicationBootstrap {
     }
   }
 
-  /** Registers and enrolls a new user of this organization (the route admits admins only). */
-  async create(request: NewIdentity): Promise<IdentityView> {
+  /**
+   * Registers and enrolls a new staff member of this organization (the route admits admins only).
+   * Never a patient: patients hold their own keys and are registered with POST /patients.
+   */
+  async create(request: IdentityRequest): Promise<IdentityView> {
     return this.#view(await this.#enrollUser(request, { reuseRegistration: false }));
+  }
+
+  /**
+   * Opens a patient's or a guardian's session account (after its activation on the ledger): no
+   * certificate, no wallet entry. CONFLICT when the username is taken.
+   */
+  async openPatientAccount(account: PatientAccount): Promise<UserRecord> {
+    checkUsername(account.username);
+    const user: UserRecord = {
+      username: account.username,
+      passwordHash: await hashPassword(account.password),
+      role: 'patient',
+      patientId: account.patientId,
+      ...(account.guardianId === undefined ? {} : { guardianId: account.guardianId }),
+      createdAt: new Date().toISOString(),
+    };
+    if (!this.users.insert(user))
+      throw new ConflictError(`the username ${account.username} is taken`);
+    return user;
+  }
+
+  /** Closes the other session accounts of the same patient (or guardian): one device speaks. */
+  closeOtherPatientAccounts(account: UserRecord): number {
+    if (account.patientId === undefined) return 0;
+    return this.users.removePatientAccounts(
+      {
+        patientId: account.patientId,
+        ...(account.guardianId === undefined ? {} : { guardianId: account.guardianId }),
+      },
+      account.username,
+    );
+  }
+
+  /** Removes an account (a session account whose activation the ledger refused). */
+  closeAccount(username: string): void {
+    this.users.remove(username);
   }
 
   /** The calling user. */
@@ -113,19 +180,20 @@ export class IdentitiesService implements OnApplicationBootstrap {
       mspId: this.profile.mspId,
       orgType: this.profile.type,
       ...(user.patientId === undefined ? {} : { patientId: user.patientId }),
+      ...(user.guardianId === undefined ? {} : { guardianId: user.guardianId }),
       ...(user.practitionerId === undefined ? {} : { practitionerId: user.practitionerId }),
-      walletLabel: user.walletLabel,
+      ...(user.walletLabel === undefined ? {} : { walletLabel: user.walletLabel }),
     };
   }
 
   async #enrollUser(
-    request: NewIdentity,
+    request: IdentityRequest,
     options: Readonly<{ reuseRegistration: boolean }>,
   ): Promise<UserRecord> {
     const attributes = this.#attributes(request);
     if (this.users.find(request.username) !== undefined)
       throw new ConflictError(`the username ${request.username} is taken`);
-    const enrollmentId = `user.${request.username}`;
+    const enrollmentId = newEnrollmentId();
     const walletLabel = `user:${request.username}`;
     const secret = randomBytes(18).toString('base64url');
     const registration = { enrollmentId, secret, attributes };
@@ -136,7 +204,6 @@ export class IdentitiesService implements OnApplicationBootstrap {
       username: request.username,
       passwordHash: await hashPassword(request.password),
       role: request.role,
-      ...(attributes.patientId === undefined ? {} : { patientId: attributes.patientId }),
       ...(attributes.practitionerId === undefined
         ? {}
         : { practitionerId: attributes.practitionerId }),
@@ -152,29 +219,23 @@ export class IdentitiesService implements OnApplicationBootstrap {
     return user;
   }
 
-  /** The certificate attributes of a new user; validates role, pseudonyms and username. */
-  #attributes(
-    request: NewIdentity,
-  ): Record<string, string> & { patientId?: string; practitionerId?: string } {
-    if (!USERNAME_PATTERN.test(request.username))
-      throw new InvalidArgumentError(
-        'username must be 3-64 of [a-z0-9._-], starting with a letter or digit',
+  /** The certificate attributes of a new staff member; validates role, IDs and username. */
+  #attributes(request: IdentityRequest): Record<string, string> & { practitionerId?: string } {
+    checkUsername(request.username);
+    if (request.role === 'patient')
+      throw new ForbiddenError(
+        'patients hold their own keys and have no certificate: register a patient with POST /patients',
       );
     if (!roleAllowed(this.profile.type, request.role))
       throw new ForbiddenError(`a ${this.profile.type} organization has no ${request.role} users`);
-    if (request.patientId !== undefined && request.role !== 'patient')
-      throw new InvalidArgumentError('patientId is only for patients');
     if (request.practitionerId !== undefined && request.role !== 'clinician')
       throw new InvalidArgumentError('practitionerId is only for clinicians');
-    if (request.patientId !== undefined && !PATIENT_ID_PATTERN.test(request.patientId))
-      throw new InvalidArgumentError('patientId must be pid- and 16 to 32 of [a-z2-7]');
     if (
       request.practitionerId !== undefined &&
       !PRACTITIONER_ID_PATTERN.test(request.practitionerId)
     )
       throw new InvalidArgumentError('practitionerId must be prac- and 8 to 32 of [a-z0-9]');
     const attributes: Record<string, string> = { role: request.role };
-    if (request.role === 'patient') attributes.patientId = request.patientId ?? newPatientId();
     if (request.practitionerId !== undefined) attributes.practitionerId = request.practitionerId;
     return attributes;
   }
@@ -186,11 +247,19 @@ export class IdentitiesService implements OnApplicationBootstrap {
       mspId: this.profile.mspId,
       orgType: this.profile.type,
       ...(user.patientId === undefined ? {} : { patientId: user.patientId }),
+      ...(user.guardianId === undefined ? {} : { guardianId: user.guardianId }),
       ...(user.practitionerId === undefined ? {} : { practitionerId: user.practitionerId }),
-      enrollmentId: user.enrollmentId,
+      ...(user.enrollmentId === undefined ? {} : { enrollmentId: user.enrollmentId }),
       createdAt: user.createdAt,
     };
   }
+}
+
+function checkUsername(username: string): void {
+  if (!USERNAME_PATTERN.test(username))
+    throw new InvalidArgumentError(
+      'username must be 3-64 of [a-z0-9._-], starting with a letter or digit',
+    );
 }
 
 let dummy: Promise<string> | undefined;

@@ -1,18 +1,31 @@
 import type { Role } from '@consent-ledger/ledger-api';
 import { optionalTextOf, textOf, type Database, type Row } from '../storage/database.js';
 
-/** A gateway user: login credentials and the ledger identity they act as. */
+/**
+ * A gateway user: login credentials and what the user acts as. Staff act as their own ledger
+ * identity (an opaque enrollment ID at the organization's CA, a wallet label); a patient's or a
+ * guardian's session account has neither: it names the patient (and the guardian) only.
+ */
 export interface UserRecord {
   readonly username: string;
   readonly passwordHash: string;
   readonly role: Role;
   readonly patientId?: string;
+  /** A guardian's own ID (`rp-...`), for a guardian's account acting for `patientId`. */
+  readonly guardianId?: string;
   readonly practitionerId?: string;
-  /** Enrollment ID at the organization's CA. */
-  readonly enrollmentId: string;
-  /** Label of the user's identity in the wallet. */
-  readonly walletLabel: string;
+  /** Enrollment ID at the organization's CA (opaque: `u-` + 16 hex); staff only. */
+  readonly enrollmentId?: string;
+  /** Label of the user's identity in the wallet; staff only. */
+  readonly walletLabel?: string;
   readonly createdAt: string;
+}
+
+/** Whose patient accounts {@link UsersStore.removePatientAccounts} removes. */
+export interface PatientAccountOwner {
+  readonly patientId: string;
+  /** A guardian's accounts for the patient; the patient's own accounts when absent. */
+  readonly guardianId?: string;
 }
 
 /** The gateway's users, in its SQLite store. */
@@ -21,38 +34,63 @@ export interface UsersStore {
   /** Adds a user; false when the username is taken. */
   insert(user: UserRecord): boolean;
   updatePassword(username: string, passwordHash: string): void;
+  /** Removes a user (false when there was none). */
+  remove(username: string): boolean;
+  /** Removes the session accounts of a patient (or of one guardian of the patient) but `keep`. */
+  removePatientAccounts(owner: PatientAccountOwner, keep: string): number;
 }
 
 function toUser(row: Row): UserRecord {
-  const patientId = optionalTextOf(row, 'patient_id');
-  const practitionerId = optionalTextOf(row, 'practitioner_id');
+  const optional = (column: string, field: string): Record<string, string> => {
+    const value = optionalTextOf(row, column);
+    return value === undefined ? {} : { [field]: value };
+  };
   return {
     username: textOf(row, 'username'),
     passwordHash: textOf(row, 'password_hash'),
     role: textOf(row, 'role') as Role,
-    ...(patientId === undefined ? {} : { patientId }),
-    ...(practitionerId === undefined ? {} : { practitionerId }),
-    enrollmentId: textOf(row, 'enrollment_id'),
-    walletLabel: textOf(row, 'wallet_label'),
+    ...optional('patient_id', 'patientId'),
+    ...optional('guardian_id', 'guardianId'),
+    ...optional('practitioner_id', 'practitionerId'),
+    ...optional('enrollment_id', 'enrollmentId'),
+    ...optional('wallet_label', 'walletLabel'),
     createdAt: textOf(row, 'created_at'),
   };
 }
+
+const USERS_TABLE = `CREATE TABLE IF NOT EXISTS users (
+  username TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  patient_id TEXT,
+  guardian_id TEXT,
+  practitioner_id TEXT,
+  enrollment_id TEXT UNIQUE,
+  wallet_label TEXT UNIQUE,
+  created_at TEXT NOT NULL,
+  CHECK ((enrollment_id IS NULL) = (wallet_label IS NULL))
+) STRICT`;
 
 class SqliteUsersStore implements UsersStore {
   readonly #db: Database;
 
   constructor(db: Database) {
     this.#db = db;
-    db.sql.exec(`CREATE TABLE IF NOT EXISTS users (
-      username TEXT PRIMARY KEY,
-      password_hash TEXT NOT NULL,
-      role TEXT NOT NULL,
-      patient_id TEXT,
-      practitioner_id TEXT,
-      enrollment_id TEXT NOT NULL UNIQUE,
-      wallet_label TEXT NOT NULL UNIQUE,
-      created_at TEXT NOT NULL
-    ) STRICT`);
+    db.transaction(() => {
+      const columns = db.all('PRAGMA table_info(users)').map((row) => textOf(row, 'name'));
+      if (columns.length > 0 && !columns.includes('guardian_id')) {
+        // A store from before patients held their own keys: every user had a ledger identity.
+        db.sql.exec('ALTER TABLE users RENAME TO users_before_patient_keys');
+        db.sql.exec(USERS_TABLE);
+        db.sql
+          .exec(`INSERT INTO users (username, password_hash, role, patient_id, practitioner_id, enrollment_id, wallet_label, created_at)
+          SELECT username, password_hash, role, patient_id, practitioner_id, enrollment_id, wallet_label, created_at
+          FROM users_before_patient_keys`);
+        db.sql.exec('DROP TABLE users_before_patient_keys');
+      }
+      db.sql.exec(USERS_TABLE);
+      db.sql.exec('CREATE INDEX IF NOT EXISTS users_patient ON users (patient_id, guardian_id)');
+    });
   }
 
   find(username: string): UserRecord | undefined {
@@ -62,15 +100,16 @@ class SqliteUsersStore implements UsersStore {
 
   insert(user: UserRecord): boolean {
     const { changes } = this.#db.run(
-      `INSERT INTO users (username, password_hash, role, patient_id, practitioner_id, enrollment_id, wallet_label, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO users (username, password_hash, role, patient_id, guardian_id, practitioner_id, enrollment_id, wallet_label, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       user.username,
       user.passwordHash,
       user.role,
       user.patientId ?? null,
+      user.guardianId ?? null,
       user.practitionerId ?? null,
-      user.enrollmentId,
-      user.walletLabel,
+      user.enrollmentId ?? null,
+      user.walletLabel ?? null,
       user.createdAt,
     );
     return changes === 1;
@@ -78,6 +117,20 @@ class SqliteUsersStore implements UsersStore {
 
   updatePassword(username: string, passwordHash: string): void {
     this.#db.run('UPDATE users SET password_hash = ? WHERE username = ?', passwordHash, username);
+  }
+
+  remove(username: string): boolean {
+    return this.#db.run('DELETE FROM users WHERE username = ?', username).changes === 1;
+  }
+
+  removePatientAccounts(owner: PatientAccountOwner, keep: string): number {
+    return this.#db.run(
+      `DELETE FROM users WHERE role = 'patient' AND wallet_label IS NULL AND patient_id = ?
+       AND guardian_id IS ? AND username <> ?`,
+      owner.patientId,
+      owner.guardianId ?? null,
+      keep,
+    ).changes;
   }
 }
 

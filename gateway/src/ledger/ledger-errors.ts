@@ -18,6 +18,7 @@ export const RETRYABLE_COMMIT_CODES: ReadonlySet<number> = new Set([
 ]);
 
 const ABORTED: number = GrpcStatus.ABORTED;
+const UNAVAILABLE_CODE: number = GrpcStatus.UNAVAILABLE;
 
 /**
  * An endorsement the gateway peer could not assemble because the endorsers answered differently:
@@ -33,6 +34,28 @@ export function isEndorsementMismatch(error: unknown): boolean {
     error instanceof EndorseError &&
     error.code === ABORTED &&
     error.message.includes('failed to collect enough transaction endorsements')
+  );
+}
+
+const UNREACHABLE_DETAIL =
+  /unavailable|connection|connect|transport|deadline exceeded|no endorsing peers/i;
+
+/**
+ * An endorsement that failed because a peer the proposal named could not be reached: Fabric's
+ * gateway answers UNAVAILABLE ("failed to find any endorsing peers for org(s): X") when an
+ * organization has no live peer it knows of, and ABORTED with a detail of that organization's
+ * peer when the peer dropped the connection. Another choice of endorsers may succeed (the
+ * regulator in place of the patient's home); a chaincode refusal is never matched.
+ */
+export function isEndorserUnavailable(error: unknown, organizations: readonly string[]): boolean {
+  if (!(error instanceof EndorseError)) return false;
+  if (parseChaincodeError(errorMessages(error)) !== undefined) return false;
+  if (error.code === UNAVAILABLE_CODE) return true;
+  return (
+    error.code === ABORTED &&
+    error.details.some(
+      (detail) => organizations.includes(detail.mspId) && UNREACHABLE_DETAIL.test(detail.message),
+    )
   );
 }
 

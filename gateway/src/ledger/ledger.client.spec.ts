@@ -1,11 +1,24 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { EndorseError, type ConnectOptions, type Gateway } from '@hyperledger/fabric-gateway';
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import type { AccessRequest, RecordItem } from '@consent-ledger/ledger-api';
+import {
+  SALT_PATTERN,
+  TRANSIENT_REQUEST_KEY,
+  type AccessRequest,
+  type LedgerRequest,
+  type RecordItem,
+  type SignedAction,
+} from '@consent-ledger/ledger-api';
 import { describe, expect, it, vi } from 'vitest';
 import { LedgerError, UnauthenticatedError } from '../common/errors.js';
+import { testBlock } from '../testing/blocks.js';
 import { testProfile } from '../testing/test-app.js';
-import { createLedgerClient, type LedgerClientOptions } from './ledger.client.js';
+import {
+  blockWithPrivateData,
+  createLedgerClient,
+  type Endorsement,
+  type LedgerClientOptions,
+} from './ledger.client.js';
 import type { IdentityWallet, LedgerCredentials } from './wallet.js';
 
 const MVCC = 11;
@@ -44,6 +57,28 @@ const MISMATCH = endorseError(
   'failed to collect enough transaction endorsements, see attached details for more info',
 );
 const REFUSED = endorseError('failed to endorse transaction, see attached details for more info');
+/** What Fabric's gateway throws when a named organization has no peer it can reach. */
+const UNREACHABLE = new EndorseError({
+  code: GrpcStatus.UNAVAILABLE,
+  details: [],
+  cause: new Error('unavailable') as ServiceError,
+  transactionId: 'tx-endorse',
+  message: '14 UNAVAILABLE: failed to find any endorsing peers for org(s): TertiaryHospitalMSP',
+});
+
+const ACTION: SignedAction<'consent:GrantConsent'> = { statement: '{}', signature: 's'.repeat(86) };
+const ENDORSERS: Endorsement = {
+  collections: ['pair_CommunityHospitalMSP_TertiaryHospitalMSP'],
+  organizations: ['CommunityHospitalMSP', 'TertiaryHospitalMSP'],
+  fallback: ['CommunityHospitalMSP', 'GovMSP'],
+};
+
+/** A proposal's transient request, decoded. */
+function requestOf(transientData: Record<string, Uint8Array> | undefined): LedgerRequest {
+  const bytes = transientData?.[TRANSIENT_REQUEST_KEY];
+  if (bytes === undefined) throw new Error('no transient request');
+  return JSON.parse(new TextDecoder().decode(bytes)) as LedgerRequest;
+}
 
 const ACCESS_REQUEST: AccessRequest = {
   patientId: 'pid-abcdefghijklmnop',
@@ -62,16 +97,39 @@ const RECORD: RecordItem = {
  * endorsements throw the given errors in turn first.
  */
 function fakeConnect(statuses: number[], endorseErrors: Error[] = []) {
-  const proposals: { name: string; args: string[] }[] = [];
+  const proposals: {
+    name: string;
+    args: string[] | undefined;
+    request?: LedgerRequest;
+    endorsingOrganizations?: string[];
+  }[] = [];
   const connects: ConnectOptions[] = [];
   const contracts: { channel: string; chaincode: string; contract?: string }[] = [];
   const deadlines: number[] = [];
+  const blockRequests: { startBlock?: bigint }[] = [];
+  let closedStreams = 0;
   let txCount = 0;
   const connect = vi.fn((options: ConnectOptions): Gateway => {
     connects.push(options);
     const contract = {
-      newProposal: (name: string, proposal: { arguments: string[] }) => {
-        proposals.push({ name, args: proposal.arguments });
+      newProposal: (
+        name: string,
+        proposal: {
+          arguments?: string[];
+          transientData?: Record<string, Uint8Array>;
+          endorsingOrganizations?: string[];
+        },
+      ) => {
+        proposals.push({
+          name,
+          args: proposal.arguments,
+          ...(proposal.transientData === undefined
+            ? {}
+            : { request: requestOf(proposal.transientData) }),
+          ...(proposal.endorsingOrganizations === undefined
+            ? {}
+            : { endorsingOrganizations: proposal.endorsingOrganizations }),
+        });
         const txId = `tx-${String(++txCount)}`;
         return {
           evaluate: (options?: { deadline?: number }) => {
@@ -107,11 +165,36 @@ function fakeConnect(statuses: number[], endorseErrors: Error[] = []) {
           contracts.push({ channel, chaincode, ...(name === undefined ? {} : { contract: name }) });
           return contract;
         },
+        getBlockAndPrivateDataEvents: (options: { startBlock?: bigint }) => {
+          blockRequests.push(options);
+          const blocks = [testBlock(Number(options.startBlock ?? 0n), [])];
+          return Promise.resolve({
+            [Symbol.asyncIterator]: () => ({
+              next: () => {
+                const value = blocks.shift();
+                return Promise.resolve(
+                  value === undefined ? { done: true, value: undefined } : { done: false, value },
+                );
+              },
+            }),
+            close: () => {
+              closedStreams += 1;
+            },
+          });
+        },
       }),
       close: vi.fn(),
     } as unknown as Gateway;
   });
-  return { connect, proposals, connects, contracts, deadlines };
+  return {
+    connect,
+    proposals,
+    connects,
+    contracts,
+    deadlines,
+    blockRequests,
+    closed: () => closedStreams,
+  };
 }
 
 function client(
@@ -143,7 +226,7 @@ function client(
 describe('the ledger client', () => {
   it('retries MVCC and phantom read conflicts with backoff, then answers the committed result', async () => {
     const { ledger, metrics, backoff, proposals } = client([MVCC, PHANTOM, 0]);
-    const result = await ledger.as('user:alice').submit('consent:GrantConsent', {});
+    const result = await ledger.as('user:alice').submit('consent:GrantConsent', ACTION);
     expect(result.txId).toBe('tx-3');
     expect(result.result).toEqual({ tx: 'tx-3' });
     expect(proposals).toHaveLength(3);
@@ -166,7 +249,7 @@ describe('the ledger client', () => {
     const { ledger, proposals } = client([MVCC, MVCC, MVCC, MVCC]);
     const failure = await ledger
       .as('user:alice')
-      .submit('consent:RevokeConsent', 'con-1')
+      .submit('consent:RevokeConsent', { statement: '{}', signature: 's' })
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(LedgerError);
     expect(failure).toMatchObject({ code: 'CONFLICT', transaction: 'consent:RevokeConsent' });
@@ -237,33 +320,104 @@ describe('the ledger client', () => {
     ledger.close();
   });
 
-  it("sends a transaction's arguments encoded to its contract and decodes the result", async () => {
+  it("sends a transaction's arguments as its transient request to its contract and decodes the result", async () => {
     const { ledger, contracts, proposals, metrics } = client([]);
     const decision = await ledger.as('user:alice').evaluate('access:CheckAccess', ACCESS_REQUEST);
     expect(decision).toEqual({ ok: true });
     await ledger.as('user:alice').evaluate('records:VerifyRecord', 'rec-1', 'a'.repeat(64), '');
     await ledger
       .as('user:bob')
-      .submit('consent:GrantConsent', { purposes: ['treatment'], validUntil: undefined });
-    expect(proposals).toEqual([
-      { name: 'CheckAccess', args: [JSON.stringify(ACCESS_REQUEST)] },
-      { name: 'VerifyRecord', args: ['rec-1', 'a'.repeat(64), ''] },
-      { name: 'GrantConsent', args: ['{"purposes":["treatment"]}'] },
+      .submit('records:AnchorRecord', { ...RECORD, category: 'imaging', sha256: 'b'.repeat(64) });
+    // No arguments in the proposal (they would reach the block): everything is transient data.
+    expect(proposals.map((proposal) => proposal.args)).toEqual([undefined, undefined, undefined]);
+    expect(proposals.map(({ name, request }) => ({ name, request }))).toEqual([
+      { name: 'CheckAccess', request: { args: [JSON.stringify(ACCESS_REQUEST)] } },
+      { name: 'VerifyRecord', request: { args: ['rec-1', 'a'.repeat(64), ''] } },
+      {
+        name: 'AnchorRecord',
+        request: {
+          args: [JSON.stringify({ ...RECORD, sha256: 'b'.repeat(64) })],
+          salt: expect.stringMatching(SALT_PATTERN) as string,
+        },
+      },
     ]);
     expect(contracts).toEqual([
       { channel: 'health', chaincode: 'consent-ledger', contract: 'access' },
       { channel: 'health', chaincode: 'consent-ledger', contract: 'records' },
-      { channel: 'health', chaincode: 'consent-ledger', contract: 'consent' },
+      { channel: 'health', chaincode: 'consent-ledger', contract: 'records' },
     ]);
     for (const transaction of [
       'access:CheckAccess',
       'records:VerifyRecord',
-      'consent:GrantConsent',
+      'records:AnchorRecord',
     ])
       expect(metrics.observeLedgerCall).toHaveBeenCalledWith(
         expect.objectContaining({ transaction, outcome: 'ok' }),
       );
     ledger.close();
+  });
+
+  it('names the endorsers of a submit, never of an evaluation, and salts every attempt anew', async () => {
+    const { ledger, proposals } = client([MVCC, 0], {}, [MISMATCH]);
+    await ledger
+      .as('user:alice', { endorsers: ENDORSERS })
+      .submit('access:RequestAccess', ACCESS_REQUEST);
+    await ledger
+      .as('user:alice', { endorsers: ENDORSERS })
+      .evaluate('access:CheckAccess', ACCESS_REQUEST);
+    const submits = proposals.slice(0, 3);
+    expect(submits.map((proposal) => proposal.endorsingOrganizations)).toEqual([
+      ENDORSERS.organizations,
+      ENDORSERS.organizations,
+      ENDORSERS.organizations,
+    ]);
+    // The same request each time (re-endorsed), but never the same salt (a new transaction).
+    expect(new Set(submits.map((proposal) => JSON.stringify(proposal.request?.args))).size).toBe(1);
+    const salts = submits.map((proposal) => proposal.request?.salt);
+    expect(new Set(salts).size).toBe(3);
+    for (const salt of salts) expect(salt).toMatch(SALT_PATTERN);
+    expect(proposals[3]).toEqual({
+      name: 'CheckAccess',
+      args: undefined,
+      request: { args: [JSON.stringify(ACCESS_REQUEST)] },
+    });
+  });
+
+  it('tries the fallback endorsers once when a named peer is unreachable', async () => {
+    const { ledger, proposals, metrics, backoff } = client([0], {}, [UNREACHABLE]);
+    const result = await ledger
+      .as('user:alice', { endorsers: ENDORSERS })
+      .submit('access:RequestAccess', ACCESS_REQUEST);
+    expect(result.txId).toBe('tx-2');
+    expect(proposals.map((proposal) => proposal.endorsingOrganizations)).toEqual([
+      ['CommunityHospitalMSP', 'TertiaryHospitalMSP'],
+      ['CommunityHospitalMSP', 'GovMSP'],
+    ]);
+    expect(proposals[0]?.request?.salt).not.toBe(proposals[1]?.request?.salt);
+    expect(metrics.countRetry.mock.calls).toEqual([
+      ['access:RequestAccess', 'ENDORSER_UNAVAILABLE'],
+    ]);
+    expect(backoff).not.toHaveBeenCalled();
+
+    const twice = client([], {}, [UNREACHABLE, UNREACHABLE]);
+    await expect(
+      twice.ledger
+        .as('user:alice', { endorsers: ENDORSERS })
+        .submit('access:RequestAccess', ACCESS_REQUEST),
+    ).rejects.toMatchObject({ code: 'LEDGER_UNAVAILABLE' });
+    expect(twice.proposals).toHaveLength(2);
+
+    const { fallback: _fallback, ...withoutFallback } = ENDORSERS;
+    const none = client([], {}, [UNREACHABLE]);
+    await expect(
+      none.ledger
+        .as('user:alice', { endorsers: withoutFallback })
+        .submit('access:RequestAccess', ACCESS_REQUEST),
+    ).rejects.toMatchObject({ code: 'LEDGER_UNAVAILABLE' });
+    expect(none.proposals).toHaveLength(1);
+    ledger.close();
+    twice.ledger.close();
+    none.ledger.close();
   });
 
   it("gives a session's evaluations its own deadline, else the configured one", async () => {
@@ -288,6 +442,7 @@ describe('the ledger client', () => {
     expect(new TextDecoder().decode(bytes)).toBe('{"ok":true}');
     expect(connects).toHaveLength(1);
     expect(contracts).toEqual([{ channel: 'health', chaincode: 'qscc' }]);
+    // System chaincodes take arguments: they are not ours and carry no patient data.
     expect(proposals).toEqual([{ name: 'GetBlockByTxID', args: ['health', 'tx-9'] }]);
     expect(metrics.observeLedgerCall).toHaveBeenCalledWith(
       expect.objectContaining({
@@ -303,6 +458,19 @@ describe('the ledger client', () => {
         transaction: 'GetChannelConfig',
       }),
     ).rejects.toBeInstanceOf(UnauthenticatedError);
+    ledger.close();
+  });
+
+  it('reads one block with its private data from the own peer, as the identity, and closes the stream', async () => {
+    const { ledger, blockRequests, closed, connects } = client([]);
+    const block = await blockWithPrivateData(ledger, {
+      identity: 'user:alice',
+      blockNumber: 7n,
+    });
+    expect(block.getBlock()?.getHeader()?.getNumber()).toBe(7);
+    expect(blockRequests).toEqual([{ startBlock: 7n }]);
+    expect(connects).toHaveLength(1);
+    expect(closed()).toBe(1);
     ledger.close();
   });
 

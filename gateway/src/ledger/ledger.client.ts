@@ -7,17 +7,19 @@ import {
   connect,
   hash,
   signers,
-  type ChaincodeEvent,
-  type Checkpoint,
   type CloseableAsyncIterable,
   type Contract,
   type Gateway,
+  type ProposalOptions,
   type Transaction,
 } from '@hyperledger/fabric-gateway';
+import type { peer } from '@hyperledger/fabric-protos';
 import {
   decodeResult,
   encodeArguments,
+  newSalt,
   splitName,
+  transientRequest,
   type ArgsOf,
   type ContractName,
   type EvaluateName,
@@ -25,13 +27,14 @@ import {
   type SubmitName,
   type TransactionName,
 } from '@consent-ledger/ledger-api';
-import { UnauthenticatedError } from '../common/errors.js';
+import { LedgerUnavailableError, UnauthenticatedError } from '../common/errors.js';
 import type { GatewayConfig } from '../config/gateway.config.js';
 import type { OrgProfile } from '../config/connection-profile.js';
 import type { LedgerMetrics } from '../metrics/metrics.service.js';
 import {
   RETRYABLE_COMMIT_CODES,
   isEndorsementMismatch,
+  isEndorserUnavailable,
   toLedgerError,
   validationCodeName,
 } from './ledger-errors.js';
@@ -57,25 +60,46 @@ export interface Committed<R> {
   readonly txId: string;
 }
 
-/** Options of {@link LedgerClient.chaincodeEvents}. */
-export interface ChaincodeEventsOptions {
+/** Options of {@link LedgerClient.blockAndPrivateDataEvents}. */
+export interface BlockEventsOptions {
+  /** Wallet label of the listening identity (its organization's collections are delivered). */
   readonly identity: string;
-  /** Where to resume; the whole chain when it has no position and no start block is given. */
-  readonly checkpoint?: Checkpoint;
-  readonly startBlock?: bigint;
+  /** The first block delivered. */
+  readonly startBlock: bigint;
+}
+
+/**
+ * Who endorses a submitted transaction (ledger/endorsers.ts makes it): a proposal carries its
+ * inputs as transient data, so it names the organizations whose peers may see them.
+ */
+export interface Endorsement {
+  /** The private data collections the transaction writes. */
+  readonly collections: readonly string[];
+  /** The endorsing organizations, the caller's own first. */
+  readonly organizations: readonly string[];
+  /**
+   * Tried once instead when a peer of `organizations` cannot be reached (the regulator in place
+   * of the patient's home).
+   */
+  readonly fallback?: readonly string[];
 }
 
 /** Options of {@link LedgerClient.as}. */
 export interface SessionOptions {
   /** Deadline of each evaluation in milliseconds, instead of the configured one. */
   readonly timeoutMs?: number;
+  /**
+   * The endorsers of the session's submits; without them Fabric's discovery chooses (public-only
+   * writes). Evaluations run on the organization's own peer and name none.
+   */
+  readonly endorsers?: Endorsement | undefined;
 }
 
 /**
  * The ledger's transactions as one identity calls them, typed by ledger-api's catalogue:
- * `session.submit('consent:GrantConsent', input)`. Arguments travel as ledger-api's
- * encodeArguments makes them (strings as they are, anything else as JSON) and results are decoded
- * by its decodeResult.
+ * `session.submit('consent:GrantConsent', action)`. Arguments travel as transient data, encoded by
+ * ledger-api (`transientRequest`: strings as they are, anything else as JSON, and a fresh salt for
+ * every submitted proposal); results are decoded by its decodeResult.
  */
 export interface LedgerSession {
   /** Evaluates a read on the organization's peer (nothing is ordered). */
@@ -86,17 +110,31 @@ export interface LedgerSession {
 
 /**
  * The one component that talks to the peer. Calls are made as one identity (a wallet label: the
- * logged-in user's, never a shared admin), through one cached gateway connection per identity
- * over one shared gRPC client, with deadlines on every call, retries of MVCC and phantom read
- * conflicts (and of endorsements that differed because a peer was a block behind:
- * isEndorsementMismatch), and errors turned into LedgerError.
+ * logged-in staff member's own, or the gateway's service identity for what it does itself and for
+ * patients, who hold their own keys), through one cached gateway connection per identity over one
+ * shared gRPC client, with deadlines on every call, the endorsers named, retries of MVCC and
+ * phantom read conflicts (and of endorsements that differed because a peer was a block behind:
+ * isEndorsementMismatch; or, once, with the fallback endorsers when a peer was unreachable), and
+ * errors turned into LedgerError.
+ *
+ * Salts: every proposal of a submit gets a salt of its own, made for it (ledger-api `newSalt`).
+ * A retry is a new proposal, hence a new transaction ID, so it gets a new salt too, even though
+ * its arguments are the same request: a transaction that failed validation (an MVCC conflict) is
+ * in a block with the hashes of what it wrote, and a salt used by two transactions would let
+ * anyone compare their hashes. A salt is never reused across transactions, valid or not.
  */
 export interface LedgerClient {
-  /** Calls the ledger as one identity (a wallet label): the logged-in user's, never a shared admin. */
+  /** Calls the ledger as one identity (a wallet label); see {@link SessionOptions}. */
   as(identity: string, options?: Readonly<SessionOptions>): LedgerSession;
   /** Evaluates a system chaincode transaction (qscc, cscc) as the given identity. */
   evaluateSystem(call: SystemCall): Promise<Uint8Array>;
-  chaincodeEvents(options: ChaincodeEventsOptions): Promise<CloseableAsyncIterable<ChaincodeEvent>>;
+  /**
+   * Blocks with the private data of the collections the identity's organization is a member of,
+   * from `startBlock` on, as its own peer delivers them.
+   */
+  blockAndPrivateDataEvents(
+    options: BlockEventsOptions,
+  ): Promise<CloseableAsyncIterable<peer.BlockAndPrivateData>>;
   /** Drops the cached connection of an identity (after it was re-enrolled or removed). */
   forget(identity: string): void;
   close(): void;
@@ -110,6 +148,8 @@ export interface LedgerCall {
   readonly args: readonly string[];
   /** Deadline of an evaluation in milliseconds, instead of the configured one. */
   readonly timeoutMs?: number;
+  /** The endorsers of a submit. */
+  readonly endorsers?: Endorsement | undefined;
 }
 
 /** What a {@link LedgerSession} sends its encoded calls through: the peer, or a test's fake. */
@@ -148,6 +188,7 @@ class TransportSession implements LedgerSession {
       name,
       args: encodeArguments(args),
       ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
+      ...(this.#options.endorsers === undefined ? {} : { endorsers: this.#options.endorsers }),
     };
   }
 }
@@ -222,13 +263,14 @@ class FabricLedgerClient implements LedgerClient {
     return createLedgerSession({ ...options, transport: this.#transport, identity });
   }
 
-  /** One evaluation of a chaincode transaction, as the call's identity. */
+  /** One evaluation of a chaincode transaction on the own peer, its request as transient data. */
   async #evaluate(call: LedgerCall): Promise<Uint8Array> {
     const { contract, fn } = splitName(call.name);
     return this.#evaluateOn({
       name: call.name,
       contract: () => this.#contract(call.identity, contract),
-      call: { transaction: fn, args: call.args, ...timeoutOf(call) },
+      call: { transaction: fn, ...timeoutOf(call) },
+      proposal: { transientData: transientRequest({ args: call.args }) },
     });
   }
 
@@ -240,6 +282,7 @@ class FabricLedgerClient implements LedgerClient {
           .getNetwork(this.#options.profile.channel)
           .getContract(call.chaincode),
       call,
+      proposal: { arguments: [...(call.args ?? [])] },
     });
   }
 
@@ -248,7 +291,8 @@ class FabricLedgerClient implements LedgerClient {
     target: Readonly<{
       name: string;
       contract: () => Promise<Contract>;
-      call: Readonly<{ transaction: string; args?: readonly string[]; timeoutMs?: number }>;
+      call: Readonly<{ transaction: string; timeoutMs?: number }>;
+      proposal: ProposalOptions;
     }>,
   ): Promise<Uint8Array> {
     const { name, call } = target;
@@ -256,9 +300,7 @@ class FabricLedgerClient implements LedgerClient {
     let outcome = 'ok';
     try {
       const contract = await target.contract();
-      const proposal = contract.newProposal(call.transaction, {
-        arguments: [...(call.args ?? [])],
-      });
+      const proposal = contract.newProposal(call.transaction, target.proposal);
       const deadline =
         Date.now() + (call.timeoutMs ?? this.#options.config.LEDGER_EVALUATE_TIMEOUT_MS);
       return await proposal.evaluate({ deadline });
@@ -276,22 +318,42 @@ class FabricLedgerClient implements LedgerClient {
     }
   }
 
-  /** One write, retried while it loses MVCC or phantom races or its endorsements differ. */
+  /**
+   * One write, retried while it loses MVCC or phantom races or its endorsements differ, and once
+   * with the fallback endorsers when a named peer is unreachable. Every attempt is a new proposal
+   * with a new salt (see {@link LedgerClient}).
+   */
   async #submit(call: LedgerCall): Promise<Committed<Uint8Array>> {
-    const { name } = call;
+    const { name, endorsers } = call;
     const { contract: contractName, fn } = splitName(name);
+    const { LEDGER_MAX_ATTEMPTS } = this.#options.config;
     const started = performance.now();
     let outcome = 'ok';
     try {
       const contract = await this.#contract(call.identity, contractName);
+      let organizations = endorsers?.organizations;
+      let fallback = endorsers?.fallback;
       for (let attempt = 1; ; attempt += 1) {
-        const proposal = contract.newProposal(fn, { arguments: [...call.args] });
+        const proposal = contract.newProposal(fn, {
+          transientData: transientRequest({ args: call.args, salt: newSalt() }),
+          ...(organizations === undefined ? {} : { endorsingOrganizations: [...organizations] }),
+        });
         let transaction: Transaction;
         try {
           transaction = await proposal.endorse();
         } catch (error) {
-          if (!isEndorsementMismatch(error) || attempt >= this.#options.config.LEDGER_MAX_ATTEMPTS)
-            throw error;
+          if (
+            fallback !== undefined &&
+            organizations !== undefined &&
+            isEndorserUnavailable(error, organizations)
+          ) {
+            organizations = fallback;
+            fallback = undefined;
+            attempt -= 1;
+            this.#options.metrics.countRetry(name, 'ENDORSER_UNAVAILABLE');
+            continue;
+          }
+          if (!isEndorsementMismatch(error) || attempt >= LEDGER_MAX_ATTEMPTS) throw error;
           this.#options.metrics.countRetry(name, 'ENDORSEMENT_MISMATCH');
           await this.#backoff(attempt);
           continue;
@@ -301,7 +363,7 @@ class FabricLedgerClient implements LedgerClient {
         if (status.successful)
           return { result: submitted.getResult(), txId: submitted.getTransactionId() };
         const retryable = RETRYABLE_COMMIT_CODES.has(status.code);
-        if (!retryable || attempt >= this.#options.config.LEDGER_MAX_ATTEMPTS)
+        if (!retryable || attempt >= LEDGER_MAX_ATTEMPTS)
           throw new CommitError({
             code: status.code,
             transactionId: status.transactionId,
@@ -324,18 +386,16 @@ class FabricLedgerClient implements LedgerClient {
     }
   }
 
-  async chaincodeEvents(
-    options: ChaincodeEventsOptions,
-  ): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
-    const { profile } = this.#options;
+  async blockAndPrivateDataEvents(
+    options: BlockEventsOptions,
+  ): Promise<CloseableAsyncIterable<peer.BlockAndPrivateData>> {
     try {
       const gateway = await this.#gateway(options.identity);
-      return await gateway.getNetwork(profile.channel).getChaincodeEvents(profile.chaincode, {
-        ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
-        ...(options.startBlock === undefined ? {} : { startBlock: options.startBlock }),
-      });
+      return await gateway
+        .getNetwork(this.#options.profile.channel)
+        .getBlockAndPrivateDataEvents({ startBlock: options.startBlock });
     } catch (error) {
-      throw toLedgerError(error, 'ChaincodeEvents');
+      throw toLedgerError(error, 'BlockAndPrivateDataEvents');
     }
   }
 
@@ -389,4 +449,24 @@ class FabricLedgerClient implements LedgerClient {
 /** Creates the ledger client of one organization's peer. */
 export function createLedgerClient(options: LedgerClientOptions): LedgerClient {
   return new FabricLedgerClient(options);
+}
+
+/**
+ * One block with the private data the identity's organization holds (the first block of
+ * {@link LedgerClient.blockAndPrivateDataEvents}, the stream closed after it).
+ */
+export async function blockWithPrivateData(
+  ledger: LedgerClient,
+  options: Readonly<{ identity: string; blockNumber: bigint }>,
+): Promise<peer.BlockAndPrivateData> {
+  const events = await ledger.blockAndPrivateDataEvents({
+    identity: options.identity,
+    startBlock: options.blockNumber,
+  });
+  try {
+    for await (const event of events) return event;
+  } finally {
+    events.close();
+  }
+  throw new LedgerUnavailableError(`the peer delivered no block ${String(options.blockNumber)}`);
 }

@@ -5,10 +5,11 @@ import { GATEWAY_SECRETS, type GatewaySecrets } from '../config/secrets.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { DATABASE, type Database } from '../storage/database.js';
 import { createEncryptedWalletStore } from './encrypted-wallet.store.js';
+import { ENDORSERS, createEndorsers, createPatientHomes, type Endorsers } from './endorsers.js';
 import { LEDGER_CLIENT, createLedgerClient, type LedgerClient } from './ledger.client.js';
 import { IDENTITY_WALLET, createIdentityWallet, type IdentityWallet } from './wallet.js';
 
-/** The ledger client and the encrypted wallet of enrolled identities. */
+/** The ledger client, the endorsers of its transactions and the encrypted wallet of enrolled identities. */
 @Module({
   providers: [
     {
@@ -27,8 +28,14 @@ import { IDENTITY_WALLET, createIdentityWallet, type IdentityWallet } from './wa
         metrics: MetricsService,
       ): LedgerClient => createLedgerClient({ profile, config, wallet, metrics }),
     },
+    {
+      provide: ENDORSERS,
+      inject: [LEDGER_CLIENT, ORG_PROFILE, DATABASE],
+      useFactory: (ledger: LedgerClient, profile: OrgProfile, db: Database): Endorsers =>
+        createEndorsers({ ledger, own: profile.mspId, homes: createPatientHomes(db) }),
+    },
   ],
-  exports: [IDENTITY_WALLET, LEDGER_CLIENT],
+  exports: [IDENTITY_WALLET, LEDGER_CLIENT, ENDORSERS],
 })
 export class LedgerModule implements OnApplicationShutdown {
   constructor(@Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient) {}

@@ -15,6 +15,13 @@ export interface IdentityWallet {
   list(): Promise<string[]>;
 }
 
+/**
+ * Wallet label of the gateway's own service identity: an admin of the organization (role `admin`,
+ * no user behind it) that listens to the ledger's blocks, answers readiness, carries patients'
+ * signed statements and reads a patient's own data for the patient's session.
+ */
+export const SERVICE_IDENTITY = 'gateway-service';
+
 /** Injection token of the {@link IdentityWallet}. */
 export const IDENTITY_WALLET = Symbol('IDENTITY_WALLET');
 

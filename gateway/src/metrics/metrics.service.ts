@@ -42,7 +42,7 @@ export class MetricsService implements LedgerMetrics {
   });
   readonly #ledgerRetries = new Counter({
     name: 'gateway_ledger_retries_total',
-    help: 'Retried ledger writes by transaction and reason (MVCC or phantom read conflict)',
+    help: 'Retried ledger writes by transaction and reason (MVCC or phantom read conflict, endorsement mismatch, endorser unavailable)',
     labelNames: ['transaction', 'reason'] as const,
     registers: [this.registry],
   });

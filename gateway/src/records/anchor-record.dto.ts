@@ -4,6 +4,7 @@ import {
   EXTERNAL_ID_PATTERN,
   MAX_BATCH_ITEMS,
   PATIENT_ID_PATTERN,
+  SALT_PATTERN,
   SHA256_HEX_PATTERN,
   type Category,
 } from '@consent-ledger/ledger-api';
@@ -48,7 +49,7 @@ export class AnchorRecordDto {
   sha256?: string;
 }
 
-/** One item of a batch. */
+/** One item of a batch (the gateway gives it its salt). */
 export class BatchItemDto {
   @ApiProperty()
   @Matches(EXTERNAL_ID_PATTERN, recordIdMessage)
@@ -97,6 +98,10 @@ export class BatchMemberProofDto {
   @ApiProperty({ enum: CATEGORIES })
   @IsIn(CATEGORIES)
   category!: Category;
+
+  @ApiProperty({ description: "the item's salt, handed out with its proof (base64url)" })
+  @Matches(SALT_PATTERN, { message: 'salt must be 22 to 64 of base64url' })
+  salt!: string;
 
   @ApiProperty({ minimum: 0 })
   @IsInt()

@@ -83,15 +83,16 @@ describe('RFC 6962 Merkle trees of batches', () => {
     expect(verifyInclusion({ ...proof, leafIndex: 13 })).toBe(false);
   });
 
-  it('hashes an item as its sorted-key JSON', () => {
+  it('hashes an item as its sorted-key JSON, its salt included', () => {
     const item = {
       sha256: 'ab',
       recordId: 'r1',
       patientId: 'pid-x',
       category: 'imaging' as const,
+      salt: 'c2FsdA',
     };
     expect(new TextDecoder().decode(batchLeaf(item))).toBe(
-      '{"category":"imaging","patientId":"pid-x","recordId":"r1","sha256":"ab"}',
+      '{"category":"imaging","patientId":"pid-x","recordId":"r1","salt":"c2FsdA","sha256":"ab"}',
     );
     expect(() => batchTree([])).toThrow(RangeError);
   });

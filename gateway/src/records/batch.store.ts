@@ -1,7 +1,7 @@
-import { CATEGORIES, type Category, type RecordItem } from '@consent-ledger/ledger-api';
+import { CATEGORIES, type BatchItem, type Category } from '@consent-ledger/ledger-api';
 import { numberOf, textOf, type Database, type Row } from '../storage/database.js';
 
-/** A batch this gateway anchored, with its items in leaf order. */
+/** A batch this gateway anchored, with its items (and their salts) in leaf order. */
 export interface StoredBatch {
   readonly batchId: string;
   readonly root: string;
@@ -14,16 +14,16 @@ export interface StoredBatch {
 export interface BatchMembership {
   readonly batch: StoredBatch;
   readonly leafIndex: number;
-  readonly item: RecordItem;
+  readonly item: BatchItem;
 }
 
 /** The batches this gateway anchored, kept so that proofs can be served later. */
 export interface BatchStore {
-  save(batch: StoredBatch, items: readonly RecordItem[]): void;
+  save(batch: StoredBatch, items: readonly BatchItem[]): void;
   /** The latest stored batch holding `recordId`. */
   findMembership(recordId: string): BatchMembership | undefined;
   /** Every item of a batch, in leaf order. */
-  items(batchId: string): RecordItem[];
+  items(batchId: string): BatchItem[];
 }
 
 /** Injection token of the {@link BatchStore}. */
@@ -55,12 +55,19 @@ class SqliteBatchStore implements BatchStore {
       patient_id TEXT NOT NULL,
       category TEXT NOT NULL,
       sha256 TEXT NOT NULL,
+      salt TEXT NOT NULL,
       PRIMARY KEY (batch_id, leaf_index)
     ) STRICT;
     CREATE INDEX IF NOT EXISTS record_batch_items_record ON record_batch_items (record_id)`);
+    const columns = db
+      .all('PRAGMA table_info(record_batch_items)')
+      .map((row) => textOf(row, 'name'));
+    // A store from before items were salted: its leaves had no salt (an empty one here).
+    if (!columns.includes('salt'))
+      db.sql.exec("ALTER TABLE record_batch_items ADD COLUMN salt TEXT NOT NULL DEFAULT ''");
   }
 
-  save(batch: StoredBatch, items: readonly RecordItem[]): void {
+  save(batch: StoredBatch, items: readonly BatchItem[]): void {
     this.#db.transaction(() => {
       this.#db.run(
         'INSERT INTO record_batches (batch_id, root, size, tx_id, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -71,16 +78,24 @@ class SqliteBatchStore implements BatchStore {
         batch.createdAt,
       );
       const insert = this.#db.sql.prepare(
-        'INSERT INTO record_batch_items (batch_id, leaf_index, record_id, patient_id, category, sha256) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO record_batch_items (batch_id, leaf_index, record_id, patient_id, category, sha256, salt) VALUES (?, ?, ?, ?, ?, ?, ?)',
       );
       for (const [index, item] of items.entries())
-        insert.run(batch.batchId, index, item.recordId, item.patientId, item.category, item.sha256);
+        insert.run(
+          batch.batchId,
+          index,
+          item.recordId,
+          item.patientId,
+          item.category,
+          item.sha256,
+          item.salt,
+        );
     });
   }
 
   findMembership(recordId: string): BatchMembership | undefined {
     const row = this.#db.get(
-      `SELECT b.batch_id, b.root, b.size, b.tx_id, b.created_at, i.leaf_index, i.record_id, i.patient_id, i.category, i.sha256
+      `SELECT b.batch_id, b.root, b.size, b.tx_id, b.created_at, i.leaf_index, i.record_id, i.patient_id, i.category, i.sha256, i.salt
        FROM record_batch_items i JOIN record_batches b ON b.batch_id = i.batch_id
        WHERE i.record_id = ? ORDER BY b.created_at DESC, b.rowid DESC LIMIT 1`,
       recordId,
@@ -100,14 +115,15 @@ class SqliteBatchStore implements BatchStore {
         patientId: textOf(row, 'patient_id'),
         category: categoryOf(row),
         sha256: textOf(row, 'sha256'),
+        salt: textOf(row, 'salt'),
       },
     };
   }
 
-  items(batchId: string): RecordItem[] {
+  items(batchId: string): BatchItem[] {
     return this.#db
       .all(
-        'SELECT record_id, patient_id, category, sha256 FROM record_batch_items WHERE batch_id = ? ORDER BY leaf_index',
+        'SELECT record_id, patient_id, category, sha256, salt FROM record_batch_items WHERE batch_id = ? ORDER BY leaf_index',
         batchId,
       )
       .map((row) => ({
@@ -115,6 +131,7 @@ class SqliteBatchStore implements BatchStore {
         patientId: textOf(row, 'patient_id'),
         category: categoryOf(row),
         sha256: textOf(row, 'sha256'),
+        salt: textOf(row, 'salt'),
       }));
   }
 }

@@ -1,4 +1,5 @@
 import {
+  SALT_PATTERN,
   batchLeaf,
   fromHex,
   leafHash,
@@ -6,11 +7,13 @@ import {
   toHex,
   treeLevels,
   verifyInclusion,
+  type BatchItem,
   type RecordItem,
 } from '@consent-ledger/ledger-api';
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, InvalidArgumentError, LedgerError } from '../common/errors.js';
 import { openDatabase } from '../storage/database.js';
+import { testEndorsers } from '../testing/endorsers.js';
 import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
 import { principal } from '../testing/principals.js';
 import { throughRoute } from '../testing/route-guard.js';
@@ -28,16 +31,20 @@ const items: RecordItem[] = Array.from({ length: 11 }, (_, i) => ({
     .replace(/[^0-9]/g, 'a'),
 }));
 
+/** The items (with their salts) of the last batch the fake ledger anchored: its root's leaves. */
+let anchored: BatchItem[] = [];
+
 function setup() {
   const ledger = new FakeLedgerClient()
     .on('records:AnchorBatch', (call) => {
-      const { items: sent } = jsonArg<{ items: RecordItem[] }>(call);
+      const { items: sent } = jsonArg<{ items: BatchItem[] }>(call);
+      anchored = sent;
       const root = toHex(rootOfLevels(treeLevels(sent.map((item) => leafHash(batchLeaf(item))))));
       return { batchId: 'bat-000000000000000000000001', root, size: sent.length };
     })
     .on('records:VerifyBatchMember', (call) => {
-      const proof = jsonArg<{ item: RecordItem; leafIndex: number; auditPath: string[] }>(call);
-      const root = rootOfLevels(treeLevels(items.map((item) => leafHash(batchLeaf(item)))));
+      const proof = jsonArg<{ item: BatchItem; leafIndex: number; auditPath: string[] }>(call);
+      const root = rootOfLevels(treeLevels(anchored.map((item) => leafHash(batchLeaf(item)))));
       const verified = verifyInclusion({
         leaf: batchLeaf(proof.item),
         leafIndex: proof.leafIndex,
@@ -60,13 +67,13 @@ function setup() {
     })
     .on('records:AnchorRecord', (call) => ({ ...jsonArg(call), version: 1 }));
   const store = createBatchStore(openDatabase(':memory:'));
-  return { ledger, store, service: new RecordsService(ledger, store) };
+  return { ledger, store, service: new RecordsService(ledger, store, testEndorsers(ledger)) };
 }
 
 describe('RecordsService', () => {
   const clinician = principal('clinician');
 
-  it('anchors a batch, keeps its items and answers proofs that verify against the root', async () => {
+  it('anchors a batch, salts and keeps its items and answers proofs that verify against the root', async () => {
     const { service, store, ledger } = setup();
     const result = await service.anchorBatch(clinician, { items });
     expect(result).toMatchObject({
@@ -74,9 +81,12 @@ describe('RecordsService', () => {
       size: 11,
       txId: 'tx-1',
     });
+    const salted = items.map((item, index) => ({ ...item, salt: result.proofs[index]!.salt }));
+    expect(new Set(salted.map((item) => item.salt)).size).toBe(11);
+    for (const item of salted) expect(item.salt).toMatch(SALT_PATTERN);
     const root = fromHex(result.root);
     for (const proof of result.proofs) {
-      const item = items[proof.leafIndex]!;
+      const item = salted[proof.leafIndex]!;
       expect(proof.recordId).toBe(item.recordId);
       expect(
         verifyInclusion({
@@ -92,8 +102,13 @@ describe('RecordsService', () => {
       leafIndex: 7,
       batch: { batchId: 'bat-000000000000000000000001', size: 11 },
     });
-    expect(store.items('bat-000000000000000000000001')).toEqual(items);
-    expect(jsonArg(ledger.calls[0])).toEqual({ items });
+    expect(store.items('bat-000000000000000000000001')).toEqual(salted);
+    expect(jsonArg(ledger.submits[0])).toEqual({ items: salted });
+    // Endorsed by the anchoring organization and the regulator.
+    expect(ledger.submits[0]?.endorsers).toEqual({
+      collections: [],
+      organizations: ['TertiaryHospitalMSP', 'GovMSP'],
+    });
   });
 
   it('verifies a batch member through the local store, and a modified copy fails', async () => {
@@ -162,6 +177,7 @@ describe('RecordsService', () => {
       batchId: batch.batchId,
       patientId: items[3]!.patientId,
       category: items[3]!.category,
+      salt: proof.salt,
       leafIndex: proof.leafIndex,
       auditPath: proof.auditPath,
     };
@@ -173,10 +189,18 @@ describe('RecordsService', () => {
     expect(good).toMatchObject({ verified: true, proof: { batchId: batch.batchId, leafIndex: 3 } });
     expect(jsonArg(ledger.calls[0])).toEqual({
       batchId: batch.batchId,
-      item: items[3],
+      item: { ...items[3], salt: proof.salt },
       leafIndex: 3,
       auditPath: proof.auditPath,
     });
+    // A patient's session verifies their own items only.
+    await expect(
+      service.verify(principal('patient', { patientId: 'pid-someoneelseaaaaaa' }), {
+        recordId: 'rec-3',
+        sha256: items[3]!.sha256,
+        batchProof,
+      }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     const tampered = await service.verify(clinician, {
       recordId: 'rec-3',
       sha256: 'f'.repeat(64),

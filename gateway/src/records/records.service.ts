@@ -4,11 +4,12 @@ import {
   auditPathOf,
   batchLeaf,
   leafHash,
+  newSalt,
   rootOfLevels,
   toHex,
   treeLevels,
   type AnchorResult,
-  type BatchInput,
+  type BatchItem,
   type BatchMemberProof,
   type BatchResult,
   type RecordHistory,
@@ -16,8 +17,14 @@ import {
   type VerifyResult,
 } from '@consent-ledger/ledger-api';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
+import {
+  assertOwnPatient,
+  isPatientSession,
+  ledgerIdentity,
+  type Principal,
+} from '../auth/principal.js';
 import { ForbiddenError, InvalidArgumentError, LedgerError } from '../common/errors.js';
+import { ENDORSERS, type Endorsers } from '../ledger/endorsers.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 import { BATCH_STORE, type BatchStore } from './batch.store.js';
 
@@ -30,6 +37,12 @@ export interface VerifyInput {
   readonly batchProof?: BatchMemberProof;
 }
 
+/** A batch to anchor (POST /records/batches): the items without their salts, which the gateway makes. */
+export interface BatchRequest {
+  readonly batchId?: string;
+  readonly items: readonly RecordItem[];
+}
+
 function itemOf(item: RecordItem): RecordItem {
   return {
     recordId: item.recordId,
@@ -40,7 +53,7 @@ function itemOf(item: RecordItem): RecordItem {
 }
 
 /** Every level of the RFC 6962 tree over a batch's items, in leaf order (at least one item). */
-export function batchTree(items: readonly RecordItem[]): Uint8Array[][] {
+export function batchTree(items: readonly BatchItem[]): Uint8Array[][] {
   if (items.length === 0) throw new RangeError('a batch tree needs at least one item');
   return treeLevels(items.map((item) => leafHash(batchLeaf(item))));
 }
@@ -52,7 +65,10 @@ export function auditPathHex(levels: readonly (readonly Uint8Array[])[], index: 
 
 /**
  * Record fingerprints on the ledger (`records` contract): single anchors, RFC 6962 batches whose
- * items are kept locally to serve inclusion proofs, verification and history.
+ * items (each with a random salt, so that a leaf's hash reveals no guessable reading) are kept
+ * locally to serve inclusion proofs, verification and history. The public anchor names no patient
+ * and no category; the link to the patient is private to the patient's home, the owner and the
+ * regulator.
  */
 @Injectable()
 export class RecordsService {
@@ -61,23 +77,31 @@ export class RecordsService {
   constructor(
     @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient,
     @Inject(BATCH_STORE) private readonly batches: BatchStore,
+    @Inject(ENDORSERS) private readonly endorsers: Endorsers,
   ) {}
 
-  /** AnchorRecord: a new version of a record's fingerprint. */
+  /**
+   * AnchorRecord: a new version of a record's fingerprint, endorsed by the owner and the patient's
+   * home (the regulator when the home's peer is out of reach).
+   */
   async anchor(caller: Principal, item: RecordItem): Promise<AnchorResult> {
     assertMayAnchor(caller, [item]);
+    const endorsers = await this.endorsers.plan('records:AnchorRecord', {
+      patientId: item.patientId,
+    });
     const { result: anchor, txId } = await this.ledger
-      .as(caller.walletLabel)
+      .as(ledgerIdentity(caller), { endorsers })
       .submit('records:AnchorRecord', itemOf(item));
     return { recordId: anchor.recordId, version: anchor.version, txId, anchor };
   }
 
   /**
-   * AnchorBatch: the ledger keeps the Merkle root; the gateway keeps the items (in leaf order) so
-   * it can prove any one of them later, and answers each item's audit path now.
+   * AnchorBatch: the ledger keeps the Merkle root; the gateway gives every item a salt and keeps
+   * the items (in leaf order) so it can prove any one of them later, and answers each item's
+   * audit path and salt now. Endorsed by the owner and the regulator.
    */
-  async anchorBatch(caller: Principal, input: BatchInput): Promise<BatchResult> {
-    const items = input.items.map(itemOf);
+  async anchorBatch(caller: Principal, input: BatchRequest): Promise<BatchResult> {
+    const items: BatchItem[] = input.items.map((item) => ({ ...itemOf(item), salt: newSalt() }));
     assertMayAnchor(caller, items);
     const seen = new Set<string>();
     for (const item of items) {
@@ -87,8 +111,9 @@ export class RecordsService {
     }
     const levels = batchTree(items);
     const root = toHex(rootOfLevels(levels));
+    const endorsers = await this.endorsers.plan('records:AnchorBatch', {});
     const { result: batch, txId } = await this.ledger
-      .as(caller.walletLabel)
+      .as(ledgerIdentity(caller), { endorsers })
       .submit('records:AnchorBatch', {
         ...(input.batchId === undefined ? {} : { batchId: input.batchId }),
         items,
@@ -114,6 +139,7 @@ export class RecordsService {
       txId,
       proofs: items.map((item, leafIndex) => ({
         recordId: item.recordId,
+        salt: item.salt,
         leafIndex,
         auditPath: auditPathHex(levels, leafIndex),
       })),
@@ -132,23 +158,24 @@ export class RecordsService {
     const sha256 = input.sha256.toLowerCase();
     if (!SHA256_HEX_PATTERN.test(sha256))
       throw new InvalidArgumentError('sha256 must be 64 hex characters');
+    const identity = ledgerIdentity(caller);
     if (input.batchProof !== undefined) {
       if (input.version !== undefined)
         throw new InvalidArgumentError('give either version or batchProof');
       const given = input.batchProof;
-      const result = await this.ledger
-        .as(caller.walletLabel)
-        .evaluate('records:VerifyBatchMember', {
-          batchId: given.batchId,
-          item: {
-            recordId: input.recordId,
-            patientId: given.patientId,
-            category: given.category,
-            sha256,
-          },
-          leafIndex: given.leafIndex,
-          auditPath: given.auditPath,
-        });
+      assertOwnPatient(caller, given.patientId);
+      const result = await this.ledger.as(identity).evaluate('records:VerifyBatchMember', {
+        batchId: given.batchId,
+        item: {
+          recordId: input.recordId,
+          patientId: given.patientId,
+          category: given.category,
+          salt: given.salt,
+          sha256,
+        },
+        leafIndex: given.leafIndex,
+        auditPath: given.auditPath,
+      });
       return {
         verified: result.verified,
         reason: result.reason,
@@ -156,32 +183,37 @@ export class RecordsService {
         proof: {
           batchId: given.batchId,
           recordId: input.recordId,
+          salt: given.salt,
           leafIndex: given.leafIndex,
           auditPath: given.auditPath,
           root: result.batch?.root ?? '',
         },
       };
     }
-    const membership =
+    const found =
       input.version === undefined ? this.batches.findMembership(input.recordId) : undefined;
+    // A patient's session verifies against their own items only.
+    const membership =
+      found !== undefined && isPatientSession(caller) && found.item.patientId !== caller.patientId
+        ? undefined
+        : found;
     let batchResult: VerifyResult | undefined;
     if (membership !== undefined) {
       const levels = batchTree(this.batches.items(membership.batch.batchId));
       const proof = {
         batchId: membership.batch.batchId,
         recordId: input.recordId,
+        salt: membership.item.salt,
         leafIndex: membership.leafIndex,
         auditPath: auditPathHex(levels, membership.leafIndex),
         root: membership.batch.root,
       };
-      const result = await this.ledger
-        .as(caller.walletLabel)
-        .evaluate('records:VerifyBatchMember', {
-          batchId: proof.batchId,
-          item: { ...membership.item, sha256 },
-          leafIndex: proof.leafIndex,
-          auditPath: proof.auditPath,
-        });
+      const result = await this.ledger.as(identity).evaluate('records:VerifyBatchMember', {
+        batchId: proof.batchId,
+        item: { ...membership.item, sha256 },
+        leafIndex: proof.leafIndex,
+        auditPath: proof.auditPath,
+      });
       batchResult = {
         verified: result.verified,
         reason: result.reason,
@@ -191,13 +223,14 @@ export class RecordsService {
       if (result.verified) return batchResult;
     }
     try {
-      const result = await this.ledger.as(caller.walletLabel).evaluate(
+      const result = await this.ledger.as(identity).evaluate(
         'records:VerifyRecord',
         input.recordId,
         sha256,
         // The version argument is always given: empty for the latest.
         input.version === undefined ? '' : String(input.version),
       );
+      if (result.anchor !== undefined) assertOwnPatient(caller, result.anchor.patientId);
       return {
         verified: result.verified,
         reason: result.reason,
@@ -214,10 +247,17 @@ export class RecordsService {
     }
   }
 
-  /** GetRecord: the head and every anchored version. */
+  /**
+   * GetRecord: the head and every anchored version (with the patient and category when this
+   * organization holds the record's link; a patient's session only for their own records).
+   */
   async get(caller: Principal, recordId: string): Promise<RecordHistory> {
     if (!EXTERNAL_ID_PATTERN.test(recordId)) throw new InvalidArgumentError('malformed recordId');
-    return await this.ledger.as(caller.walletLabel).evaluate('records:GetRecord', recordId);
+    const history = await this.ledger
+      .as(ledgerIdentity(caller))
+      .evaluate('records:GetRecord', recordId);
+    assertOwnPatient(caller, history.head.patientId);
+    return history;
   }
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../auth/principal.js';
 import { ForbiddenError, LedgerError } from '../common/errors.js';
+import { testEndorsers } from '../testing/endorsers.js';
 import { FakeLedgerClient, jsonArg } from '../testing/fake-ledger.client.js';
 import { principal, regulator } from '../testing/principals.js';
 import { throughRoute } from '../testing/route-guard.js';
@@ -13,6 +14,7 @@ const REFERRAL_ID = 'ref-000000000000000000000001';
 const referral = {
   referralId: REFERRAL_ID,
   patientId: 'pid-abcdefghijklmnop',
+  patientHome: 'CommunityHospitalMSP',
   fromOrg: 'CommunityHospitalMSP',
   toOrg: 'TertiaryHospitalMSP',
   categories: ['imaging', 'outpatient'],
@@ -30,15 +32,28 @@ const request = {
   validUntil: '2026-12-31T00:00:00.000Z',
 };
 
+/** The service of a hospital's gateway; the patient is homed at the community hospital. */
+const serviceOf = (ledger: FakeLedgerClient, own = 'CommunityHospitalMSP'): ReferralsService =>
+  new ReferralsService(
+    ledger.place('pid-abcdefghijklmnop', 'CommunityHospitalMSP'),
+    testEndorsers(ledger, own),
+  );
+
 describe('ReferralsService', () => {
   const clinician = principal('clinician', { mspId: 'CommunityHospitalMSP' });
 
   it('creates a referral as the calling clinician and answers it with its transaction', async () => {
     const ledger = new FakeLedgerClient().on('referral:CreateReferral', () => referral);
-    const written = await new ReferralsService(ledger).create(clinician, request);
+    const written = await serviceOf(ledger).create(clinician, request);
     expect(written).toEqual({ referralId: REFERRAL_ID, txId: 'tx-1', referral });
-    expect(ledger.calls[0]).toMatchObject({ kind: 'submit', identity: 'user:clinician-1' });
-    expect(jsonArg(ledger.calls[0])).toEqual(request);
+    expect(ledger.submits[0]).toMatchObject({ kind: 'submit', identity: 'user:clinician-1' });
+    expect(jsonArg(ledger.submits[0])).toEqual(request);
+    // The two hospitals endorse (the home refers): the regulator when the other is out of reach.
+    expect(ledger.submits[0]?.endorsers).toEqual({
+      collections: ['pair_CommunityHospitalMSP_TertiaryHospitalMSP'],
+      organizations: ['CommunityHospitalMSP', 'TertiaryHospitalMSP'],
+      fallback: ['CommunityHospitalMSP', 'GovMSP'],
+    });
   });
 
   it('sends a referral back with the referral it returns', async () => {
@@ -47,32 +62,48 @@ describe('ReferralsService', () => {
       ...jsonArg(call),
     }));
     const back = { ...request, toOrg: 'CommunityHospitalMSP', returnOf: REFERRAL_ID };
-    const written = await new ReferralsService(ledger).create(
+    const written = await serviceOf(ledger, 'TertiaryHospitalMSP').create(
       principal('clinician', { mspId: 'TertiaryHospitalMSP' }),
       back,
     );
     expect(written.referral.returnOf).toBe(REFERRAL_ID);
-    expect(jsonArg(ledger.calls[0])).toEqual(back);
+    expect(jsonArg(ledger.submits[0])).toEqual(back);
+    expect(ledger.submits[0]?.endorsers?.organizations).toEqual([
+      'TertiaryHospitalMSP',
+      'CommunityHospitalMSP',
+    ]);
   });
 
   it('closes and reads referrals', async () => {
     const ledger = new FakeLedgerClient()
       .on('referral:CloseReferral', () => ({ ...referral, status: 'closed' }))
       .on('referral:GetReferral', () => referral);
-    const service = new ReferralsService(ledger);
+    const service = serviceOf(ledger);
     expect(await service.close(clinician, REFERRAL_ID)).toMatchObject({
       referralId: REFERRAL_ID,
       txId: 'tx-1',
       referral: { status: 'closed' },
     });
-    expect(ledger.calls[0]).toMatchObject({ kind: 'submit', args: [REFERRAL_ID] });
+    // Read first (as the caller) to name the other hospital as endorser.
+    expect(ledger.calls[0]).toMatchObject({ kind: 'evaluate', transaction: 'GetReferral' });
+    expect(ledger.submits[0]).toMatchObject({ kind: 'submit', args: [REFERRAL_ID] });
+    expect(ledger.submits[0]?.endorsers?.organizations).toEqual([
+      'CommunityHospitalMSP',
+      'TertiaryHospitalMSP',
+    ]);
     expect(await service.get(regulator(), REFERRAL_ID)).toEqual(referral);
-    expect(ledger.calls[1]).toMatchObject({ kind: 'evaluate', identity: 'user:regulator-1' });
+    expect(ledger.calls.at(-1)).toMatchObject({
+      kind: 'evaluate',
+      identity: 'user:regulator-1',
+    });
+    await expect(
+      service.get(principal('patient', { patientId: 'pid-someoneelseaaaaaa' }), REFERRAL_ID),
+    ).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it('refuses other roles and malformed IDs before the ledger', async () => {
     const ledger = new FakeLedgerClient();
-    const service = new ReferralsService(ledger);
+    const service = serviceOf(ledger);
     const create = (caller: Principal) =>
       throughRoute({ handler: ReferralsController.prototype.create, caller }, (as) =>
         service.create(as, request),
@@ -105,7 +136,7 @@ describe('the referrals API (in process, fake ledger)', () => {
   beforeAll(async () => {
     t = await createTestApp({ mspId: 'CommunityHospitalMSP' });
     clinician = await t.user({ username: 'doc', role: 'clinician' });
-    patient = await t.user({ username: 'pat', role: 'patient', patientId: request.patientId });
+    patient = await t.patient({ username: 'pat', patientId: request.patientId });
     t.ledger
       .on('referral:CreateReferral', () => referral)
       .on('referral:CloseReferral', () => {

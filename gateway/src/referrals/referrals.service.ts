@@ -5,8 +5,9 @@ import {
   type ReferralWrite,
 } from '@consent-ledger/ledger-api';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
+import { assertOwnPatient, ledgerIdentity, type Principal } from '../auth/principal.js';
 import { InvalidArgumentError } from '../common/errors.js';
+import { ENDORSERS, type Endorsers } from '../ledger/endorsers.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 
 function checkReferralId(referralId: string): void {
@@ -21,9 +22,15 @@ function checkReferralId(referralId: string): void {
  */
 @Injectable()
 export class ReferralsService {
-  constructor(@Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient) {}
+  constructor(
+    @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient,
+    @Inject(ENDORSERS) private readonly endorsers: Endorsers,
+  ) {}
 
-  /** CreateReferral (hospital clinician; the referring hospital is the caller's). */
+  /**
+   * CreateReferral (hospital clinician; the referring hospital is the caller's), endorsed by the
+   * two hospitals (or the caller's and the regulator).
+   */
   async create(caller: Principal, input: ReferralInput): Promise<ReferralWrite> {
     if (input.returnOf !== undefined) checkReferralId(input.returnOf);
     const request: ReferralInput = {
@@ -33,17 +40,29 @@ export class ReferralsService {
       validUntil: input.validUntil,
       ...(input.returnOf === undefined ? {} : { returnOf: input.returnOf }),
     };
+    const endorsers = await this.endorsers.plan('referral:CreateReferral', {
+      patientId: request.patientId,
+      with: request.toOrg,
+    });
     const { result: referral, txId } = await this.ledger
-      .as(caller.walletLabel)
+      .as(ledgerIdentity(caller), { endorsers })
       .submit('referral:CreateReferral', request);
     return { referralId: referral.referralId, txId, referral };
   }
 
-  /** CloseReferral (a clinician of either hospital): the referral's access ends. */
+  /**
+   * CloseReferral (a clinician of either hospital): the referral's access ends. The referral is
+   * read first, to name the other hospital as endorser.
+   */
   async close(caller: Principal, referralId: string): Promise<ReferralWrite> {
-    checkReferralId(referralId);
+    const open = await this.get(caller, referralId);
+    this.endorsers.remember(open.patientId, open.patientHome);
+    const endorsers = await this.endorsers.plan('referral:CloseReferral', {
+      patientId: open.patientId,
+      with: open.fromOrg === caller.mspId ? open.toOrg : open.fromOrg,
+    });
     const { result: referral, txId } = await this.ledger
-      .as(caller.walletLabel)
+      .as(ledgerIdentity(caller), { endorsers })
       .submit('referral:CloseReferral', referralId);
     return { referralId, txId, referral };
   }
@@ -51,6 +70,10 @@ export class ReferralsService {
   /** GetReferral (either hospital, the patient, the regulator). */
   async get(caller: Principal, referralId: string): Promise<Referral> {
     checkReferralId(referralId);
-    return await this.ledger.as(caller.walletLabel).evaluate('referral:GetReferral', referralId);
+    const referral = await this.ledger
+      .as(ledgerIdentity(caller))
+      .evaluate('referral:GetReferral', referralId);
+    assertOwnPatient(caller, referral.patientId);
+    return referral;
   }
 }

@@ -1,9 +1,11 @@
-import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
+import type { CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
+import type { peer } from '@hyperledger/fabric-protos';
 import { splitName, type TransactionName } from '@consent-ledger/ledger-api';
 import {
   createLedgerSession,
-  type ChaincodeEventsOptions,
+  type BlockEventsOptions,
   type Committed,
+  type Endorsement,
   type LedgerCall,
   type LedgerClient,
   type LedgerSession,
@@ -25,6 +27,8 @@ export interface RecordedCall {
   /** The arguments as they would travel to the chaincode (ledger-api's encodeArguments). */
   readonly args?: readonly string[];
   readonly timeoutMs?: number;
+  /** The endorsers a submit named. */
+  readonly endorsers?: Endorsement;
 }
 
 /** A handler of one `contract:Transaction`; throw to refuse. */
@@ -38,11 +42,16 @@ function toBytes(answer: FakeAnswer): Uint8Array {
   return encoder.encode(typeof answer === 'string' ? answer : JSON.stringify(answer));
 }
 
+/** The home a fake patient:LocatePatient answers for a patient the test did not place. */
+export const FAKE_HOME = 'TertiaryHospitalMSP';
+
 /**
  * A {@link LedgerClient} for tests: its sessions encode arguments and decode results as the real
  * one does (ledger-api's encodeArguments and decodeResult), answer from handlers keyed by
- * `contract:Transaction`, record every call, number transactions `tx-1`, `tx-2`, ..., and serve
- * chaincode events that the test pushes.
+ * `contract:Transaction`, record every call (with the endorsers it named), number transactions
+ * `tx-1`, `tx-2`, ..., and deliver the blocks with private data that the test pushes, from the
+ * start block each stream asks for. patient:LocatePatient answers {@link FAKE_HOME}, or the home
+ * set with {@link FakeLedgerClient.place}, unless the test gives it a handler.
  */
 export class FakeLedgerClient implements LedgerClient {
   readonly calls: RecordedCall[] = [];
@@ -52,14 +61,21 @@ export class FakeLedgerClient implements LedgerClient {
   /** Recorded system chaincode calls. */
   readonly systemCalls: SystemCall[] = [];
   #txCount = 0;
-  #events: ChaincodeEvent[] = [];
-  #wake: (() => void) | undefined;
-  /** Options of each chaincodeEvents() call. */
-  readonly eventRequests: ChaincodeEventsOptions[] = [];
+  readonly #blocks: peer.BlockAndPrivateData[] = [];
+  readonly #wakers = new Set<() => void>();
+  readonly #homes = new Map<string, string>();
+  /** Options of each blockAndPrivateDataEvents() call. */
+  readonly blockRequests: BlockEventsOptions[] = [];
   readonly #transport: LedgerTransport = {
     evaluate: async (call) => toBytes(await this.#answer(this.#record('evaluate', call))),
     submit: async (call) => this.#commit(call),
   };
+
+  /** Places a patient at a home organization (what patient:LocatePatient answers). */
+  place(patientId: string, home: string): this {
+    this.#homes.set(patientId, home);
+    return this;
+  }
 
   /** Answers `transaction` (e.g. `consent:GrantConsent`) with `handler`. */
   on(transaction: TransactionName, handler: FakeHandler): this {
@@ -95,42 +111,39 @@ export class FakeLedgerClient implements LedgerClient {
     return toBytes(await handler(call));
   }
 
-  /** Queues a chaincode event for the listeners. */
-  pushEvent(
-    event: Readonly<{
-      eventName: string;
-      payload: unknown;
-      blockNumber?: bigint;
-      transactionId?: string;
-    }>,
-  ): void {
-    this.#txCount += 1;
-    this.#events.push({
-      chaincodeName: 'consent-ledger',
-      eventName: event.eventName,
-      payload: toBytes(event.payload),
-      blockNumber: event.blockNumber ?? BigInt(this.#txCount),
-      transactionId: event.transactionId ?? `tx-${this.#txCount}`,
-    });
-    this.#wake?.();
+  /** Adds a block with its private data: every open stream past its start delivers it. */
+  pushBlock(block: peer.BlockAndPrivateData): void {
+    this.#blocks.push(block);
+    for (const wake of this.#wakers) wake();
   }
 
-  chaincodeEvents(
-    options: ChaincodeEventsOptions,
-  ): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
-    this.eventRequests.push(options);
+  blockAndPrivateDataEvents(
+    options: BlockEventsOptions,
+  ): Promise<CloseableAsyncIterable<peer.BlockAndPrivateData>> {
+    this.blockRequests.push(options);
     let closed = false;
-    const next = async (): Promise<IteratorResult<ChaincodeEvent>> => {
+    let wake: (() => void) | undefined;
+    let position = 0;
+    const next = async (): Promise<IteratorResult<peer.BlockAndPrivateData>> => {
       for (;;) {
         if (closed) return { done: true, value: undefined };
-        const event = this.#events.shift();
-        if (event !== undefined) return { done: false, value: event };
-        await new Promise<void>((resolve) => (this.#wake = resolve));
+        const block = this.#blocks[position];
+        if (block !== undefined) {
+          position += 1;
+          const number = BigInt(block.getBlock()?.getHeader()?.getNumber() ?? 0);
+          if (number >= options.startBlock) return { done: false, value: block };
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          this.#wakers.add(resolve);
+        });
+        if (wake !== undefined) this.#wakers.delete(wake);
       }
     };
     const close = (): void => {
       closed = true;
-      this.#wake?.();
+      wake?.();
     };
     return Promise.resolve({
       [Symbol.asyncIterator]: () => ({ next }),
@@ -144,7 +157,7 @@ export class FakeLedgerClient implements LedgerClient {
   }
 
   close(): void {
-    this.#wake?.();
+    for (const wake of this.#wakers) wake();
   }
 
   #record(kind: RecordedCall['kind'], call: LedgerCall): RecordedCall {
@@ -156,6 +169,7 @@ export class FakeLedgerClient implements LedgerClient {
       transaction: fn,
       args: call.args,
       ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
+      ...(call.endorsers === undefined ? {} : { endorsers: call.endorsers }),
     };
     this.calls.push(recorded);
     return recorded;
@@ -170,6 +184,10 @@ export class FakeLedgerClient implements LedgerClient {
   async #answer(call: RecordedCall): Promise<FakeAnswer> {
     const name = `${call.contract}:${call.transaction}`;
     const handler = this.#handlers.get(name);
+    if (handler === undefined && name === 'patient:LocatePatient') {
+      const patientId = call.args?.[0] ?? '';
+      return { patientId, home: this.#homes.get(patientId) ?? FAKE_HOME };
+    }
     if (handler === undefined) throw new Error(`FakeLedgerClient: no handler for ${name}`);
     return await handler(call);
   }

@@ -1,13 +1,17 @@
 import type { OrganizationType, Role } from '@consent-ledger/ledger-api';
-import type { Principal } from '../auth/principal.js';
+import type { PatientSession, Principal } from '../auth/principal.js';
 
-/** A principal for service tests. */
+/**
+ * A principal for service tests: staff with their own wallet label `user:<username>`; a patient's
+ * session (role `patient`) with the pseudonym `pid-abcdefghijklmnop` and no wallet label.
+ */
 export function principal(
   role: Role,
   options: Readonly<{
     mspId?: string;
     orgType?: OrganizationType;
     patientId?: string;
+    guardianId?: string;
     username?: string;
   }> = {},
 ): Principal {
@@ -17,9 +21,20 @@ export function principal(
     role,
     mspId: options.mspId ?? 'TertiaryHospitalMSP',
     orgType: options.orgType ?? 'hospital',
-    ...(role === 'patient' ? { patientId: options.patientId ?? 'pid-abcdefghijklmnop' } : {}),
-    walletLabel: `user:${username}`,
+    ...(role === 'patient'
+      ? {
+          patientId: options.patientId ?? 'pid-abcdefghijklmnop',
+          ...(options.guardianId === undefined ? {} : { guardianId: options.guardianId }),
+        }
+      : { walletLabel: `user:${username}` }),
   };
+}
+
+/** A patient's session (or, with `guardianId`, a guardian's acting for the patient). */
+export function patientSession(
+  options: Readonly<{ patientId?: string; guardianId?: string; mspId?: string }> = {},
+): PatientSession {
+  return principal('patient', options) as PatientSession;
 }
 
 /** The GovMSP regulator. */

@@ -10,6 +10,7 @@ import { APP_OPTIONS, configureApp } from '../app.setup.js';
 import type { OrgProfile } from '../config/connection-profile.js';
 import { loadConfig } from '../config/gateway.config.js';
 import { CERTIFICATE_AUTHORITY } from '../identities/certificate-authority.js';
+import { IdentitiesService } from '../identities/identities.service.js';
 import { LEDGER_CLIENT } from '../ledger/ledger.client.js';
 import { FakeCertificateAuthority } from './fake-certificate-authority.js';
 import { FakeLedgerClient } from './fake-ledger.client.js';
@@ -42,9 +43,16 @@ export interface TestApp {
   http(): ReturnType<typeof request>;
   /** Logs in and answers the access token. */
   login(username: string, password: string): Promise<string>;
-  /** Creates a user as the bootstrap admin and answers its access token. */
+  /** Creates a staff member as the bootstrap admin and answers its access token. */
   user(
-    spec: Readonly<{ username: string; role: string; patientId?: string; practitionerId?: string }>,
+    spec: Readonly<{ username: string; role: string; practitionerId?: string }>,
+  ): Promise<string>;
+  /**
+   * Opens a patient's (or, with `guardianId`, a guardian's) session account as an activation
+   * would, and answers its access token (password `password123`).
+   */
+  patient(
+    spec: Readonly<{ username: string; patientId?: string; guardianId?: string }>,
   ): Promise<string>;
   close(): Promise<void>;
 }
@@ -105,6 +113,15 @@ export async function createTestApp(
         .send({ password: 'password123', ...spec });
       if (response.status !== 201)
         throw new Error(`create ${spec.username}: ${response.status} ${response.text}`);
+      return login(spec.username, 'password123');
+    },
+    patient: async (spec) => {
+      await app.get(IdentitiesService).openPatientAccount({
+        username: spec.username,
+        password: 'password123',
+        patientId: spec.patientId ?? 'pid-abcdefghijklmnop',
+        ...(spec.guardianId === undefined ? {} : { guardianId: spec.guardianId }),
+      });
       return login(spec.username, 'password123');
     },
     close: async () => {

@@ -23,3 +23,8 @@ export function base32(bytes: Uint8Array): string {
 export function newPatientId(): string {
   return `pid-${base32(randomBytes(10))}`;
 }
+
+/** A new random guardian ID: `rp-` (FHIR RelatedPerson) + 16 lower-case base32 characters. */
+export function newGuardianId(): string {
+  return `rp-${base32(randomBytes(10))}`;
+}

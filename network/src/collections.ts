@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  collectionEndorsement,
+  collectionMembers,
+  collectionNames,
+} from '@consent-ledger/ledger-api';
+import { runPaths } from './paths.ts';
+import type { Topology } from './topology.ts';
+
+/**
+ * The chaincode definition's private data collections (docs/privacy.md), generated from the
+ * topology by ledger-api's collection functions: the chaincode writes, the gateways choose
+ * endorsers and the network defines the collections by the same names and members.
+ */
+
+/** One static collection as `peer lifecycle chaincode --collections-config` reads it. */
+export interface CollectionConfig {
+  readonly name: string;
+  /** The member organizations: `OR('<MSP>.member', ...)`. */
+  readonly policy: string;
+  /** Peers the endorsing peer must hand the data to before endorsing: none (gossip later). */
+  readonly requiredPeerCount: number;
+  /** Peers the endorsing peer tries to hand the data to: every other member's. */
+  readonly maxPeerCount: number;
+  /** 0: kept until erased (PurgePrivateData). */
+  readonly blockToLive: number;
+  readonly memberOnlyRead: boolean;
+  readonly memberOnlyWrite: boolean;
+  /** Who must endorse a write to the collection: its members only. */
+  readonly endorsementPolicy: { readonly signaturePolicy: string };
+}
+
+const quoted = (principal: string): string => `'${principal}'`;
+
+/** The collections of the topology's channel, sorted by name. */
+export function collectionsConfig(topology: Topology): CollectionConfig[] {
+  const mspIds = topology.organizations.map((org) => org.mspId);
+  return collectionNames(mspIds).map((name) => {
+    const members = collectionMembers(name, mspIds);
+    const endorsement = collectionEndorsement(name, mspIds);
+    return {
+      name,
+      policy: `OR(${members.map((msp) => quoted(`${msp}.member`)).join(', ')})`,
+      requiredPeerCount: 0,
+      maxPeerCount: members.length - 1,
+      blockToLive: 0,
+      memberOnlyRead: true,
+      memberOnlyWrite: true,
+      endorsementPolicy: {
+        signaturePolicy: `OutOf(${endorsement.outOf}, ${endorsement.peers
+          .map((msp) => quoted(`${msp}.peer`))
+          .join(', ')})`,
+      },
+    };
+  });
+}
+
+/** The collections configuration as the file's text (stable: the same topology, the same bytes). */
+export function collectionsConfigJson(topology: Topology): string {
+  return `${JSON.stringify(collectionsConfig(topology), null, 2)}\n`;
+}
+
+/** A collections configuration written for the lifecycle commands. */
+export interface CollectionsFile {
+  readonly file: string;
+  /** SHA-256 (hex) of the file's bytes. */
+  readonly sha256: string;
+}
+
+/**
+ * Writes the collections configuration of the topology's chaincode to the run folder
+ * (`.run/chaincode/<chaincode>.collections.json`), for approveformyorg and commit.
+ */
+export function writeCollectionsConfig(topology: Topology): CollectionsFile {
+  const text = collectionsConfigJson(topology);
+  mkdirSync(runPaths.chaincode, { recursive: true });
+  const file = path.join(runPaths.chaincode, `${topology.chaincode.name}.collections.json`);
+  writeFileSync(file, text);
+  return { file, sha256: createHash('sha256').update(text).digest('hex') };
+}

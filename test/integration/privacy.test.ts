@@ -1,0 +1,191 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { common } from '@hyperledger/fabric-protos';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newSalt, type AccessEvent, type Consent } from '@consent-ledger/ledger-api';
+import { peerRuntime, ordererRuntime, runPaths } from '@consent-ledger/network';
+import { closeUsers, enrollUser, type TestUser } from '../support/identities.ts';
+import { evaluate, submit } from '../support/ledger-calls.ts';
+import { connectAdmin, ledgerHeight, org, topology } from '../support/ledger.ts';
+import { registerPatient, type TestPatient } from '../support/patients.ts';
+
+/**
+ * The leak scan of issue 14: after a community patient consents to the tertiary hospital and is
+ * seen there four times, no file of an organization that is not entitled (the enterprise's and the
+ * research institute's peers, their gateways' databases, the orderers) and no block as such a
+ * member fetches it holds anything that identifies the patient or reveals what was consented or
+ * accessed. The entitled organizations' peers (community, tertiary, regulator) do hold it: the
+ * positive control shows the scan would see it.
+ */
+
+const encoder = new TextEncoder();
+
+/** Every regular file under a folder. */
+function filesUnder(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const file = path.join(dir, entry);
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (stat === undefined) return [];
+    return stat.isDirectory() ? filesUnder(file) : stat.isFile() ? [file] : [];
+  });
+}
+
+/** Byte search (Buffer.indexOf) of every canary in every file; the hits, by canary. */
+function scan(files: readonly string[], canaries: readonly string[]): Map<string, string[]> {
+  const hits = new Map<string, string[]>();
+  const needles = canaries.map((canary) => ({
+    canary,
+    bytes: Buffer.from(encoder.encode(canary)),
+  }));
+  for (const file of files) {
+    let content: Buffer;
+    try {
+      content = readFileSync(file);
+    } catch {
+      continue;
+    }
+    for (const { canary, bytes } of needles) {
+      if (content.includes(bytes)) hits.set(canary, [...(hits.get(canary) ?? []), file]);
+    }
+  }
+  return hits;
+}
+
+function peerFiles(orgName: string): string[] {
+  const organization = org(orgName);
+  const [peer] = organization.peers;
+  if (peer === undefined) throw new Error(`${orgName} has no peer`);
+  return filesUnder(peerRuntime(organization, peer).dataDir);
+}
+
+describe('what each member holds (issue 14 leak scan)', () => {
+  let patient: TestPatient;
+  let clinician: TestUser;
+  let consent: Consent;
+  const events: AccessEvent[] = [];
+  const salts: string[] = [];
+
+  beforeAll(async () => {
+    patient = await registerPatient('community');
+    clinician = await enrollUser({ org: 'tertiary', role: 'clinician' });
+    const grantSalt = newSalt();
+    salts.push(grantSalt);
+    consent = (
+      await submit(
+        patient.carrier,
+        'consent:GrantConsent',
+        [
+          await patient.sign('consent:GrantConsent', {
+            grantee: { org: 'TertiaryHospitalMSP' },
+            purposes: ['treatment'],
+            categories: ['laboratory', 'outpatient'],
+          }),
+        ],
+        { salt: grantSalt },
+      )
+    ).result;
+    for (let i = 0; i < 4; i += 1) {
+      const salt = newSalt();
+      salts.push(salt);
+      events.push(
+        (
+          await submit(
+            clinician,
+            'access:RequestAccess',
+            [{ patientId: patient.patientId, purpose: 'treatment', categories: ['laboratory'] }],
+            { endorsers: ['TertiaryHospitalMSP', 'CommunityHospitalMSP'], salt },
+          )
+        ).result,
+      );
+    }
+  }, 300_000);
+
+  afterAll(() => {
+    closeUsers();
+  });
+
+  const canaries = (): string[] => [
+    patient.patientId,
+    consent.consentId,
+    ...events.map((event) => event.eventId),
+    ...salts,
+  ];
+
+  it('records the journey: one permit consent, four permitted accesses', () => {
+    expect(consent.patientHome).toBe('CommunityHospitalMSP');
+    expect(events.map((event) => event.decision)).toEqual(['permit', 'permit', 'permit', 'permit']);
+    expect(canaries()).toHaveLength(1 + 1 + 4 + 5);
+  });
+
+  it('leaves nothing of it on the enterprise and research peers, their gateways or the orderers', () => {
+    const outsiders = [
+      ...peerFiles('enterprise'),
+      ...peerFiles('research'),
+      ...filesUnder(path.join(runPaths.gateways, 'enterprise')),
+      ...filesUnder(path.join(runPaths.gateways, 'research')),
+      ...topology.orderer.nodes.flatMap((node) => filesUnder(ordererRuntime(node).dataDir)),
+      // What the outsiders' processes wrote to their logs.
+      ...[
+        'peer0.enterprise',
+        'peer0.research',
+        'gateway.enterprise',
+        'gateway.research',
+        'orderer1',
+        'orderer2',
+        'orderer3',
+      ].map((name) => path.join(runPaths.logs, `${name}.log`)),
+    ];
+    expect(outsiders.length).toBeGreaterThan(20);
+    const hits = scan(outsiders, canaries());
+    expect(Object.fromEntries(hits)).toEqual({});
+  });
+
+  it('has it on the entitled peers: the scan is not blind', () => {
+    for (const orgName of ['community', 'tertiary', 'gov']) {
+      const hits = scan(peerFiles(orgName), [
+        patient.patientId,
+        consent.consentId,
+        ...events.map((e) => e.eventId),
+      ]);
+      expect([...hits.keys()].sort()).toEqual(
+        [patient.patientId, consent.consentId, ...events.map((e) => e.eventId)].sort(),
+      );
+    }
+  });
+
+  it('shows an enterprise member nothing of it in any block it fetches', async () => {
+    const connection = connectAdmin('enterprise');
+    try {
+      const qscc = connection.gateway.getNetwork(topology.channel.name).getContract('qscc');
+      const height = await ledgerHeight('enterprise');
+      const found = new Set<string>();
+      const needles = canaries().map((canary) => ({ canary, bytes: Buffer.from(canary) }));
+      for (let number = 0n; number < height; number += 1n) {
+        const bytes = Buffer.from(
+          await qscc.evaluateTransaction('GetBlockByNumber', topology.channel.name, String(number)),
+        );
+        // The block as it is stored and served: every transaction, header and metadata.
+        expect(common.Block.deserializeBinary(bytes).getHeader()?.getNumber()).toBe(Number(number));
+        for (const { canary, bytes: needle } of needles)
+          if (bytes.includes(needle)) found.add(canary);
+      }
+      expect([...found]).toEqual([]);
+    } finally {
+      connection.close();
+    }
+  });
+
+  it('lets the enterprise read neither the consent nor the events through the chaincode', async () => {
+    const analyst = await enrollUser({ org: 'enterprise', role: 'analyst' });
+    await expect(evaluate(analyst, 'consent:GetConsent', consent.consentId)).rejects.toThrow();
+    const first = events[0];
+    if (first === undefined) throw new Error('no event');
+    await expect(evaluate(analyst, 'audit:GetAccessEvent', first.eventId)).rejects.toThrow();
+  });
+});

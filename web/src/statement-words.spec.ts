@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildStatement,
+  generatePatientKey,
+  keyIdOf,
+  type Consent,
+} from '@consent-ledger/ledger-api';
+import { byWhom, describeStatement } from './statement-words.ts';
+
+const PID = 'pid-abcdefghijklmnop';
+const RP = 'rp-qrstuvwxyz234567';
+const now = new Date('2026-12-06T08:00:00.000Z');
+const time = (iso: string): string => iso;
+const base = {
+  channel: 'health',
+  chaincode: 'consent-ledger',
+  patientId: PID,
+  signer: { kind: 'patient' as const, id: PID, keyId: 'key-a' },
+  now,
+};
+
+const consent: Consent = {
+  consentId: 'con-0123456789abcdef01234567',
+  patientId: PID,
+  patientHome: 'TertiaryHospitalMSP',
+  provision: 'permit',
+  grantee: { org: 'CommunityHospitalMSP', role: 'clinician' },
+  purposes: ['treatment'],
+  categories: ['imaging', 'laboratory'],
+  validFrom: '2026-12-01T00:00:00.000Z',
+  exceptions: [],
+  status: 'revoked',
+  version: 2,
+  createdAt: '2026-12-01T00:00:00.000Z',
+  updatedAt: '2026-12-02T00:00:00.000Z',
+  signedBy: { kind: 'patient', id: PID },
+  txId: 'tx',
+  salt: 'salt',
+};
+
+describe('a statement in plain words', () => {
+  it('tells a grant: who, which data, why, when; who signs and until when', () => {
+    const words = describeStatement(
+      buildStatement({
+        ...base,
+        action: 'consent:GrantConsent',
+        payload: {
+          grantee: { org: 'CommunityHospitalMSP', role: 'clinician' },
+          purposes: ['treatment'],
+          categories: ['imaging', 'laboratory'],
+          validUntil: '2027-01-01T00:00:00.000Z',
+        },
+      }),
+      { time },
+    );
+    expect(words.what).toEqual([
+      'Allow Community hospital (clinicians only) to use your imaging, laboratory data for treatment.',
+      'From the moment it is recorded, until 2027-01-01T00:00:00.000Z.',
+    ]);
+    expect(words.who).toBe(`Signed by you (patient ${PID}) with this browser's key key-a.`);
+    expect(words.validity).toBe(
+      'Valid once, for the consent-ledger ledger on channel health, from 2026-12-06T08:00:00.000Z until 2026-12-06T08:05:00.000Z.',
+    );
+  });
+
+  it('names the consent a revocation or an erasure is about, and its version', () => {
+    const revoke = describeStatement(
+      buildStatement({
+        ...base,
+        action: 'consent:RevokeConsent',
+        payload: { consentId: consent.consentId, expectedVersion: 2 },
+      }),
+      { time, consent },
+    );
+    expect(revoke.what[0]).toBe(
+      'Revoke your consent to Community hospital for imaging, laboratory data for treatment (consent con-0123456789abcdef01234567), at version 2.',
+    );
+    const erase = describeStatement(
+      buildStatement({
+        ...base,
+        action: 'consent:EraseConsent',
+        payload: { consentId: consent.consentId },
+      }),
+      { time },
+    );
+    expect(erase.what[0]).toBe(
+      "Erase the details of your consent con-0123456789abcdef01234567 from every organization's peer that holds them.",
+    );
+  });
+
+  it('tells device changes by key ID, and a first sign-in with its code', async () => {
+    const { publicKey } = await generatePatientKey();
+    const add = describeStatement(
+      buildStatement({ ...base, action: 'patient:AddDevice', payload: { publicKey } }),
+      { time },
+    );
+    expect(add.what).toEqual([
+      `Add the device whose key ID is ${keyIdOf(publicKey)} to the keys that can sign for you.`,
+    ]);
+    const activation = describeStatement(
+      buildStatement({
+        ...base,
+        action: 'patient:ActivatePatient',
+        payload: { publicKey, enrolmentCode: 'ABCD-EFGH-IJKL-MNOP' },
+      }),
+      { time },
+    );
+    expect(activation.what[0]).toContain(`to your pseudonym ${PID}`);
+    expect(activation.what[0]).toContain('ABCD-EFGH-IJKL-MNOP');
+  });
+
+  it('speaks of the patient, not "you", when a guardian signs', () => {
+    const words = describeStatement(
+      buildStatement({
+        ...base,
+        signer: { kind: 'guardian', id: RP, keyId: 'key-g' },
+        action: 'consent:GrantConsent',
+        payload: {
+          grantee: { org: 'ResearchMSP' },
+          purposes: ['research'],
+          categories: ['genomic'],
+        },
+      }),
+      { time },
+    );
+    expect(words.what[0]).toBe(
+      "Allow Research institute to use the patient's genomic data for research.",
+    );
+    expect(words.who).toBe(
+      `Signed by you as guardian ${RP} for patient ${PID}, with this browser's key key-g.`,
+    );
+  });
+
+  it('says who changed a binding', () => {
+    expect(byWhom({ kind: 'org', id: 'GovMSP' })).toBe('staff of Health regulator');
+    expect(byWhom({ kind: 'patient', id: PID }, { self: PID })).toBe(`the patient ${PID} (you)`);
+    expect(byWhom({ kind: 'guardian', id: RP }, { self: PID })).toBe(`guardian ${RP}`);
+  });
+});
