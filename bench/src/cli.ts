@@ -9,27 +9,48 @@ import {
   gatewayUrl,
   peerId,
   repoRoot,
+  runDir,
   type Topology,
   faultInjectionInProgress,
   waitWhileFaultInjection,
 } from '@consent-ledger/network';
-import { decodeResult, encodeArguments } from '@consent-ledger/ledger-api';
+import type { ConsentInput } from '@consent-ledger/ledger-api';
 import { parseBundle, verifyBundle } from '@consent-ledger/verifier';
+import type { LedgerCalls } from './calls.ts';
+import { parseDuration, readBatchTimeout, setBatchTimeout } from './channel-config.ts';
 import { auditLatencyChart, throughputChart } from './charts.ts';
+import {
+  homeEndorsers,
+  partyEndorsers,
+  publicEndorsers,
+  regulatorEndorsers,
+  seedingEndorsers,
+} from './endorsers.ts';
 import { benchTopology, benchUser, BENCH_CHAINCODE, orgNamed, prepareNetwork } from './fabric.ts';
 import { runLoad, type LoadResult, type Operation } from './load.ts';
 import { sampleMemory } from './memory.ts';
 import { breakdown, scrapeAll } from './metrics.ts';
+import { keptPatient, type BenchPatient } from './patients.ts';
 import {
   combinePasses,
+  compareReports,
+  CROWDED_REQUEST,
   evaluateTargets,
   renderMarkdown,
+  UNRELATED_CONSENTS,
   type BenchReport,
   type SeedingResult,
   type WorkloadResult,
 } from './report.ts';
 import { restClient, restGrant, restRequest, restUsers } from './rest.ts';
 import { seededEvents, seedPatientId, seedTo, SEED_DAYS, SEED_START_DAY } from './seed.ts';
+import {
+  checkStatement,
+  publicKeyOf,
+  signatureOperation,
+  signedSample,
+  verifySignature,
+} from './signature.ts';
 import {
   anchorBatch,
   anchorRecord,
@@ -43,8 +64,11 @@ import {
   RUN_TAG,
   treatmentConsent,
   treatmentRequest,
+  unrelatedConsent,
   verifyRecord,
   type AnchoredRecord,
+  type SignedWorkload,
+  type UnrelatedGrantee,
 } from './workloads.ts';
 
 /**
@@ -69,6 +93,9 @@ const { values: flags } = parseArgs({
     out: { type: 'string' },
     merge: { type: 'boolean', default: false },
     repeat: { type: 'string' },
+    'batch-timeouts': { type: 'string' },
+    'set-batch-timeout': { type: 'string' },
+    compare: { type: 'string' },
   },
 });
 
@@ -90,9 +117,20 @@ const seedParallel = Number(flags['seed-parallel'] ?? 4);
 const repeat = Number(flags.repeat ?? 1);
 const only = flags.only === undefined ? undefined : new Set(flags.only.split(','));
 const outDir = flags.out ?? path.join(repoRoot, 'bench', 'results');
+// The block timer settings the `ordering` group measures in turn (none unless asked for).
+const batchTimeouts =
+  flags['batch-timeouts'] === undefined
+    ? []
+    : flags['batch-timeouts'].split(',').map((part) => part.trim());
+const setTimeoutTo = flags['set-batch-timeout'];
+for (const timeout of [...batchTimeouts, ...(setTimeoutTo === undefined ? [] : [setTimeoutTo])])
+  parseDuration(timeout);
 for (const value of [...concurrencies, ...sizes, durationMs, auditConcurrency, seedBatch, repeat]) {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`bad option value ${String(value)}`);
 }
+const maxConcurrency = Math.max(...concurrencies);
+/** Issue 14 judges a clinician's access decision at 16 workers. */
+const DECISION_CONCURRENCY = 16;
 
 const log = (line: string): void => {
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -114,6 +152,7 @@ interface Measure {
   readonly maxOperations?: number;
   readonly gateway?: string;
   readonly warmupMs?: number;
+  readonly batchTimeout?: string;
 }
 
 async function measure(topology: Topology, spec: Readonly<Measure>): Promise<LoadResult> {
@@ -135,7 +174,7 @@ async function measure(topology: Topology, spec: Readonly<Measure>): Promise<Loa
     concurrency: spec.concurrency,
     durationMs,
     warmupMs: spec.warmupMs ?? warmupMs,
-    ...(rate === undefined || spec.group === 'verifier' ? {} : { rate }),
+    ...(rate === undefined || spec.target === 'offline' ? {} : { rate }),
     ...(spec.maxOperations === undefined ? {} : { maxOperations: spec.maxOperations }),
   });
   const memory = sampler.stop();
@@ -154,6 +193,7 @@ async function measure(topology: Topology, spec: Readonly<Measure>): Promise<Loa
     target: spec.target,
     concurrency: spec.concurrency,
     ...(spec.ledgerEvents === undefined ? {} : { ledgerEvents: spec.ledgerEvents }),
+    ...(spec.batchTimeout === undefined ? {} : { batchTimeout: spec.batchTimeout }),
     succeeded: result.succeeded,
     failed: result.failed,
     throughput: result.throughput,
@@ -179,109 +219,13 @@ async function measure(topology: Topology, spec: Readonly<Measure>): Promise<Loa
         }),
   });
   log(
-    `${spec.workload} c=${String(spec.concurrency)}${spec.ledgerEvents === undefined ? '' : ` events=${String(spec.ledgerEvents)}`}: ` +
+    `${spec.workload} c=${String(spec.concurrency)}${spec.ledgerEvents === undefined ? '' : ` events=${String(spec.ledgerEvents)}`}${spec.group === 'ordering' ? ` BatchTimeout=${spec.batchTimeout ?? '?'}` : ''}: ` +
       `${result.throughput.toFixed(1)} op/s, ${result.unitsPerSecond.toFixed(1)} units/s, ` +
       `p50 ${result.latency.p50.toFixed(1)} p95 ${result.latency.p95.toFixed(1)} ms, ` +
       `${String(result.succeeded)} ok ${String(result.failed)} failed` +
       (result.failureSamples[0] === undefined ? '' : ` (${result.failureSamples[0]})`),
   );
   return result;
-}
-
-const started = performance.now();
-log(
-  `concurrency ${concurrencies.join(',')}, sizes ${sizes.join(',')}, ${String(durationMs / 1000)} s + ${String(warmupMs / 1000)} s warm-up per workload`,
-);
-const { topology, install } = await prepareNetwork(log);
-const bench = benchTopology(topology);
-const tertiary = orgNamed(topology, 'tertiary');
-const community = orgNamed(topology, 'community');
-const user = (org: string, id: string, attributes: Record<string, string>) =>
-  benchUser({ install, topology, org, id, attributes });
-
-const clinician = await user('tertiary', 'bench-clinician-tertiary', { role: 'clinician' });
-const grantPatientId = 'pid-benchgrantpatient';
-const accessPatientId = 'pid-benchaccesspatient';
-const grantPatient = await user('tertiary', 'bench-patient-grant', {
-  role: 'patient',
-  patientId: grantPatientId,
-});
-const accessPatient = await user('tertiary', 'bench-patient-access', {
-  role: 'patient',
-  patientId: accessPatientId,
-});
-const gp = await user('community', 'bench-clinician-community', { role: 'clinician' });
-const regulator = await user('gov', 'bench-regulator', { role: 'regulator' });
-// baseline:Put is for admins only (chaincode/src/baseline/baseline.contract.ts): the yardstick and
-// the seeded-events counter are written by an admin user of the same hospital as the clinician.
-const operator = await user('tertiary', 'bench-admin-tertiary', { role: 'admin' });
-
-// One treatment permit to the community hospital's clinicians, in both namespaces.
-for (const chaincode of [BENCH_CHAINCODE, topology.chaincode.name]) {
-  const decision = decodeResult(
-    'access:CheckAccess',
-    await gp
-      .contract('access', chaincode)
-      .evaluateTransaction('CheckAccess', ...encodeArguments([treatmentRequest(accessPatientId)])),
-  );
-  if (decision.decision !== 'permit') {
-    await accessPatient
-      .contract('consent', chaincode)
-      .submitTransaction('GrantConsent', ...encodeArguments([treatmentConsent(community.mspId)]));
-  }
-}
-const baseline = operator.contract('baseline');
-const getKeys = Array.from({ length: 64 }, (_, i) => `get-${String(i)}`);
-await Promise.all(getKeys.map((key) => baseline.submitTransaction('Put', key, 'g'.repeat(100))));
-
-const anchored: AnchoredRecord[] = [];
-for (const concurrency of concurrencies) {
-  const core = (workload: string, operation: Operation, extra: Partial<Measure> = {}) =>
-    wanted(workload, 'core')
-      ? measure(topology, {
-          workload,
-          group: 'core',
-          target: BENCH_CHAINCODE,
-          concurrency,
-          operation,
-          ...extra,
-        })
-      : Promise.resolve(undefined);
-  for (let pass = 1; pass <= repeat; pass += 1) {
-    await core('baseline-put', baselinePut(baseline));
-    await core('baseline-get', baselineGet(baseline, getKeys));
-    const granted: string[] = [];
-    await core(
-      'grant-consent',
-      grantConsent(grantPatient.contract('consent'), community.mspId, granted),
-    );
-    if (wanted('revoke-consent', 'core') && granted.length > 0) {
-      // Warm-up revocations come out of the granted pool too.
-      await core('revoke-consent', revokeConsent(grantPatient.contract('consent'), granted), {
-        warmupMs: 0,
-        maxOperations: granted.length,
-      });
-    }
-    await core('request-access', requestAccess(gp.contract('access'), accessPatientId));
-    await core('check-access', checkAccess(gp.contract('access'), accessPatientId));
-    await core(
-      'anchor-record',
-      anchorRecord(clinician.contract('records'), accessPatientId, anchored),
-    );
-    if (anchored.length > 0)
-      await core('verify-record', verifyRecord(clinician.contract('records'), anchored));
-  }
-  const batchConcurrency = Math.min(concurrency, batchConcurrencyCap);
-  if (concurrency === concurrencies[0] || batchConcurrency === concurrency) {
-    for (const size of [1_000, 10_000]) {
-      await core(
-        `anchor-batch-${String(size)}`,
-        anchorBatch(clinician.contract('records'), size, accessPatientId),
-        // Batches take seconds: no warm-up, or a short window would count none of them.
-        { concurrency: batchConcurrency, warmupMs: 0 },
-      );
-    }
-  }
 }
 
 /** Runs a section; a failure (e.g. a gateway down) is noted and the run goes on. */
@@ -294,6 +238,274 @@ async function section(name: string, body: () => Promise<void>): Promise<void> {
     log(`section ${name} failed: ${message}`);
   }
 }
+
+/** Runs `body` on every item, at most `parallel` at a time. */
+async function inParallel<T>(
+  options: Readonly<{ items: readonly T[]; parallel: number; body: (item: T) => Promise<void> }>,
+): Promise<void> {
+  const { items, body } = options;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(options.parallel, items.length) }, async () => {
+      for (let index = next++; index < items.length; index = next++) {
+        const item = items[index];
+        if (item !== undefined) await body(item);
+      }
+    }),
+  );
+}
+
+const started = performance.now();
+log(
+  `concurrency ${concurrencies.join(',')}, sizes ${sizes.join(',')}, ${String(durationMs / 1000)} s + ${String(warmupMs / 1000)} s warm-up per workload`,
+);
+const { topology, install } = await prepareNetwork(log);
+const bench = benchTopology(topology);
+const channel = topology.channel.name;
+const tertiary = orgNamed(topology, 'tertiary');
+const community = orgNamed(topology, 'community');
+const orgs = { mspIds: topology.organizations.map((org) => org.mspId) };
+const user = (org: string, name: string, attributes: Record<string, string>) =>
+  benchUser({ install, topology, org, name, attributes });
+
+// Staff only: patients have no certificates (docs/patient-keys.md). The tertiary hospital's admin
+// writes the baseline, registers the benchmark's patients and carries their signed statements.
+const operator = await user('tertiary', 'bench-admin-tertiary', { role: 'admin' });
+const clinician = await user('tertiary', 'bench-clinician-tertiary', { role: 'clinician' });
+const gp = await user('community', 'bench-clinician-community', { role: 'clinician' });
+const regulator = await user('gov', 'bench-regulator', { role: 'regulator' });
+const production = topology.chaincode.name;
+const operatorCalls = operator.calls();
+const gpCalls = gp.calls();
+
+if (setTimeoutTo !== undefined) {
+  const before = await setBatchTimeout({
+    install,
+    topology,
+    gateway: operator.connection.gateway,
+    timeout: setTimeoutTo,
+    log,
+  });
+  log(`BatchTimeout was ${before}, is now ${setTimeoutTo}`);
+  for (const each of [clinician, gp, regulator, operator]) each.connection.close();
+  process.exit(0);
+}
+
+const batchTimeout = await readBatchTimeout(operator.connection.gateway, channel).catch(
+  (error: unknown) => {
+    notes.push(`The channel's BatchTimeout could not be read: ${String(error).slice(0, 200)}.`);
+    return undefined;
+  },
+);
+if (batchTimeout !== undefined) log(`the channel's BatchTimeout is ${batchTimeout}`);
+
+// The benchmark's patients, homed at the tertiary hospital, kept across runs with their key files.
+const patientsDir = path.join(runDir, 'bench', 'patients');
+const benchScope = { channel, chaincode: BENCH_CHAINCODE };
+const patientNamed = async (name: string): Promise<BenchPatient> => {
+  const { patient, created } = await keptPatient({
+    dir: patientsDir,
+    name,
+    carrier: operatorCalls,
+    scope: benchScope,
+  });
+  log(`patient ${name}: ${patient.patientId}${created ? ' (registered now)' : ''}`);
+  return patient;
+};
+const grantPatient = await patientNamed('grant');
+const accessPatient = await patientNamed('access');
+const crowdedPatient = await patientNamed('crowded');
+const tertiaryEndorsers = homeEndorsers(tertiary.mspId);
+const signed = (patient: BenchPatient): SignedWorkload => ({
+  patient,
+  carrier: operatorCalls,
+  endorsers: tertiaryEndorsers,
+});
+
+/** A treatment permit of the patient to the community hospital's clinicians, granted once. */
+async function ensurePermit(patient: BenchPatient): Promise<void> {
+  const decision = await gpCalls.evaluate(
+    'access:CheckAccess',
+    treatmentRequest(patient.patientId),
+  );
+  if (decision.decision === 'permit') return;
+  await grantConsent(signed(patient), { terms: treatmentConsent(community.mspId) })({
+    worker: 0,
+    seq: 0,
+  });
+}
+
+/**
+ * Tops the crowded patient up to {@link UNRELATED_CONSENTS} active consents to organizations other
+ * than the community hospital (counted on the ledger, as the home admin reads them).
+ */
+async function ensureUnrelated(patient: BenchPatient): Promise<number> {
+  let unrelated = 0;
+  let bookmark: string | undefined;
+  do {
+    const page = await operatorCalls.evaluate('consent:QueryConsents', {
+      patientId: patient.patientId,
+      status: 'active',
+      pageSize: 100,
+      ...(bookmark === undefined ? {} : { bookmark }),
+    });
+    unrelated += page.items.filter((consent) => consent.grantee?.org !== community.mspId).length;
+    bookmark = page.items.length === 0 || page.bookmark === '' ? undefined : page.bookmark;
+  } while (bookmark !== undefined);
+  const missing = Math.max(0, UNRELATED_CONSENTS - unrelated);
+  if (missing === 0) return unrelated;
+  log(`granting ${String(missing)} unrelated consents of the crowded patient`);
+  const grantees: UnrelatedGrantee[] = topology.organizations
+    .filter((org) => org.mspId !== community.mspId)
+    .map((org) => ({ org: org.mspId, type: org.type }));
+  const terms: ConsentInput[] = Array.from({ length: missing }, (_, n) =>
+    unrelatedConsent(grantees, unrelated + n),
+  );
+  await inParallel({
+    items: terms,
+    parallel: 16,
+    body: async (each) => {
+      await grantConsent(signed(patient), { terms: each })({ worker: 0, seq: 0 });
+    },
+  });
+  return unrelated + missing;
+}
+
+// One treatment permit to the community hospital's clinicians for the access patients; the
+// crowded patient's 400 other consents go to every other organization.
+await ensurePermit(accessPatient);
+await ensurePermit(crowdedPatient);
+const unrelatedHeld = await ensureUnrelated(crowdedPatient);
+const baseline = operatorCalls;
+const putEndorsers = publicEndorsers(orgs, tertiary.mspId);
+const getKeys = Array.from({ length: 64 }, (_, i) => `get-${String(i)}`);
+await Promise.all(
+  getKeys.map((key) => baseline.submit('baseline:Put', [key, 'g'.repeat(100)], putEndorsers)),
+);
+// A community clinician's request about a tertiary patient: the clinician's hospital and the home.
+const requestEndorsers = partyEndorsers(orgs, { own: community.mspId, home: tertiary.mspId });
+const anchorEndorsers = partyEndorsers(orgs, { own: tertiary.mspId, home: tertiary.mspId });
+const clinicianCalls = clinician.calls();
+
+const anchored: AnchoredRecord[] = [];
+for (const concurrency of concurrencies) {
+  const core = (workload: string, operation: Operation, extra: Partial<Measure> = {}) =>
+    wanted(workload, 'core')
+      ? measure(topology, {
+          workload,
+          group: 'core',
+          target: BENCH_CHAINCODE,
+          concurrency,
+          operation,
+          ...(batchTimeout === undefined ? {} : { batchTimeout }),
+          ...extra,
+        })
+      : Promise.resolve(undefined);
+  for (let pass = 1; pass <= repeat; pass += 1) {
+    await core('baseline-put', baselinePut(baseline, putEndorsers));
+    await core('baseline-get', baselineGet(baseline, getKeys));
+    const granted: string[] = [];
+    await core(
+      'grant-consent',
+      grantConsent(signed(grantPatient), { terms: treatmentConsent(community.mspId), granted }),
+    );
+    if (wanted('revoke-consent', 'core') && granted.length > 0) {
+      // Warm-up revocations come out of the granted pool too.
+      await core('revoke-consent', revokeConsent(signed(grantPatient), granted), {
+        warmupMs: 0,
+        maxOperations: granted.length,
+      });
+    }
+    await core(
+      'request-access',
+      requestAccess(gpCalls, { patientId: accessPatient.patientId, endorsers: requestEndorsers }),
+    );
+    await core(
+      CROWDED_REQUEST,
+      requestAccess(gpCalls, { patientId: crowdedPatient.patientId, endorsers: requestEndorsers }),
+    );
+    await core('check-access', checkAccess(gpCalls, accessPatient.patientId));
+    await core(
+      'anchor-record',
+      anchorRecord(clinicianCalls, {
+        patientId: accessPatient.patientId,
+        endorsers: anchorEndorsers,
+        anchored,
+      }),
+    );
+    if (anchored.length > 0) await core('verify-record', verifyRecord(clinicianCalls, anchored));
+  }
+  const batchConcurrency = Math.min(concurrency, batchConcurrencyCap);
+  if (concurrency === concurrencies[0] || batchConcurrency === concurrency) {
+    for (const size of [1_000, 10_000]) {
+      await core(
+        `anchor-batch-${String(size)}`,
+        anchorBatch(clinicianCalls, {
+          size,
+          patientId: accessPatient.patientId,
+          endorsers: regulatorEndorsers(tertiary.mspId),
+        }),
+        // Batches take seconds: no warm-up, or a short window would count none of them.
+        { concurrency: batchConcurrency, warmupMs: 0 },
+      );
+    }
+  }
+}
+
+if (wanted('crypto', 'crypto'))
+  await section('crypto', async () => {
+    const sample = await signedSample();
+    const key = publicKeyOf(sample.publicKey);
+    const offline = (workload: string, check: () => boolean) =>
+      measure(topology, {
+        workload,
+        group: 'crypto',
+        target: 'offline',
+        concurrency: 1,
+        operation: signatureOperation(check),
+      });
+    await offline('statement-check', () => checkStatement(sample));
+    await offline('ecdsa-verify', () => verifySignature(sample, key));
+  });
+
+if (batchTimeouts.length > 0 && wanted('ordering', 'ordering'))
+  await section('ordering', async () => {
+    const gateway = operator.connection.gateway;
+    const original = await readBatchTimeout(gateway, channel);
+    try {
+      for (const timeout of batchTimeouts) {
+        await setBatchTimeout({ install, topology, gateway, timeout, log });
+        const ordering = (workload: string, concurrency: number, operation: Operation) =>
+          measure(topology, {
+            workload,
+            group: 'ordering',
+            target: BENCH_CHAINCODE,
+            concurrency,
+            operation,
+            batchTimeout: timeout,
+          });
+        for (let pass = 1; pass <= repeat; pass += 1) {
+          await ordering('baseline-put', maxConcurrency, baselinePut(baseline, putEndorsers));
+          await ordering(
+            'grant-consent',
+            maxConcurrency,
+            grantConsent(signed(grantPatient), { terms: treatmentConsent(community.mspId) }),
+          );
+          for (const concurrency of [...new Set([DECISION_CONCURRENCY, maxConcurrency])])
+            await ordering(
+              'request-access',
+              concurrency,
+              requestAccess(gpCalls, {
+                patientId: accessPatient.patientId,
+                endorsers: requestEndorsers,
+              }),
+            );
+        }
+      }
+    } finally {
+      await setBatchTimeout({ install, topology, gateway, timeout: original, log });
+    }
+  });
 
 if (wanted('rest', 'rest'))
   await section('rest', async () => {
@@ -309,7 +521,6 @@ if (wanted('rest', 'rest'))
         password: process.env.GATEWAY_ADMIN_PASSWORD ?? 'adminpw',
       },
     });
-    const production = topology.chaincode.name;
     const rest = (workload: string, operation: Operation, gateway?: string) =>
       measure(topology, {
         workload,
@@ -319,23 +530,35 @@ if (wanted('rest', 'rest'))
         operation,
         ...(gateway === undefined ? {} : { gateway }),
       });
-    const granted: string[] = [];
+    // The same patient and the same signed statements, carried by the home admin's own client
+    // (direct) or posted by the patient's session to the home gateway (REST).
+    const direct: SignedWorkload = {
+      patient: users.granting.patient,
+      carrier: operator.calls(production),
+      endorsers: tertiaryEndorsers,
+    };
     await rest(
       'direct-grant-consent',
-      grantConsent(grantPatient.contract('consent', production), community.mspId, granted),
+      grantConsent(direct, { terms: treatmentConsent(community.mspId) }),
     );
     await rest(
       'rest-grant-consent',
-      restGrant(patientGateway, users.patientToken, community.mspId),
+      restGrant(patientGateway, { patient: users.granting, granteeOrg: community.mspId }),
       gatewayProcessName(tertiary),
     );
     await rest(
       'direct-request-access',
-      requestAccess(gp.contract('access', production), users.requestedPatientId),
+      requestAccess(gp.calls(production), {
+        patientId: users.requestedPatientId,
+        endorsers: requestEndorsers,
+      }),
     );
     await rest(
       'rest-request-access',
-      restRequest(clinicianGateway, users.clinicianToken, users.requestedPatientId),
+      restRequest(clinicianGateway, {
+        token: users.clinicianToken,
+        patientId: users.requestedPatientId,
+      }),
       gatewayProcessName(community),
     );
   });
@@ -367,8 +590,9 @@ if (wanted('verifier', 'verifier') && anchored.length > 0)
 
 if (wanted('audit', 'audit'))
   await section('audit', async () => {
+    const regulatorCalls: LedgerCalls = regulator.calls();
     for (const size of [...sizes].sort((a, b) => a - b)) {
-      const present = await seededEvents(operator.contract('baseline'));
+      const present = await seededEvents(baseline);
       if (present > size) {
         notes.push(
           `Audit at ${String(size)} events skipped: the benchmark namespace already holds ${String(present)} seeded events (seeding only adds).`,
@@ -376,23 +600,25 @@ if (wanted('audit', 'audit'))
         continue;
       }
       const step = await seedTo({
-        contract: regulator.contract('bench'),
-        baseline: operator.contract('baseline'),
+        seeder: regulatorCalls,
+        seedEndorsers: seedingEndorsers(orgs),
+        baseline,
+        baselineEndorsers: putEndorsers,
         events: size,
         batchSize: seedBatch,
         parallel: seedParallel,
         log,
       });
       if (step !== undefined) seeding.push(step);
-      const orgs = topology.organizations.map((org) => org.mspId);
-      const audit = regulator.contract('audit');
       await measure(topology, {
         workload: 'audit-by-patient',
         group: 'audit',
         target: BENCH_CHAINCODE,
         concurrency: auditConcurrency,
         ledgerEvents: size,
-        operation: auditQuery(audit, (seq) => ({ patientId: seedPatientId((seq * 37) % 100) })),
+        operation: auditQuery(regulatorCalls, (seq) => ({
+          patientId: seedPatientId((seq * 37) % 100),
+        })),
       });
       await measure(topology, {
         workload: 'audit-by-org-window',
@@ -400,11 +626,11 @@ if (wanted('audit', 'audit'))
         target: BENCH_CHAINCODE,
         concurrency: auditConcurrency,
         ledgerEvents: size,
-        operation: auditQuery(audit, (seq) => {
+        operation: auditQuery(regulatorCalls, (seq) => {
           const from =
             Date.parse(`${SEED_START_DAY}T00:00:00.000Z`) + (seq % SEED_DAYS) * 86_400_000;
           return {
-            accessorOrg: orgs[seq % orgs.length],
+            accessorOrg: orgs.mspIds[seq % orgs.mspIds.length],
             from: new Date(from).toISOString(),
             to: new Date(from + 86_400_000).toISOString(),
           };
@@ -413,8 +639,7 @@ if (wanted('audit', 'audit'))
     }
   });
 
-for (const each of [clinician, grantPatient, accessPatient, gp, regulator, operator])
-  each.connection.close();
+for (const each of [clinician, gp, regulator, operator]) each.connection.close();
 
 const peerNames = topology.organizations.flatMap((org) =>
   org.peers.map((peer) => peerId(org, peer)),
@@ -429,6 +654,8 @@ notes.push(
   `Batch workloads run at min(concurrency, ${String(batchConcurrencyCap)}); audits at ${String(auditConcurrency)}; REST comparisons at ${String(concurrencies[0])}.`,
   'Core and audit workloads run against the benchmark deployment (consent-ledger-bench); REST and their direct counterparts against consent-ledger, which the gateways call.',
   'Audit ledger sizes count the seeded synthetic events; the request-access workloads add their own (real) events on top, under other patients and days.',
+  `Endorsers named by every submit (docs/privacy.md): grants and revocations the patient's home and the regulator (${tertiaryEndorsers.join(', ')}); access requests the clinician's hospital and the home (${requestEndorsers.join(', ')}); record anchors ${anchorEndorsers.join(', ')}; batches the owner and the regulator; baseline Put ${putEndorsers.join(', ')}; seeding every organization.`,
+  `${CROWDED_REQUEST}: a patient with one treatment permit to the requesting hospital and ${String(unrelatedHeld)} active consents to the other organizations.`,
 );
 const measured = combinePasses(results);
 let report: BenchReport = {
@@ -446,6 +673,7 @@ let report: BenchReport = {
     quick,
     loadDriver: 'own workers after Caliper (closed loop / fixed rate), @hyperledger/fabric-gateway',
     notes,
+    ...(batchTimeout === undefined ? {} : { batchTimeout }),
   },
   results: measured,
   seeding,
@@ -459,8 +687,10 @@ if (flags.merge) {
   ) as BenchReport;
   const same = (a: WorkloadResult, b: WorkloadResult): boolean =>
     a.workload === b.workload &&
+    a.group === b.group &&
     a.concurrency === b.concurrency &&
-    a.ledgerEvents === b.ledgerEvents;
+    a.ledgerEvents === b.ledgerEvents &&
+    a.batchTimeout === b.batchTimeout;
   const kept = previous.results.filter((old) => !measured.some((now) => same(old, now)));
   report = {
     ...report,
@@ -480,6 +710,16 @@ if (flags.merge) {
     results: [...kept, ...measured],
     seeding: [...previous.seeding, ...seeding],
     targets: evaluateTargets([...kept, ...measured]),
+  };
+}
+if (flags.compare !== undefined) {
+  // The same workloads in an earlier report (e.g. `git show <commit>:bench/results/latest.json`
+  // from before private data): what the change cost, as ratios to each run's own baseline.
+  const before = JSON.parse(readFileSync(flags.compare, 'utf8')) as BenchReport;
+  report = {
+    ...report,
+    meta: { ...report.meta, comparedWith: `${path.basename(flags.compare)} (${before.meta.date})` },
+    comparison: compareReports(before, report),
   };
 }
 mkdirSync(outDir, { recursive: true });

@@ -1,4 +1,5 @@
-import type { Contract } from '@hyperledger/fabric-gateway';
+import { createHash } from 'node:crypto';
+import { ledgerCalls, type LedgerCalls } from './calls.ts';
 import {
   waitWhileFaultInjection,
   bootstrapRegistry,
@@ -82,8 +83,8 @@ export interface BenchUser {
   readonly org: Organization;
   readonly id: string;
   readonly connection: LedgerConnection;
-  /** A contract of a chaincode (the benchmark's by default). */
-  contract(name: string, chaincode?: string): Contract;
+  /** Typed calls of a chaincode (the benchmark's by default), inputs as transient data. */
+  calls(chaincode?: string): LedgerCalls;
 }
 
 /** Options of {@link benchUser}. */
@@ -91,28 +92,38 @@ export interface BenchUserOptions {
   readonly install: FabricInstall;
   readonly topology: Topology;
   readonly org: string;
-  /** Stable enrollment ID (reused across runs: the CA enrolls it once). */
-  readonly id: string;
+  /** Stable name of the user within the benchmark (reused across runs: the CA enrolls it once). */
+  readonly name: string;
   readonly attributes: Readonly<Record<string, string>>;
+}
+
+/**
+ * The enrollment ID of a benchmark user: opaque (`u-` and 24 hex digits, as the network makes
+ * them), since every block a user submits carries it (docs/privacy.md), yet stable across runs.
+ */
+export function benchEnrollmentId(name: string): string {
+  return `u-${createHash('sha256').update(`consent-ledger-bench:${name}`).digest('hex').slice(0, 24)}`;
 }
 
 /** Registers and enrolls (once) a user with certificate attributes, and connects it. */
 export async function benchUser(options: Readonly<BenchUserOptions>): Promise<BenchUser> {
   const org = orgNamed(options.topology, options.org);
   const layout = orgLayout(org);
-  const identity = userIdentity(layout, options.id);
+  const id = benchEnrollmentId(options.name);
+  const identity = userIdentity(layout, id);
   await ensureIdentity(
     options.install,
     layout,
-    { id: options.id, type: 'client', attributes: options.attributes },
+    { id, type: 'client', attributes: options.attributes },
     identity,
   );
   const connection = connectAs({ org, identity });
-  const channel = connection.gateway.getNetwork(options.topology.channel.name);
+  const channel = options.topology.channel.name;
   return {
     org,
-    id: options.id,
+    id,
     connection,
-    contract: (name, chaincode = BENCH_CHAINCODE) => channel.getContract(chaincode, name),
+    calls: (chaincode = BENCH_CHAINCODE) =>
+      ledgerCalls({ gateway: connection.gateway, channel, chaincode }),
   };
 }

@@ -1,10 +1,21 @@
+import {
+  generatePatientKey,
+  type AccessToken,
+  type ConsentInput,
+  type EnrolmentAnswer,
+  type LedgerInfo,
+  type PatientActivationRequest,
+  type SignedActionRequest,
+} from '@consent-ledger/ledger-api';
 import { HttpStatusError } from './classify.ts';
 import type { Operation } from './load.ts';
+import { benchPatient, type BenchPatient } from './patients.ts';
 import { RUN_TAG, treatmentConsent, treatmentRequest } from './workloads.ts';
 
 /**
- * A minimal client of one organization's REST gateway (the same calls an application makes): log
- * in, create users with the admin's token, grant a consent, request an access.
+ * A minimal client of one organization's REST gateway (the same calls an application and the
+ * patient's app make): log in, create staff users with the admin's token, register and activate
+ * a patient whose key is made here, post signed statements and access requests.
  */
 export interface RestClient {
   readonly base: string;
@@ -13,40 +24,93 @@ export interface RestClient {
     adminToken: string,
     user: Readonly<{ username: string; password: string; role: string }>,
   ): Promise<Record<string, unknown>>;
-  post(path: string, token: string, body: unknown): Promise<Record<string, unknown>>;
+  /** POST expecting 201 Created; `token` undefined for the open routes. */
+  post(path: string, token: string | undefined, body: unknown): Promise<Record<string, unknown>>;
+  /** GET expecting 200. */
+  get(path: string, token?: string): Promise<Record<string, unknown>>;
 }
 
 /** A REST client of the gateway at `base` (e.g. http://127.0.0.1:4002). */
 export function restClient(base: string): RestClient {
-  const post = async (
+  const send = async (
+    method: 'GET' | 'POST',
     path: string,
-    token: string | undefined,
-    body: unknown,
-    expected: number,
+    options: Readonly<{ token?: string; body?: unknown; expected: number }>,
   ): Promise<Record<string, unknown>> => {
     const response = await fetch(`${base}${path}`, {
-      method: 'POST',
+      method,
       headers: {
-        'content-type': 'application/json',
-        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
       },
-      body: JSON.stringify(body),
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
       signal: AbortSignal.timeout(120_000),
     });
     const text = await response.text();
-    if (response.status !== expected) throw new HttpStatusError(response.status, text);
+    if (response.status !== options.expected) throw new HttpStatusError(response.status, text);
     return JSON.parse(text) as Record<string, unknown>;
   };
+  const post = (path: string, token: string | undefined, body: unknown) =>
+    send('POST', path, { ...(token === undefined ? {} : { token }), body, expected: 201 });
   return {
     base,
     login: async (username, password) => {
-      const body = await post('/auth/login', undefined, { username, password }, 200);
+      const body = await send('POST', '/auth/login', {
+        body: { username, password },
+        expected: 200,
+      });
       if (typeof body.accessToken !== 'string') throw new Error(`login ${username}: no token`);
       return body.accessToken;
     },
-    createUser: (adminToken, user) => post('/identities', adminToken, user, 201),
-    post: (path, token, body) => post(path, token, body, 201),
+    createUser: (adminToken, user) => post('/identities', adminToken, user),
+    post,
+    get: (path, token) =>
+      send('GET', path, { ...(token === undefined ? {} : { token }), expected: 200 }),
   };
+}
+
+/** A patient registered and activated through a gateway, and their session token. */
+export interface RestPatient {
+  readonly patient: BenchPatient;
+  readonly token: string;
+}
+
+/**
+ * Registers a patient at `client`'s organization (its admin, POST /patients), then does what the
+ * patient's app does on first sign-in: reads where statements are valid (GET /ledger), makes a key,
+ * signs the activation with the enrolment code and posts it (POST /patients/activate).
+ */
+export async function restPatient(
+  client: RestClient,
+  options: Readonly<{ adminToken: string; username: string; password: string }>,
+): Promise<RestPatient> {
+  const enrolment = (await client.post(
+    '/patients',
+    options.adminToken,
+    {},
+  )) as unknown as EnrolmentAnswer;
+  const ledger = (await client.get('/ledger')) as unknown as LedgerInfo;
+  const key = await generatePatientKey({ extractable: false });
+  const patient = benchPatient({
+    patientId: enrolment.patientId,
+    home: ledger.mspId,
+    key,
+    scope: { channel: ledger.channel, chaincode: ledger.chaincode },
+  });
+  const activation: PatientActivationRequest = {
+    username: options.username,
+    password: options.password,
+    action: await patient.sign('patient:ActivatePatient', {
+      publicKey: key.publicKey,
+      enrolmentCode: enrolment.enrolmentCode,
+    }),
+  };
+  const token = (await client.post(
+    '/patients/activate',
+    undefined,
+    activation,
+  )) as unknown as AccessToken;
+  return { patient, token: token.accessToken };
 }
 
 /**
@@ -55,14 +119,15 @@ export function restClient(base: string): RestClient {
  * consents the grant workload piles up.
  */
 export interface RestUsers {
-  readonly patientToken: string;
+  readonly granting: RestPatient;
   readonly requestedPatientId: string;
   readonly clinicianToken: string;
 }
 
 /**
- * Creates a patient at `patientGateway` who grants a treatment permit to `clinicianOrg`'s
- * clinicians, and a clinician at `clinicianGateway`.
+ * Registers two patients at `patientGateway`, the second granting a treatment permit to
+ * `clinicianOrg`'s clinicians (a signed statement posted to POST /consents), and creates a
+ * clinician at `clinicianGateway`.
  */
 export async function restUsers(
   options: Readonly<{
@@ -81,46 +146,57 @@ export async function restUsers(
     options.admin.username,
     options.admin.password,
   );
-  const patientName = `bench-patient-${RUN_TAG}`;
-  const requestedName = `bench-requested-${RUN_TAG}`;
+  const granting = await restPatient(options.patientGateway, {
+    adminToken: patientAdmin,
+    username: `bench-patient-${RUN_TAG}`,
+    password,
+  });
+  const requested = await restPatient(options.patientGateway, {
+    adminToken: patientAdmin,
+    username: `bench-requested-${RUN_TAG}`,
+    password,
+  });
   const clinicianName = `bench-clinician-${RUN_TAG}`;
-  await options.patientGateway.createUser(patientAdmin, {
-    username: patientName,
-    password,
-    role: 'patient',
-  });
-  const requested = await options.patientGateway.createUser(patientAdmin, {
-    username: requestedName,
-    password,
-    role: 'patient',
-  });
   await options.clinicianGateway.createUser(clinicianAdmin, {
     username: clinicianName,
     password,
     role: 'clinician',
   });
-  const patientToken = await options.patientGateway.login(patientName, password);
-  const requestedToken = await options.patientGateway.login(requestedName, password);
   const clinicianToken = await options.clinicianGateway.login(clinicianName, password);
-  await options.patientGateway.post(
-    '/consents',
-    requestedToken,
-    treatmentConsent(options.clinicianOrg),
-  );
-  return { patientToken, requestedPatientId: String(requested.patientId), clinicianToken };
+  await restSignedGrant(options.patientGateway, requested, treatmentConsent(options.clinicianOrg));
+  return { granting, requestedPatientId: requested.patient.patientId, clinicianToken };
 }
 
-/** POST /consents (a treatment permit to a hospital's clinicians). */
-export function restGrant(client: RestClient, token: string, granteeOrg: string): Operation {
-  const body = treatmentConsent(granteeOrg);
+/** POST /consents: the patient signs the terms on their device and posts the statement. */
+async function restSignedGrant(
+  client: RestClient,
+  patient: RestPatient,
+  terms: Readonly<ConsentInput>,
+): Promise<void> {
+  const body: SignedActionRequest<'consent:GrantConsent'> = {
+    action: await patient.patient.sign('consent:GrantConsent', terms),
+  };
+  await client.post('/consents', patient.token, body);
+}
+
+/** POST /consents of a treatment permit to a hospital's clinicians, signed anew each time. */
+export function restGrant(
+  client: RestClient,
+  options: Readonly<{ patient: RestPatient; granteeOrg: string }>,
+): Operation {
+  const terms = treatmentConsent(options.granteeOrg);
   return async () => {
-    await client.post('/consents', token, body);
+    await restSignedGrant(client, options.patient, terms);
   };
 }
 
-/** POST /access-requests, expecting a permit. */
-export function restRequest(client: RestClient, token: string, patientId: string): Operation {
-  const body = treatmentRequest(patientId);
+/** POST /access-requests by the session of `token`, expecting a permit. */
+export function restRequest(
+  client: RestClient,
+  options: Readonly<{ token: string; patientId: string }>,
+): Operation {
+  const body = treatmentRequest(options.patientId);
+  const { token } = options;
   return async () => {
     const outcome = await client.post('/access-requests', token, body);
     if (outcome.decision !== 'permit') throw new Error(`access ${String(outcome.decision)}`);

@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { decodeResult, encodeArguments, type SeedInput } from '@consent-ledger/ledger-api';
-import type { Contract } from '@hyperledger/fabric-gateway';
+import type { SeedInput } from '@consent-ledger/ledger-api';
+import type { LedgerCalls } from './calls.ts';
 import type { SeedingResult } from './report.ts';
 
 /**
  * Seeding the benchmark namespace with synthetic access events through bench:SeedAccessEvents
- * (chaincode/src/bench/bench.contract.ts), in batches submitted a few at a time. How many events
+ * (chaincode/src/bench/bench.contract.ts), in batches submitted a few at a time. The events are
+ * written into the collections of their patients' homes and accessors (the same store as
+ * access:RequestAccess), so every organization endorses a seeding transaction. How many events
  * are already seeded is kept on the ledger itself, under the baseline key `seeded-events`, so a
  * later run tops the ledger up instead of starting over.
  */
@@ -39,10 +41,14 @@ export function seedBatches(from: number, to: number, batchSize: number): [numbe
 
 /** Options of {@link seedTo}. */
 export interface SeedOptions {
-  /** The `bench` contract of the benchmark chaincode. */
-  readonly contract: Contract;
-  /** The `baseline` contract, where the seeded count is kept (an admin's: Put is admins-only). */
-  readonly baseline: Contract;
+  /** The regulator's calls of the benchmark chaincode (bench:SeedAccessEvents). */
+  readonly seeder: LedgerCalls;
+  /** Who endorses a seeding transaction (every organization whose collections it writes). */
+  readonly seedEndorsers: readonly string[];
+  /** An admin's calls, where the seeded count is kept (baseline:Put is admins-only). */
+  readonly baseline: LedgerCalls;
+  /** Who endorses the count's baseline:Put. */
+  readonly baselineEndorsers: readonly string[];
   readonly events: number;
   readonly batchSize: number;
   /** Batches in flight at once. */
@@ -51,11 +57,8 @@ export interface SeedOptions {
 }
 
 /** How many synthetic events the namespace holds (as recorded by the last seeding). */
-export async function seededEvents(baseline: Contract): Promise<number> {
-  const recorded = decodeResult(
-    'baseline:Get',
-    await baseline.evaluateTransaction('Get', SEEDED_KEY),
-  );
+export async function seededEvents(baseline: LedgerCalls): Promise<number> {
+  const recorded = await baseline.evaluate('baseline:Get', SEEDED_KEY);
   return recorded === '' ? 0 : Number(recorded);
 }
 
@@ -80,10 +83,9 @@ export async function seedTo(options: Readonly<SeedOptions>): Promise<SeedingRes
         days: SEED_DAYS,
         startDay: SEED_START_DAY,
       };
-      const args = encodeArguments([seed]);
       for (let attempt = 1; ; attempt += 1) {
         try {
-          await options.contract.submitTransaction('SeedAccessEvents', ...args);
+          await options.seeder.submit('bench:SeedAccessEvents', [seed], options.seedEndorsers);
           break;
         } catch (error) {
           if (attempt >= 3) throw error;
@@ -100,7 +102,11 @@ export async function seedTo(options: Readonly<SeedOptions>): Promise<SeedingRes
     }
   };
   await Promise.all(Array.from({ length: options.parallel }, worker));
-  await options.baseline.submitTransaction('Put', SEEDED_KEY, String(options.events));
+  await options.baseline.submit(
+    'baseline:Put',
+    [SEEDED_KEY, String(options.events)],
+    options.baselineEndorsers,
+  );
   const seconds = (performance.now() - started) / 1000;
   return {
     fromEvents: from,

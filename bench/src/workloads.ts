@@ -1,22 +1,25 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  decodeResult,
-  encodeArguments,
+  newSalt,
   type AccessEventQuery,
   type AccessRequest,
   type BatchInput,
+  type BatchItem,
   type ConsentInput,
   type RecordItem,
 } from '@consent-ledger/ledger-api';
-import type { Contract } from '@hyperledger/fabric-gateway';
+import type { LedgerCalls } from './calls.ts';
 import type { Operation } from './load.ts';
+import type { BenchPatient } from './patients.ts';
 
 /**
- * The workloads: what one operation does, against which contract, with which inputs. Inputs are
- * unique per operation where the ledger requires it (record and batch IDs), and chosen so that
- * concurrent operations do not read what others write (no MVCC conflicts by design): grants by one
- * patient touch only new keys; access requests read one patient's consents, which nobody changes
- * while they run; revocations each revoke a different consent.
+ * The workloads: what one operation does, through which caller, with which inputs and endorsers.
+ * Inputs are unique per operation where the ledger requires it (record and batch IDs, statement
+ * nonces), and chosen so that concurrent operations do not read what others write (no MVCC
+ * conflicts by design): grants by one patient touch only new keys; access requests read one
+ * patient's consents, which nobody changes while they run; revocations each revoke a different
+ * consent. Every patient action is a statement the patient signs (ledger-api's patient client)
+ * and the home organization's admin carries.
  */
 
 /** A fresh run tag, so IDs never repeat across runs. */
@@ -41,64 +44,108 @@ export function treatmentRequest(patientId: string): AccessRequest {
   return { patientId, purpose: 'treatment', categories: ['outpatient'] };
 }
 
+/** The organizations a patient's unrelated consents go to, with a role and purpose fitting each. */
+export interface UnrelatedGrantee {
+  readonly org: string;
+  readonly type: 'government' | 'hospital' | 'enterprise' | 'research';
+}
+
+/**
+ * The `n`-th of a patient's consents unrelated to a request by another organization's clinicians:
+ * a permit to one of `grantees` in turn (never the requesting organization), with the role and
+ * purpose of its type. A request for treatment by the requesting organization's clinicians can
+ * match none of them, so an index by patient and grantee never reads them.
+ */
+export function unrelatedConsent(grantees: readonly UnrelatedGrantee[], n: number): ConsentInput {
+  const grantee = grantees[n % grantees.length];
+  if (grantee === undefined) throw new RangeError('no grantee for unrelated consents');
+  const byType = {
+    government: { role: 'analyst', purposes: ['public-health'] },
+    hospital: { role: 'clinician', purposes: ['treatment'] },
+    enterprise: { role: 'analyst', purposes: ['insurance'] },
+    research: { role: 'researcher', purposes: ['research'] },
+  } as const;
+  const terms = byType[grantee.type];
+  return {
+    grantee: { org: grantee.org, role: terms.role },
+    purposes: terms.purposes,
+    categories: ['laboratory'],
+  };
+}
+
 /** baseline:Put of a new key with a 100-byte value. */
-export function baselinePut(baseline: Contract): Operation {
+export function baselinePut(calls: LedgerCalls, endorsers: readonly string[]): Operation {
   const value = 'v'.repeat(100);
   return async ({ seq }) => {
-    await baseline.submitTransaction('Put', `put-${RUN_TAG}-${String(seq)}`, value);
+    await calls.submit('baseline:Put', [`put-${RUN_TAG}-${String(seq)}`, value], endorsers);
   };
 }
 
 /** baseline:Get of keys written beforehand. */
-export function baselineGet(baseline: Contract, keys: readonly string[]): Operation {
+export function baselineGet(calls: LedgerCalls, keys: readonly string[]): Operation {
   return async ({ seq }) => {
     const key = keys[seq % keys.length] ?? '';
-    const value = decodeResult('baseline:Get', await baseline.evaluateTransaction('Get', key));
+    const value = await calls.evaluate('baseline:Get', key);
     if (value === '') throw new Error(`baseline key ${key} is empty`);
   };
 }
 
-/** consent:GrantConsent by a patient; the consent IDs granted are collected. */
-export function grantConsent(consent: Contract, granteeOrg: string, granted: string[]): Operation {
-  const args = encodeArguments([treatmentConsent(granteeOrg)]);
+/** What the patient workloads need: the patient, and the home admin who carries their statements. */
+export interface SignedWorkload {
+  readonly patient: BenchPatient;
+  readonly carrier: LedgerCalls;
+  readonly endorsers: readonly string[];
+}
+
+/**
+ * consent:GrantConsent of `terms`, signed by the patient at each operation; the consent IDs
+ * granted are collected in `granted` when given.
+ */
+export function grantConsent(
+  workload: Readonly<SignedWorkload>,
+  grant: Readonly<{ terms: ConsentInput; granted?: string[] }>,
+): Operation {
   return async () => {
-    const result = decodeResult(
+    const action = await workload.patient.sign('consent:GrantConsent', grant.terms);
+    const { result } = await workload.carrier.submit(
       'consent:GrantConsent',
-      await consent.submitTransaction('GrantConsent', ...args),
+      [action],
+      workload.endorsers,
     );
-    granted.push(result.consentId);
+    grant.granted?.push(result.consentId);
   };
 }
 
-/** consent:RevokeConsent of consents granted beforehand, each once. */
-export function revokeConsent(consent: Contract, granted: string[]): Operation {
+/** consent:RevokeConsent (version 1) of consents granted beforehand, each once, signed. */
+export function revokeConsent(workload: Readonly<SignedWorkload>, granted: string[]): Operation {
   return async () => {
     const consentId = granted.pop();
     if (consentId === undefined) throw new Error('no consent left to revoke');
-    await consent.submitTransaction('RevokeConsent', consentId);
+    const action = await workload.patient.sign('consent:RevokeConsent', {
+      consentId,
+      expectedVersion: 1,
+    });
+    await workload.carrier.submit('consent:RevokeConsent', [action], workload.endorsers);
   };
 }
 
-/** access:RequestAccess (submit), expecting a permit. */
-export function requestAccess(access: Contract, patientId: string): Operation {
-  const args = encodeArguments([treatmentRequest(patientId)]);
+/** access:RequestAccess (submit) of a patient, endorsed by `endorsers`, expecting a permit. */
+export function requestAccess(
+  calls: LedgerCalls,
+  options: Readonly<{ patientId: string; endorsers: readonly string[] }>,
+): Operation {
+  const request = treatmentRequest(options.patientId);
   return async () => {
-    const event = decodeResult(
-      'access:RequestAccess',
-      await access.submitTransaction('RequestAccess', ...args),
-    );
-    if (event.decision !== 'permit') throw new Error(`access ${event.decision}, not permit`);
+    const { result } = await calls.submit('access:RequestAccess', [request], options.endorsers);
+    if (result.decision !== 'permit') throw new Error(`access ${result.decision}, not permit`);
   };
 }
 
-/** access:CheckAccess (evaluate), expecting a permit. */
-export function checkAccess(access: Contract, patientId: string): Operation {
-  const args = encodeArguments([treatmentRequest(patientId)]);
+/** access:CheckAccess (evaluate, on the caller's own peer), expecting a permit. */
+export function checkAccess(calls: LedgerCalls, patientId: string): Operation {
+  const request = treatmentRequest(patientId);
   return async () => {
-    const decision = decodeResult(
-      'access:CheckAccess',
-      await access.evaluateTransaction('CheckAccess', ...args),
-    );
+    const decision = await calls.evaluate('access:CheckAccess', request);
     if (decision.decision !== 'permit') throw new Error(`access ${decision.decision}, not permit`);
   };
 }
@@ -110,71 +157,77 @@ export interface AnchoredRecord {
   readonly txId: string;
 }
 
-/** records:AnchorRecord of new records; the anchors are collected. */
+/** records:AnchorRecord of new records of a patient; the anchors are collected in `anchored`. */
 export function anchorRecord(
-  records: Contract,
-  patientId: string,
-  anchored: AnchoredRecord[],
+  calls: LedgerCalls,
+  options: Readonly<{
+    patientId: string;
+    endorsers: readonly string[];
+    anchored: AnchoredRecord[];
+  }>,
 ): Operation {
   return async ({ seq }) => {
     const recordId = `rec-${RUN_TAG}-${String(seq)}`;
     const sha256 = sha256Hex(recordId);
-    const record: RecordItem = { recordId, patientId, category: 'outpatient', sha256 };
-    const proposal = records.newProposal('AnchorRecord', { arguments: encodeArguments([record]) });
-    const transaction = await proposal.endorse();
-    const commit = await transaction.submit();
-    const status = await commit.getStatus();
-    if (!status.successful) {
-      const error = new Error(`transaction ${status.transactionId} failed: ${String(status.code)}`);
-      Object.assign(error, { name: 'CommitError', code: status.code });
-      throw error;
-    }
-    anchored.push({ recordId, sha256, txId: status.transactionId });
+    const record: RecordItem = {
+      recordId,
+      patientId: options.patientId,
+      category: 'outpatient',
+      sha256,
+    };
+    const { txId } = await calls.submit('records:AnchorRecord', [record], options.endorsers);
+    options.anchored.push({ recordId, sha256, txId });
   };
 }
 
-/** The AnchorBatch arguments of `size` items (built once per operation). */
-export function batchInput(batchId: string, size: number, patientId: string): string[] {
-  const items = Array.from({ length: size }, (_, i): RecordItem => {
+/** The AnchorBatch input of `size` items, each with its own salt (built once per operation). */
+export function batchInput(batchId: string, size: number, patientId: string): BatchInput {
+  const items = Array.from({ length: size }, (_, i): BatchItem => {
     const recordId = `${batchId}-${String(i)}`;
-    return { recordId, patientId, category: 'imaging', sha256: sha256Hex(recordId) };
+    return {
+      recordId,
+      patientId,
+      category: 'imaging',
+      sha256: sha256Hex(recordId),
+      salt: newSalt(),
+    };
   });
-  const batch: BatchInput = { batchId, items };
-  return encodeArguments([batch]);
+  return { batchId, items };
 }
 
-/** records:AnchorBatch of `size` hashes; its units are the hashes. */
-export function anchorBatch(records: Contract, size: number, patientId: string): Operation {
+/** records:AnchorBatch of `size` salted hashes; its units are the hashes. */
+export function anchorBatch(
+  calls: LedgerCalls,
+  options: Readonly<{ size: number; patientId: string; endorsers: readonly string[] }>,
+): Operation {
   return async ({ seq }) => {
-    const batchId = `bat-${RUN_TAG}-${String(size)}-${String(seq)}`;
-    await records.submitTransaction('AnchorBatch', ...batchInput(batchId, size, patientId));
-    return size;
+    const batchId = `bat-${RUN_TAG}-${String(options.size)}-${String(seq)}`;
+    await calls.submit(
+      'records:AnchorBatch',
+      [batchInput(batchId, options.size, options.patientId)],
+      options.endorsers,
+    );
+    return options.size;
   };
 }
 
-/** records:VerifyRecord of anchored records, expecting a match. */
-export function verifyRecord(records: Contract, anchored: readonly AnchoredRecord[]): Operation {
+/** records:VerifyRecord (latest version) of anchored records, expecting a match. */
+export function verifyRecord(calls: LedgerCalls, anchored: readonly AnchoredRecord[]): Operation {
   return async ({ seq }) => {
     const record = anchored[seq % anchored.length];
     if (record === undefined) throw new Error('no anchored record to verify');
-    const result = decodeResult(
-      'records:VerifyRecord',
-      await records.evaluateTransaction('VerifyRecord', record.recordId, record.sha256),
-    );
+    const result = await calls.evaluate('records:VerifyRecord', record.recordId, record.sha256, '');
     if (!result.verified) throw new Error(`record ${record.recordId} not verified`);
   };
 }
 
 /** audit:QueryAccessEvents, one page of 100, expecting a full page. */
-export function auditQuery(audit: Contract, query: (seq: number) => AccessEventQuery): Operation {
+export function auditQuery(
+  calls: LedgerCalls,
+  query: (seq: number) => AccessEventQuery,
+): Operation {
   return async ({ seq }) => {
-    const page = decodeResult(
-      'audit:QueryAccessEvents',
-      await audit.evaluateTransaction(
-        'QueryAccessEvents',
-        ...encodeArguments([{ ...query(seq), pageSize: 100 }]),
-      ),
-    );
+    const page = await calls.evaluate('audit:QueryAccessEvents', { ...query(seq), pageSize: 100 });
     if (page.items.length === 0) throw new Error('empty audit page');
     return 1;
   };

@@ -1,4 +1,5 @@
-import { gatewayUrl, loadTopology } from '@consent-ledger/network';
+import path from 'node:path';
+import { gatewayUrl, loadTopology, runDir } from '@consent-ledger/network';
 import { createGatewayClient } from './gateway-client.ts';
 import { createConsoleNarrator } from './narrator.ts';
 import { ORG_NAMES, newRunId, type OrgName, type ScenarioResult } from './scenario-kit.ts';
@@ -8,7 +9,8 @@ import { ensureSystem, gatewaysMissingEndpoints } from './system.ts';
 /**
  * `npm run demo [scenario...]`: brings the system up if it is not running, then runs the sharing
  * scenarios of the platform papers (all, or those named) through the REST gateways, narrating
- * each step with its ledger evidence. Exits non-zero when an expectation fails.
+ * each step with its ledger evidence. Patients' device keys are key files under
+ * `.run/demo-keys/<run>/` (they never reach a gateway). Exits non-zero when an expectation fails.
  */
 
 const log = (line: string): void => {
@@ -29,7 +31,7 @@ async function main(names: readonly string[]): Promise<number> {
   const missing = await gatewaysMissingEndpoints(topology);
   if (missing.length > 0) {
     console.error(
-      `[demo] The gateways of ${missing.join(', ')} run a build without /referrals or /cohorts: ` +
+      `[demo] The gateways of ${missing.join(', ')} run a build without the scenarios' endpoints (/referrals, /cohorts, /patients, /ledger): ` +
         'rebuild (npm run build -w @consent-ledger/gateway) and restart the gateways first.',
     );
     return 1;
@@ -43,13 +45,15 @@ async function main(names: readonly string[]): Promise<number> {
   ) as Record<OrgName, ReturnType<typeof createGatewayClient>>;
   const narrator = createConsoleNarrator();
   const runId = newRunId();
+  const keyDir = path.join(runDir, 'demo-keys', runId);
+  log(`Patients' device keys are kept as key files in ${keyDir} (never sent to a gateway).`);
   const results: { name: string; result?: ScenarioResult<object>; error?: string }[] = [];
   for (const name of names.length === 0 ? Object.keys(SCENARIOS) : names) {
     const scenario = SCENARIOS[name];
     if (scenario === undefined) continue;
     const started = Date.now();
     try {
-      const result = await scenario({ gateways, narrator, runId });
+      const result = await scenario({ gateways, narrator, runId, keyDir });
       results.push({ name, result });
       log(
         `${name}: ${result.passed ? 'as expected' : `${String(result.failures.length)} expectation(s) failed`} ` +

@@ -1,7 +1,9 @@
 /**
  * @consent-ledger/demo: the platform papers' sharing scenarios, runnable on the live system
  * through the REST gateways. The CLI (`npm run demo`) narrates them; the end-to-end tests run the
- * same functions with a silent narrator and check their results.
+ * same functions with a silent narrator and check their results, and make their patients with the
+ * same patient kit (patient-device.ts: registration by the home, a key on the patient's device,
+ * signed statements).
  */
 export {
   SCENARIOS,
@@ -24,7 +26,11 @@ export {
   MSP,
   ORG_NAMES,
   SCENARIO_PASSWORD,
+  consentFor,
+  sessionOf,
   type CheckRecord,
+  type ConsentTerms,
+  type StaffRole,
   type DecisionRecord,
   type OrgName,
   type ScenarioOptions,
@@ -32,6 +38,21 @@ export {
   type ScenarioUser,
 } from './scenario-kit.ts';
 export { createConsoleNarrator, silentNarrator, type Evidence, type Narrator } from './narrator.ts';
+export {
+  activateGuardian,
+  activatePatient,
+  expectAnswer,
+  newDevice,
+  newDeviceKey,
+  proposeGuardian,
+  registerPatient,
+  type ActivationOptions,
+  type DeviceSigner,
+  type JsonRequester,
+  type PatientDevice,
+  type PatientSession,
+  type SignOptions,
+} from './patient-device.ts';
 export {
   GatewayCallError,
   createGatewayClient,

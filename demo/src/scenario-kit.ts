@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { AccessOutcome, ConsentWrite } from '@consent-ledger/ledger-api';
+import path from 'node:path';
+import type {
+  AccessOutcome,
+  Category,
+  ConsentInput,
+  ConsentWrite,
+  GranteeRole,
+  Purpose,
+} from '@consent-ledger/ledger-api';
 import type { GatewayClient } from './gateway-client.ts';
 import type { Evidence, Narrator } from './narrator.ts';
+import { activatePatient, registerPatient, type PatientSession } from './patient-device.ts';
 
 /** The five organizations' gateways by short name (network/topology.yaml). */
 export const ORG_NAMES = ['gov', 'tertiary', 'community', 'enterprise', 'research'] as const;
@@ -25,6 +34,11 @@ export interface ScenarioOptions {
   readonly admin?: Readonly<{ username: string; password: string }>;
   /** Makes usernames unique (default: time and randomness). */
   readonly runId?: string;
+  /**
+   * Where the patients' devices keep their key files (`<pseudonym>.pem`, 0600); in memory when
+   * absent. The keys never leave this machine: only signed statements reach the gateways.
+   */
+  readonly keyDir?: string;
 }
 
 /** One access decision taken during a scenario. */
@@ -73,13 +87,15 @@ export interface AccessQuestion {
   readonly dataUntil?: string;
 }
 
-/** A user created for the scenario, logged in. */
+/** A user created for the scenario, logged in: staff, or a patient with their device. */
 export interface ScenarioUser {
   readonly username: string;
   readonly token: string;
   readonly gateway: GatewayClient;
   readonly org: OrgName;
   readonly patientId?: string;
+  /** A patient's session at the home gateway, with the device that signs their statements. */
+  readonly session?: PatientSession;
 }
 
 /** The recorder of one scenario run: narrates each step and collects its evidence. */
@@ -103,11 +119,16 @@ export interface ScenarioRun {
       expectedReason?: string;
     }>,
   ): Promise<AccessOutcome>;
-  /** A user of an organization, created through its gateway's identity endpoint. */
-  user(org: OrgName, role: string, label: string): Promise<ScenarioUser>;
-  /** Grants a consent as a patient. */
-  grant(patient: ScenarioUser, consent: Readonly<Record<string, unknown>>): Promise<ConsentWrite>;
-  /** Revokes a consent as its patient and narrates the new status. */
+  /** A staff member of an organization, created through its gateway's identity endpoint. */
+  user(org: OrgName, role: StaffRole, label: string): Promise<ScenarioUser>;
+  /**
+   * A patient of a home organization: registered by its admin (POST /patients), activated on
+   * the patient's own device with the one-time code (POST /patients/activate).
+   */
+  patient(home: OrgName, label: string): Promise<ScenarioUser>;
+  /** Grants a consent as a patient: a statement signed on the patient's device. */
+  grant(patient: ScenarioUser, consent: Readonly<ConsentInput>): Promise<ConsentWrite>;
+  /** Revokes a consent as its patient (a signed statement) and narrates the new status. */
   revoke(patient: ScenarioUser, consentId: string): Promise<ConsentWrite>;
   /** The block number of an access event's transaction (from its evidence bundle). */
   blockOf(user: ScenarioUser, eventId: string): Promise<string | undefined>;
@@ -115,6 +136,15 @@ export interface ScenarioRun {
   blockEvidence(user: ScenarioUser, eventId: string): Promise<string | undefined>;
   /** The result, with the scenario's IDs. */
   result<Ids extends object>(ids: Ids): ScenarioResult<Ids>;
+}
+
+/** The roles of staff (patients are registered, not created: {@link ScenarioRun.patient}). */
+export type StaffRole = 'admin' | 'analyst' | 'clinician' | 'regulator' | 'researcher';
+
+/** The session of a patient user (throws for staff). */
+export function sessionOf(user: ScenarioUser): PatientSession {
+  if (user.session === undefined) throw new Error(`${user.username} is not a patient`);
+  return user.session;
 }
 
 /** The password of every user a scenario creates. */
@@ -215,34 +245,49 @@ export function startRun(
     },
     user: async (org, role, label) => {
       const username = `${label}-${runId}`;
-      const created = await gateways[org].call<{ patientId?: string }>('POST', '/identities', {
+      await gateways[org].call('POST', '/identities', {
         token: await adminToken(org),
         body: { username, password: SCENARIO_PASSWORD, role },
       });
       const token = await gateways[org].login(username, SCENARIO_PASSWORD);
+      return { username, token, gateway: gateways[org], org };
+    },
+    patient: async (home, label) => {
+      const username = `${label}-${runId}`;
+      const client = gateways[home];
+      const enrolment = await registerPatient(client, await adminToken(home));
+      collect({ txId: enrolment.txId });
+      const session = await activatePatient({
+        client,
+        enrolment,
+        username,
+        password: SCENARIO_PASSWORD,
+        ...(options.keyDir === undefined
+          ? {}
+          : { keyFile: path.join(options.keyDir, `${enrolment.patientId}.pem`) }),
+      });
+      const { keyId } = session.device.key;
+      narrator.evidence({
+        txId: enrolment.txId,
+        detail: `patient ${enrolment.patientId} registered by ${MSP[home]}; device key ${keyId}${session.device.keyFile === undefined ? '' : ` in ${session.device.keyFile}`}`,
+      });
       return {
         username,
-        token,
-        gateway: gateways[org],
-        org,
-        ...(created.patientId === undefined ? {} : { patientId: created.patientId }),
+        token: session.token,
+        gateway: client,
+        org: home,
+        patientId: enrolment.patientId,
+        session,
       };
     },
     grant: async (patient, consent) => {
-      const written = await patient.gateway.call<ConsentWrite>('POST', '/consents', {
-        token: patient.token,
-        body: consent,
-      });
+      const written = await sessionOf(patient).grant(consent);
       collect({ txId: written.txId });
       narrator.evidence({ consentId: written.consentId, txId: written.txId });
       return written;
     },
     revoke: async (patient, consentId) => {
-      const revoked = await patient.gateway.call<ConsentWrite>(
-        'POST',
-        `/consents/${consentId}/revoke`,
-        { token: patient.token },
-      );
+      const revoked = await sessionOf(patient).revoke(consentId);
       const evidence = { consentId, status: revoked.consent.status, txId: revoked.txId };
       collect(evidence);
       narrator.evidence(evidence);
@@ -293,17 +338,16 @@ export function daysFromNow(days: number): string {
 
 /** What a consent grants: purposes and categories, and any further ConsentInput fields. */
 export type ConsentTerms = Readonly<
-  { purposes: readonly string[]; categories: readonly string[] } & Record<string, unknown>
+  Omit<ConsentInput, 'grantee' | 'purposes' | 'categories'> & {
+    purposes: readonly Purpose[];
+    categories: readonly Category[];
+  }
 >;
 
 /**
- * A consent body (POST /consents) for the users of `org` with `role`, valid for a year unless
- * the terms say otherwise.
+ * A consent's terms (what the patient signs, consent:GrantConsent) for the users of `org` with
+ * `role`, valid for a year unless the terms say otherwise.
  */
-export function consentFor(
-  org: OrgName,
-  role: string,
-  terms: ConsentTerms,
-): Readonly<Record<string, unknown>> {
+export function consentFor(org: OrgName, role: GranteeRole, terms: ConsentTerms): ConsentInput {
   return { grantee: { org: MSP[org], role }, validUntil: daysFromNow(365), ...terms };
 }

@@ -52,18 +52,21 @@ export async function ensureSystem(topology: Topology, log: Log): Promise<'runni
 }
 
 /**
- * The gateways that do not serve the scenarios' endpoints (`/referrals`, `/cohorts`): a gateway
- * started from an older build answers 404 where a current one asks for a token (401).
+ * The gateways that do not serve the scenarios' endpoints (`/referrals`, `/cohorts`, `/patients`,
+ * `/ledger`): a gateway started from an older build answers 404 where a current one asks for a
+ * token (401) or, for `/ledger`, answers.
  */
 export async function gatewaysMissingEndpoints(topology: Topology): Promise<readonly string[]> {
   const missing = await Promise.all(
     topology.organizations.map(async (org) => {
       const base = gatewayUrl(org);
+      const get = (route: string, method = 'GET') =>
+        fetch(`${base}${route}`, { method, signal: AbortSignal.timeout(5_000) });
       const statuses = await Promise.all([
-        fetch(`${base}/cohorts`, { method: 'POST', signal: AbortSignal.timeout(5_000) }),
-        fetch(`${base}/referrals/ref-000000000000000000000000`, {
-          signal: AbortSignal.timeout(5_000),
-        }),
+        get('/cohorts', 'POST'),
+        get('/referrals/ref-000000000000000000000000'),
+        get('/patients', 'POST'),
+        get('/ledger'),
       ]);
       return statuses.some((response) => response.status === 404) ? [org.mspId] : [];
     }),

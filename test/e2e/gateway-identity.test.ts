@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,13 +13,21 @@ import {
   type LedgerClient,
 } from '@consent-ledger/gateway';
 import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
-import { GatewayApi, uniqueName } from '../support/gateways.ts';
+import {
+  GatewayApi,
+  PATIENT_PASSWORD,
+  enrolPatient,
+  uniqueName,
+  type GatewayPatient,
+} from '../support/gateways.ts';
 import { connectAdmin, topology } from '../support/ledger.ts';
 
 /**
  * The gateway's identity layer against the real network. Each gateway here runs in this process
  * with its organization's real connection profile (its Fabric CA, its peer) and a temporary data
- * directory: only the network and the baseline contract are needed, not the domain chaincode.
+ * directory. Staff are enrolled with the CA under opaque enrollment IDs (no user name in any
+ * certificate); patients are registered on the ledger and hold their own keys: no wallet entry,
+ * no certificate, no private key at the gateway.
  */
 
 const PASSWORD = 'correct-horse-battery';
@@ -37,6 +46,14 @@ function certificateAttributes(pem: string): Record<string, string> {
   }
   return {};
 }
+
+/** Whether a certificate's bytes (DER) or text (PEM) contain a string anywhere. */
+function certificateMentions(pem: string, text: string): boolean {
+  const der = new X509Certificate(pem).raw;
+  return der.includes(Buffer.from(text)) || pem.includes(text);
+}
+
+const OPAQUE_ENROLLMENT_ID = /^u-[0-9a-f]{16}$/;
 
 /** The MSP ID and certificate of a committed transaction's creator, read through qscc. */
 async function creatorOf(txId: string): Promise<{ mspId: string; certificate: string }> {
@@ -69,8 +86,9 @@ describe('the gateway against the real CA and peer', () => {
   let tertiaryAdmin: string;
   const regulator = uniqueName('reg');
   const analyst = uniqueName('an');
-  const patient = uniqueName('pt');
   const clinician = uniqueName('cl');
+  let patient: GatewayPatient;
+  const keyDir = mkdtempSync(path.join(tmpdir(), 'patient-keys-'));
   // baseline:Put is for admins only: the ledger writes below are made by admin users.
   const govOperator = uniqueName('op');
   const tertiaryOperator = uniqueName('op');
@@ -88,6 +106,7 @@ describe('the gateway against the real CA and peer', () => {
 
   afterAll(async () => {
     await Promise.all([gov.close(), tertiary.close()]);
+    rmSync(keyDir, { recursive: true, force: true });
   });
 
   it('is live and ready: the peer is reachable and the chaincode answers', async () => {
@@ -97,72 +116,116 @@ describe('the gateway against the real CA and peer', () => {
     expect(ready.body).toMatchObject({ status: 'ok', mspId: 'GovMSP' });
   });
 
-  it('registers and enrolls users with the CA, role and pseudonyms as certificate attributes', async () => {
+  it('enrolls staff with the CA under opaque enrollment IDs, the role as a certificate attribute', async () => {
     const created = await govApi.createUser(govAdmin, {
       username: regulator,
       password: PASSWORD,
       role: 'regulator',
     });
-    expect(created).toMatchObject({
-      username: regulator,
-      role: 'regulator',
-      mspId: 'GovMSP',
-      enrollmentId: `user.${regulator}`,
-    });
+    expect(created).toMatchObject({ username: regulator, role: 'regulator', mspId: 'GovMSP' });
+    expect(created.enrollmentId).toMatch(OPAQUE_ENROLLMENT_ID);
+    expect(String(created.enrollmentId)).not.toContain(regulator);
     await govApi.createUser(govAdmin, { username: analyst, password: PASSWORD, role: 'analyst' });
-    const pt = await tertiaryApi.createUser(tertiaryAdmin, {
-      username: patient,
-      password: PASSWORD,
-      role: 'patient',
-    });
-    expect(pt.patientId).toMatch(/^pid-[a-z2-7]{16}$/);
-    await tertiaryApi.createUser(tertiaryAdmin, {
+    const doctor = await tertiaryApi.createUser(tertiaryAdmin, {
       username: clinician,
       password: PASSWORD,
       role: 'clinician',
       practitionerId: 'prac-e2e00001',
     });
+    expect(doctor.enrollmentId).toMatch(OPAQUE_ENROLLMENT_ID);
+    expect(doctor.enrollmentId).not.toBe(created.enrollmentId);
 
     const govWallet = gov.app.get<IdentityWallet>(IDENTITY_WALLET);
     const tertiaryWallet = tertiary.app.get<IdentityWallet>(IDENTITY_WALLET);
     const regulatorIdentity = await govWallet.get(`user:${regulator}`);
     expect(regulatorIdentity?.mspId).toBe('GovMSP');
-    expect(new X509Certificate(regulatorIdentity?.certificate ?? '').subject).toContain(
-      `CN=user.${regulator}`,
+    const regulatorCertificate = regulatorIdentity?.certificate ?? '';
+    expect(new X509Certificate(regulatorCertificate).subject).toContain(
+      `CN=${String(created.enrollmentId)}`,
     );
-    expect(certificateAttributes(regulatorIdentity?.certificate ?? '')).toMatchObject({
-      role: 'regulator',
-    });
-    const patientIdentity = await tertiaryWallet.get(`user:${patient}`);
-    expect(certificateAttributes(patientIdentity?.certificate ?? '')).toMatchObject({
-      role: 'patient',
-      patientId: pt.patientId,
-    });
+    expect(certificateMentions(regulatorCertificate, regulator)).toBe(false);
+    expect(certificateAttributes(regulatorCertificate)).toMatchObject({ role: 'regulator' });
     const clinicianIdentity = await tertiaryWallet.get(`user:${clinician}`);
-    expect(certificateAttributes(clinicianIdentity?.certificate ?? '')).toMatchObject({
+    const clinicianCertificate = clinicianIdentity?.certificate ?? '';
+    expect(certificateAttributes(clinicianCertificate)).toMatchObject({
       role: 'clinician',
       practitionerId: 'prac-e2e00001',
     });
+    expect(certificateMentions(clinicianCertificate, clinician)).toBe(false);
+    expect(new X509Certificate(clinicianCertificate).subject).toContain(
+      `CN=${String(doctor.enrollmentId)}`,
+    );
   });
 
-  it('refuses roles the organization type does not have, duplicates and non-admins', async () => {
-    const patientAtGov = await govApi.post('/identities', {
-      token: govAdmin,
-      body: { username: uniqueName('x'), password: PASSWORD, role: 'patient' },
+  it('registers a patient on the ledger with no certificate and no wallet entry, and refuses patients at POST /identities', async () => {
+    const wallet = tertiary.app.get<IdentityWallet>(IDENTITY_WALLET);
+    const labelsBefore = await wallet.list();
+    patient = await enrolPatient(tertiaryApi, {
+      adminToken: tertiaryAdmin,
+      keyFile: path.join(keyDir, 'patient.pem'),
     });
-    expect(patientAtGov.status).toBe(403);
-    expect(patientAtGov.body).toMatchObject({ code: 'FORBIDDEN' });
-    const duplicate = await govApi.post('/identities', {
-      token: govAdmin,
-      body: { username: regulator, password: PASSWORD, role: 'analyst' },
+    expect(patient.patientId).toMatch(/^pid-[a-z2-7]{16}$/);
+    const me = await tertiaryApi.get('/identities/me', patient.token);
+    expect(me.body).toMatchObject({
+      username: patient.username,
+      role: 'patient',
+      mspId: 'TertiaryHospitalMSP',
+      patientId: patient.patientId,
     });
-    expect(duplicate.status).toBe(409);
-    const token = await govApi.login(regulator, PASSWORD);
-    const byRegulator = await govApi.post('/identities', {
-      token,
-      body: { username: uniqueName('y'), password: PASSWORD, role: 'analyst' },
+    expect(me.body).not.toHaveProperty('enrollmentId');
+    // No wallet entry was made for the patient, and no certificate anywhere carries the pseudonym.
+    const labels = await wallet.list();
+    expect(labels.sort()).toEqual(labelsBefore.sort());
+    expect(await wallet.get(`user:${patient.username}`)).toBeUndefined();
+    for (const label of labels) {
+      const certificate = (await wallet.get(label))?.certificate ?? '';
+      expect(certificateMentions(certificate, patient.patientId), label).toBe(false);
+      expect(certificateAttributes(certificate).role, label).not.toBe('patient');
+    }
+    // The registration's creator (the home's admin) names neither the patient nor a user.
+    const registration = await creatorOf(patient.registrationTxId);
+    expect(registration.mspId).toBe('TertiaryHospitalMSP');
+    expect(certificateMentions(registration.certificate, patient.patientId)).toBe(false);
+    expect(certificateMentions(registration.certificate, patient.username)).toBe(false);
+    expect(new X509Certificate(registration.certificate).subject).toMatch(/CN=u-[0-9a-f]{16}/);
+    // The key was made on the patient's side: its private part is nowhere in the gateway's files.
+    const pem = readFileSync(path.join(keyDir, 'patient.pem'), 'utf8');
+    const keyBody = pem.split('\n')[1] ?? '';
+    expect(keyBody.length).toBeGreaterThan(20);
+    for (const file of readdirSync(tertiary.dataDir, { recursive: true }).map(String)) {
+      const full = path.join(tertiary.dataDir, file);
+      let bytes: string;
+      try {
+        bytes = readFileSync(full, 'latin1');
+      } catch {
+        continue;
+      }
+      expect(bytes.includes(keyBody), file).toBe(false);
+    }
+    // Patients are never created as users: not at a hospital, not at any other organization.
+    for (const [api, token] of [
+      [tertiaryApi, tertiaryAdmin],
+      [govApi, govAdmin],
+    ] as const) {
+      const refused = await api.post('/identities', {
+        token,
+        body: { username: uniqueName('x'), password: PASSWORD, role: 'patient' },
+      });
+      expect(refused.status, refused.text).toBe(403);
+      expect(refused.body).toMatchObject({ code: 'FORBIDDEN' });
+    }
+    const withPseudonym = await tertiaryApi.post('/identities', {
+      token: tertiaryAdmin,
+      body: {
+        username: uniqueName('x'),
+        password: PASSWORD,
+        role: 'patient',
+        patientId: patient.patientId,
+      },
     });
-    expect(byRegulator.status).toBe(403);
+    // Naming an existing pseudonym (the insurer's attack of issue 15) is not even a field.
+    expect(withPseudonym.status, withPseudonym.text).toBe(400);
+    expect(withPseudonym.body).toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('logs users in with their password only, and tells them who they are', async () => {
@@ -179,11 +242,11 @@ describe('the gateway against the real CA and peer', () => {
     });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toMatchObject({ code: 'UNAUTHENTICATED' });
-    const tertiaryToken = await tertiaryApi.login(patient, PASSWORD);
+    const tertiaryToken = await tertiaryApi.login(patient.username, PATIENT_PASSWORD);
     expect((await govApi.get('/identities/me', tertiaryToken)).status).toBe(401);
   });
 
-  it('writes to the ledger with the user’s own certificate, never a shared one', async () => {
+  it('writes to the ledger with the user’s own certificate, which names no user', async () => {
     await govApi.createUser(govAdmin, { username: govOperator, password: PASSWORD, role: 'admin' });
     await tertiaryApi.createUser(tertiaryAdmin, {
       username: tertiaryOperator,
@@ -207,16 +270,17 @@ describe('the gateway against the real CA and peer', () => {
     expect(new X509Certificate(creator.certificate).fingerprint256).toBe(
       new X509Certificate(operatorIdentity?.certificate ?? '').fingerprint256,
     );
-    expect(new X509Certificate(creator.certificate).subject).toContain(`CN=user.${govOperator}`);
+    // The block holds the creator's certificate: an opaque enrollment ID, no username.
+    expect(new X509Certificate(creator.certificate).subject).toMatch(/CN=u-[0-9a-f]{16}/);
+    expect(certificateMentions(creator.certificate, govOperator)).toBe(false);
     const second = await tertiary.app
       .get<LedgerClient>(LEDGER_CLIENT)
       .as(`user:${tertiaryOperator}`)
       .submit('baseline:Put', key, 'overwritten by the tertiary operator');
     const tertiaryCreator = await creatorOf(second.txId);
     expect(tertiaryCreator.mspId).toBe('TertiaryHospitalMSP');
-    expect(new X509Certificate(tertiaryCreator.certificate).subject).toContain(
-      `CN=user.${tertiaryOperator}`,
-    );
+    expect(new X509Certificate(tertiaryCreator.certificate).subject).toMatch(/CN=u-[0-9a-f]{16}/);
+    expect(certificateMentions(tertiaryCreator.certificate, tertiaryOperator)).toBe(false);
     // Anyone else's certificate is refused: the regulator may read but not write.
     await expect(
       ledger.as(`user:${regulator}`).submit('baseline:Put', key, 'written by the regulator'),
@@ -254,10 +318,16 @@ describe('the gateway against the real CA and peer', () => {
       env: { GATEWAY_EVENTS: 'off' },
     });
     const api = new GatewayApi(tertiary.base);
-    const token = await api.login(patient, PASSWORD);
+    const token = await api.login(patient.username, PATIENT_PASSWORD);
     expect((await api.get('/identities/me', token)).body).toMatchObject({
-      username: patient,
+      username: patient.username,
       role: 'patient',
+      patientId: patient.patientId,
+    });
+    const staff = await api.login(clinician, PASSWORD);
+    expect((await api.get('/identities/me', staff)).body).toMatchObject({
+      username: clinician,
+      role: 'clinician',
     });
   });
 });

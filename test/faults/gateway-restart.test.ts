@@ -5,16 +5,21 @@ import {
   runningProcess,
   startGateway,
 } from '@consent-ledger/network';
-import { subjectsOf } from '@consent-ledger/gateway';
+import { collectionMembers } from '@consent-ledger/ledger-api';
 import { bootstrapAdmin, gateway, gatewayBase, uniqueName } from '../support/gateways.ts';
 import { org, topology } from '../support/ledger.ts';
 import { restoreSystem, runFault } from './support/fault-run.ts';
 import { streamEvents, type EventStreamClient } from './support/event-stream.ts';
+import { readPrivateView, visibleToOrg } from './support/private-view.ts';
 
-// The tertiary hospital's gateway, streamed by one of its clinicians: it sees the events that
-// name the hospital (consents granted to it, its accesses), about half of the load's.
+// The tertiary hospital's gateway, streamed by one of its clinicians. The gateway builds each
+// event from the private data its own peer received, so the clinician sees the events of the
+// collections the hospital holds that concern it (consents granted to it, its own accesses):
+// about half of the load's. The load's enterprise patient and community clinician write into a
+// collection the hospital does not hold: none of that may reach its peer or its stream.
 const hospital = org('tertiary');
 const name = gatewayProcessName(hospital);
+const mspIds = topology.organizations.map((each) => each.mspId);
 
 describe("fault: an organization's gateway is killed (SIGKILL) and restarted while clients stream /events", () => {
   let stream: EventStreamClient | undefined;
@@ -24,7 +29,7 @@ describe("fault: an organization's gateway is killed (SIGKILL) and restarted whi
     await restoreSystem();
   });
 
-  it('resumes the stream with Last-Event-ID: every chaincode event of the period once, none lost', async () => {
+  it('resumes the stream with Last-Event-ID: every event the hospital may see of the period once, none lost, nothing of others', async () => {
     const api = gateway(hospital.name);
     const adminToken = await api.login(bootstrapAdmin.username, bootstrapAdmin.password);
     const clinician = { username: uniqueName('faults-clinician'), password: 'faults-clinician-pw' };
@@ -65,7 +70,7 @@ describe("fault: an organization's gateway is killed (SIGKILL) and restarted whi
           eventsBeforeKill: eventsBefore,
         };
       },
-      afterLoad: async ({ ledger }) => {
+      afterLoad: async ({ ledger }, load) => {
         await events.waitFor((received) => received.length > 0, 60_000);
         const first = events.events[0];
         if (first === undefined) throw new Error('no event streamed');
@@ -73,15 +78,13 @@ describe("fault: an organization's gateway is killed (SIGKILL) and restarted whi
         const from = BigInt(first.blockNumber) + 1n;
         const to = ledger.commonHeight - 1n;
         const inRange = (block: bigint): boolean => block >= from && block <= to;
-        // What the clinician may see (docs: others see their organization's events).
+        // What the clinician may see: the gateway builds each event from the private data its
+        // own peer received, and shows an organization's members the events that concern it. The
+        // same rule, applied to the blocks and private data the tertiary peer delivers.
+        const view = await readPrivateView(hospital.name, from, to);
+        const delivered = new Map(view.map((tx) => [tx.txId, tx]));
         const expected = new Set(
-          ledger.events
-            .filter(
-              (event) =>
-                inRange(event.blockNumber) &&
-                subjectsOf(event.payload).orgs.includes(hospital.mspId),
-            )
-            .map((event) => event.txId),
+          view.filter((tx) => visibleToOrg(tx, hospital.mspId)).map((tx) => tx.txId),
         );
         // Give the stream time to deliver them all; what never comes is reported as missing.
         await events
@@ -101,10 +104,21 @@ describe("fault: an organization's gateway is killed (SIGKILL) and restarted whi
         const ids = events.events.map((event) => event.id);
         const duplicateIds = ids.filter((id, index) => ids.indexOf(id) !== index);
         const outOfOrder = ids.filter((id, index) => index > 0 && id <= (ids[index - 1] ?? 0));
+        // Controls from the load itself: what concerns the hospital and lives in a collection it
+        // holds must be expected (the rule above is not blind); what lives in a collection it does
+        // not hold must be neither on its peer nor in its stream.
+        const loadInRange = load.committed.filter((tx) => inRange(tx.blockNumber));
+        const holds = (tx: (typeof loadInRange)[number]): boolean =>
+          collectionMembers(tx.collection, mspIds).includes(hospital.mspId);
+        const entitled = loadInRange.filter((tx) => holds(tx) && tx.party === hospital.mspId);
+        const foreign = loadInRange.filter((tx) => !holds(tx));
         return {
           streamFromBlock: String(from),
           streamToBlock: String(to),
-          chaincodeEventsOnLedger: expected.size,
+          chaincodeEventsOnLedger: ledger.events.filter((event) => inRange(event.blockNumber))
+            .length,
+          eventsHeldByPeer: view.filter((tx) => tx.valid && tx.writes.length > 0).length,
+          eventsExpected: expected.size,
           eventsStreamed: streamed.length,
           eventsStreamedTotal: events.events.length,
           missing: [...expected].filter((txId) => !seenTx.has(txId)),
@@ -112,19 +126,33 @@ describe("fault: an organization's gateway is killed (SIGKILL) and restarted whi
           duplicateTx,
           duplicateIds,
           outOfOrder,
+          loadEntitled: entitled.length,
+          loadEntitledNotExpected: entitled
+            .filter((tx) => !expected.has(tx.txId))
+            .map((tx) => tx.txId),
+          loadForeign: foreign.length,
+          foreignHeldByPeer: foreign
+            .filter((tx) => (delivered.get(tx.txId)?.writes.length ?? 0) > 0)
+            .map((tx) => `${tx.txId} (${tx.collection})`),
+          foreignStreamed: foreign.filter((tx) => seenTx.has(tx.txId)).map((tx) => tx.txId),
           reconnects: events.reconnects,
           interruptions: events.interruptions.slice(0, 20),
         };
       },
     });
     const { extra } = result;
-    expect(extra.chaincodeEventsOnLedger).toBeGreaterThan(0);
+    expect(extra.eventsExpected).toBeGreaterThan(0);
     expect(extra.missing).toEqual([]);
     expect(extra.unexpected).toEqual([]);
     expect(extra.duplicateTx).toEqual([]);
     expect(extra.duplicateIds).toEqual([]);
     expect(extra.outOfOrder).toEqual([]);
-    expect(extra.eventsStreamed).toBe(extra.chaincodeEventsOnLedger);
+    expect(extra.eventsStreamed).toBe(extra.eventsExpected);
+    expect(extra.loadEntitled).toBeGreaterThan(0);
+    expect(extra.loadEntitledNotExpected).toEqual([]);
+    expect(extra.loadForeign).toBeGreaterThan(0);
+    expect(extra.foreignHeldByPeer).toEqual([]);
+    expect(extra.foreignStreamed).toEqual([]);
     expect(extra.reconnects).toBeGreaterThanOrEqual(1);
     expect(result.throughput.during.committed).toBeGreaterThan(0);
     expect(result.ledger.lost).toEqual([]);

@@ -1,27 +1,48 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  generatePatientKey,
+  hashEnrolmentCode,
+  newEnrolmentCode,
+  newSalt,
+  transientRequest,
+  type ArgsOf,
+  type PatientKey,
+  type ResultOf,
+  type SubmitName,
+} from '@consent-ledger/ledger-api';
+import { TRANSACTIONS } from '../support/authorization-matrix.ts';
+import {
   BAD_INPUT_CATEGORIES,
+  REST_ONLY_CATEGORIES,
   chaincodeBaselines,
   chaincodeCorpus,
   countByCategory,
   fromNow,
+  statementSigner,
   type Caller,
   type ChaincodeCase,
+  type CorpusSigner,
+  type RawProposal,
   type Targets,
 } from '../support/bad-input-corpus.ts';
 import { mapLimit } from '../support/concurrency.ts';
-import { ledgerHeight } from '../support/ledger.ts';
-import { closeUsers, enrollPatient, enrollUser, type TestUser } from '../support/identities.ts';
-import { errorText } from '../support/ledger-errors.ts';
-import { committedTransactions, transactionOnLedger } from '../support/ledger-watch.ts';
-import { text } from '../support/ledger.ts';
+import { closeUsers, enrollUser, newGuardianId, type TestUser } from '../support/identities.ts';
+import { evaluate, submit } from '../support/ledger-calls.ts';
+import { errorText, refusalCode, refusalLine } from '../support/ledger-errors.ts';
+import { transactionOnLedger, writtenBy } from '../support/ledger-watch.ts';
+import { ledgerHeight, topology } from '../support/ledger.ts';
+import { registerPatient, type TestPatient } from '../support/patients.ts';
 
 /**
  * The bad-input corpus (test/support/bad-input-corpus.ts) sent to the chaincode on the real
  * network, each case as its proper caller against existing state, so that only the input is wrong:
- * every one is refused with its coded error (`INVALID_ARGUMENT: ...`), never an uncoded or
- * internal error, and nothing is written.
+ * malformed transient requests (no request, not UTF-8 JSON, wrong argument counts, salts missing
+ * or malformed, arguments on the proposal), malformed signed statements, and every transaction's
+ * input mutated field by field (inside a statement signed with the patient's own key, for the
+ * patient's actions). Every one is refused with its coded error (`INVALID_ARGUMENT: ...`, or
+ * `FORBIDDEN` for a statement that is not exactly what was signed), never an uncoded or internal
+ * error, and nothing is written.
  *
  * "Nothing is written" is checked three ways, none of which assumes the channel is idle (other
  * suites write concurrently, so the height alone proves nothing): no transaction ID of a case is on
@@ -30,173 +51,271 @@ import { text } from '../support/ledger.ts';
  */
 
 const CONCURRENCY = 6;
-
+const GOV = 'GovMSP';
+const TERTIARY = 'TertiaryHospitalMSP';
 const sha256 = (data: string): string => createHash('sha256').update(data).digest('hex');
 
 describe('bad input to the chaincode on the real network', () => {
   const users = {} as Record<Caller, TestUser>;
+  let patient: TestPatient;
   let targets: Targets;
+  let sign: CorpusSigner;
   const submitted: string[] = [];
   const failures: string[] = [];
   let cases: ChaincodeCase[] = [];
   let heightBefore = 0n;
+  const endorsers = (caller: Caller): string[] => [
+    ...new Set([users[caller].org.mspId, TERTIARY, GOV]),
+  ];
 
-  /** The state the cases aim at, as the regulator and the patient read it. */
-  async function snapshot(): Promise<string[]> {
-    const read = async (user: TestUser, contract: string, name: string, ...args: string[]) =>
-      text(await user.contract(contract).evaluateTransaction(name, ...args));
+  /** The state the cases aim at, as the regulator reads it. */
+  async function snapshot(): Promise<unknown[]> {
+    const { regulator, homeAdmin } = users;
     return Promise.all([
-      read(users.regulator, 'consent', 'GetConsentHistory', targets.consentId),
-      read(users.regulator, 'audit', 'GetAccessEvent', targets.eventId),
-      read(users.regulator, 'referral', 'GetReferral', targets.referralId),
-      read(users.regulator, 'records', 'GetRecord', targets.recordId),
-      read(users.patient, 'consent', 'QueryConsents', JSON.stringify({ pageSize: 100 })),
-      read(
-        users.regulator,
-        'audit',
-        'QueryAccessEvents',
-        JSON.stringify({ patientId: targets.patientId, pageSize: 100 }),
-      ),
-      read(users.clinician, 'registry', 'ListOrganizations'),
+      evaluate(regulator, 'consent:GetConsentHistory', targets.consentId),
+      evaluate(regulator, 'consent:GetConsentHistory', targets.revokedConsentId),
+      evaluate(regulator, 'audit:GetAccessEvent', targets.eventId),
+      evaluate(regulator, 'referral:GetReferral', targets.referralId),
+      evaluate(regulator, 'records:GetRecord', targets.recordId),
+      evaluate(regulator, 'patient:GetBindingHistory', targets.patientId),
+      evaluate(regulator, 'patient:GetBinding', targets.patientId),
+      evaluate(regulator, 'patient:GetBinding', targets.pending.patientId),
+      evaluate(regulator, 'patient:GetBinding', targets.guardian.patientId),
+      evaluate(regulator, 'patient:QueryErasures', targets.patientId),
+      evaluate(homeAdmin, 'consent:QueryConsents', { patientId: targets.patientId, pageSize: 100 }),
+      evaluate(regulator, 'audit:QueryAccessEvents', {
+        patientId: targets.patientId,
+        pageSize: 100,
+      }),
+      evaluate(regulator, 'registry:ListOrganizations'),
     ]);
   }
-  let before: string[] = [];
+  let before: unknown[] = [];
+
+  /** Sends a case's proposal as its caller: endorsed, and submitted were it endorsed. */
+  async function send(
+    each: Pick<ChaincodeCase, 'contract' | 'fn' | 'kind' | 'caller'>,
+    raw: RawProposal,
+  ): Promise<Uint8Array> {
+    // A raw proposal (ledger-calls' sendRaw carries no proposal arguments, which some cases need).
+    const contract = users[each.caller].contract(each.contract);
+    const common = {
+      transientData: raw.transient,
+      ...(raw.arguments === undefined ? {} : { arguments: [...raw.arguments] }),
+    };
+    if (each.kind === 'evaluate') return contract.newProposal(each.fn, common).evaluate();
+    const proposal = contract.newProposal(each.fn, {
+      ...common,
+      endorsingOrganizations: endorsers(each.caller),
+    });
+    submitted.push(proposal.getTransactionId());
+    // Endorsement is where a submit is refused; were it endorsed, it would be submitted.
+    const transaction = await proposal.endorse();
+    await (await transaction.submit()).getStatus();
+    return transaction.getResult();
+  }
 
   beforeAll(async () => {
-    const [patient, clinician, regulator, researcher, govAdmin] = await Promise.all([
-      enrollPatient('tertiary'),
+    const [homeAdmin, clinician, regulator, researcher, govAdmin] = await Promise.all([
+      enrollUser({ org: 'tertiary', role: 'admin' }),
       enrollUser({ org: 'tertiary', role: 'clinician' }),
       enrollUser({ org: 'gov', role: 'regulator' }),
       enrollUser({ org: 'research', role: 'researcher' }),
       enrollUser({ org: 'gov', role: 'admin' }),
     ]);
-    Object.assign(users, { patient, clinician, regulator, researcher, govAdmin });
-    const patientId = patient.patientId ?? '';
-    const submit = async (user: TestUser, contract: string, name: string, arg: object) =>
-      JSON.parse(
-        text(await user.contract(contract).submitTransaction(name, JSON.stringify(arg))),
-      ) as Record<string, string>;
-    const recordId = `bad-input-${randomBytes(4).toString('hex')}`;
-    // One after the other: they read ranges of the same patient (phantom reads in parallel).
-    const consent = await submit(patient, 'consent', 'GrantConsent', {
+    Object.assign(users, { homeAdmin, clinician, regulator, researcher, govAdmin });
+    const commit = async <N extends SubmitName>(
+      caller: TestUser,
+      name: N,
+      args: ArgsOf<N>,
+    ): Promise<ResultOf<N>> =>
+      (
+        await submit(caller, name, args, {
+          endorsers: [...new Set([caller.org.mspId, TERTIARY, GOV])],
+        })
+      ).result;
+    // The patient, with a second device, an active consent and a revoked one; a pending patient;
+    // a patient whose guardian waits for activation; an access event, a referral, a record.
+    const [registered, pending, guarded] = await Promise.all([
+      registerPatient('tertiary', { carrier: homeAdmin }),
+      registerPatient('tertiary', { carrier: homeAdmin, activate: false }),
+      registerPatient('tertiary', { carrier: homeAdmin }),
+    ]);
+    patient = registered;
+    const { patientId } = patient;
+    const device = await generatePatientKey();
+    await commit(homeAdmin, 'patient:AddDevice', [
+      await patient.sign('patient:AddDevice', { publicKey: device.publicKey }),
+    ]);
+    const terms = {
       grantee: { org: 'CommunityHospitalMSP', role: 'clinician' },
       purposes: ['treatment'],
       categories: ['outpatient'],
-    });
-    const event = await submit(clinician, 'access', 'RequestEmergencyAccess', {
-      patientId,
-      categories: ['medication'],
-      reasonCode: 'OTHER',
-      justificationHash: sha256('bad input suite'),
-    });
-    const referral = await submit(clinician, 'referral', 'CreateReferral', {
-      patientId,
-      toOrg: 'CommunityHospitalMSP',
-      categories: ['imaging'],
-      validUntil: fromNow(7),
-    });
-    await submit(clinician, 'records', 'AnchorRecord', {
-      recordId,
-      patientId,
-      category: 'imaging',
-      sha256: sha256(recordId),
-    });
+    } as const;
+    const consent = await commit(homeAdmin, 'consent:GrantConsent', [
+      await patient.sign('consent:GrantConsent', terms),
+    ]);
+    const revoked = await commit(homeAdmin, 'consent:GrantConsent', [
+      await patient.sign('consent:GrantConsent', terms),
+    ]);
+    await commit(homeAdmin, 'consent:RevokeConsent', [
+      await patient.sign('consent:RevokeConsent', {
+        consentId: revoked.consentId,
+        expectedVersion: 1,
+      }),
+    ]);
+    const guardianId = newGuardianId();
+    const guardianCode = newEnrolmentCode();
+    await commit(homeAdmin, 'patient:ProposeGuardian', [
+      {
+        patientId: guarded.patientId,
+        guardianId,
+        relationship: 'parent',
+        validFrom: fromNow(0),
+        validUntil: fromNow(30),
+        enrolment: hashEnrolmentCode(guardianCode),
+      },
+    ]);
+    await commit(regulator, 'patient:ApproveGuardian', [
+      { patientId: guarded.patientId, guardianId },
+    ]);
+    const event = await commit(clinician, 'access:RequestEmergencyAccess', [
+      {
+        patientId,
+        categories: ['medication'],
+        reasonCode: 'OTHER',
+        justificationHash: sha256('bad input suite'),
+      },
+    ]);
+    const referral = await commit(clinician, 'referral:CreateReferral', [
+      { patientId, toOrg: 'CommunityHospitalMSP', categories: ['imaging'], validUntil: fromNow(7) },
+    ]);
+    const recordId = `bad-input-${randomBytes(4).toString('hex')}`;
+    await commit(clinician, 'records:AnchorRecord', [
+      { recordId, patientId, category: 'imaging', sha256: sha256(recordId) },
+    ]);
+    const activationKey: PatientKey = await generatePatientKey();
+    const guardianKey: PatientKey = await generatePatientKey();
     targets = {
       patientId,
-      consentId: consent.consentId ?? '',
-      eventId: event.eventId ?? '',
-      referralId: referral.referralId ?? '',
+      consentId: consent.consentId,
+      consentVersion: consent.version,
+      revokedConsentId: revoked.consentId,
+      deviceKeyId: device.keyId,
+      pending: {
+        patientId: pending.patientId,
+        enrolmentCode: pending.enrolmentCode,
+        publicKey: activationKey.publicKey,
+      },
+      guardian: {
+        patientId: guarded.patientId,
+        guardianId,
+        enrolmentCode: guardianCode,
+        publicKey: guardianKey.publicKey,
+      },
+      eventId: event.eventId,
+      referralId: referral.referralId,
       recordId,
     };
+    sign = statementSigner({
+      channel: topology.channel.name,
+      chaincode: topology.chaincode.name,
+      patient: { key: patient.key, patientId },
+      activation: { key: activationKey, patientId: pending.patientId },
+      guardian: { key: guardianKey, patientId: guarded.patientId, guardianId },
+    });
     cases = chaincodeCorpus(targets);
     before = await snapshot();
     heightBefore = await ledgerHeight();
-  });
+  }, 600_000);
 
   afterAll(() => {
     closeUsers();
   });
 
-  it('covers every category of bad input, for every submit transaction and the main reads', () => {
+  it('covers every category of bad input, every submit transaction and the main reads', () => {
     const categories = new Set(cases.map((each) => each.category));
-    for (const category of BAD_INPUT_CATEGORIES.filter((each) => each !== 'wrong-content-type'))
+    for (const category of BAD_INPUT_CATEGORIES.filter(
+      (each) => !REST_ONLY_CATEGORIES.includes(each),
+    ))
       expect(categories, category).toContain(category);
-    const transactions = new Set(cases.map((each) => `${each.contract}:${each.transaction}`));
+    const transactions = new Set(cases.map((each) => `${each.contract}:${each.fn}`));
+    const submits = TRANSACTIONS.filter(
+      (row) => row.kind === 'submit' && !/^(bench|baseline):/.test(row.name),
+    ).map((row) => row.name);
     for (const name of [
-      'registry:RegisterOrganization',
-      'consent:GrantConsent',
-      'consent:UpdateConsent',
-      'consent:RevokeConsent',
-      'access:RequestAccess',
-      'access:RequestEmergencyAccess',
-      'audit:ReviewEmergencyAccess',
-      'cohort:RequestCohort',
-      'referral:CreateReferral',
-      'referral:CloseReferral',
-      'records:AnchorRecord',
-      'records:AnchorBatch',
-      'audit:RollupStatistics',
+      ...submits,
+      'consent:QueryConsents',
+      'consent:GetConsent',
+      'access:CheckAccess',
+      'audit:QueryAccessEvents',
+      'audit:GetStatistics',
+      'audit:FindExpired',
+      'audit:CountDay',
+      'cohort:FindCohort',
+      'patient:GetBinding',
+      'patient:LocatePatient',
+      'records:VerifyRecord',
     ])
       expect(transactions, name).toContain(name);
     const byCategory = countByCategory(cases);
     console.log(
-      `[bad input] chaincode corpus: ${cases.length} cases (${cases.filter((each) => each.kind === 'submit').length} submits) over ${transactions.size} transactions: ${JSON.stringify(byCategory)}`,
+      `[bad input] chaincode corpus: ${String(cases.length)} cases (${String(cases.filter((each) => each.kind === 'submit').length)} submits) over ${String(transactions.size)} transactions: ${JSON.stringify(byCategory)}`,
     );
   });
 
-  it('accepts the valid payload each case mutates (endorsed only, never submitted)', async () => {
+  it('accepts the valid input each case mutates (endorsed only, never submitted)', async () => {
     const refused: string[] = [];
     for (const baseline of chaincodeBaselines(targets)) {
       const contract = users[baseline.caller].contract(baseline.contract);
+      const args = await baseline.args(sign);
+      const transientData = transientRequest({
+        args,
+        ...(baseline.kind === 'submit' ? { salt: newSalt() } : {}),
+      });
       try {
         if (baseline.kind === 'submit')
           await contract
-            .newProposal(baseline.transaction, { arguments: [...baseline.args] })
+            .newProposal(baseline.fn, {
+              transientData,
+              endorsingOrganizations: endorsers(baseline.caller),
+            })
             .endorse();
-        else await contract.evaluateTransaction(baseline.transaction, ...baseline.args);
+        else await contract.newProposal(baseline.fn, { transientData }).evaluate();
       } catch (error) {
         // Another refusal (the batch of VerifyBatchMember does not exist) is not about the input.
-        if (/\bINVALID_ARGUMENT: /.test(errorText(error)))
-          refused.push(`${baseline.name}: ${errorText(error).slice(0, 200)}`);
+        if (refusalCode(error) === 'INVALID_ARGUMENT' || refusalCode(error) === undefined)
+          refused.push(`${baseline.name}: ${refusalLine(error)}`);
       }
     }
     expect(refused).toEqual([]);
   });
 
   it('refuses every case with its coded error, never an uncoded or internal one', async () => {
+    const byCode = new Map<string, number>();
     await mapLimit(cases, CONCURRENCY, async (each) => {
-      const contract = users[each.caller].contract(each.contract);
-      let outcome: unknown;
+      let message: string;
       try {
-        if (each.kind === 'submit') {
-          const proposal = contract.newProposal(each.transaction, { arguments: [...each.args] });
-          submitted.push(proposal.getTransactionId());
-          // Endorsement is where a submit is refused; were it endorsed, it would be submitted.
-          const transaction = await proposal.endorse();
-          await transaction.submit();
-          outcome = 'endorsed and submitted';
-        } else {
-          outcome = text(await contract.evaluateTransaction(each.transaction, ...each.args));
-        }
+        await send(each, await each.build(sign));
+        message = 'accepted';
       } catch (error) {
-        outcome = error;
+        message = errorText(error);
+        const code = refusalCode(error) ?? 'uncoded';
+        byCode.set(code, (byCode.get(code) ?? 0) + 1);
       }
-      const message =
-        outcome instanceof Error
-          ? errorText(outcome)
-          : `accepted: ${String(outcome).slice(0, 120)}`;
       if (!new RegExp(`\\b${each.code}: `).test(message))
         failures.push(`${each.name}: ${message.replaceAll('\n', ' ').slice(0, 300)}`);
     });
     expect(failures).toEqual([]);
+    console.log(
+      `[bad input] ${String(cases.length)} chaincode cases refused: ${JSON.stringify(Object.fromEntries(byCode))}`,
+    );
   });
 
   it('writes nothing: no case’s transaction, nothing by this suite’s identities, the same state', async () => {
     const heightAfter = await ledgerHeight();
-    const committed = await committedTransactions(heightBefore, heightAfter);
-    const ours = new Set(Object.values(users).map((user) => user.id));
-    const mine = new Set(submitted);
-    expect(committed.filter((tx) => ours.has(tx.creatorName) || mine.has(tx.txId))).toEqual([]);
+    const ours = Object.values(users).map((user) => user.id);
+    expect(await writtenBy({ from: heightBefore, creators: ours, txIds: submitted })).toEqual([]);
     const found: string[] = [];
     await mapLimit(submitted, 16, async (txId) => {
       if (await transactionOnLedger(txId)) found.push(txId);
@@ -204,7 +323,7 @@ describe('bad input to the chaincode on the real network', () => {
     expect(found).toEqual([]);
     expect(await snapshot()).toEqual(before);
     console.log(
-      `[bad input] ${submitted.length} refused submits; ${committed.length} transactions of other suites committed meanwhile (height ${heightBefore} -> ${heightAfter})`,
+      `[bad input] ${String(submitted.length)} refused submits; height ${String(heightBefore)} -> ${String(heightAfter)} meanwhile (other suites)`,
     );
   });
 });

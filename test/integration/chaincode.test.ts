@@ -2,112 +2,133 @@ import { peer } from '@hyperledger/fabric-protos';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AUTHORIZED_NAMES,
+  DEFAULT_RETENTION_POLICY,
+  GOVERNMENT_MSP,
   batchLeaf,
+  generatePatientKey,
+  hashEnrolmentCode,
   inclusionProof,
   merkleRoot,
+  newEnrolmentCode,
+  newSalt,
+  orgCollection,
+  pairCollection,
+  signAction,
   toHex,
-  type RecordItem,
+  type AccessEvent,
+  type BatchItem,
+  type Consent,
+  type ConsentInput,
+  type OrganizationInput,
+  type PatientKey,
+  type TransactionName,
 } from '@consent-ledger/ledger-api';
-import { closeUsers, enrollPatient, enrollUser, type TestUser } from '../support/identities.ts';
-import { expectLedgerError } from '../support/ledger-errors.ts';
+import { decodeTransaction } from '@consent-ledger/verifier';
 import {
-  connectAdmin,
-  contractOf,
-  endorsingMsps,
-  text,
-  waitForAllPeers,
-} from '../support/ledger.ts';
+  closeUsers,
+  enrollUser,
+  newGuardianId,
+  newPatientId,
+  type TestUser,
+} from '../support/identities.ts';
+import { evaluate, submit } from '../support/ledger-calls.ts';
+import { expectLedgerError } from '../support/ledger-errors.ts';
+import { connectAdmin, endorsingMsps, topology } from '../support/ledger.ts';
+import { registerPatient, signFor, type TestPatient } from '../support/patients.ts';
 
 /**
- * Submits a transaction, waits until every peer has committed its block (the next step may act
- * through another organization's peer: see waitForAllPeers), and parses its JSON result.
+ * The chaincode on the real network, every transaction of the catalogue through the tests' typed
+ * calls (inputs as transient data, a fresh salt per submit, endorsers named: support/ledger-calls)
+ * and patients made as the design has it (registered by their home's admin, a key of their own,
+ * signed statements carried by the home: support/patients). Covers the registry, the patient
+ * contract (registration, activation, devices, recovery with the regulator, guardians with their
+ * period and the age of majority, LocatePatient), consents and their erasure, access and
+ * break-glass, referrals, two-step cohorts, records (public anchors, private links), the audit
+ * trail, two-step statistics roll-ups and retention purges, and the collections' endorsement
+ * policies.
  */
-async function submit<T>(
-  user: TestUser,
-  contract: string,
-  name: string,
-  ...args: string[]
-): Promise<T> {
-  const submitted = await user.contract(contract).submitAsync(name, { arguments: args });
-  const status = await submitted.getStatus();
-  if (!status.successful) {
-    throw new Error(
-      `${name} ${status.transactionId} failed to commit: code ${String(status.code)}`,
-    );
-  }
-  await waitForAllPeers(status.blockNumber);
-  return JSON.parse(text(submitted.getResult())) as T;
-}
-
-/** Evaluates a transaction and parses its JSON result. */
-async function evaluate<T>(
-  user: TestUser,
-  contract: string,
-  name: string,
-  ...args: string[]
-): Promise<T> {
-  return JSON.parse(text(await user.contract(contract).evaluateTransaction(name, ...args))) as T;
-}
 
 const sha256 = (data: string): string => createHash('sha256').update(data).digest('hex');
 
-interface Consent {
-  consentId: string;
-  patientId: string;
-  status: string;
-  version: number;
-  purposes: string[];
-  categories: string[];
-  txId: string;
-}
-interface AccessEvent {
-  eventId: string;
-  patientId: string;
-  decision: string;
-  reason: string;
-  consentIds: string[];
-  breakGlass: boolean;
-  accessor: { org: string; role: string };
-  emergency?: {
-    reasonCode: string;
-    justificationHash: string;
-    review: { status: string; outcome?: string };
-  };
-  txId: string;
-}
-interface Page<T> {
-  items: T[];
-  bookmark: string;
+const TERTIARY = 'TertiaryHospitalMSP';
+const COMMUNITY = 'CommunityHospitalMSP';
+const ENTERPRISE = 'EnterpriseMSP';
+const RESEARCH = 'ResearchMSP';
+
+/** The validation code of a failed commit (ledger-calls' submit puts it on the error). */
+async function commitCode(call: Promise<unknown>): Promise<number | undefined> {
+  const error: unknown = await call.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error, 'expected a failed commit').toBeInstanceOf(Error);
+  return (error as { code?: number }).code;
 }
 
+/** Grants a consent as a patient: their signed statement, carried by their home's admin. */
+async function grant(patient: TestPatient, terms: ConsentInput): Promise<Consent> {
+  const action = await patient.sign('consent:GrantConsent', terms);
+  return (await submit(patient.carrier, 'consent:GrantConsent', [action])).result;
+}
+
+/** Revokes a consent at a version as its patient. */
+async function revoke(patient: TestPatient, consentId: string, version: number): Promise<Consent> {
+  const action = await patient.sign('consent:RevokeConsent', {
+    consentId,
+    expectedVersion: version,
+  });
+  return (await submit(patient.carrier, 'consent:RevokeConsent', [action])).result;
+}
+
+/** Every consent of a patient as the home's admin lists them. */
+async function consentsOf(patient: TestPatient): Promise<string[]> {
+  const page = await evaluate(patient.carrier, 'consent:QueryConsents', {
+    patientId: patient.patientId,
+    pageSize: 100,
+  });
+  return page.items.map((item) => item.consentId).sort();
+}
+
+/** The regulator and the patient's home endorse what the regulator writes about the patient. */
+const withHome = (patient: TestPatient) => ({ endorsers: [GOVERNMENT_MSP, patient.homeMsp] });
+
 describe('the consent-ledger chaincode on the real network', () => {
-  let patient: TestUser;
-  let otherPatient: TestUser;
+  let patient: TestPatient;
+  let otherPatient: TestPatient;
+  let tertiaryAdmin: TestUser;
   let tertiaryClinician: TestUser;
   let communityClinician: TestUser;
   let communityAnalyst: TestUser;
+  let communityAdmin: TestUser;
   let researcher: TestUser;
   let regulator: TestUser;
   let consentId: string;
+  const covered = new Set<TransactionName>();
+  const cover = (...names: TransactionName[]): void => {
+    for (const name of names) covered.add(name);
+  };
 
   beforeAll(async () => {
     [
-      patient,
-      otherPatient,
+      tertiaryAdmin,
       tertiaryClinician,
       communityClinician,
       communityAnalyst,
+      communityAdmin,
       researcher,
       regulator,
     ] = await Promise.all([
-      enrollPatient('tertiary'),
-      enrollPatient('tertiary'),
+      enrollUser({ org: 'tertiary', role: 'admin' }),
       enrollUser({ org: 'tertiary', role: 'clinician' }),
       enrollUser({ org: 'community', role: 'clinician' }),
       enrollUser({ org: 'community', role: 'analyst' }),
+      enrollUser({ org: 'community', role: 'admin' }),
       enrollUser({ org: 'research', role: 'researcher' }),
       enrollUser({ org: 'gov', role: 'regulator' }),
     ]);
+    patient = await registerPatient('tertiary', { carrier: tertiaryAdmin });
+    otherPatient = await registerPatient('tertiary', { carrier: tertiaryAdmin });
   });
 
   afterAll(() => {
@@ -116,197 +137,691 @@ describe('the consent-ledger chaincode on the real network', () => {
 
   describe('registry', () => {
     it('lists the five registered organizations with type and region', async () => {
-      const orgs = await evaluate<{ mspId: string; type: string; region: { province: string } }[]>(
-        researcher,
-        'registry',
-        'ListOrganizations',
-      );
+      const orgs = await evaluate(researcher, 'registry:ListOrganizations');
       expect(orgs.map((each) => each.mspId)).toEqual([
-        'CommunityHospitalMSP',
-        'EnterpriseMSP',
-        'GovMSP',
-        'ResearchMSP',
-        'TertiaryHospitalMSP',
+        COMMUNITY,
+        ENTERPRISE,
+        GOVERNMENT_MSP,
+        RESEARCH,
+        TERTIARY,
       ]);
-      const tertiary = await evaluate<{ type: string; tier: string }>(
-        communityClinician,
-        'registry',
-        'GetOrganization',
-        'TertiaryHospitalMSP',
-      );
+      const tertiary = await evaluate(communityClinician, 'registry:GetOrganization', TERTIARY);
       expect(tertiary).toMatchObject({ type: 'hospital', tier: 'tertiary' });
+      cover('registry:ListOrganizations', 'registry:GetOrganization');
     });
 
     it('lets only the government admin register organizations', async () => {
       const hospitalAdmin = connectAdmin('tertiary');
       try {
         await expectLedgerError(
-          contractOf(hospitalAdmin.gateway, 'registry').submitTransaction(
-            'RegisterOrganization',
-            JSON.stringify({
-              mspId: 'TertiaryHospitalMSP',
-              type: 'government',
-              region: { province: '330000' },
-            }),
+          submit(
+            { connection: hospitalAdmin },
+            'registry:RegisterOrganization',
+            [{ mspId: TERTIARY, type: 'government', region: { province: '330000' } }],
+            { endorsers: [TERTIARY, GOVERNMENT_MSP] },
           ),
           'FORBIDDEN',
         );
       } finally {
         hospitalAdmin.close();
       }
+      // The government's admin registers (here: re-registers the research institute as it is).
+      const current = await evaluate(researcher, 'registry:GetOrganization', RESEARCH);
+      const input: OrganizationInput = {
+        mspId: current.mspId,
+        type: current.type,
+        region: current.region,
+      };
+      const govAdmin = connectAdmin('gov');
+      try {
+        const { result } = await submit(
+          { connection: govAdmin },
+          'registry:RegisterOrganization',
+          [input],
+          { endorsers: [GOVERNMENT_MSP, RESEARCH] },
+        );
+        expect(result).toMatchObject({ ...input, registeredAt: current.registeredAt });
+      } finally {
+        govAdmin.close();
+      }
+      cover('registry:RegisterOrganization');
+    });
+  });
+
+  describe('patients and their keys', () => {
+    it('registers a pseudonym at its home, binds the key the patient made, and locates it for anyone', async () => {
+      const binding = await evaluate(tertiaryAdmin, 'patient:GetBinding', patient.patientId);
+      expect(binding).toMatchObject({
+        patientId: patient.patientId,
+        home: TERTIARY,
+        status: 'active',
+        keys: [{ keyId: patient.key.keyId, publicKey: patient.key.publicKey }],
+        guardians: [],
+      });
+      expect(binding).not.toHaveProperty('enrolment');
+      const history = await evaluate(regulator, 'patient:GetBindingHistory', patient.patientId);
+      expect(history.map((version) => [version.version, version.change, version.by])).toEqual([
+        [1, 'registered', { kind: 'org', id: TERTIARY }],
+        [2, 'activated', { kind: 'patient', id: patient.patientId }],
+      ]);
+      // Where a pseudonym lives is no secret to members; what it is bound to is.
+      expect(await evaluate(researcher, 'patient:LocatePatient', patient.patientId)).toEqual({
+        patientId: patient.patientId,
+        home: TERTIARY,
+      });
+      await expectLedgerError(
+        evaluate(researcher, 'patient:LocatePatient', newPatientId()),
+        'PATIENT_NOT_FOUND',
+      );
+      for (const stranger of [communityAdmin, tertiaryClinician]) {
+        await expectLedgerError(
+          evaluate(stranger, 'patient:GetBinding', patient.patientId),
+          'FORBIDDEN',
+        );
+      }
+      cover(
+        'patient:RegisterPatient',
+        'patient:ActivatePatient',
+        'patient:GetBinding',
+        'patient:GetBindingHistory',
+        'patient:LocatePatient',
+      );
+    });
+
+    it('lets no admin make a second identity for an existing pseudonym', async () => {
+      for (const admin of [communityAdmin, tertiaryAdmin]) {
+        await expectLedgerError(
+          submit(admin, 'patient:RegisterPatient', [
+            { patientId: patient.patientId, enrolment: hashEnrolmentCode(newEnrolmentCode()) },
+          ]),
+          'CONFLICT',
+        );
+      }
+      await expectLedgerError(
+        submit(communityClinician, 'patient:RegisterPatient', [
+          { patientId: newPatientId(), enrolment: hashEnrolmentCode(newEnrolmentCode()) },
+        ]),
+        'FORBIDDEN',
+      );
+    });
+
+    it('activates once, with the right code only, by the key the statement carries', async () => {
+      const pending = await registerPatient('tertiary', {
+        carrier: tertiaryAdmin,
+        activate: false,
+      });
+      const wrong = await pending.sign('patient:ActivatePatient', {
+        publicKey: pending.key.publicKey,
+        enrolmentCode: newEnrolmentCode(),
+      });
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'patient:ActivatePatient', [wrong]),
+        'FORBIDDEN',
+      );
+      // A pending patient signs nothing else yet.
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'consent:GrantConsent', [
+          await pending.sign('consent:GrantConsent', {
+            grantee: { org: COMMUNITY },
+            purposes: ['treatment'],
+            categories: ['imaging'],
+          }),
+        ]),
+        'FORBIDDEN',
+      );
+      const right = await pending.sign('patient:ActivatePatient', {
+        publicKey: pending.key.publicKey,
+        enrolmentCode: pending.enrolmentCode,
+      });
+      const { result } = await submit(tertiaryAdmin, 'patient:ActivatePatient', [right]);
+      expect(result.status).toBe('active');
+      // The code works once: a second device cannot activate with it.
+      const second = await generatePatientKey();
+      const again = await signFor({
+        key: second,
+        patientId: pending.patientId,
+        action: 'patient:ActivatePatient',
+        payload: { publicKey: second.publicKey, enrolmentCode: pending.enrolmentCode },
+      });
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'patient:ActivatePatient', [again]),
+        'FORBIDDEN',
+      );
+    });
+
+    it('adds a device signed by a bound key, and removes one: the removed key stops at once', async () => {
+      const device = await registerPatient('tertiary', { carrier: tertiaryAdmin });
+      const tablet = await generatePatientKey();
+      const added = await submit(tertiaryAdmin, 'patient:AddDevice', [
+        await device.sign('patient:AddDevice', { publicKey: tablet.publicKey }),
+      ]);
+      expect(added.result.keys.map((key) => key.keyId)).toEqual([device.key.keyId, tablet.keyId]);
+      const removal = (keyId: string) =>
+        signFor({
+          key: tablet,
+          patientId: device.patientId,
+          action: 'patient:RemoveDevice',
+          payload: { keyId },
+        });
+      // The new device signs; it removes the first one.
+      const removed = await submit(tertiaryAdmin, 'patient:RemoveDevice', [
+        await removal(device.key.keyId),
+      ]);
+      expect(
+        removed.result.keys.find((key) => key.keyId === device.key.keyId)?.revokedAt,
+      ).toBeDefined();
+      const terms: ConsentInput = {
+        grantee: { org: COMMUNITY },
+        purposes: ['treatment'],
+        categories: ['imaging'],
+      };
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'consent:GrantConsent', [
+          await device.sign('consent:GrantConsent', terms),
+        ]),
+        'FORBIDDEN',
+      );
+      expect(await consentsOf(device)).toEqual([]);
+      const byTablet = await submit(tertiaryAdmin, 'consent:GrantConsent', [
+        await signFor({
+          key: tablet,
+          patientId: device.patientId,
+          action: 'consent:GrantConsent',
+          payload: terms,
+        }),
+      ]);
+      expect(byTablet.result.signedBy).toEqual({ kind: 'patient', id: device.patientId });
+      // The last active key is not removed (recovery replaces it).
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'patient:RemoveDevice', [await removal(tablet.keyId)]),
+        'RULE_VIOLATION',
+      );
+      cover('patient:AddDevice', 'patient:RemoveDevice');
+    });
+
+    it('replaces a lost key with the home and the regulator together; the old key stops at once', async () => {
+      const lost = await registerPatient('tertiary', { carrier: tertiaryAdmin });
+      const code = newEnrolmentCode();
+      await expectLedgerError(
+        submit(communityAdmin, 'patient:RequestRecovery', [
+          { patientId: lost.patientId, enrolment: hashEnrolmentCode(code) },
+        ]),
+        'FORBIDDEN',
+      );
+      const requested = await submit(tertiaryAdmin, 'patient:RequestRecovery', [
+        { patientId: lost.patientId, enrolment: hashEnrolmentCode(code) },
+      ]);
+      expect(requested.result.status).toBe('recovering');
+      // The home alone cannot approve; nor activate before the regulator did.
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'patient:ApproveRecovery', [lost.patientId]),
+        'FORBIDDEN',
+      );
+      const replacement = await generatePatientKey();
+      const activation = (key: PatientKey) =>
+        signFor({
+          key,
+          patientId: lost.patientId,
+          action: 'patient:ActivatePatient',
+          payload: { publicKey: key.publicKey, enrolmentCode: code },
+        });
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'patient:ActivatePatient', [await activation(replacement)]),
+        'FORBIDDEN',
+      );
+      const approved = await submit(
+        regulator,
+        'patient:ApproveRecovery',
+        [lost.patientId],
+        withHome(lost),
+      );
+      expect(approved.result.keys.every((key) => key.revokedAt !== undefined)).toBe(true);
+      const terms: ConsentInput = {
+        grantee: { org: COMMUNITY },
+        purposes: ['treatment'],
+        categories: ['imaging'],
+      };
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'consent:GrantConsent', [
+          await lost.sign('consent:GrantConsent', terms),
+        ]),
+        'FORBIDDEN',
+      );
+      await submit(tertiaryAdmin, 'patient:ActivatePatient', [await activation(replacement)]);
+      const consent = await submit(tertiaryAdmin, 'consent:GrantConsent', [
+        await signFor({
+          key: replacement,
+          patientId: lost.patientId,
+          action: 'consent:GrantConsent',
+          payload: terms,
+        }),
+      ]);
+      expect(consent.result.status).toBe('active');
+      const history = await evaluate(tertiaryAdmin, 'patient:GetBindingHistory', lost.patientId);
+      expect(history.map((version) => version.change)).toEqual([
+        'registered',
+        'activated',
+        'recovery-requested',
+        'recovery-approved',
+        'activated',
+      ]);
+      cover('patient:RequestRecovery', 'patient:ApproveRecovery');
+    });
+
+    it('binds a guardian for a period: the guardian signs for a minor, the minor not alone, nobody after the period', async () => {
+      const minor = await registerPatient('tertiary', {
+        carrier: tertiaryAdmin,
+        adultFrom: '2040-01-01',
+      });
+      const terms: ConsentInput = {
+        grantee: { org: COMMUNITY, role: 'clinician' },
+        purposes: ['treatment'],
+        categories: ['outpatient'],
+      };
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'consent:GrantConsent', [
+          await minor.sign('consent:GrantConsent', terms),
+        ]),
+        'FORBIDDEN',
+      );
+      const bind = async (validUntil: string) => {
+        const guardianId = newGuardianId();
+        const code = newEnrolmentCode();
+        await submit(tertiaryAdmin, 'patient:ProposeGuardian', [
+          {
+            patientId: minor.patientId,
+            guardianId,
+            relationship: 'parent',
+            validFrom: new Date(Date.now() - 60_000).toISOString(),
+            validUntil,
+            enrolment: hashEnrolmentCode(code),
+          },
+        ]);
+        // Only the regulator approves; a guardian not approved cannot activate.
+        const key = await generatePatientKey();
+        const activation = await signFor({
+          key,
+          patientId: minor.patientId,
+          guardianId,
+          action: 'patient:ActivateGuardian',
+          payload: { publicKey: key.publicKey, enrolmentCode: code, guardianId },
+        });
+        await expectLedgerError(
+          submit(tertiaryAdmin, 'patient:ActivateGuardian', [activation]),
+          'FORBIDDEN',
+        );
+        await expectLedgerError(
+          submit(tertiaryAdmin, 'patient:ApproveGuardian', [
+            { patientId: minor.patientId, guardianId },
+          ]),
+          'FORBIDDEN',
+        );
+        await submit(
+          regulator,
+          'patient:ApproveGuardian',
+          [{ patientId: minor.patientId, guardianId }],
+          withHome(minor),
+        );
+        await submit(tertiaryAdmin, 'patient:ActivateGuardian', [activation]);
+        return { guardianId, key };
+      };
+      const parent = await bind(new Date(Date.now() + 365 * 86_400_000).toISOString());
+      const signedByParent = await submit(tertiaryAdmin, 'consent:GrantConsent', [
+        await signFor({
+          key: parent.key,
+          patientId: minor.patientId,
+          guardianId: parent.guardianId,
+          action: 'consent:GrantConsent',
+          payload: terms,
+        }),
+      ]);
+      expect(signedByParent.result.signedBy).toEqual({ kind: 'guardian', id: parent.guardianId });
+
+      // A guardianship of twenty seconds: refused once its period is over.
+      const shortUntil = new Date(Date.now() + 20_000).toISOString();
+      const brief = await bind(shortUntil);
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.max(0, Date.parse(shortUntil) - Date.now() + 1_500)),
+      );
+      const before = await consentsOf(minor);
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'consent:GrantConsent', [
+          await signFor({
+            key: brief.key,
+            patientId: minor.patientId,
+            guardianId: brief.guardianId,
+            action: 'consent:GrantConsent',
+            payload: terms,
+          }),
+        ]),
+        'FORBIDDEN',
+      );
+      expect(await consentsOf(minor)).toEqual(before);
+
+      // The regulator ends the parent's guardianship: the parent's statements stop too.
+      const ended = await submit(
+        regulator,
+        'patient:EndGuardianship',
+        [{ patientId: minor.patientId, guardianId: parent.guardianId }],
+        withHome(minor),
+      );
+      expect(
+        ended.result.guardians.find((each) => each.guardianId === parent.guardianId)?.status,
+      ).toBe('ended');
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'consent:GrantConsent', [
+          await signFor({
+            key: parent.key,
+            patientId: minor.patientId,
+            guardianId: parent.guardianId,
+            action: 'consent:GrantConsent',
+            payload: terms,
+          }),
+        ]),
+        'FORBIDDEN',
+      );
+      cover(
+        'patient:ProposeGuardian',
+        'patient:ApproveGuardian',
+        'patient:ActivateGuardian',
+        'patient:EndGuardianship',
+      );
+    });
+
+    it('ends a guardian’s say when the patient comes of age: from adultFrom the patient acts alone', async () => {
+      const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      const adult = await registerPatient('tertiary', {
+        carrier: tertiaryAdmin,
+        adultFrom: yesterday,
+      });
+      const guardianId = newGuardianId();
+      const code = newEnrolmentCode();
+      await submit(tertiaryAdmin, 'patient:ProposeGuardian', [
+        {
+          patientId: adult.patientId,
+          guardianId,
+          relationship: 'parent',
+          validFrom: new Date(Date.now() - 60_000).toISOString(),
+          validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+          enrolment: hashEnrolmentCode(code),
+        },
+      ]);
+      await submit(
+        regulator,
+        'patient:ApproveGuardian',
+        [{ patientId: adult.patientId, guardianId }],
+        withHome(adult),
+      );
+      const key = await generatePatientKey();
+      await submit(tertiaryAdmin, 'patient:ActivateGuardian', [
+        await signFor({
+          key,
+          patientId: adult.patientId,
+          guardianId,
+          action: 'patient:ActivateGuardian',
+          payload: { publicKey: key.publicKey, enrolmentCode: code, guardianId },
+        }),
+      ]);
+      const terms: ConsentInput = {
+        grantee: { org: COMMUNITY },
+        purposes: ['treatment'],
+        categories: ['imaging'],
+      };
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'consent:GrantConsent', [
+          await signFor({
+            key,
+            patientId: adult.patientId,
+            guardianId,
+            action: 'consent:GrantConsent',
+            payload: terms,
+          }),
+        ]),
+        'FORBIDDEN',
+      );
+      const own = await submit(tertiaryAdmin, 'consent:GrantConsent', [
+        await adult.sign('consent:GrantConsent', terms),
+      ]);
+      expect(own.result.signedBy).toEqual({ kind: 'patient', id: adult.patientId });
+    });
+
+    it('refuses a certificate with role patient everywhere: patients have no certificates', async () => {
+      const holder = await enrollUser({
+        org: 'tertiary',
+        role: 'patient',
+        patientId: patient.patientId,
+      });
+      await expectLedgerError(
+        evaluate(holder, 'consent:QueryConsents', { patientId: patient.patientId }),
+        'FORBIDDEN',
+      );
+      await expectLedgerError(
+        submit(holder, 'consent:GrantConsent', [
+          await patient.sign('consent:GrantConsent', {
+            grantee: { org: ENTERPRISE },
+            purposes: ['insurance'],
+            categories: ['genomic'],
+          }),
+        ]),
+        'FORBIDDEN',
+      );
     });
   });
 
   describe('consent', () => {
-    it('grants a consent, endorsed by two organizations, readable by the grantee organization', async () => {
-      const consent = await submit<Consent>(
-        patient,
-        'consent',
-        'GrantConsent',
-        JSON.stringify({
-          grantee: { org: 'CommunityHospitalMSP', role: 'clinician' },
-          purposes: ['treatment'],
-          categories: ['outpatient', 'laboratory'],
-        }),
-      );
-      expect(consent).toMatchObject({ patientId: patient.patientId, status: 'active', version: 1 });
+    const terms: ConsentInput = {
+      grantee: { org: COMMUNITY, role: 'clinician' },
+      purposes: ['treatment'],
+      categories: ['outpatient', 'laboratory'],
+    };
+
+    it('grants a consent by the patient’s statement, endorsed by home and regulator, readable by the grantee', async () => {
+      const action = await patient.sign('consent:GrantConsent', terms);
+      const granted = await submit(tertiaryAdmin, 'consent:GrantConsent', [action]);
+      const consent = granted.result;
+      expect(consent).toMatchObject({
+        patientId: patient.patientId,
+        patientHome: TERTIARY,
+        status: 'active',
+        version: 1,
+        signedBy: { kind: 'patient', id: patient.patientId },
+      });
+      expect(consent.salt).toMatch(/^[A-Za-z0-9_-]{22,}$/);
       consentId = consent.consentId;
-      expect(
-        (await endorsingMsps(patient.connection.gateway, consent.txId)).length,
-      ).toBeGreaterThanOrEqual(2);
-
-      const seen = await evaluate<Consent>(communityClinician, 'consent', 'GetConsent', consentId);
+      expect(await endorsingMsps(tertiaryAdmin.connection.gateway, granted.txId)).toEqual([
+        GOVERNMENT_MSP,
+        TERTIARY,
+      ]);
+      const seen = await evaluate(communityClinician, 'consent:GetConsent', consentId);
       expect(seen).toMatchObject({ consentId, categories: ['laboratory', 'outpatient'] });
+      // A replay of the same statement writes nothing: its nonce was used.
+      await expectLedgerError(submit(tertiaryAdmin, 'consent:GrantConsent', [action]), 'CONFLICT');
+      expect(await consentsOf(patient)).toEqual([consentId]);
+      cover('consent:GrantConsent', 'consent:GetConsent');
     });
 
-    it('keeps every version in the history', async () => {
-      const updated = await submit<Consent>(
-        patient,
-        'consent',
-        'UpdateConsent',
+    it('keeps every version in the history, and refuses an update of a replaced version', async () => {
+      const update = {
+        ...terms,
+        purposes: ['treatment', 'referral'],
+        categories: ['outpatient', 'laboratory', 'imaging'],
         consentId,
-        JSON.stringify({
-          grantee: { org: 'CommunityHospitalMSP', role: 'clinician' },
-          purposes: ['treatment', 'referral'],
-          categories: ['outpatient', 'laboratory', 'imaging'],
-        }),
-      );
-      expect(updated.version).toBe(2);
-      const history = await evaluate<{ version: number }[]>(
-        patient,
-        'consent',
-        'GetConsentHistory',
-        consentId,
-      );
-      expect(history.map((entry) => entry.version)).toEqual([1, 2]);
-    });
-
-    it('refuses another patient and bad input with coded errors', async () => {
+        expectedVersion: 1,
+      } as const;
+      const updated = await submit(tertiaryAdmin, 'consent:UpdateConsent', [
+        await patient.sign('consent:UpdateConsent', update),
+      ]);
+      expect(updated.result.version).toBe(2);
+      const history = await evaluate(tertiaryAdmin, 'consent:GetConsentHistory', consentId);
+      expect(history.map((entry) => [entry.version, entry.change])).toEqual([
+        [1, 'granted'],
+        [2, 'updated'],
+      ]);
       await expectLedgerError(
-        otherPatient.contract('consent').submitTransaction('RevokeConsent', consentId),
+        submit(tertiaryAdmin, 'consent:UpdateConsent', [
+          await patient.sign('consent:UpdateConsent', update),
+        ]),
+        'CONFLICT',
+      );
+      cover('consent:UpdateConsent', 'consent:GetConsentHistory');
+    });
+
+    it('refuses altered, misdirected, expired and foreign statements, and bad input, with coded errors', async () => {
+      const good = await patient.sign('consent:RevokeConsent', { consentId, expectedVersion: 2 });
+      const altered = {
+        ...good,
+        statement: good.statement.replace('"expectedVersion":2', '"expectedVersion":3'),
+      };
+      expect(altered.statement).not.toBe(good.statement);
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'consent:RevokeConsent', [altered]),
+        'FORBIDDEN',
+      );
+      const elsewhere = await signAction(patient.key, {
+        action: 'consent:RevokeConsent',
+        channel: 'another-channel',
+        chaincode: topology.chaincode.name,
+        patientId: patient.patientId,
+        signer: { kind: 'patient', id: patient.patientId },
+        payload: { consentId, expectedVersion: 2 },
+        now: new Date(),
+      });
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'consent:RevokeConsent', [elsewhere]),
+        'FORBIDDEN',
+      );
+      const stale = await signFor({
+        key: patient.key,
+        patientId: patient.patientId,
+        action: 'consent:RevokeConsent',
+        payload: { consentId, expectedVersion: 2 },
+        now: new Date(Date.now() - 30 * 60_000),
+      });
+      await expectLedgerError(submit(tertiaryAdmin, 'consent:RevokeConsent', [stale]), 'FORBIDDEN');
+      // A statement for another action.
+      const grantStatement = await patient.sign('consent:GrantConsent', terms);
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'consent:RevokeConsent', [
+          { statement: grantStatement.statement, signature: grantStatement.signature },
+        ]),
+        'FORBIDDEN',
+      );
+      // Another patient's key cannot speak for this patient, nor the home's own key.
+      const foreign = await signFor({
+        key: otherPatient.key,
+        patientId: patient.patientId,
+        action: 'consent:RevokeConsent',
+        payload: { consentId, expectedVersion: 2 },
+      });
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'consent:RevokeConsent', [foreign]),
+        'FORBIDDEN',
+      );
+      // Another patient revoking this patient's consent with their own key.
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'consent:RevokeConsent', [
+          await otherPatient.sign('consent:RevokeConsent', { consentId, expectedVersion: 2 }),
+        ]),
+        'FORBIDDEN',
+      );
+      // The grantee's organization cannot carry a statement into a collection it does not hold.
+      await expectLedgerError(
+        submit(
+          communityClinician,
+          'consent:GrantConsent',
+          [await patient.sign('consent:GrantConsent', terms)],
+          { endorsers: [COMMUNITY, GOVERNMENT_MSP] },
+        ),
         'FORBIDDEN',
       );
       await expectLedgerError(
-        patient.contract('consent').submitTransaction(
-          'GrantConsent',
-          JSON.stringify({
-            grantee: { org: 'CommunityHospitalMSP' },
-            purposes: ['shopping'],
-            categories: ['outpatient'],
+        submit(tertiaryAdmin, 'consent:GrantConsent', [
+          await patient.sign('consent:GrantConsent', {
+            ...terms,
+            purposes: ['shopping' as 'treatment'],
           }),
-        ),
+        ]),
         'INVALID_ARGUMENT',
       );
       await expectLedgerError(
-        tertiaryClinician.contract('consent').submitTransaction('GrantConsent', '{}'),
-        'FORBIDDEN',
-      );
-      await expectLedgerError(
-        patient
-          .contract('consent')
-          .evaluateTransaction('GetConsent', 'con-000000000000000000000000'),
+        evaluate(tertiaryAdmin, 'consent:GetConsent', 'con-000000000000000000000000'),
         'CONSENT_NOT_FOUND',
+      );
+      expect((await evaluate(tertiaryAdmin, 'consent:GetConsent', consentId)).status).toBe(
+        'active',
       );
     });
 
-    it('finds the consent by patient', async () => {
-      const page = await evaluate<Page<Consent>>(
-        patient,
-        'consent',
-        'QueryConsents',
-        JSON.stringify({ patientId: patient.patientId }),
+    it('lists the consent by patient for the home, by grantee for the grantee, nothing for others', async () => {
+      expect(await consentsOf(patient)).toContain(consentId);
+      const granted = await evaluate(communityClinician, 'consent:QueryConsents', {
+        grantee: COMMUNITY,
+        pageSize: 100,
+      });
+      expect(granted.items.every((each) => each.grantee?.org === COMMUNITY)).toBe(true);
+      await expectLedgerError(
+        evaluate(communityClinician, 'consent:QueryConsents', { grantee: RESEARCH }),
+        'FORBIDDEN',
       );
-      expect(page.items.map((each) => each.consentId)).toContain(consentId);
+      const research = await evaluate(researcher, 'consent:QueryConsents', {
+        grantee: RESEARCH,
+        patientId: patient.patientId,
+      });
+      expect(research.items).toEqual([]);
+      cover('consent:QueryConsents');
     });
   });
 
   describe('access', () => {
     it('permits a consented request and records the event', async () => {
-      const check = await evaluate<{ decision: string }>(
-        communityClinician,
-        'access',
-        'CheckAccess',
-        JSON.stringify({
-          patientId: patient.patientId,
-          purpose: 'treatment',
-          categories: ['outpatient'],
-        }),
-      );
+      const question = {
+        patientId: patient.patientId,
+        purpose: 'treatment',
+        categories: ['outpatient'],
+      } as const;
+      const check = await evaluate(communityClinician, 'access:CheckAccess', question);
       expect(check.decision).toBe('permit');
-      const event = await submit<AccessEvent>(
+      const { result: event, txId } = await submit(
         communityClinician,
-        'access',
-        'RequestAccess',
-        JSON.stringify({
-          patientId: patient.patientId,
-          purpose: 'treatment',
-          categories: ['outpatient'],
-          recordIds: ['rec-1'],
-        }),
+        'access:RequestAccess',
+        [{ ...question, recordIds: ['rec-1'] }],
+        { endorsers: [COMMUNITY, TERTIARY] },
       );
       expect(event).toMatchObject({
         decision: 'permit',
         reason: 'PERMITTED_BY_CONSENT',
         consentIds: [consentId],
         breakGlass: false,
-        accessor: { org: 'CommunityHospitalMSP', role: 'clinician' },
+        patientHome: TERTIARY,
+        accessor: { org: COMMUNITY, role: 'clinician' },
       });
+      expect(await endorsingMsps(communityClinician.connection.gateway, txId)).toEqual([
+        COMMUNITY,
+        TERTIARY,
+      ]);
+      cover('access:CheckAccess', 'access:RequestAccess');
     });
 
     it('denies a category that was not consented and records the denial too', async () => {
-      const event = await submit<AccessEvent>(
-        communityClinician,
-        'access',
-        'RequestAccess',
-        JSON.stringify({
-          patientId: patient.patientId,
-          purpose: 'treatment',
-          categories: ['genomic'],
-        }),
-      );
+      const { result: event } = await submit(communityClinician, 'access:RequestAccess', [
+        { patientId: patient.patientId, purpose: 'treatment', categories: ['genomic'] },
+      ]);
       expect(event.decision).toBe('deny');
-      const fetched = await evaluate<AccessEvent>(
-        regulator,
-        'audit',
-        'GetAccessEvent',
-        event.eventId,
-      );
+      const fetched = await evaluate(regulator, 'audit:GetAccessEvent', event.eventId);
       expect(fetched.eventId).toBe(event.eventId);
+      cover('audit:GetAccessEvent');
     });
 
     it('grants break-glass access to a hospital clinician and queues it for review', async () => {
       const justificationHash = sha256('Unconscious patient in the emergency room');
-      const event = await submit<AccessEvent>(
-        tertiaryClinician,
-        'access',
-        'RequestEmergencyAccess',
-        JSON.stringify({
+      const { result: event } = await submit(tertiaryClinician, 'access:RequestEmergencyAccess', [
+        {
           patientId: otherPatient.patientId,
           categories: ['medication'],
           reasonCode: 'UNCONSCIOUS_PATIENT',
           justificationHash,
-        }),
-      );
+        },
+      ]);
       expect(event).toMatchObject({
         decision: 'permit',
         breakGlass: true,
@@ -317,154 +832,260 @@ describe('the consent-ledger chaincode on the real network', () => {
         },
       });
       await expectLedgerError(
-        researcher.contract('access').submitTransaction(
-          'RequestEmergencyAccess',
-          JSON.stringify({
+        submit(researcher, 'access:RequestEmergencyAccess', [
+          {
             patientId: otherPatient.patientId,
             categories: ['medication'],
             reasonCode: 'OTHER',
             justificationHash,
-          }),
-        ),
+          },
+        ]),
         'FORBIDDEN',
       );
-      const queue = await evaluate<Page<AccessEvent>>(
+      const pending: string[] = [];
+      let bookmark = '';
+      for (let page = 0; page < 50; page += 1) {
+        const queue = await evaluate(regulator, 'audit:QueryEmergencyReviews', {
+          pageSize: 100,
+          ...(bookmark === '' ? {} : { bookmark }),
+        });
+        pending.push(...queue.items.map((each) => each.eventId));
+        bookmark = queue.bookmark;
+        if (bookmark === '' || pending.includes(event.eventId)) break;
+      }
+      expect(pending).toContain(event.eventId);
+      const reviewed = await submit(
         regulator,
-        'audit',
-        'QueryEmergencyReviews',
-        '{}',
+        'audit:ReviewEmergencyAccess',
+        [event.eventId, { outcome: 'justified' }],
+        withHome(otherPatient),
       );
-      expect(queue.items.map((each) => each.eventId)).toContain(event.eventId);
-      const reviewed = await submit<AccessEvent>(
-        regulator,
-        'audit',
-        'ReviewEmergencyAccess',
-        event.eventId,
-        JSON.stringify({ outcome: 'justified' }),
-      );
-      expect(reviewed.emergency?.review).toMatchObject({
+      expect(reviewed.result.emergency?.review).toMatchObject({
         status: 'reviewed',
         outcome: 'justified',
       });
       await expectLedgerError(
-        communityClinician
-          .contract('audit')
-          .submitTransaction(
-            'ReviewEmergencyAccess',
-            event.eventId,
-            JSON.stringify({ outcome: 'justified' }),
-          ),
+        submit(communityClinician, 'audit:ReviewEmergencyAccess', [
+          event.eventId,
+          { outcome: 'justified' },
+        ]),
         'FORBIDDEN',
+      );
+      cover(
+        'access:RequestEmergencyAccess',
+        'audit:QueryEmergencyReviews',
+        'audit:ReviewEmergencyAccess',
       );
     });
 
     it('denies after the patient revokes', async () => {
-      const revoked = await submit<Consent>(patient, 'consent', 'RevokeConsent', consentId);
-      expect(revoked.status).toBe('revoked');
+      const revoked = await revoke(patient, consentId, 2);
+      expect(revoked).toMatchObject({ status: 'revoked', version: 3 });
       await expectLedgerError(
-        patient.contract('consent').submitTransaction('RevokeConsent', consentId),
+        submit(tertiaryAdmin, 'consent:RevokeConsent', [
+          await patient.sign('consent:RevokeConsent', { consentId, expectedVersion: 3 }),
+        ]),
         'CONFLICT',
       );
-      const event = await submit<AccessEvent>(
-        communityClinician,
-        'access',
-        'RequestAccess',
-        JSON.stringify({
-          patientId: patient.patientId,
-          purpose: 'treatment',
-          categories: ['outpatient'],
-        }),
-      );
+      const { result: event } = await submit(communityClinician, 'access:RequestAccess', [
+        { patientId: patient.patientId, purpose: 'treatment', categories: ['outpatient'] },
+      ]);
       expect(event).toMatchObject({ decision: 'deny', consentIds: [] });
+      cover('consent:RevokeConsent');
     });
   });
 
   describe('audit', () => {
-    it('shows the regulator every event of the patient, the patient their own, an analyst only their organization', async () => {
-      const regulatorView = await evaluate<Page<AccessEvent>>(
-        regulator,
-        'audit',
-        'QueryAccessEvents',
-        JSON.stringify({ patientId: patient.patientId, pageSize: 50 }),
-      );
+    it('shows the regulator every event of the patient, the home its patient’s, an analyst only their organization’s', async () => {
+      const regulatorView = await evaluate(regulator, 'audit:QueryAccessEvents', {
+        patientId: patient.patientId,
+        pageSize: 50,
+      });
       expect(regulatorView.items.map((each) => each.decision).sort()).toEqual([
         'deny',
         'deny',
         'permit',
       ]);
+      // The home's admins read for the patient (the gateway does, for the patient's session).
+      const homeView = await evaluate(tertiaryAdmin, 'audit:QueryAccessEvents', {
+        patientId: patient.patientId,
+      });
+      expect(homeView.items.every((each) => each.patientId === patient.patientId)).toBe(true);
+      expect(homeView.items).toHaveLength(3);
 
-      const patientView = await evaluate<Page<AccessEvent>>(
-        patient,
-        'audit',
-        'QueryAccessEvents',
-        '{}',
-      );
-      expect(patientView.items.every((each) => each.patientId === patient.patientId)).toBe(true);
-      expect(patientView.items).toHaveLength(3);
-
-      const researchView = await evaluate<Page<AccessEvent>>(
-        researcher,
-        'audit',
-        'QueryAccessEvents',
-        JSON.stringify({ patientId: patient.patientId }),
-      );
+      const researchView = await evaluate(researcher, 'audit:QueryAccessEvents', {
+        patientId: patient.patientId,
+      });
       expect(researchView.items).toEqual([]);
 
-      const analystView = await evaluate<Page<AccessEvent>>(
-        communityAnalyst,
-        'audit',
-        'QueryAccessEvents',
-        JSON.stringify({ decision: 'deny', pageSize: 100 }),
-      );
-      expect(analystView.items.every((each) => each.accessor.org === 'CommunityHospitalMSP')).toBe(
-        true,
-      );
+      const analystView = await evaluate(communityAnalyst, 'audit:QueryAccessEvents', {
+        decision: 'deny',
+        pageSize: 100,
+      });
+      expect(analystView.items.every((each) => each.accessor.org === COMMUNITY)).toBe(true);
+      cover('audit:QueryAccessEvents');
     });
 
     it('pages with bookmarks', async () => {
-      const first = await evaluate<Page<AccessEvent>>(
-        regulator,
-        'audit',
-        'QueryAccessEvents',
-        JSON.stringify({ patientId: patient.patientId, pageSize: 2 }),
-      );
+      const first = await evaluate(regulator, 'audit:QueryAccessEvents', {
+        patientId: patient.patientId,
+        pageSize: 2,
+      });
       expect(first.items).toHaveLength(2);
       expect(first.bookmark).not.toBe('');
-      const second = await evaluate<Page<AccessEvent>>(
-        regulator,
-        'audit',
-        'QueryAccessEvents',
-        JSON.stringify({ patientId: patient.patientId, pageSize: 2, bookmark: first.bookmark }),
-      );
+      const second = await evaluate(regulator, 'audit:QueryAccessEvents', {
+        patientId: patient.patientId,
+        pageSize: 2,
+        bookmark: first.bookmark,
+      });
       expect(second.items).toHaveLength(1);
       expect(second.bookmark).toBe('');
     });
 
     it('gives the regulator statistics without patient identifiers', async () => {
       const day = new Date().toISOString().slice(0, 10);
-      const stats = await evaluate<Record<string, unknown>>(
-        regulator,
-        'audit',
-        'GetStatistics',
-        JSON.stringify({
-          from: `${day}T00:00:00.000Z`,
-          to: new Date(Date.now() + 86_400_000).toISOString(),
-          level: 'city',
-        }),
-      );
+      const stats = await evaluate(regulator, 'audit:GetStatistics', {
+        from: `${day}T00:00:00.000Z`,
+        to: new Date(Date.now() + 86_400_000).toISOString(),
+        level: 'city',
+      });
       expect(JSON.stringify(stats)).not.toContain(patient.patientId);
       expect(JSON.stringify(stats)).toContain('330100');
       await expectLedgerError(
-        communityAnalyst.contract('audit').evaluateTransaction(
-          'GetStatistics',
-          JSON.stringify({
-            from: `${day}T00:00:00.000Z`,
-            to: `${day}T23:59:59.000Z`,
-            level: 'city',
-          }),
+        evaluate(communityAnalyst, 'audit:GetStatistics', {
+          from: `${day}T00:00:00.000Z`,
+          to: `${day}T23:59:59.000Z`,
+          level: 'city',
+        }),
+        'FORBIDDEN',
+      );
+      cover('audit:GetStatistics');
+    });
+
+    it('states its retention policy, packaged with the chaincode', async () => {
+      const policy = await evaluate(researcher, 'audit:GetRetentionPolicy');
+      expect(policy).toEqual(topology.chaincode.retention);
+      expect(policy).not.toEqual({ ...DEFAULT_RETENTION_POLICY, consent: 0 });
+      cover('audit:GetRetentionPolicy');
+    });
+  });
+
+  describe('erasure', () => {
+    it('erases a revoked consent on the patient’s request: no peer returns it, the receipt stays at home', async () => {
+      const active = await grant(patient, {
+        grantee: { org: COMMUNITY },
+        purposes: ['treatment'],
+        categories: ['medication'],
+      });
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'consent:EraseConsent', [
+          await patient.sign('consent:EraseConsent', { consentId: active.consentId }),
+        ]),
+        'RULE_VIOLATION',
+      );
+      await expectLedgerError(
+        submit(tertiaryAdmin, 'consent:EraseConsent', [
+          await otherPatient.sign('consent:EraseConsent', { consentId }),
+        ]),
+        'FORBIDDEN',
+      );
+      const { result: receipt, txId } = await submit(tertiaryAdmin, 'consent:EraseConsent', [
+        await patient.sign('consent:EraseConsent', { consentId }),
+      ]);
+      expect(receipt).toMatchObject({
+        patientId: patient.patientId,
+        kind: 'consent',
+        subject: consentId,
+        txId,
+        requestedBy: { kind: 'patient', id: patient.patientId },
+      });
+      // Every entitled organization's peer: the home, the grantee, the regulator.
+      for (const reader of [tertiaryAdmin, communityClinician, regulator]) {
+        await expectLedgerError(
+          evaluate(reader, 'consent:GetConsent', consentId),
+          'CONSENT_NOT_FOUND',
+        );
+        await expectLedgerError(
+          evaluate(reader, 'consent:GetConsentHistory', consentId),
+          'CONSENT_NOT_FOUND',
+        );
+      }
+      expect(await consentsOf(patient)).not.toContain(consentId);
+      const erasures = await evaluate(tertiaryAdmin, 'patient:QueryErasures', patient.patientId);
+      expect(erasures).toEqual([expect.objectContaining({ subject: consentId, txId })]);
+      await expectLedgerError(
+        evaluate(communityAdmin, 'patient:QueryErasures', patient.patientId),
+        'FORBIDDEN',
+      );
+      // The access events that named the consent still do.
+      const events = await evaluate(regulator, 'audit:QueryAccessEvents', {
+        patientId: patient.patientId,
+        decision: 'permit',
+      });
+      expect(events.items.some((event: AccessEvent) => event.consentIds.includes(consentId))).toBe(
+        true,
+      );
+      cover('consent:EraseConsent', 'patient:QueryErasures');
+    });
+
+    it('erases data past its retention period only: FindExpired then PurgeExpired, refused inside the period', async () => {
+      const collection = orgCollection(TERTIARY);
+      const policy = await evaluate(regulator, 'audit:GetRetentionPolicy');
+      const now = Date.now();
+      const tooRecent = new Date(now - (policy.consent - 1) * 86_400_000).toISOString();
+      const oldEnough = new Date(now - (policy.consent + 1) * 86_400_000).toISOString();
+      await expectLedgerError(
+        evaluate(regulator, 'audit:FindExpired', {
+          collection,
+          kind: 'consent',
+          before: tooRecent,
+        }),
+        'FORBIDDEN',
+      );
+      const found = await evaluate(regulator, 'audit:FindExpired', {
+        collection,
+        kind: 'consent',
+        before: oldEnough,
+        limit: 10,
+      });
+      expect(found).toMatchObject({ collection, kind: 'consent', before: oldEnough });
+      // Nothing on this network is that old: the finding is empty.
+      expect(found.ids).toEqual([]);
+      const recent = await grant(otherPatient, {
+        grantee: { org: TERTIARY },
+        purposes: ['treatment'],
+        categories: ['imaging'],
+      });
+      await revoke(otherPatient, recent.consentId, 1);
+      await expectLedgerError(
+        submit(
+          regulator,
+          'audit:PurgeExpired',
+          [{ collection, kind: 'consent', before: tooRecent, ids: [recent.consentId] }],
+          withHome(otherPatient),
         ),
         'FORBIDDEN',
       );
+      // Named anyway with an old cut-off: each item is checked again, and this one is kept.
+      const { result } = await submit(
+        regulator,
+        'audit:PurgeExpired',
+        [{ collection, kind: 'consent', before: oldEnough, ids: [recent.consentId] }],
+        withHome(otherPatient),
+      );
+      expect(result).toMatchObject({ collection, kind: 'consent', purged: 0 });
+      expect((await evaluate(tertiaryAdmin, 'consent:GetConsent', recent.consentId)).status).toBe(
+        'revoked',
+      );
+      await expectLedgerError(
+        evaluate(tertiaryAdmin, 'audit:FindExpired', {
+          collection,
+          kind: 'consent',
+          before: oldEnough,
+        }),
+        'FORBIDDEN',
+      );
+      cover('audit:FindExpired', 'audit:PurgeExpired');
     });
   });
 
@@ -472,162 +1093,253 @@ describe('the consent-ledger chaincode on the real network', () => {
     const recordId = `rec-${randomBytes(6).toString('hex')}`;
     const original = sha256(`discharge summary ${recordId}`);
 
-    it('anchors a record and verifies it through another organization', async () => {
-      const anchor = await submit<{ version: number; owner: string }>(
-        tertiaryClinician,
-        'records',
-        'AnchorRecord',
-        JSON.stringify({
-          recordId,
-          patientId: patient.patientId,
-          category: 'inpatient',
-          sha256: original,
-        }),
-      );
-      expect(anchor).toMatchObject({ version: 1, owner: 'TertiaryHospitalMSP' });
-      const good = await evaluate<{ verified: boolean }>(
-        communityClinician,
-        'records',
-        'VerifyRecord',
-        recordId,
-        original,
-      );
+    it('anchors a record publicly without its patient, links it privately, and verifies it anywhere', async () => {
+      cover('records:AnchorRecord', 'records:VerifyRecord', 'records:GetRecord');
+      const { result: anchor, txId } = await submit(tertiaryClinician, 'records:AnchorRecord', [
+        { recordId, patientId: patient.patientId, category: 'inpatient', sha256: original },
+      ]);
+      expect(anchor).toMatchObject({
+        version: 1,
+        owner: TERTIARY,
+        patientId: patient.patientId,
+        category: 'inpatient',
+      });
+      // The block's public write set holds the anchor: no patient, no category.
+      const connection = connectAdmin('research');
+      try {
+        const qscc = connection.gateway.getNetwork(topology.channel.name).getContract('qscc');
+        const processed = peer.ProcessedTransaction.deserializeBinary(
+          await qscc.evaluateTransaction('GetTransactionByID', topology.channel.name, txId),
+        );
+        const envelope = processed.getTransactionenvelope()?.serializeBinary();
+        if (envelope === undefined) throw new Error('no envelope');
+        const decoded = decodeTransaction(envelope);
+        const publicText = decoded.writes
+          .map((write) => `${write.key} ${Buffer.from(write.value).toString()}`)
+          .join('\n');
+        expect(publicText).toContain(original);
+        expect(publicText).not.toContain(patient.patientId);
+        expect(publicText).not.toContain('inpatient');
+        expect(decoded.hashedWrites.map((write) => write.collection)).toContain(
+          orgCollection(TERTIARY),
+        );
+        // Nor anything else the block holds of the transaction (its result included).
+        const whole = Buffer.from(envelope).toString('latin1');
+        expect(whole).not.toContain(patient.patientId);
+        expect(whole).not.toContain('"category"');
+      } finally {
+        connection.close();
+      }
+      const good = await evaluate(researcher, 'records:VerifyRecord', recordId, original, '');
       expect(good.verified).toBe(true);
-      const bad = await evaluate<{ verified: boolean }>(
+      // An organization that does not hold the link sees the anchor only.
+      expect(good.anchor).not.toHaveProperty('patientId');
+      expect(good.anchor).not.toHaveProperty('category');
+      const bad = await evaluate(
         communityClinician,
-        'records',
-        'VerifyRecord',
+        'records:VerifyRecord',
         recordId,
         sha256('altered'),
+        '',
       );
       expect(bad.verified).toBe(false);
+      const byOwner = await evaluate(tertiaryClinician, 'records:GetRecord', recordId);
+      expect(byOwner.head).toMatchObject({ patientId: patient.patientId, category: 'inpatient' });
+      const byRegulator = await evaluate(regulator, 'records:GetRecord', recordId);
+      expect(byRegulator.head).toMatchObject({ patientId: patient.patientId });
+      const byStranger = await evaluate(researcher, 'records:GetRecord', recordId);
+      expect(byStranger.head).not.toHaveProperty('patientId');
+      expect(byStranger.head.sha256).toBe(original);
     });
 
     it('lets only the owning hospital anchor a new version', async () => {
-      const next = await submit<{ version: number }>(
-        tertiaryClinician,
-        'records',
-        'AnchorRecord',
-        JSON.stringify({
-          recordId,
-          patientId: patient.patientId,
-          category: 'inpatient',
-          sha256: sha256('v2'),
-        }),
-      );
-      expect(next.version).toBe(2);
+      const next = await submit(tertiaryClinician, 'records:AnchorRecord', [
+        { recordId, patientId: patient.patientId, category: 'inpatient', sha256: sha256('v2') },
+      ]);
+      expect(next.result.version).toBe(2);
       await expectLedgerError(
-        communityClinician.contract('records').submitTransaction(
-          'AnchorRecord',
-          JSON.stringify({
+        submit(communityClinician, 'records:AnchorRecord', [
+          {
             recordId,
             patientId: patient.patientId,
             category: 'inpatient',
             sha256: sha256('forged'),
-          }),
-        ),
+          },
+        ]),
         'FORBIDDEN',
       );
-      const record = await evaluate<{ versions: { version: number }[] }>(
-        regulator,
-        'records',
-        'GetRecord',
-        recordId,
-      );
+      const record = await evaluate(regulator, 'records:GetRecord', recordId);
       expect(record.versions.map((each) => each.version)).toEqual([1, 2]);
-      const old = await evaluate<{ verified: boolean }>(
-        regulator,
-        'records',
-        'VerifyRecord',
-        recordId,
-        original,
-        '1',
-      );
+      const old = await evaluate(regulator, 'records:VerifyRecord', recordId, original, '1');
       expect(old.verified).toBe(true);
     });
 
     it('enforces the owner through the key-level endorsement policy, not only in code', async () => {
-      // The owner submits, so the code check passes on every peer; but only two other
-      // organizations endorse. That satisfies the chaincode's any-two policy, not the record's
-      // key-level policy naming the owner's peer: validation marks the transaction invalid.
-      const proposal = tertiaryClinician.contract('records').newProposal('AnchorRecord', {
-        arguments: [
-          JSON.stringify({
-            recordId,
-            patientId: patient.patientId,
-            category: 'inpatient',
-            sha256: sha256('v3'),
-          }),
-        ],
-        endorsingOrganizations: ['CommunityHospitalMSP', 'EnterpriseMSP'],
+      // A community patient's record owned by the tertiary hospital: the link is in the pair's
+      // collection, which the community hospital and the regulator hold too. The owner submits, so
+      // the code check passes on every peer; but only those two endorse. That satisfies the
+      // chaincode's policy and the collection's, not the record's key-level policy naming the
+      // owner's peer: validation marks the transaction invalid.
+      const local = await registerPatient('community', { carrier: communityAdmin });
+      const shared = `rec-${randomBytes(6).toString('hex')}`;
+      const item = { recordId: shared, patientId: local.patientId, category: 'imaging' } as const;
+      await submit(tertiaryClinician, 'records:AnchorRecord', [{ ...item, sha256: sha256('v1') }], {
+        endorsers: [TERTIARY, COMMUNITY],
       });
-      const submitted = await (await proposal.endorse()).submit();
-      const status = await submitted.getStatus();
-      expect(status.successful).toBe(false);
-      expect(status.code).toBe(peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
-      const record = await evaluate<{ versions: { version: number }[] }>(
-        regulator,
-        'records',
-        'GetRecord',
-        recordId,
+      const code = await commitCode(
+        submit(tertiaryClinician, 'records:AnchorRecord', [{ ...item, sha256: sha256('v2') }], {
+          endorsers: [COMMUNITY, GOVERNMENT_MSP],
+        }),
       );
-      expect(record.versions).toHaveLength(2);
+      expect(code).toBe(peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+      const record = await evaluate(regulator, 'records:GetRecord', shared);
+      expect(record.versions).toHaveLength(1);
     });
 
-    it('anchors a Merkle batch and verifies a member with its inclusion proof', async () => {
-      const items = Array.from({ length: 5 }, (_, index) => ({
+    it('anchors a Merkle batch of salted leaves and verifies a member with its inclusion proof', async () => {
+      const items: BatchItem[] = Array.from({ length: 5 }, (_, index) => ({
         recordId: `lab-${recordId}-${index}`,
         patientId: patient.patientId,
         category: 'laboratory',
         sha256: sha256(`lab result ${index}`),
+        salt: newSalt(),
       }));
-      const batch = await submit<{ batchId: string; root: string; size: number }>(
-        tertiaryClinician,
-        'records',
-        'AnchorBatch',
-        JSON.stringify({ items }),
-      );
+      const { result: batch, txId } = await submit(tertiaryClinician, 'records:AnchorBatch', [
+        { items },
+      ]);
       expect(batch.size).toBe(5);
       expect(batch.root).toMatch(/^[0-9a-f]{64}$/);
-      const fetched = await evaluate<{ root: string }>(
-        communityClinician,
-        'records',
-        'GetBatch',
-        batch.batchId,
-      );
+      expect(batch).not.toHaveProperty('categories');
+      const fetched = await evaluate(communityClinician, 'records:GetBatch', batch.batchId);
       expect(fetched.root).toBe(batch.root);
+      // Nothing of the items is in the block: they travelled as transient data.
+      const connection = connectAdmin('enterprise');
+      try {
+        const qscc = connection.gateway.getNetwork(topology.channel.name).getContract('qscc');
+        const bytes = Buffer.from(
+          await qscc.evaluateTransaction('GetTransactionByID', topology.channel.name, txId),
+        ).toString('latin1');
+        for (const each of items) {
+          expect(bytes).not.toContain(each.recordId);
+          expect(bytes).not.toContain(each.salt);
+        }
+        expect(bytes).not.toContain(patient.patientId);
+      } finally {
+        connection.close();
+      }
 
-      // The root is the RFC 6962 root of the items' sorted-key JSON, computable by anyone.
-      const leaves = items.map((item) => batchLeaf(item as RecordItem));
+      // The root is the RFC 6962 root of the items' salted leaves, computable by their holder.
+      const leaves = items.map((item) => batchLeaf(item));
       expect(toHex(merkleRoot(leaves))).toBe(batch.root);
-      const member = (index: number, item: (typeof items)[number]): string =>
-        JSON.stringify({
-          batchId: batch.batchId,
-          item,
-          leafIndex: index,
-          auditPath: inclusionProof(leaves, index).map(toHex),
-        });
+      const member = (index: number, item: BatchItem) => ({
+        batchId: batch.batchId,
+        item,
+        leafIndex: index,
+        auditPath: inclusionProof(leaves, index).map(toHex),
+      });
       const third = items[2]!;
-      const proven = await evaluate<{ verified: boolean }>(
-        communityClinician,
-        'records',
-        'VerifyBatchMember',
-        member(2, third),
-      );
-      expect(proven.verified).toBe(true);
-      const forged = await evaluate<{ verified: boolean }>(
-        communityClinician,
-        'records',
-        'VerifyBatchMember',
-        member(2, { ...third, sha256: sha256('forged') }),
-      );
-      expect(forged.verified).toBe(false);
+      expect(
+        (await evaluate(communityClinician, 'records:VerifyBatchMember', member(2, third)))
+          .verified,
+      ).toBe(true);
+      expect(
+        (
+          await evaluate(
+            communityClinician,
+            'records:VerifyBatchMember',
+            member(2, { ...third, sha256: sha256('forged') }),
+          )
+        ).verified,
+      ).toBe(false);
+      expect(
+        (
+          await evaluate(
+            communityClinician,
+            'records:VerifyBatchMember',
+            member(2, { ...third, salt: newSalt() }),
+          )
+        ).verified,
+      ).toBe(false);
+      cover('records:AnchorBatch', 'records:GetBatch', 'records:VerifyBatchMember');
     });
+  });
+
+  describe('the collections’ endorsement policies', () => {
+    it('refuses a write into a pair endorsed by two organizations outside it', async () => {
+      const local = await registerPatient('community', { carrier: communityAdmin });
+      const code = await commitCode(
+        submit(
+          tertiaryClinician,
+          'access:RequestAccess',
+          [{ patientId: local.patientId, purpose: 'treatment', categories: ['imaging'] }],
+          { endorsers: [ENTERPRISE, RESEARCH] },
+        ),
+      );
+      expect(code).toBe(peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+      const events = await evaluate(regulator, 'audit:QueryAccessEvents', {
+        patientId: local.patientId,
+      });
+      expect(events.items).toEqual([]);
+      expect(pairCollection(COMMUNITY, TERTIARY)).toBe(
+        'pair_CommunityHospitalMSP_TertiaryHospitalMSP',
+      );
+    });
+
+    it('lets the home not write its own collection alone: the regulator must endorse', async () => {
+      const patientId = newPatientId();
+      const code = await commitCode(
+        submit(
+          tertiaryAdmin,
+          'patient:RegisterPatient',
+          [{ patientId, enrolment: hashEnrolmentCode(newEnrolmentCode()) }],
+          { endorsers: [TERTIARY, COMMUNITY] },
+        ),
+      );
+      expect(code).toBe(peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+      await expectLedgerError(
+        evaluate(researcher, 'patient:LocatePatient', patientId),
+        'PATIENT_NOT_FOUND',
+      );
+    });
+  });
+
+  it('refuses the benchmark’s seeding outside the benchmark’s own deployment', async () => {
+    const govAdmin = connectAdmin('gov');
+    try {
+      await expectLedgerError(
+        submit(
+          { connection: govAdmin },
+          'bench:SeedAccessEvents',
+          [{ first: 0, size: 1, patients: 1, days: 1, startDay: '2026-01-01' }],
+          { endorsers: [GOVERNMENT_MSP, TERTIARY] },
+        ),
+        'FORBIDDEN',
+      );
+    } finally {
+      govAdmin.close();
+    }
+  });
+
+  it('covered every transaction of the matrix in this file or the next', () => {
+    // The referral, cohort, wearable and roll-up transactions are the next describe's.
+    const next: TransactionName[] = [
+      'referral:CreateReferral',
+      'referral:CloseReferral',
+      'referral:GetReferral',
+      'cohort:FindCohort',
+      'cohort:RequestCohort',
+      'records:QueryAnchors',
+      'audit:CountDay',
+      'audit:RollupStatistics',
+    ];
+    const missing = AUTHORIZED_NAMES.filter((name) => !covered.has(name) && !next.includes(name));
+    expect(missing).toEqual([]);
   });
 });
 
 describe('referrals, cohorts, wearables and roll-ups on the real network', () => {
-  let patient: TestUser;
+  let patient: TestPatient;
+  let communityAdmin: TestUser;
   let tertiaryClinician: TestUser;
   let communityClinician: TestUser;
   let researcher: TestUser;
@@ -635,84 +1347,81 @@ describe('referrals, cohorts, wearables and roll-ups on the real network', () =>
   let regulator: TestUser;
 
   beforeAll(async () => {
-    [patient, tertiaryClinician, communityClinician, researcher, device, regulator] =
+    [communityAdmin, tertiaryClinician, communityClinician, researcher, device, regulator] =
       await Promise.all([
-        enrollPatient('community'),
+        enrollUser({ org: 'community', role: 'admin' }),
         enrollUser({ org: 'tertiary', role: 'clinician' }),
         enrollUser({ org: 'community', role: 'clinician' }),
         enrollUser({ org: 'research', role: 'researcher' }),
         enrollUser({ org: 'enterprise', role: 'analyst' }),
         enrollUser({ org: 'gov', role: 'regulator' }),
       ]);
+    patient = await registerPatient('community', { carrier: communityAdmin });
   });
 
   afterAll(() => {
     closeUsers();
   });
 
-  it('opens a referral to the tertiary hospital, gates referral access by it, and ends access when closed', async () => {
-    await submit<Consent>(
-      patient,
-      'consent',
-      'GrantConsent',
-      JSON.stringify({
-        grantee: { org: 'TertiaryHospitalMSP' },
-        purposes: ['referral'],
-        categories: ['outpatient', 'imaging', 'laboratory'],
-      }),
-    );
-    const ask = (categories: string[]): Promise<AccessEvent> =>
-      submit<AccessEvent>(
-        tertiaryClinician,
-        'access',
-        'RequestAccess',
-        JSON.stringify({ patientId: patient.patientId, purpose: 'referral', categories }),
-      );
+  it('opens a referral from the home to the tertiary hospital, gates referral access by it, and ends access when closed', async () => {
+    await grant(patient, {
+      grantee: { org: TERTIARY },
+      purposes: ['referral'],
+      categories: ['outpatient', 'imaging', 'laboratory'],
+    });
+    const ask = async (categories: ConsentInput['categories']): Promise<AccessEvent> =>
+      (
+        await submit(
+          tertiaryClinician,
+          'access:RequestAccess',
+          [{ patientId: patient.patientId, purpose: 'referral', categories: categories ?? [] }],
+          { endorsers: [TERTIARY, COMMUNITY] },
+        )
+      ).result;
     expect(await ask(['imaging'])).toMatchObject({
       decision: 'deny',
       reason: 'NO_ACTIVE_REFERRAL',
     });
 
-    const referral = await submit<{
-      referralId: string;
-      fromOrg: string;
-      toOrg: string;
-      status: string;
-    }>(
+    const { result: referral } = await submit(
       communityClinician,
-      'referral',
-      'CreateReferral',
-      JSON.stringify({
-        patientId: patient.patientId,
-        toOrg: 'TertiaryHospitalMSP',
-        categories: ['imaging', 'outpatient'],
-        validUntil: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      }),
+      'referral:CreateReferral',
+      [
+        {
+          patientId: patient.patientId,
+          toOrg: TERTIARY,
+          categories: ['imaging', 'outpatient'],
+          validUntil: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+        },
+      ],
+      { endorsers: [COMMUNITY, TERTIARY] },
     );
     expect(referral).toMatchObject({
-      fromOrg: 'CommunityHospitalMSP',
-      toOrg: 'TertiaryHospitalMSP',
+      fromOrg: COMMUNITY,
+      toOrg: TERTIARY,
+      patientHome: COMMUNITY,
       status: 'open',
     });
     expect(await ask(['imaging'])).toMatchObject({ decision: 'permit' });
     // Consented but not referred: the referral bounds what the tertiary hospital may read.
     expect((await ask(['laboratory'])).decision).toBe('deny');
     expect(
-      (await evaluate<{ status: string }>(patient, 'referral', 'GetReferral', referral.referralId))
-        .status,
+      (await evaluate(communityAdmin, 'referral:GetReferral', referral.referralId)).status,
     ).toBe('open');
+    await expectLedgerError(
+      evaluate(researcher, 'referral:GetReferral', referral.referralId),
+      'FORBIDDEN',
+    );
 
-    const closed = await submit<{ status: string }>(
+    const { result: closed } = await submit(
       tertiaryClinician,
-      'referral',
-      'CloseReferral',
-      referral.referralId,
+      'referral:CloseReferral',
+      [referral.referralId],
+      { endorsers: [TERTIARY, COMMUNITY] },
     );
     expect(closed.status).toBe('closed');
     await expectLedgerError(
-      tertiaryClinician
-        .contract('referral')
-        .submitTransaction('CloseReferral', referral.referralId),
+      submit(tertiaryClinician, 'referral:CloseReferral', [referral.referralId]),
       'CONFLICT',
     );
     expect(await ask(['imaging'])).toMatchObject({
@@ -721,52 +1430,81 @@ describe('referrals, cohorts, wearables and roll-ups on the real network', () =>
     });
   });
 
-  it('includes in a research cohort only patients with an active research consent', async () => {
-    const withoutConsent = await enrollPatient('community');
-    await submit<Consent>(
-      patient,
-      'consent',
-      'GrantConsent',
-      JSON.stringify({
-        grantee: { org: 'ResearchMSP' },
-        purposes: ['research'],
-        categories: ['laboratory'],
-      }),
+  it('refuses a referral between two hospitals when neither is the patient’s home', async () => {
+    const enterpriseAdmin = await enrollUser({ org: 'enterprise', role: 'admin' });
+    const elsewhere = await registerPatient('enterprise', { carrier: enterpriseAdmin });
+    await expectLedgerError(
+      submit(
+        communityClinician,
+        'referral:CreateReferral',
+        [
+          {
+            patientId: elsewhere.patientId,
+            toOrg: TERTIARY,
+            categories: ['imaging'],
+            validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+          },
+        ],
+        { endorsers: [COMMUNITY, TERTIARY] },
+      ),
+      'RULE_VIOLATION',
     );
-    const cohort = await submit<{ included: string[]; events: string[] }>(
-      researcher,
-      'cohort',
-      'RequestCohort',
-      JSON.stringify({
+  });
+
+  it('finds cohort candidates, then includes only patients with an active research consent', async () => {
+    const withoutConsent = await registerPatient('community', { carrier: communityAdmin });
+    await grant(patient, {
+      grantee: { org: RESEARCH },
+      purposes: ['research'],
+      categories: ['laboratory'],
+    });
+    // Step one (an evaluate): the candidates, page by page, include the consenting patient.
+    const candidates: string[] = [];
+    let bookmark = '';
+    for (let page = 0; page < 200; page += 1) {
+      const found = await evaluate(researcher, 'cohort:FindCohort', {
+        categories: ['laboratory'],
+        pageSize: 100,
+        ...(bookmark === '' ? {} : { bookmark }),
+      });
+      candidates.push(...found.candidates);
+      bookmark = found.bookmark;
+      if (bookmark === '' || candidates.includes(patient.patientId)) break;
+    }
+    expect(candidates).toContain(patient.patientId);
+    expect(candidates).not.toContain(withoutConsent.patientId);
+    // Step two (a submit): the study's cohort, exactly the patients named.
+    const { result: cohort } = await submit(researcher, 'cohort:RequestCohort', [
+      {
         studyId: `study-${randomBytes(3).toString('hex')}`,
         categories: ['laboratory'],
         patientIds: [patient.patientId, withoutConsent.patientId],
-      }),
-    );
+      },
+    ]);
     expect(cohort.included).toEqual([patient.patientId]);
     expect(cohort.events).toHaveLength(1);
-    const event = await evaluate<AccessEvent>(
-      regulator,
-      'audit',
-      'GetAccessEvent',
-      cohort.events[0]!,
+    const event = await evaluate(regulator, 'audit:GetAccessEvent', cohort.events[0]!);
+    expect(event).toMatchObject({
+      patientId: patient.patientId,
+      decision: 'permit',
+      purpose: 'research',
+      accessor: { org: RESEARCH },
+    });
+    await expectLedgerError(
+      evaluate(device, 'cohort:FindCohort', { categories: ['laboratory'] }),
+      'FORBIDDEN',
     );
-    expect(event).toMatchObject({ patientId: patient.patientId, decision: 'permit' });
   });
 
   it('lists consents granted to an organization for its own members only', async () => {
-    const page = await evaluate<Page<Consent & { grantee: { org: string } }>>(
-      tertiaryClinician,
-      'consent',
-      'QueryConsents',
-      JSON.stringify({ grantee: 'TertiaryHospitalMSP', pageSize: 100 }),
-    );
+    const page = await evaluate(tertiaryClinician, 'consent:QueryConsents', {
+      grantee: TERTIARY,
+      pageSize: 100,
+    });
     expect(page.items.length).toBeGreaterThan(0);
-    expect(page.items.every((each) => each.grantee.org === 'TertiaryHospitalMSP')).toBe(true);
+    expect(page.items.every((each) => each.grantee?.org === TERTIARY)).toBe(true);
     await expectLedgerError(
-      tertiaryClinician
-        .contract('consent')
-        .evaluateTransaction('QueryConsents', JSON.stringify({ grantee: 'ResearchMSP' })),
+      evaluate(tertiaryClinician, 'consent:QueryConsents', { grantee: RESEARCH }),
       'FORBIDDEN',
     );
   });
@@ -777,49 +1515,47 @@ describe('referrals, cohorts, wearables and roll-ups on the real network', () =>
       patientId: patient.patientId,
       category: 'wearable',
       sha256: sha256('heart rate 72'),
-    };
-    await expectLedgerError(
-      device.contract('records').submitTransaction('AnchorRecord', JSON.stringify(reading)),
-      'FORBIDDEN',
-    );
-    await submit<Consent>(
-      patient,
-      'consent',
-      'GrantConsent',
-      JSON.stringify({
-        grantee: { org: 'EnterpriseMSP' },
-        purposes: ['treatment'],
-        categories: ['wearable'],
-      }),
-    );
-    const anchor = await submit<{ owner: string; version: number }>(
-      device,
-      'records',
-      'AnchorRecord',
-      JSON.stringify(reading),
-    );
-    expect(anchor).toMatchObject({ owner: 'EnterpriseMSP', version: 1 });
-    const anchors = await evaluate<Page<{ recordId: string }>>(
-      patient,
-      'records',
-      'QueryAnchors',
-      JSON.stringify({ patientId: patient.patientId }),
-    );
+    } as const;
+    await expectLedgerError(submit(device, 'records:AnchorRecord', [reading]), 'FORBIDDEN');
+    await grant(patient, {
+      grantee: { org: ENTERPRISE },
+      purposes: ['treatment'],
+      categories: ['wearable'],
+    });
+    const { result: anchor } = await submit(device, 'records:AnchorRecord', [reading]);
+    expect(anchor).toMatchObject({ owner: ENTERPRISE, version: 1 });
+    // The home reads the patient's records (the gateway does, for the patient's session).
+    const anchors = await evaluate(communityAdmin, 'records:QueryAnchors', {
+      patientId: patient.patientId,
+    });
     expect(anchors.items.map((each) => each.recordId)).toContain(reading.recordId);
+    // An organization holding no link of the patient's lists nothing.
+    const stranger = await evaluate(researcher, 'records:QueryAnchors', {
+      patientId: patient.patientId,
+    });
+    expect(stranger.items.map((each) => each.recordId)).not.toContain(reading.recordId);
   });
 
-  it('rolls a past day up for the regulator only, and refuses a day not yet over', async () => {
+  it('rolls a past day up in two steps for the regulator only, and refuses a day not yet over', async () => {
     const pastDay = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
-    const rolled = await submit<{ day: string }>(regulator, 'audit', 'RollupStatistics', pastDay);
-    expect(rolled.day).toBe(pastDay);
+    const counts = await evaluate(regulator, 'audit:CountDay', pastDay);
+    expect(counts.day).toBe(pastDay);
+    const { result: rolled } = await submit(regulator, 'audit:RollupStatistics', [counts]);
+    expect(rolled).toMatchObject({ day: pastDay, total: counts.total });
     const today = new Date().toISOString().slice(0, 10);
+    const todays = await evaluate(regulator, 'audit:CountDay', today);
     await expectLedgerError(
-      regulator.contract('audit').submitTransaction('RollupStatistics', today),
+      submit(regulator, 'audit:RollupStatistics', [todays]),
       'RULE_VIOLATION',
     );
-    await expectLedgerError(
-      researcher.contract('audit').submitTransaction('RollupStatistics', pastDay),
-      'FORBIDDEN',
-    );
+    await expectLedgerError(evaluate(researcher, 'audit:CountDay', pastDay), 'FORBIDDEN');
+    await expectLedgerError(submit(researcher, 'audit:RollupStatistics', [counts]), 'FORBIDDEN');
+    // The window's statistics now come from the roll-up for that whole day.
+    const stats = await evaluate(regulator, 'audit:GetStatistics', {
+      from: `${pastDay}T00:00:00.000Z`,
+      to: new Date(Date.parse(`${pastDay}T00:00:00.000Z`) + 86_400_000).toISOString(),
+      level: 'province',
+    });
+    expect(stats).toMatchObject({ total: counts.total, rolledUpDays: 1, scannedDays: 0 });
   });
 });

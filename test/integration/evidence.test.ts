@@ -4,7 +4,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchLeaf, inclusionProof, toHex, type RecordItem } from '@consent-ledger/ledger-api';
+import {
+  batchLeaf,
+  inclusionProof,
+  newSalt,
+  toHex,
+  type BatchItem,
+} from '@consent-ledger/ledger-api';
 import {
   buildEvidence,
   pinCheckpoint,
@@ -12,6 +18,7 @@ import {
   type LedgerConnection,
 } from '@consent-ledger/network';
 import {
+  blockByNumber,
   dataHash,
   decodeTransaction,
   parseBundle,
@@ -20,8 +27,11 @@ import {
   type EvidenceBundle,
   type Report,
 } from '@consent-ledger/verifier';
-import { closeUsers, enrollUser, newPatientId, type TestUser } from '../support/identities.ts';
-import { connectAdmin, text, topology } from '../support/ledger.ts';
+import { closeUsers, enrollUser, type TestUser } from '../support/identities.ts';
+import { evaluate, submit } from '../support/ledger-calls.ts';
+import { expectLedgerError } from '../support/ledger-errors.ts';
+import { connectAdmin, topology } from '../support/ledger.ts';
+import { registerPatient, type TestPatient } from '../support/patients.ts';
 
 const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
@@ -52,6 +62,11 @@ function withEnvelope(bundle: EvidenceBundle, envelope: Buffer): EvidenceBundle 
   return tampered;
 }
 
+function holdsAll(report: Report): void {
+  expect(report.checks.filter((check) => !check.ok)).toEqual([]);
+  expect(report.ok).toBe(true);
+}
+
 function failsAt(report: Report, name: string): void {
   expect(report.ok).toBe(false);
   expect(report.firstFailure, JSON.stringify(report.checks, null, 2)).toBe(name);
@@ -80,8 +95,22 @@ function forgedCa(): string {
   return readFileSync(path.join(dir, 'cert.pem'), 'utf8');
 }
 
+/** A block's envelopes (base64) as a peer holds the block now. */
+async function blockNow(connection: LedgerConnection, number: string): Promise<string[]> {
+  const network = connection.gateway.getNetwork(topology.channel.name);
+  const block = await blockByNumber(
+    (chaincode, fn, args) => network.getContract(chaincode).evaluateTransaction(fn, ...args),
+    topology.channel.name,
+    BigInt(number),
+  );
+  return (block.getData()?.getDataList_asU8() ?? []).map((entry) =>
+    Buffer.from(entry).toString('base64'),
+  );
+}
+
 describe('evidence bundles an auditor verifies offline', () => {
   let clinician: TestUser;
+  let patient: TestPatient;
   let auditor: LedgerConnection;
   let bundle: EvidenceBundle;
   let checkpoint: Checkpoint;
@@ -89,21 +118,13 @@ describe('evidence bundles an auditor verifies offline', () => {
 
   beforeAll(async () => {
     clinician = await enrollUser({ org: 'tertiary', role: 'clinician' });
+    // A community patient seen at the tertiary hospital: the community hospital holds their data.
+    patient = await registerPatient('community');
     auditor = connectAdmin('community');
     const recordId = `rec-${randomBytes(6).toString('hex')}`;
-    const anchor = JSON.parse(
-      text(
-        await clinician.contract('records').submitTransaction(
-          'AnchorRecord',
-          JSON.stringify({
-            recordId,
-            patientId: newPatientId(),
-            category: 'inpatient',
-            sha256: sha256(document),
-          }),
-        ),
-      ),
-    ) as { txId: string; version: number };
+    const { result: anchor } = await submit(clinician, 'records:AnchorRecord', [
+      { recordId, patientId: patient.patientId, category: 'inpatient', sha256: sha256(document) },
+    ]);
     checkpoint = await pinCheckpoint(auditor.gateway, topology);
     bundle = parseBundle(
       JSON.parse(
@@ -166,7 +187,7 @@ describe('evidence bundles an auditor verifies offline', () => {
     const anchored = sha256(document);
     const forged = `${anchored.slice(0, -1)}${anchored.endsWith('0') ? '1' : '0'}`;
     const envelope = Buffer.from(bundle.transaction.envelope, 'base64');
-    // Every copy (arguments, write set, result, event) changes, as a forger would have it.
+    // Every copy (write set, result, event) changes, as a forger would have it.
     const edited = Buffer.from(envelope.toString('latin1').replaceAll(anchored, forged), 'latin1');
     expect(edited.equals(envelope)).toBe(false);
     failsAt(verifyBundle(withEnvelope(bundle, edited)), 'write-set');
@@ -254,22 +275,16 @@ describe('evidence bundles an auditor verifies offline', () => {
     failsAt(verifyBundle(tampered), 'orderer-signature');
   });
 
-  it('proves a batch member by its Merkle path and fails on a changed path', async () => {
-    const patientId = newPatientId();
-    const items: RecordItem[] = Array.from({ length: 5 }, (_, index) => ({
+  it('proves a batch member by its salted leaf and Merkle path, and fails on a changed path or salt', async () => {
+    const items: BatchItem[] = Array.from({ length: 5 }, (_, index) => ({
       recordId: `lab-${randomBytes(4).toString('hex')}-${index}`,
-      patientId,
+      patientId: patient.patientId,
       category: 'laboratory',
       sha256: sha256(Buffer.from(`lab result ${index}`)),
+      salt: newSalt(),
     }));
-    const batch = JSON.parse(
-      text(
-        await clinician
-          .contract('records')
-          .submitTransaction('AnchorBatch', JSON.stringify({ items })),
-      ),
-    ) as { batchId: string; root: string; size: number; txId: string };
-    const leaves = items.map(batchLeaf);
+    const { result: batch } = await submit(clinician, 'records:AnchorBatch', [{ items }]);
+    const leaves = items.map((item) => batchLeaf(item));
     const member = await buildEvidence({
       gateway: auditor.gateway,
       topology,
@@ -284,28 +299,35 @@ describe('evidence bundles an auditor verifies offline', () => {
         auditPath: inclusionProof(leaves, 3).map(toHex),
       },
     });
+    expect(member.version).toBe(2);
     const lab = Buffer.from('lab result 3');
     expect(verifyBundle(parseBundle(member), { document: lab }).ok).toBe(true);
     const tampered = copy(member);
     if (tampered.subject.kind !== 'batch-member') throw new Error('unreachable');
     tampered.subject.auditPath[0] = flipHex(tampered.subject.auditPath[0]!);
     failsAt(verifyBundle(tampered), 'merkle-path');
+    const resalted = copy(member);
+    if (resalted.version !== 2 || resalted.subject.kind !== 'batch-member')
+      throw new Error('unreachable');
+    resalted.subject.item.salt = newSalt();
+    failsAt(verifyBundle(resalted), 'merkle-path');
   });
 
-  it('proves an access event (a recorded denial)', async () => {
-    const event = JSON.parse(
-      text(
-        await clinician.contract('access').submitTransaction(
-          'RequestAccess',
-          JSON.stringify({
-            patientId: newPatientId(),
-            purpose: 'treatment',
-            categories: ['outpatient'],
-            recordIds: ['rec-1'],
-          }),
-        ),
-      ),
-    ) as { eventId: string; decision: string; txId: string };
+  it('proves an access event (a recorded denial) by its private write, for entitled organizations only', async () => {
+    const { result: event } = await submit(
+      clinician,
+      'access:RequestAccess',
+      [
+        {
+          patientId: patient.patientId,
+          purpose: 'treatment',
+          categories: ['outpatient'],
+          recordIds: ['rec-1'],
+        },
+      ],
+      { endorsers: ['TertiaryHospitalMSP', 'CommunityHospitalMSP'] },
+    );
+    expect(event.decision).toBe('deny');
     const evidence = parseBundle(
       await buildEvidence({
         gateway: auditor.gateway,
@@ -314,10 +336,101 @@ describe('evidence bundles an auditor verifies offline', () => {
         subject: { kind: 'access-event', eventId: event.eventId },
       }),
     );
-    expect(verifyBundle(evidence).ok).toBe(true);
+    if (evidence.version !== 2 || evidence.privateWrite === undefined)
+      throw new Error('a version 2 bundle with its private write');
+    expect(evidence.privateWrite.collection).toBe('pair_CommunityHospitalMSP_TertiaryHospitalMSP');
+    const report = verifyBundle(evidence);
+    holdsAll(report);
+    expect(report.checks.map((check) => check.name)).toContain('private-write');
+    // Another subject, another value, another key: the private write no longer proves it.
     const other = copy(evidence);
     other.subject = { kind: 'access-event', eventId: `${event.eventId}x` };
-    failsAt(verifyBundle(other), 'write-set');
+    failsAt(verifyBundle(other), 'private-write');
+    const value = copy(evidence);
+    if (value.version !== 2 || value.privateWrite === undefined) throw new Error('unreachable');
+    value.privateWrite.value = Buffer.from(
+      JSON.stringify({ ...event, decision: 'permit' }),
+    ).toString('base64');
+    failsAt(verifyBundle(value), 'private-write');
+    const key = copy(evidence);
+    if (key.version !== 2 || key.privateWrite === undefined) throw new Error('unreachable');
+    key.privateWrite.key = `${key.privateWrite.key}x`;
+    failsAt(verifyBundle(key), 'private-write');
+    // An organization that does not hold the pair's collection has no value to build it from.
+    const outsider = connectAdmin('enterprise');
+    try {
+      await expect(
+        buildEvidence({
+          gateway: outsider.gateway,
+          topology,
+          txId: event.txId,
+          subject: { kind: 'access-event', eventId: event.eventId },
+        }),
+      ).rejects.toThrow(/no private value/);
+    } finally {
+      outsider.close();
+    }
+  });
+
+  it('keeps a consent’s bundle verifiable after the consent was erased from every peer', async () => {
+    const grant = await submit(patient.carrier, 'consent:GrantConsent', [
+      await patient.sign('consent:GrantConsent', {
+        grantee: { org: 'TertiaryHospitalMSP', role: 'clinician' },
+        purposes: ['treatment'],
+        categories: ['imaging'],
+      }),
+    ]);
+    const { consentId } = grant.result;
+    const earlier = parseBundle(
+      await buildEvidence({
+        gateway: auditor.gateway,
+        topology,
+        txId: grant.txId,
+        subject: { kind: 'consent', consentId, version: 1 },
+      }),
+    );
+    holdsAll(verifyBundle(earlier));
+    await submit(patient.carrier, 'consent:RevokeConsent', [
+      await patient.sign('consent:RevokeConsent', { consentId, expectedVersion: 1 }),
+    ]);
+    const erased = await submit(patient.carrier, 'consent:EraseConsent', [
+      await patient.sign('consent:EraseConsent', { consentId }),
+    ]);
+    expect(erased.result).toMatchObject({ kind: 'consent', subject: consentId });
+    // No peer returns the value: not the home's, not the grantee's, not the regulator's.
+    const readers = await Promise.all([
+      enrollUser({ org: 'community', role: 'admin' }),
+      enrollUser({ org: 'tertiary', role: 'clinician' }),
+      enrollUser({ org: 'gov', role: 'regulator' }),
+    ]);
+    for (const reader of readers)
+      await expectLedgerError(
+        evaluate(reader, 'consent:GetConsent', consentId),
+        'CONSENT_NOT_FOUND',
+      );
+    // Nor does the block's private data delivered to the home: the bundle cannot be made again.
+    await expect(
+      buildEvidence({
+        gateway: auditor.gateway,
+        topology,
+        txId: grant.txId,
+        subject: { kind: 'consent', consentId, version: 1 },
+      }),
+    ).rejects.toThrow(/no private value/);
+    // The hashes stay in the block: the earlier bundle verifies, against the block as it is now.
+    holdsAll(verifyBundle(earlier));
+    const now = await blockNow(auditor, earlier.block.header.number);
+    expect(now).toEqual(earlier.block.data);
+    holdsAll(verifyBundle({ ...earlier, block: { ...earlier.block, data: now } }));
+    // The erasure itself is in a block: a purge of the same key's hash.
+    const erasureBlock = await blockNow(auditor, String(erased.blockNumber));
+    const purges = erasureBlock
+      .map((entry) => decodeTransaction(Buffer.from(entry, 'base64')))
+      .filter((transaction) => transaction.txId === erased.txId)
+      .flatMap((transaction) => transaction.hashedWrites.filter((write) => write.isPurge));
+    if (earlier.version !== 2 || earlier.privateWrite === undefined) throw new Error('unreachable');
+    const keyHash = sha256(Buffer.from(earlier.privateWrite.key, 'utf8'));
+    expect(purges.map((write) => Buffer.from(write.keyHash).toString('hex'))).toContain(keyHash);
   });
 
   it('runs as a command line tool: exit 0 when verified, non-zero naming the failed check', () => {

@@ -16,10 +16,57 @@ import {
   type FabricInstall,
   type LedgerConnection,
 } from '@consent-ledger/network';
-import { peer } from '@hyperledger/fabric-protos';
-import { connectAdmin, contractOf, endorsingMsps, text, topology } from '../support/ledger.ts';
+import { common, msp, peer } from '@hyperledger/fabric-protos';
+import {
+  collectionEndorsement,
+  collectionMembers,
+  collectionNames,
+  GOVERNMENT_MSP,
+} from '@consent-ledger/ledger-api';
+import { collectionsConfig } from '@consent-ledger/network';
+import { closeUsers, enrollUser } from '../support/identities.ts';
+import { evaluate, submit } from '../support/ledger-calls.ts';
+import { connectAdmin, endorsingMsps, topology } from '../support/ledger.ts';
+import { registerPatient } from '../support/patients.ts';
 
 const log = (): void => undefined;
+
+/** Writes a baseline value endorsed by the given organizations (two by default). */
+function put(
+  connection: LedgerConnection,
+  key: string,
+  value: string,
+  endorsers: readonly string[] = [GOVERNMENT_MSP, 'TertiaryHospitalMSP'],
+) {
+  return submit({ connection }, 'baseline:Put', [key, value], { endorsers });
+}
+
+/** Reads a baseline value on a connection's own peer. */
+function get(connection: LedgerConnection, key: string): Promise<string> {
+  return evaluate({ connection }, 'baseline:Get', key);
+}
+
+/** The chaincode definition committed on the channel, as a peer's _lifecycle answers it. */
+async function committedDefinition(
+  connection: LedgerConnection,
+): Promise<peer.lifecycle.QueryChaincodeDefinitionResult> {
+  const args = new peer.lifecycle.QueryChaincodeDefinitionArgs();
+  args.setName(topology.chaincode.name);
+  const bytes = await connection.gateway
+    .getNetwork(topology.channel.name)
+    .getContract('_lifecycle')
+    .evaluateTransaction('QueryChaincodeDefinition', args.serializeBinary());
+  return peer.lifecycle.QueryChaincodeDefinitionResult.deserializeBinary(bytes);
+}
+
+/** The MSP IDs a signature policy envelope names. */
+function policyMsps(envelope: common.SignaturePolicyEnvelope | undefined): string[] {
+  return (envelope?.getIdentitiesList() ?? [])
+    .map((principal) =>
+      msp.MSPRole.deserializeBinary(principal.getPrincipal_asU8()).getMspIdentifier(),
+    )
+    .sort();
+}
 
 async function heights(install: FabricInstall): Promise<number[]> {
   return Promise.all(
@@ -34,9 +81,7 @@ async function readEverywhere(key: string): Promise<string[]> {
     topology.organizations.map(async (org) => {
       const connection = connectAdmin(org.name);
       try {
-        return text(
-          await contractOf(connection.gateway, 'baseline').evaluateTransaction('Get', key),
-        );
+        return await get(connection, key);
       } finally {
         connection.close();
       }
@@ -55,6 +100,7 @@ describe('the Fabric network', () => {
 
   afterAll(() => {
     gov.close();
+    closeUsers();
   });
 
   it('has every CA, orderer and peer running and healthy', async () => {
@@ -84,12 +130,9 @@ describe('the Fabric network', () => {
 
   it('endorses a transaction by two organizations and serves it from every peer', async () => {
     const key = `network-${randomUUID()}`;
-    const contract = contractOf(gov.gateway, 'baseline');
-    const submitted = await contract.submitAsync('Put', { arguments: [key, 'shared'] });
-    const commit = await submitted.getStatus();
-    expect(commit.successful).toBe(true);
+    const commit = await put(gov, key, 'shared');
 
-    const endorsers = await endorsingMsps(gov.gateway, submitted.getTransactionId());
+    const endorsers = await endorsingMsps(gov.gateway, commit.txId);
     expect(endorsers.length).toBeGreaterThanOrEqual(2);
 
     await waitUntil(async () => (await readEverywhere(key)).every((value) => value === 'shared'), {
@@ -106,21 +149,62 @@ describe('the Fabric network', () => {
 
   it('refuses a write endorsed by a single organization', async () => {
     const key = `single-${randomUUID()}`;
-    const proposal = contractOf(gov.gateway, 'baseline').newProposal('Put', {
-      arguments: [key, 'alone'],
-      endorsingOrganizations: ['GovMSP'],
-    });
-    const transaction = await proposal.endorse();
-    const submitted = await transaction.submit();
-    const commit = await submitted.getStatus();
-    expect(commit.successful).toBe(false);
-    expect(commit.code).toBe(peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+    const failure: unknown = await put(gov, key, 'alone', [GOVERNMENT_MSP]).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as { code?: number }).code).toBe(
+      peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE,
+    );
     expect(await readEverywhere(key)).toEqual(topology.organizations.map(() => ''));
   });
 
-  it('keeps state through a chaincode upgrade (sequence + 1)', async () => {
+  it('defines the private data collections in the committed definition, as the topology generates them', async () => {
+    const mspIds = topology.organizations.map((org) => org.mspId);
+    const definition = await committedDefinition(gov);
+    const configs = (definition.getCollections()?.getConfigList() ?? []).map((config) => {
+      const collection = config.getStaticCollectionConfig();
+      if (collection === undefined) throw new Error('a static collection');
+      return collection;
+    });
+    expect(configs.map((config) => config.getName()).sort()).toEqual(collectionNames(mspIds));
+    expect(configs.map((config) => config.getName()).sort()).toEqual(
+      collectionsConfig(topology).map((config) => config.name),
+    );
+    for (const config of configs) {
+      const name = config.getName();
+      const members = [...collectionMembers(name, mspIds)].sort();
+      expect(policyMsps(config.getMemberOrgsPolicy()?.getSignaturePolicy()), name).toEqual(members);
+      expect(config.getMemberOnlyRead(), name).toBe(true);
+      expect(config.getMemberOnlyWrite(), name).toBe(true);
+      expect(config.getBlockToLive(), name).toBe(0);
+      expect(config.getRequiredPeerCount(), name).toBe(0);
+      expect(config.getMaximumPeerCount(), name).toBe(members.length - 1);
+      const endorsement = config.getEndorsementPolicy()?.getSignaturePolicy();
+      expect(policyMsps(endorsement), name).toEqual(
+        [...collectionEndorsement(name, mspIds).peers].sort(),
+      );
+    }
+  });
+
+  it('keeps state through a chaincode upgrade (sequence + 1), private data too', async () => {
     const key = `upgrade-${randomUUID()}`;
-    await contractOf(gov.gateway, 'baseline').submitTransaction('Put', key, 'before-upgrade');
+    await put(gov, key, 'before-upgrade');
+    // Private data: a patient's binding (the home's collection) and a consent (a pair's).
+    const patient = await registerPatient('tertiary');
+    const { result: consent } = await submit(patient.carrier, 'consent:GrantConsent', [
+      await patient.sign('consent:GrantConsent', {
+        grantee: { org: 'CommunityHospitalMSP', role: 'clinician' },
+        purposes: ['treatment'],
+        categories: ['outpatient'],
+      }),
+    ]);
+    const [grantee, regulator] = await Promise.all([
+      enrollUser({ org: 'community', role: 'clinician' }),
+      enrollUser({ org: 'gov', role: 'regulator' }),
+    ]);
+    const before = await committedDefinition(gov);
     const changed = await deployChaincode({
       install,
       topology,
@@ -135,15 +219,29 @@ describe('the Fabric network', () => {
     expect(again).toEqual({ ...restored, changed: false });
 
     expect(await readEverywhere(key)).toEqual(topology.organizations.map(() => 'before-upgrade'));
-    await contractOf(gov.gateway, 'baseline').submitTransaction('Put', key, 'after-upgrade');
-    expect(text(await contractOf(gov.gateway, 'baseline').evaluateTransaction('Get', key))).toBe(
-      'after-upgrade',
+    await put(gov, key, 'after-upgrade');
+    expect(await get(gov, key)).toBe('after-upgrade');
+    // The collections came through the upgrade unchanged, and so did their data.
+    const after = await committedDefinition(gov);
+    expect(after.getSequence()).toBe(before.getSequence() + 2);
+    expect(after.getCollections()?.serializeBinary()).toEqual(
+      before.getCollections()?.serializeBinary(),
     );
+    expect(
+      (await evaluate(patient.carrier, 'patient:GetBinding', patient.patientId)).keys,
+    ).toHaveLength(1);
+    for (const reader of [patient.carrier, grantee, regulator]) {
+      expect(await evaluate(reader, 'consent:GetConsent', consent.consentId)).toMatchObject({
+        consentId: consent.consentId,
+        salt: consent.salt,
+        status: 'active',
+      });
+    }
   });
 
   it('keeps the ledger through down and up', async () => {
     const key = `restart-${randomUUID()}`;
-    await contractOf(gov.gateway, 'baseline').submitTransaction('Put', key, 'durable');
+    await put(gov, key, 'durable');
     await waitUntil(async () => new Set(await heights(install)).size === 1, {
       description: 'every peer at the same height',
       timeoutMs: 30_000,
@@ -169,13 +267,7 @@ describe('the Fabric network', () => {
       description: 'state after restart',
       timeoutMs: 60_000,
     });
-    await contractOf(gov.gateway, 'baseline').submitTransaction(
-      'Put',
-      key,
-      'written-after-restart',
-    );
-    expect(text(await contractOf(gov.gateway, 'baseline').evaluateTransaction('Get', key))).toBe(
-      'written-after-restart',
-    );
+    await put(gov, key, 'written-after-restart');
+    expect(await get(gov, key)).toBe('written-after-restart');
   });
 });

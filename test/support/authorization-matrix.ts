@@ -1,9 +1,11 @@
 /**
  * The expected authorization matrix: every role of every organization against every chaincode
- * transaction and every REST endpoint, written from the intended policy (docs/ledger-api.md,
- * gateway/README.md), independently of the matrix the code enforces (ledger-api's authorization.ts,
- * applied by the chaincode and by the gateway's `@Authorize` guard). The integration and e2e tests check the running system against it, and
- * docs/authorization.md is rendered from it (`node test/support/authorization-doc.ts`).
+ * transaction and every REST endpoint, and every kind of signed statement against every action a
+ * patient signs, written from the intended policy (docs/ledger-api.md, docs/patient-keys.md,
+ * gateway/README.md), independently of the code that enforces it (ledger-api's authorization.ts
+ * and the chaincode's guards and statement checks, the gateway's guards and services). The
+ * integration and e2e tests check the running system against it, and docs/authorization.md is
+ * rendered from it (`node test/support/authorization-doc.ts`).
  */
 import { format } from 'prettier';
 
@@ -50,13 +52,23 @@ const ORGS: readonly { org: string; mspId: string; orgType: OrgType; roles: stri
   },
 ];
 
-/** Every role of every organization (docs/ledger-api.md, "Identity of a caller"). */
+/**
+ * Every role of every organization (docs/ledger-api.md, "Identity of a caller"). A `patient` is a
+ * patient's session at the gateway (registered by the home organization, signed in with a key of
+ * their own device); for the chaincode it is a certificate with role `patient` that the
+ * organization's CA could mint, which authorizes nothing: patients have no certificates.
+ */
 export const PRINCIPALS: readonly MatrixPrincipal[] = ORGS.flatMap(({ roles, ...org }) =>
   roles.map((role) => ({ ...org, role })),
 );
 
 /** Every role a certificate can name (docs/ledger-api.md). */
 export const ALL_ROLES = ['admin', 'analyst', 'clinician', 'patient', 'regulator', 'researcher'];
+
+/** The organizations a patient can be homed at (their hospital, or an enterprise). */
+export const HOME_ORGS: readonly string[] = ORGS.filter(
+  (org) => org.orgType === 'hospital' || org.orgType === 'enterprise',
+).map((org) => org.org);
 
 /**
  * Certificates an organization's CA could mint but its type does not issue (a research institute's
@@ -90,8 +102,8 @@ function evaluate(rule: Rule, principal: MatrixPrincipal): Outcome {
 }
 
 const EVERYONE: Rule = [['*/*', 'allow']];
-const PATIENT: Rule = [['*/patient', 'allow']];
 const OWN_PATIENT: Rule = [['*/patient', 'own']];
+const PATIENT_SESSION: Rule = [['*/patient', 'allow']];
 const ACCESSORS: Rule = [
   ['*/analyst', 'allow'],
   ['*/clinician', 'allow'],
@@ -99,12 +111,41 @@ const ACCESSORS: Rule = [
 ];
 const HOSPITAL_CLINICIAN: Rule = [['hospital/clinician', 'allow']];
 const REGULATOR: Rule = [['government/regulator', 'allow']];
-/** Reads scoped to the caller: regulator all, patients their own, members their organization's. */
+const RESEARCHER: Rule = [['research/researcher', 'allow']];
+/** Admins of the organizations that register patients (a patient's home). */
+const HOME_ADMINS: Rule = [
+  ['hospital/admin', 'allow'],
+  ['enterprise/admin', 'allow'],
+];
+/** Home admins for the patients of their own organization. */
+const OWN_HOME_ADMINS: Rule = [
+  ['hospital/admin', 'own'],
+  ['enterprise/admin', 'own'],
+];
+/** A binding's readers: the regulator, and the home organization's admins. */
+const BINDING_READERS: Rule = [['government/regulator', 'allow'], ...OWN_HOME_ADMINS];
+/**
+ * Who carries a statement a patient signed: any member whose organization holds the patient's home
+ * collection (the home organization, or the regulator's, which holds every collection); the
+ * statement, not the certificate, decides. A research institute is never a patient's home.
+ */
+const CARRIERS: Rule = [
+  ['government/*', 'allow'],
+  ['hospital/*', 'own'],
+  ['enterprise/*', 'own'],
+];
+/** Reads scoped to the caller: the regulator all, everyone else what concerns them. */
 const SCOPED_READ: Rule = [
   ['government/regulator', 'allow'],
   ['*/*', 'own'],
 ];
-/** Any member; patients only about themselves. */
+/** Queries admins may filter freely (they see their patients' and their organization's). */
+const ADMIN_QUERY: Rule = [
+  ['government/regulator', 'allow'],
+  ['*/admin', 'allow'],
+  ['*/*', 'own'],
+];
+/** Any member; patients (at the gateway) only about themselves. */
 const PATIENT_OWN_READ: Rule = [
   ['*/patient', 'own'],
   ['*/*', 'allow'],
@@ -121,9 +162,9 @@ const ANCHOR_BATCH: Rule = [
   ['enterprise/admin', 'own'],
   ['enterprise/analyst', 'own'],
 ];
+/** Referrals: the regulator, and the two hospitals (their members and their patients). */
 const GET_REFERRAL: Rule = [
   ['government/regulator', 'allow'],
-  ['*/patient', 'own'],
   ['hospital/*', 'own'],
 ];
 
@@ -135,13 +176,18 @@ export interface TransactionRow {
   readonly rule: Rule;
   /** What "own" means for this transaction (when some cell is `own`). */
   readonly own?: string;
-  /** Checks no authorization at all: foreign and role-less certificates are let in too. */
+  /** Checks no authorization at all: foreign, role-less and patient certificates are let in too. */
   readonly unchecked?: boolean;
+  /** Its argument is a statement the patient (or a guardian) signed (docs/patient-keys.md). */
+  readonly signed?: boolean;
 }
 
-const OWN_CONSENT_READ = 'its patient; members of its grantee organization';
-const OWN_QUERY = 'patients: their own patient ID; members: their own organization';
-const OWN_RECORD = 'patients: records about themselves';
+const OWN_CONSENT_READ =
+  "consents granted to its organization; admins: also its organization's patients'";
+const OWN_QUERY = 'its own organization (`org`, `accessorOrg`, `grantee`)';
+const OWN_CARRIED =
+  "statements of its organization's patients (a member of the patient's home collection carries them)";
+const OWN_HOME = "patients of its own organization (their home's admins)";
 
 /** Every transaction of every contract of the consent-ledger chaincode, baseline included. */
 export const TRANSACTIONS: readonly TransactionRow[] = [
@@ -152,9 +198,41 @@ export const TRANSACTIONS: readonly TransactionRow[] = [
   },
   { name: 'registry:GetOrganization', kind: 'evaluate', rule: EVERYONE },
   { name: 'registry:ListOrganizations', kind: 'evaluate', rule: EVERYONE },
-  { name: 'consent:GrantConsent', kind: 'submit', rule: PATIENT },
-  { name: 'consent:UpdateConsent', kind: 'submit', rule: OWN_PATIENT, own: 'its patient' },
-  { name: 'consent:RevokeConsent', kind: 'submit', rule: OWN_PATIENT, own: 'its patient' },
+  {
+    name: 'patient:RegisterPatient',
+    kind: 'submit',
+    rule: HOME_ADMINS,
+    own: 'registers at its own organization',
+  },
+  {
+    name: 'patient:ActivatePatient',
+    kind: 'submit',
+    rule: CARRIERS,
+    own: OWN_CARRIED,
+    signed: true,
+  },
+  { name: 'patient:AddDevice', kind: 'submit', rule: CARRIERS, own: OWN_CARRIED, signed: true },
+  { name: 'patient:RemoveDevice', kind: 'submit', rule: CARRIERS, own: OWN_CARRIED, signed: true },
+  { name: 'patient:RequestRecovery', kind: 'submit', rule: OWN_HOME_ADMINS, own: OWN_HOME },
+  { name: 'patient:ApproveRecovery', kind: 'submit', rule: REGULATOR },
+  { name: 'patient:ProposeGuardian', kind: 'submit', rule: OWN_HOME_ADMINS, own: OWN_HOME },
+  { name: 'patient:ApproveGuardian', kind: 'submit', rule: REGULATOR },
+  {
+    name: 'patient:ActivateGuardian',
+    kind: 'submit',
+    rule: CARRIERS,
+    own: OWN_CARRIED,
+    signed: true,
+  },
+  { name: 'patient:EndGuardianship', kind: 'submit', rule: REGULATOR },
+  { name: 'patient:GetBinding', kind: 'evaluate', rule: BINDING_READERS, own: OWN_HOME },
+  { name: 'patient:GetBindingHistory', kind: 'evaluate', rule: BINDING_READERS, own: OWN_HOME },
+  { name: 'patient:QueryErasures', kind: 'evaluate', rule: BINDING_READERS, own: OWN_HOME },
+  { name: 'patient:LocatePatient', kind: 'evaluate', rule: EVERYONE },
+  { name: 'consent:GrantConsent', kind: 'submit', rule: CARRIERS, own: OWN_CARRIED, signed: true },
+  { name: 'consent:UpdateConsent', kind: 'submit', rule: CARRIERS, own: OWN_CARRIED, signed: true },
+  { name: 'consent:RevokeConsent', kind: 'submit', rule: CARRIERS, own: OWN_CARRIED, signed: true },
+  { name: 'consent:EraseConsent', kind: 'submit', rule: CARRIERS, own: OWN_CARRIED, signed: true },
   { name: 'consent:GetConsent', kind: 'evaluate', rule: SCOPED_READ, own: OWN_CONSENT_READ },
   {
     name: 'consent:GetConsentHistory',
@@ -162,17 +240,10 @@ export const TRANSACTIONS: readonly TransactionRow[] = [
     rule: SCOPED_READ,
     own: OWN_CONSENT_READ,
   },
-  {
-    name: 'consent:QueryConsents',
-    kind: 'evaluate',
-    rule: SCOPED_READ,
-    own: 'patients: their own; members: consents granted to their organization',
-  },
+  { name: 'consent:QueryConsents', kind: 'evaluate', rule: ADMIN_QUERY, own: OWN_QUERY },
   { name: 'access:RequestAccess', kind: 'submit', rule: ACCESSORS },
   { name: 'access:CheckAccess', kind: 'evaluate', rule: ACCESSORS },
   { name: 'access:RequestEmergencyAccess', kind: 'submit', rule: HOSPITAL_CLINICIAN },
-  { name: 'audit:ReviewEmergencyAccess', kind: 'submit', rule: REGULATOR },
-  { name: 'cohort:RequestCohort', kind: 'submit', rule: [['research/researcher', 'allow']] },
   { name: 'referral:CreateReferral', kind: 'submit', rule: HOSPITAL_CLINICIAN },
   {
     name: 'referral:CloseReferral',
@@ -184,8 +255,10 @@ export const TRANSACTIONS: readonly TransactionRow[] = [
     name: 'referral:GetReferral',
     kind: 'evaluate',
     rule: GET_REFERRAL,
-    own: "its patient; members of the referral's two hospitals",
+    own: "members of the referral's two hospitals",
   },
+  { name: 'cohort:FindCohort', kind: 'evaluate', rule: RESEARCHER },
+  { name: 'cohort:RequestCohort', kind: 'submit', rule: RESEARCHER },
   {
     name: 'records:AnchorRecord',
     kind: 'submit',
@@ -198,26 +271,26 @@ export const TRANSACTIONS: readonly TransactionRow[] = [
     rule: ANCHOR_BATCH,
     own: "enterprises: wearable items only, with each patient's permit",
   },
-  { name: 'records:VerifyRecord', kind: 'evaluate', rule: PATIENT_OWN_READ, own: OWN_RECORD },
-  {
-    name: 'records:VerifyBatchMember',
-    kind: 'evaluate',
-    rule: PATIENT_OWN_READ,
-    own: 'patients: items about themselves',
-  },
-  { name: 'records:GetRecord', kind: 'evaluate', rule: PATIENT_OWN_READ, own: OWN_RECORD },
+  { name: 'records:VerifyRecord', kind: 'evaluate', rule: EVERYONE },
+  { name: 'records:VerifyBatchMember', kind: 'evaluate', rule: EVERYONE },
+  { name: 'records:GetRecord', kind: 'evaluate', rule: EVERYONE },
   { name: 'records:GetBatch', kind: 'evaluate', rule: EVERYONE },
   { name: 'records:QueryAnchors', kind: 'evaluate', rule: SCOPED_READ, own: OWN_QUERY },
-  { name: 'audit:QueryAccessEvents', kind: 'evaluate', rule: SCOPED_READ, own: OWN_QUERY },
+  { name: 'audit:QueryAccessEvents', kind: 'evaluate', rule: ADMIN_QUERY, own: OWN_QUERY },
   {
     name: 'audit:GetAccessEvent',
     kind: 'evaluate',
     rule: SCOPED_READ,
-    own: 'patients: events about themselves; members: events of their organization',
+    own: "events of its organization; admins: also its organization's patients'",
   },
   { name: 'audit:QueryEmergencyReviews', kind: 'evaluate', rule: REGULATOR },
+  { name: 'audit:ReviewEmergencyAccess', kind: 'submit', rule: REGULATOR },
   { name: 'audit:GetStatistics', kind: 'evaluate', rule: REGULATOR },
+  { name: 'audit:CountDay', kind: 'evaluate', rule: REGULATOR },
   { name: 'audit:RollupStatistics', kind: 'submit', rule: REGULATOR },
+  { name: 'audit:FindExpired', kind: 'evaluate', rule: REGULATOR },
+  { name: 'audit:PurgeExpired', kind: 'submit', rule: REGULATOR },
+  { name: 'audit:GetRetentionPolicy', kind: 'evaluate', rule: EVERYONE },
   {
     name: 'bench:SeedAccessEvents',
     kind: 'submit',
@@ -233,6 +306,106 @@ export const TRANSACTIONS: readonly TransactionRow[] = [
   { name: 'baseline:Get', kind: 'evaluate', rule: EVERYONE, unchecked: true },
 ];
 
+/** The actions a patient (or a guardian) signs, as the signature table's columns. */
+export const SIGNED_ACTIONS = [
+  'consent:GrantConsent',
+  'consent:UpdateConsent',
+  'consent:RevokeConsent',
+  'consent:EraseConsent',
+  'patient:AddDevice',
+  'patient:RemoveDevice',
+] as const;
+
+/** A signed action of the signature table. */
+export type SignedActionName = (typeof SIGNED_ACTIONS)[number];
+
+/** What a signature case comes to: allowed, or refused with this code (nothing written). */
+export type SignatureOutcome =
+  'allow' | 'FORBIDDEN' | 'CONFLICT' | 'RULE_VIOLATION' | 'CONSENT_NOT_FOUND';
+
+/** One kind of signed statement (a row of the signature table). */
+export interface SignatureCase {
+  readonly name: string;
+  readonly description: string;
+  /** The outcome on every action, unless `by` says otherwise. */
+  readonly outcome: SignatureOutcome;
+  readonly by?: Partial<Readonly<Record<SignedActionName, SignatureOutcome>>>;
+}
+
+/**
+ * Who may sign what (docs/patient-keys.md, docs/ledger-api.md "Signed patient actions"): each kind
+ * of statement, carried by the patient's home organization, against each action. A statement is
+ * checked on every endorsing peer whoever carries it; every refusal writes nothing.
+ */
+export const SIGNATURE_CASES: readonly SignatureCase[] = [
+  {
+    name: 'patient',
+    description: "signed with a key bound to the patient (an adult's own device)",
+    outcome: 'allow',
+  },
+  {
+    name: 'guardian-in-period',
+    description: "an active guardian of a minor, within the guardianship's period",
+    outcome: 'allow',
+    by: { 'patient:AddDevice': 'FORBIDDEN', 'patient:RemoveDevice': 'FORBIDDEN' },
+  },
+  {
+    name: 'guardian-after-period',
+    description: "a guardian after the guardianship's period ended",
+    outcome: 'FORBIDDEN',
+  },
+  {
+    name: 'guardian-after-adult',
+    description: "a guardian once the patient has come of age (from the binding's adultFrom)",
+    outcome: 'FORBIDDEN',
+  },
+  {
+    name: 'minor-alone',
+    description: 'a minor signing alone, before adultFrom (a guardian signs for them)',
+    outcome: 'FORBIDDEN',
+  },
+  {
+    name: 'unbound-key',
+    description: 'signed with a key the binding does not list (made by someone else)',
+    outcome: 'FORBIDDEN',
+  },
+  {
+    name: 'replaced-key',
+    description: 'signed with a key that a recovery (home and regulator) replaced',
+    outcome: 'FORBIDDEN',
+  },
+  {
+    name: 'other-patient',
+    description: "naming another patient, signed with this patient's key",
+    outcome: 'FORBIDDEN',
+  },
+  {
+    name: 'altered',
+    description: 'changed after it was signed (its payload: the terms, the consent, the key)',
+    outcome: 'FORBIDDEN',
+  },
+  {
+    name: 'expired',
+    description: 'past its expiresAt (and the clock skew)',
+    outcome: 'FORBIDDEN',
+  },
+  {
+    name: 'replayed',
+    description:
+      'a statement that was carried and committed once, sent again (nonce used, version moved on, state changed)',
+    outcome: 'CONFLICT',
+    by: { 'consent:EraseConsent': 'CONSENT_NOT_FOUND', 'patient:RemoveDevice': 'RULE_VIOLATION' },
+  },
+];
+
+/** The expected outcome of a kind of statement on an action. */
+export function expectedForSignature(
+  signature: SignatureCase,
+  action: SignedActionName,
+): SignatureOutcome {
+  return signature.by?.[action] ?? signature.outcome;
+}
+
 /** One REST endpoint of the gateway. */
 export interface EndpointRow {
   readonly method: 'GET' | 'POST' | 'PUT';
@@ -245,6 +418,12 @@ export interface EndpointRow {
 }
 
 const OWN_REST_QUERY = 'patients: ?patientId= their own; members: ?accessorOrg= their own';
+const OWN_REST_CONSENT =
+  "patients: their own; members: consents granted to their organization; admins: also their organization's patients'";
+const OWN_REST_EVENT =
+  "patients: events about themselves; members: events of their organization; admins: also their organization's patients'";
+const OWN_RECORD = 'patients: records about themselves';
+const OWN_STATEMENT = "a statement speaking for the session's patient";
 
 /** Every route of every gateway controller. */
 export const ENDPOINTS: readonly EndpointRow[] = [
@@ -253,30 +432,47 @@ export const ENDPOINTS: readonly EndpointRow[] = [
     method: 'POST',
     path: '/identities',
     rule: [['*/admin', 'own']],
-    own: 'users of the roles its organization type issues',
+    own: 'staff of the roles its organization type issues (never a patient)',
   },
   { method: 'GET', path: '/identities/me', rule: EVERYONE },
-  { method: 'POST', path: '/consents', rule: PATIENT },
+  { method: 'GET', path: '/ledger', public: true, rule: EVERYONE },
+  { method: 'POST', path: '/patients', rule: HOME_ADMINS },
+  {
+    method: 'POST',
+    path: '/patients/activate',
+    public: true,
+    rule: EVERYONE,
+    own: "no token: the enrolment code and the new key's signature, at the patient's home gateway",
+  },
+  {
+    method: 'POST',
+    path: '/guardians/activate',
+    public: true,
+    rule: EVERYONE,
+    own: "no token: the guardian's code and new key's signature, at the patient's home gateway",
+  },
+  { method: 'GET', path: '/patients/me', rule: PATIENT_SESSION },
+  { method: 'POST', path: '/patients/me/devices', rule: OWN_PATIENT, own: OWN_STATEMENT },
+  { method: 'POST', path: '/patients/me/devices/remove', rule: OWN_PATIENT, own: OWN_STATEMENT },
+  { method: 'GET', path: '/patients/:patientId', rule: BINDING_READERS, own: OWN_HOME },
+  { method: 'POST', path: '/patients/:patientId/recovery', rule: OWN_HOME_ADMINS, own: OWN_HOME },
+  { method: 'POST', path: '/patients/:patientId/recovery/approve', rule: REGULATOR },
+  { method: 'POST', path: '/patients/:patientId/guardians', rule: OWN_HOME_ADMINS, own: OWN_HOME },
+  { method: 'POST', path: '/patients/:patientId/guardians/:guardianId/approve', rule: REGULATOR },
+  { method: 'POST', path: '/patients/:patientId/guardians/:guardianId/end', rule: REGULATOR },
+  { method: 'POST', path: '/consents', rule: OWN_PATIENT, own: OWN_STATEMENT },
   {
     method: 'GET',
     path: '/consents',
-    rule: SCOPED_READ,
+    rule: ADMIN_QUERY,
     own: 'patients: ?patientId= their own; members: ?grantee= their own',
   },
-  { method: 'GET', path: '/consents/:consentId', rule: SCOPED_READ, own: OWN_CONSENT_READ },
-  {
-    method: 'GET',
-    path: '/consents/:consentId/history',
-    rule: SCOPED_READ,
-    own: OWN_CONSENT_READ,
-  },
-  { method: 'PUT', path: '/consents/:consentId', rule: OWN_PATIENT, own: 'its patient' },
-  {
-    method: 'POST',
-    path: '/consents/:consentId/revoke',
-    rule: OWN_PATIENT,
-    own: 'its patient',
-  },
+  { method: 'GET', path: '/consents/:consentId', rule: SCOPED_READ, own: OWN_REST_CONSENT },
+  { method: 'GET', path: '/consents/:consentId/history', rule: SCOPED_READ, own: OWN_REST_CONSENT },
+  { method: 'GET', path: '/consents/:consentId/proof', rule: SCOPED_READ, own: OWN_REST_CONSENT },
+  { method: 'PUT', path: '/consents/:consentId', rule: OWN_PATIENT, own: OWN_STATEMENT },
+  { method: 'POST', path: '/consents/:consentId/revoke', rule: OWN_PATIENT, own: OWN_STATEMENT },
+  { method: 'POST', path: '/consents/:consentId/erase', rule: OWN_PATIENT, own: OWN_STATEMENT },
   { method: 'POST', path: '/access-requests', rule: ACCESSORS },
   { method: 'POST', path: '/access-requests/emergency', rule: HOSPITAL_CLINICIAN },
   { method: 'GET', path: '/access-decisions', rule: ACCESSORS },
@@ -293,7 +489,7 @@ export const ENDPOINTS: readonly EndpointRow[] = [
     rule: [['hospital/clinician', 'own']],
     own: "a clinician of one of the referral's two hospitals",
   },
-  { method: 'POST', path: '/cohorts', rule: [['research/researcher', 'allow']] },
+  { method: 'POST', path: '/cohorts', rule: RESEARCHER },
   {
     method: 'POST',
     path: '/records',
@@ -309,19 +505,19 @@ export const ENDPOINTS: readonly EndpointRow[] = [
   { method: 'POST', path: '/records/verify', rule: PATIENT_OWN_READ, own: OWN_RECORD },
   { method: 'GET', path: '/records/:recordId', rule: PATIENT_OWN_READ, own: OWN_RECORD },
   { method: 'GET', path: '/records/:recordId/proof', rule: PATIENT_OWN_READ, own: OWN_RECORD },
-  { method: 'GET', path: '/audit/access-events', rule: SCOPED_READ, own: OWN_REST_QUERY },
-  { method: 'GET', path: '/audit/access-events/export', rule: SCOPED_READ, own: OWN_REST_QUERY },
+  { method: 'GET', path: '/audit/access-events', rule: ADMIN_QUERY, own: OWN_REST_QUERY },
+  { method: 'GET', path: '/audit/access-events/export', rule: ADMIN_QUERY, own: OWN_REST_QUERY },
   {
     method: 'GET',
     path: '/audit/access-events/:eventId',
     rule: SCOPED_READ,
-    own: 'patients: events about themselves; members: events of their organization',
+    own: OWN_REST_EVENT,
   },
   {
     method: 'GET',
     path: '/audit/access-events/:eventId/proof',
     rule: SCOPED_READ,
-    own: 'patients: events about themselves; members: events of their organization',
+    own: OWN_REST_EVENT,
   },
   { method: 'GET', path: '/audit/emergency-reviews', rule: REGULATOR },
   { method: 'POST', path: '/audit/emergency-reviews/:eventId', rule: REGULATOR },
@@ -340,7 +536,7 @@ export const ENDPOINTS: readonly EndpointRow[] = [
     method: 'POST',
     path: '/fhir/Consent',
     rule: OWN_PATIENT,
-    own: 'a Consent naming the caller as its patient',
+    own: "a Consent naming the session's patient, with their signed statement",
   },
   {
     method: 'GET',
@@ -348,7 +544,7 @@ export const ENDPOINTS: readonly EndpointRow[] = [
     rule: PATIENT_OWN_READ,
     own: 'patients: ?patient= their own (members are scoped to consents granted to them)',
   },
-  { method: 'GET', path: '/fhir/Consent/:id', rule: SCOPED_READ, own: OWN_CONSENT_READ },
+  { method: 'GET', path: '/fhir/Consent/:id', rule: SCOPED_READ, own: OWN_REST_CONSENT },
   {
     method: 'GET',
     path: '/fhir/AuditEvent',
@@ -363,50 +559,68 @@ export function endpointKey(endpoint: Pick<EndpointRow, 'method' | 'path'>): str
   return `${endpoint.method} ${endpoint.path}`;
 }
 
-/** The expected outcome of a transaction for a principal (foreign ones included). */
+/**
+ * The expected outcome of a transaction for a principal (foreign ones included): a certificate
+ * with role `patient`, or with a role its organization's type does not issue, or with none, is
+ * refused every transaction that checks authorization.
+ */
 export function expectedForTransaction(row: TransactionRow, principal: MatrixPrincipal): Outcome {
   const issued = ORGS.find((org) => org.org === principal.org)?.roles.includes(principal.role);
-  if (issued !== true) return row.unchecked === true ? 'allow' : 'deny';
+  if (issued !== true || principal.role === 'patient')
+    return row.unchecked === true ? 'allow' : 'deny';
   return evaluate(row.rule, principal);
 }
 
-/** The expected outcome of an endpoint for a principal. */
+/** The expected outcome of an endpoint for a principal (a `patient` is a patient's session). */
 export function expectedForEndpoint(row: EndpointRow, principal: MatrixPrincipal): Outcome {
   return evaluate(row.rule, principal);
 }
 
 const SYMBOL: Record<Outcome, string> = { allow: 'A', own: 'O', deny: '-' };
 
-function table(
+function markdownTable(heads: readonly string[], lines: readonly (readonly string[])[]): string {
+  const widths = heads.map((head, index) =>
+    Math.max(head.length, ...lines.map((line) => (line[index] ?? '').length)),
+  );
+  const row = (cells: readonly string[]): string =>
+    `| ${cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join(' | ')} |`;
+  return [row(heads), row(widths.map((width) => '-'.repeat(width))), ...lines.map(row)].join('\n');
+}
+
+function principalTable(
   header: string,
   rows: readonly { label: string; cells: Outcome[]; extra: string[] }[],
   extraHeaders: readonly string[],
 ): string {
-  const heads = [header, ...PRINCIPALS.map(principalLabel), ...extraHeaders];
-  const lines = rows.map((row) => [
-    row.label,
-    ...row.cells.map((cell) => SYMBOL[cell]),
-    ...row.extra,
-  ]);
-  const widths = heads.map((head, index) =>
-    Math.max(head.length, ...lines.map((line) => (line[index] ?? '').length)),
+  return markdownTable(
+    [header, ...PRINCIPALS.map(principalLabel), ...extraHeaders],
+    rows.map((row) => [row.label, ...row.cells.map((cell) => SYMBOL[cell]), ...row.extra]),
   );
-  const format = (cells: readonly string[]): string =>
-    `| ${cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join(' | ')} |`;
-  return [
-    format(heads),
-    format(widths.map((width) => '-'.repeat(width))),
-    ...lines.map(format),
-  ].join('\n');
 }
 
-/** Counts of the matrix's cells. */
-export function matrixCounts(): Record<'transactions' | 'endpoints', Record<Outcome, number>> {
-  const count = (outcomes: Outcome[]): Record<Outcome, number> => ({
+function count(outcomes: readonly Outcome[]): Record<Outcome, number> {
+  return {
     allow: outcomes.filter((each) => each === 'allow').length,
     own: outcomes.filter((each) => each === 'own').length,
     deny: outcomes.filter((each) => each === 'deny').length,
-  });
+  };
+}
+
+/** Counts of the matrix's cells. */
+export function matrixCounts(): {
+  readonly transactions: Record<Outcome, number>;
+  readonly endpoints: Record<Outcome, number>;
+  readonly signatures: Readonly<Record<SignatureOutcome, number>>;
+} {
+  const signatures: Record<SignatureOutcome, number> = {
+    allow: 0,
+    FORBIDDEN: 0,
+    CONFLICT: 0,
+    RULE_VIOLATION: 0,
+    CONSENT_NOT_FOUND: 0,
+  };
+  for (const signature of SIGNATURE_CASES)
+    for (const action of SIGNED_ACTIONS) signatures[expectedForSignature(signature, action)] += 1;
   return {
     transactions: count(
       TRANSACTIONS.flatMap((row) => PRINCIPALS.map((p) => expectedForTransaction(row, p))),
@@ -414,22 +628,23 @@ export function matrixCounts(): Record<'transactions' | 'endpoints', Record<Outc
     endpoints: count(
       ENDPOINTS.flatMap((row) => PRINCIPALS.map((p) => expectedForEndpoint(row, p))),
     ),
+    signatures,
   };
 }
 
 /** docs/authorization.md, rendered from the matrix (Prettier-formatted). */
 export async function renderAuthorizationDoc(): Promise<string> {
   const counts = matrixCounts();
-  const transactions = table(
+  const transactions = principalTable(
     'transaction',
     TRANSACTIONS.map((row) => ({
       label: `\`${row.name}\``,
       cells: PRINCIPALS.map((p) => expectedForTransaction(row, p)),
-      extra: [row.kind, row.own ?? ''],
+      extra: [row.kind + (row.signed === true ? ', signed' : ''), row.own ?? ''],
     })),
     ['kind', 'note'],
   );
-  const endpoints = table(
+  const endpoints = principalTable(
     'endpoint',
     ENDPOINTS.map((row) => ({
       label: `\`${endpointKey(row)}\``,
@@ -438,6 +653,23 @@ export async function renderAuthorizationDoc(): Promise<string> {
     })),
     ['no token', 'note'],
   );
+  const signatures = markdownTable(
+    ['statement', ...SIGNED_ACTIONS.map((action) => `\`${action}\``), 'what it is'],
+    SIGNATURE_CASES.map((signature) => [
+      `\`${signature.name}\``,
+      ...SIGNED_ACTIONS.map((action) => {
+        const outcome = expectedForSignature(signature, action);
+        return outcome === 'allow' ? 'A' : `\`${outcome}\``;
+      }),
+      signature.description,
+    ]),
+  );
+  const n = (value: number): string => String(value);
+  const signatureCells = SIGNATURE_CASES.length * SIGNED_ACTIONS.length;
+  const refusedBy = Object.entries(counts.signatures)
+    .filter(([outcome, cells]) => outcome !== 'allow' && cells > 0)
+    .map(([outcome, cells]) => `${outcome} ${n(cells)}`)
+    .join(', ');
   const text = `# Authorization matrix
 
 <!-- Generated from test/support/authorization-matrix.ts by
@@ -445,12 +677,14 @@ export async function renderAuthorizationDoc(): Promise<string> {
      fails when this file and the matrix differ. -->
 
 Who may call what: every role of every organization (columns, \`org/role\`) against every
-chaincode transaction and every REST endpoint of the gateway (rows). Written from the intended
-policy (docs/ledger-api.md, gateway/README.md), independently of the code that enforces it
-(ledger-api/src/authorization.ts, applied by the chaincode with its guards.ts and by the gateway's
-\`@Authorize\` guard), and tested in full
-against the running network: test/integration/authorization-matrix.test.ts (chaincode, with the
-users' own certificates) and test/e2e/authorization-matrix.test.ts (REST, through the gateways).
+chaincode transaction and every REST endpoint of the gateway (rows), and every kind of signed
+statement against every action a patient signs. Written from the intended policy
+(docs/ledger-api.md, docs/patient-keys.md, gateway/README.md), independently of the code that
+enforces it (ledger-api/src/authorization.ts, applied by the chaincode with its guards.ts and
+statement checks, and by the gateway's guards and services), and tested in full against the running
+network: test/integration/authorization-matrix.test.ts (chaincode, with the users' own
+certificates, endorsed only: the matrix writes nothing) and test/e2e/authorization-matrix.test.ts
+(REST, through the gateways).
 
 - **A**: allowed (a chaincode call is not refused with \`FORBIDDEN\`; an endpoint answers neither
   403 nor 500).
@@ -460,15 +694,24 @@ users' own certificates) and test/e2e/authorization-matrix.test.ts (REST, throug
 - No token (REST): every endpoint but the open ones answers 401 \`UNAUTHENTICATED\`; the chaincode
   has no such case (every caller holds a certificate of a channel member).
 
-Cells: ${String(TRANSACTIONS.length)} transactions x ${String(PRINCIPALS.length)} principals = ${String(TRANSACTIONS.length * PRINCIPALS.length)}
-(A ${String(counts.transactions.allow)}, O ${String(counts.transactions.own)}, - ${String(counts.transactions.deny)}); ${String(ENDPOINTS.length)} endpoints x ${String(PRINCIPALS.length)} principals = ${String(ENDPOINTS.length * PRINCIPALS.length)}
-(A ${String(counts.endpoints.allow)}, O ${String(counts.endpoints.own)}, - ${String(counts.endpoints.deny)}).
+Cells: ${n(TRANSACTIONS.length)} transactions x ${n(PRINCIPALS.length)} principals = ${n(TRANSACTIONS.length * PRINCIPALS.length)}
+(A ${n(counts.transactions.allow)}, O ${n(counts.transactions.own)}, - ${n(counts.transactions.deny)}); ${n(ENDPOINTS.length)} endpoints x ${n(PRINCIPALS.length)} principals = ${n(ENDPOINTS.length * PRINCIPALS.length)}
+(A ${n(counts.endpoints.allow)}, O ${n(counts.endpoints.own)}, - ${n(counts.endpoints.deny)}); ${n(SIGNATURE_CASES.length)} kinds of statement x ${n(SIGNED_ACTIONS.length)} signed actions = ${n(signatureCells)}
+(A ${n(counts.signatures.allow)}, refused ${n(signatureCells - counts.signatures.allow)}: ${refusedBy}).
 
 ## Chaincode transactions
 
+Patients have no certificates (docs/patient-keys.md): the \`patient\` columns here are
+certificates with role \`patient\` (and a \`patientId\` attribute) that the organization's CA could
+mint, and every transaction that checks authorization refuses them. Transactions marked
+\`signed\` take a statement the patient (or a guardian) signed with a key bound to the patient:
+any member's certificate passes the role check, the carrier's organization must hold the
+patient's home collection (the home organization, or the regulator's), and the statement decides
+(next section).
+
 ${transactions}
 
-Certificates whose role their organization's type does not issue (${String(FOREIGN_PRINCIPALS.length - ORGS.length)}:
+Certificates whose role their organization's type does not issue (${n(FOREIGN_PRINCIPALS.length - ORGS.length)}:
 e.g. ${FOREIGN_PRINCIPALS.slice(0, 3)
     .map((p) => `\`${principalLabel(p)}\``)
     .join(', ')}), and certificates without a role (one per organization), are refused every
@@ -479,7 +722,22 @@ docs/ledger-api.md), which checks no authorization: any certificate of a channel
 Fabric admins, which carry \`role=admin\` too, and the gateways' admin users), checked from the
 certificate alone, without a registry read, so that it stays one bare write.
 
+## Signed statements
+
+Each kind of statement (rows), carried by an admin of the patient's home organization and endorsed
+by the home and the regulator, against each action a patient signs (columns): **A** allowed, else
+the code it is refused with; a refused statement writes nothing.
+
+${signatures}
+
+The activations (\`patient:ActivatePatient\`, \`patient:ActivateGuardian\`) are signed by the key
+they bind and proven by the one-time enrolment code; they are in the matrix above.
+
 ## REST endpoints
+
+The \`patient\` columns here are patients' sessions (registered by their home organization,
+activated on their device): their writes are statements they signed, carried by the gateway's
+service identity; their reads are kept to their own data.
 
 ${endpoints}
 `;

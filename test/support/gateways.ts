@@ -1,3 +1,15 @@
+import {
+  activateGuardian,
+  activatePatient,
+  expectAnswer,
+  registerPatient,
+  type PatientSession,
+} from '@consent-ledger/demo';
+import type {
+  BindingWrite,
+  GuardianRelationship,
+  PatientRegistrationRequest,
+} from '@consent-ledger/ledger-api';
 import { gatewayUrl } from '@consent-ledger/network';
 import { org } from './ledger.ts';
 
@@ -94,14 +106,16 @@ export class GatewayApi {
     return response.body.accessToken;
   }
 
-  /** Creates a user with the admin's token; answers the created identity. */
+  /**
+   * Creates a staff member with the admin's token (POST /identities); answers the created
+   * identity. Patients are not created this way: see {@link enrolPatient}.
+   */
   async createUser(
     adminToken: string,
     user: Readonly<{
       username: string;
       password: string;
       role: string;
-      patientId?: string;
       practitionerId?: string;
     }>,
   ): Promise<Record<string, unknown>> {
@@ -112,15 +126,15 @@ export class GatewayApi {
   }
 }
 
-/** A user created through a gateway's identity endpoint, logged in. */
+/** A staff member created through a gateway's identity endpoint, logged in. */
 export interface SignedInUser {
   readonly username: string;
   readonly token: string;
-  /** The pseudonym the gateway gave a patient (undefined for other roles). */
+  /** Always undefined: staff have no pseudonym (kept for callers that read it). */
   readonly patientId: string | undefined;
 }
 
-/** Creates a user with the admin's token (throws unless created) and logs them in. */
+/** Creates a staff member with the admin's token (throws unless created) and logs them in. */
 export async function createSignedInUser(
   api: GatewayApi,
   adminToken: string,
@@ -139,6 +153,134 @@ export async function createSignedInUser(
 /** The gateway client of an organization by short name (gov, tertiary, community, enterprise, research). */
 export function gateway(orgName: string): GatewayApi {
   return new GatewayApi(gatewayBase(orgName));
+}
+
+/** The password of the patients and guardians {@link enrolPatient} and {@link bindGuardian} make. */
+export const PATIENT_PASSWORD = 'patient-password-1';
+
+/**
+ * A patient made the one way the tests and the demo make patients (the demo's patient kit):
+ * registered by an admin of the home organization, activated on a device whose key is made here
+ * (WebCrypto, in memory; it never reaches a gateway), signed in at the home gateway, acting only
+ * through statements signed with that key.
+ */
+export interface GatewayPatient extends PatientSession {
+  /** The home gateway. */
+  readonly api: GatewayApi;
+  readonly password: string;
+  /** The registration's transaction. */
+  readonly registrationTxId: string;
+}
+
+/** Options of {@link enrolPatient}. */
+export interface EnrolOptions {
+  /** A token of an admin of the home organization (the bootstrap admin's by default). */
+  readonly adminToken?: string;
+  /** The session account's username (unique by default). */
+  readonly username?: string;
+  /** For a minor: the day of coming of age. */
+  readonly adultFrom?: string;
+  /** Keep the device key in this file instead of memory. */
+  readonly keyFile?: string;
+}
+
+/** The home gateway of {@link enrolPatient}: an organization's short name, or a client. */
+function apiOf(home: GatewayApi | string): GatewayApi {
+  return typeof home === 'string' ? gateway(home) : home;
+}
+
+/**
+ * Registers a patient at a home gateway (POST /patients) and activates them on a new device
+ * (POST /patients/activate); answers the signed-in patient.
+ */
+export async function enrolPatient(
+  home: GatewayApi | string,
+  options: Readonly<EnrolOptions> = {},
+): Promise<GatewayPatient> {
+  const api = apiOf(home);
+  const adminToken =
+    options.adminToken ?? (await api.login(bootstrapAdmin.username, bootstrapAdmin.password));
+  const request: PatientRegistrationRequest =
+    options.adultFrom === undefined ? {} : { adultFrom: options.adultFrom };
+  const enrolment = await registerPatient(api, adminToken, request);
+  const session = await activatePatient({
+    client: api,
+    enrolment,
+    username: options.username ?? uniqueName('pt'),
+    password: PATIENT_PASSWORD,
+    ...(options.keyFile === undefined ? {} : { keyFile: options.keyFile }),
+  });
+  return { ...session, api, password: PATIENT_PASSWORD, registrationTxId: enrolment.txId };
+}
+
+/** Options of {@link bindGuardian}. */
+export interface GuardianOptions {
+  /** The patient's home gateway and a token of one of its admins. */
+  readonly home: GatewayApi;
+  readonly adminToken: string;
+  /** The regulator's gateway and a token of a GovMSP regulator. */
+  readonly gov: GatewayApi;
+  readonly regulatorToken: string;
+  readonly patientId: string;
+  readonly relationship?: GuardianRelationship;
+  /** The guardianship's period (now to one year from now by default). */
+  readonly validFrom?: string;
+  readonly validUntil?: string;
+  readonly username?: string;
+}
+
+/** A guardian bound to a patient, signed in at the patient's home gateway. */
+export interface GatewayGuardian extends PatientSession {
+  readonly guardianId: string;
+  readonly api: GatewayApi;
+  readonly password: string;
+  /** The regulator's approval of the guardianship. */
+  readonly approval: BindingWrite;
+}
+
+/**
+ * Binds a guardian to a patient as the design has it: the home's admin proposes the guardian for a
+ * period (POST /patients/:id/guardians), the regulator approves, and the guardian activates their
+ * own key on their own device with their one-time code (POST /guardians/activate).
+ */
+export async function bindGuardian(options: Readonly<GuardianOptions>): Promise<GatewayGuardian> {
+  const enrolment = await expectAnswer<{
+    patientId: string;
+    guardianId: string;
+    enrolmentCode: string;
+    txId: string;
+  }>(options.home, {
+    method: 'POST',
+    path: `/patients/${options.patientId}/guardians`,
+    options: {
+      token: options.adminToken,
+      body: {
+        relationship: options.relationship ?? 'parent',
+        validFrom: options.validFrom ?? new Date(Date.now() - 60_000).toISOString(),
+        validUntil: options.validUntil ?? new Date(Date.now() + 365 * 86_400_000).toISOString(),
+      },
+    },
+    expected: [201],
+  });
+  const approval = await expectAnswer<BindingWrite>(options.gov, {
+    method: 'POST',
+    path: `/patients/${options.patientId}/guardians/${enrolment.guardianId}/approve`,
+    options: { token: options.regulatorToken },
+    expected: [200],
+  });
+  const session = await activateGuardian({
+    client: options.home,
+    enrolment,
+    username: options.username ?? uniqueName('gd'),
+    password: PATIENT_PASSWORD,
+  });
+  return {
+    ...session,
+    guardianId: enrolment.guardianId,
+    api: options.home,
+    password: PATIENT_PASSWORD,
+    approval,
+  };
 }
 
 /** A name no earlier run used: `prefix` + base-36 time + random. */

@@ -3,6 +3,7 @@ import {
   GOVERNMENT_MSP,
   decodeResult,
   newSalt,
+  openResult,
   splitName,
   transientRequest,
   type ArgsOf,
@@ -72,8 +73,9 @@ export async function submit<N extends SubmitName>(
   const own = mspOf(caller);
   const endorsers = options.endorsers ?? [...new Set([own, GOVERNMENT_MSP])];
   const { fn } = splitName(name);
+  const salt = options.salt ?? newSalt();
   const proposal = contractOf(caller.connection.gateway, name).newProposal(fn, {
-    transientData: transientRequest({ args, salt: options.salt ?? newSalt() }),
+    transientData: transientRequest({ args, salt }),
     endorsingOrganizations: [...endorsers],
   });
   const transaction = await proposal.endorse();
@@ -87,7 +89,8 @@ export async function submit<N extends SubmitName>(
   }
   if (options.waitForAllPeers !== false) await waitForAllPeers(status.blockNumber);
   return {
-    result: decodeResult(name, committed.getResult()),
+    // A submit's result is sealed for its salt (it is written into the block): open it.
+    result: await openResult(name, committed.getResult(), { salt, txId: status.transactionId }),
     txId: status.transactionId,
     blockNumber: status.blockNumber,
   };

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { parseLedgerError } from '@consent-ledger/ledger-api';
 
 /** Every text an error from @hyperledger/fabric-gateway carries (message, details, cause). */
 export function errorText(error: unknown): string {
@@ -11,6 +12,21 @@ export function errorText(error: unknown): string {
   return [error.message, ...details, error.cause === undefined ? '' : errorText(error.cause)].join(
     '\n',
   );
+}
+
+/**
+ * The chaincode's code in an error (`FORBIDDEN`, `INVALID_ARGUMENT`...), or undefined when the
+ * error carries none (a framework, transport or validation failure).
+ */
+export function refusalCode(error: unknown): string | undefined {
+  return parseLedgerError(errorText(error))?.code;
+}
+
+/** The first line of an error that names a chaincode code, else the first line. */
+export function refusalLine(error: unknown): string {
+  const text = errorText(error);
+  const lines = text.split('\n');
+  return lines.find((line) => /\b[A-Z_]+: /.test(line)) ?? lines[0] ?? '';
 }
 
 /** Asserts that a ledger call fails with the chaincode's coded error `CODE: ...`. */

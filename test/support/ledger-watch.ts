@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { common, msp } from '@hyperledger/fabric-protos';
 import { errorText } from './ledger-errors.ts';
-import { connectAdmin, topology } from './ledger.ts';
+import { connectAdmin, ledgerHeight, topology } from './ledger.ts';
 
 /**
  * What reached the ledger while a suite ran, told apart from what other suites wrote at the same
@@ -96,4 +96,18 @@ export async function transactionOnLedger(txId: string, orgName = 'gov'): Promis
   } finally {
     connection.close();
   }
+}
+
+/**
+ * The transactions committed from block `from` to the current height that one of `creators` (CA
+ * enrollment IDs, the certificates' common names) created or that carry one of `txIds`, valid or
+ * not: what a suite's own identities wrote while other suites wrote too.
+ */
+export async function writtenBy(
+  options: Readonly<{ from: bigint; creators?: readonly string[]; txIds?: readonly string[] }>,
+): Promise<CommittedTransaction[]> {
+  const creators = new Set(options.creators ?? []);
+  const txIds = new Set(options.txIds ?? []);
+  const committed = await committedTransactions(options.from, await ledgerHeight());
+  return committed.filter((tx) => creators.has(tx.creatorName) || txIds.has(tx.txId));
 }

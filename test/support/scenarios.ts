@@ -4,6 +4,7 @@ import {
   SCENARIO_PASSWORD,
   ORG_NAMES,
   type OrgName,
+  type StaffRole,
 } from '@consent-ledger/demo';
 import { startGatewayInProcess, type InProcessGateway } from './gateway-app.ts';
 import { gatewayBase, uniqueName } from './gateways.ts';
@@ -13,31 +14,39 @@ export interface ScenarioGateways {
   readonly clients: Readonly<Record<OrgName, GatewayClient>>;
   /** `running` (the gateways the system runs) or `in-process` (started here, current code). */
   readonly kind: 'running' | 'in-process';
-  /** A user of an organization, created as its bootstrap admin and logged in. */
-  user(org: OrgName, role: string): Promise<Readonly<{ username: string; token: string }>>;
-  /** Logs a scenario's user in. */
+  /** A staff member of an organization, created as its bootstrap admin and logged in. */
+  user(org: OrgName, role: StaffRole): Promise<Readonly<{ username: string; token: string }>>;
+  /** Logs a scenario's user in (staff, or a patient's session account at the home gateway). */
   login(org: OrgName, username: string): Promise<string>;
   close(): Promise<void>;
 }
 
 async function servesScenarioEndpoints(base: string): Promise<boolean> {
   try {
-    const [cohorts, referrals] = await Promise.all([
-      fetch(`${base}/cohorts`, { method: 'POST', signal: AbortSignal.timeout(5_000) }),
-      fetch(`${base}/referrals/ref-000000000000000000000000`, {
-        signal: AbortSignal.timeout(5_000),
-      }),
+    const get = (route: string, method = 'GET') =>
+      fetch(`${base}${route}`, { method, signal: AbortSignal.timeout(5_000) });
+    const [cohorts, referrals, patients, ledger] = await Promise.all([
+      get('/cohorts', 'POST'),
+      get('/referrals/ref-000000000000000000000000'),
+      get('/patients', 'POST'),
+      get('/ledger'),
     ]);
-    return cohorts.status === 401 && referrals.status === 401;
+    return (
+      cohorts.status === 401 &&
+      referrals.status === 401 &&
+      patients.status === 401 &&
+      ledger.status === 200
+    );
   } catch {
     return false;
   }
 }
 
 /**
- * The gateways for the scenario tests: the running ones when they all serve `/referrals` and
- * `/cohorts` (a current build), else each organization's gateway started in this process with
- * its real connection profile (the real CA and peer) and a temporary data directory.
+ * The gateways for the scenario tests: the running ones when they all serve the scenarios'
+ * endpoints (`/referrals`, `/cohorts`, `/patients`, `/ledger`: a current build), else each
+ * organization's gateway started in this process with its real connection profile (the real CA
+ * and peer) and a temporary data directory.
  */
 export async function scenarioGateways(): Promise<ScenarioGateways> {
   const running = await Promise.all(

@@ -22,7 +22,9 @@ import { referralsTo } from '../referral/referral-store';
  * of a cohort, and the wearable records an enterprise anchors. A decision reads one collection,
  * that of the patient's home and the accessor's organization, and in it only the consents granted
  * to the accessor's organization and the denies to everyone (consent-store.ts, consentsFor): what
- * the patient granted to other organizations is never read.
+ * the patient granted to other organizations is never read. Point reads only (the set documents
+ * of keys.ts `con~set` and `ref~set`, then what they name): the decisions of submit transactions
+ * are made in transactions that write.
  */
 
 /** A question about one patient, whose home is known. */

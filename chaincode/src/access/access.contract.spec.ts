@@ -323,12 +323,33 @@ describe('access contract', () => {
       expect(ok(after).decision).toBe('permit');
       // The same reads, key for key: the 400 consents are never touched.
       expect(reads(after)).toEqual(reads(before));
+      // Point reads only: the set document of the patient and the accessor, then its consents.
+      expect(before.privateReads.filter((read) => read.kind !== 'hash')).toEqual([
+        {
+          kind: 'value',
+          collection: HOME,
+          key: createCompositeKey('con~set', [pid(1), MSP.tertiary]),
+        },
+        {
+          kind: 'value',
+          collection: HOME,
+          key: createCompositeKey('con', [ok(before).consentIds[0] ?? '']),
+        },
+      ]);
+      // The community hospital's decision reads its own set and the 100 consents granted to it.
       const community = await decide(who.communityClinician);
+      const pair = collectionFor(MSP.tertiary, MSP.community);
+      const values = community.privateReads.filter((read) => read.kind === 'value');
+      expect(values[0]).toEqual({
+        kind: 'value',
+        collection: pair,
+        key: createCompositeKey('con~set', [pid(1), MSP.community]),
+      });
       expect(
-        community.privateReads.filter(
-          (read) => read.kind === 'range' && read.key.includes('con~pat'),
-        ),
+        values.slice(1).filter((read) => read.collection === pair && read.key.includes('con')),
       ).toHaveLength(100);
+      expect(values).toHaveLength(101);
+      expect(community.privateReads.filter((read) => read.kind === 'range')).toEqual([]);
     });
   });
 });

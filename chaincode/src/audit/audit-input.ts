@@ -1,10 +1,17 @@
 import {
+  CATEGORIES,
   DECISIONS,
+  derivedIdPattern,
+  PURPOSES,
   REGION_LEVELS,
   RETENTION_KINDS,
   REVIEW_OUTCOMES,
   type AccessEventQuery,
+  type DayCounts,
+  type DerivedIdPrefix,
+  type PurgeList,
   type PurgeOrder,
+  type RetentionKind,
   type ReviewInput,
   type ReviewQuery,
   type StatisticsQuery,
@@ -22,6 +29,7 @@ import {
   pageSizeSchema,
   parseJsonArgument,
   patientIdSchema,
+  sortedUnique,
   validate,
 } from '../ledger/validation';
 
@@ -113,35 +121,152 @@ export function parseEventId(value: string): string {
   return validate(derivedIdSchema('evt'), { value, what: 'eventId' });
 }
 
-/** Validates RollupStatistics' day argument. */
+/** Validates CountDay's day argument. */
 export function parseDay(value: string): string {
   return validate(daySchema, { value, what: 'day' });
 }
 
-/** Most items one PurgeExpired erases. */
+/** A map of counts by key: positive whole numbers, keys from a list. */
+function countsBy(keys: readonly string[]) {
+  return z
+    .record(z.string(), z.number().int().min(1).max(Number.MAX_SAFE_INTEGER))
+    .superRefine((counts, context) => {
+      for (const key of Object.keys(counts)) {
+        if (!keys.includes(key)) {
+          context.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `must be one of ${keys.join(', ')}`,
+          });
+        }
+      }
+    });
+}
+
+const sum = (counts: Readonly<Record<string, number>>): number =>
+  Object.values(counts).reduce((total, count) => total + count, 0);
+
+const regionCountsSchema = z
+  .strictObject({
+    total: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    byPurpose: countsBy(PURPOSES),
+    byCategory: countsBy(CATEGORIES),
+    byDecision: countsBy(DECISIONS),
+    byBreakGlass: countsBy(['false', 'true']),
+  })
+  .superRefine((counts, context) => {
+    // Every event has one purpose, one decision, one break-glass flag and at least one category.
+    for (const field of ['byPurpose', 'byDecision', 'byBreakGlass'] as const) {
+      if (sum(counts[field]) !== counts.total) {
+        context.addIssue({ code: 'custom', path: [field], message: 'must add up to total' });
+      }
+    }
+    const categories = Object.values(counts.byCategory);
+    if (sum(counts.byCategory) < counts.total || categories.some((count) => count > counts.total)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['byCategory'],
+        message: 'must count every event once per category',
+      });
+    }
+  });
+
+const dayCountsSchema = inputOf<DayCounts>()(
+  z
+    .strictObject({
+      day: daySchema,
+      total: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      regions: z.record(regionCodeSchema, regionCountsSchema),
+    })
+    .superRefine((counts, context) => {
+      if (
+        Object.values(counts.regions).reduce((total, region) => total + region.total, 0) !==
+        counts.total
+      ) {
+        context.addIssue({
+          code: 'custom',
+          path: ['total'],
+          message: "must add up the regions' totals",
+        });
+      }
+    }),
+);
+
+/** A validated RollupStatistics input. */
+export type ValidDayCounts = z.output<typeof dayCountsSchema>;
+
+/** Parses RollupStatistics' counts: the shape CountDay answers, adding up. */
+export function parseDayCounts(json: string): ValidDayCounts {
+  return parseJsonArgument(dayCountsSchema, { json, what: 'counts' });
+}
+
+/** Most items one PurgeExpired erases (and one FindExpired finds). */
 export const MAX_PURGE_LIMIT = 500;
 
-/** Items PurgeExpired erases when no limit is given. */
+/** Items FindExpired finds when no limit is given. */
 export const DEFAULT_PURGE_LIMIT = 100;
+
+const collectionSchema = z
+  .string()
+  .regex(
+    /^(org|pair)_[A-Za-z][A-Za-z0-9.-]{0,63}(_[A-Za-z][A-Za-z0-9.-]{0,63})?$/,
+    'must be a collection name',
+  );
 
 const purgeOrderSchema = inputOf<PurgeOrder>()(
   z.strictObject({
-    collection: z
-      .string()
-      .regex(
-        /^(org|pair)_[A-Za-z][A-Za-z0-9.-]{0,63}(_[A-Za-z][A-Za-z0-9.-]{0,63})?$/,
-        'must be a collection name',
-      ),
+    collection: collectionSchema,
     kind: z.enum(RETENTION_KINDS),
     before: instantSchema,
     limit: z.number().int().min(1).max(MAX_PURGE_LIMIT).optional(),
   }),
 );
 
-/** A validated PurgeExpired order. */
+/** A validated FindExpired order. */
 export type ValidPurgeOrder = z.output<typeof purgeOrderSchema>;
 
-/** Parses PurgeExpired's order. */
+/** Parses FindExpired's order. */
 export function parsePurgeOrder(json: string): ValidPurgeOrder {
   return parseJsonArgument(purgeOrderSchema, { json, what: 'order' });
+}
+
+/** The prefix of the IDs of each kind of data with a retention period. */
+export const ID_PREFIX = {
+  accessEvent: 'evt',
+  consent: 'con',
+  referral: 'ref',
+} as const satisfies Readonly<Record<RetentionKind, DerivedIdPrefix>>;
+
+const purgeListSchema = inputOf<PurgeList>()(
+  z
+    .strictObject({
+      collection: collectionSchema,
+      kind: z.enum(RETENTION_KINDS),
+      before: instantSchema,
+      ids: z
+        .array(z.string().max(64))
+        .min(1)
+        .max(MAX_PURGE_LIMIT)
+        .transform((ids) => sortedUnique(ids)),
+    })
+    .superRefine((list, context) => {
+      const pattern = derivedIdPattern(ID_PREFIX[list.kind]);
+      list.ids.forEach((id, index) => {
+        if (!pattern.test(id)) {
+          context.addIssue({
+            code: 'custom',
+            path: ['ids', index],
+            message: `must be an ID of kind ${list.kind} (${ID_PREFIX[list.kind]}- followed by 24 hex digits)`,
+          });
+        }
+      });
+    }),
+);
+
+/** A validated PurgeExpired input. */
+export type ValidPurgeList = z.output<typeof purgeListSchema>;
+
+/** Parses PurgeExpired's list: IDs of the kind named, as FindExpired found them. */
+export function parsePurgeList(json: string): ValidPurgeList {
+  return parseJsonArgument(purgeListSchema, { json, what: 'purge' });
 }

@@ -335,9 +335,14 @@ describe('audit contract', () => {
     });
   });
 
-  describe('GetStatistics and RollupStatistics', () => {
+  describe('GetStatistics, CountDay and RollupStatistics', () => {
     const statistics = async (input: Record<string, unknown>, at = '2026-11-25T00:00:00.000Z') =>
       ok(await network.as(who.regulator, { at }).evaluate('audit:GetStatistics', [input]));
+    /** The two steps: the regulator's peer counts the day (evaluate), the rollup keeps it. */
+    const rollUp = async (day: string, at: string) => {
+      const counts = ok(await network.as(who.regulator, { at }).evaluate('audit:CountDay', [day]));
+      return network.as(who.regulator, { at }).submit('audit:RollupStatistics', [counts]);
+    };
     const twoDays = { from: `${DAY1}T00:00:00.000Z`, to: '2026-11-24T00:00:00.000Z' };
 
     it('counts by purpose, category, decision, break-glass and region, without patient IDs', async () => {
@@ -368,11 +373,7 @@ describe('audit contract', () => {
 
     it('gives the same counts from day rollups as from scanning, and mixes both', async () => {
       const scanned = await statistics({ ...twoDays, level: 'county' });
-      const rollup = await network
-        .as(who.regulator, {
-          at: '2026-11-23T01:00:00.000Z',
-        })
-        .submit('audit:RollupStatistics', [DAY1]);
+      const rollup = await rollUp(DAY1, '2026-11-23T01:00:00.000Z');
       expect(ok(rollup)).toMatchObject({
         day: DAY1,
         total: 5,
@@ -387,13 +388,7 @@ describe('audit contract', () => {
       expect(rollup.event).toBeUndefined();
       const mixed = await statistics({ ...twoDays, level: 'county' });
       expect(mixed).toEqual({ ...scanned, rolledUpDays: 1, scannedDays: 1 });
-      ok(
-        await network
-          .as(who.regulator, {
-            at: '2026-11-25T00:00:00.000Z',
-          })
-          .submit('audit:RollupStatistics', [DAY2]),
-      );
+      ok(await rollUp(DAY2, '2026-11-25T00:00:00.000Z'));
       expect(await statistics({ ...twoDays, level: 'county' })).toEqual({
         ...scanned,
         rolledUpDays: 2,
@@ -409,12 +404,19 @@ describe('audit contract', () => {
     });
 
     it('rolls up only days that ended over an hour ago, and may redo them', async () => {
+      const counts = ok(await network.as(who.regulator).evaluate('audit:CountDay', [DAY1]));
+      // CountDay counts over every collection and writes nothing.
+      expect(counts).toEqual({
+        day: DAY1,
+        total: 5,
+        regions: expect.any(Object) as object,
+      });
       refused(
         await network
           .as(who.regulator, {
             at: '2026-11-23T00:59:59.999Z',
           })
-          .submit('audit:RollupStatistics', [DAY1]),
+          .submit('audit:RollupStatistics', [counts]),
         'RULE_VIOLATION',
       );
       ok(
@@ -422,21 +424,62 @@ describe('audit contract', () => {
           .as(who.regulator, {
             at: '2026-11-23T01:00:00.000Z',
           })
-          .submit('audit:RollupStatistics', [DAY1]),
+          .submit('audit:RollupStatistics', [counts]),
       );
       ok(
         await network
           .as(who.regulator, {
             at: '2026-11-24T01:00:00.000Z',
           })
-          .submit('audit:RollupStatistics', [DAY1]),
+          .submit('audit:RollupStatistics', [counts]),
       );
       for (const day of ['2026-02-30', '2026-11-22T00:00:00.000Z', '', '20261122']) {
         refused(
-          await network.as(who.regulator).submit('audit:RollupStatistics', [day]),
+          await network.as(who.regulator).evaluate('audit:CountDay', [day]),
+          'INVALID_ARGUMENT',
+        );
+        refused(
+          await network.as(who.regulator).submit('audit:RollupStatistics', [{ ...counts, day }]),
           'INVALID_ARGUMENT',
         );
       }
+    });
+
+    it('keeps only counts of the shape CountDay gives, adding up (INVALID_ARGUMENT)', async () => {
+      const counts = ok(await network.as(who.regulator).evaluate('audit:CountDay', [DAY1]));
+      const region = counts.regions['330106'];
+      if (region === undefined) throw new Error('no counts for 330106');
+      const withRegion = (changed: Record<string, unknown>) => ({
+        ...counts,
+        regions: { ...counts.regions, '330106': { ...region, ...changed } },
+      });
+      const at = '2026-11-24T00:00:00.000Z';
+      for (const [bad, message] of [
+        [{ ...counts, total: counts.total + 1 }, /counts\.total/],
+        [withRegion({ byPurpose: { ...region.byPurpose, treatment: 99 } }), /byPurpose/],
+        [withRegion({ byDecision: { maybe: region.total } }), /byDecision\.maybe/],
+        [withRegion({ byBreakGlass: { yes: region.total } }), /byBreakGlass/],
+        [withRegion({ byCategory: {} }), /byCategory/],
+        [withRegion({ byCategory: { 'x-ray': region.total } }), /byCategory/],
+        [withRegion({ total: 0 }), /total/],
+        [withRegion({ total: 1.5 }), /total/],
+        [{ ...counts, regions: { '33010': region } }, /regions/],
+        [{ ...counts, rolledUpAt: at }, /Unrecognized key/],
+        [{ day: DAY1, total: 0 }, /regions/],
+      ] as const) {
+        refused(await network.as(who.regulator, { at }).submit('audit:RollupStatistics', [bad]), {
+          code: 'INVALID_ARGUMENT',
+          message,
+        });
+      }
+      // An empty day is a valid rollup.
+      const empty = { day: '2026-11-20', total: 0, regions: {} };
+      expect(
+        ok(await network.as(who.regulator).evaluate('audit:CountDay', ['2026-11-20'])),
+      ).toEqual(empty);
+      expect(
+        ok(await network.as(who.regulator, { at }).submit('audit:RollupStatistics', [empty])),
+      ).toMatchObject({ ...empty, rolledUpAt: at });
     });
 
     it('refuses malformed windows', async () => {

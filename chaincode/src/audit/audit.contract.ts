@@ -6,8 +6,10 @@ import {
   type AccessEvent,
   type AccessEventPage,
   type ChaincodeContract,
+  type DayCounts,
   type DayStatistics,
   type ErasureReceipt,
+  type ExpiredItems,
   type Page,
   type PurgeResult,
   type RetentionPolicy,
@@ -19,9 +21,10 @@ import {
   readAccessEvent,
   writeReviewedEvent,
 } from '../access/access-event-store';
-import { purgeConsent, readConsent } from '../consent/consent-store';
+import { consentEnd, consentSetChanges, purgeConsent, readConsent } from '../consent/consent-store';
 import { channelCollections, channelMspIds } from '../ledger/channel';
 import { announce, emitEvent } from '../ledger/events';
+import { applyIdSetChanges, type IdSetChange } from '../ledger/id-set';
 import { canRead, readableCollections, requireReader, scopedForHome } from '../ledger/guards';
 import { locateDocument } from '../ledger/locate';
 import { LedgerContext } from '../ledger/ledger-context';
@@ -33,20 +36,28 @@ import { decodeDocument, inCollection, stateIn, type IndexEntry } from '../ledge
 import { addMillis, dayOf, daysBetween, dayStart, nextDay } from '../ledger/time';
 import { DEFAULT_PAGE_SIZE } from '../ledger/validation';
 import { locateHome, writeErasure } from '../patient/binding-store';
-import { purgeReferral, readReferral } from '../referral/referral-store';
+import {
+  purgeReferral,
+  readReferral,
+  referralEnd,
+  referralSetChange,
+} from '../referral/referral-store';
 import {
   DEFAULT_PURGE_LIMIT,
   parseDay,
+  parseDayCounts,
   parseEventId,
   parseEventQuery,
+  parsePurgeList,
   parsePurgeOrder,
   parseReview,
   parseReviewQuery,
   parseStatisticsQuery,
   type EventQuery,
+  type ValidPurgeList,
   type ValidPurgeOrder,
 } from './audit-input';
-import { dayStatistics, statisticsAccumulator, type StatisticsEntry } from './statistics';
+import { dayCounts, statisticsAccumulator, type StatisticsEntry } from './statistics';
 
 /** How long after its end a day may be rolled up (late transactions carry client timestamps). */
 const ROLLUP_DELAY_MILLIS = 3_600_000;
@@ -189,15 +200,15 @@ export class AuditContract
     return accumulator.result({ rolledUpDays, scannedDays });
   }
 
-  /** Counts one UTC day (ended over an hour ago) into a rollup GetStatistics reuses. */
-  @Transaction()
-  @Returns('DayStatistics')
-  async RollupStatistics(ctx: LedgerContext): Promise<DayStatistics> {
-    const [day] = ctx.argsOf('audit:RollupStatistics');
+  /**
+   * Counts one UTC day's access events over every collection (the time index's compact entries,
+   * one day of it): what RollupStatistics keeps. Writes nothing.
+   */
+  @Transaction(false)
+  @Returns('DayCounts')
+  async CountDay(ctx: LedgerContext): Promise<DayCounts> {
+    const [day] = ctx.argsOf('audit:CountDay');
     const id = parseDay(day);
-    if (ctx.txTime < addMillis(dayStart(nextDay(id)), ROLLUP_DELAY_MILLIS)) {
-      throw ledgerError('RULE_VIOLATION', `day ${id} ended less than an hour ago`);
-    }
     const entries: StatisticsEntry[] = [];
     for (const collection of await channelCollections(ctx)) {
       for await (const entry of stateIn(ctx, inCollection(collection)).entries({
@@ -206,59 +217,103 @@ export class AuditContract
         entries.push(decodeDocument('eventByTime', entry.value));
       }
     }
-    const rollup = dayStatistics({
-      day: id,
-      entries,
+    return dayCounts(id, entries);
+  }
+
+  /**
+   * Keeps a day's counts, as CountDay gave them, for GetStatistics to reuse (re-runnable: the
+   * latest overwrites). The day must have ended over an hour ago (late transactions carry client
+   * timestamps) and the counts must have CountDay's shape and add up. The rollup is the regulator's
+   * own cache, in its own collection: nothing else reads it.
+   */
+  @Transaction()
+  @Returns('DayStatistics')
+  async RollupStatistics(ctx: LedgerContext): Promise<DayStatistics> {
+    const [countsJson] = ctx.argsOf('audit:RollupStatistics');
+    const counts = parseDayCounts(countsJson);
+    if (ctx.txTime < addMillis(dayStart(nextDay(counts.day)), ROLLUP_DELAY_MILLIS)) {
+      throw ledgerError('RULE_VIOLATION', `day ${counts.day} ended less than an hour ago`);
+    }
+    const rollup: DayStatistics = {
+      day: counts.day,
+      total: counts.total,
+      regions: counts.regions,
       rolledUpAt: ctx.txTime,
       txId: ctx.txId,
       salt: ctx.salt,
-    });
+    };
     await stateIn(ctx, inCollection(REGULATOR_COLLECTION)).write({
-      key: ['dayStatistics', id],
+      key: ['dayStatistics', counts.day],
       value: rollup,
     });
     return rollup;
   }
 
   /**
-   * Erases one kind of data in one collection that ended before a cut-off, at most `limit` items:
-   * PurgePrivateData of every key of each item, on every peer of the collection. The cut-off must
-   * lie at least the kind's retention period before the transaction (FORBIDDEN otherwise). Each
-   * patient concerned gets a receipt in the collection purged (event DataPurged).
+   * The items of one kind in one collection that ended before a cut-off, oldest first, at most
+   * `limit` (`more` says whether some are left): access events by their time, consents by their
+   * revocation or expiry, referrals by their closing or expiry. The cut-off must lie at least the
+   * kind's retention period before now (FORBIDDEN otherwise). Writes nothing: PurgeExpired erases
+   * what this finds.
+   */
+  @Transaction(false)
+  @Returns('ExpiredItems')
+  async FindExpired(ctx: LedgerContext): Promise<ExpiredItems> {
+    const [orderJson] = ctx.argsOf('audit:FindExpired');
+    const order = parsePurgeOrder(orderJson);
+    await checkRetention(ctx, order);
+    const limit = order.limit ?? DEFAULT_PURGE_LIMIT;
+    const index = END_INDEX[order.kind];
+    const ids: string[] = [];
+    let more = false;
+    for await (const entry of stateIn(ctx, inCollection(order.collection)).entries({
+      path: [index.type],
+    })) {
+      if ((entry.attributes[index.time] ?? '') >= order.before) break;
+      if (ids.length >= limit) {
+        more = true;
+        break;
+      }
+      const id = entry.attributes.at(-1);
+      if (id !== undefined) ids.push(id);
+    }
+    return { collection: order.collection, kind: order.kind, before: order.before, ids, more };
+  }
+
+  /**
+   * Erases the items FindExpired found (one kind, one collection): each is read again by its key
+   * and erased only if it is of that kind, in that collection, and ended before the cut-off,
+   * which must lie at least the kind's retention period before the transaction (FORBIDDEN
+   * otherwise, nothing erased). PurgePrivateData of every key of each item, on every peer of the
+   * collection; consents and referrals also leave their set documents. Each patient concerned gets
+   * a receipt in the collection purged (event DataPurged; `more` is false: FindExpired tells what
+   * is left).
    */
   @Transaction()
   @Returns('PurgeResult')
   async PurgeExpired(ctx: LedgerContext): Promise<PurgeResult> {
-    const [orderJson] = ctx.argsOf('audit:PurgeExpired');
-    const order = parsePurgeOrder(orderJson);
-    if (!(await channelCollections(ctx)).includes(order.collection)) {
-      throw ledgerError(
-        'INVALID_ARGUMENT',
-        `order.collection: ${order.collection} is not a collection of this channel`,
-      );
-    }
-    const days = retentionPolicy()[order.kind];
-    const latest = addMillis(ctx.txTime, -days * DAY_MILLIS);
-    if (order.before > latest) {
-      throw ledgerError(
-        'FORBIDDEN',
-        `${order.kind} is kept ${days} days: the cut-off must not be after ${latest}`,
-      );
-    }
-    const { purged, more, patients } = await purgeKind(ctx, order);
+    const [listJson] = ctx.argsOf('audit:PurgeExpired');
+    const list = parsePurgeList(listJson);
+    await checkRetention(ctx, list);
+    const { purged, patients } = await purgeItems(ctx, list);
     for (const patientId of [...patients].sort()) {
       const receipt: ErasureReceipt = {
         patientId,
         kind: 'retention',
-        subject: `${order.kind} before ${order.before}`,
+        subject: `${list.kind} before ${list.before}`,
         erasedAt: ctx.txTime,
         txId: ctx.txId,
         requestedBy: { kind: 'org', id: GOVERNMENT_MSP },
         salt: ctx.salt,
       };
-      await writeErasure(ctx, { collection: order.collection, receipt });
+      await writeErasure(ctx, { collection: list.collection, receipt });
     }
-    const result: PurgeResult = { collection: order.collection, kind: order.kind, purged, more };
+    const result: PurgeResult = {
+      collection: list.collection,
+      kind: list.kind,
+      purged,
+      more: false,
+    };
     emitEvent(ctx.stub, { name: 'DataPurged', payload: result });
     return result;
   }
@@ -369,7 +424,6 @@ async function queryEvents(ctx: LedgerContext, query: EventQuery): Promise<Page<
 /** What a purge erased. */
 interface Purged {
   readonly purged: number;
-  readonly more: boolean;
   /** The patients whose data was erased. */
   readonly patients: ReadonlySet<string>;
 }
@@ -381,45 +435,69 @@ const END_INDEX = {
   referral: { type: 'referralByEnd', time: 0 },
 } as const;
 
-async function purgeKind(ctx: LedgerContext, order: ValidPurgeOrder): Promise<Purged> {
-  const { collection, before } = order;
-  const limit = order.limit ?? DEFAULT_PURGE_LIMIT;
-  const index = END_INDEX[order.kind];
-  const ids: string[] = [];
-  let more = false;
-  for await (const entry of stateIn(ctx, inCollection(collection)).entries({
-    path: [index.type],
-  })) {
-    if ((entry.attributes[index.time] ?? '') >= before) break;
-    if (ids.length >= limit) {
-      more = true;
-      break;
-    }
-    const id = entry.attributes.at(-1);
-    if (id !== undefined) ids.push(id);
+/**
+ * Refuses a collection the channel does not have (INVALID_ARGUMENT) and a cut-off inside the
+ * kind's retention period (FORBIDDEN).
+ */
+async function checkRetention(
+  ctx: LedgerContext,
+  order: Readonly<Pick<ValidPurgeOrder, 'collection' | 'kind' | 'before'>>,
+): Promise<void> {
+  if (!(await channelCollections(ctx)).includes(order.collection)) {
+    throw ledgerError(
+      'INVALID_ARGUMENT',
+      `order.collection: ${order.collection} is not a collection of this channel`,
+    );
   }
+  const days = retentionPolicy()[order.kind];
+  const latest = addMillis(ctx.txTime, -days * DAY_MILLIS);
+  if (order.before > latest) {
+    throw ledgerError(
+      'FORBIDDEN',
+      `${order.kind} is kept ${days} days: the cut-off must not be after ${latest}`,
+    );
+  }
+}
+
+/**
+ * Purges the items of a list that are still due (read again by key: of the list's kind, in its
+ * collection, ended before its cut-off); the others are left as they are.
+ */
+async function purgeItems(ctx: LedgerContext, list: ValidPurgeList): Promise<Purged> {
+  const { collection, before } = list;
   const patients = new Set<string>();
+  const sets: IdSetChange[] = [];
   let purged = 0;
-  for (const id of ids) {
-    if (order.kind === 'accessEvent') {
+  for (const id of list.ids) {
+    if (list.kind === 'accessEvent') {
       const event = await readAccessEvent(ctx, { collection, eventId: id });
-      if (event === undefined) continue;
+      if (event === undefined || event.timestamp >= before) continue;
       await purgeAccessEvent(ctx, { collection, event });
       patients.add(event.patientId);
-      purged += 1;
-    } else if (order.kind === 'consent') {
+    } else if (list.kind === 'consent') {
       const consent = await readConsent(ctx, { collection, consentId: id });
-      if (consent === undefined) continue;
+      const end = consent === undefined ? undefined : consentEnd(consent);
+      if (consent === undefined || end === undefined || end >= before) continue;
       await purgeConsent(ctx, { collection, consent });
+      sets.push(
+        ...(await consentSetChanges(ctx, {
+          consent,
+          change: 'remove',
+          collections: [collection],
+          erase: true,
+        })),
+      );
       patients.add(consent.patientId);
-      purged += 1;
     } else {
       const referral = await readReferral(ctx, { collection, referralId: id });
-      if (referral === undefined) continue;
+      if (referral === undefined || referralEnd(referral) >= before) continue;
       await purgeReferral(ctx, { collection, referral });
+      sets.push({ ...referralSetChange({ collection, referral }, 'remove'), erase: true });
       patients.add(referral.patientId);
-      purged += 1;
     }
+    purged += 1;
   }
-  return { purged, more, patients };
+  // Several items may leave one set: each set document is changed once.
+  await applyIdSetChanges(ctx, sets);
+  return { purged, patients };
 }

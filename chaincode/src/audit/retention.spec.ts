@@ -8,6 +8,7 @@ import {
   type AccessEvent,
 } from '@consent-ledger/ledger-api';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { unmarshal } from '../ledger/marshal';
 import { loadRetentionPolicy } from '../ledger/retention';
 import {
   bootstrap,
@@ -94,8 +95,19 @@ describe('audit:PurgeExpired', () => {
     }
   });
 
-  const purge = (order: Record<string, unknown>, at = LATER, caller = who.regulator) =>
-    network.as(caller, { at }).submit('audit:PurgeExpired', [order]);
+  const find = (order: Record<string, unknown>, at = LATER, caller = who.regulator) =>
+    network.as(caller, { at }).evaluate('audit:FindExpired', [order]);
+  /** The two steps, as the regulator makes them: FindExpired (evaluate), then PurgeExpired. */
+  const purge = async (order: Record<string, unknown>, at = LATER, caller = who.regulator) => {
+    const found = await find(order, at, caller);
+    if (!found.ok) return found;
+    const { collection, kind, before, ids } = ok(found);
+    return network
+      .as(caller, { at })
+      .submit('audit:PurgeExpired', [{ collection, kind, before, ids }]);
+  };
+  const purgeList = (list: Record<string, unknown>, at = LATER, caller = who.regulator) =>
+    network.as(caller, { at }).submit('audit:PurgeExpired', [list]);
 
   it("erases a kind's items ended before the cut-off from one collection, with a receipt for each patient", async () => {
     const result = await purge({
@@ -141,23 +153,78 @@ describe('audit:PurgeExpired', () => {
     ]);
   });
 
-  it('erases at most `limit` items and says whether some are left', async () => {
-    const first = ok(
-      await purge({
-        collection: HOME,
-        kind: 'accessEvent',
-        before: LATER.replace('2036', '2026'),
-        limit: 1,
-      }),
-    );
-    expect(first).toMatchObject({ purged: 1, more: true });
-    const second = ok(
-      await purge(
-        { collection: HOME, kind: 'accessEvent', before: LATER.replace('2036', '2026'), limit: 1 },
-        '2036-12-02T00:00:00.000Z',
-      ),
-    );
+  it('finds at most `limit` items, says whether some are left, and erases what it found', async () => {
+    const order = {
+      collection: HOME,
+      kind: 'accessEvent',
+      before: LATER.replace('2036', '2026'),
+      limit: 1,
+    };
+    const found = await find(order);
+    expect(ok(found)).toEqual({
+      collection: HOME,
+      kind: 'accessEvent',
+      before: order.before,
+      ids: [events[0]?.eventId],
+      more: true,
+    });
+    // Finding writes nothing.
+    expect(found.privateWrites).toEqual([]);
+    const first = ok(await purge(order));
+    expect(first).toMatchObject({ purged: 1, more: false });
+    expect(ok(await find(order, '2036-12-02T00:00:00.000Z'))).toMatchObject({
+      ids: [events[2]?.eventId],
+      more: false,
+    });
+    const second = ok(await purge(order, '2036-12-02T00:00:00.000Z'));
     expect(second).toMatchObject({ purged: 1, more: false });
+    expect(ok(await find(order, '2036-12-03T00:00:00.000Z'))).toMatchObject({
+      ids: [],
+      more: false,
+    });
+  });
+
+  it('checks every item again by its key before erasing it, by point reads only', async () => {
+    const [first, inPair, third] = events as [AccessEvent, AccessEvent, AccessEvent];
+    const before = '2026-12-01T00:00:00.000Z';
+    const result = await purgeList({
+      collection: HOME,
+      kind: 'accessEvent',
+      before,
+      // Held in another collection; unknown; the first two are due.
+      ids: [inPair.eventId, 'evt-000000000000000000000000', first.eventId, third.eventId],
+    });
+    expect(ok(result)).toMatchObject({ purged: 2 });
+    expect(result.privateReads.filter((read) => read.kind === 'range')).toEqual([]);
+    ok(await network.as(who.regulator).evaluate('audit:GetAccessEvent', [inPair.eventId]));
+    // Ended after the cut-off: left as it is (and no receipt).
+    const late = ok(
+      await network
+        .as(who.tertiaryClinician, { at: '2026-12-05T00:00:00.000Z' })
+        .submit('access:RequestAccess', [
+          { patientId: pid(1), purpose: 'treatment', categories: ['outpatient'] },
+        ]),
+    );
+    const kept = await purgeList({
+      collection: HOME,
+      kind: 'accessEvent',
+      before,
+      ids: [late.eventId],
+    });
+    expect(ok(kept)).toMatchObject({ purged: 0 });
+    expect(kept.privateWrites).toEqual([]);
+    ok(await network.as(who.regulator).evaluate('audit:GetAccessEvent', [late.eventId]));
+    // An ID of another kind, no IDs, too many: INVALID_ARGUMENT.
+    for (const ids of [
+      [late.eventId.replace('evt-', 'con-')],
+      [],
+      Array.from({ length: 501 }, (_, i) => `evt-${i.toString(16).padStart(24, '0')}`),
+    ]) {
+      refused(
+        await purgeList({ collection: HOME, kind: 'accessEvent', before, ids }),
+        'INVALID_ARGUMENT',
+      );
+    }
   });
 
   it('erases revoked and expired consents and closed referrals past their retention', async () => {
@@ -199,6 +266,16 @@ describe('audit:PurgeExpired', () => {
     );
     // An open-ended active consent never ends, and is never erased for retention.
     ok(await network.as(who.regulator, { at }).evaluate('consent:GetConsent', [active.consentId]));
+    // The expired consent left the set document the community hospital's decisions read.
+    const set = network.ledger.privateGet(
+      PAIR,
+      createCompositeKey('con~set', [pid(1), MSP.community]),
+    );
+    expect(unmarshal(set ?? new Uint8Array())).toMatchObject({ ids: [active.consentId] });
+    // A closed referral left its set when it was closed: the set is gone.
+    expect(
+      network.ledger.privateGet(PAIR, createCompositeKey('ref~set', [pid(1), MSP.community])),
+    ).toBeUndefined();
     expect(
       ok(
         await purge({ collection: PAIR, kind: 'referral', before: '2027-01-01T00:00:00.000Z' }, at),
@@ -215,7 +292,12 @@ describe('audit:PurgeExpired', () => {
   it('refuses a cut-off inside the retention period, nothing erased (FORBIDDEN)', async () => {
     for (const [order, at] of [
       [
-        { collection: HOME, kind: 'accessEvent', before: '2026-12-01T00:00:00.000Z' },
+        {
+          collection: HOME,
+          kind: 'accessEvent',
+          before: '2026-12-01T00:00:00.000Z',
+          ids: [events[0]?.eventId],
+        },
         '2036-11-01T00:00:00.000Z',
       ],
       [
@@ -227,7 +309,10 @@ describe('audit:PurgeExpired', () => {
         '2027-01-01T00:00:00.000Z',
       ],
     ] as const) {
-      const result = await purge(order, at);
+      const { ids, ...findOrder } = order as typeof order & { ids?: unknown };
+      refused(await find(findOrder, at), { code: 'FORBIDDEN', message: /is kept \d+ days/ });
+      const someId = `${{ accessEvent: 'evt', consent: 'con', referral: 'ref' }[order.kind]}-${'0'.repeat(24)}`;
+      const result = await purgeList({ ...findOrder, ids: ids ?? [someId] }, at);
       refused(result, { code: 'FORBIDDEN', message: /is kept \d+ days/ });
       expect(result.privateWrites).toEqual([]);
     }
@@ -238,13 +323,28 @@ describe('audit:PurgeExpired', () => {
 
   it('is for the regulator only, on a collection of the channel, with a well-formed order', async () => {
     const order = { collection: HOME, kind: 'accessEvent', before: '2026-12-01T00:00:00.000Z' };
+    const list = { ...order, ids: [events[0]?.eventId] };
     for (const caller of [who.govAdmin, who.tertiaryAdmin]) {
       refused(await purge(order, LATER, caller), { code: 'FORBIDDEN', message: /may not call/ });
+      refused(await purgeList(list, LATER, caller), { code: 'FORBIDDEN', message: /may not call/ });
     }
     refused(await purge({ ...order, collection: 'pair_GovMSP_TertiaryHospitalMSP' }), {
       code: 'INVALID_ARGUMENT',
       message: /not a collection of this channel/,
     });
+    refused(await purgeList({ ...list, collection: 'pair_GovMSP_TertiaryHospitalMSP' }), {
+      code: 'INVALID_ARGUMENT',
+      message: /not a collection of this channel/,
+    });
+    for (const bad of [
+      { ...list, kind: 'photos' },
+      { ...list, before: '2026-12-01' },
+      { ...list, limit: 1 },
+      { ...list, collection: 'org_' },
+      { ...list, ids: 'evt-1' },
+    ]) {
+      refused(await purgeList(bad), 'INVALID_ARGUMENT');
+    }
     for (const bad of [
       { ...order, kind: 'photos' },
       { ...order, before: '2026-12-01' },

@@ -1,6 +1,6 @@
 import type {
   Category,
-  DayStatistics,
+  DayCounts,
   DecisionValue,
   Purpose,
   RegionCounts,
@@ -80,27 +80,11 @@ export function countByRegion(entries: Iterable<StatisticsEntry>): Record<string
   return regions;
 }
 
-/** What a day rollup is made of. */
-export interface DayRollup {
-  readonly day: string;
-  readonly entries: Iterable<StatisticsEntry>;
-  readonly rolledUpAt: string;
-  readonly txId: string;
-  readonly salt: string;
-}
-
-/** A day rollup. */
-export function dayStatistics(rollup: Readonly<DayRollup>): DayStatistics {
-  const regions = countByRegion(rollup.entries);
+/** A day's counts per finest region code, from its compact entries: what CountDay answers. */
+export function dayCounts(day: string, entries: Iterable<StatisticsEntry>): DayCounts {
+  const regions = countByRegion(entries);
   const total = Object.values(regions).reduce((sum, counts) => sum + counts.total, 0);
-  return {
-    day: rollup.day,
-    total,
-    regions,
-    rolledUpAt: rollup.rolledUpAt,
-    txId: rollup.txId,
-    salt: rollup.salt,
-  };
+  return { day, total, regions };
 }
 
 /** What a statistics window is about. */

@@ -95,6 +95,7 @@ describe('BaselineContract', () => {
     expect(text(put.writes[0]?.value)).toBe(value);
     expect(put.event).toBeUndefined();
     expect(putReads).toEqual([]);
+    expect(put.privateReads).toEqual([]);
   });
 
   it('refuses everyone but admins with FORBIDDEN, writing nothing', async () => {

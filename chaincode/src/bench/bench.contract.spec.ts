@@ -29,6 +29,8 @@ describe('bench:SeedAccessEvents', () => {
     // 8 events x (document, patient, org, time, decision), in their collections; nothing public.
     expect(result.writes).toEqual([]);
     expect(result.privateWrites).toHaveLength(40);
+    // Writes only: no range query of private data (Fabric would refuse the transaction).
+    expect(result.privateReads.filter((read) => read.kind === 'range')).toEqual([]);
     expect(result.event).toBeUndefined();
     const patientId = seedPatientId(16 % 3);
     const page = ok(

@@ -1,4 +1,4 @@
-import { CATEGORIES, type CohortRequest } from '@consent-ledger/ledger-api';
+import { CATEGORIES, type CohortQuery, type CohortRequest } from '@consent-ledger/ledger-api';
 import { z } from 'zod';
 import {
   bookmarkSchema,
@@ -14,32 +14,32 @@ import {
 /** Most patients one cohort request may name. */
 export const MAX_COHORT_PATIENTS = 100;
 
+const cohortQuerySchema = inputOf<CohortQuery>()(
+  z.strictObject({
+    categories: vocabularyList(CATEGORIES),
+    pageSize: pageSizeSchema.optional(),
+    bookmark: bookmarkSchema.optional(),
+  }),
+);
+
+/** A validated FindCohort query. */
+export type ValidCohortQuery = z.output<typeof cohortQuerySchema>;
+
+/** Parses FindCohort's query. */
+export function parseCohortQuery(json: string): ValidCohortQuery {
+  return parseJsonArgument(cohortQuerySchema, { json, what: 'query' });
+}
+
 const cohortRequestSchema = inputOf<CohortRequest>()(
-  z
-    .strictObject({
-      studyId: externalIdSchema,
-      categories: vocabularyList(CATEGORIES),
-      patientIds: z
-        .array(patientIdSchema)
-        .min(1)
-        .max(MAX_COHORT_PATIENTS)
-        .transform((ids) => sortedUnique(ids))
-        .optional(),
-      pageSize: pageSizeSchema.optional(),
-      bookmark: bookmarkSchema.optional(),
-    })
-    .superRefine((input, context) => {
-      if (
-        input.patientIds !== undefined &&
-        (input.pageSize !== undefined || input.bookmark !== undefined)
-      ) {
-        context.addIssue({
-          code: 'custom',
-          path: ['patientIds'],
-          message: 'a list of patients is one page: no pageSize or bookmark with it',
-        });
-      }
-    }),
+  z.strictObject({
+    studyId: externalIdSchema,
+    categories: vocabularyList(CATEGORIES),
+    patientIds: z
+      .array(patientIdSchema)
+      .min(1)
+      .max(MAX_COHORT_PATIENTS)
+      .transform((ids) => sortedUnique(ids)),
+  }),
 );
 
 /** A validated RequestCohort input. */

@@ -77,15 +77,36 @@ describe('cohort contract', () => {
       await grant(patient(7), research());
     });
 
-    it('includes the patients with an active research permit to the organization, one event each', async () => {
-      const result = await network
+    it('finds the patients with an active research permit to the organization (evaluate, no writes)', async () => {
+      const found = await network
         .as(who.researcher)
-        .submit('cohort:RequestCohort', [{ studyId: 'study-42', categories: ['genomic'] }]);
+        .evaluate('cohort:FindCohort', [{ categories: ['genomic'] }]);
+      expect(ok(found)).toEqual({ candidates: [pid(1), pid(2), pid(7)], bookmark: '' });
+      expect(found.privateWrites).toEqual([]);
+      expect(found.writes).toEqual([]);
+      // Found in the institute's own collections, through the grantee index.
+      expect(found.privateReads.some((read) => read.kind === 'range')).toBe(true);
+      const imaging = await network
+        .as(who.researcher)
+        .evaluate('cohort:FindCohort', [{ categories: ['imaging'] }]);
+      expect(ok(imaging).candidates).toEqual([pid(1), pid(3)]);
+    });
+
+    it('includes the patients named whose consents permit the study, one event each, by point reads', async () => {
+      const result = await network.as(who.researcher).submit('cohort:RequestCohort', [
+        {
+          studyId: 'study-42',
+          categories: ['genomic'],
+          patientIds: [pid(1), pid(2), pid(3), pid(4), pid(5), pid(6), pid(7)],
+        },
+      ]);
       const cohort = ok(result);
       expect(cohort.included).toEqual([pid(1), pid(2), pid(7)]);
       expect(cohort.events).toHaveLength(3);
-      expect(cohort.bookmark).toBe('');
+      expect(cohort).not.toHaveProperty('bookmark');
       expect(result.event).toEqual({ name: 'CohortRecorded', payload: {} });
+      // Fabric refuses a writing transaction that range-queries private data: none here.
+      expect(result.privateReads.filter((read) => read.kind === 'range')).toEqual([]);
       // Each event is kept with the patient's home and the institute.
       expect([...new Set(result.privateWrites.map((write) => write.collection))].sort()).toEqual(
         [
@@ -107,30 +128,41 @@ describe('cohort contract', () => {
       });
     });
 
-    it('pages through the grantee index patient by patient', async () => {
-      const included: string[] = [];
+    it('pages through the candidates patient by patient, then records what was found', async () => {
+      const candidates: string[] = [];
       let bookmark = '';
       let calls = 0;
       do {
         const page = ok(
-          await network.as(who.researcher).submit('cohort:RequestCohort', [
+          await network.as(who.researcher).evaluate('cohort:FindCohort', [
             {
-              studyId: 'study-42',
               categories: ['genomic'],
               pageSize: 1,
               ...(bookmark === '' ? {} : { bookmark }),
             },
           ]),
         );
-        expect(page.included.length).toBeLessThanOrEqual(1);
-        included.push(...page.included);
+        expect(page.candidates.length).toBeLessThanOrEqual(1);
+        candidates.push(...page.candidates);
         bookmark = page.bookmark;
         calls += 1;
       } while (bookmark !== '' && calls < 20);
-      expect(included).toEqual([pid(1), pid(2), pid(7)]);
+      expect(candidates).toEqual([pid(1), pid(2), pid(7)]);
+      // A candidate whose consent changed between the two steps is decided again, and left out.
+      expect(await grant(patient(2), { provision: 'deny', purposes: ['research'] })).toMatch(
+        /^con-/,
+      );
+      const cohort = ok(
+        await network
+          .as(who.researcher)
+          .submit('cohort:RequestCohort', [
+            { studyId: 'study-42', categories: ['genomic'], patientIds: candidates },
+          ]),
+      );
+      expect(cohort.included).toEqual([pid(1), pid(7)]);
     });
 
-    it('evaluates the patients named, as one page', async () => {
+    it('evaluates the patients named, sorted and once each, leaving unknown pseudonyms out', async () => {
       const cohort = ok(
         await network
           .as(who.researcher)
@@ -138,23 +170,47 @@ describe('cohort contract', () => {
             { studyId: 's', categories: ['imaging'], patientIds: [pid(3), pid(1), pid(9), pid(3)] },
           ]),
       );
-      expect(cohort).toMatchObject({ included: [pid(1), pid(3)], bookmark: '' });
+      expect(cohort).toEqual({ included: [pid(1), pid(3)], events: expect.any(Array) as string[] });
+      expect(cohort.events).toHaveLength(2);
+      // Nobody included: no event recorded, still one transaction (its chaincode event).
+      const none = await network
+        .as(who.researcher)
+        .submit('cohort:RequestCohort', [
+          { studyId: 's', categories: ['imaging'], patientIds: [pid(6)] },
+        ]);
+      expect(ok(none)).toEqual({ included: [], events: [] });
+      expect(none.privateWrites).toEqual([]);
     });
 
     it('refuses malformed requests and bookmarks outside its own organization', async () => {
       for (const input of [
-        { studyId: 'study 42', categories: ['genomic'] },
-        { studyId: 's', categories: [] },
+        { studyId: 'study 42', categories: ['genomic'], patientIds: [pid(1)] },
+        { studyId: 's', categories: [], patientIds: [pid(1)] },
         { studyId: 's', categories: ['genomic'], patientIds: [pid(1)], pageSize: 5 },
         { studyId: 's', categories: ['genomic'], patientIds: [] },
+        { studyId: 's', categories: ['genomic'] },
         {
           studyId: 's',
+          categories: ['genomic'],
+          patientIds: Array.from({ length: 101 }, (_, i) => pid(i)),
+        },
+      ]) {
+        refused(
+          await network.as(who.researcher).submit('cohort:RequestCohort', [input]),
+          'INVALID_ARGUMENT',
+        );
+      }
+      for (const query of [
+        { categories: [] },
+        { categories: ['genomic'], pageSize: 0 },
+        { categories: ['genomic'], studyId: 's' },
+        {
           categories: ['genomic'],
           bookmark: encodeBookmark(createCompositeKey('con~gra', [MSP.tertiary, pid(6), 'con-x'])),
         },
       ]) {
         refused(
-          await network.as(who.researcher).submit('cohort:RequestCohort', [input]),
+          await network.as(who.researcher).evaluate('cohort:FindCohort', [query]),
           'INVALID_ARGUMENT',
         );
       }

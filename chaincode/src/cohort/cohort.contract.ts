@@ -1,21 +1,24 @@
 import {
   collectionsOf,
+  type Category,
   type ChaincodeContract,
+  type CohortCandidates,
   type CohortResult,
+  type Decision,
 } from '@consent-ledger/ledger-api';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { accessorOf, decideAccess } from '../access/access-evaluation';
 import { storeAccessEvent } from '../access/access-recording';
 import { channelMspIds } from '../ledger/channel';
 import { announce } from '../ledger/events';
-import { LedgerContext } from '../ledger/ledger-context';
+import { LedgerContext, type Member } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
 import { encodeBookmark, mergedEntries, scanStart } from '../ledger/pagination';
 import { DEFAULT_PAGE_SIZE } from '../ledger/validation';
 import { locateHome } from '../patient/binding-store';
-import { parseCohortRequest } from './cohort-input';
+import { parseCohortQuery, parseCohortRequest } from './cohort-input';
 
-/** Index entries a cohort page examines at most, per patient it may include. */
+/** Index entries a FindCohort page examines at most, per candidate it may find. */
 const SCAN_FACTOR = 10;
 
 /** The home of the patients whose consents to `org` a collection of `org` holds. */
@@ -25,11 +28,33 @@ function homeOf(collection: string, org: string): string {
   return first === org ? second : first;
 }
 
+/** Decides a patient for a study like an access for purpose `research` (writes nothing). */
+function decideResearch(
+  ctx: LedgerContext,
+  question: Readonly<{
+    caller: Member;
+    patientId: string;
+    home: string;
+    categories: readonly Category[];
+  }>,
+): Promise<Decision> {
+  return decideAccess(ctx, {
+    patientId: question.patientId,
+    home: question.home,
+    accessor: accessorOf(question.caller),
+    purpose: 'research',
+    categories: question.categories,
+    now: ctx.txTime,
+  });
+}
+
 /**
- * Research cohorts: the patients whose consents permit a research institute's study, each
- * decided like an access for purpose `research` and recorded as an access event. The consents
- * granted to the institute are found in its own collections (`org_R` and every `pair_<X,R>`), so
- * its endorsing peer and the regulator's hold everything the cohort reads.
+ * Research cohorts, in two steps because Fabric refuses a transaction that writes after scanning
+ * private data: FindCohort (evaluate) scans the grantee index of the institute's own collections
+ * (`org_R` and every `pair_<X,R>`, merged in key order) for the patients whose consents permit
+ * the study now; RequestCohort (submit) decides exactly the patients named, each like an access for
+ * purpose `research` (point reads only), and records an access event for each one included. Its
+ * endorsing peer and the regulator's hold everything either step reads.
  */
 @Info({ title: 'Cohort', description: 'Research cohorts, one access event per patient' })
 export class CohortContract
@@ -41,11 +66,57 @@ export class CohortContract
   }
 
   /**
-   * A page of a research cohort: patients with an active research permit to the caller's
-   * organization (found through the grantee index of the organization's collections, merged in
-   * key order, or the patients named), one access event per patient included (event
-   * CohortRecorded). A page ends once pageSize patients are included or 10 x pageSize index
-   * entries are examined; its bookmark resumes at the next patient, empty at the end.
+   * A page of candidates: the patients with consents to the caller's organization whose consents
+   * permit research on the categories now, in grantee-index order. A page ends once pageSize
+   * candidates are found or 10 x pageSize index entries are examined; its bookmark resumes at the
+   * next patient, empty at the end. Writes nothing.
+   */
+  @Transaction(false)
+  @Returns('CohortCandidates')
+  async FindCohort(ctx: LedgerContext): Promise<CohortCandidates> {
+    const [queryJson] = ctx.argsOf('cohort:FindCohort');
+    const query = parseCohortQuery(queryJson);
+    const caller = ctx.member;
+    const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+    const prefix = [caller.mspId];
+    const startKey = scanStart(ctx.stub, {
+      type: 'consentByGrantee',
+      prefix,
+      ...(query.bookmark === undefined ? {} : { bookmark: query.bookmark }),
+    });
+    const candidates: string[] = [];
+    let examined = 0;
+    let current: string | undefined;
+    for await (const entry of mergedEntries(ctx.stub, {
+      collections: collectionsOf(caller.mspId, await channelMspIds(ctx)),
+      type: 'consentByGrantee',
+      prefix,
+      ...(startKey === undefined ? {} : { startKey }),
+    })) {
+      const patientId = entry.attributes[1];
+      if (patientId === undefined || entry.collection === undefined) continue;
+      if (patientId !== current) {
+        if (candidates.length >= pageSize || examined >= pageSize * SCAN_FACTOR) {
+          return { candidates, bookmark: encodeBookmark(entry.key) };
+        }
+        current = patientId;
+        const decision = await decideResearch(ctx, {
+          caller,
+          patientId,
+          home: homeOf(entry.collection, caller.mspId),
+          categories: query.categories,
+        });
+        if (decision.decision === 'permit') candidates.push(patientId);
+      }
+      examined += 1;
+    }
+    return { candidates, bookmark: '' };
+  }
+
+  /**
+   * A study's cohort among the patients named (1..100, as FindCohort found them or as the study
+   * chose): each decided like an access for purpose `research`, one access event per patient
+   * included (event CohortRecorded). Unknown pseudonyms are left out. Point reads only.
    */
   @Transaction()
   @Returns('CohortResult')
@@ -55,16 +126,16 @@ export class CohortContract
     const caller = ctx.member;
     const included: string[] = [];
     const events: string[] = [];
-    const consider = async (patientId: string, home: string): Promise<void> => {
-      const decision = await decideAccess(ctx, {
+    for (const patientId of request.patientIds) {
+      const home = await locateHome(ctx, patientId);
+      if (home === undefined) continue;
+      const decision = await decideResearch(ctx, {
+        caller,
         patientId,
         home,
-        accessor: accessorOf(caller),
-        purpose: 'research',
         categories: request.categories,
-        now: ctx.txTime,
       });
-      if (decision.decision !== 'permit') return;
+      if (decision.decision !== 'permit') continue;
       const event = await storeAccessEvent(ctx, {
         eventId: ctx.nextId('evt'),
         patientId,
@@ -77,44 +148,8 @@ export class CohortContract
       });
       included.push(patientId);
       events.push(event.eventId);
-    };
-
-    let bookmark = '';
-    if (request.patientIds !== undefined) {
-      for (const patientId of request.patientIds) {
-        const home = await locateHome(ctx, patientId);
-        if (home !== undefined) await consider(patientId, home);
-      }
-    } else {
-      const pageSize = request.pageSize ?? DEFAULT_PAGE_SIZE;
-      const prefix = [caller.mspId];
-      const startKey = scanStart(ctx.stub, {
-        type: 'consentByGrantee',
-        prefix,
-        ...(request.bookmark === undefined ? {} : { bookmark: request.bookmark }),
-      });
-      let examined = 0;
-      let current: string | undefined;
-      for await (const entry of mergedEntries(ctx.stub, {
-        collections: collectionsOf(caller.mspId, await channelMspIds(ctx)),
-        type: 'consentByGrantee',
-        prefix,
-        ...(startKey === undefined ? {} : { startKey }),
-      })) {
-        const patientId = entry.attributes[1];
-        if (patientId === undefined || entry.collection === undefined) continue;
-        if (patientId !== current) {
-          if (included.length >= pageSize || examined >= pageSize * SCAN_FACTOR) {
-            bookmark = encodeBookmark(entry.key);
-            break;
-          }
-          current = patientId;
-          await consider(patientId, homeOf(entry.collection, caller.mspId));
-        }
-        examined += 1;
-      }
     }
     announce(ctx.stub, 'CohortRecorded');
-    return { included, events, bookmark };
+    return { included, events };
   }
 }

@@ -7,19 +7,21 @@ import {
   type ConsentVersion,
 } from '@consent-ledger/ledger-api';
 import { channelMspIds } from '../ledger/channel';
+import { applyIdSetChanges, readIdSet, type IdSetChange, type IdSetKey } from '../ledger/id-set';
 import { versionAttribute } from '../ledger/keys';
 import type { RequestContext } from '../ledger/ledger-context';
 import { inCollection, stateIn } from '../ledger/state';
 import { consentStatusAt } from './consent-evaluation';
 
 /**
- * Consent state (keys.ts: `con`, `con~ver`, `con~pat`, `con~gra`, `con~end`), kept in the
- * collection of the patient's home and the grantee organization (ledger-api collectionFor); a deny
- * to everyone is copied into every collection of the home, so that every accessor's collection
+ * Consent state (keys.ts: `con`, `con~ver`, `con~pat`, `con~gra`, `con~end`, `con~set`), kept in
+ * the collection of the patient's home and the grantee organization (ledger-api collectionFor); a
+ * deny to everyone is copied into every collection of the home, so that every accessor's collection
  * holds it. The current version lives under `con`; a version is copied to its own `con~ver` key by
  * the transaction that replaces it, so a grant writes the document once and the history is the
  * snapshots plus the current version (kept in state, not read back with getHistoryForKey, which
- * private data does not have).
+ * private data does not have). Decisions find a patient's consents through the set document of the
+ * patient and the accessor organization (`con~set`); the indexes serve the queries.
  */
 
 /** The grantee attribute of a consent: its grantee organization, `*` for a deny to everyone. */
@@ -73,27 +75,77 @@ export function readConsent(
 }
 
 /**
- * The consents of a patient that can match an accessor organization, from the one collection
- * a decision reads: those granted to the organization and the denies to everyone (the index
- * `con~pat` by patient and grantee: consents to other organizations are never read).
+ * The consents of a patient that can match an accessor organization, from the one collection a
+ * decision reads: those its set document names (keys.ts `con~set`: the consents not revoked
+ * granted to the organization, and the denies to everyone), each read by its key. Consents to
+ * other organizations are never read, and nothing is range-queried (a decision writes its access
+ * event in the same transaction).
  */
 export async function consentsFor(
   ctx: RequestContext,
   where: { readonly collection: string; readonly patientId: string; readonly org: string },
 ): Promise<Consent[]> {
   const consents: Consent[] = [];
-  const state = stateIn(ctx, inCollection(where.collection));
-  for (const grantee of [where.org, ANY_GRANTEE]) {
-    for await (const entry of state.entries({
-      path: ['consentByPatient', where.patientId, grantee],
-    })) {
-      const consentId = entry.attributes[2];
-      if (consentId === undefined) continue;
-      const consent = await readConsent(ctx, { consentId, collection: where.collection });
-      if (consent !== undefined) consents.push(consent);
-    }
+  for (const consentId of await readIdSet(ctx, { type: 'consentSet', ...where })) {
+    const consent = await readConsent(ctx, { consentId, collection: where.collection });
+    if (consent !== undefined) consents.push(consent);
   }
   return consents;
+}
+
+/**
+ * The set documents that name a consent, by collection: the grantee organization's, in the
+ * collection of the patient's home and the grantee; for a deny to everyone, one per organization
+ * of the channel, each in the collection of the home and that organization (`org_<home>` holds the
+ * home's and the regulator's).
+ */
+export async function consentSetKeys(
+  ctx: RequestContext,
+  consent: Pick<Consent, 'patientId' | 'patientHome' | 'grantee'>,
+): Promise<IdSetKey[]> {
+  const grantee = granteeAttribute(consent);
+  const orgs = grantee === ANY_GRANTEE ? await channelMspIds(ctx) : [grantee];
+  return orgs.map((org) => ({
+    type: 'consentSet',
+    collection: collectionFor(consent.patientHome, org),
+    patientId: consent.patientId,
+    org,
+  }));
+}
+
+/** Options of {@link changeConsentSets}. */
+export interface ConsentSetChange {
+  readonly consent: Consent;
+  /** Added to its sets (a grant) or taken out (a revocation, an erasure, a purge). */
+  readonly change: 'add' | 'remove';
+  /** Only the sets of these collections (a purge of one collection); all of them by default. */
+  readonly collections?: readonly string[];
+  /** An erasure: a set the consent leaves empty is purged. */
+  readonly erase?: boolean;
+}
+
+/** The changes of the set documents naming a consent, for {@link applyIdSetChanges}. */
+export async function consentSetChanges(
+  ctx: RequestContext,
+  change: Readonly<ConsentSetChange>,
+): Promise<IdSetChange[]> {
+  const { consent, collections } = change;
+  const ids = [consent.consentId];
+  return (await consentSetKeys(ctx, consent))
+    .filter((key) => collections === undefined || collections.includes(key.collection))
+    .map((key) => ({
+      ...key,
+      ...(change.change === 'add' ? { add: ids } : { remove: ids }),
+      ...(change.erase === true ? { erase: true } : {}),
+    }));
+}
+
+/** Adds a consent to, or takes it out of, the set documents that name it. */
+export async function changeConsentSets(
+  ctx: RequestContext,
+  change: Readonly<ConsentSetChange>,
+): Promise<void> {
+  await applyIdSetChanges(ctx, await consentSetChanges(ctx, change));
 }
 
 /** What made a version: the first is the grant, a revoked one the revocation. */
@@ -172,7 +224,9 @@ export async function writeConsent(
 
 /**
  * Purges a consent from a collection: the document, every version and every index entry, so that
- * no member's peer keeps its details (their hashes stay in the blocks).
+ * no member's peer keeps its details (their hashes stay in the blocks). Every key is known from the
+ * consent itself (its versions are 1 to the current one's), so nothing is range-queried. Its set
+ * documents are the caller's to change ({@link changeConsentSets}).
  */
 export async function purgeConsent(
   ctx: RequestContext,
@@ -180,15 +234,8 @@ export async function purgeConsent(
 ): Promise<void> {
   const { consent } = where;
   const state = stateIn(ctx, inCollection(where.collection));
-  const versions: string[] = [];
-  for await (const entry of state.entries({
-    path: ['consentVersion', consent.consentId],
-  })) {
-    const version = entry.attributes[1];
-    if (version !== undefined) versions.push(version);
-  }
-  for (const version of versions) {
-    await state.purge(['consentVersion', consent.consentId, version]);
+  for (let version = 1; version < consent.version; version += 1) {
+    await state.purge(['consentVersion', consent.consentId, versionAttribute(version)]);
   }
   const grantee = granteeAttribute(consent);
   await state.purge(['consent', consent.consentId]);

@@ -21,6 +21,7 @@ import {
   who,
   type TestPatient,
 } from '../testing/fixtures';
+import { unmarshal } from '../ledger/marshal';
 import { createTestNetwork, type TestNetwork } from '../testing/harness';
 import { createCompositeKey, splitCompositeKey } from '../testing/in-memory-ledger';
 
@@ -109,8 +110,22 @@ describe('consent contract', () => {
         },
         { collection: HOME, objectType: 'con~gra', attributes: [MSP.tertiary, pid(1), id] },
         { collection: HOME, objectType: 'con~pat', attributes: [pid(1), MSP.tertiary, id] },
+        // The set document the grantee's decisions about the patient read (no index scan).
+        { collection: HOME, objectType: 'con~set', attributes: [pid(1), MSP.tertiary] },
         { collection: HOME, objectType: 'non', attributes: [expect.any(String) as string] },
       ]);
+      expect(
+        unmarshal(
+          network.ledger.privateGet(HOME, createCompositeKey('con~set', [pid(1), MSP.tertiary])) ??
+            new Uint8Array(),
+        ),
+      ).toEqual({
+        patientId: pid(1),
+        org: MSP.tertiary,
+        ids: [id],
+        txId: result.txId,
+        salt: consent.salt,
+      });
       // Index values are the transaction's salt, not a guessable 0x00.
       const index = network.ledger.privateGet(
         HOME,

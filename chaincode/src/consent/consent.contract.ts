@@ -42,6 +42,7 @@ import {
   type ValidConsentQuery,
 } from './consent-input';
 import {
+  changeConsentSets,
   consentCollections,
   consentVersions,
   findConsent,
@@ -92,6 +93,7 @@ export class ConsentContract
     const collections = await consentCollections(ctx, consent);
     await useNonce(action, collections);
     await writeConsent(ctx, { consent, change: 'granted', collections });
+    await changeConsentSets(ctx, { consent, change: 'add' });
     announce(ctx.stub, 'ConsentGranted');
     return consent;
   }
@@ -133,6 +135,7 @@ export class ConsentContract
     });
     const collections = await consentCollections(ctx, consent);
     await useNonce(action, collections);
+    // Its sets stay as they are: the same grantee, still not revoked (decisions read its new terms).
     await writeConsent(ctx, { consent, change: 'updated', previous, collections });
     announce(ctx.stub, 'ConsentUpdated');
     return consent;
@@ -167,6 +170,8 @@ export class ConsentContract
     const collections = await consentCollections(ctx, consent);
     await useNonce(action, collections);
     await writeConsent(ctx, { consent, change: 'revoked', previous, collections });
+    // A revoked consent never counts again: decisions stop reading it.
+    await changeConsentSets(ctx, { consent, change: 'remove' });
     announce(ctx.stub, 'ConsentRevoked');
     return consent;
   }
@@ -198,6 +203,8 @@ export class ConsentContract
     for (const collection of await consentCollections(ctx, consent)) {
       await purgeConsent(ctx, { collection, consent });
     }
+    // An expired consent is still named by its sets (a revoked one left them when revoked).
+    await changeConsentSets(ctx, { consent, change: 'remove', erase: true });
     const receipt: ErasureReceipt = {
       patientId: consent.patientId,
       kind: 'consent',

@@ -272,8 +272,13 @@ describe('contract metadata', () => {
     ]);
     await call(who.communityClinician, 'referral:GetReferral', [field(referral, 'referralId')]);
     await call(who.communityClinician, 'referral:CloseReferral', [field(referral, 'referralId')]);
+    const found = await call(who.researcher, 'cohort:FindCohort', [{ categories: ['genomic'] }]);
     await call(who.researcher, 'cohort:RequestCohort', [
-      { studyId: 's-1', categories: ['genomic'] },
+      {
+        studyId: 's-1',
+        categories: ['genomic'],
+        patientIds: (found.json() as { candidates: string[] }).candidates,
+      },
     ]);
     await call(who.tertiaryClinician, 'records:AnchorRecord', [item]);
     const batch = await call(who.tertiaryClinician, 'records:AnchorBatch', [
@@ -291,14 +296,26 @@ describe('contract metadata', () => {
     await call(who.regulator, 'audit:GetStatistics', [
       { from: '2026-11-22T00:00:00.000Z', to: '2026-11-23T00:00:00.000Z', level: 'city' },
     ]);
-    await call(who.regulator, 'audit:RollupStatistics', ['2026-11-22'], '2026-11-24T00:00:00.000Z');
-    await call(who.regulator, 'audit:PurgeExpired', [
-      {
-        collection: 'pair_CommunityHospitalMSP_TertiaryHospitalMSP',
-        kind: 'referral',
-        before: '2020-01-01T00:00:00.000Z',
-      },
-    ]);
+    const counts = await call(who.regulator, 'audit:CountDay', ['2026-11-22']);
+    await call(
+      who.regulator,
+      'audit:RollupStatistics',
+      [counts.json() as object],
+      '2026-11-24T00:00:00.000Z',
+    );
+    const purge = {
+      collection: 'pair_CommunityHospitalMSP_TertiaryHospitalMSP',
+      kind: 'referral',
+      before: '2027-01-01T00:00:00.000Z',
+    };
+    const later = '2032-06-01T00:00:00.000Z';
+    const expired = await call(who.regulator, 'audit:FindExpired', [purge], later);
+    await call(
+      who.regulator,
+      'audit:PurgeExpired',
+      [{ ...purge, ids: (expired.json() as { ids: string[] }).ids }],
+      later,
+    );
     await call(who.communityClinician, 'audit:GetRetentionPolicy');
 
     const ajv = new Ajv({ useDefaults: true, coerceTypes: false, allErrors: true });

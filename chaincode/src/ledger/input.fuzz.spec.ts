@@ -15,15 +15,19 @@ import type { ChaincodeStub } from 'fabric-shim-api';
 import { z } from 'zod';
 import { parseAccessRequest, parseEmergencyRequest } from '../access/access-input';
 import {
+  ID_PREFIX,
   parseDay,
+  parseDayCounts,
   parseEventId,
   parseEventQuery,
+  parsePurgeList,
   parsePurgeOrder,
   parseReview,
   parseReviewQuery,
   parseStatisticsQuery,
 } from '../audit/audit-input';
-import { parseCohortRequest } from '../cohort/cohort-input';
+import { dayCounts } from '../audit/statistics';
+import { parseCohortQuery, parseCohortRequest } from '../cohort/cohort-input';
 import {
   consentErasure,
   consentRevocation,
@@ -330,6 +334,43 @@ const factories: Factory[] = [
     ),
     json: true,
   },
+  {
+    name: 'parsePurgeList',
+    parse: parsePurgeList,
+    valid: fc.constantFrom(...RETENTION_KINDS).chain((kind) =>
+      fc.record({
+        collection: fc.constantFrom('org_TertiaryHospitalMSP', 'pair_A_B', 'org_GovMSP'),
+        kind: fc.constant(kind),
+        before: instant,
+        ids: fc.array(
+          text(hex, 24, 24).map((h) => `${ID_PREFIX[kind]}-${h}`),
+          { minLength: 1, maxLength: 5 },
+        ),
+      }),
+    ),
+    json: true,
+  },
+  {
+    name: 'parseDayCounts',
+    parse: parseDayCounts,
+    // What CountDay answers for any day's entries.
+    valid: fc
+      .tuple(
+        instant.map((each) => each.slice(0, 10)),
+        fc.array(
+          fc.record({
+            p: fc.constantFrom(...PURPOSES),
+            c: categories,
+            d: fc.constantFrom('permit' as const, 'deny' as const),
+            r: fc.constantFrom('330106', '330100', '440000', '440305'),
+            b: fc.constantFrom(0 as const, 1 as const),
+          }),
+          { maxLength: 30 },
+        ),
+      )
+      .map(([day, entries]) => dayCounts(day, entries)),
+    json: true,
+  },
   { name: 'parsePatientId', parse: parsePatientId, valid: patientId, json: false },
   {
     name: 'parseConsentQuery',
@@ -379,13 +420,19 @@ const factories: Factory[] = [
   {
     name: 'parseCohortRequest',
     parse: parseCohortRequest,
-    valid: fc.oneof(
-      fc.record({ studyId: externalId, categories, pageSize }),
-      fc.record({
-        studyId: externalId,
-        categories,
-        patientIds: fc.array(patientId, { minLength: 1, maxLength: 5 }),
-      }),
+    valid: fc.record({
+      studyId: externalId,
+      categories,
+      patientIds: fc.array(patientId, { minLength: 1, maxLength: 5 }),
+    }),
+    json: true,
+  },
+  {
+    name: 'parseCohortQuery',
+    parse: parseCohortQuery,
+    valid: fc.record(
+      { categories, pageSize, bookmark: text(hex, 0, 40) },
+      { requiredKeys: ['categories'] },
     ),
     json: true,
   },

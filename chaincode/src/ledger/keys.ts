@@ -13,6 +13,7 @@ import type {
 } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
 import type { StatisticsEntry } from '../audit/statistics';
+import type { IdSet } from './id-set';
 import type { RecordLink } from '../records/record-link';
 
 /**
@@ -48,6 +49,7 @@ import type { RecordLink } from '../records/record-link';
  * | `con~pat` | as `con` | patientId, granteeOrg or `*`, consentId | salt | GrantConsent |
  * | `con~gra` | as `con` | granteeOrg or `*`, patientId, consentId | salt | GrantConsent |
  * | `con~end` | as `con` | ts the consent ends (revokedAt, else validUntil), consentId | salt | GrantConsent (with validUntil), UpdateConsent and RevokeConsent move it |
+ * | `con~set` | coll(home, org) | patientId, org (an accessor organization) | IdSet: the IDs of the consents not revoked that org's decisions read (granted to org, and the denies to everyone: one set per organization of the channel, each in its own collection) | GrantConsent adds, RevokeConsent removes, EraseConsent and PurgeExpired remove (purged when emptied) |
  * | `evt` | coll(home, accessor org) | eventId | AccessEvent | access:RequestAccess, RequestEmergencyAccess, cohort:RequestCohort, bench:SeedAccessEvents; audit:ReviewEmergencyAccess rewrites the review |
  * | `evt~pat` | as `evt` | patientId, ts, eventId | salt | as `evt` (not the review) |
  * | `evt~org` | as `evt` | accessorOrg, ts, eventId | salt | as `evt~pat` |
@@ -58,17 +60,22 @@ import type { RecordLink } from '../records/record-link';
  * | `ref` | `pair_<home,X>` (X the other hospital) | referralId | Referral | referral:CreateReferral, CloseReferral |
  * | `ref~pat` | as `ref` | patientId, toOrg, referralId | salt | referral:CreateReferral |
  * | `ref~end` | as `ref` | ts the referral ends (closedAt, else validUntil), referralId | salt | CreateReferral; CloseReferral moves it |
+ * | `ref~set` | as `ref` | patientId, toOrg | IdSet: the IDs of the open referrals of the patient to toOrg in this collection | CreateReferral adds, CloseReferral removes, PurgeExpired removes |
  * | `rec~lnk` | coll(home, owner) | recordId | RecordLink (patient, home, category, owner) | records:AnchorRecord (version 1) |
  * | `rec~pat` | as `rec~lnk` | patientId, recordId | salt | as `rec~lnk` |
  * | `rec~own` | as `rec~lnk` | owner, recordId | salt | as `rec~lnk` |
- * | `stat~day` | `org_GovMSP` | day | DayStatistics | audit:RollupStatistics |
+ * | `stat~day` | `org_GovMSP` | day | DayStatistics (the counts of audit:CountDay, as the regulator hands them over) | audit:RollupStatistics |
  * | `baseline:<key>` (simple key) | public | | raw value | baseline:Put (kept unchanged as the benchmark yardstick) |
  *
- * Everything private is purged (PurgePrivateData) by consent:EraseConsent (a consent, its versions
- * and its index entries, in every collection holding them) and audit:PurgeExpired (one kind, in
- * one collection, found through `evt~time`, `con~end` and `ref~end`). The `evt~time` index carries
- * the day as its own attribute because RollupStatistics, a submit transaction, must scan exactly
- * one day. The value column is also declared as types ({@link StateValues}) and the where column
+ * Submit transactions never range-query a collection (Fabric refuses a transaction that both
+ * range-queries private data and writes, in either order): what a decision must find is named by a
+ * set document (`con~set`, `ref~set`, ledger/id-set.ts), read by its key; the indexes serve the
+ * evaluate transactions (queries, FindCohort, CountDay, FindExpired). Everything private is purged
+ * (PurgePrivateData) by consent:EraseConsent (a consent, its versions and its index entries, in
+ * every collection holding them, versions by their known numbers) and audit:PurgeExpired (one kind,
+ * in one collection, the items FindExpired found through `evt~time`, `con~end` and `ref~end`,
+ * each read again by its key). The `evt~time` index carries the day as its own attribute so that
+ * CountDay scans exactly one day. The value column is also declared as types ({@link StateValues}) and the where column
  * as {@link KEY_SPACES}, so that reads and writes through state.ts are typed by key type and
  * refused in the wrong kind of space; the grantee `*` of a deny to everyone is ledger-api's
  * ANY_GRANTEE. Attributes never contain U+0000: every ID is validated first.
@@ -87,6 +94,7 @@ export const KEY_TYPES = {
   consentByPatient: 'con~pat',
   consentByGrantee: 'con~gra',
   consentByEnd: 'con~end',
+  consentSet: 'con~set',
   event: 'evt',
   eventByPatient: 'evt~pat',
   eventByOrg: 'evt~org',
@@ -97,6 +105,7 @@ export const KEY_TYPES = {
   referral: 'ref',
   referralByPatient: 'ref~pat',
   referralByEnd: 'ref~end',
+  referralSet: 'ref~set',
   recordLink: 'rec~lnk',
   recordByPatient: 'rec~pat',
   recordByOwner: 'rec~own',
@@ -124,6 +133,7 @@ export const KEY_SPACES: Readonly<Record<KeyTypeName, KeySpace>> = {
   consentByPatient: 'private',
   consentByGrantee: 'private',
   consentByEnd: 'private',
+  consentSet: 'private',
   event: 'private',
   eventByPatient: 'private',
   eventByOrg: 'private',
@@ -134,6 +144,7 @@ export const KEY_SPACES: Readonly<Record<KeyTypeName, KeySpace>> = {
   referral: 'private',
   referralByPatient: 'private',
   referralByEnd: 'private',
+  referralSet: 'private',
   recordLink: 'private',
   recordByPatient: 'private',
   recordByOwner: 'private',
@@ -158,6 +169,7 @@ export interface StateValues {
   readonly consentByPatient: IndexValue;
   readonly consentByGrantee: IndexValue;
   readonly consentByEnd: IndexValue;
+  readonly consentSet: IdSet;
   readonly event: AccessEvent;
   readonly eventByPatient: IndexValue;
   readonly eventByOrg: IndexValue;
@@ -168,6 +180,7 @@ export interface StateValues {
   readonly referral: Referral;
   readonly referralByPatient: IndexValue;
   readonly referralByEnd: IndexValue;
+  readonly referralSet: IdSet;
   readonly recordLink: RecordLink;
   readonly recordByPatient: IndexValue;
   readonly recordByOwner: IndexValue;

@@ -6,6 +6,7 @@ import { authorize } from './authorization';
 import { sha256Hex } from './ids';
 import { LedgerContext, RequestContext, type Caller } from './ledger-context';
 import { decodeRequest } from './request';
+import { sealResult } from './sealed-result';
 import { practitionerIdSchema } from './validation';
 
 function isRole(value: string | null): value is Role {
@@ -110,6 +111,25 @@ export abstract class RequestContract extends Contract {
     return Promise.reject(
       ledgerError('INVALID_ARGUMENT', `unknown transaction ${this.qualifiedName(ctx)}`),
     );
+  }
+
+  /**
+   * Runs the transaction; when the request carries a salt (every submit), returns its result sealed
+   * (sealed-result.ts): a submit's result is written into the block, on every peer. (fabric-contract-
+   * api hands what this returns to the serializer, though its type declarations say void.)
+   */
+  override async aroundTransaction(
+    ctx: RequestContext,
+    fn: Parameters<Contract['aroundTransaction']>[1],
+    parameters: Parameters<Contract['aroundTransaction']>[2],
+  ): Promise<void> {
+    const run = super.aroundTransaction.bind(this) as (
+      ...args: Parameters<Contract['aroundTransaction']>
+    ) => Promise<unknown>;
+    const result = await run(ctx, fn, parameters);
+    const salt = ctx.request.salt;
+    const answer = salt === undefined ? result : sealResult(result, { salt, txId: ctx.txId });
+    return answer as Awaited<ReturnType<Contract['aroundTransaction']>>;
   }
 
   /** The qualified name of the transaction a context runs. */

@@ -214,13 +214,19 @@ describe('index scans and bookmarks', () => {
     });
   });
 
-  it('gives the same pages in a transaction that writes (submits: private data is never paginated)', async () => {
+  it('is for transactions that write nothing: Fabric refuses a private scan after a write, and a write after it', async () => {
     const ledger = await seeded();
     const window = base({ from: [times[2] ?? ''], pageSize: 3 });
     const writer = simulationOf(ledger);
     await writer.stub.putPrivateData(ORG_A, 'out', Buffer.from('x'));
-    const page = await scanPage(writer.stub, window);
-    expect(page.items).toEqual(times.slice(2, 5));
+    await expect(scanPage(writer.stub, window)).rejects.toThrow(
+      /Queries on pvt data is supported only in a read-only transaction/,
+    );
+    const reader = simulationOf(ledger);
+    expect((await scanPage(reader.stub, window)).items).toEqual(times.slice(2, 5));
+    await expect(reader.stub.putPrivateData(ORG_A, 'out', Buffer.from('x'))).rejects.toThrow(
+      /already performed queries on pvt data. Writes are not allowed/,
+    );
     expect((await allPages(ledger, window)).flat()).toEqual(times.slice(2));
   });
 });

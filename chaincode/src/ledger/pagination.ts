@@ -4,7 +4,8 @@ import { stateKey, type KeyTypeName } from './keys';
 import { compareUtf8, inCollection, readAccess, stateIn, type IndexEntry } from './state';
 
 /**
- * Paged scans of indexes kept in private data collections.
+ * Paged scans of indexes kept in private data collections, for evaluate transactions (queries):
+ * Fabric refuses a transaction that range-queries private data and writes anything.
  *
  * Private data has no paginated query, so a page is read from getPrivateDataByRange, starting at a
  * key and stopping once the page is full: a page reads O(pageSize) entries of each collection it

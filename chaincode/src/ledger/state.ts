@@ -93,7 +93,10 @@ export interface SpaceState {
    * evidence still verifies. Public state has no purge.
    */
   purge(path: KeyPath): Promise<void>;
-  /** Every entry under a partial key, from a start key, in key order (see {@link RangeOptions}). */
+  /**
+   * Every entry under a partial key, from a start key, in key order (see {@link RangeOptions}); in
+   * a collection, for transactions that write nothing (Fabric's rule).
+   */
   entries(options: Readonly<RangeOptions>): AsyncGenerator<IndexEntry>;
   /** Every document under a partial key, in key order. */
   documents<K extends DocumentKeyType>(path: KeyPath<K>): AsyncGenerator<StateValues[K]>;
@@ -219,9 +222,11 @@ export function compareUtf8(a: string, b: string): number {
 
 /**
  * Every entry of a space under a partial composite key, from a start key, in key order, without
- * pagination (usable in submit transactions, and the only kind of range private data has). Stop
- * early by breaking out of the loop: the iterator is then closed; an exhausted one is freed by the
- * peer without another round trip.
+ * pagination (the only kind of range private data has). In a collection, for evaluate
+ * transactions only: Fabric refuses a transaction that range-queries private data and writes
+ * anything, in either order (submits read private data by key: ledger/id-set.ts). Public ranges
+ * mix with writes freely. Stop early by breaking out of the loop: the iterator is then closed; an
+ * exhausted one is freed by the peer without another round trip.
  */
 async function* rangeEntries(
   stub: ChaincodeStub,

@@ -1,10 +1,12 @@
 import type { Referral } from '@consent-ledger/ledger-api';
+import { changeIdSet, readIdSet, type IdSetChange } from '../ledger/id-set';
 import type { RequestContext } from '../ledger/ledger-context';
 import { inCollection, stateIn } from '../ledger/state';
 
 /**
- * Referral state (keys.ts: `ref`, `ref~pat`, `ref~end`), kept in the collection of the two
- * hospitals (one of them the patient's home) and the regulator.
+ * Referral state (keys.ts: `ref`, `ref~pat`, `ref~end`, `ref~set`), kept in the collection of the
+ * two hospitals (one of them the patient's home) and the regulator. Decisions find a patient's open
+ * referrals to an organization through their set document (`ref~set`).
  */
 
 /** When a referral ends: its closing, else its validUntil. */
@@ -20,21 +22,41 @@ export async function readReferral(
   return stateIn(ctx, inCollection(where.collection)).read(['referral', where.referralId]);
 }
 
-/** A patient's referrals to an organization in a collection, in referral ID order. */
+/**
+ * A patient's open referrals to an organization in a collection, as its set document names them
+ * (keys.ts `ref~set`), each read by its key: nothing is range-queried.
+ */
 export async function referralsTo(
   ctx: RequestContext,
   route: { readonly collection: string; readonly patientId: string; readonly toOrg: string },
 ): Promise<Referral[]> {
   const referrals: Referral[] = [];
-  for await (const entry of stateIn(ctx, inCollection(route.collection)).entries({
-    path: ['referralByPatient', route.patientId, route.toOrg],
+  for (const referralId of await readIdSet(ctx, {
+    type: 'referralSet',
+    collection: route.collection,
+    patientId: route.patientId,
+    org: route.toOrg,
   })) {
-    const referralId = entry.attributes[2];
-    if (referralId === undefined) continue;
     const referral = await readReferral(ctx, { collection: route.collection, referralId });
     if (referral !== undefined) referrals.push(referral);
   }
   return referrals;
+}
+
+/** The change of the set document naming a referral: added while open, removed once not. */
+export function referralSetChange(
+  where: { readonly collection: string; readonly referral: Referral },
+  change: 'add' | 'remove',
+): IdSetChange {
+  const { referral } = where;
+  const ids = [referral.referralId];
+  return {
+    type: 'referralSet',
+    collection: where.collection,
+    patientId: referral.patientId,
+    org: referral.toOrg,
+    ...(change === 'add' ? { add: ids } : { remove: ids }),
+  };
 }
 
 /** Writes a referral (new or closed), its indexes, and moves its end when it changes. */
@@ -61,9 +83,13 @@ export async function writeReferral(
     }
     await state.index(['referralByEnd', end, referral.referralId]);
   }
+  const open = referral.status === 'open';
+  if (open !== (previous?.status === 'open')) {
+    await changeIdSet(ctx, referralSetChange(where, open ? 'add' : 'remove'));
+  }
 }
 
-/** Purges a referral and its index entries from a collection. */
+/** Purges a referral and its index entries from a collection (its set is the caller's to change). */
 export async function purgeReferral(
   ctx: RequestContext,
   where: { readonly collection: string; readonly referral: Referral },

@@ -66,7 +66,7 @@ describe('referral contract', () => {
           splitCompositeKey(write.key).objectType,
         ]),
       ).toEqual(
-        ['ref', 'ref~end', 'ref~pat'].map((type) => [
+        ['ref', 'ref~end', 'ref~pat', 'ref~set'].map((type) => [
           collectionFor(MSP.tertiary, MSP.community),
           type,
         ]),

@@ -1,10 +1,12 @@
 import './quiet-logs';
-import { createHash } from 'node:crypto';
+import { createDecipheriv, createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   base64url,
   parseLedgerError,
+  resultIv,
+  resultKey,
   TRANSIENT_REQUEST_KEY,
   type LedgerErrorCode,
   type ResultOf,
@@ -128,7 +130,10 @@ export interface InvokeResult<N extends string = string> {
   readonly status: number;
   /** Error message of a failed invocation (`CODE: text` for ledger refusals). */
   readonly message: string;
+  /** The result's bytes, opened (a submit's result is sealed on the wire: see `sealed`). */
   readonly payload: Buffer;
+  /** The response payload as the chaincode returned it: sealed when the request carried a salt. */
+  readonly sealed: Buffer;
   /** The response was successful (and, for a submit, the transaction committed as valid). */
   readonly ok: boolean;
   /** The ledger error code of a refusal. */
@@ -189,6 +194,18 @@ export interface TestNetworkOptions {
   readonly mspIds?: readonly string[];
   /** The chaincode's name (consent-ledger by default). */
   readonly chaincode?: string;
+}
+
+/** The salt a transient map's request carries, if it is a well-formed request with one. */
+function saltSent(transient: Readonly<Record<string, Uint8Array>>): string | undefined {
+  const bytes = transient[TRANSIENT_REQUEST_KEY];
+  if (bytes === undefined) return undefined;
+  try {
+    const request = JSON.parse(Buffer.from(bytes).toString('utf8')) as { salt?: unknown };
+    return typeof request.salt === 'string' ? request.salt : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The salt the harness gives a transaction: 16 bytes derived from its ID. */
@@ -257,6 +274,9 @@ interface Ran {
   readonly simulation: Simulation;
   readonly status: number;
   readonly message: string;
+  /** The response payload as the chaincode returned it (sealed when the request had a salt). */
+  readonly sealed: Buffer;
+  /** The payload opened (the result's JSON). */
   readonly payload: Buffer;
 }
 
@@ -277,6 +297,20 @@ export function createTestNetwork(options: Readonly<TestNetworkOptions> = {}): T
   let clock = Date.parse(options.start ?? '2026-11-22T00:00:00.000Z');
   let counter = 0;
   const seed = options.txSeed ?? 'tx';
+
+  /** Opens a result the chaincode sealed for a salt and transaction (sealed-result.ts). */
+  function opened(payload: Buffer, opening: Readonly<{ salt: string; txId: string }>): Buffer {
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      resultKey(opening.salt),
+      resultIv(opening.txId),
+    );
+    decipher.setAuthTag(payload.subarray(payload.length - 16));
+    return Buffer.concat([
+      decipher.update(payload.subarray(0, payload.length - 16)),
+      decipher.final(),
+    ]);
+  }
 
   async function run(invocation: Readonly<Invocation>): Promise<Ran> {
     const { who, transaction, args, options: invokeOptions } = invocation;
@@ -300,11 +334,18 @@ export function createTestNetwork(options: Readonly<TestNetworkOptions> = {}): T
       chaincodeName: invokeOptions.chaincodeName ?? chaincode,
     });
     const response = await chaincodeRouter().invokeFunctionality(simulation.stub);
+    const sealed = Buffer.from(response.payload ?? new Uint8Array());
+    // A request with a salt gets its result sealed (as every submit's, on the real network).
+    const sealedFor = saltSent(transient);
     return {
       simulation,
       status: response.status,
       message: response.message ?? '',
-      payload: Buffer.from(response.payload ?? new Uint8Array()),
+      sealed,
+      payload:
+        response.status === 200 && sealedFor !== undefined
+          ? opened(sealed, { salt: sealedFor, txId })
+          : sealed,
     };
   }
 
@@ -321,6 +362,7 @@ export function createTestNetwork(options: Readonly<TestNetworkOptions> = {}): T
       status: ran.status,
       message,
       payload: ran.payload,
+      sealed: ran.sealed,
       ok,
       code: responseOk ? undefined : parseLedgerError(ran.message)?.code,
       event:

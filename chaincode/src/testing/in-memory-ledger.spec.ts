@@ -385,6 +385,60 @@ describe('in-memory ledger', () => {
       expect(reader.privateReads().filter((read) => read.kind === 'range')).toHaveLength(7);
     });
 
+    it('refuses private range queries and writes in one transaction, in either order, as the peer does', async () => {
+      const ledger = ready();
+      const seed = as(ledger, 'HospAMSP');
+      await seed.stub.putPrivateData(pair, createCompositeKey('t', ['a']), Buffer.from('x'));
+      ledger.commit(seed);
+      const writeRefused =
+        /^txid \[ptx\d+\]: unsuppored transaction\. Transaction has already performed queries on pvt data\. Writes are not allowed$/;
+      // A scan, then any kind of write: public, private, a delete, a purge, a key-level policy.
+      const writes: ((stub: ChaincodeStub) => Promise<unknown>)[] = [
+        (stub) => stub.putState('k', Buffer.from('v')),
+        (stub) => stub.deleteState('k'),
+        (stub) => stub.setStateValidationParameter('k', Buffer.from('ep')),
+        (stub) => stub.putPrivateData(pair, 'k', Buffer.from('v')),
+        (stub) => stub.deletePrivateData(pair, 'k'),
+        (stub) => stub.purgePrivateData(pair, 'k'),
+      ];
+      for (const write of writes) {
+        for (const scan of [
+          (stub: ChaincodeStub) => stub.getPrivateDataByRange(pair, '', ''),
+          (stub: ChaincodeStub) => stub.getPrivateDataByPartialCompositeKey(pair, 't', []),
+        ]) {
+          const scanned = as(ledger, 'HospAMSP');
+          // Refused from the moment the query is made, even before (or without) iterating it.
+          await scan(scanned.stub);
+          await expect(write(scanned.stub)).rejects.toThrow(writeRefused);
+          expect(scanned.privateWrites()).toEqual([]);
+          expect(scanned.writes()).toEqual([]);
+        }
+      }
+      // A write, then a scan of any collection: refused.
+      const written = as(ledger, 'HospAMSP');
+      await written.stub.putState('k', Buffer.from('v'));
+      await expect(keysOf(written.stub.getPrivateDataByRange(pair, '', ''))).rejects.toThrow(
+        /^txid \[ptx\d+\]: unsuppored transaction\. Queries on pvt data is supported only in a read-only transaction$/,
+      );
+      const privateWritten = as(ledger, 'HospAMSP');
+      await privateWritten.stub.purgePrivateData(pair, 'k');
+      await expect(
+        keysOf(privateWritten.stub.getPrivateDataByPartialCompositeKey('org_HospAMSP', 't', [])),
+      ).rejects.toThrow(/Queries on pvt data is supported only in a read-only transaction/);
+      // Point reads of values and hashes, and public range scans, mix with writes freely.
+      const mixed = as(ledger, 'HospAMSP');
+      await mixed.stub.putPrivateData(pair, 'k', Buffer.from('v'));
+      await mixed.stub.getPrivateData(pair, createCompositeKey('t', ['a']));
+      await mixed.stub.getPrivateDataHash('org_HospBMSP', 'k');
+      await keysOf(mixed.stub.getStateByPartialCompositeKey('t', []));
+      await mixed.stub.putState('k', Buffer.from('v'));
+      expect(ledger.commit(mixed)).toBe('VALID');
+      // A read-only transaction scans as much as it likes.
+      const reader = as(ledger, 'HospAMSP');
+      expect(await keysOf(reader.stub.getPrivateDataByRange(pair, '', ''))).toHaveLength(2);
+      expect(await keysOf(reader.stub.getPrivateDataByRange(pair, '', ''))).toHaveLength(2);
+    });
+
     it('purges a key: no value and no hash afterwards, a purge marker in the history', async () => {
       const ledger = ready();
       const writer = as(ledger, 'HospAMSP');

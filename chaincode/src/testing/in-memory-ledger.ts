@@ -26,7 +26,9 @@ import { chaincodeHeaderExtension } from '../ledger/proposal';
  *   getStateByRange refuses composite keys like the shim; rich queries fail like on LevelDB;
  * - paginated queries take the bookmark as the inclusive start key and return as bookmark the
  *   next key (empty at the end), exactly as the peer; a transaction may not mix paginated queries
- *   and writes (the peer's tx simulator refuses both orders);
+ *   and writes (the peer's tx simulator refuses both orders), nor range queries of private data
+ *   and writes of any kind, public or private (refused in both orders too, with the peer's
+ *   messages: a submit transaction must never scan a collection);
  * - history per key (newest first, with txId, timestamp and isDelete), key-level validation
  *   parameters (committed with the value, dropped with a deleted key), one chaincode event per
  *   transaction (the last setEvent wins);
@@ -476,6 +478,7 @@ class TransactionSimulation implements Simulation {
   #event: EventRecord | undefined;
   #writePerformed = false;
   #paginatedQueryPerformed = false;
+  #privateQueryPerformed = false;
 
   constructor(ledger: Ledger, options: Readonly<ProposalOptions>) {
     this.#ledger = ledger;
@@ -593,6 +596,11 @@ class TransactionSimulation implements Simulation {
   }
 
   #checkWrite(key: string): void {
+    if (this.#privateQueryPerformed) {
+      throw new Error(
+        `txid [${this.txId}]: unsuppored transaction. Transaction has already performed queries on pvt data. Writes are not allowed`,
+      );
+    }
     if (this.#paginatedQueryPerformed) {
       throw new Error(
         `txid [${this.txId}]: unsuppored transaction. Transaction has already performed a paginated query. Writes are not allowed`,
@@ -601,6 +609,16 @@ class TransactionSimulation implements Simulation {
     if (!isWellFormedKey(key))
       throw new Error(`invalid key [${key}]: must be a non-empty UTF-8 string`);
     this.#writePerformed = true;
+  }
+
+  /** Fabric's rule for range queries of private data: only in a transaction that writes nothing. */
+  #checkPrivateQuery(): void {
+    if (this.#writePerformed) {
+      throw new Error(
+        `txid [${this.txId}]: unsuppored transaction. Queries on pvt data is supported only in a read-only transaction`,
+      );
+    }
+    this.#privateQueryPerformed = true;
   }
 
   #checkPaginated(): void {
@@ -873,6 +891,7 @@ class TransactionSimulation implements Simulation {
       getPrivateDataByRange: (collection: string, startKey: string, endKey: string) => {
         try {
           this.#checkPrivateRead(collection);
+          this.#checkPrivateQuery();
         } catch (error) {
           return rejected(error as Error);
         }
@@ -885,6 +904,7 @@ class TransactionSimulation implements Simulation {
       ) => {
         try {
           this.#checkPrivateRead(collection);
+          this.#checkPrivateQuery();
         } catch (error) {
           return rejected(error as Error);
         }

@@ -39,19 +39,21 @@ export async function insuranceScenario(
     summary:
       'The insurer sees the consented categories of the claim period, nothing else, and nothing at all after the consent ends.',
   });
-  run.step('The tertiary hospital registers a patient; the insurer (an enterprise) an analyst.');
-  const patient = await run.user('tertiary', 'patient', 'ins-pt');
+  run.step(
+    'The tertiary hospital registers a patient, who activates a key on their own device; the insurer (an enterprise) has an analyst.',
+  );
+  const patient = await run.patient('tertiary', 'ins-pt');
   const insurer = await run.user('enterprise', 'analyst', 'ins-an');
   const patientId = patientIdOf(patient);
 
   const year = new Date().getUTCFullYear();
   const dataFrom = `${String(year)}-01-01T00:00:00.000Z`;
   const dataUntil = `${String(year)}-06-30T23:59:59.999Z`;
-  const categories = ['medication', 'outpatient'];
+  const categories = ['medication', 'outpatient'] as const;
   const validForMillis = options.validForMillis ?? 20_000;
   const validUntil = fromNow(validForMillis);
   run.step(
-    `The patient consents to the insurer's analysts reading outpatient and medication data of the first half of ${String(year)}, for insurance, for ${String(validForMillis / 1000)} seconds.`,
+    `The patient signs a consent on their device: the insurer's analysts may read outpatient and medication data of the first half of ${String(year)}, for insurance, for ${String(validForMillis / 1000)} seconds.`,
   );
   const consent = await run.grant(
     patient,
@@ -104,6 +106,34 @@ export async function insuranceScenario(
     expected: 'deny',
     expectedReason: 'NO_MATCHING_CONSENT',
   });
+
+  run.step(
+    "The insurer's administrator tries to open a patient account at the insurer's own gateway, to consent in the patient's name.",
+  );
+  const admin = await insurer.gateway.login(
+    options.admin?.username ?? 'admin',
+    options.admin?.password ?? 'adminpw',
+  );
+  const impostor = await insurer.gateway.request<{ code?: string; message?: string }>(
+    'POST',
+    '/identities',
+    {
+      token: admin,
+      body: {
+        username: `ins-fake-${patientId.slice(4, 12)}`,
+        password: 'impostor-password-1',
+        role: 'patient',
+      },
+    },
+  );
+  run.evidence({
+    status: `${String(impostor.status)} ${impostor.body.code ?? ''}`.trim(),
+    detail: impostor.body.message ?? '',
+  });
+  run.check(
+    impostor.status === 403,
+    'refused: only the home hospital registers a patient, and only the patient’s own key speaks for them',
+  );
 
   run.step("The consent's period runs out.");
   await sleep(Math.max(0, Date.parse(validUntil) - Date.now() + 1_000));

@@ -68,14 +68,18 @@ export async function oversightScenario(
       "Counties are the smallest unit, rolled up to the city and the province; an emergency access at a county's community hospital reaches the regulator's review queue and the patient's timeline.",
   });
   const from = new Date(Date.now() - 1_000).toISOString();
-  run.step('The regulator, a patient and a clinician at each hospital are registered.');
+  run.step(
+    'The regulator and a clinician at each hospital are registered; the community hospital registers a patient, who activates a key on their own device.',
+  );
   const regulator = await run.user('gov', 'regulator', 'ov-reg');
-  const patient = await run.user('community', 'patient', 'ov-pt');
+  const patient = await run.patient('community', 'ov-pt');
   const communityDoc = await run.user('community', 'clinician', 'ov-cdoc');
   const tertiaryDoc = await run.user('tertiary', 'clinician', 'ov-tdoc');
   const patientId = patientIdOf(patient);
 
-  run.step('The patient lets tertiary clinicians read their outpatient records for treatment.');
+  run.step(
+    'The patient signs a consent: tertiary clinicians may read their outpatient records for treatment.',
+  );
   await run.grant(
     patient,
     consentFor('tertiary', 'clinician', { purposes: ['treatment'], categories: ['outpatient'] }),

@@ -30,10 +30,12 @@ const REFERRED = ['imaging', 'laboratory', 'outpatient'] as const;
 const DISCHARGE = ['inpatient', 'medication'] as const;
 
 /**
- * Two-way referral (paper 000, §3.2): the community hospital refers a patient to the tertiary
- * hospital for some categories; with the patient's referral consent the tertiary hospital reads
- * those and nothing else; after treatment it refers the patient back with the discharge
- * categories; each referral closes and the access it opened ends with it.
+ * Two-way referral (paper 000, §3.2): the community hospital, the patient's home, refers the
+ * patient to the tertiary hospital for some categories; with the patient's signed referral consent
+ * the tertiary hospital reads those and nothing else; after treatment it refers the patient back
+ * home with the discharge categories; each referral closes and the access it opened ends with it.
+ * Both referrals involve the patient's home (a referral between two other hospitals is refused):
+ * each is kept with the two hospitals and the regulator.
  */
 export async function referralScenario(
   options: Readonly<ScenarioOptions>,
@@ -46,16 +48,15 @@ export async function referralScenario(
       'Small illness in the community, serious illness at the tertiary hospital, recovery back in the community: each hospital reads only what the referral and the consent allow.',
   });
   run.step(
-    'The community hospital registers a patient and a clinician; the tertiary hospital a clinician.',
+    "The community hospital, the patient's home, registers the patient, who activates a key on their own device; each hospital has a clinician.",
   );
-  const patient = await run.user('community', 'patient', 'ref-pt');
+  const patient = await run.patient('community', 'ref-pt');
   const communityDoc = await run.user('community', 'clinician', 'ref-cdoc');
   const tertiaryDoc = await run.user('tertiary', 'clinician', 'ref-tdoc');
   const patientId = patientIdOf(patient);
-  run.evidence({ detail: `patient pseudonym ${patientId}` });
 
   run.step(
-    'The patient consents to referral-purpose reads by tertiary clinicians of outpatient, imaging, laboratory and medication data.',
+    'The patient signs a consent on their device: referral-purpose reads by tertiary clinicians of outpatient, imaging, laboratory and medication data.',
   );
   const toTertiary = await run.grant(
     patient,
@@ -92,7 +93,7 @@ export async function referralScenario(
   );
 
   run.step(
-    `The community clinician refers the patient to the tertiary hospital for ${REFERRED.join(', ')}, valid 30 days.`,
+    `The community clinician refers the patient from their home hospital to the tertiary hospital for ${REFERRED.join(', ')}, valid 30 days.`,
   );
   const referral = await communityDoc.gateway.call<ReferralWrite>('POST', '/referrals', {
     token: communityDoc.token,
@@ -138,7 +139,7 @@ export async function referralScenario(
   );
 
   run.step(
-    'Before discharge, the patient consents to referral-purpose reads by community clinicians of inpatient, medication and laboratory data.',
+    'Before discharge, the patient signs a second consent: referral-purpose reads by community clinicians of inpatient, medication and laboratory data.',
   );
   const toCommunity = await run.grant(
     patient,
@@ -161,7 +162,7 @@ export async function referralScenario(
   );
 
   run.step(
-    `The tertiary clinician refers the patient back to the community hospital with the discharge categories ${DISCHARGE.join(', ')}.`,
+    `The tertiary clinician refers the patient back to their home, the community hospital, with the discharge categories ${DISCHARGE.join(', ')}.`,
   );
   const back = await tertiaryDoc.gateway.call<ReferralWrite>('POST', '/referrals', {
     token: tertiaryDoc.token,

@@ -2,6 +2,7 @@ import { PATIENT_ID_PATTERN, type CohortPage } from '@consent-ledger/ledger-api'
 import {
   MSP,
   consentFor,
+  type ConsentTerms,
   patientIdOf,
   startRun,
   type ScenarioOptions,
@@ -42,22 +43,22 @@ export async function researchScenario(
       'A research institute gets pseudonyms of consenting patients only; every inclusion is on the ledger, and a revocation takes effect at the next request.',
   });
   run.step(
-    'Four patients register at the hospitals; the research institute registers a researcher.',
+    'The two hospitals register four patients, each with a key on their own device; the research institute registers a researcher.',
   );
   const patients = [
-    await run.user('community', 'patient', 'rs-pt1'),
-    await run.user('tertiary', 'patient', 'rs-pt2'),
-    await run.user('community', 'patient', 'rs-pt3'),
-    await run.user('tertiary', 'patient', 'rs-pt4'),
+    await run.patient('community', 'rs-pt1'),
+    await run.patient('tertiary', 'rs-pt2'),
+    await run.patient('community', 'rs-pt3'),
+    await run.patient('tertiary', 'rs-pt4'),
   ];
   const researcher = await run.user('research', 'researcher', 'rs-res');
   const [alice, bob, carol, dave] = patients;
   if (alice === undefined || bob === undefined || carol === undefined || dave === undefined)
     throw new Error('four patients expected');
-  const categories = ['laboratory', 'outpatient'];
-  const research = (extra: Readonly<Record<string, unknown>> = {}) =>
+  const categories = ['laboratory', 'outpatient'] as const;
+  const research = (extra: Readonly<Partial<ConsentTerms>> = {}) =>
     consentFor('research', 'researcher', { purposes: ['research'], categories, ...extra });
-  run.step('Two patients consent to research use of their laboratory and outpatient data.');
+  run.step('Two patients sign consents to research use of their laboratory and outpatient data.');
   const consentA = await run.grant(alice, research());
   const consentB = await run.grant(bob, research());
   run.step('A third consents to research on laboratory data only; the fourth never consents.');
@@ -119,7 +120,7 @@ export async function researchScenario(
   );
   if (first.events[0] !== undefined) await run.blockEvidence(researcher, first.events[0]);
 
-  run.step('The first patient revokes the research consent.');
+  run.step('The first patient revokes the research consent (a signed statement).');
   await run.revoke(alice, consentA.consentId);
   const second = await cohort('The researcher asks for the same cohort again.');
   run.check(

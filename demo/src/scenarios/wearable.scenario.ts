@@ -50,16 +50,16 @@ export async function wearableScenario(
       "A device maker fingerprints a patient's readings on the ledger only while the patient consents; the patient's own hospital checks a reading against it.",
   });
   run.step(
-    'The community hospital registers a patient and a clinician; the device maker (an enterprise) an analyst.',
+    'The community hospital registers two patients, each with a key on their own device, and has a clinician; the device maker (an enterprise) has an analyst.',
   );
-  const patient = await run.user('community', 'patient', 'wear-pt');
-  const other = await run.user('community', 'patient', 'wear-pt2');
+  const patient = await run.patient('community', 'wear-pt');
+  const other = await run.patient('community', 'wear-pt2');
   const clinician = await run.user('community', 'clinician', 'wear-doc');
   const maker = await run.user('enterprise', 'analyst', 'wear-maker');
   const patientId = patientIdOf(patient);
   const unconsentedPatientId = patientIdOf(other);
 
-  run.step('The patient consents to the device maker handling their wearable data.');
+  run.step('The patient signs a consent: the device maker may handle their wearable data.');
   const consent = await run.grant(
     patient,
     consentFor('enterprise', 'analyst', { purposes: ['treatment'], categories: ['wearable'] }),
@@ -80,7 +80,7 @@ export async function wearableScenario(
     sha256: readingDigest(reading),
   }));
   run.step(
-    `The device maker anchors a batch of ${String(readings.length)} readings: their SHA-256 fingerprints as one Merkle root, no reading itself.`,
+    `The device maker anchors a batch of ${String(readings.length)} readings: their SHA-256 fingerprints, each salted, as one Merkle root; no reading itself.`,
   );
   const batch = await maker.gateway.call<BatchResult>('POST', '/records/batches', {
     token: maker.token,
@@ -92,7 +92,9 @@ export async function wearableScenario(
     `the batch holds the ${String(readings.length)} readings`,
   );
 
-  run.step('The patient also lets community clinicians read their wearable data for treatment.');
+  run.step(
+    'The patient signs another consent: community clinicians may read their wearable data for treatment.',
+  );
   await run.grant(
     patient,
     consentFor('community', 'clinician', { purposes: ['treatment'], categories: ['wearable'] }),
@@ -112,6 +114,7 @@ export async function wearableScenario(
     batchId: batch.batchId,
     patientId,
     category: 'wearable',
+    salt: proof.salt,
     leafIndex: proof.leafIndex,
     auditPath: proof.auditPath,
   };

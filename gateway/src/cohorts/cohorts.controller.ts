@@ -13,7 +13,10 @@ import { RequestCohortDto } from './request-cohort.dto.js';
 export class CohortsController {
   constructor(private readonly cohorts: CohortsService) {}
 
-  /** A study's cohort: consenting patients' pseudonyms, each inclusion an access event (researcher). */
+  /**
+   * A study's cohort: consenting patients' pseudonyms, each inclusion an access event (researcher).
+   * Without patientIds, the next page of candidates (bookmark to resume; txId empty when none).
+   */
   @Post()
   @Authorize('cohort:RequestCohort')
   @ApiHeader({ name: 'Idempotency-Key', required: false })

@@ -31,7 +31,8 @@ export class RequestCohortDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     type: [String],
-    description: 'evaluate exactly these patients, as one page (no pageSize or bookmark)',
+    description:
+      'decide exactly these patients, as one page (no pageSize or bookmark); without them, the next page of candidates the ledger finds',
   })
   @IsOptional()
   @IsArray()

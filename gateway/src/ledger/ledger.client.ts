@@ -18,6 +18,7 @@ import {
   decodeResult,
   encodeArguments,
   newSalt,
+  openSealed,
   splitName,
   transientRequest,
   type ArgsOf,
@@ -334,8 +335,9 @@ class FabricLedgerClient implements LedgerClient {
       let organizations = endorsers?.organizations;
       let fallback = endorsers?.fallback;
       for (let attempt = 1; ; attempt += 1) {
+        const salt = newSalt();
         const proposal = contract.newProposal(fn, {
-          transientData: transientRequest({ args: call.args, salt: newSalt() }),
+          transientData: transientRequest({ args: call.args, salt }),
           ...(organizations === undefined ? {} : { endorsingOrganizations: [...organizations] }),
         });
         let transaction: Transaction;
@@ -360,8 +362,11 @@ class FabricLedgerClient implements LedgerClient {
         }
         const submitted = await transaction.submit();
         const status = await submitted.getStatus();
-        if (status.successful)
-          return { result: submitted.getResult(), txId: submitted.getTransactionId() };
+        if (status.successful) {
+          // The result came back sealed for this salt (it is written into the block).
+          const txId = submitted.getTransactionId();
+          return { result: await openSealed(submitted.getResult(), { salt, txId }), txId };
+        }
         const retryable = RETRYABLE_COMMIT_CODES.has(status.code);
         if (!retryable || attempt >= LEDGER_MAX_ATTEMPTS)
           throw new CommitError({

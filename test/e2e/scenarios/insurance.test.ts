@@ -29,7 +29,7 @@ describe('scenario: an insurer reads what a claim needs, while the consent lasts
       validForMillis: 15_000,
     });
     regulator = (await gateways.user('gov', 'regulator')).token;
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await gateways.close();
   });

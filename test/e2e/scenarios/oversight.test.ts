@@ -27,7 +27,7 @@ describe('scenario: government oversight from county to province', () => {
     gateways = await scenarioGateways();
     result = await oversightScenario({ gateways: gateways.clients, narrator: silentNarrator });
     regulator = await gateways.login('gov', result.ids.usernames.regulator);
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await gateways.close();
   });

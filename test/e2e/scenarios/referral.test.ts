@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  registerPatient,
   silentNarrator,
   type ScenarioResult,
   referralScenario,
@@ -26,7 +27,7 @@ describe('scenario: two-way referral between hospitals', () => {
     gateways = await scenarioGateways();
     result = await referralScenario({ gateways: gateways.clients, narrator: silentNarrator });
     regulator = (await gateways.user('gov', 'regulator')).token;
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await gateways.close();
   });
@@ -172,5 +173,27 @@ describe('scenario: two-way referral between hospitals', () => {
       },
     );
     expect([toInsurer.status, toInsurer.body.code]).toEqual([422, 'RULE_VIOLATION']);
+  });
+
+  it('refuses a referral between two hospitals when neither is the patient’s home', async () => {
+    // A patient registered by the enterprise: the two hospitals are both outside their home, and
+    // a referral between them would be kept where the home could not see it.
+    const enterpriseAdmin = await gateways.clients.enterprise.login('admin', 'adminpw');
+    const elsewhere = await registerPatient(gateways.clients.enterprise, enterpriseAdmin);
+    const community = await gateways.login('community', result.ids.usernames.communityClinician);
+    const refused = await gateways.clients.community.request<{ code: string }>(
+      'POST',
+      '/referrals',
+      {
+        token: community,
+        body: {
+          patientId: elsewhere.patientId,
+          toOrg: 'TertiaryHospitalMSP',
+          categories: ['imaging'],
+          validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+      },
+    );
+    expect([refused.status, refused.body.code]).toEqual([422, 'RULE_VIOLATION']);
   });
 });

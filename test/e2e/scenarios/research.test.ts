@@ -25,7 +25,7 @@ describe('scenario: a research cohort from consenting patients', () => {
     gateways = await scenarioGateways();
     result = await researchScenario({ gateways: gateways.clients, narrator: silentNarrator });
     regulator = (await gateways.user('gov', 'regulator')).token;
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await gateways.close();
   });

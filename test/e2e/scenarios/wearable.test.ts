@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SALT_PATTERN, newSalt } from '@consent-ledger/ledger-api';
 import {
   silentNarrator,
   type ScenarioResult,
@@ -26,7 +27,7 @@ describe('scenario: wearable readings anchored by a device maker', () => {
     gateways = await scenarioGateways();
     result = await wearableScenario({ gateways: gateways.clients, narrator: silentNarrator });
     regulator = (await gateways.user('gov', 'regulator')).token;
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await gateways.close();
   });
@@ -45,7 +46,7 @@ describe('scenario: wearable readings anchored by a device maker', () => {
     const own = await gateways.clients.enterprise.call<{
       verified: boolean;
       anchor: Record<string, unknown>;
-      proof: { leafIndex: number; auditPath: string[]; root: string };
+      proof: { leafIndex: number; auditPath: string[]; root: string; salt: string };
     }>('POST', '/records/verify', {
       token: maker,
       body: { recordId: reading.recordId, sha256: readingDigest(reading) },
@@ -56,17 +57,21 @@ describe('scenario: wearable readings anchored by a device maker', () => {
         batchId: ids.batchId,
         owner: 'EnterpriseMSP',
         size: ids.readings.length,
-        categories: ['wearable'],
       },
       proof: { root: ids.root },
     });
-    // The ledger keeps fingerprints only: no reading's values.
+    // The ledger keeps the root only: no reading's values, and the public batch names no patient
+    // and no category (issue 14); each leaf is salted, the salt handed out with its proof.
     expect(JSON.stringify(own.anchor)).not.toMatch(/heartRate|measuredAt|steps/);
+    expect(JSON.stringify(own.anchor)).not.toContain(ids.patientId);
+    expect(own.anchor).not.toHaveProperty('categories');
+    expect(own.proof.salt).toMatch(SALT_PATTERN);
     // The clinician checks the same reading at the hospital's gateway with the maker's proof.
     const batchProof = {
       batchId: ids.batchId,
       patientId: ids.patientId,
       category: 'wearable',
+      salt: own.proof.salt,
       leafIndex: own.proof.leafIndex,
       auditPath: own.proof.auditPath,
     };
@@ -92,6 +97,20 @@ describe('scenario: wearable readings anchored by a device maker', () => {
       },
     );
     expect(wrongPatient.verified).toBe(false);
+    // Without the item's salt the leaf cannot be rebuilt: a guessed reading proves nothing.
+    const wrongSalt = await gateways.clients.community.call<{ verified: boolean }>(
+      'POST',
+      '/records/verify',
+      {
+        token: clinician,
+        body: {
+          recordId: reading.recordId,
+          sha256: readingDigest(reading),
+          batchProof: { ...batchProof, salt: newSalt() },
+        },
+      },
+    );
+    expect(wrongSalt.verified).toBe(false);
   });
 
   it('recorded the clinician’s read, and the consents limit who reads what', async () => {

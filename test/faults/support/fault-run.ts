@@ -35,8 +35,16 @@ export interface FaultRunOptions {
    * answers details for the report.
    */
   readonly inject: (load: LoadGenerator) => Promise<FaultDetails>;
-  /** Called with the load stopped and the ledgers checked, before the report is written. */
-  readonly afterLoad?: (result: Omit<FaultResult, 'extra'>) => Promise<FaultDetails>;
+  /**
+   * Called with the load stopped and the ledgers checked, before the report is written; `load`
+   * holds every transaction the clients saw committed.
+   */
+  readonly afterLoad?: (
+    result: Omit<FaultResult, 'extra'>,
+    load: LoadGenerator,
+  ) => Promise<FaultDetails>;
+  /** Longest wait for the load to resume after recovery (ms; 60 s by default). */
+  readonly resumeTimeoutMs?: number;
 }
 
 /** The outcome of one fault under load. */
@@ -132,7 +140,7 @@ async function underLoad(options: FaultRunOptions): Promise<FaultResult> {
     log(`${options.name}: recovered in ${String(recoveredAt - faultAt)} ms`);
     await sleep(options.afterMs);
     // At least one commit after recovery: the load resumed.
-    await load.waitForCommits(1, 60_000);
+    await load.waitForCommits(1, options.resumeTimeoutMs ?? 60_000);
     await load.stop();
     const end = Date.now();
     const inDoubt = load.failures.flatMap((failure) =>
@@ -154,7 +162,7 @@ async function underLoad(options: FaultRunOptions): Promise<FaultResult> {
       byKind,
       ledger,
     };
-    const extra = (await options.afterLoad?.(base)) ?? {};
+    const extra = (await options.afterLoad?.(base, load)) ?? {};
     const result: FaultResult = { ...base, extra };
     writeReport(result);
     return result;
