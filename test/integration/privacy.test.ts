@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newSalt, type AccessEvent, type Consent } from '@consent-ledger/ledger-api';
+import { newSalt, valueSalt, type AccessEvent, type Consent } from '@consent-ledger/ledger-api';
 import { peerRuntime, ordererRuntime, runPaths } from '@consent-ledger/network';
 import { closeUsers, enrollUser, type TestUser } from '../support/identities.ts';
 import { evaluate, submit } from '../support/ledger-calls.ts';
@@ -110,17 +110,20 @@ describe('what each member holds (issue 14 leak scan)', () => {
     closeUsers();
   });
 
+  /** What identifies this journey: the pseudonym, the IDs, the salts sent and the salts stored. */
   const canaries = (): string[] => [
     patient.patientId,
     consent.consentId,
     ...events.map((event) => event.eventId),
     ...salts,
+    ...salts.map(valueSalt),
   ];
 
   it('records the journey: one permit consent, four permitted accesses', () => {
     expect(consent.patientHome).toBe('CommunityHospitalMSP');
     expect(events.map((event) => event.decision)).toEqual(['permit', 'permit', 'permit', 'permit']);
-    expect(canaries()).toHaveLength(1 + 1 + 4 + 5);
+    expect(canaries()).toHaveLength(1 + 1 + 4 + 5 + 5);
+    expect(consent.salt).toBe(valueSalt(salts[0] ?? ''));
   });
 
   it('leaves nothing of it on the enterprise and research peers, their gateways or the orderers', () => {
@@ -148,14 +151,16 @@ describe('what each member holds (issue 14 leak scan)', () => {
 
   it('has it on the entitled peers: the scan is not blind', () => {
     for (const orgName of ['community', 'tertiary', 'gov']) {
-      const hits = scan(peerFiles(orgName), [
+      const held = [
         patient.patientId,
         consent.consentId,
         ...events.map((e) => e.eventId),
-      ]);
-      expect([...hits.keys()].sort()).toEqual(
-        [patient.patientId, consent.consentId, ...events.map((e) => e.eventId)].sort(),
-      );
+        ...salts.map(valueSalt),
+      ];
+      const files = peerFiles(orgName);
+      expect([...scan(files, held).keys()].sort()).toEqual([...held].sort());
+      // The salts sent are never stored: only the values' salts derived from them are.
+      expect([...scan(files, salts).keys()]).toEqual([]);
     }
   });
 

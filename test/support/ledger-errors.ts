@@ -22,11 +22,12 @@ export function refusalCode(error: unknown): string | undefined {
   return parseLedgerError(errorText(error))?.code;
 }
 
-/** The first line of an error that names a chaincode code, else the first line. */
+/** The part of an error that names the chaincode's code (`CODE: text`), else its first line. */
 export function refusalLine(error: unknown): string {
   const text = errorText(error);
-  const lines = text.split('\n');
-  return lines.find((line) => /\b[A-Z_]+: /.test(line)) ?? lines[0] ?? '';
+  const parsed = parseLedgerError(text);
+  if (parsed !== undefined) return `${parsed.code}: ${parsed.text.split('\n')[0] ?? ''}`;
+  return text.split('\n')[0] ?? '';
 }
 
 /** Asserts that a ledger call fails with the chaincode's coded error `CODE: ...`. */

@@ -1,5 +1,6 @@
 import {
   fromBase64url,
+  valueSalt,
   ledgerError,
   type ArgsOf,
   type DerivedIdPrefix,
@@ -45,6 +46,7 @@ export interface Member extends Caller {
 export class RequestContext extends Context implements TransactionArguments, StateAccess {
   #request: DecodedRequest | undefined;
   #txTime: string | undefined;
+  #valueSalt: string | undefined;
   #derived = 0;
   readonly #memo = new Map<string, Promise<unknown>>();
 
@@ -75,14 +77,23 @@ export class RequestContext extends Context implements TransactionArguments, Sta
     return request.args as unknown as WireArgs<ArgsOf<N>>;
   }
 
-  /** The transaction's salt (base64url); every submit has one. */
-  get salt(): string {
+  /** The request's salt (base64url); every submit has one. Never stored: see {@link salt}. */
+  get requestSalt(): string {
     const salt = this.request.salt;
     if (salt === undefined) throw ledgerError('INVALID_ARGUMENT', 'request.salt: missing');
     return salt;
   }
 
-  /** The transaction's salt as bytes: the value of private index entries. */
+  /**
+   * The salt this transaction stores in its private values: ledger-api's valueSalt of the request's
+   * salt (one way), so that a reader of a stored value cannot open the transaction's sealed result.
+   */
+  get salt(): string {
+    this.#valueSalt ??= valueSalt(this.requestSalt);
+    return this.#valueSalt;
+  }
+
+  /** The stored salt as bytes: the value of private index entries. */
   get saltBytes(): Uint8Array {
     return fromBase64url(this.salt);
   }
@@ -100,7 +111,7 @@ export class RequestContext extends Context implements TransactionArguments, Sta
 
   /** The next ID derived from the transaction ID and salt (`prefix-` + 24 hex). */
   nextId(prefix: DerivedIdPrefix): string {
-    const id = deriveId({ prefix, txId: this.txId, n: this.#derived, salt: this.salt });
+    const id = deriveId({ prefix, txId: this.txId, n: this.#derived, salt: this.requestSalt });
     this.#derived += 1;
     return id;
   }

@@ -1,4 +1,4 @@
-import { openResult, resultIv, resultKey } from '@consent-ledger/ledger-api';
+import { openResult, resultIv, resultKey, valueSalt } from '@consent-ledger/ledger-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, consentInput, patientClient, registerPatient, who } from '../testing/fixtures';
 import { createTestNetwork, saltOf, type TestNetwork } from '../testing/harness';
@@ -32,6 +32,12 @@ describe('sealed results', () => {
     ).rejects.toThrow();
     await expect(
       openResult('consent:GrantConsent', result.sealed, { ...opening, salt: saltOf('other') }),
+    ).rejects.toThrow();
+    // What the consent stores is the value salt, derived one way: it does not open the result.
+    expect(consent.salt).toBe(valueSalt(opening.salt));
+    expect(consent.salt).not.toBe(opening.salt);
+    await expect(
+      openResult('consent:GrantConsent', result.sealed, { ...opening, salt: consent.salt }),
     ).rejects.toThrow();
   });
 
