@@ -1,9 +1,11 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createCipheriv, generateKeyPairSync } from 'node:crypto';
 import { EndorseError, type ConnectOptions, type Gateway } from '@hyperledger/fabric-gateway';
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import {
   SALT_PATTERN,
   TRANSIENT_REQUEST_KEY,
+  resultIv,
+  resultKey,
   type AccessRequest,
   type LedgerRequest,
   type RecordItem,
@@ -80,6 +82,12 @@ function requestOf(transientData: Record<string, Uint8Array> | undefined): Ledge
   return JSON.parse(new TextDecoder().decode(bytes)) as LedgerRequest;
 }
 
+/** A submit's result as the chaincode returns it: sealed for the request's salt and the txId. */
+function sealed(result: string, opening: Readonly<{ salt: string; txId: string }>): Uint8Array {
+  const cipher = createCipheriv('aes-256-gcm', resultKey(opening.salt), resultIv(opening.txId));
+  return Buffer.concat([cipher.update(result, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+}
+
 const ACCESS_REQUEST: AccessRequest = {
   patientId: 'pid-abcdefghijklmnop',
   purpose: 'treatment',
@@ -131,6 +139,8 @@ function fakeConnect(statuses: number[], endorseErrors: Error[] = []) {
             : { endorsingOrganizations: proposal.endorsingOrganizations }),
         });
         const txId = `tx-${String(++txCount)}`;
+        const salt =
+          proposal.transientData === undefined ? undefined : requestOf(proposal.transientData).salt;
         return {
           evaluate: (options?: { deadline?: number }) => {
             deadlines.push(Number(options?.deadline));
@@ -151,7 +161,10 @@ function fakeConnect(statuses: number[], endorseErrors: Error[] = []) {
                       blockNumber: 1n,
                     });
                   },
-                  getResult: () => new TextEncoder().encode(`{"tx":"${txId}"}`),
+                  getResult: () =>
+                    salt === undefined
+                      ? new TextEncoder().encode(`{"tx":"${txId}"}`)
+                      : sealed(`{"tx":"${txId}"}`, { salt, txId }),
                   getTransactionId: () => txId,
                 }),
             });
