@@ -1,4 +1,5 @@
-import type { Gateway } from '@hyperledger/fabric-gateway';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EndorseError, type Gateway } from '@hyperledger/fabric-gateway';
 import {
   decodeResult,
   openResult,
@@ -14,8 +15,43 @@ import {
 /**
  * The benchmark's calls of the chaincode, made as the gateways make them (docs/privacy.md): the
  * inputs travel as transient data (ledger-api request.ts), every submit carries a fresh salt and
- * names its endorsing organizations, so that the inputs reach those peers only.
+ * names its endorsing organizations, so that the inputs reach those peers only. Like the REST
+ * gateway's ledger client, a submit is retried (a new proposal, a new salt) on an MVCC or phantom
+ * read conflict and on an endorsement mismatch (the endorsers read one key at different versions:
+ * one of them had not yet committed the block before), never on a refusal; the retries are
+ * tallied ({@link retryTally}) and reported per workload.
  */
+
+/** Attempts of a submit, the first included (the gateway's LEDGER_MAX_ATTEMPTS default). */
+const MAX_ATTEMPTS = 5;
+const RETRYABLE_COMMIT_CODES: ReadonlyMap<number, string> = new Map([
+  [11, 'MVCC_READ_CONFLICT'],
+  [12, 'PHANTOM_READ_CONFLICT'],
+]);
+const tally = new Map<string, number>();
+
+/** Retries so far in this process, by kind (MVCC_READ_CONFLICT, ENDORSEMENT_MISMATCH...). */
+export function retryTally(): Readonly<Record<string, number>> {
+  return Object.fromEntries(tally);
+}
+
+function countRetry(kind: string): void {
+  tally.set(kind, (tally.get(kind) ?? 0) + 1);
+}
+
+/** Fabric's gateway could not assemble an endorsement: the endorsers answered differently. */
+function isEndorsementMismatch(error: unknown): boolean {
+  return (
+    error instanceof EndorseError &&
+    error.code === 10 &&
+    error.message.includes('failed to collect enough transaction endorsements')
+  );
+}
+
+/** Backoff before attempt `attempt + 1`: 50 ms doubling, with jitter, so that retries spread. */
+function backoff(attempt: number): Promise<void> {
+  return sleep(50 * 2 ** (attempt - 1) * (0.5 + Math.random()));
+}
 
 /** A committed submit: its decoded result and transaction ID. */
 export interface Submitted<R> {
@@ -78,22 +114,37 @@ class GatewayCalls implements LedgerCalls {
     endorsers: readonly string[],
   ): Promise<Submitted<ResultOf<N>>> {
     const { contract, fn } = splitName(name);
-    const salt = newSalt();
-    const proposal = this.#contract(contract).newProposal(fn, {
-      transientData: transientRequest({ args, salt }),
-      endorsingOrganizations: [...endorsers],
-    });
-    const transaction = await proposal.endorse();
-    const committed = await transaction.submit();
-    const status = await committed.getStatus();
-    if (!status.successful)
-      throw new CommitError({ name, code: status.code, transactionId: status.transactionId });
-    // A submit's result is sealed for its salt (it is written into the block).
-    const result = await openResult(name, committed.getResult(), {
-      salt,
-      txId: status.transactionId,
-    });
-    return { result, txId: status.transactionId };
+    for (let attempt = 1; ; attempt += 1) {
+      const salt = newSalt();
+      const proposal = this.#contract(contract).newProposal(fn, {
+        transientData: transientRequest({ args, salt }),
+        endorsingOrganizations: [...endorsers],
+      });
+      let transaction;
+      try {
+        transaction = await proposal.endorse();
+      } catch (error) {
+        if (!isEndorsementMismatch(error) || attempt >= MAX_ATTEMPTS) throw error;
+        countRetry('ENDORSEMENT_MISMATCH');
+        await backoff(attempt);
+        continue;
+      }
+      const committed = await transaction.submit();
+      const status = await committed.getStatus();
+      if (status.successful) {
+        // A submit's result is sealed for its salt (it is written into the block).
+        const result = await openResult(name, committed.getResult(), {
+          salt,
+          txId: status.transactionId,
+        });
+        return { result, txId: status.transactionId };
+      }
+      const retryable = RETRYABLE_COMMIT_CODES.get(status.code);
+      if (retryable === undefined || attempt >= MAX_ATTEMPTS)
+        throw new CommitError({ name, code: status.code, transactionId: status.transactionId });
+      countRetry(retryable);
+      await backoff(attempt);
+    }
   }
 
   async evaluate<N extends EvaluateName>(name: N, ...args: ArgsOf<N>): Promise<ResultOf<N>> {

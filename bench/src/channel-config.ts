@@ -136,11 +136,11 @@ export function configUpdateEnvelope(update: common.ConfigUpdate): Uint8Array {
   return envelope.serializeBinary();
 }
 
-/** The channel's latest config block, read through a peer (qscc GetConfigBlock). */
+/** The channel's latest config block, read through a peer (cscc GetConfigBlock). */
 export async function fetchConfigBlock(gateway: Gateway, channel: string): Promise<Uint8Array> {
   return gateway
     .getNetwork(channel)
-    .getContract('qscc')
+    .getContract('cscc')
     .evaluateTransaction('GetConfigBlock', channel);
 }
 

@@ -16,7 +16,7 @@ import {
 } from '@consent-ledger/network';
 import type { ConsentInput } from '@consent-ledger/ledger-api';
 import { parseBundle, verifyBundle } from '@consent-ledger/verifier';
-import type { LedgerCalls } from './calls.ts';
+import { retryTally, type LedgerCalls } from './calls.ts';
 import { parseDuration, readBatchTimeout, setBatchTimeout } from './channel-config.ts';
 import { auditLatencyChart, throughputChart } from './charts.ts';
 import {
@@ -168,6 +168,7 @@ async function measure(topology: Topology, spec: Readonly<Measure>): Promise<Loa
     if (fault !== undefined) faults.add(fault.description);
   }, 500);
   const before = await scrapeAll(metricsUrls);
+  const retriesBefore = retryTally();
   const sampler = sampleMemory(spec.gateway === undefined ? peers : [...peers, spec.gateway]);
   const result = await runLoad({
     operation: spec.operation,
@@ -178,6 +179,12 @@ async function measure(topology: Topology, spec: Readonly<Measure>): Promise<Loa
     ...(spec.maxOperations === undefined ? {} : { maxOperations: spec.maxOperations }),
   });
   const memory = sampler.stop();
+  const retriesAfter = retryTally();
+  const retries = Object.fromEntries(
+    Object.entries(retriesAfter)
+      .map(([kind, n]) => [kind, n - (retriesBefore[kind] ?? 0)] as const)
+      .filter(([, n]) => n > 0),
+  );
   const after = await scrapeAll(metricsUrls);
   clearInterval(faultWatch);
   if (faults.size > 0) {
@@ -201,6 +208,7 @@ async function measure(topology: Topology, spec: Readonly<Measure>): Promise<Loa
     latency: result.latency,
     failures: result.failures,
     failureSamples: result.failureSamples,
+    ...(spec.target === 'offline' ? {} : { retries }),
     memory: {
       peerMaxMiB: Math.max(0, ...peerMemory.map((m) => m.peakRssMiB)),
       peersTotalMiB: peerMemory.reduce((sum, m) => sum + m.peakRssMiB, 0),
@@ -312,12 +320,21 @@ const patientNamed = async (name: string): Promise<BenchPatient> => {
   log(`patient ${name}: ${patient.patientId}${created ? ' (registered now)' : ''}`);
   return patient;
 };
-const grantPatient = await patientNamed('grant');
+// One granting patient per worker: a grant rewrites the set of the patient's consents that the
+// grantee's decisions read, so one patient's concurrent grants to one organization would conflict.
+const grantPatients: BenchPatient[] = [];
+await inParallel({
+  items: Array.from({ length: maxConcurrency }, (_, i) => i),
+  parallel: 16,
+  body: async (i) => {
+    grantPatients[i] = await patientNamed(`grant-${String(i)}`);
+  },
+});
 const accessPatient = await patientNamed('access');
 const crowdedPatient = await patientNamed('crowded');
 const tertiaryEndorsers = homeEndorsers(tertiary.mspId);
-const signed = (patient: BenchPatient): SignedWorkload => ({
-  patient,
+const signed = (patients: readonly BenchPatient[]): SignedWorkload => ({
+  patients,
   carrier: operatorCalls,
   endorsers: tertiaryEndorsers,
 });
@@ -329,7 +346,7 @@ async function ensurePermit(patient: BenchPatient): Promise<void> {
     treatmentRequest(patient.patientId),
   );
   if (decision.decision === 'permit') return;
-  await grantConsent(signed(patient), { terms: treatmentConsent(community.mspId) })({
+  await grantConsent(signed([patient]), { terms: treatmentConsent(community.mspId) })({
     worker: 0,
     seq: 0,
   });
@@ -361,11 +378,14 @@ async function ensureUnrelated(patient: BenchPatient): Promise<number> {
   const terms: ConsentInput[] = Array.from({ length: missing }, (_, n) =>
     unrelatedConsent(grantees, unrelated + n),
   );
+  // One grantee organization's grants one after the other (each rewrites the patient's set for that
+  // organization: concurrent ones would conflict), the organizations in parallel.
   await inParallel({
-    items: terms,
-    parallel: 16,
-    body: async (each) => {
-      await grantConsent(signed(patient), { terms: each })({ worker: 0, seq: 0 });
+    items: grantees.map((grantee) => terms.filter((each) => each.grantee?.org === grantee.org)),
+    parallel: grantees.length,
+    body: async (sameGrantee) => {
+      for (const each of sameGrantee)
+        await grantConsent(signed([patient]), { terms: each })({ worker: 0, seq: 0 });
     },
   });
   return unrelated + missing;
@@ -404,16 +424,17 @@ for (const concurrency of concurrencies) {
   for (let pass = 1; pass <= repeat; pass += 1) {
     await core('baseline-put', baselinePut(baseline, putEndorsers));
     await core('baseline-get', baselineGet(baseline, getKeys));
-    const granted: string[] = [];
+    const granted: string[][] = [];
     await core(
       'grant-consent',
-      grantConsent(signed(grantPatient), { terms: treatmentConsent(community.mspId), granted }),
+      grantConsent(signed(grantPatients), { terms: treatmentConsent(community.mspId), granted }),
     );
-    if (wanted('revoke-consent', 'core') && granted.length > 0) {
-      // Warm-up revocations come out of the granted pool too.
-      await core('revoke-consent', revokeConsent(signed(grantPatient), granted), {
+    const grantedCount = granted.reduce((sum, ids) => sum + ids.length, 0);
+    if (wanted('revoke-consent', 'core') && grantedCount > 0) {
+      // Each worker revokes its own patient's consents of the grant workload, warm-up ones too.
+      await core('revoke-consent', revokeConsent(signed(grantPatients), granted), {
         warmupMs: 0,
-        maxOperations: granted.length,
+        maxOperations: grantedCount,
       });
     }
     await core(
@@ -489,7 +510,7 @@ if (batchTimeouts.length > 0 && wanted('ordering', 'ordering'))
           await ordering(
             'grant-consent',
             maxConcurrency,
-            grantConsent(signed(grantPatient), { terms: treatmentConsent(community.mspId) }),
+            grantConsent(signed(grantPatients), { terms: treatmentConsent(community.mspId) }),
           );
           for (const concurrency of [...new Set([DECISION_CONCURRENCY, maxConcurrency])])
             await ordering(
@@ -513,6 +534,7 @@ if (wanted('rest', 'rest'))
     const patientGateway = restClient(gatewayUrl(tertiary));
     const clinicianGateway = restClient(gatewayUrl(community));
     const users = await restUsers({
+      granting: restConcurrency,
       patientGateway,
       clinicianGateway,
       clinicianOrg: community.mspId,
@@ -533,7 +555,7 @@ if (wanted('rest', 'rest'))
     // The same patient and the same signed statements, carried by the home admin's own client
     // (direct) or posted by the patient's session to the home gateway (REST).
     const direct: SignedWorkload = {
-      patient: users.granting.patient,
+      patients: users.granting.map((each) => each.patient),
       carrier: operator.calls(production),
       endorsers: tertiaryEndorsers,
     };
@@ -543,7 +565,7 @@ if (wanted('rest', 'rest'))
     );
     await rest(
       'rest-grant-consent',
-      restGrant(patientGateway, { patient: users.granting, granteeOrg: community.mspId }),
+      restGrant(patientGateway, { patients: users.granting, granteeOrg: community.mspId }),
       gatewayProcessName(tertiary),
     );
     await rest(

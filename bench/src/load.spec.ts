@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { runLoad } from './load.ts';
+import { runLoad, WorkerDone } from './load.ts';
 
 describe('load generator', () => {
   it('keeps `concurrency` operations in flight (closed loop) and counts only after warm-up', async () => {
@@ -58,6 +58,26 @@ describe('load generator', () => {
     });
     expect(result.succeeded).toBe(6);
     expect(result.completed).toBe(6);
+    expect(result.elapsedMs).toBeLessThan(1_000);
+  });
+
+  it('stops a worker that is done, counting its last call neither as a success nor as a failure', async () => {
+    const left = [3, 1];
+    const result = await runLoad({
+      concurrency: 2,
+      durationMs: 5_000,
+      warmupMs: 0,
+      operation: async ({ worker }) => {
+        const remaining = left[worker] ?? 0;
+        if (remaining === 0) throw new WorkerDone();
+        left[worker] = remaining - 1;
+        await sleep(5);
+      },
+    });
+    expect(result.succeeded).toBe(4);
+    expect(result.failed).toBe(0);
+    expect(result.completed).toBe(4);
+    // Both workers done: the window ends with the last operation, not after 5 s.
     expect(result.elapsedMs).toBeLessThan(1_000);
   });
 });

@@ -26,6 +26,19 @@ export interface OperationContext {
   readonly seq: number;
 }
 
+/**
+ * Thrown by an operation whose worker has nothing left to do (e.g. no consent of its own patient
+ * left to revoke): the worker stops, and the operation is counted neither as a success nor as a
+ * failure.
+ */
+export class WorkerDone extends Error {
+  override readonly name = 'WorkerDone';
+  readonly code = 'WORKER_DONE';
+  constructor(message = 'the worker has nothing left to do') {
+    super(message);
+  }
+}
+
 /** One operation; it may answer how many units it processed (a number, e.g. hashes of a batch), else 1. */
 export type Operation = (context: OperationContext) => Promise<unknown>;
 
@@ -96,7 +109,8 @@ export async function runLoad(options: Readonly<LoadOptions>): Promise<LoadResul
   const mayStart = (now: number): boolean =>
     now < stopAt && (now < measureFrom || measuredStarted < maxOperations);
 
-  const once = async (worker: number): Promise<void> => {
+  /** Runs one operation; false when its worker is done. */
+  const once = async (worker: number): Promise<boolean> => {
     const began = performance.now();
     const measured = began >= measureFrom;
     if (measured) measuredStarted += 1;
@@ -106,26 +120,37 @@ export async function runLoad(options: Readonly<LoadOptions>): Promise<LoadResul
       const units = await options.operation(context);
       tally.completed += 1;
       const ended = performance.now();
-      if (!measured) return;
+      if (!measured) return true;
       tally.latencies.push(ended - began);
       tally.units += typeof units === 'number' ? units : 1;
       tally.lastEnd = Math.max(tally.lastEnd, ended);
     } catch (error) {
+      if (error instanceof WorkerDone) {
+        if (measured) measuredStarted -= 1;
+        return false;
+      }
       tally.completed += 1;
       const ended = performance.now();
-      if (!measured) return;
+      if (!measured) return true;
       tally.failures.push(classifyFailure(error));
       tally.lastEnd = Math.max(tally.lastEnd, ended);
       if (tally.samples.length < 5) {
         tally.samples.push(describeFailure(error).slice(0, 400));
       }
     }
+    return true;
   };
 
+  let workersDone = 0;
   if (options.rate === undefined) {
     await Promise.all(
       Array.from({ length: options.concurrency }, async (_, worker) => {
-        while (mayStart(performance.now())) await once(worker);
+        while (mayStart(performance.now())) {
+          if (!(await once(worker))) {
+            workersDone += 1;
+            return;
+          }
+        }
       }),
     );
   } else {
@@ -142,15 +167,18 @@ export async function runLoad(options: Readonly<LoadOptions>): Promise<LoadResul
         await Promise.race(inFlight);
         continue;
       }
-      const running = once(worker).finally(() => inFlight.delete(running));
+      const running = once(worker)
+        .then(() => undefined)
+        .finally(() => inFlight.delete(running));
       inFlight.add(running);
       worker = (worker + 1) % options.concurrency;
     }
     await Promise.all(inFlight);
   }
 
-  // Cut short by maxOperations: the window ends with the last operation, not at stopAt.
-  const end = measuredStarted >= maxOperations ? tally.lastEnd : Math.max(tally.lastEnd, stopAt);
+  // Cut short by maxOperations, or every worker done: the window ends with the last operation.
+  const cutShort = measuredStarted >= maxOperations || workersDone === options.concurrency;
+  const end = cutShort ? tally.lastEnd : Math.max(tally.lastEnd, stopAt);
   const elapsedMs = Math.max(1, end - measureFrom);
   const seconds = elapsedMs / 1000;
   return {

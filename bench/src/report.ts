@@ -25,6 +25,11 @@ export interface WorkloadResult {
   readonly latency: LatencySummary;
   readonly failures: FailureCounts;
   readonly failureSamples: readonly string[];
+  /**
+   * Submits retried during the workload (warm-up included), by kind: MVCC and phantom read
+   * conflicts, endorsement mismatches (bench/src/calls.ts retries them as the gateway does).
+   */
+  readonly retries?: Readonly<Record<string, number>>;
   /** Peak sampled RSS during the workload, MiB: the largest peer, all peers, the gateway. */
   readonly memory: {
     readonly peerMaxMiB: number;
@@ -579,16 +584,17 @@ export function renderMarkdown(report: BenchReport): string {
     'Throughput in operations per second (units: hashes for batches, bundles for the verifier); ' +
       'latency in ms; x baseline = throughput / baseline Put (writes) or Get (reads) at the same ' +
       'concurrency; failures: MVCC / phantom / endorsement / timeout / unavailable / ledger / http / other; ' +
+      'retries: submits retried (MVCC, phantom, endorsement mismatch: warm-up included); ' +
       'passes: throughput of each pass when a workload ran more than once (the row is the median pass).',
     '',
-    '| workload | target | conc. | events | ok | tput | units/s | x baseline | p50 | p95 | p99 | failures | peer peak MiB | peers MiB | gateway MiB | passes |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |',
+    '| workload | target | conc. | events | ok | tput | units/s | x baseline | p50 | p95 | p99 | failures | retries | peer peak MiB | peers MiB | gateway MiB | passes |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |',
     ...report.results
       .filter((r) => r.group !== 'ordering')
       .map((r) => {
         const base = baselineOf(r, report.results);
         const failures = FAILURE_KINDS.map((kind) => String(r.failures[kind])).join('/');
-        return `| ${r.workload} | ${r.target} | ${String(r.concurrency)} | ${r.ledgerEvents === undefined ? '' : r.ledgerEvents.toLocaleString('en-US')} | ${String(r.succeeded)} | ${fmt(r.throughput)} | ${fmt(r.unitsPerSecond)} | ${base === null ? '' : fmt(r.throughput / base, 2)} | ${fmt(r.latency.p50)} | ${fmt(r.latency.p95)} | ${fmt(r.latency.p99)} | ${failures} | ${fmt(r.memory.peerMaxMiB, 0)} | ${fmt(r.memory.peersTotalMiB, 0)} | ${r.memory.gatewayMiB === undefined ? '' : fmt(r.memory.gatewayMiB, 0)} | ${r.passes === undefined ? '' : r.passes.map((t) => fmt(t)).join(' / ')} |`;
+        return `| ${r.workload} | ${r.target} | ${String(r.concurrency)} | ${r.ledgerEvents === undefined ? '' : r.ledgerEvents.toLocaleString('en-US')} | ${String(r.succeeded)} | ${fmt(r.throughput)} | ${fmt(r.unitsPerSecond)} | ${base === null ? '' : fmt(r.throughput / base, 2)} | ${fmt(r.latency.p50)} | ${fmt(r.latency.p95)} | ${fmt(r.latency.p99)} | ${failures} | ${r.retries === undefined ? '' : String(Object.values(r.retries).reduce((sum, n) => sum + n, 0))} | ${fmt(r.memory.peerMaxMiB, 0)} | ${fmt(r.memory.peersTotalMiB, 0)} | ${r.memory.gatewayMiB === undefined ? '' : fmt(r.memory.gatewayMiB, 0)} | ${r.passes === undefined ? '' : r.passes.map((t) => fmt(t)).join(' / ')} |`;
       }),
     '',
   ];

@@ -114,23 +114,25 @@ export async function restPatient(
 }
 
 /**
- * REST users for the overhead workloads: a patient who grants, another (with one permit) whose
- * data is requested, and a clinician. Two patients, so that the requests do not read the
- * consents the grant workload piles up.
+ * REST users for the overhead workloads: patients who grant (one per worker: one patient's
+ * concurrent grants to one organization would conflict on the set of its consents), another (with
+ * one permit) whose data is requested, and a clinician. The requested patient is apart, so that
+ * the requests do not read the consents the grant workload piles up.
  */
 export interface RestUsers {
-  readonly granting: RestPatient;
+  readonly granting: readonly RestPatient[];
   readonly requestedPatientId: string;
   readonly clinicianToken: string;
 }
 
 /**
- * Registers two patients at `patientGateway`, the second granting a treatment permit to
+ * Registers `granting` patients and one more at `patientGateway`, the last granting a treatment permit to
  * `clinicianOrg`'s clinicians (a signed statement posted to POST /consents), and creates a
  * clinician at `clinicianGateway`.
  */
 export async function restUsers(
   options: Readonly<{
+    granting: number;
     patientGateway: RestClient;
     clinicianGateway: RestClient;
     clinicianOrg: string;
@@ -146,11 +148,24 @@ export async function restUsers(
     options.admin.username,
     options.admin.password,
   );
-  const granting = await restPatient(options.patientGateway, {
-    adminToken: patientAdmin,
-    username: `bench-patient-${RUN_TAG}`,
-    password,
-  });
+  const granting: RestPatient[] = [];
+  for (let start = 0; start < options.granting; start += 8) {
+    const batch = Array.from(
+      { length: Math.min(8, options.granting - start) },
+      (_, i) => start + i,
+    );
+    granting.push(
+      ...(await Promise.all(
+        batch.map((i) =>
+          restPatient(options.patientGateway, {
+            adminToken: patientAdmin,
+            username: `bench-patient-${RUN_TAG}-${String(i)}`,
+            password,
+          }),
+        ),
+      )),
+    );
+  }
   const requested = await restPatient(options.patientGateway, {
     adminToken: patientAdmin,
     username: `bench-requested-${RUN_TAG}`,
@@ -179,14 +194,19 @@ async function restSignedGrant(
   await client.post('/consents', patient.token, body);
 }
 
-/** POST /consents of a treatment permit to a hospital's clinicians, signed anew each time. */
+/**
+ * POST /consents of a treatment permit to a hospital's clinicians, signed anew each time by the
+ * worker's own patient (worker `w` acts for `patients[w % length]`).
+ */
 export function restGrant(
   client: RestClient,
-  options: Readonly<{ patient: RestPatient; granteeOrg: string }>,
+  options: Readonly<{ patients: readonly RestPatient[]; granteeOrg: string }>,
 ): Operation {
   const terms = treatmentConsent(options.granteeOrg);
-  return async () => {
-    await restSignedGrant(client, options.patient, terms);
+  return async ({ worker }) => {
+    const patient = options.patients[worker % options.patients.length];
+    if (patient === undefined) throw new RangeError('no patient for the REST grant workload');
+    await restSignedGrant(client, patient, terms);
   };
 }
 

@@ -9,16 +9,17 @@ import {
   type RecordItem,
 } from '@consent-ledger/ledger-api';
 import type { LedgerCalls } from './calls.ts';
-import type { Operation } from './load.ts';
+import { WorkerDone, type Operation } from './load.ts';
 import type { BenchPatient } from './patients.ts';
 
 /**
  * The workloads: what one operation does, through which caller, with which inputs and endorsers.
  * Inputs are unique per operation where the ledger requires it (record and batch IDs, statement
  * nonces), and chosen so that concurrent operations do not read what others write (no MVCC
- * conflicts by design): grants by one patient touch only new keys; access requests read one
- * patient's consents, which nobody changes while they run; revocations each revoke a different
- * consent. Every patient action is a statement the patient signs (ledger-api's patient client)
+ * conflicts by design): each worker of a grant or revocation acts for its own patient (a grant or
+ * revocation rewrites the set of the patient's consents that the grantee's decisions read, so two
+ * concurrent changes by one patient to one organization would conflict); access requests read one
+ * patient's consents, which nobody changes while they run. Every patient action is a statement the patient signs (ledger-api's patient client)
  * and the home organization's admin carries.
  */
 
@@ -90,38 +91,61 @@ export function baselineGet(calls: LedgerCalls, keys: readonly string[]): Operat
   };
 }
 
-/** What the patient workloads need: the patient, and the home admin who carries their statements. */
+/**
+ * What the patient workloads need: the patients (worker `w` acts for `patients[w % length]`, so a
+ * pool as large as the concurrency gives every worker its own), and the home admin who carries
+ * their statements.
+ */
 export interface SignedWorkload {
-  readonly patient: BenchPatient;
+  readonly patients: readonly BenchPatient[];
   readonly carrier: LedgerCalls;
   readonly endorsers: readonly string[];
 }
 
+/** The patient worker `worker` acts for, and its index in the pool. */
+function patientOf(
+  workload: Readonly<SignedWorkload>,
+  worker: number,
+): { patient: BenchPatient; index: number } {
+  const index = worker % workload.patients.length;
+  const patient = workload.patients[index];
+  if (patient === undefined) throw new RangeError('no patient for the workload');
+  return { patient, index };
+}
+
 /**
- * consent:GrantConsent of `terms`, signed by the patient at each operation; the consent IDs
- * granted are collected in `granted` when given.
+ * consent:GrantConsent of `terms`, signed by the worker's patient at each operation; the consent
+ * IDs granted are collected per patient (by pool index) in `granted` when given.
  */
 export function grantConsent(
   workload: Readonly<SignedWorkload>,
-  grant: Readonly<{ terms: ConsentInput; granted?: string[] }>,
+  grant: Readonly<{ terms: ConsentInput; granted?: string[][] }>,
 ): Operation {
-  return async () => {
-    const action = await workload.patient.sign('consent:GrantConsent', grant.terms);
+  return async ({ worker }) => {
+    const { patient, index } = patientOf(workload, worker);
+    const action = await patient.sign('consent:GrantConsent', grant.terms);
     const { result } = await workload.carrier.submit(
       'consent:GrantConsent',
       [action],
       workload.endorsers,
     );
-    grant.granted?.push(result.consentId);
+    if (grant.granted !== undefined) (grant.granted[index] ??= []).push(result.consentId);
   };
 }
 
-/** consent:RevokeConsent (version 1) of consents granted beforehand, each once, signed. */
-export function revokeConsent(workload: Readonly<SignedWorkload>, granted: string[]): Operation {
-  return async () => {
-    const consentId = granted.pop();
-    if (consentId === undefined) throw new Error('no consent left to revoke');
-    const action = await workload.patient.sign('consent:RevokeConsent', {
+/**
+ * consent:RevokeConsent (version 1) of consents granted beforehand, each once, signed: each worker
+ * revokes its own patient's consents and is done when none is left ({@link WorkerDone}).
+ */
+export function revokeConsent(
+  workload: Readonly<SignedWorkload>,
+  granted: readonly string[][],
+): Operation {
+  return async ({ worker }) => {
+    const { patient, index } = patientOf(workload, worker);
+    const consentId = granted[index]?.pop();
+    if (consentId === undefined) throw new WorkerDone();
+    const action = await patient.sign('consent:RevokeConsent', {
       consentId,
       expectedVersion: 1,
     });
