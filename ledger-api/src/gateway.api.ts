@@ -54,6 +54,12 @@ export interface SignedActionRequest<A extends PatientActionName = PatientAction
 export interface PatientRegistrationRequest {
   /** For a minor: the day of coming of age. */
   readonly adultFrom?: string;
+  /**
+   * For a minor, instead of `adultFrom`: the birth day, from which the gateway computes
+   * `adultFrom` with its configured age (PATIENT_ADULT_AGE). It is used for that alone: never
+   * stored, logged or sent to the ledger.
+   */
+  readonly birthDate?: string;
 }
 
 /** What POST /patients and POST /patients/:patientId/recovery answer: the code, shown once. */

@@ -1939,6 +1939,17 @@ function restTargets(targets: Targets): RestTarget[] {
     {
       org: 'tertiary',
       method: 'POST',
+      path: '/patients',
+      caller: 'admin',
+      template: {
+        valid: { birthDate: '2016-06-15' },
+        fields: { birthDate: 'day' },
+        required: [],
+      },
+    },
+    {
+      org: 'tertiary',
+      method: 'POST',
       path: `/patients/${patientId}/guardians`,
       caller: 'admin',
       template: {

@@ -146,7 +146,7 @@ function startOf(day: string): string {
 /** The home admins' page: register a patient, recovery, propose a guardian, look up. */
 export function EnrolmentPanel(props: Readonly<{ api: ApiClient; me: IdentityView }>): JSX.Element {
   const issuer = orgName(props.me.mspId);
-  const [adultFrom, setAdultFrom] = useState('');
+  const [birthDate, setBirthDate] = useState('');
   const register = useTask<EnrolmentAnswer | undefined>();
   const [recoverId, setRecoverId] = useState('');
   const recovery = useTask<EnrolmentAnswer | undefined>();
@@ -168,23 +168,24 @@ export function EnrolmentPanel(props: Readonly<{ api: ApiClient; me: IdentityVie
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            const body: PatientRegistrationRequest = adultFrom === '' ? {} : { adultFrom };
+            // The gateway turns the birth date into the day of coming of age and keeps neither.
+            const body: PatientRegistrationRequest = birthDate === '' ? {} : { birthDate };
             void register.run(() => props.api.post<EnrolmentAnswer>('/patients', body));
           }}
         >
           <Field
-            label="Comes of age on (optional)"
-            hint="Only for a minor: until this day a guardian signs for the patient."
+            label="Birth date (optional, for a minor)"
+            hint="Used only to work out the day the patient comes of age (until then a guardian signs for them); it is not stored."
           >
             {(id, hint) => (
               <input
                 id={id}
-                name="adultFrom"
+                name="birthDate"
                 type="date"
                 aria-describedby={hint}
-                value={adultFrom}
+                value={birthDate}
                 onInput={(event) => {
-                  setAdultFrom(event.currentTarget.value);
+                  setBirthDate(event.currentTarget.value);
                 }}
               />
             )}

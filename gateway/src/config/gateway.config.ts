@@ -37,6 +37,12 @@ const schema = z.object({
   LEDGER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   /** The chaincode's endorsement policy (any N organizations), stated in evidence bundles. */
   LEDGER_ENDORSEMENT_OUT_OF: z.coerce.number().int().min(1).default(2),
+  /**
+   * The age from which a patient registered with a birth date acts alone and a guardian's say
+   * ends (`adultFrom`). 14 by default: PIPL art. 31 asks a guardian's consent for the personal
+   * information of a child under 14; a region that wants the civil majority sets 18.
+   */
+  PATIENT_ADULT_AGE: z.coerce.number().int().min(14).max(21).default(14),
   /** Readiness probe's deadline, in milliseconds. */
   READY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /**

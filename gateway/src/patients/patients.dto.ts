@@ -63,6 +63,22 @@ export class PatientRegistrationDto implements PatientRegistrationRequest {
     { message: 'adultFrom must be a day that exists' },
   )
   adultFrom?: string;
+
+  @ApiPropertyOptional({
+    format: 'date',
+    description:
+      'for a minor, instead of adultFrom: the birth day; the gateway computes adultFrom with its configured age and keeps nothing of it',
+  })
+  @IsOptional()
+  @Matches(DAY_PATTERN, { message: 'birthDate must be a day YYYY-MM-DD' })
+  @ValidateBy(
+    {
+      name: 'isDay',
+      validator: { validate: (value: unknown) => typeof value === 'string' && isDay(value) },
+    },
+    { message: 'birthDate must be a day that exists' },
+  )
+  birthDate?: string;
 }
 
 /** A first sign-in's account and signed activation. */

@@ -22,6 +22,7 @@ import { ledgerIdentity } from '../auth/principal.js';
 import { ConflictError, ForbiddenError, InvalidArgumentError } from '../common/errors.js';
 import { assertPeriod } from '../common/periods.js';
 import { ORG_PROFILE, type OrgProfile } from '../config/connection-profile.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { IdentitiesService, type PatientAccount } from '../identities/identities.service.js';
 import { ENDORSERS, type Endorsers, type HomeTransaction } from '../ledger/endorsers.js';
 import { LEDGER_CLIENT, type LedgerClient, type LedgerSession } from '../ledger/ledger.client.js';
@@ -32,6 +33,16 @@ import { assertSpeaksFor, readStatement } from './signed-statement.js';
 function checkPatientId(patientId: string): void {
   if (!PATIENT_ID_PATTERN.test(patientId))
     throw new InvalidArgumentError('malformed patient pseudonym');
+}
+
+/**
+ * The day a patient born on `birthDate` (YYYY-MM-DD) reaches `age`: the same month and day `age`
+ * years later, 1 March for 29 February in a common year.
+ */
+export function comingOfAge(birthDate: string, age: number): string {
+  const [year, month, day] = birthDate.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year + age, month - 1, day));
+  return date.toISOString().slice(0, 10);
 }
 
 function checkGuardianId(guardianId: string): void {
@@ -54,6 +65,7 @@ export class PatientsService {
     @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient,
     @Inject(ENDORSERS) private readonly endorsers: Endorsers,
     @Inject(ORG_PROFILE) private readonly profile: OrgProfile,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly identities: IdentitiesService,
     private readonly auth: AuthService,
   ) {}
@@ -69,6 +81,7 @@ export class PatientsService {
 
   /** RegisterPatient at the caller's organization: a new pseudonym and its code, shown once. */
   async register(caller: Principal, request: PatientRegistrationRequest): Promise<EnrolmentAnswer> {
+    const adultFrom = this.#adultFrom(request);
     const patientId = newPatientId();
     const enrolmentCode = newEnrolmentCode();
     const home = this.profile.mspId;
@@ -78,10 +91,25 @@ export class PatientsService {
       .submit('patient:RegisterPatient', {
         patientId,
         enrolment: hashEnrolmentCode(enrolmentCode),
-        ...(request.adultFrom === undefined ? {} : { adultFrom: request.adultFrom }),
+        ...(adultFrom === undefined ? {} : { adultFrom }),
       });
     this.endorsers.remember(patientId, home);
     return { patientId, enrolmentCode, txId };
+  }
+
+  /**
+   * A registration's `adultFrom`: as given, or computed from the birth date with the configured
+   * age (none when the patient is of age already). The birth date goes no further than here.
+   */
+  #adultFrom(request: PatientRegistrationRequest): string | undefined {
+    const { birthDate } = request;
+    if (birthDate === undefined) return request.adultFrom;
+    if (request.adultFrom !== undefined)
+      throw new InvalidArgumentError('give either adultFrom or birthDate, not both');
+    const today = new Date().toISOString().slice(0, 10);
+    if (birthDate > today) throw new InvalidArgumentError('birthDate lies in the future');
+    const adultFrom = comingOfAge(birthDate, this.config.PATIENT_ADULT_AGE);
+    return adultFrom > today ? adultFrom : undefined;
   }
 
   /**

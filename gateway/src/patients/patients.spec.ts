@@ -16,6 +16,7 @@ import { IDENTITY_WALLET, type IdentityWallet } from '../ledger/wallet.js';
 import { jsonArg } from '../testing/fake-ledger.client.js';
 import { signed } from '../testing/statements.js';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
+import { comingOfAge } from './patients.service.js';
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -115,6 +116,52 @@ describe('patients who hold their own keys (in process, fake ledger)', () => {
       .set(auth(admin))
       .send({ adultFrom: '2038-02-30' });
     expect(badDay.status).toBe(400);
+  });
+
+  it("computes a minor's adultFrom from a birth date with the configured age, and sends no birth date", async () => {
+    const year = new Date().getUTCFullYear();
+    const born = `${String(year - 5)}-02-29`.replace(/^(\d+)-02-29$/, (day, y: string) =>
+      Number(y) % 4 === 0 ? day : `${y}-03-01`,
+    );
+    const minor = await t.http().post('/patients').set(auth(admin)).send({ birthDate: born });
+    expect(minor.status, minor.text).toBe(201);
+    const submit = t.ledger.callsOf('patient:RegisterPatient').at(-1);
+    const registration = jsonArg<PatientRegistration>(submit);
+    // PATIENT_ADULT_AGE defaults to 14 (PIPL art. 31).
+    expect(registration.adultFrom).toBe(comingOfAge(born, 14));
+    expect(registration.adultFrom?.startsWith(String(year + 9))).toBe(true);
+    expect(JSON.stringify(submit?.args)).not.toContain(born);
+    expect(storedText(t.dataDir)).not.toContain(born);
+
+    // Of age already: no adultFrom, the patient acts alone.
+    const adult = await t
+      .http()
+      .post('/patients')
+      .set(auth(admin))
+      .send({ birthDate: `${String(year - 30)}-06-15` });
+    expect(adult.status).toBe(201);
+    expect(
+      jsonArg<PatientRegistration>(t.ledger.callsOf('patient:RegisterPatient').at(-1)),
+    ).not.toHaveProperty('adultFrom');
+
+    const calls = t.ledger.callsOf('patient:RegisterPatient').length;
+    for (const body of [
+      { birthDate: `${String(year - 5)}-06-15`, adultFrom: '2040-01-01' },
+      { birthDate: `${String(year + 1)}-01-01` },
+      { birthDate: '2015-13-01' },
+    ]) {
+      const refused = await t.http().post('/patients').set(auth(admin)).send(body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect((refused.body as { code: string }).code).toBe('INVALID_ARGUMENT');
+    }
+    expect(t.ledger.callsOf('patient:RegisterPatient')).toHaveLength(calls);
+  });
+
+  it('reaches the age on the same day, or on 1 March for a 29 February birthday', () => {
+    expect(comingOfAge('2012-06-15', 14)).toBe('2026-06-15');
+    expect(comingOfAge('2012-02-29', 14)).toBe('2026-03-01');
+    expect(comingOfAge('2012-02-29', 16)).toBe('2028-02-29');
+    expect(comingOfAge('2008-12-31', 18)).toBe('2026-12-31');
   });
 
   it('refuses registration to anyone but a home admin, and POST /identities refuses patients', async () => {
