@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadAndValidateMetadata } from 'fabric-shim/lib/contract-spi/bootstrap.js';
+import { transientRequest } from '@consent-ledger/ledger-api';
 import { describe, expect, it } from 'vitest';
 import { contracts, serializers } from '../index';
 import {
@@ -15,13 +16,7 @@ import {
   registerPatient,
   who,
 } from '../testing/fixtures';
-import {
-  chaincodeRouter,
-  createTestNetwork,
-  identity,
-  requestTransient,
-  type TestNetwork,
-} from '../testing/harness';
+import { chaincodeRouter, createTestNetwork, identity, type TestNetwork } from '../testing/harness';
 import { functionName } from './ledger-contract';
 import { LedgerSerializer } from './ledger-serializer';
 
@@ -159,8 +154,8 @@ describe('ledger contract base', () => {
       [bytes('{"args":["a"],"extra":1}'), /request: must be/],
       [bytes('{"args":[1]}'), /request: must be/],
       [bytes('{"args":"a"}'), /request: must be/],
-      [requestTransient({ args: ['GovMSP', 'x'] }), /GetOrganization takes 1 arguments, not 2/],
-      [requestTransient({ args: ['GovMSP'], salt: 'short' }), /request\.salt/],
+      [transientRequest({ args: ['GovMSP', 'x'] }), /GetOrganization takes 1 arguments, not 2/],
+      [transientRequest({ args: ['GovMSP'], salt: 'short' }), /request\.salt/],
     ] as const) {
       refused(await net.as(who.regulator, { transient }).evaluate('registry:GetOrganization'), {
         code: 'INVALID_ARGUMENT',
@@ -169,12 +164,12 @@ describe('ledger contract base', () => {
     }
     ok(
       await net
-        .as(who.regulator, { transient: requestTransient({ args: ['GovMSP'] }) })
+        .as(who.regulator, { transient: transientRequest({ args: ['GovMSP'] }) })
         .evaluate('registry:GetOrganization'),
     );
     ok(
       await net
-        .as(who.regulator, { transient: requestTransient({ args: ['GovMSP'], salt }) })
+        .as(who.regulator, { transient: transientRequest({ args: ['GovMSP'], salt }) })
         .evaluate('registry:GetOrganization'),
     );
     // Proposal arguments carry nothing: the block records them.

@@ -8,6 +8,7 @@ import {
   resultIv,
   resultKey,
   TRANSIENT_REQUEST_KEY,
+  transientRequest,
   type LedgerErrorCode,
   type ResultOf,
   type TransactionName,
@@ -213,13 +214,6 @@ export function saltOf(txId: string): string {
   return base64url(createHash('sha256').update(`salt:${txId}`).digest().subarray(0, 16));
 }
 
-/** The transient map of a request, as ledger-api's transientRequest makes it. */
-export function requestTransient(
-  request: Readonly<{ args: readonly string[]; salt?: string }>,
-): Record<string, Uint8Array> {
-  return { [TRANSIENT_REQUEST_KEY]: Buffer.from(JSON.stringify(request), 'utf8') };
-}
-
 let router: ChaincodeFromContract | undefined;
 
 /** The contract metadata the build generates and the package ships (what the peer loads). */
@@ -321,7 +315,7 @@ export function createTestNetwork(options: Readonly<TestNetworkOptions> = {}): T
     const salt = invokeOptions.salt === undefined ? saltOf(txId) : invokeOptions.salt;
     const transient =
       invokeOptions.transient ??
-      requestTransient({
+      transientRequest({
         args: args.map(encodeArgument),
         ...(salt === null ? {} : { salt }),
       });
