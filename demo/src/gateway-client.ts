@@ -1,4 +1,5 @@
 /** A small fetch-based client of one organization's REST gateway. */
+import { createSessionKeeper, isTokenExpired, type AccessToken } from '@consent-ledger/ledger-api';
 
 /** A gateway's JSON answer. */
 export interface ApiResponse<T> {
@@ -60,13 +61,34 @@ export function errorOf(body: unknown): { code: string; message: string } {
 
 /** A client of the gateway at `base`; each request times out after `timeoutMs`. */
 export function createGatewayClient(base: string, timeoutMs = 120_000): GatewayClient {
+  const keeper = createSessionKeeper();
   const request = async <T>(
     method: string,
     path: string,
     options: ApiRequest = {},
   ): Promise<ApiResponse<T>> => {
+    const first = await send<T>(method, path, options);
+    const handle = options.token;
+    // An access token lives minutes; a scenario may run longer: refresh it and try again.
+    if (
+      handle !== undefined &&
+      isTokenExpired(first.status, first.body) &&
+      (await keeper.renew(handle, async (refreshToken) => {
+        const answer = await send<AccessToken>('POST', '/auth/refresh', { body: { refreshToken } });
+        return answer.status === 200 ? answer.body : undefined;
+      }))
+    )
+      return send<T>(method, path, options);
+    return first;
+  };
+  const send = async <T>(
+    method: string,
+    path: string,
+    options: ApiRequest,
+  ): Promise<ApiResponse<T>> => {
     const headers: Record<string, string> = {};
-    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (options.token !== undefined)
+      headers.authorization = `Bearer ${keeper.current(options.token)}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${base}${path}`, {
       method,
@@ -81,6 +103,9 @@ export function createGatewayClient(base: string, timeoutMs = 120_000): GatewayC
     } catch {
       // not JSON: keep the text
     }
+    const tokens = body as Partial<AccessToken> | undefined;
+    if (typeof tokens?.accessToken === 'string' && typeof tokens.refreshToken === 'string')
+      keeper.remember({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
     return { status: response.status, body: body as T };
   };
   const call = async <T>(

@@ -50,7 +50,8 @@ export function configureApp(app: INestApplication): void {
   express.use(requireUtf8Body);
   express.useBodyParser('json', { limit: JSON_BODY_LIMIT, reviver: forbidPrototypeKeys });
   express.useBodyParser('urlencoded', { extended: false, limit: '1mb' });
-  express.set('trust proxy', 'loopback');
+  // No forwarding header is trusted: the client address is the socket's (sign-in limits count it).
+  express.set('trust proxy', false);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -14,12 +14,45 @@ import type { OrganizationType, Role } from './vocabulary.ts';
  * these types and the web app and scripts read them with the same ones.
  */
 
-/** What POST /auth/login answers. */
+/**
+ * What POST /auth/login, POST /auth/refresh and the activations answer: a short-lived access token
+ * and the refresh token of the session it belongs to.
+ */
 export interface AccessToken {
   readonly accessToken: string;
   readonly tokenType: 'Bearer';
-  /** Seconds until the token expires. */
+  /** Seconds until the access token expires. */
   readonly expiresIn: number;
+  /** Opaque; exchanged once at POST /auth/refresh for a new pair (it rotates on every use). */
+  readonly refreshToken: string;
+  /** Seconds until the session ends: no refresh after that, sign in again. */
+  readonly refreshExpiresIn: number;
+  /**
+   * Login only: proof that this device signed in to this account, sent with later logins
+   * (`deviceToken`) so that an account locked by someone else's wrong passwords stays open to it.
+   */
+  readonly deviceToken?: string;
+}
+
+/** POST /auth/refresh body. */
+export interface RefreshRequest {
+  readonly refreshToken: string;
+}
+
+/** A user as an organization's admin sees it (GET /identities): no secrets, no patient IDs. */
+export interface UserAccountView {
+  readonly username: string;
+  readonly role: Role;
+  readonly createdAt: string;
+  /** When an admin disabled the user; absent while the user may sign in. */
+  readonly disabledAt?: string;
+  /** Sessions not ended (logged out, revoked or expired). */
+  readonly activeSessions: number;
+}
+
+/** What ending sessions answers: how many ended. */
+export interface SessionsEnded {
+  readonly ended: number;
 }
 
 /** A user as the API shows it (no secrets): POST /identities and GET /identities/me. */

@@ -7,6 +7,7 @@ export * from './vocabulary.ts';
 export * from './ids.ts';
 export * from './errors.ts';
 export * from './request.ts';
+export * from './session-keeper.ts';
 export * from './sealed-result.ts';
 export * from './collections.ts';
 export * from './signed-action.ts';

@@ -5,10 +5,13 @@ import {
   registerPatient,
   type PatientSession,
 } from '@consent-ledger/demo';
-import type {
-  BindingWrite,
-  GuardianRelationship,
-  PatientRegistrationRequest,
+import {
+  createSessionKeeper,
+  isTokenExpired,
+  type AccessToken,
+  type BindingWrite,
+  type GuardianRelationship,
+  type PatientRegistrationRequest,
 } from '@consent-ledger/ledger-api';
 import { gatewayUrl } from '@consent-ledger/network';
 import { org } from './ledger.ts';
@@ -30,6 +33,17 @@ export interface ApiResponse<T = Record<string, unknown>> {
   readonly body: T;
   readonly text: string;
   readonly headers: Headers;
+}
+
+/** The sessions of every token this process got from a gateway (login, activation, refresh). */
+const sessionKeeper = createSessionKeeper();
+
+/** Remembers the session of an answer that carries tokens. */
+function keepSession(body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  const { accessToken, refreshToken } = body as Record<string, unknown>;
+  if (typeof accessToken === 'string' && typeof refreshToken === 'string')
+    sessionKeeper.remember({ accessToken, refreshToken });
 }
 
 /** Options of one request. */
@@ -56,8 +70,27 @@ export class GatewayApi {
     path: string,
     options: ApiRequest = {},
   ): Promise<ApiResponse<T>> {
+    const first = await this.#send<T>(method, path, options);
+    const handle = options.token;
+    // A session's access token lives minutes; a test may run longer: refresh it and try again.
+    if (
+      handle !== undefined &&
+      isTokenExpired(first.status, first.body) &&
+      (await sessionKeeper.renew(handle, async (refreshToken) => {
+        const answer = await this.#send<AccessToken>('POST', '/auth/refresh', {
+          body: { refreshToken },
+        });
+        return answer.status === 200 ? answer.body : undefined;
+      }))
+    )
+      return this.#send<T>(method, path, options);
+    return first;
+  }
+
+  async #send<T>(method: string, path: string, options: ApiRequest): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
-    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (options.token !== undefined)
+      headers.authorization = `Bearer ${sessionKeeper.current(options.token)}`;
     let body: string | FormData | undefined;
     if (options.form !== undefined) body = options.form;
     else if (options.raw !== undefined) {
@@ -80,6 +113,7 @@ export class GatewayApi {
     } catch {
       parsed = undefined;
     }
+    keepSession(parsed);
     return { status: response.status, body: parsed as T, text, headers: response.headers };
   }
 

@@ -5,6 +5,9 @@ import type {
   LedgerInfo,
   PatientActivationRequest,
 } from '@consent-ledger/ledger-api';
+
+/** The tokens a client holds: the short-lived access token and its session's refresh token. */
+export type SessionTokens = Pick<AccessToken, 'accessToken' | 'refreshToken'>;
 import type { LedgerEvent, LedgerEventData } from './api.types.ts';
 
 /** A refusal or failure of the gateway, with its `{statusCode, code, message}`. */
@@ -23,9 +26,16 @@ export class ApiError extends Error {
 /** Query parameters; undefined and empty values are left out. */
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
 
-/** The gateway's REST API as one logged-in user (the bearer token never goes into a URL). */
+/**
+ * The gateway's REST API as one logged-in user (the bearer token never goes into a URL). The
+ * access token lives minutes: a request refused with 401 refreshes it once with the session's
+ * refresh token (one refresh at a time) and is sent again.
+ */
 export interface ApiClient {
-  readonly token: string;
+  /** The current tokens (they change at every refresh). */
+  readonly tokens: SessionTokens;
+  /** Ends the session at the gateway (POST /auth/logout); never throws. */
+  logout(): Promise<void>;
   get<T>(path: string, query?: Query): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
   /** A file answer (exports, evidence bundles) as a Blob. */
@@ -72,14 +82,56 @@ async function send(path: string, init: RequestInit): Promise<Response> {
   return response;
 }
 
-/** Exchanges a username and password for a token (POST /auth/login). */
+/** The tab's session tokens (access and refresh), kept for a reload of the page. */
+const TOKENS_KEY = 'consent-ledger.tokens';
+
+/** The kept tokens, or undefined (none, or unreadable). */
+export function keptTokens(): SessionTokens | undefined {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(TOKENS_KEY) ?? 'null') as unknown;
+    if (typeof kept !== 'object' || kept === null) return undefined;
+    const { accessToken, refreshToken } = kept as Record<string, unknown>;
+    return typeof accessToken === 'string' && typeof refreshToken === 'string'
+      ? { accessToken, refreshToken }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps the tokens for a reload (the API client calls this after every refresh). */
+export function keepTokens(tokens: SessionTokens): void {
+  sessionStorage.setItem(TOKENS_KEY, JSON.stringify(tokens));
+}
+
+/** Forgets the kept tokens (sign-out). */
+export function forgetTokens(): void {
+  sessionStorage.removeItem(TOKENS_KEY);
+}
+
+/** Where this browser keeps the device token of each account it signed in to. */
+const deviceTokenKey = (username: string): string => `consent-ledger.device.${username}`;
+
+/**
+ * Exchanges a username and password for tokens (POST /auth/login), with the device token of an
+ * earlier sign-in to the account from this browser (so that others' wrong guesses do not lock
+ * it out), and keeps the new device token.
+ */
 export async function login(username: string, password: string): Promise<AccessToken> {
+  const deviceToken = localStorage.getItem(deviceTokenKey(username)) ?? undefined;
   const response = await send('/auth/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
+    body: JSON.stringify({
+      username,
+      password,
+      ...(deviceToken === undefined ? {} : { deviceToken }),
+    }),
   });
-  return (await response.json()) as AccessToken;
+  const tokens = (await response.json()) as AccessToken;
+  if (tokens.deviceToken !== undefined)
+    localStorage.setItem(deviceTokenKey(username), tokens.deviceToken);
+  return tokens;
 }
 
 /** What this gateway's ledger is: channel, chaincode, organization (GET /ledger, no token). */
@@ -115,28 +167,87 @@ export function parseEventBlocks(buffer: string): { blocks: string[]; rest: stri
   return { blocks: parts, rest };
 }
 
-/** A client of the gateway that served the page, as the user of `token`. */
-export function createApiClient(token: string): ApiClient {
-  const headers = (extra: Record<string, string> = {}): Record<string, string> => ({
-    authorization: `Bearer ${token}`,
-    ...extra,
-  });
+/** Options of {@link createApiClient}. */
+export interface ApiClientOptions {
+  /** Told the new tokens after every refresh (to keep them for a reload). */
+  readonly onTokens?: (tokens: SessionTokens) => void;
+}
+
+/** A client of the gateway that served the page, as the user of `tokens`. */
+export function createApiClient(
+  initial: SessionTokens,
+  options: Readonly<ApiClientOptions> = {},
+): ApiClient {
+  let tokens: SessionTokens = {
+    accessToken: initial.accessToken,
+    refreshToken: initial.refreshToken,
+  };
+  let refreshing: Promise<boolean> | undefined;
+  /** Refreshes the tokens once for every caller that saw `stale` refused; false when the session ended. */
+  const refresh = (stale: string): Promise<boolean> => {
+    if (tokens.accessToken !== stale) return Promise.resolve(true);
+    refreshing ??= (async () => {
+      try {
+        const response = await send('/auth/refresh', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ refreshToken: tokens.refreshToken }),
+        });
+        const next = (await response.json()) as AccessToken;
+        tokens = { accessToken: next.accessToken, refreshToken: next.refreshToken };
+        options.onTokens?.(tokens);
+        return true;
+      } catch {
+        return false;
+      } finally {
+        refreshing = undefined;
+      }
+    })();
+    return refreshing;
+  };
+  /** Sends with the current access token; after a 401, refreshes and sends once more. */
+  const authorized = async (
+    path: string,
+    init: Omit<RequestInit, 'headers'> & { readonly headers?: Record<string, string> },
+  ): Promise<Response> => {
+    const attempt = (): Promise<Response> =>
+      send(path, {
+        ...init,
+        headers: { authorization: `Bearer ${tokens.accessToken}`, ...init.headers },
+      });
+    const used = tokens.accessToken;
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 401) || !(await refresh(used)))
+        throw error;
+      return attempt();
+    }
+  };
   return {
-    token,
+    get tokens() {
+      return tokens;
+    },
+    async logout(): Promise<void> {
+      await send('/auth/logout', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.accessToken}` },
+      }).catch(() => undefined);
+    },
     async get<T>(path: string, query?: Query): Promise<T> {
-      const response = await send(url(path, query), { headers: headers() });
+      const response = await authorized(url(path, query), {});
       return (await response.json()) as T;
     },
     async post<T>(path: string, body?: unknown): Promise<T> {
-      const response = await send(path, {
+      const response = await authorized(path, {
         method: 'POST',
-        headers: headers(body === undefined ? {} : { 'content-type': 'application/json' }),
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       return (await response.json()) as T;
     },
     async download(path: string, query?: Query): Promise<Blob> {
-      const response = await send(url(path, query), { headers: headers() });
+      const response = await authorized(url(path, query), {});
       return response.blob();
     },
     async streamEvents(onEvent, signal): Promise<void> {
@@ -144,15 +255,19 @@ export function createApiClient(token: string): ApiClient {
       // A function, so that the compiler does not narrow `signal.aborted` across awaits.
       const aborted = (): boolean => signal.aborted;
       while (!aborted()) {
+        let streamed = false;
         try {
-          const response = await send('/events', {
-            headers: headers({
+          // The gateway ends the stream when the access token expires: the next round refreshes
+          // it (authorized) and resumes after the last event seen.
+          const response = await authorized('/events', {
+            headers: {
               accept: 'text/event-stream',
               ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
-            }),
+            },
             signal,
           });
           if (response.body === null) return;
+          streamed = true;
           const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
           let buffer = '';
           for (;;) {
@@ -179,8 +294,8 @@ export function createApiClient(token: string): ApiClient {
           if (aborted()) return;
           if (error instanceof ApiError && error.status === 401) throw error;
         }
-        // The stream ended or dropped: try again shortly.
-        await new Promise((resolve) => setTimeout(resolve, 3000));
+        // The stream ended (its token expired) or dropped: resume at once, or shortly after an error.
+        if (!streamed) await new Promise((resolve) => setTimeout(resolve, 3000));
       }
     },
   };

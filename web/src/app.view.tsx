@@ -1,6 +1,13 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, createApiClient, whoAmI } from './api.client.ts';
+import {
+  ApiError,
+  createApiClient,
+  forgetTokens,
+  keepTokens,
+  keptTokens,
+  whoAmI,
+} from './api.client.ts';
 import type { IdentityView } from '@consent-ledger/ledger-api';
 import type { LedgerEvent } from './api.types.ts';
 import { useHashRoute } from './hash-router.ts';
@@ -12,8 +19,7 @@ import { ConsentsPanel, GrantPanel, TimelinePanel, orgName } from './patient.vie
 import { ApprovalsPanel, EnrolmentPanel } from './patients.view.tsx';
 import { AuditPanel, ChartsPanel, RegionsPanel, ReviewsPanel } from './regulator.view.tsx';
 import { useSigning, type Signing } from './signing.components.tsx';
-
-const TOKEN_KEY = 'consent-ledger.token';
+import { UsersPanel } from './users.view.tsx';
 
 /** The three kinds of user the app has views for. */
 export type Audience = 'patient' | 'regulator' | 'staff';
@@ -60,6 +66,7 @@ function routesOf(me: IdentityView): readonly Route[] {
         ...(canAnchor ? [{ path: 'anchor', label: 'Anchor a record' }] : []),
         ...(canRequest ? [{ path: 'access', label: 'Request access' }] : []),
         ...(canEnrol ? [{ path: 'patients', label: 'Patients' }] : []),
+        ...(me.role === 'admin' ? [{ path: 'users', label: 'Users' }] : []),
       ];
     }
   }
@@ -97,6 +104,8 @@ function Page(
       return <AccessPanel api={api} me={me} />;
     case 'staff:patients':
       return <EnrolmentPanel api={api} me={me} />;
+    case 'staff:users':
+      return <UsersPanel api={api} me={me.username} />;
     default:
       return (
         <section>
@@ -148,7 +157,7 @@ function Signed(
       }, controller.signal)
       .catch((error: unknown) => {
         if (error instanceof ApiError && error.status === 401)
-          props.onLogout('Your session expired. Please sign in again.');
+          props.onLogout('Your session ended. Please sign in again.');
       });
     return () => {
       controller.abort();
@@ -209,25 +218,27 @@ function Signed(
 export function App(): JSX.Element {
   const [session, setSession] = useState<Session | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
-  const [restoring, setRestoring] = useState(() => sessionStorage.getItem(TOKEN_KEY) !== null);
+  const [restoring, setRestoring] = useState(() => keptTokens() !== undefined);
   const route = useHashRoute('');
   useEffect(() => {
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    if (token === null) return;
-    const api = createApiClient(token);
+    const tokens = keptTokens();
+    if (tokens === undefined) return;
+    const api = createApiClient(tokens, { onTokens: keepTokens });
     whoAmI(api)
       .then((me) => {
         setSession({ api, me });
       })
       .catch(() => {
-        sessionStorage.removeItem(TOKEN_KEY);
+        forgetTokens();
       })
       .finally(() => {
         setRestoring(false);
       });
   }, []);
   const logout = (message?: string): void => {
-    sessionStorage.removeItem(TOKEN_KEY);
+    // Ends the session at the gateway too (its tokens stop working at once).
+    void session?.api.logout();
+    forgetTokens();
     setSession(undefined);
     setNotice(message);
     location.hash = '';
@@ -239,7 +250,7 @@ export function App(): JSX.Element {
       </main>
     );
   const start = (next: Session): void => {
-    sessionStorage.setItem(TOKEN_KEY, next.api.token);
+    keepTokens(next.api.tokens);
     setNotice(undefined);
     setSession(next);
   };

@@ -10,6 +10,7 @@ import {
   ApiError,
   activate,
   createApiClient,
+  keepTokens,
   ledgerInfo,
   messageOf,
   whoAmI,
@@ -154,7 +155,7 @@ export function FirstSignInView(
           return activate({ as: 'guardian', body: { ...credentials, action } });
         },
       );
-      const api = createApiClient(token.accessToken);
+      const api = createApiClient(token, { onTokens: keepTokens });
       props.onSignedIn({ api, me: await whoAmI(api) });
     } catch (failure) {
       if (failure instanceof Cancelled)

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { createApiClient, login, whoAmI, type ApiClient } from './api.client.ts';
+import { createApiClient, keepTokens, login, whoAmI, type ApiClient } from './api.client.ts';
 import type { IdentityView } from '@consent-ledger/ledger-api';
 import { Field, Status, useTask } from './ui.components.tsx';
 
@@ -30,7 +30,7 @@ export function LoginView(
           event.preventDefault();
           void task.run(async () => {
             const token = await login(username.trim(), password);
-            const api = createApiClient(token.accessToken);
+            const api = createApiClient(token, { onTokens: keepTokens });
             props.onLogin({ api, me: await whoAmI(api) });
             return undefined;
           });

@@ -27,14 +27,14 @@ describe('authentication and roles', () => {
       .post('/auth/login')
       .send({ username: 'pat', password: 'password123' });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+    expect(ok.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 300 });
     const claims = t.app
       .get(JwtService)
       .decode<{ sub: string; exp: number; iat: number; iss: string }>(
         (ok.body as { accessToken: string }).accessToken,
       );
     expect(claims).toMatchObject({ sub: 'pat', iss: 'consent-ledger:TertiaryHospitalMSP' });
-    expect(claims.exp - claims.iat).toBe(900);
+    expect(claims.exp - claims.iat).toBe(300);
     for (const body of [
       { username: 'pat', password: 'wrong-password' },
       { username: 'nobody', password: 'password123' },
@@ -61,6 +61,9 @@ describe('authentication and roles', () => {
       { issuer: 'someone-else' },
     );
     const ghost = await jwt.signAsync({ sub: 'ghost', role: 'patient' });
+    // Right user, signature and issuer, but no session: not one of the gateway's access tokens.
+    const sessionless = await jwt.signAsync({ sub: 'pat', role: 'patient' });
+    const endedSession = await jwt.signAsync({ sub: 'pat', role: 'patient', sid: 'no-such-id' });
     for (const header of [
       undefined,
       'Bearer nonsense',
@@ -68,13 +71,20 @@ describe('authentication and roles', () => {
       `Bearer ${expired}`,
       `Bearer ${otherIssuer}`,
       `Bearer ${ghost}`,
+      `Bearer ${sessionless}`,
+      `Bearer ${endedSession}`,
     ]) {
       const request = t.http().get('/identities/me');
       const response = await (header === undefined
         ? request
         : request.set('authorization', header));
       expect(response.status, header).toBe(401);
-      expect(response.body).toMatchObject({ statusCode: 401, code: 'UNAUTHENTICATED' });
+      expect(response.body).toMatchObject({
+        statusCode: 401,
+        code: header === `Bearer ${expired}` ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED',
+      });
+      // Our own words only: nothing of passport-jwt's or jsonwebtoken's texts.
+      expect((response.body as { message: string }).message).not.toMatch(/jwt|algorithm|No auth/);
     }
   });
 

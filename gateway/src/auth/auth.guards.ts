@@ -2,10 +2,22 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { PATIENT_ACTION_NAMES, refusal } from '@consent-ledger/ledger-api';
-import { ForbiddenError, UnauthenticatedError } from '../common/errors.js';
+import { ForbiddenError, TokenExpiredError, UnauthenticatedError } from '../common/errors.js';
 import { IS_PUBLIC, ROUTE_RULE_KEY, principalOf, type RouteRule } from './auth.decorators.js';
 import { JWT_AUTHENTICATOR, type JwtAuthenticator } from './jwt.strategy.js';
 import type { Principal } from './principal.js';
+
+/**
+ * Our own words for passport-jwt's refusal (its texts, such as "invalid algorithm" or "jwt
+ * signature is required", name library internals): expired (TOKEN_EXPIRED, so that a client knows
+ * to refresh), missing, or not a valid token.
+ */
+function tokenRefusal(info: unknown): UnauthenticatedError | TokenExpiredError {
+  if (info instanceof Error && info.name === 'TokenExpiredError') return new TokenExpiredError();
+  if (info instanceof Error && info.message === 'No auth token')
+    return new UnauthenticatedError('a bearer token is required');
+  return new UnauthenticatedError('a valid bearer token is required');
+}
 
 /** Requires a valid bearer token on every route not marked {@link Public}; sets `request.user`. */
 @Injectable()
@@ -34,12 +46,7 @@ export class JwtAuthGuard implements CanActivate {
             return;
           }
           if (user === false || user === undefined) {
-            const reason = info instanceof Error ? info.message : 'a bearer token is required';
-            reject(
-              new UnauthenticatedError(
-                reason === 'No auth token' ? 'a bearer token is required' : reason,
-              ),
-            );
+            reject(tokenRefusal(info));
             return;
           }
           resolve(user);

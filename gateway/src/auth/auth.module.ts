@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { ORG_PROFILE, type OrgProfile } from '../config/connection-profile.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { GATEWAY_SECRETS, type GatewaySecrets } from '../config/secrets.js';
@@ -11,8 +10,12 @@ import { JwtAuthGuard, RolesGuard } from './auth.guards.js';
 import { AuthService } from './auth.service.js';
 import { JWT_AUTHENTICATOR, createJwtAuthenticator, tokenIssuer } from './jwt.strategy.js';
 import { IdentitiesService } from '../identities/identities.service.js';
+import { SESSIONS, type Sessions } from '../sessions/sessions.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { LOGIN_LIMITS, createLoginLimits } from './login-limits.js';
+import { SignInRateGuard } from './sign-in-rate.guard.js';
 
-/** Login, access tokens, and the global token and role guards. */
+/** Sign-in, sessions' access tokens, sign-in limits, and the global token and role guards. */
 @Module({
   imports: [
     IdentitiesModule,
@@ -29,25 +32,35 @@ import { IdentitiesService } from '../identities/identities.service.js';
         verifyOptions: { algorithms: ['HS256' as const] },
       }),
     }),
-    ThrottlerModule.forRootAsync({
-      inject: [GATEWAY_CONFIG],
-      useFactory: (config: GatewayConfig) => [
-        { name: 'login', ttl: 60_000, limit: config.GATEWAY_LOGIN_RATE_LIMIT },
-      ],
-    }),
+    SessionsModule,
   ],
   controllers: [AuthController],
   providers: [
     AuthService,
+    SignInRateGuard,
+    {
+      provide: LOGIN_LIMITS,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig) =>
+        createLoginLimits({
+          attemptsPerAddressPerMinute: config.GATEWAY_LOGIN_RATE_LIMIT,
+          accountFailures: config.GATEWAY_LOGIN_ACCOUNT_FAILURES,
+          lockoutSeconds: config.GATEWAY_LOGIN_LOCKOUT_SECONDS,
+        }),
+    },
     {
       provide: JWT_AUTHENTICATOR,
-      inject: [GATEWAY_SECRETS, ORG_PROFILE, IdentitiesService],
-      useFactory: (secrets: GatewaySecrets, profile: OrgProfile, identities: IdentitiesService) =>
-        createJwtAuthenticator({ secrets, profile, identities }),
+      inject: [GATEWAY_SECRETS, ORG_PROFILE, IdentitiesService, SESSIONS],
+      useFactory: (
+        secrets: GatewaySecrets,
+        profile: OrgProfile,
+        identities: IdentitiesService,
+        sessions: Sessions,
+      ) => createJwtAuthenticator({ secrets, profile, identities, sessions }),
     },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [AuthService],
+  exports: [AuthService, SignInRateGuard, LOGIN_LIMITS],
 })
 export class AuthModule {}

@@ -1,34 +1,145 @@
-import type { AccessToken } from '@consent-ledger/ledger-api';
+import { randomBytes } from 'node:crypto';
+import type { AccessToken, SessionsEnded } from '@consent-ledger/ledger-api';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { UnauthenticatedError } from '../common/errors.js';
+import { ORG_PROFILE, type OrgProfile } from '../config/connection-profile.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { IdentitiesService } from '../identities/identities.service.js';
 import type { UserRecord } from '../identities/users.store.js';
-import type { AccessTokenClaims } from './jwt.strategy.js';
+import { SESSIONS, type Sessions } from '../sessions/sessions.js';
+import { LOGIN_LIMITS, type AccountAttempt, type LoginLimits } from './login-limits.js';
+import { tokenIssuer, type AccessTokenClaims } from './jwt.strategy.js';
+import type { Principal } from './principal.js';
 
-/** Username/password login, answered with a short-lived signed token. */
+/** A login: the credentials and, from a device that signed in before, its device token. */
+export interface LoginRequest {
+  readonly username: string;
+  readonly password: string;
+  readonly deviceToken?: string;
+}
+
+/** Claims of a device token. */
+interface DeviceClaims {
+  readonly sub: string;
+  readonly did: string;
+}
+
+/** How long a device token vouches for a device. */
+const DEVICE_TOKEN_TTL_SECONDS = 90 * 86_400;
+
+/**
+ * Sign-in: username/password login (with the limits of {@link LoginLimits}), answered with a
+ * short-lived access token of a new session and the session's refresh token; refresh, logout and
+ * "log out everywhere".
+ */
 @Injectable()
 export class AuthService {
+  readonly #deviceAudience: string;
+
   constructor(
     private readonly identities: IdentitiesService,
     private readonly jwt: JwtService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
-
-  async login(username: string, password: string): Promise<AccessToken> {
-    const user = await this.identities.authenticate(username, password);
-    if (user === undefined) throw new UnauthenticatedError('wrong username or password');
-    return this.issue(user);
+    @Inject(ORG_PROFILE) profile: OrgProfile,
+    @Inject(SESSIONS) private readonly sessions: Sessions,
+    @Inject(LOGIN_LIMITS) private readonly limits: LoginLimits,
+  ) {
+    this.#deviceAudience = `${tokenIssuer(profile)}:device`;
   }
 
-  /** A short-lived token for a user (after login, or a patient's first activation). */
-  async issue(user: UserRecord): Promise<AccessToken> {
-    const claims: AccessTokenClaims = { sub: user.username, role: user.role };
-    return {
-      accessToken: await this.jwt.signAsync({ ...claims }),
-      tokenType: 'Bearer',
-      expiresIn: this.config.GATEWAY_JWT_TTL_SECONDS,
+  async login(request: LoginRequest): Promise<AccessToken> {
+    const deviceId = await this.#deviceOf(request);
+    const attempt: AccountAttempt = {
+      username: request.username,
+      ...(deviceId === undefined ? {} : { deviceId }),
     };
+    await this.limits.assertAccountOpen(attempt);
+    const user = await this.identities.authenticate(request.username, request.password);
+    if (user === undefined) {
+      await this.limits.recordFailure(attempt);
+      throw new UnauthenticatedError('wrong username or password');
+    }
+    await this.limits.recordSuccess(attempt);
+    if (user.disabledAt !== undefined)
+      throw new UnauthenticatedError(
+        "this account is disabled: ask your organization's administrator",
+      );
+    const deviceToken = await this.jwt.signAsync(
+      { did: deviceId ?? randomBytes(12).toString('base64url') } satisfies Omit<
+        DeviceClaims,
+        'sub'
+      >,
+      {
+        subject: user.username,
+        audience: this.#deviceAudience,
+        expiresIn: DEVICE_TOKEN_TTL_SECONDS,
+      },
+    );
+    return { ...(await this.issue(user)), deviceToken };
+  }
+
+  /** Opens a session for a user (after login, or a patient's activation) and answers its tokens. */
+  async issue(user: UserRecord): Promise<AccessToken> {
+    const session = this.sessions.open(user.username);
+    return this.#tokens(
+      user,
+      { id: session.id, expiresAt: session.expiresAt },
+      session.refreshToken,
+    );
+  }
+
+  /** Exchanges a refresh token for a new access token and refresh token of the same session. */
+  async refresh(refreshToken: string): Promise<AccessToken> {
+    const { session, refreshToken: next } = this.sessions.refresh(refreshToken);
+    const user = this.identities.find(session.username);
+    if (user === undefined || user.disabledAt !== undefined) {
+      this.sessions.end(session.id, 'user removed or disabled');
+      throw new UnauthenticatedError('the account is no longer active: sign in again');
+    }
+    return this.#tokens(user, session, next);
+  }
+
+  /** Ends the caller's session: its access and refresh tokens stop working at once. */
+  logout(caller: Principal): SessionsEnded {
+    if (caller.session === undefined) return { ended: 0 };
+    return { ended: this.sessions.end(caller.session.id, 'logout') ? 1 : 0 };
+  }
+
+  /** Ends every session of the caller (every device). */
+  logoutEverywhere(caller: Principal): SessionsEnded {
+    return { ended: this.sessions.endAll(caller.username, 'logout everywhere') };
+  }
+
+  async #tokens(
+    user: UserRecord,
+    session: Readonly<{ id: string; expiresAt: number }>,
+    refreshToken: string,
+  ): Promise<AccessToken> {
+    const claims: AccessTokenClaims = { sub: user.username, role: user.role, sid: session.id };
+    const remaining = Math.max(1, Math.floor((session.expiresAt - Date.now()) / 1000));
+    const expiresIn = Math.min(this.config.GATEWAY_JWT_TTL_SECONDS, remaining);
+    return {
+      accessToken: await this.jwt.signAsync({ ...claims }, { expiresIn }),
+      tokenType: 'Bearer',
+      expiresIn,
+      refreshToken,
+      refreshExpiresIn: remaining,
+    };
+  }
+
+  /** The device ID of a valid device token of this account; undefined for anything else. */
+  async #deviceOf(request: LoginRequest): Promise<string | undefined> {
+    if (request.deviceToken === undefined) return undefined;
+    try {
+      const claims = await this.jwt.verifyAsync<DeviceClaims>(request.deviceToken, {
+        audience: this.#deviceAudience,
+        subject: request.username,
+        algorithms: ['HS256'],
+      });
+      return typeof claims.did === 'string' ? claims.did : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }

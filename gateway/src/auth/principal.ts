@@ -11,6 +11,16 @@ import { SERVICE_IDENTITY } from '../ledger/wallet.js';
 export interface Principal extends Omit<IdentityView, 'enrollmentId' | 'createdAt'> {
   /** Wallet label of the user's own ledger identity; absent for patients' sessions. */
   readonly walletLabel?: string;
+  /** The sign-in session of the request's access token (absent for in-process callers). */
+  readonly session?: PrincipalSession;
+}
+
+/** The sign-in session a request's access token belongs to. */
+export interface PrincipalSession {
+  /** The session's ID (the token's `sid`). */
+  readonly id: string;
+  /** When the access token expires, in milliseconds since the epoch. */
+  readonly tokenExpiresAt: number;
 }
 
 /** A patient's session, or a guardian's acting for the patient. */

@@ -8,6 +8,7 @@ import { LEDGER_NOT_FOUND_CODES, type LedgerErrorCode } from '@consent-ledger/le
 export const GATEWAY_ERROR_CODES = [
   'USER_NOT_FOUND',
   'UNAUTHENTICATED',
+  'TOKEN_EXPIRED',
   'PAYLOAD_TOO_LARGE',
   'TOO_MANY_REQUESTS',
   'LEDGER_UNAVAILABLE',
@@ -47,6 +48,13 @@ export class UnauthenticatedError extends DomainError {
   }
 }
 
+/** An access token past its expiry (401): refresh it with the session's refresh token. */
+export class TokenExpiredError extends DomainError {
+  constructor(message = 'the access token has expired: refresh it or sign in again') {
+    super('TOKEN_EXPIRED', message);
+  }
+}
+
 /** The caller's role or organization does not allow it. */
 export class ForbiddenError extends DomainError {
   constructor(message: string, options?: ErrorOptions) {
@@ -76,6 +84,16 @@ export class ConflictError extends DomainError {
 export class RuleViolationError extends DomainError {
   constructor(message: string, options?: ErrorOptions) {
     super('RULE_VIOLATION', message, options);
+  }
+}
+
+/** Too many attempts: try again after `retryAfterSeconds` (sent as `Retry-After`). */
+export class TooManyRequestsError extends DomainError {
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number, message = 'too many attempts: try again later') {
+    super('TOO_MANY_REQUESTS', message);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
   }
 }
 

@@ -6,7 +6,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, NOT_FOUND_CODES, type ErrorCode } from './errors.js';
+import { DomainError, NOT_FOUND_CODES, TooManyRequestsError, type ErrorCode } from './errors.js';
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
@@ -50,6 +50,7 @@ export function statusOf(code: ErrorCode): number {
     case 'INVALID_ARGUMENT':
       return 400;
     case 'UNAUTHENTICATED':
+    case 'TOKEN_EXPIRED':
       return 401;
     case 'FORBIDDEN':
       return 403;
@@ -176,6 +177,8 @@ export class GatewayExceptionFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    if (exception instanceof TooManyRequestsError)
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     const request = http.getRequest<Request | undefined>();
     const renderer =
       request === undefined

@@ -23,11 +23,28 @@ const schema = z.object({
   GATEWAY_WALLET_KEY: optionalSecret,
   /** HMAC secret of the access tokens (at least 32 characters); a generated file in development. */
   GATEWAY_JWT_SECRET: optionalSecret,
-  GATEWAY_JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  /** Lifetime of an access token; a client refreshes it with its session's refresh token. */
+  GATEWAY_JWT_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(300),
+  /** A sign-in session's absolute lifetime (a clinical shift and some): then sign in again. */
+  GATEWAY_SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .max(7 * 86_400)
+    .default(43_200),
+  /** The longest pause between two refreshes before a session ends. */
+  GATEWAY_SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
   GATEWAY_ADMIN_USERNAME: z.string().min(1).optional(),
   GATEWAY_ADMIN_PASSWORD: z.string().min(1).optional(),
-  /** Login attempts allowed per client address and minute. */
+  /** Sign-in attempts (login, refresh, activation) allowed per client address and minute. */
   GATEWAY_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  /**
+   * Wrong passwords for one account, from devices that never signed in to it, before such devices
+   * are held off the account for GATEWAY_LOGIN_LOCKOUT_SECONDS; a device that signed in before
+   * (its device token) has its own count, so nobody else's guesses lock it out.
+   */
+  GATEWAY_LOGIN_ACCOUNT_FAILURES: z.coerce.number().int().min(3).max(100).default(10),
+  GATEWAY_LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
   /** Deadlines of the gRPC calls to the peer, in milliseconds. */
   LEDGER_EVALUATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   LEDGER_ENDORSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),

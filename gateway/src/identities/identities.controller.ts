@@ -1,10 +1,19 @@
-import type { IdentityView } from '@consent-ledger/ledger-api';
-import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { IdentityView, SessionsEnded, UserAccountView } from '@consent-ledger/ledger-api';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { idPipe } from '../common/id.pipe.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { CreateIdentityDto } from './create-identity.dto.js';
-import { IdentitiesService } from './identities.service.js';
+import { IdentitiesService, USERNAME_PATTERN } from './identities.service.js';
+
+const USERNAME = idPipe(USERNAME_PATTERN, 'username');
 
 /** The organization's users. */
 @ApiTags('identities')
@@ -19,6 +28,53 @@ export class IdentitiesController {
   @ApiCreatedResponse({ description: 'the new user' })
   create(@Body() body: CreateIdentityDto): Promise<IdentityView> {
     return this.identities.create(body);
+  }
+
+  /** The organization's users at this gateway, with their open sessions (admin). */
+  @Get()
+  @Roles('admin')
+  @ApiOkResponse({ description: '[{username, role, createdAt, disabledAt?, activeSessions}]' })
+  list(): UserAccountView[] {
+    return this.identities.list();
+  }
+
+  /** Disables a user: sessions end at once, tokens are refused, no sign-in (admin). */
+  @Post(':username/disable')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOkResponse({ description: 'the user' })
+  @ApiNotFoundResponse({ description: 'no such user' })
+  disable(
+    @CurrentUser() caller: Principal,
+    @Param('username', USERNAME) username: string,
+  ): UserAccountView {
+    return this.identities.disable(caller, username);
+  }
+
+  /** Lets a disabled user sign in again (admin). */
+  @Post(':username/enable')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOkResponse({ description: 'the user' })
+  @ApiNotFoundResponse({ description: 'no such user' })
+  enable(
+    @CurrentUser() caller: Principal,
+    @Param('username', USERNAME) username: string,
+  ): UserAccountView {
+    return this.identities.enable(caller, username);
+  }
+
+  /** Ends every session of a user at once (admin). */
+  @Post(':username/end-sessions')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOkResponse({ description: '{ended}' })
+  @ApiNotFoundResponse({ description: 'no such user' })
+  endSessions(
+    @CurrentUser() caller: Principal,
+    @Param('username', USERNAME) username: string,
+  ): SessionsEnded {
+    return this.identities.endSessions(caller, username);
   }
 
   /** The logged-in user. */

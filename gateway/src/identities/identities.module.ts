@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ORG_PROFILE, type OrgProfile } from '../config/connection-profile.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { IDENTITY_WALLET, type IdentityWallet } from '../ledger/wallet.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
 import { DATABASE } from '../storage/database.js';
 import { CERTIFICATE_AUTHORITY, createCertificateAuthority } from './certificate-authority.js';
 import { IdentitiesController } from './identities.controller.js';
@@ -10,7 +11,7 @@ import { USERS_STORE, createUsersStore } from './users.store.js';
 
 /** Users: registration and enrollment with the organization's CA, passwords, the bootstrap admin. */
 @Module({
-  imports: [LedgerModule],
+  imports: [LedgerModule, SessionsModule],
   controllers: [IdentitiesController],
   providers: [
     IdentitiesService,

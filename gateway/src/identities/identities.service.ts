@@ -6,6 +6,8 @@ import {
   type IdentityView,
   type NewIdentity,
   type Role,
+  type SessionsEnded,
+  type UserAccountView,
 } from '@consent-ledger/ledger-api';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
@@ -15,11 +17,13 @@ import {
   InvalidArgumentError,
   LedgerUnavailableError,
   NotFoundError,
+  RuleViolationError,
 } from '../common/errors.js';
 import { ORG_PROFILE, type OrgProfile } from '../config/connection-profile.js';
 import { GATEWAY_SECRETS, type GatewaySecrets } from '../config/secrets.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 import { IDENTITY_WALLET, SERVICE_IDENTITY, type IdentityWallet } from '../ledger/wallet.js';
+import { SESSIONS, type Sessions } from '../sessions/sessions.js';
 import { certificateAttributes } from './certificate-attributes.js';
 import { CERTIFICATE_AUTHORITY, type CertificateAuthority } from './certificate-authority.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -70,6 +74,7 @@ export class IdentitiesService implements OnApplicationBootstrap {
     @Inject(IDENTITY_WALLET) private readonly wallet: IdentityWallet,
     @Inject(CERTIFICATE_AUTHORITY) private readonly ca: CertificateAuthority,
     @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient,
+    @Inject(SESSIONS) private readonly sessions: Sessions,
   ) {}
 
   /** Enrolls the service identity and the bootstrap admin, retrying while the CA is out of reach. */
@@ -136,21 +141,73 @@ export class IdentitiesService implements OnApplicationBootstrap {
     return user;
   }
 
-  /** Closes the other session accounts of the same patient (or guardian): one device speaks. */
+  /**
+   * Closes the other session accounts of the same patient (or guardian), and ends their sessions:
+   * one device speaks.
+   */
   closeOtherPatientAccounts(account: UserRecord): number {
     if (account.patientId === undefined) return 0;
-    return this.users.removePatientAccounts(
+    const closed = this.users.removePatientAccounts(
       {
         patientId: account.patientId,
         ...(account.guardianId === undefined ? {} : { guardianId: account.guardianId }),
       },
       account.username,
     );
+    for (const username of closed) this.sessions.endAll(username, 'account closed');
+    return closed.length;
   }
 
-  /** Removes an account (a session account whose activation the ledger refused). */
+  /** Removes an account and ends its sessions (a session account taken over or refused). */
   closeAccount(username: string): void {
     this.users.remove(username);
+    this.sessions.endAll(username, 'account closed');
+  }
+
+  /** The organization's users at this gateway, with their open sessions (admins). */
+  list(): UserAccountView[] {
+    const open = this.sessions.openCounts();
+    return this.users.list().map((user) => ({
+      username: user.username,
+      role: user.role,
+      createdAt: user.createdAt,
+      ...(user.disabledAt === undefined ? {} : { disabledAt: user.disabledAt }),
+      activeSessions: open.get(user.username) ?? 0,
+    }));
+  }
+
+  /**
+   * Disables a user (an admin, not for themselves): the user's sessions end at once, its tokens
+   * are refused from the next request, and it cannot sign in until enabled again.
+   */
+  disable(caller: Principal, username: string): UserAccountView {
+    if (username === caller.username)
+      throw new RuleViolationError('an admin cannot disable their own account');
+    if (!this.users.setDisabled(username, new Date().toISOString())) throw unknownUser(username);
+    this.sessions.endAll(username, `disabled by ${caller.username}`);
+    this.#logger.log(`${caller.username} disabled the user ${username}`);
+    return this.#accountView(username);
+  }
+
+  /** Lets a disabled user sign in again. */
+  enable(caller: Principal, username: string): UserAccountView {
+    if (!this.users.setDisabled(username, undefined)) throw unknownUser(username);
+    this.#logger.log(`${caller.username} enabled the user ${username}`);
+    return this.#accountView(username);
+  }
+
+  /** Ends every session of a user (an admin's "end all sessions"). */
+  endSessions(caller: Principal, username: string): SessionsEnded {
+    if (this.users.find(username) === undefined) throw unknownUser(username);
+    const ended = this.sessions.endAll(username, `ended by ${caller.username}`);
+    this.#logger.log(`${caller.username} ended ${ended} session(s) of ${username}`);
+    return { ended };
+  }
+
+  #accountView(username: string): UserAccountView {
+    const view = this.list().find((user) => user.username === username);
+    if (view === undefined) throw unknownUser(username);
+    return view;
   }
 
   /** The calling user. */
@@ -253,6 +310,10 @@ export class IdentitiesService implements OnApplicationBootstrap {
       createdAt: user.createdAt,
     };
   }
+}
+
+function unknownUser(username: string): NotFoundError {
+  return new NotFoundError('USER_NOT_FOUND', `there is no user ${username}`);
 }
 
 function checkUsername(username: string): void {

@@ -19,6 +19,8 @@ export interface UserRecord {
   /** Label of the user's identity in the wallet; staff only. */
   readonly walletLabel?: string;
   readonly createdAt: string;
+  /** When an admin disabled the user: no sign-in, no token honoured. */
+  readonly disabledAt?: string;
 }
 
 /** Whose patient accounts {@link UsersStore.removePatientAccounts} removes. */
@@ -36,8 +38,12 @@ export interface UsersStore {
   updatePassword(username: string, passwordHash: string): void;
   /** Removes a user (false when there was none). */
   remove(username: string): boolean;
-  /** Removes the session accounts of a patient (or of one guardian of the patient) but `keep`. */
-  removePatientAccounts(owner: PatientAccountOwner, keep: string): number;
+  /** Removes the session accounts of a patient (or of one guardian of the patient) but `keep`; their usernames. */
+  removePatientAccounts(owner: PatientAccountOwner, keep: string): string[];
+  /** Disables (a time) or enables (undefined) a user; false when there is no such user. */
+  setDisabled(username: string, disabledAt: string | undefined): boolean;
+  /** Every user, by username. */
+  list(): UserRecord[];
 }
 
 function toUser(row: Row): UserRecord {
@@ -55,6 +61,7 @@ function toUser(row: Row): UserRecord {
     ...optional('enrollment_id', 'enrollmentId'),
     ...optional('wallet_label', 'walletLabel'),
     createdAt: textOf(row, 'created_at'),
+    ...optional('disabled_at', 'disabledAt'),
   };
 }
 
@@ -68,6 +75,7 @@ const USERS_TABLE = `CREATE TABLE IF NOT EXISTS users (
   enrollment_id TEXT UNIQUE,
   wallet_label TEXT UNIQUE,
   created_at TEXT NOT NULL,
+  disabled_at TEXT,
   CHECK ((enrollment_id IS NULL) = (wallet_label IS NULL))
 ) STRICT`;
 
@@ -89,6 +97,8 @@ class SqliteUsersStore implements UsersStore {
         db.sql.exec('DROP TABLE users_before_patient_keys');
       }
       db.sql.exec(USERS_TABLE);
+      if (!db.all('PRAGMA table_info(users)').some((row) => textOf(row, 'name') === 'disabled_at'))
+        db.sql.exec('ALTER TABLE users ADD COLUMN disabled_at TEXT');
       db.sql.exec('CREATE INDEX IF NOT EXISTS users_patient ON users (patient_id, guardian_id)');
     });
   }
@@ -123,14 +133,31 @@ class SqliteUsersStore implements UsersStore {
     return this.#db.run('DELETE FROM users WHERE username = ?', username).changes === 1;
   }
 
-  removePatientAccounts(owner: PatientAccountOwner, keep: string): number {
-    return this.#db.run(
-      `DELETE FROM users WHERE role = 'patient' AND wallet_label IS NULL AND patient_id = ?
-       AND guardian_id IS ? AND username <> ?`,
-      owner.patientId,
-      owner.guardianId ?? null,
-      keep,
-    ).changes;
+  removePatientAccounts(owner: PatientAccountOwner, keep: string): string[] {
+    const where = `role = 'patient' AND wallet_label IS NULL AND patient_id = ?
+       AND guardian_id IS ? AND username <> ?`;
+    const params = [owner.patientId, owner.guardianId ?? null, keep] as const;
+    return this.#db.transaction(() => {
+      const usernames = this.#db
+        .all(`SELECT username FROM users WHERE ${where}`, ...params)
+        .map((row) => textOf(row, 'username'));
+      this.#db.run(`DELETE FROM users WHERE ${where}`, ...params);
+      return usernames;
+    });
+  }
+
+  setDisabled(username: string, disabledAt: string | undefined): boolean {
+    return (
+      this.#db.run(
+        'UPDATE users SET disabled_at = ? WHERE username = ?',
+        disabledAt ?? null,
+        username,
+      ).changes === 1
+    );
+  }
+
+  list(): UserRecord[] {
+    return this.#db.all('SELECT * FROM users ORDER BY username').map(toUser);
   }
 }
 

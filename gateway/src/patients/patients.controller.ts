@@ -16,8 +16,8 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { Authorize, CurrentUser, Public, Roles } from '../auth/auth.decorators.js';
+import { SignInRateGuard } from '../auth/sign-in-rate.guard.js';
 import { patientSessionOf, type Principal } from '../auth/principal.js';
 import { idPipe } from '../common/id.pipe.js';
 import { AnsweredOnce } from '../idempotency/idempotency.interceptor.js';
@@ -67,7 +67,7 @@ export class PatientsController {
   /** A patient's first sign-in on a device: binds its key, opens the session account (no token). */
   @Post('patients/activate')
   @Public()
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(SignInRateGuard)
   @ApiCreatedResponse({ description: 'an access token of the new session account' })
   @ApiTooManyRequestsResponse({ description: 'too many attempts' })
   activate(@Body() body: PatientActivationDto): Promise<AccessToken> {
@@ -77,7 +77,7 @@ export class PatientsController {
   /** A guardian's first sign-in: binds the guardian's key, opens the session account (no token). */
   @Post('guardians/activate')
   @Public()
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(SignInRateGuard)
   @ApiCreatedResponse({ description: 'an access token of the new session account' })
   @ApiTooManyRequestsResponse({ description: 'too many attempts' })
   activateGuardian(@Body() body: GuardianActivationDto): Promise<AccessToken> {

@@ -33,6 +33,11 @@ export function testProfile(
   };
 }
 
+/** The password of the users that {@link TestApp.user} and {@link TestApp.patient} create. */
+export const TEST_PASSWORD = 'password123';
+/** The bootstrap admin's password in a {@link TestApp}. */
+export const TEST_ADMIN_PASSWORD = 'adminpw';
+
 /** A running in-process gateway with a fake ledger and CA. */
 export interface TestApp {
   readonly app: INestApplication;
@@ -106,23 +111,23 @@ export async function createTestApp(
     http,
     login,
     user: async (spec) => {
-      const admin = await login('admin', 'adminpw');
+      const admin = await login('admin', TEST_ADMIN_PASSWORD);
       const response = await http()
         .post('/identities')
         .set('authorization', `Bearer ${admin}`)
-        .send({ password: 'password123', ...spec });
+        .send({ password: TEST_PASSWORD, ...spec });
       if (response.status !== 201)
         throw new Error(`create ${spec.username}: ${response.status} ${response.text}`);
-      return login(spec.username, 'password123');
+      return login(spec.username, TEST_PASSWORD);
     },
     patient: async (spec) => {
       await app.get(IdentitiesService).openPatientAccount({
         username: spec.username,
-        password: 'password123',
+        password: TEST_PASSWORD,
         patientId: spec.patientId ?? 'pid-abcdefghijklmnop',
         ...(spec.guardianId === undefined ? {} : { guardianId: spec.guardianId }),
       });
-      return login(spec.username, 'password123');
+      return login(spec.username, TEST_PASSWORD);
     },
     close: async () => {
       await app.close();
