@@ -105,6 +105,8 @@ interface Request {
   readonly fhir?: boolean;
   /** The gateway to send it to, when not the caller's own (a patient's home gateway). */
   readonly org?: string;
+  /** A token of a fresh session of the caller, instead of its matrix token (logout ends it). */
+  readonly token?: string;
 }
 
 /** A request, made when it is sent (a patient's statements are signed then, and expire). */
@@ -119,7 +121,7 @@ interface Case {
   readonly expect: 'allowed' | 'forbidden' | 'unauthenticated' | 'open';
   readonly make: Make;
   /** Writes that would spoil other cases' data run after everything else, in phase order. */
-  readonly phase: 0 | 1 | 2;
+  readonly phase: 0 | 1 | 2 | 3;
 }
 
 interface Result {
@@ -458,17 +460,61 @@ describe('authorization matrix: every role of every organization x every REST en
             options: { token: token(label) },
           })
         ).version;
+      const credentials = {
+        username: usernames.get(label) ?? bootstrapAdmin.username,
+        password:
+          p === undefined
+            ? bootstrapAdmin.password
+            : isPatient
+              ? patientOf(home).password
+              : PASSWORD,
+      };
+      /** A new session of the caller (the bootstrap admin's without a caller), at its gateway. */
+      const freshSession = async (): Promise<{ accessToken: string; refreshToken: string }> =>
+        expectAnswer<{ accessToken: string; refreshToken: string }>(api(p?.org ?? 'tertiary'), {
+          method: 'POST',
+          path: '/auth/login',
+          options: { body: credentials },
+        });
+      /** The user an admin acts on: a new staff member of its organization (others are refused first). */
+      const userAction = (action: string): Make =>
+        admin
+          ? async () => {
+              const username = uniqueName('az-target');
+              await api(p.org).createUser(adminToken(p.org), {
+                username,
+                password: PASSWORD,
+                role: 'admin',
+              });
+              return { method: 'POST', path: `/identities/${username}/${action}` };
+            }
+          : post(`/identities/${bootstrapAdmin.username}/${action}`);
       switch (endpointKey(row)) {
         case 'POST /auth/login':
-          return post('/auth/login', {
-            username: usernames.get(label) ?? bootstrapAdmin.username,
-            password:
-              p === undefined
-                ? bootstrapAdmin.password
-                : isPatient
-                  ? patientOf(home).password
-                  : PASSWORD,
+          return post('/auth/login', credentials);
+        case 'POST /auth/refresh':
+          return async () => ({
+            method: 'POST',
+            path: '/auth/refresh',
+            body: { refreshToken: (await freshSession()).refreshToken },
           });
+        case 'POST /auth/logout':
+        case 'POST /auth/logout-everywhere':
+          return p === undefined
+            ? post(row.path)
+            : async () => ({
+                method: 'POST',
+                path: row.path,
+                token: (await freshSession()).accessToken,
+              });
+        case 'GET /identities':
+          return get('/identities');
+        case 'POST /identities/:username/disable':
+          return userAction('disable');
+        case 'POST /identities/:username/enable':
+          return userAction('enable');
+        case 'POST /identities/:username/end-sessions':
+          return userAction('end-sessions');
         case 'POST /identities':
           return post('/identities', {
             username: uniqueName('az-new'),
@@ -699,12 +745,14 @@ describe('authorization matrix: every role of every organization x every REST en
           throw new Error(`no request for ${endpointKey(row)}`);
       }
     };
-    const PHASE: Readonly<Record<string, 1 | 2>> = {
+    const PHASE: Readonly<Record<string, 1 | 2 | 3>> = {
       'POST /consents/:consentId/revoke': 1,
       'POST /referrals/:referralId/close': 1,
       'POST /patients/me/devices/remove': 1,
       'POST /patients/:patientId/recovery': 1,
       'POST /consents/:consentId/erase': 2,
+      // Ends every session of the caller, the matrix's own token included: last of all.
+      'POST /auth/logout-everywhere': 3,
     };
     for (const row of ENDPOINTS) {
       const phase = PHASE[endpointKey(row)] ?? 0;
@@ -740,8 +788,11 @@ describe('authorization matrix: every role of every organization x every REST en
       const request = await each.make();
       const org = request.org ?? each.principal?.org ?? 'tertiary';
       const headers: Record<string, string> = {};
-      if (each.principal !== undefined)
-        headers.authorization = `Bearer ${token(principalLabel(each.principal))}`;
+      const bearer =
+        each.principal === undefined
+          ? undefined
+          : (request.token ?? token(principalLabel(each.principal)));
+      if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
       if (request.path === '/events') {
         // A server-sent event stream: the status is all that matters; stop reading at once.
         const controller = new AbortController();
@@ -754,7 +805,7 @@ describe('authorization matrix: every role of every organization x every REST en
         return { case: each, request, status: response.status, code: codeOf(body, false) };
       }
       const response: ApiResponse<unknown> = await api(org).request(request.method, request.path, {
-        ...(each.principal === undefined ? {} : { token: token(principalLabel(each.principal)) }),
+        ...(bearer === undefined ? {} : { token: bearer }),
         ...(request.body === undefined
           ? {}
           : request.fhir === true
@@ -771,7 +822,7 @@ describe('authorization matrix: every role of every organization x every REST en
         code: codeOf(response.text, request.fhir === true),
       };
     };
-    for (const phase of [0, 1, 2] as const)
+    for (const phase of [0, 1, 2, 3] as const)
       results.push(
         ...(await mapLimit(
           cases.filter((each) => each.phase === phase),
