@@ -205,6 +205,24 @@ describe('the hospital staff journey in the browser', () => {
     await expectAccessible(page, 'a binding looked up by the admin');
     await expectNoHorizontalOverflow(page, 'a binding looked up by the admin');
     await screenshot(page, 'hospital-7-binding');
+
+    // The admin disables the clinician on the Users page: the clinician's sessions end at once.
+    const clinicianToken = await app.api.login(clinician.username, clinician.password);
+    await goTo(page, 'Users');
+    await waitForResult(page, 'users');
+    const row = page.locator(`tr[data-username="${clinician.username}"]`);
+    expect(await row.textContent()).toContain('Active');
+    await expectAccessible(page, 'the Users page');
+    await expectNoHorizontalOverflow(page, 'the Users page');
+    await row.getByRole('button', { name: `Disable ${clinician.username}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Disable', exact: true }).click();
+    await row.getByRole('button', { name: `Enable ${clinician.username}` }).waitFor();
+    expect(await row.textContent()).toContain('Disabled');
+    const refused = await app.api.get('/identities/me', clinicianToken);
+    expect(refused.status).toBe(401);
+    await screenshot(page, 'hospital-8-users');
+    await row.getByRole('button', { name: `Enable ${clinician.username}` }).click();
+    await row.getByRole('button', { name: `Disable ${clinician.username}` }).waitFor();
     expect(problems).toEqual([]);
     await context.close();
   });

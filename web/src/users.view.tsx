@@ -47,76 +47,78 @@ export function UsersPanel(props: Readonly<{ api: ApiClient; me: string }>): JSX
       </p>
       <Status busy={list.busy} busyText="Loading users…" error={list.error} />
       {users.length === 0 ? null : (
-        <table data-testid="users">
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Role</th>
-              <th scope="col">Since</th>
-              <th scope="col">Status</th>
-              <th scope="col">Open sessions</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((user) => (
-              <tr key={user.username} data-username={user.username}>
-                <th scope="row">{user.username}</th>
-                <td>{user.role}</td>
-                <td>
-                  <Time value={user.createdAt} />
-                </td>
-                <td>
-                  {user.disabledAt === undefined ? (
-                    'Active'
-                  ) : (
-                    <>
-                      Disabled <Time value={user.disabledAt} />
-                    </>
-                  )}
-                </td>
-                <td>{user.activeSessions}</td>
-                <td class="actions">
-                  {user.username === props.me ? (
-                    <span>(you)</span>
-                  ) : user.disabledAt === undefined ? (
-                    <>
-                      <button
-                        type="button"
-                        class="danger"
-                        onClick={() => {
-                          setPending({ kind: 'disable', user });
-                        }}
-                      >
-                        Disable {user.username}
-                      </button>
+        <div class="table-scroll">
+          <table data-testid="users">
+            <thead>
+              <tr>
+                <th scope="col">User</th>
+                <th scope="col">Role</th>
+                <th scope="col">Since</th>
+                <th scope="col">Status</th>
+                <th scope="col">Open sessions</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((user) => (
+                <tr key={user.username} data-username={user.username}>
+                  <th scope="row">{user.username}</th>
+                  <td>{user.role}</td>
+                  <td>
+                    <Time value={user.createdAt} />
+                  </td>
+                  <td>
+                    {user.disabledAt === undefined ? (
+                      'Active'
+                    ) : (
+                      <>
+                        Disabled <Time value={user.disabledAt} />
+                      </>
+                    )}
+                  </td>
+                  <td>{user.activeSessions}</td>
+                  <td class="actions">
+                    {user.username === props.me ? (
+                      <span>(you)</span>
+                    ) : user.disabledAt === undefined ? (
+                      <>
+                        <button
+                          type="button"
+                          class="danger"
+                          onClick={() => {
+                            setPending({ kind: 'disable', user });
+                          }}
+                        >
+                          Disable {user.username}
+                        </button>
+                        <button
+                          type="button"
+                          class="secondary"
+                          disabled={user.activeSessions === 0}
+                          onClick={() => {
+                            setPending({ kind: 'end-sessions', user });
+                          }}
+                        >
+                          End sessions of {user.username}
+                        </button>
+                      </>
+                    ) : (
                       <button
                         type="button"
                         class="secondary"
-                        disabled={user.activeSessions === 0}
                         onClick={() => {
-                          setPending({ kind: 'end-sessions', user });
+                          act('enable', user);
                         }}
                       >
-                        End sessions of {user.username}
+                        Enable {user.username}
                       </button>
-                    </>
-                  ) : (
-                    <button
-                      type="button"
-                      class="secondary"
-                      onClick={() => {
-                        act('enable', user);
-                      }}
-                    >
-                      Enable {user.username}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <Status busy={action.busy} error={action.error}>
         {action.result === undefined ? null : <p class="ok">{action.result}</p>}
