@@ -2,7 +2,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionsEnded, UserAccountView } from '@consent-ledger/ledger-api';
 import type { ApiClient } from './api.client.ts';
-import { ConfirmDialog, Status, Time, useTask } from './ui.components.tsx';
+import { ConfirmDialog, Field, Status, Time, useTask } from './ui.components.tsx';
 
 /** What the admin is about to do to a user, awaiting confirmation. */
 type Pending =
@@ -17,10 +17,17 @@ export function UsersPanel(props: Readonly<{ api: ApiClient; me: string }>): JSX
   const list = useTask<readonly UserAccountView[]>();
   const action = useTask<string>();
   const [pending, setPending] = useState<Pending>();
+  const [accounts, setAccounts] = useState<'staff' | 'patients'>('staff');
+  const [search, setSearch] = useState('');
   const reload = (): void => {
-    void list.run(() => props.api.get<UserAccountView[]>('/identities'));
+    void list.run(() =>
+      props.api.get<UserAccountView[]>('/identities', {
+        accounts,
+        search: search.trim().toLowerCase(),
+      }),
+    );
   };
-  useEffect(reload, [props.api]);
+  useEffect(reload, [props.api, accounts]);
   const act = (kind: 'disable' | 'enable' | 'end-sessions', user: UserAccountView): void => {
     setPending(undefined);
     void action.run(async () => {
@@ -45,7 +52,45 @@ export function UsersPanel(props: Readonly<{ api: ApiClient; me: string }>): JSX
         People with an account at this gateway. Disabling a user signs them out everywhere at once
         and stops them signing in; it does not delete anything they did.
       </p>
-      <Status busy={list.busy} busyText="Loading users…" error={list.error} />
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          reload();
+        }}
+      >
+        <Field label="Accounts">
+          {(id) => (
+            <select
+              id={id}
+              value={accounts}
+              onChange={(event) => {
+                setAccounts(event.currentTarget.value === 'patients' ? 'patients' : 'staff');
+              }}
+            >
+              <option value="staff">Staff</option>
+              <option value="patients">Patients and guardians</option>
+            </select>
+          )}
+        </Field>
+        <Field label="Username starts with">
+          {(id) => (
+            <input
+              id={id}
+              value={search}
+              onInput={(event) => {
+                setSearch(event.currentTarget.value);
+              }}
+            />
+          )}
+        </Field>
+        <button type="submit" class="secondary">
+          Search
+        </button>
+      </form>
+      <Status busy={list.busy} busyText="Loading users…" error={list.error}>
+        {list.result !== undefined && users.length === 0 ? <p>No users match.</p> : null}
+        {users.length >= 200 ? <p>The first 200 are shown: narrow the search.</p> : null}
+      </Status>
       {users.length === 0 ? null : (
         <div class="table-scroll">
           <table data-testid="users">

@@ -103,6 +103,17 @@ describe('sessions through HTTP: refresh, logout, disable, end all, lockout', ()
       role: 'clinician',
       activeSessions: 1,
     });
+    const names = async (query: string): Promise<string[]> =>
+      (
+        (await t.http().get(`/identities${query}`).set('authorization', `Bearer ${admin}`))
+          .body as UserAccountView[]
+      ).map((user) => user.username);
+    expect(await names('')).toEqual(['admin', 'doc', 'gone', 'locked', 'nurse']);
+    expect(await names('?search=nu')).toEqual(['nurse']);
+    expect(await names('?accounts=patients')).toEqual([]);
+    expect(
+      (await t.http().get('/identities?search=%25').set('authorization', `Bearer ${admin}`)).status,
+    ).toBe(400);
     expect((await post('/identities/doc/end-sessions', admin)).body).toEqual({ ended: 1 });
     expect(await me(doc.body.accessToken)).toBe(401);
 

@@ -31,3 +31,19 @@ export class CreateIdentityDto {
   })
   practitionerId?: string;
 }
+
+/** GET /identities query. */
+export class ListUsersDto {
+  @ApiPropertyOptional({
+    enum: ['staff', 'patients'],
+    description: "staff (default) or patients' and guardians' session accounts",
+  })
+  @IsOptional()
+  @IsIn(['staff', 'patients'])
+  accounts?: 'staff' | 'patients';
+
+  @ApiPropertyOptional({ description: 'a username prefix', example: 'doc' })
+  @IsOptional()
+  @Matches(/^[a-z0-9._-]{1,64}$/, { message: 'search must be 1-64 of [a-z0-9._-]' })
+  search?: string;
+}

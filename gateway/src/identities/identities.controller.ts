@@ -1,5 +1,5 @@
 import type { IdentityView, SessionsEnded, UserAccountView } from '@consent-ledger/ledger-api';
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -10,7 +10,7 @@ import {
 import { idPipe } from '../common/id.pipe.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { CreateIdentityDto } from './create-identity.dto.js';
+import { CreateIdentityDto, ListUsersDto } from './create-identity.dto.js';
 import { IdentitiesService, USERNAME_PATTERN } from './identities.service.js';
 
 const USERNAME = idPipe(USERNAME_PATTERN, 'username');
@@ -30,12 +30,15 @@ export class IdentitiesController {
     return this.identities.create(body);
   }
 
-  /** The organization's users at this gateway, with their open sessions (admin). */
+  /**
+   * The organization's users at this gateway, with their open sessions (admin): staff, or
+   * patients' session accounts (`accounts=patients`), by username prefix, 200 at most.
+   */
   @Get()
   @Roles('admin')
   @ApiOkResponse({ description: '[{username, role, createdAt, disabledAt?, activeSessions}]' })
-  list(): UserAccountView[] {
-    return this.identities.list();
+  list(@Query() query: ListUsersDto): UserAccountView[] {
+    return this.identities.list(query);
   }
 
   /** Disables a user: sessions end at once, tokens are refused, no sign-in (admin). */

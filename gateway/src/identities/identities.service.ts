@@ -47,6 +47,17 @@ function newEnrollmentId(): string {
   return `u-${randomBytes(8).toString('hex')}`;
 }
 
+/** The most users GET /identities answers at once (narrow with a username prefix). */
+export const USERS_PAGE_LIMIT = 200;
+
+/** Which users GET /identities lists. */
+export interface UserQuery {
+  /** Staff (default) or the patients' and guardians' session accounts. */
+  readonly accounts?: 'staff' | 'patients';
+  /** A username prefix. */
+  readonly search?: string;
+}
+
 /** What POST /identities asks for: a staff member, or a patient it refuses. */
 export type IdentityRequest = Omit<NewIdentity, 'role'> & { readonly role: Role };
 
@@ -164,10 +175,18 @@ export class IdentitiesService implements OnApplicationBootstrap {
     this.sessions.endAll(username, 'account closed');
   }
 
-  /** The organization's users at this gateway, with their open sessions (admins). */
-  list(): UserAccountView[] {
+  /**
+   * The organization's users at this gateway, with their open sessions (admins): staff, or the
+   * patients' session accounts, by username prefix, at most {@link USERS_PAGE_LIMIT}.
+   */
+  list(query: Readonly<UserQuery> = {}): UserAccountView[] {
     const open = this.sessions.openCounts();
-    return this.users.list().map((user) => ({
+    const filter = {
+      patients: query.accounts === 'patients',
+      limit: USERS_PAGE_LIMIT,
+      ...(query.search === undefined ? {} : { prefix: query.search }),
+    };
+    return this.users.list(filter).map((user) => ({
       username: user.username,
       role: user.role,
       createdAt: user.createdAt,
@@ -205,9 +224,15 @@ export class IdentitiesService implements OnApplicationBootstrap {
   }
 
   #accountView(username: string): UserAccountView {
-    const view = this.list().find((user) => user.username === username);
-    if (view === undefined) throw unknownUser(username);
-    return view;
+    const user = this.users.find(username);
+    if (user === undefined) throw unknownUser(username);
+    return {
+      username: user.username,
+      role: user.role,
+      createdAt: user.createdAt,
+      ...(user.disabledAt === undefined ? {} : { disabledAt: user.disabledAt }),
+      activeSessions: this.sessions.openCounts().get(username) ?? 0,
+    };
   }
 
   /** The calling user. */

@@ -23,6 +23,14 @@ export interface UserRecord {
   readonly disabledAt?: string;
 }
 
+/** Which users {@link UsersStore.list} answers. */
+export interface UserFilter {
+  /** Patients' (and guardians') session accounts instead of staff. */
+  readonly patients: boolean;
+  readonly prefix?: string;
+  readonly limit: number;
+}
+
 /** Whose patient accounts {@link UsersStore.removePatientAccounts} removes. */
 export interface PatientAccountOwner {
   readonly patientId: string;
@@ -42,8 +50,8 @@ export interface UsersStore {
   removePatientAccounts(owner: PatientAccountOwner, keep: string): string[];
   /** Disables (a time) or enables (undefined) a user; false when there is no such user. */
   setDisabled(username: string, disabledAt: string | undefined): boolean;
-  /** Every user, by username. */
-  list(): UserRecord[];
+  /** Users by username: staff, or patients' session accounts, whose username starts with `prefix`. */
+  list(filter: Readonly<UserFilter>): UserRecord[];
 }
 
 function toUser(row: Row): UserRecord {
@@ -156,8 +164,17 @@ class SqliteUsersStore implements UsersStore {
     );
   }
 
-  list(): UserRecord[] {
-    return this.#db.all('SELECT * FROM users ORDER BY username').map(toUser);
+  list(filter: Readonly<UserFilter>): UserRecord[] {
+    const prefix = (filter.prefix ?? '').replaceAll(/[\\%_]/g, (c) => `\\${c}`);
+    return this.#db
+      .all(
+        `SELECT * FROM users WHERE (role = 'patient') = ? AND username LIKE ? ESCAPE '\\'
+         ORDER BY username LIMIT ?`,
+        filter.patients ? 1 : 0,
+        `${prefix}%`,
+        filter.limit,
+      )
+      .map(toUser);
   }
 }
 
