@@ -8,7 +8,7 @@ export class LoginDto {
   @Length(1, 64)
   username!: string;
 
-  @ApiProperty({ example: 'adminpw', format: 'password' })
+  @ApiProperty({ format: 'password' })
   @IsString()
   @Length(1, 256)
   password!: string;

@@ -292,6 +292,8 @@ export class PatientsService {
     transaction: 'patient:ActivatePatient' | 'patient:ActivateGuardian',
     activation: (carrier: LedgerSession) => Promise<unknown>,
   ): Promise<AccessToken> {
+    // Before the ledger: a refused password must leave the enrolment code unused.
+    this.identities.checkNewPassword(account);
     await this.#assertHomeHere(account.patientId);
     const existing = this.identities.find(account.username);
     const takeOver =
