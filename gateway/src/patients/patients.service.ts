@@ -70,12 +70,13 @@ export class PatientsService {
     private readonly auth: AuthService,
   ) {}
 
-  /** GET /ledger: what a device needs to build statements for this gateway. */
+  /** GET /ledger: what a device needs to build statements for this gateway (and to sign in first). */
   ledgerInfo(): LedgerInfo {
     return {
       channel: this.profile.channel,
       chaincode: this.profile.chaincode,
       mspId: this.profile.mspId,
+      passwordMinLength: this.config.GATEWAY_PASSWORD_MIN_LENGTH,
     };
   }
 

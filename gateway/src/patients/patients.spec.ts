@@ -65,13 +65,14 @@ describe('patients who hold their own keys (in process, fake ledger)', () => {
     await t.close();
   });
 
-  it('tells any device the channel and chaincode to sign for (open)', async () => {
+  it('tells any device the channel and chaincode to sign for, and the password rule (open)', async () => {
     const response = await t.http().get('/ledger');
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       channel: 'health',
       chaincode: 'consent-ledger',
       mspId: 'TertiaryHospitalMSP',
+      passwordMinLength: 15,
     });
   });
 
