@@ -13,6 +13,7 @@ import {
   type Topology,
   faultInjectionInProgress,
   waitWhileFaultInjection,
+  adminCredentials,
 } from '@consent-ledger/network';
 import type { ConsentInput } from '@consent-ledger/ledger-api';
 import { parseBundle, verifyBundle } from '@consent-ledger/verifier';
@@ -538,10 +539,8 @@ if (wanted('rest', 'rest'))
       patientGateway,
       clinicianGateway,
       clinicianOrg: community.mspId,
-      admin: {
-        username: process.env.GATEWAY_ADMIN_USERNAME ?? 'admin',
-        password: process.env.GATEWAY_ADMIN_PASSWORD ?? 'adminpw',
-      },
+      // Each gateway's bootstrap admin: GATEWAY_ADMIN_PASSWORD, or the one `npm start` generated.
+      admins: { patient: adminCredentials(tertiary), clinician: adminCredentials(community) },
     });
     const rest = (workload: string, operation: Operation, gateway?: string) =>
       measure(topology, {

@@ -168,17 +168,18 @@ export async function restUsers(
     patientGateway: RestClient;
     clinicianGateway: RestClient;
     clinicianOrg: string;
-    admin: { username: string; password: string };
+    /** The bootstrap admins of the patients' and the clinicians' gateways. */
+    admins: Readonly<Record<'patient' | 'clinician', { username: string; password: string }>>;
   }>,
 ): Promise<RestUsers> {
   const password = `bench-${RUN_TAG}-pw`;
   const patientAdmin = await options.patientGateway.login(
-    options.admin.username,
-    options.admin.password,
+    options.admins.patient.username,
+    options.admins.patient.password,
   );
   const clinicianAdmin = await options.clinicianGateway.login(
-    options.admin.username,
-    options.admin.password,
+    options.admins.clinician.username,
+    options.admins.clinician.password,
   );
   const granting: RestPatient[] = [];
   for (let start = 0; start < options.granting; start += 8) {

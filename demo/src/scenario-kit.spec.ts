@@ -83,6 +83,8 @@ describe('scenario runs', () => {
     const run = startRun({
       gateways: gateways({ 'POST /access-requests': () => answers[n++] }, calls),
       narrator: silentNarrator,
+      // A unit test: no network, so no generated admin password to read.
+      admin: () => ({ username: 'admin', password: 'unit-test-admin-passphrase' }),
       runId: 'r1',
       name: 'test',
       title: 'Test',
@@ -133,6 +135,8 @@ describe('scenario runs', () => {
     const run = startRun({
       gateways: gateways({ 'POST /identities': () => ({}) }, calls, bodies),
       narrator: silentNarrator,
+      // A unit test: no network, so no generated admin password to read.
+      admin: () => ({ username: 'admin', password: 'unit-test-admin-passphrase' }),
       runId: 'r3',
       name: 'test',
       title: 'Test',
@@ -164,6 +168,7 @@ describe('scenario runs', () => {
         bodies,
       ),
       narrator: createConsoleNarrator((line) => lines.push(line)),
+      admin: () => ({ username: 'admin', password: 'unit-test-admin-passphrase' }),
       runId: 'r2',
       name: 'test',
       title: 'Test',

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { adminCredentials, type AdminCredentials } from '@consent-ledger/network';
 import type {
   AccessOutcome,
   Category,
@@ -30,8 +31,11 @@ export interface ScenarioOptions {
   /** The REST gateway of each organization. */
   readonly gateways: Readonly<Record<OrgName, GatewayClient>>;
   readonly narrator: Narrator;
-  /** The gateways' bootstrap admin (default admin/adminpw). */
-  readonly admin?: Readonly<{ username: string; password: string }>;
+  /**
+   * Each gateway's bootstrap admin; by default the one its gateway was started with
+   * (GATEWAY_ADMIN_PASSWORD, or the password `npm start` generated: network's adminCredentials).
+   */
+  readonly admin?: (org: OrgName) => AdminCredentials;
   /** Makes usernames unique (default: time and randomness). */
   readonly runId?: string;
   /**
@@ -160,7 +164,7 @@ export function startRun(
   options: Readonly<ScenarioOptions & { name: string; title: string; summary: string }>,
 ): ScenarioRun {
   const { narrator, gateways } = options;
-  const admin = options.admin ?? { username: 'admin', password: 'adminpw' };
+  const admin = options.admin ?? adminCredentials;
   const runId = options.runId ?? newRunId();
   const decisions: DecisionRecord[] = [];
   const eventIds: string[] = [];
@@ -172,7 +176,8 @@ export function startRun(
   const adminToken = (org: OrgName): Promise<string> => {
     let token = adminTokens.get(org);
     if (token === undefined) {
-      token = gateways[org].login(admin.username, admin.password);
+      const { username, password } = admin(org);
+      token = gateways[org].login(username, password);
       adminTokens.set(org, token);
     }
     return token;

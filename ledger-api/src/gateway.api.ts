@@ -76,6 +76,8 @@ export interface LedgerInfo {
   readonly chaincode: string;
   /** This gateway's organization. */
   readonly mspId: string;
+  /** The shortest password this gateway accepts for a new account, in characters. */
+  readonly passwordMinLength?: number;
 }
 
 /** A patient action as the REST API takes it (POST /consents, /patients/me/devices, ...). */

@@ -1,3 +1,4 @@
+import { adminPasswordFile } from './admin-credentials.ts';
 import { ensureFabricBinaries } from './binaries.ts';
 import { bootstrapRegistry } from './bootstrap.ts';
 import { deployChaincode } from './chaincode.ts';
@@ -5,7 +6,7 @@ import { connectAs } from './client.ts';
 import { collectionsConfigJson } from './collections.ts';
 import { pinCheckpoint } from './evidence.ts';
 import { run } from './exec.ts';
-import { gatewayProcessName, gatewayUrls, startGateways } from './gateways.ts';
+import { gatewayLines, gatewayProcessName, gatewayUrls, startGateways } from './gateways.ts';
 import { down, reset, status, up } from './network.ts';
 import { orgLayout } from './layout.ts';
 import { repoRoot } from './paths.ts';
@@ -35,9 +36,11 @@ const commands: Record<string, { describe: string; action: () => Promise<void> }
       await buildWorkspaces();
       await deployChaincode({ install, topology, log });
       await bootstrapRegistry({ topology, log });
-      await startGateways(topology, log);
+      const created = await startGateways(topology, log);
       log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Gateways:`);
-      for (const { org, url } of await gatewayUrls(topology)) log(`  ${org.padEnd(22)} ${url}`);
+      for (const line of await gatewayLines(topology, created)) log(line);
+      if (created.size === 0)
+        log(`  Admin passwords: in ${adminPasswordFile('<org>')} (or GATEWAY_ADMIN_PASSWORD).`);
       log('Stop with `npm stop`; `npm run status` shows every process.');
     },
   },
@@ -67,8 +70,8 @@ const commands: Record<string, { describe: string; action: () => Promise<void> }
       const topology = loadTopology();
       await buildWorkspaces();
       await down(log, topology, new Set(topology.organizations.map(gatewayProcessName)));
-      await startGateways(topology, log);
-      for (const { org, url } of await gatewayUrls(topology)) log(`  ${org.padEnd(22)} ${url}`);
+      const created = await startGateways(topology, log);
+      for (const line of await gatewayLines(topology, created)) log(line);
     },
   },
   collections: {

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { adminCredentials, adminPasswordFile, ensureAdminPassword } from './admin-credentials.ts';
 import { checkHealth, waitForHealth } from './health.ts';
 import { orgLayout } from './layout.ts';
 import { repoRoot, runPaths } from './paths.ts';
@@ -24,21 +25,29 @@ export function gatewayUrl(org: Organization): string {
   return `http://${org.gateway.host}:${gatewayPort(org)}`;
 }
 
-/** Environment of a gateway process: its organization, its address, its files, the endorsement rule. */
+/**
+ * Environment of a gateway process: its organization, its address, its files, the endorsement
+ * rule, and its bootstrap admin (GATEWAY_ADMIN_PASSWORD as given, or the organization's generated
+ * password: there is no default).
+ */
 export function gatewayEnv(org: Organization, topology: Topology): Record<string, string> {
   const dataDir = path.join(runPaths.gateways, org.name);
   mkdirSync(dataDir, { recursive: true });
-  const passthrough = ['NODE_ENV', 'LOG_LEVEL', 'GATEWAY_ADMIN_USERNAME', 'GATEWAY_ADMIN_PASSWORD'];
+  const passthrough = ['NODE_ENV', 'LOG_LEVEL', 'GATEWAY_PASSWORD_MIN_LENGTH'];
   const inherited = Object.fromEntries(
     passthrough.flatMap((key) => {
       const value = process.env[key];
       return value === undefined ? [] : [[key, value]];
     }),
   );
+  ensureAdminPassword(org);
+  const admin = adminCredentials(org);
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
     ...inherited,
+    GATEWAY_ADMIN_USERNAME: admin.username,
+    GATEWAY_ADMIN_PASSWORD: admin.password,
     GATEWAY_ORG: org.name,
     GATEWAY_HOST: org.gateway.host,
     GATEWAY_PORT: String(gatewayPort(org)),
@@ -62,15 +71,41 @@ export async function startGateway(org: Organization, topology: Topology): Promi
   await waitForHealth({ name, url: `${gatewayUrl(org)}/health/live`, timeoutMs: 60_000 });
 }
 
-/** Starts every organization's gateway. */
+/**
+ * Starts every organization's gateway; answers the organizations whose admin password was made
+ * now (to be printed once).
+ */
 export async function startGateways(
   topology: Topology,
   log: (line: string) => void,
-): Promise<void> {
+): Promise<ReadonlySet<string>> {
   if (!existsSync(gatewayMain))
     throw new Error(`${gatewayMain} is missing: run \`npm run build\` first`);
+  const created = new Set(
+    topology.organizations.filter((org) => ensureAdminPassword(org).created).map((org) => org.name),
+  );
   log('Starting gateways...');
   await Promise.all(topology.organizations.map((org) => startGateway(org, topology)));
+  return created;
+}
+
+/**
+ * The gateways' URLs as `npm start` prints them; beside a gateway whose admin password was just
+ * made, the password, shown this once (it stays in its 0600 file).
+ */
+export async function gatewayLines(
+  topology: Topology,
+  created: ReadonlySet<string>,
+): Promise<string[]> {
+  const urls = await gatewayUrls(topology);
+  return topology.organizations.flatMap((org, index) => {
+    const line = `  ${(urls[index]?.org ?? org.mspId).padEnd(22)} ${gatewayUrl(org)}`;
+    if (!created.has(org.name)) return [line];
+    const admin = adminCredentials(org);
+    return [
+      `${line}  admin: ${admin.username} / ${admin.password}  (shown once; kept 0600 in ${adminPasswordFile(org)})`,
+    ];
+  });
 }
 
 /** Each organization's gateway URL and, when asked, its liveness. */

@@ -21,6 +21,13 @@ export {
 export { channelHeight, peerChannels } from './channel.ts';
 export { connectAs, peerClient, type LedgerConnection, type ConnectOptions } from './client.ts';
 export {
+  adminCredentials,
+  adminPasswordFile,
+  ensureAdminPassword,
+  type AdminCredentials,
+} from './admin-credentials.ts';
+export {
+  gatewayLines,
   gatewayUrl,
   gatewayUrls,
   startGateway,

@@ -30,7 +30,7 @@ import { bootstrapAdmin, uniqueName } from '../support/gateways.ts';
  * this test through ledger-api's patient client).
  */
 
-const PASSWORD = 'browser-password-1';
+const PASSWORD = 'browser-pass-phrase-17';
 
 describe('the hospital staff journey in the browser', () => {
   let app: AppGateway;
@@ -147,7 +147,7 @@ describe('the hospital staff journey in the browser', () => {
 
   it('registers a patient on the Patients page; the slip’s code activates the patient once', async () => {
     const { page, problems, context } = await newPage(browser, { viewport: PHONE });
-    await login(page, app.base, bootstrapAdmin);
+    await login(page, app.base, bootstrapAdmin('tertiary'));
     await goTo(page, 'Patients');
     await expectAccessible(page, 'the Patients page');
     await expectNoHorizontalOverflow(page, 'the Patients page');

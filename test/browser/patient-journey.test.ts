@@ -25,7 +25,7 @@ import {
   screenshot,
   type AppGateway,
 } from '../support/browser.ts';
-import { bootstrapAdmin, createSignedInUser, gateway, uniqueName } from '../support/gateways.ts';
+import { createSignedInUser, gateway, uniqueName } from '../support/gateways.ts';
 
 /**
  * A patient, on a phone-sized screen, through the web app their hospital's gateway serves. The
@@ -38,7 +38,7 @@ import { bootstrapAdmin, createSignedInUser, gateway, uniqueName } from '../supp
  * clinician's requests are made through the community hospital's REST API.
  */
 
-const PASSWORD = 'browser-password-1';
+const PASSWORD = 'browser-pass-phrase-17';
 
 /** Waits until the page shows `count` items matching `selector`, reloading the view if needed. */
 async function waitForCount(page: Page, selector: string, count: number): Promise<void> {
@@ -86,7 +86,7 @@ describe('the patient journey in the browser', () => {
     const enrolment = await registerPatientByApi(app.api, app.adminToken);
     patientId = enrolment.patientId;
     enrolmentCode = enrolment.enrolmentCode;
-    const communityAdmin = await community.login(bootstrapAdmin.username, bootstrapAdmin.password);
+    const communityAdmin = await community.loginAdmin();
     doctorToken = (
       await createSignedInUser(community, communityAdmin, { ...doctor, role: 'clinician' })
     ).token;

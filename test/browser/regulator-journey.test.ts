@@ -19,7 +19,7 @@ import {
   type AppGateway,
   type KeyHolder,
 } from '../support/browser.ts';
-import { bootstrapAdmin, createSignedInUser, gateway, uniqueName } from '../support/gateways.ts';
+import { createSignedInUser, gateway, uniqueName } from '../support/gateways.ts';
 
 /**
  * The regulator, through the web app the government gateway serves: audit search with filters
@@ -30,7 +30,7 @@ import { bootstrapAdmin, createSignedInUser, gateway, uniqueName } from '../supp
  * hospitals' REST APIs.
  */
 
-const PASSWORD = 'browser-password-1';
+const PASSWORD = 'browser-pass-phrase-17';
 
 /** A `datetime-local` value `minutes` from now, in the browser's (and this machine's) zone. */
 function localInput(minutes: number): string {
@@ -61,8 +61,8 @@ describe('the regulator journey in the browser', () => {
     await app.api.createUser(app.adminToken, { ...regulator, role: 'regulator' });
     // Six accesses to one new patient: three permitted, two refused, one break-glass.
     const [tertiaryToken, communityAdmin] = await Promise.all([
-      tertiary.login(bootstrapAdmin.username, bootstrapAdmin.password),
-      community.login(bootstrapAdmin.username, bootstrapAdmin.password),
+      tertiary.loginAdmin(),
+      community.loginAdmin(),
     ]);
     tertiaryAdmin = tertiaryToken;
     const patient = await newPatientByApi(tertiary, tertiaryAdmin, {

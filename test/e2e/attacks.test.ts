@@ -27,7 +27,6 @@ import { parseBundle, verifyBundle, type EvidenceBundle } from '@consent-ledger/
 import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
 import {
   GatewayApi,
-  bootstrapAdmin,
   createSignedInUser,
   enrolPatient,
   uniqueName,
@@ -156,11 +155,8 @@ describe('attacks through the gateways', () => {
     ]);
     tertiary = new GatewayApi(tertiaryApp.base);
     enterprise = new GatewayApi(enterpriseApp.base);
-    tokens.admin = await tertiary.login(bootstrapAdmin.username, bootstrapAdmin.password);
-    tokens.enterpriseAdmin = await enterprise.login(
-      bootstrapAdmin.username,
-      bootstrapAdmin.password,
-    );
+    tokens.admin = await tertiary.loginAdmin('tertiary');
+    tokens.enterpriseAdmin = await enterprise.loginAdmin('enterprise');
     const signIn = (api: GatewayApi, adminToken: string, username: string, role: string) =>
       createSignedInUser(api, adminToken, { username, password: PASSWORD, role });
     tokens.doctor = (await signIn(tertiary, tokens.admin, names.doctor, 'clinician')).token;

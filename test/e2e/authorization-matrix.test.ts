@@ -243,7 +243,7 @@ describe('authorization matrix: every role of every organization x every REST en
     const adminTokens = new Map<string, string>();
     await Promise.all(
       ORG_NAMES.map(async (org) => {
-        const admin = await api(org).login(bootstrapAdmin.username, bootstrapAdmin.password);
+        const admin = await api(org).loginAdmin(org);
         adminTokens.set(org, admin);
         for (const principal of PRINCIPALS.filter((each) => each.org === org)) {
           const label = principalLabel(principal);
@@ -461,10 +461,10 @@ describe('authorization matrix: every role of every organization x every REST en
           })
         ).version;
       const credentials = {
-        username: usernames.get(label) ?? bootstrapAdmin.username,
+        username: usernames.get(label) ?? bootstrapAdmin('tertiary').username,
         password:
           p === undefined
-            ? bootstrapAdmin.password
+            ? bootstrapAdmin('tertiary').password
             : isPatient
               ? patientOf(home).password
               : PASSWORD,
@@ -488,7 +488,7 @@ describe('authorization matrix: every role of every organization x every REST en
               });
               return { method: 'POST', path: `/identities/${username}/${action}` };
             }
-          : post(`/identities/${bootstrapAdmin.username}/${action}`);
+          : post(`/identities/${bootstrapAdmin(p?.org ?? 'tertiary').username}/${action}`);
       switch (endpointKey(row)) {
         case 'POST /auth/login':
           return post('/auth/login', credentials);

@@ -18,7 +18,6 @@ import { mapLimit } from '../support/concurrency.ts';
 import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
 import {
   GatewayApi,
-  bootstrapAdmin,
   createSignedInUser,
   enrolPatient,
   uniqueName,
@@ -93,8 +92,8 @@ describe('bad input to the gateways', () => {
       ),
     );
     [tertiary, gov] = apps.map((app) => new GatewayApi(app.base)) as [GatewayApi, GatewayApi];
-    tokens.admin = await tertiary.login(bootstrapAdmin.username, bootstrapAdmin.password);
-    const govAdmin = await gov.login(bootstrapAdmin.username, bootstrapAdmin.password);
+    tokens.admin = await tertiary.loginAdmin('tertiary');
+    const govAdmin = await gov.loginAdmin('gov');
     const signIn = (api: GatewayApi, adminToken: string, username: string, role: string) =>
       createSignedInUser(api, adminToken, { username, password: PASSWORD, role });
     tokens.doctor = (await signIn(tertiary, tokens.admin, names.doctor, 'clinician')).token;

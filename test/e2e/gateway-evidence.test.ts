@@ -17,7 +17,6 @@ import {
 import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
 import {
   GatewayApi,
-  bootstrapAdmin,
   createSignedInUser,
   enrolPatient,
   gateway,
@@ -33,7 +32,7 @@ import {
  * discloses its subject only, never another patient's data from the same block.
  */
 
-const PASSWORD = 'evidence-password-1';
+const PASSWORD = 'evidence-pass-phrase-23';
 const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 function holds(report: Report): void {
@@ -111,7 +110,7 @@ describe('evidence bundles served by the gateway', () => {
   beforeAll(async () => {
     tertiary = await startGatewayInProcess('tertiary', { env: { GATEWAY_EVENTS: 'off' } });
     api = new GatewayApi(tertiary.base);
-    const admin = await api.login('admin', 'adminpw');
+    const admin = await api.login(tertiary.admin.username, tertiary.admin.password);
     clinician = (
       await createSignedInUser(api, admin, {
         username: uniqueName('cl'),
@@ -310,7 +309,7 @@ describe('evidence bundles served by the gateway', () => {
     // Two patients of two homes consent to the research institute; one study includes both in one
     // transaction. The first patient's bundle is theirs: it must not open the way to the second.
     const research = gateway('research');
-    const researchAdmin = await research.login(bootstrapAdmin.username, bootstrapAdmin.password);
+    const researchAdmin = await research.loginAdmin();
     const researcher = await createSignedInUser(research, researchAdmin, {
       username: uniqueName('rs'),
       password: PASSWORD,

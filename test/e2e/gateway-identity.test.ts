@@ -100,8 +100,8 @@ describe('the gateway against the real CA and peer', () => {
     ]);
     govApi = new GatewayApi(gov.base);
     tertiaryApi = new GatewayApi(tertiary.base);
-    govAdmin = await govApi.login('admin', 'adminpw');
-    tertiaryAdmin = await tertiaryApi.login('admin', 'adminpw');
+    govAdmin = await govApi.loginAdmin('gov');
+    tertiaryAdmin = await tertiaryApi.loginAdmin('tertiary');
   });
 
   afterAll(async () => {

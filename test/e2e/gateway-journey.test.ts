@@ -18,7 +18,6 @@ import {
 } from '@consent-ledger/ledger-api';
 import {
   bindGuardian,
-  bootstrapAdmin,
   enrolPatient,
   gateway,
   gatewayBase,
@@ -42,7 +41,7 @@ import { validateResource } from '@consent-ledger/gateway';
  * input that never reaches the ledger.
  */
 
-const PASSWORD = 'journey-password-1';
+const PASSWORD = 'journey-pass-phrase-29';
 const COMMUNITY = 'CommunityHospitalMSP';
 const TERTIARY = 'TertiaryHospitalMSP';
 const PAIR = 'pair_CommunityHospitalMSP_TertiaryHospitalMSP';
@@ -168,7 +167,7 @@ describe('the consent journey across the organizations’ gateways', () => {
   };
 
   beforeAll(async () => {
-    const admin = (api: GatewayApi) => api.login(bootstrapAdmin.username, bootstrapAdmin.password);
+    const admin = (api: GatewayApi) => api.loginAdmin();
     const govAdmin = await admin(gov);
     tokens.tertiaryAdmin = await admin(tertiary);
     tokens.communityAdmin = await admin(community);

@@ -6,7 +6,7 @@ import {
   startGateway,
 } from '@consent-ledger/network';
 import { collectionMembers } from '@consent-ledger/ledger-api';
-import { bootstrapAdmin, gateway, gatewayBase, uniqueName } from '../support/gateways.ts';
+import { gateway, gatewayBase, uniqueName } from '../support/gateways.ts';
 import { org, topology } from '../support/ledger.ts';
 import { restoreSystem, runFault } from './support/fault-run.ts';
 import { streamEvents, type EventStreamClient } from './support/event-stream.ts';
@@ -31,7 +31,7 @@ describe("fault: an organization's gateway is killed (SIGKILL) and restarted whi
 
   it('resumes the stream with Last-Event-ID: every event the hospital may see of the period once, none lost, nothing of others', async () => {
     const api = gateway(hospital.name);
-    const adminToken = await api.login(bootstrapAdmin.username, bootstrapAdmin.password);
+    const adminToken = await api.loginAdmin();
     const clinician = { username: uniqueName('faults-clinician'), password: 'faults-clinician-pw' };
     await api.createUser(adminToken, { ...clinician, role: 'clinician' });
     const events = streamEvents({

@@ -1795,7 +1795,7 @@ async function restBody(
     target.account === true
       ? {
           username: `bad-input-${String(Math.random()).slice(2, 12)}`,
-          password: 'a-long-password',
+          password: 'a-long-pass-phrase-7',
           action,
         }
       : { action },
@@ -2048,7 +2048,7 @@ function restTargets(targets: Targets): RestTarget[] {
       path: '/identities',
       caller: 'admin',
       template: {
-        valid: { username: 'bad-input-user', password: 'a-long-password', role: 'clinician' },
+        valid: { username: 'bad-input-user', password: 'a-long-pass-phrase-7', role: 'clinician' },
         fields: {
           username: 'recordId',
           password: 'text',

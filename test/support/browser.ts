@@ -23,7 +23,7 @@ import {
 } from '@consent-ledger/ledger-api';
 import { repoRoot } from '@consent-ledger/network';
 import { startGatewayInProcess } from './gateway-app.ts';
-import { GatewayApi, bootstrapAdmin, gatewayBase } from './gateways.ts';
+import { GatewayApi, gatewayBase } from './gateways.ts';
 
 /** Where screenshots go (gitignored). */
 export const SCREENSHOT_DIR = path.join(repoRoot, 'test-results', 'browser');
@@ -65,7 +65,7 @@ export async function appGateway(orgName: string): Promise<AppGateway> {
     return {
       base: running,
       api,
-      adminToken: await api.login(bootstrapAdmin.username, bootstrapAdmin.password),
+      adminToken: await api.loginAdmin(orgName),
       inProcess: false,
       close: () => Promise.resolve(),
     };
@@ -75,7 +75,7 @@ export async function appGateway(orgName: string): Promise<AppGateway> {
   return {
     base: gateway.base,
     api,
-    adminToken: await api.login('admin', 'adminpw'),
+    adminToken: await api.login(gateway.admin.username, gateway.admin.password),
     inProcess: true,
     close: () => gateway.close(),
   };

@@ -5,13 +5,15 @@ import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { APP_OPTIONS, AppModule, configureApp, loadConfig } from '@consent-ledger/gateway';
-import { orgLayout } from '@consent-ledger/network';
+import { adminCredentials, orgLayout, type AdminCredentials } from '@consent-ledger/network';
 import { org } from './ledger.ts';
 
 /** A gateway application started in this process against the real network. */
 export interface InProcessGateway {
   readonly app: INestApplication;
   readonly dataDir: string;
+  /** Its bootstrap admin: the organization's ({@link adminCredentials}) unless the env names another. */
+  readonly admin: AdminCredentials;
   /** Base URL it listens on (an ephemeral port on 127.0.0.1). */
   readonly base: string;
   /** Stops it; the data directory is deleted unless `keepData`. */
@@ -28,7 +30,10 @@ export async function startGatewayInProcess(
   options: Readonly<{ dataDir?: string; env?: Record<string, string> }> = {},
 ): Promise<InProcessGateway> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), `gateway-${orgName}-`));
+  const orgAdmin = adminCredentials(orgName);
   const config = loadConfig({
+    GATEWAY_ADMIN_USERNAME: orgAdmin.username,
+    GATEWAY_ADMIN_PASSWORD: orgAdmin.password,
     GATEWAY_ORG: orgName,
     GATEWAY_HOST: '127.0.0.1',
     GATEWAY_PORT: '0',
@@ -45,6 +50,10 @@ export async function startGatewayInProcess(
   return {
     app,
     dataDir,
+    admin: {
+      username: config.GATEWAY_ADMIN_USERNAME ?? orgAdmin.username,
+      password: config.GATEWAY_ADMIN_PASSWORD ?? orgAdmin.password,
+    },
     base: url.replace('[::1]', '127.0.0.1'),
     close: async (closeOptions = {}) => {
       await app.close();

@@ -13,7 +13,7 @@ import {
   type GuardianRelationship,
   type PatientRegistrationRequest,
 } from '@consent-ledger/ledger-api';
-import { gatewayUrl } from '@consent-ledger/network';
+import { adminCredentials, gatewayUrl, type AdminCredentials } from '@consent-ledger/network';
 import { org } from './ledger.ts';
 
 /** Base URL of an organization's running gateway (from the topology; GATEWAY_PORT_<ORG> overrides). */
@@ -21,11 +21,13 @@ export function gatewayBase(orgName: string): string {
   return gatewayUrl(org(orgName));
 }
 
-/** The bootstrap admin's credentials the gateways were started with. */
-export const bootstrapAdmin = {
-  username: process.env.GATEWAY_ADMIN_USERNAME ?? 'admin',
-  password: process.env.GATEWAY_ADMIN_PASSWORD ?? 'adminpw',
-};
+/**
+ * An organization's bootstrap admin, as its gateways (the running one and those started in
+ * process) were given it: GATEWAY_ADMIN_PASSWORD, or the password `npm start` generated (0600).
+ */
+export function bootstrapAdmin(orgName: string): AdminCredentials {
+  return adminCredentials(orgName);
+}
 
 /** A JSON answer of a gateway. */
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -60,9 +62,12 @@ export interface ApiRequest {
 /** A small HTTP client of one organization's gateway (fetch, JSON). */
 export class GatewayApi {
   readonly base: string;
+  /** The organization whose gateway this is, when known (for {@link GatewayApi.loginAdmin}). */
+  readonly org: string | undefined;
 
-  constructor(base: string) {
+  constructor(base: string, org?: string) {
     this.base = base;
+    this.org = org;
   }
 
   async request<T = Record<string, unknown>>(
@@ -129,6 +134,14 @@ export class GatewayApi {
   }
 
   /** Logs in; throws unless the gateway answers a token. */
+  /** Logs in as the bootstrap admin of this gateway's organization ({@link bootstrapAdmin}). */
+  loginAdmin(orgName = this.org): Promise<string> {
+    if (orgName === undefined)
+      throw new Error(`the organization of ${this.base} is not known: name it, or pass a token`);
+    const admin = bootstrapAdmin(orgName);
+    return this.login(admin.username, admin.password);
+  }
+
   async login(username: string, password: string): Promise<string> {
     const response = await this.post<{ accessToken?: string }>('/auth/login', {
       body: { username, password },
@@ -186,11 +199,11 @@ export async function createSignedInUser(
 
 /** The gateway client of an organization by short name (gov, tertiary, community, enterprise, research). */
 export function gateway(orgName: string): GatewayApi {
-  return new GatewayApi(gatewayBase(orgName));
+  return new GatewayApi(gatewayBase(orgName), orgName);
 }
 
 /** The password of the patients and guardians {@link enrolPatient} and {@link bindGuardian} make. */
-export const PATIENT_PASSWORD = 'patient-password-1';
+export const PATIENT_PASSWORD = 'patient-pass-phrase-41';
 
 /**
  * A patient made the one way the tests and the demo make patients (the demo's patient kit):
@@ -232,8 +245,7 @@ export async function enrolPatient(
   options: Readonly<EnrolOptions> = {},
 ): Promise<GatewayPatient> {
   const api = apiOf(home);
-  const adminToken =
-    options.adminToken ?? (await api.login(bootstrapAdmin.username, bootstrapAdmin.password));
+  const adminToken = options.adminToken ?? (await api.loginAdmin());
   const request: PatientRegistrationRequest =
     options.adultFrom === undefined ? {} : { adultFrom: options.adultFrom };
   const enrolment = await registerPatient(api, adminToken, request);

@@ -6,6 +6,7 @@ import {
   type OrgName,
   type StaffRole,
 } from '@consent-ledger/demo';
+import { adminCredentials } from '@consent-ledger/network';
 import { startGatewayInProcess, type InProcessGateway } from './gateway-app.ts';
 import { gatewayBase, uniqueName } from './gateways.ts';
 
@@ -69,7 +70,8 @@ export async function scenarioGateways(): Promise<ScenarioGateways> {
     clients,
     kind: started.length === 0 ? 'running' : 'in-process',
     user: async (org, role) => {
-      const admin = await clients[org].login('admin', 'adminpw');
+      const { username: adminName, password } = adminCredentials(org);
+      const admin = await clients[org].login(adminName, password);
       const username = uniqueName(`t-${role}`);
       await clients[org].call('POST', '/identities', {
         token: admin,

@@ -1,5 +1,5 @@
 import type { JSX, TargetedInputEvent } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import {
   GUARDIAN_ID_PATTERN,
   PATIENT_ID_PATTERN,
@@ -47,6 +47,10 @@ function activationMessage(error: unknown): string {
       return `${words} Check the pseudonym, the guardian ID and the enrolment code on your slip.`;
     case 'NOT_FOUND':
       return `${words} Check the pseudonym on your slip: this hospital does not know it.`;
+    case 'INVALID_ARGUMENT':
+      return words.includes('password')
+        ? `Please choose another password: ${words}. Nothing reached the ledger: your enrolment code still works.`
+        : words;
     default:
       return words;
   }
@@ -72,7 +76,17 @@ export function FirstSignInView(
   const [phase, setPhase] = useState<Phase | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
+  const [minLength, setMinLength] = useState<number | undefined>();
   const dialog = useStatementDialog();
+  useEffect(() => {
+    // The gateway's password rule, shown beside the field; the gateway decides in the end.
+    ledgerInfo().then(
+      (info) => {
+        setMinLength(info.passwordMinLength);
+      },
+      () => undefined,
+    );
+  }, []);
 
   const run = async (): Promise<void> => {
     const pid = patientId.trim();
@@ -87,7 +101,9 @@ export function FirstSignInView(
       new RegExp(USERNAME).test(username.trim())
         ? ''
         : 'choose a username of 3 to 64 lower-case letters, digits, dots, dashes or underscores',
-      password.length >= 8 ? '' : 'choose a password of at least 8 characters',
+      minLength === undefined || Array.from(password.normalize('NFKC')).length >= minLength
+        ? ''
+        : `choose a password of at least ${String(minLength)} characters`,
     ].filter((problem) => problem !== '');
     setNotice(undefined);
     if (problems.length > 0 || enrolmentCode === undefined) {
@@ -276,7 +292,7 @@ export function FirstSignInView(
           set: setPassword,
           type: 'password',
           autocomplete: 'new-password',
-          hint: 'At least 8 characters. It signs you in here; only your key signs for you.',
+          hint: `${minLength === undefined ? 'A long password' : `At least ${String(minLength)} characters`}: a few words of your own make a good one; not a common password, a sequence, or your username. It signs you in here; only your key signs for you.`,
         })}
         <button type="submit" disabled={phase !== undefined}>
           Make my key and review

@@ -1,4 +1,5 @@
 import type { Consent } from '@consent-ledger/ledger-api';
+import { adminCredentials } from '@consent-ledger/network';
 import {
   consentFor,
   fromNow,
@@ -110,10 +111,8 @@ export async function insuranceScenario(
   run.step(
     "The insurer's administrator tries to open a patient account at the insurer's own gateway, to consent in the patient's name.",
   );
-  const admin = await insurer.gateway.login(
-    options.admin?.username ?? 'admin',
-    options.admin?.password ?? 'adminpw',
-  );
+  const insurerAdmin = (options.admin ?? adminCredentials)('enterprise');
+  const admin = await insurer.gateway.login(insurerAdmin.username, insurerAdmin.password);
   const impostor = await insurer.gateway.request<{ code?: string; message?: string }>(
     'POST',
     '/identities',

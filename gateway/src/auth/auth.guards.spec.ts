@@ -1,7 +1,7 @@
 import { refusal } from '@consent-ledger/ledger-api';
 import { JwtService } from '@nestjs/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../testing/test-app.js';
+import { TEST_PASSWORD, createTestApp, type TestApp } from '../testing/test-app.js';
 
 describe('authentication and roles', () => {
   let t: TestApp;
@@ -25,7 +25,7 @@ describe('authentication and roles', () => {
     const ok = await t
       .http()
       .post('/auth/login')
-      .send({ username: 'pat', password: 'password123' });
+      .send({ username: 'pat', password: TEST_PASSWORD });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 300 });
     const claims = t.app
@@ -37,7 +37,7 @@ describe('authentication and roles', () => {
     expect(claims.exp - claims.iat).toBe(300);
     for (const body of [
       { username: 'pat', password: 'wrong-password' },
-      { username: 'nobody', password: 'password123' },
+      { username: 'nobody', password: TEST_PASSWORD },
     ]) {
       const refused = await t.http().post('/auth/login').send(body);
       expect(refused.status).toBe(401);

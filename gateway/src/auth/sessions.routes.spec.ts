@@ -1,11 +1,6 @@
 import type { AccessToken, UserAccountView } from '@consent-ledger/ledger-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  TEST_ADMIN_PASSWORD,
-  TEST_PASSWORD,
-  createTestApp,
-  type TestApp,
-} from '../testing/test-app.js';
+import { TEST_PASSWORD, createTestApp, type TestApp } from '../testing/test-app.js';
 
 describe('sessions through HTTP: refresh, logout, disable, end all, lockout', () => {
   let t: TestApp;
@@ -40,7 +35,7 @@ describe('sessions through HTTP: refresh, logout, disable, end all, lockout', ()
     t = await createTestApp({
       env: { GATEWAY_LOGIN_ACCOUNT_FAILURES: '3', GATEWAY_LOGIN_RATE_LIMIT: '1000' },
     });
-    admin = await t.login('admin', TEST_ADMIN_PASSWORD);
+    admin = await t.loginAdmin();
     for (const username of ['nurse', 'doc', 'locked', 'gone']) {
       await t.user({ username, role: 'clinician' });
       // t.user signs the new user in: end that session, so that the counts below are this file's.

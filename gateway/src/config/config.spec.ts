@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../storage/database.js';
 import { parseConnectionProfile } from './connection-profile.js';
 import { loadConfig } from './gateway.config.js';
-import { resolveSecrets } from './secrets.js';
+import { adminPasswordFile, resolveSecrets } from './secrets.js';
 
 const base = { GATEWAY_ORG: 'gov', GATEWAY_PORT: '4001', CONNECTION_PROFILE: '/x.json' };
 
@@ -25,13 +25,26 @@ describe('configuration', () => {
     expect(first.walletKey).toHaveLength(32);
     expect(second.walletKey.equals(first.walletKey)).toBe(true);
     expect(second.jwtSecret).toBe(first.jwtSecret);
-    expect(first.admin).toEqual({ username: 'admin', password: 'adminpw' });
-    for (const file of ['wallet.key', 'jwt.secret'])
+    // No default admin password: a random one, generated once, like the other secrets.
+    expect(first.admin.username).toBe('admin');
+    expect(first.admin.password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(second.admin).toEqual(first.admin);
+    expect(readFileSync(adminPasswordFile(dir), 'utf8')).toBe(first.admin.password);
+    expect(
+      resolveSecrets(
+        loadConfig({
+          ...base,
+          GATEWAY_DATA_DIR: dir,
+          GATEWAY_ADMIN_PASSWORD: 'given-in-the-env-1',
+        }),
+      ).admin.password,
+    ).toBe('given-in-the-env-1');
+    for (const file of ['wallet.key', 'jwt.secret', 'admin.password'])
       expect(statSync(path.join(dir, 'secrets', file)).mode & 0o777).toBe(0o600);
     expect(readFileSync(path.join(dir, 'secrets', 'wallet.key'), 'utf8')).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('refuses to start in production without explicit secrets or with the default admin', () => {
+  it('refuses to start in production without explicit secrets, the admin password included', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'secrets-'));
     const prod = { ...base, GATEWAY_DATA_DIR: dir, NODE_ENV: 'production' };
     const key = 'k'.repeat(32);
@@ -51,10 +64,11 @@ describe('configuration', () => {
           ...prod,
           GATEWAY_WALLET_KEY: walletKey,
           GATEWAY_JWT_SECRET: key,
-          GATEWAY_ADMIN_PASSWORD: 'adminpw',
+          GATEWAY_ADMIN_PASSWORD: '',
         }),
       ),
-    ).toThrow(/GATEWAY_ADMIN_PASSWORD/);
+    ).toThrow(/GATEWAY_ADMIN_PASSWORD is required when NODE_ENV=production/);
+    expect(existsSync(adminPasswordFile(dir))).toBe(false);
     const secrets = resolveSecrets(
       loadConfig({
         ...prod,

@@ -35,7 +35,16 @@ const schema = z.object({
   /** The longest pause between two refreshes before a session ends. */
   GATEWAY_SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
   GATEWAY_ADMIN_USERNAME: z.string().min(1).optional(),
-  GATEWAY_ADMIN_PASSWORD: z.string().min(1).optional(),
+  /**
+   * The bootstrap admin's password: required in production; elsewhere, when unset, generated once
+   * into the data directory (secrets/admin.password, 0600). It must pass the password policy.
+   */
+  GATEWAY_ADMIN_PASSWORD: optionalSecret,
+  /**
+   * Minimum length of a new password, in characters (NIST SP 800-63B-4: 15 for a password used
+   * alone; 8 only where a second factor is required). gateway/README.md says why.
+   */
+  GATEWAY_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(15),
   /** Sign-in attempts (login, refresh, activation) allowed per client address and minute. */
   GATEWAY_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   /**

@@ -16,7 +16,13 @@ export interface GatewaySecrets {
 /** Injection token of the {@link GatewaySecrets}. */
 export const GATEWAY_SECRETS = Symbol('GATEWAY_SECRETS');
 
-const DEFAULT_ADMIN = { username: 'admin', password: 'adminpw' } as const;
+/** The bootstrap admin's username unless GATEWAY_ADMIN_USERNAME names another. */
+const DEFAULT_ADMIN_USERNAME = 'admin';
+
+/** Where a gateway outside production keeps its generated bootstrap admin password. */
+export function adminPasswordFile(dataDir: string): string {
+  return path.join(dataDir, 'secrets', 'admin.password');
+}
 
 /** Decodes a wallet key given as 64 hex characters or base64 of 32 bytes. */
 export function decodeWalletKey(text: string): Buffer {
@@ -41,8 +47,10 @@ function generatedFile(file: string, generate: () => string): string {
 
 /**
  * Resolves the wallet key, the token secret and the bootstrap admin. In production each must be
- * given explicitly (no generated files, no default admin password); in development and tests the
- * missing ones are generated once into the data directory (mode 0600) or take their defaults.
+ * given explicitly (no generated files); in development and tests the missing ones are generated
+ * once into the data directory (mode 0600). There is no default password: the admin's is random
+ * when not given (`npm start` generates it and prints it once). The identities service checks it
+ * against the password policy before it sets it.
  */
 export function resolveSecrets(config: GatewayConfig): GatewaySecrets {
   const production = config.NODE_ENV === 'production';
@@ -68,13 +76,13 @@ export function resolveSecrets(config: GatewayConfig): GatewaySecrets {
     );
   if (jwtSecret.length < 32) throw new Error('GATEWAY_JWT_SECRET must be at least 32 characters');
 
-  const admin = {
-    username: config.GATEWAY_ADMIN_USERNAME ?? DEFAULT_ADMIN.username,
-    password: config.GATEWAY_ADMIN_PASSWORD ?? DEFAULT_ADMIN.password,
-  };
-  if (production && (admin.password === DEFAULT_ADMIN.password || admin.password.length < 12))
-    throw new Error(
-      'NODE_ENV=production needs GATEWAY_ADMIN_PASSWORD set to a non-default password of 12 or more characters',
+  let password: string;
+  if (config.GATEWAY_ADMIN_PASSWORD !== undefined) password = config.GATEWAY_ADMIN_PASSWORD;
+  else if (production) throw missing('GATEWAY_ADMIN_PASSWORD');
+  else
+    password = generatedFile(adminPasswordFile(config.GATEWAY_DATA_DIR), () =>
+      randomBytes(18).toString('base64url'),
     );
+  const admin = { username: config.GATEWAY_ADMIN_USERNAME ?? DEFAULT_ADMIN_USERNAME, password };
   return { walletKey, jwtSecret, admin };
 }

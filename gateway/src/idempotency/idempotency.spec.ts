@@ -140,7 +140,7 @@ describe('Idempotency-Key on POST', () => {
   });
 
   it('refuses a key where the answer is shown once (an enrolment code is never stored)', async () => {
-    const admin = await t.login('admin', 'adminpw');
+    const admin = await t.loginAdmin();
     const before = t.ledger.calls.length;
     const response = await t
       .http()

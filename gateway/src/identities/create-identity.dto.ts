@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PRACTITIONER_ID_PATTERN, ROLES, type Role } from '@consent-ledger/ledger-api';
+import {
+  PASSWORD_INPUT_MAX,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH_DEFAULT,
+  PASSWORD_RULES,
+} from './password-policy.js';
 
 /** POST /identities body: a staff member (a patient is refused: see POST /patients). */
 export class CreateIdentityDto {
@@ -11,9 +17,14 @@ export class CreateIdentityDto {
   })
   username!: string;
 
-  @ApiProperty({ format: 'password', minLength: 8 })
+  @ApiProperty({
+    format: 'password',
+    minLength: PASSWORD_MIN_LENGTH_DEFAULT,
+    maxLength: PASSWORD_MAX_LENGTH,
+    description: PASSWORD_RULES,
+  })
   @IsString()
-  @Length(8, 256)
+  @MaxLength(PASSWORD_INPUT_MAX)
   password!: string;
 
   @ApiProperty({

@@ -1,26 +1,20 @@
+import { randomBytes, scryptSync } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { GUARDIAN_ID_PATTERN, PATIENT_ID_PATTERN } from '@consent-ledger/ledger-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../auth/principal.js';
+import { adminPasswordFile } from '../config/secrets.js';
 import { IDENTITY_WALLET, type IdentityWallet } from '../ledger/wallet.js';
-import { createTestApp, type TestApp } from '../testing/test-app.js';
+import { TEST_PASSWORD, createTestApp, type TestApp } from '../testing/test-app.js';
 import { principal } from '../testing/principals.js';
 import { throughRoute } from '../testing/route-guard.js';
 import { base32, newGuardianId, newPatientId } from '../patients/pseudonym.js';
 import { certificateAttributes } from './certificate-attributes.js';
 import { IdentitiesController } from './identities.controller.js';
 import { IdentitiesService, SERVICE_IDENTITY, type IdentityRequest } from './identities.service.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { USERS_STORE, type UsersStore } from './users.store.js';
 
-describe('passwords and pseudonyms', () => {
-  it('hashes with scrypt and verifies in constant time', async () => {
-    const hash = await hashPassword('correct horse');
-    expect(hash).toMatch(/^scrypt\$16384\$8\$1\$/);
-    expect(await verifyPassword('correct horse', hash)).toBe(true);
-    expect(await verifyPassword('wrong horse', hash)).toBe(false);
-    expect(await verifyPassword('x', 'garbage')).toBe(false);
-    expect(await hashPassword('same')).not.toBe(await hashPassword('same'));
-  });
-
+describe('pseudonyms', () => {
   it('makes patient pseudonyms of pid- and 16 base32 characters', () => {
     expect(base32(Buffer.from('foobar'))).toBe('mzxw6ytboi');
     const ids = new Set(Array.from({ length: 200 }, newPatientId));
@@ -60,7 +54,81 @@ describe('IdentitiesService', () => {
     expect(t.ca.registrations.get(bootstrapped?.enrollmentId ?? '')?.attributes).toEqual({
       role: 'admin',
     });
-    expect(await identities.authenticate('admin', 'adminpw')).toMatchObject({ role: 'admin' });
+    expect(await identities.authenticate('admin', t.admin.password)).toMatchObject({
+      role: 'admin',
+    });
+    // No default password: the generated one is random, and adminpw is refused.
+    expect(t.admin.password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(statSync(adminPasswordFile(t.dataDir)).mode & 0o777).toBe(0o600);
+    expect(await identities.authenticate('admin', 'adminpw')).toBeUndefined();
+  });
+
+  it('refuses to boot with a bootstrap admin password the policy refuses, naming the rule', async () => {
+    await expect(createTestApp({ env: { GATEWAY_ADMIN_PASSWORD: 'adminpw' } })).rejects.toThrow(
+      'GATEWAY_ADMIN_PASSWORD is refused: the password must be at least 15 characters long',
+    );
+    await expect(
+      createTestApp({ env: { GATEWAY_ADMIN_PASSWORD: 'admin-admin-admin-1' } }),
+    ).rejects.toThrow(
+      /GATEWAY_ADMIN_PASSWORD is refused: the password must not contain the username/,
+    );
+  });
+
+  it('applies the password policy to staff and session accounts before anything is created', async () => {
+    const registrations = t.ca.registrations.size;
+    for (const [password, message] of [
+      ['password', /at least 15 characters/],
+      ['12345678', /at least 15 characters/],
+      [' '.repeat(8), /at least 15 characters/],
+      ['password1234567', /common or breached/],
+      ['frank-frank-frank', /username/],
+      ['consent-ledger-2026', /service's, the organization's or the user's name/],
+    ] as const) {
+      await expect(
+        create(admin, { username: 'frank', password, role: 'analyst' }),
+      ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', name: 'WeakPasswordError', message });
+      await expect(
+        identities.openPatientAccount({
+          username: 'frank',
+          password,
+          patientId: 'pid-abcdefghijklmnop',
+        }),
+      ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message });
+    }
+    expect(t.ca.registrations.size).toBe(registrations);
+    expect(identities.find('frank')).toBeUndefined();
+    const response = await t
+      .http()
+      .post('/identities')
+      .set('authorization', `Bearer ${await t.loginAdmin()}`)
+      .send({ username: 'frank', password: 'frank-violet-harbor', role: 'analyst' });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({
+      statusCode: 400,
+      code: 'INVALID_ARGUMENT',
+      message: 'the password must not contain the username',
+    });
+    expect(response.text).not.toContain('frank-violet-harbor');
+  });
+
+  it('rehashes a scrypt hash of before to argon2id on the next successful login', async () => {
+    const users = t.app.get<UsersStore>(USERS_STORE);
+    await identities.openPatientAccount({
+      username: 'old.timer',
+      password: TEST_PASSWORD,
+      patientId: 'pid-oldtimeroldtimer',
+    });
+    const salt = randomBytes(16);
+    const key = scryptSync(TEST_PASSWORD, salt, 64, { N: 16_384, r: 8, p: 1 });
+    const old = ['scrypt', 16_384, 8, 1, salt.toString('base64url'), key.toString('base64url')];
+    users.updatePassword('old.timer', old.join('$'));
+    expect(await identities.authenticate('old.timer', 'not-the-password')).toBeUndefined();
+    expect(users.find('old.timer')?.passwordHash).toMatch(/^scrypt\$/);
+    expect(await identities.authenticate('old.timer', TEST_PASSWORD)).toMatchObject({
+      username: 'old.timer',
+    });
+    expect(users.find('old.timer')?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await identities.authenticate('old.timer', TEST_PASSWORD)).toBeDefined();
   });
 
   it('enrolls the service identity anew when its certificate is not an admin one', async () => {
@@ -90,7 +158,7 @@ describe('IdentitiesService', () => {
   it('enrolls staff under an opaque enrollment ID: no user name reaches a certificate', async () => {
     const view = await create(admin, {
       username: 'carol',
-      password: 'password123',
+      password: TEST_PASSWORD,
       role: 'clinician',
       practitionerId: 'prac-carol001',
     });
@@ -106,7 +174,7 @@ describe('IdentitiesService', () => {
     expect(t.ledger.forgotten).toContain('user:carol');
     const analyst = await create(admin, {
       username: 'dave',
-      password: 'password123',
+      password: TEST_PASSWORD,
       role: 'analyst',
     });
     expect(analyst.enrollmentId).not.toBe(view.enrollmentId);
@@ -115,7 +183,7 @@ describe('IdentitiesService', () => {
   it('refuses to create a patient (patients hold their own keys): no CA enrollment, no wallet entry', async () => {
     const registrations = t.ca.registrations.size;
     await expect(
-      create(admin, { username: 'alice', password: 'password123', role: 'patient' }),
+      create(admin, { username: 'alice', password: TEST_PASSWORD, role: 'patient' }),
     ).rejects.toMatchObject({
       code: 'FORBIDDEN',
       message:
@@ -130,7 +198,7 @@ describe('IdentitiesService', () => {
     const registrations = t.ca.registrations.size;
     const account = await identities.openPatientAccount({
       username: 'pat.one',
-      password: 'password123',
+      password: TEST_PASSWORD,
       patientId: 'pid-abcdefghijklmnop',
     });
     expect(account).toMatchObject({ role: 'patient', patientId: 'pid-abcdefghijklmnop' });
@@ -144,12 +212,12 @@ describe('IdentitiesService', () => {
     // A second device's activation closes the first one's account.
     const second = await identities.openPatientAccount({
       username: 'pat.two',
-      password: 'password123',
+      password: TEST_PASSWORD,
       patientId: 'pid-abcdefghijklmnop',
     });
     const guardian = await identities.openPatientAccount({
       username: 'guardian.one',
-      password: 'password123',
+      password: TEST_PASSWORD,
       patientId: 'pid-abcdefghijklmnop',
       guardianId: 'rp-aaaaaaaaaaaaaaaa',
     });
@@ -164,7 +232,7 @@ describe('IdentitiesService', () => {
     await expect(
       identities.openPatientAccount({
         username: 'pat.two',
-        password: 'password123',
+        password: TEST_PASSWORD,
         patientId: 'pid-abcdefghijklmnop',
       }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
@@ -172,26 +240,26 @@ describe('IdentitiesService', () => {
 
   it('refuses roles the organization type does not have, misplaced attributes, duplicates and non-admins', async () => {
     await expect(
-      create(admin, { username: 'reg', password: 'password123', role: 'regulator' }),
+      create(admin, { username: 'reg', password: TEST_PASSWORD, role: 'regulator' }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(
-      create(admin, { username: 'res', password: 'password123', role: 'researcher' }),
+      create(admin, { username: 'res', password: TEST_PASSWORD, role: 'researcher' }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(
       create(admin, {
         username: 'doc2',
-        password: 'password123',
+        password: TEST_PASSWORD,
         role: 'analyst',
         practitionerId: 'prac-12345678',
       }),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(
-      create(admin, { username: 'carol', password: 'password123', role: 'analyst' }),
+      create(admin, { username: 'carol', password: TEST_PASSWORD, role: 'analyst' }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(
       create(principal('analyst'), {
         username: 'eve',
-        password: 'password123',
+        password: TEST_PASSWORD,
         role: 'analyst',
       }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });

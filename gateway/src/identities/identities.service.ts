@@ -27,6 +27,7 @@ import { SESSIONS, type Sessions } from '../sessions/sessions.js';
 import { certificateAttributes } from './certificate-attributes.js';
 import { CERTIFICATE_AUTHORITY, type CertificateAuthority } from './certificate-authority.js';
 import { hashPassword, verifyPassword } from './password.js';
+import { PASSWORD_POLICY, type PasswordPolicy } from './password-policy.js';
 import {
   USERS_STORE,
   type PatientAccountOwner,
@@ -86,6 +87,7 @@ export class IdentitiesService implements OnApplicationBootstrap {
     @Inject(CERTIFICATE_AUTHORITY) private readonly ca: CertificateAuthority,
     @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient,
     @Inject(SESSIONS) private readonly sessions: Sessions,
+    @Inject(PASSWORD_POLICY) private readonly passwords: PasswordPolicy,
   ) {}
 
   /** Enrolls the service identity and the bootstrap admin, retrying while the CA is out of reach. */
@@ -115,11 +117,19 @@ export class IdentitiesService implements OnApplicationBootstrap {
       this.#logger.log(`Enrolled the gateway's service identity ${enrollmentId}`);
     }
     const { admin } = this.secrets;
+    try {
+      this.passwords.check(admin.password, admin);
+    } catch (error) {
+      // The message names the rule, never the password.
+      throw new Error(`GATEWAY_ADMIN_PASSWORD is refused: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
     const existing = this.users.find(admin.username);
     if (existing === undefined) {
       await this.#enrollUser({ ...admin, role: 'admin' }, { reuseRegistration: true });
       this.#logger.log(`Bootstrapped the admin user ${admin.username}`);
-    } else if (!(await verifyPassword(admin.password, existing.passwordHash))) {
+    } else if (!(await verifyPassword(admin.password, existing.passwordHash)).ok) {
       this.users.updatePassword(admin.username, await hashPassword(admin.password));
       this.#logger.log(`Updated the bootstrap admin's password from the configuration`);
     }
@@ -138,7 +148,7 @@ export class IdentitiesService implements OnApplicationBootstrap {
    * certificate, no wallet entry. CONFLICT when the username is taken.
    */
   async openPatientAccount(account: PatientAccount): Promise<UserRecord> {
-    checkUsername(account.username);
+    this.checkNewPassword(account);
     const user: UserRecord = {
       username: account.username,
       passwordHash: await hashPassword(account.password),
@@ -150,6 +160,15 @@ export class IdentitiesService implements OnApplicationBootstrap {
     if (!this.users.insert(user))
       throw new ConflictError(`the username ${account.username} is taken`);
     return user;
+  }
+
+  /**
+   * Checks a new account's username and password (the password policy): INVALID_ARGUMENT naming
+   * the rule broken. For callers that must refuse before anything irreversible happens.
+   */
+  checkNewPassword(account: Readonly<{ username: string; password: string }>): void {
+    checkUsername(account.username);
+    this.passwords.check(account.password, account);
   }
 
   /**
@@ -247,11 +266,19 @@ export class IdentitiesService implements OnApplicationBootstrap {
     return this.users.find(username);
   }
 
-  /** The user whose password matches, or undefined (same time spent either way). */
+  /**
+   * The user whose password matches, or undefined (same time spent either way). A hash of an
+   * older scheme (scrypt) or weaker parameters is replaced by a current one on success.
+   */
   async authenticate(username: string, password: string): Promise<UserRecord | undefined> {
     const user = this.users.find(username);
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
-    return ok && user !== undefined ? user : undefined;
+    const { ok, rehash } = await verifyPassword(
+      password,
+      user?.passwordHash ?? (await dummyHash()),
+    );
+    if (!ok || user === undefined) return undefined;
+    if (rehash) this.users.updatePassword(username, await hashPassword(password));
+    return user;
   }
 
   /** The principal a user acts as. */
@@ -273,6 +300,7 @@ export class IdentitiesService implements OnApplicationBootstrap {
     options: Readonly<{ reuseRegistration: boolean }>,
   ): Promise<UserRecord> {
     const attributes = this.#attributes(request);
+    this.passwords.check(request.password, request);
     if (this.users.find(request.username) !== undefined)
       throw new ConflictError(`the username ${request.username} is taken`);
     const enrollmentId = newEnrollmentId();

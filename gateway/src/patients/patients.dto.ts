@@ -18,11 +18,18 @@ import {
   IsOptional,
   IsString,
   Length,
+  MaxLength,
   Matches,
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { IsUtcTimestamp } from '../common/dto.js';
+import {
+  PASSWORD_INPUT_MAX,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH_DEFAULT,
+  PASSWORD_RULES,
+} from '../identities/password-policy.js';
 
 /** The longest statement text the gateway carries (a consent's terms fit many times over). */
 const MAX_STATEMENT_CHARS = 16_384;
@@ -89,9 +96,14 @@ class ActivationDto {
   })
   username!: string;
 
-  @ApiProperty({ format: 'password', minLength: 8 })
+  @ApiProperty({
+    format: 'password',
+    minLength: PASSWORD_MIN_LENGTH_DEFAULT,
+    maxLength: PASSWORD_MAX_LENGTH,
+    description: PASSWORD_RULES,
+  })
   @IsString()
-  @Length(8, 256)
+  @MaxLength(PASSWORD_INPUT_MAX)
   password!: string;
 
   @ApiProperty({ type: SignedActionDto })

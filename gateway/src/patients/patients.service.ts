@@ -70,12 +70,13 @@ export class PatientsService {
     private readonly auth: AuthService,
   ) {}
 
-  /** GET /ledger: what a device needs to build statements for this gateway. */
+  /** GET /ledger: what a device needs to build statements for this gateway (and to sign in first). */
   ledgerInfo(): LedgerInfo {
     return {
       channel: this.profile.channel,
       chaincode: this.profile.chaincode,
       mspId: this.profile.mspId,
+      passwordMinLength: this.config.GATEWAY_PASSWORD_MIN_LENGTH,
     };
   }
 
@@ -292,6 +293,8 @@ export class PatientsService {
     transaction: 'patient:ActivatePatient' | 'patient:ActivateGuardian',
     activation: (carrier: LedgerSession) => Promise<unknown>,
   ): Promise<AccessToken> {
+    // Before the ledger: a refused password must leave the enrolment code unused.
+    this.identities.checkNewPassword(account);
     await this.#assertHomeHere(account.patientId);
     const existing = this.identities.find(account.username);
     const takeOver =

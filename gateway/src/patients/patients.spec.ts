@@ -12,10 +12,11 @@ import {
 } from '@consent-ledger/ledger-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerError } from '../common/errors.js';
+import { IdentitiesService } from '../identities/identities.service.js';
 import { IDENTITY_WALLET, type IdentityWallet } from '../ledger/wallet.js';
 import { jsonArg } from '../testing/fake-ledger.client.js';
 import { signed } from '../testing/statements.js';
-import { createTestApp, type TestApp } from '../testing/test-app.js';
+import { TEST_PASSWORD, createTestApp, type TestApp } from '../testing/test-app.js';
 import { comingOfAge } from './patients.service.js';
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -46,7 +47,7 @@ describe('patients who hold their own keys (in process, fake ledger)', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    admin = await t.login('admin', 'adminpw');
+    admin = await t.loginAdmin();
     clinician = await t.user({ username: 'doc', role: 'clinician' });
     t.ledger
       .on('patient:RegisterPatient', (call) => ({ ...jsonArg(call), status: 'pending' }))
@@ -64,13 +65,14 @@ describe('patients who hold their own keys (in process, fake ledger)', () => {
     await t.close();
   });
 
-  it('tells any device the channel and chaincode to sign for (open)', async () => {
+  it('tells any device the channel and chaincode to sign for, and the password rule (open)', async () => {
     const response = await t.http().get('/ledger');
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       channel: 'health',
       chaincode: 'consent-ledger',
       mspId: 'TertiaryHospitalMSP',
+      passwordMinLength: 15,
     });
   });
 
@@ -175,12 +177,12 @@ describe('patients who hold their own keys (in process, fake ledger)', () => {
       .http()
       .post('/identities')
       .set(auth(admin))
-      .send({ username: 'mallory', password: 'password123', role: 'patient' });
+      .send({ username: 'mallory', password: TEST_PASSWORD, role: 'patient' });
     expect(asIdentity.status).toBe(403);
     expect(asIdentity.body).toMatchObject({ code: 'FORBIDDEN' });
     const withPseudonym = await t.http().post('/identities').set(auth(admin)).send({
       username: 'mallory',
-      password: 'password123',
+      password: TEST_PASSWORD,
       role: 'patient',
       patientId: 'pid-abcdefghijklmnop',
     });
@@ -199,7 +201,7 @@ describe('patients who hold their own keys (in process, fake ledger)', () => {
     const response = await t
       .http()
       .post('/patients/activate')
-      .send({ username: 'li.wei', password: 'correct horse', action });
+      .send({ username: 'li.wei', password: 'correct horse battery', action });
     expect(response.status, response.text).toBe(201);
     expect(response.body).toMatchObject({ tokenType: 'Bearer' });
     const submit = t.ledger.callsOf('patient:ActivatePatient').at(-1);
@@ -208,7 +210,7 @@ describe('patients who hold their own keys (in process, fake ledger)', () => {
     expect(jsonArg(submit)).toEqual({ statement: action.statement, signature: action.signature });
     expect(key.publicKey).toBeDefined();
     // The account signs in, has no ledger identity, and sees its own patient.
-    const token = await t.login('li.wei', 'correct horse');
+    const token = await t.login('li.wei', 'correct horse battery');
     const me = await t.http().get('/identities/me').set(auth(token));
     expect(me.body).toMatchObject({ role: 'patient', patientId: registered.patientId });
     expect(me.body).not.toHaveProperty('enrollmentId');
@@ -237,20 +239,56 @@ describe('patients who hold their own keys (in process, fake ledger)', () => {
         await t
           .http()
           .post('/patients/activate')
-          .send({ username: 'recovered', password: 'old password', action: first.action })
+          .send({ username: 'recovered', password: 'my old passphrase 1', action: first.action })
       ).status,
     ).toBe(201);
     const second = await activation(patientId, 'EEEE-FFFF-GGGG-HHHH');
     const again = await t
       .http()
       .post('/patients/activate')
-      .send({ username: 'recovered', password: 'new password', action: second.action });
+      .send({ username: 'recovered', password: 'my new passphrase 2', action: second.action });
     expect(again.status, again.text).toBe(201);
     expect(
-      (await t.http().post('/auth/login').send({ username: 'recovered', password: 'old password' }))
-        .status,
+      (
+        await t
+          .http()
+          .post('/auth/login')
+          .send({ username: 'recovered', password: 'my old passphrase 1' })
+      ).status,
     ).toBe(401);
-    await t.login('recovered', 'new password');
+    await t.login('recovered', 'my new passphrase 2');
+  });
+
+  it('refuses a weak password at activation before the ledger is asked: the code stays unused', async () => {
+    const before = t.ledger.callsOf('patient:ActivatePatient').length;
+    const { action } = await activation('pid-ffffffffffffffff', 'AAAA-BBBB-CCCC-DDDD');
+    for (const [username, password, message] of [
+      ['weak.one', 'password', 'the password must be at least 15 characters long'],
+      ['weak.one', '12345678', 'the password must be at least 15 characters long'],
+      ['weak.one', ' '.repeat(8), 'the password must be at least 15 characters long'],
+      ['weak.one', 'weak.one-weak.one', 'the password must not contain the username'],
+      [
+        'weak.one',
+        'password12345678',
+        'the password is on the list of common or breached passwords: choose another',
+      ],
+      // The takeover of an existing account (after a recovery) is checked before the ledger too.
+      ['recovered', 'password', 'the password must be at least 15 characters long'],
+    ] as const) {
+      const refused = await t
+        .http()
+        .post('/patients/activate')
+        .send({ username, password, action });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toEqual({ statusCode: 400, code: 'INVALID_ARGUMENT', message });
+    }
+    expect(t.ledger.callsOf('patient:ActivatePatient').length).toBe(before);
+    expect(t.app.get(IdentitiesService).find('weak.one')).toBeUndefined();
+    const accepted = await t
+      .http()
+      .post('/patients/activate')
+      .send({ username: 'weak.one', password: TEST_PASSWORD, action });
+    expect(accepted.status, accepted.text).toBe(201);
   });
 
   it('opens no account when the ledger refuses the activation, nor for a patient of another home', async () => {
@@ -265,10 +303,10 @@ describe('patients who hold their own keys (in process, fake ledger)', () => {
     const refused = await t
       .http()
       .post('/patients/activate')
-      .send({ username: 'guess', password: 'password123', action });
+      .send({ username: 'guess', password: TEST_PASSWORD, action });
     expect(refused.status).toBe(403);
     expect(
-      (await t.http().post('/auth/login').send({ username: 'guess', password: 'password123' }))
+      (await t.http().post('/auth/login').send({ username: 'guess', password: TEST_PASSWORD }))
         .status,
     ).toBe(401);
     t.ledger.on('patient:ActivatePatient', () => ({ status: 'active' }));
@@ -280,7 +318,7 @@ describe('patients who hold their own keys (in process, fake ledger)', () => {
       .post('/patients/activate')
       .send({
         username: 'elsewhere',
-        password: 'password123',
+        password: TEST_PASSWORD,
         action: (await activation('pid-cccccccccccccccc', 'AAAA-BBBB-CCCC-DDDD')).action,
       });
     expect(elsewhere.status).toBe(403);
@@ -290,7 +328,7 @@ describe('patients who hold their own keys (in process, fake ledger)', () => {
     const taken = await t
       .http()
       .post('/patients/activate')
-      .send({ username: 'doc', password: 'password123', action });
+      .send({ username: 'doc', password: TEST_PASSWORD, action });
     expect(taken.status).toBe(409);
     expect(t.ledger.submits.length).toBe(before);
   });
@@ -405,7 +443,7 @@ describe('patients who hold their own keys (in process, fake ledger)', () => {
     const activated = await t
       .http()
       .post('/guardians/activate')
-      .send({ username: 'guardian.zhang', password: 'password123', action });
+      .send({ username: 'guardian.zhang', password: TEST_PASSWORD, action });
     expect(activated.status, activated.text).toBe(201);
     const token = (activated.body as { accessToken: string }).accessToken;
     const me = await t.http().get('/identities/me').set(auth(token));
@@ -420,7 +458,7 @@ describe('patients who hold their own keys (in process, fake ledger)', () => {
       .post('/guardians/activate')
       .send({
         username: 'not.guardian',
-        password: 'password123',
+        password: TEST_PASSWORD,
         action: (await activation(patientId, guardian.enrolmentCode)).action,
       });
     expect(asPatient.status).toBe(400);
@@ -484,7 +522,7 @@ describe("the regulator's approvals (in process, fake ledger)", () => {
       .post(`${base}/guardians/rp-aaaaaaaaaaaaaaaa/end`)
       .set(auth(regulator));
     expect(end.status).toBe(200);
-    const admin = await t.login('admin', 'adminpw');
+    const admin = await t.loginAdmin();
     expect((await t.http().post(`${base}/recovery/approve`).set(auth(admin))).status).toBe(403);
     expect(
       (await t.http().post(`${base}/guardians/not-a-guardian/end`).set(auth(regulator))).status,

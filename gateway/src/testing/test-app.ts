@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { OrganizationType } from '@consent-ledger/ledger-api';
@@ -9,6 +9,7 @@ import { AppModule } from '../app.module.js';
 import { APP_OPTIONS, configureApp } from '../app.setup.js';
 import type { OrgProfile } from '../config/connection-profile.js';
 import { loadConfig } from '../config/gateway.config.js';
+import { adminPasswordFile } from '../config/secrets.js';
 import { CERTIFICATE_AUTHORITY } from '../identities/certificate-authority.js';
 import { IdentitiesService } from '../identities/identities.service.js';
 import { LEDGER_CLIENT } from '../ledger/ledger.client.js';
@@ -29,14 +30,12 @@ export function testProfile(
     chaincode: 'consent-ledger',
     peer: { name: 'peer0', endpoint: '127.0.0.1:1', tls: false, tlsCaPem: '' },
     ca: { url: 'https://127.0.0.1:1', caName: 'ca-test', tlsCaPems: [], verify: true },
-    registrar: { enrollmentId: 'admin', enrollmentSecret: 'adminpw' },
+    registrar: { enrollmentId: 'registrar', enrollmentSecret: 'registrar-secret' },
   };
 }
 
-/** The password of the users that {@link TestApp.user} and {@link TestApp.patient} create. */
-export const TEST_PASSWORD = 'password123';
-/** The bootstrap admin's password in a {@link TestApp}. */
-export const TEST_ADMIN_PASSWORD = 'adminpw';
+/** The password of the users {@link TestApp.user} and {@link TestApp.patient} make (policy-proof). */
+export const TEST_PASSWORD = 'violet-harbor-lantern-92';
 
 /** A running in-process gateway with a fake ledger and CA. */
 export interface TestApp {
@@ -44,17 +43,21 @@ export interface TestApp {
   readonly ledger: FakeLedgerClient;
   readonly ca: FakeCertificateAuthority;
   readonly dataDir: string;
+  /** The bootstrap admin: its password generated at boot into the data directory (0600). */
+  readonly admin: { readonly username: string; readonly password: string };
   /** supertest against the app's HTTP server. */
   http(): ReturnType<typeof request>;
   /** Logs in and answers the access token. */
   login(username: string, password: string): Promise<string>;
+  /** Logs in as the bootstrap admin and answers the access token. */
+  loginAdmin(): Promise<string>;
   /** Creates a staff member as the bootstrap admin and answers its access token. */
   user(
     spec: Readonly<{ username: string; role: string; practitionerId?: string }>,
   ): Promise<string>;
   /**
    * Opens a patient's (or, with `guardianId`, a guardian's) session account as an activation
-   * would, and answers its access token (password `password123`).
+   * would, and answers its access token (password {@link TEST_PASSWORD}).
    */
   patient(
     spec: Readonly<{ username: string; patientId?: string; guardianId?: string }>,
@@ -103,18 +106,26 @@ export async function createTestApp(
       throw new Error(`login ${username}: ${response.status} ${response.text}`);
     return (response.body as { accessToken: string }).accessToken;
   };
+  const admin = {
+    username: config.GATEWAY_ADMIN_USERNAME ?? 'admin',
+    password:
+      config.GATEWAY_ADMIN_PASSWORD ?? readFileSync(adminPasswordFile(dataDir), 'utf8').trim(),
+  };
+  const loginAdmin = (): Promise<string> => login(admin.username, admin.password);
   return {
     app,
     ledger,
     ca,
     dataDir,
+    admin,
     http,
     login,
+    loginAdmin,
     user: async (spec) => {
-      const admin = await login('admin', TEST_ADMIN_PASSWORD);
+      const token = await loginAdmin();
       const response = await http()
         .post('/identities')
-        .set('authorization', `Bearer ${admin}`)
+        .set('authorization', `Bearer ${token}`)
         .send({ password: TEST_PASSWORD, ...spec });
       if (response.status !== 201)
         throw new Error(`create ${spec.username}: ${response.status} ${response.text}`);

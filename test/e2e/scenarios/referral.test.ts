@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminCredentials } from '@consent-ledger/network';
 import {
   registerPatient,
   silentNarrator,
@@ -178,7 +179,11 @@ describe('scenario: two-way referral between hospitals', () => {
   it('refuses a referral between two hospitals when neither is the patient’s home', async () => {
     // A patient registered by the enterprise: the two hospitals are both outside their home, and
     // a referral between them would be kept where the home could not see it.
-    const enterpriseAdmin = await gateways.clients.enterprise.login('admin', 'adminpw');
+    const enterprise = adminCredentials('enterprise');
+    const enterpriseAdmin = await gateways.clients.enterprise.login(
+      enterprise.username,
+      enterprise.password,
+    );
     const elsewhere = await registerPatient(gateways.clients.enterprise, enterpriseAdmin);
     const community = await gateways.login('community', result.ids.usernames.communityClinician);
     const refused = await gateways.clients.community.request<{ code: string }>(
