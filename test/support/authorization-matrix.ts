@@ -157,9 +157,13 @@ const PATIENT_OWN_READ: Rule = [
   ['*/patient', 'own'],
   ['*/*', 'allow'],
 ];
+/**
+ * Who anchors a record: record IDs are scoped by their owner, so a hospital anchors any ID (its own
+ * record of it: a new one, or a new version); enterprises wearable data only.
+ */
 const ANCHOR_RECORD: Rule = [
-  ['hospital/admin', 'own'],
-  ['hospital/clinician', 'own'],
+  ['hospital/admin', 'allow'],
+  ['hospital/clinician', 'allow'],
   ['enterprise/admin', 'own'],
   ['enterprise/analyst', 'own'],
 ];
@@ -277,7 +281,7 @@ export const TRANSACTIONS: readonly TransactionRow[] = [
     name: 'records:AnchorRecord',
     kind: 'submit',
     rule: ANCHOR_RECORD,
-    own: "a new record ID or one the organization owns; enterprises: wearable only, with the patient's permit",
+    own: "enterprises: wearable only, with the patient's permit; any record ID (its own record of it: IDs are scoped by their owner)",
   },
   {
     name: 'records:AnchorBatch',
@@ -438,7 +442,8 @@ const OWN_REST_CONSENT =
   "patients: their own; members: consents granted to their organization; admins: also their organization's patients'";
 const OWN_REST_EVENT =
   "patients: events about themselves; members: events of their organization; admins: also their organization's patients'";
-const OWN_RECORD = 'patients: records about themselves';
+const OWN_RECORD =
+  "patients: records about themselves; `owner` names another organization's record of the ID";
 const OWN_STATEMENT = "a statement speaking for the session's patient";
 
 /** Every route of every gateway controller. */
@@ -510,7 +515,7 @@ export const ENDPOINTS: readonly EndpointRow[] = [
     method: 'POST',
     path: '/records',
     rule: ANCHOR_RECORD,
-    own: 'a new record ID or its own; enterprises: wearable only',
+    own: 'enterprises: wearable only; any record ID (its own record of it: IDs are scoped by their owner)',
   },
   {
     method: 'POST',

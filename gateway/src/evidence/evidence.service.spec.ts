@@ -209,7 +209,13 @@ describe('EvidenceService', () => {
     const { ledger, service } = setup();
     const bundle = await service.recordProof(caller, 'rec-1');
     expect(bundle.version).toBe(2);
-    expect(bundle.subject).toEqual({ kind: 'record', recordId: 'rec-1', sha256: SHA, version: 2 });
+    expect(bundle.subject).toEqual({
+      kind: 'record',
+      recordId: 'rec-1',
+      owner: 'TertiaryHospitalMSP',
+      sha256: SHA,
+      version: 2,
+    });
     expect(bundle).not.toHaveProperty('privateWrite');
     expect(bundle.transaction.txId).toBe('tx-v2');
     expect(bundle.block.data).toHaveLength(2);
