@@ -632,11 +632,12 @@ describe('authorization matrix: every role of every organization x every REST en
           return post('/cohorts', { studyId: fresh('study'), categories: ['outpatient'] });
         case 'POST /records':
           if (wearable) return post('/records', newRecord(own ? 'wearable' : 'outpatient'));
-          // The community hospital anchors the tertiary hospital's record ID: a record of its own
-          // (record IDs are scoped by their owner; it used to be refused, squatting).
+          // The community hospital's clinician anchors the tertiary hospital's record ID: a record
+          // of its own (record IDs are scoped by their owner; it used to be refused, squatting).
+          // One caller only: two would race for the same new record (MVCC).
           return post(
             '/records',
-            mspId === COMMUNITY
+            mspId === COMMUNITY && p?.role === 'clinician'
               ? { ...records[pt], sha256: sha256(fresh('squat')) }
               : newRecord('outpatient'),
           );
