@@ -592,7 +592,13 @@ if (wanted('verifier', 'verifier') && anchored.length > 0)
         gateway: clinician.connection.gateway,
         topology: bench,
         txId: record.txId,
-        subject: { kind: 'record', recordId: record.recordId, sha256: record.sha256, version: 1 },
+        subject: {
+          kind: 'record',
+          recordId: record.recordId,
+          owner: record.owner,
+          sha256: record.sha256,
+          version: 1,
+        },
       });
       bundles.push(JSON.stringify(bundle));
     }

@@ -177,6 +177,8 @@ export function checkAccess(calls: LedgerCalls, patientId: string): Operation {
 /** A record anchored by the anchoring workload, for verification and evidence. */
 export interface AnchoredRecord {
   readonly recordId: string;
+  /** The anchoring organization: record IDs are scoped by their owner. */
+  readonly owner: string;
   readonly sha256: string;
   readonly txId: string;
 }
@@ -199,8 +201,12 @@ export function anchorRecord(
       category: 'outpatient',
       sha256,
     };
-    const { txId } = await calls.submit('records:AnchorRecord', [record], options.endorsers);
-    options.anchored.push({ recordId, sha256, txId });
+    const { result, txId } = await calls.submit(
+      'records:AnchorRecord',
+      [record],
+      options.endorsers,
+    );
+    options.anchored.push({ recordId, owner: result.owner, sha256, txId });
   };
 }
 
@@ -240,7 +246,13 @@ export function verifyRecord(calls: LedgerCalls, anchored: readonly AnchoredReco
   return async ({ seq }) => {
     const record = anchored[seq % anchored.length];
     if (record === undefined) throw new Error('no anchored record to verify');
-    const result = await calls.evaluate('records:VerifyRecord', record.recordId, record.sha256, '');
+    const result = await calls.evaluate(
+      'records:VerifyRecord',
+      record.recordId,
+      record.sha256,
+      '',
+      record.owner,
+    );
     if (!result.verified) throw new Error(`record ${record.recordId} not verified`);
   };
 }

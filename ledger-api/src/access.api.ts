@@ -124,16 +124,28 @@ export interface AccessEvents {
 export interface AccessTransactions {
   /** Decides an access by the patient's consents and records it (event AccessRecorded). */
   'access:RequestAccess': Submit<[request: AccessRequest], AccessEvent>;
-  /** Decides an access like RequestAccess, writing nothing. */
+  /**
+   * Decides an access like RequestAccess, writing nothing (not audited: docs/authorization.md);
+   * `consentIds` names only the consents the caller may read.
+   */
   'access:CheckAccess': Evaluate<[request: AccessRequest], Decision>;
   /** Break-glass access by a hospital clinician, pending the regulator's review. */
   'access:RequestEmergencyAccess': Submit<[request: EmergencyRequest], AccessEvent>;
 }
 
+/**
+ * Who may request access: CheckAccess has the very same rule (a check is answered only to a caller
+ * who could make the request; the chaincode checks a CheckAccess against RequestAccess's rule too).
+ */
+const ACCESS_REQUESTERS = { grants: ACCESSORS } as const;
+
 /** Who may call the access contract's transactions. */
 export const ACCESS_ACCESS: AccessRules<AccessTransactions> = {
-  'access:RequestAccess': { grants: ACCESSORS },
-  'access:CheckAccess': { grants: ACCESSORS },
+  'access:RequestAccess': ACCESS_REQUESTERS,
+  'access:CheckAccess': {
+    ...ACCESS_REQUESTERS,
+    scope: 'names only the deciding consents the caller may read (as consent:GetConsent)',
+  },
   'access:RequestEmergencyAccess': { grants: HOSPITAL_CLINICIANS },
 };
 

@@ -17,7 +17,10 @@ export interface RecordAnchor {
   readonly sha256: string;
   /** The previous version's hash (absent in version 1). */
   readonly previousSha256?: string;
-  /** The organization owning the record (its peer must endorse new versions). */
+  /**
+   * The organization owning the record (its peer must endorse new versions). Record IDs are scoped
+   * by it: a record is named by its owner and its ID.
+   */
   readonly owner: string;
   /** Identity hash of who anchored this version. */
   readonly anchoredBy: string;
@@ -139,15 +142,18 @@ export interface RecordsTransactions {
   'records:AnchorRecord': Submit<[record: RecordItem], RecordAnchor>;
   /** Anchors a batch of hashes by its Merkle root. */
   'records:AnchorBatch': Submit<[batch: BatchInput], Batch>;
-  /** Compares a hash with a record's latest version, or with `version` (empty: the latest). */
+  /**
+   * Compares a hash with a record's latest version, or with `version` (empty: the latest), of the
+   * record of `owner` (empty: the caller's organization): record IDs are scoped by their owner.
+   */
   'records:VerifyRecord': Evaluate<
-    [recordId: string, sha256: string, version: string],
+    [recordId: string, sha256: string, version: string, owner: string],
     RecordVerification
   >;
   /** Checks an item's inclusion proof against its batch's root. */
   'records:VerifyBatchMember': Evaluate<[member: BatchMemberClaim], BatchMemberVerification>;
-  /** A record's head and every version. */
-  'records:GetRecord': Evaluate<[recordId: string], RecordHistory>;
+  /** A record's head and every version, of the record of `owner` (empty: the caller's organization). */
+  'records:GetRecord': Evaluate<[recordId: string, owner: string], RecordHistory>;
   /** One batch. */
   'records:GetBatch': Evaluate<[batchId: string], Batch>;
   /** A page of records' latest versions, scoped to the caller. */
@@ -158,12 +164,19 @@ export interface RecordsTransactions {
 export const RECORDS_ACCESS: AccessRules<RecordsTransactions> = {
   'records:AnchorRecord': {
     grants: ANCHORERS,
-    scope: "enterprises: category wearable, with the patient's active permit to the organization",
+    scope:
+      "the caller's organization's own record of the ID (record IDs are scoped by their owner); enterprises: category wearable, with the patient's active permit to the organization",
   },
   'records:AnchorBatch': { grants: ANCHORERS, scope: 'as AnchorRecord, for every item' },
-  'records:VerifyRecord': { grants: EVERYONE, scope: 'patients only their own records' },
+  'records:VerifyRecord': {
+    grants: EVERYONE,
+    scope: "the record of the owner named (the caller's organization by default)",
+  },
   'records:VerifyBatchMember': { grants: EVERYONE, scope: 'patients only their own records' },
-  'records:GetRecord': { grants: EVERYONE, scope: 'patients only their own records' },
+  'records:GetRecord': {
+    grants: EVERYONE,
+    scope: "the record of the owner named (the caller's organization by default)",
+  },
   'records:GetBatch': { grants: EVERYONE },
   'records:QueryAnchors': {
     grants: EVERYONE,

@@ -106,6 +106,8 @@ describe('the hospital staff journey in the browser', () => {
     expect(await verdict.textContent()).toContain('Verified: this document is the anchored one');
     expect(await page.getByTestId('evidence-tx').textContent()).toBe(anchorTx);
     expect(await page.getByTestId('evidence-block').textContent()).toMatch(/^\d+$/);
+    // This hospital's own record of the ID (record IDs are scoped by their owner).
+    expect(await page.getByTestId('evidence-owner').textContent()).toBe('TertiaryHospitalMSP');
     await expectAccessible(page, 'a verified document');
     await screenshot(page, 'hospital-2-verified');
 

@@ -281,6 +281,8 @@ describe('authorization matrix: every role of every organization x every REST en
       categories: ['outpatient'],
     });
     const records = { [pt]: record(pt), [pc]: record(pc), [pe]: record(pe) };
+    /** Who anchored each record (below): record IDs are scoped by their owner, reads name it. */
+    const ownerOf: Record<string, string> = { [pt]: TERTIARY, [pc]: COMMUNITY, [pe]: TERTIARY };
 
     // Fixtures, through the API: consents (signed by the patients), referrals, records, access
     // events of every accessor organization, a break-glass access.
@@ -437,6 +439,7 @@ describe('authorization matrix: every role of every organization x every REST en
         sha256: sha256(randomBytes(8).toString('hex')),
       });
       const rec = records[subject.patientId];
+      const recOwner = ownerOf[subject.patientId] ?? '';
       const ready =
         (request: Request): Make =>
         () =>
@@ -674,22 +677,30 @@ describe('authorization matrix: every role of every organization x every REST en
         case 'POST /cohorts':
           return post('/cohorts', { studyId: fresh('study'), categories: ['outpatient'] });
         case 'POST /records':
-          if (own) return post('/records', newRecord(wearable ? 'wearable' : 'outpatient'));
-          if (wearable) return post('/records', newRecord('outpatient'));
-          return post('/records', {
-            ...(mspId === COMMUNITY ? records[pt] : records[pc]),
-            sha256: sha256(fresh('v2')),
-          });
+          if (wearable) return post('/records', newRecord(own ? 'wearable' : 'outpatient'));
+          // The community hospital's clinician anchors the tertiary hospital's record ID: a record
+          // of its own (record IDs are scoped by their owner; it used to be refused, squatting).
+          // One caller only: two would race for the same new record (MVCC).
+          return post(
+            '/records',
+            mspId === COMMUNITY && p?.role === 'clinician'
+              ? { ...records[pt], sha256: sha256(fresh('squat')) }
+              : newRecord('outpatient'),
+          );
         case 'POST /records/batches':
           return post('/records/batches', {
             items: [newRecord(wearable && own ? 'wearable' : 'outpatient')],
           });
         case 'POST /records/verify':
-          return post('/records/verify', { recordId: rec?.recordId, sha256: rec?.sha256 });
+          return post('/records/verify', {
+            recordId: rec?.recordId,
+            sha256: rec?.sha256,
+            owner: recOwner,
+          });
         case 'GET /records/:recordId':
-          return get(`/records/${rec?.recordId ?? ''}`);
+          return get(`/records/${rec?.recordId ?? ''}?owner=${recOwner}`);
         case 'GET /records/:recordId/proof':
-          return get(`/records/${rec?.recordId ?? ''}/proof`);
+          return get(`/records/${rec?.recordId ?? ''}/proof?owner=${recOwner}`);
         case 'GET /audit/access-events':
           return get(`/audit/access-events?${scoped('accessorOrg')}`);
         case 'GET /audit/access-events/export':
@@ -738,7 +749,7 @@ describe('authorization matrix: every role of every organization x every REST en
         case 'GET /fhir/Provenance':
           return ready({
             method: 'GET',
-            path: `/fhir/Provenance?target=${rec?.recordId ?? ''}`,
+            path: `/fhir/Provenance?target=${rec?.recordId ?? ''}&agent=Organization/${recOwner}`,
             fhir: true,
           });
         default:

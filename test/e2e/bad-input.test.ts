@@ -75,7 +75,7 @@ describe('bad input to the gateways', () => {
       tertiary.get('/patients/me', tokens.patient),
       tertiary.get(`/patients/${targets.pending.patientId}`, tokens.admin),
       tertiary.get(`/patients/${targets.guardian.patientId}`, tokens.admin),
-      tertiary.get(`/records/${targets.recordId}`, tokens.doctor),
+      tertiary.get(`/records/${targets.recordId}?owner=TertiaryHospitalMSP`, tokens.doctor),
       gov.get(`/audit/access-events/${targets.eventId}`, tokens.regulator),
       gov.get(`/audit/access-events?patientId=${targets.patientId}&pageSize=100`, tokens.regulator),
     ]);

@@ -714,7 +714,12 @@ describe('the consent journey across the organizations’ gateways', () => {
     expect(verified.body.verified).toBe(true);
     const byDigest = await gov.post<{ verified: boolean }>('/records/verify', {
       token: tokens.regulator,
-      body: { recordId, sha256: createHash('sha256').update(document).digest('hex') },
+      // Another organization's record: named by its owner (record IDs are scoped by it).
+      body: {
+        recordId,
+        owner: 'TertiaryHospitalMSP',
+        sha256: createHash('sha256').update(document).digest('hex'),
+      },
     });
     expect(byDigest.body.verified).toBe(true);
     const tampered = await tertiary.post<{ verified: boolean }>('/records/verify', {

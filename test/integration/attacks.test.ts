@@ -347,7 +347,7 @@ describe('attacks on the ledger', () => {
     return expectLedgerError(made.endorse(), code);
   };
   const getRecord = async (): Promise<RecordHistory> =>
-    evaluate(regulator, 'records:GetRecord', recordId);
+    evaluate(regulator, 'records:GetRecord', recordId, TERTIARY);
   /** What the attacks aim at: the patient's consents and binding, as the regulator reads them. */
   const patientState = async (): Promise<unknown[]> =>
     Promise.all([
@@ -461,16 +461,20 @@ describe('attacks on the ledger', () => {
     expect(consent).toMatchObject({ status: 'active', version: 1 });
   });
 
-  it('refuses a hospital anchoring a new version of another hospital’s record, in code', async () => {
-    await refused(
-      proposal(
-        rival,
-        'records:AnchorRecord',
-        [{ recordId, patientId: patient.patientId, category: 'imaging', sha256: sha256('forged') }],
-        [COMMUNITY, TERTIARY, GOV],
-      ),
-      'FORBIDDEN',
+  it('keeps a hospital anchoring another hospital’s record ID to a record of its own', async () => {
+    // Record IDs are scoped by their owner: the rival's anchor of the ID is its own record's
+    // version 1 (it used to be refused: an ID one hospital took, another could not use), and the
+    // owner's record is untouched (also checked with the patient's state at the end).
+    const theirs = await commit(
+      rival,
+      'records:AnchorRecord',
+      [{ recordId, patientId: patient.patientId, category: 'imaging', sha256: sha256('forged') }],
+      [COMMUNITY, TERTIARY],
     );
+    expect(theirs).toMatchObject({ recordId, version: 1, owner: COMMUNITY });
+    expect((await getRecord()).versions.map((each) => [each.version, each.owner])).toEqual([
+      [1, TERTIARY],
+    ]);
   });
 
   it('invalidates, by the key-level endorsement policy, a rewrite endorsed by two colluding peers', async () => {
@@ -495,12 +499,15 @@ describe('attacks on the ledger', () => {
         [COMMUNITY, ENTERPRISE],
       ).endorse();
     const template = await endorseDecoy(decoy);
-    // Its public writes aimed at the tertiary hospital's record, endorsed by the community
-    // hospital's and the enterprise's peers: the chaincode's any-two policy is met, the record's is not.
+    // Its public writes aimed at the tertiary hospital's record (keys and values of the owner's
+    // record: its owner and its ID), endorsed by the community hospital's and the enterprise's
+    // peers: the chaincode's any-two policy is met, the record's is not.
     const forged = await forge(template.getBytes(), {
       creatorMspDir,
       endorsers: ['community', 'enterprise'],
-      rewrite: rewritePublic((value) => value.replaceAll(decoy, recordId)),
+      rewrite: rewritePublic((value) =>
+        value.replaceAll(decoy, recordId).replaceAll(COMMUNITY, TERTIARY),
+      ),
     });
     const attack = rival.connection.gateway.newSignedTransaction(forged.bytes, forged.signature);
     forgedTxIds.push(attack.getTransactionId());
@@ -550,7 +557,7 @@ describe('attacks on the ledger', () => {
       expect(rogue.caCert).not.toBe(trusted);
       const connection = connectAs({ org: org('tertiary'), identity: { mspDir: rogue.mspDir } });
       try {
-        const read = await evaluate({ connection }, 'records:GetRecord', recordId).then(
+        const read = await evaluate({ connection }, 'records:GetRecord', recordId, TERTIARY).then(
           () => 'answered',
           (error: unknown) => errorText(error),
         );
@@ -636,7 +643,7 @@ describe('attacks on the ledger', () => {
     ).toHaveLength(1);
     for (const copy of copies.slice(1))
       expect(copy.validationCode).toBe(peer.TxValidationCode.DUPLICATE_TXID);
-    const record = await evaluate(regulator, 'records:GetRecord', replayed);
+    const record = await evaluate(regulator, 'records:GetRecord', replayed, TERTIARY);
     expect(record.versions).toHaveLength(1);
   });
 

@@ -979,16 +979,14 @@ describe('authorization matrix: every role of every organization x every transac
         case 'cohort:RequestCohort':
           return fixed([{ studyId: fresh('study'), categories: ['outpatient'], patientIds: [pc] }]);
         case 'records:AnchorRecord': {
-          if (own)
-            return fixed(
-              [withoutSalt(newItem(wearable ? 'wearable' : 'outpatient'))],
-              at(TERTIARY),
-            );
-          if (wearable) return fixed([withoutSalt(newItem('outpatient'))], at(TERTIARY));
-          const owned = mine === COMMUNITY ? records.tertiary : records.community;
+          if (wearable)
+            return fixed([withoutSalt(newItem(own ? 'wearable' : 'outpatient'))], at(TERTIARY));
+          // The tertiary hospital's record ID: record IDs are scoped by their owner, so the
+          // tertiary hospital versions its record and any other caller anchors a record of its
+          // own under the same ID (it used to be refused: squatting).
           return fixed(
-            [{ ...withoutSalt(owned), sha256: sha256(fresh('v2')) }],
-            at(otherMsp, owned === records.tertiary ? TERTIARY : COMMUNITY),
+            [{ ...withoutSalt(records.tertiary), sha256: sha256(fresh('v2')) }],
+            at(TERTIARY),
           );
         }
         case 'records:AnchorBatch':
@@ -997,7 +995,7 @@ describe('authorization matrix: every role of every organization x every transac
             at(TERTIARY),
           );
         case 'records:VerifyRecord':
-          return fixed([records.tertiary.recordId, records.tertiary.sha256]);
+          return fixed([records.tertiary.recordId, records.tertiary.sha256, '', TERTIARY]);
         case 'records:VerifyBatchMember':
           return fixed([
             {
@@ -1008,7 +1006,7 @@ describe('authorization matrix: every role of every organization x every transac
             },
           ]);
         case 'records:GetRecord':
-          return fixed([records.tertiary.recordId]);
+          return fixed([records.tertiary.recordId, TERTIARY]);
         case 'records:GetBatch':
           return fixed([batch.batchId]);
         case 'records:QueryAnchors':

@@ -76,7 +76,7 @@ describe('bad input to the chaincode on the real network', () => {
       evaluate(regulator, 'consent:GetConsentHistory', targets.revokedConsentId),
       evaluate(regulator, 'audit:GetAccessEvent', targets.eventId),
       evaluate(regulator, 'referral:GetReferral', targets.referralId),
-      evaluate(regulator, 'records:GetRecord', targets.recordId),
+      evaluate(regulator, 'records:GetRecord', targets.recordId, 'TertiaryHospitalMSP'),
       evaluate(regulator, 'patient:GetBindingHistory', targets.patientId),
       evaluate(regulator, 'patient:GetBinding', targets.patientId),
       evaluate(regulator, 'patient:GetBinding', targets.pending.patientId),

@@ -1130,7 +1130,15 @@ describe('the consent-ledger chaincode on the real network', () => {
       } finally {
         connection.close();
       }
-      const good = await evaluate(researcher, 'records:VerifyRecord', recordId, original, '');
+      // A record is named by its ID and its owner (record IDs are scoped by the owner).
+      const good = await evaluate(
+        researcher,
+        'records:VerifyRecord',
+        recordId,
+        original,
+        '',
+        TERTIARY,
+      );
       expect(good.verified).toBe(true);
       // An organization that does not hold the link sees the anchor only.
       expect(good.anchor).not.toHaveProperty('patientId');
@@ -1141,36 +1149,43 @@ describe('the consent-ledger chaincode on the real network', () => {
         recordId,
         sha256('altered'),
         '',
+        TERTIARY,
       );
       expect(bad.verified).toBe(false);
-      const byOwner = await evaluate(tertiaryClinician, 'records:GetRecord', recordId);
+      const byOwner = await evaluate(tertiaryClinician, 'records:GetRecord', recordId, '');
       expect(byOwner.head).toMatchObject({ patientId: patient.patientId, category: 'inpatient' });
-      const byRegulator = await evaluate(regulator, 'records:GetRecord', recordId);
+      const byRegulator = await evaluate(regulator, 'records:GetRecord', recordId, TERTIARY);
       expect(byRegulator.head).toMatchObject({ patientId: patient.patientId });
-      const byStranger = await evaluate(researcher, 'records:GetRecord', recordId);
+      const byStranger = await evaluate(researcher, 'records:GetRecord', recordId, TERTIARY);
       expect(byStranger.head).not.toHaveProperty('patientId');
       expect(byStranger.head.sha256).toBe(original);
     });
 
-    it('lets only the owning hospital anchor a new version', async () => {
+    it('lets only the owning hospital anchor a new version; another anchors the ID as its own record', async () => {
       const next = await submit(tertiaryClinician, 'records:AnchorRecord', [
         { recordId, patientId: patient.patientId, category: 'inpatient', sha256: sha256('v2') },
       ]);
       expect(next.result.version).toBe(2);
-      await expectLedgerError(
-        submit(communityClinician, 'records:AnchorRecord', [
-          {
-            recordId,
-            patientId: patient.patientId,
-            category: 'inpatient',
-            sha256: sha256('forged'),
-          },
-        ]),
-        'FORBIDDEN',
-      );
-      const record = await evaluate(regulator, 'records:GetRecord', recordId);
+      // The community hospital's anchor of the same ID: its own record (record IDs are scoped by
+      // their owner), never a version of the tertiary hospital's.
+      const theirs = await submit(communityClinician, 'records:AnchorRecord', [
+        { recordId, patientId: patient.patientId, category: 'imaging', sha256: sha256('theirs') },
+      ]);
+      expect(theirs.result).toMatchObject({ version: 1, owner: COMMUNITY, category: 'imaging' });
+      const record = await evaluate(regulator, 'records:GetRecord', recordId, TERTIARY);
       expect(record.versions.map((each) => each.version)).toEqual([1, 2]);
-      const old = await evaluate(regulator, 'records:VerifyRecord', recordId, original, '1');
+      const other = await evaluate(regulator, 'records:GetRecord', recordId, COMMUNITY);
+      expect(other.versions.map((each) => [each.version, each.sha256])).toEqual([
+        [1, sha256('theirs')],
+      ]);
+      const old = await evaluate(
+        regulator,
+        'records:VerifyRecord',
+        recordId,
+        original,
+        '1',
+        TERTIARY,
+      );
       expect(old.verified).toBe(true);
     });
 
@@ -1192,7 +1207,7 @@ describe('the consent-ledger chaincode on the real network', () => {
         }),
       );
       expect(code).toBe(peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
-      const record = await evaluate(regulator, 'records:GetRecord', shared);
+      const record = await evaluate(regulator, 'records:GetRecord', shared, TERTIARY);
       expect(record.versions).toHaveLength(1);
     });
 

@@ -133,7 +133,13 @@ describe('evidence bundles an auditor verifies offline', () => {
             gateway: auditor.gateway,
             topology,
             txId: anchor.txId,
-            subject: { kind: 'record', recordId, sha256: sha256(document), version: 1 },
+            subject: {
+              kind: 'record',
+              recordId,
+              owner: anchor.owner,
+              sha256: sha256(document),
+              version: 1,
+            },
             upTo: checkpoint,
           }),
         ),
@@ -144,6 +150,16 @@ describe('evidence bundles an auditor verifies offline', () => {
   afterAll(() => {
     auditor.close();
     closeUsers();
+  });
+
+  it("finds the anchor under its owner's key only (record IDs are scoped by their owner)", () => {
+    const unowned = structuredClone(bundle);
+    if (unowned.subject.kind !== 'record') throw new Error('a record bundle');
+    delete unowned.subject.owner;
+    expect(verifyBundle(unowned, { document }).firstFailure).toBe('write-set');
+    const otherOwner = structuredClone(bundle);
+    Object.assign(otherOwner.subject, { owner: 'CommunityHospitalMSP' });
+    expect(verifyBundle(otherOwner, { document }).firstFailure).toBe('write-set');
   });
 
   it('verifies a record anchor against the document and a trusted checkpoint', () => {

@@ -109,6 +109,13 @@ const ACCESSORS: Rule = [
   ['*/clinician', 'allow'],
   ['*/researcher', 'allow'],
 ];
+/**
+ * Who may request access; an access check (CheckAccess, GET /access-decisions) has the very same
+ * rule: it is answered only to a caller who could make the request itself.
+ */
+const ACCESS_REQUESTERS: Rule = ACCESSORS;
+const CHECK_NOTE =
+  'as the request (same rule); names only the consents the caller may read; not audited (below)';
 const HOSPITAL_CLINICIAN: Rule = [['hospital/clinician', 'allow']];
 const REGULATOR: Rule = [['government/regulator', 'allow']];
 const RESEARCHER: Rule = [['research/researcher', 'allow']];
@@ -150,9 +157,13 @@ const PATIENT_OWN_READ: Rule = [
   ['*/patient', 'own'],
   ['*/*', 'allow'],
 ];
+/**
+ * Who anchors a record: record IDs are scoped by their owner, so a hospital anchors any ID (its own
+ * record of it: a new one, or a new version); enterprises wearable data only.
+ */
 const ANCHOR_RECORD: Rule = [
-  ['hospital/admin', 'own'],
-  ['hospital/clinician', 'own'],
+  ['hospital/admin', 'allow'],
+  ['hospital/clinician', 'allow'],
   ['enterprise/admin', 'own'],
   ['enterprise/analyst', 'own'],
 ];
@@ -176,6 +187,8 @@ export interface TransactionRow {
   readonly rule: Rule;
   /** What "own" means for this transaction (when some cell is `own`). */
   readonly own?: string;
+  /** A note for the rendered table (what the answer holds back, a rule shared with another row). */
+  readonly note?: string;
   /** Checks no authorization at all: foreign, role-less and patient certificates are let in too. */
   readonly unchecked?: boolean;
   /** Its argument is a statement the patient (or a guardian) signed (docs/patient-keys.md). */
@@ -241,8 +254,13 @@ export const TRANSACTIONS: readonly TransactionRow[] = [
     own: OWN_CONSENT_READ,
   },
   { name: 'consent:QueryConsents', kind: 'evaluate', rule: ADMIN_QUERY, own: OWN_QUERY },
-  { name: 'access:RequestAccess', kind: 'submit', rule: ACCESSORS },
-  { name: 'access:CheckAccess', kind: 'evaluate', rule: ACCESSORS },
+  { name: 'access:RequestAccess', kind: 'submit', rule: ACCESS_REQUESTERS },
+  {
+    name: 'access:CheckAccess',
+    kind: 'evaluate',
+    rule: ACCESS_REQUESTERS,
+    note: CHECK_NOTE,
+  },
   { name: 'access:RequestEmergencyAccess', kind: 'submit', rule: HOSPITAL_CLINICIAN },
   { name: 'referral:CreateReferral', kind: 'submit', rule: HOSPITAL_CLINICIAN },
   {
@@ -263,7 +281,7 @@ export const TRANSACTIONS: readonly TransactionRow[] = [
     name: 'records:AnchorRecord',
     kind: 'submit',
     rule: ANCHOR_RECORD,
-    own: "a new record ID or one the organization owns; enterprises: wearable only, with the patient's permit",
+    own: "enterprises: wearable only, with the patient's permit; any record ID (its own record of it: IDs are scoped by their owner)",
   },
   {
     name: 'records:AnchorBatch',
@@ -415,6 +433,8 @@ export interface EndpointRow {
   readonly public?: boolean;
   readonly rule: Rule;
   readonly own?: string;
+  /** A note for the rendered table. */
+  readonly note?: string;
 }
 
 const OWN_REST_QUERY = 'patients: ?patientId= their own; members: ?accessorOrg= their own';
@@ -422,7 +442,8 @@ const OWN_REST_CONSENT =
   "patients: their own; members: consents granted to their organization; admins: also their organization's patients'";
 const OWN_REST_EVENT =
   "patients: events about themselves; members: events of their organization; admins: also their organization's patients'";
-const OWN_RECORD = 'patients: records about themselves';
+const OWN_RECORD =
+  "patients: records about themselves; `owner` names another organization's record of the ID";
 const OWN_STATEMENT = "a statement speaking for the session's patient";
 
 /** Every route of every gateway controller. */
@@ -511,9 +532,9 @@ export const ENDPOINTS: readonly EndpointRow[] = [
   { method: 'PUT', path: '/consents/:consentId', rule: OWN_PATIENT, own: OWN_STATEMENT },
   { method: 'POST', path: '/consents/:consentId/revoke', rule: OWN_PATIENT, own: OWN_STATEMENT },
   { method: 'POST', path: '/consents/:consentId/erase', rule: OWN_PATIENT, own: OWN_STATEMENT },
-  { method: 'POST', path: '/access-requests', rule: ACCESSORS },
+  { method: 'POST', path: '/access-requests', rule: ACCESS_REQUESTERS },
   { method: 'POST', path: '/access-requests/emergency', rule: HOSPITAL_CLINICIAN },
-  { method: 'GET', path: '/access-decisions', rule: ACCESSORS },
+  { method: 'GET', path: '/access-decisions', rule: ACCESS_REQUESTERS, note: CHECK_NOTE },
   { method: 'POST', path: '/referrals', rule: HOSPITAL_CLINICIAN },
   {
     method: 'GET',
@@ -532,7 +553,7 @@ export const ENDPOINTS: readonly EndpointRow[] = [
     method: 'POST',
     path: '/records',
     rule: ANCHOR_RECORD,
-    own: 'a new record ID or its own; enterprises: wearable only',
+    own: 'enterprises: wearable only; any record ID (its own record of it: IDs are scoped by their owner)',
   },
   {
     method: 'POST',
@@ -678,7 +699,7 @@ export async function renderAuthorizationDoc(): Promise<string> {
     TRANSACTIONS.map((row) => ({
       label: `\`${row.name}\``,
       cells: PRINCIPALS.map((p) => expectedForTransaction(row, p)),
-      extra: [row.kind + (row.signed === true ? ', signed' : ''), row.own ?? ''],
+      extra: [row.kind + (row.signed === true ? ', signed' : ''), row.own ?? row.note ?? ''],
     })),
     ['kind', 'note'],
   );
@@ -687,7 +708,7 @@ export async function renderAuthorizationDoc(): Promise<string> {
     ENDPOINTS.map((row) => ({
       label: `\`${endpointKey(row)}\``,
       cells: PRINCIPALS.map((p) => expectedForEndpoint(row, p)),
-      extra: [row.public === true ? 'open' : '401', row.own ?? ''],
+      extra: [row.public === true ? 'open' : '401', row.own ?? row.note ?? ''],
     })),
     ['no token', 'note'],
   );
@@ -778,6 +799,36 @@ activated on their device): their writes are statements they signed, carried by 
 service identity; their reads are kept to their own data.
 
 ${endpoints}
+
+## Access checks
+
+\`access:CheckAccess\` (\`GET /access-decisions\`) answers the decision a request would get now,
+without recording it. It is answered only to a caller who could make the request itself: it has
+RequestAccess's rule in the matrix (the same row above), and the chaincode checks a CheckAccess
+against \`access:RequestAccess\`'s rule too, in the one function both transactions ask their
+question through (chaincode \`access/access.contract.ts\`, \`accessQuestion\`), so the two cannot
+drift apart. Its answer names only the deciding consents the caller may read, by the rule of every
+consent read (\`consent:GetConsent\`: the regulator, the admins of the patient's home, members of
+the grantee organization): a deny to everyone still decides (\`DENIED_BY_CONSENT\`), but its ID is
+left out of \`consentIds\`.
+
+**Checks are not audited**, by decision:
+
+- A check is an evaluate: it runs on the caller's own peer and writes nothing. Recording it would
+  make it an ordered transaction endorsed by the patient's home (the cost of a request), and then
+  it would be a request.
+- What a check reads is what the caller's own peer already holds: the collection of the patient's
+  home and the caller's organization, and in it only the consents granted to the caller's
+  organization and the patient's denies to everyone (docs/privacy.md). An organization can
+  evaluate those on its own peer without any gateway; a record of checks made through the gateway
+  would be one it can bypass at will, so it would promise the patient an oversight it cannot give.
+- A check gives no data and no right: data is released on a request, and every request is recorded
+  whatever its decision (the patient's history, the accessor's record, the regulator's audit). The
+  recorded event names every deciding consent, a deny to everyone included: it is the audit
+  record the patient's home and the regulator read.
+
+The gateway counts checks in its request metrics like every route; it keeps no per-patient record
+of them.
 `;
   return format(text, { parser: 'markdown', proseWrap: 'preserve' });
 }

@@ -1422,8 +1422,27 @@ function idCases(targets: Targets): ChaincodeCase[] {
       ],
       (version) => [targets.recordId, 'e'.repeat(64), version],
     ),
+    // The owner naming a record (record IDs are scoped by their owner organization).
+    ...plain('records:VerifyRecord', 'evaluate', 'clinician', badOwners, (owner) => [
+      targets.recordId,
+      'e'.repeat(64),
+      '',
+      owner,
+    ]),
+    ...plain('records:GetRecord', 'evaluate', 'clinician', badOwners, (owner) => [
+      targets.recordId,
+      owner,
+    ]),
   ];
 }
+
+/** Owners that name no organization: not an MSP ID. */
+const badOwners = [
+  { category: 'invalid-id', label: 'owner with a space', value: 'Tertiary MSP' },
+  { category: 'injection', label: 'owner with a NUL', value: 'TertiaryHospitalMSP\u0000x' },
+  { category: 'oversized', label: 'owner of 300 characters', value: 'M'.repeat(300) },
+  { category: 'unicode', label: 'owner in full-width letters', value: 'ＭＳＰ' },
+] as const;
 
 /**
  * The transport's cases (docs/ledger-api.md, "Calling conventions"): a proposal without its
@@ -2026,8 +2045,8 @@ function restTargets(targets: Targets): RestTarget[] {
       path: '/records/verify',
       caller: 'doctor',
       template: {
-        valid: { recordId: targets.recordId, sha256: 'e'.repeat(64) },
-        fields: { recordId: 'recordId', sha256: 'sha256' },
+        valid: { recordId: targets.recordId, sha256: 'e'.repeat(64), owner: 'TertiaryHospitalMSP' },
+        fields: { recordId: 'recordId', sha256: 'sha256', owner: 'mspId' },
         required: ['recordId'],
       },
     },

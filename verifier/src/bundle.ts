@@ -28,6 +28,11 @@ const itemSchema = itemV1Schema.extend({ salt: z.string().min(1) });
 const recordSubject = z.strictObject({
   kind: z.literal('record'),
   recordId: z.string().min(1),
+  /**
+   * The record's owner organization: record IDs are scoped by it, and the anchor's key starts with
+   * it. Absent in bundles of ledgers from before owner-scoped record IDs (key by ID alone).
+   */
+  owner: z.string().min(1).optional(),
   sha256: hex32,
   version: z.number().int().min(1).optional(),
 });

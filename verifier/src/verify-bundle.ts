@@ -379,7 +379,10 @@ function writeSetProblem(bundle: EvidenceBundle, tx: DecodedTransaction): string
     return 'a consent is private data: the bundle needs its private write';
   const key =
     subject.kind === 'record'
-      ? compositeKey('rec', [subject.recordId])
+      ? compositeKey(
+          'rec',
+          subject.owner === undefined ? [subject.recordId] : [subject.owner, subject.recordId],
+        )
       : subject.kind === 'batch-member'
         ? compositeKey('bat', [subject.batchId])
         : compositeKey('evt', [subject.eventId]);
@@ -399,6 +402,7 @@ function writeSetProblem(bundle: EvidenceBundle, tx: DecodedTransaction): string
     subject.kind === 'record'
       ? {
           recordId: subject.recordId,
+          ...(subject.owner === undefined ? {} : { owner: subject.owner }),
           sha256: subject.sha256,
           ...(subject.version === undefined ? {} : { version: subject.version }),
         }

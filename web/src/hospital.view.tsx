@@ -10,6 +10,7 @@ import {
   type IdentityView,
 } from '@consent-ledger/ledger-api';
 import {
+  ORGANIZATIONS,
   PATIENT_ID_PATTERN,
   RECORD_ID_PATTERN,
   type EvidenceBundle,
@@ -91,11 +92,27 @@ interface Verification {
   readonly block?: string;
 }
 
+/**
+ * The organizations whose records a hospital verifies: record IDs are scoped by their owner, so a
+ * record is named by its ID and its owner ('' for this hospital's own, the gateway's default).
+ */
+const RECORD_OWNERS: readonly { readonly mspId: string; readonly name: string }[] = [
+  { mspId: '', name: 'This hospital' },
+  ...ORGANIZATIONS.filter((org) => org.mspId !== 'GovMSP' && org.mspId !== 'ResearchMSP'),
+];
+
+/** The `owner` of a request naming a record ('' names this organization's own: nothing sent). */
+function ownerQuery(owner: string): { owner?: string } {
+  return owner === '' ? {} : { owner };
+}
+
 /** Verifies a document against its anchored fingerprint: hashed locally, only the digest is sent. */
 export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
   const [recordId, setRecordId] = useState('');
   // The field's latest value: a file dropped right after typing must not see the previous render's.
   const typedRecordId = useRef('');
+  const [owner, setOwner] = useState('');
+  const chosenOwner = useRef('');
   const [file, setFile] = useState<File | undefined>();
   const [progress, setProgress] = useState<number | undefined>();
   const task = useTask<Verification>();
@@ -103,6 +120,7 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
   const verify = (chosen: File | undefined): void => {
     if (chosen === undefined) return;
     const recordId = typedRecordId.current;
+    const ownerOf = ownerQuery(chosenOwner.current);
     void task.run(async () => {
       if (recordId.trim() === '') throw new Error('Enter the record ID first, then drop the file.');
       try {
@@ -110,6 +128,7 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
         const result = await props.api.post<VerifyResult>('/records/verify', {
           recordId: recordId.trim(),
           sha256,
+          ...ownerOf,
         });
         let block: string | undefined;
         if (result.verified) {
@@ -117,6 +136,7 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
             `/records/${encodeURIComponent(recordId.trim())}/proof`,
             {
               ...(result.anchor?.version === undefined ? {} : { version: result.anchor.version }),
+              ...ownerOf,
             },
           );
           block = bundle.block.header.number;
@@ -150,6 +170,25 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
                 setRecordId(event.currentTarget.value);
               }}
             />
+          )}
+        </Field>
+        <Field label="Owner organization">
+          {(id) => (
+            <select
+              id={id}
+              name="owner"
+              value={owner}
+              onChange={(event) => {
+                chosenOwner.current = event.currentTarget.value;
+                setOwner(event.currentTarget.value);
+              }}
+            >
+              {RECORD_OWNERS.map((org) => (
+                <option key={org.mspId} value={org.mspId}>
+                  {org.name}
+                </option>
+              ))}
+            </select>
           )}
         </Field>
         <FileDrop
@@ -188,6 +227,12 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
               <dd class="id">{outcome.sha256}</dd>
               {outcome.result.anchor === undefined ? null : (
                 <>
+                  {outcome.result.anchor.owner === undefined ? null : (
+                    <>
+                      <dt>Owner</dt>
+                      <dd data-testid="evidence-owner">{outcome.result.anchor.owner}</dd>
+                    </>
+                  )}
                   <dt>Anchored SHA-256</dt>
                   <dd class="id">{outcome.result.anchor.sha256 ?? '—'}</dd>
                   <dt>Transaction</dt>
@@ -221,6 +266,7 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
                   void proof.run(async () => {
                     const blob = await props.api.download(
                       `/records/${encodeURIComponent(recordId.trim())}/proof`,
+                      ownerQuery(owner),
                     );
                     saveBlob(blob, `${recordId.trim()}.evidence.json`);
                     return 'Evidence bundle saved; check it offline with consent-ledger-verify.';

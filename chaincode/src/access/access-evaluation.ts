@@ -3,6 +3,7 @@ import {
   collectionsOf,
   PURPOSES,
   type Accessor,
+  type Consent,
   type Decision,
   type Referral,
 } from '@consent-ledger/ledger-api';
@@ -11,7 +12,7 @@ import {
   evaluateEmergency,
   type AccessQuestion,
 } from '../consent/consent-evaluation';
-import { consentsFor } from '../consent/consent-store';
+import { canReadConsent, consentsFor } from '../consent/consent-store';
 import { channelMspIds } from '../ledger/channel';
 import type { LedgerContext, Member } from '../ledger/ledger-context';
 import { referralsTo } from '../referral/referral-store';
@@ -86,9 +87,34 @@ export async function decideAccess(
   ctx: LedgerContext,
   question: Readonly<PatientQuestion>,
 ): Promise<Decision> {
+  return (await decideWithConsents(ctx, question)).decision;
+}
+
+/**
+ * A decision as CheckAccess answers it: decided as {@link decideAccess}, naming only the consents
+ * the caller may read (consent-store.ts canReadConsent, the rule of every consent read): a deny to
+ * everyone, which only the regulator and the home's admins read, decides without being named.
+ */
+export async function checkAccess(
+  ctx: LedgerContext,
+  question: Readonly<PatientQuestion>,
+): Promise<Decision> {
+  const { decision, consents } = await decideWithConsents(ctx, question);
+  const readable = new Set(
+    consents
+      .filter((consent) => canReadConsent(ctx.member, consent))
+      .map((consent) => consent.consentId),
+  );
+  return { ...decision, consentIds: decision.consentIds.filter((id) => readable.has(id)) };
+}
+
+async function decideWithConsents(
+  ctx: LedgerContext,
+  question: Readonly<PatientQuestion>,
+): Promise<{ decision: Decision; consents: readonly Consent[] }> {
   const consents = await candidateConsents(ctx, question);
   const referrals = question.purpose === 'referral' ? await referralsFor(ctx, question) : [];
-  return evaluateConsents({ ...question, consents, referrals });
+  return { decision: evaluateConsents({ ...question, consents, referrals }), consents };
 }
 
 /** Loads the patient's consents that can match and decides a break-glass access. */

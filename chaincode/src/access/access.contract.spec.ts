@@ -207,6 +207,64 @@ describe('access contract', () => {
       expect(ok(point)).toMatchObject({ dataFrom: instant, dataUntil: instant });
     });
 
+    it('answers only a caller who could make the request itself', async () => {
+      // Every role that may request access may check it, whatever its organization...
+      for (const requester of [who.govAnalyst, who.enterpriseAnalyst, who.researcher]) {
+        expect(
+          ok(await network.as(requester).evaluate('access:CheckAccess', [request()])).decision,
+        ).toBe('deny');
+        ok(await network.as(requester).submit('access:RequestAccess', [request()]));
+      }
+      // ...and whoever may not request it may not check it either: FORBIDDEN, before the input.
+      for (const other of [who.tertiaryAdmin, who.regulator, who.govAdmin, who.enterpriseAdmin]) {
+        refused(await network.as(other).submit('access:RequestAccess', [request()]), 'FORBIDDEN');
+        refused(await network.as(other).evaluate('access:CheckAccess', [request()]), {
+          code: 'FORBIDDEN',
+          message: /may not call access:(Check|Request)Access: role or organization type/,
+        });
+        refused(await network.as(other).evaluate('access:CheckAccess', ['{}']), 'FORBIDDEN');
+      }
+    });
+
+    it('never names a consent the caller may not read', async () => {
+      const permitId = await grant();
+      // A deny to everyone: only the regulator and the home's admins read it.
+      const denyAllId = await grant(alice, {
+        provision: 'deny',
+        purposes: ['research'],
+        categories: ['genomic'],
+      });
+      const research = request({ purpose: 'research', categories: ['genomic'] });
+      for (const caller of [who.researcher, who.communityClinician, who.tertiaryClinician]) {
+        expect(ok(await network.as(caller).evaluate('access:CheckAccess', [research]))).toEqual({
+          decision: 'deny',
+          reason: 'DENIED_BY_CONSENT',
+          consentIds: [],
+        });
+        refused(await network.as(caller).evaluate('consent:GetConsent', [denyAllId]), 'FORBIDDEN');
+      }
+      // A consent granted to the caller's organization is the caller's to read: named.
+      expect(
+        ok(await network.as(who.tertiaryClinician).evaluate('access:CheckAccess', [request()])),
+      ).toMatchObject({ decision: 'permit', consentIds: [permitId] });
+      const denyToTertiary = await grant(
+        alice,
+        consentInput({ provision: 'deny', purposes: ['insurance'] }),
+      );
+      expect(
+        ok(
+          await network
+            .as(who.tertiaryClinician)
+            .evaluate('access:CheckAccess', [request({ purpose: 'insurance' })]),
+        ),
+      ).toEqual({ decision: 'deny', reason: 'DENIED_BY_CONSENT', consentIds: [denyToTertiary] });
+      // The recorded request (the audit record) names every deciding consent, as before.
+      const recorded = ok(
+        await network.as(who.researcher).submit('access:RequestAccess', [research]),
+      );
+      expect(recorded.consentIds).toEqual([denyAllId]);
+    });
+
     it('refuses what RequestAccess refuses', async () => {
       refused(
         await network.as(who.tertiaryClinician).evaluate('access:CheckAccess', ['{}']),

@@ -3,8 +3,15 @@ import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
 import { requireHome } from '../patient/binding-store';
-import { accessorOf, decideAccess, decideEmergency } from './access-evaluation';
-import { parseAccessRequest, parseEmergencyRequest } from './access-input';
+import { authorize } from '../ledger/authorization';
+import {
+  accessorOf,
+  checkAccess,
+  decideAccess,
+  decideEmergency,
+  type PatientQuestion,
+} from './access-evaluation';
+import { parseAccessRequest, parseEmergencyRequest, type ValidAccessRequest } from './access-input';
 import { recordAccessEvent } from './access-recording';
 
 /**
@@ -26,22 +33,12 @@ export class AccessContract
   @Transaction()
   @Returns('AccessEvent')
   async RequestAccess(ctx: LedgerContext): Promise<AccessEvent> {
-    const [requestJson] = ctx.argsOf('access:RequestAccess');
-    const request = parseAccessRequest(requestJson);
-    const home = await requireHome(ctx, request.patientId);
-    const decision = await decideAccess(ctx, {
-      patientId: request.patientId,
-      home,
-      accessor: accessorOf(ctx.member),
-      purpose: request.purpose,
-      categories: request.categories,
-      ...period(request),
-      now: ctx.txTime,
-    });
+    const { request, question } = await accessQuestion(ctx, 'access:RequestAccess');
+    const decision = await decideAccess(ctx, question);
     return recordAccessEvent(ctx, {
       eventId: ctx.nextId('evt'),
       patientId: request.patientId,
-      patientHome: home,
+      patientHome: question.home,
       purpose: request.purpose,
       categories: request.categories,
       recordIds: request.recordIds ?? [],
@@ -50,21 +47,16 @@ export class AccessContract
     });
   }
 
-  /** Decides an access like RequestAccess, writing nothing. */
+  /**
+   * Decides an access like RequestAccess, writing nothing: only for a caller who may make the
+   * request itself (the one question both ask, {@link accessQuestion}), naming only the consents
+   * the caller may read.
+   */
   @Transaction(false)
   @Returns('Decision')
   async CheckAccess(ctx: LedgerContext): Promise<Decision> {
-    const [requestJson] = ctx.argsOf('access:CheckAccess');
-    const request = parseAccessRequest(requestJson);
-    return decideAccess(ctx, {
-      patientId: request.patientId,
-      home: await requireHome(ctx, request.patientId),
-      accessor: accessorOf(ctx.member),
-      purpose: request.purpose,
-      categories: request.categories,
-      ...period(request),
-      now: ctx.txTime,
-    });
+    const { question } = await accessQuestion(ctx, 'access:CheckAccess');
+    return checkAccess(ctx, question);
   }
 
   /**
@@ -100,6 +92,34 @@ export class AccessContract
       },
     });
   }
+}
+
+/**
+ * The question of RequestAccess and CheckAccess, one function for both: the caller must pass
+ * RequestAccess's rule of the matrix (whichever of the two is called: a check is answered only to
+ * a caller who could make the request), the request is parsed as RequestAccess parses it and the
+ * patient must be registered.
+ */
+async function accessQuestion(
+  ctx: LedgerContext,
+  transaction: 'access:RequestAccess' | 'access:CheckAccess',
+): Promise<{ request: ValidAccessRequest; question: PatientQuestion }> {
+  authorize('access:RequestAccess', ctx.member);
+  const [requestJson] = ctx.argsOf(transaction);
+  const request = parseAccessRequest(requestJson);
+  const home = await requireHome(ctx, request.patientId);
+  return {
+    request,
+    question: {
+      patientId: request.patientId,
+      home,
+      accessor: accessorOf(ctx.member),
+      purpose: request.purpose,
+      categories: request.categories,
+      ...period(request),
+      now: ctx.txTime,
+    },
+  };
 }
 
 function period(request: { readonly dataFrom?: string; readonly dataUntil?: string }): {

@@ -190,7 +190,8 @@ describe('set documents', () => {
         .map((key) => `${collection} ${splitCompositeKey(key).attributes.join(' ')}`),
     );
     expect(setKeys).toHaveLength(network.mspIds.length);
-    // Every accessor's decision reads it, the home's and the regulator's from org_<home> too.
+    // Every accessor's decision reads it, the home's and the regulator's from org_<home> too (a
+    // check does not name it: only the regulator and the home's admins read a deny to everyone).
     for (const caller of [
       who.tertiaryClinician,
       who.communityClinician,
@@ -201,11 +202,15 @@ describe('set documents', () => {
       expect(
         await decide({ purpose: 'research', categories: ['genomic'] }, caller),
         caller.mspId,
-      ).toMatchObject({
-        decision: 'deny',
-        reason: 'DENIED_BY_CONSENT',
-        consentIds: [deny.consentId],
-      });
+      ).toMatchObject({ decision: 'deny', reason: 'DENIED_BY_CONSENT', consentIds: [] });
+      const recorded = ok(
+        await network
+          .as(caller)
+          .submit('access:RequestAccess', [
+            { patientId: pid(1), purpose: 'research', categories: ['genomic'] },
+          ]),
+      );
+      expect(recorded.consentIds, caller.mspId).toEqual([deny.consentId]);
     }
     // A permit to the community hospital joins its set beside the deny.
     const permit = await grant({ grantee: { org: MSP.community } });

@@ -7,9 +7,10 @@ import {
   type ConsentVersion,
 } from '@consent-ledger/ledger-api';
 import { channelMspIds } from '../ledger/channel';
+import { canRead } from '../ledger/guards';
 import { applyIdSetChanges, readIdSet, type IdSetChange, type IdSetKey } from '../ledger/id-set';
 import { versionAttribute } from '../ledger/keys';
-import type { RequestContext } from '../ledger/ledger-context';
+import type { Caller, RequestContext } from '../ledger/ledger-context';
 import { inCollection, stateIn } from '../ledger/state';
 import { consentStatusAt } from './consent-evaluation';
 
@@ -23,6 +24,23 @@ import { consentStatusAt } from './consent-evaluation';
  * private data does not have). Decisions find a patient's consents through the set document of the
  * patient and the accessor organization (`con~set`); the indexes serve the queries.
  */
+
+/** The organizations party to a consent: its grantee organization (none for a deny to all). */
+export function consentParties(consent: Pick<Consent, 'grantee'>): string[] {
+  return consent.grantee?.org === undefined ? [] : [consent.grantee.org];
+}
+
+/**
+ * Whether a caller may read a consent (guards.ts canRead: the regulator, the admins of the
+ * patient's home, members of the grantee organization): the one rule of every consent read, and of
+ * which consent IDs a CheckAccess answer names.
+ */
+export function canReadConsent(
+  caller: Caller,
+  consent: Pick<Consent, 'patientHome' | 'grantee'>,
+): boolean {
+  return canRead(caller, { home: consent.patientHome, orgs: consentParties(consent), what: '' });
+}
 
 /** The grantee attribute of a consent: its grantee organization, `*` for a deny to everyone. */
 export function granteeAttribute(consent: Pick<Consent, 'grantee'>): string {

@@ -14,13 +14,7 @@ import {
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { channelMspIds } from '../ledger/channel';
 import { announce } from '../ledger/events';
-import {
-  canRead,
-  isRegulator,
-  readableCollections,
-  requireReader,
-  scopedForHome,
-} from '../ledger/guards';
+import { isRegulator, readableCollections, requireReader, scopedForHome } from '../ledger/guards';
 import { locateDocument } from '../ledger/locate';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
@@ -42,8 +36,10 @@ import {
   type ValidConsentQuery,
 } from './consent-input';
 import {
+  canReadConsent,
   changeConsentSets,
   consentCollections,
+  consentParties,
   consentVersions,
   findConsent,
   granteeAttribute,
@@ -300,13 +296,8 @@ async function readableConsent(ctx: LedgerContext, consentId: string): Promise<F
     notFound: () => ledgerError('CONSENT_NOT_FOUND', `${what} does not exist`),
     what,
   });
-  requireReader(ctx.member, { home: consent.patientHome, orgs: partiesOf(consent), what });
+  requireReader(ctx.member, { home: consent.patientHome, orgs: consentParties(consent), what });
   return { consent, collection };
-}
-
-/** The organizations party to a consent: its grantee organization (none for a deny to all). */
-function partiesOf(consent: Consent): string[] {
-  return consent.grantee?.org === undefined ? [] : [consent.grantee.org];
 }
 
 /** Refuses terms that are already over or that name unregistered organizations. */
@@ -384,9 +375,7 @@ async function queryConsents(ctx: LedgerContext, query: ValidConsentQuery): Prom
     if (patientId !== undefined && consent.patientId !== patientId) return undefined;
     if (grantee !== undefined && granteeAttribute(consent) !== grantee) return undefined;
     if (status !== undefined && consentStatusAt(consent, now) !== status) return undefined;
-    if (!canRead(caller, { home: consent.patientHome, orgs: partiesOf(consent), what: '' })) {
-      return undefined;
-    }
+    if (!canReadConsent(caller, consent)) return undefined;
     return presentConsent(consent, now);
   };
   const byId = async (entry: IndexEntry): Promise<Consent | undefined> => {

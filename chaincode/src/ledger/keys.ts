@@ -37,8 +37,8 @@ import type { RecordLink } from '../records/record-link';
  * | type | where | attributes | value | written by |
  * | --- | --- | --- | --- | --- |
  * | `org` | public | mspId | Organization | registry:RegisterOrganization |
- * | `rec` | public | recordId | RecordAnchor (latest version, no patient or category); key-level endorsement policy = owner's peer | records:AnchorRecord |
- * | `rec~ver` | public | recordId, version | RecordAnchor (no patient or category) | records:AnchorRecord |
+ * | `rec` | public | owner, recordId | RecordAnchor (latest version, no patient or category); key-level endorsement policy = owner's peer | records:AnchorRecord |
+ * | `rec~ver` | public | owner, recordId, version | RecordAnchor (no patient or category) | records:AnchorRecord |
  * | `bat` | public | batchId | Batch (root only: no per-item keys) | records:AnchorBatch |
  * | `pat` | `org_<home>` | patientId | PatientBinding | patient:* (every change of the binding) |
  * | `pat~ver` | `org_<home>` | patientId, version | BindingVersion | as `pat` |
@@ -61,8 +61,8 @@ import type { RecordLink } from '../records/record-link';
  * | `ref~pat` | as `ref` | patientId, toOrg, referralId | salt | referral:CreateReferral |
  * | `ref~end` | as `ref` | ts the referral ends (closedAt, else validUntil), referralId | salt | CreateReferral; CloseReferral moves it |
  * | `ref~set` | as `ref` | patientId, toOrg | IdSet: the IDs of the open referrals of the patient to toOrg in this collection | CreateReferral adds, CloseReferral removes, PurgeExpired removes |
- * | `rec~lnk` | coll(home, owner) | recordId | RecordLink (patient, home, category, owner) | records:AnchorRecord (version 1) |
- * | `rec~pat` | as `rec~lnk` | patientId, recordId | salt | as `rec~lnk` |
+ * | `rec~lnk` | coll(home, owner) | owner, recordId | RecordLink (patient, home, category, owner) | records:AnchorRecord (version 1) |
+ * | `rec~pat` | as `rec~lnk` | patientId, owner, recordId | salt | as `rec~lnk` |
  * | `rec~own` | as `rec~lnk` | owner, recordId | salt | as `rec~lnk` |
  * | `stat~day` | `org_GovMSP` | day | DayStatistics (the counts of audit:CountDay, as the regulator hands them over) | audit:RollupStatistics |
  * | `baseline:<key>` (simple key) | public | | raw value | baseline:Put (kept unchanged as the benchmark yardstick) |
@@ -74,7 +74,12 @@ import type { RecordLink } from '../records/record-link';
  * (PurgePrivateData) by consent:EraseConsent (a consent, its versions and its index entries, in
  * every collection holding them, versions by their known numbers) and audit:PurgeExpired (one kind,
  * in one collection, the items FindExpired found through `evt~time`, `con~end` and `ref~end`,
- * each read again by its key). The `evt~time` index carries the day as its own attribute so that
+ * each read again by its key). Record IDs are chosen by their owners and scoped by them: every
+ * record key starts with the owner organization (the MSP that anchored version 1; a pair
+ * collection holds the links of both its organizations' records), so two organizations each
+ * anchor their own `his:2026.1` and none can take an ID another will need (squatting). A ledger of
+ * the earlier layout (record keys by ID alone) is not read by this one: it starts fresh. The
+ * `evt~time` index carries the day as its own attribute so that
  * CountDay scans exactly one day. The value column is also declared as types ({@link StateValues}) and the where column
  * as {@link KEY_SPACES}, so that reads and writes through state.ts are typed by key type and
  * refused in the wrong kind of space; the grantee `*` of a deny to everyone is ledger-api's

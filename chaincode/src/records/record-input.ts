@@ -131,6 +131,11 @@ export function parseRecordId(value: string): string {
   return validate(externalIdSchema, { value, what: 'recordId' });
 }
 
+/** Validates a record owner argument (an MSP ID). */
+export function parseOwner(value: string): string {
+  return validate(mspIdSchema, { value, what: 'owner' });
+}
+
 /** Validates a batch ID argument. */
 export function parseBatchId(value: string): string {
   return validate(externalIdSchema, { value, what: 'batchId' });

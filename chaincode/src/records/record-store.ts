@@ -10,24 +10,32 @@ import type { RecordLink } from './record-link';
 
 /**
  * Record and batch state (keys.ts): the public anchors `rec`, `rec~ver` and batches `bat`, and the
- * private record links `rec~lnk` with their indexes `rec~pat` and `rec~own`.
+ * private record links `rec~lnk` with their indexes `rec~pat` and `rec~own`. A record is named by
+ * its owner organization and its ID ({@link RecordRef}): record IDs are scoped by their owner.
  */
+
+/** A record: the organization that owns it (anchored version 1) and its ID, unique per owner. */
+export interface RecordRef {
+  readonly owner: string;
+  readonly recordId: string;
+}
 
 /** A record's latest anchor, if the record exists. */
 export async function readRecordHead(
   stub: ChaincodeStub,
-  recordId: string,
+  record: Readonly<RecordRef>,
 ): Promise<RecordAnchor | undefined> {
-  return publicState(stub).read(['record', recordId]);
+  return publicState(stub).read(['record', record.owner, record.recordId]);
 }
 
 /** One version of a record, if it exists. */
 export async function readRecordVersion(
   stub: ChaincodeStub,
-  wanted: { readonly recordId: string; readonly version: number },
+  wanted: Readonly<RecordRef & { readonly version: number }>,
 ): Promise<RecordAnchor | undefined> {
   return publicState(stub).read([
     'recordVersion',
+    wanted.owner,
     wanted.recordId,
     versionAttribute(wanted.version),
   ]);
@@ -36,10 +44,11 @@ export async function readRecordVersion(
 /** Every version of a record, oldest first. */
 export async function recordVersions(
   stub: ChaincodeStub,
-  recordId: string,
+  record: Readonly<RecordRef>,
 ): Promise<RecordAnchor[]> {
   const versions: RecordAnchor[] = [];
-  for await (const version of publicState(stub).documents(['recordVersion', recordId])) {
+  const path = ['recordVersion', record.owner, record.recordId] as const;
+  for await (const version of publicState(stub).documents(path)) {
     versions.push(version);
   }
   return versions;
@@ -50,14 +59,14 @@ export async function recordVersions(
  * key-level endorsement policy on the head.
  */
 export async function writeRecordAnchor(stub: ChaincodeStub, anchor: RecordAnchor): Promise<void> {
-  await publicState(stub).write({ key: ['record', anchor.recordId], value: anchor });
+  await publicState(stub).write({ key: ['record', anchor.owner, anchor.recordId], value: anchor });
   await publicState(stub).write({
-    key: ['recordVersion', anchor.recordId, versionAttribute(anchor.version)],
+    key: ['recordVersion', anchor.owner, anchor.recordId, versionAttribute(anchor.version)],
     value: anchor,
   });
   if (anchor.version === 1) {
     await stub.setStateValidationParameter(
-      stateKey(stub, ['record', anchor.recordId]),
+      stateKey(stub, ['record', anchor.owner, anchor.recordId]),
       ownerEndorsementPolicy(anchor.owner),
     );
   }
@@ -66,9 +75,13 @@ export async function writeRecordAnchor(stub: ChaincodeStub, anchor: RecordAncho
 /** A record's link in a collection, if there. */
 export async function readRecordLink(
   ctx: RequestContext,
-  where: { readonly collection: string; readonly recordId: string },
+  where: Readonly<RecordRef & { readonly collection: string }>,
 ): Promise<RecordLink | undefined> {
-  return stateIn(ctx, inCollection(where.collection)).read(['recordLink', where.recordId]);
+  return stateIn(ctx, inCollection(where.collection)).read([
+    'recordLink',
+    where.owner,
+    where.recordId,
+  ]);
 }
 
 /** Writes a record's link and its patient and owner indexes into a collection. */
@@ -78,8 +91,8 @@ export async function writeRecordLink(
 ): Promise<void> {
   const { link } = where;
   const state = stateIn(ctx, inCollection(where.collection));
-  await state.write({ key: ['recordLink', link.recordId], value: link });
-  await state.index(['recordByPatient', link.patientId, link.recordId]);
+  await state.write({ key: ['recordLink', link.owner, link.recordId], value: link });
+  await state.index(['recordByPatient', link.patientId, link.owner, link.recordId]);
   await state.index(['recordByOwner', link.owner, link.recordId]);
 }
 
@@ -96,7 +109,11 @@ export async function heldRecordLink(
   const owners = collectionsOf(anchor.owner, mspIds);
   for (const collection of readableCollections(ctx.member, mspIds)) {
     if (!owners.includes(collection)) continue;
-    const link = await readRecordLink(ctx, { collection, recordId: anchor.recordId });
+    const link = await readRecordLink(ctx, {
+      collection,
+      owner: anchor.owner,
+      recordId: anchor.recordId,
+    });
     if (link !== undefined) return link;
   }
   return undefined;

@@ -74,8 +74,8 @@ describe('records contract', () => {
       });
       // The public anchor names no patient and no category; the link is private.
       expect(result.writes.map((write) => splitCompositeKey(write.key))).toEqual([
-        { objectType: 'rec', attributes: ['rec-1'] },
-        { objectType: 'rec~ver', attributes: ['rec-1', '0000000001'] },
+        { objectType: 'rec', attributes: [MSP.tertiary, 'rec-1'] },
+        { objectType: 'rec~ver', attributes: [MSP.tertiary, 'rec-1', '0000000001'] },
       ]);
       for (const write of result.writes) {
         const text = Buffer.from(write.value ?? []).toString('utf8');
@@ -85,11 +85,13 @@ describe('records contract', () => {
       expect(
         result.privateWrites.map((write) => [write.collection, splitCompositeKey(write.key)]),
       ).toEqual([
-        [HOME, { objectType: 'rec~lnk', attributes: ['rec-1'] }],
+        [HOME, { objectType: 'rec~lnk', attributes: [MSP.tertiary, 'rec-1'] }],
         [HOME, { objectType: 'rec~own', attributes: [MSP.tertiary, 'rec-1'] }],
-        [HOME, { objectType: 'rec~pat', attributes: [pid(1), 'rec-1'] }],
+        [HOME, { objectType: 'rec~pat', attributes: [pid(1), MSP.tertiary, 'rec-1'] }],
       ]);
-      const policy = network.ledger.validationParameter(createCompositeKey('rec', ['rec-1']));
+      const policy = network.ledger.validationParameter(
+        createCompositeKey('rec', [MSP.tertiary, 'rec-1']),
+      );
       expect(policyOrganizations(policy ?? new Uint8Array())).toEqual([MSP.tertiary]);
       expect(result.event).toEqual({
         name: 'RecordAnchored',
@@ -131,22 +133,93 @@ describe('records contract', () => {
       ]);
       expect(result.privateWrites).toEqual([]);
       expect(
-        network.ledger.validationParameter(createCompositeKey('rec', ['rec-1'])),
+        network.ledger.validationParameter(createCompositeKey('rec', [MSP.tertiary, 'rec-1'])),
       ).toBeDefined();
-      const history = ok(await network.as(who.regulator).evaluate('records:GetRecord', ['rec-1']));
+      const history = ok(
+        await network.as(who.regulator).evaluate('records:GetRecord', ['rec-1', MSP.tertiary]),
+      );
       expect(history.head.version).toBe(2);
       expect(history.versions.map((version) => version.sha256)).toEqual([hash(1), hash(2)]);
       expect(history.versions.map((version) => version.patientId)).toEqual([pid(1), pid(1)]);
     });
 
-    it("refuses another organization's record, a changed patient or category, the same hash", async () => {
+    it('scopes record IDs by owner: two organizations anchor the same ID independently', async () => {
       ok(await network.as(who.tertiaryClinician).submit('records:AnchorRecord', [item(1)]));
-      refused(
-        await network
-          .as(who.communityClinician)
-          .submit('records:AnchorRecord', [item(1, { sha256: hash(9) })]),
-        { code: 'FORBIDDEN', message: /owned by another organization/ },
-      );
+      // The community hospital's own rec-1 (it got FORBIDDEN: the ID was squatted), for another
+      // patient and category: its version 1, its keys, its policy.
+      const theirs = await network
+        .as(who.communityClinician)
+        .submit('records:AnchorRecord', [
+          item(1, { patientId: pid(2), category: 'imaging', sha256: hash(9) }),
+        ]);
+      expect(ok(theirs)).toMatchObject({ recordId: 'rec-1', version: 1, owner: MSP.community });
+      expect(theirs.writes.map((write) => splitCompositeKey(write.key).attributes)).toEqual([
+        [MSP.community, 'rec-1'],
+        [MSP.community, 'rec-1', '0000000001'],
+      ]);
+      expect(
+        policyOrganizations(
+          network.ledger.validationParameter(createCompositeKey('rec', [MSP.community, 'rec-1'])) ??
+            new Uint8Array(),
+        ),
+      ).toEqual([MSP.community]);
+      // Each versions its own record only: the tertiary hospital's version 2 leaves the other's.
+      expect(
+        ok(
+          await network
+            .as(who.tertiaryClinician)
+            .submit('records:AnchorRecord', [item(1, { sha256: hash(9) })]),
+        ),
+      ).toMatchObject({ version: 2, previousSha256: hash(1), owner: MSP.tertiary });
+      // Reads name the owner; the caller's own organization when left out or empty.
+      const read = async (caller: typeof who.regulator, ...args: string[]) =>
+        ok(await network.as(caller).evaluate('records:GetRecord', args)).versions.map((version) => [
+          version.owner,
+          version.version,
+          version.sha256,
+        ]);
+      expect(await read(who.tertiaryAdmin, 'rec-1')).toEqual([
+        [MSP.tertiary, 1, hash(1)],
+        [MSP.tertiary, 2, hash(9)],
+      ]);
+      expect(await read(who.communityAdmin, 'rec-1', '')).toEqual([[MSP.community, 1, hash(9)]]);
+      expect(await read(who.regulator, 'rec-1', MSP.community)).toEqual([
+        [MSP.community, 1, hash(9)],
+      ]);
+      refused(await network.as(who.regulator).evaluate('records:GetRecord', ['rec-1']), {
+        code: 'RECORD_NOT_FOUND',
+        message: /rec-1 of GovMSP/,
+      });
+      refused(await network.as(who.regulator).evaluate('records:GetRecord', ['rec-1', 'bad msp']), {
+        code: 'INVALID_ARGUMENT',
+        message: /owner/,
+      });
+      const verify = (caller: typeof who.regulator, ...args: string[]) =>
+        network.as(caller).evaluate('records:VerifyRecord', args);
+      expect(ok(await verify(who.communityClinician, 'rec-1', hash(9)))).toMatchObject({
+        verified: true,
+        anchor: { owner: MSP.community, version: 1, patientId: pid(2), category: 'imaging' },
+      });
+      expect(
+        ok(await verify(who.communityClinician, 'rec-1', hash(1), '1', MSP.tertiary)),
+      ).toMatchObject({ verified: true, anchor: { owner: MSP.tertiary, version: 1 } });
+      expect(ok(await verify(who.communityClinician, 'rec-1', hash(1)))).toMatchObject({
+        verified: false,
+        reason: 'HASH_MISMATCH',
+        anchor: { owner: MSP.community },
+      });
+      // The links of both live side by side in the collection of the two hospitals.
+      const links = await network
+        .as(who.regulator)
+        .evaluate('records:QueryAnchors', [{ pageSize: 10 }]);
+      expect(ok(links).items.map((anchor) => [anchor.owner, anchor.recordId])).toEqual([
+        [MSP.community, 'rec-1'],
+        [MSP.tertiary, 'rec-1'],
+      ]);
+    });
+
+    it('refuses a changed patient or category and the same hash', async () => {
+      ok(await network.as(who.tertiaryClinician).submit('records:AnchorRecord', [item(1)]));
       refused(
         await network
           .as(who.tertiaryClinician)
@@ -383,16 +456,17 @@ describe('records contract', () => {
       ok(await network.as(who.communityClinician).submit('records:AnchorRecord', [item(2)]));
     });
 
-    it('takes the version as an optional third argument', async () => {
+    it('takes the version and the owner as optional third and fourth arguments', async () => {
       const verify = (...args: string[]) =>
-        network.as(who.regulator).evaluate('records:VerifyRecord', args);
+        network.as(who.tertiaryClinician).evaluate('records:VerifyRecord', args);
       expect(ok(await verify('rec-1', hash(11))).verified).toBe(true);
       expect(ok(await verify('rec-1', hash(1), '1')).verified).toBe(true);
+      expect(ok(await verify('rec-1', hash(1), '1', MSP.tertiary)).verified).toBe(true);
       refused(await verify('rec-1'), {
         code: 'INVALID_ARGUMENT',
-        message: /VerifyRecord takes 2 to 3 arguments, not 1/,
+        message: /VerifyRecord takes 2 to 4 arguments, not 1/,
       });
-      refused(await verify('rec-1', hash(1), '1', 'extra'), 'INVALID_ARGUMENT');
+      refused(await verify('rec-1', hash(1), '1', MSP.tertiary, 'extra'), 'INVALID_ARGUMENT');
       refused(
         await network.as(identity({ mspId: MSP.tertiary })).evaluate('records:VerifyRecord', []),
         {
@@ -407,7 +481,7 @@ describe('records contract', () => {
         ok(
           await network
             .as(who.communityClinician)
-            .evaluate('records:VerifyRecord', ['rec-1', hash(11), '']),
+            .evaluate('records:VerifyRecord', ['rec-1', hash(11), '', MSP.tertiary]),
         ),
       ).toMatchObject({
         verified: true,
@@ -416,7 +490,9 @@ describe('records contract', () => {
       });
       expect(
         ok(
-          await network.as(who.regulator).evaluate('records:VerifyRecord', ['rec-1', hash(1), '']),
+          await network
+            .as(who.regulator)
+            .evaluate('records:VerifyRecord', ['rec-1', hash(1), '', MSP.tertiary]),
         ),
       ).toMatchObject({
         verified: false,
@@ -425,32 +501,34 @@ describe('records contract', () => {
       });
       const home = network.as(who.tertiaryAdmin);
       expect(
-        ok(await home.evaluate('records:VerifyRecord', ['rec-1', hash(1), '1'])),
+        ok(await home.evaluate('records:VerifyRecord', ['rec-1', hash(1), '1', MSP.tertiary])),
       ).toMatchObject({
         verified: true,
         anchor: { version: 1, patientId: pid(1), category: 'outpatient' },
       });
       refused(
-        await home.evaluate('records:VerifyRecord', ['rec-1', hash(1), '3']),
+        await home.evaluate('records:VerifyRecord', ['rec-1', hash(1), '3', MSP.tertiary]),
         'RECORD_NOT_FOUND',
       );
       refused(
-        await home.evaluate('records:VerifyRecord', ['rec-9', hash(1), '']),
+        await home.evaluate('records:VerifyRecord', ['rec-9', hash(1), '', MSP.tertiary]),
         'RECORD_NOT_FOUND',
       );
       // Anyone holding the document verifies it; only holders of the link learn whose it is.
       const outsider = ok(
-        await network.as(who.researcher).evaluate('records:VerifyRecord', ['rec-1', hash(1), '1']),
+        await network
+          .as(who.researcher)
+          .evaluate('records:VerifyRecord', ['rec-1', hash(1), '1', MSP.tertiary]),
       );
       expect(outsider.verified).toBe(true);
       expect(outsider.anchor).not.toHaveProperty('patientId');
       expect(outsider.anchor).not.toHaveProperty('category');
       refused(
-        await home.evaluate('records:VerifyRecord', ['rec-1', hash(1), '01']),
+        await home.evaluate('records:VerifyRecord', ['rec-1', hash(1), '01', MSP.tertiary]),
         'INVALID_ARGUMENT',
       );
       refused(
-        await home.evaluate('records:VerifyRecord', ['rec-1', 'abc', '']),
+        await home.evaluate('records:VerifyRecord', ['rec-1', 'abc', '', MSP.tertiary]),
         'INVALID_ARGUMENT',
       );
       refused(
@@ -461,31 +539,43 @@ describe('records contract', () => {
 
     it('returns a record with all its versions to any member, its patient to holders of the link only', async () => {
       const history = ok(
-        await network.as(who.tertiaryAdmin).evaluate('records:GetRecord', ['rec-1']),
+        await network.as(who.tertiaryAdmin).evaluate('records:GetRecord', ['rec-1', MSP.tertiary]),
       );
       expect(history.versions.map((version) => version.version)).toEqual([1, 2]);
       expect(history.head).toEqual(history.versions[1]);
       expect(history.head).toMatchObject({ patientId: pid(1), category: 'outpatient' });
       for (const holder of [who.regulator, who.tertiaryClinician]) {
         expect(
-          ok(await network.as(holder).evaluate('records:GetRecord', ['rec-1'])).head.patientId,
+          ok(await network.as(holder).evaluate('records:GetRecord', ['rec-1', MSP.tertiary])).head
+            .patientId,
         ).toBe(pid(1));
       }
       for (const outsider of [who.communityClinician, who.researcher, who.enterpriseAdmin]) {
-        const seen = ok(await network.as(outsider).evaluate('records:GetRecord', ['rec-1']));
+        const seen = ok(
+          await network.as(outsider).evaluate('records:GetRecord', ['rec-1', MSP.tertiary]),
+        );
         expect(seen.head).not.toHaveProperty('patientId');
         expect(seen.versions.every((version) => version.category === undefined)).toBe(true);
       }
       // The community hospital's record of a tertiary patient: the two hospitals hold its link.
       expect(
-        ok(await network.as(who.tertiaryAdmin).evaluate('records:GetRecord', ['rec-2'])).head
-          .patientId,
+        ok(
+          await network
+            .as(who.tertiaryAdmin)
+            .evaluate('records:GetRecord', ['rec-2', MSP.community]),
+        ).head.patientId,
       ).toBe(pid(2));
       expect(
-        ok(await network.as(who.tertiaryClinician).evaluate('records:GetRecord', ['rec-2'])).head,
+        ok(
+          await network
+            .as(who.tertiaryClinician)
+            .evaluate('records:GetRecord', ['rec-2', MSP.community]),
+        ).head,
       ).toMatchObject({ patientId: pid(2) });
       refused(
-        await network.as(who.enterpriseAdmin).evaluate('records:GetRecord', ['rec-404']),
+        await network
+          .as(who.enterpriseAdmin)
+          .evaluate('records:GetRecord', ['rec-404', MSP.enterprise]),
         'RECORD_NOT_FOUND',
       );
       refused(
@@ -587,7 +677,7 @@ describe('records contract', () => {
         page.items.map((anchor) => anchor.recordId);
       expect(
         idsOf(ok(await network.as(who.regulator).evaluate('records:QueryAnchors', ['']))),
-      ).toEqual(['rec-1', 'rec-2']);
+      ).toEqual(['rec-2', 'rec-1']);
       expect(
         idsOf(
           ok(
@@ -649,13 +739,14 @@ describe('records contract', () => {
       const first = ok(
         await network.as(who.regulator).evaluate('records:QueryAnchors', [{ pageSize: 1 }]),
       );
-      expect(idsOf(first)).toEqual(['rec-1']);
+      // In key order: by owner (CommunityHospitalMSP first), then ID.
+      expect(idsOf(first)).toEqual(['rec-2']);
       const second = ok(
         await network
           .as(who.regulator)
           .evaluate('records:QueryAnchors', [{ pageSize: 1, bookmark: first.bookmark }]),
       );
-      expect(idsOf(second)).toEqual(['rec-2']);
+      expect(idsOf(second)).toEqual(['rec-1']);
       expect(second.bookmark).toBe('');
       refused(
         await network.as(who.regulator).evaluate('records:QueryAnchors', [{ org: 'bad org' }]),

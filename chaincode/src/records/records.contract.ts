@@ -39,6 +39,7 @@ import {
   parseBatchId,
   parseBatchInput,
   parseBatchMemberClaim,
+  parseOwner,
   parseRecordId,
   parseRecordItem,
   parseSha256,
@@ -55,6 +56,7 @@ import {
   writeBatch,
   writeRecordAnchor,
   writeRecordLink,
+  type RecordRef,
 } from './record-store';
 
 /**
@@ -83,12 +85,12 @@ export class RecordsContract
     const caller = ctx.member;
     const home = await requireHome(ctx, item.patientId);
     const collection = collectionFor(home, caller.mspId);
-    const head = await readRecordHead(ctx.stub, item.recordId);
+    // The caller's own record of this ID: record IDs are scoped by their owner (keys.ts), so
+    // another organization's record of the same ID is another record, never in the way.
+    const record = { owner: caller.mspId, recordId: item.recordId };
+    const head = await readRecordHead(ctx.stub, record);
     if (head !== undefined) {
-      if (head.owner !== caller.mspId) {
-        throw ledgerError('FORBIDDEN', `record ${item.recordId} is owned by another organization`);
-      }
-      const link = await readRecordLink(ctx, { collection, recordId: item.recordId });
+      const link = await readRecordLink(ctx, { collection, ...record });
       if (link?.patientId !== item.patientId || link.category !== item.category) {
         throw ledgerError(
           'RULE_VIOLATION',
@@ -175,22 +177,26 @@ export class RecordsContract
 
   /**
    * Checks a hash against a record's latest version, or the version named (`version` may be left
-   * out or empty for the latest).
+   * out or empty for the latest), of the record of `owner` (left out or empty: the caller's
+   * organization).
    */
   @Transaction(false)
   @Returns('RecordVerification')
   async VerifyRecord(ctx: LedgerContext): Promise<RecordVerification> {
-    const [recordId, sha256, version] = ctx.argsOf('records:VerifyRecord');
-    const id = parseRecordId(recordId);
+    const [recordId, sha256, version, owner] = ctx.argsOf('records:VerifyRecord');
+    const record = recordRef(ctx, { recordId, owner });
     const hash = parseSha256(sha256);
     const wanted = parseVersion(version);
-    const head = await requireHead(ctx, id);
+    const head = await requireHead(ctx, record);
     const anchor =
       wanted === undefined
         ? head
-        : await readRecordVersion(ctx.stub, { recordId: id, version: wanted });
+        : await readRecordVersion(ctx.stub, { ...record, version: wanted });
     if (anchor === undefined) {
-      throw ledgerError('RECORD_NOT_FOUND', `record ${id} has no version ${wanted ?? ''}`);
+      throw ledgerError(
+        'RECORD_NOT_FOUND',
+        `record ${record.recordId} of ${record.owner} has no version ${wanted ?? ''}`,
+      );
     }
     const verified = anchor.sha256 === hash;
     return {
@@ -222,14 +228,18 @@ export class RecordsContract
     return { verified, reason: verified ? 'MATCH' : 'PROOF_MISMATCH', batch };
   }
 
-  /** A record's latest version and all its versions (with patient and category for holders). */
+  /**
+   * A record's latest version and all its versions (with patient and category for holders), of
+   * the record of `owner` (left out or empty: the caller's organization).
+   */
   @Transaction(false)
   @Returns('RecordHistory')
   async GetRecord(ctx: LedgerContext): Promise<RecordHistory> {
-    const [recordId] = ctx.argsOf('records:GetRecord');
-    const head = await requireHead(ctx, parseRecordId(recordId));
+    const [recordId, owner] = ctx.argsOf('records:GetRecord');
+    const record = recordRef(ctx, { recordId, owner });
+    const head = await requireHead(ctx, record);
     const link = await heldRecordLink(ctx, head);
-    const versions = await recordVersions(ctx.stub, head.recordId);
+    const versions = await recordVersions(ctx.stub, record);
     return {
       head: withLink(head, link),
       versions: versions.map((version) => withLink(version, link)),
@@ -278,16 +288,19 @@ export class RecordsContract
       collections = collections.filter((collection) => owners.includes(collection));
     }
     const select = async (entry: IndexEntry): Promise<RecordAnchor | undefined> => {
-      const recordId = entry.attributes.at(-1);
-      if (recordId === undefined || entry.collection === undefined) return undefined;
-      const link = await readRecordLink(ctx, { collection: entry.collection, recordId });
+      // Every record index ends with the record: its owner, then its ID.
+      const [owner, recordId] = entry.attributes.slice(-2);
+      if (owner === undefined || recordId === undefined || entry.collection === undefined) {
+        return undefined;
+      }
+      const link = await readRecordLink(ctx, { collection: entry.collection, owner, recordId });
       if (link === undefined) return undefined;
       if (patientId !== undefined && link.patientId !== patientId) return undefined;
       if (org !== undefined && link.owner !== org) return undefined;
       if (!canRead(caller, { home: link.patientHome, orgs: [link.owner], what: '' })) {
         return undefined;
       }
-      const head = await readRecordHead(ctx.stub, recordId);
+      const head = await readRecordHead(ctx.stub, { owner, recordId });
       return head === undefined ? undefined : withLink(head, link);
     };
     const common = {
@@ -308,10 +321,24 @@ export class RecordsContract
   }
 }
 
-async function requireHead(ctx: LedgerContext, recordId: string): Promise<RecordAnchor> {
-  const head = await readRecordHead(ctx.stub, recordId);
+/** The record an argument pair names: its ID, and its owner (empty: the caller's organization). */
+function recordRef(
+  ctx: LedgerContext,
+  args: { readonly recordId: string; readonly owner: string },
+): RecordRef {
+  return {
+    recordId: parseRecordId(args.recordId),
+    owner: args.owner === '' ? ctx.member.mspId : parseOwner(args.owner),
+  };
+}
+
+async function requireHead(ctx: LedgerContext, record: RecordRef): Promise<RecordAnchor> {
+  const head = await readRecordHead(ctx.stub, record);
   if (head === undefined)
-    throw ledgerError('RECORD_NOT_FOUND', `record ${recordId} does not exist`);
+    throw ledgerError(
+      'RECORD_NOT_FOUND',
+      `record ${record.recordId} of ${record.owner} does not exist`,
+    );
   return head;
 }
 

@@ -33,6 +33,7 @@ export class EvidenceController {
     return this.evidence.recordProof(caller, recordId, {
       ...(query.version === undefined ? {} : { version: query.version }),
       ...(query.batchId === undefined ? {} : { batchId: query.batchId }),
+      ...(query.owner === undefined ? {} : { owner: query.owner }),
     });
   }
 

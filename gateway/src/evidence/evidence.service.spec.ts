@@ -209,7 +209,13 @@ describe('EvidenceService', () => {
     const { ledger, service } = setup();
     const bundle = await service.recordProof(caller, 'rec-1');
     expect(bundle.version).toBe(2);
-    expect(bundle.subject).toEqual({ kind: 'record', recordId: 'rec-1', sha256: SHA, version: 2 });
+    expect(bundle.subject).toEqual({
+      kind: 'record',
+      recordId: 'rec-1',
+      owner: 'TertiaryHospitalMSP',
+      sha256: SHA,
+      version: 2,
+    });
     expect(bundle).not.toHaveProperty('privateWrite');
     expect(bundle.transaction.txId).toBe('tx-v2');
     expect(bundle.block.data).toHaveLength(2);
@@ -220,6 +226,20 @@ describe('EvidenceService', () => {
       caller.walletLabel,
     ]);
     expect(ledger.systemCalls[0]?.args).toEqual(['health', 'tx-v2']);
+  });
+
+  it("reads another organization's record of the ID when its owner is named", async () => {
+    const { ledger, service } = setup();
+    await service.recordProof(caller, 'rec-1');
+    await service.recordProof(caller, 'rec-1', { owner: 'CommunityHospitalMSP' });
+    expect(ledger.callsOf('records:GetRecord').map((call) => call.args)).toEqual([
+      ['rec-1', 'TertiaryHospitalMSP'],
+      ['rec-1', 'CommunityHospitalMSP'],
+    ]);
+    // A batch member's proof comes from the gateway of the organization that anchored the batch.
+    await expect(
+      service.recordProof(caller, 'rec-1', { batchId: 'b-1', owner: 'CommunityHospitalMSP' }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('bundles a named version, and answers not found for a missing one', async () => {

@@ -28,6 +28,8 @@ export interface RecordProofOptions {
   readonly version?: number;
   /** The batch (anchored by this gateway) the record is a member of. */
   readonly batchId?: string;
+  /** The record's owner organization (record IDs are scoped by it); the caller's by default. */
+  readonly owner?: string;
 }
 
 /** Options of {@link EvidenceService.consentProof}. */
@@ -66,9 +68,16 @@ export class EvidenceService {
     if (options.batchId !== undefined) {
       if (options.version !== undefined)
         throw new InvalidArgumentError('give either version or batchId');
+      if (options.owner !== undefined && options.owner !== caller.mspId)
+        throw new InvalidArgumentError(
+          "a batch member's proof is served by the gateway of the organization that anchored it",
+        );
       return this.#batchMemberProof(caller, recordId, options.batchId);
     }
-    const history = await this.records.get(caller, recordId);
+    const history = await this.records.get(caller, {
+      recordId,
+      ...(options.owner === undefined ? {} : { owner: options.owner }),
+    });
     const anchor =
       options.version === undefined
         ? history.head
@@ -81,6 +90,7 @@ export class EvidenceService {
     return this.#bundle(caller, anchor.txId, {
       kind: 'record',
       recordId: anchor.recordId,
+      owner: anchor.owner,
       sha256: anchor.sha256,
       version: anchor.version,
     });

@@ -21,6 +21,7 @@ import type {
   ExceptionTerms,
   FhirLedgerPort,
   GranteeTerms,
+  ProvenanceSearch,
 } from '../fhir/index.js';
 import { RecordsService } from '../records/records.service.js';
 
@@ -92,9 +93,9 @@ export class LedgerFhirAdapter implements FhirLedgerPort<Principal> {
   }
 
   /** GetRecord; undefined when the ledger does not know the record. */
-  async getRecord(caller: Principal, recordId: string): Promise<RecordHistory | undefined> {
+  async getRecord(caller: Principal, record: ProvenanceSearch): Promise<RecordHistory | undefined> {
     try {
-      return await this.records.get(caller, recordId);
+      return await this.records.get(caller, record);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'RECORD_NOT_FOUND') return undefined;
       throw error;

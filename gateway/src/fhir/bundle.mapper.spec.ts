@@ -85,7 +85,10 @@ describe('toCapabilityStatement', () => {
         interactions: ['search-type'],
         params: ['patient:reference', 'date:date', 'outcome:token'],
       },
-      Provenance: { interactions: ['search-type'], params: ['target:reference'] },
+      Provenance: {
+        interactions: ['search-type'],
+        params: ['target:reference', 'agent:reference'],
+      },
     });
   });
 

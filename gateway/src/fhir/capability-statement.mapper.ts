@@ -118,6 +118,13 @@ export function toCapabilityStatement(
                 documentation:
                   'The record ID, DocumentReference/<record ID>, or target:identifier=<record-id system>|<record ID>',
               },
+              {
+                name: 'agent',
+                definition: `${SP}/Provenance-agent`,
+                type: 'reference',
+                documentation:
+                  "Organization/<MSP ID>: the record's owner (record IDs are scoped by their owner organization); the caller's organization by default",
+              },
             ],
           },
         ],

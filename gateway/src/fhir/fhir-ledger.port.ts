@@ -1,4 +1,5 @@
 import type { AccessEventQuery, ConsentQuery, Page } from '@consent-ledger/ledger-api';
+import type { ProvenanceSearch } from './fhir-search.params.js';
 import type {
   AccessEventView,
   ConsentSubmission,
@@ -26,8 +27,11 @@ export interface FhirLedgerPort<TCaller = unknown> {
   queryConsents(caller: TCaller, filter: ConsentQuery): Promise<Page<ConsentView>>;
   /** `audit:QueryAccessEvents`; `from` is inclusive, `to` exclusive. */
   queryAccessEvents(caller: TCaller, filter: AccessEventQuery): Promise<Page<AccessEventView>>;
-  /** `records:GetRecord`; undefined when the record is unknown (RECORD_NOT_FOUND). */
-  getRecord(caller: TCaller, recordId: string): Promise<RecordHistoryView | undefined>;
+  /**
+   * `records:GetRecord` of the record of `owner` (the caller's organization when absent: record
+   * IDs are scoped by their owner); undefined when the record is unknown (RECORD_NOT_FOUND).
+   */
+  getRecord(caller: TCaller, record: ProvenanceSearch): Promise<RecordHistoryView | undefined>;
 }
 
 /** Injection token of the {@link FhirLedgerPort}. */

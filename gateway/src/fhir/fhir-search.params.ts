@@ -3,6 +3,7 @@
  * (400, not-supported) rather than ignored, so that a typo never widens a query silently.
  */
 import {
+  MSP_ID_PATTERN,
   PATIENT_ID_PATTERN,
   type AccessEventQuery,
   type ConsentQuery,
@@ -47,9 +48,13 @@ export interface AuditEventSearch {
   readonly empty: boolean;
 }
 
-/** A Provenance search: the record whose anchors are wanted. */
+/**
+ * A Provenance search: the record whose anchors are wanted, named by its ID and its owner (record
+ * IDs are scoped by their owner organization; the caller's own when absent).
+ */
 export interface ProvenanceSearch {
   readonly recordId: string;
+  readonly owner?: string;
 }
 
 /** The parameters of a query as ordered `[name, value]` pairs (for self/next links). */
@@ -119,9 +124,22 @@ export function parseAuditEventSearch(query: FhirQuery): AuditEventSearch {
   };
 }
 
-/** Parses `GET /fhir/Provenance?target=` (or `target:identifier=<system>|<record ID>`). */
+/**
+ * Parses `GET /fhir/Provenance?target=` (or `target:identifier=<system>|<record ID>`), with
+ * `agent=Organization/<MSP ID>` naming the record's owner (its custodian) when it is not the
+ * caller's organization.
+ */
 export function parseProvenanceSearch(query: FhirQuery): ProvenanceSearch {
-  checkNames('Provenance', query, ['target', 'target:identifier'], ['_format']);
+  checkNames('Provenance', query, ['target', 'target:identifier', 'agent'], ['_format']);
+  const agent = single(query, 'agent');
+  let owner: string | undefined;
+  if (agent !== undefined) {
+    owner = agent.startsWith('Organization/') ? agent.slice('Organization/'.length) : agent;
+    if (!MSP_ID_PATTERN.test(owner))
+      throw FhirArgumentError.at('agent', 'must be Organization/<MSP ID>', 'value');
+  }
+  const scoped = (recordId: string): ProvenanceSearch =>
+    owner === undefined ? { recordId } : { recordId, owner };
   const target = single(query, 'target');
   const identifier = single(query, 'target:identifier');
   if ((target === undefined) === (identifier === undefined))
@@ -135,7 +153,7 @@ export function parseProvenanceSearch(query: FhirQuery): ProvenanceSearch {
       ? target.slice('DocumentReference/'.length)
       : target;
     if (recordId === '') throw FhirArgumentError.at('target', 'names no record', 'value');
-    return { recordId };
+    return scoped(recordId);
   }
   const value = identifier ?? '';
   const bar = value.indexOf('|');
@@ -148,7 +166,7 @@ export function parseProvenanceSearch(query: FhirQuery): ProvenanceSearch {
       'not-supported',
     );
   if (recordId === '') throw FhirArgumentError.at('target:identifier', 'names no record', 'value');
-  return { recordId };
+  return scoped(recordId);
 }
 
 /** A date window from repeated `date` parameters (AND), half-open: from <= t < to. */

@@ -526,7 +526,7 @@ describe('GET /fhir/Provenance', () => {
       .set('x-test-user', 'patient')
       .expect(200);
     expectFhirJson(response);
-    expect(port.getRecord).toHaveBeenCalledWith(USER, 'rec-1');
+    expect(port.getRecord).toHaveBeenCalledWith(USER, { recordId: 'rec-1' });
     const bundle = response.body as fhir4.Bundle<fhir4.Provenance>;
     expect(bundle.entry?.map((entry) => entry.resource?.target[0]?.identifier)).toEqual([
       { system: NAMING_SYSTEM.recordId, value: 'rec-1' },
@@ -537,6 +537,23 @@ describe('GET /fhir/Provenance', () => {
         (entry) => entry.resource?.extension?.find((ext) => ext.valuePositiveInt)?.valuePositiveInt,
       ),
     ).toEqual([1, 2]);
+  });
+
+  it("names another organization's record of the ID by its owner (agent=Organization/<MSP>)", async () => {
+    port.getRecord.mockResolvedValue({ head: anchor(1), versions: [anchor(1)] });
+    await request(server)
+      .get('/fhir/Provenance?target=rec-1&agent=Organization/CommunityHospitalMSP')
+      .set('x-test-user', 'patient')
+      .expect(200);
+    expect(port.getRecord).toHaveBeenCalledWith(USER, {
+      recordId: 'rec-1',
+      owner: 'CommunityHospitalMSP',
+    });
+    const refused = await request(server)
+      .get('/fhir/Provenance?target=rec-1&agent=Organization/not%20an%20msp')
+      .set('x-test-user', 'patient')
+      .expect(400);
+    expect(issue(refused)).toMatchObject({ code: 'value', expression: ['agent'] });
   });
 
   it('answers an empty bundle for an unknown record', async () => {

@@ -161,13 +161,15 @@ export class FhirController {
     return this.bundle(request, 'AuditEvent', page.items.map(toAuditEvent), page);
   }
 
-  /** `GET /fhir/Provenance?target=`: one Provenance per anchored version, oldest first. */
+  /**
+   * `GET /fhir/Provenance?target=` (`&agent=Organization/<MSP>`: another organization's record of
+   * the ID): one Provenance per anchored version, oldest first.
+   */
   @Get('Provenance')
   @Header('Content-Type', FHIR_JSON_CONTENT_TYPE)
   async searchProvenance(@Req() request: FhirHttpRequest): Promise<fhir4.Bundle<fhir4.Provenance>> {
     const caller = callerOf(request);
-    const { recordId } = parseProvenanceSearch(request.query);
-    const record = await this.ledger.getRecord(caller, recordId);
+    const record = await this.ledger.getRecord(caller, parseProvenanceSearch(request.query));
     const versions = [...(record?.versions ?? [])].sort((a, b) => a.version - b.version);
     return this.bundle(request, 'Provenance', versions.map(toProvenance));
   }

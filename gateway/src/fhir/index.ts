@@ -2,6 +2,7 @@
 export { FhirModule } from './fhir.module.js';
 export type { FhirLedgerPortProvider, FhirModuleOptions } from './fhir-module.options.js';
 export { FHIR_LEDGER_PORT, type FhirLedgerPort } from './fhir-ledger.port.js';
+export type { ProvenanceSearch } from './fhir-search.params.js';
 export { FHIR_ROUTE_TRANSACTIONS, type FhirTransaction } from './fhir.controller.js';
 export type {
   AccessEventView,

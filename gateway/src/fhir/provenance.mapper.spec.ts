@@ -40,7 +40,11 @@ describe('toProvenance', () => {
     expect(validateResource(provenance).errors).toEqual([]);
     expect(provenance).toEqual({
       resourceType: 'Provenance',
-      id: anchorProvenanceId('lab/2026/0001', 2),
+      id: anchorProvenanceId({
+        owner: 'TertiaryHospitalMSP',
+        recordId: 'lab/2026/0001',
+        version: 2,
+      }),
       extension: [
         {
           url: EXTENSION.provenancePatient,
@@ -141,11 +145,15 @@ describe('toProvenance', () => {
     ]);
   });
 
-  it('derives stable, distinct, valid ids', () => {
-    expect(anchorProvenanceId('r', 1)).toBe(anchorProvenanceId('r', 1));
-    expect(anchorProvenanceId('r', 1)).not.toBe(anchorProvenanceId('r', 2));
-    expect(anchorProvenanceId('r', 1)).toMatch(/^prov-[0-9a-f]{24}$/);
-    expect(batchMemberProvenanceId('b', 'r')).not.toBe(anchorProvenanceId('r', 1));
+  it('derives stable, distinct, valid ids (one per owner, record ID and version)', () => {
+    const id = (owner: string, recordId: string, version: number): string =>
+      anchorProvenanceId({ owner, recordId, version });
+    expect(id('AMSP', 'r', 1)).toBe(id('AMSP', 'r', 1));
+    expect(id('AMSP', 'r', 1)).not.toBe(id('AMSP', 'r', 2));
+    // Two organizations' records of the same ID are two records.
+    expect(id('AMSP', 'r', 1)).not.toBe(id('BMSP', 'r', 1));
+    expect(id('AMSP', 'r', 1)).toMatch(/^prov-[0-9a-f]{24}$/);
+    expect(batchMemberProvenanceId('b', 'r')).not.toBe(id('AMSP', 'r', 1));
   });
 });
 

@@ -33,9 +33,11 @@ import {
 } from './fhir-terminology.js';
 import type { AnchorView, BatchItemView, BatchView, RecordView } from './ledger-views.js';
 
-/** The logical ID of the Provenance of an anchored record version. */
-export function anchorProvenanceId(recordId: string, version: number): string {
-  return derivedId(`anchor:${recordId}:${String(version)}`);
+/** The logical ID of the Provenance of an anchored record version (record IDs are per owner). */
+export function anchorProvenanceId(
+  anchor: Readonly<{ owner: string; recordId: string; version: number }>,
+): string {
+  return derivedId(`anchor:${anchor.owner}:${anchor.recordId}:${String(anchor.version)}`);
 }
 
 /** The logical ID of the Provenance of a batch member. */
@@ -47,7 +49,7 @@ export function batchMemberProvenanceId(batchId: string, recordId: string): stri
 export function toProvenance(anchor: AnchorView): fhir4.Provenance {
   return {
     resourceType: 'Provenance',
-    id: anchorProvenanceId(anchor.recordId, anchor.version),
+    id: anchorProvenanceId(anchor),
     extension: [
       ...recordExtensions(anchor),
       { url: EXTENSION.recordVersion, valuePositiveInt: anchor.version },

@@ -337,7 +337,9 @@ describe('the ledger client', () => {
     const { ledger, contracts, proposals, metrics } = client([]);
     const decision = await ledger.as('user:alice').evaluate('access:CheckAccess', ACCESS_REQUEST);
     expect(decision).toEqual({ ok: true });
-    await ledger.as('user:alice').evaluate('records:VerifyRecord', 'rec-1', 'a'.repeat(64), '');
+    await ledger
+      .as('user:alice')
+      .evaluate('records:VerifyRecord', 'rec-1', 'a'.repeat(64), '', 'TertiaryHospitalMSP');
     await ledger
       .as('user:bob')
       .submit('records:AnchorRecord', { ...RECORD, category: 'imaging', sha256: 'b'.repeat(64) });
@@ -345,7 +347,10 @@ describe('the ledger client', () => {
     expect(proposals.map((proposal) => proposal.args)).toEqual([undefined, undefined, undefined]);
     expect(proposals.map(({ name, request }) => ({ name, request }))).toEqual([
       { name: 'CheckAccess', request: { args: [JSON.stringify(ACCESS_REQUEST)] } },
-      { name: 'VerifyRecord', request: { args: ['rec-1', 'a'.repeat(64), ''] } },
+      {
+        name: 'VerifyRecord',
+        request: { args: ['rec-1', 'a'.repeat(64), '', 'TertiaryHospitalMSP'] },
+      },
       {
         name: 'AnchorRecord',
         request: {

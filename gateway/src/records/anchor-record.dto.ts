@@ -3,6 +3,7 @@ import {
   CATEGORIES,
   EXTERNAL_ID_PATTERN,
   MAX_BATCH_ITEMS,
+  MSP_ID_PATTERN,
   PATIENT_ID_PATTERN,
   SALT_PATTERN,
   SHA256_HEX_PATTERN,
@@ -115,11 +116,20 @@ export class BatchMemberProofDto {
   auditPath!: string[];
 }
 
+/** The owner of a record (record IDs are scoped by their owner organization). */
+const ownerDescription = "the record's owner organization (MSP ID); the caller's own by default";
+const ownerMessage = { message: 'owner must be an MSP ID' };
+
 /** POST /records/verify body (JSON, or the fields of a multipart upload with a `file`). */
 export class VerifyRecordDto {
   @ApiProperty()
   @Matches(EXTERNAL_ID_PATTERN, recordIdMessage)
   recordId!: string;
+
+  @ApiPropertyOptional({ description: ownerDescription, example: 'TertiaryHospitalMSP' })
+  @IsOptional()
+  @Matches(MSP_ID_PATTERN, ownerMessage)
+  owner?: string;
 
   @ApiPropertyOptional({ description: 'required without a file' })
   @IsOptional()
@@ -142,4 +152,12 @@ export class VerifyRecordDto {
   @ValidateNested()
   @Type(() => BatchMemberProofDto)
   batchProof?: BatchMemberProofDto;
+}
+
+/** GET /records/:recordId query. */
+export class RecordQueryDto {
+  @ApiPropertyOptional({ description: ownerDescription, example: 'TertiaryHospitalMSP' })
+  @IsOptional()
+  @Matches(MSP_ID_PATTERN, ownerMessage)
+  owner?: string;
 }

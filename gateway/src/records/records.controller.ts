@@ -5,6 +5,7 @@ import {
   HttpCode,
   Param,
   Post,
+  Query,
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
@@ -29,7 +30,12 @@ import { Authorize, CurrentUser } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { InvalidArgumentError } from '../common/errors.js';
 import { idPipe } from '../common/id.pipe.js';
-import { AnchorBatchDto, AnchorRecordDto, VerifyRecordDto } from './anchor-record.dto.js';
+import {
+  AnchorBatchDto,
+  AnchorRecordDto,
+  RecordQueryDto,
+  VerifyRecordDto,
+} from './anchor-record.dto.js';
 import { hashingStorage, type HashedUpload } from './hashing-storage.engine.js';
 import { RecordsService } from './records.service.js';
 
@@ -108,17 +114,22 @@ export class RecordsController {
       recordId: body.recordId,
       sha256: digestOf(file, body.sha256),
       ...(body.version === undefined ? {} : { version: body.version }),
+      ...(body.owner === undefined ? {} : { owner: body.owner }),
       ...(body.batchProof === undefined ? {} : { batchProof: body.batchProof }),
     });
   }
 
-  /** A record's anchored versions. */
+  /** A record's anchored versions (`?owner=`: another organization's record of the ID). */
   @Get(':recordId')
   @Authorize('records:GetRecord')
   get(
     @CurrentUser() caller: Principal,
     @Param('recordId', idPipe(EXTERNAL_ID_PATTERN, 'record ID')) recordId: string,
+    @Query() query: RecordQueryDto,
   ): Promise<RecordHistory> {
-    return this.records.get(caller, recordId);
+    return this.records.get(caller, {
+      recordId,
+      ...(query.owner === undefined ? {} : { owner: query.owner }),
+    });
   }
 }

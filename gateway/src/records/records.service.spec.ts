@@ -161,9 +161,43 @@ describe('RecordsService', () => {
       reason: 'MATCHES',
       anchor: { recordId: 'r9', version: 2 },
     });
-    expect(ledger.calls[0]?.args).toEqual(['r9', 'a'.repeat(64), '2']);
+    // The record of the caller's own organization unless another owner is named.
+    expect(ledger.calls[0]?.args).toEqual(['r9', 'a'.repeat(64), '2', 'TertiaryHospitalMSP']);
     await service.verify(clinician, { recordId: 'r9', sha256: 'a'.repeat(64) });
-    expect(ledger.calls[1]?.args).toEqual(['r9', 'a'.repeat(64), '']);
+    expect(ledger.calls[1]?.args).toEqual(['r9', 'a'.repeat(64), '', 'TertiaryHospitalMSP']);
+    await service.verify(clinician, {
+      recordId: 'r9',
+      sha256: 'a'.repeat(64),
+      owner: 'CommunityHospitalMSP',
+    });
+    expect(ledger.calls[2]?.args).toEqual(['r9', 'a'.repeat(64), '', 'CommunityHospitalMSP']);
+    await expect(
+      service.verify(clinician, { recordId: 'r9', sha256: 'a'.repeat(64), owner: 'bad msp' }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(ledger.calls).toHaveLength(3);
+  });
+
+  it("reads the caller's own record of an ID by default, another owner's when named", async () => {
+    const { service, ledger } = setup();
+    ledger.on('records:GetRecord', ({ args }) => {
+      const head = { recordId: args?.[0], version: 1, owner: args?.[1], sha256: 'a'.repeat(64) };
+      return { head, versions: [head] };
+    });
+    expect((await service.get(clinician, { recordId: 'his:2026.1' })).head).toMatchObject({
+      owner: 'TertiaryHospitalMSP',
+    });
+    const other = await service.get(clinician, {
+      recordId: 'his:2026.1',
+      owner: 'CommunityHospitalMSP',
+    });
+    expect(other.head).toMatchObject({ owner: 'CommunityHospitalMSP' });
+    expect(ledger.calls.map((call) => call.args)).toEqual([
+      ['his:2026.1', 'TertiaryHospitalMSP'],
+      ['his:2026.1', 'CommunityHospitalMSP'],
+    ]);
+    await expect(
+      service.get(clinician, { recordId: 'his:2026.1', owner: 'not an msp' }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it("verifies a member of another organization's batch with the proof handed out", async () => {

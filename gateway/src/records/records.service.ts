@@ -1,5 +1,6 @@
 import {
   EXTERNAL_ID_PATTERN,
+  MSP_ID_PATTERN,
   SHA256_HEX_PATTERN,
   auditPathOf,
   batchLeaf,
@@ -28,9 +29,17 @@ import { ENDORSERS, type Endorsers } from '../ledger/endorsers.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 import { BATCH_STORE, type BatchStore } from './batch.store.js';
 
-/** A digest to verify (POST /records/verify). */
-export interface VerifyInput {
+/**
+ * A record as the gateway's callers name it: its ID, and its owner organization (record IDs are
+ * scoped by their owner), the caller's own when left out.
+ */
+export interface RecordName {
   readonly recordId: string;
+  readonly owner?: string;
+}
+
+/** A digest to verify (POST /records/verify). */
+export interface VerifyInput extends RecordName {
   readonly sha256: string;
   readonly version?: number;
   /** Verify as a member of this batch (VerifyBatchMember) with the proof given. */
@@ -158,6 +167,8 @@ export class RecordsService {
     const sha256 = input.sha256.toLowerCase();
     if (!SHA256_HEX_PATTERN.test(sha256))
       throw new InvalidArgumentError('sha256 must be 64 hex characters');
+    if (input.owner !== undefined && !MSP_ID_PATTERN.test(input.owner))
+      throw new InvalidArgumentError('owner must be an MSP ID');
     const identity = ledgerIdentity(caller);
     if (input.batchProof !== undefined) {
       if (input.version !== undefined)
@@ -190,8 +201,12 @@ export class RecordsService {
         },
       };
     }
+    const owner = input.owner ?? caller.mspId;
+    // The batch store holds the batches this gateway anchored: its organization's records.
     const found =
-      input.version === undefined ? this.batches.findMembership(input.recordId) : undefined;
+      input.version === undefined && owner === caller.mspId
+        ? this.batches.findMembership(input.recordId)
+        : undefined;
     // A patient's session verifies against their own items only.
     const membership =
       found !== undefined && isPatientSession(caller) && found.item.patientId !== caller.patientId
@@ -229,6 +244,7 @@ export class RecordsService {
         sha256,
         // The version argument is always given: empty for the latest.
         input.version === undefined ? '' : String(input.version),
+        owner,
       );
       if (result.anchor !== undefined) assertOwnPatient(caller, result.anchor.patientId);
       return {
@@ -248,14 +264,18 @@ export class RecordsService {
   }
 
   /**
-   * GetRecord: the head and every anchored version (with the patient and category when this
-   * organization holds the record's link; a patient's session only for their own records).
+   * GetRecord: the head and every anchored version of the record of `owner` (the caller's
+   * organization by default), with the patient and category when this organization holds the
+   * record's link; a patient's session only for their own records.
    */
-  async get(caller: Principal, recordId: string): Promise<RecordHistory> {
-    if (!EXTERNAL_ID_PATTERN.test(recordId)) throw new InvalidArgumentError('malformed recordId');
+  async get(caller: Principal, record: RecordName): Promise<RecordHistory> {
+    if (!EXTERNAL_ID_PATTERN.test(record.recordId))
+      throw new InvalidArgumentError('malformed recordId');
+    if (record.owner !== undefined && !MSP_ID_PATTERN.test(record.owner))
+      throw new InvalidArgumentError('owner must be an MSP ID');
     const history = await this.ledger
       .as(ledgerIdentity(caller))
-      .evaluate('records:GetRecord', recordId);
+      .evaluate('records:GetRecord', record.recordId, record.owner ?? caller.mspId);
     assertOwnPatient(caller, history.head.patientId);
     return history;
   }
