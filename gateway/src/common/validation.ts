@@ -4,6 +4,10 @@ import * as classTransformer from 'class-transformer';
 import * as classValidator from 'class-validator';
 import { InvalidArgumentError } from './errors.js';
 
+/** Most validation messages answered in one error, and the longest of each (bounded bodies). */
+export const MAX_VALIDATION_MESSAGES = 10;
+const MAX_VALIDATION_MESSAGE_LENGTH = 200;
+
 function messagesOf(errors: readonly ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
     const path = prefix === '' ? error.property : `${prefix}.${error.property}`;
@@ -14,6 +18,25 @@ function messagesOf(errors: readonly ValidationError[], prefix = ''): string[] {
     );
     return [...own, ...messagesOf(error.children ?? [], path)];
   });
+}
+
+/**
+ * One message for a failed validation: the first {@link MAX_VALIDATION_MESSAGES} problems, each
+ * cut to 200 characters, and how many more there are.
+ */
+export function validationMessage(errors: readonly ValidationError[]): string {
+  const all = messagesOf(errors);
+  const shown = all
+    .slice(0, MAX_VALIDATION_MESSAGES)
+    .map((message) =>
+      message.length > MAX_VALIDATION_MESSAGE_LENGTH
+        ? `${message.slice(0, MAX_VALIDATION_MESSAGE_LENGTH - 1)}…`
+        : message,
+    );
+  const more = all.length - shown.length;
+  return (
+    (shown.join('; ') || 'invalid input') + (more > 0 ? `; and ${String(more)} more problems` : '')
+  );
 }
 
 /** The global validation pipe: whitelist, forbid unknown properties, transform; 400 INVALID_ARGUMENT. */
@@ -28,18 +51,8 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     forbidUnknownValues: true,
     exceptionFactory: (errors: ValidationError[]) =>
-      new InvalidArgumentError(messagesOf(errors).join('; ') || 'invalid input'),
+      new InvalidArgumentError(validationMessage(errors)),
   });
-}
-
-/**
- * A JSON.parse reviver for request bodies that refuses a `__proto__` key (a prototype-pollution
- * probe that class-transformer would otherwise drop silently instead of refusing as unknown);
- * the body parser answers 400 "malformed JSON body".
- */
-export function forbidPrototypeKeys(key: string, value: unknown): unknown {
-  if (key === '__proto__') throw new SyntaxError('a __proto__ key is not allowed');
-  return value;
 }
 
 /** A request body declared in a charset other than UTF-8 (body-parser's error shape, 415). */

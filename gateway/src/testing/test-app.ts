@@ -33,6 +33,9 @@ export function testProfile(
   };
 }
 
+/** The GATEWAY_METRICS_TOKEN of the test apps (a scraper sends it as a bearer token). */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789abcdef';
+
 /** A running in-process gateway with a fake ledger and CA. */
 export interface TestApp {
   readonly app: INestApplication;
@@ -75,6 +78,7 @@ export async function createTestApp(
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     GATEWAY_EVENTS: 'off',
+    GATEWAY_METRICS_TOKEN: TEST_METRICS_TOKEN,
     ...options.env,
   });
   const ledger = new FakeLedgerClient();
