@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkHealth, waitForHealth } from './health.ts';
 import { orgLayout } from './layout.ts';
@@ -24,11 +25,32 @@ export function gatewayUrl(org: Organization): string {
   return `http://${org.gateway.host}:${gatewayPort(org)}`;
 }
 
+/**
+ * The token a Prometheus scraper (the tests, the benchmark) sends to an organization's gateway's
+ * /metrics (GATEWAY_METRICS_TOKEN): made once, kept in the gateway's data directory (0600).
+ */
+export function gatewayMetricsToken(org: Organization): string {
+  const dataDir = path.join(runPaths.gateways, org.name);
+  const file = path.join(dataDir, 'metrics-token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const token = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
 /** Environment of a gateway process: its organization, its address, its files, the endorsement rule. */
 export function gatewayEnv(org: Organization, topology: Topology): Record<string, string> {
   const dataDir = path.join(runPaths.gateways, org.name);
   mkdirSync(dataDir, { recursive: true });
-  const passthrough = ['NODE_ENV', 'LOG_LEVEL', 'GATEWAY_ADMIN_USERNAME', 'GATEWAY_ADMIN_PASSWORD'];
+  const passthrough = [
+    'NODE_ENV',
+    'LOG_LEVEL',
+    'GATEWAY_ADMIN_USERNAME',
+    'GATEWAY_ADMIN_PASSWORD',
+    'GATEWAY_TRUSTED_PROXIES',
+    'GATEWAY_DOCS',
+  ];
   const inherited = Object.fromEntries(
     passthrough.flatMap((key) => {
       const value = process.env[key];
@@ -46,6 +68,7 @@ export function gatewayEnv(org: Organization, topology: Topology): Record<string
     GATEWAY_DATA_DIR: dataDir,
     // Evidence bundles state the policy the verifier checks; the topology is its one source.
     LEDGER_ENDORSEMENT_OUT_OF: String(topology.chaincode.endorsement.outOf),
+    GATEWAY_METRICS_TOKEN: gatewayMetricsToken(org),
   };
 }
 

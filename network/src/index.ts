@@ -21,6 +21,7 @@ export {
 export { channelHeight, peerChannels } from './channel.ts';
 export { connectAs, peerClient, type LedgerConnection, type ConnectOptions } from './client.ts';
 export {
+  gatewayMetricsToken,
   gatewayUrl,
   gatewayUrls,
   startGateway,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BODY_LIMITS,
+  MAX_JSON_ARRAY_ITEMS,
   MAX_JSON_DEPTH,
   RequestBodyError,
   bodyLimitOf,
@@ -44,6 +45,15 @@ describe('checkJsonShape', () => {
     expect(codeOf(`{"a":${'['.repeat(200_000)}`)).toBe('INVALID_ARGUMENT');
     expect(codeOf('{"a":1,}')).toBe('INVALID_ARGUMENT');
     expect(codeOf('{"a":1 /* c */}')).toBe('INVALID_ARGUMENT');
+  });
+
+  it('refuses an array of more elements than any route takes, counted per array', () => {
+    const zeros = (n: number): string => `[${Array.from({ length: n }, () => '0').join(',')}]`;
+    expect(codeOf(`{"a":${zeros(MAX_JSON_ARRAY_ITEMS)},"b":${zeros(10)}}`)).toBeUndefined();
+    expect(codeOf(`{"a":${zeros(MAX_JSON_ARRAY_ITEMS + 1)}}`)).toBe('INVALID_ARGUMENT');
+    expect(
+      codeOf(`{"a":[${Array.from({ length: MAX_JSON_ARRAY_ITEMS + 1 }, () => '{}').join(',')}]}`),
+    ).toBe('INVALID_ARGUMENT');
   });
 });
 

@@ -15,8 +15,11 @@ import { DomainError, type ErrorCode } from './errors.js';
 export const BODY_LIMITS = {
   /** `/auth/*`: a username and a password, or a token. */
   credentials: 4 * 1024,
-  /** Every other route, and any route without a valid bearer token. */
-  default: 64 * 1024,
+  /**
+   * Every other route, and any route without a valid bearer token: the largest signed statement
+   * (16,384 characters, escaped in JSON) and a justification of 4,000 characters fit.
+   */
+  default: 32 * 1024,
   /** `/fhir/*` with a valid bearer token: a FHIR resource. */
   fhir: 1024 * 1024,
   /** `POST /records/batches` with a valid bearer token: up to 100,000 record anchors. */
@@ -25,6 +28,9 @@ export const BODY_LIMITS = {
 
 /** Deepest nesting of objects and arrays a JSON body may have (the FHIR Consent needs ~10). */
 export const MAX_JSON_DEPTH = 32;
+
+/** Most elements of one JSON array (a batch's 100,000 anchors are the most any route takes). */
+export const MAX_JSON_ARRAY_ITEMS = 100_000;
 
 /** Keys refused anywhere in a JSON body: they name or reach an object's prototype. */
 const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -103,9 +109,23 @@ export function bodyLimitOf(request: BodyLimitRequest, verify: BearerVerifier): 
  */
 export function checkJsonShape(text: string): void {
   const keys: Set<string>[] = [];
+  // Elements so far of each open container, -1 for an object.
+  const counts: number[] = [];
   let depth = 0;
   let first = true;
+  const value = (): void => {
+    const at = counts.length - 1;
+    const count = counts[at];
+    if (count === undefined || count < 0) return;
+    if (count >= MAX_JSON_ARRAY_ITEMS)
+      throw new RequestBodyError(
+        'INVALID_ARGUMENT',
+        `a JSON array in the body has more than ${String(MAX_JSON_ARRAY_ITEMS)} elements`,
+      );
+    counts[at] = count + 1;
+  };
   const enter = (): void => {
+    value();
     depth += 1;
     if (depth > MAX_JSON_DEPTH)
       throw new RequestBodyError(
@@ -123,20 +143,25 @@ export function checkJsonShape(text: string): void {
         first = false;
         enter();
         keys.push(new Set());
+        counts.push(-1);
       },
       onObjectEnd: () => {
         depth -= 1;
         keys.pop();
+        counts.pop();
       },
       onArrayBegin: () => {
         if (first) notAnObject();
         enter();
+        counts.push(0);
       },
       onArrayEnd: () => {
         depth -= 1;
+        counts.pop();
       },
       onLiteralValue: () => {
         if (first) notAnObject();
+        value();
       },
       onObjectProperty: (property: string) => {
         if (PROTOTYPE_KEYS.has(property))
