@@ -143,12 +143,18 @@ async function eventLoopLag(
   token: string | undefined,
 ): Promise<{ maxMs: number; p99Ms: number } | undefined> {
   if (token === undefined) return undefined;
-  const response = await fetch(`${base}/metrics`, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: AbortSignal.timeout(30_000),
-  });
-  if (response.status !== 200) return undefined;
-  const text = await response.text();
+  let text: string;
+  try {
+    const response = await fetch(`${base}/metrics`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (response.status !== 200) return undefined;
+    text = await response.text();
+  } catch {
+    // A gateway too busy to answer its metrics in 30 s: no figure.
+    return undefined;
+  }
   const read = (name: string): number | undefined => {
     const match = new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text);
     return match?.[1] === undefined ? undefined : Number(match[1]) * 1000;

@@ -205,10 +205,12 @@ function mediaTypeOf(request: IncomingMessage): string {
   return (request.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
 }
 
+/** Whether the request has a body at all (type-is's rule, which body-parser follows). */
 function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
   return (
     request.headers['transfer-encoding'] !== undefined ||
-    (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0')
+    (length !== undefined && !Number.isNaN(Number(length)))
   );
 }
 

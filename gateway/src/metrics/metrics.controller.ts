@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Header, Headers, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators.js';
-import { NotFoundError, UnauthenticatedError } from '../common/errors.js';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../common/errors.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { MetricsService } from './metrics.service.js';
 
@@ -17,8 +17,9 @@ export function isMetricsToken(header: string | undefined, token: string): boole
 }
 
 /**
- * Prometheus scrape endpoint, behind GATEWAY_METRICS_TOKEN (sent as a bearer token); without
- * one configured it answers 404. Not an access token: a scraper holds no user's session.
+ * Prometheus scrape endpoint, behind GATEWAY_METRICS_TOKEN (sent as a bearer token): 401 without
+ * credentials, 403 with any others (a user's access token included); 404 when no token is
+ * configured. Not an access token: a scraper holds no user's session.
  */
 @ApiExcludeController()
 @Controller('metrics')
@@ -34,8 +35,10 @@ export class MetricsController {
   scrape(@Headers('authorization') authorization: string | undefined): Promise<string> {
     const token = this.config.GATEWAY_METRICS_TOKEN;
     if (token === undefined) throw new NotFoundError('NOT_FOUND', 'metrics are off');
-    if (!isMetricsToken(authorization, token))
+    if (authorization === undefined)
       throw new UnauthenticatedError('the metrics token is required');
+    if (!isMetricsToken(authorization, token))
+      throw new ForbiddenError('the metrics token is required');
     return this.metrics.registry.metrics();
   }
 }
