@@ -135,7 +135,7 @@ describe('the gateway under attack (in process)', () => {
   it('trusts no proxy by default', () => {
     const express = t.app as NestExpressApplication;
     expect(
-      express.getHttpAdapter().getInstance<{ get(name: string): unknown }>().get('trust proxy'),
+      (express.getHttpAdapter().getInstance() as { get(name: string): unknown }).get('trust proxy'),
     ).toBe(false);
   });
 });
@@ -173,7 +173,9 @@ describe('operational endpoints by configuration', () => {
       expect(metrics.status).toBe(200);
       const express = t.app as NestExpressApplication;
       expect(
-        express.getHttpAdapter().getInstance<{ get(name: string): unknown }>().get('trust proxy'),
+        (express.getHttpAdapter().getInstance() as { get(name: string): unknown }).get(
+          'trust proxy',
+        ),
       ).toEqual(['loopback', '10.0.0.0/8']);
     } finally {
       await t.close();

@@ -3,6 +3,7 @@ import {
   BODY_LIMITS,
   MAX_JSON_ARRAY_ITEMS,
   MAX_JSON_DEPTH,
+  MAX_JSON_OBJECT_KEYS,
   RequestBodyError,
   bodyLimitOf,
   checkJsonShape,
@@ -45,6 +46,13 @@ describe('checkJsonShape', () => {
     expect(codeOf(`{"a":${'['.repeat(200_000)}`)).toBe('INVALID_ARGUMENT');
     expect(codeOf('{"a":1,}')).toBe('INVALID_ARGUMENT');
     expect(codeOf('{"a":1 /* c */}')).toBe('INVALID_ARGUMENT');
+  });
+
+  it('refuses an object of more keys than any body has', () => {
+    const keys = (n: number): string =>
+      `{${Array.from({ length: n }, (_, i) => `"k${String(i)}":0`).join(',')}}`;
+    expect(codeOf(`{"a":${keys(MAX_JSON_OBJECT_KEYS)}}`)).toBeUndefined();
+    expect(codeOf(keys(MAX_JSON_OBJECT_KEYS + 1))).toBe('INVALID_ARGUMENT');
   });
 
   it('refuses an array of more elements than any route takes, counted per array', () => {

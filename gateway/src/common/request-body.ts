@@ -32,6 +32,15 @@ export const MAX_JSON_DEPTH = 32;
 /** Most elements of one JSON array (a batch's 100,000 anchors are the most any route takes). */
 export const MAX_JSON_ARRAY_ITEMS = 100_000;
 
+/** Most keys of one JSON object (no body the gateway takes has an object of more than ~20). */
+export const MAX_JSON_OBJECT_KEYS = 100;
+
+/**
+ * Requests with a body over the default limit (a batch, a FHIR resource) processed at once: each
+ * costs up to seconds of CPU, so more wait their turn at the client (429, Retry-After).
+ */
+export const MAX_LARGE_BODIES = 2;
+
 /** Keys refused anywhere in a JSON body: they name or reach an object's prototype. */
 const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -53,6 +62,7 @@ export type RequestBodyCode = Extract<
   | 'FORBIDDEN_KEY'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'TOO_MANY_REQUESTS'
 >;
 
 /** A request body refused before it reached a route. */
@@ -176,6 +186,11 @@ export function checkJsonShape(text: string): void {
             'DUPLICATE_KEY',
             `the key "${property.slice(0, 64)}" appears twice in one object`,
           );
+        if (seen.size >= MAX_JSON_OBJECT_KEYS)
+          throw new RequestBodyError(
+            'INVALID_ARGUMENT',
+            `an object in the body has more than ${String(MAX_JSON_OBJECT_KEYS)} keys`,
+          );
         seen.add(property);
       },
       onError: () => {
@@ -223,6 +238,7 @@ function hasBody(request: IncomingMessage): boolean {
  */
 export function createBodyParsing(options: BodyParsingOptions): Handler {
   const parsers = new Map<number, { json: Handler; form: Handler }>();
+  let largeInProgress = 0;
   const parsersOf = (limit: number): { json: Handler; form: Handler } => {
     let pair = parsers.get(limit);
     if (pair === undefined) {
@@ -265,6 +281,23 @@ export function createBodyParsing(options: BodyParsingOptions): Handler {
     if (declared > limit) {
       next(tooLarge(limit));
       return;
+    }
+    if (limit > BODY_LIMITS.default) {
+      if (largeInProgress >= MAX_LARGE_BODIES) {
+        response.setHeader('Retry-After', '1');
+        next(
+          new RequestBodyError(
+            'TOO_MANY_REQUESTS',
+            'too many large requests in progress: try again later',
+          ),
+        );
+        return;
+      }
+      largeInProgress += 1;
+      // 'close' comes once per response, answered or cut.
+      response.once('close', () => {
+        largeInProgress -= 1;
+      });
     }
     const { json, form } = parsersOf(limit);
     json(request, response, (error?: unknown) => {
