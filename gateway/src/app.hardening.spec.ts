@@ -49,7 +49,7 @@ describe('the gateway under attack (in process)', () => {
   });
 
   it('validates a large batch a slice at a time and answers a bounded error', async () => {
-    const empty = `{"items":[${Array.from({ length: 20_000 }, () => '{}').join(',')}]}`;
+    const empty = `{"items":[${item(0)},${Array.from({ length: 20_000 }, () => '{}').join(',')}]}`;
     const refused = await t
       .http()
       .post('/records/batches')
@@ -59,8 +59,8 @@ describe('the gateway under attack (in process)', () => {
     expect(refused.status).toBe(400);
     const body = refused.body as { message: string };
     expect(body.message.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE);
-    expect(body.message).toMatch(/^items\.0\./);
-    expect(body.message).toMatch(/more problems$/);
+    expect(body.message).toMatch(/^items\.1\.recordId/);
+    expect(body.message).toMatch(/and 30 more problems$/);
     const zeros = await t
       .http()
       .post('/records/batches')
@@ -68,7 +68,15 @@ describe('the gateway under attack (in process)', () => {
       .set('content-type', 'application/json')
       .send(`{"items":[${Array.from({ length: 5000 }, () => '0').join(',')}]}`);
     expect(zeros.status).toBe(400);
-    expect((zeros.body as { message: string }).message).toMatch(/^items\.0 must be an object/);
+    expect((zeros.body as { message: string }).message).toMatch(/^items/);
+    const mixed = await t
+      .http()
+      .post('/records/batches')
+      .set('authorization', `Bearer ${clinician}`)
+      .set('content-type', 'application/json')
+      .send(`{"items":[${item(0)},${Array.from({ length: 5000 }, () => '0').join(',')}]}`);
+    expect(mixed.status).toBe(400);
+    expect((mixed.body as { message: string }).message).toMatch(/^items\.1 must be an object/);
   });
 
   it('still takes a valid batch of many items, and checks the array size', async () => {
