@@ -130,12 +130,12 @@ describe('the gateway under attack (HTTP layer)', () => {
       );
     });
 
-    it('stops reading a 4 MB chunked body at the route limit', async () => {
+    it('refuses a chunked JSON body (no Content-Length) unread', async () => {
       const answer = await sendHostile(app.base, {
         ...post('/auth/login', zeroArray(4 * MB)),
         chunked: true,
       });
-      expectRefusal(answer, 413, 'PAYLOAD_TOO_LARGE');
+      expectRefusal(answer, 411, 'LENGTH_REQUIRED');
     });
 
     it('refuses a compressed body with 415 whatever its size', async () => {

@@ -59,6 +59,8 @@ export function statusOf(code: ErrorCode): number {
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
+    case 'LENGTH_REQUIRED':
+      return 411;
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 415;
     case 'RULE_VIOLATION':
@@ -88,6 +90,8 @@ function codeOfStatus(status: number): ErrorCode {
       return 'NOT_FOUND';
     case 409:
       return 'CONFLICT';
+    case 411:
+      return 'LENGTH_REQUIRED';
     case 413:
       return 'PAYLOAD_TOO_LARGE';
     case 415:

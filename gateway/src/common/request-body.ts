@@ -63,6 +63,7 @@ export type RequestBodyCode = Extract<
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'TOO_MANY_REQUESTS'
+  | 'LENGTH_REQUIRED'
 >;
 
 /** A request body refused before it reached a route. */
@@ -231,7 +232,8 @@ function hasBody(request: IncomingMessage): boolean {
 
 /**
  * Express middleware that reads request bodies within their route's limit: refuses a compressed
- * body (415, nothing read), a declared or actual size over the limit (413), then reads JSON
+ * body (415), a JSON or form body without a Content-Length (411) and a declared size over the
+ * limit (413), all unread (the connection is then closed), then reads JSON
  * (application/json and FHIR's types) as UTF-8 text, checks its shape ({@link checkJsonShape})
  * and parses it; URL-encoded forms are parsed within the same limit. Other types are left to
  * their routes (a multipart upload is hashed as it streams, within multer's limits).
@@ -260,9 +262,15 @@ export function createBodyParsing(options: BodyParsingOptions): Handler {
       next();
       return;
     }
+    // A body refused unread: the connection is closed after the answer, so that the rest of the
+    // body is never read (Node would otherwise read it off to keep the connection).
+    const refuse = (error: RequestBodyError): void => {
+      response.setHeader('Connection', 'close');
+      next(error);
+    };
     const encoding = request.headers['content-encoding']?.trim().toLowerCase();
     if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
-      next(
+      refuse(
         new RequestBodyError(
           'UNSUPPORTED_MEDIA_TYPE',
           'compressed request bodies are not accepted: send Content-Encoding identity',
@@ -276,16 +284,26 @@ export function createBodyParsing(options: BodyParsingOptions): Handler {
       next();
       return;
     }
+    const length = request.headers['content-length'];
+    if (length === undefined) {
+      // Chunked: body-parser reads a body over the limit to its end before it answers.
+      refuse(
+        new RequestBodyError(
+          'LENGTH_REQUIRED',
+          'a JSON or form body must declare its Content-Length',
+        ),
+      );
+      return;
+    }
     const limit = bodyLimitOf(request, options.verifyBearer);
-    const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      next(tooLarge(limit));
+    if (Number(length) > limit) {
+      refuse(tooLarge(limit));
       return;
     }
     if (limit > BODY_LIMITS.default) {
       if (largeInProgress >= MAX_LARGE_BODIES) {
         response.setHeader('Retry-After', '1');
-        next(
+        refuse(
           new RequestBodyError(
             'TOO_MANY_REQUESTS',
             'too many large requests in progress: try again later',
