@@ -220,10 +220,15 @@ export function sendHostile(
     );
     req.on('timeout', () => req.destroy(new Error(`${hostile.name}: timed out`)));
     req.on('error', (error) => {
-      // The gateway may answer (413, 415) and close before the whole body is sent.
-      if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
-      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET') {
-        resolve({ status: 0, bytes: 0, body: 'connection reset', ms: performance.now() - started });
+      // The gateway may answer (413, 415) and close before the whole body is sent: no answer read.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE' || code === 'ECONNRESET') {
+        resolve({
+          status: 0,
+          bytes: 0,
+          body: `connection ${code}`,
+          ms: performance.now() - started,
+        });
         return;
       }
       reject(error);

@@ -233,7 +233,7 @@ function hasBody(request: IncomingMessage): boolean {
 /**
  * Express middleware that reads request bodies within their route's limit: refuses a compressed
  * body (415), a JSON or form body without a Content-Length (411) and a declared size over the
- * limit (413), all unread (the connection is then closed), then reads JSON
+ * limit (413), all unread, then reads JSON
  * (application/json and FHIR's types) as UTF-8 text, checks its shape ({@link checkJsonShape})
  * and parses it; URL-encoded forms are parsed within the same limit. Other types are left to
  * their routes (a multipart upload is hashed as it streams, within multer's limits).
@@ -262,10 +262,9 @@ export function createBodyParsing(options: BodyParsingOptions): Handler {
       next();
       return;
     }
-    // A body refused unread: the connection is closed after the answer, so that the rest of the
-    // body is never read (Node would otherwise read it off to keep the connection).
+    // A body refused unread. Node reads the declared rest off the socket to keep the connection
+    // (cheap: no parsing); closing it instead cut clients off before they read the answer.
     const refuse = (error: RequestBodyError): void => {
-      response.setHeader('Connection', 'close');
       next(error);
     };
     const encoding = request.headers['content-encoding']?.trim().toLowerCase();
