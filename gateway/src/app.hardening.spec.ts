@@ -1,3 +1,5 @@
+import { request, type ClientRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { LedgerError } from './common/errors.js';
@@ -104,6 +106,44 @@ describe('the gateway under attack (in process)', () => {
       );
     expect(bad.status).toBe(400);
     expect((bad.body as { message: string }).message).toMatch(/^items\.300\./);
+  });
+
+  it('processes at most two large bodies at once: the third waits its turn (429)', async () => {
+    const server = t.app.getHttpServer() as Server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const open = (): ClientRequest => {
+      const pending = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/records/batches',
+        headers: {
+          authorization: `Bearer ${clinician}`,
+          'content-type': 'application/json',
+          'content-length': String(BODY_LIMITS.default + 1024),
+        },
+      });
+      pending.on('error', () => undefined);
+      pending.write('{"items":[');
+      return pending;
+    };
+    const slow = [open(), open()];
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const third = open();
+    const status = await new Promise<number | undefined>((resolve) => {
+      third.on('response', (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      });
+    });
+    expect(status).toBe(429);
+    for (const each of [...slow, third]) each.destroy();
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
   });
 
   it('answers our own text for the login limit', async () => {

@@ -36,8 +36,9 @@ export const MAX_JSON_ARRAY_ITEMS = 100_000;
 export const MAX_JSON_OBJECT_KEYS = 100;
 
 /**
- * Requests with a body over the default limit (a batch, a FHIR resource) processed at once: each
- * costs up to seconds of CPU, so more wait their turn at the client (429, Retry-After).
+ * Requests whose declared body is over the default limit (a large batch, a large FHIR resource)
+ * processed at once: each costs up to seconds of CPU, so more wait their turn at the client
+ * (429, Retry-After). Smaller bodies of the same routes are not counted.
  */
 export const MAX_LARGE_BODIES = 2;
 
@@ -299,7 +300,7 @@ export function createBodyParsing(options: BodyParsingOptions): Handler {
       refuse(tooLarge(limit));
       return;
     }
-    if (limit > BODY_LIMITS.default) {
+    if (Number(length) > BODY_LIMITS.default) {
       if (largeInProgress >= MAX_LARGE_BODIES) {
         response.setHeader('Retry-After', '1');
         refuse(
