@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
   buildEvidence,
+  gatewayMetricsToken,
   gatewayProcessName,
   gatewayUrl,
   peerId,
@@ -12,11 +13,13 @@ import {
   runDir,
   type Topology,
   faultInjectionInProgress,
+  loadTopology,
   waitWhileFaultInjection,
   adminCredentials,
 } from '@consent-ledger/network';
 import type { ConsentInput } from '@consent-ledger/ledger-api';
 import { parseBundle, verifyBundle } from '@consent-ledger/verifier';
+import { renderAttack, runAttackScenario } from './attack.ts';
 import { retryTally, type LedgerCalls } from './calls.ts';
 import { parseDuration, readBatchTimeout, setBatchTimeout } from './channel-config.ts';
 import { auditLatencyChart, throughputChart } from './charts.ts';
@@ -97,6 +100,8 @@ const { values: flags } = parseArgs({
     'batch-timeouts': { type: 'string' },
     'set-batch-timeout': { type: 'string' },
     compare: { type: 'string' },
+    attackers: { type: 'string' },
+    journeys: { type: 'string' },
   },
 });
 
@@ -262,6 +267,32 @@ async function inParallel<T>(
       }
     }),
   );
+}
+
+// `--only attack`: the gateway under attack (issue 19), against the running network's gateways
+// only: no benchmark chaincode, no seeding. Writes bench/results/attack.{json,md}.
+if (only?.size === 1 && only.has('attack')) {
+  const topology = loadTopology();
+  const tertiary = orgNamed(topology, 'tertiary');
+  const attackers = Number(flags.attackers ?? 50);
+  const result = await runAttackScenario({
+    base: gatewayUrl(tertiary),
+    mspId: tertiary.mspId,
+    admin: {
+      username: process.env.GATEWAY_ADMIN_USERNAME ?? 'admin',
+      password: process.env.GATEWAY_ADMIN_PASSWORD ?? 'adminpw',
+    },
+    metricsToken: gatewayMetricsToken(tertiary),
+    attackers,
+    journeys: Number(flags.journeys ?? (quick ? 10 : 30)),
+    journeyEveryMs: 2500,
+    log,
+  });
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'attack.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'attack.md'), renderAttack(result, attackers));
+  log(`attack: written to ${path.join(outDir, 'attack.{json,md}')}`);
+  process.exit(0);
 }
 
 const started = performance.now();

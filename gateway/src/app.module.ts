@@ -71,6 +71,7 @@ export class AppModule {
         FhirModule.forRoot({
           imports: [ConsentsModule, AuditModule, RecordsModule],
           port: { useClass: LedgerFhirAdapter },
+          baseUrl: `${config.GATEWAY_PUBLIC_URL}/fhir`,
           publicDecorator: Public(),
           authorize: Authorize,
         }),

@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { requestIdOf } from './common/logging.js';
-import { forbidPrototypeKeys, requireUtf8Body } from './common/validation.js';
+import { BODY_LIMITS, createBodyParsing, type BearerVerifier } from './common/request-body.js';
+import { requireUtf8Body } from './common/validation.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { serveWebApp } from './web/web-app.js';
@@ -14,12 +16,29 @@ import { serveWebApp } from './web/web-app.js';
 // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest declares its options as a class but takes plain objects
 export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
 
-/** Largest JSON body: a batch of up to 100,000 record anchors. */
-export const JSON_BODY_LIMIT = '40mb';
+/**
+ * Largest JSON body (bytes): a batch of up to 100,000 record anchors, from a signed-in caller;
+ * every other route takes far less (common/request-body.ts, BODY_LIMITS).
+ */
+export const JSON_BODY_LIMIT = BODY_LIMITS.batch;
+
+/**
+ * The bearer check that decides whether a request may send a large body: the signature and
+ * expiry of the gateway's own HS256 tokens (microseconds), with the key and options the auth
+ * module signs with. The route's guard still authenticates the request in full.
+ */
+function bearerVerifier(app: INestApplication): BearerVerifier {
+  const jwt = app.get(JwtService, { strict: false });
+  return (token) => {
+    jwt.verify(token);
+    return true;
+  };
+}
 
 /**
  * What main.ts and the in-process tests both do to the application before it listens: pino as
- * Nest's logger, helmet, the web app at /app/, body parsers, OpenAPI at /docs (spec at /docs-json), shutdown hooks.
+ * Nest's logger, helmet, the web app at /app/, the trusted proxies, body parsing within each
+ * route's limits, OpenAPI at /docs (spec at /docs-json) when GATEWAY_DOCS is on, shutdown hooks.
  * The application must be created with `{ bodyParser: false, bufferLogs: true }`.
  */
 export function configureApp(app: INestApplication): void {
@@ -46,12 +65,21 @@ export function configureApp(app: INestApplication): void {
       },
     }),
   );
-  serveWebApp(express, app.get<GatewayConfig>(GATEWAY_CONFIG).WEB_ROOT);
+  const config = app.get<GatewayConfig>(GATEWAY_CONFIG);
+  serveWebApp(express, config.WEB_ROOT);
+  // No proxy unless configured: X-Forwarded-For is then ignored and request.ip is the peer's.
+  express.set(
+    'trust proxy',
+    config.GATEWAY_TRUSTED_PROXIES.length === 0 ? false : config.GATEWAY_TRUSTED_PROXIES,
+  );
   express.use(requireUtf8Body);
-  express.useBodyParser('json', { limit: JSON_BODY_LIMIT, reviver: forbidPrototypeKeys });
-  express.useBodyParser('urlencoded', { extended: false, limit: '1mb' });
-  // No forwarding header is trusted: the client address is the socket's (sign-in limits count it).
-  express.set('trust proxy', false);
+  express.use(createBodyParsing({ verifyBearer: bearerVerifier(app) }));
+  if (config.GATEWAY_DOCS === 'on') setUpDocs(app);
+  app.enableShutdownHooks();
+}
+
+/** OpenAPI at /docs, the document at /docs-json. */
+function setUpDocs(app: INestApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -64,5 +92,4 @@ export function configureApp(app: INestApplication): void {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  app.enableShutdownHooks();
 }

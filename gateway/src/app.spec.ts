@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerError } from './common/errors.js';
 import { jsonArg } from './testing/fake-ledger.client.js';
 import { signed } from './testing/statements.js';
-import { createTestApp, type TestApp } from './testing/test-app.js';
+import { TEST_METRICS_TOKEN, createTestApp, type TestApp } from './testing/test-app.js';
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -214,7 +214,10 @@ describe('the HTTP API (in process, fake ledger)', () => {
     expect(ready.body).toMatchObject({ code: 'LEDGER_UNAVAILABLE' });
     t.ledger.on('baseline:Get', () => '');
     expect((await t.http().get('/health/ready')).status).toBe(200);
-    const metrics = await t.http().get('/metrics');
+    const metrics = await t
+      .http()
+      .get('/metrics')
+      .set('authorization', `Bearer ${TEST_METRICS_TOKEN}`);
     expect(metrics.text).toMatch(
       /gateway_http_requests_total\{method="POST",route="\/consents",status="201"\} 1/,
     );

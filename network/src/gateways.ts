@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { adminCredentials, adminPasswordFile, ensureAdminPassword } from './admin-credentials.ts';
 import { checkHealth, waitForHealth } from './health.ts';
@@ -26,6 +27,20 @@ export function gatewayUrl(org: Organization): string {
 }
 
 /**
+ * The token a Prometheus scraper (the tests, the benchmark) sends to an organization's gateway's
+ * /metrics (GATEWAY_METRICS_TOKEN): made once, kept in the gateway's data directory (0600).
+ */
+export function gatewayMetricsToken(org: Organization): string {
+  const dataDir = path.join(runPaths.gateways, org.name);
+  const file = path.join(dataDir, 'metrics-token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const token = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+/**
  * Environment of a gateway process: its organization, its address, its files, the endorsement
  * rule, and its bootstrap admin (GATEWAY_ADMIN_PASSWORD as given, or the organization's generated
  * password: there is no default).
@@ -33,7 +48,13 @@ export function gatewayUrl(org: Organization): string {
 export function gatewayEnv(org: Organization, topology: Topology): Record<string, string> {
   const dataDir = path.join(runPaths.gateways, org.name);
   mkdirSync(dataDir, { recursive: true });
-  const passthrough = ['NODE_ENV', 'LOG_LEVEL', 'GATEWAY_PASSWORD_MIN_LENGTH'];
+  const passthrough = [
+    'NODE_ENV',
+    'LOG_LEVEL',
+    'GATEWAY_PASSWORD_MIN_LENGTH',
+    'GATEWAY_TRUSTED_PROXIES',
+    'GATEWAY_DOCS',
+  ];
   const inherited = Object.fromEntries(
     passthrough.flatMap((key) => {
       const value = process.env[key];
@@ -55,6 +76,7 @@ export function gatewayEnv(org: Organization, topology: Topology): Record<string
     GATEWAY_DATA_DIR: dataDir,
     // Evidence bundles state the policy the verifier checks; the topology is its one source.
     LEDGER_ENDORSEMENT_OUT_OF: String(topology.chaincode.endorsement.outOf),
+    GATEWAY_METRICS_TOKEN: gatewayMetricsToken(org),
   };
 }
 

@@ -28,6 +28,7 @@ export {
 } from './admin-credentials.ts';
 export {
   gatewayLines,
+  gatewayMetricsToken,
   gatewayUrl,
   gatewayUrls,
   startGateway,

@@ -262,7 +262,7 @@ describe('bad input to the gateways', () => {
     const failures: string[] = [];
     const statuses = new Map<number, number>();
     await mapLimit(cases, CONCURRENCY, async (each) => {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...each.headers };
       if (tokens[each.caller] !== '') headers.authorization = `Bearer ${tokens[each.caller]}`;
       if (each.contentType !== undefined) headers['content-type'] = each.contentType;
       const body = typeof each.body === 'function' ? await each.body(sign) : each.body;

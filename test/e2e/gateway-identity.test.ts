@@ -12,7 +12,11 @@ import {
   type IdentityWallet,
   type LedgerClient,
 } from '@consent-ledger/gateway';
-import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
+import {
+  IN_PROCESS_METRICS_TOKEN,
+  startGatewayInProcess,
+  type InProcessGateway,
+} from '../support/gateway-app.ts';
 import {
   GatewayApi,
   PATIENT_PASSWORD,
@@ -113,7 +117,8 @@ describe('the gateway against the real CA and peer', () => {
     expect((await govApi.get('/health/live')).status).toBe(200);
     const ready = await govApi.get('/health/ready');
     expect(ready.status, ready.text).toBe(200);
-    expect(ready.body).toMatchObject({ status: 'ok', mspId: 'GovMSP' });
+    expect(ready.body).toMatchObject({ status: 'ok' });
+    expect(ready.body).not.toHaveProperty('peer');
   });
 
   it('enrolls staff with the CA under opaque enrollment IDs, the role as a certificate attribute', async () => {
@@ -285,7 +290,9 @@ describe('the gateway against the real CA and peer', () => {
     await expect(
       ledger.as(`user:${regulator}`).submit('baseline:Put', key, 'written by the regulator'),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    const metrics = await govApi.get('/metrics');
+    const metrics = await govApi.request('GET', '/metrics', {
+      headers: { authorization: `Bearer ${IN_PROCESS_METRICS_TOKEN}` },
+    });
     expect(metrics.text).toMatch(
       /gateway_ledger_call_duration_seconds_count\{transaction="baseline:Put",kind="submit",outcome="ok"\} 1/,
     );

@@ -589,7 +589,12 @@ export const ENDPOINTS: readonly EndpointRow[] = [
   },
   { method: 'GET', path: '/health/live', public: true, rule: EVERYONE },
   { method: 'GET', path: '/health/ready', public: true, rule: EVERYONE },
-  { method: 'GET', path: '/metrics', public: true, rule: EVERYONE },
+  {
+    method: 'GET',
+    path: '/metrics',
+    rule: [],
+    own: 'the scraper only: GATEWAY_METRICS_TOKEN as the bearer token, no access token',
+  },
   { method: 'GET', path: '/fhir/metadata', public: true, rule: EVERYONE },
   {
     method: 'POST',

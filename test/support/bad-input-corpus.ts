@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import {
   base64url,
   buildStatement,
@@ -1781,8 +1782,10 @@ export interface RestCase {
   readonly path: string;
   readonly caller: RestCaller;
   /** The body, or a function making it when the case is sent (a statement signed then). */
-  readonly body?: string | Uint8Array | ((sign: CorpusSigner) => Promise<string>);
+  readonly body?: string | Uint8Array | ((sign: CorpusSigner) => Promise<string | Uint8Array>);
   readonly contentType?: string;
+  /** More request headers (e.g. Content-Encoding). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly status: number;
   /** The code expected, when not any code. */
   readonly code?: string;
@@ -1800,6 +1803,89 @@ interface RestTarget {
 }
 
 const MB40 = 40 * 1024 * 1024;
+const MB = 1024 * 1024;
+
+/** `[0,0,…]` of about `bytes` bytes. */
+function zeros(bytes: number): string {
+  return `[${'0,'.repeat(Math.max(0, Math.floor(bytes / 2) - 1))}0]`;
+}
+
+/**
+ * The hostile-body cases of issue 19 at one body route: a 1 MB JSON array (413 at a route's
+ * limit, or 400 where a signed-in caller may send more: the batch), 10,000 zeros in an otherwise
+ * valid body, the valid body gzip-compressed (415), a duplicate key (DUPLICATE_KEY) and a
+ * `constructor` key (FORBIDDEN_KEY).
+ */
+function hostileBodyCases(
+  target: Readonly<{
+    org: string;
+    method: 'POST' | 'PUT' | 'GET';
+    path: string;
+    caller: RestCaller;
+  }>,
+  valid: (sign: CorpusSigner) => Promise<string>,
+  options: Readonly<{ largeLimit: boolean; fieldZeros: number }>,
+): RestCase[] {
+  const common = {
+    org: target.org,
+    method: target.method,
+    path: target.path,
+    caller: target.caller,
+    contentType: 'application/json',
+  };
+  const name = (label: string): string => `${target.method} ${target.path} ${label}`;
+  const withKey = (key: string, value: string) => async (sign: CorpusSigner) => {
+    const text = await valid(sign);
+    return `{"${key}":${value},${text.slice(1)}`;
+  };
+  return [
+    {
+      ...common,
+      name: name('a 1 MB JSON array'),
+      category: 'oversized',
+      body: zeros(MB),
+      status: options.largeLimit ? 400 : 413,
+      code: options.largeLimit ? 'INVALID_ARGUMENT' : 'PAYLOAD_TOO_LARGE',
+    },
+    {
+      ...common,
+      name: name(`${options.fieldZeros.toLocaleString('en')} zeros in a field`),
+      category: 'oversized',
+      body: async (sign) =>
+        `{"pad":${zeros(options.fieldZeros * 2)},${(await valid(sign)).slice(1)}`,
+      status: 400,
+    },
+    {
+      ...common,
+      name: name('gzip-compressed'),
+      category: 'wrong-content-type',
+      body: async (sign) => new Uint8Array(gzipSync(await valid(sign))),
+      headers: { 'content-encoding': 'gzip' },
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    },
+    {
+      ...common,
+      name: name('a duplicate key'),
+      category: 'malformed-json',
+      body: async (sign) => {
+        const text = await valid(sign);
+        const key = /^\{"([^"]+)":/.exec(text)?.[1] ?? 'x';
+        return `{"${key}":null,${text.slice(1)}`;
+      },
+      status: 400,
+      code: 'DUPLICATE_KEY',
+    },
+    {
+      ...common,
+      name: name('a constructor key'),
+      category: 'injection',
+      body: withKey('constructor', '{"prototype":{"admin":true}}'),
+      status: 400,
+      code: 'FORBIDDEN_KEY',
+    },
+  ];
+}
 
 /** The body of a signed target: the template's valid fields (or the payload's) around the action. */
 async function restBody(
@@ -2341,6 +2427,10 @@ export function restCorpus(targets: Targets): RestCase[] {
     });
     const valid = (sign: CorpusSigner): Promise<string> =>
       restBody(target, { json: target.template.valid }, sign).then(String);
+    const hostile = hostileBodyCases(target, valid, {
+      largeLimit: target.method === 'POST' && target.path === '/records/batches',
+      fieldZeros: 10_000,
+    });
     const contentTypes: [string, number][] = [
       ['text/plain', 400],
       ['application/xml', 400],
@@ -2356,6 +2446,7 @@ export function restCorpus(targets: Targets): RestCase[] {
       optionalOnly && (contentType === 'text/plain' || contentType === 'application/xml');
     return [
       ...cases,
+      ...hostile,
       ...contentTypes
         .filter(([contentType]) => !ignoredBody(contentType))
         .map(([contentType, status]): RestCase => ({
@@ -2401,5 +2492,17 @@ export function restCorpus(targets: Targets): RestCase[] {
           ]),
     ];
   });
-  return [...bodies, ...signedBodyCases(targets), ...queryCases(targets), ...pathCases(targets)];
+  const login = hostileBodyCases(
+    { org: 'tertiary', method: 'POST', path: '/auth/login', caller: 'anonymous' },
+    () =>
+      Promise.resolve(JSON.stringify({ username: 'bad-input-nobody', password: 'x'.repeat(12) })),
+    { largeLimit: false, fieldZeros: 1_000 },
+  );
+  return [
+    ...bodies,
+    ...login,
+    ...signedBodyCases(targets),
+    ...queryCases(targets),
+    ...pathCases(targets),
+  ];
 }

@@ -8,6 +8,9 @@ import { APP_OPTIONS, AppModule, configureApp, loadConfig } from '@consent-ledge
 import { adminCredentials, orgLayout, type AdminCredentials } from '@consent-ledger/network';
 import { org } from './ledger.ts';
 
+/** GATEWAY_METRICS_TOKEN of the in-process gateways (a scraper sends it as a bearer token). */
+export const IN_PROCESS_METRICS_TOKEN = 'in-process-metrics-token-0123456789abcdef';
+
 /** A gateway application started in this process against the real network. */
 export interface InProcessGateway {
   readonly app: INestApplication;
@@ -41,6 +44,7 @@ export async function startGatewayInProcess(
     GATEWAY_DATA_DIR: dataDir,
     NODE_ENV: 'development',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    GATEWAY_METRICS_TOKEN: IN_PROCESS_METRICS_TOKEN,
     ...options.env,
   });
   const app = await NestFactory.create(AppModule.forConfig(config), APP_OPTIONS);

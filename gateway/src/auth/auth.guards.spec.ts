@@ -1,7 +1,12 @@
 import { refusal } from '@consent-ledger/ledger-api';
 import { JwtService } from '@nestjs/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PASSWORD, createTestApp, type TestApp } from '../testing/test-app.js';
+import {
+  TEST_METRICS_TOKEN,
+  TEST_PASSWORD,
+  createTestApp,
+  type TestApp,
+} from '../testing/test-app.js';
 
 describe('authentication and roles', () => {
   let t: TestApp;
@@ -163,9 +168,11 @@ describe('authentication and roles', () => {
     });
   });
 
-  it('keeps liveness, readiness, metrics and the OpenAPI document public', async () => {
+  it('keeps liveness and the OpenAPI document public, metrics behind their token', async () => {
     expect((await t.http().get('/health/live')).status).toBe(200);
-    expect((await t.http().get('/metrics')).status).toBe(200);
+    expect((await t.http().get('/metrics')).status).toBe(401);
+    const metrics = t.http().get('/metrics').set('authorization', `Bearer ${TEST_METRICS_TOKEN}`);
+    expect((await metrics).status).toBe(200);
     const docs = await t.http().get('/docs-json');
     expect(docs.status).toBe(200);
     expect(Object.keys((docs.body as { paths: object }).paths)).toEqual(

@@ -1,11 +1,11 @@
 import {
   BadRequestException,
   ForbiddenException,
+  HttpException,
   NotFoundException,
   PayloadTooLargeException,
   UnauthorizedException,
 } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import { describe, expect, it, vi } from 'vitest';
 import {
   ConflictError,
@@ -19,7 +19,12 @@ import {
   UnauthenticatedError,
   type ErrorCode,
 } from './errors.js';
-import { GatewayExceptionFilter, statusOf, toErrorBody } from './exception.filter.js';
+import {
+  GatewayExceptionFilter,
+  MAX_ERROR_MESSAGE,
+  statusOf,
+  toErrorBody,
+} from './exception.filter.js';
 
 describe('the exception filter', () => {
   const statuses: [ErrorCode, number][] = [
@@ -65,10 +70,11 @@ describe('the exception filter', () => {
   });
 
   it('maps Nest HTTP exceptions by status', () => {
+    // Their texts are Nest's or a library's: the status's own text is answered instead.
     expect(toErrorBody(new BadRequestException(['a', 'b']))).toEqual({
       statusCode: 400,
       code: 'INVALID_ARGUMENT',
-      message: 'a; b',
+      message: 'invalid request',
     });
     expect(toErrorBody(new UnauthorizedException()).code).toBe('UNAUTHENTICATED');
     expect(toErrorBody(new ForbiddenException()).code).toBe('FORBIDDEN');
@@ -76,10 +82,43 @@ describe('the exception filter', () => {
       code: 'NOT_FOUND',
     });
     expect(toErrorBody(new PayloadTooLargeException()).code).toBe('PAYLOAD_TOO_LARGE');
-    expect(toErrorBody(new ThrottlerException())).toMatchObject({
+    // A library's 429 (e.g. @nestjs/throttler's) in our own words, not its class name.
+    expect(toErrorBody(new HttpException('ThrottlerException: Too Many Requests', 429))).toEqual({
       statusCode: 429,
       code: 'TOO_MANY_REQUESTS',
+      message: 'too many requests: try again later',
     });
+    expect(toErrorBody(new NotFoundException('Cannot GET /x')).message).toBe('not found');
+  });
+
+  it('keeps the message of an HTTP exception that names its code (the gateway’s own)', () => {
+    const own = new BadRequestException({
+      statusCode: 400,
+      code: 'INVALID_ARGUMENT',
+      message: 'x',
+    });
+    expect(toErrorBody(own).message).toBe('x');
+  });
+
+  it('answers our texts for library texts of a 401, and bounds every message', () => {
+    for (const text of [
+      'jwt signature is required',
+      'invalid algorithm',
+      'jwt malformed',
+      'No auth token',
+    ])
+      expect(toErrorBody(new UnauthenticatedError(text)).message, text).toBe(
+        'invalid access token',
+      );
+    expect(toErrorBody(new UnauthenticatedError('jwt expired')).message).toBe(
+      'the access token has expired',
+    );
+    expect(toErrorBody(new UnauthenticatedError('wrong username or password')).message).toBe(
+      'wrong username or password',
+    );
+    expect(toErrorBody(new InvalidArgumentError('x'.repeat(5000))).message.length).toBe(
+      MAX_ERROR_MESSAGE,
+    );
   });
 
   it('maps body parser errors and hides unknown errors behind a 500', () => {
@@ -92,6 +131,12 @@ describe('the exception filter', () => {
       code: 'INVALID_ARGUMENT',
       message: 'malformed JSON body',
     });
+    const gzip = Object.assign(new Error('content encoding unsupported'), {
+      type: 'encoding.unsupported',
+      status: 415,
+    });
+    expect(toErrorBody(gzip)).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect(toErrorBody(gzip).message).not.toMatch(/content encoding unsupported/);
     expect(toErrorBody(new TypeError('secret detail'))).toEqual({
       statusCode: 500,
       code: 'INTERNAL',

@@ -48,6 +48,8 @@ export function statusOf(code: ErrorCode): number {
   if (NOT_FOUND.has(code)) return 404;
   switch (code) {
     case 'INVALID_ARGUMENT':
+    case 'DUPLICATE_KEY':
+    case 'FORBIDDEN_KEY':
       return 400;
     case 'UNAUTHENTICATED':
     case 'TOKEN_EXPIRED':
@@ -58,6 +60,10 @@ export function statusOf(code: ErrorCode): number {
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
+    case 'LENGTH_REQUIRED':
+      return 411;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
     case 'RULE_VIOLATION':
       return 422;
     case 'TOO_MANY_REQUESTS':
@@ -85,11 +91,14 @@ function codeOfStatus(status: number): ErrorCode {
       return 'NOT_FOUND';
     case 409:
       return 'CONFLICT';
+    case 411:
+      return 'LENGTH_REQUIRED';
     case 413:
       return 'PAYLOAD_TOO_LARGE';
     case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE';
     case 422:
-      return status === 415 ? 'INVALID_ARGUMENT' : 'RULE_VIOLATION';
+      return 'RULE_VIOLATION';
     case 429:
       return 'TOO_MANY_REQUESTS';
     case 501:
@@ -101,21 +110,92 @@ function codeOfStatus(status: number): ErrorCode {
   }
 }
 
+/** Longest error message answered: longer ones are cut (error bodies stay small). */
+export const MAX_ERROR_MESSAGE = 1000;
+
+/**
+ * The gateway's own text for an HTTP status, answered for the HTTP exceptions of Nest and of
+ * libraries (ThrottlerException, an unknown route's "Cannot GET /x", ...), whose texts are theirs.
+ */
+const STATUS_MESSAGES: ReadonlyMap<number, string> = new Map([
+  [400, 'invalid request'],
+  [401, 'authentication required'],
+  [403, 'forbidden'],
+  [404, 'not found'],
+  [405, 'method not allowed'],
+  [406, 'not acceptable'],
+  [408, 'request timeout'],
+  [409, 'conflict'],
+  [411, 'length required'],
+  [413, 'the request body is too large'],
+  [415, 'unsupported media type'],
+  [422, 'unprocessable request'],
+  [429, 'too many requests: try again later'],
+  [501, 'not implemented'],
+  [503, 'service unavailable'],
+]);
+
+function statusMessage(status: number): string {
+  return STATUS_MESSAGES.get(status) ?? (status >= 500 ? 'internal error' : 'invalid request');
+}
+
+/**
+ * The message of an HTTP exception: its own when the gateway made it (an exception whose response
+ * names a `code`, as FHIR's argument errors do), else the status's text.
+ */
 function httpMessage(exception: HttpException): string {
   const response = exception.getResponse();
-  if (typeof response === 'string') return response;
-  const { message } = response as { message?: unknown };
+  if (typeof response !== 'object') return statusMessage(exception.getStatus());
+  const { message, code } = response as { message?: unknown; code?: unknown };
+  if (typeof code !== 'string') return statusMessage(exception.getStatus());
   if (Array.isArray(message)) return message.map(String).join('; ');
-  return typeof message === 'string' ? message : exception.message;
+  return typeof message === 'string' ? message : statusMessage(exception.getStatus());
 }
+
+/** Our texts for body-parser's (and raw-body's) error types; others get the status's text. */
+const BODY_PARSER_MESSAGES: ReadonlyMap<string, string> = new Map([
+  ['entity.parse.failed', 'malformed JSON body'],
+  ['entity.too.large', 'the request body is too large'],
+  [
+    'encoding.unsupported',
+    'compressed request bodies are not accepted: send Content-Encoding identity',
+  ],
+  ['charset.unsupported', 'unsupported charset: send UTF-8'],
+  ['request.aborted', 'the request body was cut short'],
+  ['request.size.invalid', 'the request body does not match its Content-Length'],
+  ['parameters.too.many', 'too many form parameters'],
+]);
 
 /** Errors of Express's body parsers (malformed JSON, too large, bad charset). */
 function bodyParserError(exception: unknown): { status: number; message: string } | undefined {
   if (!(exception instanceof Error)) return undefined;
   const { type, status } = exception as Error & { type?: unknown; status?: unknown };
   if (typeof type !== 'string' || typeof status !== 'number') return undefined;
-  if (type === 'entity.parse.failed') return { status: 400, message: 'malformed JSON body' };
-  return { status, message: exception.message };
+  const safeStatus = status >= 400 && status < 500 ? status : 400;
+  // Our own charset refusal (requireUtf8Body) names the charset; body-parser's texts are not ours.
+  if (exception.name === 'UnsupportedCharsetError') return { status, message: exception.message };
+  return {
+    status: safeStatus,
+    message: BODY_PARSER_MESSAGES.get(type) ?? statusMessage(safeStatus),
+  };
+}
+
+/**
+ * Texts of jsonwebtoken and passport-jwt ("jwt signature is required", "invalid algorithm", "No
+ * auth token", a token's JSON.parse failure, ...) that a 401 may carry: answered as our own.
+ */
+const LIBRARY_AUTH_TEXT =
+  /^(jwt |invalid (signature|algorithm|token)|maxAge|No auth token|Unexpected |secret or public key|.*is not valid JSON)/;
+
+function unauthenticatedMessage(message: string): string {
+  if (message === 'jwt expired') return 'the access token has expired';
+  return LIBRARY_AUTH_TEXT.test(message) ? 'invalid access token' : message;
+}
+
+function bounded(message: string): string {
+  return message.length <= MAX_ERROR_MESSAGE
+    ? message
+    : `${message.slice(0, MAX_ERROR_MESSAGE - 1)}…`;
 }
 
 /**
@@ -128,15 +208,17 @@ export function toErrorBody(exception: unknown, translate: ErrorTranslator = unc
   const error = translate(exception);
   if (error instanceof DomainError) {
     const statusCode = statusOf(error.code);
+    const message =
+      error.code === 'UNAUTHENTICATED' ? unauthenticatedMessage(error.message) : error.message;
     return {
       statusCode,
       code: error.code,
-      message: statusCode >= 500 && error.code === 'INTERNAL' ? 'internal error' : error.message,
+      message: statusCode >= 500 && error.code === 'INTERNAL' ? 'internal error' : bounded(message),
     };
   }
   if (error instanceof HttpException) {
     const statusCode = error.getStatus();
-    return { statusCode, code: codeOfStatus(statusCode), message: httpMessage(error) };
+    return { statusCode, code: codeOfStatus(statusCode), message: bounded(httpMessage(error)) };
   }
   const parsed = bodyParserError(error);
   if (parsed !== undefined)

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -10,6 +11,20 @@ const optionalSecret = z
   .string()
   .optional()
   .transform((value) => (value === '' ? undefined : value));
+
+/** The names Express's `trust proxy` (proxy-addr) takes for address ranges. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Whether an entry of GATEWAY_TRUSTED_PROXIES is a range name, an address or a CIDR block. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGES.has(entry)) return true;
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
 
 const schema = z.object({
   GATEWAY_ORG: z.string().min(1),
@@ -69,6 +84,47 @@ const schema = z.object({
    * information of a child under 14; a region that wants the civil majority sets 18.
    */
   PATIENT_ADULT_AGE: z.coerce.number().int().min(14).max(21).default(14),
+  /**
+   * The gateway's public base URL (scheme, host, port, optional path), the one source of every
+   * absolute link it emits (FHIR links, `Location`); the Host header is never used.
+   * Default: http://GATEWAY_HOST:GATEWAY_PORT.
+   */
+  GATEWAY_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine((value) => {
+      const url = new URL(value);
+      return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+    }, 'must have no query, fragment or credentials')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
+  /**
+   * Proxies whose X-Forwarded-For the gateway believes for the client's address (`request.ip`):
+   * a comma-separated list of addresses, CIDR blocks or `loopback`, `linklocal`, `uniquelocal`.
+   * Empty (the default): no proxy is trusted, `request.ip` is the peer's address.
+   */
+  GATEWAY_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .refine(
+      (entries) => entries.every(isProxyEntry),
+      'must list addresses, CIDR blocks, loopback, linklocal or uniquelocal',
+    ),
+  /**
+   * Bearer token a Prometheus scraper sends to GET /metrics (at least 32 characters). Unset:
+   * /metrics answers 404.
+   */
+  GATEWAY_METRICS_TOKEN: optionalSecret.refine(
+    (value) => value === undefined || value.length >= 32,
+    'must be at least 32 characters',
+  ),
+  /** OpenAPI at /docs and /docs-json: on by default in development and test, off in production. */
+  GATEWAY_DOCS: z.enum(['on', 'off']).optional(),
   /** Readiness probe's deadline, in milliseconds. */
   READY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /**
@@ -84,12 +140,21 @@ const schema = z.object({
     .transform((root) => path.resolve(root)),
 });
 
+/** The schema with the defaults that depend on other variables filled in. */
+const withDefaults = schema.transform((config) => ({
+  ...config,
+  GATEWAY_PUBLIC_URL:
+    config.GATEWAY_PUBLIC_URL ??
+    `http://${isIP(config.GATEWAY_HOST) === 6 ? `[${config.GATEWAY_HOST}]` : config.GATEWAY_HOST}:${String(config.GATEWAY_PORT)}`,
+  GATEWAY_DOCS: config.GATEWAY_DOCS ?? (config.NODE_ENV === 'production' ? 'off' : 'on'),
+}));
+
 /** The gateway's configuration, read from the environment and validated at boot. */
-export type GatewayConfig = Readonly<z.infer<typeof schema>>;
+export type GatewayConfig = Readonly<z.infer<typeof withDefaults>>;
 
 /** Reads and validates the configuration; throws with every problem listed. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const result = schema.safeParse(env);
+  const result = withDefaults.safeParse(env);
   if (!result.success)
     throw new Error(`Invalid gateway configuration:\n${z.prettifyError(result.error)}`);
   return result.data;

@@ -23,7 +23,8 @@ export interface FhirModuleOptions {
   readonly imports?: ModuleMetadata['imports'];
   /**
    * Public service base, e.g. `https://gov.example:4001/fhir`, for links, `fullUrl` and
-   * `Location`. When absent it is derived from each request (protocol, Host, path up to /fhir).
+   * `Location`; `http://localhost/fhir` when absent. The request's Host is never used: a client
+   * would choose the links others follow.
    */
   readonly baseUrl?: string;
   /** Time source ("now" for read-time consent status); the system clock by default. */

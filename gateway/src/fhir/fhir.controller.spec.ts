@@ -227,7 +227,7 @@ describe('GET /fhir/metadata', () => {
     expectFhirJson(response);
     const statement = response.body as fhir4.CapabilityStatement;
     expect(statement.fhirVersion).toBe('4.0.1');
-    expect(statement.implementation?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/fhir$/);
+    expect(statement.implementation?.url).toBe('http://localhost/fhir');
   });
 });
 

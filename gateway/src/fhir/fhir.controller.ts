@@ -37,14 +37,14 @@ import {
 import { FHIR_JSON_CONTENT_TYPE } from './operation-outcome.mapper.js';
 import { toProvenance } from './provenance.mapper.js';
 
-/** The parts of an (Express) request the FHIR API reads. */
+/** The parts of an (Express) request the FHIR API reads (never its Host). */
 export interface FhirHttpRequest {
-  readonly protocol: string;
-  readonly originalUrl: string;
   readonly query: FhirQuery;
   readonly user?: unknown;
-  get(name: string): string | undefined;
 }
+
+/** The base of links when the module is given none (`FhirModuleOptions.baseUrl`). */
+export const DEFAULT_FHIR_BASE = 'http://localhost/fhir';
 
 /** The parts of an (Express) response the FHIR API writes. */
 export interface FhirHttpResponse {
@@ -85,8 +85,8 @@ export class FhirController {
   /** `GET /fhir/metadata`: the CapabilityStatement (public). */
   @Get('metadata')
   @Header('Content-Type', FHIR_JSON_CONTENT_TYPE)
-  metadata(@Req() request: FhirHttpRequest): fhir4.CapabilityStatement {
-    return toCapabilityStatement(this.base(request));
+  metadata(): fhir4.CapabilityStatement {
+    return toCapabilityStatement(this.base());
   }
 
   /**
@@ -111,7 +111,7 @@ export class FhirController {
       ...(performer === undefined ? {} : { performer }),
       action: signedActionOf(resource),
     });
-    response.setHeader('Location', `${this.base(request)}/Consent/${consent.consentId}`);
+    response.setHeader('Location', `${this.base()}/Consent/${consent.consentId}`);
     response.setHeader('ETag', `W/"${String(consent.version)}"`);
     response.setHeader('Last-Modified', new Date(consent.updatedAt).toUTCString());
     return toFhirConsent(consent, { now: this.now() });
@@ -180,7 +180,7 @@ export class FhirController {
     resources: readonly T[],
     page?: Page<unknown>,
   ): fhir4.Bundle<T> {
-    const base = this.base(request);
+    const base = this.base();
     const params = queryPairs(request.query);
     const bookmark = page?.bookmark ?? '';
     return toSearchBundle(resources, {
@@ -190,12 +190,9 @@ export class FhirController {
     });
   }
 
-  private base(request: FhirHttpRequest): string {
-    if (this.settings.baseUrl !== undefined) return this.settings.baseUrl.replace(/\/+$/, '');
-    const path = request.originalUrl.split('?', 1)[0] ?? '';
-    const at = path.indexOf('/fhir');
-    const prefix = at < 0 ? '' : path.slice(0, at);
-    return `${request.protocol}://${request.get('host') ?? 'localhost'}${prefix}/fhir`;
+  /** The configured public base: never the request's Host, which the client chooses. */
+  private base(): string {
+    return (this.settings.baseUrl ?? DEFAULT_FHIR_BASE).replace(/\/+$/, '');
   }
 
   private now(): string {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LedgerUnavailableError } from '../common/errors.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { ORG_PROFILE, type OrgProfile } from '../config/connection-profile.js';
@@ -6,17 +6,21 @@ import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 import { SERVICE_IDENTITY } from '../ledger/wallet.js';
 import { DATABASE, type Database } from '../storage/database.js';
 
-/** The readiness answer. */
+/** The readiness answer (public: no address or detail of the organization's network). */
 export interface Readiness {
   readonly status: 'ok';
-  readonly mspId: string;
-  readonly peer: string;
   readonly ledgerMs: number;
 }
 
-/** Readiness: the local store answers and the chaincode answers through the peer, in time. */
+/**
+ * Readiness: the local store answers and the chaincode answers through the peer, in time. The
+ * answer is public, so it names no peer and carries no error text of the ledger's; those go to
+ * the log.
+ */
 @Injectable()
 export class HealthService {
+  readonly #logger = new Logger('Health');
+
   constructor(
     @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient,
     @Inject(DATABASE) private readonly db: Database,
@@ -32,16 +36,12 @@ export class HealthService {
         .as(SERVICE_IDENTITY, { timeoutMs: this.config.READY_TIMEOUT_MS })
         .evaluate('baseline:Get', 'gateway-readiness');
     } catch (error) {
-      throw new LedgerUnavailableError(
-        `the chaincode did not answer through ${this.profile.peer.endpoint}: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
+      this.#logger.warn(
+        { err: error, peer: this.profile.peer.endpoint },
+        'not ready: the chaincode did not answer through the peer',
       );
+      throw new LedgerUnavailableError('the ledger did not answer', { cause: error });
     }
-    return {
-      status: 'ok',
-      mspId: this.profile.mspId,
-      peer: this.profile.peer.endpoint,
-      ledgerMs: Math.round(performance.now() - started),
-    };
+    return { status: 'ok', ledgerMs: Math.round(performance.now() - started) };
   }
 }

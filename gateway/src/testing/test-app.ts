@@ -36,6 +36,8 @@ export function testProfile(
 
 /** The password of the users {@link TestApp.user} and {@link TestApp.patient} make (policy-proof). */
 export const TEST_PASSWORD = 'violet-harbor-lantern-92';
+/** The GATEWAY_METRICS_TOKEN of the test apps (a scraper sends it as a bearer token). */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789abcdef';
 
 /** A running in-process gateway with a fake ledger and CA. */
 export interface TestApp {
@@ -83,6 +85,7 @@ export async function createTestApp(
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     GATEWAY_EVENTS: 'off',
+    GATEWAY_METRICS_TOKEN: TEST_METRICS_TOKEN,
     ...options.env,
   });
   const ledger = new FakeLedgerClient();
