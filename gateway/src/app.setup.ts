@@ -2,10 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { requestIdOf } from './common/logging.js';
+import { createRequestRate } from './common/request-rate.js';
 import { BODY_LIMITS, createBodyParsing, type BearerVerifier } from './common/request-body.js';
 import { requireUtf8Body } from './common/validation.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
@@ -36,6 +38,26 @@ function bearerVerifier(app: INestApplication): BearerVerifier {
 }
 
 /**
+ * Whom a request's rate is counted against: the user of a valid access token of this gateway
+ * (signature and expiry, microseconds), else the client address (the socket's, or the forwarded
+ * one from a trusted proxy).
+ */
+function callerOf(app: INestApplication): (request: Request) => string {
+  const jwt = app.get(JwtService, { strict: false });
+  return (request) => {
+    const header = request.headers.authorization;
+    if (header?.startsWith('Bearer ') === true)
+      try {
+        const { sub } = jwt.verify<{ sub?: unknown }>(header.slice(7));
+        if (typeof sub === 'string') return `user:${sub}`;
+      } catch {
+        // not a valid token: counted by address
+      }
+    return `address:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
+  };
+}
+
+/**
  * What main.ts and the in-process tests both do to the application before it listens: pino as
  * Nest's logger, helmet, the web app at /app/, the trusted proxies, body parsing within each
  * route's limits, OpenAPI at /docs (spec at /docs-json) when GATEWAY_DOCS is on, shutdown hooks.
@@ -44,6 +66,16 @@ function bearerVerifier(app: INestApplication): BearerVerifier {
 export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
+  const config = app.get<GatewayConfig>(GATEWAY_CONFIG);
+  // First of all: each caller's request rate, before any work is done for the request.
+  express.use(
+    createRequestRate({
+      perSecond: config.GATEWAY_REQUEST_RATE_LIMIT,
+      maxWaiting: 200,
+      maxWaitMs: 2_000,
+      callerOf: callerOf(app),
+    }),
+  );
   // Before the body parsers, so that a malformed body still gets a request ID and is counted.
   express.use((request: IncomingMessage, response: ServerResponse, next: () => void) => {
     requestIdOf(request, response);
@@ -65,7 +97,6 @@ export function configureApp(app: INestApplication): void {
       },
     }),
   );
-  const config = app.get<GatewayConfig>(GATEWAY_CONFIG);
   serveWebApp(express, config.WEB_ROOT);
   // No proxy unless configured: X-Forwarded-For is then ignored and request.ip is the peer's.
   express.set(

@@ -54,6 +54,7 @@ export function gatewayEnv(org: Organization, topology: Topology): Record<string
     'GATEWAY_PASSWORD_MIN_LENGTH',
     'GATEWAY_TRUSTED_PROXIES',
     'GATEWAY_DOCS',
+    'GATEWAY_REQUEST_RATE_LIMIT',
   ];
   const inherited = Object.fromEntries(
     passthrough.flatMap((key) => {

@@ -60,6 +60,11 @@ const schema = z.object({
    * alone; 8 only where a second factor is required). gateway/README.md says why.
    */
   GATEWAY_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(15),
+  /**
+   * Requests a second served to each caller (a signed-in user, else a client address); more wait
+   * their turn (up to 2 s, 200 at a time), then 429. 0 turns the limit off.
+   */
+  GATEWAY_REQUEST_RATE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(50),
   /** Sign-in attempts (login, refresh, activation) allowed per client address and minute. */
   GATEWAY_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   /**
