@@ -154,7 +154,7 @@ describe('the gateway under attack (in process)', () => {
     expect(limited?.body).toEqual({
       statusCode: 429,
       code: 'TOO_MANY_REQUESTS',
-      message: 'too many sign-in attempts from this address: try again later',
+      message: 'too many failed sign-ins from this address: try again later',
     });
   });
 

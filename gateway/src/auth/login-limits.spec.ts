@@ -15,14 +15,18 @@ async function refusal(work: Promise<void>): Promise<TooManyRequestsError> {
 }
 
 describe('login limits', () => {
-  it('counts every attempt per address and says when to come back', async () => {
+  it('holds an address off after its failed sign-ins of the minute, and says when to come back', async () => {
     const l = limits();
-    for (let i = 0; i < 3; i += 1) await l.takeAddressAttempt('10.0.0.1');
-    const refused = await refusal(l.takeAddressAttempt('10.0.0.1'));
+    for (let i = 0; i < 3; i += 1) {
+      await l.assertAddressOpen('10.0.0.1');
+      await l.recordAddressFailure('10.0.0.1');
+    }
+    const refused = await refusal(l.assertAddressOpen('10.0.0.1'));
     expect(refused.code).toBe('TOO_MANY_REQUESTS');
+    expect(refused.message).toMatch(/failed sign-ins from this address/);
     expect(refused.retryAfterSeconds).toBeGreaterThan(0);
     expect(refused.retryAfterSeconds).toBeLessThanOrEqual(60);
-    await l.takeAddressAttempt('10.0.0.2');
+    await l.assertAddressOpen('10.0.0.2');
   });
 
   it("locks an account's unknown devices after wrong passwords, never a known device", async () => {

@@ -9,7 +9,9 @@ export interface AccountAttempt {
 }
 
 /**
- * Limits on signing in. Per client address: every attempt (login, refresh, activation) counts.
+ * Limits on signing in. Per client address: failed attempts (login, refresh, activation refused
+ * as unauthenticated or forbidden) count; past the limit, the address may not try for the rest of
+ * the minute. (Floods of any request are the per-caller request rate's, common/request-rate.ts.)
  * Per account: wrong passwords count, separately for each device that signed in to the account
  * before (its device token) and together for all unknown devices; past the limit, those devices
  * are held off the account for the lockout period, with the time left as `Retry-After`. So
@@ -17,8 +19,10 @@ export interface AccountAttempt {
  * devices, never the user's own browser, and at most for the lockout period after the last guess.
  */
 export interface LoginLimits {
-  /** Counts an attempt from `address`; TOO_MANY_REQUESTS past the per-minute limit. */
-  takeAddressAttempt(address: string): Promise<void>;
+  /** TOO_MANY_REQUESTS while `address` is past its failed sign-ins of the minute. */
+  assertAddressOpen(address: string): Promise<void>;
+  /** Counts a failed sign-in from `address` (wrong credentials, refresh token or code). */
+  recordAddressFailure(address: string): Promise<void>;
   /** TOO_MANY_REQUESTS while the account is held off for this device. */
   assertAccountOpen(attempt: AccountAttempt): Promise<void>;
   /** Counts a wrong password. */
@@ -29,7 +33,7 @@ export interface LoginLimits {
 
 /** Options of {@link createLoginLimits}. */
 export interface LoginLimitsOptions {
-  /** Attempts per client address and minute. */
+  /** Failed attempts per client address and minute. */
   readonly attemptsPerAddressPerMinute: number;
   /** Wrong passwords per account (and device) before the lockout. */
   readonly accountFailures: number;
@@ -55,8 +59,10 @@ class MemoryLoginLimits implements LoginLimits {
   readonly #byAddress: RateLimiterMemory;
   readonly #failures: RateLimiterMemory;
   readonly #maxFailures: number;
+  readonly #maxPerAddress: number;
 
   constructor(options: Readonly<LoginLimitsOptions>) {
+    this.#maxPerAddress = options.attemptsPerAddressPerMinute;
     this.#byAddress = new RateLimiterMemory({
       keyPrefix: 'address',
       points: options.attemptsPerAddressPerMinute,
@@ -70,17 +76,19 @@ class MemoryLoginLimits implements LoginLimits {
     });
   }
 
-  async takeAddressAttempt(address: string): Promise<void> {
-    try {
-      await this.#byAddress.consume(address);
-    } catch (error) {
-      if (error instanceof RateLimiterRes)
-        throw new TooManyRequestsError(
-          error.msBeforeNext / 1000,
-          'too many sign-in attempts from this address: try again later',
-        );
-      throw error;
-    }
+  async assertAddressOpen(address: string): Promise<void> {
+    const state = await this.#byAddress.get(address);
+    if (state !== null && state.consumedPoints >= this.#maxPerAddress)
+      throw new TooManyRequestsError(
+        state.msBeforeNext / 1000,
+        'too many failed sign-ins from this address: try again later',
+      );
+  }
+
+  async recordAddressFailure(address: string): Promise<void> {
+    await this.#byAddress.consume(address).catch((error: unknown) => {
+      if (!(error instanceof RateLimiterRes)) throw error;
+    });
   }
 
   async assertAccountOpen(attempt: AccountAttempt): Promise<void> {

@@ -65,7 +65,7 @@ const schema = z.object({
    * their turn (up to 2 s, 200 at a time), then 429. 0 turns the limit off.
    */
   GATEWAY_REQUEST_RATE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(50),
-  /** Sign-in attempts (login, refresh, activation) allowed per client address and minute. */
+  /** Failed sign-ins (login, refresh, activation) allowed per client address and minute. */
   GATEWAY_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   /**
    * Wrong passwords for one account, from devices that never signed in to it, before such devices
