@@ -278,10 +278,7 @@ if (only?.size === 1 && only.has('attack')) {
   const result = await runAttackScenario({
     base: gatewayUrl(tertiary),
     mspId: tertiary.mspId,
-    admin: {
-      username: process.env.GATEWAY_ADMIN_USERNAME ?? 'admin',
-      password: process.env.GATEWAY_ADMIN_PASSWORD ?? 'adminpw',
-    },
+    admin: adminCredentials(tertiary),
     metricsToken: gatewayMetricsToken(tertiary),
     attackers,
     journeys: Number(flags.journeys ?? (quick ? 10 : 30)),
