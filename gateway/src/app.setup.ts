@@ -8,7 +8,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { requestIdOf } from './common/logging.js';
 import { createRequestRate } from './common/request-rate.js';
-import { BODY_LIMITS, createBodyParsing, type BearerVerifier } from './common/request-body.js';
+import { BODY_LIMITS, bearerTokenOf, createBodyParsing } from './common/request-body.js';
 import { requireUtf8Body } from './common/validation.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config.js';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
@@ -25,34 +25,37 @@ export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLo
 export const JSON_BODY_LIMIT = BODY_LIMITS.batch;
 
 /**
- * The bearer check that decides whether a request may send a large body: the signature and
- * expiry of the gateway's own HS256 tokens (microseconds), with the key and options the auth
- * module signs with. The route's guard still authenticates the request in full.
+ * The user of a bearer token this gateway signed and that has not expired (the signature and
+ * expiry of its HS256 tokens, with the key and options the auth module signs with), else
+ * undefined. The request rate (whose caller) and the body limits (may it send a large body) ask
+ * about the same request's token one after the other, so the last token's answer is kept until
+ * it expires and the token is verified once. The route's guard still authenticates in full.
  */
-function bearerVerifier(app: INestApplication): BearerVerifier {
+function bearerSubject(app: INestApplication): (token: string) => string | undefined {
   const jwt = app.get(JwtService, { strict: false });
+  let last: { token: string; subject: string; until: number } | undefined;
   return (token) => {
-    jwt.verify(token);
-    return true;
+    if (last?.token === token && Date.now() < last.until) return last.subject;
+    try {
+      const { sub, exp } = jwt.verify<{ sub?: unknown; exp?: unknown }>(token);
+      if (typeof sub !== 'string' || typeof exp !== 'number') return undefined;
+      last = { token, subject: sub, until: exp * 1000 };
+      return sub;
+    } catch {
+      return undefined;
+    }
   };
 }
 
 /**
- * Whom a request's rate is counted against: the user of a valid access token of this gateway
- * (signature and expiry, microseconds), else the client address (the socket's, or the forwarded
- * one from a trusted proxy).
+ * Whom a request's rate is counted against: the user of a valid access token of this gateway,
+ * else the client address (the socket's, or the forwarded one from a trusted proxy).
  */
-function callerOf(app: INestApplication): (request: Request) => string {
-  const jwt = app.get(JwtService, { strict: false });
+function callerOf(subjectOf: (token: string) => string | undefined): (request: Request) => string {
   return (request) => {
-    const header = request.headers.authorization;
-    if (header?.startsWith('Bearer ') === true)
-      try {
-        const { sub } = jwt.verify<{ sub?: unknown }>(header.slice(7));
-        if (typeof sub === 'string') return `user:${sub}`;
-      } catch {
-        // not a valid token: counted by address
-      }
+    const token = bearerTokenOf(request.headers.authorization);
+    const subject = token === undefined ? undefined : subjectOf(token);
+    if (subject !== undefined) return `user:${subject}`;
     return `address:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
   };
 }
@@ -67,13 +70,14 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
   const config = app.get<GatewayConfig>(GATEWAY_CONFIG);
+  const subjectOf = bearerSubject(app);
   // First of all: each caller's request rate, before any work is done for the request.
   express.use(
     createRequestRate({
       perSecond: config.GATEWAY_REQUEST_RATE_LIMIT,
       maxWaiting: 200,
       maxWaitMs: 2_000,
-      callerOf: callerOf(app),
+      callerOf: callerOf(subjectOf),
     }),
   );
   // Before the body parsers, so that a malformed body still gets a request ID and is counted.
@@ -104,7 +108,7 @@ export function configureApp(app: INestApplication): void {
     config.GATEWAY_TRUSTED_PROXIES.length === 0 ? false : config.GATEWAY_TRUSTED_PROXIES,
   );
   express.use(requireUtf8Body);
-  express.use(createBodyParsing({ verifyBearer: bearerVerifier(app) }));
+  express.use(createBodyParsing({ verifyBearer: (token) => subjectOf(token) !== undefined }));
   if (config.GATEWAY_DOCS === 'on') setUpDocs(app);
   app.enableShutdownHooks();
 }

@@ -80,14 +80,19 @@ export function hasValidBearer(
   header: string | readonly string[] | undefined,
   verify: BearerVerifier,
 ): boolean {
-  if (typeof header !== 'string' || header.length > 4096) return false;
-  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
-  if (match?.[1] === undefined) return false;
+  const token = bearerTokenOf(header);
+  if (token === undefined) return false;
   try {
-    return verify(match[1]);
+    return verify(token);
   } catch {
     return false;
   }
+}
+
+/** The token of a raw `Authorization: Bearer` header of a sane size, or undefined. */
+export function bearerTokenOf(header: string | readonly string[] | undefined): string | undefined {
+  if (typeof header !== 'string' || header.length > 4096) return undefined;
+  return /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header)?.[1];
 }
 
 /** The parts of a request that decide its body limit. */

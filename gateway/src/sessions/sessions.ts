@@ -63,6 +63,8 @@ export const SESSIONS = Symbol('SESSIONS');
 
 /** Ended sessions are kept this long (for the admin's counts and investigations), then pruned. */
 const KEEP_ENDED_MS = 30 * 24 * 3600 * 1000;
+/** How often opening a session also prunes. */
+const PRUNE_EVERY_MS = 3600 * 1000;
 
 const hashOf = (secret: string): string => createHash('sha256').update(secret).digest('base64url');
 
@@ -78,6 +80,7 @@ class StoredSessions implements Sessions {
   readonly #idleMs: number;
   readonly #now: () => number;
   readonly #ended = new Subject<SessionEnd>();
+  #prunedAt = Number.NEGATIVE_INFINITY;
   readonly ended: Observable<SessionEnd> = this.#ended.asObservable();
 
   constructor(options: Readonly<SessionsOptions>) {
@@ -89,7 +92,11 @@ class StoredSessions implements Sessions {
 
   open(username: string): OpenedSession {
     const now = this.#now();
-    this.#store.prune(now - KEEP_ENDED_MS);
+    // The prune scans the table: once an hour is enough, not at every login.
+    if (now - this.#prunedAt > PRUNE_EVERY_MS) {
+      this.#store.prune(now - KEEP_ENDED_MS);
+      this.#prunedAt = now;
+    }
     const id = randomBytes(16).toString('base64url');
     const secret = randomBytes(32).toString('base64url');
     const expiresAt = now + this.#ttlMs;
