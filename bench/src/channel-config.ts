@@ -1,13 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { common, orderer } from '@hyperledger/fabric-protos';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 import {
+  adminCli,
   bin,
   endpoint,
-  ordererOrgLayout,
+  exchangeUpdateFolder,
+  ordererNodes,
+  ordererOrganizations,
+  orgLayout,
   run,
   type FabricInstall,
   type Topology,
@@ -150,8 +153,8 @@ export async function readBatchTimeout(gateway: Gateway, channel: string): Promi
 }
 
 /**
- * Sets the channel's BatchTimeout: an update signed by the orderer organization's admin and sent
- * to the first orderer with the peer CLI, then waits until the peer of `gateway` has the new
+ * Sets the channel's BatchTimeout: an update signed by a majority of the orderer organizations'
+ * admins (each as its own user, in the exchange) and sent to the first orderer with the peer CLI, then waits until the peer of `gateway` has the new
  * configuration. Answers the setting before.
  */
 export async function setBatchTimeout(
@@ -168,42 +171,43 @@ export async function setBatchTimeout(
   const config = configOfBlock(await fetchConfigBlock(gateway, channel));
   const before = batchTimeoutOf(config);
   if (parseDuration(before) === parseDuration(timeout)) return before;
-  const node = topology.orderer.nodes[0];
+  // The orderer group's Admins policy: a majority of the organizations that run orderers, each
+  // signing as its own admin; the last of them submits (`peer channel update` adds its signature).
+  const signers = ordererOrganizations(topology);
+  const needed = Math.floor(signers.length / 2) + 1;
+  const [node] = ordererNodes(topology);
   if (node === undefined) throw new Error('the topology has no orderer');
-  const ordererOrg = ordererOrgLayout(topology);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-batch-timeout-'));
+  const dir = exchangeUpdateFolder(`bench-batch-timeout-${Date.now()}`);
   try {
     const file = path.join(dir, 'update.pb');
-    writeFileSync(file, configUpdateEnvelope(batchTimeoutUpdate({ config, channel, timeout })));
+    writeFileSync(file, configUpdateEnvelope(batchTimeoutUpdate({ config, channel, timeout })), {
+      mode: 0o664,
+    });
     options.log(`setting the channel's BatchTimeout from ${before} to ${timeout}`);
-    await run(
-      bin(install, 'peer'),
-      [
-        'channel',
-        'update',
-        '-f',
-        file,
-        '-c',
-        channel,
-        '-o',
-        endpoint(node),
-        '--tls',
-        '--cafile',
-        ordererOrg.caCert,
-      ],
-      {
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: process.env.HOME ?? '/tmp',
-          FABRIC_CFG_PATH: install.sampleConfigDir,
-          CORE_PEER_LOCALMSPID: topology.orderer.mspId,
-          CORE_PEER_MSPCONFIGPATH: ordererOrg.admin.mspDir,
-          CORE_PEER_TLS_ENABLED: 'true',
-          CORE_PEER_TLS_ROOTCERT_FILE: ordererOrg.caCert,
-        },
-        timeoutMs: 60_000,
-      },
-    );
+    for (const [index, org] of signers.slice(0, needed).entries()) {
+      const [peer] = org.peers;
+      if (peer === undefined) throw new Error(`${org.name} has no peer`);
+      const last = index === needed - 1;
+      await run(
+        bin(install, 'peer'),
+        last
+          ? [
+              'channel',
+              'update',
+              '-f',
+              file,
+              '-c',
+              channel,
+              '-o',
+              endpoint(node),
+              '--tls',
+              '--cafile',
+              orgLayout(node.org).publicCaCert,
+            ]
+          : ['channel', 'signconfigtx', '-f', file],
+        { ...adminCli(install, org, peer), timeoutMs: 60_000 },
+      );
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

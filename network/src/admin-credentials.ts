@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runPaths } from './paths.ts';
+import { gatewayDataDir } from './layout.ts';
 import type { Organization } from './topology.ts';
+import { handOver, workspaceFolder } from './workspaces.ts';
 
 /** A gateway's bootstrap admin. */
 export interface AdminCredentials {
@@ -27,10 +28,10 @@ function orgName(org: Organization | string): string {
 
 /**
  * The file that keeps an organization's generated admin password (mode 0600), in its gateway's
- * data directory under the run folder: where the gateway keeps its other secrets.
+ * data directory in the organization's workspace: where the gateway keeps its other secrets.
  */
 export function adminPasswordFile(org: Organization | string): string {
-  return path.join(runPaths.gateways, orgName(org), 'secrets', 'admin.password');
+  return path.join(gatewayDataDir(orgName(org)), 'secrets', 'admin.password');
 }
 
 /**
@@ -45,8 +46,9 @@ export function ensureAdminPassword(org: Organization | string): { readonly crea
     chmodSync(file, 0o600);
     return { created: false };
   }
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  workspaceFolder(orgName(org), path.dirname(file));
   writeFileSync(file, randomBytes(18).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  handOver(orgName(org), file);
   return { created: true };
 }
 

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
-  mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -16,6 +15,7 @@ import { CommandError, run } from './exec.ts';
 import { waitForHealth } from './health.ts';
 import { caProcessName, type IdentityLayout, type OrgLayout } from './layout.ts';
 import { startProcess } from './processes.ts';
+import { exchangeFolder, handOver, orgUser, workspaceFolder } from './workspaces.ts';
 
 /** NodeOU config that makes the certificate's OU (client, peer, admin, orderer) its Fabric role. */
 const nodeOuConfig = stringify({
@@ -37,8 +37,9 @@ function readSecrets(org: OrgLayout): Secrets {
   if (existsSync(org.secretsFile))
     return JSON.parse(readFileSync(org.secretsFile, 'utf8')) as Secrets;
   const secrets: Secrets = { registrar: randomBytes(18).toString('base64url'), identities: {} };
-  mkdirSync(org.dir, { recursive: true });
+  workspaceFolder(org.name, org.dir);
   writeFileSync(org.secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  handOver(org.name, org.secretsFile);
   return secrets;
 }
 
@@ -49,6 +50,7 @@ function secretFor(org: OrgLayout, identity: string): string {
   const secret = randomBytes(18).toString('base64url');
   secrets.identities[identity] = secret;
   writeFileSync(org.secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  handOver(org.name, org.secretsFile);
   return secret;
 }
 
@@ -124,21 +126,28 @@ function caServerConfig(org: OrgLayout, displayName: string): string {
   });
 }
 
-/** Starts an organization's CA server (TLS on) if it is not running, and waits for its health. */
+/**
+ * Starts an organization's CA server (TLS on) if it is not running, as the organization's user in
+ * its workspace, and waits for its health.
+ */
 export async function startCa(
   install: FabricInstall,
   org: OrgLayout,
   displayName: string,
 ): Promise<void> {
-  mkdirSync(org.caHome, { recursive: true });
+  workspaceFolder(org.name, org.caHome);
   const configFile = path.join(org.caHome, 'fabric-ca-server-config.yaml');
-  if (!existsSync(configFile)) writeFileSync(configFile, caServerConfig(org, displayName));
+  if (!existsSync(configFile)) {
+    writeFileSync(configFile, caServerConfig(org, displayName), { mode: 0o600 });
+    handOver(org.name, configFile);
+  }
   const name = caProcessName(org);
   startProcess({
     name,
     command: bin(install, 'fabric-ca-server'),
     args: ['start', '--home', org.caHome],
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? org.caHome },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: org.caHome },
+    user: orgUser(org.name),
   });
   await waitForHealth({ name, url: `http://${org.ca.host}:${org.ca.operationsPort}/healthz` });
   // The CA writes its certificate before it serves, but wait for the file to be safe.
@@ -151,16 +160,23 @@ function caUrl(org: OrgLayout, user?: string, secret?: string): string {
   return `https://${credentials}${org.ca.host}:${org.ca.port}`;
 }
 
-async function caClient(install: FabricInstall, args: readonly string[]): Promise<string> {
+/** Runs fabric-ca-client for an organization, as its user, at home in its workspace. */
+async function caClient(
+  install: FabricInstall,
+  org: OrgLayout,
+  args: readonly string[],
+): Promise<string> {
   return run(bin(install, 'fabric-ca-client'), args, {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    env: { PATH: process.env.PATH, HOME: org.dir },
     timeoutMs: 60_000,
+    user: orgUser(org.name),
   });
 }
 
 async function ensureRegistrar(install: FabricInstall, org: OrgLayout): Promise<void> {
   if (existsSync(path.join(org.registrarHome, 'msp', 'signcerts', 'cert.pem'))) return;
-  await caClient(install, [
+  workspaceFolder(org.name, org.registrarHome);
+  await caClient(install, org, [
     'enroll',
     '-u',
     caUrl(org, 'admin', readSecrets(org).registrar),
@@ -236,7 +252,7 @@ export async function ensureIdentity(
     ([key, value]) => `${key}=${value}:ecert`,
   );
   try {
-    await caClient(install, [
+    await caClient(install, org, [
       'register',
       '-u',
       caUrl(org),
@@ -258,8 +274,9 @@ export async function ensureIdentity(
     if (!(error instanceof CommandError && /already registered/i.test(error.stderr + error.stdout)))
       throw error;
   }
+  workspaceFolder(org.name, identity.dir);
   const enroll = (extra: readonly string[]): Promise<string> =>
-    caClient(install, [
+    caClient(install, org, [
       'enroll',
       '-u',
       caUrl(org, spec.id, secret),
@@ -275,6 +292,7 @@ export async function ensureIdentity(
     rmSync(identity.mspDir, { recursive: true, force: true });
     await enroll(['-M', identity.mspDir, '--csr.cn', spec.id]);
     normaliseMsp(identity.mspDir);
+    handOver(org.name, identity.mspDir);
   }
   if (spec.tlsHosts !== undefined && !tlsDone) {
     const enrolled = path.join(identity.tlsDir, 'enrolled');
@@ -290,14 +308,24 @@ export async function ensureIdentity(
       spec.tlsHosts.join(','),
     ]);
     normaliseTls(identity);
+    handOver(org.name, identity.tlsDir);
   }
 }
 
-/** Writes the organization MSP (trust anchors and NodeOU config) used by the channel configuration. */
+/**
+ * Publishes the organization MSP (trust anchors and NodeOU config) in the exchange, where the
+ * channel configuration and the other members take it from. Public: no key.
+ */
 export function writeOrgMsp(org: OrgLayout): void {
   for (const folder of ['cacerts', 'tlscacerts']) {
-    mkdirSync(path.join(org.mspDir, folder), { recursive: true });
+    exchangeFolder(path.join(org.mspDir, folder));
     copyFileSync(org.caCert, path.join(org.mspDir, folder, 'ca.pem'));
   }
   writeFileSync(path.join(org.mspDir, 'config.yaml'), nodeOuConfig);
+}
+
+/** Publishes an orderer's TLS certificate in the exchange, for the channel's consenter list. */
+export function publishOrdererTlsCert(identity: IdentityLayout, target: string): void {
+  exchangeFolder(path.dirname(target));
+  copyFileSync(identity.tlsCert, target);
 }

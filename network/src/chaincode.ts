@@ -17,10 +17,11 @@ import { create as createTar } from 'tar';
 import { bin, type FabricInstall } from './binaries.ts';
 import { writeCollectionsConfig } from './collections.ts';
 import { run } from './exec.ts';
-import { ordererOrgLayout, orgLayout } from './layout.ts';
-import { peerCliEnv } from './nodes.ts';
+import { orgLayout } from './layout.ts';
+import { adminCli } from './nodes.ts';
 import { cacheDir, repoRoot, runPaths } from './paths.ts';
-import { endpoint, type Organization, type Topology } from './topology.ts';
+import { endpoint, ordererNodes, type Organization, type Topology } from './topology.ts';
+import { exchangeFolder } from './workspaces.ts';
 
 const chaincodeDir = path.join(repoRoot, 'chaincode');
 
@@ -322,15 +323,17 @@ export async function packageChaincode(
     path.join(work, 'metadata.json'),
     JSON.stringify({ type: 'node', label, path: '' }),
   );
-  const file = path.join(runPaths.chaincode, `${label}.tar.gz`);
+  // The package goes to the exchange: every member installs the same file.
+  const file = path.join(exchangeFolder(runPaths.chaincodeExchange), `${label}.tar.gz`);
   await reproducibleTarGz(work, ['code.tar.gz', 'metadata.json'], file);
   return { file, label, packageId: `${label}:${sha256(readFileSync(file))}` };
 }
 
+/** An orderer to send to, trusted through its organization's CA as published in the exchange. */
 function ordererArgs(topology: Topology): string[] {
-  const [first] = topology.orderer.nodes;
+  const [first] = ordererNodes(topology);
   if (first === undefined) throw new Error('no orderer');
-  return ['-o', endpoint(first), '--tls', '--cafile', ordererOrgLayout(topology).caCert];
+  return ['-o', endpoint(first), '--tls', '--cafile', orgLayout(first.org).publicCaCert];
 }
 
 function firstPeer(org: Organization): Organization['peers'][number] {
@@ -346,18 +349,18 @@ async function installOnPeers(
 ): Promise<void> {
   for (const org of topology.organizations) {
     for (const peer of org.peers) {
-      const env = peerCliEnv(install, org, peer);
+      const cli = adminCli(install, org, peer);
       const installed = await run(
         bin(install, 'peer'),
         ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'],
-        { env },
+        cli,
       );
       const list =
         (JSON.parse(installed || '{}') as { installed_chaincodes?: { package_id: string }[] })
           .installed_chaincodes ?? [];
       if (list.some((entry) => entry.package_id === pkg.packageId)) continue;
       await run(bin(install, 'peer'), ['lifecycle', 'chaincode', 'install', pkg.file], {
-        env,
+        ...cli,
         timeoutMs: 600_000,
       });
     }
@@ -393,7 +396,7 @@ async function approvedDefinition(
         '--output',
         'json',
       ],
-      { env: peerCliEnv(install, org, firstPeer(org)) },
+      adminCli(install, org, firstPeer(org)),
     );
     const approved = JSON.parse(output) as {
       version?: string;
@@ -429,7 +432,7 @@ async function committedDefinition(
         '--output',
         'json',
       ],
-      { env: peerCliEnv(install, org, firstPeer(org)) },
+      adminCli(install, org, firstPeer(org)),
     );
     const committed = JSON.parse(output) as { sequence: number; version?: string };
     return { sequence: committed.sequence, version: committed.version };
@@ -541,7 +544,7 @@ export async function deployChaincode(options: DeployOptions): Promise<DeployRes
         pkg.packageId,
         '--waitForEvent',
       ],
-      { env: peerCliEnv(install, org, firstPeer(org)), timeoutMs: 120_000 },
+      { ...adminCli(install, org, firstPeer(org)), timeoutMs: 120_000 },
     );
   }
   const [committer] = topology.organizations;
@@ -550,7 +553,7 @@ export async function deployChaincode(options: DeployOptions): Promise<DeployRes
     '--peerAddresses',
     endpoint(firstPeer(org)),
     '--tlsRootCertFiles',
-    orgLayout(org).caCert,
+    orgLayout(org).publicCaCert,
   ]);
   await run(
     bin(install, 'peer'),
@@ -563,7 +566,7 @@ export async function deployChaincode(options: DeployOptions): Promise<DeployRes
       ...peerArgs,
       '--waitForEvent',
     ],
-    { env: peerCliEnv(install, committer, firstPeer(committer)), timeoutMs: 120_000 },
+    { ...adminCli(install, committer, firstPeer(committer)), timeoutMs: 120_000 },
   );
   log(
     `Chaincode ${topology.chaincode.name} committed at sequence ${sequence} (${pkg.label}, version ${wanted.version})`,

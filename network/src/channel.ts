@@ -1,19 +1,22 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { bin, type FabricInstall } from './binaries.ts';
 import { run } from './exec.ts';
 import { waitUntil } from './health.ts';
-import { ordererIdentity, ordererOrgLayout, orgLayout } from './layout.ts';
-import { peerCliEnv } from './nodes.ts';
+import { ordererPublicTlsCert, orgLayout } from './layout.ts';
+import { adminCli } from './nodes.ts';
 import { runPaths } from './paths.ts';
 import {
   endpoint,
+  ordererNodes,
+  ordererOrganizations,
   type OrdererNode,
   type Organization,
   type Peer,
   type Topology,
 } from './topology.ts';
+import { exchangeFolder, orgUser } from './workspaces.ts';
 
 const signature = (rule: string): { Type: string; Rule: string } => ({
   Type: 'Signature',
@@ -29,10 +32,15 @@ export function genesisBlockFile(topology: Topology): string {
   return path.join(runPaths.channelArtifacts, `${topology.channel.name}.block`);
 }
 
-/** configtx.yaml for the channel: every organization, three Raft orderers, NodeOU-based policies. */
+/**
+ * configtx.yaml for the channel: every organization in the application group; the organizations
+ * that run orderers also in the orderer group, their orderers the Raft consenters; NodeOU-based
+ * policies. Channel configuration changes need a majority of the members' admins (the groups'
+ * `Admins`: MAJORITY); an organization's own definition (its MSP, say a new CRL) only its own
+ * admins. Everything is read from the exchange: the members' public MSPs and orderer TLS
+ * certificates.
+ */
 export function configtx(topology: Topology): string {
-  const ordererOrg = ordererOrgLayout(topology);
-  const { mspId } = topology.orderer;
   const orgs = topology.organizations.map((org) => ({
     Name: org.mspId,
     ID: org.mspId,
@@ -61,15 +69,12 @@ export function configtx(topology: Topology): string {
         PreferredMaxBytes: topology.channel.preferredMaxBytes,
       },
       EtcdRaft: {
-        Consenters: topology.orderer.nodes.map((node) => {
-          const identity = ordererIdentity(topology, node);
-          return {
-            Host: node.host,
-            Port: node.port,
-            ClientTLSCert: identity.tlsCert,
-            ServerTLSCert: identity.tlsCert,
-          };
-        }),
+        Consenters: ordererNodes(topology).map((node) => ({
+          Host: node.host,
+          Port: node.port,
+          ClientTLSCert: ordererPublicTlsCert(node),
+          ServerTLSCert: ordererPublicTlsCert(node),
+        })),
         Options: {
           TickInterval: '500ms',
           ElectionTick: 10,
@@ -82,19 +87,18 @@ export function configtx(topology: Topology): string {
           SnapshotIntervalSize: '256 KB',
         },
       },
-      Organizations: [
-        {
-          Name: mspId,
-          ID: mspId,
-          MSPDir: ordererOrg.mspDir,
-          Policies: {
-            Readers: signature(`OR('${mspId}.member')`),
-            Writers: signature(`OR('${mspId}.member')`),
-            Admins: signature(`OR('${mspId}.admin')`),
-          },
-          OrdererEndpoints: topology.orderer.nodes.map(endpoint),
+      Organizations: ordererOrganizations(topology).map((org) => ({
+        Name: org.mspId,
+        ID: org.mspId,
+        MSPDir: orgLayout(org).mspDir,
+        Policies: {
+          Readers: signature(`OR('${org.mspId}.member')`),
+          // Only the organization's orderers sign blocks (BlockValidation: ANY Writers).
+          Writers: signature(`OR('${org.mspId}.orderer')`),
+          Admins: signature(`OR('${org.mspId}.admin')`),
         },
-      ],
+        OrdererEndpoints: (org.orderers ?? []).map(endpoint),
+      })),
       Policies: {
         Readers: implicit('ANY Readers'),
         Writers: implicit('ANY Writers'),
@@ -118,15 +122,19 @@ export function configtx(topology: Topology): string {
   return stringify({ Profiles: { ConsentLedgerChannel: profile } });
 }
 
-/** Generates configtx.yaml and the genesis block, once: the block must not change after joining. */
+/**
+ * Generates configtx.yaml and the genesis block in the exchange, once (the block must not change
+ * after joining), as the government (the consortium's lead), from the members' public MSPs.
+ */
 export async function ensureGenesisBlock(
   install: FabricInstall,
   topology: Topology,
 ): Promise<string> {
   const block = genesisBlockFile(topology);
   if (existsSync(block)) return block;
-  mkdirSync(runPaths.channelArtifacts, { recursive: true });
+  exchangeFolder(runPaths.channelArtifacts);
   writeFileSync(path.join(runPaths.channelArtifacts, 'configtx.yaml'), configtx(topology));
+  const lead = topology.organizations.find((org) => org.type === 'government');
   await run(
     bin(install, 'configtxgen'),
     [
@@ -137,18 +145,23 @@ export async function ensureGenesisBlock(
       '-channelID',
       topology.channel.name,
     ],
-    { env: { PATH: process.env.PATH, FABRIC_CFG_PATH: runPaths.channelArtifacts } },
+    {
+      env: { PATH: process.env.PATH, FABRIC_CFG_PATH: runPaths.channelArtifacts },
+      user: lead === undefined ? undefined : orgUser(lead.name),
+    },
   );
   return block;
 }
 
-function osnadminArgs(topology: Topology, node: OrdererNode): string[] {
-  const admin = ordererOrgLayout(topology).admin;
+/** osnadmin's arguments as the orderer's own organization's admin (its admin endpoint's only client). */
+function osnadminArgs(node: OrdererNode): string[] {
+  const layout = orgLayout(node.org);
+  const admin = layout.admin;
   return [
     '-o',
     `${node.host}:${node.adminPort}`,
     '--ca-file',
-    ordererOrgLayout(topology).caCert,
+    layout.caCert,
     '--client-cert',
     admin.tlsCert,
     '--client-key',
@@ -178,8 +191,9 @@ export async function joinOrderer(
   topology: Topology,
   node: OrdererNode,
 ): Promise<void> {
+  const user = orgUser(node.org.name);
   const listed = await retried(`${node.name}'s channel list`, () =>
-    run(bin(install, 'osnadmin'), ['channel', 'list', ...osnadminArgs(topology, node)]),
+    run(bin(install, 'osnadmin'), ['channel', 'list', ...osnadminArgs(node)], { user }),
   );
   if (
     listed.includes(`"name": "${topology.channel.name}"`) ||
@@ -187,15 +201,19 @@ export async function joinOrderer(
   ) {
     return;
   }
-  await run(bin(install, 'osnadmin'), [
-    'channel',
-    'join',
-    '--channelID',
-    topology.channel.name,
-    '--config-block',
-    genesisBlockFile(topology),
-    ...osnadminArgs(topology, node),
-  ]);
+  await run(
+    bin(install, 'osnadmin'),
+    [
+      'channel',
+      'join',
+      '--channelID',
+      topology.channel.name,
+      '--config-block',
+      genesisBlockFile(topology),
+      ...osnadminArgs(node),
+    ],
+    { user },
+  );
 }
 
 /** The channels a peer has joined, as its admin sees them. */
@@ -205,7 +223,7 @@ export async function peerChannels(
   peer: Peer,
 ): Promise<string[]> {
   const output = await retried(`${peer.name}.${org.name}'s channel list`, () =>
-    run(bin(install, 'peer'), ['channel', 'list'], { env: peerCliEnv(install, org, peer) }),
+    run(bin(install, 'peer'), ['channel', 'list'], adminCli(install, org, peer)),
   );
   return output
     .split('\n')
@@ -225,9 +243,11 @@ export async function joinPeer(
   // the peer fetches blocks itself, so joining only needs the genesis block.
   await waitUntil(
     async () => {
-      await run(bin(install, 'peer'), ['channel', 'join', '-b', genesisBlockFile(topology)], {
-        env: peerCliEnv(install, org, peer),
-      });
+      await run(
+        bin(install, 'peer'),
+        ['channel', 'join', '-b', genesisBlockFile(topology)],
+        adminCli(install, org, peer),
+      );
       return true;
     },
     {
@@ -248,10 +268,7 @@ export async function channelHeight(
   const output = await run(
     bin(install, 'peer'),
     ['channel', 'getinfo', '-c', topology.channel.name],
-    {
-      env: peerCliEnv(install, org, peer),
-      timeoutMs: 15_000,
-    },
+    { ...adminCli(install, org, peer), timeoutMs: 15_000 },
   );
   const json = output.slice(output.indexOf('{'));
   return (JSON.parse(json) as { height: number }).height;

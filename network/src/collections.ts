@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   collectionEndorsement,
@@ -7,6 +7,7 @@ import {
   collectionNames,
 } from '@consent-ledger/ledger-api';
 import { runPaths } from './paths.ts';
+import { exchangeFolder } from './workspaces.ts';
 import type { Topology } from './topology.ts';
 
 /**
@@ -70,13 +71,15 @@ export interface CollectionsFile {
 }
 
 /**
- * Writes the collections configuration of the topology's chaincode to the run folder
- * (`.run/chaincode/<chaincode>.collections.json`), for approveformyorg and commit.
+ * Writes the collections configuration of the topology's chaincode to the exchange
+ * (`.run/network/exchange/chaincode/<chaincode>.collections.json`), for approveformyorg and commit.
  */
 export function writeCollectionsConfig(topology: Topology): CollectionsFile {
   const text = collectionsConfigJson(topology);
-  mkdirSync(runPaths.chaincode, { recursive: true });
-  const file = path.join(runPaths.chaincode, `${topology.chaincode.name}.collections.json`);
+  const file = path.join(
+    exchangeFolder(runPaths.chaincodeExchange),
+    `${topology.chaincode.name}.collections.json`,
+  );
   writeFileSync(file, text);
   return { file, sha256: createHash('sha256').update(text).digest('hex') };
 }

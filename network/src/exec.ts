@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import type { OrgUser } from './workspaces.ts';
 
 /** Options of {@link run}. */
 export interface RunOptions {
@@ -7,6 +8,8 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** Standard input to write, if any. */
   readonly input?: string;
+  /** The Unix user to run as (an organization's, network/src/workspaces.ts); the caller's if none. */
+  readonly user?: OrgUser | undefined;
 }
 
 /** A failed command, with what it printed. */
@@ -39,6 +42,7 @@ export function run(
       {
         env: options.env,
         cwd: options.cwd,
+        ...(options.user === undefined ? {} : { uid: options.user.uid, gid: options.user.gid }),
         timeout: options.timeoutMs ?? 300_000,
         maxBuffer: 256 * 1024 * 1024,
         encoding: 'utf8',

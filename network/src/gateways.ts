@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { adminCredentials, adminPasswordFile, ensureAdminPassword } from './admin-credentials.ts';
 import { checkHealth, waitForHealth } from './health.ts';
-import { orgLayout } from './layout.ts';
-import { repoRoot, runPaths } from './paths.ts';
+import { gatewayDataDir, orgLayout } from './layout.ts';
+import { repoRoot } from './paths.ts';
 import { startProcess } from './processes.ts';
 import type { Organization, Topology } from './topology.ts';
+import { handOver, orgUser, workspaceFolder } from './workspaces.ts';
 
 const gatewayMain = path.join(repoRoot, 'gateway', 'dist', 'main.js');
 
@@ -31,12 +32,13 @@ export function gatewayUrl(org: Organization): string {
  * /metrics (GATEWAY_METRICS_TOKEN): made once, kept in the gateway's data directory (0600).
  */
 export function gatewayMetricsToken(org: Organization): string {
-  const dataDir = path.join(runPaths.gateways, org.name);
+  const dataDir = gatewayDataDir(org);
   const file = path.join(dataDir, 'metrics-token');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
+  workspaceFolder(org.name, dataDir);
   const token = randomBytes(32).toString('base64url');
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  handOver(org.name, file);
   return token;
 }
 
@@ -46,8 +48,7 @@ export function gatewayMetricsToken(org: Organization): string {
  * password: there is no default).
  */
 export function gatewayEnv(org: Organization, topology: Topology): Record<string, string> {
-  const dataDir = path.join(runPaths.gateways, org.name);
-  mkdirSync(dataDir, { recursive: true });
+  const dataDir = workspaceFolder(org.name, gatewayDataDir(org));
   const passthrough = [
     'NODE_ENV',
     'LOG_LEVEL',
@@ -66,7 +67,7 @@ export function gatewayEnv(org: Organization, topology: Topology): Record<string
   const admin = adminCredentials(org);
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/tmp',
+    HOME: dataDir,
     ...inherited,
     GATEWAY_ADMIN_USERNAME: admin.username,
     GATEWAY_ADMIN_PASSWORD: admin.password,
@@ -90,6 +91,7 @@ export async function startGateway(org: Organization, topology: Topology): Promi
     args: ['--enable-source-maps', gatewayMain],
     env: gatewayEnv(org, topology),
     cwd: path.join(repoRoot, 'gateway'),
+    user: orgUser(org.name),
   });
   await waitForHealth({ name, url: `${gatewayUrl(org)}/health/live`, timeoutMs: 60_000 });
 }

@@ -47,7 +47,8 @@ export { run, CommandError, type RunOptions } from './exec.ts';
 export { withFileLock } from './lock.ts';
 export {
   orgLayout,
-  ordererOrgLayout,
+  gatewayDataDir,
+  ordererPublicTlsCert,
   peerIdentity,
   peerRuntime,
   ordererIdentity,
@@ -56,7 +57,16 @@ export {
   type IdentityLayout,
   type OrgLayout,
 } from './layout.ts';
-export { startPeer, startOrderer } from './nodes.ts';
+export { startPeer, startOrderer, adminCli, peerCliEnv } from './nodes.ts';
+export {
+  CONSORTIUM_GROUP,
+  exchangeUpdateFolder,
+  orgUser,
+  orgUserName,
+  separationEnabled,
+  workspaceDir,
+  type OrgUser,
+} from './workspaces.ts';
 export { down, reset, status, up, type Log, type ProcessStatus } from './network.ts';
 export {
   rebuildPeer,
@@ -76,6 +86,8 @@ export {
 export {
   loadTopology,
   endpoint,
+  ordererNodes,
+  ordererOrganizations,
   peerId,
   type Topology,
   type Organization,

@@ -1,12 +1,15 @@
 import path from 'node:path';
 import { runPaths } from './paths.ts';
-import type { Organization, OrdererNode, Peer, Topology } from './topology.ts';
+import type { Organization, OrdererNode, Peer } from './topology.ts';
 import { peerId } from './topology.ts';
+import { workspaceDir } from './workspaces.ts';
 
 /**
- * Where an organization's generated material lives under .run/network/organizations/<name>/:
- * its CA server's home, its registrar's client home, the organization MSP used in the channel
- * configuration, and one folder per node and per user identity.
+ * Where an organization's material lives: its workspace (.run/network/organizations/<name>/, only
+ * its own: its CA server's home, its registrar's client home, one folder per node and per user
+ * identity, its nodes' configs and ledgers, its gateway's data) and its public part in the
+ * exchange (.run/network/exchange/msp/<name>/: the organization MSP the channel configuration
+ * holds). See network/src/workspaces.ts.
  */
 export interface OrgLayout {
   readonly name: string;
@@ -17,8 +20,13 @@ export interface OrgLayout {
   readonly caHome: string;
   /** The CA's root certificate: the trust anchor for identities and TLS alike. */
   readonly caCert: string;
+  /**
+   * The same certificate as published in the exchange: what the other members use to trust this
+   * organization's TLS servers (peers, orderers).
+   */
+  readonly publicCaCert: string;
   readonly registrarHome: string;
-  /** The organization MSP for configtx.yaml (cacerts, tlscacerts, NodeOU config). */
+  /** The organization MSP in the exchange, for configtx.yaml (cacerts, tlscacerts, NodeOU config). */
   readonly mspDir: string;
   /** Generated enrollment secrets, kept so that a half-finished setup can resume. */
   readonly secretsFile: string;
@@ -50,9 +58,12 @@ function identityLayout(dir: string): IdentityLayout {
   };
 }
 
-function layout(name: string, mspId: string, ca: OrgLayout['ca']): OrgLayout {
-  const dir = path.join(runPaths.organizations, name);
+/** Layout of an application organization. */
+export function orgLayout(org: Pick<Organization, 'name' | 'mspId' | 'ca'>): OrgLayout {
+  const { name, mspId, ca } = org;
+  const dir = workspaceDir(name);
   const caHome = path.join(dir, 'ca');
+  const mspDir = path.join(runPaths.exchange, 'msp', name);
   return {
     name,
     mspId,
@@ -61,22 +72,13 @@ function layout(name: string, mspId: string, ca: OrgLayout['ca']): OrgLayout {
     dir,
     caHome,
     caCert: path.join(caHome, 'ca-cert.pem'),
+    publicCaCert: path.join(mspDir, 'cacerts', 'ca.pem'),
     registrarHome: path.join(dir, 'registrar'),
-    mspDir: path.join(dir, 'msp'),
+    mspDir,
     secretsFile: path.join(dir, 'secrets.json'),
     admin: identityLayout(path.join(dir, 'users', 'admin')),
     connectionProfile: path.join(dir, `connection-${name}.json`),
   };
-}
-
-/** Layout of an application organization. */
-export function orgLayout(org: Organization): OrgLayout {
-  return layout(org.name, org.mspId, org.ca);
-}
-
-/** Layout of the ordering service's organization. */
-export function ordererOrgLayout(topology: Topology): OrgLayout {
-  return layout(topology.orderer.name, topology.orderer.mspId, topology.orderer.ca);
 }
 
 /** Identity folders of a peer. */
@@ -84,37 +86,42 @@ export function peerIdentity(org: Organization, peer: Peer): IdentityLayout {
   return identityLayout(path.join(runPaths.organizations, org.name, 'peers', peer.name));
 }
 
-/** Identity folders of an orderer node. */
-export function ordererIdentity(topology: Topology, node: OrdererNode): IdentityLayout {
-  return identityLayout(
-    path.join(runPaths.organizations, topology.orderer.name, 'orderers', node.name),
-  );
+/** Identity folders of an orderer node, in its organization's workspace. */
+export function ordererIdentity(node: OrdererNode): IdentityLayout {
+  return identityLayout(path.join(workspaceDir(node.org.name), 'orderers', node.name));
 }
 
-/** Runtime folders of a peer: its generated core.yaml and its ledger data. */
+/**
+ * An orderer's TLS certificate as published in the exchange: the channel configuration names it
+ * as a Raft consenter.
+ */
+export function ordererPublicTlsCert(node: Pick<OrdererNode, 'name'>): string {
+  return path.join(runPaths.exchange, 'orderers', node.name, 'tls-cert.pem');
+}
+
+/** Runtime folders of a peer, in its organization's workspace: its core.yaml and its ledger. */
 export function peerRuntime(
   org: Organization,
   peer: Peer,
 ): { configDir: string; dataDir: string; name: string } {
   const name = peerId(org, peer);
-  return {
-    name,
-    configDir: path.join(runPaths.nodes, name, 'config'),
-    dataDir: path.join(runPaths.nodes, name, 'data'),
-  };
+  const dir = path.join(workspaceDir(org.name), 'nodes', name);
+  return { name, configDir: path.join(dir, 'config'), dataDir: path.join(dir, 'data') };
 }
 
-/** Runtime folders of an orderer node. */
+/** Runtime folders of an orderer node, in its organization's workspace. */
 export function ordererRuntime(node: OrdererNode): {
   configDir: string;
   dataDir: string;
   name: string;
 } {
-  return {
-    name: node.name,
-    configDir: path.join(runPaths.nodes, node.name, 'config'),
-    dataDir: path.join(runPaths.nodes, node.name, 'data'),
-  };
+  const dir = path.join(workspaceDir(node.org.name), 'nodes', node.name);
+  return { name: node.name, configDir: path.join(dir, 'config'), dataDir: path.join(dir, 'data') };
+}
+
+/** An organization's gateway's data folder (SQLite, keys, secrets), in its workspace. */
+export function gatewayDataDir(org: Pick<Organization, 'name'> | string): string {
+  return path.join(workspaceDir(typeof org === 'string' ? org : org.name), 'gateway');
 }
 
 /** Process name of an organization's CA. */

@@ -1,21 +1,22 @@
 import { rmSync } from 'node:fs';
 import { ensureFabricBinaries, type FabricInstall } from './binaries.ts';
-import { ensureIdentity, startCa, writeOrgMsp } from './ca.ts';
+import { ensureIdentity, publishOrdererTlsCert, startCa, writeOrgMsp } from './ca.ts';
 import { channelHeight, ensureGenesisBlock, joinOrderer, joinPeer } from './channel.ts';
 import { checkHealth, waitUntil } from './health.ts';
 import {
   caProcessName,
   ordererIdentity,
-  ordererOrgLayout,
+  ordererPublicTlsCert,
   orgLayout,
   peerIdentity,
   peerRuntime,
 } from './layout.ts';
 import { startOrderer, startPeer } from './nodes.ts';
-import { runDir } from './paths.ts';
+import { runDir, runPaths } from './paths.ts';
 import { runningProcess, stopProcess, trackedNames } from './processes.ts';
 import { writeConnectionProfiles } from './profiles.ts';
-import { loadTopology, peerId, type Topology } from './topology.ts';
+import { loadTopology, ordererNodes, peerId, type Topology } from './topology.ts';
+import { ensureTraversable, exchangeFolder, workspaceFolder } from './workspaces.ts';
 
 /** A line of progress. */
 export type Log = (line: string) => void;
@@ -24,34 +25,29 @@ function tlsHosts(host: string): string[] {
   return [...new Set([host, 'localhost', '127.0.0.1'])];
 }
 
+/**
+ * Each organization, in its own workspace and as its own user: starts its CA, enrolls its peers,
+ * its orderers and its admin, and publishes its MSP and its orderers' TLS certificates in the
+ * exchange.
+ */
 async function ensureCrypto(install: FabricInstall, topology: Topology): Promise<void> {
-  const ordererOrg = ordererOrgLayout(topology);
   const jobs: Promise<void>[] = [];
-  jobs.push(
-    (async () => {
-      await startCa(install, ordererOrg, 'Consent Ledger Ordering Service');
-      for (const node of topology.orderer.nodes) {
-        await ensureIdentity(
-          install,
-          ordererOrg,
-          { id: node.name, type: 'orderer', tlsHosts: tlsHosts(node.host) },
-          ordererIdentity(topology, node),
-        );
-      }
-      await ensureIdentity(
-        install,
-        ordererOrg,
-        { id: 'orderer-admin', type: 'admin', tlsHosts: ['localhost'] },
-        ordererOrg.admin,
-      );
-      writeOrgMsp(ordererOrg);
-    })(),
-  );
   for (const org of topology.organizations) {
     const layout = orgLayout(org);
     jobs.push(
       (async () => {
+        workspaceFolder(org.name, layout.dir);
         await startCa(install, layout, org.displayName);
+        for (const node of ordererNodes(topology).filter((n) => n.org.name === org.name)) {
+          const identity = ordererIdentity(node);
+          await ensureIdentity(
+            install,
+            layout,
+            { id: node.name, type: 'orderer', tlsHosts: tlsHosts(node.host) },
+            identity,
+          );
+          publishOrdererTlsCert(identity, ordererPublicTlsCert(node));
+        }
         for (const peer of org.peers) {
           await ensureIdentity(
             install,
@@ -86,12 +82,15 @@ async function ensureCrypto(install: FabricInstall, topology: Topology): Promise
 export async function up(log: Log, topology: Topology = loadTopology()): Promise<FabricInstall> {
   const started = Date.now();
   const install = await ensureFabricBinaries(topology, log);
+  ensureTraversable(log);
+  exchangeFolder(runPaths.exchange);
   log('Starting certificate authorities and enrolling identities...');
   await ensureCrypto(install, topology);
   await ensureGenesisBlock(install, topology);
   log('Starting orderers...');
-  await Promise.all(topology.orderer.nodes.map((node) => startOrderer(install, topology, node)));
-  for (const node of topology.orderer.nodes) await joinOrderer(install, topology, node);
+  const orderers = ordererNodes(topology);
+  await Promise.all(orderers.map((node) => startOrderer(install, topology, node)));
+  for (const node of orderers) await joinOrderer(install, topology, node);
   log('Starting peers...');
   await Promise.all(
     topology.organizations.flatMap((org) => org.peers.map((peer) => startPeer(install, org, peer))),
@@ -148,10 +147,8 @@ function stopGroups(topology: Topology): string[][] {
   const peers = topology.organizations.flatMap((org) =>
     org.peers.map((peer) => peerRuntime(org, peer).name),
   );
-  const orderers = topology.orderer.nodes.map((node) => node.name);
-  const cas = [ordererOrgLayout(topology), ...topology.organizations.map(orgLayout)].map(
-    caProcessName,
-  );
+  const orderers = ordererNodes(topology).map((node) => node.name);
+  const cas = topology.organizations.map(orgLayout).map(caProcessName);
   const known = new Set([...peers, ...orderers, ...cas]);
   const clients = trackedNames().filter((name) => !known.has(name));
   return [clients, peers, orderers, cas];
@@ -214,12 +211,12 @@ export async function status(
       ...(blocks === undefined ? {} : { height: blocks }),
     };
   };
-  for (const layout of [ordererOrgLayout(topology), ...topology.organizations.map(orgLayout)]) {
+  for (const layout of topology.organizations.map(orgLayout)) {
     rows.push(
       probe(caProcessName(layout), `http://${layout.ca.host}:${layout.ca.operationsPort}/healthz`),
     );
   }
-  for (const node of topology.orderer.nodes) {
+  for (const node of ordererNodes(topology)) {
     rows.push(probe(node.name, `http://${node.host}:${node.operationsPort}/healthz`));
   }
   for (const org of topology.organizations) {

@@ -1,25 +1,21 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { bin, type FabricInstall } from './binaries.ts';
 import { waitForHealth } from './health.ts';
-import {
-  ordererIdentity,
-  ordererOrgLayout,
-  ordererRuntime,
-  orgLayout,
-  peerIdentity,
-  peerRuntime,
-} from './layout.ts';
+import type { RunOptions } from './exec.ts';
+import { ordererIdentity, ordererRuntime, orgLayout, peerIdentity, peerRuntime } from './layout.ts';
 import { externalBuilderDir } from './paths.ts';
 import { startProcess } from './processes.ts';
 import {
   endpoint,
+  ordererOrganizations,
   type OrdererNode,
   type Organization,
   type Peer,
   type Topology,
 } from './topology.ts';
+import { handOver, orgUser, workspaceFolder } from './workspaces.ts';
 
 type Yaml = Record<string, unknown>;
 
@@ -42,10 +38,12 @@ function set(document: Yaml, dotted: string, value: unknown): void {
 }
 
 /** The minimal environment for Fabric processes: nothing inherited but PATH and HOME. */
-function baseEnv(configDir: string): Record<string, string> {
+function baseEnv(configDir: string, home: string): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/tmp',
+    // A home of its own in its organization's workspace (an organization's user cannot write the
+    // operator's).
+    HOME: home,
     FABRIC_CFG_PATH: configDir,
   };
 }
@@ -114,9 +112,10 @@ export function writePeerConfig(install: FabricInstall, org: Organization, peer:
     'metrics.provider': 'prometheus',
   };
   for (const [key, value] of Object.entries(values)) set(core, key, value);
-  mkdirSync(runtime.configDir, { recursive: true });
-  mkdirSync(runtime.dataDir, { recursive: true });
+  workspaceFolder(org.name, runtime.configDir);
+  workspaceFolder(org.name, runtime.dataDir);
   writeFileSync(path.join(runtime.configDir, 'core.yaml'), stringify(core));
+  handOver(org.name, runtime.configDir);
   return runtime.configDir;
 }
 
@@ -127,8 +126,13 @@ export function writeOrdererConfig(
   node: OrdererNode,
 ): string {
   const runtime = ordererRuntime(node);
-  const identity = ordererIdentity(topology, node);
-  const ordererOrg = ordererOrgLayout(topology);
+  const identity = ordererIdentity(node);
+  const own = orgLayout(node.org);
+  // The other orderer organizations' TLS CAs, as published in the exchange: the Raft cluster's
+  // peers are the other members' orderers.
+  const clusterRoots = ordererOrganizations(topology).map((org) =>
+    org.name === node.org.name ? own.caCert : orgLayout(org).publicCaCert,
+  );
   const config = loadSample(install, 'orderer.yaml');
   const values: Record<string, unknown> = {
     'General.ListenAddress': node.host,
@@ -136,14 +140,14 @@ export function writeOrdererConfig(
     'General.TLS.Enabled': true,
     'General.TLS.PrivateKey': identity.tlsKey,
     'General.TLS.Certificate': identity.tlsCert,
-    'General.TLS.RootCAs': [identity.tlsCa],
+    'General.TLS.RootCAs': clusterRoots,
     'General.TLS.ClientAuthRequired': false,
     'General.Cluster.ClientCertificate': identity.tlsCert,
     'General.Cluster.ClientPrivateKey': identity.tlsKey,
-    'General.Cluster.RootCAs': [identity.tlsCa],
+    'General.Cluster.RootCAs': clusterRoots,
     'General.BootstrapMethod': 'none',
     'General.LocalMSPDir': identity.mspDir,
-    'General.LocalMSPID': topology.orderer.mspId,
+    'General.LocalMSPID': node.org.mspId,
     'FileLedger.Location': path.join(runtime.dataDir, 'ledger'),
     'Consensus.WALDir': path.join(runtime.dataDir, 'etcdraft', 'wal'),
     'Consensus.SnapDir': path.join(runtime.dataDir, 'etcdraft', 'snapshot'),
@@ -155,14 +159,16 @@ export function writeOrdererConfig(
     'Admin.TLS.Certificate': identity.tlsCert,
     'Admin.TLS.PrivateKey': identity.tlsKey,
     'Admin.TLS.ClientAuthRequired': true,
-    'Admin.TLS.ClientRootCAs': [ordererOrg.caCert],
+    // Only the organization's own admin may join or remove its orderer from a channel.
+    'Admin.TLS.ClientRootCAs': [own.caCert],
     'ChannelParticipation.Enabled': true,
     'ChannelParticipation.MaxRequestBodySize': '64 MB',
   };
   for (const [key, value] of Object.entries(values)) set(config, key, value);
-  mkdirSync(runtime.configDir, { recursive: true });
-  mkdirSync(runtime.dataDir, { recursive: true });
+  workspaceFolder(node.org.name, runtime.configDir);
+  workspaceFolder(node.org.name, runtime.dataDir);
   writeFileSync(path.join(runtime.configDir, 'orderer.yaml'), stringify(config));
+  handOver(node.org.name, runtime.configDir);
   return runtime.configDir;
 }
 
@@ -178,7 +184,8 @@ export async function startPeer(
     name,
     command: bin(install, 'peer'),
     args: ['node', 'start'],
-    env: baseEnv(configDir),
+    env: baseEnv(configDir, path.dirname(configDir)),
+    user: orgUser(org.name),
   });
   await waitForHealth({ name, url: `http://${peer.host}:${peer.operationsPort}/healthz` });
 }
@@ -194,7 +201,8 @@ export async function startOrderer(
     name: node.name,
     command: bin(install, 'orderer'),
     args: [],
-    env: baseEnv(configDir),
+    env: baseEnv(configDir, path.dirname(configDir)),
+    user: orgUser(node.org.name),
   });
   await waitForHealth({
     name: node.name,
@@ -210,11 +218,20 @@ export function peerCliEnv(
 ): Record<string, string> {
   const layout = orgLayout(org);
   return {
-    ...baseEnv(install.sampleConfigDir),
+    ...baseEnv(install.sampleConfigDir, layout.dir),
     CORE_PEER_TLS_ENABLED: 'true',
     CORE_PEER_LOCALMSPID: org.mspId,
     CORE_PEER_MSPCONFIGPATH: layout.admin.mspDir,
     CORE_PEER_ADDRESS: endpoint(peer),
     CORE_PEER_TLS_ROOTCERT_FILE: layout.caCert,
   };
+}
+
+/**
+ * How to run the `peer` CLI as an organization's admin against one of its peers: its environment
+ * and, where organizations are separated, its Unix user (it reads only its own workspace and the
+ * exchange).
+ */
+export function adminCli(install: FabricInstall, org: Organization, peer: Peer): RunOptions {
+  return { env: peerCliEnv(install, org, peer), user: orgUser(org.name) };
 }

@@ -21,11 +21,16 @@ export const cacheDir = path.resolve(
 /** Folders inside the run folder. */
 export const runPaths = {
   network: path.join(runDir, 'network'),
+  /** One workspace per organization (network/src/workspaces.ts). */
   organizations: path.join(runDir, 'network', 'organizations'),
-  channelArtifacts: path.join(runDir, 'network', 'channel'),
-  nodes: path.join(runDir, 'network', 'nodes'),
+  /** What the members share: nothing secret (network/src/workspaces.ts). */
+  exchange: path.join(runDir, 'network', 'exchange'),
+  /** The channel's configtx.yaml and genesis block, in the exchange. */
+  channelArtifacts: path.join(runDir, 'network', 'exchange', 'channel'),
+  /** The chaincode package and collections configuration, in the exchange. */
+  chaincodeExchange: path.join(runDir, 'network', 'exchange', 'chaincode'),
+  /** Where the operator stages the chaincode package before it goes to the exchange. */
   chaincode: path.join(runDir, 'chaincode'),
-  gateways: path.join(runDir, 'gateways'),
   logs: path.join(runDir, 'logs'),
   pids: path.join(runDir, 'pids'),
 } as const;

@@ -12,6 +12,7 @@ import {
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runPaths } from './paths.ts';
+import type { OrgUser } from './workspaces.ts';
 
 /** What to start: one long-running process of the system. */
 export interface ProcessSpec {
@@ -23,6 +24,8 @@ export interface ProcessSpec {
   /** The whole environment: nothing is inherited, so stray CORE_* or ORDERER_* cannot leak in. */
   readonly env: Readonly<Record<string, string>>;
   readonly cwd?: string;
+  /** The Unix user it runs as (its organization's, network/src/workspaces.ts); the caller's if none. */
+  readonly user?: OrgUser | undefined;
 }
 
 /** A process this project started, as recorded in its PID file. */
@@ -95,8 +98,10 @@ export function trackedNames(): string[] {
 export function startProcess(spec: ProcessSpec): TrackedProcess {
   const existing = runningProcess(spec.name);
   if (existing !== undefined) return existing;
-  mkdirSync(runPaths.logs, { recursive: true });
-  mkdirSync(runPaths.pids, { recursive: true });
+  // The operator's folders: the logs of every organization's processes are the operator's, not
+  // readable by the organizations' users.
+  mkdirSync(runPaths.logs, { recursive: true, mode: 0o700 });
+  mkdirSync(runPaths.pids, { recursive: true, mode: 0o700 });
   const log = openSync(logFile(spec.name), 'a');
   try {
     writeFileSync(
@@ -106,6 +111,7 @@ export function startProcess(spec: ProcessSpec): TrackedProcess {
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
       env: spec.env,
+      ...(spec.user === undefined ? {} : { uid: spec.user.uid, gid: spec.user.gid }),
       detached: true,
       stdio: ['ignore', log, log],
     });

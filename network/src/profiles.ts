@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { registrarCredentials } from './ca.ts';
 import { orgLayout, peerIdentity } from './layout.ts';
 import { endpoint, peerId, type Topology } from './topology.ts';
+import { handOver } from './workspaces.ts';
 
 /**
  * A connection profile for one organization's clients, in the common connection profile format
@@ -88,5 +89,6 @@ export function writeConnectionProfiles(topology: Topology): void {
     writeFileSync(layout.connectionProfile, `${JSON.stringify(profile, null, 2)}\n`, {
       mode: 0o600,
     });
+    handOver(org.name, layout.connectionProfile);
   }
 }

@@ -30,6 +30,14 @@ const peerSchema = z.strictObject({
   operationsPort: port,
 });
 
+const ordererNodeSchema = z.strictObject({
+  name,
+  host,
+  port,
+  adminPort: port,
+  operationsPort: port,
+});
+
 const organizationSchema = z.strictObject({
   name,
   mspId: z.string().regex(/^[A-Za-z][A-Za-z0-9]*MSP$/),
@@ -43,15 +51,9 @@ const organizationSchema = z.strictObject({
   }),
   ca: caSchema,
   peers: z.array(peerSchema).min(1),
+  /** The Raft orderers this organization runs for the channel, issued by its own CA. */
+  orderers: z.array(ordererNodeSchema).optional(),
   gateway: z.strictObject({ host, port }),
-});
-
-const ordererNodeSchema = z.strictObject({
-  name,
-  host,
-  port,
-  adminPort: port,
-  operationsPort: port,
 });
 
 const sizeSchema = z.string().regex(/^\d+ (KB|MB)$/);
@@ -90,12 +92,6 @@ const topologySchema = z
       endorsement: z.strictObject({ outOf: z.number().int().min(1) }),
       retention: retentionSchema,
     }),
-    orderer: z.strictObject({
-      name,
-      mspId: z.string().regex(/^[A-Za-z][A-Za-z0-9]*MSP$/),
-      ca: caSchema,
-      nodes: z.array(ordererNodeSchema).min(1),
-    }),
     organizations: z.array(organizationSchema).min(2),
   })
   .superRefine((topology, ctx) => {
@@ -110,12 +106,25 @@ const topologySchema = z
       }
       seen.set(key, owner);
     };
-    const ordererOwner = `${topology.orderer.name} CA`;
-    claim(`${topology.orderer.ca.host}:${topology.orderer.ca.port}`, ordererOwner);
-    claim(`${topology.orderer.ca.host}:${topology.orderer.ca.operationsPort}`, ordererOwner);
-    for (const node of topology.orderer.nodes) {
-      for (const p of [node.port, node.adminPort, node.operationsPort]) {
-        claim(`${node.host}:${p}`, node.name);
+    const ordererCounts = topology.organizations.map((org) => org.orderers?.length ?? 0);
+    const ordererTotal = ordererCounts.reduce((sum, count) => sum + count, 0);
+    if (ordererTotal === 0) {
+      ctx.addIssue({ code: 'custom', message: 'no organization runs an orderer' });
+    }
+    topology.organizations.forEach((org, index) => {
+      if (2 * (ordererCounts[index] ?? 0) > ordererTotal && ordererTotal > 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${org.name} runs a majority of the orderers: no member may order the channel alone`,
+        });
+      }
+    });
+    for (const org of topology.organizations) {
+      for (const node of org.orderers ?? []) {
+        claim(`orderer ${node.name}`, org.name);
+        for (const p of [node.port, node.adminPort, node.operationsPort]) {
+          claim(`${node.host}:${p}`, node.name);
+        }
       }
     }
     for (const org of topology.organizations) {
@@ -149,8 +158,22 @@ export type Topology = z.infer<typeof topologySchema>;
 export type Organization = Topology['organizations'][number];
 /** One peer of an organization. */
 export type Peer = Organization['peers'][number];
-/** One orderer node. */
-export type OrdererNode = Topology['orderer']['nodes'][number];
+/** One orderer node, with the organization that runs it. */
+export type OrdererNode = NonNullable<Organization['orderers']>[number] & {
+  readonly org: Organization;
+};
+
+/** Every orderer node of the channel, in topology order, each with its organization. */
+export function ordererNodes(topology: Topology): OrdererNode[] {
+  return topology.organizations.flatMap((org) =>
+    (org.orderers ?? []).map((node) => ({ ...node, org })),
+  );
+}
+
+/** The organizations that run orderers (the channel's orderer organizations). */
+export function ordererOrganizations(topology: Topology): Organization[] {
+  return topology.organizations.filter((org) => (org.orderers ?? []).length > 0);
+}
 
 /** Reads and validates the topology file; throws with every problem listed. */
 export function loadTopology(file: string = topologyFile): Topology {

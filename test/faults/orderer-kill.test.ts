@@ -6,6 +6,7 @@ import {
   startOrderer,
   waitUntil,
   type OrdererNode,
+  ordererNodes,
 } from '@consent-ledger/network';
 import { topology } from '../support/ledger.ts';
 import { fabric, restoreSystem, runFault } from './support/fault-run.ts';
@@ -28,7 +29,7 @@ async function ordererMetric(node: OrdererNode, metric: string): Promise<number 
 
 /** The Raft leader of the channel (the one whose loss forces an election). */
 async function raftLeader(): Promise<OrdererNode> {
-  for (const node of topology.orderer.nodes)
+  for (const node of ordererNodes(topology))
     if ((await ordererMetric(node, 'consensus_etcdraft_is_leader')) === 1) return node;
   throw new Error('no orderer reports itself the Raft leader');
 }
@@ -84,6 +85,6 @@ describe('fault: one of the three Raft orderers is killed (SIGKILL) under load',
     expect(result.ledger.hashMismatches).toEqual([]);
     expect(result.ledger.broken).toEqual([]);
     expect(result.acknowledged).toBeGreaterThan(0);
-    for (const node of topology.orderer.nodes) expect(runningProcess(node.name)).toBeDefined();
+    for (const node of ordererNodes(topology)) expect(runningProcess(node.name)).toBeDefined();
   });
 });

@@ -15,6 +15,7 @@ import {
   waitUntil,
   type FabricInstall,
   type LedgerConnection,
+  ordererNodes,
 } from '@consent-ledger/network';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import {
@@ -105,7 +106,7 @@ describe('the Fabric network', () => {
 
   it('has every CA, orderer and peer running and healthy', async () => {
     const rows = await status(install, topology);
-    const expected = 1 + topology.organizations.length + topology.orderer.nodes.length + 5;
+    const expected = topology.organizations.length + ordererNodes(topology).length + 5;
     expect(rows).toHaveLength(expected);
     for (const row of rows) {
       expect(row, row.name).toMatchObject({ health: 'OK' });

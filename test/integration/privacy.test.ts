@@ -3,7 +3,13 @@ import path from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSalt, valueSalt, type AccessEvent, type Consent } from '@consent-ledger/ledger-api';
-import { peerRuntime, ordererRuntime, runPaths } from '@consent-ledger/network';
+import {
+  gatewayDataDir,
+  ordererNodes,
+  ordererRuntime,
+  peerRuntime,
+  runPaths,
+} from '@consent-ledger/network';
 import { closeUsers, enrollUser, type TestUser } from '../support/identities.ts';
 import { evaluate, submit } from '../support/ledger-calls.ts';
 import { connectAdmin, ledgerHeight, org, topology } from '../support/ledger.ts';
@@ -130,9 +136,9 @@ describe('what each member holds (issue 14 leak scan)', () => {
     const outsiders = [
       ...peerFiles('enterprise'),
       ...peerFiles('research'),
-      ...filesUnder(path.join(runPaths.gateways, 'enterprise')),
-      ...filesUnder(path.join(runPaths.gateways, 'research')),
-      ...topology.orderer.nodes.flatMap((node) => filesUnder(ordererRuntime(node).dataDir)),
+      ...filesUnder(gatewayDataDir('enterprise')),
+      ...filesUnder(gatewayDataDir('research')),
+      ...ordererNodes(topology).flatMap((node) => filesUnder(ordererRuntime(node).dataDir)),
       // What the outsiders' processes wrote to their logs.
       ...[
         'peer0.enterprise',

@@ -13,6 +13,7 @@ import {
   trackedNames,
   up,
   type FabricInstall,
+  ordererNodes,
 } from '@consent-ledger/network';
 import { topology } from '../../support/ledger.ts';
 import { checkLedgers, peerHeight, type LedgerCheck } from './ledger-check.ts';
@@ -75,9 +76,8 @@ export function fabric(): Promise<FabricInstall> {
 /** Names of the processes that make the system: CAs, orderers, peers and gateways. */
 export function systemProcessNames(): string[] {
   return [
-    'ca.orderer',
     ...topology.organizations.map((org) => `ca.${org.name}`),
-    ...topology.orderer.nodes.map((node) => node.name),
+    ...ordererNodes(topology).map((node) => node.name),
     ...topology.organizations.flatMap((org) => org.peers.map((peer) => `${peer.name}.${org.name}`)),
     ...topology.organizations.map((org) => `gateway.${org.name}`),
   ];
