@@ -53,6 +53,7 @@ export {
   adminSigner,
   configUpdateStatus,
   listProposals,
+  organizationDefinitionFromMsp,
   ordererTargets,
   peerConfig,
   proposalDir,
