@@ -29,10 +29,13 @@ export {
   configOfBlock,
   configUpdateEnvelope,
   copyConfig,
+  groupAt,
+  groupsOf,
   modifiedElements,
   mspConfigOf,
   organizationGroup,
   organizationMsp,
+  policiesOf,
   policyTree,
   removeOrganizationChange,
   requirementsOf,
@@ -41,6 +44,7 @@ export {
   signatureValid,
   treeCandidates,
   treeSatisfied,
+  valuesOf,
   NoConfigChangeError,
   type ConfigChange,
   type ConfigSigner,
@@ -138,6 +142,7 @@ export {
   type Peer,
   type OrdererNode,
 } from './topology.ts';
+export { publishRevocationList, revokeIdentity, type Revocation } from './revocation.ts';
 export { bootstrapRegistry, type BootstrapOptions } from './bootstrap.ts';
 export {
   ensureIdentity,
