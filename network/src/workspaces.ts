@@ -166,11 +166,15 @@ export function exchangeFolder(folder: string): string {
     levels.unshift(level);
   }
   for (const level of levels) {
-    if (!existsSync(level)) mkdirSync(level);
+    if (!existsSync(level)) {
+      mkdirSync(level);
+      // Made by a member's own user (a step run as the organization), or by the operator.
+      chmodSync(level, 0o3775);
+    }
     if (separationEnabled()) {
       const gid = ensureUser('gov').gid;
       if (statSync(level).gid !== gid) chownSync(level, 0, gid);
-      chmodSync(level, 0o3775);
+      if ((statSync(level).mode & 0o7777) !== 0o3775) chmodSync(level, 0o3775);
     }
   }
   return folder;

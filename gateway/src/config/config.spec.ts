@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,34 @@ describe('configuration', () => {
     expect(
       loadConfig({ ...base, GATEWAY_DATA_DIR: '/d', GATEWAY_WALLET_KEY: '' }).GATEWAY_WALLET_KEY,
     ).toBeUndefined();
+  });
+
+  it('takes the Fabric admin, the orderers and their TLS CA together, each checked, or none', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gateway-admin-msp-'));
+    mkdirSync(path.join(dir, 'signcerts'));
+    mkdirSync(path.join(dir, 'keystore'));
+    writeFileSync(path.join(dir, 'signcerts', 'cert.pem'), 'cert');
+    writeFileSync(path.join(dir, 'keystore', 'key_sk'), 'key');
+    const tlsCa = path.join(dir, 'signcerts', 'cert.pem');
+    const env = { ...base, GATEWAY_DATA_DIR: dir };
+    const full = {
+      ...env,
+      GATEWAY_FABRIC_ADMIN_MSP: dir,
+      GATEWAY_ORDERERS: '127.0.0.1:6010,orderer2.example:6020',
+      GATEWAY_ORDERER_TLS_CA: tlsCa,
+    };
+    expect(loadConfig(full).GATEWAY_ORDERERS).toBe('127.0.0.1:6010,orderer2.example:6020');
+    expect(loadConfig(env).GATEWAY_FABRIC_ADMIN_MSP).toBeUndefined();
+    expect(() => loadConfig({ ...env, GATEWAY_FABRIC_ADMIN_MSP: dir })).toThrow(
+      /set all three or none/,
+    );
+    expect(() => loadConfig({ ...full, GATEWAY_FABRIC_ADMIN_MSP: path.join(dir, 'nope') })).toThrow(
+      /MSP folder[\s\S]*GATEWAY_FABRIC_ADMIN_MSP/,
+    );
+    expect(() => loadConfig({ ...full, GATEWAY_ORDERERS: 'orderer1' })).toThrow(/host:port/);
+    expect(() =>
+      loadConfig({ ...full, GATEWAY_ORDERER_TLS_CA: path.join(dir, 'none.pem') }),
+    ).toThrow(/existing PEM file/);
   });
 
   it('generates the wallet key and token secret once (0600) in development', () => {
