@@ -43,7 +43,9 @@ describe('no default way in (running gateways)', () => {
     const passwords = new Set<string>();
     for (const name of ORGS) {
       const file = adminPasswordFile(name);
-      expect(file.split(path.sep)).toEqual(expect.arrayContaining(['gateways', name, 'secrets']));
+      expect(file.split(path.sep)).toEqual(
+        expect.arrayContaining(['organizations', name, 'gateway', 'secrets']),
+      );
       expect(statSync(file).mode & 0o777, file).toBe(0o600);
       expect(statSync(path.dirname(file)).mode & 0o077, path.dirname(file)).toBe(0);
       const admin = adminCredentials(name);
