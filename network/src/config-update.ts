@@ -1,12 +1,5 @@
 import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
@@ -33,8 +26,9 @@ import {
   type OrganizationDefinition,
   type PolicyRequirement,
 } from './config-tx.ts';
+import { CommandError, run } from './exec.ts';
 import { orgLayout } from './layout.ts';
-import { runPaths } from './paths.ts';
+import { cacheDir, repoRoot, runDir, runPaths, topologyFile } from './paths.ts';
 import {
   endpoint,
   ordererNodes,
@@ -43,6 +37,7 @@ import {
   type Peer,
   type Topology,
 } from './topology.ts';
+import { exchangeFolder, orgUser } from './workspaces.ts';
 
 /**
  * Channel configuration updates decided by the members (docs/governance.md): one organization
@@ -70,6 +65,22 @@ export type ConfigUpdateErrorCode =
   | 'ALREADY_SUBMITTED'
   | 'ORDERER_UNAVAILABLE'
   | 'PEERS_BEHIND';
+
+const ERROR_CODES: ReadonlySet<string> = new Set<ConfigUpdateErrorCode>([
+  'UNKNOWN_PROPOSAL',
+  'UNKNOWN_ORGANIZATION',
+  'NO_CHANGE',
+  'POLICY_NOT_SATISFIED',
+  'STALE_PROPOSAL',
+  'UPDATE_REFUSED',
+  'ALREADY_SUBMITTED',
+  'ORDERER_UNAVAILABLE',
+  'PEERS_BEHIND',
+]);
+
+function isConfigUpdateErrorCode(code: string): code is ConfigUpdateErrorCode {
+  return ERROR_CODES.has(code);
+}
 
 /** A configuration update that cannot be proposed, signed or submitted; `code` says why. */
 export class ConfigUpdateError extends Error {
@@ -140,8 +151,37 @@ function newProposalId(now: Date): string {
 }
 
 /** Writes a file whole or not at all (a temporary file renamed into place). */
+/**
+ * Runs a consortium step as an organization's own Unix user (network/src/workspaces.ts): the same
+ * command an organization's operator runs, `npm run consortium -- <verb> ... --as <org>`, so that
+ * it reads only that organization's workspace and the exchange. Its refusal comes back as a
+ * {@link ConfigUpdateError} with the step's own code and sentence.
+ */
+async function asOrganization(org: Organization, args: readonly string[]): Promise<void> {
+  try {
+    await run(process.execPath, [path.join(import.meta.dirname, 'consortium-cli.ts'), ...args], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: orgLayout(org).dir,
+        CONSENT_LEDGER_TOPOLOGY: topologyFile,
+        CONSENT_LEDGER_RUN_DIR: runDir,
+        CONSENT_LEDGER_CACHE: cacheDir,
+      },
+      cwd: repoRoot,
+      user: orgUser(org.name),
+      timeoutMs: 180_000,
+    });
+  } catch (error) {
+    const said = error instanceof CommandError ? error.stderr.trim() : '';
+    const match = /consortium: ([\s\S]*) \(([A-Z_]+)\)$/.exec(said);
+    if (match?.[1] !== undefined && match[2] !== undefined && isConfigUpdateErrorCode(match[2]))
+      throw new ConfigUpdateError(match[2], match[1], { cause: error });
+    throw error;
+  }
+}
+
 function writeAtomically(file: string, data: string | Uint8Array): void {
-  mkdirSync(path.dirname(file), { recursive: true });
+  exchangeFolder(path.dirname(file));
   const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(temporary, data);
   renameSync(temporary, file);
@@ -311,7 +351,7 @@ export async function proposeConfigUpdate(options: ProposeOptions): Promise<Conf
     requirements: requirementsOf(config, update),
   };
   const dir = proposalDir(proposal.id);
-  mkdirSync(path.join(dir, 'signatures'), { recursive: true });
+  exchangeFolder(path.join(dir, 'signatures'));
   writeAtomically(path.join(dir, 'update.pb'), configUpdateEnvelope(update));
   writeAtomically(path.join(dir, 'proposal.json'), `${JSON.stringify(proposal, null, 2)}\n`);
   return proposal;
@@ -360,13 +400,18 @@ export async function signConfigUpdate(
 ): Promise<{ id: string; mspId: string; file: string }> {
   const org = signatory(options.topology, options.org);
   readProposal(options.id);
+  const file = path.join(proposalDir(options.id), 'signatures', `${org.mspId}.pb`);
+  if (orgUser(org.name) !== undefined) {
+    // In the organization's own workspace, as its own Unix user.
+    await asOrganization(org.member, ['sign', options.id, '--as', org.name]);
+    return { id: options.id, mspId: org.mspId, file };
+  }
   const signature = await signConfigUpdateBytes({
     configUpdate: updateBytes(options.id),
     signer: adminSigner(org, org.adminMspDir),
     nonce: randomBytes(24),
     digest: sha256,
   });
-  const file = path.join(proposalDir(options.id), 'signatures', `${org.mspId}.pb`);
   writeAtomically(file, signature.serializeBinary());
   return { id: options.id, mspId: org.mspId, file };
 }
@@ -611,6 +656,11 @@ export async function submitConfigUpdate(options: SubmitOptions): Promise<Config
   const submittedFile = path.join(proposalDir(id), 'submitted.json');
   if (existsSync(submittedFile))
     throw new ConfigUpdateError('ALREADY_SUBMITTED', `proposal ${id} is on the channel already`);
+  if (orgUser(org.name) !== undefined) {
+    // The submitter signs the envelope: in its own workspace, as its own Unix user.
+    await asOrganization(org.member, ['submit', id, '--as', org.name]);
+    return JSON.parse(readFileSync(submittedFile, 'utf8')) as ConfigUpdateSubmission;
+  }
   const { valid } = readSignatures(id);
   const envelope = await signedConfigUpdateEnvelope({
     channel: proposal.channel,

@@ -5,10 +5,10 @@ import { adminCredentials, adminPasswordFile, ensureAdminPassword } from './admi
 import { ordererTargets } from './config-update.ts';
 import { checkHealth, waitForHealth } from './health.ts';
 import { gatewayDataDir, orgLayout } from './layout.ts';
-import { repoRoot } from './paths.ts';
+import { repoRoot, runPaths } from './paths.ts';
 import { startProcess } from './processes.ts';
 import type { Organization, Topology } from './topology.ts';
-import { handOver, orgUser, workspaceFolder } from './workspaces.ts';
+import { exchangeFolder, handOver, orgUser, workspaceFolder } from './workspaces.ts';
 
 const gatewayMain = path.join(repoRoot, 'gateway', 'dist', 'main.js');
 
@@ -85,8 +85,22 @@ export function gatewayEnv(org: Organization, topology: Topology): Record<string
     // channel configuration (docs/governance.md, "People leave").
     GATEWAY_FABRIC_ADMIN_MSP: orgLayout(org).admin.mspDir,
     GATEWAY_ORDERERS: orderers.map((target) => target.address).join(','),
-    GATEWAY_ORDERER_TLS_CA: orderers[0]?.tlsCaFile ?? '',
+    GATEWAY_ORDERER_TLS_CA: ordererTlsBundle(topology),
   };
+}
+
+/**
+ * The TLS CA certificates of every organization that runs an orderer, in one PEM file in the
+ * exchange (public): a gateway reaches whichever orderer answers.
+ */
+function ordererTlsBundle(topology: Topology): string {
+  const files = [...new Set(ordererTargets(topology).map((target) => target.tlsCaFile))];
+  const bundle = path.join(
+    exchangeFolder(path.join(runPaths.exchange, 'orderers')),
+    'tls-ca-bundle.pem',
+  );
+  writeFileSync(bundle, files.map((file) => readFileSync(file, 'utf8').trim()).join('\n') + '\n');
+  return bundle;
 }
 
 /** Starts the gateway of one organization (if stopped) and waits until it is live. */

@@ -21,6 +21,7 @@ import {
 } from './config-update.ts';
 import { run } from './exec.ts';
 import { orgLayout } from './layout.ts';
+import { orgUser } from './workspaces.ts';
 import type { Organization, Topology } from './topology.ts';
 
 /**
@@ -131,7 +132,11 @@ export async function revokeIdentity(
       '-H',
       layout.registrarHome,
     ],
-    { env: { PATH: process.env.PATH, HOME: process.env.HOME }, timeoutMs: 60_000 },
+    {
+      env: { PATH: process.env.PATH, HOME: layout.dir },
+      timeoutMs: 60_000,
+      user: orgUser(org.name),
+    },
   );
   const crl = readFileSync(path.join(layout.registrarHome, 'msp', 'crls', 'crl.pem'), 'utf8');
   const proposal = await proposeConfigUpdate({
