@@ -21,6 +21,8 @@ export const cacheDir = path.resolve(
 /** Folders inside the run folder. */
 export const runPaths = {
   network: path.join(runDir, 'network'),
+  /** What the members share: MSPs, config blocks, signed updates, the member list. */
+  exchange: path.join(runDir, 'network', 'exchange'),
   organizations: path.join(runDir, 'network', 'organizations'),
   channelArtifacts: path.join(runDir, 'network', 'channel'),
   nodes: path.join(runDir, 'network', 'nodes'),
