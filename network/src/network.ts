@@ -15,13 +15,42 @@ import { startOrderer, startPeer } from './nodes.ts';
 import { runDir } from './paths.ts';
 import { runningProcess, stopProcess, trackedNames } from './processes.ts';
 import { writeConnectionProfiles } from './profiles.ts';
-import { loadTopology, peerId, type Topology } from './topology.ts';
+import { loadTopology, peerId, type Organization, type Topology } from './topology.ts';
 
 /** A line of progress. */
 export type Log = (line: string) => void;
 
 function tlsHosts(host: string): string[] {
   return [...new Set([host, 'localhost', '127.0.0.1'])];
+}
+
+/**
+ * Starts an organization's CA (if stopped) and enrolls what is not enrolled: its peers, its
+ * Fabric admin, and its MSP for the channel configuration. Idempotent.
+ */
+export async function ensureOrgCrypto(install: FabricInstall, org: Organization): Promise<void> {
+  const layout = orgLayout(org);
+  await startCa(install, layout, org.displayName);
+  for (const peer of org.peers) {
+    await ensureIdentity(
+      install,
+      layout,
+      { id: peerId(org, peer), type: 'peer', tlsHosts: tlsHosts(peer.host) },
+      peerIdentity(org, peer),
+    );
+  }
+  await ensureIdentity(
+    install,
+    layout,
+    {
+      id: `${org.name}-admin`,
+      type: 'admin',
+      tlsHosts: ['localhost'],
+      attributes: { role: 'admin' },
+    },
+    layout.admin,
+  );
+  writeOrgMsp(layout);
 }
 
 async function ensureCrypto(install: FabricInstall, topology: Topology): Promise<void> {
@@ -47,34 +76,7 @@ async function ensureCrypto(install: FabricInstall, topology: Topology): Promise
       writeOrgMsp(ordererOrg);
     })(),
   );
-  for (const org of topology.organizations) {
-    const layout = orgLayout(org);
-    jobs.push(
-      (async () => {
-        await startCa(install, layout, org.displayName);
-        for (const peer of org.peers) {
-          await ensureIdentity(
-            install,
-            layout,
-            { id: peerId(org, peer), type: 'peer', tlsHosts: tlsHosts(peer.host) },
-            peerIdentity(org, peer),
-          );
-        }
-        await ensureIdentity(
-          install,
-          layout,
-          {
-            id: `${org.name}-admin`,
-            type: 'admin',
-            tlsHosts: ['localhost'],
-            attributes: { role: 'admin' },
-          },
-          layout.admin,
-        );
-        writeOrgMsp(layout);
-      })(),
-    );
-  }
+  for (const org of topology.organizations) jobs.push(ensureOrgCrypto(install, org));
   await Promise.all(jobs);
 }
 
