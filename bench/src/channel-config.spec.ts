@@ -12,10 +12,15 @@ interface ProtoMap<V> {
   get(key: string): V | undefined;
   set(key: string, value: V): unknown;
 }
-const groupsOf = (group: common.ConfigGroup | undefined) =>
-  group?.getGroupsMap() as unknown as ProtoMap<common.ConfigGroup>;
-const valuesOf = (group: common.ConfigGroup | undefined) =>
-  group?.getValuesMap() as unknown as ProtoMap<common.ConfigValue>;
+/** A config group of either fabric-protos copy (the network package decodes with its own). */
+interface AnyGroup {
+  getGroupsMap(): unknown;
+  getValuesMap(): unknown;
+}
+const groupsOf = (group: AnyGroup | undefined) =>
+  group?.getGroupsMap() as ProtoMap<common.ConfigGroup>;
+const valuesOf = (group: AnyGroup | undefined) =>
+  group?.getValuesMap() as ProtoMap<common.ConfigValue>;
 
 /** A config block whose orderer group has BatchTimeout `timeout` (value version 4). */
 function configBlock(timeout: string): Uint8Array {

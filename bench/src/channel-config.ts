@@ -1,17 +1,24 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { common, orderer } from '@hyperledger/fabric-protos';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 import {
-  bin,
-  endpoint,
-  ordererOrgLayout,
-  run,
+  batchTimeoutChange,
+  batchTimeoutOf,
+  computeConfigUpdate,
+  configOfBlock,
+  configUpdateEnvelope,
+  copyConfig,
+  proposeConfigUpdate,
+  signConfigUpdate,
+  submitConfigUpdate,
   type FabricInstall,
   type Topology,
 } from '@consent-ledger/network';
+
+export { batchTimeoutOf, configOfBlock, configUpdateEnvelope };
+
+/** A channel configuration and an update, as the network package's fabric-protos decodes them. */
+type Config = ReturnType<typeof configOfBlock>;
+type ConfigUpdate = ReturnType<typeof computeConfigUpdate>;
 
 /**
  * The orderers' block timer (the channel's `BatchTimeout`: a block is cut when it runs out, unless
@@ -22,17 +29,6 @@ import {
  * network's own setting is network/topology.yaml `channel.batchTimeout`, used when the channel is
  * created; the benchmark never changes that file.
  */
-
-/** The part of jspb.Map used here (google-protobuf's types are not installed). */
-interface ProtoMap<V> {
-  get(key: string): V | undefined;
-  set(key: string, value: V): unknown;
-}
-
-const groups = (group: common.ConfigGroup) =>
-  group.getGroupsMap() as unknown as ProtoMap<common.ConfigGroup>;
-const values = (group: common.ConfigGroup) =>
-  group.getValuesMap() as unknown as ProtoMap<common.ConfigValue>;
 
 const UNITS: Readonly<Record<string, number>> = {
   ns: 1e-6,
@@ -52,88 +48,18 @@ export function parseDuration(text: string): number {
   return parts.reduce((sum, part) => sum + Number(part[1]) * (UNITS[part[2] ?? ''] ?? 0), 0);
 }
 
-/** The channel configuration a config block carries. */
-export function configOfBlock(blockBytes: Uint8Array): common.Config {
-  const block = common.Block.deserializeBinary(blockBytes);
-  const [envelopeBytes] = block.getData()?.getDataList_asU8() ?? [];
-  if (envelopeBytes === undefined) throw new Error('a config block without a transaction');
-  const payload = common.Payload.deserializeBinary(
-    common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8(),
-  );
-  const config = common.ConfigEnvelope.deserializeBinary(payload.getData_asU8()).getConfig();
-  if (config === undefined) throw new Error('a config block without a configuration');
-  return config;
-}
-
-function ordererGroup(config: common.Config): {
-  channel: common.ConfigGroup;
-  orderer: common.ConfigGroup;
-  value: common.ConfigValue;
-} {
-  const channel = config.getChannelGroup();
-  const ordererGroup = channel === undefined ? undefined : groups(channel).get('Orderer');
-  const value = ordererGroup === undefined ? undefined : values(ordererGroup).get('BatchTimeout');
-  if (channel === undefined || ordererGroup === undefined || value === undefined)
-    throw new Error('the channel configuration has no Orderer BatchTimeout');
-  return { channel, orderer: ordererGroup, value };
-}
-
-/** The channel's BatchTimeout (`500ms`). */
-export function batchTimeoutOf(config: common.Config): string {
-  const { value } = ordererGroup(config);
-  return orderer.BatchTimeout.deserializeBinary(value.getValue_asU8()).getTimeout();
-}
-
 /**
  * The configuration update that sets BatchTimeout to `timeout`, as `configtxlator compute_update`
- * makes it: the channel and orderer groups at their versions in the read set, and in the write set
- * the same groups with the value at its next version.
+ * makes it (network/src/config-tx.ts): the channel and orderer groups at their versions in the read
+ * set, and in the write set the same groups with the value at its next version.
  */
 export function batchTimeoutUpdate(
-  options: Readonly<{ config: common.Config; channel: string; timeout: string }>,
-): common.ConfigUpdate {
+  options: Readonly<{ config: Config; channel: string; timeout: string }>,
+): ConfigUpdate {
   parseDuration(options.timeout);
-  const { channel, orderer: ordererGroupNow, value } = ordererGroup(options.config);
-  const batchTimeout = new orderer.BatchTimeout();
-  batchTimeout.setTimeout(options.timeout);
-  const newValue = new common.ConfigValue();
-  newValue.setVersion(value.getVersion() + 1);
-  newValue.setModPolicy(value.getModPolicy());
-  newValue.setValue(batchTimeout.serializeBinary());
-  const set = (withValue: boolean): common.ConfigGroup => {
-    const ordererSet = new common.ConfigGroup();
-    ordererSet.setVersion(ordererGroupNow.getVersion());
-    if (withValue) values(ordererSet).set('BatchTimeout', newValue);
-    const channelSet = new common.ConfigGroup();
-    channelSet.setVersion(channel.getVersion());
-    groups(channelSet).set('Orderer', ordererSet);
-    return channelSet;
-  };
-  const update = new common.ConfigUpdate();
-  update.setChannelId(options.channel);
-  update.setReadSet(set(false));
-  update.setWriteSet(set(true));
-  return update;
-}
-
-/**
- * An unsigned CONFIG_UPDATE envelope of `update`, as `peer channel update -f` takes it (the peer
- * CLI adds the signer's signature and signs the envelope).
- */
-export function configUpdateEnvelope(update: common.ConfigUpdate): Uint8Array {
-  const updateEnvelope = new common.ConfigUpdateEnvelope();
-  updateEnvelope.setConfigUpdate(update.serializeBinary());
-  const channelHeader = new common.ChannelHeader();
-  channelHeader.setType(common.HeaderType.CONFIG_UPDATE);
-  channelHeader.setChannelId(update.getChannelId());
-  const header = new common.Header();
-  header.setChannelHeader(channelHeader.serializeBinary());
-  const payload = new common.Payload();
-  payload.setHeader(header);
-  payload.setData(updateEnvelope.serializeBinary());
-  const envelope = new common.Envelope();
-  envelope.setPayload(payload.serializeBinary());
-  return envelope.serializeBinary();
+  const updated = copyConfig(options.config);
+  batchTimeoutChange(options.timeout)(updated);
+  return computeConfigUpdate({ channel: options.channel, original: options.config, updated });
 }
 
 /** The channel's latest config block, read through a peer (cscc GetConfigBlock). */
@@ -150,8 +76,9 @@ export async function readBatchTimeout(gateway: Gateway, channel: string): Promi
 }
 
 /**
- * Sets the channel's BatchTimeout: an update signed by the orderer organization's admin and sent
- * to the first orderer with the peer CLI, then waits until the peer of `gateway` has the new
+ * Sets the channel's BatchTimeout: a configuration update (network/src/config-update.ts) proposed
+ * by the first organization and signed and submitted by the orderer organization's admin (the
+ * `Admins` policy of the orderer group), then waits until the peer of `gateway` has the new
  * configuration. Answers the setting before.
  */
 export async function setBatchTimeout(
@@ -165,48 +92,21 @@ export async function setBatchTimeout(
 ): Promise<string> {
   const { install, topology, gateway, timeout } = options;
   const channel = topology.channel.name;
-  const config = configOfBlock(await fetchConfigBlock(gateway, channel));
-  const before = batchTimeoutOf(config);
+  const before = batchTimeoutOf(configOfBlock(await fetchConfigBlock(gateway, channel)));
   if (parseDuration(before) === parseDuration(timeout)) return before;
-  const node = topology.orderer.nodes[0];
-  if (node === undefined) throw new Error('the topology has no orderer');
-  const ordererOrg = ordererOrgLayout(topology);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-batch-timeout-'));
-  try {
-    const file = path.join(dir, 'update.pb');
-    writeFileSync(file, configUpdateEnvelope(batchTimeoutUpdate({ config, channel, timeout })));
-    options.log(`setting the channel's BatchTimeout from ${before} to ${timeout}`);
-    await run(
-      bin(install, 'peer'),
-      [
-        'channel',
-        'update',
-        '-f',
-        file,
-        '-c',
-        channel,
-        '-o',
-        endpoint(node),
-        '--tls',
-        '--cafile',
-        ordererOrg.caCert,
-      ],
-      {
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: process.env.HOME ?? '/tmp',
-          FABRIC_CFG_PATH: install.sampleConfigDir,
-          CORE_PEER_LOCALMSPID: topology.orderer.mspId,
-          CORE_PEER_MSPCONFIGPATH: ordererOrg.admin.mspDir,
-          CORE_PEER_TLS_ENABLED: 'true',
-          CORE_PEER_TLS_ROOTCERT_FILE: ordererOrg.caCert,
-        },
-        timeoutMs: 60_000,
-      },
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const proposer = topology.organizations[0];
+  if (proposer === undefined) throw new Error('the topology has no organization');
+  options.log(`setting the channel's BatchTimeout from ${before} to ${timeout}`);
+  const proposal = await proposeConfigUpdate({
+    install,
+    topology,
+    proposer,
+    kind: 'batch-timeout',
+    description: `set the block timer to ${timeout} (benchmark)`,
+    change: batchTimeoutChange(timeout),
+  });
+  await signConfigUpdate({ install, topology, id: proposal.id, org: topology.orderer.name });
+  await submitConfigUpdate({ install, topology, id: proposal.id, org: topology.orderer.name });
   const deadline = Date.now() + 60_000;
   while (parseDuration(await readBatchTimeout(gateway, channel)) !== parseDuration(timeout)) {
     if (Date.now() > deadline)

@@ -25,6 +25,8 @@ export const runPaths = {
   exchange: path.join(runDir, 'network', 'exchange'),
   organizations: path.join(runDir, 'network', 'organizations'),
   channelArtifacts: path.join(runDir, 'network', 'channel'),
+  /** The area the organizations share: proposed configuration updates and their signatures. */
+  exchange: path.join(runDir, 'network', 'exchange'),
   nodes: path.join(runDir, 'network', 'nodes'),
   chaincode: path.join(runDir, 'chaincode'),
   gateways: path.join(runDir, 'gateways'),
