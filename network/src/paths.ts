@@ -21,11 +21,12 @@ export const cacheDir = path.resolve(
 /** Folders inside the run folder. */
 export const runPaths = {
   network: path.join(runDir, 'network'),
-  /** What the members share: MSPs, config blocks, signed updates, the member list. */
-  exchange: path.join(runDir, 'network', 'exchange'),
   organizations: path.join(runDir, 'network', 'organizations'),
   channelArtifacts: path.join(runDir, 'network', 'channel'),
-  /** The area the organizations share: proposed configuration updates and their signatures. */
+  /**
+   * The area the organizations share: proposed configuration updates and their signatures, the
+   * published MSPs of joining organizations, the member list (members.json).
+   */
   exchange: path.join(runDir, 'network', 'exchange'),
   nodes: path.join(runDir, 'network', 'nodes'),
   chaincode: path.join(runDir, 'chaincode'),
