@@ -416,13 +416,21 @@ export async function broadcast(
   target: Readonly<{ address: string; tlsCa: Uint8Array }>,
   envelope: common.Envelope,
 ): Promise<orderer.BroadcastResponse> {
-  const client = new orderer.AtomicBroadcastClient(
+  // A plain client that sends the envelope's bytes: the generated AtomicBroadcastClient checks
+  // `instanceof common.Envelope`, which fails when another copy of fabric-protos (fabric-gateway's
+  // own) loaded first and took google-protobuf's global `proto.common` namespace.
+  const client = new grpc.Client(
     target.address,
     grpc.credentials.createSsl(Buffer.from(target.tlsCa)),
   );
   try {
     return await new Promise<orderer.BroadcastResponse>((resolve, reject) => {
-      const call = client.broadcast({ deadline: Date.now() + 30_000 });
+      const call = client.makeBidiStreamRequest(
+        '/orderer.AtomicBroadcast/Broadcast',
+        (bytes: Uint8Array) => Buffer.from(bytes),
+        (bytes: Buffer) => orderer.BroadcastResponse.deserializeBinary(bytes),
+        { deadline: Date.now() + 30_000 },
+      );
       let answered = false;
       call.on('data', (response: orderer.BroadcastResponse) => {
         answered = true;
@@ -435,7 +443,7 @@ export async function broadcast(
       call.on('end', () => {
         if (!answered) reject(new Error(`${target.address} closed the stream without an answer`));
       });
-      call.write(envelope);
+      call.write(envelope.serializeBinary());
     });
   } finally {
     client.close();
