@@ -306,6 +306,7 @@ export async function removeOrganization(options: MembershipOptions): Promise<Le
     ...before,
     organizations: before.organizations.filter((each) => each.name !== org.name),
     candidates: [...before.candidates, org],
+    former: [...before.former.filter((each) => each.name !== org.name), org],
   };
 
   log(`${org.mspId} leaves: removing it from the organization registry...`);

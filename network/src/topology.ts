@@ -165,7 +165,11 @@ export type Organization = TopologyFile['organizations'][number];
  * Everything generated from `organizations` (collections, endorsement policy, connection
  * profiles, gateways, status) thus follows the member list.
  */
-export type Topology = TopologyFile & { readonly candidates: readonly Organization[] };
+export type Topology = TopologyFile & {
+  readonly candidates: readonly Organization[];
+  /** The organizations that left (their collections stay in the chaincode definition, retired). */
+  readonly former: readonly Organization[];
+};
 
 /**
  * The member list as recorded in the exchange (`members.json`): the organizations (by topology
@@ -229,6 +233,7 @@ export function loadTopology(
     ...result.data,
     organizations: all.filter((org) => isMember(org, members)),
     candidates: all.filter((org) => !isMember(org, members)),
+    former: all.filter((org) => members.left.includes(org.name)),
   };
 }
 
