@@ -6,7 +6,7 @@ import { deployChaincode } from './chaincode.ts';
 import { channelHeight, joinPeer } from './channel.ts';
 import { gatewayProcessName, gatewayUrl, startGateway } from './gateways.ts';
 import { waitUntil } from './health.ts';
-import { orgLayout } from './layout.ts';
+import { orgLayout, peerRuntime } from './layout.ts';
 import { ensureOrgCrypto, type Log } from './network.ts';
 import { startPeer } from './nodes.ts';
 import { runPaths, topologyFile } from './paths.ts';
@@ -233,6 +233,7 @@ export async function joinOrganization(options: MembershipOptions): Promise<Join
     cpSync(orgLayout(org).mspDir, published, { recursive: true });
   });
 
+  let voted = false;
   const [, channelUpdate] = await timed(async () => {
     const current = before.organizations.filter((each) => each.name !== org.name);
     const members = { ...before, organizations: current };
@@ -241,6 +242,7 @@ export async function joinOrganization(options: MembershipOptions): Promise<Join
     } else {
       log(`Proposing to add ${org.mspId}; a majority of the members' admins sign...`);
       await vote.addOrganization(members, org);
+      voted = true;
     }
     writeMemberList(changedMemberList(readMemberList(), { name: org.name, joins: true, founder }));
   });
@@ -249,6 +251,10 @@ export async function joinOrganization(options: MembershipOptions): Promise<Join
   log(`Starting and joining ${org.name}'s peers...`);
   const [, peer] = await timed(async () => {
     for (const each of org.peers) {
+      // A peer kept from an earlier membership backs off from the orderers that refused it:
+      // restarted, it asks for the blocks it missed at once.
+      if (voted && (await stopProcess(peerRuntime(org, each).name)))
+        log(`Restarted ${peerRuntime(org, each).name} (kept from an earlier membership)`);
       await startPeer(install, org, each);
       await joinPeer(install, after, org, each);
     }
