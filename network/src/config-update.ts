@@ -11,6 +11,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { connect, signers } from '@hyperledger/fabric-gateway';
+import { parse } from 'yaml';
 import { common, orderer } from '@hyperledger/fabric-protos';
 import type { FabricInstall } from './binaries.ts';
 import { peerClient } from './client.ts';
@@ -29,6 +30,7 @@ import {
   treeSatisfied,
   type ConfigSigner,
   type ModifiedElement,
+  type OrganizationDefinition,
   type PolicyRequirement,
 } from './config-tx.ts';
 import { ordererOrgLayout, orgLayout } from './layout.ts';
@@ -139,6 +141,44 @@ function writeAtomically(file: string, data: string | Uint8Array): void {
 }
 
 const sha256 = (data: Uint8Array): Uint8Array => createHash('sha256').update(data).digest();
+
+/**
+ * An organization's definition for the channel from its MSP folder, as configtxgen reads one:
+ * `cacerts/` and `tlscacerts/` (PEM files), NodeOUs when `config.yaml` enables them, and the CRLs
+ * in `crls/` if any.
+ */
+export function organizationDefinitionFromMsp(
+  options: Readonly<{
+    mspId: string;
+    mspDir: string;
+    anchorPeers: readonly Readonly<{ host: string; port: number }>[];
+  }>,
+): OrganizationDefinition {
+  const pems = (folder: string): string[] => {
+    const dir = path.join(options.mspDir, folder);
+    return existsSync(dir)
+      ? readdirSync(dir)
+          .sort()
+          .map((file) => readFileSync(path.join(dir, file), 'utf8'))
+      : [];
+  };
+  const rootCerts = pems('cacerts');
+  if (rootCerts.length === 0) throw new Error(`no CA certificate in ${options.mspDir}/cacerts`);
+  const configFile = path.join(options.mspDir, 'config.yaml');
+  const nodeOus =
+    existsSync(configFile) &&
+    (parse(readFileSync(configFile, 'utf8')) as { NodeOUs?: { Enable?: unknown } } | null)?.NodeOUs
+      ?.Enable === true;
+  const crls = pems('crls');
+  return {
+    mspId: options.mspId,
+    rootCerts,
+    tlsRootCerts: pems('tlscacerts'),
+    nodeOus,
+    anchorPeers: options.anchorPeers,
+    ...(crls.length > 0 ? { revocationList: crls } : {}),
+  };
+}
 
 /** An organization's Fabric admin as a signer, from its MSP folder (orgLayout(org).admin). */
 export function adminSigner(org: Pick<Organization, 'mspId'>, mspDir: string): ConfigSigner {
@@ -411,14 +451,16 @@ export function ordererTargets(topology: Topology): OrdererTarget[] {
   }));
 }
 
-/** Sends an envelope to an orderer's Broadcast service and answers its one response. */
+/**
+ * Sends an envelope to an orderer's Broadcast service and answers its one response. A plain gRPC
+ * client with its own (de)serializers, not fabric-protos' AtomicBroadcastClient: several copies of
+ * fabric-protos share google-protobuf's global namespace in one process (fabric-gateway brings its
+ * own), and the generated client's `instanceof` check then refuses an envelope of another copy.
+ */
 export async function broadcast(
   target: Readonly<{ address: string; tlsCa: Uint8Array }>,
   envelope: common.Envelope,
 ): Promise<orderer.BroadcastResponse> {
-  // A plain client that sends the envelope's bytes: the generated AtomicBroadcastClient checks
-  // `instanceof common.Envelope`, which fails when another copy of fabric-protos (fabric-gateway's
-  // own) loaded first and took google-protobuf's global `proto.common` namespace.
   const client = new grpc.Client(
     target.address,
     grpc.credentials.createSsl(Buffer.from(target.tlsCa)),
@@ -427,8 +469,9 @@ export async function broadcast(
     return await new Promise<orderer.BroadcastResponse>((resolve, reject) => {
       const call = client.makeBidiStreamRequest(
         '/orderer.AtomicBroadcast/Broadcast',
-        (bytes: Uint8Array) => Buffer.from(bytes),
+        (message: Uint8Array) => Buffer.from(message),
         (bytes: Buffer) => orderer.BroadcastResponse.deserializeBinary(bytes),
+        new grpc.Metadata(),
         { deadline: Date.now() + 30_000 },
       );
       let answered = false;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { adminCredentials, adminPasswordFile, ensureAdminPassword } from './admin-credentials.ts';
+import { ordererTargets } from './config-update.ts';
 import { checkHealth, waitForHealth } from './health.ts';
 import { orgLayout } from './layout.ts';
 import { repoRoot, runPaths } from './paths.ts';
@@ -64,6 +65,7 @@ export function gatewayEnv(org: Organization, topology: Topology): Record<string
   );
   ensureAdminPassword(org);
   const admin = adminCredentials(org);
+  const orderers = ordererTargets(topology);
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
@@ -78,6 +80,11 @@ export function gatewayEnv(org: Organization, topology: Topology): Record<string
     // Evidence bundles state the policy the verifier checks; the topology is its one source.
     LEDGER_ENDORSEMENT_OUT_OF: String(topology.chaincode.endorsement.outOf),
     GATEWAY_METRICS_TOKEN: gatewayMetricsToken(org),
+    // The organization's own Fabric admin and the orderers: a disabled user's CRL goes to the
+    // channel configuration (docs/governance.md, "People leave").
+    GATEWAY_FABRIC_ADMIN_MSP: orgLayout(org).admin.mspDir,
+    GATEWAY_ORDERERS: orderers.map((target) => target.address).join(','),
+    GATEWAY_ORDERER_TLS_CA: orderers[0]?.tlsCaFile ?? '',
   };
 }
 

@@ -29,10 +29,13 @@ export {
   configOfBlock,
   configUpdateEnvelope,
   copyConfig,
+  groupAt,
+  groupsOf,
   modifiedElements,
   mspConfigOf,
   organizationGroup,
   organizationMsp,
+  policiesOf,
   policyTree,
   removeOrganizationChange,
   requirementsOf,
@@ -41,6 +44,7 @@ export {
   signatureValid,
   treeCandidates,
   treeSatisfied,
+  valuesOf,
   NoConfigChangeError,
   type ConfigChange,
   type ConfigSigner,
@@ -53,6 +57,7 @@ export {
   adminSigner,
   configUpdateStatus,
   listProposals,
+  organizationDefinitionFromMsp,
   ordererTargets,
   peerConfig,
   proposalDir,
@@ -140,6 +145,7 @@ export {
   membersFile,
   readMemberList,
 } from './topology.ts';
+export { publishRevocationList, revokeIdentity, type Revocation } from './revocation.ts';
 export {
   bootstrapRegistry,
   deregisterOrganization,

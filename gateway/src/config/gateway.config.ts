@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,6 +131,31 @@ const schema = z.object({
   ),
   /** OpenAPI at /docs and /docs-json: on by default in development and test, off in production. */
   GATEWAY_DOCS: z.enum(['on', 'off']).optional(),
+  /**
+   * The organization's Fabric admin MSP folder (signcerts/cert.pem, one key in keystore/), in the
+   * organization's own workspace: with it the gateway publishes the organization's CRL to the
+   * channel configuration when an admin disables a user (docs/governance.md, "People leave").
+   * Unset: the user's certificate is still revoked at the CA, the CRL is not published.
+   */
+  GATEWAY_FABRIC_ADMIN_MSP: optionalSecret.refine(
+    (dir) =>
+      dir === undefined ||
+      (existsSync(path.join(dir, 'signcerts', 'cert.pem')) &&
+        existsSync(path.join(dir, 'keystore')) &&
+        readdirSync(path.join(dir, 'keystore')).length === 1),
+    'must be an MSP folder with signcerts/cert.pem and one key in keystore/',
+  ),
+  /** The channel's orderers (`host:port,...`), to send the CRL update to; with the admin MSP. */
+  GATEWAY_ORDERERS: optionalSecret.refine(
+    (list) =>
+      list === undefined || list.split(',').every((entry) => /^[^\s:,]+:\d{1,5}$/.test(entry)),
+    'must be host:port entries separated by commas',
+  ),
+  /** The CA certificate (PEM file) the orderers' TLS certificates chain to. */
+  GATEWAY_ORDERER_TLS_CA: optionalSecret.refine(
+    (file) => file === undefined || existsSync(file),
+    'must be an existing PEM file',
+  ),
   /** Readiness probe's deadline, in milliseconds. */
   READY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /**
@@ -146,13 +172,29 @@ const schema = z.object({
 });
 
 /** The schema with the defaults that depend on other variables filled in. */
-const withDefaults = schema.transform((config) => ({
-  ...config,
-  GATEWAY_PUBLIC_URL:
-    config.GATEWAY_PUBLIC_URL ??
-    `http://${isIP(config.GATEWAY_HOST) === 6 ? `[${config.GATEWAY_HOST}]` : config.GATEWAY_HOST}:${String(config.GATEWAY_PORT)}`,
-  GATEWAY_DOCS: config.GATEWAY_DOCS ?? (config.NODE_ENV === 'production' ? 'off' : 'on'),
-}));
+const withDefaults = schema
+  .refine(
+    (config) =>
+      [
+        config.GATEWAY_FABRIC_ADMIN_MSP,
+        config.GATEWAY_ORDERERS,
+        config.GATEWAY_ORDERER_TLS_CA,
+      ].filter((value) => value === undefined).length %
+        3 ===
+      0,
+    {
+      message:
+        'GATEWAY_FABRIC_ADMIN_MSP, GATEWAY_ORDERERS and GATEWAY_ORDERER_TLS_CA go together: set all three or none',
+      path: ['GATEWAY_FABRIC_ADMIN_MSP'],
+    },
+  )
+  .transform((config) => ({
+    ...config,
+    GATEWAY_PUBLIC_URL:
+      config.GATEWAY_PUBLIC_URL ??
+      `http://${isIP(config.GATEWAY_HOST) === 6 ? `[${config.GATEWAY_HOST}]` : config.GATEWAY_HOST}:${String(config.GATEWAY_PORT)}`,
+    GATEWAY_DOCS: config.GATEWAY_DOCS ?? (config.NODE_ENV === 'production' ? 'off' : 'on'),
+  }));
 
 /** The gateway's configuration, read from the environment and validated at boot. */
 export type GatewayConfig = Readonly<z.infer<typeof withDefaults>>;

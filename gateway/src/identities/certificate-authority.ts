@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
 import { ConflictError, LedgerUnavailableError } from '../common/errors.js';
@@ -19,6 +20,46 @@ export interface CertificateAuthority {
   registerOrReset(registration: Registration): Promise<void>;
   /** Enrolls an identity: a new key pair and certificate (with its ecert attributes). */
   enroll(enrollmentId: string, secret: string): Promise<LedgerCredentials>;
+  /**
+   * Revokes one certificate (by its serial number and authority key identifier), not the identity:
+   * the identity may be enrolled again later (an enabled user gets a new certificate).
+   */
+  revokeCertificate(certificatePem: string, reason: string): Promise<void>;
+  /** The CA's certificate revocation list, PEM. */
+  generateCrl(): Promise<string>;
+}
+
+/**
+ * The serial number (lower-case hex, no leading zeros) and authority key identifier (lower-case hex)
+ * of a PEM certificate, as the CA's revoke request takes them. Node's X509Certificate does not
+ * expose the AKI: it is read from the DER (extension 2.5.29.35: OCTET STRING { SEQUENCE { [0] id } }).
+ */
+export function certificateSerialAndAki(certificatePem: string): { serial: string; aki: string } {
+  const certificate = new X509Certificate(certificatePem);
+  const der = certificate.raw;
+  const oid = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x23]);
+  let at = der.indexOf(oid);
+  if (at < 0) throw new Error('the certificate has no authority key identifier');
+  at += oid.length;
+  if (der[at] === 0x01) at += 3; // BOOLEAN critical
+  const length = (offset: number): { value: number; next: number } => {
+    const first = der[offset] ?? 0;
+    if (first < 0x80) return { value: first, next: offset + 1 };
+    const bytes = first & 0x7f;
+    let value = 0;
+    for (let index = 1; index <= bytes; index++) value = value * 256 + (der[offset + index] ?? 0);
+    return { value, next: offset + 1 + bytes };
+  };
+  if (der[at] !== 0x04) throw new Error('a malformed authority key identifier');
+  at = length(at + 1).next;
+  if (der[at] !== 0x30) throw new Error('a malformed authority key identifier');
+  at = length(at + 1).next;
+  if (der[at] !== 0x80) throw new Error('the authority key identifier has no key identifier');
+  const id = length(at + 1);
+  return {
+    serial: certificate.serialNumber.toLowerCase().replace(/^0+(?=.)/, ''),
+    aki: der.subarray(id.next, id.next + id.value).toString('hex'),
+  };
 }
 
 /** Injection token of the {@link CertificateAuthority}. */
@@ -138,6 +179,28 @@ class FabricCertificateAuthority implements CertificateAuthority {
     } catch (error) {
       throw caError('enroll', error);
     }
+  }
+
+  async revokeCertificate(certificatePem: string, reason: string): Promise<void> {
+    const { serial, aki } = certificateSerialAndAki(certificatePem);
+    const registrar = await this.#registrarUser();
+    try {
+      await this.#ca.revoke({ enrollmentID: '', serial, aki, reason }, registrar);
+    } catch (error) {
+      throw caError('revoke', error);
+    }
+  }
+
+  async generateCrl(): Promise<string> {
+    const registrar = await this.#registrarUser();
+    let crl: string;
+    try {
+      crl = String(await this.#ca.generateCRL({}, registrar));
+    } catch (error) {
+      throw caError('gencrl', error);
+    }
+    // The CA answers the PEM base64-encoded.
+    return crl.startsWith('-----BEGIN') ? crl : Buffer.from(crl, 'base64').toString('utf8');
   }
 
   #registrarUser(): Promise<User> {

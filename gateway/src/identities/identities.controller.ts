@@ -11,7 +11,11 @@ import { idPipe } from '../common/id.pipe.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { CreateIdentityDto, ListUsersDto } from './create-identity.dto.js';
-import { IdentitiesService, USERNAME_PATTERN } from './identities.service.js';
+import {
+  IdentitiesService,
+  USERNAME_PATTERN,
+  type DisabledUserView,
+} from './identities.service.js';
 
 const USERNAME = idPipe(USERNAME_PATTERN, 'username');
 
@@ -45,12 +49,15 @@ export class IdentitiesController {
   @Post(':username/disable')
   @HttpCode(200)
   @Roles('admin')
-  @ApiOkResponse({ description: 'the user' })
+  @ApiOkResponse({
+    description:
+      'the user; for staff, fabric: {certificateRevoked, crlPublished, error?} (certificate revoked at the CA, CRL in the channel configuration)',
+  })
   @ApiNotFoundResponse({ description: 'no such user' })
   disable(
     @CurrentUser() caller: Principal,
     @Param('username', USERNAME) username: string,
-  ): UserAccountView {
+  ): Promise<DisabledUserView> {
     return this.identities.disable(caller, username);
   }
 
@@ -63,7 +70,7 @@ export class IdentitiesController {
   enable(
     @CurrentUser() caller: Principal,
     @Param('username', USERNAME) username: string,
-  ): UserAccountView {
+  ): Promise<UserAccountView> {
     return this.identities.enable(caller, username);
   }
 

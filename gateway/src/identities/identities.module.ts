@@ -5,7 +5,12 @@ import { LedgerModule } from '../ledger/ledger.module.js';
 import { IDENTITY_WALLET, type IdentityWallet } from '../ledger/wallet.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { DATABASE } from '../storage/database.js';
-import { CERTIFICATE_AUTHORITY, createCertificateAuthority } from './certificate-authority.js';
+import {
+  CERTIFICATE_AUTHORITY,
+  createCertificateAuthority,
+  type CertificateAuthority,
+} from './certificate-authority.js';
+import { CERTIFICATE_REVOCATION, createCertificateRevocation } from './certificate-revocation.js';
 import { IdentitiesController } from './identities.controller.js';
 import { IdentitiesService } from './identities.service.js';
 import { PASSWORD_POLICY, createPasswordPolicy } from './password-policy.js';
@@ -27,6 +32,12 @@ import { USERS_STORE, createUsersStore } from './users.store.js';
           minLength: config.GATEWAY_PASSWORD_MIN_LENGTH,
           contextWords: [config.GATEWAY_ORG, profile.mspId, profile.displayName],
         }),
+    },
+    {
+      provide: CERTIFICATE_REVOCATION,
+      inject: [ORG_PROFILE, CERTIFICATE_AUTHORITY, GATEWAY_CONFIG],
+      useFactory: (profile: OrgProfile, ca: CertificateAuthority, config: GatewayConfig) =>
+        createCertificateRevocation({ profile, ca, config }),
     },
     {
       provide: CERTIFICATE_AUTHORITY,

@@ -26,6 +26,11 @@ import { IDENTITY_WALLET, SERVICE_IDENTITY, type IdentityWallet } from '../ledge
 import { SESSIONS, type Sessions } from '../sessions/sessions.js';
 import { certificateAttributes } from './certificate-attributes.js';
 import { CERTIFICATE_AUTHORITY, type CertificateAuthority } from './certificate-authority.js';
+import {
+  CERTIFICATE_REVOCATION,
+  type CertificateRevocation,
+  type RevocationOutcome,
+} from './certificate-revocation.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { PASSWORD_POLICY, type PasswordPolicy } from './password-policy.js';
 import {
@@ -36,6 +41,9 @@ import {
 } from './users.store.js';
 
 export { SERVICE_IDENTITY } from '../ledger/wallet.js';
+
+/** A disabled user, and for staff what became of its Fabric certificate. */
+export type DisabledUserView = UserAccountView & { readonly fabric?: RevocationOutcome };
 
 /** The shape of a username. */
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
@@ -88,6 +96,7 @@ export class IdentitiesService implements OnApplicationBootstrap {
     @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient,
     @Inject(SESSIONS) private readonly sessions: Sessions,
     @Inject(PASSWORD_POLICY) private readonly passwords: PasswordPolicy,
+    @Inject(CERTIFICATE_REVOCATION) private readonly revocation: CertificateRevocation,
   ) {}
 
   /** Enrolls the service identity and the bootstrap admin, retrying while the CA is out of reach. */
@@ -216,19 +225,59 @@ export class IdentitiesService implements OnApplicationBootstrap {
 
   /**
    * Disables a user (an admin, not for themselves): the user's sessions end at once, its tokens
-   * are refused from the next request, and it cannot sign in until enabled again.
+   * are refused from the next request, and it cannot sign in until enabled again. A staff user's
+   * Fabric certificate is then revoked at the organization's CA and the CA's CRL published to the
+   * channel (docs/governance.md, "People leave"), so that no peer accepts it even without the
+   * gateway; `fabric` says whether both happened (the disable holds at the gateway either way).
    */
-  disable(caller: Principal, username: string): UserAccountView {
+  async disable(caller: Principal, username: string): Promise<DisabledUserView> {
     if (username === caller.username)
       throw new RuleViolationError('an admin cannot disable their own account');
     if (!this.users.setDisabled(username, new Date().toISOString())) throw unknownUser(username);
     this.sessions.endAll(username, `disabled by ${caller.username}`);
     this.#logger.log(`${caller.username} disabled the user ${username}`);
-    return this.#accountView(username);
+    const user = this.users.find(username);
+    const credentials =
+      user?.walletLabel === undefined ? undefined : await this.wallet.get(user.walletLabel);
+    if (user?.walletLabel === undefined || credentials === undefined)
+      return this.#accountView(username);
+    this.ledger.forget(user.walletLabel);
+    const fabric = await this.revocation.revoke(credentials.certificate);
+    if (fabric.error === undefined)
+      this.#logger.log(`revoked ${username}'s certificate and published the CRL`);
+    else
+      this.#logger.warn(
+        `${username}'s certificate: revoked ${String(fabric.certificateRevoked)}, CRL published ${String(fabric.crlPublished)}: ${fabric.error.code} ${fabric.error.message}`,
+      );
+    return { ...this.#accountView(username), fabric };
   }
 
-  /** Lets a disabled user sign in again. */
-  enable(caller: Principal, username: string): UserAccountView {
+  /**
+   * Lets a disabled user sign in again. A staff user whose certificate was revoked gets a new one
+   * (same enrollment ID and attributes, a new key pair).
+   */
+  async enable(caller: Principal, username: string): Promise<UserAccountView> {
+    const user = this.users.find(username);
+    if (user === undefined) throw unknownUser(username);
+    const credentials =
+      user.disabledAt === undefined || user.walletLabel === undefined
+        ? undefined
+        : await this.wallet.get(user.walletLabel);
+    if (
+      credentials !== undefined &&
+      user.walletLabel !== undefined &&
+      user.enrollmentId !== undefined
+    ) {
+      const secret = randomBytes(18).toString('base64url');
+      const attributes = Object.fromEntries(
+        Object.entries(certificateAttributes(credentials.certificate)).filter(
+          ([name]) => !name.startsWith('hf.'),
+        ),
+      );
+      await this.ca.registerOrReset({ enrollmentId: user.enrollmentId, secret, attributes });
+      await this.wallet.put(user.walletLabel, await this.ca.enroll(user.enrollmentId, secret));
+      this.ledger.forget(user.walletLabel);
+    }
     if (!this.users.setDisabled(username, undefined)) throw unknownUser(username);
     this.#logger.log(`${caller.username} enabled the user ${username}`);
     return this.#accountView(username);

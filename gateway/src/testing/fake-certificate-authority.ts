@@ -7,6 +7,8 @@ import type { LedgerCredentials } from '../ledger/wallet.js';
 export class FakeCertificateAuthority implements CertificateAuthority {
   readonly registrations = new Map<string, Registration>();
   readonly enrollments: string[] = [];
+  /** Certificates revoked, in order. */
+  readonly revoked: string[] = [];
 
   constructor(private readonly mspId = 'TertiaryHospitalMSP') {}
 
@@ -34,5 +36,16 @@ export class FakeCertificateAuthority implements CertificateAuthority {
       certificate: `-----BEGIN CERTIFICATE-----\n${Buffer.from(JSON.stringify({ enrollmentId, attrs: registration.attributes })).toString('base64')}\n-----END CERTIFICATE-----\n`,
       privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     });
+  }
+
+  revokeCertificate(certificatePem: string): Promise<void> {
+    this.revoked.push(certificatePem);
+    return Promise.resolve();
+  }
+
+  generateCrl(): Promise<string> {
+    return Promise.resolve(
+      `-----BEGIN X509 CRL-----\n${Buffer.from(String(this.revoked.length)).toString('base64')}\n-----END X509 CRL-----\n`,
+    );
   }
 }
