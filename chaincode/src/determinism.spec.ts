@@ -304,6 +304,11 @@ const STEPS: Step[] = [
     transaction: 'registry:RegisterOrganization',
     args: value([{ mspId: MSP.research, type: 'research', region: { province: '330000' } }]),
   },
+  {
+    who: who.govAdmin,
+    transaction: 'registry:DeregisterOrganization',
+    args: value([MSP.research]),
+  },
 ];
 
 async function replay(network: TestNetwork): Promise<InvokeResult[]> {
@@ -399,6 +404,7 @@ describe('determinism', () => {
       'PatientBindingChanged',
       '-',
       'DataPurged',
+      '-',
       '-',
     ]);
     // Events about private data carry their name only.

@@ -1,8 +1,23 @@
 import path from 'node:path';
-import { gatewayUrl, loadTopology, runDir } from '@consent-ledger/network';
+import {
+  ensureFabricBinaries,
+  gatewayUrl,
+  governanceVote,
+  joinOrganization,
+  loadTopology,
+  runDir,
+  type Topology,
+} from '@consent-ledger/network';
 import { createGatewayClient } from './gateway-client.ts';
 import { createConsoleNarrator } from './narrator.ts';
-import { ORG_NAMES, newRunId, type OrgName, type ScenarioResult } from './scenario-kit.ts';
+import {
+  JOINING_ORG_NAMES,
+  ORG_NAMES,
+  newRunId,
+  type JoiningOrgName,
+  type OrgName,
+  type ScenarioResult,
+} from './scenario-kit.ts';
 import { SCENARIOS } from './scenarios/index.ts';
 import { ensureSystem, gatewaysMissingEndpoints } from './system.ts';
 
@@ -16,6 +31,35 @@ import { ensureSystem, gatewaysMissingEndpoints } from './system.ts';
 const log = (line: string): void => {
   console.log(`[demo] ${line}`);
 };
+
+/**
+ * The gateways of the joining organizations the chosen scenarios need (the `county` scenario:
+ * the county hospital), each voted into the consortium first when it is not a member yet.
+ */
+async function joiningGateways(
+  topology: Topology,
+  scenarios: readonly string[],
+): Promise<Partial<Record<JoiningOrgName, ReturnType<typeof createGatewayClient>>>> {
+  const needed = JOINING_ORG_NAMES.filter((name) => scenarios.includes(name));
+  const clients: Partial<Record<JoiningOrgName, ReturnType<typeof createGatewayClient>>> = {};
+  for (const name of needed) {
+    let org = topology.organizations.find((each) => each.name === name);
+    if (org === undefined) {
+      log(
+        `${name} is not a member yet: the members vote it in (npm run consortium -- join ${name}).`,
+      );
+      const joined = await joinOrganization({
+        install: await ensureFabricBinaries(topology, log),
+        name,
+        vote: governanceVote(log),
+        log,
+      });
+      org = joined.org;
+    }
+    clients[name] = createGatewayClient(gatewayUrl(org));
+  }
+  return clients;
+}
 
 async function main(names: readonly string[]): Promise<number> {
   const unknown = names.filter((name) => !(name in SCENARIOS));
@@ -43,12 +87,14 @@ async function main(names: readonly string[]): Promise<number> {
       return [name, createGatewayClient(gatewayUrl(org))];
     }),
   ) as Record<OrgName, ReturnType<typeof createGatewayClient>>;
+  const chosen = names.length === 0 ? Object.keys(SCENARIOS) : names;
+  Object.assign(gateways, await joiningGateways(topology, chosen));
   const narrator = createConsoleNarrator();
   const runId = newRunId();
   const keyDir = path.join(runDir, 'demo-keys', runId);
   log(`Patients' device keys are kept as key files in ${keyDir} (never sent to a gateway).`);
   const results: { name: string; result?: ScenarioResult<object>; error?: string }[] = [];
-  for (const name of names.length === 0 ? Object.keys(SCENARIOS) : names) {
+  for (const name of chosen) {
     const scenario = SCENARIOS[name];
     if (scenario === undefined) continue;
     const started = Date.now();

@@ -7,12 +7,14 @@
  */
 export {
   SCENARIOS,
+  countyReferralScenario,
   insuranceScenario,
   oversightScenario,
   referralScenario,
   researchScenario,
   wearableScenario,
 } from './scenarios/index.ts';
+export type { CountyReferralIds } from './scenarios/county-referral.scenario.ts';
 export type { InsuranceIds } from './scenarios/insurance.scenario.ts';
 export type { OversightIds } from './scenarios/oversight.scenario.ts';
 export type { ReferralIds } from './scenarios/referral.scenario.ts';
@@ -23,6 +25,7 @@ export {
   type WearableReading,
 } from './scenarios/wearable.scenario.ts';
 export {
+  JOINING_ORG_NAMES,
   MSP,
   ORG_NAMES,
   SCENARIO_PASSWORD,
@@ -32,6 +35,8 @@ export {
   type ConsentTerms,
   type StaffRole,
   type DecisionRecord,
+  type AnyOrgName,
+  type JoiningOrgName,
   type OrgName,
   type ScenarioOptions,
   type ScenarioResult,

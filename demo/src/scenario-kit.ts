@@ -17,25 +17,36 @@ import { activatePatient, registerPatient, type PatientSession } from './patient
 export const ORG_NAMES = ['gov', 'tertiary', 'community', 'enterprise', 'research'] as const;
 export type OrgName = (typeof ORG_NAMES)[number];
 
+/**
+ * Organizations that join the consortium later (network/topology.yaml `joins: later`): a
+ * scenario that needs one is given its gateway once it has joined.
+ */
+export const JOINING_ORG_NAMES = ['county'] as const;
+export type JoiningOrgName = (typeof JOINING_ORG_NAMES)[number];
+/** A founding or a joining organization. */
+export type AnyOrgName = OrgName | JoiningOrgName;
+
 /** MSP IDs of the organizations (network/topology.yaml). */
-export const MSP: Readonly<Record<OrgName, string>> = {
+export const MSP: Readonly<Record<AnyOrgName, string>> = {
   gov: 'GovMSP',
   tertiary: 'TertiaryHospitalMSP',
   community: 'CommunityHospitalMSP',
   enterprise: 'EnterpriseMSP',
   research: 'ResearchMSP',
+  county: 'CountyHospitalMSP',
 };
 
 /** What every scenario function takes. */
 export interface ScenarioOptions {
   /** The REST gateway of each organization. */
-  readonly gateways: Readonly<Record<OrgName, GatewayClient>>;
+  readonly gateways: Readonly<Record<OrgName, GatewayClient>> &
+    Readonly<Partial<Record<JoiningOrgName, GatewayClient>>>;
   readonly narrator: Narrator;
   /**
    * Each gateway's bootstrap admin; by default the one its gateway was started with
    * (GATEWAY_ADMIN_PASSWORD, or the password `npm start` generated: network's adminCredentials).
    */
-  readonly admin?: (org: OrgName) => AdminCredentials;
+  readonly admin?: (org: AnyOrgName) => AdminCredentials;
   /** Makes usernames unique (default: time and randomness). */
   readonly runId?: string;
   /**
@@ -96,7 +107,7 @@ export interface ScenarioUser {
   readonly username: string;
   readonly token: string;
   readonly gateway: GatewayClient;
-  readonly org: OrgName;
+  readonly org: AnyOrgName;
   readonly patientId?: string;
   /** A patient's session at the home gateway, with the device that signs their statements. */
   readonly session?: PatientSession;
@@ -124,12 +135,12 @@ export interface ScenarioRun {
     }>,
   ): Promise<AccessOutcome>;
   /** A staff member of an organization, created through its gateway's identity endpoint. */
-  user(org: OrgName, role: StaffRole, label: string): Promise<ScenarioUser>;
+  user(org: AnyOrgName, role: StaffRole, label: string): Promise<ScenarioUser>;
   /**
    * A patient of a home organization: registered by its admin (POST /patients), activated on
    * the patient's own device with the one-time code (POST /patients/activate).
    */
-  patient(home: OrgName, label: string): Promise<ScenarioUser>;
+  patient(home: AnyOrgName, label: string): Promise<ScenarioUser>;
   /** Grants a consent as a patient: a statement signed on the patient's device. */
   grant(patient: ScenarioUser, consent: Readonly<ConsentInput>): Promise<ConsentWrite>;
   /** Revokes a consent as its patient (a signed statement) and narrates the new status. */
@@ -170,14 +181,20 @@ export function startRun(
   const eventIds: string[] = [];
   const txIds: string[] = [];
   const checks: CheckRecord[] = [];
-  const adminTokens = new Map<OrgName, Promise<string>>();
+  const adminTokens = new Map<AnyOrgName, Promise<string>>();
+  const gatewayOf = (org: AnyOrgName): GatewayClient => {
+    const gateway = (gateways as Partial<Record<AnyOrgName, GatewayClient>>)[org];
+    if (gateway === undefined)
+      throw new Error(`no gateway for ${org}: has it joined the consortium?`);
+    return gateway;
+  };
   narrator.scenario(options.title, options.summary);
 
-  const adminToken = (org: OrgName): Promise<string> => {
+  const adminToken = (org: AnyOrgName): Promise<string> => {
     let token = adminTokens.get(org);
     if (token === undefined) {
       const { username, password } = admin(org);
-      token = gateways[org].login(username, password);
+      token = gatewayOf(org).login(username, password);
       adminTokens.set(org, token);
     }
     return token;
@@ -250,16 +267,16 @@ export function startRun(
     },
     user: async (org, role, label) => {
       const username = `${label}-${runId}`;
-      await gateways[org].call('POST', '/identities', {
+      await gatewayOf(org).call('POST', '/identities', {
         token: await adminToken(org),
         body: { username, password: SCENARIO_PASSWORD, role },
       });
-      const token = await gateways[org].login(username, SCENARIO_PASSWORD);
-      return { username, token, gateway: gateways[org], org };
+      const token = await gatewayOf(org).login(username, SCENARIO_PASSWORD);
+      return { username, token, gateway: gatewayOf(org), org };
     },
     patient: async (home, label) => {
       const username = `${label}-${runId}`;
-      const client = gateways[home];
+      const client = gatewayOf(home);
       const enrolment = await registerPatient(client, await adminToken(home));
       collect({ txId: enrolment.txId });
       const session = await activatePatient({
@@ -353,6 +370,6 @@ export type ConsentTerms = Readonly<
  * A consent's terms (what the patient signs, consent:GrantConsent) for the users of `org` with
  * `role`, valid for a year unless the terms say otherwise.
  */
-export function consentFor(org: OrgName, role: GranteeRole, terms: ConsentTerms): ConsentInput {
+export function consentFor(org: AnyOrgName, role: GranteeRole, terms: ConsentTerms): ConsentInput {
   return { grantee: { org: MSP[org], role }, validUntil: daysFromNow(365), ...terms };
 }

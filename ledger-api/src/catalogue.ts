@@ -96,6 +96,7 @@ export const TRANSACTION_SHAPES: {
   };
 } = {
   'registry:RegisterOrganization': { kind: 'submit', args: 1 },
+  'registry:DeregisterOrganization': { kind: 'submit', args: 1 },
   'registry:GetOrganization': { kind: 'evaluate', args: 1 },
   'registry:ListOrganizations': { kind: 'evaluate', args: 0 },
   'patient:RegisterPatient': { kind: 'submit', args: 1 },

@@ -29,10 +29,22 @@ export interface OrganizationInput {
   readonly region: Region;
 }
 
+/** DeregisterOrganization's answer: whether an entry was removed (none: already deregistered). */
+export interface OrganizationRemoval {
+  readonly mspId: string;
+  readonly removed: boolean;
+}
+
 /** The organization registry (contract `registry`). */
 export interface RegistryTransactions {
   /** Registers or updates an organization (the government's admin; also before it registered). */
   'registry:RegisterOrganization': Submit<[organization: OrganizationInput], Organization>;
+  /**
+   * Removes an organization that leaves the channel from the registry (the government's admin),
+   * so the chaincode's member list (its collections, the patients' possible homes) follows;
+   * idempotent, so an interrupted leave can run again. GovMSP cannot be deregistered.
+   */
+  'registry:DeregisterOrganization': Submit<[mspId: string], OrganizationRemoval>;
   /** One organization. */
   'registry:GetOrganization': Evaluate<[mspId: string], Organization>;
   /** Every registered organization, by MSP ID. */
@@ -42,6 +54,7 @@ export interface RegistryTransactions {
 /** Who may call the registry's transactions. */
 export const REGISTRY_ACCESS: AccessRules<RegistryTransactions> = {
   'registry:RegisterOrganization': { grants: GOVERNMENT_ADMINS, unregistered: true },
+  'registry:DeregisterOrganization': { grants: GOVERNMENT_ADMINS },
   'registry:GetOrganization': { grants: EVERYONE, unregistered: true },
   'registry:ListOrganizations': { grants: EVERYONE, unregistered: true },
 };

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import {
   decodeResult,
   newSalt,
+  openResult,
   transientRequest,
   type Organization as Registration,
   type OrganizationInput,
@@ -78,6 +79,62 @@ export async function bootstrapRegistry(options: BootstrapOptions): Promise<void
       }
       options.log?.(`Registered ${org.mspId} (${org.type}) in the organization registry`);
     }
+  } finally {
+    connection.close();
+  }
+}
+
+/** Options of {@link deregisterOrganization}. */
+export interface DeregisterOptions {
+  readonly topology: Topology;
+  /** The leaving organization's MSP ID. */
+  readonly mspId: string;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Removes an organization from the chaincode's organization registry (registry:
+ * DeregisterOrganization, as the government organization's admin), so that the chaincode's member
+ * list, its collections and the patients' possible homes leave it out. Idempotent.
+ */
+export async function deregisterOrganization(options: DeregisterOptions): Promise<void> {
+  const { topology, mspId } = options;
+  const gov = topology.organizations.find((org) => org.type === 'government');
+  if (gov === undefined) throw new Error('the topology has no government organization');
+  const connection = connectAs({ org: gov, identity: orgLayout(gov).admin });
+  try {
+    const contract = connection.gateway
+      .getNetwork(topology.channel.name)
+      .getContract(topology.chaincode.name, 'registry');
+    const endorsers = [
+      gov.mspId,
+      ...topology.organizations
+        .filter((org) => org.mspId !== gov.mspId && org.mspId !== mspId)
+        .map((org) => org.mspId),
+    ].slice(0, topology.chaincode.endorsement.outOf);
+    const salt = newSalt();
+    const transaction = await contract
+      .newProposal('DeregisterOrganization', {
+        transientData: transientRequest({ args: [mspId], salt }),
+        endorsingOrganizations: endorsers,
+      })
+      .endorse();
+    // A submit's result is sealed for its salt (it is written into the block).
+    const removal = await openResult('registry:DeregisterOrganization', transaction.getResult(), {
+      salt,
+      txId: transaction.getTransactionId(),
+    });
+    const status = await (await transaction.submit()).getStatus();
+    if (!status.successful) {
+      throw new Error(
+        `deregistering ${mspId} failed to commit: code ${String(status.code)} (${status.transactionId})`,
+      );
+    }
+    options.log?.(
+      removal.removed
+        ? `Deregistered ${mspId} from the organization registry`
+        : `${mspId} was not in the organization registry`,
+    );
   } finally {
     connection.close();
   }

@@ -5,11 +5,12 @@ import { retentionPolicyOf } from '@consent-ledger/ledger-api';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { definitionVersion, endorsementPolicy, retentionJson } from './chaincode.ts';
-import { collectionsConfig, collectionsConfigJson } from './collections.ts';
+import { collectionsConfig, collectionsConfigJson, type CollectionConfig } from './collections.ts';
 import { topologyFile } from './paths.ts';
 import { loadTopology, type Topology } from './topology.ts';
 
-const topology = loadTopology();
+// The founders, whatever the local run folder's member list says.
+const topology = loadTopology(topologyFile, { joined: [], left: [] });
 const dir = mkdtempSync(path.join(tmpdir(), 'collections-spec-'));
 
 type Yaml = Record<string, Record<string, unknown>>;
@@ -20,7 +21,7 @@ function loadEdited(edit: (document: Yaml) => void): Topology {
   edit(document);
   const file = path.join(dir, `topology-${String(Math.random()).slice(2)}.yaml`);
   writeFileSync(file, stringify(document));
-  return loadTopology(file);
+  return loadTopology(file, { joined: [], left: [] });
 }
 
 /** The topology with a sixth organization. */
@@ -191,5 +192,42 @@ describe('the topology', () => {
         if (second !== undefined) second.mspId = 'GovMSP';
       }),
     ).toThrow(/MSP ID GovMSP is used by both/);
+  });
+});
+
+describe('the collections after a member leaves', () => {
+  const joined = loadTopology(topologyFile, { joined: ['county'], left: [] });
+  const left = loadTopology(topologyFile, { joined: [], left: ['county'] });
+  const byName = (config: readonly CollectionConfig[]): Map<string, CollectionConfig> =>
+    new Map(config.map((collection) => [collection.name, collection]));
+
+  it('keeps every collection the joined member had (Fabric never drops one), retired', () => {
+    const before = collectionsConfig(joined);
+    const after = collectionsConfig(left);
+    expect(after.map((collection) => collection.name)).toEqual(
+      before.map((collection) => collection.name),
+    );
+    expect(before.length).toBeGreaterThan(collectionsConfig(topology).length);
+    const retired = byName(after);
+    expect(retired.get('org_CountyHospitalMSP')).toMatchObject({
+      policy: "OR('GovMSP.member')",
+      maxPeerCount: 0,
+      endorsementPolicy: { signaturePolicy: "OutOf(1, 'GovMSP.peer')" },
+    });
+    expect(retired.get('pair_CountyHospitalMSP_TertiaryHospitalMSP')).toMatchObject({
+      policy: "OR('TertiaryHospitalMSP.member', 'GovMSP.member')",
+      endorsementPolicy: {
+        signaturePolicy: "OutOf(2, 'TertiaryHospitalMSP.peer', 'GovMSP.peer')",
+      },
+    });
+    for (const collection of after) expect(collection.policy).not.toContain('County');
+  });
+
+  it('leaves the other collections as they were', () => {
+    const founders = byName(collectionsConfig(topology));
+    for (const collection of collectionsConfig(left)) {
+      if (collection.name.includes('County')) continue;
+      expect(collection).toEqual(founders.get(collection.name));
+    }
   });
 });

@@ -35,22 +35,30 @@ export interface CollectionConfig {
 
 const quoted = (principal: string): string => `'${principal}'`;
 
-/** The collections of the topology's channel, sorted by name. */
+/**
+ * The collections of the topology's channel, sorted by name: every member's, and those of the
+ * organizations that left (Fabric never lets a definition drop a collection), retired: their
+ * members and endorsers are what remains of them among the current members (the regulator keeps
+ * what was recorded; the leaver reads and writes nothing more).
+ */
 export function collectionsConfig(topology: Topology): CollectionConfig[] {
-  const mspIds = topology.organizations.map((org) => org.mspId);
-  return collectionNames(mspIds).map((name) => {
-    const members = collectionMembers(name, mspIds);
-    const endorsement = collectionEndorsement(name, mspIds);
+  const members = topology.organizations.map((org) => org.mspId);
+  const current = new Set(members);
+  const everyone = [...members, ...topology.former.map((org) => org.mspId)];
+  return collectionNames(everyone).map((name) => {
+    const collectionMspIds = collectionMembers(name, everyone).filter((msp) => current.has(msp));
+    const endorsement = collectionEndorsement(name, everyone);
+    const endorsers = endorsement.peers.filter((msp) => current.has(msp));
     return {
       name,
-      policy: `OR(${members.map((msp) => quoted(`${msp}.member`)).join(', ')})`,
+      policy: `OR(${collectionMspIds.map((msp) => quoted(`${msp}.member`)).join(', ')})`,
       requiredPeerCount: 0,
-      maxPeerCount: members.length - 1,
+      maxPeerCount: collectionMspIds.length - 1,
       blockToLive: 0,
       memberOnlyRead: true,
       memberOnlyWrite: true,
       endorsementPolicy: {
-        signaturePolicy: `OutOf(${endorsement.outOf}, ${endorsement.peers
+        signaturePolicy: `OutOf(${Math.min(endorsement.outOf, endorsers.length)}, ${endorsers
           .map((msp) => quoted(`${msp}.peer`))
           .join(', ')})`,
       },

@@ -7,7 +7,10 @@ import {
   submitConfigUpdate,
   type ConfigUpdateStatus,
 } from './config-update.ts';
+import { ensureFabricBinaries } from './binaries.ts';
 import { proposalKinds, UsageError } from './consortium-kinds.ts';
+import { joinOrganization, removeOrganization } from './membership.ts';
+import { governanceVote } from './membership-vote.ts';
 import { loadTopology, type Organization, type Topology } from './topology.ts';
 
 /**
@@ -146,9 +149,44 @@ async function main(argv: readonly string[]): Promise<void> {
       console.log(`${id} is on the channel: every peer has configuration ${submission.sequence}.`);
       return;
     }
+    case 'join':
+    case 'leave': {
+      // The whole change for an organization of network/topology.yaml (network/src/membership.ts):
+      // the majority-signed update in the middle, its CA, peer, chaincode, registry entry and
+      // gateway around it.
+      const [name] = rest;
+      if (name === undefined) throw new UsageError(`${verb} needs an organization's name`);
+      const log = (line: string): void => {
+        console.log(`[consortium] ${line}`);
+      };
+      const options = {
+        install: await ensureFabricBinaries(topology, log),
+        name,
+        vote: governanceVote(log),
+        log,
+      };
+      if (verb === 'join') {
+        const joined = await joinOrganization(options);
+        const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+        console.log(
+          table([
+            ['STEP', 'TIME'],
+            ...Object.entries(joined.timings).map(([step, ms]: [string, number]) => [
+              step,
+              seconds(ms),
+            ]),
+          ]),
+        );
+        console.log(`${joined.org.mspId} is a member; its gateway: ${joined.gatewayUrl}`);
+      } else {
+        const left = await removeOrganization(options);
+        console.log(`${left.org.mspId} has left the consortium.`);
+      }
+      return;
+    }
     default:
       throw new UsageError(
-        'usage: npm run consortium -- propose <kind> [args] [--as <org>] | sign <id> --as <org> | status [<id>] | submit <id> --as <org>',
+        'usage: npm run consortium -- propose <kind> [args] [--as <org>] | sign <id> --as <org> | status [<id>] | submit <id> --as <org> | join <org> | leave <org>',
       );
   }
 }

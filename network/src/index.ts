@@ -153,9 +153,32 @@ export {
   type Organization,
   type Peer,
   type OrdererNode,
+  type MemberList,
+  membersFile,
+  readMemberList,
 } from './topology.ts';
 export { publishRevocationList, revokeIdentity, type Revocation } from './revocation.ts';
-export { bootstrapRegistry, type BootstrapOptions } from './bootstrap.ts';
+export {
+  bootstrapRegistry,
+  deregisterOrganization,
+  type BootstrapOptions,
+  type DeregisterOptions,
+} from './bootstrap.ts';
+export {
+  changedMemberList,
+  checkLeave,
+  joinOrganization,
+  removeOrganization,
+  writeMemberList,
+  MembershipError,
+  type JoinResult,
+  type JoinTimings,
+  type LeaveResult,
+  type MembershipErrorCode,
+  type MembershipOptions,
+  type MembershipVote,
+} from './membership.ts';
+export { governanceVote, organizationDefinition } from './membership-vote.ts';
 export {
   ensureIdentity,
   opaqueEnrollmentId,

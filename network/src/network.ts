@@ -15,7 +15,7 @@ import { startOrderer, startPeer } from './nodes.ts';
 import { runDir, runPaths } from './paths.ts';
 import { runningProcess, stopProcess, trackedNames } from './processes.ts';
 import { writeConnectionProfiles } from './profiles.ts';
-import { loadTopology, ordererNodes, peerId, type Topology } from './topology.ts';
+import { loadTopology, ordererNodes, peerId, type Organization, type Topology } from './topology.ts';
 import { ensureTraversable, exchangeFolder, workspaceFolder } from './workspaces.ts';
 
 /** A line of progress. */
@@ -26,52 +26,53 @@ function tlsHosts(host: string): string[] {
 }
 
 /**
- * Each organization, in its own workspace and as its own user: starts its CA, enrolls its peers,
- * its orderers and its admin, and publishes its MSP and its orderers' TLS certificates in the
- * exchange.
+/**
+ * One organization, in its own workspace and as its own user: starts its CA (if stopped), enrolls
+ * what is not enrolled (its orderers, its peers, its Fabric admin) and publishes its MSP and its
+ * orderers' TLS certificates in the exchange. Idempotent.
  */
-async function ensureCrypto(install: FabricInstall, topology: Topology): Promise<void> {
-  const jobs: Promise<void>[] = [];
-  for (const org of topology.organizations) {
-    const layout = orgLayout(org);
-    jobs.push(
-      (async () => {
-        workspaceFolder(org.name, layout.dir);
-        await startCa(install, layout, org.displayName);
-        for (const node of ordererNodes(topology).filter((n) => n.org.name === org.name)) {
-          const identity = ordererIdentity(node);
-          await ensureIdentity(
-            install,
-            layout,
-            { id: node.name, type: 'orderer', tlsHosts: tlsHosts(node.host) },
-            identity,
-          );
-          publishOrdererTlsCert(identity, ordererPublicTlsCert(node));
-        }
-        for (const peer of org.peers) {
-          await ensureIdentity(
-            install,
-            layout,
-            { id: peerId(org, peer), type: 'peer', tlsHosts: tlsHosts(peer.host) },
-            peerIdentity(org, peer),
-          );
-        }
-        await ensureIdentity(
-          install,
-          layout,
-          {
-            id: `${org.name}-admin`,
-            type: 'admin',
-            tlsHosts: ['localhost'],
-            attributes: { role: 'admin' },
-          },
-          layout.admin,
-        );
-        writeOrgMsp(layout);
-      })(),
+export async function ensureOrgCrypto(
+  install: FabricInstall,
+  org: Organization,
+  topology: Topology,
+): Promise<void> {
+  const layout = orgLayout(org);
+  workspaceFolder(org.name, layout.dir);
+  await startCa(install, layout, org.displayName);
+  for (const node of ordererNodes(topology).filter((n) => n.org.name === org.name)) {
+    const identity = ordererIdentity(node);
+    await ensureIdentity(
+      install,
+      layout,
+      { id: node.name, type: 'orderer', tlsHosts: tlsHosts(node.host) },
+      identity,
+    );
+    publishOrdererTlsCert(identity, ordererPublicTlsCert(node));
+  }
+  for (const peer of org.peers) {
+    await ensureIdentity(
+      install,
+      layout,
+      { id: peerId(org, peer), type: 'peer', tlsHosts: tlsHosts(peer.host) },
+      peerIdentity(org, peer),
     );
   }
-  await Promise.all(jobs);
+  await ensureIdentity(
+    install,
+    layout,
+    {
+      id: `${org.name}-admin`,
+      type: 'admin',
+      tlsHosts: ['localhost'],
+      attributes: { role: 'admin' },
+    },
+    layout.admin,
+  );
+  writeOrgMsp(layout);
+}
+
+async function ensureCrypto(install: FabricInstall, topology: Topology): Promise<void> {
+  await Promise.all(topology.organizations.map((org) => ensureOrgCrypto(install, org, topology)));
 }
 
 /**

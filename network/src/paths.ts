@@ -23,7 +23,11 @@ export const runPaths = {
   network: path.join(runDir, 'network'),
   /** One workspace per organization (network/src/workspaces.ts). */
   organizations: path.join(runDir, 'network', 'organizations'),
-  /** What the members share: nothing secret (network/src/workspaces.ts). */
+  /**
+   * What the members share, nothing secret (network/src/workspaces.ts): MSPs, orderer TLS
+   * certificates, the channel's blocks, configuration updates and signatures, the member list
+   * (members.json), snapshots, the chaincode package.
+   */
   exchange: path.join(runDir, 'network', 'exchange'),
   /** The channel's configtx.yaml and genesis block, in the exchange. */
   channelArtifacts: path.join(runDir, 'network', 'exchange', 'channel'),

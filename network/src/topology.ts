@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   GOVERNMENT_MSP,
   HOSPITAL_TIERS,
@@ -11,7 +12,7 @@ import {
 } from '@consent-ledger/ledger-api';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { topologyFile } from './paths.ts';
+import { runPaths, topologyFile } from './paths.ts';
 
 const port = z.number().int().min(1).max(65535);
 const host = z.string().min(1);
@@ -54,6 +55,11 @@ const organizationSchema = z.strictObject({
   /** The Raft orderers this organization runs for the channel, issued by its own CA. */
   orderers: z.array(ordererNodeSchema).optional(),
   gateway: z.strictObject({ host, port }),
+  /**
+   * `later`: a candidate, not a founding member: `npm start` leaves it out until
+   * `npm run consortium -- join <name>` adds it to the channel (docs/deployment.md).
+   */
+  joins: z.literal('later').optional(),
 });
 
 const sizeSchema = z.string().regex(/^\d+ (KB|MB)$/);
@@ -141,21 +147,74 @@ const topologySchema = z
         ctx.addIssue({ code: 'custom', message: `hospital ${org.name} needs a tier` });
       }
     }
-    if (!topology.organizations.some((org) => org.mspId === GOVERNMENT_MSP)) {
+    const founders = topology.organizations.filter((org) => org.joins === undefined);
+    if (!founders.some((org) => org.mspId === GOVERNMENT_MSP)) {
       ctx.addIssue({
         code: 'custom',
         message: `no organization ${GOVERNMENT_MSP}: every private data collection includes the regulator`,
       });
     }
-    if (topology.chaincode.endorsement.outOf > topology.organizations.length) {
+    if (founders.length < 2) {
+      ctx.addIssue({ code: 'custom', message: 'the channel needs at least two founding members' });
+    }
+    if (topology.chaincode.endorsement.outOf > founders.length) {
       ctx.addIssue({ code: 'custom', message: 'endorsement.outOf exceeds the organizations' });
     }
   });
 
-/** The validated topology file. */
-export type Topology = z.infer<typeof topologySchema>;
-/** One application organization of the topology. */
-export type Organization = Topology['organizations'][number];
+type TopologyFile = z.infer<typeof topologySchema>;
+
+/** One application organization of the topology file. */
+export type Organization = TopologyFile['organizations'][number];
+
+/**
+ * The validated topology with the consortium's current membership applied: `organizations` are
+ * the members of the channel now (founders, plus those that joined, minus those that left), in
+ * the file's order; `candidates` are the file's other organizations (not joined yet, or left).
+ * Everything generated from `organizations` (collections, endorsement policy, connection
+ * profiles, gateways, status) thus follows the member list.
+ */
+export type Topology = TopologyFile & {
+  readonly candidates: readonly Organization[];
+  /** The organizations that left (their collections stay in the chaincode definition, retired). */
+  readonly former: readonly Organization[];
+};
+
+/**
+ * The member list as recorded in the exchange (`members.json`): the organizations (by topology
+ * name) that joined after the channel was created, and those that left. Written by
+ * network/src/membership.ts only.
+ */
+export interface MemberList {
+  readonly joined: readonly string[];
+  readonly left: readonly string[];
+}
+
+const memberListSchema = z.strictObject({
+  joined: z.array(name),
+  left: z.array(name),
+}) satisfies z.ZodType<MemberList>;
+
+/** Where the consortium's member list is kept. */
+export function membersFile(): string {
+  return path.join(runPaths.exchange, 'members.json');
+}
+
+/** The recorded member list; empty (founders only) when nothing joined or left yet. */
+export function readMemberList(file: string = membersFile()): MemberList {
+  if (!existsSync(file)) return { joined: [], left: [] };
+  const result = memberListSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!result.success) {
+    throw new Error(`Invalid member list ${file}:\n${z.prettifyError(result.error)}`);
+  }
+  return result.data;
+}
+
+/** Whether an organization of the file is a member under a member list. */
+export function isMember(org: Organization, members: MemberList): boolean {
+  if (members.left.includes(org.name)) return false;
+  return org.joins === undefined || members.joined.includes(org.name);
+}
 /** One peer of an organization. */
 export type Peer = Organization['peers'][number];
 /** One orderer node, with the organization that runs it. */
@@ -175,13 +234,30 @@ export function ordererOrganizations(topology: Topology): Organization[] {
   return topology.organizations.filter((org) => (org.orderers ?? []).length > 0);
 }
 
-/** Reads and validates the topology file; throws with every problem listed. */
-export function loadTopology(file: string = topologyFile): Topology {
+/**
+ * Reads and validates the topology file and applies the member list (by default the run folder's
+ * `network/exchange/members.json`); throws with every problem listed.
+ */
+export function loadTopology(
+  file: string = topologyFile,
+  members: MemberList = readMemberList(),
+): Topology {
   const result = topologySchema.safeParse(parse(readFileSync(file, 'utf8')));
   if (!result.success) {
     throw new Error(`Invalid topology ${file}:\n${z.prettifyError(result.error)}`);
   }
-  return result.data;
+  const all = result.data.organizations;
+  for (const listed of [...members.joined, ...members.left]) {
+    if (!all.some((org) => org.name === listed)) {
+      throw new Error(`The member list names ${listed}, which is not in ${file}`);
+    }
+  }
+  return {
+    ...result.data,
+    organizations: all.filter((org) => isMember(org, members)),
+    candidates: all.filter((org) => !isMember(org, members)),
+    former: all.filter((org) => members.left.includes(org.name)),
+  };
 }
 
 /** `host:port` of an endpoint. */

@@ -186,6 +186,41 @@ describe('the consent-ledger chaincode on the real network', () => {
       }
       cover('registry:RegisterOrganization');
     });
+
+    it('lets only the government admin deregister organizations, never itself', async () => {
+      const hospitalAdmin = connectAdmin('tertiary');
+      try {
+        await expectLedgerError(
+          submit({ connection: hospitalAdmin }, 'registry:DeregisterOrganization', [RESEARCH], {
+            endorsers: [TERTIARY, GOVERNMENT_MSP],
+          }),
+          'FORBIDDEN',
+        );
+      } finally {
+        hospitalAdmin.close();
+      }
+      const govAdmin = connectAdmin('gov');
+      try {
+        await expectLedgerError(
+          submit({ connection: govAdmin }, 'registry:DeregisterOrganization', [GOVERNMENT_MSP], {
+            endorsers: [GOVERNMENT_MSP, RESEARCH],
+          }),
+          'RULE_VIOLATION',
+        );
+        // An organization that is not registered (a removal that ran already): nothing to do.
+        const { result } = await submit(
+          { connection: govAdmin },
+          'registry:DeregisterOrganization',
+          ['AbsentHospitalMSP'],
+          { endorsers: [GOVERNMENT_MSP, RESEARCH] },
+        );
+        expect(result).toEqual({ mspId: 'AbsentHospitalMSP', removed: false });
+      } finally {
+        govAdmin.close();
+      }
+      expect(await evaluate(researcher, 'registry:ListOrganizations')).toHaveLength(5);
+      cover('registry:DeregisterOrganization');
+    });
   });
 
   describe('patients and their keys', () => {

@@ -209,6 +209,11 @@ export const TRANSACTIONS: readonly TransactionRow[] = [
     kind: 'submit',
     rule: [['government/admin', 'allow']],
   },
+  {
+    name: 'registry:DeregisterOrganization',
+    kind: 'submit',
+    rule: [['government/admin', 'allow']],
+  },
   { name: 'registry:GetOrganization', kind: 'evaluate', rule: EVERYONE },
   { name: 'registry:ListOrganizations', kind: 'evaluate', rule: EVERYONE },
   {

@@ -1398,6 +1398,7 @@ function idCases(targets: Targets): ChaincodeCase[] {
     ...plain('records:GetRecord', 'evaluate', 'clinician', ids.slice(3), (id) => [id]),
     ...plain('records:GetBatch', 'evaluate', 'clinician', ids.slice(3), (id) => [id]),
     ...plain('registry:GetOrganization', 'evaluate', 'clinician', ids.slice(3), (id) => [id]),
+    ...plain('registry:DeregisterOrganization', 'submit', 'govAdmin', ids.slice(3), (id) => [id]),
     ...plain('patient:ApproveRecovery', 'submit', 'regulator', pseudonyms, (id) => [id]),
     ...plain('patient:GetBinding', 'evaluate', 'homeAdmin', pseudonyms, (id) => [id]),
     ...plain('patient:GetBindingHistory', 'evaluate', 'homeAdmin', pseudonyms, (id) => [id]),

@@ -12,9 +12,14 @@ import {
 /** The topology the integration tests run against. */
 export const topology: Topology = loadTopology();
 
-/** An application organization by its short name (gov, tertiary, community, enterprise, research). */
+/**
+ * An application organization by its short name (gov, tertiary, community, enterprise, research),
+ * or a candidate of the topology (county: test/faults/membership.test.ts has it join).
+ */
 export function org(name: string): Organization {
-  const found = topology.organizations.find((each) => each.name === name);
+  const found = [...topology.organizations, ...topology.candidates].find(
+    (each) => each.name === name,
+  );
   if (found === undefined) throw new Error(`no organization ${name}`);
   return found;
 }

@@ -163,6 +163,7 @@ describe('contract metadata', () => {
     ]);
     await call(who.govAdmin, 'registry:GetOrganization', [MSP.tertiary]);
     await call(who.govAdmin, 'registry:ListOrganizations');
+    await call(who.govAdmin, 'registry:DeregisterOrganization', ['ThirdHospitalMSP']);
 
     const alice: TestPatient = {
       patientId: pid(1),

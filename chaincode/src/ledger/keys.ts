@@ -36,7 +36,7 @@ import type { RecordLink } from '../records/record-link';
  *
  * | type | where | attributes | value | written by |
  * | --- | --- | --- | --- | --- |
- * | `org` | public | mspId | Organization | registry:RegisterOrganization |
+ * | `org` | public | mspId | Organization | registry:RegisterOrganization (DeregisterOrganization deletes) |
  * | `rec` | public | owner, recordId | RecordAnchor (latest version, no patient or category); key-level endorsement policy = owner's peer | records:AnchorRecord |
  * | `rec~ver` | public | owner, recordId, version | RecordAnchor (no patient or category) | records:AnchorRecord |
  * | `bat` | public | batchId | Batch (root only: no per-item keys) | records:AnchorBatch |

@@ -43,3 +43,8 @@ export async function writeOrganization(
     value: organization,
   });
 }
+
+/** Removes an organization's registry entry. */
+export async function deleteOrganization(stub: ChaincodeStub, mspId: string): Promise<void> {
+  await publicState(stub).delete(['organization', mspId]);
+}

@@ -116,4 +116,45 @@ describe('registry contract', () => {
       });
     }
   });
+
+  it('deregisters an organization that leaves: the member list and its collections follow', async () => {
+    await bootstrap(network);
+    const removed = await network
+      .as(who.govAdmin)
+      .submit('registry:DeregisterOrganization', [MSP.community]);
+    expect(ok(removed)).toEqual({ mspId: MSP.community, removed: true });
+    expect(removed.writes).toHaveLength(1);
+    const listed = ok(await network.as(who.regulator).evaluate('registry:ListOrganizations'));
+    expect(listed.map((org) => org.mspId)).not.toContain(MSP.community);
+    expect(listed).toHaveLength(ORGANIZATIONS.length - 1);
+    refused(
+      await network.as(who.regulator).evaluate('registry:GetOrganization', [MSP.community]),
+      'ORG_NOT_FOUND',
+    );
+    // Idempotent: a leave cut off halfway runs again.
+    expect(
+      ok(await network.as(who.govAdmin).submit('registry:DeregisterOrganization', [MSP.community])),
+    ).toEqual({ mspId: MSP.community, removed: false });
+  });
+
+  it('lets only the government admin deregister, and never the regulator itself', async () => {
+    await bootstrap(network);
+    for (const caller of [who.tertiaryAdmin, who.regulator, who.researcher]) {
+      refused(
+        await network.as(caller).submit('registry:DeregisterOrganization', [MSP.community]),
+        'FORBIDDEN',
+      );
+    }
+    refused(
+      await network.as(who.govAdmin).submit('registry:DeregisterOrganization', [MSP.gov]),
+      'RULE_VIOLATION',
+    );
+    refused(
+      await network.as(who.govAdmin).submit('registry:DeregisterOrganization', ['not an msp']),
+      { code: 'INVALID_ARGUMENT', message: /mspId/ },
+    );
+    expect(ok(await network.as(who.regulator).evaluate('registry:ListOrganizations'))).toHaveLength(
+      ORGANIZATIONS.length,
+    );
+  });
 });

@@ -3,12 +3,14 @@ import {
   ledgerError,
   type ChaincodeContract,
   type Organization,
+  type OrganizationRemoval,
 } from '@consent-ledger/ledger-api';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
 import { parseMspId, parseOrganizationInput } from './organization-input';
 import {
+  deleteOrganization,
   listOrganizations,
   readOrganization,
   requireOrganization,
@@ -53,6 +55,23 @@ export class RegistryContract
     };
     await writeOrganization(ctx.stub, organization);
     return organization;
+  }
+
+  /**
+   * Removes an organization that leaves the channel (GovMSP admin): from then on the chaincode's
+   * member list, its collections and the patients' possible homes leave it out. Idempotent.
+   */
+  @Transaction()
+  @Returns('OrganizationRemoval')
+  async DeregisterOrganization(ctx: LedgerContext): Promise<OrganizationRemoval> {
+    const [mspIdArgument] = ctx.argsOf('registry:DeregisterOrganization');
+    const mspId = parseMspId(mspIdArgument);
+    if (mspId === GOVERNMENT_MSP) {
+      throw ledgerError('RULE_VIOLATION', `${GOVERNMENT_MSP}, the regulator, cannot leave`);
+    }
+    const existing = await readOrganization(ctx.stub, mspId);
+    if (existing !== undefined) await deleteOrganization(ctx.stub, mspId);
+    return { mspId, removed: existing !== undefined };
   }
 
   /** One organization's registration. */

@@ -1,4 +1,5 @@
 import type { ScenarioOptions, ScenarioResult } from '../scenario-kit.ts';
+import { countyReferralScenario } from './county-referral.scenario.ts';
 import { insuranceScenario } from './insurance.scenario.ts';
 import { oversightScenario } from './oversight.scenario.ts';
 import { referralScenario } from './referral.scenario.ts';
@@ -6,6 +7,7 @@ import { researchScenario } from './research.scenario.ts';
 import { wearableScenario } from './wearable.scenario.ts';
 
 export {
+  countyReferralScenario,
   insuranceScenario,
   oversightScenario,
   referralScenario,
@@ -13,7 +15,10 @@ export {
   wearableScenario,
 };
 
-/** Every scenario by name, in the order the demo runs them. */
+/**
+ * Every scenario by name, in the order the demo runs them. `county` needs the county hospital's
+ * gateway: the demo has it join the consortium first when it is not a member (demo/src/cli.ts).
+ */
 export const SCENARIOS: Readonly<
   Record<string, (options: Readonly<ScenarioOptions>) => Promise<ScenarioResult<object>>>
 > = {
@@ -22,4 +27,5 @@ export const SCENARIOS: Readonly<
   research: researchScenario,
   oversight: oversightScenario,
   insurance: insuranceScenario,
+  county: countyReferralScenario,
 };

@@ -37,6 +37,7 @@ type Rule =
 /** The rule of every submitted transaction of the catalogue. */
 const RULES = {
   'registry:RegisterOrganization': 'public',
+  'registry:DeregisterOrganization': 'public',
   'patient:RegisterPatient': 'home',
   'patient:ActivatePatient': 'home',
   'patient:AddDevice': 'home',
