@@ -23,6 +23,8 @@ export const runPaths = {
   network: path.join(runDir, 'network'),
   organizations: path.join(runDir, 'network', 'organizations'),
   channelArtifacts: path.join(runDir, 'network', 'channel'),
+  /** What the members share: MSP and TLS CA certificates, config blocks, ledger snapshots. */
+  exchange: path.join(runDir, 'network', 'exchange'),
   nodes: path.join(runDir, 'network', 'nodes'),
   chaincode: path.join(runDir, 'chaincode'),
   gateways: path.join(runDir, 'gateways'),

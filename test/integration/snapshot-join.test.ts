@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GOVERNMENT_MSP } from '@consent-ledger/ledger-api';
+import {
+  channelInfo,
+  connectAs,
+  ensureFabricBinaries,
+  extraPeerOf,
+  joinPeerBySnapshot,
+  orgLayout,
+  readSnapshot,
+  removeExtraPeer,
+  SnapshotError,
+  startExtraPeer,
+  takeSnapshot,
+  waitUntil,
+  type ChannelSnapshot,
+  type FabricInstall,
+  type LedgerConnection,
+} from '@consent-ledger/network';
+import { evaluate, submit } from '../support/ledger-calls.ts';
+import { connectAdmin, org, topology } from '../support/ledger.ts';
+
+/**
+ * Joining a peer from a ledger snapshot (docs/reliability.md, "Joining from a snapshot"): the
+ * tertiary hospital's peer takes a snapshot into the exchange area, a second peer of the community
+ * hospital (outside the topology, on its own ports) joins from it, catches up, agrees with every
+ * other peer on the height and the last block's hash, and serves an evaluate of the chaincode
+ * installed on it.
+ */
+
+const community = org('community');
+const tertiary = org('tertiary');
+const extra = extraPeerOf(community);
+const [tertiaryPeer] = tertiary.peers;
+if (tertiaryPeer === undefined) throw new Error('tertiary has no peer');
+let install: FabricInstall;
+let writer: LedgerConnection;
+let snapshot: ChannelSnapshot;
+
+/** Writes a baseline value, endorsed by the regulator and the tertiary hospital. */
+async function put(key: string, value: string): Promise<void> {
+  await submit({ connection: writer }, 'baseline:Put', [key, value], {
+    endorsers: [GOVERNMENT_MSP, tertiary.mspId],
+  });
+}
+
+/** A counter of the extra peer's Prometheus metrics (0 when absent). */
+async function metric(name: string): Promise<number> {
+  const response = await fetch(`http://${extra.host}:${String(extra.operationsPort)}/metrics`);
+  const text = await response.text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+beforeAll(async () => {
+  install = await ensureFabricBinaries(topology);
+  writer = connectAdmin('gov');
+  await removeExtraPeer(community, extra);
+  await startExtraPeer({
+    install,
+    topology,
+    org: community,
+    peer: extra,
+    chaincodes: [topology.chaincode.name],
+  });
+});
+
+afterAll(async () => {
+  writer.close();
+  await removeExtraPeer(community, extra);
+});
+
+describe('joining a peer from a ledger snapshot', () => {
+  const before = `snapshot-before-${randomUUID()}`;
+  const after = `snapshot-after-${randomUUID()}`;
+
+  it('takes a snapshot into the exchange area, checked against its metadata', async () => {
+    await put(before, 'in the snapshot');
+    snapshot = await takeSnapshot({ install, topology, org: tertiary, peer: tertiaryPeer });
+    const info = await channelInfo(install, topology, tertiary, tertiaryPeer);
+    expect(snapshot.metadata.channel).toBe(topology.channel.name);
+    expect(snapshot.height).toBeGreaterThan(1);
+    expect(snapshot.height).toBeLessThanOrEqual(info.height);
+    expect(snapshot.bytes).toBeGreaterThan(0);
+    expect(path.basename(snapshot.dir)).toBe(String(snapshot.metadata.lastBlockNumber));
+    // Taken again at the same height: the same snapshot, no new request.
+    const again = await takeSnapshot({ install, topology, org: tertiary, peer: tertiaryPeer });
+    expect(again.metadata.lastBlockNumber).toBeGreaterThanOrEqual(
+      snapshot.metadata.lastBlockNumber,
+    );
+  });
+
+  it('refuses a tampered copy of the snapshot', () => {
+    const copy = mkdtempSync(path.join(tmpdir(), 'cl-snapshot-'));
+    try {
+      cpSync(snapshot.dir, copy, { recursive: true });
+      const data = readdirSync(copy).find((file) => !file.startsWith('_snapshot'));
+      if (data === undefined) throw new Error('a snapshot without data files');
+      writeFileSync(path.join(copy, data), 'tampered');
+      expect(() => readSnapshot(copy, topology.channel.name)).toThrow(
+        expect.objectContaining({ name: 'SnapshotError', code: 'SNAPSHOT_CORRUPT' }),
+      );
+      expect(() => readSnapshot(copy, 'another-channel')).toThrow(SnapshotError);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('joins a fresh peer from the snapshot; it catches up and agrees on the block hashes', async () => {
+    const joined = await joinPeerBySnapshot({
+      install,
+      topology,
+      org: community,
+      peer: extra,
+      snapshotDir: snapshot.dir,
+      timeoutMs: 120_000,
+    });
+    expect(joined.joined).toBe(true);
+    expect(joined.snapshotHeight).toBe(snapshot.height);
+    expect(joined.height).toBeGreaterThanOrEqual(joined.target);
+    // A block after the snapshot, committed by every peer including the new one.
+    await put(after, 'after the snapshot');
+    const peers = topology.organizations.flatMap((each) =>
+      each.peers.map((peer) => ({ org: each, peer })),
+    );
+    let infos: Awaited<ReturnType<typeof channelInfo>>[] = [];
+    let mine: Awaited<ReturnType<typeof channelInfo>> | undefined;
+    await waitUntil(
+      async () => {
+        infos = await Promise.all(
+          peers.map(({ org: each, peer }) => channelInfo(install, topology, each, peer)),
+        );
+        mine = await channelInfo(install, topology, community, extra);
+        return infos.every((info) => info.height === mine?.height);
+      },
+      { description: 'every peer at the same height', timeoutMs: 30_000, intervalMs: 250 },
+    );
+    expect(mine?.height).toBeGreaterThan(snapshot.height);
+    for (const info of infos) {
+      expect(info.currentBlockHash).toBe(mine?.currentBlockHash);
+      expect(info.previousBlockHash).toBe(mine?.previousBlockHash);
+    }
+    // Joining again does nothing but wait.
+    const again = await joinPeerBySnapshot({
+      install,
+      topology,
+      org: community,
+      peer: extra,
+      snapshotDir: snapshot.dir,
+    });
+    expect(again.joined).toBe(false);
+  });
+
+  it('serves an evaluate of the chaincode installed on it, state from before and after the snapshot', async () => {
+    const connection = connectAs({
+      org: community,
+      identity: orgLayout(community).admin,
+      peer: extra,
+    });
+    try {
+      const proposals = await metric('endorser_successful_proposals');
+      expect(await evaluate({ connection }, 'baseline:Get', before)).toBe('in the snapshot');
+      expect(await evaluate({ connection }, 'baseline:Get', after)).toBe('after the snapshot');
+      expect(await metric('endorser_successful_proposals')).toBeGreaterThanOrEqual(proposals + 2);
+    } finally {
+      connection.close();
+    }
+  });
+});
