@@ -11,6 +11,7 @@ import {
   extraPeerOf,
   joinPeerBySnapshot,
   orgLayout,
+  peerSnapshotsDir,
   readSnapshot,
   removeExtraPeer,
   SnapshotError,
@@ -40,6 +41,19 @@ if (tertiaryPeer === undefined) throw new Error('tertiary has no peer');
 let install: FabricInstall;
 let writer: LedgerConnection;
 let snapshot: ChannelSnapshot;
+/** Snapshot folders this test made (the exchange copy and the peer's own), deleted at the end. */
+const snapshots = new Set<string>();
+const remember = (taken: ChannelSnapshot): void => {
+  snapshots.add(taken.dir);
+  snapshots.add(
+    path.join(
+      peerSnapshotsDir(tertiary, tertiaryPeer),
+      'completed',
+      topology.channel.name,
+      path.basename(taken.dir),
+    ),
+  );
+};
 
 /** Writes a baseline value, endorsed by the regulator and the tertiary hospital. */
 async function put(key: string, value: string): Promise<void> {
@@ -74,6 +88,8 @@ beforeAll(async () => {
 afterAll(async () => {
   writer.close();
   await removeExtraPeer(community, extra);
+  // Snapshots are the test's own: once written, the peer does not use its copy (Fabric's guide).
+  for (const dir of snapshots) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('joining a peer from a ledger snapshot', () => {
@@ -83,6 +99,7 @@ describe('joining a peer from a ledger snapshot', () => {
   it('takes a snapshot into the exchange area, checked against its metadata', async () => {
     await put(before, 'in the snapshot');
     snapshot = await takeSnapshot({ install, topology, org: tertiary, peer: tertiaryPeer });
+    remember(snapshot);
     const info = await channelInfo(install, topology, tertiary, tertiaryPeer);
     expect(snapshot.metadata.channel).toBe(topology.channel.name);
     expect(snapshot.height).toBeGreaterThan(1);
@@ -91,6 +108,7 @@ describe('joining a peer from a ledger snapshot', () => {
     expect(path.basename(snapshot.dir)).toBe(String(snapshot.metadata.lastBlockNumber));
     // Taken again at the same height: the same snapshot, no new request.
     const again = await takeSnapshot({ install, topology, org: tertiary, peer: tertiaryPeer });
+    remember(again);
     expect(again.metadata.lastBlockNumber).toBeGreaterThanOrEqual(
       snapshot.metadata.lastBlockNumber,
     );
