@@ -19,7 +19,7 @@ import path from 'node:path';
 
 /**
  * `npm run bench -- --only join` (docs/reliability.md, "Joining from a snapshot"): at each ledger
- * size, a fresh peer (the community hospital's `peer1`, outside the topology) joins the channel
+ * size, a fresh peer (the regulator's `peer1`, outside the topology) joins the channel
  * from the first block and, started afresh, from a snapshot the tertiary hospital's peer takes;
  * each is timed until the peer reaches the channel's height.
  */

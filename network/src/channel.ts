@@ -13,14 +13,18 @@ import {
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { bin, type FabricInstall } from './binaries.ts';
+import { collectionsConfig } from './collections.ts';
 import { run } from './exec.ts';
 import { waitUntil } from './health.ts';
 import { ordererIdentity, ordererOrgLayout, orgLayout, peerRuntime } from './layout.ts';
 import { peerCliEnv } from './nodes.ts';
 import { runPaths } from './paths.ts';
+import { runningProcess, tailLog } from './processes.ts';
 import {
   ADDITIONAL_METADATA_FILE,
+  hasChaincodePrivateHashes,
   latestSnapshotBlock,
+  PRIVATE_HASHES_METADATA_FILE,
   parseChannelInfo,
   parseJoinBySnapshotStatus,
   parseSnapshotMetadata,
@@ -555,6 +559,7 @@ export async function joinPeerBySnapshot(
   const timeoutMs = options.timeoutMs ?? 600_000;
   const started = Date.now();
   const snapshot = readSnapshot(path.resolve(options.snapshotDir), channel);
+  refuseIneligibleJoin(topology, org, snapshot);
   let joined = false;
   if (!(await peerChannels(install, org, peer)).includes(channel)) {
     const status = await joinBySnapshotStatus(install, org, peer);
@@ -580,7 +585,15 @@ export async function joinPeerBySnapshot(
     }
     await waitFor(
       `${name} to finish joining ${channel} by snapshot`,
-      async () => !(await joinBySnapshotStatus(install, org, peer)).inProgress,
+      async () => {
+        if (runningProcess(name) === undefined) {
+          throw new SnapshotError(
+            'SNAPSHOT_JOIN_FAILED',
+            `${name} stopped while joining ${channel} by snapshot:\n${tailLog(name, 8)}`,
+          );
+        }
+        return !(await joinBySnapshotStatus(install, org, peer)).inProgress;
+      },
       timeoutMs,
     );
     if (!(await peerChannels(install, org, peer)).includes(channel)) {
@@ -603,6 +616,32 @@ export async function joinPeerBySnapshot(
   const seconds = (Date.now() - started) / 1000;
   log(`${name} at height ${String(height)} (target ${String(target)}) in ${seconds.toFixed(1)} s`);
   return { joined, snapshotHeight: snapshot.height, height, target, seconds };
+}
+
+/**
+ * Refuses, before the peer crashes, a join Fabric 2.5.0 cannot do: a peer importing a snapshot
+ * that holds private data hashes of a chaincode evaluates its organization's membership of every
+ * collection of that chaincode before the channel's MSPs exist, and a collection its organization
+ * is not a member of makes it dereference a nil identity deserializer and panic
+ * (core/common/privdata/membershipinfo.go AmMemberOf, from pvtdatastorage's snapshot importer).
+ * Only an organization in every collection (the regulator here) can join such a snapshot; the
+ * others join from the first block (joinPeer).
+ */
+function refuseIneligibleJoin(
+  topology: Topology,
+  org: Organization,
+  snapshot: ChannelSnapshot,
+): void {
+  const outside = collectionsConfig(topology)
+    .filter((collection) => !collection.policy.includes(`'${org.mspId}.member'`))
+    .map((collection) => collection.name);
+  const index = path.join(snapshot.dir, PRIVATE_HASHES_METADATA_FILE);
+  if (outside.length === 0 || !existsSync(index)) return;
+  if (!hasChaincodePrivateHashes(readFileSync(index, 'latin1'))) return;
+  throw new SnapshotError(
+    'SNAPSHOT_UNSUPPORTED',
+    `${org.mspId} is not a member of ${outside.join(', ')}: a Fabric 2.5.0 peer crashes importing a snapshot with private data of collections its organization is outside of; join it from the first block`,
+  );
 }
 
 /** The highest channel height among the topology's peers other than `except` that answer. */

@@ -37,6 +37,7 @@ export {
 } from './channel.ts';
 export {
   SnapshotError,
+  hasChaincodePrivateHashes,
   latestSnapshotBlock,
   parseChannelInfo,
   parseJoinBySnapshotStatus,

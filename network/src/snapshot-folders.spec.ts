@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  hasChaincodePrivateHashes,
   latestSnapshotBlock,
   parseChannelInfo,
   parseJoinBySnapshotStatus,
@@ -135,5 +136,24 @@ describe('parseJoinBySnapshotStatus', () => {
     expect(() => parseJoinBySnapshotStatus('Error: access denied')).toThrow(
       expect.objectContaining({ code: 'SNAPSHOT_UNPARSABLE_OUTPUT' }),
     );
+  });
+});
+
+describe('hasChaincodePrivateHashes', () => {
+  it('is false with the lifecycle approvals only, or nothing', () => {
+    expect(
+      hasChaincodePrivateHashes(
+        '/_lifecycle$$h_implicit_org_GovMSP\u0012(_lifecycle$$h_implicit_org_ResearchMSP',
+      ),
+    ).toBe(false);
+    expect(hasChaincodePrivateHashes('')).toBe(false);
+  });
+
+  it('is true with hashes of a chaincode collection', () => {
+    expect(
+      hasChaincodePrivateHashes(
+        '/_lifecycle$$h_implicit_org_GovMSP\u00122(consent-ledger$$horg_EnterpriseMSP',
+      ),
+    ).toBe(true);
   });
 });

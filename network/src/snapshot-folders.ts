@@ -12,6 +12,7 @@ export type SnapshotErrorCode =
   | 'SNAPSHOT_CORRUPT'
   | 'SNAPSHOT_TIMEOUT'
   | 'SNAPSHOT_JOIN_FAILED'
+  | 'SNAPSHOT_UNSUPPORTED'
   | 'SNAPSHOT_UNPARSABLE_OUTPUT';
 
 /** A snapshot that cannot be taken, copied, trusted or joined from. */
@@ -175,4 +176,18 @@ export function parseJoinBySnapshotStatus(output: string): JoinBySnapshotStatus 
     'SNAPSHOT_UNPARSABLE_OUTPUT',
     `unexpected joinbysnapshotstatus output: ${output.slice(0, 200)}`,
   );
+}
+
+/** The file of a snapshot that indexes its private data hashes as `<namespace>$$h<collection>`. */
+export const PRIVATE_HASHES_METADATA_FILE = 'private_state_hashes.metadata';
+
+/**
+ * Whether a snapshot holds private data hashes of a chaincode (a namespace other than
+ * `_lifecycle`, whose organizations' approvals are the only private data of a channel without
+ * chaincode collections), from the text of its {@link PRIVATE_HASHES_METADATA_FILE}.
+ */
+export function hasChaincodePrivateHashes(metadata: string): boolean {
+  const all = metadata.split('$$h').length - 1;
+  const lifecycle = metadata.split('_lifecycle$$h').length - 1;
+  return all > lifecycle;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,20 +22,24 @@ import {
   type FabricInstall,
   type LedgerConnection,
 } from '@consent-ledger/network';
+import { closeUsers } from '../support/identities.ts';
 import { evaluate, submit } from '../support/ledger-calls.ts';
 import { connectAdmin, org, topology } from '../support/ledger.ts';
+import { registerPatient } from '../support/patients.ts';
 
 /**
  * Joining a peer from a ledger snapshot (docs/reliability.md, "Joining from a snapshot"): the
- * tertiary hospital's peer takes a snapshot into the exchange area, a second peer of the community
- * hospital (outside the topology, on its own ports) joins from it, catches up, agrees with every
- * other peer on the height and the last block's hash, and serves an evaluate of the chaincode
- * installed on it.
+ * tertiary hospital's peer takes a snapshot (holding private data hashes) into the exchange area,
+ * a second peer of the regulator (outside the topology, on its own ports) joins from it, catches
+ * up, agrees with every other peer on the height and the last block's hash, and serves an evaluate
+ * of the chaincode installed on it. An organization outside some collection is refused before its
+ * peer would crash (Fabric 2.5.0, docs/deployment.md).
  */
 
+const gov = org('gov');
 const community = org('community');
 const tertiary = org('tertiary');
-const extra = extraPeerOf(community);
+const extra = extraPeerOf(gov);
 const [tertiaryPeer] = tertiary.peers;
 if (tertiaryPeer === undefined) throw new Error('tertiary has no peer');
 let install: FabricInstall;
@@ -75,11 +79,11 @@ async function metric(name: string): Promise<number> {
 beforeAll(async () => {
   install = await ensureFabricBinaries(topology);
   writer = connectAdmin('gov');
-  await removeExtraPeer(community, extra);
+  await removeExtraPeer(gov, extra);
   await startExtraPeer({
     install,
     topology,
-    org: community,
+    org: gov,
     peer: extra,
     chaincodes: [topology.chaincode.name],
   });
@@ -87,7 +91,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   writer.close();
-  await removeExtraPeer(community, extra);
+  closeUsers();
+  await removeExtraPeer(gov, extra);
   // Snapshots are the test's own: once written, the peer does not use its copy (Fabric's guide).
   for (const dir of snapshots) rmSync(dir, { recursive: true, force: true });
 });
@@ -98,6 +103,8 @@ describe('joining a peer from a ledger snapshot', () => {
 
   it('takes a snapshot into the exchange area, checked against its metadata', async () => {
     await put(before, 'in the snapshot');
+    // Private data of the chaincode (a patient's binding), whose hashes the snapshot holds.
+    await registerPatient('tertiary', { activate: false });
     snapshot = await takeSnapshot({ install, topology, org: tertiary, peer: tertiaryPeer });
     remember(snapshot);
     const info = await channelInfo(install, topology, tertiary, tertiaryPeer);
@@ -120,6 +127,8 @@ describe('joining a peer from a ledger snapshot', () => {
       cpSync(snapshot.dir, copy, { recursive: true });
       const data = readdirSync(copy).find((file) => !file.startsWith('_snapshot'));
       if (data === undefined) throw new Error('a snapshot without data files');
+      // Fabric writes snapshot files read-only.
+      chmodSync(path.join(copy, data), 0o600);
       writeFileSync(path.join(copy, data), 'tampered');
       expect(() => readSnapshot(copy, topology.channel.name)).toThrow(
         expect.objectContaining({ name: 'SnapshotError', code: 'SNAPSHOT_CORRUPT' }),
@@ -130,11 +139,23 @@ describe('joining a peer from a ledger snapshot', () => {
     }
   });
 
+  it('refuses an organization outside some collection before its peer would crash', async () => {
+    await expect(
+      joinPeerBySnapshot({
+        install,
+        topology,
+        org: community,
+        peer: extraPeerOf(community),
+        snapshotDir: snapshot.dir,
+      }),
+    ).rejects.toMatchObject({ name: 'SnapshotError', code: 'SNAPSHOT_UNSUPPORTED' });
+  });
+
   it('joins a fresh peer from the snapshot; it catches up and agrees on the block hashes', async () => {
     const joined = await joinPeerBySnapshot({
       install,
       topology,
-      org: community,
+      org: gov,
       peer: extra,
       snapshotDir: snapshot.dir,
       timeoutMs: 120_000,
@@ -154,7 +175,7 @@ describe('joining a peer from a ledger snapshot', () => {
         infos = await Promise.all(
           peers.map(({ org: each, peer }) => channelInfo(install, topology, each, peer)),
         );
-        mine = await channelInfo(install, topology, community, extra);
+        mine = await channelInfo(install, topology, gov, extra);
         return infos.every((info) => info.height === mine?.height);
       },
       { description: 'every peer at the same height', timeoutMs: 30_000, intervalMs: 250 },
@@ -168,7 +189,7 @@ describe('joining a peer from a ledger snapshot', () => {
     const again = await joinPeerBySnapshot({
       install,
       topology,
-      org: community,
+      org: gov,
       peer: extra,
       snapshotDir: snapshot.dir,
     });
@@ -177,8 +198,8 @@ describe('joining a peer from a ledger snapshot', () => {
 
   it('serves an evaluate of the chaincode installed on it, state from before and after the snapshot', async () => {
     const connection = connectAs({
-      org: community,
-      identity: orgLayout(community).admin,
+      org: gov,
+      identity: orgLayout(gov).admin,
       peer: extra,
     });
     try {
