@@ -337,6 +337,25 @@ if (only?.size === 1 && only.has('join')) {
   const joinNotes: string[] = [];
   const seeder = regulator.calls();
   const joinPutEndorsers = publicEndorsers(orgs, tertiary.mspId);
+  joinNotes.push(
+    'Access events are seeded with bench:SeedAccessEvents (real endorsed and ordered transactions of 1,000 events each, written where access:RequestAccess writes them: docs/benchmark.md); one request per transaction would make about 1,000 times more transactions for the same events.',
+    "The fresh peer is the regulator's peer1 (outside the topology; the regulator is a member of every collection, which a Fabric 2.5.0 snapshot join of a channel with private data needs: docs/deployment.md); its enrolment, start and chaincode installation are common to both ways and not timed. The snapshot is taken by the tertiary hospital's peer0 and copied into the exchange area.",
+    "Private data is not in a snapshot: the snapshot-joined peer reaches the height with the hashes only and pulls its collections' data by reconciliation afterwards; the genesis-joined peer pulls it while committing.",
+  );
+  // Written after each size: a long run cut short keeps what it measured.
+  const writeJoins = (): void => {
+    const date = new Date().toISOString();
+    const command = `npm run bench --${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(
+      path.join(outDir, 'join.json'),
+      `${JSON.stringify({ meta: { date, command, cores: os.availableParallelism(), notes: joinNotes }, results: rows }, null, 2)}\n`,
+    );
+    writeFileSync(
+      path.join(outDir, 'join.md'),
+      renderJoins(rows, { date, command, notes: joinNotes }),
+    );
+  };
   for (const size of [...joinSizes].sort((a, b) => a - b)) {
     const present = await seededEvents(operatorCalls);
     if (present > size) {
@@ -371,24 +390,9 @@ if (only?.size === 1 && only.has('join')) {
         log,
       }),
     );
+    writeJoins();
   }
-  joinNotes.push(
-    'Access events are seeded with bench:SeedAccessEvents (real endorsed and ordered transactions of 1,000 events each, written where access:RequestAccess writes them: docs/benchmark.md); one request per transaction would make about 1,000 times more transactions for the same events.',
-    "The fresh peer is the regulator's peer1 (outside the topology; the regulator is a member of every collection, which a Fabric 2.5.0 snapshot join of a channel with private data needs: docs/deployment.md); its enrolment, start and chaincode installation are common to both ways and not timed. The snapshot is taken by the tertiary hospital's peer0 and copied into the exchange area.",
-    "Private data is not in a snapshot: the snapshot-joined peer reaches the height with the hashes only and pulls its collections' data by reconciliation afterwards; the genesis-joined peer pulls it while committing.",
-  );
   for (const each of [clinician, gp, regulator, operator]) each.connection.close();
-  const date = new Date().toISOString();
-  const command = `npm run bench --${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(
-    path.join(outDir, 'join.json'),
-    `${JSON.stringify({ meta: { date, command, cores: os.availableParallelism(), notes: joinNotes }, results: rows }, null, 2)}\n`,
-  );
-  writeFileSync(
-    path.join(outDir, 'join.md'),
-    renderJoins(rows, { date, command, notes: joinNotes }),
-  );
   log(`join: written to ${path.join(outDir, 'join.{json,md}')}`);
   process.exit(0);
 }
