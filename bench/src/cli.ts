@@ -31,6 +31,7 @@ import {
   seedingEndorsers,
 } from './endorsers.ts';
 import { benchTopology, benchUser, BENCH_CHAINCODE, orgNamed, prepareNetwork } from './fabric.ts';
+import { measureJoins, renderJoins, type JoinSizeResult } from './join.ts';
 import { runLoad, type LoadResult, type Operation } from './load.ts';
 import { sampleMemory } from './memory.ts';
 import { breakdown, scrapeAll } from './metrics.ts';
@@ -325,6 +326,74 @@ if (setTimeoutTo !== undefined) {
   });
   log(`BatchTimeout was ${before}, is now ${setTimeoutTo}`);
   for (const each of [clinician, gp, regulator, operator]) each.connection.close();
+  process.exit(0);
+}
+
+// `--only join` (issue 16): a fresh peer joining from the first block versus from a snapshot, at
+// each of --sizes seeded access events (10^4 and 10^5 by default). Writes bench/results/join.{json,md}.
+if (only?.size === 1 && only.has('join')) {
+  const joinSizes = numbers(flags.sizes, quick ? [2_000] : [10_000, 100_000]);
+  const rows: JoinSizeResult[] = [];
+  const joinNotes: string[] = [];
+  const seeder = regulator.calls();
+  const joinPutEndorsers = publicEndorsers(orgs, tertiary.mspId);
+  joinNotes.push(
+    'Access events are seeded with bench:SeedAccessEvents (real endorsed and ordered transactions of 1,000 events each, written where access:RequestAccess writes them: docs/benchmark.md); one request per transaction would make about 1,000 times more transactions for the same events.',
+    "The fresh peer is the regulator's peer1 (outside the topology; the regulator is a member of every collection, which a Fabric 2.5.0 snapshot join of a channel with private data needs: docs/deployment.md); its enrolment, start and chaincode installation are common to both ways and not timed. The snapshot is taken by the tertiary hospital's peer0 and copied into the exchange area.",
+    "Private data is not in a snapshot: the snapshot-joined peer reaches the height with the hashes only and pulls its collections' data by reconciliation afterwards; the genesis-joined peer pulls it while committing.",
+  );
+  // Written after each size: a long run cut short keeps what it measured.
+  const writeJoins = (): void => {
+    const date = new Date().toISOString();
+    const command = `npm run bench --${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(
+      path.join(outDir, 'join.json'),
+      `${JSON.stringify({ meta: { date, command, cores: os.availableParallelism(), notes: joinNotes }, results: rows }, null, 2)}\n`,
+    );
+    writeFileSync(
+      path.join(outDir, 'join.md'),
+      renderJoins(rows, { date, command, notes: joinNotes }),
+    );
+  };
+  for (const size of [...joinSizes].sort((a, b) => a - b)) {
+    const present = await seededEvents(operatorCalls);
+    if (present > size) {
+      joinNotes.push(
+        `${String(size)} events skipped: the benchmark namespace already holds ${String(present)} (seeding only adds).`,
+      );
+      continue;
+    }
+    const step = await seedTo({
+      seeder,
+      seedEndorsers: seedingEndorsers(orgs),
+      baseline: operatorCalls,
+      baselineEndorsers: joinPutEndorsers,
+      events: size,
+      batchSize: seedBatch,
+      parallel: seedParallel,
+      log,
+    });
+    if (step !== undefined) {
+      joinNotes.push(
+        `Seeding ${String(step.fromEvents)} -> ${String(step.toEvents)} events: ${step.eventsPerSecond.toFixed(0)} events/s (${String(step.batchSize)} per transaction, ${String(step.parallel)} in flight).`,
+      );
+    }
+    rows.push(
+      await measureJoins({
+        install,
+        topology,
+        joiner: orgNamed(topology, 'gov'),
+        source: tertiary,
+        chaincodes: [production, BENCH_CHAINCODE],
+        accessEvents: size,
+        log,
+      }),
+    );
+    writeJoins();
+  }
+  for (const each of [clinician, gp, regulator, operator]) each.connection.close();
+  log(`join: written to ${path.join(outDir, 'join.{json,md}')}`);
   process.exit(0);
 }
 

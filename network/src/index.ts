@@ -18,7 +18,6 @@ export {
   type CollectionConfig,
   type CollectionsFile,
 } from './collections.ts';
-export { channelHeight, peerChannels } from './channel.ts';
 export {
   addOrganizationChange,
   applicationAclChange,
@@ -79,6 +78,42 @@ export {
   type StatusOptions,
   type SubmitOptions,
 } from './config-update.ts';
+export {
+  channelHeight,
+  channelInfo,
+  exchangeSnapshotsDir,
+  folderBytes,
+  joinBySnapshotStatus,
+  joinPeer,
+  joinPeerBySnapshot,
+  peerChannels,
+  peerSnapshotsDir,
+  readSnapshot,
+  takeSnapshot,
+  type ChannelSnapshot,
+  type JoinBySnapshotOptions,
+  type JoinBySnapshotResult,
+  type TakeSnapshotOptions,
+} from './channel.ts';
+export {
+  SnapshotError,
+  hasChaincodePrivateHashes,
+  latestSnapshotBlock,
+  parseChannelInfo,
+  parseJoinBySnapshotStatus,
+  parseSnapshotMetadata,
+  snapshotMismatches,
+  type ChannelInfo,
+  type JoinBySnapshotStatus,
+  type SnapshotErrorCode,
+  type SnapshotMetadata,
+} from './snapshot-folders.ts';
+export {
+  extraPeerOf,
+  removeExtraPeer,
+  startExtraPeer,
+  type ExtraPeerOptions,
+} from './extra-peer.ts';
 export { connectAs, peerClient, type LedgerConnection, type ConnectOptions } from './client.ts';
 export {
   adminCredentials,

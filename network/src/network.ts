@@ -15,7 +15,13 @@ import { startOrderer, startPeer } from './nodes.ts';
 import { runDir, runPaths } from './paths.ts';
 import { runningProcess, stopProcess, trackedNames } from './processes.ts';
 import { writeConnectionProfiles } from './profiles.ts';
-import { loadTopology, ordererNodes, peerId, type Organization, type Topology } from './topology.ts';
+import {
+  loadTopology,
+  ordererNodes,
+  peerId,
+  type Organization,
+  type Topology,
+} from './topology.ts';
 import { ensureTraversable, exchangeFolder, workspaceFolder } from './workspaces.ts';
 
 /** A line of progress. */
