@@ -34,6 +34,8 @@ const STAFF_ROLES = ROLES.filter((role) => role !== 'patient');
 const plainUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .refine((value) => {
+    // Not a URL at all: the check above says so.
+    if (!URL.canParse(value)) return true;
     const url = new URL(value);
     return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
   }, 'must have no query, fragment or credentials');
@@ -127,14 +129,7 @@ const schema = z.object({
    * absolute link it emits (FHIR links, `Location`); the Host header is never used.
    * Default: http://GATEWAY_HOST:GATEWAY_PORT.
    */
-  GATEWAY_PUBLIC_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .refine((value) => {
-      const url = new URL(value);
-      return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
-    }, 'must have no query, fragment or credentials')
-    .transform((value) => value.replace(/\/+$/, ''))
-    .optional(),
+  GATEWAY_PUBLIC_URL: plainUrl.transform((value) => value.replace(/\/+$/, '')).optional(),
   /**
    * Proxies whose X-Forwarded-For the gateway believes for the client's address (`request.ip`):
    * a comma-separated list of addresses, CIDR blocks or `loopback`, `linklocal`, `uniquelocal`.
@@ -238,21 +233,27 @@ const OIDC_VARIABLES = [
 const withDefaults = schema
   .superRefine((config, context) => {
     if (config.OIDC_ISSUER === undefined) {
-      for (const name of OIDC_VARIABLES)
-        if (config[name] !== undefined && !(config[name] instanceof Map && config[name].size === 0))
-          context.addIssue({ code: 'custom', path: [name], message: 'needs OIDC_ISSUER' });
+      for (const name of OIDC_VARIABLES) {
+        const value = config[name];
+        if (value !== undefined && !(value instanceof Map && value.size === 0))
+          context.addIssue({ code: 'custom', path: [name], message: `${name} needs OIDC_ISSUER` });
+      }
       return;
     }
     for (const name of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const)
       if (config[name] === undefined)
-        context.addIssue({ code: 'custom', path: [name], message: 'is required with OIDC_ISSUER' });
+        context.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `${name} is required with OIDC_ISSUER`,
+        });
     if (config.NODE_ENV === 'production')
       for (const name of ['OIDC_ISSUER', 'OIDC_JWKS_URI', 'OIDC_REDIRECT_URI'] as const)
         if (config[name]?.startsWith('http:') === true)
           context.addIssue({
             code: 'custom',
             path: [name],
-            message: 'must be https in production',
+            message: `${name} must be https in production`,
           });
   })
   .transform((config) => {

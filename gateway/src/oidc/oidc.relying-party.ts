@@ -79,9 +79,11 @@ function refusal(what: string, error: unknown): Error {
   const detail =
     error instanceof client.ResponseBodyError || error instanceof client.AuthorizationResponseError
       ? `${error.error}${error.error_description === undefined ? '' : `: ${error.error_description}`}`
-      : error instanceof Error
-        ? error.message
-        : 'refused';
+      : error instanceof client.ClientError && error.cause instanceof Error
+        ? error.cause.message
+        : error instanceof Error
+          ? error.message
+          : 'refused';
   return new OidcRefusedError(`${what}: ${detail}`, { cause: error });
 }
 
