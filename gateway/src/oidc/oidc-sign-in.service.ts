@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AccessToken } from '@consent-ledger/ledger-api';
+import type { AccessToken, SignInProviders } from '@consent-ledger/ledger-api';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service.js';
 import {
@@ -14,14 +14,6 @@ import { IDP_SESSIONS, type IdpSessions } from './idp-sessions.js';
 import { RELYING_PARTY, ROLE_MAPPING } from './oidc.tokens.js';
 import type { PendingSignIn, RelyingParty } from './oidc.relying-party.js';
 import { roleFromClaims, type RoleMapping } from './oidc-roles.js';
-
-/** The sign-in methods a gateway offers (GET /auth/providers). */
-export interface SignInProviders {
-  /** Username and password (always). */
-  readonly local: true;
-  /** The organization's identity provider, when one is trusted. */
-  readonly oidc?: { readonly name: string; readonly issuer: string; readonly login: string };
-}
 
 /** A sign-in started: the provider's URL, and the browser binding to set as a cookie. */
 export interface StartedRedirect {
@@ -129,8 +121,12 @@ export class OidcSignInService {
     return handoff;
   }
 
-  /** The tokens of a completed sign-in, once; UNAUTHENTICATED for an unknown or used code. */
+  /**
+   * The tokens of a completed sign-in, once; UNAUTHENTICATED for an unknown or used code (404
+   * when no provider is trusted, like every /auth/oidc route).
+   */
   collect(handoff: string): AccessToken {
+    this.#trusted();
     this.#prune();
     const entry = this.#handoffs.get(handoff);
     this.#handoffs.delete(handoff);

@@ -1,4 +1,4 @@
-import type { AccessToken } from '@consent-ledger/ledger-api';
+import type { AccessToken, SignInProviders } from '@consent-ledger/ledger-api';
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiForbiddenResponse,
@@ -15,12 +15,7 @@ import { AccessTokenDto } from '../auth/login.dto.js';
 import { SignInRateGuard } from '../auth/sign-in-rate.guard.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { HandoffDto, SignInProvidersDto } from './oidc.dto.js';
-import {
-  BINDING_COOKIE,
-  OidcSignInService,
-  PENDING_TTL_SECONDS,
-  type SignInProviders,
-} from './oidc-sign-in.service.js';
+import { BINDING_COOKIE, OidcSignInService, PENDING_TTL_SECONDS } from './oidc-sign-in.service.js';
 
 /** The cookie's path: sent back to the callback only. */
 const COOKIE_PATH = '/auth/oidc';
