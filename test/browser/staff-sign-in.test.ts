@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { expectAccessible, launchBrowser, newPage, screenshot } from '../support/browser.ts';
 import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
 import {
@@ -15,6 +15,10 @@ import {
  * pages (panva's oidc-provider), and the web app takes the session from the callback's one-time
  * code. The tertiary gateway runs in this process (it trusts the provider), serving web/dist.
  */
+
+/** The provider's pages @import a web font: no network here, so refuse it at once. */
+const offline = (context: BrowserContext): Promise<void> =>
+  context.route(/^https:\/\/fonts\.googleapis\.com\//, (route) => route.abort());
 
 const CLIENT = {
   client_id: 'consent-ledger-tertiary-web',
@@ -58,6 +62,7 @@ describe('staff sign-in through the identity provider, in the browser', () => {
   it("signs a clinician in with the hospital's own account and keeps the session on reload", async () => {
     idp.accounts.set('dr-web', { role: 'clinician' });
     const { context, page, problems } = await newPage(browser);
+    await offline(context);
     await page.goto(`${gateway.base}/app/`);
     const button = page.getByRole('link', { name: 'Sign in with Tertiary Hospital' });
     await button.waitFor();
@@ -82,6 +87,7 @@ describe('staff sign-in through the identity provider, in the browser', () => {
   it('shows the refusal when the provider gives no role this gateway knows', async () => {
     idp.accounts.set('visitor', { role: 'surgeon' });
     const { context, page } = await newPage(browser);
+    await offline(context);
     await page.goto(`${gateway.base}/app/`);
     await page.getByRole('link', { name: 'Sign in with Tertiary Hospital' }).click();
     await page.locator('input[name="login"]').fill('visitor');
