@@ -17,8 +17,9 @@ import {
  */
 
 /** The provider's pages @import a web font: no network here, so refuse it at once. */
-const offline = (context: BrowserContext): Promise<void> =>
-  context.route(/^https:\/\/fonts\.googleapis\.com\//, (route) => route.abort());
+const offline = async (context: BrowserContext): Promise<void> => {
+  await context.route(/^https:\/\/fonts\.googleapis\.com\//, (route) => route.abort());
+};
 
 const CLIENT = {
   client_id: 'consent-ledger-tertiary-web',
