@@ -34,6 +34,17 @@ export interface AccessToken {
   readonly deviceToken?: string;
 }
 
+/** The sign-in methods a gateway offers (GET /auth/providers). */
+export interface SignInProviders {
+  /** Username and password (always). */
+  readonly local: true;
+  /**
+   * The organization's identity provider (OpenID Connect), when the gateway trusts one: its name,
+   * its issuer, and where the browser starts the sign-in (the gateway's /auth/oidc/login).
+   */
+  readonly oidc?: { readonly name: string; readonly issuer: string; readonly login: string };
+}
+
 /** POST /auth/refresh body. */
 export interface RefreshRequest {
   readonly refreshToken: string;

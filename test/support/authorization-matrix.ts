@@ -463,6 +463,34 @@ export const ENDPOINTS: readonly EndpointRow[] = [
   },
   { method: 'POST', path: '/auth/logout', rule: EVERYONE, own: "the caller's own session" },
   {
+    method: 'GET',
+    path: '/auth/providers',
+    public: true,
+    rule: EVERYONE,
+    note: 'the sign-in methods offered (the identity provider, when one is trusted)',
+  },
+  {
+    method: 'GET',
+    path: '/auth/oidc/login',
+    public: true,
+    rule: EVERYONE,
+    note: 'a redirect to the identity provider; 404 when none is trusted',
+  },
+  {
+    method: 'GET',
+    path: '/auth/oidc/callback',
+    public: true,
+    rule: EVERYONE,
+    note: "the identity provider's redirect back, of a sign-in this browser started",
+  },
+  {
+    method: 'POST',
+    path: '/auth/oidc/session',
+    public: true,
+    rule: EVERYONE,
+    own: 'no token: the one-time code of a sign-in just completed',
+  },
+  {
     method: 'POST',
     path: '/auth/logout-everywhere',
     rule: EVERYONE,
@@ -809,6 +837,14 @@ activated on their device): their writes are statements they signed, carried by 
 service identity; their reads are kept to their own data.
 
 ${endpoints}
+
+Staff who sign in through their organization's identity provider (OpenID Connect,
+gateway/README.md "Staff sign-in through the organization's identity provider") are the same
+principals: the provider's role claim, mapped to a role of the organization's type, becomes the
+gateway user's role and the \`role\` attribute of the certificate the organization's CA enrolls
+for them, so every row above applies to them unchanged. A claim naming no such role (or
+\`patient\`) is refused at the callback (403 \`OIDC_ROLE_REFUSED\`); a role changed at the
+provider ends the session at its next refresh and enrolls the user anew at the next sign-in.
 
 ## Access checks
 

@@ -85,6 +85,7 @@ export type FieldKind =
   | 'publicKey'
   | 'keyId'
   | 'enrolmentCode'
+  | 'handoff'
   | 'enrolment'
   | 'salt'
   | 'collection'
@@ -424,6 +425,17 @@ export function badValues(kind: FieldKind, level: 'chaincode' | 'rest'): BadValu
         { category: 'invalid-id', label: '17 characters', value: 'ABCDEFGHIJKLMNOPQ' },
         { category: 'oversized', label: '5000 characters', value: big(5000) },
         { category: 'unicode', label: 'full-width letters', value: 'ＡＢＣＤ-EFGH-IJKL-MNOP' },
+      ];
+    case 'handoff':
+      return [
+        ...common,
+        { category: 'wrong-type', label: 'number', value: 43 },
+        { category: 'invalid-id', label: 'too short', value: 'A'.repeat(42) },
+        { category: 'invalid-id', label: 'standard base64', value: `${'A+/'.repeat(14)}A` },
+        { category: 'unicode', label: 'full-width letters', value: 'Ａ'.repeat(43) },
+        { category: 'injection', label: 'SQL', value: `' OR 1=1 --${'A'.repeat(32)}` },
+        // Within the 4 KiB that /auth routes take (the validator refuses it); larger is a 413.
+        { category: 'oversized', label: '2000 characters', value: big(2000) },
       ];
     case 'enrolment':
       return [
@@ -2165,6 +2177,19 @@ function restTargets(targets: Targets): RestTarget[] {
         required: ['username', 'password', 'role'],
       },
     },
+    {
+      // The one-time code of an identity provider's sign-in (refused before it is looked up).
+      org: 'tertiary',
+      method: 'POST',
+      path: '/auth/oidc/session',
+      caller: 'anonymous',
+      template: {
+        valid: { handoff: 'A'.repeat(43) },
+        fields: { handoff: 'handoff' },
+        required: ['handoff'],
+        maxBytes: 4096,
+      },
+    },
   ];
 }
 
@@ -2430,7 +2455,8 @@ export function restCorpus(targets: Targets): RestCase[] {
       restBody(target, { json: target.template.valid }, sign).then(String);
     const hostile = hostileBodyCases(target, valid, {
       largeLimit: target.method === 'POST' && target.path === '/records/batches',
-      fieldZeros: 10_000,
+      // /auth routes take 4 KiB bodies at most.
+      fieldZeros: target.path.startsWith('/auth/') ? 1_000 : 10_000,
     });
     const contentTypes: [string, number][] = [
       ['text/plain', 400],

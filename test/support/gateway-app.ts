@@ -17,7 +17,7 @@ export interface InProcessGateway {
   readonly dataDir: string;
   /** Its bootstrap admin: the organization's ({@link adminCredentials}) unless the env names another. */
   readonly admin: AdminCredentials;
-  /** Base URL it listens on (an ephemeral port on 127.0.0.1). */
+  /** Base URL it listens on (an ephemeral port on 127.0.0.1 unless the env names one). */
   readonly base: string;
   /** Stops it; the data directory is deleted unless `keepData`. */
   close(options?: Readonly<{ keepData?: boolean }>): Promise<void>;
@@ -26,7 +26,7 @@ export interface InProcessGateway {
 /**
  * Starts an organization's gateway in this process with its real connection profile (its CA and
  * its peer) and a data directory of its own (a new temporary one unless given), listening on an
- * ephemeral port.
+ * ephemeral port (or the env's GATEWAY_PORT).
  */
 export async function startGatewayInProcess(
   orgName: string,
@@ -49,7 +49,7 @@ export async function startGatewayInProcess(
   });
   const app = await NestFactory.create(AppModule.forConfig(config), APP_OPTIONS);
   configureApp(app);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(config.GATEWAY_PORT, '127.0.0.1');
   const url = await app.getUrl();
   return {
     app,

@@ -4,6 +4,7 @@ import type {
   IdentityView,
   LedgerInfo,
   PatientActivationRequest,
+  SignInProviders,
 } from '@consent-ledger/ledger-api';
 
 /** The tokens a client holds: the short-lived access token and its session's refresh token. */
@@ -132,6 +133,43 @@ export async function login(username: string, password: string): Promise<AccessT
   if (tokens.deviceToken !== undefined)
     localStorage.setItem(deviceTokenKey(username), tokens.deviceToken);
   return tokens;
+}
+
+/**
+ * The sign-in methods the gateway offers (GET /auth/providers); username and password only when
+ * it cannot say.
+ */
+export async function signInProviders(): Promise<SignInProviders> {
+  try {
+    const response = await send('/auth/providers', { headers: { accept: 'application/json' } });
+    return (await response.json()) as SignInProviders;
+  } catch {
+    return { local: true };
+  }
+}
+
+/** Where the gateway's identity provider sign-in returns its one-time code: `#signin=CODE`. */
+const HANDOFF_PREFIX = '#signin=';
+
+/**
+ * The one-time code of an identity provider's sign-in this page was opened with, taken out of the
+ * address (so that it is neither kept in the history nor used twice); undefined when none.
+ */
+export function takeSignInHandoff(): string | undefined {
+  if (!location.hash.startsWith(HANDOFF_PREFIX)) return undefined;
+  const handoff = location.hash.slice(HANDOFF_PREFIX.length);
+  history.replaceState(null, '', `${location.pathname}${location.search}`);
+  return handoff === '' ? undefined : handoff;
+}
+
+/** Exchanges an identity provider sign-in's one-time code for the session's tokens. */
+export async function collectSignIn(handoff: string): Promise<AccessToken> {
+  const response = await send('/auth/oidc/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ handoff }),
+  });
+  return (await response.json()) as AccessToken;
 }
 
 /** What this gateway's ledger is: channel, chaincode, organization (GET /ledger, no token). */

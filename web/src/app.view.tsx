@@ -2,10 +2,13 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   ApiError,
+  collectSignIn,
   createApiClient,
   forgetTokens,
   keepTokens,
   keptTokens,
+  messageOf,
+  takeSignInHandoff,
   whoAmI,
 } from './api.client.ts';
 import type { IdentityView } from '@consent-ledger/ledger-api';
@@ -218,9 +221,29 @@ function Signed(
 export function App(): JSX.Element {
   const [session, setSession] = useState<Session | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
-  const [restoring, setRestoring] = useState(() => keptTokens() !== undefined);
+  // An identity provider's sign-in returns here with a one-time code (#signin=...).
+  const [handoff] = useState(takeSignInHandoff);
+  const [restoring, setRestoring] = useState(
+    () => handoff !== undefined || keptTokens() !== undefined,
+  );
   const route = useHashRoute('');
   useEffect(() => {
+    if (handoff !== undefined) {
+      collectSignIn(handoff)
+        .then(async (tokens) => {
+          keepTokens(tokens);
+          const api = createApiClient(tokens, { onTokens: keepTokens });
+          setSession({ api, me: await whoAmI(api) });
+        })
+        .catch((error: unknown) => {
+          forgetTokens();
+          setNotice(messageOf(error));
+        })
+        .finally(() => {
+          setRestoring(false);
+        });
+      return;
+    }
     const tokens = keptTokens();
     if (tokens === undefined) return;
     const api = createApiClient(tokens, { onTokens: keepTokens });

@@ -1,7 +1,14 @@
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
-import { createApiClient, keepTokens, login, whoAmI, type ApiClient } from './api.client.ts';
-import type { IdentityView } from '@consent-ledger/ledger-api';
+import { useEffect, useState } from 'preact/hooks';
+import {
+  createApiClient,
+  keepTokens,
+  login,
+  signInProviders,
+  whoAmI,
+  type ApiClient,
+} from './api.client.ts';
+import type { IdentityView, SignInProviders } from '@consent-ledger/ledger-api';
 import { Field, Status, useTask } from './ui.components.tsx';
 
 /** A logged-in user: their API client and identity. */
@@ -17,6 +24,11 @@ export function LoginView(
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const task = useTask<undefined>();
+  const [providers, setProviders] = useState<SignInProviders>({ local: true });
+  useEffect(() => {
+    void signInProviders().then(setProviders);
+  }, []);
+  const { oidc } = providers;
   return (
     <main id="main" class="narrow">
       <h1>Sign in</h1>
@@ -25,6 +37,14 @@ export function LoginView(
         them.
       </p>
       {props.notice === undefined ? null : <p class="notice">{props.notice}</p>}
+      {oidc === undefined ? null : (
+        <p>
+          <a class="button" href={oidc.login}>
+            Sign in with {oidc.name}
+          </a>{' '}
+          (hospital staff: your organization's own account)
+        </p>
+      )}
       <form
         onSubmit={(event) => {
           event.preventDefault();

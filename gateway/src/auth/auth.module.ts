@@ -14,8 +14,19 @@ import { SESSIONS, type Sessions } from '../sessions/sessions.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { LOGIN_LIMITS, createLoginLimits } from './login-limits.js';
 import { SignInRateGuard } from './sign-in-rate.guard.js';
+import { DATABASE, type Database } from '../storage/database.js';
+import { IDP_SESSIONS, createIdpSessions } from '../oidc/idp-sessions.js';
+import { createIdpSessionsStore } from '../oidc/idp-sessions.store.js';
+import { OidcController } from '../oidc/oidc.controller.js';
+import { createRelyingParty, type RelyingParty } from '../oidc/oidc.relying-party.js';
+import type { RoleMapping } from '../oidc/oidc-roles.js';
+import { OidcSignInService } from '../oidc/oidc-sign-in.service.js';
+import { RELYING_PARTY, ROLE_MAPPING } from '../oidc/oidc.tokens.js';
 
-/** Sign-in, sessions' access tokens, sign-in limits, and the global token and role guards. */
+/**
+ * Sign-in (local accounts, and the organization's identity provider when one is trusted),
+ * sessions' access tokens, sign-in limits, and the global token and role guards.
+ */
 @Module({
   imports: [
     IdentitiesModule,
@@ -34,10 +45,45 @@ import { SignInRateGuard } from './sign-in-rate.guard.js';
     }),
     SessionsModule,
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, OidcController],
   providers: [
     AuthService,
     SignInRateGuard,
+    OidcSignInService,
+    {
+      provide: RELYING_PARTY,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig): RelyingParty | null =>
+        config.OIDC === undefined ? null : createRelyingParty({ settings: config.OIDC }),
+    },
+    {
+      provide: ROLE_MAPPING,
+      inject: [GATEWAY_CONFIG, ORG_PROFILE],
+      useFactory: (config: GatewayConfig, profile: OrgProfile): RoleMapping => ({
+        claim: config.OIDC_ROLE_CLAIM,
+        map: config.OIDC_ROLE_MAP,
+        orgType: profile.type,
+      }),
+    },
+    {
+      provide: IDP_SESSIONS,
+      inject: [RELYING_PARTY, ROLE_MAPPING, DATABASE, GATEWAY_SECRETS, SESSIONS, IdentitiesService],
+      useFactory: (
+        relyingParty: RelyingParty | null,
+        roleMapping: RoleMapping,
+        db: Database,
+        secrets: GatewaySecrets,
+        sessions: Sessions,
+        identities: IdentitiesService,
+      ) =>
+        createIdpSessions({
+          relyingParty: relyingParty ?? undefined,
+          roleMapping,
+          store: createIdpSessionsStore({ db, key: secrets.walletKey }),
+          sessions,
+          findUser: (username) => identities.find(username),
+        }),
+    },
     {
       provide: LOGIN_LIMITS,
       inject: [GATEWAY_CONFIG],

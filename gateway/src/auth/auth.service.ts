@@ -6,6 +6,7 @@ import { UnauthenticatedError } from '../common/errors.js';
 import { ORG_PROFILE, type OrgProfile } from '../config/connection-profile.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { IdentitiesService } from '../identities/identities.service.js';
+import { IDP_SESSIONS, type IdpSessions } from '../oidc/idp-sessions.js';
 import type { UserRecord } from '../identities/users.store.js';
 import { SESSIONS, type Sessions } from '../sessions/sessions.js';
 import { LOGIN_LIMITS, type AccountAttempt, type LoginLimits } from './login-limits.js';
@@ -44,6 +45,7 @@ export class AuthService {
     @Inject(ORG_PROFILE) profile: OrgProfile,
     @Inject(SESSIONS) private readonly sessions: Sessions,
     @Inject(LOGIN_LIMITS) private readonly limits: LoginLimits,
+    @Inject(IDP_SESSIONS) private readonly idpSessions: IdpSessions,
   ) {
     this.#deviceAudience = `${tokenIssuer(profile)}:device`;
   }
@@ -79,9 +81,13 @@ export class AuthService {
     return { ...(await this.issue(user)), deviceToken };
   }
 
-  /** Opens a session for a user (after login, or a patient's activation) and answers its tokens. */
-  async issue(user: UserRecord): Promise<AccessToken> {
+  /**
+   * Opens a session for a user (after login, a patient's activation, or an identity provider's
+   * sign-in, which links the session to its grant in `opened`) and answers its tokens.
+   */
+  async issue(user: UserRecord, opened?: (sessionId: string) => void): Promise<AccessToken> {
     const session = this.sessions.open(user.username);
+    opened?.(session.id);
     return this.#tokens(
       user,
       { id: session.id, expiresAt: session.expiresAt },
@@ -89,8 +95,14 @@ export class AuthService {
     );
   }
 
-  /** Exchanges a refresh token for a new access token and refresh token of the same session. */
+  /**
+   * Exchanges a refresh token for a new access token and refresh token of the same session. A
+   * session opened through the identity provider is checked there first (the refresh token is not
+   * spent when the provider cannot be reached).
+   */
   async refresh(refreshToken: string): Promise<AccessToken> {
+    const current = this.sessions.sessionOf(refreshToken);
+    if (current !== undefined) await this.idpSessions.recheck(current);
     const { session, refreshToken: next } = this.sessions.refresh(refreshToken);
     const user = this.identities.find(session.username);
     if (user === undefined || user.disabledAt !== undefined) {

@@ -18,6 +18,9 @@ export const GATEWAY_ERROR_CODES = [
   'LEDGER_UNAVAILABLE',
   'LEDGER_REJECTED',
   'NOT_IMPLEMENTED',
+  'OIDC_REFUSED',
+  'OIDC_ROLE_REFUSED',
+  'IDP_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 
@@ -56,6 +59,31 @@ export class UnauthenticatedError extends DomainError {
 export class TokenExpiredError extends DomainError {
   constructor(message = 'the access token has expired: refresh it or sign in again') {
     super('TOKEN_EXPIRED', message);
+  }
+}
+
+/**
+ * A sign-in through the trusted identity provider that does not hold (401): an answer of another
+ * issuer, for another client, with a bad signature, nonce, state or PKCE, or refused by the
+ * provider (the user disabled or deleted there, the grant revoked).
+ */
+export class OidcRefusedError extends DomainError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('OIDC_REFUSED', message, options);
+  }
+}
+
+/** The identity provider's ID token carries no role claim, or one this gateway refuses (403). */
+export class OidcRoleRefusedError extends DomainError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('OIDC_ROLE_REFUSED', message, options);
+  }
+}
+
+/** The identity provider cannot be reached in time (503): try again. */
+export class IdpUnavailableError extends DomainError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('IDP_UNAVAILABLE', message, options);
   }
 }
 

@@ -53,8 +53,10 @@ export function statusOf(code: ErrorCode): number {
       return 400;
     case 'UNAUTHENTICATED':
     case 'TOKEN_EXPIRED':
+    case 'OIDC_REFUSED':
       return 401;
     case 'FORBIDDEN':
+    case 'OIDC_ROLE_REFUSED':
       return 403;
     case 'CONFLICT':
       return 409;
@@ -73,6 +75,7 @@ export function statusOf(code: ErrorCode): number {
     case 'LEDGER_REJECTED':
       return 502;
     case 'LEDGER_UNAVAILABLE':
+    case 'IDP_UNAVAILABLE':
       return 503;
     default:
       return 500;

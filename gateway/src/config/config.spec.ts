@@ -168,4 +168,91 @@ describe('configuration', () => {
       expect(statSync(path.join(dir, file)).mode & 0o777).toBe(0o600);
     db.close();
   });
+
+  describe('OpenID Connect issuer', () => {
+    const oidc = {
+      ...base,
+      GATEWAY_DATA_DIR: '/d',
+      OIDC_ISSUER: 'https://idp.tertiary.example',
+      OIDC_CLIENT_ID: 'consent-ledger',
+      OIDC_CLIENT_SECRET: 'a client secret',
+    };
+
+    it('is off unless an issuer is named', () => {
+      expect(loadConfig({ ...base, GATEWAY_DATA_DIR: '/d' }).OIDC).toBeUndefined();
+    });
+
+    it('fills the defaults: role claim, scopes, callback on the public URL, display name', () => {
+      const settings = loadConfig(oidc).OIDC;
+      expect(settings).toMatchObject({
+        clientId: 'consent-ledger',
+        clientSecret: 'a client secret',
+        roleClaim: 'consent_ledger_role',
+        scopes: ['openid'],
+        displayName: 'idp.tertiary.example',
+      });
+      expect(settings?.issuer.href).toBe('https://idp.tertiary.example/');
+      expect(settings?.redirectUri.href).toBe('http://127.0.0.1:4001/auth/oidc/callback');
+      expect(settings?.jwksUri).toBeUndefined();
+      expect(settings?.roleMap.size).toBe(0);
+      const public_ = loadConfig({ ...oidc, GATEWAY_PUBLIC_URL: 'https://gw.tertiary.example/' });
+      expect(public_.OIDC?.redirectUri.href).toBe('https://gw.tertiary.example/auth/oidc/callback');
+    });
+
+    it('takes the role claim, its map, scopes, JWKS and callback given', () => {
+      const settings = loadConfig({
+        ...oidc,
+        OIDC_ROLE_CLAIM: 'groups',
+        OIDC_ROLE_MAP: 'doctor=clinician, it-ops=admin',
+        OIDC_SCOPES: 'openid profile hospital.roles',
+        OIDC_JWKS_URI: 'https://idp.tertiary.example/keys',
+        OIDC_REDIRECT_URI: 'https://gw.tertiary.example/auth/oidc/callback',
+        OIDC_DISPLAY_NAME: 'Tertiary Hospital',
+      }).OIDC;
+      expect(settings?.roleClaim).toBe('groups');
+      expect([...(settings?.roleMap ?? [])]).toEqual([
+        ['doctor', 'clinician'],
+        ['it-ops', 'admin'],
+      ]);
+      expect(settings?.scopes).toEqual(['openid', 'profile', 'hospital.roles']);
+      expect(settings?.jwksUri?.href).toBe('https://idp.tertiary.example/keys');
+      expect(settings?.displayName).toBe('Tertiary Hospital');
+    });
+
+    it.each([
+      [
+        'no client ID',
+        { OIDC_CLIENT_ID: undefined },
+        /OIDC_CLIENT_ID[\s\S]*required with OIDC_ISSUER/,
+      ],
+      ['no client secret', { OIDC_CLIENT_SECRET: '' }, /OIDC_CLIENT_SECRET[\s\S]*required/],
+      ['an issuer that is not a URL', { OIDC_ISSUER: 'idp' }, /OIDC_ISSUER/],
+      ['an issuer with a query', { OIDC_ISSUER: 'https://idp.example/?x=1' }, /no query/],
+      ['a role map to an unknown role', { OIDC_ROLE_MAP: 'doctor=surgeon' }, /not value=role/],
+      ['a role map to patients', { OIDC_ROLE_MAP: 'front-desk=patient' }, /not value=role/],
+      ['a role map entry without a value', { OIDC_ROLE_MAP: '=admin' }, /not value=role/],
+      ['a malformed claim name', { OIDC_ROLE_CLAIM: 'role claim' }, /OIDC_ROLE_CLAIM/],
+      ['malformed scopes', { OIDC_SCOPES: 'openid  profile' }, /OIDC_SCOPES/],
+      [
+        'plain http in production',
+        { NODE_ENV: 'production', OIDC_ISSUER: 'http://idp.example' },
+        /OIDC_ISSUER[\s\S]*https in production/,
+      ],
+    ])('refuses %s at boot', (_, change, message) => {
+      expect(() => loadConfig({ ...oidc, ...change })).toThrow(message);
+    });
+
+    it('refuses settings of an issuer without the issuer', () => {
+      expect(() =>
+        loadConfig({
+          ...base,
+          GATEWAY_DATA_DIR: '/d',
+          OIDC_CLIENT_ID: 'x',
+          OIDC_ROLE_MAP: 'a=admin',
+        }),
+      ).toThrow(
+        /OIDC_CLIENT_ID[\s\S]*needs OIDC_ISSUER[\s\S]*OIDC_ROLE_MAP[\s\S]*needs OIDC_ISSUER/,
+      );
+    });
+  });
 });

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ROLES, type Role } from '@consent-ledger/ledger-api';
 import { z } from 'zod';
 
 /** The web app's build (web/dist), relative to this file in gateway/src or gateway/dist. */
@@ -26,6 +27,40 @@ function isProxyEntry(entry: string): boolean {
   const bits = Number(prefix);
   return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
 }
+
+/** The roles an identity provider may give: staff roles (patients hold their own keys). */
+const STAFF_ROLES = ROLES.filter((role) => role !== 'patient');
+
+/** An http(s) URL with no credentials, query or fragment. */
+const plainUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .refine((value) => {
+    // Not a URL at all: the check above says so.
+    if (!URL.canParse(value)) return true;
+    const url = new URL(value);
+    return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+  }, 'must have no query, fragment or credentials');
+
+/** OIDC_ROLE_MAP: `value=role` pairs, comma-separated; each role a staff role. */
+const roleMap = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    const map = new Map<string, Role>();
+    for (const entry of (value ?? '').split(',').map((item) => item.trim())) {
+      if (entry === '') continue;
+      const [from = '', to = '', extra] = entry.split('=').map((part) => part.trim());
+      if (from === '' || extra !== undefined || !(STAFF_ROLES as string[]).includes(to)) {
+        context.addIssue({
+          code: 'custom',
+          message: `"${entry}" is not value=role with a role of ${STAFF_ROLES.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      map.set(from, to as Role);
+    }
+    return map;
+  });
 
 const schema = z.object({
   GATEWAY_ORG: z.string().min(1),
@@ -95,14 +130,7 @@ const schema = z.object({
    * absolute link it emits (FHIR links, `Location`); the Host header is never used.
    * Default: http://GATEWAY_HOST:GATEWAY_PORT.
    */
-  GATEWAY_PUBLIC_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .refine((value) => {
-      const url = new URL(value);
-      return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
-    }, 'must have no query, fragment or credentials')
-    .transform((value) => value.replace(/\/+$/, ''))
-    .optional(),
+  GATEWAY_PUBLIC_URL: plainUrl.transform((value) => value.replace(/\/+$/, '')).optional(),
   /**
    * Proxies whose X-Forwarded-For the gateway believes for the client's address (`request.ip`):
    * a comma-separated list of addresses, CIDR blocks or `loopback`, `linklocal`, `uniquelocal`.
@@ -163,6 +191,39 @@ const schema = z.object({
    * not want a listener).
    */
   GATEWAY_EVENTS: z.enum(['on', 'off']).default('on'),
+  /**
+   * An OpenID Connect issuer the gateway trusts for staff sign-in besides its local accounts
+   * (the organization's identity provider); unset: local accounts only. Its metadata is discovered
+   * at `/.well-known/openid-configuration`. https in production.
+   */
+  OIDC_ISSUER: plainUrl.optional(),
+  /** The gateway's client (a confidential client) at the issuer; required with OIDC_ISSUER. */
+  OIDC_CLIENT_ID: z.string().min(1).max(256).optional(),
+  OIDC_CLIENT_SECRET: optionalSecret,
+  /** The issuer's JWK Set, when it is not the discovered `jwks_uri`. */
+  OIDC_JWKS_URI: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** The ID token claim that carries the user's role (a string, or an array of one). */
+  OIDC_ROLE_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:/-]{1,128}$/, 'must be a claim name')
+    .default('consent_ledger_role'),
+  /**
+   * How the claim's values map to roles (`value=role,...`), e.g. `doctor=clinician,it=admin`.
+   * Unset: the value must be a role's own name. Any other value is refused (403).
+   */
+  OIDC_ROLE_MAP: roleMap,
+  /** Scopes asked at sign-in (`openid` always). */
+  OIDC_SCOPES: z
+    .string()
+    .regex(
+      /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/,
+      'must be space-separated scopes',
+    )
+    .default('openid'),
+  /** The callback registered at the issuer; default GATEWAY_PUBLIC_URL + /auth/oidc/callback. */
+  OIDC_REDIRECT_URI: plainUrl.optional(),
+  /** The identity provider's name on the sign-in page ("Sign in with ..."). */
+  OIDC_DISPLAY_NAME: z.string().min(1).max(80).optional(),
   /** Directory of the web app's static files served at /app/ (absent: /app answers 404). */
   WEB_ROOT: z
     .string()
@@ -170,6 +231,29 @@ const schema = z.object({
     .default(DEFAULT_WEB_ROOT)
     .transform((root) => path.resolve(root)),
 });
+
+/** The trusted OpenID Connect issuer, when configured (see gateway/README.md, "Staff sign-in"). */
+export interface OidcSettings {
+  readonly issuer: URL;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly jwksUri?: URL;
+  readonly roleClaim: string;
+  /** Claim value to role; empty: a value must be a role's own name. */
+  readonly roleMap: ReadonlyMap<string, Role>;
+  readonly scopes: readonly string[];
+  readonly redirectUri: URL;
+  readonly displayName: string;
+}
+
+const OIDC_VARIABLES = [
+  'OIDC_CLIENT_ID',
+  'OIDC_CLIENT_SECRET',
+  'OIDC_JWKS_URI',
+  'OIDC_ROLE_MAP',
+  'OIDC_REDIRECT_URI',
+  'OIDC_DISPLAY_NAME',
+] as const;
 
 /** The schema with the defaults that depend on other variables filled in. */
 const withDefaults = schema
@@ -188,13 +272,59 @@ const withDefaults = schema
       path: ['GATEWAY_FABRIC_ADMIN_MSP'],
     },
   )
-  .transform((config) => ({
-    ...config,
-    GATEWAY_PUBLIC_URL:
+  .superRefine((config, context) => {
+    if (config.OIDC_ISSUER === undefined) {
+      for (const name of OIDC_VARIABLES) {
+        const value = config[name];
+        if (value !== undefined && !(value instanceof Map && value.size === 0))
+          context.addIssue({ code: 'custom', path: [name], message: `${name} needs OIDC_ISSUER` });
+      }
+      return;
+    }
+    for (const name of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const)
+      if (config[name] === undefined)
+        context.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `${name} is required with OIDC_ISSUER`,
+        });
+    if (config.NODE_ENV === 'production')
+      for (const name of ['OIDC_ISSUER', 'OIDC_JWKS_URI', 'OIDC_REDIRECT_URI'] as const)
+        if (config[name]?.startsWith('http:') === true)
+          context.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `${name} must be https in production`,
+          });
+  })
+  .transform((config) => {
+    const publicUrl =
       config.GATEWAY_PUBLIC_URL ??
-      `http://${isIP(config.GATEWAY_HOST) === 6 ? `[${config.GATEWAY_HOST}]` : config.GATEWAY_HOST}:${String(config.GATEWAY_PORT)}`,
-    GATEWAY_DOCS: config.GATEWAY_DOCS ?? (config.NODE_ENV === 'production' ? 'off' : 'on'),
-  }));
+      `http://${isIP(config.GATEWAY_HOST) === 6 ? `[${config.GATEWAY_HOST}]` : config.GATEWAY_HOST}:${String(config.GATEWAY_PORT)}`;
+    return {
+      ...config,
+      GATEWAY_PUBLIC_URL: publicUrl,
+      GATEWAY_DOCS: config.GATEWAY_DOCS ?? (config.NODE_ENV === 'production' ? 'off' : 'on'),
+      OIDC: oidcSettings(config, publicUrl),
+    };
+  });
+
+function oidcSettings(config: z.infer<typeof schema>, publicUrl: string): OidcSettings | undefined {
+  const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: secret } = config;
+  if (issuer === undefined || clientId === undefined || secret === undefined) return undefined;
+  const scopes = new Set(['openid', ...config.OIDC_SCOPES.split(' ')]);
+  return {
+    issuer: new URL(issuer),
+    clientId,
+    clientSecret: secret,
+    ...(config.OIDC_JWKS_URI === undefined ? {} : { jwksUri: new URL(config.OIDC_JWKS_URI) }),
+    roleClaim: config.OIDC_ROLE_CLAIM,
+    roleMap: config.OIDC_ROLE_MAP,
+    scopes: [...scopes],
+    redirectUri: new URL(config.OIDC_REDIRECT_URI ?? `${publicUrl}/auth/oidc/callback`),
+    displayName: config.OIDC_DISPLAY_NAME ?? new URL(issuer).host,
+  };
+}
 
 /** The gateway's configuration, read from the environment and validated at boot. */
 export type GatewayConfig = Readonly<z.infer<typeof withDefaults>>;

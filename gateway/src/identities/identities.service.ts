@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   PRACTITIONER_ID_PATTERN,
@@ -56,6 +56,27 @@ function newEnrollmentId(): string {
   return `u-${randomBytes(8).toString('hex')}`;
 }
 
+/**
+ * The password hash of a user who signs in through the identity provider only: no password
+ * verifies against it (verifyPassword refuses any hash that is not argon2id or scrypt).
+ */
+export const NO_PASSWORD = '!identity-provider';
+
+/** A staff member the trusted identity provider vouches for. */
+export interface ExternalIdentity {
+  readonly issuer: string;
+  readonly subject: string;
+  readonly role: Role;
+}
+
+/**
+ * The gateway username of an identity provider's user: opaque (`idp-` and 24 hex of SHA-256 of
+ * issuer and subject), stable across sign-ins, and no name of the person.
+ */
+export function externalUsername(issuer: string, subject: string): string {
+  return `idp-${createHash('sha256').update(`${issuer}\n${subject}`).digest('hex').slice(0, 24)}`;
+}
+
 /** The most users GET /identities answers at once (narrow with a username prefix). */
 export const USERS_PAGE_LIMIT = 200;
 
@@ -86,6 +107,8 @@ export interface PatientAccount extends PatientAccountOwner {
 @Injectable()
 export class IdentitiesService implements OnApplicationBootstrap {
   readonly #logger = new Logger(IdentitiesService.name);
+  /** Provisioning of identity provider users under way, by username (one at a time per user). */
+  readonly #provisioning = new Map<string, Promise<UserRecord>>();
 
   constructor(
     @Inject(ORG_PROFILE) private readonly profile: OrgProfile,
@@ -150,6 +173,56 @@ export class IdentitiesService implements OnApplicationBootstrap {
    */
   async create(request: IdentityRequest): Promise<IdentityView> {
     return this.#view(await this.#enrollUser(request, { reuseRegistration: false }));
+  }
+
+  /**
+   * The local staff user of an identity provider's user (its issuer and subject): enrolled at the
+   * organization's CA on the first sign-in like other staff (an opaque enrollment ID, the role as
+   * a certificate attribute), with no password; enrolled anew with the new role when the provider
+   * gives another one (the user's other sessions end). FORBIDDEN for a role the organization has
+   * no users of.
+   */
+  async provisionExternal(identity: ExternalIdentity): Promise<UserRecord> {
+    const username = externalUsername(identity.issuer, identity.subject);
+    const running = this.#provisioning.get(username);
+    if (running !== undefined) await running.catch(() => undefined);
+    const next = this.#provision(username, identity.role);
+    this.#provisioning.set(username, next);
+    try {
+      return await next;
+    } finally {
+      if (this.#provisioning.get(username) === next) this.#provisioning.delete(username);
+    }
+  }
+
+  async #provision(username: string, role: Role): Promise<UserRecord> {
+    const existing = this.users.find(username);
+    if (existing?.role === role) return existing;
+    const attributes = this.#attributes({ username, role, password: NO_PASSWORD });
+    const enrollmentId = newEnrollmentId();
+    const walletLabel = `user:${username}`;
+    const secret = randomBytes(18).toString('base64url');
+    await this.ca.register({ enrollmentId, secret, attributes });
+    await this.wallet.put(walletLabel, await this.ca.enroll(enrollmentId, secret));
+    this.ledger.forget(walletLabel);
+    if (existing !== undefined) {
+      this.users.updateEnrollment(username, { role, enrollmentId });
+      this.sessions.endAll(username, 'role changed at the identity provider');
+      this.#logger.log(`Enrolled ${username} anew as ${role} (the identity provider's role)`);
+    } else {
+      this.users.insert({
+        username,
+        passwordHash: NO_PASSWORD,
+        role,
+        enrollmentId,
+        walletLabel,
+        createdAt: new Date().toISOString(),
+      });
+      this.#logger.log(`Enrolled ${username} as ${role} on a first identity provider sign-in`);
+    }
+    const user = this.users.find(username);
+    if (user === undefined) throw new NotFoundError('USER_NOT_FOUND', 'the user no longer exists');
+    return user;
   }
 
   /**

@@ -48,6 +48,11 @@ export interface UsersStore {
   remove(username: string): boolean;
   /** Removes the session accounts of a patient (or of one guardian of the patient) but `keep`; their usernames. */
   removePatientAccounts(owner: PatientAccountOwner, keep: string): string[];
+  /** A staff user's new role and enrollment (enrolled anew at the CA); false when there is none. */
+  updateEnrollment(
+    username: string,
+    change: Readonly<{ role: Role; enrollmentId: string }>,
+  ): boolean;
   /** Disables (a time) or enables (undefined) a user; false when there is no such user. */
   setDisabled(username: string, disabledAt: string | undefined): boolean;
   /** Users by username: staff, or patients' session accounts, whose username starts with `prefix`. */
@@ -152,6 +157,20 @@ class SqliteUsersStore implements UsersStore {
       this.#db.run(`DELETE FROM users WHERE ${where}`, ...params);
       return usernames;
     });
+  }
+
+  updateEnrollment(
+    username: string,
+    change: Readonly<{ role: Role; enrollmentId: string }>,
+  ): boolean {
+    return (
+      this.#db.run(
+        'UPDATE users SET role = ?, enrollment_id = ?, practitioner_id = NULL WHERE username = ? AND wallet_label IS NOT NULL',
+        change.role,
+        change.enrollmentId,
+        username,
+      ).changes === 1
+    );
   }
 
   setDisabled(username: string, disabledAt: string | undefined): boolean {

@@ -35,6 +35,11 @@ export interface Sessions {
    * copy is in someone else's hands).
    */
   refresh(refreshToken: string): RefreshedSession;
+  /**
+   * The open, unexpired session whose current refresh token this is, changing nothing; undefined
+   * for anything else (so a check before {@link refresh} cannot be started with a stale token).
+   */
+  sessionOf(refreshToken: string): SessionRecord | undefined;
   /** Whether session `id` is open for `username` now (checked on every request). */
   isOpen(id: string, username: string): boolean;
   /** Ends one session; false when it was not open. */
@@ -140,6 +145,15 @@ class StoredSessions implements Sessions {
       session: { ...session, previousHash: presented, refreshHash: hashOf(next), lastUsedAt: now },
       refreshToken: `${id}.${next}`,
     };
+  }
+
+  sessionOf(refreshToken: string): SessionRecord | undefined {
+    const [id, secret, extra] = refreshToken.split('.');
+    if (id === undefined || secret === undefined || extra !== undefined) return undefined;
+    const session = this.#store.find(id);
+    if (session === undefined || session.endedAt !== undefined) return undefined;
+    if (session.expiresAt <= this.#now()) return undefined;
+    return sameHash(hashOf(secret), session.refreshHash) ? session : undefined;
   }
 
   isOpen(id: string, username: string): boolean {
