@@ -25,8 +25,8 @@ type ConfigUpdate = ReturnType<typeof computeConfigUpdate>;
  * The orderers' block timer (the channel's `BatchTimeout`: a block is cut when it runs out, unless
  * enough transactions arrived first). The benchmark reads it from the channel's latest config
  * block, so that every run reports the setting it measured, and can change it for a run by a
- * channel configuration update signed by the orderer organization's admin (the `Admins` policy of
- * the orderer group), to show what the timer costs (docs/benchmark.md, "The block timer"). The
+ * channel configuration update signed by a majority of the orderer organizations' admins (the
+ * `Admins` policy of the orderer group), to show what the timer costs (docs/benchmark.md, "The block timer"). The
  * network's own setting is network/topology.yaml `channel.batchTimeout`, used when the channel is
  * created; the benchmark never changes that file.
  */
@@ -78,8 +78,8 @@ export async function readBatchTimeout(gateway: Gateway, channel: string): Promi
 
 /**
  * Sets the channel's BatchTimeout: a configuration update (network/src/config-update.ts) proposed
- * by the first organization and signed and submitted by the orderer organization's admin (the
- * `Admins` policy of the orderer group), then waits until the peer of `gateway` has the new
+ * by the first organization, signed by a majority of the orderer organizations' admins (the
+ * `Admins` policy of the orderer group) and submitted by the last of them, then waits until the peer of `gateway` has the new
  * configuration. Answers the setting before.
  */
 export async function setBatchTimeout(

@@ -385,7 +385,7 @@ export interface SignOptions {
   readonly topology: Topology;
   readonly id: string;
   /**
-   * The signing organization (or its name or MSP ID; the orderer organization too): its admin
+   * The signing organization (or its name or MSP ID): its admin
    * signs, from its own admin MSP folder only.
    */
   readonly org: Organization | string;
@@ -637,7 +637,7 @@ export interface SubmitOptions {
   readonly topology: Topology;
   readonly id: string;
   /**
-   * The submitting organization (or its name or MSP ID; the orderer organization too), whose admin
+   * The submitting organization (or its name or MSP ID), whose admin
    * signs the envelope (not counted as a signature of the update).
    */
   readonly org: Organization | string;
@@ -679,7 +679,6 @@ export async function submitConfigUpdate(options: SubmitOptions): Promise<Config
     envelope,
   );
   const sequence = proposal.baseSequence + 1;
-  // Peers answer the channel's members: the orderer organization waits as the proposer.
   await waitForConfigSequence({
     topology,
     org: org.member,
