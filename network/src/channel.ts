@@ -508,9 +508,10 @@ export async function takeSnapshot(
     const partial = path.join(shared, `.${String(block)}.partial`);
     rmSync(partial, { recursive: true, force: true });
     // The organization publishes its own peer's snapshot: copied as its own user.
-    await run('cp', ['-r', path.join(completed, String(block)), partial], {
-      user: orgUser(org.name),
-    });
+    const user = orgUser(org.name);
+    await run('cp', ['-r', path.join(completed, String(block)), partial], { user });
+    // Published: every member reads it (the joining peer runs as its own organization's user).
+    await run('chmod', ['-R', 'a+rX', partial], { user });
     renameSync(partial, target);
   }
   const snapshot = readSnapshot(target, channel);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, signers, type Gateway } from '@hyperledger/fabric-gateway';
 import type { IdentityLayout } from './layout.ts';
-import { peerIdentity } from './layout.ts';
+import { orgLayout } from './layout.ts';
 import { endpoint, type Organization, type Peer } from './topology.ts';
 
 /** A gateway connection made with an enrolled identity; close it when done. */
@@ -23,9 +23,12 @@ export interface ConnectOptions {
   readonly peer?: Peer;
 }
 
-/** A gRPC client for a peer over TLS, trusting the peer's TLS CA. */
+/**
+ * A gRPC client for a peer over TLS, trusting the peer's organization's CA as published in the
+ * exchange: any member may call it, reading nothing of the peer's organization's workspace.
+ */
 export function peerClient(org: Organization, peer: Peer): grpc.Client {
-  const tlsCa = readFileSync(peerIdentity(org, peer).tlsCa);
+  const tlsCa = readFileSync(orgLayout(org).publicCaCert);
   return new grpc.Client(endpoint(peer), grpc.credentials.createSsl(tlsCa), {
     'grpc.max_receive_message_length': 100 * 1024 * 1024,
     'grpc.max_send_message_length': 100 * 1024 * 1024,

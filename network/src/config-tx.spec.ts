@@ -67,7 +67,13 @@ function withImplicitPolicies(group: common.ConfigGroup, version: number): commo
   return group;
 }
 
-/** A channel configuration shaped as network/src/channel.ts makes it: five members, one orderer org. */
+/** The members that run the orderers, as in network/topology.yaml. */
+const ORDERER_ORGS = ['GovMSP', 'TertiaryHospitalMSP', 'CommunityHospitalMSP'];
+
+/**
+ * A channel configuration shaped as network/src/channel.ts makes it: five members, three of which
+ * also run the orderers (their MSP in both groups).
+ */
 function channelConfig(): common.Config {
   const application = withImplicitPolicies(new common.ConfigGroup(), 1);
   for (const mspId of MEMBERS)
@@ -88,16 +94,17 @@ function channelConfig(): common.Config {
   timeoutValue.setModPolicy('Admins');
   timeoutValue.setValue(timeout.serializeBinary());
   valuesOf(ordererGroup).set('BatchTimeout', timeoutValue);
-  groupsOf(ordererGroup).set(
-    'OrdererMSP',
-    organizationGroup({
-      mspId: 'OrdererMSP',
-      rootCerts: [pem('OrdererMSP')],
-      tlsRootCerts: [pem('OrdererMSP')],
-      nodeOus: true,
-      anchorPeers: [],
-    }),
-  );
+  for (const mspId of ORDERER_ORGS)
+    groupsOf(ordererGroup).set(
+      mspId,
+      organizationGroup({
+        mspId,
+        rootCerts: [pem(mspId)],
+        tlsRootCerts: [pem(mspId)],
+        nodeOus: true,
+        anchorPeers: [],
+      }),
+    );
   const channel = withImplicitPolicies(new common.ConfigGroup(), 0);
   groupsOf(channel).set('Application', application);
   groupsOf(channel).set('Orderer', ordererGroup);
@@ -201,12 +208,24 @@ describe('computeConfigUpdate', () => {
     expect(() => batchTimeoutChange('soon')).toThrow(RangeError);
   });
 
-  it('puts a CRL into one organization MSP, changing only its MSP value', () => {
+  it('puts a CRL into one organization MSP, in every group that defines it, changing only that', () => {
     const { config, update } = updateOf(revocationListChange('TertiaryHospitalMSP', ['CRL-PEM']));
+    // The tertiary hospital runs an orderer: its MSP is in both groups and must stay one version.
     expect(modifiedElements(config, update)).toEqual([
       {
         element: '/Channel/Application/TertiaryHospitalMSP/MSP (value)',
         policy: '/Channel/Application/TertiaryHospitalMSP/Admins',
+      },
+      {
+        element: '/Channel/Orderer/TertiaryHospitalMSP/MSP (value)',
+        policy: '/Channel/Orderer/TertiaryHospitalMSP/Admins',
+      },
+    ]);
+    const enterprise = updateOf(revocationListChange('EnterpriseMSP', ['CRL-PEM']));
+    expect(modifiedElements(enterprise.config, enterprise.update)).toEqual([
+      {
+        element: '/Channel/Application/EnterpriseMSP/MSP (value)',
+        policy: '/Channel/Application/EnterpriseMSP/Admins',
       },
     ]);
     const updated = copyConfig(config);
@@ -231,19 +250,20 @@ describe('requirementsOf', () => {
     expect(requirement?.rule).toMatch(/^MAJORITY Admins of /);
     const tree = requirement?.tree ?? { unsatisfiable: 'none' };
     expect(treeSatisfied(tree, new Set(['GovMSP', 'EnterpriseMSP']))).toBe(false);
-    expect(treeSatisfied(tree, new Set(['GovMSP', 'EnterpriseMSP', 'OrdererMSP']))).toBe(false);
     expect(treeSatisfied(tree, new Set(['GovMSP', 'EnterpriseMSP', 'ResearchMSP']))).toBe(true);
   });
 
-  it('asks the orderer organizations for an Orderer change', () => {
+  it('asks a majority of the orderer organizations for an Orderer change: 2 of 3', () => {
     const { config, update } = updateOf(batchTimeoutChange('1s'));
     const requirements = requirementsOf(config, update);
     expect(
       requirements.map(({ policy, candidates, needed }) => ({ policy, candidates, needed })),
-    ).toEqual([{ policy: '/Channel/Orderer/Admins', candidates: ['OrdererMSP'], needed: 1 }]);
-    expect(treeSatisfied(requirements[0]?.tree ?? { unsatisfiable: '' }, new Set(MEMBERS))).toBe(
-      false,
-    );
+    ).toEqual([
+      { policy: '/Channel/Orderer/Admins', candidates: [...ORDERER_ORGS].sort(), needed: 2 },
+    ]);
+    const tree = requirements[0]?.tree ?? { unsatisfiable: '' };
+    expect(treeSatisfied(tree, new Set(['GovMSP', 'EnterpriseMSP', 'ResearchMSP']))).toBe(false);
+    expect(treeSatisfied(tree, new Set(['GovMSP', 'CommunityHospitalMSP']))).toBe(true);
   });
 
   it("asks only the organization's own admin for a change of its MSP", () => {

@@ -643,19 +643,25 @@ export function organizationMsp(config: common.Config, mspId: string): msp.Fabri
 }
 
 /**
- * Replaces an application organization's revocation list (its CA's CRLs, PEM) in its MSP: the
- * organization's group holds its MSP with mod_policy `Admins`, its own Admins policy, so the
- * organization's admin alone may publish it.
+ * Replaces an organization's revocation list (its CA's CRLs, PEM) in its MSP, in every group that
+ * defines it: the application group, and the orderer group when the organization runs orderers
+ * (Fabric refuses two different versions of one MSP). Each organization group holds its MSP with
+ * mod_policy `Admins`, its own Admins policy, so the organization's admin alone may publish it.
  */
 export function revocationListChange(mspId: string, crls: readonly string[]): ConfigChange {
   return (config) => {
-    const value = valuesOf(requireGroup(config, ['Application', mspId])).get('MSP');
-    if (value === undefined) throw new Error(`${mspId} has no MSP in the channel configuration`);
-    const mspConfig = msp.MSPConfig.deserializeBinary(value.getValue_asU8());
-    const fabric = msp.FabricMSPConfig.deserializeBinary(mspConfig.getConfig_asU8());
-    fabric.setRevocationListList(crls.map((pem) => encoder.encode(pem)));
-    mspConfig.setConfig(fabric.serializeBinary());
-    value.setValue(mspConfig.serializeBinary());
+    requireGroup(config, ['Application', mspId]);
+    for (const parent of ['Application', 'Orderer']) {
+      const group = groupAt(config, [parent, mspId]);
+      if (group === undefined) continue;
+      const value = valuesOf(group).get('MSP');
+      if (value === undefined) throw new Error(`${mspId} has no MSP in /Channel/${parent}`);
+      const mspConfig = msp.MSPConfig.deserializeBinary(value.getValue_asU8());
+      const fabric = msp.FabricMSPConfig.deserializeBinary(mspConfig.getConfig_asU8());
+      fabric.setRevocationListList(crls.map((pem) => encoder.encode(pem)));
+      mspConfig.setConfig(fabric.serializeBinary());
+      value.setValue(mspConfig.serializeBinary());
+    }
   };
 }
 

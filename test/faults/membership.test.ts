@@ -143,8 +143,8 @@ describe('membership: an organization joins and leaves under load', () => {
       name: 'org-join',
       description:
         'join county: CA, majority-signed add-org update, peer, chaincode, registry, gateway',
-      warmupMs: 15_000,
-      afterMs: 15_000,
+      warmupMs: 5_000,
+      afterMs: 6_000,
       inject: async () => {
         const proposedAt = Date.now();
         const joined = await joinOrganization({
@@ -217,8 +217,8 @@ describe('membership: an organization joins and leaves under load', () => {
     const result = await runFault({
       name: 'org-leave',
       description: 'leave county: deregistered, chaincode definition without it, remove-org update',
-      warmupMs: 10_000,
-      afterMs: 15_000,
+      warmupMs: 5_000,
+      afterMs: 6_000,
       inject: async () => {
         const left = await removeOrganization({
           install: await fabric(),
