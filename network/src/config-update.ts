@@ -641,6 +641,11 @@ export interface SubmitOptions {
    * signs the envelope (not counted as a signature of the update).
    */
   readonly org: Organization | string;
+  /**
+   * The organizations whose peers must have the new configuration before this returns (names);
+   * every organization of `topology` by default. A removal waits only for the remaining members.
+   */
+  readonly waitFor?: readonly string[];
 }
 
 /**
@@ -658,7 +663,15 @@ export async function submitConfigUpdate(options: SubmitOptions): Promise<Config
     throw new ConfigUpdateError('ALREADY_SUBMITTED', `proposal ${id} is on the channel already`);
   if (orgUser(org.name) !== undefined) {
     // The submitter signs the envelope: in its own workspace, as its own Unix user.
-    await asOrganization(org.member, ['submit', id, '--as', org.name]);
+    const waitFor = options.waitFor ?? topology.organizations.map((each) => each.name);
+    await asOrganization(org.member, [
+      'submit',
+      id,
+      '--as',
+      org.name,
+      '--wait-for',
+      waitFor.join(','),
+    ]);
     return JSON.parse(readFileSync(submittedFile, 'utf8')) as ConfigUpdateSubmission;
   }
   const { valid } = readSignatures(id);
@@ -679,8 +692,12 @@ export async function submitConfigUpdate(options: SubmitOptions): Promise<Config
     envelope,
   );
   const sequence = proposal.baseSequence + 1;
+  const waitFor = new Set(options.waitFor ?? topology.organizations.map((each) => each.name));
   await waitForConfigSequence({
-    topology,
+    topology: {
+      ...topology,
+      organizations: topology.organizations.filter((each) => waitFor.has(each.name)),
+    },
     org: org.member,
     sequence,
   });

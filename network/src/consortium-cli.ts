@@ -72,7 +72,8 @@ const HEADER = ['PROPOSAL', 'CHANGES', 'SIGNED BY', 'NEEDED', 'ENOUGH?'];
 async function main(argv: readonly string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { as: { type: 'string' } },
+    // --wait-for: the organizations whose peers a submit waits for (a removal: the remaining ones).
+    options: { as: { type: 'string' }, 'wait-for': { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
@@ -145,7 +146,13 @@ async function main(argv: readonly string[]): Promise<void> {
       const [id] = rest;
       if (id === undefined) throw new UsageError('submit needs a proposal id');
       const org = orgArgument(topology, values.as, 'submit');
-      const submission = await submitConfigUpdate({ topology, id, org });
+      const waitFor = values['wait-for']?.split(',').filter((name) => name.length > 0);
+      const submission = await submitConfigUpdate({
+        topology,
+        id,
+        org,
+        ...(waitFor === undefined ? {} : { waitFor }),
+      });
       console.log(`${id} is on the channel: every peer has configuration ${submission.sequence}.`);
       return;
     }
