@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { expectAccessible, launchBrowser, newPage, screenshot } from '../support/browser.ts';
-import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
+import type { ClientMetadata } from 'oidc-provider';
+import type { InProcessGateway } from '../support/gateway-app.ts';
 import {
-  ROLE_CLAIM,
-  freePort,
+  startGatewayTrusting,
   startIdentityProvider,
   type TestIdentityProvider,
 } from '../support/identity-provider.ts';
@@ -33,25 +33,9 @@ describe('staff sign-in through the identity provider, in the browser', () => {
 
   beforeAll(async () => {
     [idp, browser] = await Promise.all([startIdentityProvider(), launchBrowser()]);
-    gateway = await startGatewayInProcess('tertiary', {
-      env: {
-        GATEWAY_EVENTS: 'off',
-        GATEWAY_PORT: String(await freePort()),
-        OIDC_ISSUER: idp.issuer,
-        OIDC_CLIENT_ID: CLIENT.client_id,
-        OIDC_CLIENT_SECRET: CLIENT.client_secret,
-        OIDC_ROLE_CLAIM: ROLE_CLAIM,
-        OIDC_DISPLAY_NAME: 'Tertiary Hospital',
-      },
-    });
-    await idp.configure([
-      {
-        ...CLIENT,
-        redirect_uris: [`${gateway.base}/auth/oidc/callback`],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-      },
-    ]);
+    let registration: ClientMetadata;
+    ({ gateway, registration } = await startGatewayTrusting(idp, CLIENT));
+    await idp.configure([registration]);
   });
 
   afterAll(async () => {

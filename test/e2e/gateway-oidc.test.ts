@@ -1,14 +1,14 @@
 import type { AccessToken, IdentityView } from '@consent-ledger/ledger-api';
 import type { ClientMetadata } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayInProcess, type InProcessGateway } from '../support/gateway-app.ts';
+import type { InProcessGateway } from '../support/gateway-app.ts';
 import { GatewayApi, enrolPatient } from '../support/gateways.ts';
 import {
   CookieJar,
-  ROLE_CLAIM,
-  freePort,
+  OIDC_CALLBACK,
   send,
   signInAtProvider,
+  startGatewayTrusting,
   startIdentityProvider,
   type TestIdentityProvider,
 } from '../support/identity-provider.ts';
@@ -24,7 +24,6 @@ const CLIENT = {
   client_id: 'consent-ledger-tertiary',
   client_secret: 'tertiary-gateway-client-secret-0123',
 };
-const CALLBACK = '/auth/oidc/callback';
 
 interface Outcome {
   /** The callback's answer. */
@@ -56,7 +55,7 @@ describe('staff sign-in through an OpenID Connect provider (real network)', () =
     const authorizationUrl = rewrite(new URL(start.headers.get('location') ?? ''));
     const callbackUrl = await signInAtProvider(jar, authorizationUrl.href, {
       login,
-      until: `${gateway.base}${CALLBACK}`,
+      until: `${gateway.base}${OIDC_CALLBACK}`,
     });
     const callback = await send(jar, callbackUrl);
     if (callback.status !== 302)
@@ -75,25 +74,9 @@ describe('staff sign-in through an OpenID Connect provider (real network)', () =
 
   beforeAll(async () => {
     [idp, otherIdp] = await Promise.all([startIdentityProvider(), startIdentityProvider()]);
-    gateway = await startGatewayInProcess('tertiary', {
-      env: {
-        GATEWAY_EVENTS: 'off',
-        // A known port: the callback URL is registered at the provider.
-        GATEWAY_PORT: String(await freePort()),
-        OIDC_ISSUER: idp.issuer,
-        OIDC_CLIENT_ID: CLIENT.client_id,
-        OIDC_CLIENT_SECRET: CLIENT.client_secret,
-        OIDC_ROLE_CLAIM: ROLE_CLAIM,
-        OIDC_DISPLAY_NAME: 'Tertiary Hospital',
-      },
-    });
+    let client: ClientMetadata;
+    ({ gateway, registration: client } = await startGatewayTrusting(idp, CLIENT));
     api = new GatewayApi(gateway.base, 'tertiary');
-    const client: ClientMetadata = {
-      ...CLIENT,
-      redirect_uris: [`${gateway.base}${CALLBACK}`],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-    };
     await idp.configure([
       client,
       // Another application of the same hospital, with the same callback registered.
@@ -192,7 +175,7 @@ describe('staff sign-in through an OpenID Connect provider (real network)', () =
     const start = await send(jar, `${gateway.base}/auth/oidc/login`);
     const callbackUrl = await signInAtProvider(jar, start.headers.get('location') ?? '', {
       login: 'dr-wu',
-      until: `${gateway.base}${CALLBACK}`,
+      until: `${gateway.base}${OIDC_CALLBACK}`,
     });
     const stranger = await fetch(callbackUrl, { redirect: 'manual' });
     expect(stranger.status).toBe(401);
@@ -200,7 +183,7 @@ describe('staff sign-in through an OpenID Connect provider (real network)', () =
     // The stranger's attempt used the sign-in up: the rightful browser starts again.
     expect((await send(jar, callbackUrl)).status).toBe(401);
     // A callback the gateway never started.
-    const forged = await fetch(`${gateway.base}${CALLBACK}?code=abc&state=forged`, {
+    const forged = await fetch(`${gateway.base}${OIDC_CALLBACK}?code=abc&state=forged`, {
       redirect: 'manual',
     });
     expect(forged.status).toBe(401);

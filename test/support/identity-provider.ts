@@ -3,6 +3,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type ClientMetadata } from 'oidc-provider';
+import { startGatewayInProcess, type InProcessGateway } from './gateway-app.ts';
 
 /** A user of the test's identity provider; `role` is the `consent_ledger_role` claim (absent: none). */
 export interface IdpAccount {
@@ -182,4 +183,38 @@ export async function freePort(): Promise<number> {
     }),
   );
   return port;
+}
+
+/** The gateway's callback path, registered at the provider. */
+export const OIDC_CALLBACK = '/auth/oidc/callback';
+
+/**
+ * The tertiary hospital's gateway, in this process, trusting `idp` as its identity provider with
+ * `client`'s credentials, on a known port (the callback is registered at the provider); and the
+ * client's registration at the provider for that callback, to pass to `idp.configure`.
+ */
+export async function startGatewayTrusting(
+  idp: TestIdentityProvider,
+  client: Readonly<{ client_id: string; client_secret: string }>,
+): Promise<{ gateway: InProcessGateway; registration: ClientMetadata }> {
+  const gateway = await startGatewayInProcess('tertiary', {
+    env: {
+      GATEWAY_EVENTS: 'off',
+      GATEWAY_PORT: String(await freePort()),
+      OIDC_ISSUER: idp.issuer,
+      OIDC_CLIENT_ID: client.client_id,
+      OIDC_CLIENT_SECRET: client.client_secret,
+      OIDC_ROLE_CLAIM: ROLE_CLAIM,
+      OIDC_DISPLAY_NAME: 'Tertiary Hospital',
+    },
+  });
+  return {
+    gateway,
+    registration: {
+      ...client,
+      redirect_uris: [`${gateway.base}${OIDC_CALLBACK}`],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+    },
+  };
 }
