@@ -155,7 +155,6 @@ export {
 export { startPeer, startOrderer, adminCli, peerCliEnv } from './nodes.ts';
 export {
   CONSORTIUM_GROUP,
-  exchangeUpdateFolder,
   orgUser,
   orgUserName,
   separationEnabled,

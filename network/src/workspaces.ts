@@ -71,14 +71,25 @@ function groupId(name: string): number | undefined {
   }
 }
 
-/** Makes the consortium group and the organization's user if they do not exist (root only). */
+let consortiumGid: number | undefined;
+
+/** The consortium group's ID, making the group if it does not exist (root only). */
+function consortiumGroupId(): number {
+  if (consortiumGid !== undefined) return consortiumGid;
+  if (groupId(CONSORTIUM_GROUP) === undefined) {
+    execFileSync('groupadd', ['--system', '--force', CONSORTIUM_GROUP], { stdio: 'pipe' });
+  }
+  consortiumGid = groupId(CONSORTIUM_GROUP);
+  if (consortiumGid === undefined) throw new Error(`could not make the group ${CONSORTIUM_GROUP}`);
+  return consortiumGid;
+}
+
+/** Makes the organization's user (in the consortium group) if it does not exist (root only). */
 function ensureUser(orgName: string): OrgUser {
   const name = orgUserName(orgName);
   const known = users.get(name);
   if (known !== undefined) return known;
-  if (groupId(CONSORTIUM_GROUP) === undefined) {
-    execFileSync('groupadd', ['--system', '--force', CONSORTIUM_GROUP], { stdio: 'pipe' });
-  }
+  const gid = consortiumGroupId();
   if (idOf('-u', name) === undefined) {
     try {
       execFileSync(
@@ -102,8 +113,7 @@ function ensureUser(orgName: string): OrgUser {
     }
   }
   const uid = idOf('-u', name);
-  const gid = groupId(CONSORTIUM_GROUP);
-  if (uid === undefined || gid === undefined) throw new Error(`could not make the user ${name}`);
+  if (uid === undefined) throw new Error(`could not make the user ${name}`);
   const user = { name, uid, gid };
   users.set(name, user);
   return user;
@@ -172,7 +182,7 @@ export function exchangeFolder(folder: string): string {
       chmodSync(level, 0o3775);
     }
     if (separationEnabled()) {
-      const gid = ensureUser('gov').gid;
+      const gid = consortiumGroupId();
       if (statSync(level).gid !== gid) chownSync(level, 0, gid);
       if ((statSync(level).mode & 0o7777) !== 0o3775) chmodSync(level, 0o3775);
     }
@@ -204,13 +214,4 @@ export function ensureTraversable(log: (line: string) => void): void {
     if (!existsSync(folder)) mkdirSync(folder, { recursive: true });
     chmodSync(folder, 0o755);
   }
-}
-
-/**
- * A fresh folder in the exchange for one configuration update and its signatures, writable by every
- * member (each signs the same file in turn).
- */
-export function exchangeUpdateFolder(id: string): string {
-  const folder = exchangeFolder(path.join(runPaths.exchange, 'updates', id));
-  return folder;
 }
