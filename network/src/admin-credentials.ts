@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { gatewayDataDir } from './layout.ts';
 import type { Organization } from './topology.ts';
-import { handOver, workspaceFolder } from './workspaces.ts';
+import { readWorkspaceFile, workspaceFolder, writeWorkspaceFile } from './workspaces.ts';
 
 /** A gateway's bootstrap admin. */
 export interface AdminCredentials {
@@ -42,13 +42,11 @@ export function adminPasswordFile(org: Organization | string): string {
 export function ensureAdminPassword(org: Organization | string): { readonly created: boolean } {
   if (givenPassword() !== undefined) return { created: false };
   const file = adminPasswordFile(org);
-  if (existsSync(file)) {
-    chmodSync(file, 0o600);
-    return { created: false };
-  }
+  if (existsSync(file)) return { created: false };
   workspaceFolder(orgName(org), path.dirname(file));
-  writeFileSync(file, randomBytes(18).toString('base64url'), { mode: 0o600, flag: 'wx' });
-  handOver(orgName(org), file);
+  writeWorkspaceFile(orgName(org), file, randomBytes(18).toString('base64url'), {
+    exclusive: true,
+  });
   return { created: true };
 }
 
@@ -65,5 +63,5 @@ export function adminCredentials(org: Organization | string): AdminCredentials {
     throw new Error(
       `${file} is missing: start the network with \`npm start\`, or set GATEWAY_ADMIN_PASSWORD`,
     );
-  return { username: adminUsername(), password: readFileSync(file, 'utf8').trim() };
+  return { username: adminUsername(), password: readWorkspaceFile(orgName(org), file).trim() };
 }

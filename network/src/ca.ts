@@ -1,13 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  copyFileSync,
-  existsSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { bin, type FabricInstall } from './binaries.ts';
@@ -15,7 +7,14 @@ import { CommandError, run } from './exec.ts';
 import { waitForHealth } from './health.ts';
 import { caProcessName, type IdentityLayout, type OrgLayout } from './layout.ts';
 import { startProcess } from './processes.ts';
-import { exchangeFolder, handOver, orgUser, workspaceFolder } from './workspaces.ts';
+import {
+  moveWorkspaceFile,
+  orgUser,
+  readWorkspaceFile,
+  workspaceFolder,
+  writeExchangeFile,
+  writeWorkspaceFile,
+} from './workspaces.ts';
 
 /** NodeOU config that makes the certificate's OU (client, peer, admin, orderer) its Fabric role. */
 const nodeOuConfig = stringify({
@@ -33,13 +32,16 @@ interface Secrets {
   identities: Record<string, string>;
 }
 
+function writeSecrets(org: OrgLayout, secrets: Secrets): void {
+  workspaceFolder(org.name, org.dir);
+  writeWorkspaceFile(org.name, org.secretsFile, JSON.stringify(secrets, null, 2));
+}
+
 function readSecrets(org: OrgLayout): Secrets {
   if (existsSync(org.secretsFile))
-    return JSON.parse(readFileSync(org.secretsFile, 'utf8')) as Secrets;
+    return JSON.parse(readWorkspaceFile(org.name, org.secretsFile)) as Secrets;
   const secrets: Secrets = { registrar: randomBytes(18).toString('base64url'), identities: {} };
-  workspaceFolder(org.name, org.dir);
-  writeFileSync(org.secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  handOver(org.name, org.secretsFile);
+  writeSecrets(org, secrets);
   return secrets;
 }
 
@@ -49,8 +51,7 @@ function secretFor(org: OrgLayout, identity: string): string {
   if (existing !== undefined) return existing;
   const secret = randomBytes(18).toString('base64url');
   secrets.identities[identity] = secret;
-  writeFileSync(org.secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  handOver(org.name, org.secretsFile);
+  writeSecrets(org, secrets);
   return secret;
 }
 
@@ -137,10 +138,8 @@ export async function startCa(
 ): Promise<void> {
   workspaceFolder(org.name, org.caHome);
   const configFile = path.join(org.caHome, 'fabric-ca-server-config.yaml');
-  if (!existsSync(configFile)) {
-    writeFileSync(configFile, caServerConfig(org, displayName), { mode: 0o600 });
-    handOver(org.name, configFile);
-  }
+  if (!existsSync(configFile))
+    writeWorkspaceFile(org.name, configFile, caServerConfig(org, displayName));
   const name = caProcessName(org);
   startProcess({
     name,
@@ -154,39 +153,54 @@ export async function startCa(
   if (!existsSync(org.caCert)) throw new Error(`${name} is healthy but wrote no ${org.caCert}`);
 }
 
-function caUrl(org: OrgLayout, user?: string, secret?: string): string {
-  const credentials =
-    user === undefined ? '' : `${encodeURIComponent(user)}:${encodeURIComponent(secret ?? '')}@`;
-  return `https://${credentials}${org.ca.host}:${org.ca.port}`;
+/** One fabric-ca-client command against an organization's CA. */
+interface CaCommand {
+  /** The subcommand and its arguments, without the CA's URL, name and TLS trust (added here). */
+  readonly args: readonly string[];
+  /** The identity that enrolls, with its secret (enroll); none: the client home's enrollment. */
+  readonly enrollment?: Readonly<{ id: string; secret: string }>;
+  /** The secret of the identity being registered (register). */
+  readonly idSecret?: string;
 }
 
-/** Runs fabric-ca-client for an organization, as its user, at home in its workspace. */
+/**
+ * Runs fabric-ca-client for an organization, as its user, at home in its workspace. Secrets travel
+ * in its environment (FABRIC_CA_CLIENT_URL, FABRIC_CA_CLIENT_ID_SECRET), which only its own user
+ * can read, never on its command line, which every local user can read in /proc.
+ */
 async function caClient(
   install: FabricInstall,
   org: OrgLayout,
-  args: readonly string[],
+  command: CaCommand,
 ): Promise<string> {
-  return run(bin(install, 'fabric-ca-client'), args, {
-    env: { PATH: process.env.PATH, HOME: org.dir },
-    timeoutMs: 60_000,
-    user: orgUser(org.name),
-  });
+  const { enrollment } = command;
+  const credentials =
+    enrollment === undefined
+      ? ''
+      : `${encodeURIComponent(enrollment.id)}:${encodeURIComponent(enrollment.secret)}@`;
+  return run(
+    bin(install, 'fabric-ca-client'),
+    [...command.args, '--caname', org.caName, '--tls.certfiles', org.caCert],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: org.dir,
+        FABRIC_CA_CLIENT_URL: `https://${credentials}${org.ca.host}:${org.ca.port}`,
+        ...(command.idSecret === undefined ? {} : { FABRIC_CA_CLIENT_ID_SECRET: command.idSecret }),
+      },
+      timeoutMs: 60_000,
+      user: orgUser(org.name),
+    },
+  );
 }
 
 async function ensureRegistrar(install: FabricInstall, org: OrgLayout): Promise<void> {
   if (existsSync(path.join(org.registrarHome, 'msp', 'signcerts', 'cert.pem'))) return;
   workspaceFolder(org.name, org.registrarHome);
-  await caClient(install, org, [
-    'enroll',
-    '-u',
-    caUrl(org, 'admin', readSecrets(org).registrar),
-    '--caname',
-    org.caName,
-    '--tls.certfiles',
-    org.caCert,
-    '-H',
-    org.registrarHome,
-  ]);
+  await caClient(install, org, {
+    args: ['enroll', '-H', org.registrarHome],
+    enrollment: { id: 'admin', secret: readSecrets(org).registrar },
+  });
 }
 
 /**
@@ -197,6 +211,11 @@ async function ensureRegistrar(install: FabricInstall, org: OrgLayout): Promise<
  */
 export function opaqueEnrollmentId(): string {
   return `u-${randomBytes(12).toString('hex')}`;
+}
+
+/** The names a node's TLS certificate is issued for: its host, and the loopback names. */
+export function tlsHosts(host: string): string[] {
+  return [...new Set([host, 'localhost', '127.0.0.1'])];
 }
 
 /** What a node or user identity is, for registration. */
@@ -214,23 +233,28 @@ export interface IdentitySpec {
   readonly attributes?: Readonly<Record<string, string>>;
 }
 
-function normaliseMsp(mspDir: string): void {
+/** Names the enrolled MSP's CA certificate `ca.pem` and adds the NodeOU config, as the organization. */
+function normaliseMsp(orgName: string, mspDir: string): void {
   const cacerts = path.join(mspDir, 'cacerts');
   const [first] = readdirSync(cacerts);
   if (first !== undefined && first !== 'ca.pem')
-    renameSync(path.join(cacerts, first), path.join(cacerts, 'ca.pem'));
-  writeFileSync(path.join(mspDir, 'config.yaml'), nodeOuConfig);
+    moveWorkspaceFile(orgName, path.join(cacerts, first), path.join(cacerts, 'ca.pem'));
+  writeWorkspaceFile(orgName, path.join(mspDir, 'config.yaml'), nodeOuConfig);
 }
 
-function normaliseTls(identity: IdentityLayout): void {
+/** Copies the enrolled TLS files to their fixed names (server.crt, server.key, ca.crt), as the organization. */
+function normaliseTls(orgName: string, identity: IdentityLayout): void {
   const enrolled = path.join(identity.tlsDir, 'enrolled');
   const [key] = readdirSync(path.join(enrolled, 'keystore'));
   const [ca] = readdirSync(path.join(enrolled, 'tlscacerts'));
   if (key === undefined || ca === undefined)
     throw new Error(`TLS enrollment in ${enrolled} is incomplete`);
-  copyFileSync(path.join(enrolled, 'signcerts', 'cert.pem'), identity.tlsCert);
-  copyFileSync(path.join(enrolled, 'keystore', key), identity.tlsKey);
-  copyFileSync(path.join(enrolled, 'tlscacerts', ca), identity.tlsCa);
+  const copy = (from: string, to: string): void => {
+    writeWorkspaceFile(orgName, to, readWorkspaceFile(orgName, from));
+  };
+  copy(path.join(enrolled, 'signcerts', 'cert.pem'), identity.tlsCert);
+  copy(path.join(enrolled, 'keystore', key), identity.tlsKey);
+  copy(path.join(enrolled, 'tlscacerts', ca), identity.tlsCa);
 }
 
 /**
@@ -252,47 +276,33 @@ export async function ensureIdentity(
     ([key, value]) => `${key}=${value}:ecert`,
   );
   try {
-    await caClient(install, org, [
-      'register',
-      '-u',
-      caUrl(org),
-      '--caname',
-      org.caName,
-      '--tls.certfiles',
-      org.caCert,
-      '-H',
-      org.registrarHome,
-      '--id.name',
-      spec.id,
-      '--id.secret',
-      secret,
-      '--id.type',
-      spec.type,
-      ...(attrs.length > 0 ? ['--id.attrs', attrs.join(',')] : []),
-    ]);
+    await caClient(install, org, {
+      args: [
+        'register',
+        '-H',
+        org.registrarHome,
+        '--id.name',
+        spec.id,
+        '--id.type',
+        spec.type,
+        ...(attrs.length > 0 ? ['--id.attrs', attrs.join(',')] : []),
+      ],
+      idSecret: secret,
+    });
   } catch (error) {
     if (!(error instanceof CommandError && /already registered/i.test(error.stderr + error.stdout)))
       throw error;
   }
   workspaceFolder(org.name, identity.dir);
   const enroll = (extra: readonly string[]): Promise<string> =>
-    caClient(install, org, [
-      'enroll',
-      '-u',
-      caUrl(org, spec.id, secret),
-      '--caname',
-      org.caName,
-      '--tls.certfiles',
-      org.caCert,
-      '-H',
-      identity.dir,
-      ...extra,
-    ]);
+    caClient(install, org, {
+      args: ['enroll', '-H', identity.dir, ...extra],
+      enrollment: { id: spec.id, secret },
+    });
   if (!mspDone) {
     rmSync(identity.mspDir, { recursive: true, force: true });
     await enroll(['-M', identity.mspDir, '--csr.cn', spec.id]);
-    normaliseMsp(identity.mspDir);
-    handOver(org.name, identity.mspDir);
+    normaliseMsp(org.name, identity.mspDir);
   }
   if (spec.tlsHosts !== undefined && !tlsDone) {
     const enrolled = path.join(identity.tlsDir, 'enrolled');
@@ -307,8 +317,7 @@ export async function ensureIdentity(
       '--csr.hosts',
       spec.tlsHosts.join(','),
     ]);
-    normaliseTls(identity);
-    handOver(org.name, identity.tlsDir);
+    normaliseTls(org.name, identity);
   }
 }
 
@@ -317,15 +326,18 @@ export async function ensureIdentity(
  * channel configuration and the other members take it from. Public: no key.
  */
 export function writeOrgMsp(org: OrgLayout): void {
-  for (const folder of ['cacerts', 'tlscacerts']) {
-    exchangeFolder(path.join(org.mspDir, folder));
-    copyFileSync(org.caCert, path.join(org.mspDir, folder, 'ca.pem'));
-  }
-  writeFileSync(path.join(org.mspDir, 'config.yaml'), nodeOuConfig);
+  // Read as the organization's user: its CA wrote the certificate in its workspace.
+  const certificate = readWorkspaceFile(org.name, org.caCert);
+  for (const folder of ['cacerts', 'tlscacerts'])
+    writeExchangeFile(path.join(org.mspDir, folder, 'ca.pem'), certificate);
+  writeExchangeFile(path.join(org.mspDir, 'config.yaml'), nodeOuConfig);
 }
 
 /** Publishes an orderer's TLS certificate in the exchange, for the channel's consenter list. */
-export function publishOrdererTlsCert(identity: IdentityLayout, target: string): void {
-  exchangeFolder(path.dirname(target));
-  copyFileSync(identity.tlsCert, target);
+export function publishOrdererTlsCert(
+  org: Pick<OrgLayout, 'name'>,
+  identity: IdentityLayout,
+  target: string,
+): void {
+  writeExchangeFile(target, readWorkspaceFile(org.name, identity.tlsCert));
 }

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
+  chmodSync,
+  chownSync,
   existsSync,
+  lstatSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -43,7 +46,7 @@ import {
   type Topology,
   peerId,
 } from './topology.ts';
-import { exchangeFolder, orgUser } from './workspaces.ts';
+import { exchangeFolder, orgUser, separationEnabled } from './workspaces.ts';
 
 const signature = (rule: string): { Type: string; Rule: string } => ({
   Type: 'Signature',
@@ -177,6 +180,11 @@ export async function ensureGenesisBlock(
       user: lead === undefined ? undefined : orgUser(lead.name),
     },
   );
+  // Made by the lead, kept by the operator: no member may replace the block others join from.
+  if (separationEnabled()) {
+    chownSync(block, 0, statSync(runPaths.channelArtifacts).gid);
+    chmodSync(block, 0o444);
+  }
   return block;
 }
 
@@ -503,16 +511,22 @@ export async function takeSnapshot(
   );
   const shared = exchangeSnapshotsDir(channel);
   const target = path.join(shared, String(block));
+  // The organization publishes its own peer's snapshot: copied as its own user.
+  const user = orgUser(org.name);
   if (!existsSync(target)) {
     exchangeFolder(shared);
     const partial = path.join(shared, `.${String(block)}.partial`);
     rmSync(partial, { recursive: true, force: true });
-    // The organization publishes its own peer's snapshot: copied as its own user.
-    const user = orgUser(org.name);
     await run('cp', ['-r', path.join(completed, String(block)), partial], { user });
     // Published: every member reads it (the joining peer runs as its own organization's user).
     await run('chmod', ['-R', 'a+rX', partial], { user });
     renameSync(partial, target);
+  } else if (user !== undefined && lstatSync(target).uid !== user.uid) {
+    // Another member's folder under this name (the exchange is writable by every member).
+    throw new SnapshotError(
+      'SNAPSHOT_CORRUPT',
+      `${target} was not published by ${org.mspId}: refusing it`,
+    );
   }
   const snapshot = readSnapshot(target, channel);
   log(
@@ -664,7 +678,7 @@ function refuseIneligibleJoin(
 }
 
 /** The highest channel height among the topology's peers other than `except` that answer. */
-async function highestOtherHeight(
+export async function highestOtherHeight(
   install: FabricInstall,
   topology: Topology,
   except: string,

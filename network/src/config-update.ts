@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
@@ -37,7 +37,7 @@ import {
   type Peer,
   type Topology,
 } from './topology.ts';
-import { exchangeFolder, orgUser } from './workspaces.ts';
+import { exchangeFolder, orgUser, writeExchangeFile } from './workspaces.ts';
 
 /**
  * Channel configuration updates decided by the members (docs/governance.md): one organization
@@ -54,32 +54,27 @@ import { exchangeFolder, orgUser } from './workspaces.ts';
  * - `submitted.json`: the {@link ConfigUpdateSubmission}, once it is on the channel.
  */
 
-/** Codes of {@link ConfigUpdateError}. */
-export type ConfigUpdateErrorCode =
-  | 'UNKNOWN_PROPOSAL'
-  | 'UNKNOWN_ORGANIZATION'
-  | 'NO_CHANGE'
-  | 'POLICY_NOT_SATISFIED'
-  | 'STALE_PROPOSAL'
-  | 'UPDATE_REFUSED'
-  | 'ALREADY_SUBMITTED'
-  | 'ORDERER_UNAVAILABLE'
-  | 'PEERS_BEHIND';
-
-const ERROR_CODES: ReadonlySet<string> = new Set<ConfigUpdateErrorCode>([
+const ERROR_CODES = [
   'UNKNOWN_PROPOSAL',
   'UNKNOWN_ORGANIZATION',
   'NO_CHANGE',
   'POLICY_NOT_SATISFIED',
   'STALE_PROPOSAL',
+  'PROPOSAL_MISMATCH',
   'UPDATE_REFUSED',
   'ALREADY_SUBMITTED',
   'ORDERER_UNAVAILABLE',
   'PEERS_BEHIND',
-]);
+] as const;
+
+/**
+ * Codes of {@link ConfigUpdateError}. `PROPOSAL_MISMATCH`: the update to sign does not make the
+ * changes its proposal states.
+ */
+export type ConfigUpdateErrorCode = (typeof ERROR_CODES)[number];
 
 function isConfigUpdateErrorCode(code: string): code is ConfigUpdateErrorCode {
-  return ERROR_CODES.has(code);
+  return (ERROR_CODES as readonly string[]).includes(code);
 }
 
 /** A configuration update that cannot be proposed, signed or submitted; `code` says why. */
@@ -150,7 +145,6 @@ function newProposalId(now: Date): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Writes a file whole or not at all (a temporary file renamed into place). */
 /**
  * Runs a consortium step as an organization's own Unix user (network/src/workspaces.ts): the same
  * command an organization's operator runs, `npm run consortium -- <verb> ... --as <org>`, so that
@@ -178,13 +172,6 @@ async function asOrganization(org: Organization, args: readonly string[]): Promi
       throw new ConfigUpdateError(match[2], match[1], { cause: error });
     throw error;
   }
-}
-
-function writeAtomically(file: string, data: string | Uint8Array): void {
-  exchangeFolder(path.dirname(file));
-  const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temporary, data);
-  renameSync(temporary, file);
 }
 
 const sha256 = (data: Uint8Array): Uint8Array => createHash('sha256').update(data).digest();
@@ -251,23 +238,9 @@ function organization(topology: Topology, org: Organization | string): Organizat
   return found;
 }
 
-/** An organization that can sign: a member organization (those that run orderers sign for them too). */
-interface Signatory {
-  readonly name: string;
-  readonly mspId: string;
-  readonly adminMspDir: string;
-  readonly member: Organization;
-}
-
-function signatory(topology: Topology, org: Organization | string): Signatory {
-  const name = typeof org === 'string' ? org : org.name;
-  const member = organization(topology, name);
-  return {
-    name: member.name,
-    mspId: member.mspId,
-    adminMspDir: orgLayout(member).admin.mspDir,
-    member,
-  };
+/** An organization's admin as a signer, from its own admin MSP folder. */
+function adminOf(org: Organization): ConfigSigner {
+  return adminSigner(org, orgLayout(org).admin.mspDir);
 }
 
 /**
@@ -285,7 +258,7 @@ export async function peerConfig(
   const peerOrg = options.peerOrg ?? options.org;
   const target = options.peer ?? peerOrg.peers[0];
   if (target === undefined) throw new Error(`${peerOrg.name} has no peer`);
-  const signer = adminSigner(options.org, orgLayout(options.org).admin.mspDir);
+  const signer = adminOf(options.org);
   const client = peerClient(peerOrg, target);
   const gateway = connect({
     client,
@@ -352,8 +325,8 @@ export async function proposeConfigUpdate(options: ProposeOptions): Promise<Conf
   };
   const dir = proposalDir(proposal.id);
   exchangeFolder(path.join(dir, 'signatures'));
-  writeAtomically(path.join(dir, 'update.pb'), configUpdateEnvelope(update));
-  writeAtomically(path.join(dir, 'proposal.json'), `${JSON.stringify(proposal, null, 2)}\n`);
+  writeExchangeFile(path.join(dir, 'update.pb'), configUpdateEnvelope(update));
+  writeExchangeFile(path.join(dir, 'proposal.json'), `${JSON.stringify(proposal, null, 2)}\n`);
   return proposal;
 }
 
@@ -392,27 +365,55 @@ export interface SignOptions {
 }
 
 /**
- * Signs a proposal as an organization's admin: reads the admin's MSP folder and the proposal's
- * update, writes `signatures/<MSPID>.pb`. Signing again replaces the organization's signature.
+ * Checks that a proposal's update makes the changes its proposal states, against the channel's
+ * configuration as the signer's own peer has it: a signer signs the update itself, and must not
+ * be shown one change while signing another.
+ */
+async function checkProposalUpdate(
+  options: Readonly<{ topology: Topology; org: Organization; proposal: ConfigUpdateProposal }>,
+): Promise<void> {
+  const { proposal } = options;
+  const { config, sequence } = await peerConfig({ topology: options.topology, org: options.org });
+  if (sequence !== proposal.baseSequence)
+    throw new ConfigUpdateError(
+      'STALE_PROPOSAL',
+      `proposal ${proposal.id} was made against configuration ${String(proposal.baseSequence)}; the channel is at ${String(sequence)}: propose again`,
+    );
+  const update = common.ConfigUpdate.deserializeBinary(updateBytes(proposal.id));
+  if (
+    update.getChannelId() !== proposal.channel ||
+    JSON.stringify(modifiedElements(config, update)) !== JSON.stringify(proposal.changes)
+  )
+    throw new ConfigUpdateError(
+      'PROPOSAL_MISMATCH',
+      `the update of proposal ${proposal.id} does not make the changes its proposal states`,
+    );
+}
+
+/**
+ * Signs a proposal as an organization's admin, once it has checked that the update makes the
+ * changes the proposal states: reads the admin's MSP folder and the proposal's update, writes
+ * `signatures/<MSPID>.pb`. Signing again replaces the organization's signature.
  */
 export async function signConfigUpdate(
   options: SignOptions,
 ): Promise<{ id: string; mspId: string; file: string }> {
-  const org = signatory(options.topology, options.org);
-  readProposal(options.id);
+  const org = organization(options.topology, options.org);
+  const proposal = readProposal(options.id);
   const file = path.join(proposalDir(options.id), 'signatures', `${org.mspId}.pb`);
   if (orgUser(org.name) !== undefined) {
     // In the organization's own workspace, as its own Unix user.
-    await asOrganization(org.member, ['sign', options.id, '--as', org.name]);
+    await asOrganization(org, ['sign', options.id, '--as', org.name]);
     return { id: options.id, mspId: org.mspId, file };
   }
+  await checkProposalUpdate({ topology: options.topology, org, proposal });
   const signature = await signConfigUpdateBytes({
     configUpdate: updateBytes(options.id),
-    signer: adminSigner(org, org.adminMspDir),
+    signer: adminOf(org),
     nonce: randomBytes(24),
     digest: sha256,
   });
-  writeAtomically(file, signature.serializeBinary());
+  writeExchangeFile(file, signature.serializeBinary());
   return { id: options.id, mspId: org.mspId, file };
 }
 
@@ -448,7 +449,6 @@ function readSignatures(id: string): {
 
 /** Options of {@link configUpdateStatus}. */
 export interface StatusOptions {
-  readonly topology?: Topology;
   readonly id: string;
 }
 
@@ -656,22 +656,15 @@ export interface SubmitOptions {
  */
 export async function submitConfigUpdate(options: SubmitOptions): Promise<ConfigUpdateSubmission> {
   const { topology, id } = options;
-  const org = signatory(topology, options.org);
+  const org = organization(topology, options.org);
   const proposal = readProposal(id);
   const submittedFile = path.join(proposalDir(id), 'submitted.json');
   if (existsSync(submittedFile))
     throw new ConfigUpdateError('ALREADY_SUBMITTED', `proposal ${id} is on the channel already`);
+  const waitFor = options.waitFor ?? topology.organizations.map((each) => each.name);
   if (orgUser(org.name) !== undefined) {
     // The submitter signs the envelope: in its own workspace, as its own Unix user.
-    const waitFor = options.waitFor ?? topology.organizations.map((each) => each.name);
-    await asOrganization(org.member, [
-      'submit',
-      id,
-      '--as',
-      org.name,
-      '--wait-for',
-      waitFor.join(','),
-    ]);
+    await asOrganization(org, ['submit', id, '--as', org.name, '--wait-for', waitFor.join(',')]);
     return JSON.parse(readFileSync(submittedFile, 'utf8')) as ConfigUpdateSubmission;
   }
   const { valid } = readSignatures(id);
@@ -679,7 +672,7 @@ export async function submitConfigUpdate(options: SubmitOptions): Promise<Config
     channel: proposal.channel,
     configUpdate: updateBytes(id),
     signatures: valid,
-    submitter: adminSigner(org, org.adminMspDir),
+    submitter: adminOf(org),
     nonce: randomBytes(24),
     digest: sha256,
   });
@@ -692,13 +685,12 @@ export async function submitConfigUpdate(options: SubmitOptions): Promise<Config
     envelope,
   );
   const sequence = proposal.baseSequence + 1;
-  const waitFor = new Set(options.waitFor ?? topology.organizations.map((each) => each.name));
   await waitForConfigSequence({
     topology: {
       ...topology,
-      organizations: topology.organizations.filter((each) => waitFor.has(each.name)),
+      organizations: topology.organizations.filter((each) => waitFor.includes(each.name)),
     },
-    org: org.member,
+    org,
     sequence,
   });
   const submission: ConfigUpdateSubmission = {
@@ -706,6 +698,6 @@ export async function submitConfigUpdate(options: SubmitOptions): Promise<Config
     submitter: org.mspId,
     sequence,
   };
-  writeAtomically(submittedFile, `${JSON.stringify(submission, null, 2)}\n`);
+  writeExchangeFile(submittedFile, `${JSON.stringify(submission, null, 2)}\n`);
   return submission;
 }

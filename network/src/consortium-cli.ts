@@ -19,11 +19,7 @@ import { loadTopology, type Organization, type Topology } from './topology.ts';
  * `status [<id>]`, `submit <id> --as <org>`. Each organization runs `sign` in its own workspace.
  */
 
-function orgArgument(
-  topology: Topology,
-  name: string | undefined,
-  verb: string,
-): Organization | string {
+function orgArgument(topology: Topology, name: string | undefined, verb: string): Organization {
   if (name === undefined) throw new UsageError(`${verb} needs --as <org>`);
   const found = topology.organizations.find((org) => org.name === name || org.mspId === name);
   if (found === undefined)
@@ -92,8 +88,6 @@ async function main(argv: readonly string[]): Promise<void> {
         values.as ?? topology.organizations[0]?.name,
         'propose',
       );
-      if (typeof proposer === 'string')
-        throw new UsageError('a member organization proposes (--as <org>)');
       const { description, change } = await kind.build(args, topology);
       const proposal = await proposeConfigUpdate({
         topology,

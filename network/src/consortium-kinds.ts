@@ -1,10 +1,5 @@
-import {
-  addOrganizationChange,
-  batchTimeoutChange,
-  removeOrganizationChange,
-  type ConfigChange,
-} from './config-tx.ts';
-import { organizationDefinition } from './membership-vote.ts';
+import { batchTimeoutChange, type ConfigChange } from './config-tx.ts';
+import { addOrganizationUpdate, removeOrganizationUpdate } from './membership-vote.ts';
 import type { Organization, Topology } from './topology.ts';
 
 /** The organization a kind's argument names: a member or a candidate of the topology. */
@@ -23,7 +18,6 @@ function namedOrganization(
 /** A kind of change `propose` knows: its arguments, and the change they make. */
 export interface ProposalKind {
   readonly usage: string;
-  readonly describe: string;
   /** The change and its description, from the arguments after the kind. */
   build(
     args: readonly string[],
@@ -49,7 +43,6 @@ export const proposalKinds = new Map<string, ProposalKind>([
     'batch-timeout',
     {
       usage: 'batch-timeout <duration>',
-      describe: "the orderers' block timer (Orderer group: the orderer organizations' majority)",
       build: ([duration]) => {
         if (duration === undefined)
           throw new UsageError('batch-timeout needs a duration such as 500ms');
@@ -67,30 +60,16 @@ export const proposalKinds = new Map<string, ProposalKind>([
     'add-org',
     {
       usage: 'add-org <name>',
-      describe:
-        "a new member's MSP, from its enrolled CA (Application group: the members' majority); `join` does the rest",
-      build: ([name], topology) => {
-        const org = namedOrganization(topology, 'add-org', name);
-        return {
-          description: `add ${org.mspId} (${org.displayName})`,
-          change: addOrganizationChange(organizationDefinition(org)),
-        };
-      },
+      build: ([name], topology) =>
+        addOrganizationUpdate(namedOrganization(topology, 'add-org', name)),
     },
   ],
   [
     'remove-org',
     {
       usage: 'remove-org <name>',
-      describe:
-        "a member's removal (Application group: the members' majority); `leave` does the rest",
-      build: ([name], topology) => {
-        const org = namedOrganization(topology, 'remove-org', name);
-        return {
-          description: `remove ${org.mspId} (${org.displayName})`,
-          change: removeOrganizationChange(org.mspId),
-        };
-      },
+      build: ([name], topology) =>
+        removeOrganizationUpdate(namedOrganization(topology, 'remove-org', name)),
     },
   ],
 ]);

@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { bin, type FabricInstall } from './binaries.ts';
-import { ensureIdentity } from './ca.ts';
+import { ensureIdentity, tlsHosts } from './ca.ts';
 import { run } from './exec.ts';
 import { orgLayout, peerIdentity, peerRuntime } from './layout.ts';
 import { adminCli, startPeer } from './nodes.ts';
@@ -91,7 +91,7 @@ export async function startExtraPeer(options: Readonly<ExtraPeerOptions>): Promi
     {
       id: peerId(org, peer),
       type: 'peer',
-      tlsHosts: [...new Set([peer.host, 'localhost', '127.0.0.1'])],
+      tlsHosts: tlsHosts(peer.host),
     },
     peerIdentity(org, peer),
   );

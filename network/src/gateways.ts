@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { adminCredentials, adminPasswordFile, ensureAdminPassword } from './admin-credentials.ts';
 import { ordererTargets } from './config-update.ts';
@@ -8,7 +8,14 @@ import { gatewayDataDir, orgLayout } from './layout.ts';
 import { repoRoot, runPaths } from './paths.ts';
 import { startProcess } from './processes.ts';
 import type { Organization, Topology } from './topology.ts';
-import { exchangeFolder, handOver, orgUser, workspaceFolder } from './workspaces.ts';
+import {
+  exchangeFolder,
+  orgUser,
+  readWorkspaceFile,
+  workspaceFolder,
+  writeExchangeFile,
+  writeWorkspaceFile,
+} from './workspaces.ts';
 
 const gatewayMain = path.join(repoRoot, 'gateway', 'dist', 'main.js');
 
@@ -35,11 +42,10 @@ export function gatewayUrl(org: Organization): string {
 export function gatewayMetricsToken(org: Organization): string {
   const dataDir = gatewayDataDir(org);
   const file = path.join(dataDir, 'metrics-token');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) return readWorkspaceFile(org.name, file).trim();
   workspaceFolder(org.name, dataDir);
   const token = randomBytes(32).toString('base64url');
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  handOver(org.name, file);
+  writeWorkspaceFile(org.name, file, `${token}\n`);
   return token;
 }
 
@@ -99,7 +105,10 @@ function ordererTlsBundle(topology: Topology): string {
     exchangeFolder(path.join(runPaths.exchange, 'orderers')),
     'tls-ca-bundle.pem',
   );
-  writeFileSync(bundle, files.map((file) => readFileSync(file, 'utf8').trim()).join('\n') + '\n');
+  writeExchangeFile(
+    bundle,
+    files.map((file) => readFileSync(file, 'utf8').trim()).join('\n') + '\n',
+  );
   return bundle;
 }
 

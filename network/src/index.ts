@@ -191,7 +191,7 @@ export {
   membersFile,
   readMemberList,
 } from './topology.ts';
-export { publishRevocationList, revokeIdentity, type Revocation } from './revocation.ts';
+export { publishRevocationList } from './revocation.ts';
 export {
   bootstrapRegistry,
   deregisterOrganization,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   addOrganizationChange,
   applicationOrganizations,
@@ -8,6 +7,7 @@ import {
 } from './config-tx.ts';
 import {
   configUpdateStatus,
+  organizationDefinitionFromMsp,
   peerConfig,
   proposeConfigUpdate,
   signConfigUpdate,
@@ -19,18 +19,41 @@ import type { Log } from './network.ts';
 import type { Organization, Topology } from './topology.ts';
 
 /**
- * An organization's definition for the channel configuration, from what it published: its CA's
- * root certificate (the trust anchor of its identities and of its TLS certificates alike),
- * NodeOU roles, and its first peer as anchor peer.
+ * An organization's definition for the channel configuration, from what it published in the
+ * exchange (its MSP: its CA's root certificate, the trust anchor of its identities and of its TLS
+ * certificates alike, and NodeOU roles), with its first peer as anchor peer. Nothing of its
+ * workspace is read: the members who vote cannot open it.
  */
 export function organizationDefinition(org: Organization): OrganizationDefinition {
-  const root = readFileSync(orgLayout(org).caCert, 'utf8');
-  return {
+  return organizationDefinitionFromMsp({
     mspId: org.mspId,
-    rootCerts: [root],
-    tlsRootCerts: [root],
-    nodeOus: true,
+    mspDir: orgLayout(org).mspDir,
     anchorPeers: org.peers.slice(0, 1).map((peer) => ({ host: peer.host, port: peer.port })),
+  });
+}
+
+/** A membership change as a proposal: its description, its kind and the change it makes. */
+export interface MembershipUpdate {
+  readonly description: string;
+  readonly kind: 'add-org' | 'remove-org';
+  readonly change: ConfigChange;
+}
+
+/** The update that adds an organization's MSP to the channel's application group. */
+export function addOrganizationUpdate(org: Organization): MembershipUpdate {
+  return {
+    description: `add ${org.mspId} (${org.displayName})`,
+    kind: 'add-org',
+    change: addOrganizationChange(organizationDefinition(org)),
+  };
+}
+
+/** The update that removes an organization from the channel's application group. */
+export function removeOrganizationUpdate(org: Organization): MembershipUpdate {
+  return {
+    description: `remove ${org.mspId} (${org.displayName})`,
+    kind: 'remove-org',
+    change: removeOrganizationChange(org.mspId),
   };
 }
 
@@ -49,7 +72,8 @@ function signingOrder(topology: Topology, leaving?: Organization): Organization[
  */
 async function majorityUpdate(
   topology: Topology,
-  update: Readonly<{ change: ConfigChange; description: string; kind: string; log: Log }>,
+  update: MembershipUpdate,
+  log: Log,
 ): Promise<void> {
   const signers = signingOrder(topology);
   const [proposer] = signers;
@@ -62,13 +86,11 @@ async function majorityUpdate(
     change: update.change,
   });
   for (const org of signers) {
-    if (configUpdateStatus({ topology, id: proposal.id }).enough) break;
+    if (configUpdateStatus({ id: proposal.id }).enough) break;
     await signConfigUpdate({ topology, id: proposal.id, org });
   }
-  const status = configUpdateStatus({ topology, id: proposal.id });
-  update.log(
-    `Proposal ${proposal.id} (${update.description}) signed by ${status.signedBy.join(', ')}`,
-  );
+  const status = configUpdateStatus({ id: proposal.id });
+  log(`Proposal ${proposal.id} (${update.description}) signed by ${status.signedBy.join(', ')}`);
   await submitConfigUpdate({ topology, id: proposal.id, org: proposer });
 }
 
@@ -81,19 +103,8 @@ export function governanceVote(log: Log): MembershipVote {
       const { config } = await peerConfig({ topology, org: asker });
       return applicationOrganizations(config).includes(org.mspId);
     },
-    addOrganization: (topology, org) =>
-      majorityUpdate(topology, {
-        change: addOrganizationChange(organizationDefinition(org)),
-        description: `add ${org.mspId} (${org.displayName})`,
-        kind: 'add-org',
-        log,
-      }),
+    addOrganization: (topology, org) => majorityUpdate(topology, addOrganizationUpdate(org), log),
     removeOrganization: (topology, org) =>
-      majorityUpdate(topology, {
-        change: removeOrganizationChange(org.mspId),
-        description: `remove ${org.mspId} (${org.displayName})`,
-        kind: 'remove-org',
-        log,
-      }),
+      majorityUpdate(topology, removeOrganizationUpdate(org), log),
   };
 }

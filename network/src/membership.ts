@@ -1,16 +1,14 @@
-import { renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { type FabricInstall } from './binaries.ts';
 import { bootstrapRegistry, deregisterOrganization } from './bootstrap.ts';
 import { deployChaincode } from './chaincode.ts';
 import { channelHeight, joinPeer } from './channel.ts';
 import { gatewayProcessName, gatewayUrl, startGateway } from './gateways.ts';
 import { waitUntil } from './health.ts';
-import { orgLayout, peerRuntime } from './layout.ts';
+import { peerRuntime } from './layout.ts';
 import { ensureOrgCrypto, type Log } from './network.ts';
 import { startPeer } from './nodes.ts';
 import { topologyFile } from './paths.ts';
-import { exchangeFolder } from './workspaces.ts';
+import { writeExchangeFile } from './workspaces.ts';
 import { stopProcess } from './processes.ts';
 import { writeConnectionProfiles } from './profiles.ts';
 import {
@@ -106,10 +104,7 @@ export interface MembershipOptions {
 
 /** Writes the member list to the exchange (atomically: the whole file or the old one). */
 export function writeMemberList(members: MemberList, file: string = membersFile()): void {
-  exchangeFolder(path.dirname(file));
-  const scratch = `${file}.tmp`;
-  writeFileSync(scratch, `${JSON.stringify(members, null, 2)}\n`);
-  renameSync(scratch, file);
+  writeExchangeFile(file, `${JSON.stringify(members, null, 2)}\n`);
 }
 
 /** The member list with an organization joined (or left), each name once. */
@@ -176,11 +171,6 @@ function joiningOrganization(topology: Topology, name: string): Organization {
     );
   }
   return org;
-}
-
-/** The exchange's copy of an organization's MSP (CA and TLS CA certificates, NodeOU config). */
-export function publishedMspDir(org: Organization): string {
-  return orgLayout(org).mspDir;
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { ensureFabricBinaries, type FabricInstall } from './binaries.ts';
-import { ensureIdentity, publishOrdererTlsCert, startCa, writeOrgMsp } from './ca.ts';
+import { ensureIdentity, publishOrdererTlsCert, startCa, tlsHosts, writeOrgMsp } from './ca.ts';
 import { channelHeight, ensureGenesisBlock, joinOrderer, joinPeer } from './channel.ts';
 import { checkHealth, waitUntil } from './health.ts';
 import {
@@ -27,10 +27,6 @@ import { ensureTraversable, exchangeFolder, workspaceFolder } from './workspaces
 /** A line of progress. */
 export type Log = (line: string) => void;
 
-function tlsHosts(host: string): string[] {
-  return [...new Set([host, 'localhost', '127.0.0.1'])];
-}
-
 /**
 /**
  * One organization, in its own workspace and as its own user: starts its CA (if stopped), enrolls
@@ -53,7 +49,7 @@ export async function ensureOrgCrypto(
       { id: node.name, type: 'orderer', tlsHosts: tlsHosts(node.host) },
       identity,
     );
-    publishOrdererTlsCert(identity, ordererPublicTlsCert(node));
+    publishOrdererTlsCert(layout, identity, ordererPublicTlsCert(node));
   }
   for (const peer of org.peers) {
     await ensureIdentity(

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { bin, type FabricInstall } from './binaries.ts';
@@ -15,7 +15,7 @@ import {
   type Peer,
   type Topology,
 } from './topology.ts';
-import { handOver, orgUser, workspaceFolder } from './workspaces.ts';
+import { orgUser, workspaceFolder, writeWorkspaceFile } from './workspaces.ts';
 
 type Yaml = Record<string, unknown>;
 
@@ -114,8 +114,7 @@ export function writePeerConfig(install: FabricInstall, org: Organization, peer:
   for (const [key, value] of Object.entries(values)) set(core, key, value);
   workspaceFolder(org.name, runtime.configDir);
   workspaceFolder(org.name, runtime.dataDir);
-  writeFileSync(path.join(runtime.configDir, 'core.yaml'), stringify(core));
-  handOver(org.name, runtime.configDir);
+  writeWorkspaceFile(org.name, path.join(runtime.configDir, 'core.yaml'), stringify(core));
   return runtime.configDir;
 }
 
@@ -167,8 +166,11 @@ export function writeOrdererConfig(
   for (const [key, value] of Object.entries(values)) set(config, key, value);
   workspaceFolder(node.org.name, runtime.configDir);
   workspaceFolder(node.org.name, runtime.dataDir);
-  writeFileSync(path.join(runtime.configDir, 'orderer.yaml'), stringify(config));
-  handOver(node.org.name, runtime.configDir);
+  writeWorkspaceFile(
+    node.org.name,
+    path.join(runtime.configDir, 'orderer.yaml'),
+    stringify(config),
+  );
   return runtime.configDir;
 }
 

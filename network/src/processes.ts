@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import {
+  chmodSync,
   closeSync,
   existsSync,
   mkdirSync,
@@ -100,8 +101,10 @@ export function startProcess(spec: ProcessSpec): TrackedProcess {
   if (existing !== undefined) return existing;
   // The operator's folders: the logs of every organization's processes are the operator's, not
   // readable by the organizations' users.
-  mkdirSync(runPaths.logs, { recursive: true, mode: 0o700 });
-  mkdirSync(runPaths.pids, { recursive: true, mode: 0o700 });
+  for (const folder of [runPaths.logs, runPaths.pids]) {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    chmodSync(folder, 0o700);
+  }
   const log = openSync(logFile(spec.name), 'a');
   try {
     writeFileSync(

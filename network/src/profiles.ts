@@ -1,8 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { registrarCredentials } from './ca.ts';
 import { orgLayout, peerIdentity } from './layout.ts';
 import { endpoint, peerId, type Topology } from './topology.ts';
-import { handOver } from './workspaces.ts';
+import { readWorkspaceFile, writeWorkspaceFile } from './workspaces.ts';
 
 /**
  * A connection profile for one organization's clients, in the common connection profile format
@@ -43,13 +42,13 @@ export interface ConnectionProfile {
 export function writeConnectionProfiles(topology: Topology): void {
   for (const org of topology.organizations) {
     const layout = orgLayout(org);
-    const caPem = readFileSync(layout.caCert, 'utf8');
+    const caPem = readWorkspaceFile(org.name, layout.caCert);
     const peers = Object.fromEntries(
       org.peers.map((peer) => [
         peerId(org, peer),
         {
           url: `grpcs://${endpoint(peer)}`,
-          tlsCACerts: { pem: readFileSync(peerIdentity(org, peer).tlsCa, 'utf8') },
+          tlsCACerts: { pem: readWorkspaceFile(org.name, peerIdentity(org, peer).tlsCa) },
           grpcOptions: { 'ssl-target-name-override': peer.host },
         },
       ]),
@@ -86,9 +85,6 @@ export function writeConnectionProfiles(topology: Topology): void {
         registrar: registrarCredentials(layout),
       },
     };
-    writeFileSync(layout.connectionProfile, `${JSON.stringify(profile, null, 2)}\n`, {
-      mode: 0o600,
-    });
-    handOver(org.name, layout.connectionProfile);
+    writeWorkspaceFile(org.name, layout.connectionProfile, `${JSON.stringify(profile, null, 2)}\n`);
   }
 }

@@ -1,13 +1,13 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { FabricInstall } from './binaries.ts';
-import { channelHeight, joinPeer } from './channel.ts';
+import { channelHeight, highestOtherHeight, joinPeer } from './channel.ts';
 import { waitUntil } from './health.ts';
 import { peerRuntime } from './layout.ts';
 import type { Log } from './network.ts';
 import { startPeer } from './nodes.ts';
 import { stopProcess } from './processes.ts';
-import { peerId, type Organization, type Peer, type Topology } from './topology.ts';
+import type { Organization, Peer, Topology } from './topology.ts';
 
 /** Options of {@link rebuildPeer}. */
 export interface RebuildPeerOptions {
@@ -36,22 +36,6 @@ export function peerLedgerFolders(org: Organization, peer: Peer): string[] {
   return [path.join(dataDir, 'ledgersData'), path.join(dataDir, 'transientstore')];
 }
 
-/** The highest channel height among the topology's other peers that answer. */
-async function othersHeight(
-  install: FabricInstall,
-  topology: Topology,
-  rebuilt: string,
-): Promise<number> {
-  const heights = await Promise.all(
-    topology.organizations.flatMap((org) =>
-      org.peers
-        .filter((peer) => peerId(org, peer) !== rebuilt)
-        .map((peer) => channelHeight(install, topology, org, peer).catch(() => 0)),
-    ),
-  );
-  return Math.max(0, ...heights);
-}
-
 /**
  * Rebuilds a peer that lost its ledger (docs/privacy.md): stops it by PID, deletes its ledgers and
  * transient store (a peer cannot run with its private data store alone deleted), starts it, joins
@@ -71,7 +55,7 @@ export async function rebuildPeer(options: Readonly<RebuildPeerOptions>): Promis
   log(`Stopped ${name} and deleted its ledgers`);
   await startPeer(install, org, peer);
   await joinPeer(install, topology, org, peer);
-  const target = await othersHeight(install, topology, name);
+  const target = await highestOtherHeight(install, topology, name);
   log(`${name} joined ${topology.channel.name} again; catching up to height ${target}`);
   let height = 0;
   await waitUntil(

@@ -1,8 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bin, type FabricInstall } from './binaries.ts';
 import {
   computeConfigUpdate,
   configOfBlock,
@@ -12,17 +9,7 @@ import {
   signedConfigUpdateEnvelope,
   type ConfigSigner,
 } from './config-tx.ts';
-import {
-  ConfigUpdateError,
-  proposeConfigUpdate,
-  sendConfigUpdate,
-  signConfigUpdate,
-  submitConfigUpdate,
-} from './config-update.ts';
-import { run } from './exec.ts';
-import { orgLayout } from './layout.ts';
-import { orgUser } from './workspaces.ts';
-import type { Organization, Topology } from './topology.ts';
+import { ConfigUpdateError, sendConfigUpdate } from './config-update.ts';
 
 /**
  * People leave (docs/governance.md, "People leave"): an identity's certificates are revoked at its
@@ -33,6 +20,10 @@ import type { Organization, Topology } from './topology.ts';
  * mod_policy `Admins`, the organization's own Admins policy (OR('<MSP>.admin')), so the
  * organization's admin alone signs and submits the update; no other member is asked.
  */
+
+/** What a gateway needs besides {@link publishRevocationList}: its organization's admin as a signer. */
+export { adminSigner } from './config-update.ts';
+export type { ConfigSigner } from './config-tx.ts';
 
 const sha256 = (data: Uint8Array): Uint8Array => createHash('sha256').update(data).digest();
 
@@ -83,71 +74,4 @@ export async function publishRevocationList(
     await sleep(250);
   }
   return sequence;
-}
-
-/** What {@link revokeIdentity} did. */
-export interface Revocation {
-  readonly enrollmentId: string;
-  /** The CA's CRL (PEM) now in the organization's MSP in the channel configuration. */
-  readonly crl: string;
-  /** The configuration update that published it, and the sequence every peer has. */
-  readonly proposalId: string;
-  readonly sequence: number;
-}
-
-/**
- * Revokes every certificate of an enrollment ID at its organization's CA with the CA's registrar
- * (`fabric-ca-client revoke --gencrl`; the registrar has hf.Revoker and hf.GenCRL), then puts the
- * CA's CRL into the organization's MSP in the channel configuration: proposed, signed and
- * submitted by the organization's admin alone, and waited for on every peer.
- */
-export async function revokeIdentity(
-  options: Readonly<{
-    install: FabricInstall;
-    topology: Topology;
-    org: Organization;
-    enrollmentId: string;
-    reason?: string;
-  }>,
-): Promise<Revocation> {
-  const { install, topology, org, enrollmentId } = options;
-  const layout = orgLayout(org);
-  if (!existsSync(path.join(layout.registrarHome, 'msp', 'signcerts', 'cert.pem')))
-    throw new Error(`${org.name}'s registrar is not enrolled in ${layout.registrarHome}`);
-  await run(
-    bin(install, 'fabric-ca-client'),
-    [
-      'revoke',
-      '-e',
-      enrollmentId,
-      '-r',
-      options.reason ?? 'cessationofoperation',
-      '--gencrl',
-      '-u',
-      `https://${layout.ca.host}:${layout.ca.port}`,
-      '--caname',
-      layout.caName,
-      '--tls.certfiles',
-      layout.caCert,
-      '-H',
-      layout.registrarHome,
-    ],
-    {
-      env: { PATH: process.env.PATH, HOME: layout.dir },
-      timeoutMs: 60_000,
-      user: orgUser(org.name),
-    },
-  );
-  const crl = readFileSync(path.join(layout.registrarHome, 'msp', 'crls', 'crl.pem'), 'utf8');
-  const proposal = await proposeConfigUpdate({
-    install,
-    topology,
-    proposer: org,
-    kind: 'revocation-list',
-    description: `publish ${org.mspId}'s CRL (revoked ${enrollmentId})`,
-    change: revocationListChange(org.mspId, [crl]),
-  });
-  await signConfigUpdate({ install, topology, id: proposal.id, org });
-  const submission = await submitConfigUpdate({ install, topology, id: proposal.id, org });
-  return { enrollmentId, crl, proposalId: proposal.id, sequence: submission.sequence };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   GOVERNMENT_MSP,
@@ -180,20 +180,17 @@ export type Topology = TopologyFile & {
   readonly former: readonly Organization[];
 };
 
+const memberListSchema = z.strictObject({
+  joined: z.array(name).readonly(),
+  left: z.array(name).readonly(),
+});
+
 /**
  * The member list as recorded in the exchange (`members.json`): the organizations (by topology
- * name) that joined after the channel was created, and those that left. Written by
- * network/src/membership.ts only.
+ * name) that joined after the channel was created, and those that left. Written by the operator
+ * (network/src/membership.ts) only.
  */
-export interface MemberList {
-  readonly joined: readonly string[];
-  readonly left: readonly string[];
-}
-
-const memberListSchema = z.strictObject({
-  joined: z.array(name),
-  left: z.array(name),
-}) satisfies z.ZodType<MemberList>;
+export type MemberList = Readonly<z.infer<typeof memberListSchema>>;
 
 /** Where the consortium's member list is kept. */
 export function membersFile(): string {
@@ -203,6 +200,11 @@ export function membersFile(): string {
 /** The recorded member list; empty (founders only) when nothing joined or left yet. */
 export function readMemberList(file: string = membersFile()): MemberList {
   if (!existsSync(file)) return { joined: [], left: [] };
+  // The exchange is writable by every member: a member list the operator (or this user) did not
+  // write is refused, not trusted for collections, endorsement and profiles.
+  const owner = lstatSync(file).uid;
+  if (!lstatSync(file).isFile() || (owner !== 0 && owner !== process.getuid?.()))
+    throw new Error(`${file} was not written by the operator: refusing it`);
   const result = memberListSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!result.success) {
     throw new Error(`Invalid member list ${file}:\n${z.prettifyError(result.error)}`);

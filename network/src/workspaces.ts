@@ -1,12 +1,15 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
   existsSync,
   lstatSync,
   mkdirSync,
-  readdirSync,
+  readFileSync,
+  renameSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
 import { cacheDir, repoRoot, runDir, runPaths } from './paths.ts';
@@ -54,9 +57,9 @@ export function orgUserName(orgName: string): string {
 
 const users = new Map<string, OrgUser>();
 
-function idOf(flag: '-u' | '-g', name: string): number | undefined {
+function userId(name: string): number | undefined {
   try {
-    return Number(execFileSync('id', [flag, name], { encoding: 'utf8', stdio: 'pipe' }).trim());
+    return Number(execFileSync('id', ['-u', name], { encoding: 'utf8', stdio: 'pipe' }).trim());
   } catch {
     return undefined;
   }
@@ -90,7 +93,8 @@ function ensureUser(orgName: string): OrgUser {
   const known = users.get(name);
   if (known !== undefined) return known;
   const gid = consortiumGroupId();
-  if (idOf('-u', name) === undefined) {
+  let uid = userId(name);
+  if (uid === undefined) {
     try {
       execFileSync(
         'useradd',
@@ -109,10 +113,10 @@ function ensureUser(orgName: string): OrgUser {
       );
     } catch (error) {
       // Another run made it at the same moment.
-      if (idOf('-u', name) === undefined) throw error;
+      if (userId(name) === undefined) throw error;
     }
+    uid = userId(name);
   }
-  const uid = idOf('-u', name);
   if (uid === undefined) throw new Error(`could not make the user ${name}`);
   const user = { name, uid, gid };
   users.set(name, user);
@@ -132,38 +136,70 @@ export function workspaceDir(orgName: string): string {
   return path.join(runPaths.organizations, orgName);
 }
 
-/** Gives a path (recursively) to the organization's user; nothing without separation. */
-export function handOver(orgName: string, target: string): void {
-  const user = orgUser(orgName);
-  if (user === undefined || !existsSync(target)) return;
-  const walk = (file: string): void => {
-    const stat = lstatSync(file);
-    if (stat.uid !== user.uid || stat.gid !== user.gid) chownSync(file, user.uid, user.gid);
-    if (stat.isDirectory()) for (const entry of readdirSync(file)) walk(path.join(file, entry));
-  };
-  walk(target);
+/**
+ * Runs a command as an organization's own user (synchronously). What the operator reads, writes or
+ * makes inside an organization's workspace goes through it: a link the organization's user left
+ * there then leads only where that user can reach anyway, never to another member's secrets or to
+ * the machine's files.
+ */
+function asOrgSync(user: OrgUser, argv: readonly string[], input?: string): string {
+  const [command, ...args] = argv;
+  if (command === undefined) throw new Error('no command');
+  return execFileSync(command, args, {
+    uid: user.uid,
+    gid: user.gid,
+    encoding: 'utf8',
+    ...(input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] } : { input }),
+  });
 }
 
 /**
- * Makes a folder inside an organization's workspace (and the workspace itself, 0700), owned by the
+ * Makes a folder inside an organization's workspace (and the workspace itself, 0700), as the
  * organization's user.
  */
 export function workspaceFolder(orgName: string, folder: string): string {
   const root = workspaceDir(orgName);
   if (!existsSync(root)) mkdirSync(root, { recursive: true, mode: 0o700 });
-  chmodSync(root, 0o700);
   const user = orgUser(orgName);
-  if (user !== undefined) chownSync(root, user.uid, user.gid);
-  if (!existsSync(folder)) {
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
-    // Hand over every created level below the workspace root.
-    let level = folder;
-    while (user !== undefined && level.startsWith(`${root}${path.sep}`)) {
-      chownSync(level, user.uid, user.gid);
-      level = path.dirname(level);
-    }
-  }
+  const stat = statSync(root);
+  if ((stat.mode & 0o777) !== 0o700) chmodSync(root, 0o700);
+  if (user !== undefined && stat.uid !== user.uid) chownSync(root, user.uid, user.gid);
+  if (existsSync(folder)) return folder;
+  if (user === undefined) mkdirSync(folder, { recursive: true, mode: 0o700 });
+  else asOrgSync(user, ['sh', '-c', 'umask 077 && mkdir -p "$1"', 'sh', folder]);
   return folder;
+}
+
+/**
+ * Writes a file of an organization's workspace (mode 0600), as the organization's user;
+ * `exclusive`: only if it does not exist yet (throws otherwise).
+ */
+export function writeWorkspaceFile(
+  orgName: string,
+  file: string,
+  data: string,
+  options: Readonly<{ exclusive?: boolean }> = {},
+): void {
+  const user = orgUser(orgName);
+  if (user === undefined) {
+    writeFileSync(file, data, { mode: 0o600, flag: options.exclusive === true ? 'wx' : 'w' });
+    return;
+  }
+  const noClobber = options.exclusive === true ? 'set -C && ' : '';
+  asOrgSync(user, ['sh', '-c', `umask 077 && ${noClobber}cat > "$1"`, 'sh', file], data);
+}
+
+/** Moves a file inside an organization's workspace, as the organization's user. */
+export function moveWorkspaceFile(orgName: string, from: string, to: string): void {
+  const user = orgUser(orgName);
+  if (user === undefined) renameSync(from, to);
+  else asOrgSync(user, ['mv', '-f', '-T', from, to]);
+}
+
+/** Reads a file of an organization's workspace, as the organization's user. */
+export function readWorkspaceFile(orgName: string, file: string): string {
+  const user = orgUser(orgName);
+  return user === undefined ? readFileSync(file, 'utf8') : asOrgSync(user, ['cat', file]);
 }
 
 /**
@@ -182,9 +218,14 @@ export function exchangeFolder(folder: string): string {
       chmodSync(level, 0o3775);
     }
     if (separationEnabled()) {
+      // The operator owns every shared folder: a member that made one first (as its own user)
+      // would otherwise, as its owner, replace what the others put in it despite the sticky bit.
       const gid = consortiumGroupId();
-      if (statSync(level).gid !== gid) chownSync(level, 0, gid);
-      if ((statSync(level).mode & 0o7777) !== 0o3775) chmodSync(level, 0o3775);
+      const stat = lstatSync(level);
+      if (stat.isSymbolicLink())
+        throw new Error(`${level} is a link, not a folder of the exchange`);
+      if (stat.uid !== 0 || stat.gid !== gid) chownSync(level, 0, gid);
+      if ((stat.mode & 0o7777) !== 0o3775) chmodSync(level, 0o3775);
     }
   }
   return folder;
@@ -214,4 +255,15 @@ export function ensureTraversable(log: (line: string) => void): void {
     if (!existsSync(folder)) mkdirSync(folder, { recursive: true });
     chmodSync(folder, 0o755);
   }
+}
+
+/**
+ * Writes a file of the exchange whole or not at all: a temporary file of a random name, created
+ * exclusively (never through a link a member left in its place), renamed into place.
+ */
+export function writeExchangeFile(file: string, data: string | Uint8Array): void {
+  exchangeFolder(path.dirname(file));
+  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(temporary, data, { flag: 'wx' });
+  renameSync(temporary, file);
 }

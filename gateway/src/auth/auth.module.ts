@@ -59,18 +59,17 @@ import { RELYING_PARTY, ROLE_MAPPING } from '../oidc/oidc.tokens.js';
     {
       provide: ROLE_MAPPING,
       inject: [GATEWAY_CONFIG, ORG_PROFILE],
-      useFactory: (config: GatewayConfig, profile: OrgProfile): RoleMapping => ({
-        claim: config.OIDC_ROLE_CLAIM,
-        map: config.OIDC_ROLE_MAP,
-        orgType: profile.type,
-      }),
+      useFactory: (config: GatewayConfig, profile: OrgProfile): RoleMapping | null =>
+        config.OIDC === undefined
+          ? null
+          : { claim: config.OIDC.roleClaim, map: config.OIDC.roleMap, orgType: profile.type },
     },
     {
       provide: IDP_SESSIONS,
       inject: [RELYING_PARTY, ROLE_MAPPING, DATABASE, GATEWAY_SECRETS, SESSIONS, IdentitiesService],
       useFactory: (
         relyingParty: RelyingParty | null,
-        roleMapping: RoleMapping,
+        roleMapping: RoleMapping | null,
         db: Database,
         secrets: GatewaySecrets,
         sessions: Sessions,
@@ -78,7 +77,7 @@ import { RELYING_PARTY, ROLE_MAPPING } from '../oidc/oidc.tokens.js';
       ) =>
         createIdpSessions({
           relyingParty: relyingParty ?? undefined,
-          roleMapping,
+          roleMapping: roleMapping ?? undefined,
           store: createIdpSessionsStore({ db, key: secrets.walletKey }),
           sessions,
           findUser: (username) => identities.find(username),

@@ -83,11 +83,17 @@ export class AuthService {
 
   /**
    * Opens a session for a user (after login, a patient's activation, or an identity provider's
-   * sign-in, which links the session to its grant in `opened`) and answers its tokens.
+   * sign-in, which links the session to its grant in `opened`) and answers its tokens. When
+   * `opened` throws, the session is ended before the error goes on (no session left unlinked).
    */
   async issue(user: UserRecord, opened?: (sessionId: string) => void): Promise<AccessToken> {
     const session = this.sessions.open(user.username);
-    opened?.(session.id);
+    try {
+      opened?.(session.id);
+    } catch (error) {
+      this.sessions.end(session.id, 'sign-in not completed');
+      throw error;
+    }
     return this.#tokens(
       user,
       { id: session.id, expiresAt: session.expiresAt },

@@ -20,6 +20,8 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["idempotency-key"]',
   'res.headers["set-cookie"]',
+  // The identity provider's authorization URL (its state and PKCE challenge) and the handoff code.
+  'res.headers.location',
   '*.password',
   '*.accessToken',
   '*.privateKey',
@@ -28,6 +30,28 @@ export const REDACTED_PATHS = [
   '*.enrolmentCode',
   '*.signature',
 ];
+
+/** The routes whose query strings carry secrets (the OIDC callback's `code` and `state`). */
+const SECRET_QUERY_PATH = /^\/auth\/oidc\//i;
+
+/** The fields of pino's serialized request this module reads. */
+interface LoggedRequest {
+  url?: unknown;
+  query?: unknown;
+}
+
+/**
+ * pino-http's request serializer (after its standard one): the query string of a URL under
+ * /auth/oidc/ is dropped, every other field kept.
+ */
+export function requestWithoutSecrets<R extends LoggedRequest>(request: R): R {
+  const { url } = request;
+  if (typeof url !== 'string' || !SECRET_QUERY_PATH.test(url)) return request;
+  const query = url.indexOf('?');
+  if (query >= 0) request.url = url.slice(0, query);
+  delete request.query;
+  return request;
+}
 
 /** What the logs are configured with. */
 export interface LoggingOptions {
@@ -44,6 +68,7 @@ export function loggerParams(options: Readonly<LoggingOptions>): Params {
       level: options.level,
       genReqId: requestIdOf,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { req: requestWithoutSecrets },
       base: { org: options.org },
       customLogLevel: (_request, response, error) =>
         error !== undefined || response.statusCode >= 500

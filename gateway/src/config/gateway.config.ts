@@ -41,25 +41,37 @@ const plainUrl = z
     return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
   }, 'must have no query, fragment or credentials');
 
-/** OIDC_ROLE_MAP: `value=role` pairs, comma-separated; each role a staff role. */
+/** The entries of OIDC_ROLE_MAP (`value=role`, comma-separated), trimmed, empty ones skipped. */
+const roleMapEntries = (value: string): string[] =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((entry) => entry !== '');
+
+/** One `value=role` entry of OIDC_ROLE_MAP; undefined unless the role is a staff role. */
+function roleMapEntry(entry: string): [string, Role] | undefined {
+  const [from = '', to = '', extra] = entry.split('=').map((part) => part.trim());
+  const role = STAFF_ROLES.find((staffRole) => staffRole === to);
+  return from === '' || extra !== undefined || role === undefined ? undefined : [from, role];
+}
+
+/**
+ * OIDC_ROLE_MAP as given (undefined when it has no entries), each entry checked; the map itself is
+ * OidcSettings.roleMap.
+ */
 const roleMap = z
   .string()
   .optional()
-  .transform((value, context) => {
-    const map = new Map<string, Role>();
-    for (const entry of (value ?? '').split(',').map((item) => item.trim())) {
-      if (entry === '') continue;
-      const [from = '', to = '', extra] = entry.split('=').map((part) => part.trim());
-      if (from === '' || extra !== undefined || !(STAFF_ROLES as string[]).includes(to)) {
-        context.addIssue({
-          code: 'custom',
-          message: `"${entry}" is not value=role with a role of ${STAFF_ROLES.join(', ')}`,
-        });
-        return z.NEVER;
-      }
-      map.set(from, to as Role);
-    }
-    return map;
+  .transform((value) =>
+    value === undefined || roleMapEntries(value).length === 0 ? undefined : value,
+  )
+  .superRefine((value, context) => {
+    const refused = roleMapEntries(value ?? '').find((entry) => roleMapEntry(entry) === undefined);
+    if (refused !== undefined)
+      context.addIssue({
+        code: 'custom',
+        message: `"${refused}" is not value=role with a role of ${STAFF_ROLES.join(', ')}`,
+      });
   });
 
 const schema = z.object({
@@ -258,14 +270,14 @@ const OIDC_VARIABLES = [
 /** The schema with the defaults that depend on other variables filled in. */
 const withDefaults = schema
   .refine(
-    (config) =>
-      [
+    (config) => {
+      const set = [
         config.GATEWAY_FABRIC_ADMIN_MSP,
         config.GATEWAY_ORDERERS,
         config.GATEWAY_ORDERER_TLS_CA,
-      ].filter((value) => value === undefined).length %
-        3 ===
-      0,
+      ].map((value) => value !== undefined);
+      return set.every(Boolean) || !set.some(Boolean);
+    },
     {
       message:
         'GATEWAY_FABRIC_ADMIN_MSP, GATEWAY_ORDERERS and GATEWAY_ORDERER_TLS_CA go together: set all three or none',
@@ -274,11 +286,9 @@ const withDefaults = schema
   )
   .superRefine((config, context) => {
     if (config.OIDC_ISSUER === undefined) {
-      for (const name of OIDC_VARIABLES) {
-        const value = config[name];
-        if (value !== undefined && !(value instanceof Map && value.size === 0))
+      for (const name of OIDC_VARIABLES)
+        if (config[name] !== undefined)
           context.addIssue({ code: 'custom', path: [name], message: `${name} needs OIDC_ISSUER` });
-      }
       return;
     }
     for (const name of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const)
@@ -319,7 +329,12 @@ function oidcSettings(config: z.infer<typeof schema>, publicUrl: string): OidcSe
     clientSecret: secret,
     ...(config.OIDC_JWKS_URI === undefined ? {} : { jwksUri: new URL(config.OIDC_JWKS_URI) }),
     roleClaim: config.OIDC_ROLE_CLAIM,
-    roleMap: config.OIDC_ROLE_MAP,
+    roleMap: new Map(
+      roleMapEntries(config.OIDC_ROLE_MAP ?? '').flatMap((entry) => {
+        const pair = roleMapEntry(entry);
+        return pair === undefined ? [] : [pair];
+      }),
+    ),
     scopes: [...scopes],
     redirectUri: new URL(config.OIDC_REDIRECT_URI ?? `${publicUrl}/auth/oidc/callback`),
     displayName: config.OIDC_DISPLAY_NAME ?? new URL(issuer).host,

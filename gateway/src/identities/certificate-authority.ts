@@ -1,6 +1,6 @@
-import { X509Certificate } from 'node:crypto';
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
+import { X509 } from 'jsrsasign';
 import { ConflictError, LedgerUnavailableError } from '../common/errors.js';
 import type { OrgProfile } from '../config/connection-profile.js';
 import type { IdentityWallet, LedgerCredentials } from '../ledger/wallet.js';
@@ -31,34 +31,21 @@ export interface CertificateAuthority {
 
 /**
  * The serial number (lower-case hex, no leading zeros) and authority key identifier (lower-case hex)
- * of a PEM certificate, as the CA's revoke request takes them. Node's X509Certificate does not
- * expose the AKI: it is read from the DER (extension 2.5.29.35: OCTET STRING { SEQUENCE { [0] id } }).
+ * of a PEM certificate, as the CA's revoke request takes them.
  */
 export function certificateSerialAndAki(certificatePem: string): { serial: string; aki: string } {
-  const certificate = new X509Certificate(certificatePem);
-  const der = certificate.raw;
-  const oid = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x23]);
-  let at = der.indexOf(oid);
-  if (at < 0) throw new Error('the certificate has no authority key identifier');
-  at += oid.length;
-  if (der[at] === 0x01) at += 3; // BOOLEAN critical
-  const length = (offset: number): { value: number; next: number } => {
-    const first = der[offset] ?? 0;
-    if (first < 0x80) return { value: first, next: offset + 1 };
-    const bytes = first & 0x7f;
-    let value = 0;
-    for (let index = 1; index <= bytes; index++) value = value * 256 + (der[offset + index] ?? 0);
-    return { value, next: offset + 1 + bytes };
-  };
-  if (der[at] !== 0x04) throw new Error('a malformed authority key identifier');
-  at = length(at + 1).next;
-  if (der[at] !== 0x30) throw new Error('a malformed authority key identifier');
-  at = length(at + 1).next;
-  if (der[at] !== 0x80) throw new Error('the authority key identifier has no key identifier');
-  const id = length(at + 1);
+  const certificate = new X509(certificatePem);
+  // Undefined without the extension (or without its key identifier), whatever the typings say.
+  const extension = certificate.getExtAuthorityKeyIdentifier() as
+    Readonly<{ kid?: Readonly<{ hex?: string }> }> | undefined;
+  const aki = extension?.kid?.hex;
+  if (aki === undefined) throw new Error('the certificate has no authority key identifier');
   return {
-    serial: certificate.serialNumber.toLowerCase().replace(/^0+(?=.)/, ''),
-    aki: der.subarray(id.next, id.next + id.value).toString('hex'),
+    serial: certificate
+      .getSerialNumberHex()
+      .toLowerCase()
+      .replace(/^0+(?=.)/, ''),
+    aki: aki.toLowerCase(),
   };
 }
 

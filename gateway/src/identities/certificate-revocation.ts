@@ -1,10 +1,12 @@
-import { createPrivateKey } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { connect, signers } from '@hyperledger/fabric-gateway';
-import { publishRevocationList } from '@consent-ledger/network/revocation';
+import { connect } from '@hyperledger/fabric-gateway';
+import {
+  adminSigner,
+  publishRevocationList,
+  type ConfigSigner,
+} from '@consent-ledger/network/revocation';
 import type { OrgProfile } from '../config/connection-profile.js';
 import type { GatewayConfig } from '../config/gateway.config.js';
 import type { CertificateAuthority } from './certificate-authority.js';
@@ -33,7 +35,8 @@ export const CERTIFICATE_REVOCATION = Symbol('CERTIFICATE_REVOCATION');
 
 /** How the gateway reaches the channel's configuration as the organization's Fabric admin. */
 interface Publishing {
-  readonly adminMspDir: string;
+  /** The organization's Fabric admin (from GATEWAY_FABRIC_ADMIN_MSP), read once at start. */
+  readonly admin: ConfigSigner;
   readonly orderers: readonly string[];
   readonly ordererTlsCa: Uint8Array;
 }
@@ -105,15 +108,7 @@ class FabricCertificateRevocation implements CertificateRevocation {
   }
 
   async #publish(publishing: Publishing, crl: string): Promise<void> {
-    const keystore = path.join(publishing.adminMspDir, 'keystore');
-    const [keyFile = ''] = readdirSync(keystore);
-    const sign = signers.newPrivateKeySigner(
-      createPrivateKey(readFileSync(path.join(keystore, keyFile))),
-    );
-    const certificate = readFileSync(
-      path.join(publishing.adminMspDir, 'signcerts', 'cert.pem'),
-      'utf8',
-    );
+    const { admin } = publishing;
     const { peer, mspId, channel } = this.#profile;
     const client = new grpc.Client(
       peer.endpoint,
@@ -126,8 +121,8 @@ class FabricCertificateRevocation implements CertificateRevocation {
     );
     const gateway = connect({
       client,
-      identity: { mspId, credentials: Buffer.from(certificate) },
-      signer: sign,
+      identity: { mspId, credentials: Buffer.from(admin.certificate) },
+      signer: (digest) => admin.sign(digest),
       evaluateOptions: () => ({ deadline: Date.now() + 15_000 }),
     });
     try {
@@ -135,7 +130,7 @@ class FabricCertificateRevocation implements CertificateRevocation {
         channel,
         mspId,
         crls: [crl],
-        admin: { mspId, certificate, sign },
+        admin,
         readConfigBlock: () =>
           gateway
             .getNetwork(channel)
@@ -165,7 +160,7 @@ export function createCertificateRevocation(
     GATEWAY_ORDERER_TLS_CA === undefined
       ? undefined
       : {
-          adminMspDir: GATEWAY_FABRIC_ADMIN_MSP,
+          admin: adminSigner(options.profile, GATEWAY_FABRIC_ADMIN_MSP),
           orderers: GATEWAY_ORDERERS.split(','),
           ordererTlsCa: readFileSync(GATEWAY_ORDERER_TLS_CA),
         };

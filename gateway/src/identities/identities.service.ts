@@ -18,6 +18,7 @@ import {
   LedgerUnavailableError,
   NotFoundError,
   RuleViolationError,
+  UnauthenticatedError,
 } from '../common/errors.js';
 import { ORG_PROFILE, type OrgProfile } from '../config/connection-profile.js';
 import { GATEWAY_SECRETS, type GatewaySecrets } from '../config/secrets.js';
@@ -25,7 +26,11 @@ import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 import { IDENTITY_WALLET, SERVICE_IDENTITY, type IdentityWallet } from '../ledger/wallet.js';
 import { SESSIONS, type Sessions } from '../sessions/sessions.js';
 import { certificateAttributes } from './certificate-attributes.js';
-import { CERTIFICATE_AUTHORITY, type CertificateAuthority } from './certificate-authority.js';
+import {
+  CERTIFICATE_AUTHORITY,
+  type CertificateAuthority,
+  type Registration,
+} from './certificate-authority.js';
 import {
   CERTIFICATE_REVOCATION,
   type CertificateRevocation,
@@ -34,6 +39,7 @@ import {
 import { hashPassword, verifyPassword } from './password.js';
 import { PASSWORD_POLICY, type PasswordPolicy } from './password-policy.js';
 import {
+  NO_PASSWORD,
   USERS_STORE,
   type PatientAccountOwner,
   type UserRecord,
@@ -56,12 +62,6 @@ function newEnrollmentId(): string {
   return `u-${randomBytes(8).toString('hex')}`;
 }
 
-/**
- * The password hash of a user who signs in through the identity provider only: no password
- * verifies against it (verifyPassword refuses any hash that is not argon2id or scrypt).
- */
-export const NO_PASSWORD = '!identity-provider';
-
 /** A staff member the trusted identity provider vouches for. */
 export interface ExternalIdentity {
   readonly issuer: string;
@@ -69,12 +69,15 @@ export interface ExternalIdentity {
   readonly role: Role;
 }
 
+/** The username prefix reserved for identity provider users: no local account takes it. */
+const EXTERNAL_PREFIX = 'idp-';
+
 /**
  * The gateway username of an identity provider's user: opaque (`idp-` and 24 hex of SHA-256 of
  * issuer and subject), stable across sign-ins, and no name of the person.
  */
-export function externalUsername(issuer: string, subject: string): string {
-  return `idp-${createHash('sha256').update(`${issuer}\n${subject}`).digest('hex').slice(0, 24)}`;
+function externalUsername(issuer: string, subject: string): string {
+  return `${EXTERNAL_PREFIX}${createHash('sha256').update(`${issuer}\n${subject}`).digest('hex').slice(0, 24)}`;
 }
 
 /** The most users GET /identities answers at once (narrow with a username prefix). */
@@ -141,11 +144,8 @@ export class IdentitiesService implements OnApplicationBootstrap {
     if (service === undefined || certificateAttributes(service.certificate).role !== 'admin') {
       // Enrolled anew when missing, or enrolled before it carried patients' statements and read
       // for them (an admin of the organization).
-      const secret = randomBytes(18).toString('base64url');
       const enrollmentId = `${SERVICE_IDENTITY}.${this.profile.mspId.toLowerCase()}`;
-      await this.ca.registerOrReset({ enrollmentId, secret, attributes: SERVICE_ATTRIBUTES });
-      await this.wallet.put(SERVICE_IDENTITY, await this.ca.enroll(enrollmentId, secret));
-      this.ledger.forget(SERVICE_IDENTITY);
+      await this.#enroll(SERVICE_IDENTITY, enrollmentId, SERVICE_ATTRIBUTES, { reset: true });
       this.#logger.log(`Enrolled the gateway's service identity ${enrollmentId}`);
     }
     const { admin } = this.secrets;
@@ -180,7 +180,8 @@ export class IdentitiesService implements OnApplicationBootstrap {
    * organization's CA on the first sign-in like other staff (an opaque enrollment ID, the role as
    * a certificate attribute), with no password; enrolled anew with the new role when the provider
    * gives another one (the user's other sessions end). FORBIDDEN for a role the organization has
-   * no users of.
+   * no users of; UNAUTHENTICATED for a user disabled here (before anything reaches the CA);
+   * CONFLICT when the username belongs to an account that is not the provider's.
    */
   async provisionExternal(identity: ExternalIdentity): Promise<UserRecord> {
     const username = externalUsername(identity.issuer, identity.subject);
@@ -197,16 +198,20 @@ export class IdentitiesService implements OnApplicationBootstrap {
 
   async #provision(username: string, role: Role): Promise<UserRecord> {
     const existing = this.users.find(username);
+    if (existing !== undefined && existing.passwordHash !== NO_PASSWORD)
+      throw new ConflictError(`the username ${username} belongs to a local account`);
+    if (existing?.disabledAt !== undefined)
+      throw new UnauthenticatedError(
+        "this account is disabled at the gateway: ask your organization's administrator",
+      );
     if (existing?.role === role) return existing;
     const attributes = this.#attributes({ username, role, password: NO_PASSWORD });
     const enrollmentId = newEnrollmentId();
     const walletLabel = `user:${username}`;
-    const secret = randomBytes(18).toString('base64url');
-    await this.ca.register({ enrollmentId, secret, attributes });
-    await this.wallet.put(walletLabel, await this.ca.enroll(enrollmentId, secret));
-    this.ledger.forget(walletLabel);
+    await this.#enroll(walletLabel, enrollmentId, attributes, { reset: false });
     if (existing !== undefined) {
-      this.users.updateEnrollment(username, { role, enrollmentId });
+      if (!this.users.updateEnrollment(username, { role, enrollmentId }))
+        throw new NotFoundError('USER_NOT_FOUND', 'the user no longer exists');
       this.sessions.endAll(username, 'role changed at the identity provider');
       this.#logger.log(`Enrolled ${username} anew as ${role} (the identity provider's role)`);
     } else {
@@ -341,15 +346,12 @@ export class IdentitiesService implements OnApplicationBootstrap {
       user.walletLabel !== undefined &&
       user.enrollmentId !== undefined
     ) {
-      const secret = randomBytes(18).toString('base64url');
       const attributes = Object.fromEntries(
         Object.entries(certificateAttributes(credentials.certificate)).filter(
           ([name]) => !name.startsWith('hf.'),
         ),
       );
-      await this.ca.registerOrReset({ enrollmentId: user.enrollmentId, secret, attributes });
-      await this.wallet.put(user.walletLabel, await this.ca.enroll(user.enrollmentId, secret));
-      this.ledger.forget(user.walletLabel);
+      await this.#enroll(user.walletLabel, user.enrollmentId, attributes, { reset: true });
     }
     if (!this.users.setDisabled(username, undefined)) throw unknownUser(username);
     this.#logger.log(`${caller.username} enabled the user ${username}`);
@@ -421,17 +423,16 @@ export class IdentitiesService implements OnApplicationBootstrap {
     request: IdentityRequest,
     options: Readonly<{ reuseRegistration: boolean }>,
   ): Promise<UserRecord> {
+    checkUsername(request.username);
     const attributes = this.#attributes(request);
     this.passwords.check(request.password, request);
     if (this.users.find(request.username) !== undefined)
       throw new ConflictError(`the username ${request.username} is taken`);
     const enrollmentId = newEnrollmentId();
     const walletLabel = `user:${request.username}`;
-    const secret = randomBytes(18).toString('base64url');
-    const registration = { enrollmentId, secret, attributes };
-    if (options.reuseRegistration) await this.ca.registerOrReset(registration);
-    else await this.ca.register(registration);
-    const credentials = await this.ca.enroll(enrollmentId, secret);
+    await this.#enroll(walletLabel, enrollmentId, attributes, {
+      reset: options.reuseRegistration,
+    });
     const user: UserRecord = {
       username: request.username,
       passwordHash: await hashPassword(request.password),
@@ -443,17 +444,33 @@ export class IdentitiesService implements OnApplicationBootstrap {
       walletLabel,
       createdAt: new Date().toISOString(),
     };
-    await this.wallet.put(walletLabel, credentials);
-    this.ledger.forget(walletLabel);
     if (!this.users.insert(user)) {
       throw new ConflictError(`the username ${request.username} is taken`);
     }
     return user;
   }
 
-  /** The certificate attributes of a new staff member; validates role, IDs and username. */
+  /**
+   * Registers (or with `reset`, registers or resets) an identity at the organization's CA with a
+   * fresh secret, enrolls it, keeps its credentials in the wallet under `walletLabel` and drops
+   * the ledger connection cached for that label.
+   */
+  async #enroll(
+    walletLabel: string,
+    enrollmentId: string,
+    attributes: Registration['attributes'],
+    options: Readonly<{ reset: boolean }>,
+  ): Promise<void> {
+    const secret = randomBytes(18).toString('base64url');
+    const registration = { enrollmentId, secret, attributes };
+    if (options.reset) await this.ca.registerOrReset(registration);
+    else await this.ca.register(registration);
+    await this.wallet.put(walletLabel, await this.ca.enroll(enrollmentId, secret));
+    this.ledger.forget(walletLabel);
+  }
+
+  /** The certificate attributes of a new staff member; validates role and IDs. */
   #attributes(request: IdentityRequest): Record<string, string> & { practitionerId?: string } {
-    checkUsername(request.username);
     if (request.role === 'patient')
       throw new ForbiddenError(
         'patients hold their own keys and have no certificate: register a patient with POST /patients',
@@ -491,10 +508,15 @@ function unknownUser(username: string): NotFoundError {
   return new NotFoundError('USER_NOT_FOUND', `there is no user ${username}`);
 }
 
+/** A local account's username: the pattern, and not the identity provider users' prefix. */
 function checkUsername(username: string): void {
   if (!USERNAME_PATTERN.test(username))
     throw new InvalidArgumentError(
       'username must be 3-64 of [a-z0-9._-], starting with a letter or digit',
+    );
+  if (username.startsWith(EXTERNAL_PREFIX))
+    throw new InvalidArgumentError(
+      `usernames starting with ${EXTERNAL_PREFIX} are reserved for identity provider users`,
     );
 }
 

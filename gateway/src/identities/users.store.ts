@@ -2,6 +2,13 @@ import type { Role } from '@consent-ledger/ledger-api';
 import { optionalTextOf, textOf, type Database, type Row } from '../storage/database.js';
 
 /**
+ * The password hash of a user who signs in through the identity provider only (a provider
+ * account): no password verifies against it (verifyPassword refuses any hash that is not argon2id
+ * or scrypt).
+ */
+export const NO_PASSWORD = '!identity-provider';
+
+/**
  * A gateway user: login credentials and what the user acts as. Staff act as their own ledger
  * identity (an opaque enrollment ID at the organization's CA, a wallet label); a patient's or a
  * guardian's session account has neither: it names the patient (and the guardian) only.

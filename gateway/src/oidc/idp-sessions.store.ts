@@ -18,8 +18,12 @@ export interface IdpSessionsStore {
   updateRefreshToken(sessionId: string, refreshToken: string): void;
   /** Forgets a session's grant (the session ended). */
   remove(sessionId: string): void;
-  /** Forgets the grants of every session that is no longer open. */
-  removeEnded(): void;
+  /**
+   * Forgets the grants of every session that is no longer open at `now`: ended, expired or gone.
+   */
+  removeEnded(now: number): void;
+  /** Forgets the grants of a user's ended sessions (after "end all sessions"). */
+  removeEndedOf(username: string): void;
 }
 
 /** Options of {@link createIdpSessionsStore}. */
@@ -83,9 +87,19 @@ class SqliteIdpSessionsStore implements IdpSessionsStore {
     this.#db.run('DELETE FROM idp_sessions WHERE session_id = ?', sessionId);
   }
 
-  removeEnded(): void {
+  removeEnded(now: number): void {
     this.#db.run(
-      'DELETE FROM idp_sessions WHERE session_id NOT IN (SELECT id FROM sessions WHERE ended_at IS NULL)',
+      `DELETE FROM idp_sessions WHERE session_id NOT IN
+         (SELECT id FROM sessions WHERE ended_at IS NULL AND expires_at > ?)`,
+      now,
+    );
+  }
+
+  removeEndedOf(username: string): void {
+    this.#db.run(
+      `DELETE FROM idp_sessions WHERE session_id IN
+         (SELECT id FROM sessions WHERE username = ? AND ended_at IS NOT NULL)`,
+      username,
     );
   }
 

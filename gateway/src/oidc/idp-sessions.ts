@@ -1,6 +1,6 @@
 import type { Role } from '@consent-ledger/ledger-api';
 import { DomainError, OidcRefusedError } from '../common/errors.js';
-import type { UserRecord } from '../identities/users.store.js';
+import { NO_PASSWORD, type UserRecord } from '../identities/users.store.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { SessionRecord } from '../sessions/sessions.store.js';
 import type { IdpSessionsStore } from './idp-sessions.store.js';
@@ -34,7 +34,8 @@ export const IDP_SESSIONS = Symbol('IDP_SESSIONS');
 export interface IdpSessionsOptions {
   /** The relying party of the trusted issuer; undefined when none is configured. */
   readonly relyingParty: RelyingParty | undefined;
-  readonly roleMapping: RoleMapping;
+  /** How the provider's claims give a role; undefined when no provider is configured. */
+  readonly roleMapping: RoleMapping | undefined;
   readonly store: IdpSessionsStore;
   readonly sessions: Sessions;
   readonly findUser: (username: string) => UserRecord | undefined;
@@ -47,10 +48,14 @@ class ProviderSessions implements IdpSessions {
 
   constructor(options: Readonly<IdpSessionsOptions>) {
     this.#options = options;
-    // A session's grant is forgotten when the session ends.
+    // A session's grant is forgotten when the session ends, and with the hourly prune when it
+    // expired.
     options.sessions.ended.subscribe((end) => {
       if ('sessionId' in end) options.store.remove(end.sessionId);
-      else options.store.removeEnded();
+      else options.store.removeEndedOf(end.username);
+    });
+    options.sessions.pruned.subscribe((now) => {
+      options.store.removeEnded(now);
     });
   }
 
@@ -71,14 +76,20 @@ class ProviderSessions implements IdpSessions {
   }
 
   async #check(session: SessionRecord): Promise<void> {
-    const { store, relyingParty, sessions } = this.#options;
-    const linked = store.find(session.id);
-    if (linked === undefined) return;
+    const { store, relyingParty, roleMapping, sessions } = this.#options;
     const refuse = (reason: string, cause?: unknown): never => {
       sessions.end(session.id, `identity provider: ${reason}`);
       throw new OidcRefusedError(`${reason}: sign in again`, { cause });
     };
-    if (relyingParty === undefined) return refuse('the identity provider is no longer trusted');
+    const linked = store.find(session.id);
+    if (linked === undefined) {
+      // A provider user's session without its grant cannot be checked: it is not kept.
+      if (this.#options.findUser(session.username)?.passwordHash === NO_PASSWORD)
+        refuse('the identity provider cannot vouch for this session');
+      return;
+    }
+    if (relyingParty === undefined || roleMapping === undefined)
+      return refuse('the identity provider is no longer trusted');
     let answer: Awaited<ReturnType<RelyingParty['refresh']>>;
     try {
       answer = await relyingParty.refresh(linked.refreshToken, linked.subject);
@@ -91,7 +102,7 @@ class ProviderSessions implements IdpSessions {
     if (answer.claims === undefined) return;
     let role: Role;
     try {
-      role = roleFromClaims(answer.claims, this.#options.roleMapping);
+      role = roleFromClaims(answer.claims, roleMapping);
     } catch (error) {
       if (error instanceof DomainError) return refuse(error.message, error);
       throw error;

@@ -53,7 +53,7 @@ export class OidcSignInService {
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     @Inject(RELYING_PARTY) private readonly relyingParty: RelyingParty | null,
-    @Inject(ROLE_MAPPING) private readonly roleMapping: RoleMapping,
+    @Inject(ROLE_MAPPING) private readonly roleMapping: RoleMapping | null,
     @Inject(IDP_SESSIONS) private readonly idpSessions: IdpSessions,
     private readonly identities: IdentitiesService,
     private readonly auth: AuthService,
@@ -92,7 +92,7 @@ export class OidcSignInService {
    * OIDC_ROLE_REFUSED for a missing or unknown role; UNAUTHENTICATED for a user disabled here.
    */
   async complete(query: string, binding: string | undefined): Promise<string> {
-    const { relyingParty, settings } = this.#trusted();
+    const { relyingParty, settings, roleMapping } = this.#trusted();
     const state = new URLSearchParams(query).get('state') ?? '';
     const pending = this.#pending.get(state);
     // Single use: a replayed callback finds nothing.
@@ -105,13 +105,10 @@ export class OidcSignInService {
     const callback = new URL(settings.redirectUri);
     callback.search = query;
     const { claims, refreshToken } = await relyingParty.complete(callback, pending);
-    const role = roleFromClaims(claims, this.roleMapping);
+    const role = roleFromClaims(claims, roleMapping);
     const issuer = settings.issuer.href;
+    // UNAUTHENTICATED for a user disabled here, before anything reaches the CA.
     const user = await this.identities.provisionExternal({ issuer, subject: claims.sub, role });
-    if (user.disabledAt !== undefined)
-      throw new UnauthenticatedError(
-        "this account is disabled at the gateway: ask your organization's administrator",
-      );
     const tokens = await this.auth.issue(user, (sessionId) => {
       this.idpSessions.link({ sessionId, issuer, subject: claims.sub, refreshToken });
     });
@@ -137,17 +134,24 @@ export class OidcSignInService {
     return entry.tokens;
   }
 
-  #trusted(): { relyingParty: RelyingParty; settings: OidcSettings } {
-    if (this.relyingParty === null || this.#settings === undefined)
+  #trusted(): { relyingParty: RelyingParty; settings: OidcSettings; roleMapping: RoleMapping } {
+    const { relyingParty, roleMapping } = this;
+    const settings = this.#settings;
+    if (relyingParty === null || roleMapping === null || settings === undefined)
       throw new NotFoundError('NOT_FOUND', 'this gateway trusts no identity provider');
-    return { relyingParty: this.relyingParty, settings: this.#settings };
+    return { relyingParty, settings, roleMapping };
   }
 
+  /**
+   * Forgets expired sign-ins and handoffs. Each map holds its entries in the order they expire
+   * (insertion order, one lifetime per map), so the sweep stops at the first live one.
+   */
   #prune(): void {
     const now = Date.now();
-    for (const [state, pending] of this.#pending)
-      if (pending.expiresAt <= now) this.#pending.delete(state);
-    for (const [code, entry] of this.#handoffs)
-      if (entry.expiresAt <= now) this.#handoffs.delete(code);
+    for (const entries of [this.#pending, this.#handoffs])
+      for (const [key, entry] of entries) {
+        if (entry.expiresAt > now) break;
+        entries.delete(key);
+      }
   }
 }

@@ -50,6 +50,11 @@ export interface Sessions {
   openCounts(): ReadonlyMap<string, number>;
   /** Sessions as they are ended. */
   readonly ended: Observable<SessionEnd>;
+  /**
+   * The hourly prunes of ended and expired sessions, with the time each ran (milliseconds since
+   * the epoch): what is kept per session is pruned with them.
+   */
+  readonly pruned: Observable<number>;
 }
 
 /** Options of {@link createSessions}. */
@@ -76,8 +81,19 @@ const hashOf = (secret: string): string => createHash('sha256').update(secret).d
 const sameHash = (a: string, b: string | undefined): boolean =>
   b?.length === a.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
+/** Whether a session is neither ended nor expired at `now`. */
+const live = (session: SessionRecord, now: number): boolean =>
+  session.endedAt === undefined && session.expiresAt > now;
+
 const invalid = (): UnauthenticatedError =>
   new UnauthenticatedError('the refresh token is not valid: sign in again');
+
+/** A refresh token's session, found by the token's ID, and the hash of the secret presented. */
+interface Presented {
+  readonly id: string;
+  readonly session: SessionRecord;
+  readonly presented: string;
+}
 
 class StoredSessions implements Sessions {
   readonly #store: SessionsStore;
@@ -85,8 +101,10 @@ class StoredSessions implements Sessions {
   readonly #idleMs: number;
   readonly #now: () => number;
   readonly #ended = new Subject<SessionEnd>();
+  readonly #pruned = new Subject<number>();
   #prunedAt = Number.NEGATIVE_INFINITY;
   readonly ended: Observable<SessionEnd> = this.#ended.asObservable();
+  readonly pruned: Observable<number> = this.#pruned.asObservable();
 
   constructor(options: Readonly<SessionsOptions>) {
     this.#store = options.store;
@@ -101,6 +119,7 @@ class StoredSessions implements Sessions {
     if (now - this.#prunedAt > PRUNE_EVERY_MS) {
       this.#store.prune(now - KEEP_ENDED_MS);
       this.#prunedAt = now;
+      this.#pruned.next(now);
     }
     const id = randomBytes(16).toString('base64url');
     const secret = randomBytes(32).toString('base64url');
@@ -117,14 +136,11 @@ class StoredSessions implements Sessions {
   }
 
   refresh(refreshToken: string): RefreshedSession {
-    const [id, secret, extra] = refreshToken.split('.');
-    if (id === undefined || secret === undefined || extra !== undefined) throw invalid();
-    const session = this.#store.find(id);
-    if (session === undefined) throw invalid();
+    const found = this.#presented(refreshToken);
+    if (found === undefined) throw invalid();
+    const { id, session, presented } = found;
     const now = this.#now();
-    const presented = hashOf(secret);
-    if (session.endedAt !== undefined || session.expiresAt <= now)
-      throw new UnauthenticatedError('the session has ended: sign in again');
+    if (!live(session, now)) throw new UnauthenticatedError('the session has ended: sign in again');
     if (sameHash(presented, session.previousHash)) {
       this.end(id, 'refresh token reused');
       throw new UnauthenticatedError(
@@ -148,21 +164,14 @@ class StoredSessions implements Sessions {
   }
 
   sessionOf(refreshToken: string): SessionRecord | undefined {
-    const [id, secret, extra] = refreshToken.split('.');
-    if (id === undefined || secret === undefined || extra !== undefined) return undefined;
-    const session = this.#store.find(id);
-    if (session === undefined || session.endedAt !== undefined) return undefined;
-    if (session.expiresAt <= this.#now()) return undefined;
-    return sameHash(hashOf(secret), session.refreshHash) ? session : undefined;
+    const found = this.#presented(refreshToken);
+    if (found === undefined || !live(found.session, this.#now())) return undefined;
+    return sameHash(found.presented, found.session.refreshHash) ? found.session : undefined;
   }
 
   isOpen(id: string, username: string): boolean {
     const session = this.#store.find(id);
-    return (
-      session?.username === username &&
-      session.endedAt === undefined &&
-      session.expiresAt > this.#now()
-    );
+    return session?.username === username && live(session, this.#now());
   }
 
   end(id: string, reason: string): boolean {
@@ -180,6 +189,14 @@ class StoredSessions implements Sessions {
 
   openCounts(): ReadonlyMap<string, number> {
     return this.#store.openCounts(this.#now());
+  }
+
+  /** The session a well-formed refresh token (`id.secret`) names, if any; nothing checked yet. */
+  #presented(refreshToken: string): Presented | undefined {
+    const [id, secret, extra] = refreshToken.split('.');
+    if (id === undefined || secret === undefined || extra !== undefined) return undefined;
+    const session = this.#store.find(id);
+    return session === undefined ? undefined : { id, session, presented: hashOf(secret) };
   }
 }
 
