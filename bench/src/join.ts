@@ -112,7 +112,7 @@ export async function measureJoins(
   const peer = extraPeerOf(joiner);
   const name = peerId(joiner, peer);
   const fresh = async (): Promise<void> => {
-    await removeExtraPeer(joiner, peer);
+    await removeExtraPeer({ topology, org: joiner, peer });
     await startExtraPeer({
       install,
       topology,
@@ -173,7 +173,7 @@ export async function measureJoins(
       ratio: joinRatio(snapshotSeconds, genesisSeconds),
     };
   } finally {
-    await removeExtraPeer(joiner, peer);
+    await removeExtraPeer({ topology, org: joiner, peer });
   }
 }
 

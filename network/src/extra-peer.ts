@@ -3,6 +3,7 @@ import path from 'node:path';
 import { bin, type FabricInstall } from './binaries.ts';
 import { ensureIdentity, tlsHosts } from './ca.ts';
 import { run } from './exec.ts';
+import { waitForGossipToForgetOthers } from './gossip.ts';
 import { orgLayout, peerIdentity, peerRuntime } from './layout.ts';
 import { adminCli, startPeer } from './nodes.ts';
 import { workspaceFolder } from './workspaces.ts';
@@ -143,12 +144,22 @@ export async function startExtraPeer(options: Readonly<ExtraPeerOptions>): Promi
   }
 }
 
+/** What {@link removeExtraPeer} removes: an extra peer of an organization of the topology. */
+export interface RemoveExtraPeerOptions {
+  readonly topology: Topology;
+  readonly org: Organization;
+  readonly peer: Peer;
+}
+
 /**
  * Stops an extra peer by PID and deletes its configuration and ledgers (its identity stays, so a
- * later start enrolls nothing).
+ * later start enrolls nothing). When it was running, waits until the topology's peers have dropped
+ * it from their gossip membership: until then discovery still offers it as an endorser, and a
+ * gateway that picks it waits out its deadline.
  */
-export async function removeExtraPeer(org: Organization, peer: Peer): Promise<void> {
-  const runtime = peerRuntime(org, peer);
-  await stopProcess(runtime.name);
+export async function removeExtraPeer(options: Readonly<RemoveExtraPeerOptions>): Promise<void> {
+  const runtime = peerRuntime(options.org, options.peer);
+  const wasRunning = await stopProcess(runtime.name);
   rmSync(path.dirname(runtime.dataDir), { recursive: true, force: true });
+  if (wasRunning) await waitForGossipToForgetOthers(options.topology);
 }

@@ -113,6 +113,7 @@ export {
   removeExtraPeer,
   startExtraPeer,
   type ExtraPeerOptions,
+  type RemoveExtraPeerOptions,
 } from './extra-peer.ts';
 export { connectAs, peerClient, type LedgerConnection, type ConnectOptions } from './client.ts';
 export {

@@ -2,7 +2,8 @@ import { rmSync } from 'node:fs';
 import { ensureFabricBinaries, type FabricInstall } from './binaries.ts';
 import { ensureIdentity, publishOrdererTlsCert, startCa, tlsHosts, writeOrgMsp } from './ca.ts';
 import { channelHeight, ensureGenesisBlock, joinOrderer, joinPeer } from './channel.ts';
-import { checkHealth, waitUntil } from './health.ts';
+import { waitForGossip } from './gossip.ts';
+import { checkHealth } from './health.ts';
 import {
   caProcessName,
   ordererIdentity,
@@ -107,42 +108,6 @@ export async function up(log: Log, topology: Topology = loadTopology()): Promise
     `Network up in ${((Date.now() - started) / 1000).toFixed(1)} s: channel ${topology.channel.name}`,
   );
   return install;
-}
-
-/** How many peers of the channel a peer knows through gossip, from its Prometheus metrics. */
-async function peersKnown(url: string, channel: string): Promise<number> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-  const pattern = new RegExp(
-    `^gossip_membership_total_peers_known\\{channel="${channel}"\\} (\\d+)`,
-    'm',
-  );
-  const match = pattern.exec(await response.text());
-  return match?.[1] === undefined ? 0 : Number(match[1]);
-}
-
-/**
- * Waits until every peer knows every other peer of the channel through gossip: until then the
- * gateways' discovery cannot find endorsers in other organizations.
- */
-async function waitForGossip(topology: Topology): Promise<void> {
-  const peers = topology.organizations.flatMap((org) => org.peers.map((peer) => ({ org, peer })));
-  await Promise.all(
-    peers.map(({ org, peer }) =>
-      waitUntil(
-        async () =>
-          (await peersKnown(
-            `http://${peer.host}:${peer.operationsPort}/metrics`,
-            topology.channel.name,
-          )) >=
-          peers.length - 1,
-        {
-          description: `${peerId(org, peer)} to see every other peer through gossip`,
-          timeoutMs: 120_000,
-          intervalMs: 500,
-        },
-      ),
-    ),
-  );
 }
 
 /** Process names in the order they are stopped: clients (gateways) first, then peers, orderers, CAs. */

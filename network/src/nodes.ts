@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { bin, type FabricInstall } from './binaries.ts';
 import { waitForHealth } from './health.ts';
+import { GOSSIP_ALIVE_EXPIRATION_MS } from './gossip.ts';
 import type { RunOptions } from './exec.ts';
 import { ordererIdentity, ordererRuntime, orgLayout, peerIdentity, peerRuntime } from './layout.ts';
 import { externalBuilderDir } from './paths.ts';
@@ -69,7 +70,7 @@ export function writePeerConfig(install: FabricInstall, org: Organization, peer:
     'peer.gossip.orgLeader': true,
     // Faster membership after a restart: the defaults (25 s reconnect) make `up` wait for gossip.
     'peer.gossip.aliveTimeInterval': '2s',
-    'peer.gossip.aliveExpirationTimeout': '10s',
+    'peer.gossip.aliveExpirationTimeout': `${String(GOSSIP_ALIVE_EXPIRATION_MS / 1000)}s`,
     'peer.gossip.reconnectInterval': '3s',
     // Private data (docs/privacy.md): a peer committing a block without the private data of its
     // collections pulls it from the other members for this long, then commits without it and lets

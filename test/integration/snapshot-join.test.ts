@@ -79,7 +79,7 @@ async function metric(name: string): Promise<number> {
 beforeAll(async () => {
   install = await ensureFabricBinaries(topology);
   writer = connectAdmin('gov');
-  await removeExtraPeer(gov, extra);
+  await removeExtraPeer({ topology, org: gov, peer: extra });
   await startExtraPeer({
     install,
     topology,
@@ -92,7 +92,7 @@ beforeAll(async () => {
 afterAll(async () => {
   writer.close();
   closeUsers();
-  await removeExtraPeer(gov, extra);
+  await removeExtraPeer({ topology, org: gov, peer: extra });
   // Snapshots are the test's own: once written, the peer does not use its copy (Fabric's guide).
   for (const dir of snapshots) rmSync(dir, { recursive: true, force: true });
 });
