@@ -1,5 +1,6 @@
 import {
   GRANTEE_ROLES,
+  type AccessEvent,
   type AccessEventPage,
   type AccessEventQuery,
   type Consent,
@@ -8,6 +9,7 @@ import {
   type ConsentInput,
   type ConsentPage,
   type ConsentQuery,
+  type ConsentVersion,
   type RecordHistory,
 } from '@consent-ledger/ledger-api';
 import { Injectable } from '@nestjs/common';
@@ -86,6 +88,14 @@ export class LedgerFhirAdapter implements FhirLedgerPort<Principal> {
 
   queryConsents(caller: Principal, filter: ConsentQuery): Promise<ConsentPage> {
     return this.consents.query(caller, filter);
+  }
+
+  getConsentHistory(caller: Principal, consentId: string): Promise<readonly ConsentVersion[]> {
+    return this.consents.history(caller, consentId);
+  }
+
+  getAccessEvent(caller: Principal, eventId: string): Promise<AccessEvent> {
+    return this.audit.get(caller, eventId);
   }
 
   queryAccessEvents(caller: Principal, filter: AccessEventQuery): Promise<AccessEventPage> {

@@ -1,4 +1,9 @@
-import type { AccessEventQuery, ConsentQuery, Page } from '@consent-ledger/ledger-api';
+import type {
+  AccessEventQuery,
+  ConsentChange,
+  ConsentQuery,
+  Page,
+} from '@consent-ledger/ledger-api';
 import type { ProvenanceSearch } from './fhir-search.params.js';
 import type {
   AccessEventView,
@@ -23,15 +28,28 @@ export interface FhirLedgerPort<TCaller = unknown> {
   grantConsent(caller: TCaller, submission: ConsentSubmission): Promise<ConsentView>;
   /** `consent:GetConsent` (CONSENT_NOT_FOUND when unknown). */
   getConsent(caller: TCaller, consentId: string): Promise<ConsentView>;
+  /** `consent:GetConsentHistory`: every version, oldest first (CONSENT_NOT_FOUND when unknown). */
+  getConsentHistory(caller: TCaller, consentId: string): Promise<readonly ConsentVersionView[]>;
   /** `consent:QueryConsents`. */
   queryConsents(caller: TCaller, filter: ConsentQuery): Promise<Page<ConsentView>>;
   /** `audit:QueryAccessEvents`; `from` is inclusive, `to` exclusive. */
   queryAccessEvents(caller: TCaller, filter: AccessEventQuery): Promise<Page<AccessEventView>>;
+  /** `audit:GetAccessEvent` (EVENT_NOT_FOUND when unknown). */
+  getAccessEvent(caller: TCaller, eventId: string): Promise<AccessEventView>;
   /**
    * `records:GetRecord` of the record of `owner` (the caller's organization when absent: record
    * IDs are scoped by their owner); undefined when the record is unknown (RECORD_NOT_FOUND).
    */
   getRecord(caller: TCaller, record: ProvenanceSearch): Promise<RecordHistoryView | undefined>;
+}
+
+/** One version of a consent as its history gives it. */
+export interface ConsentVersionView {
+  readonly version: number;
+  readonly change: ConsentChange;
+  /** When the version was written. */
+  readonly time: string;
+  readonly consent: ConsentView;
 }
 
 /** Injection token of the {@link FhirLedgerPort}. */
