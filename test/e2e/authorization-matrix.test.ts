@@ -748,8 +748,43 @@ describe('authorization matrix: every role of every organization x every REST en
             path: `/fhir/Consent?patient=Patient/${subject.patientId}`,
             fhir: true,
           });
+        case 'POST /fhir/Consent/_search':
+          return ready({
+            method: 'POST',
+            path: '/fhir/Consent/_search',
+            body: { patient: `Patient/${subject.patientId}` },
+            fhir: true,
+          });
         case 'GET /fhir/Consent/:id':
           return ready({ method: 'GET', path: `/fhir/Consent/${consentId}`, fhir: true });
+        case 'GET /fhir/Consent/:id/_history':
+          return ready({ method: 'GET', path: `/fhir/Consent/${consentId}/_history`, fhir: true });
+        case 'GET /fhir/Consent/:id/_history/:vid':
+          return ready({
+            method: 'GET',
+            path: `/fhir/Consent/${consentId}/_history/1`,
+            fhir: true,
+          });
+        case 'POST /fhir/AuditEvent/_search':
+          return ready({
+            method: 'POST',
+            path: '/fhir/AuditEvent/_search',
+            body: { patient: `Patient/${subject.patientId}` },
+            fhir: true,
+          });
+        case 'GET /fhir/AuditEvent/:id':
+          return ready({ method: 'GET', path: `/fhir/AuditEvent/${eventId}`, fhir: true });
+        case 'POST /fhir/Provenance/_search':
+          return ready({
+            method: 'POST',
+            path: '/fhir/Provenance/_search',
+            body: { target: rec?.recordId ?? '', agent: `Organization/${recOwner}` },
+            fhir: true,
+          });
+        case 'ALL /fhir':
+          return ready({ method: 'GET', path: '/fhir', fhir: true });
+        case 'ALL /fhir/*path':
+          return ready({ method: 'GET', path: '/fhir/Patient', fhir: true });
         case 'GET /fhir/AuditEvent':
           return ready({
             method: 'GET',
@@ -905,11 +940,14 @@ describe('authorization matrix: every role of every organization x every REST en
       'GET /auth/oidc/callback',
       'POST /auth/oidc/session',
     ]);
+    // What /fhir does not serve: 404 or 405 OperationOutcome to everyone, token or not.
+    const unsupported = new Set(['ALL /fhir', 'ALL /fhir/*path']);
     const failed = allowed
       .filter(
         (result) =>
           endpointKey(result.case.row) !== close &&
           !signIn.has(endpointKey(result.case.row)) &&
+          !unsupported.has(endpointKey(result.case.row)) &&
           result.status >= 300,
       )
       .map(
@@ -928,6 +966,13 @@ describe('authorization matrix: every role of every organization x every REST en
     expect(signIns.length).toBe(3 * (PRINCIPALS.length + 1));
     expect(
       signIns.filter((result) => result.status !== 404 || result.code !== 'NOT_FOUND'),
+    ).toEqual([]);
+    const refusals = results.filter((result) => unsupported.has(endpointKey(result.case.row)));
+    expect(refusals.length).toBe(2 * (PRINCIPALS.length + 1));
+    expect(
+      refusals
+        .filter((result) => result.status !== 404 && result.status !== 405)
+        .concat(refusals.filter((result) => result.code !== 'not-supported')),
     ).toEqual([]);
   });
 });
