@@ -17,7 +17,7 @@ import { FhirController } from './fhir.controller.js';
 import type { FhirLedgerPort } from './fhir-ledger.port.js';
 import { FhirModule } from './fhir.module.js';
 import { validateResource } from './fhir-schema.validator.js';
-import { EXTENSION, NAMING_SYSTEM, PROJECT_SYSTEM } from './fhir-terminology.js';
+import { EXTENSION, NAMING_SYSTEM, PROJECT_SYSTEM, logicalReference } from './fhir-terminology.js';
 import type {
   AccessEventView as AccessEvent,
   AnchorView as RecordAnchor,
@@ -274,7 +274,7 @@ describe('POST /fhir/Consent', () => {
       expect.objectContaining({ performer: { kind: 'guardian', id: 'rp-aaaaaaaaaaaaaaaa' } }),
     );
     expect((response.body as fhir4.Consent).performer).toEqual([
-      { reference: 'RelatedPerson/rp-aaaaaaaaaaaaaaaa' },
+      logicalReference('RelatedPerson', 'rp-aaaaaaaaaaaaaaaa'),
     ]);
   });
 
