@@ -257,7 +257,7 @@ describe('the HTTP API (in process, fake ledger)', () => {
     }
     const deleted = await t.http().delete('/fhir/Consent/con-000000000000000000000001');
     expect(deleted.status).toBe(405);
-    expect(deleted.headers.allow).toBe('GET');
+    expect(deleted.headers.allow).toBe('GET, PUT');
     expect(deleted.body).toMatchObject({
       issue: [{ code: 'not-supported', details: { coding: [{ code: 'METHOD_NOT_ALLOWED' }] } }],
     });

@@ -121,7 +121,7 @@ interface Case {
   readonly expect: 'allowed' | 'forbidden' | 'unauthenticated' | 'open';
   readonly make: Make;
   /** Writes that would spoil other cases' data run after everything else, in phase order. */
-  readonly phase: 0 | 1 | 2 | 3;
+  readonly phase: 0 | 1 | 2 | 3 | 4;
 }
 
 interface Result {
@@ -757,6 +757,23 @@ describe('authorization matrix: every role of every organization x every REST en
           });
         case 'GET /fhir/Consent/:id':
           return ready({ method: 'GET', path: `/fhir/Consent/${consentId}`, fhir: true });
+        case 'PUT /fhir/Consent/:id':
+          return async () => ({
+            method: 'PUT',
+            path: `/fhir/Consent/${consentId}`,
+            body: {
+              ...(fhirConsent(
+                subject.patientId,
+                await statement('consent:UpdateConsent', {
+                  ...FHIR_TERMS,
+                  consentId,
+                  expectedVersion: own && isPatient ? await versionOf(consentId) : 1,
+                }),
+              ) as object),
+              id: consentId,
+            },
+            fhir: true,
+          });
         case 'GET /fhir/Consent/:id/_history':
           return ready({ method: 'GET', path: `/fhir/Consent/${consentId}/_history`, fhir: true });
         case 'GET /fhir/Consent/:id/_history/:vid':
@@ -801,14 +818,16 @@ describe('authorization matrix: every role of every organization x every REST en
           throw new Error(`no request for ${endpointKey(row)}`);
       }
     };
-    const PHASE: Readonly<Record<string, 1 | 2 | 3>> = {
-      'POST /consents/:consentId/revoke': 1,
+    const PHASE: Readonly<Record<string, 1 | 2 | 3 | 4>> = {
+      // After the REST update of the same consent (phase 0), before its revocation.
+      'PUT /fhir/Consent/:id': 1,
+      'POST /consents/:consentId/revoke': 2,
       'POST /referrals/:referralId/close': 1,
       'POST /patients/me/devices/remove': 1,
       'POST /patients/:patientId/recovery': 1,
-      'POST /consents/:consentId/erase': 2,
+      'POST /consents/:consentId/erase': 3,
       // Ends every session of the caller, the matrix's own token included: last of all.
-      'POST /auth/logout-everywhere': 3,
+      'POST /auth/logout-everywhere': 4,
     };
     for (const row of ENDPOINTS) {
       const phase = PHASE[endpointKey(row)] ?? 0;
@@ -878,7 +897,7 @@ describe('authorization matrix: every role of every organization x every REST en
         code: codeOf(response.text, request.fhir === true),
       };
     };
-    for (const phase of [0, 1, 2, 3] as const)
+    for (const phase of [0, 1, 2, 3, 4] as const)
       results.push(
         ...(await mapLimit(
           cases.filter((each) => each.phase === phase),

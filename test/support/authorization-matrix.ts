@@ -649,6 +649,12 @@ export const ENDPOINTS: readonly EndpointRow[] = [
   },
   { method: 'GET', path: '/fhir/Consent/:id', rule: SCOPED_READ, own: OWN_REST_CONSENT },
   {
+    method: 'PUT',
+    path: '/fhir/Consent/:id',
+    rule: OWN_PATIENT,
+    own: "a Consent of the session's patient, status active (update) or inactive (revoke), with their signed statement",
+  },
+  {
     method: 'GET',
     path: '/fhir/Consent/:id/_history',
     rule: SCOPED_READ,

@@ -18,6 +18,7 @@ import { patientSessionOf, type Principal } from '../auth/principal.js';
 import { DomainError, ForbiddenError, InvalidArgumentError } from '../common/errors.js';
 import { ConsentsService } from '../consents/consents.service.js';
 import type {
+  ConsentChangeSubmission,
   ConsentSubmission,
   ConsentTerms,
   ExceptionTerms,
@@ -80,6 +81,23 @@ export class LedgerFhirAdapter implements FhirLedgerPort<Principal> {
       ...(submission.performer === undefined ? {} : { signedBy: submission.performer }),
     };
     return (await this.consents.grant(session, submission.action, expected)).consent;
+  }
+
+  /**
+   * UpdateConsent (its terms and performer the statement's) or RevokeConsent with the statement
+   * the FHIR Consent carries; its patient must be the caller's session's.
+   */
+  async changeConsent(caller: Principal, change: ConsentChangeSubmission): Promise<Consent> {
+    const session = patientSessionOf(caller);
+    if (session.patientId !== change.patientId)
+      throw new ForbiddenError('a patient changes their own consents only');
+    if (change.kind === 'revoke')
+      return (await this.consents.revoke(session, change.consentId, change.action)).consent;
+    const expected = {
+      terms: consentInputOf(change.terms ?? {}),
+      ...(change.performer === undefined ? {} : { signedBy: change.performer }),
+    };
+    return (await this.consents.update(session, change.consentId, change.action, expected)).consent;
   }
 
   getConsent(caller: Principal, consentId: string): Promise<Consent> {

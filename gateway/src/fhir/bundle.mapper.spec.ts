@@ -180,7 +180,7 @@ describe('toCapabilityStatement', () => {
     );
     expect(summary).toEqual({
       Consent: {
-        interactions: ['read', 'vread', 'history-instance', 'search-type', 'create'],
+        interactions: ['read', 'vread', 'update', 'history-instance', 'search-type', 'create'],
         params: [
           '_id:token',
           'patient:reference',

@@ -24,7 +24,7 @@ const PAGING = `Newest first (\`_sort=-date\`, the default) or oldest first (\`_
 
 /** The interactions served, by resource type (the 404/405 answers follow this table). */
 export const SERVED_INTERACTIONS = {
-  Consent: ['read', 'vread', 'history-instance', 'search-type', 'create'],
+  Consent: ['read', 'vread', 'update', 'history-instance', 'search-type', 'create'],
   AuditEvent: ['read', 'search-type'],
   Provenance: ['search-type'],
 } as const satisfies Readonly<Record<string, readonly fhir4.TypeRestfulInteraction[]>>;
@@ -77,7 +77,7 @@ export function toCapabilityStatement(
         resource: [
           {
             type: 'Consent',
-            documentation: `Privacy consents (scope patient-privacy). create records a new consent for the calling patient; versions are kept (vread, _history). ${PAGING}`,
+            documentation: `Privacy consents (scope patient-privacy). create records a new consent for the calling patient; update with status inactive revokes it, with status active replaces its terms (If-Match: W/"<version>" is checked, 412 when stale; without it the version the signed statement names guards the change, 409 when stale); every write carries the statement the patient signed (extension signed-action). Versions are kept (vread, _history). ${PAGING}`,
             interaction: interactions('Consent'),
             versioning: 'versioned',
             readHistory: true,

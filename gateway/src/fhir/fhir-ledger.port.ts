@@ -7,6 +7,7 @@ import type {
 import type { ProvenanceSearch } from './fhir-search.params.js';
 import type {
   AccessEventView,
+  ConsentChangeSubmission,
   ConsentSubmission,
   ConsentView,
   RecordHistoryView,
@@ -26,6 +27,12 @@ export interface FhirLedgerPort<TCaller = unknown> {
    * caller's session's.
    */
   grantConsent(caller: TCaller, submission: ConsentSubmission): Promise<ConsentView>;
+  /**
+   * `consent:UpdateConsent` (kind update) or `consent:RevokeConsent` (kind revoke) with the
+   * statement the patient (or a guardian) signed: the same rules as {@link grantConsent} (the terms
+   * of an update must equal the statement's payload; the patient must be the caller's session's).
+   */
+  changeConsent(caller: TCaller, change: ConsentChangeSubmission): Promise<ConsentView>;
   /** `consent:GetConsent` (CONSENT_NOT_FOUND when unknown). */
   getConsent(caller: TCaller, consentId: string): Promise<ConsentView>;
   /** `consent:GetConsentHistory`: every version, oldest first (CONSENT_NOT_FOUND when unknown). */

@@ -80,6 +80,7 @@ type FakePort = { [K in keyof FhirLedgerPort]: Mock<FhirLedgerPort[K]> };
 
 const port: FakePort = {
   grantConsent: vi.fn<FhirLedgerPort['grantConsent']>(),
+  changeConsent: vi.fn<FhirLedgerPort['changeConsent']>(),
   getConsent: vi.fn<FhirLedgerPort['getConsent']>(),
   queryConsents: vi.fn<FhirLedgerPort['queryConsents']>(),
   getConsentHistory: vi.fn<FhirLedgerPort['getConsentHistory']>(),
@@ -631,6 +632,85 @@ describe('GET /fhir/Consent/:id', () => {
   });
 });
 
+describe('PUT /fhir/Consent/:id', () => {
+  const put = (body: unknown, ifMatch?: string): request.Test => {
+    const test = request(server)
+      .put(`/fhir/Consent/${consent.consentId}`)
+      .set('x-test-user', 'patient')
+      .set('content-type', 'application/fhir+json');
+    return (ifMatch === undefined ? test : test.set('if-match', ifMatch)).send(
+      JSON.stringify(body),
+    );
+  };
+  const updated = { ...postedConsent, id: consent.consentId };
+
+  it('updates the terms (status active) with the signed statement, answering the new version', async () => {
+    port.changeConsent.mockResolvedValue({ ...consent, version: 2 });
+    const response = await put(updated).expect(200);
+    expectFhirJson(response);
+    expect(response.headers.etag).toBe('W/"2"');
+    expect(response.headers['content-location']).toMatch(
+      /\/fhir\/Consent\/con-0123456789abcdef01234567\/_history\/2$/,
+    );
+    expect(port.changeConsent).toHaveBeenCalledWith(USER, {
+      consentId: consent.consentId,
+      kind: 'update',
+      terms: {
+        provision: 'permit',
+        grantee: { org: 'TertiaryHospitalMSP' },
+        purposes: ['treatment'],
+        categories: ['outpatient'],
+      },
+      patientId: PID,
+      action: SIGNED,
+    });
+    expect(port.getConsent).not.toHaveBeenCalled();
+  });
+
+  it('revokes (status inactive), checking If-Match against the current version first', async () => {
+    port.getConsent.mockResolvedValue(consent);
+    port.changeConsent.mockResolvedValue({ ...consent, status: 'revoked', version: 2 });
+    const response = await put({ ...updated, status: 'inactive' }, 'W/"1"').expect(200);
+    expect(response.body).toMatchObject({ status: 'inactive', meta: { versionId: '2' } });
+    expect(port.changeConsent).toHaveBeenCalledWith(USER, {
+      consentId: consent.consentId,
+      kind: 'revoke',
+      patientId: PID,
+      action: SIGNED,
+    });
+  });
+
+  it('answers 412 for a stale If-Match, before anything is submitted', async () => {
+    port.getConsent.mockResolvedValue({ ...consent, version: 3 });
+    const response = await put(updated, 'W/"2"').expect(412);
+    expectFhirJson(response);
+    expect(issue(response)).toMatchObject({
+      code: 'conflict',
+      details: { coding: [{ code: 'PRECONDITION_FAILED' }] },
+    });
+    expect(port.changeConsent).not.toHaveBeenCalled();
+    await put(updated, 'version 2').expect(400);
+  });
+
+  it('refuses a body without the id of the URL, another status, or no signed statement', async () => {
+    const noId = await put(postedConsent).expect(400);
+    expect(issue(noId)?.expression).toEqual(['Consent.id']);
+    const draft = await put({ ...updated, status: 'proposed' }).expect(400);
+    expect(issue(draft)).toMatchObject({ code: 'business-rule', expression: ['Consent.status'] });
+    const { extension: _signed, ...unsigned } = updated;
+    await put(unsigned).expect(400);
+    expect(port.changeConsent).not.toHaveBeenCalled();
+  });
+
+  it('renders the ledger refusal of a stale statement (409 conflict)', async () => {
+    port.changeConsent.mockRejectedValue(
+      new Error('CONFLICT: version 1 is not the current version'),
+    );
+    const response = await put(updated).expect(409);
+    expect(issue(response)?.code).toBe('conflict');
+  });
+});
+
 describe('GET /fhir/Consent/:id/_history and vread', () => {
   const revoked: Consent = {
     ...consent,
@@ -716,6 +796,7 @@ describe('unsupported types, interactions and formats', () => {
     ['get', '/fhir/Patient', 404, 'not-supported'],
     ['delete', '/fhir/Consent/con-1', 405, 'not-supported'],
     ['put', '/fhir/AuditEvent/evt-1', 405, 'not-supported'],
+    ['patch', '/fhir/Consent/con-1', 405, 'not-supported'],
     ['get', '/fhir/Provenance/p-1', 405, 'not-supported'],
     ['get', '/fhir/Consent/_history', 405, 'not-supported'],
     ['get', '/fhir/AuditEvent/evt-1/_history', 405, 'not-supported'],
@@ -731,7 +812,7 @@ describe('unsupported types, interactions and formats', () => {
 
   it('names the methods allowed in a 405', async () => {
     const response = await request(server).delete('/fhir/Consent/con-1').expect(405);
-    expect(response.headers.allow).toBe('GET');
+    expect(response.headers.allow).toBe('GET, PUT');
     expect(issue(response)?.details?.coding?.[0]?.code).toBe('METHOD_NOT_ALLOWED');
   });
 

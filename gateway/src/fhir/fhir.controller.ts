@@ -8,6 +8,7 @@ import {
   Inject,
   Param,
   Post,
+  Put,
   Req,
   Res,
   UnauthorizedException,
@@ -69,6 +70,7 @@ const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
  */
 export const FHIR_ROUTE_TRANSACTIONS = {
   createConsent: 'consent:GrantConsent',
+  updateConsent: 'consent:UpdateConsent',
   searchConsents: 'consent:QueryConsents',
   searchConsentsByPost: 'consent:QueryConsents',
   readConsent: 'consent:GetConsent',
@@ -237,6 +239,62 @@ export class FhirController {
     return this.elementsOf(request, toFhirConsent(consent, { now: this.now() }));
   }
 
+  /**
+   * `PUT /fhir/Consent/:id`: status `active` updates the terms (consent:UpdateConsent), `inactive`
+   * revokes (consent:RevokeConsent); the resource carries the statement the patient signed for it
+   * in its signed-action extension. `If-Match: W/"<version>"` must name the current version (412
+   * otherwise); without it, the version the signed statement names guards the change (409 when it
+   * is not the current one).
+   */
+  @Put('Consent/:id')
+  @Header('Content-Type', FHIR_JSON_CONTENT_TYPE)
+  async updateConsent(
+    @Req() request: FhirHttpRequest,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: FhirHttpResponse,
+  ): Promise<fhir4.Consent> {
+    const caller = callerOf(request);
+    checkId(id);
+    const resource = consentBody(body);
+    if (resource.id !== id)
+      throw FhirArgumentError.at('Consent.id', `must be the id of the URL (${id})`, 'invalid');
+    const ifMatch = header(request, 'if-match');
+    if (ifMatch !== undefined) {
+      const wanted = /^(?:W\/)?"(\d+)"$/.exec(ifMatch.trim())?.[1];
+      if (wanted === undefined)
+        throw FhirArgumentError.at('If-Match', 'must be W/"<version>"', 'value');
+      const current = await this.ledger.getConsent(caller, id);
+      if (current.version !== Number(wanted))
+        throw FhirHttpError.versionMismatch(current.version, ifMatch);
+    }
+    const performer = consentPerformer(resource);
+    const common = {
+      consentId: id,
+      patientId: consentPatientId(resource),
+      ...(performer === undefined ? {} : { performer }),
+      action: signedActionOf(resource),
+    };
+    if (resource.status !== 'active' && resource.status !== 'inactive')
+      throw FhirArgumentError.at(
+        'Consent.status',
+        'must be active (update the terms) or inactive (revoke)',
+        'business-rule',
+      );
+    const consent = await this.ledger.changeConsent(
+      caller,
+      resource.status === 'active'
+        ? { ...common, kind: 'update', terms: fromFhirConsent(resource) }
+        : { ...common, kind: 'revoke' },
+    );
+    versionHeaders(response, consent);
+    response.setHeader(
+      'Content-Location',
+      `${this.base()}/Consent/${id}/_history/${String(consent.version)}`,
+    );
+    return toFhirConsent(consent, { now: this.now() });
+  }
+
   /** `POST /fhir/AuditEvent/_search`. */
   @Post('AuditEvent/_search')
   @HttpCode(200)
@@ -370,8 +428,13 @@ function checkId(id: string): void {
 }
 
 function handlingOf(request: FhirHttpRequest): 'strict' | 'lenient' {
-  const prefer = request.headers?.prefer;
-  return searchHandling(typeof prefer === 'string' ? prefer : prefer?.join(','));
+  return searchHandling(header(request, 'prefer'));
+}
+
+/** A request header (repeated ones joined by commas). */
+function header(request: FhirHttpRequest, name: string): string | undefined {
+  const value = request.headers?.[name];
+  return typeof value === 'string' ? value : value?.join(',');
 }
 
 /** A version's ETag (`W/"<version>"`) and Last-Modified. */

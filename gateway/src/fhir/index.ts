@@ -9,6 +9,7 @@ export type {
   AnchorView,
   BatchItemView,
   BatchView,
+  ConsentChangeSubmission,
   ConsentSubmission,
   ConsentTerms,
   ConsentView,
