@@ -35,7 +35,10 @@ const TYPE_INTERACTIONS = [
   'search-type',
 ] as const;
 
-interface Refusal { status: number; outcome: fhir4.OperationOutcome }
+interface Refusal {
+  status: number;
+  outcome: fhir4.OperationOutcome;
+}
 
 /** The HTTP status and OperationOutcome a client call was refused with (fails if it succeeded). */
 async function refusal(call: () => Promise<unknown> | undefined): Promise<Refusal> {
