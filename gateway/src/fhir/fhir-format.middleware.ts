@@ -36,6 +36,8 @@ export function checkFormat(request: Pick<IncomingMessage, 'url' | 'headers' | '
   if (accept !== undefined && accept.trim() !== '' && !acceptsJson(accept))
     throw FhirHttpError.notAcceptable(`Accept: ${accept}`);
   const mediaType = (request.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase();
+  // Only POST and PUT are served with a body: another method's answer is its 405, whatever it sent.
+  if (request.method !== 'POST' && request.method !== 'PUT') return;
   if (mediaType === undefined || mediaType === '' || !hasBody(request)) return;
   if (JSON_FORMATS.has(mediaType)) return;
   if (mediaType === FORM && url.pathname.endsWith('/_search')) return;
