@@ -72,7 +72,7 @@ export interface SearchPageOptions<T extends fhir4.Resource> {
   readonly dateOf: (resource: T) => string | undefined;
 }
 
-/** The OperationOutcome.meta.tag of a resource trimmed by `_elements` (R4 search.html#elements). */
+/** The meta.tag of a resource trimmed by `_elements` (R4 search.html#elements). */
 export const SUBSETTED_TAG: fhir4.Coding = {
   system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue',
   code: 'SUBSETTED',
@@ -143,11 +143,23 @@ export function toSearchPage<T extends fhir4.Resource>(
 }
 
 /**
- * A resource with only the given top-level elements (and resourceType, id, meta), tagged
- * SUBSETTED as R4 requires.
+ * The mandatory (1..) top-level elements of the served types: `_elements` keeps them whether
+ * asked or not (R4 search.html#elements: servers SHOULD return mandatory elements), so that a
+ * trimmed resource stays valid.
+ */
+export const MANDATORY_ELEMENTS: Readonly<Record<string, readonly string[]>> = {
+  Consent: ['status', 'scope', 'category'],
+  AuditEvent: ['type', 'recorded', 'agent', 'source'],
+  Provenance: ['target', 'recorded', 'agent'],
+};
+
+/**
+ * A resource with only the given top-level elements (and resourceType, id, meta and the type's
+ * mandatory elements), tagged SUBSETTED as R4 requires.
  */
 export function subsetted<T extends fhir4.Resource>(resource: T, elements: readonly string[]): T {
-  const kept = new Set(['resourceType', 'id', 'meta', ...elements]);
+  const mandatory = MANDATORY_ELEMENTS[resource.resourceType] ?? [];
+  const kept = new Set(['resourceType', 'id', 'meta', ...mandatory, ...elements]);
   const trimmed = Object.fromEntries(
     Object.entries(resource).filter(([name]) => kept.has(name)),
   ) as unknown as T;

@@ -494,7 +494,7 @@ describe('GET /fhir/Consent', () => {
     expect(issue(forged)).toMatchObject({ code: 'value', expression: ['_cursor'] });
   });
 
-  it('keeps only the _elements asked for, tagged SUBSETTED', async () => {
+  it('keeps only the _elements asked for and the mandatory ones, tagged SUBSETTED', async () => {
     port.queryConsents.mockResolvedValue({ items: [consent], bookmark: '' });
     const response = await request(server)
       .get('/fhir/Consent?_elements=status,patient')
@@ -502,9 +502,10 @@ describe('GET /fhir/Consent', () => {
       .expect(200);
     const resource = (response.body as fhir4.Bundle<fhir4.Consent>).entry?.[0]?.resource;
     expect(Object.keys(resource ?? {}).sort()).toEqual(
-      ['id', 'meta', 'patient', 'resourceType', 'status'].sort(),
+      ['id', 'meta', 'patient', 'resourceType', 'status', 'scope', 'category'].sort(),
     );
     expect(resource?.meta?.tag).toEqual([expect.objectContaining({ code: 'SUBSETTED' })]);
+    expectFhirJson(response);
   });
 
   it('ignores unknown parameters under Prefer: handling=lenient, and says so', async () => {
@@ -622,8 +623,9 @@ describe('GET /fhir/Consent/:id', () => {
       .set('x-test-user', 'patient')
       .expect(200);
     expect(Object.keys(response.body as object).sort()).toEqual(
-      ['id', 'meta', 'resourceType', 'status'].sort(),
+      ['category', 'id', 'meta', 'resourceType', 'scope', 'status'].sort(),
     );
+    expectFhirJson(response);
     const refused = await request(server)
       .get(`/fhir/Consent/${consent.consentId}?status=active`)
       .set('x-test-user', 'patient')
