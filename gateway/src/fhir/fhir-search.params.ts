@@ -227,7 +227,7 @@ export function parseConsentSearch(
   query: FhirQuery,
   handling: SearchHandling = 'strict',
 ): FhirSearch<ConsentQuery, fhir4.Consent> {
-  const { known, ignored } = classify('Consent', query, CONSENT_SEARCH_PARAMS, handling);
+  const { known, ignored } = classify('Consent', query, namesOf(CONSENT_SEARCH_PARAMS), handling);
   const patientId = patientParam(known);
   let statuses: Set<fhir4.ConsentState> | undefined;
   for (const value of values(known, 'status')) {
@@ -277,7 +277,12 @@ export function parseAuditEventSearch(
   query: FhirQuery,
   handling: SearchHandling = 'strict',
 ): FhirSearch<AccessEventQuery, fhir4.AuditEvent> {
-  const { known, ignored } = classify('AuditEvent', query, AUDIT_EVENT_SEARCH_PARAMS, handling);
+  const { known, ignored } = classify(
+    'AuditEvent',
+    query,
+    namesOf(AUDIT_EVENT_SEARCH_PARAMS),
+    handling,
+  );
   const patientId = patientParam(known);
   const window = dateWindow(values(known, 'date'));
   let decisions: Set<DecisionValue> | undefined;
@@ -331,7 +336,7 @@ export function parseProvenanceSearch(
   const { known, ignored } = classify(
     'Provenance',
     query,
-    [...PROVENANCE_SEARCH_PARAMS, { ...ID_PARAM, name: 'target:identifier' }],
+    [...PROVENANCE_SEARCH_PARAMS.map((param) => param.name), 'target:identifier'],
     handling,
   );
   const agent = single(known, 'agent');
@@ -568,10 +573,10 @@ function patientParam(query: FhirQuery): string | undefined {
 function classify(
   resourceType: string,
   query: FhirQuery,
-  params: readonly SearchParamSpec[],
+  names: readonly string[],
   handling: SearchHandling,
 ): { known: FhirQuery; ignored: string[] } {
-  const allowed: readonly string[] = [...params.map((param) => param.name), ...RESULT_PARAMS];
+  const allowed: readonly string[] = [...names, ...RESULT_PARAMS];
   const known: Record<string, unknown> = {};
   const ignored: string[] = [];
   for (const [name, value] of Object.entries(query)) {
@@ -585,6 +590,10 @@ function classify(
       );
   }
   return { known, ignored };
+}
+
+function namesOf(params: readonly SearchParamSpec[]): string[] {
+  return params.map((param) => param.name);
 }
 
 /** The applied parameters for links: `_count` as applied, `_cursor` left to the link. */
