@@ -140,8 +140,8 @@ function termsTo(org: string): ConsentInput {
   };
 }
 
-/** A FHIR Consent of a patient to the tertiary hospital, carrying the signed statement. */
-function fhirConsent(patientId: string, action: SignedAction): unknown {
+/** A FHIR Consent of a patient to an organization (the tertiary hospital), carrying the signed statement. */
+function fhirConsent(patientId: string, action: SignedAction, org = TERTIARY): unknown {
   return {
     resourceType: 'Consent',
     status: 'active',
@@ -173,7 +173,7 @@ function fhirConsent(patientId: string, action: SignedAction): unknown {
               },
             ],
           },
-          reference: { reference: `Organization/${TERTIARY}` },
+          reference: { reference: `Organization/${org}` },
         },
       ],
       purpose: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT' }],
@@ -757,7 +757,9 @@ describe('authorization matrix: every role of every organization x every REST en
           });
         case 'GET /fhir/Consent/:id':
           return ready({ method: 'GET', path: `/fhir/Consent/${consentId}`, fhir: true });
-        case 'PUT /fhir/Consent/:id':
+        case 'PUT /fhir/Consent/:id': {
+          // An update keeps the consent's grantee organization (the ledger's rule).
+          const org = own ? (grantees[subject.patientId] ?? TERTIARY) : TERTIARY;
           return async () => ({
             method: 'PUT',
             path: `/fhir/Consent/${consentId}`,
@@ -766,14 +768,17 @@ describe('authorization matrix: every role of every organization x every REST en
                 subject.patientId,
                 await statement('consent:UpdateConsent', {
                   ...FHIR_TERMS,
+                  grantee: { org },
                   consentId,
                   expectedVersion: own && isPatient ? await versionOf(consentId) : 1,
                 }),
+                org,
               ) as object),
               id: consentId,
             },
             fhir: true,
           });
+        }
         case 'GET /fhir/Consent/:id/_history':
           return ready({ method: 'GET', path: `/fhir/Consent/${consentId}/_history`, fhir: true });
         case 'GET /fhir/Consent/:id/_history/:vid':
