@@ -129,6 +129,7 @@ describe('FHIR R4 conformance, through fhir-kit-client', () => {
   let consentId = '';
   const eventIds: string[] = [];
   let since = '';
+  const recordId = uniqueName('fhir-rec');
 
   const sign = (action: PatientActionName, payload: unknown): Promise<SignedAction> =>
     patient.device.sign(action as 'consent:GrantConsent', payload as ConsentInput);
@@ -173,6 +174,16 @@ describe('FHIR R4 conformance, through fhir-kit-client', () => {
       expect(decided.status, decided.text).toBe(201);
       eventIds.push(decided.body.eventId);
     }
+    const anchored = await tertiary.post('/records', {
+      token: doctorToken,
+      body: {
+        recordId,
+        patientId: patient.patientId,
+        category: 'outpatient',
+        sha256: 'c'.repeat(64),
+      },
+    });
+    expect(anchored.status, anchored.text).toBe(201);
   });
 
   it('states FHIR 4.0.1, JSON only, and versioning only where vread and history are served', () => {
@@ -285,7 +296,7 @@ describe('FHIR R4 conformance, through fhir-kit-client', () => {
   it('answers every advertised search parameter of every type (and POST _search, _summary=count)', async () => {
     const day = new Date().toISOString().slice(0, 10);
     /** One value per advertised parameter that matches the fixture (the id it must find). */
-    const examples: Readonly<Record<string, Readonly<Record<string, [string, string]>>>> = {
+    const examples: Record<string, Readonly<Record<string, [string, string]>>> = {
       Consent: {
         _id: [consentId, consentId],
         patient: [`Patient/${patient.patientId}`, consentId],
@@ -307,10 +318,20 @@ describe('FHIR R4 conformance, through fhir-kit-client', () => {
     const scope: Readonly<Record<string, Record<string, string>>> = {
       Consent: { patient: patient.patientId },
       AuditEvent: { patient: patient.patientId },
+      // A record is named by its ID and its owner (the tertiary hospital anchored it).
+      Provenance: { target: recordId, agent: `Organization/${TERTIARY}` },
+    };
+    const anchors = asBundle(
+      await asRegulator.search({ resourceType: 'Provenance', searchParams: scope.Provenance }),
+    );
+    const provenanceId = matches(anchors)[0]?.id ?? '';
+    expect(provenanceId).not.toBe('');
+    examples.Provenance = {
+      target: [`DocumentReference/${recordId}`, provenanceId],
+      agent: [`Organization/${TERTIARY}`, provenanceId],
     };
     for (const resource of statement.rest?.[0]?.resource ?? []) {
       if (!tool.resourceCan(resource.type, 'search-type')) continue;
-      if (resource.type === 'Provenance') continue; // searched by a record: below
       for (const param of resource.searchParam ?? []) {
         const example = examples[resource.type]?.[param.name];
         expect(example, `an example for ${resource.type}?${param.name}`).toBeDefined();
@@ -423,6 +444,14 @@ describe('FHIR R4 conformance, through fhir-kit-client', () => {
       asPatient.search({ resourceType: 'Consent', searchParams: { subject: patient.patientId } }),
     );
     expect([unknownParam.status, codeOf(unknownParam)]).toEqual([400, 'not-supported']);
+    const strict = await refusal(() =>
+      asPatient.search({
+        resourceType: 'AuditEvent',
+        searchParams: { subject: patient.patientId },
+        options: { headers: { prefer: 'handling=strict' } },
+      }),
+    );
+    expect([strict.status, codeOf(strict)]).toEqual([400, 'not-supported']);
     const lenient = asBundle(
       await asPatient.search({
         resourceType: 'Consent',
