@@ -239,4 +239,35 @@ describe('the HTTP API (in process, fake ledger)', () => {
     expect(refused.body).toMatchObject({ resourceType: 'OperationOutcome' });
     expect((await t.http().get('/fhir/Consent/con-000000000000000000000001')).status).toBe(401);
   });
+
+  it('answers unsupported types, interactions and formats under /fhir as OperationOutcome', async () => {
+    const cases = [
+      { path: '/fhir/Patient/pid-abcdefghijklmnop', status: 404, code: 'NOT_FOUND' },
+      { path: '/fhir/metadata?_format=xml', status: 406, code: 'NOT_ACCEPTABLE' },
+      { path: '/fhir/Consent?_format=xml', status: 406, code: 'NOT_ACCEPTABLE' },
+    ];
+    for (const { path, status, code } of cases) {
+      const response = await t.http().get(path);
+      expect(response.status, path).toBe(status);
+      expect(response.headers['content-type'], path).toMatch(/^application\/fhir\+json/);
+      expect(response.body, path).toMatchObject({
+        resourceType: 'OperationOutcome',
+        issue: [{ code: 'not-supported', details: { coding: [{ code }] } }],
+      });
+    }
+    const deleted = await t.http().delete('/fhir/Consent/con-000000000000000000000001');
+    expect(deleted.status).toBe(405);
+    expect(deleted.headers.allow).toBe('GET, PUT');
+    expect(deleted.body).toMatchObject({
+      issue: [{ code: 'not-supported', details: { coding: [{ code: 'METHOD_NOT_ALLOWED' }] } }],
+    });
+    const xml = await t
+      .http()
+      .post('/fhir/Consent')
+      .set(auth(patient))
+      .set('content-type', 'application/fhir+xml')
+      .send('<Consent xmlns="http://hl7.org/fhir"/>');
+    expect(xml.status).toBe(415);
+    expect(xml.body).toMatchObject({ resourceType: 'OperationOutcome' });
+  });
 });

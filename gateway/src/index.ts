@@ -11,7 +11,7 @@ export { loadConfig, type GatewayConfig } from './config/gateway.config.js';
 export { subjectsOf } from './events/event.store.js';
 export { LedgerEventsListener } from './events/ledger-events.listener.js';
 export { PROJECT_SYSTEM } from './fhir/fhir-terminology.js';
-export { validateResource } from './fhir/index.js';
+export { validateResource, type fhir4 } from './fhir/index.js';
 export {
   LEDGER_CLIENT,
   type BlockEventsOptions,

@@ -121,7 +121,7 @@ interface Case {
   readonly expect: 'allowed' | 'forbidden' | 'unauthenticated' | 'open';
   readonly make: Make;
   /** Writes that would spoil other cases' data run after everything else, in phase order. */
-  readonly phase: 0 | 1 | 2 | 3;
+  readonly phase: 0 | 1 | 2 | 3 | 4;
 }
 
 interface Result {
@@ -140,8 +140,8 @@ function termsTo(org: string): ConsentInput {
   };
 }
 
-/** A FHIR Consent of a patient to the tertiary hospital, carrying the signed statement. */
-function fhirConsent(patientId: string, action: SignedAction): unknown {
+/** A FHIR Consent of a patient to an organization (the tertiary hospital), carrying the signed statement. */
+function fhirConsent(patientId: string, action: SignedAction, org = TERTIARY): unknown {
   return {
     resourceType: 'Consent',
     status: 'active',
@@ -173,7 +173,7 @@ function fhirConsent(patientId: string, action: SignedAction): unknown {
               },
             ],
           },
-          reference: { reference: `Organization/${TERTIARY}` },
+          reference: { reference: `Organization/${org}` },
         },
       ],
       purpose: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT' }],
@@ -748,8 +748,65 @@ describe('authorization matrix: every role of every organization x every REST en
             path: `/fhir/Consent?patient=Patient/${subject.patientId}`,
             fhir: true,
           });
+        case 'POST /fhir/Consent/_search':
+          return ready({
+            method: 'POST',
+            path: '/fhir/Consent/_search',
+            body: { patient: `Patient/${subject.patientId}` },
+            fhir: true,
+          });
         case 'GET /fhir/Consent/:id':
           return ready({ method: 'GET', path: `/fhir/Consent/${consentId}`, fhir: true });
+        case 'PUT /fhir/Consent/:id': {
+          // An update keeps the consent's grantee organization (the ledger's rule).
+          const org = own ? (grantees[subject.patientId] ?? TERTIARY) : TERTIARY;
+          return async () => ({
+            method: 'PUT',
+            path: `/fhir/Consent/${consentId}`,
+            body: {
+              ...(fhirConsent(
+                subject.patientId,
+                await statement('consent:UpdateConsent', {
+                  ...FHIR_TERMS,
+                  grantee: { org },
+                  consentId,
+                  expectedVersion: own && isPatient ? await versionOf(consentId) : 1,
+                }),
+                org,
+              ) as object),
+              id: consentId,
+            },
+            fhir: true,
+          });
+        }
+        case 'GET /fhir/Consent/:id/_history':
+          return ready({ method: 'GET', path: `/fhir/Consent/${consentId}/_history`, fhir: true });
+        case 'GET /fhir/Consent/:id/_history/:vid':
+          return ready({
+            method: 'GET',
+            path: `/fhir/Consent/${consentId}/_history/1`,
+            fhir: true,
+          });
+        case 'POST /fhir/AuditEvent/_search':
+          return ready({
+            method: 'POST',
+            path: '/fhir/AuditEvent/_search',
+            body: { patient: `Patient/${subject.patientId}` },
+            fhir: true,
+          });
+        case 'GET /fhir/AuditEvent/:id':
+          return ready({ method: 'GET', path: `/fhir/AuditEvent/${eventId}`, fhir: true });
+        case 'POST /fhir/Provenance/_search':
+          return ready({
+            method: 'POST',
+            path: '/fhir/Provenance/_search',
+            body: { target: rec?.recordId ?? '', agent: `Organization/${recOwner}` },
+            fhir: true,
+          });
+        case 'ALL /fhir':
+          return ready({ method: 'GET', path: '/fhir', fhir: true });
+        case 'ALL /fhir/*path':
+          return ready({ method: 'GET', path: '/fhir/Patient', fhir: true });
         case 'GET /fhir/AuditEvent':
           return ready({
             method: 'GET',
@@ -766,14 +823,16 @@ describe('authorization matrix: every role of every organization x every REST en
           throw new Error(`no request for ${endpointKey(row)}`);
       }
     };
-    const PHASE: Readonly<Record<string, 1 | 2 | 3>> = {
-      'POST /consents/:consentId/revoke': 1,
+    const PHASE: Readonly<Record<string, 1 | 2 | 3 | 4>> = {
+      // After the REST update of the same consent (phase 0), before its revocation.
+      'PUT /fhir/Consent/:id': 1,
+      'POST /consents/:consentId/revoke': 2,
       'POST /referrals/:referralId/close': 1,
       'POST /patients/me/devices/remove': 1,
       'POST /patients/:patientId/recovery': 1,
-      'POST /consents/:consentId/erase': 2,
+      'POST /consents/:consentId/erase': 3,
       // Ends every session of the caller, the matrix's own token included: last of all.
-      'POST /auth/logout-everywhere': 3,
+      'POST /auth/logout-everywhere': 4,
     };
     for (const row of ENDPOINTS) {
       const phase = PHASE[endpointKey(row)] ?? 0;
@@ -843,7 +902,7 @@ describe('authorization matrix: every role of every organization x every REST en
         code: codeOf(response.text, request.fhir === true),
       };
     };
-    for (const phase of [0, 1, 2, 3] as const)
+    for (const phase of [0, 1, 2, 3, 4] as const)
       results.push(
         ...(await mapLimit(
           cases.filter((each) => each.phase === phase),
@@ -905,11 +964,14 @@ describe('authorization matrix: every role of every organization x every REST en
       'GET /auth/oidc/callback',
       'POST /auth/oidc/session',
     ]);
+    // What /fhir does not serve: 404 or 405 OperationOutcome to everyone, token or not.
+    const unsupported = new Set(['ALL /fhir', 'ALL /fhir/*path']);
     const failed = allowed
       .filter(
         (result) =>
           endpointKey(result.case.row) !== close &&
           !signIn.has(endpointKey(result.case.row)) &&
+          !unsupported.has(endpointKey(result.case.row)) &&
           result.status >= 300,
       )
       .map(
@@ -928,6 +990,13 @@ describe('authorization matrix: every role of every organization x every REST en
     expect(signIns.length).toBe(3 * (PRINCIPALS.length + 1));
     expect(
       signIns.filter((result) => result.status !== 404 || result.code !== 'NOT_FOUND'),
+    ).toEqual([]);
+    const refusals = results.filter((result) => unsupported.has(endpointKey(result.case.row)));
+    expect(refusals.length).toBe(2 * (PRINCIPALS.length + 1));
+    expect(
+      refusals
+        .filter((result) => result.status !== 404 && result.status !== 405)
+        .concat(refusals.filter((result) => result.code !== 'not-supported')),
     ).toEqual([]);
   });
 });

@@ -546,8 +546,8 @@ describe('the consent journey across the organizations’ gateways', () => {
     expect(consent.body).toMatchObject({
       resourceType: 'Consent',
       status: 'inactive',
-      patient: { reference: `Patient/${patientId}` },
-      performer: [{ reference: `Patient/${patientId}` }],
+      patient: { type: 'Patient', identifier: { value: patientId } },
+      performer: [{ type: 'Patient', identifier: { value: patientId } }],
     });
     expectValid(consent.body, 'Consent');
 
@@ -612,7 +612,7 @@ describe('the consent journey across the organizations’ gateways', () => {
     const fhir = await community.get(`/fhir/Consent/${standing.consentId}`, patient.token);
     expect(fhir.status, fhir.text).toBe(200);
     expect(fhir.body).toMatchObject({
-      performer: [{ reference: `RelatedPerson/${guardian.guardianId}` }],
+      performer: [{ type: 'RelatedPerson', identifier: { value: guardian.guardianId } }],
     });
     const view = await patient.view();
     expect(view.binding.guardians).toEqual([

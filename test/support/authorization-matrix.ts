@@ -431,7 +431,7 @@ export function expectedForSignature(
 
 /** One REST endpoint of the gateway. */
 export interface EndpointRow {
-  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'ALL';
   /** Nest route path, with `:params`. */
   readonly path: string;
   /** Open without a token (else no token is 401). */
@@ -641,14 +641,60 @@ export const ENDPOINTS: readonly EndpointRow[] = [
     rule: PATIENT_OWN_READ,
     own: 'patients: ?patient= their own (members are scoped to consents granted to them)',
   },
+  {
+    method: 'POST',
+    path: '/fhir/Consent/_search',
+    rule: PATIENT_OWN_READ,
+    own: 'as GET /fhir/Consent',
+  },
   { method: 'GET', path: '/fhir/Consent/:id', rule: SCOPED_READ, own: OWN_REST_CONSENT },
+  {
+    method: 'PUT',
+    path: '/fhir/Consent/:id',
+    rule: OWN_PATIENT,
+    own: "a Consent of the session's patient, status active (update) or inactive (revoke), with their signed statement",
+  },
+  {
+    method: 'GET',
+    path: '/fhir/Consent/:id/_history',
+    rule: SCOPED_READ,
+    own: OWN_REST_CONSENT,
+  },
+  {
+    method: 'GET',
+    path: '/fhir/Consent/:id/_history/:vid',
+    rule: SCOPED_READ,
+    own: OWN_REST_CONSENT,
+  },
   {
     method: 'GET',
     path: '/fhir/AuditEvent',
     rule: PATIENT_OWN_READ,
     own: "patients: ?patient= their own (members are scoped to their organization's events)",
   },
+  {
+    method: 'POST',
+    path: '/fhir/AuditEvent/_search',
+    rule: PATIENT_OWN_READ,
+    own: 'as GET /fhir/AuditEvent',
+  },
+  { method: 'GET', path: '/fhir/AuditEvent/:id', rule: SCOPED_READ, own: OWN_REST_EVENT },
   { method: 'GET', path: '/fhir/Provenance', rule: PATIENT_OWN_READ, own: OWN_RECORD },
+  { method: 'POST', path: '/fhir/Provenance/_search', rule: PATIENT_OWN_READ, own: OWN_RECORD },
+  {
+    method: 'ALL',
+    path: '/fhir',
+    public: true,
+    rule: EVERYONE,
+    note: 'system-level interactions: 405 OperationOutcome to everyone',
+  },
+  {
+    method: 'ALL',
+    path: '/fhir/*path',
+    public: true,
+    rule: EVERYONE,
+    note: 'any other path under /fhir: 404 (type not served) or 405 (interaction not offered) OperationOutcome to everyone',
+  },
 ];
 
 /** An endpoint's key, `METHOD /path`. */

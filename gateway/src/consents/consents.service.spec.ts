@@ -171,6 +171,23 @@ describe('ConsentsService', () => {
     expect(ledger.submits).toHaveLength(1);
   });
 
+  it('updates only when the terms another representation states are the signed ones', async () => {
+    const { ledger, service } = setup();
+    const update = await signed('consent:UpdateConsent', {
+      ...input,
+      consentId: CONSENT_ID,
+      expectedVersion: 1,
+    });
+    await expect(
+      service.update(patient, CONSENT_ID, update, { terms: { ...input, purposes: ['research'] } }),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(ledger.submits).toHaveLength(0);
+    await service.update(patient, CONSENT_ID, update, {
+      terms: { ...input, categories: ['laboratory', 'imaging'], provision: 'permit' },
+    });
+    expect(ledger.submits).toHaveLength(1);
+  });
+
   it('updates, revokes and erases the consent the path names, at the version signed', async () => {
     const { ledger, service } = setup();
     const update = await signed('consent:UpdateConsent', {
@@ -344,7 +361,7 @@ describe('the consents API (in process, fake ledger)', () => {
     expect(created.body).toMatchObject({
       resourceType: 'Consent',
       id: CONSENT_ID,
-      performer: [{ reference: 'Patient/pid-abcdefghijklmnop' }],
+      performer: [{ type: 'Patient', identifier: { value: 'pid-abcdefghijklmnop' } }],
     });
     const before = t.ledger.calls.length;
     // The resource says laboratory, the patient signed imaging: refused.

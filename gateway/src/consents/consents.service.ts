@@ -156,16 +156,21 @@ export class ConsentsService {
     return { consentId: consent.consentId, txId, consent };
   }
 
-  /** UpdateConsent (version + 1) at the version the statement names. */
+  /**
+   * UpdateConsent (version + 1) at the version the statement names; with `expected`, the terms
+   * (and signer) another representation of the update states must be the statement's.
+   */
   async update(
     session: PatientSession,
     consentId: string,
     action: SignedAction,
+    expected?: Readonly<ExpectedGrant>,
   ): Promise<ConsentWrite> {
     const { statement, signed } = readStatement(action, 'consent:UpdateConsent', this.profile);
     assertSpeaksFor(statement, session);
     const { consentId: named, expectedVersion: _version, ...input } = statement.payload;
     checkNames(consentId, named);
+    checkExpected(input, statement.signer, expected);
     await checkSignedTerms(input);
     const carrier = await this.#carrier('consent:UpdateConsent', session);
     const { result: consent, txId } = await carrier.submit('consent:UpdateConsent', signed);

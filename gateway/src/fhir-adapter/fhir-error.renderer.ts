@@ -1,6 +1,7 @@
 import type { ErrorRenderer } from '../common/exception.filter.js';
 import {
   FHIR_JSON_CONTENT_TYPE,
+  fhirErrorCode,
   fhirIssueOptions,
   isFhirRequest,
   toOperationOutcome,
@@ -15,7 +16,12 @@ export const FHIR_ERROR_RENDERER: ErrorRenderer = {
   render: (body, exception) => ({
     contentType: FHIR_JSON_CONTENT_TYPE,
     body: JSON.stringify(
-      toOperationOutcome(body.statusCode, body.code, body.message, fhirIssueOptions(exception)),
+      toOperationOutcome(
+        body.statusCode,
+        fhirErrorCode(exception, body.code),
+        body.message,
+        fhirIssueOptions(exception),
+      ),
     ),
   }),
 };

@@ -1,5 +1,6 @@
 import {
   GRANTEE_ROLES,
+  type AccessEvent,
   type AccessEventPage,
   type AccessEventQuery,
   type Consent,
@@ -8,6 +9,7 @@ import {
   type ConsentInput,
   type ConsentPage,
   type ConsentQuery,
+  type ConsentVersion,
   type RecordHistory,
 } from '@consent-ledger/ledger-api';
 import { Injectable } from '@nestjs/common';
@@ -16,6 +18,7 @@ import { patientSessionOf, type Principal } from '../auth/principal.js';
 import { DomainError, ForbiddenError, InvalidArgumentError } from '../common/errors.js';
 import { ConsentsService } from '../consents/consents.service.js';
 import type {
+  ConsentChangeSubmission,
   ConsentSubmission,
   ConsentTerms,
   ExceptionTerms,
@@ -80,12 +83,37 @@ export class LedgerFhirAdapter implements FhirLedgerPort<Principal> {
     return (await this.consents.grant(session, submission.action, expected)).consent;
   }
 
+  /**
+   * UpdateConsent (its terms and performer the statement's) or RevokeConsent with the statement
+   * the FHIR Consent carries; its patient must be the caller's session's.
+   */
+  async changeConsent(caller: Principal, change: ConsentChangeSubmission): Promise<Consent> {
+    const session = patientSessionOf(caller);
+    if (session.patientId !== change.patientId)
+      throw new ForbiddenError('a patient changes their own consents only');
+    if (change.kind === 'revoke')
+      return (await this.consents.revoke(session, change.consentId, change.action)).consent;
+    const expected = {
+      terms: consentInputOf(change.terms ?? {}),
+      ...(change.performer === undefined ? {} : { signedBy: change.performer }),
+    };
+    return (await this.consents.update(session, change.consentId, change.action, expected)).consent;
+  }
+
   getConsent(caller: Principal, consentId: string): Promise<Consent> {
     return this.consents.get(caller, consentId);
   }
 
   queryConsents(caller: Principal, filter: ConsentQuery): Promise<ConsentPage> {
     return this.consents.query(caller, filter);
+  }
+
+  getConsentHistory(caller: Principal, consentId: string): Promise<readonly ConsentVersion[]> {
+    return this.consents.history(caller, consentId);
+  }
+
+  getAccessEvent(caller: Principal, eventId: string): Promise<AccessEvent> {
+    return this.audit.get(caller, eventId);
   }
 
   queryAccessEvents(caller: Principal, filter: AccessEventQuery): Promise<AccessEventPage> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditOutcome, decisionOfOutcome, toAuditEvent } from './audit-event.mapper.js';
 import { validateResource } from './fhir-schema.validator.js';
-import { EXTENSION, NAMING_SYSTEM, PROJECT_SYSTEM } from './fhir-terminology.js';
+import { EXTENSION, NAMING_SYSTEM, PROJECT_SYSTEM, logicalReference } from './fhir-terminology.js';
 import type { AccessEventView as AccessEvent } from './ledger-views.js';
 
 const ACT_REASON = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
@@ -81,7 +81,7 @@ describe('toAuditEvent', () => {
           ],
         },
         role: [{ coding: [{ system: PROJECT_SYSTEM.role, code: 'clinician' }] }],
-        who: { reference: 'Organization/TertiaryHospitalMSP' },
+        who: logicalReference('Organization', 'TertiaryHospitalMSP'),
         altId: 'b'.repeat(64),
         requestor: true,
         extension: [
@@ -96,7 +96,7 @@ describe('toAuditEvent', () => {
       },
     ]);
     expect(event.entity?.map((entity) => entity.what)).toEqual([
-      { reference: 'Patient/pid-abcdefghijklmnop' },
+      logicalReference('Patient', 'pid-abcdefghijklmnop'),
       { reference: 'Consent/con-0123456789abcdef01234567' },
       {
         type: 'DocumentReference',
@@ -153,11 +153,9 @@ describe('toAuditEvent', () => {
       { coding: [{ system: ACT_REASON, code: 'ETREAT', display: 'Emergency Treatment' }] },
       { coding: [{ system: ACT_REASON, code: 'BTG', display: 'break the glass' }] },
     ]);
-    expect(
-      event.agent.map((agent) => [agent.who?.reference, agent.altId, agent.requestor]),
-    ).toEqual([
-      ['Organization/TertiaryHospitalMSP', undefined, true],
-      ['Practitioner/prac-doc00001', 'b'.repeat(64), true],
+    expect(event.agent.map((agent) => [agent.who, agent.altId, agent.requestor])).toEqual([
+      [logicalReference('Organization', 'TertiaryHospitalMSP'), undefined, true],
+      [logicalReference('Practitioner', 'prac-doc00001'), 'b'.repeat(64), true],
     ]);
     expect(event.extension).toContainEqual({ url: EXTENSION.breakGlass, valueBoolean: true });
     expect(event.extension).toContainEqual({

@@ -11,11 +11,11 @@
  * | decision permit / deny        | `outcome` 0 (success) / 4 (minor failure: the request was refused, like a  |
  * |                               | 403, nothing failed); `outcomeDesc` = the reason code                       |
  * | purpose                       | `purposeOfEvent` v3-ActReason (emergency ETREAT); break-glass adds BTG      |
- * | accessor                      | `agent`: Organization/<mspId> (role, altId = identity hash when no          |
- * |                               | practitioner, region extension), and Practitioner/<id> when known; both     |
+ * | accessor                      | `agent`: Organization <mspId> (role, altId = identity hash when no          |
+ * |                               | practitioner, region extension), and Practitioner <id> when known; both     |
  * |                               | `requestor: true`; `network` omitted (the ledger does not see it)          |
  * | (the ledger)                  | `source.observer` Device consent-ledger, type security-source-type#4       |
- * | patientId, consentIds,        | `entity`: Patient/<pseudonym> (role Patient), Consent/<id> (role Security   |
+ * | patientId, consentIds,        | `entity`: Patient <pseudonym> (role Patient), Consent/<id> (role Security   |
  * | recordIds                     | Resource), records by identifier (record-id naming system, role Report)     |
  * | reason, breakGlass, emergency | extensions decision-reason, break-glass, emergency (reasonCode,            |
  * | {reasonCode, justification-   | justificationHash, reviewStatus, reviewOutcome, reviewedAt, reviewerIdHash) |
@@ -33,6 +33,7 @@ import {
   PROJECT_SYSTEM,
   SYSTEM,
   categoryCoding,
+  logicalReference,
   purposeCoding,
   recordReference,
   roleCoding,
@@ -92,7 +93,7 @@ function agents(event: AccessEventView): fhir4.AuditEventAgent[] {
   const organization: fhir4.AuditEventAgent = {
     type,
     role: role(),
-    who: { reference: `Organization/${accessor.org}` },
+    who: logicalReference('Organization', accessor.org),
     ...(accessor.practitionerId === undefined ? { altId: accessor.idHash } : {}),
     requestor: true,
     ...(event.accessorRegion === undefined
@@ -105,7 +106,7 @@ function agents(event: AccessEventView): fhir4.AuditEventAgent[] {
     {
       type: { coding: [...(type.coding ?? [])] },
       role: role(),
-      who: { reference: `Practitioner/${accessor.practitionerId}` },
+      who: logicalReference('Practitioner', accessor.practitionerId),
       altId: accessor.idHash,
       requestor: true,
     },
@@ -120,7 +121,7 @@ function entities(event: AccessEventView): fhir4.AuditEventEntity[] {
   };
   return [
     {
-      what: { reference: `Patient/${event.patientId}` },
+      what: logicalReference('Patient', event.patientId),
       type: { system: SYSTEM.auditEntityType, code: '1', display: 'Person' },
       role: { system: SYSTEM.objectRole, code: '1', display: 'Patient' },
     },

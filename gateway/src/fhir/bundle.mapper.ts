@@ -1,4 +1,6 @@
 import type * as fhir4 from './fhir-r4.types.js';
+import { FhirArgumentError } from './fhir.errors.js';
+import type { ResultControls } from './fhir-search.params.js';
 
 /** Links and totals of a search page. */
 export interface SearchBundleOptions {
@@ -54,4 +56,147 @@ export function searchUrl(
   if (cursor !== undefined && cursor !== '') search.append('_cursor', cursor);
   const query = search.toString();
   return `${base}/${resourceType}${query === '' ? '' : `?${query}`}`;
+}
+
+/** What {@link toSearchPage} needs besides the matches. */
+export interface SearchPageOptions<T extends fhir4.Resource> {
+  /** Service base (`https://host/fhir`). */
+  readonly base: string;
+  readonly resourceType: string;
+  readonly controls: ResultControls;
+  /** The parameters applied (links), `_count` as applied, without `_cursor`. */
+  readonly used: readonly (readonly [string, string])[];
+  /** Parameters ignored under `Prefer: handling=lenient`: reported in an outcome entry. */
+  readonly ignored?: readonly string[];
+  /** The instant a resource is sorted by (`_sort=date`). */
+  readonly dateOf: (resource: T) => string | undefined;
+}
+
+/** The meta.tag of a resource trimmed by `_elements` (R4 search.html#elements). */
+export const SUBSETTED_TAG: fhir4.Coding = {
+  system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue',
+  code: 'SUBSETTED',
+  display: 'subsetted',
+};
+
+/**
+ * One page of a search over every match: sorted by date (newest first unless `_sort=date`, ties
+ * by id), started after the cursor, cut to `_count`, trimmed by `_elements`, with `total` (unless
+ * `_total=none`), a self link stating what was applied and a next link only when more follow.
+ * The cursor is the sort key of the page's last entry, so new matches never shift a later page.
+ */
+export function toSearchPage<T extends fhir4.Resource>(
+  matches: readonly T[],
+  options: Readonly<SearchPageOptions<T>>,
+): fhir4.Bundle<T | fhir4.OperationOutcome> {
+  const { controls } = options;
+  const key = (resource: T): SortKey => ({
+    time: timeOf(options.dateOf(resource)),
+    id: resource.id ?? '',
+  });
+  const direction = controls.descending ? -1 : 1;
+  const order = (a: SortKey, b: SortKey): number =>
+    direction * (a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const sorted = [...matches].sort((a, b) => order(key(a), key(b)));
+  const after = controls.cursor === undefined ? undefined : decodeCursor(controls.cursor);
+  const rest = after === undefined ? sorted : sorted.filter((each) => order(key(each), after) > 0);
+  const size = controls.summaryCount ? 0 : controls.count;
+  const page = rest.slice(0, size);
+  const last = page.at(-1);
+  const link = (cursor?: string): string =>
+    searchUrl(options.base, options.resourceType, options.used, cursor);
+  const links: fhir4.BundleLink[] = [{ relation: 'self', url: link(controls.cursor) }];
+  if (last !== undefined && rest.length > page.length)
+    links.push({ relation: 'next', url: link(encodeCursor(key(last))) });
+  const entries: fhir4.BundleEntry<T | fhir4.OperationOutcome>[] = page.map((resource) => ({
+    ...(resource.id === undefined
+      ? {}
+      : { fullUrl: `${options.base}/${resource.resourceType}/${resource.id}` }),
+    resource: controls.elements === undefined ? resource : subsetted(resource, controls.elements),
+    search: { mode: 'match' },
+  }));
+  const ignored = options.ignored ?? [];
+  if (ignored.length > 0)
+    entries.push({
+      resource: {
+        resourceType: 'OperationOutcome',
+        issue: [
+          {
+            severity: 'warning',
+            code: 'not-supported',
+            details: {
+              text: `parameters ignored (Prefer: handling=lenient): ${ignored.join(', ')}`,
+            },
+            expression: [...ignored],
+          },
+        ],
+      },
+      search: { mode: 'outcome' },
+    });
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    ...(controls.total === 'none' && !controls.summaryCount ? {} : { total: matches.length }),
+    link: links,
+    ...(entries.length === 0 ? {} : { entry: entries }),
+  };
+}
+
+/**
+ * The mandatory (1..) top-level elements of the served types: `_elements` keeps them whether
+ * asked or not (R4 search.html#elements: servers SHOULD return mandatory elements), so that a
+ * trimmed resource stays valid.
+ */
+export const MANDATORY_ELEMENTS: Readonly<Record<string, readonly string[]>> = {
+  Consent: ['status', 'scope', 'category'],
+  AuditEvent: ['type', 'recorded', 'agent', 'source'],
+  Provenance: ['target', 'recorded', 'agent'],
+};
+
+/**
+ * A resource with only the given top-level elements (and resourceType, id, meta and the type's
+ * mandatory elements), tagged SUBSETTED as R4 requires.
+ */
+export function subsetted<T extends fhir4.Resource>(resource: T, elements: readonly string[]): T {
+  const mandatory = MANDATORY_ELEMENTS[resource.resourceType] ?? [];
+  const kept = new Set(['resourceType', 'id', 'meta', ...mandatory, ...elements]);
+  const trimmed = Object.fromEntries(
+    Object.entries(resource).filter(([name]) => kept.has(name)),
+  ) as unknown as T;
+  trimmed.meta = { ...resource.meta, tag: [...(resource.meta?.tag ?? []), { ...SUBSETTED_TAG }] };
+  return trimmed;
+}
+
+interface SortKey {
+  readonly time: number;
+  readonly id: string;
+}
+
+function timeOf(instant: string | undefined): number {
+  const time = instant === undefined ? Number.NaN : Date.parse(instant);
+  return Number.isNaN(time) ? 0 : time;
+}
+
+function encodeCursor(key: SortKey): string {
+  return Buffer.from(JSON.stringify([key.time, key.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): SortKey {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      Number.isSafeInteger(value[0]) &&
+      typeof value[1] === 'string'
+    )
+      return { time: value[0] as number, id: value[1] };
+  } catch {
+    // answered below
+  }
+  throw FhirArgumentError.at(
+    '_cursor',
+    'is not a cursor of this server (follow the next link)',
+    'value',
+  );
 }

@@ -12,7 +12,7 @@ import {
 } from './consent.mapper.js';
 import { FhirArgumentError } from './fhir.errors.js';
 import { validateResource } from './fhir-schema.validator.js';
-import { EXTENSION, NAMING_SYSTEM, PROJECT_SYSTEM } from './fhir-terminology.js';
+import { EXTENSION, NAMING_SYSTEM, PROJECT_SYSTEM, logicalReference } from './fhir-terminology.js';
 import type {
   ConsentTerms as ConsentInput,
   ConsentView as Consent,
@@ -73,7 +73,7 @@ function fhirConsent(provision: fhir4.ConsentProvision): fhir4.Consent {
       ],
     },
     category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
-    patient: { reference: `Patient/${PATIENT}` },
+    patient: logicalReference('Patient', PATIENT),
     provision,
   };
 }
@@ -84,7 +84,7 @@ const orgActor = (org: string): fhir4.ConsentProvisionActor => ({
       { system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP' },
     ],
   },
-  reference: { reference: `Organization/${org}` },
+  reference: logicalReference('Organization', org),
 });
 
 function expectValid(resource: unknown): void {
@@ -109,8 +109,8 @@ describe('toFhirConsent', () => {
         ],
       },
       category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
-      patient: { reference: `Patient/${PATIENT}` },
-      performer: [{ reference: `Patient/${PATIENT}` }],
+      patient: logicalReference('Patient', PATIENT),
+      performer: [logicalReference('Patient', PATIENT)],
       dateTime: NOW,
       policyRule: {
         coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN' }],
@@ -131,11 +131,11 @@ describe('toFhirConsent', () => {
               { system: PROJECT_SYSTEM.role, code: 'clinician' },
             ],
           },
-          reference: { reference: 'Organization/TertiaryHospitalMSP' },
+          reference: logicalReference('Organization', 'TertiaryHospitalMSP'),
         },
         {
           role: expect.objectContaining({}) as fhir4.CodeableConcept,
-          reference: { reference: 'Practitioner/prac-doc00001' },
+          reference: logicalReference('Practitioner', 'prac-doc00001'),
         },
       ],
       purpose: [
@@ -235,13 +235,27 @@ describe('toFhirConsent', () => {
     expect(
       toFhirConsent({ ...permit, signedBy: { kind: 'patient', id: PATIENT } }, { now: NOW })
         .performer,
-    ).toEqual([{ reference: `Patient/${PATIENT}` }]);
+    ).toEqual([logicalReference('Patient', PATIENT)]);
     const byGuardian = toFhirConsent(
       { ...permit, signedBy: { kind: 'guardian', id: 'rp-aaaaaaaaaaaaaaaa' } },
       { now: NOW },
     );
-    expect(byGuardian.performer).toEqual([{ reference: 'RelatedPerson/rp-aaaaaaaaaaaaaaaa' }]);
+    expect(byGuardian.performer).toEqual([
+      logicalReference('RelatedPerson', 'rp-aaaaaaaaaaaaaaaa'),
+    ]);
     expectValid(byGuardian);
+  });
+
+  it('names patients, organizations, practitioners and guardians by identifier only (no resource to resolve)', () => {
+    const resource = toFhirConsent(permit, { now: NOW });
+    for (const reference of [
+      resource.patient,
+      ...(resource.performer ?? []),
+      ...(resource.provision?.actor ?? []).map((actor) => actor.reference),
+    ]) {
+      expect(reference?.reference).toBeUndefined();
+      expect(reference?.identifier?.system).toMatch(/\/NamingSystem\//);
+    }
   });
 });
 
@@ -270,6 +284,12 @@ describe('the signature a new FHIR Consent carries', () => {
 
   it('reads the performer as the patient or a guardian, and refuses anyone else or two', () => {
     expect(consentPerformer(fhirConsent({ type: 'permit' }))).toBeUndefined();
+    expect(
+      consentPerformer({ ...signed, performer: [logicalReference('Patient', PATIENT)] }),
+    ).toEqual({ kind: 'patient', id: PATIENT });
+    expect(consentPatientId({ ...signed, patient: { reference: `Patient/${PATIENT}` } })).toBe(
+      PATIENT,
+    );
     expect(
       consentPerformer({ ...signed, performer: [{ reference: `Patient/${PATIENT}` }] }),
     ).toEqual({ kind: 'patient', id: PATIENT });
@@ -715,7 +735,7 @@ describe('round trips', () => {
         period: { start: '2026-11-22', end: '2027' },
         actor: [
           orgActor('TertiaryHospitalMSP'),
-          { ...orgActor('x'), reference: { reference: 'Practitioner/prac-doc00001' } },
+          { ...orgActor('x'), reference: logicalReference('Practitioner', 'prac-doc00001') },
         ],
         purpose: [
           { system: ACT_REASON, code: 'TREAT' },

@@ -10,16 +10,16 @@
  * |                                | ledger-consent-status extension; expiry is also `provision.period.end`    |
  * | (fixed)                        | `scope` consentscope#patient-privacy, `category` LOINC 59284-0,            |
  * |                                | `policyRule` v3-ActCode#OPTIN (nothing is shared without a permit)         |
- * | patientId                      | `patient`: Patient/<pseudonym>                                             |
- * | signedBy                       | `performer`: Patient/<pseudonym>, or RelatedPerson/<guardian ID> when a    |
+ * | patientId                      | `patient`: Patient <pseudonym> (logical: type + identifier, see below)     |
+ * | signedBy                       | `performer`: Patient <pseudonym>, or RelatedPerson <guardian ID> when a    |
  * |                                | guardian signed                                                            |
  * | (the signed statement)         | create only: extension signed-action (statement, signature), whose payload |
  * |                                | must equal the resource's terms                                            |
  * | createdAt                      | `dateTime`                                                                 |
  * | provision                      | `provision.type`                                                           |
  * | validFrom, validUntil          | `provision.period` (end = the exclusive validUntil)                        |
- * | grantee.org                    | `provision.actor` Organization/<mspId>, role v3-ParticipationType#IRCP     |
- * | grantee.practitionerId         | `provision.actor` Practitioner/<id>, role IRCP                             |
+ * | grantee.org                    | `provision.actor` Organization <mspId>, role v3-ParticipationType#IRCP     |
+ * | grantee.practitionerId         | `provision.actor` Practitioner <id>, role IRCP                             |
  * | grantee.role                   | an extra coding (project role system) in every actor's `role`; with       |
  * |                                | neither org nor practitioner, an actor Group identified by the role       |
  * | purposes                       | `provision.purpose` (v3-ActReason, see `purposeCoding`)                    |
@@ -51,8 +51,10 @@ import {
   SYSTEM,
   categoryCoding,
   categoryOf,
+  logicalReference,
   purposeCoding,
   purposeOf,
+  referenceKey,
   roleCoding,
 } from './fhir-terminology.js';
 import type { ConsentTerms, ConsentView, ExceptionTerms, GranteeTerms } from './ledger-views.js';
@@ -110,7 +112,7 @@ export function fhirConsentStatus(status: ConsentStatus): fhir4.ConsentState {
 /** A ledger consent as a FHIR R4 Consent (see the table at the top of this file). */
 export function toFhirConsent(consent: ConsentView, ctx: ConsentMappingContext): fhir4.Consent {
   const status = ledgerConsentStatus(consent, ctx.now);
-  const patient = { reference: `Patient/${consent.patientId}` };
+  const patient = logicalReference('Patient', consent.patientId);
   const extension: fhir4.Extension[] = [
     {
       url: EXTENSION.consentStatus,
@@ -133,8 +135,8 @@ export function toFhirConsent(consent: ConsentView, ctx: ConsentMappingContext):
     dateTime: consent.createdAt,
     performer: [
       consent.signedBy?.kind === 'guardian'
-        ? { reference: `RelatedPerson/${consent.signedBy.id}` }
-        : { ...patient },
+        ? logicalReference('RelatedPerson', consent.signedBy.id)
+        : logicalReference('Patient', consent.patientId),
     ],
     policyRule: { coding: [{ ...OPT_IN_POLICY }] },
     provision: {
@@ -174,11 +176,11 @@ export function granteeActors(grantee: GranteeTerms | undefined): fhir4.ConsentP
   });
   const actors: fhir4.ConsentProvisionActor[] = [];
   if (grantee.org !== undefined)
-    actors.push({ role: role(), reference: { reference: `Organization/${grantee.org}` } });
+    actors.push({ role: role(), reference: logicalReference('Organization', grantee.org) });
   if (grantee.practitionerId !== undefined)
     actors.push({
       role: role(),
-      reference: { reference: `Practitioner/${grantee.practitionerId}` },
+      reference: logicalReference('Practitioner', grantee.practitionerId),
     });
   if (actors.length === 0 && grantee.role !== undefined)
     actors.push({
@@ -250,7 +252,7 @@ const HANDLED_EXCEPTION_PROVISION = new Set([
  * takes the patient from the caller's certificate, so the gateway must check that they agree.
  */
 export function consentPatientId(resource: fhir4.Consent): string {
-  const reference = resource.patient?.reference;
+  const reference = referenceKey(resource.patient);
   if (reference === undefined)
     throw FhirArgumentError.at('Consent.patient', 'is required (Patient/<pseudonym>)', 'required');
   const id = PATIENT_REF.exec(reference)?.[1];
@@ -278,7 +280,7 @@ export function consentPerformer(resource: fhir4.Consent): SignedBy | undefined 
     );
   const [performer] = performers;
   if (performer === undefined) return undefined;
-  const reference = performer.reference ?? '';
+  const reference = referenceKey(performer) ?? '';
   const patientId = consentPatientId(resource);
   if (reference === `Patient/${patientId}`) return { kind: 'patient', id: patientId };
   const guardianId = RELATED_PERSON_REF.exec(reference)?.[1];
@@ -480,7 +482,7 @@ function fromActors(
   actors.forEach((actor, index) => {
     const at = `${path}[${index}]`;
     for (const role of rolesOf(`${at}.role`, actor.role)) roles.add(role);
-    const reference = actor.reference.reference;
+    const reference = referenceKey(actor.reference);
     const orgId = reference === undefined ? undefined : ORGANIZATION_REF.exec(reference)?.[1];
     const practitioner =
       reference === undefined ? undefined : PRACTITIONER_REF.exec(reference)?.[1];

@@ -29,6 +29,17 @@ describe('fhirDateRange', () => {
     expect(fhirDateRange('2026-11-22T03:27:06.1Z')?.end).toBe('2026-11-22T03:27:06.200Z');
   });
 
+  it('reads minute precision (search values) as that minute', () => {
+    expect(fhirDateRange('2026-01-01T10:00Z')).toEqual({
+      start: '2026-01-01T10:00:00.000Z',
+      end: '2026-01-01T10:01:00.000Z',
+      hasTime: true,
+    });
+    expect(fhirDateRange('2026-01-01T18:30+08:00')?.start).toBe('2026-01-01T10:30:00.000Z');
+    expect(fhirDateRange('2026-01-01T10:00')).toBeUndefined();
+    expect(fhirDateRange('2026-01-01T10:60Z')).toBeUndefined();
+  });
+
   it('converts time zones to UTC', () => {
     expect(fhirDateRange('2026-01-01T08:00:00+08:00')?.start).toBe('2026-01-01T00:00:00.000Z');
     expect(fhirDateRange('2025-12-31T19:30:00-04:30')?.start).toBe('2026-01-01T00:00:00.000Z');

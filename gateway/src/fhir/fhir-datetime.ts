@@ -2,11 +2,12 @@
  * FHIR date/dateTime values as ledger instants. The ledger works in ISO 8601 UTC with milliseconds;
  * FHIR allows partial dates (`2026`, `2026-11`, `2026-11-22`) and any time-zone offset. A value
  * stands for the range of its precision (FHIR search semantics): `2026-11-22` is
- * [2026-11-22T00:00:00.000Z, 2026-11-23T00:00:00.000Z). Dates without a time zone are read as UTC.
+ * [2026-11-22T00:00:00.000Z, 2026-11-23T00:00:00.000Z); `2026-11-22T10:00` (minute precision, as
+ * search values may be) is that minute. A date without a time is read as UTC; a time needs its zone (R4 dateTime).
  */
 
 const DATE_TIME =
-  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2}))?)?)?$/;
+  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/;
 
 /** A half-open instant range `[start, end)`, as ISO strings, and whether the value had a time. */
 export interface FhirDateRange {
@@ -36,13 +37,14 @@ export function fhirDateRange(value: string): FhirDateRange | undefined {
   }
   const hour = Number(h);
   const minute = Number(mi);
-  const second = Number(s);
+  const second = s === undefined ? 0 : Number(s);
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const offset = zoneOffsetMinutes(zone ?? 'Z');
   if (offset === undefined) return undefined;
   const digits = fraction ?? '';
   const millis = Number(digits.padEnd(3, '0').slice(0, 3));
-  const unit = digits === '' ? 1000 : Math.max(1, 10 ** (3 - digits.length));
+  const unit =
+    s === undefined ? 60_000 : digits === '' ? 1000 : Math.max(1, 10 ** (3 - digits.length));
   const start =
     utc(year, month - 1, day) + ((hour * 60 + minute - offset) * 60 + second) * 1000 + millis;
   return { start: iso(start), end: iso(start + unit), hasTime: true };

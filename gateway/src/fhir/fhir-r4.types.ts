@@ -216,7 +216,9 @@ export type IssueType =
   | 'too-long'
   | 'throttled'
   | 'transient'
-  | 'exception';
+  | 'exception'
+  | 'too-costly'
+  | 'informational';
 
 /** OperationOutcome.issue. */
 export interface OperationOutcomeIssue {
@@ -244,6 +246,10 @@ export interface BundleEntry<T extends Resource = Resource> {
   fullUrl?: string;
   resource?: T;
   search?: { mode?: 'match' | 'include' | 'outcome'; score?: number };
+  /** History bundles: how the version was made. */
+  request?: { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string };
+  /** History bundles: the outcome of the interaction that made the version. */
+  response?: { status: string; etag?: string; lastModified?: string };
 }
 
 /** A collection of resources (R4 Bundle). */

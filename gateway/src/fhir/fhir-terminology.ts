@@ -61,6 +61,40 @@ export const NAMING_SYSTEM = {
   device: `${FHIR_PROJECT_BASE}/NamingSystem/device`,
 } as const;
 
+/**
+ * Identifier systems of whom references name logically: the server serves no Patient,
+ * Organization, Practitioner or RelatedPerson resource (patients are pseudonyms, organizations
+ * MSP IDs), so a reference to one is `{type, identifier}` and never pretends to resolve.
+ */
+export const REFERENCE_SYSTEM = {
+  Patient: `${FHIR_PROJECT_BASE}/NamingSystem/patient-pseudonym`,
+  Organization: `${FHIR_PROJECT_BASE}/NamingSystem/msp-id`,
+  Practitioner: `${FHIR_PROJECT_BASE}/NamingSystem/practitioner-id`,
+  RelatedPerson: `${FHIR_PROJECT_BASE}/NamingSystem/guardian-id`,
+} as const;
+
+/** A type referenced logically (by identifier). */
+export type LogicalType = keyof typeof REFERENCE_SYSTEM;
+
+/** A logical reference: the type and its identifier, no `reference` (nothing to resolve). */
+export function logicalReference(type: LogicalType, value: string): fhir4.Reference {
+  return { type, identifier: { system: REFERENCE_SYSTEM[type], value } };
+}
+
+/**
+ * `Type/id` of a reference as a client may write it: literal (`reference`) as given, or logical
+ * (a type of {@link REFERENCE_SYSTEM} with an identifier in its system); undefined otherwise.
+ */
+export function referenceKey(reference: fhir4.Reference | undefined): string | undefined {
+  if (reference === undefined) return undefined;
+  if (reference.reference !== undefined) return reference.reference;
+  const { type, identifier } = reference;
+  const system = Object.entries(REFERENCE_SYSTEM).find(([name]) => name === type)?.[1];
+  if (system === undefined || identifier?.system !== system || identifier.value === undefined)
+    return undefined;
+  return `${type ?? ''}/${identifier.value}`;
+}
+
 /** The project's extensions. */
 export const EXTENSION = {
   /** Fabric transaction ID (valueString, 64 hex). */

@@ -17,7 +17,7 @@ import { FhirController } from './fhir.controller.js';
 import type { FhirLedgerPort } from './fhir-ledger.port.js';
 import { FhirModule } from './fhir.module.js';
 import { validateResource } from './fhir-schema.validator.js';
-import { EXTENSION, NAMING_SYSTEM, PROJECT_SYSTEM } from './fhir-terminology.js';
+import { EXTENSION, NAMING_SYSTEM, PROJECT_SYSTEM, logicalReference } from './fhir-terminology.js';
 import type {
   AccessEventView as AccessEvent,
   AnchorView as RecordAnchor,
@@ -80,9 +80,12 @@ type FakePort = { [K in keyof FhirLedgerPort]: Mock<FhirLedgerPort[K]> };
 
 const port: FakePort = {
   grantConsent: vi.fn<FhirLedgerPort['grantConsent']>(),
+  changeConsent: vi.fn<FhirLedgerPort['changeConsent']>(),
   getConsent: vi.fn<FhirLedgerPort['getConsent']>(),
   queryConsents: vi.fn<FhirLedgerPort['queryConsents']>(),
+  getConsentHistory: vi.fn<FhirLedgerPort['getConsentHistory']>(),
   queryAccessEvents: vi.fn<FhirLedgerPort['queryAccessEvents']>(),
+  getAccessEvent: vi.fn<FhirLedgerPort['getAccessEvent']>(),
   getRecord: vi.fn<FhirLedgerPort['getRecord']>(),
 };
 
@@ -90,6 +93,7 @@ const LEDGER_STATUS: Readonly<Record<string, number>> = {
   INVALID_ARGUMENT: 400,
   FORBIDDEN: 403,
   CONSENT_NOT_FOUND: 404,
+  EVENT_NOT_FOUND: 404,
   CONFLICT: 409,
   RULE_VIOLATION: 422,
 };
@@ -271,7 +275,7 @@ describe('POST /fhir/Consent', () => {
       expect.objectContaining({ performer: { kind: 'guardian', id: 'rp-aaaaaaaaaaaaaaaa' } }),
     );
     expect((response.body as fhir4.Consent).performer).toEqual([
-      { reference: 'RelatedPerson/rp-aaaaaaaaaaaaaaaa' },
+      logicalReference('RelatedPerson', 'rp-aaaaaaaaaaaaaaaa'),
     ]);
   });
 
@@ -383,41 +387,164 @@ describe('POST /fhir/Consent', () => {
   });
 });
 
+/** Consents granted one minute apart, the last one newest. */
+const consentsAt = (count: number): Consent[] =>
+  Array.from({ length: count }, (_, index) => ({
+    ...consent,
+    consentId: `con-${String(index).padStart(24, '0')}`,
+    createdAt: new Date(Date.parse(NOW) + index * 60_000).toISOString(),
+  }));
+
+function linksOf(bundle: fhir4.Bundle): Record<string, string> {
+  return Object.fromEntries((bundle.link ?? []).map((link) => [link.relation, link.url]));
+}
+
 describe('GET /fhir/Consent', () => {
-  it('searches by patient and status, with self and next links', async () => {
-    port.queryConsents.mockResolvedValue({ items: [consent], bookmark: 'bm/2' });
+  it('reads every ledger page, answers newest first with the total, self and next links', async () => {
+    const all = consentsAt(12);
+    port.queryConsents
+      .mockResolvedValueOnce({ items: all.slice(0, 7), bookmark: 'bm/2' })
+      .mockResolvedValueOnce({ items: all.slice(7), bookmark: '' });
     const response = await request(server)
       .get(`/fhir/Consent?patient=Patient/${PID}&status=active&_count=10`)
       .set('x-test-user', 'patient')
       .expect(200);
     expectFhirJson(response);
-    expect(port.queryConsents).toHaveBeenCalledWith(USER, {
-      patientId: PID,
-      status: 'active',
-      pageSize: 10,
-    });
+    expect(port.queryConsents.mock.calls).toEqual([
+      [USER, { patientId: PID, status: 'active', pageSize: 100 }],
+      [USER, { patientId: PID, status: 'active', pageSize: 100, bookmark: 'bm/2' }],
+    ]);
     const bundle = response.body as fhir4.Bundle<fhir4.Consent>;
     expect(bundle.type).toBe('searchset');
-    expect(bundle.entry?.map((entry) => entry.resource?.id)).toEqual([consent.consentId]);
-    expect(bundle.entry?.[0]?.fullUrl).toMatch(/\/fhir\/Consent\/con-0123456789abcdef01234567$/);
-    const links = Object.fromEntries((bundle.link ?? []).map((link) => [link.relation, link.url]));
+    expect(bundle.total).toBe(12);
+    expect(bundle.entry?.map((entry) => entry.resource?.id)).toEqual(
+      all
+        .slice(2)
+        .reverse()
+        .map((each) => each.consentId),
+    );
+    expect(bundle.entry?.[0]?.fullUrl).toMatch(/\/fhir\/Consent\/con-0+11$/);
+    const links = linksOf(bundle);
     expect(links.self).toMatch(
       /\/fhir\/Consent\?patient=Patient%2Fpid-abcdefghijklmnop&status=active&_count=10$/,
     );
-    expect(links.next).toMatch(/&_count=10&_cursor=bm%2F2$/);
-  });
+    expect(links.next).toMatch(/&_count=10&_cursor=[A-Za-z0-9_-]+$/);
 
-  it('passes the cursor on and ends without a next link', async () => {
-    port.queryConsents.mockResolvedValue({ items: [], bookmark: '' });
-    const response = await request(server)
-      .get('/fhir/Consent?_cursor=bm%2F2')
+    port.queryConsents.mockReset().mockResolvedValue({ items: all, bookmark: '' });
+    const next = await request(server)
+      .get(new URL(links.next ?? '').pathname + new URL(links.next ?? '').search)
       .set('x-test-user', 'patient')
       .expect(200);
+    const last = next.body as fhir4.Bundle<fhir4.Consent>;
+    expect(last.entry?.map((entry) => entry.resource?.id)).toEqual([
+      all[1]?.consentId,
+      all[0]?.consentId,
+    ]);
+    expect(last.total).toBe(12);
+    expect(linksOf(last).self).toBe(links.next);
+    expect(linksOf(last).next).toBeUndefined();
+  });
+
+  it('sorts oldest first with _sort=date, clamps _count in the self link, never links past the end', async () => {
+    const all = consentsAt(3);
+    port.queryConsents.mockResolvedValue({
+      items: [all[2], all[0], all[1]] as Consent[],
+      bookmark: '',
+    });
+    const response = await request(server)
+      .get('/fhir/Consent?_sort=date&_count=1000')
+      .set('x-test-user', 'patient')
+      .expect(200);
+    const bundle = response.body as fhir4.Bundle<fhir4.Consent>;
+    expect(bundle.entry?.map((entry) => entry.resource?.id)).toEqual(
+      all.map((each) => each.consentId),
+    );
+    expect(linksOf(bundle).self).toMatch(/\?_sort=date&_count=100$/);
+    expect(linksOf(bundle).next).toBeUndefined();
+
+    port.queryConsents.mockResolvedValue({ items: [], bookmark: '' });
+    const empty = await request(server)
+      .get('/fhir/Consent?_count=1')
+      .set('x-test-user', 'patient')
+      .expect(200);
+    expect(empty.body).toMatchObject({ total: 0 });
+    expect(linksOf(empty.body as fhir4.Bundle).next).toBeUndefined();
+    expect((empty.body as fhir4.Bundle).entry).toBeUndefined();
+  });
+
+  it('answers _summary=count and _total=none, and refuses a cursor it did not make', async () => {
+    port.queryConsents.mockResolvedValue({ items: consentsAt(3), bookmark: '' });
+    const count = await request(server)
+      .get('/fhir/Consent?_summary=count')
+      .set('x-test-user', 'patient')
+      .expect(200);
+    expectFhirJson(count);
+    expect(count.body).toMatchObject({ type: 'searchset', total: 3 });
+    expect((count.body as fhir4.Bundle).entry).toBeUndefined();
+    const none = await request(server)
+      .get('/fhir/Consent?_total=none&_count=1')
+      .set('x-test-user', 'patient')
+      .expect(200);
+    expect((none.body as fhir4.Bundle).total).toBeUndefined();
+    expect((none.body as fhir4.Bundle).entry).toHaveLength(1);
+    const forged = await request(server)
+      .get('/fhir/Consent?_cursor=bm%2F2')
+      .set('x-test-user', 'patient')
+      .expect(400);
+    expect(issue(forged)).toMatchObject({ code: 'value', expression: ['_cursor'] });
+  });
+
+  it('keeps only the _elements asked for and the mandatory ones, tagged SUBSETTED', async () => {
+    port.queryConsents.mockResolvedValue({ items: [consent], bookmark: '' });
+    const response = await request(server)
+      .get('/fhir/Consent?_elements=status,patient')
+      .set('x-test-user', 'patient')
+      .expect(200);
+    const resource = (response.body as fhir4.Bundle<fhir4.Consent>).entry?.[0]?.resource;
+    expect(Object.keys(resource ?? {}).sort()).toEqual(
+      ['id', 'meta', 'patient', 'resourceType', 'status', 'scope', 'category'].sort(),
+    );
+    expect(resource?.meta?.tag).toEqual([expect.objectContaining({ code: 'SUBSETTED' })]);
     expectFhirJson(response);
-    expect(port.queryConsents).toHaveBeenCalledWith(USER, { pageSize: 25, bookmark: 'bm/2' });
+  });
+
+  it('ignores unknown parameters under Prefer: handling=lenient, and says so', async () => {
+    port.queryConsents.mockResolvedValue({ items: [consent], bookmark: '' });
+    const response = await request(server)
+      .get('/fhir/Consent?subject=x&status=active')
+      .set('x-test-user', 'patient')
+      .set('prefer', 'handling=lenient')
+      .expect(200);
+    expectFhirJson(response);
     const bundle = response.body as fhir4.Bundle;
-    expect(bundle.link?.map((link) => link.relation)).toEqual(['self']);
-    expect(bundle.entry).toBeUndefined();
+    expect(linksOf(bundle).self).toMatch(/\/fhir\/Consent\?status=active&_count=25$/);
+    expect(bundle.total).toBe(1);
+    expect(bundle.entry?.at(-1)).toMatchObject({
+      search: { mode: 'outcome' },
+      resource: {
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'warning', code: 'not-supported', expression: ['subject'] }],
+      },
+    });
+  });
+
+  it('searches by POST [type]/_search with form parameters joined to the URL', async () => {
+    port.queryConsents.mockResolvedValue({ items: [consent], bookmark: '' });
+    const response = await request(server)
+      .post('/fhir/Consent/_search?status=active')
+      .set('x-test-user', 'patient')
+      .type('form')
+      .send({ patient: PID, _count: '5' })
+      .expect(200);
+    expectFhirJson(response);
+    expect(port.queryConsents).toHaveBeenCalledWith(USER, {
+      patientId: PID,
+      status: 'active',
+      pageSize: 100,
+    });
+    expect(linksOf(response.body as fhir4.Bundle).self).toMatch(
+      /\/fhir\/Consent\?status=active&patient=pid-abcdefghijklmnop&_count=5$/,
+    );
   });
 
   it('keeps only inactive (revoked or expired) consents for status=inactive', async () => {
@@ -488,6 +615,249 @@ describe('GET /fhir/Consent/:id', () => {
     await request(server).get('/fhir/Consent/a_b').set('x-test-user', 'patient').expect(400);
     expect(port.getConsent).not.toHaveBeenCalled();
   });
+
+  it('trims a read by _elements and refuses other parameters', async () => {
+    port.getConsent.mockResolvedValue(consent);
+    const response = await request(server)
+      .get(`/fhir/Consent/${consent.consentId}?_elements=status`)
+      .set('x-test-user', 'patient')
+      .expect(200);
+    expect(Object.keys(response.body as object).sort()).toEqual(
+      ['category', 'id', 'meta', 'resourceType', 'scope', 'status'].sort(),
+    );
+    expectFhirJson(response);
+    const refused = await request(server)
+      .get(`/fhir/Consent/${consent.consentId}?status=active`)
+      .set('x-test-user', 'patient')
+      .expect(400);
+    expect(issue(refused)).toMatchObject({ code: 'not-supported', expression: ['status'] });
+  });
+});
+
+describe('PUT /fhir/Consent/:id', () => {
+  const put = (body: unknown, ifMatch?: string): request.Test => {
+    const test = request(server)
+      .put(`/fhir/Consent/${consent.consentId}`)
+      .set('x-test-user', 'patient')
+      .set('content-type', 'application/fhir+json');
+    return (ifMatch === undefined ? test : test.set('if-match', ifMatch)).send(
+      JSON.stringify(body),
+    );
+  };
+  const updated = { ...postedConsent, id: consent.consentId };
+
+  it('updates the terms (status active) with the signed statement, answering the new version', async () => {
+    port.changeConsent.mockResolvedValue({ ...consent, version: 2 });
+    const response = await put(updated).expect(200);
+    expectFhirJson(response);
+    expect(response.headers.etag).toBe('W/"2"');
+    expect(response.headers['content-location']).toMatch(
+      /\/fhir\/Consent\/con-0123456789abcdef01234567\/_history\/2$/,
+    );
+    expect(port.changeConsent).toHaveBeenCalledWith(USER, {
+      consentId: consent.consentId,
+      kind: 'update',
+      terms: {
+        provision: 'permit',
+        grantee: { org: 'TertiaryHospitalMSP' },
+        purposes: ['treatment'],
+        categories: ['outpatient'],
+      },
+      patientId: PID,
+      action: SIGNED,
+    });
+    expect(port.getConsent).not.toHaveBeenCalled();
+  });
+
+  it('revokes (status inactive), checking If-Match against the current version first', async () => {
+    port.getConsent.mockResolvedValue(consent);
+    port.changeConsent.mockResolvedValue({ ...consent, status: 'revoked', version: 2 });
+    const response = await put({ ...updated, status: 'inactive' }, 'W/"1"').expect(200);
+    expect(response.body).toMatchObject({ status: 'inactive', meta: { versionId: '2' } });
+    expect(port.changeConsent).toHaveBeenCalledWith(USER, {
+      consentId: consent.consentId,
+      kind: 'revoke',
+      patientId: PID,
+      action: SIGNED,
+    });
+  });
+
+  it('answers 412 for a stale If-Match, before anything is submitted', async () => {
+    port.getConsent.mockResolvedValue({ ...consent, version: 3 });
+    const response = await put(updated, 'W/"2"').expect(412);
+    expectFhirJson(response);
+    expect(issue(response)).toMatchObject({
+      code: 'conflict',
+      details: { coding: [{ code: 'PRECONDITION_FAILED' }] },
+    });
+    expect(port.changeConsent).not.toHaveBeenCalled();
+    await put(updated, 'version 2').expect(400);
+  });
+
+  it('refuses a body without the id of the URL, another status, or no signed statement', async () => {
+    const noId = await put(postedConsent).expect(400);
+    expect(issue(noId)?.expression).toEqual(['Consent.id']);
+    const draft = await put({ ...updated, status: 'proposed' }).expect(400);
+    expect(issue(draft)).toMatchObject({ code: 'business-rule', expression: ['Consent.status'] });
+    const { extension: _signed, ...unsigned } = updated;
+    await put(unsigned).expect(400);
+    expect(port.changeConsent).not.toHaveBeenCalled();
+  });
+
+  it('renders the ledger refusal of a stale statement (409 conflict)', async () => {
+    port.changeConsent.mockRejectedValue(
+      new Error('CONFLICT: version 1 is not the current version'),
+    );
+    const response = await put(updated).expect(409);
+    expect(issue(response)?.code).toBe('conflict');
+  });
+});
+
+describe('GET /fhir/Consent/:id/_history and vread', () => {
+  const revoked: Consent = {
+    ...consent,
+    status: 'revoked',
+    version: 2,
+    updatedAt: '2026-11-23T00:00:00.000Z',
+    revokedAt: '2026-11-23T00:00:00.000Z',
+  };
+  const versions = [
+    { version: 1, change: 'granted' as const, time: NOW, consent },
+    { version: 2, change: 'revoked' as const, time: revoked.updatedAt, consent: revoked },
+  ];
+
+  it('answers every version newest first as a history Bundle', async () => {
+    port.getConsentHistory.mockResolvedValue(versions);
+    const response = await request(server)
+      .get(`/fhir/Consent/${consent.consentId}/_history`)
+      .set('x-test-user', 'patient')
+      .expect(200);
+    expectFhirJson(response);
+    const bundle = response.body as fhir4.Bundle<fhir4.Consent>;
+    expect(bundle).toMatchObject({ type: 'history', total: 2 });
+    expect(bundle.entry?.map((entry) => entry.resource?.meta?.versionId)).toEqual(['2', '1']);
+    expect(bundle.entry?.map((entry) => entry.request?.method)).toEqual(['PUT', 'POST']);
+    expect(bundle.entry?.[0]?.response).toEqual({
+      status: '200',
+      etag: 'W/"2"',
+      lastModified: revoked.updatedAt,
+    });
+    expect(port.getConsentHistory).toHaveBeenCalledWith(USER, consent.consentId);
+  });
+
+  it('reads one version (vread), 404 for a version that does not exist', async () => {
+    port.getConsentHistory.mockResolvedValue(versions);
+    const response = await request(server)
+      .get(`/fhir/Consent/${consent.consentId}/_history/1`)
+      .set('x-test-user', 'patient')
+      .expect(200);
+    expectFhirJson(response);
+    expect(response.body).toMatchObject({ status: 'active', meta: { versionId: '1' } });
+    expect(response.headers.etag).toBe('W/"1"');
+    const missing = await request(server)
+      .get(`/fhir/Consent/${consent.consentId}/_history/3`)
+      .set('x-test-user', 'patient')
+      .expect(404);
+    expectFhirJson(missing);
+    expect(issue(missing)).toMatchObject({
+      code: 'not-found',
+      details: { coding: [{ code: 'VERSION_NOT_FOUND' }] },
+    });
+    await request(server)
+      .get(`/fhir/Consent/${consent.consentId}/_history/x`)
+      .set('x-test-user', 'patient')
+      .expect(400);
+  });
+});
+
+describe('GET /fhir/AuditEvent/:id', () => {
+  it('reads an access event (every search fullUrl resolves)', async () => {
+    port.getAccessEvent.mockResolvedValue(event);
+    const response = await request(server)
+      .get(`/fhir/AuditEvent/${event.eventId}`)
+      .set('x-test-user', 'patient')
+      .expect(200);
+    expectFhirJson(response);
+    expect(response.body).toMatchObject({ resourceType: 'AuditEvent', id: event.eventId });
+    expect(port.getAccessEvent).toHaveBeenCalledWith(USER, event.eventId);
+  });
+
+  it('answers 404 for an unknown event', async () => {
+    port.getAccessEvent.mockRejectedValue(new Error('EVENT_NOT_FOUND: no such event'));
+    const response = await request(server)
+      .get('/fhir/AuditEvent/evt-x')
+      .set('x-test-user', 'patient')
+      .expect(404);
+    expect(issue(response)?.code).toBe('not-found');
+  });
+});
+
+describe('unsupported types, interactions and formats', () => {
+  it.each([
+    ['get', '/fhir/Patient/pid-abcdefghijklmnop', 404, 'not-supported'],
+    ['get', '/fhir/Patient', 404, 'not-supported'],
+    ['delete', '/fhir/Consent/con-1', 405, 'not-supported'],
+    ['put', '/fhir/AuditEvent/evt-1', 405, 'not-supported'],
+    ['patch', '/fhir/Consent/con-1', 405, 'not-supported'],
+    ['get', '/fhir/Provenance/p-1', 405, 'not-supported'],
+    ['get', '/fhir/Consent/_history', 405, 'not-supported'],
+    ['get', '/fhir/AuditEvent/evt-1/_history', 405, 'not-supported'],
+    ['get', '/fhir/_history', 405, 'not-supported'],
+    ['post', '/fhir', 405, 'not-supported'],
+    ['get', '/fhir/Consent/a/b/c/d', 405, 'not-supported'],
+  ] as const)('%s %s answers %i %s as OperationOutcome', async (method, path, status, code) => {
+    const response = await request(server)[method](path).expect(status);
+    expectFhirJson(response);
+    expect(issue(response)?.code).toBe(code);
+    if (status === 405) expect(response.headers.allow).toBeDefined();
+  });
+
+  it('names the methods allowed in a 405', async () => {
+    const response = await request(server).delete('/fhir/Consent/con-1').expect(405);
+    expect(response.headers.allow).toBe('GET, PUT');
+    expect(issue(response)?.details?.coding?.[0]?.code).toBe('METHOD_NOT_ALLOWED');
+  });
+
+  it.each([
+    '/fhir/metadata?_format=xml',
+    '/fhir/metadata?_format=application/fhir%2Bxml',
+    '/fhir/Consent?_format=xml',
+    '/fhir/Consent/con-1?_format=text/xml',
+    '/fhir/Patient?_format=xml',
+  ])('refuses %s with 406 not-supported', async (path) => {
+    const response = await request(server).get(path).set('x-test-user', 'patient').expect(406);
+    expectFhirJson(response);
+    expect(issue(response)).toMatchObject({ code: 'not-supported', expression: ['_format'] });
+  });
+
+  it('accepts _format=json and a JSON Accept everywhere, refuses an XML-only Accept', async () => {
+    await request(server).get('/fhir/metadata?_format=json').expect(200);
+    await request(server).get('/fhir/metadata?_format=application/fhir%2Bjson').expect(200);
+    await request(server).get('/fhir/metadata').set('accept', 'application/fhir+json').expect(200);
+    await request(server).get('/fhir/metadata').set('accept', 'text/html, */*;q=0.8').expect(200);
+    port.queryConsents.mockResolvedValue({ items: [], bookmark: '' });
+    await request(server)
+      .get('/fhir/Consent?_format=json')
+      .set('x-test-user', 'patient')
+      .expect(200);
+    const xml = await request(server)
+      .get('/fhir/metadata')
+      .set('accept', 'application/fhir+xml')
+      .expect(406);
+    expectFhirJson(xml);
+  });
+
+  it('refuses an XML body with 415 not-supported', async () => {
+    const response = await request(server)
+      .post('/fhir/Consent')
+      .set('x-test-user', 'patient')
+      .set('content-type', 'application/fhir+xml')
+      .send('<Consent xmlns="http://hl7.org/fhir"/>')
+      .expect(415);
+    expectFhirJson(response);
+    expect(issue(response)?.code).toBe('not-supported');
+    expect(port.grantConsent).not.toHaveBeenCalled();
+  });
 });
 
 describe('GET /fhir/AuditEvent', () => {
@@ -503,10 +873,48 @@ describe('GET /fhir/AuditEvent', () => {
       from: '2026-11-01T00:00:00.000Z',
       to: '2026-12-01T00:00:00.000Z',
       decision: 'deny',
-      pageSize: 25,
+      pageSize: 100,
     });
     const bundle = response.body as fhir4.Bundle<fhir4.AuditEvent>;
     expect(bundle.entry?.[0]?.resource).toMatchObject({ id: event.eventId, outcome: '4' });
+  });
+
+  it('accepts minute-precision dates and filters agent, source and entity', async () => {
+    port.queryAccessEvents.mockResolvedValue({ items: [event], bookmark: '' });
+    const response = await request(server)
+      .get(
+        '/fhir/AuditEvent?date=ge2026-11-22T03:27Z&agent=Organization/TertiaryHospitalMSP&source=Device/consent-ledger&entity=Patient/' +
+          PID,
+      )
+      .set('x-test-user', 'patient')
+      .expect(200);
+    expect(port.queryAccessEvents).toHaveBeenCalledWith(USER, {
+      from: '2026-11-22T03:27:00.000Z',
+      accessorOrg: 'TertiaryHospitalMSP',
+      pageSize: 100,
+    });
+    expect((response.body as fhir4.Bundle).total).toBe(1);
+    const none = await request(server)
+      .get('/fhir/AuditEvent?entity=Consent/con-x')
+      .set('x-test-user', 'patient')
+      .expect(200);
+    expect(none.body).toMatchObject({ total: 0 });
+  });
+
+  it('refuses a search over more matches than it sorts (400 too-costly)', async () => {
+    const many = Array.from({ length: 100 }, () => event);
+    port.queryAccessEvents.mockImplementation((_caller, filter) =>
+      Promise.resolve({
+        items: many,
+        bookmark: String(Number(filter.bookmark ?? '0') + 1),
+      }),
+    );
+    const response = await request(server)
+      .get('/fhir/AuditEvent')
+      .set('x-test-user', 'patient')
+      .expect(400);
+    expect(issue(response)?.code).toBe('too-costly');
+    expect(port.queryAccessEvents).toHaveBeenCalledTimes(101);
   });
 
   it('refuses a bad date (400 value)', async () => {
@@ -519,10 +927,11 @@ describe('GET /fhir/AuditEvent', () => {
 });
 
 describe('GET /fhir/Provenance', () => {
-  it('lists the anchored versions of a record, oldest first', async () => {
-    port.getRecord.mockResolvedValue({ head: anchor(2), versions: [anchor(2), anchor(1)] });
+  it('lists the anchored versions of a record, oldest first with _sort=date', async () => {
+    const later = { ...anchor(2), timestamp: '2026-11-23T00:00:00.000Z' };
+    port.getRecord.mockResolvedValue({ head: later, versions: [later, anchor(1)] });
     const response = await request(server)
-      .get('/fhir/Provenance?target=DocumentReference/rec-1')
+      .get('/fhir/Provenance?target=DocumentReference/rec-1&_sort=date')
       .set('x-test-user', 'patient')
       .expect(200);
     expectFhirJson(response);
@@ -588,6 +997,7 @@ describe('FhirModule.forRoot', () => {
       ],
     }).compile();
     expect(Reflect.getMetadata('test:public', FhirController.prototype.metadata)).toBe(true);
+    expect(Reflect.getMetadata('test:public', FhirController.prototype.unsupported)).toBe(true);
     expect(
       Reflect.getMetadata('test:public', FhirController.prototype.readConsent),
     ).toBeUndefined();

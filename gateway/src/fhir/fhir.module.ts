@@ -5,7 +5,12 @@ import {
   type NestModule,
   type Provider,
 } from '@nestjs/common';
-import { FHIR_ROUTE_TRANSACTIONS, FhirController } from './fhir.controller.js';
+import {
+  FHIR_PUBLIC_HANDLERS,
+  FHIR_ROUTE_TRANSACTIONS,
+  FhirController,
+} from './fhir.controller.js';
+import { FhirFormatMiddleware } from './fhir-format.middleware.js';
 import { FhirJsonBodyMiddleware } from './fhir-json-body.middleware.js';
 import { FHIR_LEDGER_PORT } from './fhir-ledger.port.js';
 import { FHIR_SETTINGS, type FhirModuleOptions, type FhirSettings } from './fhir-module.options.js';
@@ -36,7 +41,9 @@ export class FhirModule implements NestModule {
       clock: options.clock ?? (() => new Date()),
     };
     const port = { provide: FHIR_LEDGER_PORT, ...options.port } as Provider;
-    if (options.publicDecorator !== undefined) decorate('metadata', options.publicDecorator);
+    const { publicDecorator } = options;
+    if (publicDecorator !== undefined)
+      for (const handler of FHIR_PUBLIC_HANDLERS) decorate(handler, publicDecorator);
     const { authorize } = options;
     if (authorize !== undefined)
       for (const [handler, transaction] of Object.entries(FHIR_ROUTE_TRANSACTIONS))
@@ -45,12 +52,17 @@ export class FhirModule implements NestModule {
       module: FhirModule,
       imports: options.imports ?? [],
       controllers: [FhirController],
-      providers: [port, { provide: FHIR_SETTINGS, useValue: settings }, FhirJsonBodyMiddleware],
+      providers: [
+        port,
+        { provide: FHIR_SETTINGS, useValue: settings },
+        FhirFormatMiddleware,
+        FhirJsonBodyMiddleware,
+      ],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(FhirJsonBodyMiddleware).forRoutes(FhirController);
+    consumer.apply(FhirFormatMiddleware, FhirJsonBodyMiddleware).forRoutes(FhirController);
   }
 }
 

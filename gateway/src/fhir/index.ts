@@ -9,6 +9,7 @@ export type {
   AnchorView,
   BatchItemView,
   BatchView,
+  ConsentChangeSubmission,
   ConsentSubmission,
   ConsentTerms,
   ConsentView,
@@ -19,13 +20,14 @@ export type {
 export {
   FHIR_JSON,
   FHIR_JSON_CONTENT_TYPE,
+  fhirErrorCode,
   fhirIssueOptions,
   isFhirRequest,
   issueForStatus,
   toOperationOutcome,
   type OperationOutcomeOptions,
 } from './operation-outcome.mapper.js';
-export { FhirArgumentError, INVALID_ARGUMENT } from './fhir.errors.js';
+export { FhirArgumentError, FhirHttpError, INVALID_ARGUMENT } from './fhir.errors.js';
 export {
   FhirSchemaValidator,
   fhirSchemaValidator,

@@ -65,6 +65,23 @@ export interface ConsentSubmission {
 }
 
 /**
+ * A change of a consent as PUT /fhir/Consent/:id states it: `update` (status active: the mapped
+ * terms replace the consent's) or `revoke` (status inactive), with the statement the patient (or a
+ * guardian) signed for it (consent:UpdateConsent or consent:RevokeConsent).
+ */
+export interface ConsentChangeSubmission {
+  readonly consentId: string;
+  readonly kind: 'update' | 'revoke';
+  /** The new terms (update only). */
+  readonly terms?: ConsentTerms;
+  /** `Consent.patient`. */
+  readonly patientId: string;
+  /** `Consent.performer`, when given. */
+  readonly performer?: SignedBy;
+  readonly action: SignedAction;
+}
+
+/**
  * An access event as the AuditEvent mapper reads it: the region extension when known, and purpose,
  * categories and reason rendered as given (a code outside the vocabulary keeps its code).
  */

@@ -1,5 +1,5 @@
 import type * as fhir4 from './fhir-r4.types.js';
-import { FhirArgumentError } from './fhir.errors.js';
+import { FhirArgumentError, FhirHttpError } from './fhir.errors.js';
 import { PROJECT_SYSTEM } from './fhir-terminology.js';
 
 /** The FHIR JSON media type. */
@@ -76,11 +76,19 @@ export function toOperationOutcome(
   return { resourceType: 'OperationOutcome', issue: [issue] };
 }
 
-/** The issue refinements an exception carries (only {@link FhirArgumentError} has any). */
+/** The issue refinements an exception carries ({@link FhirArgumentError}, {@link FhirHttpError}). */
 export function fhirIssueOptions(exception: unknown): OperationOutcomeOptions {
-  return exception instanceof FhirArgumentError
+  return exception instanceof FhirArgumentError || exception instanceof FhirHttpError
     ? { issueType: exception.issueType, expression: exception.expression }
     : {};
+}
+
+/**
+ * The error code an OperationOutcome names for an exception: a {@link FhirHttpError}'s own
+ * (e.g. `METHOD_NOT_ALLOWED`, `PRECONDITION_FAILED`), else the one the exception filter derived.
+ */
+export function fhirErrorCode(exception: unknown, code: string): string {
+  return exception instanceof FhirHttpError ? exception.code : code;
 }
 
 /**

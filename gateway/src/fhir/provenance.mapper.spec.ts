@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateResource } from './fhir-schema.validator.js';
-import { EXTENSION, NAMING_SYSTEM, PROJECT_SYSTEM } from './fhir-terminology.js';
+import { EXTENSION, NAMING_SYSTEM, PROJECT_SYSTEM, logicalReference } from './fhir-terminology.js';
 import type { AnchorView as RecordAnchor, BatchView as Batch } from './ledger-views.js';
 import {
   anchorProvenanceId,
@@ -48,7 +48,7 @@ describe('toProvenance', () => {
       extension: [
         {
           url: EXTENSION.provenancePatient,
-          valueReference: { reference: 'Patient/pid-abcdefghijklmnop' },
+          valueReference: logicalReference('Patient', 'pid-abcdefghijklmnop'),
         },
         { url: EXTENSION.sha256, valueString: '1'.repeat(64) },
         {
@@ -84,7 +84,7 @@ describe('toProvenance', () => {
               },
             ],
           },
-          who: { reference: 'Organization/TertiaryHospitalMSP' },
+          who: logicalReference('Organization', 'TertiaryHospitalMSP'),
         },
       ],
     });
@@ -108,7 +108,7 @@ describe('toProvenance', () => {
         ],
       },
       who: { identifier: { system: NAMING_SYSTEM.identityHash, value: '6'.repeat(64) } },
-      onBehalfOf: { reference: 'Organization/TertiaryHospitalMSP' },
+      onBehalfOf: logicalReference('Organization', 'TertiaryHospitalMSP'),
     });
     expect(provenance.entity).toEqual([
       {
@@ -172,7 +172,7 @@ describe('toBatchMemberProvenance', () => {
       target: [target],
       recorded: batch.timestamp,
       activity: { coding: [{ code: 'batch-anchor' }] },
-      agent: [{ who: { reference: 'Organization/CommunityHospitalMSP' } }],
+      agent: [{ who: logicalReference('Organization', 'CommunityHospitalMSP') }],
       entity: [
         {
           role: 'source',

@@ -29,6 +29,7 @@ import {
   PROJECT_SYSTEM,
   SYSTEM,
   categoryCoding,
+  logicalReference,
   recordReference,
 } from './fhir-terminology.js';
 import type { AnchorView, BatchItemView, BatchView, RecordView } from './ledger-views.js';
@@ -93,7 +94,7 @@ function enterer(identityHash: string, mspId: string): fhir4.ProvenanceAgent {
       coding: [{ system: SYSTEM.provenanceParticipantType, code: 'enterer', display: 'Enterer' }],
     },
     who: { identifier: { system: NAMING_SYSTEM.identityHash, value: identityHash } },
-    onBehalfOf: { reference: `Organization/${mspId}` },
+    onBehalfOf: logicalReference('Organization', mspId),
   };
 }
 
@@ -128,7 +129,7 @@ function recordExtensions(item: RecordView): fhir4.Extension[] {
       : [
           {
             url: EXTENSION.provenancePatient,
-            valueReference: { reference: `Patient/${item.patientId}` },
+            valueReference: logicalReference('Patient', item.patientId),
           },
         ]),
     { url: EXTENSION.sha256, valueString: item.sha256 },
@@ -157,7 +158,7 @@ function custodian(mspId: string): fhir4.ProvenanceAgent {
         { system: SYSTEM.provenanceParticipantType, code: 'custodian', display: 'Custodian' },
       ],
     },
-    who: { reference: `Organization/${mspId}` },
+    who: logicalReference('Organization', mspId),
   };
 }
 
