@@ -5,7 +5,6 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAnswer, proposeGuardian, registerPatient } from '@consent-ledger/demo';
-import { PROJECT_SYSTEM } from '@consent-ledger/gateway';
 import {
   generatePatientKey,
   type ConsentInput,
@@ -36,6 +35,7 @@ import {
   type ApiResponse,
   type GatewayPatient,
 } from '../support/gateways.ts';
+import { fhirConsent, fhirConsentTerms } from '../support/fhir-consent.ts';
 import { signAs } from '../support/identities.ts';
 
 /**
@@ -59,12 +59,6 @@ const DAY_MS = 86_400_000;
 const sha256 = (data: string): string => createHash('sha256').update(data).digest('hex');
 const fresh = (prefix: string): string => `authz-${prefix}-${randomBytes(6).toString('hex')}`;
 const iso = (offsetMs: number): string => new Date(Date.now() + offsetMs).toISOString();
-/** The FHIR extension a new Consent carries its signed statement in (gateway/src/fhir/README.md). */
-const SIGNED_ACTION_EXTENSION = PROJECT_SYSTEM.dataCategory.replace(
-  /\/CodeSystem\/.*$/,
-  '/StructureDefinition/signed-action',
-);
-
 /**
  * Every route of every controller of a running gateway (the controllers its modules register),
  * read from Nest's decorator metadata.
@@ -140,54 +134,7 @@ function termsTo(org: string): ConsentInput {
   };
 }
 
-/** A FHIR Consent of a patient to an organization (the tertiary hospital), carrying the signed statement. */
-function fhirConsent(patientId: string, action: SignedAction, org = TERTIARY): unknown {
-  return {
-    resourceType: 'Consent',
-    status: 'active',
-    scope: {
-      coding: [
-        { system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' },
-      ],
-    },
-    category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
-    patient: { reference: `Patient/${patientId}` },
-    extension: [
-      {
-        url: SIGNED_ACTION_EXTENSION,
-        extension: [
-          { url: 'statement', valueString: action.statement },
-          { url: 'signature', valueString: action.signature },
-        ],
-      },
-    ],
-    provision: {
-      type: 'permit',
-      actor: [
-        {
-          role: {
-            coding: [
-              {
-                system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType',
-                code: 'IRCP',
-              },
-            ],
-          },
-          reference: { reference: `Organization/${org}` },
-        },
-      ],
-      purpose: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT' }],
-      class: [{ system: PROJECT_SYSTEM.dataCategory, code: 'outpatient' }],
-    },
-  };
-}
-
-/** The terms a FHIR Consent of {@link fhirConsent} maps to: what its statement must sign. */
-const FHIR_TERMS: ConsentInput = {
-  grantee: { org: TERTIARY },
-  purposes: ['treatment'],
-  categories: ['outpatient'],
-};
+const FHIR_TERMS = fhirConsentTerms(TERTIARY);
 
 describe('authorization matrix: every role of every organization x every REST endpoint', () => {
   const gateways = new Map<string, InProcessGateway>();
@@ -736,10 +683,11 @@ describe('authorization matrix: every role of every organization x every REST en
           return async () => ({
             method: 'POST',
             path: '/fhir/Consent',
-            body: fhirConsent(
-              subject.patientId,
-              await statement('consent:GrantConsent', FHIR_TERMS),
-            ),
+            body: fhirConsent({
+              patientId: subject.patientId,
+              action: await statement('consent:GrantConsent', FHIR_TERMS),
+              grantee: TERTIARY,
+            }),
             fhir: true,
           });
         case 'GET /fhir/Consent':
@@ -763,19 +711,17 @@ describe('authorization matrix: every role of every organization x every REST en
           return async () => ({
             method: 'PUT',
             path: `/fhir/Consent/${consentId}`,
-            body: {
-              ...(fhirConsent(
-                subject.patientId,
-                await statement('consent:UpdateConsent', {
-                  ...FHIR_TERMS,
-                  grantee: { org },
-                  consentId,
-                  expectedVersion: own && isPatient ? await versionOf(consentId) : 1,
-                }),
-                org,
-              ) as object),
+            body: fhirConsent({
+              patientId: subject.patientId,
+              action: await statement('consent:UpdateConsent', {
+                ...FHIR_TERMS,
+                grantee: { org },
+                consentId,
+                expectedVersion: own && isPatient ? await versionOf(consentId) : 1,
+              }),
+              grantee: org,
               id: consentId,
-            },
+            }),
             fhir: true,
           });
         }

@@ -1,7 +1,7 @@
 import { CapabilityTool, Client, type FhirResource } from 'fhir-kit-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConsentInput, PatientActionName, SignedAction } from '@consent-ledger/ledger-api';
-import { PROJECT_SYSTEM, validateResource, type fhir4 } from '@consent-ledger/gateway';
+import { validateResource, type fhir4 } from '@consent-ledger/gateway';
 import {
   enrolPatient,
   gateway,
@@ -9,6 +9,7 @@ import {
   uniqueName,
   type GatewayPatient,
 } from '../support/gateways.ts';
+import { fhirConsent, fhirConsentTerms } from '../support/fhir-consent.ts';
 
 /**
  * FHIR R4 conformance of the running gateways, as a standard FHIR client (fhir-kit-client) sees
@@ -21,7 +22,6 @@ import {
 const TERTIARY = 'TertiaryHospitalMSP';
 const PASSWORD = 'fhir-conformance-pass-29';
 const ACT_REASON = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
-const SIGNED_ACTION = 'https://consent-ledger.example/fhir/StructureDefinition/signed-action';
 /** The interactions a type may have (R4 TypeRestfulInteraction), and how to try each. */
 const TYPE_INTERACTIONS = [
   'read',
@@ -70,53 +70,10 @@ const link = (bundle: fhir4.Bundle, relation: string): string | undefined =>
   bundle.link?.find((each) => each.relation === relation)?.url;
 
 /** A Consent to the tertiary hospital carrying the patient's signed statement. */
-function consentResource(patientId: string, action: SignedAction, id?: string): FhirResource {
-  return {
-    resourceType: 'Consent',
-    ...(id === undefined ? {} : { id }),
-    status: 'active',
-    scope: {
-      coding: [
-        { system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' },
-      ],
-    },
-    category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
-    patient: { reference: `Patient/${patientId}` },
-    extension: [
-      {
-        url: SIGNED_ACTION,
-        extension: [
-          { url: 'statement', valueString: action.statement },
-          { url: 'signature', valueString: action.signature },
-        ],
-      },
-    ],
-    provision: {
-      type: 'permit',
-      actor: [
-        {
-          role: {
-            coding: [
-              {
-                system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType',
-                code: 'IRCP',
-              },
-            ],
-          },
-          reference: { reference: `Organization/${TERTIARY}` },
-        },
-      ],
-      purpose: [{ system: ACT_REASON, code: 'TREAT' }],
-      class: [{ system: PROJECT_SYSTEM.dataCategory, code: 'outpatient' }],
-    },
-  };
-}
+const consentResource = (patientId: string, action: SignedAction, id?: string): FhirResource =>
+  fhirConsent({ patientId, action, grantee: TERTIARY, ...(id === undefined ? {} : { id }) });
 
-const TERMS: ConsentInput = {
-  grantee: { org: TERTIARY },
-  purposes: ['treatment'],
-  categories: ['outpatient'],
-};
+const TERMS = fhirConsentTerms(TERTIARY);
 
 describe('FHIR R4 conformance, through fhir-kit-client', () => {
   const home = `${gatewayBase('community')}/fhir`;
