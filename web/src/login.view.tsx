@@ -9,6 +9,9 @@ import {
   type ApiClient,
 } from './api.client.ts';
 import type { IdentityView, SignInProviders } from '@consent-ledger/ledger-api';
+import { OrgBrand } from './app.view.tsx';
+import { t } from './i18n/i18n.ts';
+import { LanguageSwitch } from './i18n/language-switch.components.tsx';
 import { Field, Status, useTask } from './ui.components.tsx';
 
 /** A logged-in user: their API client and identity. */
@@ -31,18 +34,19 @@ export function LoginView(
   const { oidc } = providers;
   return (
     <main id="main" class="narrow">
-      <h1>Sign in</h1>
-      <p>
-        Patients, regulators and hospital staff sign in with the account their organization gave
-        them.
-      </p>
+      <header class="sign-in-top">
+        <OrgBrand />
+        <LanguageSwitch />
+      </header>
+      <h1>{t('login.title')}</h1>
+      <p>{t('login.intro')}</p>
       {props.notice === undefined ? null : <p class="notice">{props.notice}</p>}
       {oidc === undefined ? null : (
         <p>
           <a class="button" href={oidc.login}>
-            Sign in with {oidc.name}
+            {t('login.withProvider', { name: oidc.name })}
           </a>{' '}
-          (hospital staff: your organization's own account)
+          {t('login.providerHint')}
         </p>
       )}
       <form
@@ -56,7 +60,7 @@ export function LoginView(
           });
         }}
       >
-        <Field label="Username">
+        <Field label={t('login.username')}>
           {(id) => (
             <input
               id={id}
@@ -70,7 +74,7 @@ export function LoginView(
             />
           )}
         </Field>
-        <Field label="Password">
+        <Field label={t('login.password')}>
           {(id) => (
             <input
               id={id}
@@ -86,13 +90,12 @@ export function LoginView(
           )}
         </Field>
         <button type="submit" disabled={task.busy}>
-          Sign in
+          {t('login.submit')}
         </button>
       </form>
-      <Status busy={task.busy} busyText="Signing in…" error={task.error} />
+      <Status busy={task.busy} busyText={t('login.busy')} error={task.error} />
       <p>
-        New patient or guardian with a slip from your hospital?{' '}
-        <a href="#/first-sign-in">First sign-in with an enrolment code</a>
+        {t('login.newPatient')} <a href="#/first-sign-in">{t('login.firstSignIn')}</a>
       </p>
     </main>
   );
