@@ -75,12 +75,14 @@ export function FirstSignInView(
   const [error, setError] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   const [minLength, setMinLength] = useState<number | undefined>();
+  const [mspId, setMspId] = useState<string | undefined>();
   const dialog = useStatementDialog();
   useEffect(() => {
     // The gateway's password rule, shown beside the field; the gateway decides in the end.
     ledgerInfo().then(
       (info) => {
         setMinLength(info.passwordMinLength);
+        setMspId(info.mspId);
       },
       () => undefined,
     );
@@ -212,7 +214,7 @@ export function FirstSignInView(
   return (
     <main id="main" class="narrow">
       <header class="sign-in-top">
-        <OrgBrand />
+        <OrgBrand mspId={mspId} />
         <LanguageSwitch />
       </header>
       <h1>{t('first.title')}</h1>

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import {
   createApiClient,
   keepTokens,
+  ledgerInfo,
   login,
   signInProviders,
   whoAmI,
@@ -28,14 +29,22 @@ export function LoginView(
   const [password, setPassword] = useState('');
   const task = useTask<undefined>();
   const [providers, setProviders] = useState<SignInProviders>({ local: true });
+  // The organization whose gateway this is (GET /ledger, open), named at the top of the page.
+  const [mspId, setMspId] = useState<string | undefined>();
   useEffect(() => {
     void signInProviders().then(setProviders);
+    ledgerInfo().then(
+      (info) => {
+        setMspId(info.mspId);
+      },
+      () => undefined,
+    );
   }, []);
   const { oidc } = providers;
   return (
     <main id="main" class="narrow">
       <header class="sign-in-top">
-        <OrgBrand />
+        <OrgBrand mspId={mspId} />
         <LanguageSwitch />
       </header>
       <h1>{t('login.title')}</h1>
