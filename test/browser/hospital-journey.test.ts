@@ -158,7 +158,7 @@ describe('the hospital staff journey in the browser', () => {
     await page.getByRole('checkbox', { name: w('category.genomic') }).check();
     await page.getByRole('button', { name: w('hospital.request'), exact: true }).click();
     await page.getByRole('heading', { name: w('hospital.denied') }).waitFor();
-    expect(await decision.textContent()).toContain(w('reason.CATEGORY_NOT_CONSENTED'));
+    expect(await decision.textContent()).toContain(w('reason.NO_MATCHING_CONSENT'));
     await expectAccessible(page, 'an access decision');
     await checkPageInBothLanguages(page, 'hospital-5-denied', own);
 

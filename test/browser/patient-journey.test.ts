@@ -233,7 +233,7 @@ describe('the patient journey in the browser', () => {
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toContain(w('grant.problem.org'));
-    await page.getByLabel(w('grant.org')).selectOption('CommunityHospitalMSP');
+    await page.getByLabel(w('grant.org'), { exact: true }).selectOption('CommunityHospitalMSP');
     await page.getByLabel(w('grant.who')).selectOption('clinician');
     await page.getByRole('checkbox', { name: w('purpose.treatment') }).check();
     await page.getByRole('checkbox', { name: w('category.imaging') }).check();
@@ -352,7 +352,7 @@ describe('the patient journey in the browser', () => {
     ).not.toBe(await computedStyle(page, '.timeline li:not(.emergency)', 'background-color'));
     const refusedItem = page.locator('.timeline li.deny');
     expect(await refusedItem.textContent()).toContain(w('decision.deny'));
-    expect(await refusedItem.textContent()).toContain(w('reason.CATEGORY_NOT_CONSENTED'));
+    expect(await refusedItem.textContent()).toContain(w('reason.NO_MATCHING_CONSENT'));
     expect(await refusedItem.textContent()).toContain(w('category.genomic'));
     await expectAccessible(page, 'the access history');
     await expectNoHorizontalOverflow(page, 'the access history');
@@ -480,7 +480,7 @@ describe('the patient journey in the browser', () => {
       payload: { consentId, expectedVersion: 1 },
     });
     expect(await verifySignedAction(sentRevoke.action, stored?.publicKey ?? '')).toBe(true);
-    await page.getByText(w('consents.revoked')).waitFor();
+    await page.getByText(w('consents.revoked'), { exact: true }).waitFor();
     await page.locator(`.group-revoked li[data-consent-id="${consentId}"]`).waitFor();
     expect(await page.locator('.group-active li.consent').count()).toBe(0);
     await expectAccessible(page, 'the consent list after revoking');
@@ -504,7 +504,7 @@ describe('the patient journey in the browser', () => {
       payload: { consentId },
     });
     await erase.getByRole('button', { name: w('consents.eraseConfirm') }).click();
-    await page.getByText(w('consents.erased')).waitFor();
+    await page.getByText(w('consents.erased'), { exact: true }).waitFor();
     const erased = page.locator(`.group-erased li[data-subject="${consentId}"]`);
     await erased.waitFor();
     expect(await erased.locator('time').count()).toBe(1);

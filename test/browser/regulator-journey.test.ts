@@ -197,7 +197,7 @@ describe('the regulator journey in the browser', () => {
       w('decision.deny'),
     );
     expect(await page.locator('table.events tbody').textContent()).toContain(
-      w('reason.CATEGORY_NOT_CONSENTED'),
+      w('reason.NO_MATCHING_CONSENT'),
     );
     await page.getByLabel(w('audit.decision'), { exact: true }).selectOption('');
     await page.getByLabel(w('audit.breakGlass'), { exact: true }).selectOption('true');

@@ -102,7 +102,7 @@ export function LoginView(
           {t('login.submit')}
         </button>
       </form>
-      <Status busy={task.busy} busyText={t('login.busy')} error={task.error} />
+      <Status busy={task.busy} busyText={t('login.busy')} error={task.error} detail={task.detail} />
       <p>
         {t('login.newPatient')} <a href="#/first-sign-in">{t('login.firstSignIn')}</a>
       </p>

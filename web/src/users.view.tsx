@@ -171,7 +171,7 @@ export function UsersPanel(props: Readonly<{ api: ApiClient; me: string }>): JSX
           </table>
         </div>
       )}
-      <Status busy={action.busy} error={action.error}>
+      <Status busy={action.busy} error={action.error} detail={action.detail}>
         {action.result === undefined ? null : <p class="ok">{action.result}</p>}
       </Status>
       <ConfirmDialog

@@ -94,7 +94,7 @@ export const zhCN = {
     revoke: '撤回',
     revokeLabel: '撤回对{{org}}的同意（{{id}}）',
     erase: '删除详情',
-    eraseLabel: '删除对{{org}}的同意的详情（{{id}}）',
+    eraseLabel: '删除详情：对{{org}}的同意（{{id}}）',
     noErasures: '目前没有删除记录。撤回或到期的同意可以删除详情。',
     erasedConsent: '一项同意的详情已删除',
     erasedRetention: '超过保存期限的数据已删除',
