@@ -24,6 +24,7 @@ import { decisionWord, orgName, outcomeWord, roleWord } from './i18n/words.ts';
 import { ConsentsPanel, GrantPanel, TimelinePanel } from './patient.view.tsx';
 import { ApprovalsPanel, EnrolmentPanel } from './patients.view.tsx';
 import { AuditPanel, ChartsPanel, RegionsPanel, ReviewsPanel } from './regulator.view.tsx';
+import { OrgBrand } from './brand.components.tsx';
 import { useSigning, type Signing } from './signing.components.tsx';
 import { UsersPanel } from './users.view.tsx';
 
@@ -148,31 +149,6 @@ function describe(event: LedgerEvent): string {
       // Other events (records anchored, organizations changed) in words, without block numbers.
       return t('live.other');
   }
-}
-
-/** The first character a reader sees (a grapheme: whole even if it is several code points). */
-function firstCharacter(text: string): string {
-  for (const { segment } of new Intl.Segmenter().segment(text)) return segment;
-  return '';
-}
-
-/**
- * The organization's name and a simple mark (its initial in a circle), at the top of every page:
- * people see whose app they are using.
- */
-export function OrgBrand(props: Readonly<{ mspId?: string | undefined }>): JSX.Element {
-  const name = props.mspId === undefined ? t('app.title') : orgName(props.mspId);
-  return (
-    <p class="brand">
-      <span class="mark" aria-hidden="true">
-        {firstCharacter(name)}
-      </span>
-      <span>
-        {name}
-        {props.mspId === undefined ? null : <span class="product"> · {t('app.title')}</span>}
-      </span>
-    </p>
-  );
 }
 
 function Signed(

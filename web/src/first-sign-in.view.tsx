@@ -16,7 +16,7 @@ import {
   whoAmI,
 } from './api.client.ts';
 import { deviceKeysSupported, keySlot } from './device-key.ts';
-import { OrgBrand } from './app.view.tsx';
+import { OrgBrand } from './brand.components.tsx';
 import type { Session } from './login.view.tsx';
 import { deviceKeys, useStatementDialog } from './signing.components.tsx';
 import { normalizeEnrolmentCode, statementFor, type SessionSigner } from './statements.ts';

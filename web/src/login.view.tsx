@@ -10,7 +10,7 @@ import {
   type ApiClient,
 } from './api.client.ts';
 import type { IdentityView, SignInProviders } from '@consent-ledger/ledger-api';
-import { OrgBrand } from './app.view.tsx';
+import { OrgBrand } from './brand.components.tsx';
 import { t } from './i18n/i18n.ts';
 import { LanguageSwitch } from './i18n/language-switch.components.tsx';
 import { Field, Status, useTask } from './ui.components.tsx';

@@ -28,7 +28,14 @@ import {
 } from './i18n/words.ts';
 import { SigningNotice, signAndSend, type Signing } from './signing.components.tsx';
 import { byWhom } from './statement-words.ts';
-import { canErase, consentInputOf, erasureOf, grantProblems, revocationOf } from './statements.ts';
+import {
+  canErase,
+  consentInputOf,
+  erasureOf,
+  grantProblems,
+  oneYearFrom,
+  revocationOf,
+} from './statements.ts';
 import { CheckboxGroup, Field, Status, TechnicalDetails, Time, useTask } from './ui.components.tsx';
 
 /** Every item of a paged query, following bookmarks (at most `maxPages` pages). */
@@ -45,13 +52,6 @@ export async function allPages<T>(
     if (bookmark === '') break;
   }
   return items;
-}
-
-/** A date input's value (YYYY-MM-DD, the browser's zone) one year after `now`. */
-export function oneYearFrom(now: Date): string {
-  const next = new Date(now.getFullYear() + 1, now.getMonth(), now.getDate());
-  const pad = (value: number): string => String(value).padStart(2, '0');
-  return `${String(next.getFullYear())}-${pad(next.getMonth() + 1)}-${pad(next.getDate())}`;
 }
 
 /** A labelled date input. */

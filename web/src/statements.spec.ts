@@ -18,6 +18,7 @@ import {
   consentInputOf,
   erasureOf,
   grantProblems,
+  oneYearFrom,
   isStale,
   normalizeEnrolmentCode,
   pastedPublicKey,
@@ -321,5 +322,13 @@ describe('what the patient types', () => {
     expect(pastedPublicKey(wrapped)).toEqual({ publicKey, keyId: keyIdOf(publicKey) });
     expect(pastedPublicKey('not a key')).toBeUndefined();
     expect(pastedPublicKey(publicKey.slice(0, 100))).toBeUndefined();
+  });
+});
+
+describe('the grant form’s default end date', () => {
+  it('is one year after today, as a date input value in the browser’s zone', () => {
+    expect(oneYearFrom(new Date(2026, 11, 6, 15, 30))).toBe('2027-12-06');
+    expect(oneYearFrom(new Date(2026, 0, 1, 0, 0))).toBe('2027-01-01');
+    expect(oneYearFrom(new Date(2028, 1, 29, 12, 0))).toBe('2029-03-01');
   });
 });

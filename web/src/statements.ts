@@ -171,6 +171,14 @@ export function grantProblems(form: GrantForm): GrantProblem[] {
   return problems.filter((problem) => problem !== undefined);
 }
 
+/** A date input's value (YYYY-MM-DD, the browser's zone) one year after `now` (a
+ * 29 February gives 1 March): the grant form's default end date. */
+export function oneYearFrom(now: Date): string {
+  const next = new Date(now.getFullYear() + 1, now.getMonth(), now.getDate());
+  const pad = (value: number): string => String(value).padStart(2, '0');
+  return `${String(next.getFullYear())}-${pad(next.getMonth() + 1)}-${pad(next.getDate())}`;
+}
+
 /** The consent's terms from the grant form (GrantConsent's payload); dates in the browser's zone. */
 export function consentInputOf(form: GrantForm): ConsentInput {
   return {

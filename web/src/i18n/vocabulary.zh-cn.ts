@@ -4,15 +4,15 @@ import type { VocabularyMessages } from './vocabulary.types.ts';
 export const vocabularyZhCN = {
   decision: { permit: '已允许', deny: '已拒绝' },
   reason: {
-    CATEGORY_NOT_CONSENTED: '您的同意不包括这类数据',
-    DATA_PERIOD_NOT_CONSENTED: '您的同意不包括这段时间的数据',
-    DENIED_BY_CONSENT: '您已明确拒绝该机构',
-    DENIED_BY_EXCEPTION: '您的同意中有一项例外拒绝了此次访问',
+    CATEGORY_NOT_CONSENTED: '同意不包括这类数据',
+    DATA_PERIOD_NOT_CONSENTED: '同意不包括这段时间的数据',
+    DENIED_BY_CONSENT: '患者已明确拒绝该机构',
+    DENIED_BY_EXCEPTION: '同意中的一项例外拒绝了此次访问',
     EMERGENCY_ACCESS: '紧急情况下访问（事后由监管部门审查）',
-    EMERGENCY_DENIED_BY_PATIENT: '您已拒绝紧急访问',
+    EMERGENCY_DENIED_BY_PATIENT: '患者已拒绝紧急访问',
     NO_ACTIVE_REFERRAL: '没有有效的转诊',
     NO_MATCHING_CONSENT: '没有与此次访问相符的同意',
-    PERMITTED_BY_CONSENT: '您的同意允许此次访问',
+    PERMITTED_BY_CONSENT: '患者的同意允许此次访问',
   },
   purpose: {
     emergency: '急救',
