@@ -23,6 +23,7 @@ import {
   newPage,
   patientViewByApi,
   registerPatientByApi,
+  switchLanguage,
   wordsIn,
   wordsPattern,
   type AppGateway,
@@ -519,6 +520,11 @@ describe('the patient journey in the browser', () => {
     await expect
       .poll(() => page.locator('footer .live').textContent(), { timeout: 60_000 })
       .toMatch(wordsPattern(w, 'live.latest', { text: '.+' }));
+    // The same announcement in English once English is chosen (worded again, not kept as text).
+    await switchLanguage(page, 'en');
+    expect(await page.locator('footer .live').textContent()).toMatch(
+      wordsPattern(wordsIn('en'), 'live.latest', { text: '[^\\u4e00-\\u9fff]+' }),
+    );
     expect(problems).toEqual([]);
     await context.close();
   });

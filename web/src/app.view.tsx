@@ -158,14 +158,15 @@ function Signed(
   const first = routes[0]?.path ?? 'verify';
   const route = useHashRoute(first);
   const [refresh, setRefresh] = useState(0);
-  const [live, setLive] = useState<string | undefined>();
+  // The latest event itself, worded at render time: a change of language words it again.
+  const [live, setLive] = useState<LedgerEvent | undefined>();
   const signing = useSigning(props.session, refresh);
   const heading = useRef<HTMLElement>(null);
   useEffect(() => {
     const controller = new AbortController();
     props.session.api
       .streamEvents((event) => {
-        setLive(describe(event));
+        setLive(event);
         setRefresh((value) => value + 1);
       }, controller.signal)
       .catch((error: unknown) => {
@@ -222,7 +223,7 @@ function Signed(
       {signing.dialog.element}
       <footer>
         <p role="status" aria-live="polite" class="live">
-          {live === undefined ? t('live.on') : t('live.latest', { text: live })}
+          {live === undefined ? t('live.on') : t('live.latest', { text: describe(live) })}
         </p>
       </footer>
     </>

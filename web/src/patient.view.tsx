@@ -93,7 +93,7 @@ function ConsentItem(
         </strong>
         {consent.grantee?.role === undefined
           ? ''
-          : t('consents.onlyRole', { role: granteeRoleWord(consent.grantee.role) })}{' '}
+          : t('consents.onlyRole', { role: granteeRoleWord(consent.grantee.role, true) })}{' '}
         <span class={`badge ${consent.status}`}>{statusWord(consent.status)}</span>
       </p>
       <p>
