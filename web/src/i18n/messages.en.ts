@@ -364,7 +364,7 @@ export const en: Messages = {
     endText: 'They are signed out on every device at once and can sign in again.',
   },
   devices: {
-    noDevice: 'No device yet.',
+    noDevice: 'No device yet: the patient’s first sign-in binds the first one.',
     thisBrowserBadge: 'this browser',
     inUse: 'in use',
     stopped: 'stopped',
@@ -373,7 +373,8 @@ export const en: Messages = {
     removeLabel: 'Remove device {{id}}',
     removeHereLabel: 'Remove device {{id}} (this browser)',
     remove: 'Remove',
-    noGuardian: 'No guardian.',
+    noGuardian:
+      'No guardian. If one is needed, the home hospital proposes them and the regulator approves.',
     keysInUse: '; {{count}} key(s) in use',
     endedAt: '; ended',
     by: ', by {{who}}',

@@ -355,7 +355,7 @@ export const zhCN = {
     endText: '该用户会立即在所有设备上退出登录，之后可以重新登录。',
   },
   devices: {
-    noDevice: '还没有设备。',
+    noDevice: '还没有设备：患者首次登录时会绑定第一台设备。',
     thisBrowserBadge: '本浏览器',
     inUse: '使用中',
     stopped: '已停用',
@@ -364,7 +364,7 @@ export const zhCN = {
     removeLabel: '移除设备 {{id}}',
     removeHereLabel: '移除设备 {{id}}（本浏览器）',
     remove: '移除',
-    noGuardian: '没有监护人。',
+    noGuardian: '没有监护人。需要时，可由患者所在医院提出，经监管部门批准。',
     keysInUse: '；{{count}} 个密钥在使用中',
     endedAt: '；终止于',
     by: '，操作人：{{who}}',
