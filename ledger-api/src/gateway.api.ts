@@ -191,3 +191,29 @@ export interface LedgerEventMessage<N extends LedgerEventName = LedgerEventName>
   readonly blockNumber: number;
   readonly payload: LedgerEvents[N];
 }
+
+/**
+ * The gateway's own error codes, beside the ledger's (LEDGER_ERROR_CODES): every error answer
+ * carries one as `code`, which clients (the web app) word for people.
+ */
+export const GATEWAY_ERROR_CODES = [
+  'USER_NOT_FOUND',
+  'UNAUTHENTICATED',
+  'TOKEN_EXPIRED',
+  'PAYLOAD_TOO_LARGE',
+  'LENGTH_REQUIRED',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'DUPLICATE_KEY',
+  'FORBIDDEN_KEY',
+  'TOO_MANY_REQUESTS',
+  'LEDGER_UNAVAILABLE',
+  'LEDGER_REJECTED',
+  'NOT_IMPLEMENTED',
+  'OIDC_REFUSED',
+  'OIDC_ROLE_REFUSED',
+  'IDP_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+/** A gateway's own error code. */
+export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];

@@ -5,6 +5,7 @@ import {
   PHONE,
   activatePatientByApi,
   appGateway,
+  checkPageInBothLanguages,
   dropFile,
   expectAccessible,
   expectNoHorizontalOverflow,
@@ -14,8 +15,8 @@ import {
   newPage,
   newPatientByApi,
   patientViewByApi,
-  screenshot,
   waitForResult,
+  wordsIn,
   type AppGateway,
 } from '../support/browser.ts';
 import { bootstrapAdmin, uniqueName } from '../support/gateways.ts';
@@ -31,6 +32,8 @@ import { bootstrapAdmin, uniqueName } from '../support/gateways.ts';
  */
 
 const PASSWORD = 'browser-pass-phrase-17';
+/** The app's words in Chinese, the language a new visitor gets. */
+const w = wordsIn('zh-CN');
 
 describe('the hospital staff journey in the browser', () => {
   let app: AppGateway;
@@ -74,71 +77,90 @@ describe('the hospital staff journey in the browser', () => {
     const sha256 = createHash('sha256').update(content).digest('hex');
 
     await login(page, app.base, clinician);
-    await page.getByRole('heading', { name: 'Verify a document' }).waitFor();
+    await page.getByRole('heading', { name: w('nav.verify') }).waitFor();
+    // A new visitor reads Chinese: <html lang> says so.
+    expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
+    const own = [clinician.username];
 
     // Anchor through the form; the file is chosen with the file input.
-    await goTo(page, 'Anchor a record');
-    await page.getByLabel('Record ID').fill(recordId);
-    await page.getByLabel('Patient ID').fill(patientId);
-    await page.getByLabel('Category').selectOption('laboratory');
-    await page.getByLabel('Document').setInputFiles({
+    await goTo(page, w('nav.anchor'));
+    await page.getByLabel(w('hospital.recordId')).fill(recordId);
+    await page.getByLabel(w('hospital.patientId')).fill(patientId);
+    await page.getByLabel(w('hospital.category')).selectOption('laboratory');
+    await page.getByLabel(w('hospital.document')).setInputFiles({
       name: 'report.txt',
       mimeType: 'text/plain',
       buffer: Buffer.from(content),
     });
     await expectAccessible(page, 'the anchor form');
-    await page.getByRole('button', { name: 'Anchor' }).click();
+    await page.getByRole('button', { name: w('hospital.anchor'), exact: true }).click();
     await waitForResult(page, 'anchored');
     const anchored = page.getByTestId('anchored');
-    expect(await anchored.textContent()).toContain(`Anchored ${recordId}, version 1.`);
+    expect(await anchored.textContent()).toContain(
+      w('hospital.anchored', { record: recordId, version: 1 }),
+    );
+    // The digest and the transaction are technical details: folded, but there.
     expect(await anchored.textContent()).toContain(sha256);
-    const anchorTx = (await anchored.locator('dd').nth(1).textContent()) ?? '';
+    expect(await anchored.getByText(sha256).isVisible()).toBe(false);
+    const anchorTx = (await anchored.locator('details dd').nth(1).textContent()) ?? '';
     expect(anchorTx).toMatch(/^[0-9a-f]{64}$/);
-    await screenshot(page, 'hospital-1-anchored');
+    await checkPageInBothLanguages(page, 'hospital-1-anchored', own);
 
     // Verify: drop the same file on the page.
-    await goTo(page, 'Verify a document');
-    await page.getByLabel('Record ID').fill(recordId);
+    await goTo(page, w('nav.verify'));
+    await page.getByLabel(w('hospital.recordId')).fill(recordId);
     await dropFile(page, '[data-testid="drop-zone"]', { name: 'report.txt', content });
     await waitForResult(page, 'verdict');
     const verdict = page.getByTestId('verdict');
     expect(await verdict.getAttribute('class')).toContain('verified');
-    expect(await verdict.textContent()).toContain('Verified: this document is the anchored one');
+    expect(await verdict.textContent()).toContain(w('hospital.verified'));
+    expect(await verdict.textContent()).toContain(w('verification.MATCH'));
     expect(await page.getByTestId('evidence-tx').textContent()).toBe(anchorTx);
     expect(await page.getByTestId('evidence-block').textContent()).toMatch(/^\d+$/);
-    // This hospital's own record of the ID (record IDs are scoped by their owner).
-    expect(await page.getByTestId('evidence-owner').textContent()).toBe('TertiaryHospitalMSP');
+    // This hospital's own record of the ID (record IDs are scoped by their owner), by its name.
+    const owner = page.getByTestId('evidence-owner');
+    expect(await owner.getAttribute('data-msp-id')).toBe('TertiaryHospitalMSP');
+    expect(await owner.textContent()).toBe(w('org.TertiaryHospitalMSP'));
+    // The block and transaction show once the technical details are opened.
+    expect(await page.getByTestId('evidence-block').isVisible()).toBe(false);
+    await verdict.getByText(w('common.technicalDetails')).click();
+    expect(await page.getByTestId('evidence-block').isVisible()).toBe(true);
     await expectAccessible(page, 'a verified document');
-    await screenshot(page, 'hospital-2-verified');
+    await checkPageInBothLanguages(page, 'hospital-2-verified', own);
 
     // An altered copy: one character changed.
     await dropFile(page, '[data-testid="drop-zone"]', {
       name: 'report-altered.txt',
       content: content.replace('13.9', '19.3'),
     });
-    await page.getByText('Altered or unknown: this document does not match').waitFor();
+    await page.getByText(w('hospital.altered')).first().waitFor();
     expect(await verdict.getAttribute('class')).toContain('altered');
+    expect(await verdict.textContent()).toContain(w('verification.HASH_MISMATCH'));
     expect(await verdict.textContent()).toContain(anchorTx);
     await expectAccessible(page, 'an altered document');
-    await screenshot(page, 'hospital-3-altered');
+    await checkPageInBothLanguages(page, 'hospital-3-altered', own);
 
     // Request access: laboratory is consented, genomic is not.
-    await goTo(page, 'Request access');
-    await page.getByLabel('Patient ID').fill(patientId);
-    await page.getByLabel('Purpose').selectOption('treatment');
-    await page.getByRole('checkbox', { name: 'laboratory' }).check();
-    await page.getByRole('button', { name: 'Request access', exact: true }).click();
+    await goTo(page, w('nav.access'), w('hospital.accessTitle'));
+    await page.getByLabel(w('hospital.patientId')).fill(patientId);
+    await page.getByLabel(w('hospital.purpose')).selectOption('treatment');
+    await page.getByRole('checkbox', { name: w('category.laboratory') }).check();
+    await page.getByRole('button', { name: w('hospital.request'), exact: true }).click();
     await waitForResult(page, 'decision');
     const decision = page.getByTestId('decision');
-    await page.getByRole('heading', { name: 'Access permitted' }).waitFor();
-    expect(await decision.textContent()).toContain('PERMITTED_BY_CONSENT');
-    await screenshot(page, 'hospital-4-permitted');
-    await page.getByRole('checkbox', { name: 'laboratory' }).uncheck();
-    await page.getByRole('checkbox', { name: 'genomic' }).check();
-    await page.getByRole('button', { name: 'Request access', exact: true }).click();
-    await page.getByRole('heading', { name: 'Access denied' }).waitFor();
+    await page.getByRole('heading', { name: w('hospital.permitted') }).waitFor();
+    expect(await decision.textContent()).toContain(w('reason.PERMITTED_BY_CONSENT'));
+    expect(await decision.locator('[data-reason]').getAttribute('data-reason')).toBe(
+      'PERMITTED_BY_CONSENT',
+    );
+    await checkPageInBothLanguages(page, 'hospital-4-permitted', own);
+    await page.getByRole('checkbox', { name: w('category.laboratory') }).uncheck();
+    await page.getByRole('checkbox', { name: w('category.genomic') }).check();
+    await page.getByRole('button', { name: w('hospital.request'), exact: true }).click();
+    await page.getByRole('heading', { name: w('hospital.denied') }).waitFor();
+    expect(await decision.textContent()).toContain(w('reason.NO_MATCHING_CONSENT'));
     await expectAccessible(page, 'an access decision');
-    await screenshot(page, 'hospital-5-denied');
+    await checkPageInBothLanguages(page, 'hospital-5-denied', own);
 
     // Only digests left the browser, never the document.
     expect(sent.some((body) => body.includes(sha256))).toBe(true);
@@ -149,28 +171,32 @@ describe('the hospital staff journey in the browser', () => {
 
   it('registers a patient on the Patients page; the slip’s code activates the patient once', async () => {
     const { page, problems, context } = await newPage(browser, { viewport: PHONE });
-    await login(page, app.base, bootstrapAdmin('tertiary'));
-    await goTo(page, 'Patients');
+    const admin = bootstrapAdmin('tertiary');
+    const own = [admin.username];
+    await login(page, app.base, admin);
+    await goTo(page, w('nav.patients'));
     await expectAccessible(page, 'the Patients page');
     await expectNoHorizontalOverflow(page, 'the Patients page');
-    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    await page.getByRole('button', { name: w('patients.register'), exact: true }).click();
     const slip = page.getByTestId('enrolment-slip');
     await waitForResult(page, 'enrolment-slip');
     const registered = (await slip.getByTestId('slip-patient-id').textContent()) ?? '';
     const code = (await slip.getByTestId('slip-code').textContent()) ?? '';
     expect(registered).toMatch(/^pid-[a-z2-7]{16,32}$/);
     expect(code).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
-    expect(await slip.textContent()).toContain('First sign-in with an enrolment code');
+    expect(await slip.textContent()).toContain(w('login.firstSignIn'));
     await expectAccessible(page, 'an enrolment slip');
     await expectNoHorizontalOverflow(page, 'an enrolment slip');
-    await screenshot(page, 'hospital-6-enrolment-slip');
+    await checkPageInBothLanguages(page, 'hospital-6-enrolment-slip', own);
     // Printed, only the slip shows.
     await page.emulateMedia({ media: 'print' });
-    expect(await page.getByRole('heading', { name: 'Register a patient' }).isVisible()).toBe(false);
+    expect(await page.getByRole('heading', { name: w('patients.registerTitle') }).isVisible()).toBe(
+      false,
+    );
     expect(await slip.getByTestId('slip-code').isVisible()).toBe(true);
     await page.emulateMedia({ media: 'screen' });
     // The code is shown once: hidden when handed over.
-    await slip.getByRole('button', { name: 'Handed over: hide the code' }).click();
+    await slip.getByRole('button', { name: w('patients.handedOver') }).click();
     await slip.waitFor({ state: 'detached' });
 
     // The patient activates with the slip (through the API here); the binding is active.
@@ -197,34 +223,44 @@ describe('the hospital staff journey in the browser', () => {
     expect(again.status, again.text).toBeGreaterThanOrEqual(400);
 
     // The look-up on the page shows the binding.
-    const lookup = page.getByRole('region', { name: 'Look up a patient’s keys' });
-    await lookup.getByLabel('Patient ID').fill(registered);
-    await lookup.getByRole('button', { name: 'Look up' }).click();
+    const lookup = page.getByRole('region', { name: w('patients.lookupTitle') });
+    await lookup.getByLabel(w('hospital.patientId')).fill(registered);
+    await lookup.getByRole('button', { name: w('patients.lookup') }).click();
     await waitForResult(page, 'binding');
     expect(
       await page.locator(`[data-testid="binding"] li[data-key-id="${patient.key.keyId}"]`).count(),
     ).toBe(1);
     await expectAccessible(page, 'a binding looked up by the admin');
     await expectNoHorizontalOverflow(page, 'a binding looked up by the admin');
-    await screenshot(page, 'hospital-7-binding');
+    await checkPageInBothLanguages(page, 'hospital-7-binding', own);
 
     // The admin disables the clinician on the Users page: the clinician's sessions end at once.
     const clinicianToken = await app.api.login(clinician.username, clinician.password);
-    await goTo(page, 'Users');
+    await goTo(page, w('nav.users'));
     await waitForResult(page, 'users');
     const row = page.locator(`tr[data-username="${clinician.username}"]`);
-    expect(await row.textContent()).toContain('Active');
+    expect(await row.textContent()).toContain(w('users.active'));
+    expect(await row.textContent()).toContain(w('role.clinician'));
     await expectAccessible(page, 'the Users page');
     await expectNoHorizontalOverflow(page, 'the Users page');
-    await row.getByRole('button', { name: `Disable ${clinician.username}` }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Disable', exact: true }).click();
-    await row.getByRole('button', { name: `Enable ${clinician.username}` }).waitFor();
-    expect(await row.textContent()).toContain('Disabled');
+    const disable = w('users.disable', { user: clinician.username });
+    const enable = w('users.enable', { user: clinician.username });
+    await row.getByRole('button', { name: disable }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: w('users.disableConfirm'), exact: true })
+      .click();
+    await row.getByRole('button', { name: enable }).waitFor();
+    expect(await row.textContent()).toContain(w('users.disabled'));
     const refused = await app.api.get('/identities/me', clinicianToken);
     expect(refused.status).toBe(401);
-    await screenshot(page, 'hospital-8-users');
-    await row.getByRole('button', { name: `Enable ${clinician.username}` }).click();
-    await row.getByRole('button', { name: `Disable ${clinician.username}` }).waitFor();
+    // Every username on the page is the users' own data, not a code.
+    const usernames = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('tr[data-username]')].map((row) => row.dataset.username)`,
+    );
+    await checkPageInBothLanguages(page, 'hospital-8-users', [...own, ...usernames]);
+    await row.getByRole('button', { name: enable }).click();
+    await row.getByRole('button', { name: disable }).waitFor();
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -9,6 +9,7 @@ import {
 import {
   PHONE,
   appGateway,
+  checkPageInBothLanguages,
   computedStyle,
   deviceKeyInPage,
   expectAccessible,
@@ -22,7 +23,9 @@ import {
   newPage,
   patientViewByApi,
   registerPatientByApi,
-  screenshot,
+  switchLanguage,
+  wordsIn,
+  wordsPattern,
   type AppGateway,
 } from '../support/browser.ts';
 import { createSignedInUser, gateway, uniqueName } from '../support/gateways.ts';
@@ -39,6 +42,8 @@ import { createSignedInUser, gateway, uniqueName } from '../support/gateways.ts'
  */
 
 const PASSWORD = 'browser-pass-phrase-17';
+/** The app's words in Chinese, the language a new visitor gets. */
+const w = wordsIn('zh-CN');
 
 /** Waits until the page shows `count` items matching `selector`, reloading the view if needed. */
 async function waitForCount(page: Page, selector: string, count: number): Promise<void> {
@@ -48,8 +53,8 @@ async function waitForCount(page: Page, selector: string, count: number): Promis
     if (Date.now() > deadline) throw new Error(`fewer than ${count} of ${selector} after 60 s`);
     await page.waitForTimeout(3000);
     if ((await page.locator(selector).count()) < count) {
-      await page.getByRole('link', { name: 'My consents' }).click();
-      await page.getByRole('link', { name: 'Access history' }).click();
+      await page.getByRole('link', { name: w('nav.consents') }).click();
+      await page.getByRole('link', { name: w('nav.timeline') }).click();
     }
   }
 }
@@ -57,7 +62,7 @@ async function waitForCount(page: Page, selector: string, count: number): Promis
 /** Opens the signing confirmation's technical details and answers the exact statement shown. */
 async function statementShown(page: Page, dialogName: string): Promise<string> {
   const dialog = page.getByRole('dialog', { name: dialogName });
-  await dialog.getByText('Technical details: the exact statement').click();
+  await dialog.getByText(w('signing.technical')).click();
   const text = (await dialog.getByTestId('statement-text').textContent()) ?? '';
   expect(text).not.toBe('');
   return text;
@@ -101,14 +106,20 @@ describe('the patient journey in the browser', () => {
     const slot = `patient:${patientId}`;
 
     // A wrong password is a clear error; the login page passes the accessibility check.
+    const own = [patient.username];
     await page.goto(`${app.base}/app/`);
-    await page.getByLabel('Username').fill(patient.username);
-    await page.getByLabel('Password').fill('not-the-password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('(UNAUTHENTICATED)');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
+    await page.getByLabel(w('login.username')).fill(patient.username);
+    await page.getByLabel(w('login.password')).fill('not-the-password');
+    await page.getByRole('button', { name: w('login.submit'), exact: true }).click();
+    // The gateway's code, worded; the code itself only in the technical details.
+    await expect
+      .poll(() => page.getByRole('alert').locator('.error').textContent())
+      .toBe(w('error.UNAUTHENTICATED'));
+    expect(await page.getByRole('alert').textContent()).toContain('UNAUTHENTICATED:');
     await expectAccessible(page, 'the login page with an error');
     await expectNoHorizontalOverflow(page, 'the login page');
-    await screenshot(page, 'patient-0-login-error');
+    await checkPageInBothLanguages(page, 'patient-0-login-error', own);
     // The browser logs the refused login's 401; nothing else may appear from here on.
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain('401');
@@ -116,22 +127,28 @@ describe('the patient journey in the browser', () => {
 
     // First sign-in: pseudonym, code, a new username and password; the browser makes the key.
     expect(await deviceKeyInPage(page, slot)).toBeNull();
-    await page.getByRole('link', { name: 'First sign-in with an enrolment code' }).click();
-    await page.getByRole('heading', { name: 'First sign-in' }).waitFor();
-    await page.getByLabel('Pseudonym (patient ID)').fill(patientId);
-    await page.getByLabel('Enrolment code').fill(enrolmentCode.toLowerCase());
-    await page.getByLabel('Choose a username').fill(patient.username);
-    await page.getByLabel('Choose a password').fill(patient.password);
+    await page.getByRole('link', { name: w('login.firstSignIn') }).click();
+    await page.getByRole('heading', { name: w('first.title') }).waitFor();
+    await page.getByLabel(w('patients.pseudonym')).fill(patientId);
+    await page.getByLabel(w('patients.code')).fill(enrolmentCode.toLowerCase());
+    await page.getByLabel(w('first.username')).fill(patient.username);
+    await page.getByLabel(w('first.choosePassword')).fill(patient.password);
     await expectAccessible(page, 'the first sign-in form');
     await expectNoHorizontalOverflow(page, 'the first sign-in form');
-    await screenshot(page, 'patient-1-first-sign-in');
-    await page.getByRole('button', { name: 'Make my key and review' }).click();
-    const activation = page.getByRole('dialog', { name: 'Sign your first sign-in?' });
+    await checkPageInBothLanguages(page, 'patient-1-first-sign-in', own);
+    await page.getByRole('button', { name: w('first.submit') }).click();
+    const activation = page.getByRole('dialog', { name: w('first.signTitle') });
     await activation.waitFor();
-    expect(await activation.getByTestId('statement-words').textContent()).toContain(
-      `to your pseudonym ${patientId}, proven with your enrolment code ${enrolmentCode}`,
+    const activationWords = (await activation.getByTestId('statement-words').textContent()) ?? '';
+    expect(activationWords).toContain(patientId);
+    expect(activationWords).toMatch(
+      wordsPattern(w, 'statement.activate', {
+        key: '\\S+',
+        patient: patientId,
+        code: enrolmentCode,
+      }),
     );
-    const activationText = await statementShown(page, 'Sign your first sign-in?');
+    const activationText = await statementShown(page, w('first.signTitle'));
     const activationStatement = JSON.parse(activationText) as {
       action: string;
       channel: string;
@@ -151,16 +168,16 @@ describe('the patient journey in the browser', () => {
     expect(activationStatement.signer.keyId).toBe(keyIdOf(activationStatement.payload.publicKey));
     await expectAccessible(page, 'the first sign-in confirmation');
     await expectNoHorizontalOverflow(page, 'the first sign-in confirmation');
-    await screenshot(page, 'patient-2-first-sign-in-confirm');
+    await checkPageInBothLanguages(page, 'patient-2-first-sign-in-confirm', own);
     const [activationRequest] = await Promise.all([
       page.waitForRequest((request) => request.url().endsWith('/patients/activate')),
-      activation.getByRole('button', { name: 'Sign and activate' }).click(),
+      activation.getByRole('button', { name: w('first.signConfirm') }).click(),
     ]);
     const sentActivation = signedBody(activationRequest);
     expect(sentActivation.action.statement).toBe(activationText);
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    await page.getByRole('heading', { name: 'Devices and guardians' }).waitFor();
-    await page.getByText('This browser can sign for you.').waitFor();
+    await page.getByRole('button', { name: w('app.signOut') }).waitFor();
+    await page.getByRole('heading', { name: w('nav.devices') }).waitFor();
+    await page.getByText(w('devices.ready')).waitFor();
 
     // The key lives in IndexedDB as a non-extractable CryptoKey; the ledger binds its public key.
     const stored = await deviceKeyInPage(page, slot);
@@ -178,44 +195,72 @@ describe('the patient journey in the browser', () => {
     expect(bound.binding.keys.map((key) => key.keyId)).toEqual([stored?.keyId]);
     expect(bound.history.map((change) => change.change)).toEqual(['registered', 'activated']);
     const thisDevice = page.locator(`li.key[data-key-id="${stored?.keyId ?? ''}"]`);
-    expect(await thisDevice.textContent()).toContain('this browser');
+    expect(await thisDevice.textContent()).toContain(w('devices.thisBrowserBadge'));
     expect(await page.locator('.history li').count()).toBe(2);
+    expect(await page.locator('.history li').first().textContent()).toContain(
+      w('bindingChange.activated'),
+    );
     await expectAccessible(page, 'the devices page');
     await expectNoHorizontalOverflow(page, 'the devices page');
-    await screenshot(page, 'patient-3-devices');
+    await checkPageInBothLanguages(page, 'patient-3-devices', own);
 
     // Sign out, and in again with the keyboard only.
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: w('app.signOut') }).click();
     await loginWithKeyboard(page, app.base, patient);
-    await page.getByRole('heading', { name: 'My consents' }).waitFor();
-    await expect.poll(() => page.getByText('None.').count()).toBe(4);
+    await page.getByRole('heading', { name: w('consents.title') }).waitFor();
+    // Empty states say what to do next: who can see (no one), and each group.
+    await expect.poll(() => page.locator('p.empty').count()).toBe(5);
+    await page.getByText(w('consents.noActive')).waitFor();
+    expect(await page.getByText(w('consents.whoNone')).count()).toBe(1);
     expect(await page.getByTestId('cannot-sign').count()).toBe(0);
     await expectAccessible(page, 'the empty consent list');
     await expectNoHorizontalOverflow(page, 'the consent list');
-    await screenshot(page, 'patient-4-consents-empty');
+    await checkPageInBothLanguages(page, 'patient-4-consents-empty', own);
 
     // Grant through the form; a missing choice is a clear error first; then review and sign.
-    await page.getByRole('link', { name: 'Grant a consent' }).first().click();
-    await page.getByRole('heading', { name: 'Grant a consent' }).waitFor();
-    await page.getByRole('button', { name: 'Review and sign' }).click();
+    await page
+      .getByRole('link', { name: w('nav.grant') })
+      .first()
+      .click();
+    await page.getByRole('heading', { name: w('grant.title') }).waitFor();
+    // The consent ends after a year unless the patient changes the date.
+    const until = await page.getByLabel(w('grant.until')).inputValue();
+    const inAYear = new Date();
+    inAYear.setFullYear(inAYear.getFullYear() + 1);
+    expect(until).toBe(
+      `${String(inAYear.getFullYear())}-${String(inAYear.getMonth() + 1).padStart(2, '0')}-${String(inAYear.getDate()).padStart(2, '0')}`,
+    );
+    await page.getByRole('button', { name: w('grant.submit') }).click();
     await expect
       .poll(() => page.getByRole('alert').textContent())
-      .toContain('choose an organization');
-    await page.getByLabel('Organization').selectOption('CommunityHospitalMSP');
-    await page.getByLabel('Who in it').selectOption('clinician');
-    await page.getByRole('checkbox', { name: 'treatment' }).check();
-    await page.getByRole('checkbox', { name: 'imaging' }).check();
-    await page.getByRole('checkbox', { name: 'laboratory' }).check();
+      .toContain(w('grant.problem.org'));
+    await page.getByLabel(w('grant.org'), { exact: true }).selectOption('CommunityHospitalMSP');
+    await page.getByLabel(w('grant.who')).selectOption('clinician');
+    await page.getByRole('checkbox', { name: w('purpose.treatment') }).check();
+    await page.getByRole('checkbox', { name: w('category.imaging') }).check();
+    await page.getByRole('checkbox', { name: w('category.laboratory') }).check();
     await expectAccessible(page, 'the grant form');
     await expectNoHorizontalOverflow(page, 'the grant form');
-    await screenshot(page, 'patient-5-grant-form');
-    await page.getByRole('button', { name: 'Review and sign' }).click();
-    const review = page.getByRole('dialog', { name: 'Review and sign this consent' });
+    await checkPageInBothLanguages(page, 'patient-5-grant-form', own);
+    await page.getByRole('button', { name: w('grant.submit') }).click();
+    const review = page.getByRole('dialog', { name: w('grant.reviewTitle') });
     await review.waitFor();
-    expect(await review.getByTestId('statement-words').textContent()).toContain(
-      'Allow Community hospital (clinicians only) to use your imaging, laboratory data for treatment.',
+    const reviewWords = (await review.getByTestId('statement-words').textContent()) ?? '';
+    expect(reviewWords).toContain(
+      w('statement.allow', {
+        org: w('org.CommunityHospitalMSP'),
+        role: w('statement.onlyRole', { role: w('granteeRole.clinician') }),
+        whose: w('statement.your'),
+        data: `${w('category.imaging')}和${w('category.laboratory')}`,
+        purposes: w('purpose.treatment'),
+      }),
     );
-    const grantText = await statementShown(page, 'Review and sign this consent');
+    // The end date is in the review too.
+    expect(reviewWords).toMatch(wordsPattern(w, 'statement.period', { from: '.+', until: '.+' }));
+    const grantText = await statementShown(page, w('grant.reviewTitle'));
+    expect((JSON.parse(grantText) as { payload: { validUntil?: string } }).payload.validUntil).toBe(
+      new Date(`${until}T23:59:59`).toISOString(),
+    );
     expect(JSON.parse(grantText)).toMatchObject({
       action: 'consent:GrantConsent',
       patientId,
@@ -228,28 +273,42 @@ describe('the patient journey in the browser', () => {
     });
     await expectAccessible(page, 'the consent review');
     await expectNoHorizontalOverflow(page, 'the consent review');
-    await screenshot(page, 'patient-6-grant-review');
+    await checkPageInBothLanguages(page, 'patient-6-grant-review', own);
     const [grantRequest] = await Promise.all([
       page.waitForRequest(
         (request) => request.method() === 'POST' && request.url().endsWith('/consents'),
       ),
-      review.getByRole('button', { name: 'Sign and grant' }).click(),
+      review.getByRole('button', { name: w('grant.confirm') }).click(),
     ]);
     const sentGrant = signedBody(grantRequest);
     // Exactly the statement shown was signed, by the key bound on the ledger.
     expect(sentGrant.action.statement).toBe(grantText);
     expect(await verifySignedAction(sentGrant.action, stored?.publicKey ?? '')).toBe(true);
-    await page.getByText('Consent granted to Community hospital').waitFor();
-    await screenshot(page, 'patient-7-granted');
+    await page.getByText(w('grant.done', { org: w('org.CommunityHospitalMSP') })).waitFor();
+    await checkPageInBothLanguages(page, 'patient-7-granted', own);
 
-    await page.getByRole('link', { name: 'See my consents' }).click();
+    await page.getByRole('link', { name: w('grant.seeConsents') }).click();
     const active = page.locator('.group-active li.consent');
     await active.first().waitFor();
     expect(await active.count()).toBe(1);
     const consentId = (await active.first().getAttribute('data-consent-id')) ?? '';
     expect(consentId).toMatch(/^con-[0-9a-f]{24}$/);
+    const categoriesText = `${w('category.imaging')}和${w('category.laboratory')}`;
     expect(await active.first().textContent()).toContain(
-      'For treatment; data: imaging, laboratory',
+      w('consents.forPurposes', { purposes: w('purpose.treatment') }) +
+        w('consents.data', { categories: categoriesText }),
+    );
+    // The consent's ID is a technical detail: in the fold, not in the patient's view.
+    expect(await active.first().getByText(consentId).isVisible()).toBe(false);
+    // Who can see what now.
+    expect(
+      await page.getByRole('region', { name: w('consents.whoTitle') }).textContent(),
+    ).toContain(
+      w('consents.whoLine', {
+        org: w('org.CommunityHospitalMSP'),
+        categories: categoriesText,
+        purposes: w('purpose.treatment'),
+      }),
     );
 
     // A clinician of the community hospital asks (permitted, then refused), then breaks the glass.
@@ -276,15 +335,15 @@ describe('the patient journey in the browser', () => {
     );
     expect(emergency.status, emergency.text).toBe(201);
 
-    await page.getByRole('link', { name: 'Access history' }).click();
-    await page.getByRole('heading', { name: 'Who looked at my data' }).waitFor();
+    await page.getByRole('link', { name: w('nav.timeline') }).click();
+    await page.getByRole('heading', { name: w('timeline.title') }).waitFor();
     await waitForCount(page, '.timeline li', 3);
     const items = page.locator('.timeline li');
     expect(await items.count()).toBe(3);
     const highlighted = page.locator(`.timeline li[data-event-id="${emergency.body.eventId}"]`);
     expect(await highlighted.getAttribute('class')).toContain('emergency');
-    expect(await highlighted.textContent()).toContain('Emergency access (break-glass)');
-    expect(await highlighted.textContent()).toContain('unconscious patient');
+    expect(await highlighted.textContent()).toContain(w('timeline.emergency'));
+    expect(await highlighted.textContent()).toContain(w('emergencyReason.UNCONSCIOUS_PATIENT'));
     expect(
       await computedStyle(
         page,
@@ -292,36 +351,43 @@ describe('the patient journey in the browser', () => {
         'background-color',
       ),
     ).not.toBe(await computedStyle(page, '.timeline li:not(.emergency)', 'background-color'));
-    expect(await page.locator('.timeline li.deny').textContent()).toContain('refused');
+    const refusedItem = page.locator('.timeline li.deny');
+    expect(await refusedItem.textContent()).toContain(w('decision.deny'));
+    expect(await refusedItem.textContent()).toContain(w('reason.NO_MATCHING_CONSENT'));
+    expect(await refusedItem.textContent()).toContain(w('category.genomic'));
     await expectAccessible(page, 'the access history');
     await expectNoHorizontalOverflow(page, 'the access history');
-    await screenshot(page, 'patient-8-timeline');
+    await checkPageInBothLanguages(page, 'patient-8-timeline', own);
 
-    // A second browser (no key here) signs in with the password: it cannot sign.
-    const second = await newPage(browser, { viewport: PHONE });
+    // A second browser (no key here), in English, signs in with the password: it cannot sign.
+    const en = wordsIn('en');
+    const second = await newPage(browser, { viewport: PHONE, language: 'en' });
     await login(second.page, app.base, patient);
-    await second.page.getByRole('heading', { name: 'My consents' }).waitFor();
+    expect(await second.page.evaluate('document.documentElement.lang')).toBe('en');
+    await second.page.getByRole('heading', { name: en('consents.title') }).waitFor();
     const notice = second.page.getByTestId('cannot-sign');
     await notice.waitFor();
-    expect(await notice.textContent()).toContain('This browser cannot sign for you.');
-    expect(await notice.textContent()).toContain('holds no key for you');
+    expect(await notice.textContent()).toContain(en('signing.cannot'));
+    expect(await notice.textContent()).toContain(en('signing.noKey'));
     await second.page.locator('.group-active li.consent').first().waitFor();
     await second.page
-      .getByRole('button', { name: `Revoke consent to Community hospital (${consentId})` })
+      .getByRole('button', {
+        name: en('consents.revokeLabel', { org: en('org.CommunityHospitalMSP'), id: consentId }),
+      })
       .click();
     await expect
       .poll(() => second.page.getByRole('alert').allTextContents())
-      .toContainEqual(expect.stringContaining('holds no key for you'));
+      .toContainEqual(expect.stringContaining(en('signing.noKey')));
     expect(await second.page.getByRole('dialog').count()).toBe(0);
     expect(await deviceKeyInPage(second.page, slot)).toBeNull();
     await expectAccessible(second.page, 'the consent list of a browser that cannot sign');
     await expectNoHorizontalOverflow(second.page, 'the consent list of a browser that cannot sign');
-    await screenshot(second.page, 'patient-9-second-browser-cannot-sign');
+    await checkPageInBothLanguages(second.page, 'patient-9-second-browser-cannot-sign', own);
 
     // It makes a key of its own and shows its public key to copy; it still cannot sign.
-    await second.page.getByRole('link', { name: 'Set up this browser as a device' }).click();
-    await second.page.getByRole('heading', { name: 'Devices and guardians' }).waitFor();
-    await second.page.getByRole('button', { name: 'Make a key on this browser' }).click();
+    await second.page.getByRole('link', { name: en('signing.setUp') }).click();
+    await second.page.getByRole('heading', { name: en('nav.devices') }).waitFor();
+    await second.page.getByRole('button', { name: en('devices.makeKey') }).click();
     const shown = second.page.getByTestId('public-key');
     await shown.waitFor();
     const secondPublicKey = await shown.inputValue();
@@ -329,43 +395,43 @@ describe('the patient journey in the browser', () => {
     expect(secondKey).toMatchObject({ publicKey: secondPublicKey, extractable: false });
     expect(secondKey?.exportPkcs8).not.toBe('exported');
     expect(secondKey?.keyId).not.toBe(stored?.keyId);
-    await second.page.getByText('not one of your devices yet').first().waitFor();
+    await second.page.getByText(en('devices.notBound')).first().waitFor();
     await expectAccessible(second.page, 'a key waiting to be added');
     await expectNoHorizontalOverflow(second.page, 'a key waiting to be added');
-    await screenshot(second.page, 'patient-10-second-browser-key');
+    await checkPageInBothLanguages(second.page, 'patient-10-second-browser-key', own);
 
     // The first browser adds it with a signed statement.
-    await page.getByRole('link', { name: 'Devices and guardians' }).click();
-    await page.getByRole('heading', { name: 'Devices and guardians' }).waitFor();
-    await page.getByLabel('Public key of the new device').fill(secondPublicKey);
-    await page.getByRole('button', { name: 'Review and sign' }).click();
-    const addDevice = page.getByRole('dialog', { name: 'Add this device?' });
+    await page.getByRole('link', { name: w('nav.devices') }).click();
+    await page.getByRole('heading', { name: w('nav.devices') }).waitFor();
+    await page.getByLabel(w('devices.publicKey')).fill(secondPublicKey);
+    await page.getByRole('button', { name: w('grant.submit') }).click();
+    const addDevice = page.getByRole('dialog', { name: w('devices.addQuestion') });
     await addDevice.waitFor();
     expect(await addDevice.getByTestId('statement-words').textContent()).toContain(
-      `Add the device whose key ID is ${secondKey?.keyId ?? ''}`,
+      w('statement.addDevice', { key: secondKey?.keyId ?? '', you: w('statement.you') }),
     );
-    expect(JSON.parse(await statementShown(page, 'Add this device?'))).toMatchObject({
+    expect(JSON.parse(await statementShown(page, w('devices.addQuestion')))).toMatchObject({
       action: 'patient:AddDevice',
       payload: { publicKey: secondPublicKey },
     });
-    await addDevice.getByRole('button', { name: 'Sign and add' }).click();
-    await page.getByText('Device added (transaction').waitFor();
+    await addDevice.getByRole('button', { name: w('devices.addConfirm') }).click();
+    await page.getByText(w('devices.addedDone')).waitFor();
     await page.locator(`li.key[data-key-id="${secondKey?.keyId ?? ''}"]`).waitFor();
     expect(await page.locator('.history li[data-change="device-added"]').count()).toBe(1);
-    await screenshot(page, 'patient-11-device-added');
+    await checkPageInBothLanguages(page, 'patient-11-device-added', own);
 
     // The second browser can sign now.
     await second.page.reload();
-    await second.page.getByRole('heading', { name: 'Devices and guardians' }).waitFor();
-    await second.page.getByText('This browser can sign for you.').waitFor();
+    await second.page.getByRole('heading', { name: en('nav.devices') }).waitFor();
+    await second.page.getByText(en('devices.ready')).waitFor();
     expect(
       await second.page.locator(`li.key[data-key-id="${secondKey?.keyId ?? ''}"]`).textContent(),
-    ).toContain('this browser');
+    ).toContain(en('devices.thisBrowserBadge'));
     expect(second.problems).toEqual([]);
     await second.context.close();
 
     // Revoke with the keyboard: Tab to the button, Enter, Escape cancels; Enter, Shift+Tab, Enter.
-    await page.getByRole('link', { name: 'My consents' }).click();
+    await page.getByRole('link', { name: w('nav.consents') }).click();
     await page.locator('.group-active li.consent').first().waitFor();
     const tabTo = async (label: string): Promise<void> => {
       for (let presses = 0; presses < 40; presses += 1) {
@@ -375,23 +441,36 @@ describe('the patient journey in the browser', () => {
       }
       throw new Error(`no focusable ${label}`);
     };
-    await tabTo('Revoke consent to Community hospital');
+    const revokeLabel = w('consents.revokeLabel', {
+      org: w('org.CommunityHospitalMSP'),
+      id: consentId,
+    });
+    await tabTo(revokeLabel);
     await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: 'Revoke this consent?' });
+    const dialog = page.getByRole('dialog', { name: w('consents.revokeTitle') });
     await dialog.waitFor();
     expect(await dialog.getByTestId('statement-words').textContent()).toContain(
-      `Revoke your consent to Community hospital for imaging, laboratory data for treatment (consent ${consentId}), at version 1.`,
+      w('statement.revoke', {
+        whose: w('statement.your'),
+        consent: w('statement.namedConsent', {
+          org: w('org.CommunityHospitalMSP'),
+          data: categoriesText,
+          purposes: w('purpose.treatment'),
+          id: consentId,
+        }),
+        version: 1,
+      }),
     );
-    await screenshot(page, 'patient-12-confirm');
+    await checkPageInBothLanguages(page, 'patient-12-confirm', own);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     expect(await page.locator('.group-active li.consent').count()).toBe(1);
-    await tabTo('Revoke consent to Community hospital');
+    await tabTo(revokeLabel);
     await page.keyboard.press('Enter');
     await dialog.waitFor();
-    expect(await focusedText(page)).toBe('Cancel');
+    expect(await focusedText(page)).toBe(w('common.cancel'));
     await page.keyboard.press('Shift+Tab');
-    expect(await focusedText(page)).toBe('Yes, revoke');
+    expect(await focusedText(page)).toBe(w('consents.revokeConfirm'));
     const [revokeRequest] = await Promise.all([
       page.waitForRequest((request) => request.url().endsWith(`/consents/${consentId}/revoke`)),
       page.keyboard.press('Enter'),
@@ -402,12 +481,12 @@ describe('the patient journey in the browser', () => {
       payload: { consentId, expectedVersion: 1 },
     });
     expect(await verifySignedAction(sentRevoke.action, stored?.publicKey ?? '')).toBe(true);
-    await page.getByText(`Consent ${consentId} revoked`).waitFor();
+    await page.getByText(w('consents.revoked'), { exact: true }).waitFor();
     await page.locator(`.group-revoked li[data-consent-id="${consentId}"]`).waitFor();
     expect(await page.locator('.group-active li.consent').count()).toBe(0);
     await expectAccessible(page, 'the consent list after revoking');
     await expectNoHorizontalOverflow(page, 'the consent list after revoking');
-    await screenshot(page, 'patient-13-revoked');
+    await checkPageInBothLanguages(page, 'patient-13-revoked', own);
 
     // The clinician is refused now.
     const after = await ask('treatment', ['imaging']);
@@ -416,17 +495,17 @@ describe('the patient journey in the browser', () => {
     // Erase the revoked consent's details: signed, then listed with when it was erased.
     await page
       .getByRole('button', {
-        name: `Erase details of the consent to Community hospital (${consentId})`,
+        name: w('consents.eraseLabel', { org: w('org.CommunityHospitalMSP'), id: consentId }),
       })
       .click();
-    const erase = page.getByRole('dialog', { name: 'Erase this consent’s details?' });
+    const erase = page.getByRole('dialog', { name: w('consents.eraseTitle') });
     await erase.waitFor();
-    expect(JSON.parse(await statementShown(page, 'Erase this consent’s details?'))).toMatchObject({
+    expect(JSON.parse(await statementShown(page, w('consents.eraseTitle')))).toMatchObject({
       action: 'consent:EraseConsent',
       payload: { consentId },
     });
-    await erase.getByRole('button', { name: 'Yes, erase' }).click();
-    await page.getByText(`The details of consent ${consentId} were erased`).waitFor();
+    await erase.getByRole('button', { name: w('consents.eraseConfirm') }).click();
+    await page.getByText(w('consents.erased'), { exact: true }).waitFor();
     const erased = page.locator(`.group-erased li[data-subject="${consentId}"]`);
     await erased.waitFor();
     expect(await erased.locator('time').count()).toBe(1);
@@ -435,12 +514,17 @@ describe('the patient journey in the browser', () => {
       .toBe(0);
     await expectAccessible(page, 'the consent list after erasing');
     await expectNoHorizontalOverflow(page, 'the consent list after erasing');
-    await screenshot(page, 'patient-14-erased');
+    await checkPageInBothLanguages(page, 'patient-14-erased', own);
 
-    // Live updates arrived over the authenticated event stream (fetch, not EventSource).
+    // Live updates arrived over the authenticated event stream (fetch, not EventSource), in words.
     await expect
       .poll(() => page.locator('footer .live').textContent(), { timeout: 60_000 })
-      .toContain('Latest:');
+      .toMatch(wordsPattern(w, 'live.latest', { text: '.+' }));
+    // The same announcement in English once English is chosen (worded again, not kept as text).
+    await switchLanguage(page, 'en');
+    expect(await page.locator('footer .live').textContent()).toMatch(
+      wordsPattern(wordsIn('en'), 'live.latest', { text: '[^\\u4e00-\\u9fff]+' }),
+    );
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -7,6 +7,7 @@ import {
   PHONE,
   SCREENSHOT_DIR,
   appGateway,
+  checkPageInBothLanguages,
   expectAccessible,
   expectNoHorizontalOverflow,
   launchBrowser,
@@ -16,6 +17,8 @@ import {
   patientViewByApi,
   proposeGuardianByApi,
   screenshot,
+  wordsIn,
+  wordsPattern,
   type AppGateway,
   type KeyHolder,
 } from '../support/browser.ts';
@@ -31,6 +34,8 @@ import { createSignedInUser, gateway, uniqueName } from '../support/gateways.ts'
  */
 
 const PASSWORD = 'browser-pass-phrase-17';
+/** The app's words in Chinese, the language a new visitor gets. */
+const w = wordsIn('zh-CN');
 
 /** A `datetime-local` value `minutes` from now, in the browser's (and this machine's) zone. */
 function localInput(minutes: number): string {
@@ -129,24 +134,29 @@ describe('the regulator journey in the browser', () => {
   it('searches, pages, exports, reviews, and reads the charts and regional statistics', async () => {
     const { page, problems, context } = await newPage(browser);
     await login(page, app.base, regulator);
-    await page.getByRole('heading', { name: 'Audit search' }).waitFor();
+    await page.getByRole('heading', { name: w('audit.title') }).waitFor();
+    const own = [regulator.username];
 
     // Filters: this patient, the last hour, five per page -> 5 + 1.
-    await page.getByLabel('Patient ID').fill(patientId);
-    await page.getByLabel('From').fill(localInput(-60));
-    await page.getByLabel('To').fill(localInput(60));
-    await page.getByLabel('Results per page').selectOption('5');
-    await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByText('Page 1: 5 events.').waitFor();
+    await page.getByLabel(w('audit.patientId')).fill(patientId);
+    await page.getByLabel(w('audit.from')).fill(localInput(-60));
+    await page.getByLabel(w('audit.to')).fill(localInput(60));
+    await page.getByLabel(w('audit.pageSize')).selectOption('5');
+    await page.getByRole('button', { name: w('audit.search') }).click();
+    await page.getByText(w('audit.page', { page: 1, count: 5 })).waitFor();
     expect(await rowsShown(page)).toBe(5);
+    // Decisions, reasons and organizations in words, in their own columns.
+    const firstRow = page.locator('table.events tbody tr').first();
+    expect(await firstRow.textContent()).toContain(w('org.CommunityHospitalMSP'));
+    expect(await firstRow.textContent()).toContain(w('purpose.treatment'));
     await expectAccessible(page, 'the audit search');
-    await screenshot(page, 'regulator-1-audit-page-1');
-    await page.getByRole('button', { name: 'Next page' }).click();
-    await page.getByText('Page 2: 1 event (last page).').waitFor();
+    await checkPageInBothLanguages(page, 'regulator-1-audit-page-1', own);
+    await page.getByRole('button', { name: w('audit.next') }).click();
+    await page.getByText(w('audit.pageLast', { page: 2, count: 1 })).waitFor();
     expect(await rowsShown(page)).toBe(1);
-    expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
-    await page.getByRole('button', { name: 'Previous page' }).click();
-    await page.getByText('Page 1: 5 events.').waitFor();
+    expect(await page.getByRole('button', { name: w('audit.next') }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: w('audit.previous') }).click();
+    await page.getByText(w('audit.page', { page: 1, count: 5 })).waitFor();
 
     // Exports of the same filter.
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -159,30 +169,42 @@ describe('the regulator journey in the browser', () => {
       await saved.saveAs(target);
       return readFileSync(target, 'utf8');
     };
-    const csv = (await download('Export CSV', 'regulator-export.csv')).trim().split('\r\n');
+    const csv = (await download(w('audit.exportCsv'), 'regulator-export.csv')).trim().split('\r\n');
     expect(csv[0]?.startsWith('eventId,timestamp,patientId,')).toBe(true);
     expect(csv).toHaveLength(7);
     expect(csv.slice(1).every((line) => line.includes(patientId))).toBe(true);
-    const bundle = JSON.parse(await download('Export FHIR', 'regulator-export.fhir.json')) as {
+    const bundle = JSON.parse(
+      await download(w('audit.exportFhir'), 'regulator-export.fhir.json'),
+    ) as {
       resourceType: string;
       entry: { resource: { resourceType: string } }[];
     };
     expect(bundle.resourceType).toBe('Bundle');
     expect(bundle.entry).toHaveLength(6);
     expect(bundle.entry.every((entry) => entry.resource.resourceType === 'AuditEvent')).toBe(true);
-    await page.getByText('access-events.fhir.json saved').waitFor();
+    await page
+      .getByText(
+        wordsPattern(w, 'audit.saved', { name: 'access-events\\.fhir\\.json', size: '.+' }),
+      )
+      .waitFor();
 
     // Decision and break-glass filters.
-    await page.getByLabel('Decision').selectOption('deny');
-    await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByText('Page 1: 2 events (last page).').waitFor();
+    await page.getByLabel(w('audit.decision'), { exact: true }).selectOption('deny');
+    await page.getByRole('button', { name: w('audit.search') }).click();
+    await page.getByText(w('audit.pageLast', { page: 1, count: 2 })).waitFor();
     expect(await page.locator('table.events .badge.deny').count()).toBe(2);
-    await page.getByLabel('Decision').selectOption('');
-    await page.getByLabel('Break-glass').selectOption('true');
-    await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByText('Page 1: 1 event (last page).').waitFor();
+    expect(await page.locator('table.events .badge.deny').first().textContent()).toBe(
+      w('decision.deny'),
+    );
+    expect(await page.locator('table.events tbody').textContent()).toContain(
+      w('reason.NO_MATCHING_CONSENT'),
+    );
+    await page.getByLabel(w('audit.decision'), { exact: true }).selectOption('');
+    await page.getByLabel(w('audit.breakGlass'), { exact: true }).selectOption('true');
+    await page.getByRole('button', { name: w('audit.search') }).click();
+    await page.getByText(w('audit.pageLast', { page: 1, count: 1 })).waitFor();
     expect(await page.locator(`tr.emergency[data-event-id="${emergencyEventId}"]`).count()).toBe(1);
-    await screenshot(page, 'regulator-2-audit-break-glass');
+    await checkPageInBothLanguages(page, 'regulator-2-audit-break-glass', own);
 
     // The same page on a phone: the table scrolls inside its box, the page does not.
     await page.setViewportSize(PHONE);
@@ -191,13 +213,28 @@ describe('the regulator journey in the browser', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // Review queue: this break-glass access is pending; mark it justified.
-    await page.getByRole('link', { name: 'Review queue' }).click();
+    await page.getByRole('link', { name: w('nav.reviews') }).click();
     const item = page.locator(`li[data-event-id="${emergencyEventId}"]`);
     await item.waitFor();
+    expect(await item.textContent()).toContain(w('emergencyReason.LIFE_THREATENING'));
     await expectAccessible(page, 'the review queue');
-    await screenshot(page, 'regulator-4-review-queue');
-    await page.getByRole('button', { name: `Mark ${emergencyEventId} as justified` }).click();
-    await page.getByText(`${emergencyEventId} reviewed as justified`).waitFor();
+    await checkPageInBothLanguages(page, 'regulator-4-review-queue', own);
+    await page
+      .getByRole('button', {
+        name: w('reviews.markLabel', {
+          id: emergencyEventId,
+          outcome: w('reviewOutcome.justified'),
+        }),
+      })
+      .click();
+    await page
+      .getByText(
+        wordsPattern(w, 'reviews.done', {
+          outcome: w('reviewOutcome.justified'),
+          tx: '[0-9a-f]{64}',
+        }),
+      )
+      .waitFor();
     await item.waitFor({ state: 'detached' });
     const token = await app.api.login(regulator.username, regulator.password);
     const reviewed = await app.api.get<{
@@ -209,18 +246,18 @@ describe('the regulator journey in the browser', () => {
     });
 
     // Charts: accesses per organization per day, deny rate.
-    await page.getByRole('link', { name: 'Activity' }).click();
-    await page.getByText(/\d+ accesses in the period\./).waitFor();
+    await page.getByRole('link', { name: w('nav.charts') }).click();
+    await page.getByText(wordsPattern(w, 'charts.total', { count: '[\\d,]+' })).waitFor();
     expect(
       await page
-        .locator('figure', { hasText: 'Accesses per organization per day' })
+        .locator('figure', { hasText: w('charts.perOrg') })
         .locator('svg rect')
         .count(),
     ).toBeGreaterThan(0);
     const today = new Date().toISOString().slice(0, 10);
-    await page.getByText('Data table').click();
+    await page.getByText(w('charts.dataTable')).click();
     const header = await page.locator('figure table thead th').allTextContents();
-    const column = header.indexOf('CommunityHospitalMSP');
+    const column = header.indexOf(w('org.CommunityHospitalMSP'));
     expect(column, header.join(' | ')).toBeGreaterThan(0);
     const rows = await page.locator('figure table tbody tr').allTextContents();
     const todayRow = await page
@@ -229,37 +266,54 @@ describe('the regulator journey in the browser', () => {
       .locator('th, td')
       .allTextContents();
     expect(Number(todayRow[column]), rows.join(' | ')).toBeGreaterThanOrEqual(6);
-    await page.getByText(/Overall deny rate: \d+ %/).waitFor();
+    await page.getByText(wordsPattern(w, 'charts.overall', { rate: '\\d+\\s?%' })).waitFor();
     expect(
-      await page.locator('figure', { hasText: 'Deny rate per day' }).locator('svg circle').count(),
+      await page
+        .locator('figure', { hasText: w('charts.denyRate') })
+        .locator('svg circle')
+        .count(),
     ).toBe(7);
     await expectAccessible(page, 'the charts');
-    await screenshot(page, 'regulator-5-charts');
+    await checkPageInBothLanguages(page, 'regulator-5-charts', own);
 
-    // Statistics by region.
-    await page.getByRole('link', { name: 'Regions' }).click();
-    await page.getByText(/\d+ accesses; \d+ denied; \d+ break-glass\./).waitFor();
-    expect(
-      await page.locator('figure', { hasText: 'Accesses by province code' }).locator('li').count(),
-    ).toBeGreaterThan(0);
-    await page.getByLabel('Region level').selectOption('city');
+    // Statistics by region, named by GB/T 2260 (the accessing hospitals are in Zhejiang, Hangzhou).
+    await page.getByRole('link', { name: w('nav.regions') }).click();
     await page
-      .locator('figure', { hasText: 'Accesses by city code' })
-      .locator('li')
-      .first()
+      .getByText(
+        wordsPattern(w, 'regions.summary', {
+          total: '[\\d,]+',
+          denied: '[\\d,]+',
+          breakGlass: '[\\d,]+',
+        }),
+      )
       .waitFor();
+    const byProvince = page.locator('figure', {
+      hasText: w('regions.byRegion', { level: w('regionLevel.province') }),
+    });
+    expect(await byProvince.locator('li').count()).toBeGreaterThan(0);
+    expect(await byProvince.locator('.count-label').allTextContents()).toContain(
+      w('region.330000'),
+    );
+    await page.getByLabel(w('regions.level')).selectOption('city');
+    const byCity = page.locator('figure', {
+      hasText: w('regions.byRegion', { level: w('regionLevel.city') }),
+    });
+    await byCity.locator('li').first().waitFor();
+    expect(await byCity.locator('.count-label').allTextContents()).toContain(w('region.330100'));
     await expectAccessible(page, 'the regional statistics');
-    await screenshot(page, 'regulator-6-regions');
+    await checkPageInBothLanguages(page, 'regulator-6-regions', own);
 
     // Recoveries and guardians: approve the guardian, then the recovery; check the binding.
-    await page.getByRole('link', { name: 'Recoveries and guardians' }).click();
-    await page.getByRole('heading', { name: 'Recoveries and guardians' }).waitFor();
+    await page.getByRole('link', { name: w('nav.approvals') }).click();
+    await page.getByRole('heading', { name: w('nav.approvals') }).waitFor();
     await expectAccessible(page, 'the approvals page');
-    const guardianForm = page.getByRole('region', { name: 'Approve or end a guardianship' });
-    await guardianForm.getByLabel('Patient ID').fill(ward.patientId);
-    await guardianForm.getByLabel('Guardian ID').fill(guardianId);
-    await guardianForm.getByRole('button', { name: 'Approve', exact: true }).click();
-    await page.getByText(`Guardian ${guardianId} approved`).waitFor();
+    const guardianForm = page.getByRole('region', { name: w('approvals.guardianshipTitle') });
+    await guardianForm.getByLabel(w('hospital.patientId')).fill(ward.patientId);
+    await guardianForm.getByLabel(w('patients.guardianId')).fill(guardianId);
+    await guardianForm.getByRole('button', { name: w('approvals.approve'), exact: true }).click();
+    await page
+      .getByText(wordsPattern(w, 'approvals.guardianApproved', { id: guardianId, tx: '[0-9a-f]+' }))
+      .waitFor();
     const approved: PatientView = await patientViewByApi(app.api, token, ward.patientId);
     expect(approved.binding.guardians.find((item) => item.guardianId === guardianId)?.status).toBe(
       'approved',
@@ -269,11 +323,13 @@ describe('the regulator journey in the browser', () => {
       token: tertiaryAdmin,
     });
     expect(recovery.status, recovery.text).toBe(201);
-    const recoveryForm = page.getByRole('region', { name: 'Approve a recovery' });
-    await recoveryForm.getByLabel('Patient ID').fill(ward.patientId);
-    await recoveryForm.getByRole('button', { name: 'Approve the recovery' }).click();
-    await page.getByText(`Recovery of ${ward.patientId} approved`).waitFor();
-    await screenshot(page, 'regulator-7-approvals');
+    const recoveryForm = page.getByRole('region', { name: w('approvals.recoveryTitle') });
+    await recoveryForm.getByLabel(w('hospital.patientId')).fill(ward.patientId);
+    await recoveryForm.getByRole('button', { name: w('approvals.approveRecovery') }).click();
+    await page
+      .getByText(wordsPattern(w, 'approvals.recoveryDone', { id: ward.patientId, tx: '[0-9a-f]+' }))
+      .waitFor();
+    await checkPageInBothLanguages(page, 'regulator-7-approvals', own);
     const view: PatientView = await patientViewByApi(app.api, token, ward.patientId);
     // From the approval every earlier key stops at once, and the patient sees it in the history.
     expect(view.binding.keys.length).toBeGreaterThan(0);
@@ -282,9 +338,9 @@ describe('the regulator journey in the browser', () => {
       expect.arrayContaining(['guardian-approved', 'recovery-requested', 'recovery-approved']),
     );
     // The look-up shows the same binding on the page.
-    const lookup = page.getByRole('region', { name: 'Look up a patient’s keys' });
-    await lookup.getByLabel('Patient ID').fill(ward.patientId);
-    await lookup.getByRole('button', { name: 'Look up' }).click();
+    const lookup = page.getByRole('region', { name: w('patients.lookupTitle') });
+    await lookup.getByLabel(w('hospital.patientId')).fill(ward.patientId);
+    await lookup.getByRole('button', { name: w('patients.lookup') }).click();
     await page.getByTestId('binding').waitFor();
     expect(
       await page.locator('[data-testid="binding"] li[data-change="recovery-approved"]').count(),

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { expectAccessible, launchBrowser, newPage, screenshot } from '../support/browser.ts';
+import {
+  checkPageInBothLanguages,
+  expectAccessible,
+  launchBrowser,
+  newPage,
+  wordsIn,
+  type AppLanguage,
+} from '../support/browser.ts';
 import type { ClientMetadata } from 'oidc-provider';
 import type { InProcessGateway } from '../support/gateway-app.ts';
 import {
@@ -44,42 +51,61 @@ describe('staff sign-in through the identity provider, in the browser', () => {
     await idp.close();
   });
 
-  it("signs a clinician in with the hospital's own account and keeps the session on reload", async () => {
-    idp.accounts.set('dr-web', { role: 'clinician' });
-    const { context, page, problems } = await newPage(browser);
-    await offline(context);
-    await page.goto(`${gateway.base}/app/`);
-    const button = page.getByRole('link', { name: 'Sign in with Tertiary Hospital' });
-    await button.waitFor();
-    await expectAccessible(page, 'sign-in page with the identity provider');
-    await button.click();
-    // The provider's own pages: sign-in, then consent.
-    await page.locator('input[name="login"]').fill('dr-web');
-    await page.locator('input[name="password"]').fill('any password');
-    await page.getByRole('button', { name: 'Sign-in' }).click();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    await screenshot(page, 'staff-sign-in-idp');
-    // The one-time code is gone from the address, and the session survives a reload.
-    expect(page.url()).not.toContain('signin=');
-    await page.reload();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    // The gateway's own pages raised no errors (the provider's pages are not ours).
-    expect(problems.filter((problem) => problem.includes(gateway.base))).toEqual([]);
-    await context.close();
-  });
+  it.each<AppLanguage>(['zh-CN', 'en'])(
+    "signs a clinician in with the hospital's own account and keeps the session on reload (%s)",
+    async (language) => {
+      const w = wordsIn(language);
+      idp.accounts.set('dr-web', { role: 'clinician' });
+      const { context, page, problems } = await newPage(browser, { language });
+      await offline(context);
+      await page.goto(`${gateway.base}/app/`);
+      const button = page.getByRole('link', {
+        name: w('login.withProvider', { name: 'Tertiary Hospital' }),
+      });
+      await button.waitFor();
+      expect(await page.evaluate('document.documentElement.lang')).toBe(language);
+      // The sign-in page names its organization (GET /ledger), with its mark.
+      await expect
+        .poll(() => page.locator('.brand').textContent())
+        .toContain(w('org.TertiaryHospitalMSP'));
+      await expectAccessible(page, 'sign-in page with the identity provider');
+      await checkPageInBothLanguages(page, `staff-sign-in-page.${language}-first`);
+      await button.click();
+      // The provider's own pages: sign-in, then consent.
+      await page.locator('input[name="login"]').fill('dr-web');
+      await page.locator('input[name="password"]').fill('any password');
+      await page.getByRole('button', { name: 'Sign-in' }).click();
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('button', { name: w('app.signOut') }).waitFor();
+      await page.getByRole('heading', { name: w('nav.verify') }).waitFor();
+      await checkPageInBothLanguages(page, `staff-sign-in-idp.${language}-first`, ['dr-web']);
+      // The one-time code is gone from the address, and the session survives a reload (and the
+      // language chosen with it).
+      expect(page.url()).not.toContain('signin=');
+      await page.reload();
+      await page.getByRole('button', { name: w('app.signOut') }).waitFor();
+      expect(await page.evaluate('document.documentElement.lang')).toBe(language);
+      // The gateway's own pages raised no errors (the provider's pages are not ours).
+      expect(problems.filter((problem) => problem.includes(gateway.base))).toEqual([]);
+      await context.close();
+    },
+  );
 
   it('shows the refusal when the provider gives no role this gateway knows', async () => {
     idp.accounts.set('visitor', { role: 'surgeon' });
     const { context, page } = await newPage(browser);
     await offline(context);
     await page.goto(`${gateway.base}/app/`);
-    await page.getByRole('link', { name: 'Sign in with Tertiary Hospital' }).click();
+    const w = wordsIn('zh-CN');
+    await page
+      .getByRole('link', { name: w('login.withProvider', { name: 'Tertiary Hospital' }) })
+      .click();
     await page.locator('input[name="login"]').fill('visitor');
     await page.locator('input[name="password"]').fill('any password');
     await page.getByRole('button', { name: 'Sign-in' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
-    // The callback answers the gateway's coded error.
+    // The callback answers the gateway's coded error (the gateway's JSON, not the web app's page:
+    // a follow-up could redirect it to the app, which would word it).
     await page.getByText('OIDC_ROLE_REFUSED').waitFor();
     await context.close();
   });

@@ -2,9 +2,28 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import i18next from 'i18next';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import {
+  BINDING_CHANGES,
+  CATEGORIES,
+  CONSENT_CHANGES,
+  CONSENT_STATUSES,
+  DECISIONS,
+  DECISION_REASONS,
+  EMERGENCY_REASON_CODES,
+  GATEWAY_ERROR_CODES,
+  GRANTEE_ROLES,
+  GUARDIAN_RELATIONSHIPS,
+  LEDGER_ERROR_CODES,
+  ORGANIZATION_TYPES,
+  PROVISIONS,
+  PURPOSES,
+  REFERRAL_STATUSES,
+  REGION_LEVELS,
+  REVIEW_OUTCOMES,
+  ROLES,
   exportKeyFile,
   generatePatientKey,
   importKeyFile,
@@ -21,9 +40,171 @@ import {
   type PatientView,
   type SignedAction,
 } from '@consent-ledger/ledger-api';
-import { repoRoot } from '@consent-ledger/network';
+import { loadTopology, repoRoot } from '@consent-ledger/network';
+import { en } from '../../web/src/i18n/messages.en.ts';
+import { zhCN } from '../../web/src/i18n/messages.zh-cn.ts';
 import { startGatewayInProcess } from './gateway-app.ts';
 import { GatewayApi, gatewayBase } from './gateways.ts';
+
+/** The web app's languages: zh-CN is what a new visitor gets. */
+export type AppLanguage = 'zh-CN' | 'en';
+
+/** Every key path of the web app's catalogue (`login.submit`, `reason.NO_MATCHING_CONSENT`). */
+type KeyOf<T> = {
+  [K in keyof T & string]: T[K] extends string ? K : `${K}.${KeyOf<T[K]>}`;
+}[keyof T & string];
+/** A message of the web app's catalogue. */
+export type MessageKey = KeyOf<typeof zhCN>;
+
+/** The words of the web app in one language: tests find what people read, in their language. */
+export type Words = (key: MessageKey, values?: Readonly<Record<string, string | number>>) => string;
+
+/**
+ * The web app's own catalogue (web/src/i18n) in `language`, through i18next as the app uses it;
+ * a key the catalogue lacks throws instead of reading as the key.
+ */
+export function wordsIn(language: AppLanguage): Words {
+  const instance = i18next.createInstance();
+  void instance.init({
+    lng: language,
+    fallbackLng: false,
+    initAsync: false,
+    resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+    interpolation: { escapeValue: false },
+  });
+  // Keys are checked by MessageKey here; i18next's own key typing is the web app's.
+  const translate = instance.t.bind(instance) as unknown as (key: string, values: object) => string;
+  return (key, values) => {
+    if (!instance.exists(key)) throw new Error(`the web app has no message ${key}`);
+    return translate(key, { ...values });
+  };
+}
+
+/**
+ * A message as a regular expression: its text matched literally, each placeholder by the
+ * expression given for it (`{ count: '\\d+' }`).
+ */
+export function wordsPattern(
+  words: Words,
+  key: MessageKey,
+  placeholders: Readonly<Record<string, string>>,
+): RegExp {
+  const markers = Object.fromEntries(
+    Object.keys(placeholders).map((name) => [name, `\u0000${name}\u0000`]),
+  );
+  let source = words(key, markers).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (const [name, expression] of Object.entries(placeholders))
+    source = source.replaceAll(`\u0000${name}\u0000`, `(?:${expression})`);
+  return new RegExp(source);
+}
+
+/** The language the page shows (its `<html lang>`). */
+export async function languageOf(page: Page): Promise<AppLanguage> {
+  const lang = await page.evaluate<string>('document.documentElement.lang');
+  return lang === 'en' ? 'en' : 'zh-CN';
+}
+
+/** Switches the page's language with its language switch and waits for `<html lang>`. */
+export async function switchLanguage(page: Page, language: AppLanguage): Promise<void> {
+  const words = wordsIn(language);
+  await page
+    .getByRole('group', { name: wordsIn(await languageOf(page))('lang.label') })
+    .getByRole('button', { name: words(`lang.${language}`) })
+    .click();
+  await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(language)}`);
+}
+
+const topology = loadTopology();
+
+/**
+ * Every code the web app must word rather than show: the ledger's vocabularies (ledger-api),
+ * every error code a gateway answers with, verification results, the network's MSP IDs and the
+ * GB/T 2260 region codes of the topology.
+ */
+export const VOCABULARY_CODES: readonly string[] = [
+  ...new Set<string>([
+    ...DECISIONS,
+    ...DECISION_REASONS,
+    ...PURPOSES,
+    ...CATEGORIES,
+    ...ROLES,
+    ...GRANTEE_ROLES,
+    ...ORGANIZATION_TYPES,
+    ...PROVISIONS,
+    ...CONSENT_STATUSES,
+    ...CONSENT_CHANGES,
+    ...REFERRAL_STATUSES,
+    ...EMERGENCY_REASON_CODES,
+    ...REVIEW_OUTCOMES,
+    ...REGION_LEVELS,
+    ...GUARDIAN_RELATIONSHIPS,
+    ...BINDING_CHANGES,
+    ...LEDGER_ERROR_CODES,
+    ...GATEWAY_ERROR_CODES,
+    'MATCH',
+    'HASH_MISMATCH',
+    ...topology.organizations.flatMap((org) => [org.mspId, ...Object.values(org.region)]),
+  ]),
+];
+
+/**
+ * A code that cannot be an ordinary English word: upper case (NO_MATCHING_CONSENT), an MSP ID, a
+ * hyphenated code (public-health) or a region number. In English text only these are looked for
+ * ("treatment" is a word there); in Chinese text every code is.
+ */
+const codeShaped = (code: string): boolean => /[A-Z_\d-]/.test(code);
+
+/**
+ * The raw codes the page shows as visible text (document.body.innerText: what is folded away in
+ * a closed <details> does not count, nor an opened technical-details fold), as whole tokens;
+ * `except` are texts that are the user's own data (a username) and are removed first.
+ */
+export async function rawCodesShown(page: Page, except: readonly string[] = []): Promise<string[]> {
+  // An opened technical-details fold shows codes on purpose (the exact statement, error codes).
+  let text = await page.evaluate<string>(`(() => {
+    let text = document.body.innerText;
+    for (const fold of document.querySelectorAll('details.technical[open]'))
+      text = text.replace(fold.innerText, ' ');
+    return text;
+  })()`);
+  for (const allowed of except) text = text.replaceAll(allowed, ' ');
+  const english = (await languageOf(page)) === 'en';
+  return VOCABULARY_CODES.filter((code) => !english || codeShaped(code)).filter((code) =>
+    new RegExp(`(?<![\\w-])${code}(?![\\w-])`).test(text),
+  );
+}
+
+/** Asserts that the page shows no raw code of the vocabularies or error codes. */
+export async function expectNoRawCodes(
+  page: Page,
+  where: string,
+  except: readonly string[] = [],
+): Promise<void> {
+  expect(await rawCodesShown(page, except), `raw codes shown on ${where}`).toEqual([]);
+}
+
+/**
+ * One page in both languages: no raw code in either, a screenshot of each
+ * (test-results/browser/<name>.<language>.png), and back to the language it was in; with a modal
+ * dialog open, only in the current language.
+ */
+export async function checkPageInBothLanguages(
+  page: Page,
+  name: string,
+  except: readonly string[] = [],
+): Promise<void> {
+  const first = await languageOf(page);
+  const other: AppLanguage = first === 'en' ? 'zh-CN' : 'en';
+  await expectNoRawCodes(page, `${name} (${first})`, except);
+  await screenshot(page, `${name}.${first}`);
+  // A modal dialog makes the page behind it (and its language switch) inert: the dialog is
+  // checked in the language it opened in, the page under it in both.
+  if (await page.evaluate<boolean>(`document.querySelector('dialog[open]') !== null`)) return;
+  await switchLanguage(page, other);
+  await expectNoRawCodes(page, `${name} (${other})`, except);
+  await screenshot(page, `${name}.${other}`);
+  await switchLanguage(page, first);
+}
 
 /** Where screenshots go (gitignored). */
 export const SCREENSHOT_DIR = path.join(repoRoot, 'test-results', 'browser');
@@ -98,12 +279,21 @@ export const PHONE = { width: 390, height: 844 } as const;
  */
 export async function newPage(
   browser: Browser,
-  options: Readonly<{ viewport?: { width: number; height: number } }> = {},
+  options: Readonly<{
+    viewport?: { width: number; height: number };
+    /** The language the app starts in: zh-CN (a new visitor's) unless chosen here. */
+    language?: AppLanguage;
+  }> = {},
 ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 900 },
     acceptDownloads: true,
   });
+  if (options.language === 'en')
+    // As if chosen on an earlier visit: a switch during the test still wins.
+    await context.addInitScript(
+      `if (localStorage.getItem('consent-ledger.language') === null) localStorage.setItem('consent-ledger.language', 'en');`,
+    );
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
   const problems: string[] = [];
@@ -194,14 +384,19 @@ export async function loginWithKeyboard(
   user: Readonly<{ username: string; password: string }>,
 ): Promise<void> {
   await page.goto(`${base}/app/`);
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await page.keyboard.press('Tab');
+  const words = wordsIn(await languageOf(page));
+  await page.getByRole('heading', { name: words('login.title') }).waitFor();
+  // Tab past the language switch's buttons (one per language) to the username.
+  for (let presses = 0; presses < 3; presses += 1) {
+    await page.keyboard.press('Tab');
+    if ((await focusedAttribute(page, 'name')) === 'username') break;
+  }
   expect(await focusedAttribute(page, 'name')).toBe('username');
   await page.keyboard.type(user.username);
   await page.keyboard.press('Tab');
   await page.keyboard.type(user.password);
   await page.keyboard.press('Enter');
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await page.getByRole('button', { name: words('app.signOut') }).waitFor();
 }
 
 /** Logs in through the login form. */
@@ -211,10 +406,11 @@ export async function login(
   user: Readonly<{ username: string; password: string }>,
 ): Promise<void> {
   await page.goto(`${base}/app/`);
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  const words = wordsIn(await languageOf(page));
+  await page.getByLabel(words('login.username')).fill(user.username);
+  await page.getByLabel(words('login.password')).fill(user.password);
+  await page.getByRole('button', { name: words('login.submit'), exact: true }).click();
+  await page.getByRole('button', { name: words('app.signOut') }).waitFor();
 }
 
 /** Drops a file with `content` on an element, as a drag from the desktop would. */
@@ -241,7 +437,7 @@ export async function dropFile(
  */
 export async function goTo(page: Page, link: string, heading: string = link): Promise<void> {
   await page.getByRole('link', { name: link }).first().click();
-  await page.getByRole('heading', { name: heading }).waitFor();
+  await page.getByRole('heading', { name: heading, exact: true }).waitFor();
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, createApiClient, messageOf, parseEventBlocks } from './api.client.ts';
+import { ApiError, createApiClient, detailOf, messageOf, parseEventBlocks } from './api.client.ts';
+import { setLanguage } from './i18n/i18n.ts';
 
 describe('the API client helpers', () => {
   it('splits a server-sent-events buffer into whole blocks and keeps the partial rest', () => {
@@ -13,8 +14,22 @@ describe('the API client helpers', () => {
     });
   });
 
-  it('words errors with the gateway code', () => {
-    expect(messageOf(new ApiError(403, 'FORBIDDEN', 'not yours'))).toBe('not yours (FORBIDDEN)');
+  it('words errors from the gateway code in the chosen language, the code kept as detail', async () => {
+    await setLanguage('zh-CN');
+    expect(messageOf(new ApiError(403, 'FORBIDDEN', 'not yours'))).toBe('您没有权限进行此操作。');
+    expect(messageOf(new ApiError(0, 'NETWORK', 'unreachable'))).toBe(
+      '无法连接到服务器，请检查网络后重试。',
+    );
+    // A code the catalogue does not know reads as a general failure, never as the raw code.
+    expect(messageOf(new ApiError(502, 'HTTP_ERROR', 'The gateway answered 502.'))).toBe(
+      '系统出现了问题，请稍后再试。',
+    );
+    await setLanguage('en');
+    expect(messageOf(new ApiError(403, 'FORBIDDEN', 'not yours'))).toBe(
+      'You are not allowed to do this.',
+    );
+    expect(detailOf(new ApiError(403, 'FORBIDDEN', 'not yours'))).toBe('FORBIDDEN: not yours');
+    expect(detailOf(new Error('plain'))).toBeUndefined();
     expect(messageOf(new Error('plain'))).toBe('plain');
     expect(messageOf('text')).toBe('text');
   });

@@ -10,6 +10,8 @@ import type {
 /** The tokens a client holds: the short-lived access token and its session's refresh token. */
 export type SessionTokens = Pick<AccessToken, 'accessToken' | 'refreshToken'>;
 import type { LedgerEvent, LedgerEventData } from './api.types.ts';
+import { t } from './i18n/i18n.ts';
+import { wordOf } from './i18n/words.ts';
 
 /** A refusal or failure of the gateway, with its `{statusCode, code, message}`. */
 export class ApiError extends Error {
@@ -346,7 +348,12 @@ export function whoAmI(api: ApiClient): Promise<IdentityView> {
 
 /** A readable message of any error. */
 export function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return `${error.message} (${error.code})`;
+  if (error instanceof ApiError) return wordOf('error', error.code) ?? t('error.INTERNAL');
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** An error's technical detail (code and the gateway's own text), for a technical-details fold. */
+export function detailOf(error: unknown): string | undefined {
+  return error instanceof ApiError ? `${error.code}: ${error.message}` : undefined;
 }

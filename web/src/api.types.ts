@@ -13,13 +13,16 @@ import {
   type VerifyResult as LedgerVerifyResult,
 } from '@consent-ledger/ledger-api';
 
-/** The network's organizations, by MSP ID, with a readable name. */
-export const ORGANIZATIONS: readonly { readonly mspId: string; readonly name: string }[] = [
-  { mspId: 'GovMSP', name: 'Health regulator' },
-  { mspId: 'TertiaryHospitalMSP', name: 'Tertiary hospital' },
-  { mspId: 'CommunityHospitalMSP', name: 'Community hospital' },
-  { mspId: 'EnterpriseMSP', name: 'Enterprise (insurers, wearables)' },
-  { mspId: 'ResearchMSP', name: 'Research institute' },
+/**
+ * The network's organizations, by MSP ID; their display names are in the message catalogue
+ * (i18n/words.ts orgName), in each language.
+ */
+export const ORGANIZATIONS: readonly string[] = [
+  'GovMSP',
+  'TertiaryHospitalMSP',
+  'CommunityHospitalMSP',
+  'EnterpriseMSP',
+  'ResearchMSP',
 ];
 
 /** Patient pseudonyms, as an HTML `pattern` (the ledger's own expression). */

@@ -18,9 +18,13 @@ import { DevicesPanel } from './devices.view.tsx';
 import { FirstSignInView } from './first-sign-in.view.tsx';
 import { AccessPanel, AnchorPanel, VerifyPanel } from './hospital.view.tsx';
 import { LoginView, type Session } from './login.view.tsx';
-import { ConsentsPanel, GrantPanel, TimelinePanel, orgName } from './patient.view.tsx';
+import { t, useLanguage } from './i18n/i18n.ts';
+import { LanguageSwitch } from './i18n/language-switch.components.tsx';
+import { decisionWord, orgName, outcomeWord, roleWord } from './i18n/words.ts';
+import { ConsentsPanel, GrantPanel, TimelinePanel } from './patient.view.tsx';
 import { ApprovalsPanel, EnrolmentPanel } from './patients.view.tsx';
 import { AuditPanel, ChartsPanel, RegionsPanel, ReviewsPanel } from './regulator.view.tsx';
+import { OrgBrand } from './brand.components.tsx';
 import { useSigning, type Signing } from './signing.components.tsx';
 import { UsersPanel } from './users.view.tsx';
 
@@ -43,18 +47,18 @@ function routesOf(me: IdentityView): readonly Route[] {
   switch (audienceOf(me)) {
     case 'patient':
       return [
-        { path: 'consents', label: 'My consents' },
-        { path: 'grant', label: 'Grant a consent' },
-        { path: 'timeline', label: 'Access history' },
-        { path: 'devices', label: 'Devices and guardians' },
+        { path: 'consents', label: t('nav.consents') },
+        { path: 'grant', label: t('nav.grant') },
+        { path: 'timeline', label: t('nav.timeline') },
+        { path: 'devices', label: t('nav.devices') },
       ];
     case 'regulator':
       return [
-        { path: 'audit', label: 'Audit search' },
-        { path: 'reviews', label: 'Review queue' },
-        { path: 'charts', label: 'Activity' },
-        { path: 'regions', label: 'Regions' },
-        { path: 'approvals', label: 'Recoveries and guardians' },
+        { path: 'audit', label: t('nav.audit') },
+        { path: 'reviews', label: t('nav.reviews') },
+        { path: 'charts', label: t('nav.charts') },
+        { path: 'regions', label: t('nav.regions') },
+        { path: 'approvals', label: t('nav.approvals') },
       ];
     case 'staff': {
       const canAnchor =
@@ -65,11 +69,11 @@ function routesOf(me: IdentityView): readonly Route[] {
       const canEnrol =
         me.role === 'admin' && (me.orgType === 'hospital' || me.orgType === 'enterprise');
       return [
-        { path: 'verify', label: 'Verify a document' },
-        ...(canAnchor ? [{ path: 'anchor', label: 'Anchor a record' }] : []),
-        ...(canRequest ? [{ path: 'access', label: 'Request access' }] : []),
-        ...(canEnrol ? [{ path: 'patients', label: 'Patients' }] : []),
-        ...(me.role === 'admin' ? [{ path: 'users', label: 'Users' }] : []),
+        { path: 'verify', label: t('nav.verify') },
+        ...(canAnchor ? [{ path: 'anchor', label: t('nav.anchor') }] : []),
+        ...(canRequest ? [{ path: 'access', label: t('nav.access') }] : []),
+        ...(canEnrol ? [{ path: 'patients', label: t('nav.patients') }] : []),
+        ...(me.role === 'admin' ? [{ path: 'users', label: t('nav.users') }] : []),
       ];
     }
   }
@@ -112,8 +116,8 @@ function Page(
     default:
       return (
         <section>
-          <h1>Page not found</h1>
-          <p>Choose a page from the menu.</p>
+          <h1>{t('app.notFound')}</h1>
+          <p>{t('app.notFoundHint')}</p>
         </section>
       );
   }
@@ -124,20 +128,26 @@ function describe(event: LedgerEvent): string {
   switch (event.eventName) {
     case 'AccessRecorded': {
       const { accessorOrg, decision, breakGlass } = event.payload;
-      return `${orgName(accessorOrg)} asked for data: ${decision}${breakGlass ? ' (emergency)' : ''}.`;
+      return t(breakGlass ? 'live.accessEmergency' : 'live.access', {
+        org: orgName(accessorOrg),
+        decision: decisionWord(decision),
+      });
     }
     case 'ConsentGranted':
+      return t('live.consentGranted');
     case 'ConsentUpdated':
+      return t('live.consentUpdated');
     case 'ConsentRevoked':
-      return `A consent was ${event.eventName.slice(7).toLowerCase()}.`;
+      return t('live.consentRevoked');
     case 'EmergencyReviewed':
-      return `An emergency access was reviewed: ${event.payload.outcome}.`;
+      return t('live.reviewed', { outcome: outcomeWord(event.payload.outcome) });
     case 'ConsentErased':
-      return 'A consent’s details were erased.';
+      return t('live.erased');
     case 'PatientBindingChanged':
-      return `A patient’s keys or guardians changed (${event.payload.change.replaceAll('-', ' ')}).`;
+      return t('live.binding');
     default:
-      return `${event.eventName} in block ${String(event.blockNumber)}.`;
+      // Other events (records anchored, organizations changed) in words, without block numbers.
+      return t('live.other');
   }
 }
 
@@ -148,19 +158,20 @@ function Signed(
   const first = routes[0]?.path ?? 'verify';
   const route = useHashRoute(first);
   const [refresh, setRefresh] = useState(0);
-  const [live, setLive] = useState<string | undefined>();
+  // The latest event itself, worded at render time: a change of language words it again.
+  const [live, setLive] = useState<LedgerEvent | undefined>();
   const signing = useSigning(props.session, refresh);
   const heading = useRef<HTMLElement>(null);
   useEffect(() => {
     const controller = new AbortController();
     props.session.api
       .streamEvents((event) => {
-        setLive(describe(event));
+        setLive(event);
         setRefresh((value) => value + 1);
       }, controller.signal)
       .catch((error: unknown) => {
         if (error instanceof ApiError && error.status === 401)
-          props.onLogout('Your session ended. Please sign in again.');
+          props.onLogout(t('app.sessionEnded'));
       });
     return () => {
       controller.abort();
@@ -177,12 +188,14 @@ function Signed(
   return (
     <>
       <header class="top">
-        <p class="brand">Consent Ledger</p>
+        <OrgBrand mspId={me.mspId} />
         <p class="who">
           {me.username} ·{' '}
-          {me.guardianId === undefined ? me.role : `guardian of ${me.patientId ?? 'a patient'}`} ·{' '}
-          {orgName(me.mspId)}
+          {me.guardianId === undefined
+            ? roleWord(me.role)
+            : t('app.guardianOf', { patient: me.patientId ?? t('app.aPatient') })}
         </p>
+        <LanguageSwitch />
         <button
           type="button"
           class="secondary"
@@ -190,10 +203,10 @@ function Signed(
             props.onLogout();
           }}
         >
-          Sign out
+          {t('app.signOut')}
         </button>
       </header>
-      <nav aria-label="Main" class="tabs">
+      <nav aria-label={t('app.mainNav')} class="tabs">
         <ul>
           {routes.map((item) => (
             <li key={item.path}>
@@ -210,7 +223,7 @@ function Signed(
       {signing.dialog.element}
       <footer>
         <p role="status" aria-live="polite" class="live">
-          {live === undefined ? 'Live updates on.' : `Latest: ${live}`}
+          {live === undefined ? t('live.on') : t('live.latest', { text: describe(live) })}
         </p>
       </footer>
     </>
@@ -219,6 +232,8 @@ function Signed(
 
 /** The app: the login form, then the views of the user's role. */
 export function App(): JSX.Element {
+  // The root renders again when the language changes, and every view with it.
+  useLanguage();
   const [session, setSession] = useState<Session | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   // An identity provider's sign-in returns here with a one-time code (#signin=...).
@@ -269,7 +284,8 @@ export function App(): JSX.Element {
   if (restoring)
     return (
       <main id="main" class="narrow">
-        <p role="status">Loading…</p>
+        <LanguageSwitch />
+        <p role="status">{t('app.loading')}</p>
       </main>
     );
   const start = (next: Session): void => {

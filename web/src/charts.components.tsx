@@ -1,4 +1,5 @@
 import type { JSX } from 'preact';
+import { formatNumber, formatPercent, t } from './i18n/i18n.ts';
 
 /** Colours of series, each with at least 3:1 contrast against white (WCAG 1.4.11). */
 export const SERIES_COLOURS = ['#1f5fa8', '#b3261e', '#2e7d32', '#8a4f00', '#6a1b9a', '#00695c'];
@@ -45,7 +46,13 @@ export interface BarGroup {
  * numbers are in a table for screen readers and keyboard users.
  */
 export function StackedBarChart(
-  props: Readonly<{ title: string; groups: readonly BarGroup[]; series: readonly string[] }>,
+  props: Readonly<{
+    title: string;
+    groups: readonly BarGroup[];
+    series: readonly string[];
+    /** A series' name in words (the series are codes). */
+    seriesName: (series: string) => string;
+  }>,
 ): JSX.Element {
   const width = 640;
   const height = 220;
@@ -62,7 +69,11 @@ export function StackedBarChart(
       <svg
         viewBox={`0 0 ${width} ${height}`}
         role="img"
-        aria-label={`${props.title}: ${props.groups.length} days, at most ${max} per day`}
+        aria-label={t('charts.barsLabel', {
+          title: props.title,
+          days: formatNumber(props.groups.length),
+          max: formatNumber(max),
+        })}
       >
         <ValueAxis width={width} height={height} pad={pad} top={String(max)} bottom="0" />
         {props.groups.map((group, index) => {
@@ -82,7 +93,7 @@ export function StackedBarChart(
                     height={h}
                     fill={SERIES_COLOURS[seriesIndex % SERIES_COLOURS.length]}
                   >
-                    <title>{`${group.label} ${name}: ${group.values[name] ?? 0}`}</title>
+                    <title>{`${group.label} ${props.seriesName(name)}: ${formatNumber(group.values[name] ?? 0)}`}</title>
                   </rect>
                 );
               })}
@@ -106,20 +117,20 @@ export function StackedBarChart(
               style={{ background: SERIES_COLOURS[index % SERIES_COLOURS.length] }}
               aria-hidden="true"
             />
-            {name}
+            {props.seriesName(name)}
           </li>
         ))}
       </ul>
       <details>
-        <summary>Data table</summary>
+        <summary>{t('charts.dataTable')}</summary>
         <div class="table-scroll">
           <table>
             <thead>
               <tr>
-                <th scope="col">Day</th>
+                <th scope="col">{t('charts.day')}</th>
                 {props.series.map((name) => (
                   <th scope="col" key={name}>
-                    {name}
+                    {props.seriesName(name)}
                   </th>
                 ))}
               </tr>
@@ -172,7 +183,11 @@ export function RateLineChart(
       <svg
         viewBox={`0 0 ${width} ${height}`}
         role="img"
-        aria-label={`${props.title}: ${Math.round(average * 100)} % over ${props.points.length} days`}
+        aria-label={t('charts.rateLabel', {
+          title: props.title,
+          rate: formatPercent(average),
+          days: formatNumber(props.points.length),
+        })}
       >
         <ValueAxis width={width} height={height} pad={pad} top="100%" bottom="0%" />
         <polyline
@@ -189,18 +204,29 @@ export function RateLineChart(
             r="4"
             fill={SERIES_COLOURS[1]}
           >
-            <title>{`${point.label}: ${Math.round(point.rate * 100)} % of ${point.of}`}</title>
+            <title>
+              {t('charts.point', {
+                day: point.label,
+                rate: formatPercent(point.rate),
+                of: formatNumber(point.of),
+              })}
+            </title>
           </circle>
         ))}
       </svg>
-      <p>Overall deny rate: {Math.round(average * 100)} %</p>
+      <p>{t('charts.overall', { rate: formatPercent(average) })}</p>
     </figure>
   );
 }
 
 /** Horizontal bars of counts by key (regions), with the numbers written out. */
 export function CountBars(
-  props: Readonly<{ title: string; counts: Readonly<Record<string, number>> }>,
+  props: Readonly<{
+    title: string;
+    counts: Readonly<Record<string, number>>;
+    /** A key in words (the keys are codes: regions, purposes). */
+    labelOf: (key: string) => string;
+  }>,
 ): JSX.Element {
   const entries = Object.entries(props.counts).sort((a, b) => b[1] - a[1]);
   const max = Math.max(1, ...entries.map(([, count]) => count));
@@ -208,12 +234,12 @@ export function CountBars(
     <figure class="chart">
       <figcaption>{props.title}</figcaption>
       {entries.length === 0 ? (
-        <p>No accesses in this period.</p>
+        <p class="empty">{t('charts.none')}</p>
       ) : (
         <ul class="count-bars">
           {entries.map(([key, count]) => (
             <li key={key}>
-              <span class="count-label">{key}</span>
+              <span class="count-label">{props.labelOf(key)}</span>
               <svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
                 <rect
                   x="0"
@@ -223,7 +249,7 @@ export function CountBars(
                   fill={SERIES_COLOURS[0]}
                 />
               </svg>
-              <span class="count-value">{count}</span>
+              <span class="count-value">{formatNumber(count)}</span>
             </li>
           ))}
         </ul>

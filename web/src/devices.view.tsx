@@ -11,9 +11,10 @@ import type {
 import type { ApiClient } from './api.client.ts';
 import type { StoredKey } from './device-key.ts';
 import { PublicKeyBox, SigningNotice, signAndSend, type Signing } from './signing.components.tsx';
-import { CHANGE_WORDS, RELATIONSHIP_WORDS, byWhom } from './statement-words.ts';
+import { formatDate, formatNumber, t } from './i18n/i18n.ts';
+import { byWhom } from './statement-words.ts';
 import { keysOf, pastedPublicKey } from './statements.ts';
-import { Field, Status, Time, useTask } from './ui.components.tsx';
+import { Field, Status, TechnicalDetails, Time, useTask } from './ui.components.tsx';
 
 /**
  * A patient's devices (the keys the ledger binds to them), guardians and the binding's history,
@@ -29,7 +30,7 @@ export function KeyList(
     onRemove?: (key: BoundKey) => void;
   }>,
 ): JSX.Element {
-  if (props.keys.length === 0) return <p class="empty">No device yet.</p>;
+  if (props.keys.length === 0) return <p class="empty">{t('devices.noDevice')}</p>;
   return (
     <ul class="cards">
       {props.keys.map((key) => {
@@ -42,16 +43,16 @@ export function KeyList(
           >
             <p>
               <span class="id">{key.keyId}</span>{' '}
-              {here ? <span class="badge here">this browser</span> : null}{' '}
+              {here ? <span class="badge here">{t('devices.thisBrowserBadge')}</span> : null}{' '}
               <span class={`badge ${key.revokedAt === undefined ? 'active' : 'revoked'}`}>
-                {key.revokedAt === undefined ? 'in use' : 'stopped'}
+                {key.revokedAt === undefined ? t('devices.inUse') : t('devices.stopped')}
               </span>
             </p>
             <p class="meta">
-              Added <Time value={key.addedAt} />
+              {t('devices.added')} <Time value={key.addedAt} />
               {key.revokedAt === undefined ? null : (
                 <>
-                  ; stopped <Time value={key.revokedAt} />
+                  {t('devices.stoppedAt')} <Time value={key.revokedAt} />
                 </>
               )}
             </p>
@@ -59,10 +60,12 @@ export function KeyList(
               <button
                 type="button"
                 class="danger"
-                aria-label={`Remove device ${key.keyId}${here ? ' (this browser)' : ''}`}
+                aria-label={t(here ? 'devices.removeHereLabel' : 'devices.removeLabel', {
+                  id: key.keyId,
+                })}
                 onClick={() => props.onRemove?.(key)}
               >
-                Remove
+                {t('devices.remove')}
               </button>
             )}
           </li>
@@ -76,25 +79,30 @@ export function KeyList(
 export function GuardianList(
   props: Readonly<{ guardians: readonly Guardianship[]; self?: string | undefined }>,
 ): JSX.Element {
-  if (props.guardians.length === 0) return <p class="empty">No guardian.</p>;
+  if (props.guardians.length === 0) return <p class="empty">{t('devices.noGuardian')}</p>;
   return (
     <ul class="cards">
       {props.guardians.map((guardian) => (
         <li key={guardian.guardianId} class="card guardian" data-guardian-id={guardian.guardianId}>
           <p>
-            <strong>{RELATIONSHIP_WORDS[guardian.relationship]}</strong>{' '}
+            <strong>{t(`relationship.${guardian.relationship}`)}</strong>{' '}
             <span class="id">{guardian.guardianId}</span>
-            {guardian.guardianId === props.self ? ' (you)' : ''}{' '}
+            {guardian.guardianId === props.self ? t('users.you') : ''}{' '}
             <span class={`badge ${guardian.status === 'ended' ? 'revoked' : guardian.status}`}>
-              {guardian.status}
+              {t(`guardianStatus.${guardian.status}`)}
             </span>
           </p>
           <p class="meta">
-            From <Time value={guardian.validFrom} /> until <Time value={guardian.validUntil} />;{' '}
-            {guardian.keys.filter((key) => key.revokedAt === undefined).length} key(s) in use
+            {t('consents.from')} <Time value={guardian.validFrom} /> {t('consents.until')}{' '}
+            <Time value={guardian.validUntil} />
+            {t('devices.keysInUse', {
+              count: formatNumber(
+                guardian.keys.filter((key) => key.revokedAt === undefined).length,
+              ),
+            })}
             {guardian.endedAt === undefined ? null : (
               <>
-                ; ended <Time value={guardian.endedAt} />
+                {t('devices.endedAt')} <Time value={guardian.endedAt} />
               </>
             )}
           </p>
@@ -114,12 +122,17 @@ export function BindingHistory(
       {newest.map((change) => (
         <li key={change.version} class="card" data-change={change.change}>
           <p>
-            <Time value={change.time} /> — <strong>{CHANGE_WORDS[change.change]}</strong>, by{' '}
-            {byWhom(change.by, props.self === undefined ? {} : { self: props.self })}
+            <Time value={change.time} /> — <strong>{t(`bindingChange.${change.change}`)}</strong>
+            {t('devices.by', {
+              who: byWhom(change.by, props.self === undefined ? {} : { self: props.self }),
+            })}
           </p>
-          <p class="meta">
-            Version {change.version} · transaction <span class="id">{change.txId}</span>
-          </p>
+          <TechnicalDetails>
+            <p class="meta">
+              {t('hospital.version')} {change.version} · {t('tech.transaction')}{' '}
+              <span class="id">{change.txId}</span>
+            </p>
+          </TechnicalDetails>
         </li>
       ))}
     </ol>
@@ -130,13 +143,13 @@ export function BindingHistory(
 function bindingStatus(binding: PatientBinding): string {
   switch (binding.status) {
     case 'pending':
-      return 'Waiting for a first sign-in with an enrolment code.';
+      return t('devices.statusPending');
     case 'active':
-      return 'Active.';
+      return t('devices.statusActive');
     case 'recovering':
       return binding.recovery?.approvedAt === undefined
-        ? 'A recovery waits for the regulator’s approval.'
-        : 'Recovered: waiting for a first sign-in with the new enrolment code.';
+        ? t('devices.statusRecovering')
+        : t('devices.statusRecovered');
   }
 }
 
@@ -146,24 +159,24 @@ export function BindingSummary(props: Readonly<{ view: PatientView }>): JSX.Elem
   return (
     <div class="binding" data-testid="binding">
       <dl>
-        <dt>Patient</dt>
+        <dt>{t('audit.patient')}</dt>
         <dd class="id">{binding.patientId}</dd>
-        <dt>Status</dt>
+        <dt>{t('users.status')}</dt>
         <dd>{bindingStatus(binding)}</dd>
-        <dt>Version</dt>
+        <dt>{t('hospital.version')}</dt>
         <dd>{binding.version}</dd>
         {binding.adultFrom === undefined ? null : (
           <>
-            <dt>Comes of age</dt>
-            <dd>{binding.adultFrom}</dd>
+            <dt>{t('devices.comesOfAge')}</dt>
+            <dd>{formatDate(`${binding.adultFrom}T12:00:00`)}</dd>
           </>
         )}
       </dl>
-      <h3>Devices</h3>
+      <h3>{t('devices.devices')}</h3>
       <KeyList keys={binding.keys} />
-      <h3>Guardians</h3>
+      <h3>{t('devices.guardians')}</h3>
       <GuardianList guardians={binding.guardians} />
-      <h3>History</h3>
+      <h3>{t('devices.history')}</h3>
       <BindingHistory history={props.view.history} />
     </div>
   );
@@ -185,35 +198,33 @@ function ThisBrowser(props: Readonly<{ signing: Signing }>): JSX.Element {
     </button>
   );
   let body: JSX.Element;
-  if (status === undefined) body = <p>Looking for a key in this browser…</p>;
+  if (status === undefined) body = <p>{t('devices.looking')}</p>;
   else
     switch (status.kind) {
       case 'ready':
         body = (
-          <p class="success">
-            This browser can sign for {signer?.kind === 'guardian' ? 'the patient' : 'you'}. Its key
-            ID is <span class="id">{status.key.keyId}</span>; the private key never leaves it.
-          </p>
+          <div class="success">
+            <p>{signer?.kind === 'guardian' ? t('devices.readyGuardian') : t('devices.ready')}</p>
+            <TechnicalDetails>
+              <p class="meta">
+                {t('devices.keyId')} <span class="id">{status.key.keyId}</span>
+              </p>
+            </TechnicalDetails>
+          </div>
         );
         break;
       case 'no-key':
         body = (
           <>
-            <p>
-              This browser holds no key, so it cannot sign. Make one here, then add it from a device
-              that can sign: copy the public key it shows to that device.
-            </p>
-            {makeButton('Make a key on this browser')}
+            <p>{t('devices.noKey')}</p>
+            {makeButton(t('devices.makeKey'))}
           </>
         );
         break;
       case 'not-bound':
         body = (
           <>
-            <p>
-              This browser has a key that is not one of your devices yet. On a device that can sign,
-              open Devices and guardians, choose “Add a device” and paste this public key.
-            </p>
+            <p>{t('devices.notBound')}</p>
             {key === undefined ? null : <PublicKeyBox keyRecord={key} />}
           </>
         );
@@ -222,11 +233,10 @@ function ThisBrowser(props: Readonly<{ signing: Signing }>): JSX.Element {
         body = (
           <>
             <p>
-              The key of this browser stopped working on <Time value={status.revokedAt} /> (it was
-              removed, or replaced by a recovery). To sign here again, make a new key and add it
-              from a device that can sign.
+              {t('devices.keyRevoked1')} <Time value={status.revokedAt} />{' '}
+              {t('devices.keyRevoked2')}
             </p>
-            {makeButton('Make a new key on this browser')}
+            {makeButton(t('devices.makeNewKey'))}
           </>
         );
         break;
@@ -236,9 +246,14 @@ function ThisBrowser(props: Readonly<{ signing: Signing }>): JSX.Element {
     }
   return (
     <section aria-labelledby="this-browser">
-      <h2 id="this-browser">This browser</h2>
+      <h2 id="this-browser">{t('devices.thisBrowser')}</h2>
       {body}
-      <Status busy={make.busy} busyText="Making a key in this browser…" error={make.error} />
+      <Status
+        busy={make.busy}
+        busyText={t('devices.making')}
+        error={make.error}
+        detail={make.detail}
+      />
     </section>
   );
 }
@@ -255,30 +270,35 @@ export function DevicesPanel(props: Readonly<{ api: ApiClient; signing: Signing 
   const self = signer?.id;
   return (
     <section aria-labelledby="devices-title">
-      <h1 id="devices-title">Devices and guardians</h1>
-      <p>
-        Only a key bound to you on the ledger can sign for you. Each device keeps its own key; your
-        hospital and the regulator replace lost keys only together, after seeing you in person.
-      </p>
+      <h1 id="devices-title">{t('nav.devices')}</h1>
+      <p>{t('devices.intro')}</p>
       <ThisBrowser signing={signing} />
       <Status
         busy={view === undefined && signing.loadError === undefined}
-        busyText="Loading your devices…"
+        busyText={t('devices.loading')}
       />
       {signing.loadError === undefined ? null : <SigningNotice signing={signing} />}
       {view === undefined || signer === undefined ? null : (
         <>
           <section aria-labelledby="devices-list">
-            <h2 id="devices-list">{isPatient ? 'My devices' : 'My devices as guardian'}</h2>
+            <h2 id="devices-list">
+              {isPatient ? t('devices.myDevices') : t('devices.myDevicesGuardian')}
+            </h2>
             <Status
               busy={remove.busy}
-              busyText="Removing the device on the ledger…"
+              busyText={t('devices.removing')}
               error={remove.error}
+              detail={remove.detail}
             >
               {remove.result === undefined ? null : (
-                <p class="success">
-                  Device removed (transaction <span class="id">{remove.result.txId}</span>).
-                </p>
+                <div class="success">
+                  <p>{t('devices.removed')}</p>
+                  <TechnicalDetails>
+                    <p class="meta">
+                      {t('tech.transaction')} <span class="id">{remove.result.txId}</span>
+                    </p>
+                  </TechnicalDetails>
+                </div>
               )}
             </Status>
             <KeyList
@@ -293,8 +313,8 @@ export function DevicesPanel(props: Readonly<{ api: ApiClient; signing: Signing 
                         request: {
                           action: 'patient:RemoveDevice',
                           payload: { keyId: device.keyId },
-                          title: 'Remove this device?',
-                          confirmLabel: 'Sign and remove',
+                          title: t('devices.removeTitle'),
+                          confirmLabel: t('devices.removeConfirm'),
                           danger: true,
                         },
                         send: (action) =>
@@ -307,17 +327,13 @@ export function DevicesPanel(props: Readonly<{ api: ApiClient; signing: Signing 
           </section>
           {isPatient ? (
             <section aria-labelledby="add-device">
-              <h2 id="add-device">Add a device</h2>
+              <h2 id="add-device">{t('devices.addTitle')}</h2>
               <form
                 noValidate
                 onSubmit={(event) => {
                   event.preventDefault();
                   const parsed = pastedPublicKey(pasted);
-                  setInvalid(
-                    parsed === undefined
-                      ? 'Paste the whole public key the new device shows (about 120 letters and digits).'
-                      : undefined,
-                  );
+                  setInvalid(parsed === undefined ? t('devices.pasteWhole') : undefined);
                   if (parsed === undefined) return;
                   void signAndSend({
                     signing,
@@ -325,8 +341,8 @@ export function DevicesPanel(props: Readonly<{ api: ApiClient; signing: Signing 
                     request: {
                       action: 'patient:AddDevice',
                       payload: { publicKey: parsed.publicKey },
-                      title: 'Add this device?',
-                      confirmLabel: 'Sign and add',
+                      title: t('devices.addQuestion'),
+                      confirmLabel: t('devices.addConfirm'),
                     },
                     send: (action) =>
                       props.api.post<BindingWrite>('/patients/me/devices', { action }),
@@ -336,10 +352,7 @@ export function DevicesPanel(props: Readonly<{ api: ApiClient; signing: Signing 
                   });
                 }}
               >
-                <Field
-                  label="Public key of the new device"
-                  hint="On the new device, sign in with your username and password, open Devices and guardians and choose “Make a key on this browser”; copy the public key it shows and paste it here."
-                >
+                <Field label={t('devices.publicKey')} hint={t('devices.publicKeyHint')}>
                   {(id, hint) => (
                     <textarea
                       id={id}
@@ -355,36 +368,42 @@ export function DevicesPanel(props: Readonly<{ api: ApiClient; signing: Signing 
                   )}
                 </Field>
                 <button type="submit" disabled={add.busy}>
-                  Review and sign
+                  {t('grant.submit')}
                 </button>
               </form>
               <Status
                 busy={add.busy}
-                busyText="Adding the device on the ledger…"
+                busyText={t('devices.adding')}
                 error={invalid ?? add.error}
+                detail={invalid === undefined ? add.detail : undefined}
               >
                 {add.result === undefined ? null : (
-                  <p class="success">
-                    Device added (transaction <span class="id">{add.result.txId}</span>). It can
-                    sign once it reloads its page.
-                  </p>
+                  <div class="success">
+                    <p>{t('devices.addedDone')}</p>
+                    <TechnicalDetails>
+                      <p class="meta">
+                        {t('tech.transaction')} <span class="id">{add.result.txId}</span>
+                      </p>
+                    </TechnicalDetails>
+                  </div>
                 )}
               </Status>
             </section>
           ) : null}
           <section aria-labelledby="guardians-list">
-            <h2 id="guardians-list">Guardians</h2>
+            <h2 id="guardians-list">{t('devices.guardians')}</h2>
             {view.binding.adultFrom === undefined ? null : (
               <p>
-                You come of age on {view.binding.adultFrom}; from then on no guardian can sign for
-                you and you act alone.
+                {t('devices.comeOfAge', {
+                  date: formatDate(`${view.binding.adultFrom}T12:00:00`),
+                })}
               </p>
             )}
             <GuardianList guardians={view.binding.guardians} self={self} />
           </section>
           <section aria-labelledby="history-list">
-            <h2 id="history-list">History of my keys and guardians</h2>
-            <p>Every change of who can sign for you, newest first.</p>
+            <h2 id="history-list">{t('devices.historyTitle')}</h2>
+            <p>{t('devices.historyIntro')}</p>
             <BindingHistory history={view.history} self={self} />
           </section>
         </>

@@ -16,9 +16,12 @@ import {
   whoAmI,
 } from './api.client.ts';
 import { deviceKeysSupported, keySlot } from './device-key.ts';
+import { OrgBrand } from './brand.components.tsx';
 import type { Session } from './login.view.tsx';
 import { deviceKeys, useStatementDialog } from './signing.components.tsx';
 import { normalizeEnrolmentCode, statementFor, type SessionSigner } from './statements.ts';
+import { formatNumber, t } from './i18n/i18n.ts';
+import { LanguageSwitch } from './i18n/language-switch.components.tsx';
 import { Field, Status } from './ui.components.tsx';
 
 /**
@@ -41,27 +44,22 @@ function activationMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return words;
   switch (error.code) {
     case 'CONFLICT':
-      return `${words} The username may be taken (choose another), or this pseudonym was already activated: if you did not do that, tell your hospital at once.`;
+      return t('first.conflict');
     case 'FORBIDDEN':
     case 'UNAUTHENTICATED':
-      return `${words} Check the pseudonym, the guardian ID and the enrolment code on your slip.`;
+      return t('first.checkSlip');
     case 'NOT_FOUND':
-      return `${words} Check the pseudonym on your slip: this hospital does not know it.`;
+      return t('first.unknownPseudonym');
     case 'INVALID_ARGUMENT':
-      return words.includes('password')
-        ? `Please choose another password: ${words}. Nothing reached the ledger: your enrolment code still works.`
-        : words;
+      // The gateway's own text says which field; a refused password gets its own advice.
+      return error.message.includes('password') ? t('first.password') : words;
     default:
       return words;
   }
 }
 
 type Phase = 'key' | 'confirm' | 'send';
-const PHASE_WORDS: Readonly<Record<Phase, string>> = {
-  key: 'Making your key in this browser…',
-  confirm: 'Waiting for your confirmation…',
-  send: 'Binding your key on the ledger…',
-};
+const phaseWords = (phase: Phase): string => t(`first.phase.${phase}`);
 
 /** The first sign-in page; calls `onSignedIn` with the new session. */
 export function FirstSignInView(
@@ -77,12 +75,14 @@ export function FirstSignInView(
   const [error, setError] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   const [minLength, setMinLength] = useState<number | undefined>();
+  const [mspId, setMspId] = useState<string | undefined>();
   const dialog = useStatementDialog();
   useEffect(() => {
     // The gateway's password rule, shown beside the field; the gateway decides in the end.
     ledgerInfo().then(
       (info) => {
         setMinLength(info.passwordMinLength);
+        setMspId(info.mspId);
       },
       () => undefined,
     );
@@ -93,27 +93,21 @@ export function FirstSignInView(
     const rp = guardianId.trim();
     const enrolmentCode = normalizeEnrolmentCode(code);
     const problems = [
-      PATIENT_ID_PATTERN.test(pid) ? '' : 'enter the pseudonym as printed (pid-…)',
-      as === 'guardian' && !GUARDIAN_ID_PATTERN.test(rp)
-        ? 'enter the guardian ID as printed (rp-…)'
-        : '',
-      enrolmentCode === undefined ? 'enter the 16-character enrolment code' : '',
-      new RegExp(USERNAME).test(username.trim())
-        ? ''
-        : 'choose a username of 3 to 64 lower-case letters, digits, dots, dashes or underscores',
+      PATIENT_ID_PATTERN.test(pid) ? '' : t('first.problem.pseudonym'),
+      as === 'guardian' && !GUARDIAN_ID_PATTERN.test(rp) ? t('first.problem.guardian') : '',
+      enrolmentCode === undefined ? t('first.problem.code') : '',
+      new RegExp(USERNAME).test(username.trim()) ? '' : t('first.problem.username'),
       minLength === undefined || Array.from(password.normalize('NFKC')).length >= minLength
         ? ''
-        : `choose a password of at least ${String(minLength)} characters`,
+        : t('first.problem.password', { count: formatNumber(minLength) }),
     ].filter((problem) => problem !== '');
     setNotice(undefined);
     if (problems.length > 0 || enrolmentCode === undefined) {
-      setError(`Please ${problems.join(', ')}.`);
+      setError(t('grant.problems', { list: problems.join(t('grant.sep')) }));
       return;
     }
     if (!deviceKeysSupported()) {
-      setError(
-        'This browser cannot keep a key: it needs WebCrypto (the page served over https, or from localhost) and IndexedDB.',
-      );
+      setError(t('first.noWebCrypto'));
       return;
     }
     setError(undefined);
@@ -142,8 +136,8 @@ export function FirstSignInView(
             const confirmed = await dialog.confirm({
               statement: build(new Date()),
               rebuild: build,
-              title: 'Sign your first sign-in?',
-              confirmLabel: 'Sign and activate',
+              title: t('first.signTitle'),
+              confirmLabel: t('first.signConfirm'),
             });
             if (confirmed === undefined) throw new Cancelled();
             setPhase('send');
@@ -162,8 +156,8 @@ export function FirstSignInView(
           const confirmed = await dialog.confirm({
             statement: build(new Date()),
             rebuild: build,
-            title: 'Sign your first sign-in as a guardian?',
-            confirmLabel: 'Sign and activate',
+            title: t('first.signTitleGuardian'),
+            confirmLabel: t('first.signConfirm'),
           });
           if (confirmed === undefined) throw new Cancelled();
           setPhase('send');
@@ -174,8 +168,7 @@ export function FirstSignInView(
       const api = createApiClient(token, { onTokens: keepTokens });
       props.onSignedIn({ api, me: await whoAmI(api) });
     } catch (failure) {
-      if (failure instanceof Cancelled)
-        setNotice('Cancelled: nothing was signed or sent. Your enrolment code still works.');
+      if (failure instanceof Cancelled) setNotice(t('first.cancelled'));
       else setError(activationMessage(failure));
     } finally {
       setPhase(undefined);
@@ -220,11 +213,12 @@ export function FirstSignInView(
 
   return (
     <main id="main" class="narrow">
-      <h1>First sign-in</h1>
-      <p>
-        Use the slip your hospital gave you. This browser makes your own signing key: it never
-        leaves this browser, and only it can then sign for you. Use your own device.
-      </p>
+      <header class="sign-in-top">
+        <OrgBrand mspId={mspId} />
+        <LanguageSwitch />
+      </header>
+      <h1>{t('first.title')}</h1>
+      <p>{t('first.intro')}</p>
       <form
         noValidate
         onSubmit={(event) => {
@@ -233,7 +227,7 @@ export function FirstSignInView(
         }}
       >
         <fieldset class="checks">
-          <legend>Who are you?</legend>
+          <legend>{t('first.who')}</legend>
           <label class="check">
             <input
               type="radio"
@@ -244,7 +238,7 @@ export function FirstSignInView(
                 setAs('patient');
               }}
             />
-            I am the patient
+            {t('first.asPatient')}
           </label>
           <label class="check">
             <input
@@ -256,57 +250,60 @@ export function FirstSignInView(
                 setAs('guardian');
               }}
             />
-            I am a guardian
+            {t('first.asGuardian')}
           </label>
         </fieldset>
-        {text('Pseudonym (patient ID)', {
+        {text(t('patients.pseudonym'), {
           name: 'patientId',
           value: patientId,
           set: setPatientId,
           placeholder: 'pid-…',
         })}
         {as === 'guardian'
-          ? text('Guardian ID', {
+          ? text(t('patients.guardianId'), {
               name: 'guardianId',
               value: guardianId,
               set: setGuardianId,
               placeholder: 'rp-…',
             })
           : null}
-        {text('Enrolment code', {
+        {text(t('patients.code'), {
           name: 'enrolmentCode',
           value: code,
           set: setCode,
-          hint: '16 letters and digits, as printed (dashes optional).',
+          hint: t('first.codeHint'),
         })}
-        {text('Choose a username', {
+        {text(t('first.username'), {
           name: 'username',
           value: username,
           set: setUsername,
           autocomplete: 'username',
-          hint: '3 to 64 lower-case letters, digits, dots, dashes or underscores.',
+          hint: t('first.usernameHint'),
         })}
-        {text('Choose a password', {
+        {text(t('first.choosePassword'), {
           name: 'password',
           value: password,
           set: setPassword,
           type: 'password',
           autocomplete: 'new-password',
-          hint: `${minLength === undefined ? 'A long password' : `At least ${String(minLength)} characters`}: a few words of your own make a good one; not a common password, a sequence, or your username. It signs you in here; only your key signs for you.`,
+          hint:
+            minLength === undefined
+              ? t('first.passwordHintLong')
+              : t('first.passwordHint', { count: formatNumber(minLength) }),
         })}
         <button type="submit" disabled={phase !== undefined}>
-          Make my key and review
+          {t('first.submit')}
         </button>
       </form>
       <Status
         busy={phase !== undefined}
-        busyText={phase === undefined ? undefined : PHASE_WORDS[phase]}
+        busyText={phase === undefined ? undefined : phaseWords(phase)}
         error={error}
       >
         {notice === undefined ? null : <p class="notice">{notice}</p>}
       </Status>
       <p>
-        <a href="#/">Back to sign in</a>
+        <a href="#/">{t('first.back')}</a>
       </p>
       {dialog.element}
     </main>

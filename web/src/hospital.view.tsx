@@ -17,7 +17,25 @@ import {
   type VerifyResult,
 } from './api.types.ts';
 import { sha256OfFile } from './file-digest.ts';
-import { CheckboxGroup, Field, Status, Time, saveBlob, useTask } from './ui.components.tsx';
+import { formatBytes, formatPercent, t } from './i18n/i18n.ts';
+import {
+  categoryWord,
+  decisionWord,
+  emergencyReasonWord,
+  orgName,
+  purposeWord,
+  reasonWord,
+  wordOf,
+} from './i18n/words.ts';
+import {
+  CheckboxGroup,
+  Field,
+  Status,
+  TechnicalDetails,
+  Time,
+  saveBlob,
+  useTask,
+} from './ui.components.tsx';
 
 /**
  * A file picker that is also a drop zone: drop a file on it, or focus it with the keyboard and
@@ -45,10 +63,7 @@ function FileDrop(
         if (file !== undefined) props.onFile(file);
       }}
     >
-      <Field
-        label={props.label}
-        hint="Drop the file here or choose it. It is hashed in this browser and never uploaded."
-      >
+      <Field label={props.label} hint={t('hospital.dropHint')}>
         {(id, hint) => (
           <input
             id={id}
@@ -63,7 +78,8 @@ function FileDrop(
       </Field>
       {props.file === undefined ? null : (
         <p class="meta">
-          Selected: <strong>{props.file.name}</strong> ({props.file.size} bytes)
+          {t('hospital.selected')} <strong>{props.file.name}</strong> (
+          {formatBytes(props.file.size)})
         </p>
       )}
     </div>
@@ -76,9 +92,9 @@ function HashProgress(props: Readonly<{ value: number | undefined }>): JSX.Eleme
   return (
     <p>
       <label>
-        Hashing the file in this browser…{' '}
+        {t('hospital.hashing')}{' '}
         <progress max={100} value={Math.round(props.value * 100)}>
-          {Math.round(props.value * 100)} %
+          {formatPercent(props.value)}
         </progress>
       </label>
     </p>
@@ -96,9 +112,9 @@ interface Verification {
  * The organizations whose records a hospital verifies: record IDs are scoped by their owner, so a
  * record is named by its ID and its owner ('' for this hospital's own, the gateway's default).
  */
-const RECORD_OWNERS: readonly { readonly mspId: string; readonly name: string }[] = [
-  { mspId: '', name: 'This hospital' },
-  ...ORGANIZATIONS.filter((org) => org.mspId !== 'GovMSP' && org.mspId !== 'ResearchMSP'),
+const RECORD_OWNERS: readonly string[] = [
+  '',
+  ...ORGANIZATIONS.filter((mspId) => mspId !== 'GovMSP' && mspId !== 'ResearchMSP'),
 ];
 
 /** The `owner` of a request naming a record ('' names this organization's own: nothing sent). */
@@ -122,7 +138,7 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
     const recordId = typedRecordId.current;
     const ownerOf = ownerQuery(chosenOwner.current);
     void task.run(async () => {
-      if (recordId.trim() === '') throw new Error('Enter the record ID first, then drop the file.');
+      if (recordId.trim() === '') throw new Error(t('hospital.recordIdFirst'));
       try {
         const sha256 = await sha256OfFile(chosen, setProgress);
         const result = await props.api.post<VerifyResult>('/records/verify', {
@@ -150,14 +166,14 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
   const outcome = task.result;
   return (
     <section aria-labelledby="verify-title">
-      <h1 id="verify-title">Verify a document</h1>
+      <h1 id="verify-title">{t('nav.verify')}</h1>
       <form
         onSubmit={(event) => {
           event.preventDefault();
           verify(file);
         }}
       >
-        <Field label="Record ID">
+        <Field label={t('hospital.recordId')}>
           {(id) => (
             <input
               id={id}
@@ -172,7 +188,7 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
             />
           )}
         </Field>
-        <Field label="Owner organization">
+        <Field label={t('hospital.owner')}>
           {(id) => (
             <select
               id={id}
@@ -183,16 +199,16 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
                 setOwner(event.currentTarget.value);
               }}
             >
-              {RECORD_OWNERS.map((org) => (
-                <option key={org.mspId} value={org.mspId}>
-                  {org.name}
+              {RECORD_OWNERS.map((mspId) => (
+                <option key={mspId} value={mspId}>
+                  {mspId === '' ? t('hospital.thisHospital') : orgName(mspId)}
                 </option>
               ))}
             </select>
           )}
         </Field>
         <FileDrop
-          label="Document"
+          label={t('hospital.document')}
           file={file}
           onFile={(chosen) => {
             setFile(chosen);
@@ -200,64 +216,71 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
           }}
         />
         <button type="submit" disabled={task.busy || file === undefined}>
-          Verify
+          {t('hospital.verify')}
         </button>
       </form>
       <HashProgress value={progress} />
       <Status
         busy={task.busy && progress === undefined}
-        busyText="Checking the ledger…"
+        busyText={t('hospital.checking')}
         error={task.error}
+        detail={task.detail}
       >
         {outcome === undefined ? null : (
           <div
             class={`verdict ${outcome.result.verified ? 'verified' : 'altered'}`}
             data-testid="verdict"
           >
-            <h2>
-              {outcome.result.verified
-                ? '✔ Verified: this document is the anchored one'
-                : '✘ Altered or unknown: this document does not match'}
-            </h2>
-            <p>{outcome.result.reason}</p>
+            <h2>{outcome.result.verified ? t('hospital.verified') : t('hospital.altered')}</h2>
+            <p>{wordOf('verification', outcome.result.reason) ?? t('hospital.altered')}</p>
             <dl>
-              <dt>File</dt>
+              <dt>{t('hospital.file')}</dt>
               <dd>{outcome.fileName}</dd>
-              <dt>SHA-256 (computed here)</dt>
-              <dd class="id">{outcome.sha256}</dd>
               {outcome.result.anchor === undefined ? null : (
                 <>
                   {outcome.result.anchor.owner === undefined ? null : (
                     <>
-                      <dt>Owner</dt>
-                      <dd data-testid="evidence-owner">{outcome.result.anchor.owner}</dd>
+                      <dt>{t('hospital.ownerShort')}</dt>
+                      <dd data-testid="evidence-owner" data-msp-id={outcome.result.anchor.owner}>
+                        {orgName(outcome.result.anchor.owner)}
+                      </dd>
                     </>
                   )}
-                  <dt>Anchored SHA-256</dt>
-                  <dd class="id">{outcome.result.anchor.sha256 ?? '—'}</dd>
-                  <dt>Transaction</dt>
-                  <dd class="id" data-testid="evidence-tx">
-                    {outcome.result.anchor.txId}
-                  </dd>
-                  {outcome.block === undefined ? null : (
-                    <>
-                      <dt>Block</dt>
-                      <dd data-testid="evidence-block">{outcome.block}</dd>
-                    </>
-                  )}
-                  <dt>Anchored</dt>
+                  <dt>{t('hospital.anchoredAt')}</dt>
                   <dd>
                     <Time value={outcome.result.anchor.timestamp} />
                   </dd>
                   {outcome.result.anchor.version === undefined ? null : (
                     <>
-                      <dt>Version</dt>
+                      <dt>{t('hospital.version')}</dt>
                       <dd>{outcome.result.anchor.version}</dd>
                     </>
                   )}
                 </>
               )}
             </dl>
+            <TechnicalDetails>
+              <dl>
+                <dt>{t('hospital.shaHere')}</dt>
+                <dd class="id">{outcome.sha256}</dd>
+                {outcome.result.anchor === undefined ? null : (
+                  <>
+                    <dt>{t('hospital.shaAnchored')}</dt>
+                    <dd class="id">{outcome.result.anchor.sha256 ?? '—'}</dd>
+                    <dt>{t('tech.transaction')}</dt>
+                    <dd class="id" data-testid="evidence-tx">
+                      {outcome.result.anchor.txId}
+                    </dd>
+                  </>
+                )}
+                {outcome.block === undefined ? null : (
+                  <>
+                    <dt>{t('tech.block')}</dt>
+                    <dd data-testid="evidence-block">{outcome.block}</dd>
+                  </>
+                )}
+              </dl>
+            </TechnicalDetails>
             {outcome.result.verified ? (
               <button
                 type="button"
@@ -269,17 +292,22 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
                       ownerQuery(owner),
                     );
                     saveBlob(blob, `${recordId.trim()}.evidence.json`);
-                    return 'Evidence bundle saved; check it offline with consent-ledger-verify.';
+                    return t('hospital.bundleSaved');
                   });
                 }}
               >
-                Download the evidence bundle
+                {t('hospital.downloadBundle')}
               </button>
             ) : null}
           </div>
         )}
       </Status>
-      <Status busy={proof.busy} busyText="Building the evidence bundle…" error={proof.error}>
+      <Status
+        busy={proof.busy}
+        busyText={t('hospital.buildingBundle')}
+        error={proof.error}
+        detail={proof.detail}
+      >
         {proof.result === undefined ? null : <p class="success">{proof.result}</p>}
       </Status>
     </section>
@@ -291,7 +319,7 @@ function PatientIdField(
   props: Readonly<{ value: string; onValue: (value: string) => void }>,
 ): JSX.Element {
   return (
-    <Field label="Patient ID">
+    <Field label={t('hospital.patientId')}>
       {(id) => (
         <input
           id={id}
@@ -319,13 +347,13 @@ export function AnchorPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
   const task = useTask<AnchorResult>();
   return (
     <section aria-labelledby="anchor-title">
-      <h1 id="anchor-title">Anchor a record</h1>
+      <h1 id="anchor-title">{t('nav.anchor')}</h1>
       <form
         onSubmit={(event) => {
           event.preventDefault();
           const chosen = file;
           void task.run(async () => {
-            if (chosen === undefined) throw new Error('Choose the document to anchor.');
+            if (chosen === undefined) throw new Error(t('hospital.chooseDocument'));
             try {
               const sha256 = await sha256OfFile(chosen, setProgress);
               return await props.api.post<AnchorResult>('/records', {
@@ -340,10 +368,7 @@ export function AnchorPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
           });
         }}
       >
-        <Field
-          label="Record ID"
-          hint="Your organization's ID of the document, e.g. emr-2026-000123."
-        >
+        <Field label={t('hospital.recordId')} hint={t('hospital.recordIdHint')}>
           {(id, hint) => (
             <input
               id={id}
@@ -359,7 +384,7 @@ export function AnchorPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
           )}
         </Field>
         <PatientIdField value={patientId} onValue={setPatientId} />
-        <Field label="Category">
+        <Field label={t('hospital.category')}>
           {(id) => (
             <select
               id={id}
@@ -370,41 +395,49 @@ export function AnchorPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
                 setCategory(event.currentTarget.value);
               }}
             >
-              <option value="">Choose…</option>
+              <option value="">{t('common.choose')}</option>
               {CATEGORIES.map((item) => (
                 <option key={item} value={item}>
-                  {item}
+                  {categoryWord(item)}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <FileDrop label="Document" file={file} onFile={setFile} />
+        <FileDrop label={t('hospital.document')} file={file} onFile={setFile} />
         <button type="submit" disabled={task.busy}>
-          Anchor
+          {t('hospital.anchor')}
         </button>
       </form>
       <HashProgress value={progress} />
       <Status
         busy={task.busy && progress === undefined}
-        busyText="Anchoring on the ledger…"
+        busyText={t('hospital.anchoring')}
         error={task.error}
+        detail={task.detail}
       >
         {task.result === undefined ? null : (
           <div class="success" data-testid="anchored">
             <p>
-              Anchored {task.result.recordId}, version {task.result.version}.
+              {t('hospital.anchored', {
+                record: task.result.recordId,
+                version: task.result.version,
+              })}
             </p>
             <dl>
-              <dt>SHA-256</dt>
-              <dd class="id">{task.result.anchor.sha256}</dd>
-              <dt>Transaction</dt>
-              <dd class="id">{task.result.txId}</dd>
-              <dt>Anchored</dt>
+              <dt>{t('hospital.anchoredAt')}</dt>
               <dd>
                 <Time value={task.result.anchor.timestamp} />
               </dd>
             </dl>
+            <TechnicalDetails>
+              <dl>
+                <dt>SHA-256</dt>
+                <dd class="id">{task.result.anchor.sha256}</dd>
+                <dt>{t('tech.transaction')}</dt>
+                <dd class="id">{task.result.txId}</dd>
+              </dl>
+            </TechnicalDetails>
           </div>
         )}
       </Status>
@@ -424,12 +457,12 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }
   const canBreakGlass = props.me.role === 'clinician' && props.me.orgType === 'hospital';
   return (
     <section aria-labelledby="access-title">
-      <h1 id="access-title">Request access to a patient’s data</h1>
+      <h1 id="access-title">{t('hospital.accessTitle')}</h1>
       <form
         onSubmit={(event) => {
           event.preventDefault();
           void task.run(() => {
-            if (categories.length === 0) throw new Error('Choose at least one kind of data.');
+            if (categories.length === 0) throw new Error(t('hospital.chooseCategory'));
             return emergency
               ? props.api.post<AccessOutcome>('/access-requests/emergency', {
                   patientId: patientId.trim(),
@@ -447,7 +480,7 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }
       >
         <PatientIdField value={patientId} onValue={setPatientId} />
         {emergency ? null : (
-          <Field label="Purpose">
+          <Field label={t('hospital.purpose')}>
             {(id) => (
               <select
                 id={id}
@@ -459,7 +492,7 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }
               >
                 {PURPOSES.map((item) => (
                   <option key={item} value={item}>
-                    {item}
+                    {purposeWord(item)}
                   </option>
                 ))}
               </select>
@@ -467,9 +500,10 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }
           </Field>
         )}
         <CheckboxGroup
-          legend="Kinds of data"
+          legend={t('hospital.categories')}
           name="categories"
           options={CATEGORIES}
+          optionLabel={categoryWord}
           selected={categories}
           onChange={setCategories}
         />
@@ -483,12 +517,12 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }
                 setEmergency(event.currentTarget.checked);
               }}
             />
-            Emergency (break-glass): access without consent, reviewed by the regulator
+            {t('hospital.emergency')}
           </label>
         ) : null}
         {emergency ? (
           <>
-            <Field label="Emergency reason">
+            <Field label={t('hospital.emergencyReason')}>
               {(id) => (
                 <select
                   id={id}
@@ -500,16 +534,13 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }
                 >
                   {EMERGENCY_REASON_CODES.map((code) => (
                     <option key={code} value={code}>
-                      {code.replaceAll('_', ' ').toLowerCase()}
+                      {emergencyReasonWord(code)}
                     </option>
                   ))}
                 </select>
               )}
             </Field>
-            <Field
-              label="Justification"
-              hint="Kept by your organization; only its fingerprint goes to the ledger."
-            >
+            <Field label={t('hospital.justification')} hint={t('hospital.justificationHint')}>
               {(id, hint) => (
                 <textarea
                   id={id}
@@ -527,28 +558,43 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }
           </>
         ) : null}
         <button type="submit" disabled={task.busy}>
-          {emergency ? 'Request emergency access' : 'Request access'}
+          {emergency ? t('hospital.requestEmergency') : t('hospital.request')}
         </button>
       </form>
-      <Status busy={task.busy} busyText="Asking the ledger…" error={task.error}>
+      <Status
+        busy={task.busy}
+        busyText={t('hospital.asking')}
+        error={task.error}
+        detail={task.detail}
+      >
         {task.result === undefined ? null : (
           <div
             class={`verdict ${task.result.decision === 'permit' ? 'verified' : 'altered'}`}
             data-testid="decision"
           >
-            <h2>{task.result.decision === 'permit' ? 'Access permitted' : 'Access denied'}</h2>
+            <h2 data-decision={task.result.decision}>
+              {task.result.decision === 'permit' ? t('hospital.permitted') : t('hospital.denied')}
+            </h2>
             <dl>
-              <dt>Reason</dt>
-              <dd>{task.result.reason}</dd>
-              <dt>Consents</dt>
-              <dd class="id">
-                {task.result.consentIds.length === 0 ? 'none' : task.result.consentIds.join(', ')}
-              </dd>
-              <dt>Event</dt>
-              <dd class="id">{task.result.eventId}</dd>
-              <dt>Transaction</dt>
-              <dd class="id">{task.result.txId}</dd>
+              <dt>{t('hospital.decision')}</dt>
+              <dd>{decisionWord(task.result.decision)}</dd>
+              <dt>{t('hospital.reason')}</dt>
+              <dd data-reason={task.result.reason}>{reasonWord(task.result.reason)}</dd>
             </dl>
+            <TechnicalDetails>
+              <dl>
+                <dt>{t('hospital.consents')}</dt>
+                <dd class="id">
+                  {task.result.consentIds.length === 0
+                    ? t('hospital.noConsents')
+                    : task.result.consentIds.join(', ')}
+                </dd>
+                <dt>{t('tech.eventId')}</dt>
+                <dd class="id">{task.result.eventId}</dd>
+                <dt>{t('tech.transaction')}</dt>
+                <dd class="id">{task.result.txId}</dd>
+              </dl>
+            </TechnicalDetails>
           </div>
         )}
       </Status>

@@ -3,12 +3,16 @@ import { useEffect, useState } from 'preact/hooks';
 import {
   createApiClient,
   keepTokens,
+  ledgerInfo,
   login,
   signInProviders,
   whoAmI,
   type ApiClient,
 } from './api.client.ts';
 import type { IdentityView, SignInProviders } from '@consent-ledger/ledger-api';
+import { OrgBrand } from './brand.components.tsx';
+import { t } from './i18n/i18n.ts';
+import { LanguageSwitch } from './i18n/language-switch.components.tsx';
 import { Field, Status, useTask } from './ui.components.tsx';
 
 /** A logged-in user: their API client and identity. */
@@ -25,24 +29,33 @@ export function LoginView(
   const [password, setPassword] = useState('');
   const task = useTask<undefined>();
   const [providers, setProviders] = useState<SignInProviders>({ local: true });
+  // The organization whose gateway this is (GET /ledger, open), named at the top of the page.
+  const [mspId, setMspId] = useState<string | undefined>();
   useEffect(() => {
     void signInProviders().then(setProviders);
+    ledgerInfo().then(
+      (info) => {
+        setMspId(info.mspId);
+      },
+      () => undefined,
+    );
   }, []);
   const { oidc } = providers;
   return (
     <main id="main" class="narrow">
-      <h1>Sign in</h1>
-      <p>
-        Patients, regulators and hospital staff sign in with the account their organization gave
-        them.
-      </p>
+      <header class="sign-in-top">
+        <OrgBrand mspId={mspId} />
+        <LanguageSwitch />
+      </header>
+      <h1>{t('login.title')}</h1>
+      <p>{t('login.intro')}</p>
       {props.notice === undefined ? null : <p class="notice">{props.notice}</p>}
       {oidc === undefined ? null : (
         <p>
           <a class="button" href={oidc.login}>
-            Sign in with {oidc.name}
+            {t('login.withProvider', { name: oidc.name })}
           </a>{' '}
-          (hospital staff: your organization's own account)
+          {t('login.providerHint')}
         </p>
       )}
       <form
@@ -56,7 +69,7 @@ export function LoginView(
           });
         }}
       >
-        <Field label="Username">
+        <Field label={t('login.username')}>
           {(id) => (
             <input
               id={id}
@@ -70,7 +83,7 @@ export function LoginView(
             />
           )}
         </Field>
-        <Field label="Password">
+        <Field label={t('login.password')}>
           {(id) => (
             <input
               id={id}
@@ -86,13 +99,12 @@ export function LoginView(
           )}
         </Field>
         <button type="submit" disabled={task.busy}>
-          Sign in
+          {t('login.submit')}
         </button>
       </form>
-      <Status busy={task.busy} busyText="Signing in…" error={task.error} />
+      <Status busy={task.busy} busyText={t('login.busy')} error={task.error} detail={task.detail} />
       <p>
-        New patient or guardian with a slip from your hospital?{' '}
-        <a href="#/first-sign-in">First sign-in with an enrolment code</a>
+        {t('login.newPatient')} <a href="#/first-sign-in">{t('login.firstSignIn')}</a>
       </p>
     </main>
   );

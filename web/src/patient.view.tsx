@@ -12,10 +12,31 @@ import {
   type Page,
 } from '@consent-ledger/ledger-api';
 import { ORGANIZATIONS } from './api.types.ts';
+import { formatDate, formatNumber, t } from './i18n/i18n.ts';
+import {
+  categoriesWords,
+  categoryWord,
+  decisionWord,
+  emergencyReasonWord,
+  granteeRoleWord,
+  orgName,
+  purposeWord,
+  purposesWords,
+  reasonWord,
+  roleWord,
+  statusWord,
+} from './i18n/words.ts';
 import { SigningNotice, signAndSend, type Signing } from './signing.components.tsx';
 import { byWhom } from './statement-words.ts';
-import { canErase, consentInputOf, erasureOf, grantProblems, revocationOf } from './statements.ts';
-import { CheckboxGroup, Field, Status, Time, useTask } from './ui.components.tsx';
+import {
+  canErase,
+  consentInputOf,
+  erasureOf,
+  grantProblems,
+  oneYearFrom,
+  revocationOf,
+} from './statements.ts';
+import { CheckboxGroup, Field, Status, TechnicalDetails, Time, useTask } from './ui.components.tsx';
 
 /** Every item of a paged query, following bookmarks (at most `maxPages` pages). */
 export async function allPages<T>(
@@ -31,12 +52,6 @@ export async function allPages<T>(
     if (bookmark === '') break;
   }
   return items;
-}
-
-/** An organization's readable name. */
-export function orgName(mspId: string | undefined): string {
-  if (mspId === undefined) return 'everyone';
-  return ORGANIZATIONS.find((org) => org.mspId === mspId)?.name ?? mspId;
 }
 
 /** A labelled date input. */
@@ -72,55 +87,113 @@ function ConsentItem(
     <li class={`card consent ${consent.status}`} data-consent-id={consent.consentId}>
       <p>
         <strong>
-          {consent.provision === 'deny' ? 'Refused to ' : ''}
-          {orgName(consent.grantee?.org)}
+          {consent.provision === 'deny'
+            ? t('consents.refusedTo', { org: orgName(consent.grantee?.org) })
+            : orgName(consent.grantee?.org)}
         </strong>
-        {consent.grantee?.role === undefined ? '' : ` (${consent.grantee.role}s)`}{' '}
-        <span class={`badge ${consent.status}`}>{consent.status}</span>
+        {consent.grantee?.role === undefined
+          ? ''
+          : t('consents.onlyRole', { role: granteeRoleWord(consent.grantee.role, true) })}{' '}
+        <span class={`badge ${consent.status}`}>{statusWord(consent.status)}</span>
       </p>
       <p>
-        For {consent.purposes?.join(', ') ?? 'all purposes'}; data:{' '}
-        {consent.categories?.join(', ') ?? 'all categories'}
+        {t('consents.forPurposes', {
+          purposes:
+            consent.purposes === undefined
+              ? t('consents.allPurposes')
+              : purposesWords(consent.purposes),
+        })}
+        {t('consents.data', {
+          categories:
+            consent.categories === undefined
+              ? t('consents.allCategories')
+              : categoriesWords(consent.categories),
+        })}
       </p>
       <p class="meta">
-        From <Time value={consent.validFrom} />
+        {t('consents.from')} <Time value={consent.validFrom} />
         {consent.validUntil === undefined ? (
-          ', no end date'
+          t('consents.noEnd')
         ) : (
           <>
             {' '}
-            until <Time value={consent.validUntil} />
+            {t('consents.until')} <Time value={consent.validUntil} />
           </>
         )}
         {consent.revokedAt === undefined ? null : (
           <>
-            ; revoked <Time value={consent.revokedAt} />
+            {t('consents.revokedAt')} <Time value={consent.revokedAt} />
           </>
         )}
-        <br />
-        <span class="id">{consent.consentId}</span>
       </p>
+      <TechnicalDetails>
+        <p class="meta">
+          {t('tech.consentId')} <span class="id">{consent.consentId}</span>
+        </p>
+      </TechnicalDetails>
       {props.onRevoke === undefined ? null : (
         <button
           type="button"
           class="danger"
-          aria-label={`Revoke consent to ${orgName(consent.grantee?.org)} (${consent.consentId})`}
+          aria-label={t('consents.revokeLabel', {
+            org: orgName(consent.grantee?.org),
+            id: consent.consentId,
+          })}
           onClick={() => props.onRevoke?.(consent)}
         >
-          Revoke
+          {t('consents.revoke')}
         </button>
       )}
       {props.onErase === undefined ? null : (
         <button
           type="button"
           class="secondary"
-          aria-label={`Erase details of the consent to ${orgName(consent.grantee?.org)} (${consent.consentId})`}
+          aria-label={t('consents.eraseLabel', {
+            org: orgName(consent.grantee?.org),
+            id: consent.consentId,
+          })}
           onClick={() => props.onErase?.(consent)}
         >
-          Erase details
+          {t('consents.erase')}
         </button>
       )}
     </li>
+  );
+}
+
+/**
+ * "Who can see what now": one line per organization that an active consent lets in, with the
+ * kinds of data and purposes together.
+ */
+function WhoCanSee(props: Readonly<{ consents: readonly Consent[] }>): JSX.Element {
+  const active = props.consents.filter(
+    (consent) => consent.status === 'active' && consent.provision !== 'deny',
+  );
+  return (
+    <section aria-labelledby="who-can-see" class="card summary">
+      <h2 id="who-can-see">{t('consents.whoTitle')}</h2>
+      {active.length === 0 ? (
+        <p class="empty">{t('consents.whoNone')}</p>
+      ) : (
+        <ul>
+          {active.map((consent) => (
+            <li key={consent.consentId}>
+              {t('consents.whoLine', {
+                org: orgName(consent.grantee?.org),
+                categories:
+                  consent.categories === undefined
+                    ? t('consents.allCategories')
+                    : categoriesWords(consent.categories),
+                purposes:
+                  consent.purposes === undefined
+                    ? t('consents.allPurposes')
+                    : purposesWords(consent.purposes),
+              })}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
@@ -128,27 +201,32 @@ function ConsentItem(
 function ErasureList(
   props: Readonly<{ erasures: readonly ErasureReceipt[]; self?: string | undefined }>,
 ): JSX.Element {
-  if (props.erasures.length === 0) return <p class="empty">None.</p>;
+  if (props.erasures.length === 0) return <p class="empty">{t('consents.noErasures')}</p>;
   const newest = [...props.erasures].sort((a, b) => b.erasedAt.localeCompare(a.erasedAt));
   return (
     <ul class="cards">
       {newest.map((receipt) => (
         <li key={receipt.txId} class="card erasure" data-subject={receipt.subject}>
           <p>
-            {receipt.kind === 'consent' ? (
-              <>
-                Details of consent <span class="id">{receipt.subject}</span> erased
-              </>
-            ) : (
-              <>Data past its retention period erased ({receipt.subject})</>
-            )}{' '}
+            {receipt.kind === 'consent'
+              ? t('consents.erasedConsent')
+              : t('consents.erasedRetention')}{' '}
             <Time value={receipt.erasedAt} />
           </p>
           <p class="meta">
-            Asked by{' '}
-            {byWhom(receipt.requestedBy, props.self === undefined ? {} : { self: props.self })} ·
-            transaction <span class="id">{receipt.txId}</span>
+            {t('consents.askedBy', {
+              who: byWhom(
+                receipt.requestedBy,
+                props.self === undefined ? {} : { self: props.self },
+              ),
+            })}
           </p>
+          <TechnicalDetails>
+            <p class="meta">
+              {t('tech.subject')} <span class="id">{receipt.subject}</span> ·{' '}
+              {t('tech.transaction')} <span class="id">{receipt.txId}</span>
+            </p>
+          </TechnicalDetails>
         </li>
       ))}
     </ul>
@@ -177,9 +255,9 @@ export function ConsentsPanel(
   }, [props.refresh]);
   const consents = list.result ?? [];
   const groups = [
-    { status: 'active', title: 'Active' },
-    { status: 'revoked', title: 'Revoked' },
-    { status: 'expired', title: 'Expired' },
+    { status: 'active', empty: t('consents.noActive') },
+    { status: 'revoked', empty: t('consents.noRevoked') },
+    { status: 'expired', empty: t('consents.noExpired') },
   ] as const;
   const onRevoke = (consent: Consent): void => {
     void signAndSend({
@@ -188,8 +266,8 @@ export function ConsentsPanel(
       request: {
         action: 'consent:RevokeConsent',
         payload: revocationOf(consent),
-        title: 'Revoke this consent?',
-        confirmLabel: 'Yes, revoke',
+        title: t('consents.revokeTitle'),
+        confirmLabel: t('consents.revokeConfirm'),
         danger: true,
         consent,
       },
@@ -204,8 +282,8 @@ export function ConsentsPanel(
       request: {
         action: 'consent:EraseConsent',
         payload: erasureOf(consent),
-        title: 'Erase this consent’s details?',
-        confirmLabel: 'Yes, erase',
+        title: t('consents.eraseTitle'),
+        confirmLabel: t('consents.eraseConfirm'),
         danger: true,
         consent,
       },
@@ -215,33 +293,55 @@ export function ConsentsPanel(
   };
   return (
     <section aria-labelledby="consents-title">
-      <h1 id="consents-title">My consents</h1>
+      <h1 id="consents-title">{t('consents.title')}</h1>
       <SigningNotice signing={signing} />
       <p>
         <a href="#/grant" class="button">
-          Grant a consent
+          {t('nav.grant')}
         </a>
       </p>
-      <Status busy={revoke.busy} busyText="Revoking on the ledger…" error={revoke.error}>
+      <WhoCanSee consents={consents} />
+      <Status
+        busy={revoke.busy}
+        busyText={t('consents.revoking')}
+        error={revoke.error}
+        detail={revoke.detail}
+      >
         {revoke.result === undefined ? null : (
-          <p class="success">
-            Consent {revoke.result.consentId} revoked (transaction{' '}
-            <span class="id">{revoke.result.txId}</span>).
-          </p>
+          <div class="success">
+            <p>{t('consents.revoked')}</p>
+            <TechnicalDetails>
+              <p class="meta">
+                {t('tech.consentId')} <span class="id">{revoke.result.consentId}</span> ·{' '}
+                {t('tech.transaction')} <span class="id">{revoke.result.txId}</span>
+              </p>
+            </TechnicalDetails>
+          </div>
         )}
       </Status>
-      <Status busy={erase.busy} busyText="Erasing on every peer…" error={erase.error}>
+      <Status
+        busy={erase.busy}
+        busyText={t('consents.erasing')}
+        error={erase.error}
+        detail={erase.detail}
+      >
         {erase.result === undefined ? null : (
-          <p class="success">
-            The details of consent {erase.result.consentId} were erased (transaction{' '}
-            <span class="id">{erase.result.txId}</span>).
-          </p>
+          <div class="success">
+            <p>{t('consents.erased')}</p>
+            <TechnicalDetails>
+              <p class="meta">
+                {t('tech.consentId')} <span class="id">{erase.result.consentId}</span> ·{' '}
+                {t('tech.transaction')} <span class="id">{erase.result.txId}</span>
+              </p>
+            </TechnicalDetails>
+          </div>
         )}
       </Status>
       <Status
         busy={list.busy && list.result === undefined}
-        busyText="Loading your consents…"
+        busyText={t('consents.loading')}
         error={list.error}
+        detail={list.detail}
       />
       {groups.map((group) => {
         const items = consents.filter((consent) => consent.status === group.status);
@@ -252,10 +352,13 @@ export function ConsentsPanel(
             class={`group-${group.status}`}
           >
             <h2 id={`consents-${group.status}`}>
-              {group.title} ({items.length})
+              {t('consents.group', {
+                status: statusWord(group.status),
+                count: formatNumber(items.length),
+              })}
             </h2>
             {items.length === 0 ? (
-              <p class="empty">None.</p>
+              <p class="empty">{group.empty}</p>
             ) : (
               <ul class="cards">
                 {items.map((consent) => (
@@ -272,11 +375,10 @@ export function ConsentsPanel(
         );
       })}
       <section aria-labelledby="consents-erased" class="group-erased">
-        <h2 id="consents-erased">Erased ({signing.view?.erasures.length ?? 0})</h2>
-        <p class="hint">
-          An erased consent’s details are gone from every peer; the ledger keeps only hashes, so
-          earlier evidence still verifies.
-        </p>
+        <h2 id="consents-erased">
+          {t('consents.erasedGroup', { count: formatNumber(signing.view?.erasures.length ?? 0) })}
+        </h2>
+        <p class="hint">{t('consents.erasedHint')}</p>
         <ErasureList erasures={signing.view?.erasures ?? []} self={signing.signer?.id} />
       </section>
     </section>
@@ -290,24 +392,30 @@ export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>
   const [purposes, setPurposes] = useState<string[]>([]);
   const [categories, setCategories] = useState<string[]>([]);
   const [from, setFrom] = useState('');
-  const [until, setUntil] = useState('');
+  // A consent ends after a year unless the patient chooses another date (or clears it).
+  const [until, setUntil] = useState(() => oneYearFrom(new Date()));
   const [invalid, setInvalid] = useState<string | undefined>();
   const task = useTask<ConsentWrite>();
   return (
     <section aria-labelledby="grant-title">
-      <h1 id="grant-title">Grant a consent</h1>
+      <h1 id="grant-title">{t('grant.title')}</h1>
       <SigningNotice signing={props.signing} />
-      <p>
-        Choose who may use which of your data, and why. You then review the consent in plain words
-        and sign it with this browser’s key.
-      </p>
+      <p>{t('grant.intro')}</p>
       <form
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
           const form = { org, role, purposes, categories, from, until };
           const problems = grantProblems(form);
-          setInvalid(problems.length === 0 ? undefined : `Please ${problems.join(', ')}.`);
+          setInvalid(
+            problems.length === 0
+              ? undefined
+              : t('grant.problems', {
+                  list: problems
+                    .map((problem) => t(`grant.problem.${problem}`))
+                    .join(t('grant.sep')),
+                }),
+          );
           if (problems.length > 0) return;
           void signAndSend({
             signing: props.signing,
@@ -315,14 +423,14 @@ export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>
             request: {
               action: 'consent:GrantConsent',
               payload: consentInputOf(form),
-              title: 'Review and sign this consent',
-              confirmLabel: 'Sign and grant',
+              title: t('grant.reviewTitle'),
+              confirmLabel: t('grant.confirm'),
             },
             send: (action) => props.api.post<ConsentWrite>('/consents', { action }),
           });
         }}
       >
-        <Field label="Organization">
+        <Field label={t('grant.org')}>
           {(id) => (
             <select
               id={id}
@@ -333,16 +441,16 @@ export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>
                 setOrg(event.currentTarget.value);
               }}
             >
-              <option value="">Choose…</option>
-              {ORGANIZATIONS.map((item) => (
-                <option key={item.mspId} value={item.mspId}>
-                  {item.name}
+              <option value="">{t('common.choose')}</option>
+              {ORGANIZATIONS.map((mspId) => (
+                <option key={mspId} value={mspId}>
+                  {orgName(mspId)}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label="Who in it" hint="Leave as anyone to include every role of the organization.">
+        <Field label={t('grant.who')} hint={t('grant.whoHint')}>
           {(id, hint) => (
             <select
               id={id}
@@ -353,46 +461,63 @@ export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>
                 setRole(event.currentTarget.value);
               }}
             >
-              <option value="">Anyone</option>
-              <option value="clinician">Clinicians</option>
-              <option value="researcher">Researchers</option>
-              <option value="analyst">Analysts</option>
+              <option value="">{t('grant.anyone')}</option>
+              {(['clinician', 'researcher', 'analyst'] as const).map((item) => (
+                <option key={item} value={item}>
+                  {granteeRoleWord(item)}
+                </option>
+              ))}
             </select>
           )}
         </Field>
         <CheckboxGroup
-          legend="Purposes"
+          legend={t('grant.purposes')}
           name="purposes"
           options={PURPOSES}
+          optionLabel={purposeWord}
           selected={purposes}
           onChange={setPurposes}
         />
         <CheckboxGroup
-          legend="Kinds of data"
+          legend={t('grant.categories')}
           name="categories"
           options={CATEGORIES}
+          optionLabel={categoryWord}
           selected={categories}
           onChange={setCategories}
         />
         <div class="row">
-          <DateField label="From (optional)" name="validFrom" value={from} onValue={setFrom} />
-          <DateField label="Until (optional)" name="validUntil" value={until} onValue={setUntil} />
+          <DateField label={t('grant.from')} name="validFrom" value={from} onValue={setFrom} />
+          <DateField label={t('grant.until')} name="validUntil" value={until} onValue={setUntil} />
         </div>
+        <p class="hint">
+          {until === ''
+            ? t('grant.noEndHint')
+            : t('grant.untilHint', { date: formatDate(`${until}T12:00:00`) })}
+        </p>
         <button type="submit" disabled={task.busy}>
-          Review and sign
+          {t('grant.submit')}
         </button>
       </form>
       <Status
         busy={task.busy}
-        busyText="Recording your consent on the ledger…"
+        busyText={t('grant.busy')}
         error={invalid ?? task.error}
+        detail={invalid === undefined ? task.detail : undefined}
       >
         {task.result === undefined ? null : (
-          <p class="success">
-            Consent granted to {orgName(task.result.consent.grantee?.org)}: {task.result.consentId}{' '}
-            (transaction <span class="id">{task.result.txId}</span>).{' '}
-            <a href="#/consents">See my consents</a>
-          </p>
+          <div class="success">
+            <p>
+              {t('grant.done', { org: orgName(task.result.consent.grantee?.org) })}{' '}
+              <a href="#/consents">{t('grant.seeConsents')}</a>
+            </p>
+            <TechnicalDetails>
+              <p class="meta">
+                {t('tech.consentId')} <span class="id">{task.result.consentId}</span> ·{' '}
+                {t('tech.transaction')} <span class="id">{task.result.txId}</span>
+              </p>
+            </TechnicalDetails>
+          </div>
         )}
       </Status>
     </section>
@@ -420,18 +545,16 @@ export function TimelinePanel(
   const events = task.result ?? [];
   return (
     <section aria-labelledby="timeline-title">
-      <h1 id="timeline-title">Who looked at my data</h1>
-      <p>
-        Every request for your data is recorded on the ledger, whether it was allowed or not. Newest
-        first.
-      </p>
+      <h1 id="timeline-title">{t('timeline.title')}</h1>
+      <p>{t('timeline.intro')}</p>
       <Status
         busy={task.busy && task.result === undefined}
-        busyText="Loading the access history…"
+        busyText={t('timeline.loading')}
         error={task.error}
+        detail={task.detail}
       />
       {task.result !== undefined && events.length === 0 ? (
-        <p class="empty">No one has asked for your data yet.</p>
+        <p class="empty">{t('timeline.empty')}</p>
       ) : null}
       <ol class="timeline">
         {events.map((event) => (
@@ -442,23 +565,30 @@ export function TimelinePanel(
           >
             {event.breakGlass ? (
               <p class="emergency-label">
-                <strong>Emergency access (break-glass)</strong>
+                <strong>{t('timeline.emergency')}</strong>
                 {event.emergency === undefined
                   ? null
-                  : `: ${event.emergency.reasonCode.replaceAll('_', ' ').toLowerCase()}, review ${event.emergency.review.status}`}
+                  : t('timeline.emergencyDetail', {
+                      reason: emergencyReasonWord(event.emergency.reasonCode),
+                      review: t(`reviewStatus.${event.emergency.review.status}`),
+                    })}
               </p>
             ) : null}
             <p>
-              <Time value={event.timestamp} /> — <strong>{orgName(event.accessor.org)}</strong> (
-              {event.accessor.role}) asked for {event.categories.join(', ')} data for{' '}
-              {event.purpose}:{' '}
-              <span class={`badge ${event.decision}`}>
-                {event.decision === 'permit' ? 'allowed' : 'refused'}
-              </span>
+              <Time value={event.timestamp} /> — <strong>{orgName(event.accessor.org)}</strong>
+              {t('timeline.asked', {
+                role: roleWord(event.accessor.role),
+                categories: categoriesWords(event.categories),
+                purpose: purposeWord(event.purpose),
+              })}{' '}
+              <span class={`badge ${event.decision}`}>{decisionWord(event.decision)}</span>
             </p>
-            <p class="meta">
-              Reason: {event.reason} · <span class="id">{event.eventId}</span>
-            </p>
+            <p class="meta">{t('timeline.reason', { reason: reasonWord(event.reason) })}</p>
+            <TechnicalDetails>
+              <p class="meta">
+                {t('tech.eventId')} <span class="id">{event.eventId}</span>
+              </p>
+            </TechnicalDetails>
           </li>
         ))}
       </ol>

@@ -15,8 +15,8 @@ import {
 import type { ApiClient } from './api.client.ts';
 import { PATIENT_ID_PATTERN } from './api.types.ts';
 import { BindingSummary } from './devices.view.tsx';
-import { orgName } from './patient.view.tsx';
-import { RELATIONSHIP_WORDS } from './statement-words.ts';
+import { formatDate, t } from './i18n/i18n.ts';
+import { orgName } from './i18n/words.ts';
 import { Field, Status, useTask } from './ui.components.tsx';
 
 /**
@@ -37,35 +37,40 @@ function EnrolmentSlip(
     onDone: () => void;
   }>,
 ): JSX.Element {
-  const steps = props.guardianId === undefined ? 'I am the patient' : 'I am a guardian';
+  const steps = props.guardianId === undefined ? t('first.asPatient') : t('first.asGuardian');
   return (
     <div class="slip" data-testid="enrolment-slip">
       <h3>{props.title}</h3>
       <dl>
-        <dt>Pseudonym (patient ID)</dt>
+        <dt>{t('patients.pseudonym')}</dt>
         <dd class="id" data-testid="slip-patient-id">
           {props.patientId}
         </dd>
         {props.guardianId === undefined ? null : (
           <>
-            <dt>Guardian ID</dt>
+            <dt>{t('patients.guardianId')}</dt>
             <dd class="id" data-testid="slip-guardian-id">
               {props.guardianId}
             </dd>
           </>
         )}
-        <dt>Enrolment code</dt>
+        <dt>{t('patients.code')}</dt>
         <dd class="code" data-testid="slip-code">
           {props.code}
         </dd>
       </dl>
       <p>
-        Open {location.origin}/app/ on your own device, choose “First sign-in with an enrolment
-        code”, then “{steps}”, and enter these. Your device makes your key; the code works once.
-        Keep this slip private.
+        {t('patients.slipHow', {
+          url: `${location.origin}/app/`,
+          first: t('login.firstSignIn'),
+          steps,
+        })}
       </p>
       <p class="meta">
-        Issued by {props.issuer} on {new Date().toLocaleDateString()}.
+        {t('patients.issued', {
+          issuer: props.issuer,
+          date: formatDate(new Date().toISOString()),
+        })}
       </p>
       <div class="actions no-print">
         <button
@@ -75,15 +80,13 @@ function EnrolmentSlip(
             print();
           }}
         >
-          Print
+          {t('patients.print')}
         </button>
         <button type="button" class="secondary" onClick={props.onDone}>
-          Handed over: hide the code
+          {t('patients.handedOver')}
         </button>
       </div>
-      <p class="hint no-print">
-        Shown once: the gateway keeps no copy, and the ledger only a salted hash of the code.
-      </p>
+      <p class="hint no-print">{t('patients.shownOnce')}</p>
     </div>
   );
 }
@@ -93,7 +96,7 @@ function PatientIdInput(
   props: Readonly<{ value: string; onValue: (value: string) => void; label?: string }>,
 ): JSX.Element {
   return (
-    <Field label={props.label ?? 'Patient ID'}>
+    <Field label={props.label ?? t('hospital.patientId')}>
       {(id) => (
         <input
           id={id}
@@ -117,7 +120,7 @@ function LookupSection(props: Readonly<{ api: ApiClient }>): JSX.Element {
   const task = useTask<PatientView>();
   return (
     <section aria-labelledby="lookup-title">
-      <h2 id="lookup-title">Look up a patient’s keys</h2>
+      <h2 id="lookup-title">{t('patients.lookupTitle')}</h2>
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -128,10 +131,15 @@ function LookupSection(props: Readonly<{ api: ApiClient }>): JSX.Element {
       >
         <PatientIdInput value={patientId} onValue={setPatientId} />
         <button type="submit" class="secondary" disabled={task.busy}>
-          Look up
+          {t('patients.lookup')}
         </button>
       </form>
-      <Status busy={task.busy} busyText="Reading the binding…" error={task.error}>
+      <Status
+        busy={task.busy}
+        busyText={t('patients.reading')}
+        error={task.error}
+        detail={task.detail}
+      >
         {task.result === undefined ? null : <BindingSummary view={task.result} />}
       </Status>
     </section>
@@ -157,14 +165,10 @@ export function EnrolmentPanel(props: Readonly<{ api: ApiClient; me: IdentityVie
   const propose = useTask<GuardianEnrolmentAnswer | undefined>();
   return (
     <section aria-labelledby="patients-title">
-      <h1 id="patients-title">Patients</h1>
-      <p>
-        Patients hold their own keys. Here you register a patient and hand over their one-time
-        enrolment code in person; replacing a lost key and naming a guardian also need the
-        regulator’s approval.
-      </p>
+      <h1 id="patients-title">{t('nav.patients')}</h1>
+      <p>{t('patients.intro')}</p>
       <section aria-labelledby="register-title">
-        <h2 id="register-title">Register a patient</h2>
+        <h2 id="register-title">{t('patients.registerTitle')}</h2>
         <form
           onSubmit={(event) => {
             event.preventDefault();
@@ -173,10 +177,7 @@ export function EnrolmentPanel(props: Readonly<{ api: ApiClient; me: IdentityVie
             void register.run(() => props.api.post<EnrolmentAnswer>('/patients', body));
           }}
         >
-          <Field
-            label="Birth date (optional, for a minor)"
-            hint="Used only to work out the day the patient comes of age (until then a guardian signs for them); it is not stored."
-          >
+          <Field label={t('patients.birthDate')} hint={t('patients.birthDateHint')}>
             {(id, hint) => (
               <input
                 id={id}
@@ -191,13 +192,18 @@ export function EnrolmentPanel(props: Readonly<{ api: ApiClient; me: IdentityVie
             )}
           </Field>
           <button type="submit" disabled={register.busy}>
-            Register
+            {t('patients.register')}
           </button>
         </form>
-        <Status busy={register.busy} busyText="Registering on the ledger…" error={register.error}>
+        <Status
+          busy={register.busy}
+          busyText={t('patients.registering')}
+          error={register.error}
+          detail={register.detail}
+        >
           {register.result === undefined ? null : (
             <EnrolmentSlip
-              title="Your first sign-in"
+              title={t('patients.slipFirst')}
               patientId={register.result.patientId}
               code={register.result.enrolmentCode}
               issuer={issuer}
@@ -209,12 +215,8 @@ export function EnrolmentPanel(props: Readonly<{ api: ApiClient; me: IdentityVie
         </Status>
       </section>
       <section aria-labelledby="recovery-title">
-        <h2 id="recovery-title">Recovery</h2>
-        <p>
-          For a patient who lost every device, after checking who they are in person. The regulator
-          must approve; from then on every earlier key stops working, and the new code makes a new
-          one.
-        </p>
+        <h2 id="recovery-title">{t('patients.recoveryTitle')}</h2>
+        <p>{t('patients.recoveryIntro')}</p>
         <form
           onSubmit={(event) => {
             event.preventDefault();
@@ -227,13 +229,18 @@ export function EnrolmentPanel(props: Readonly<{ api: ApiClient; me: IdentityVie
         >
           <PatientIdInput value={recoverId} onValue={setRecoverId} />
           <button type="submit" disabled={recovery.busy}>
-            Issue a new enrolment code
+            {t('patients.newCode')}
           </button>
         </form>
-        <Status busy={recovery.busy} busyText="Asking for the recovery…" error={recovery.error}>
+        <Status
+          busy={recovery.busy}
+          busyText={t('patients.askingRecovery')}
+          error={recovery.error}
+          detail={recovery.detail}
+        >
           {recovery.result === undefined ? null : (
             <EnrolmentSlip
-              title="Your new first sign-in (after the regulator’s approval)"
+              title={t('patients.slipRecovery')}
               patientId={recovery.result.patientId}
               code={recovery.result.enrolmentCode}
               issuer={issuer}
@@ -245,18 +252,15 @@ export function EnrolmentPanel(props: Readonly<{ api: ApiClient; me: IdentityVie
         </Status>
       </section>
       <section aria-labelledby="guardian-title">
-        <h2 id="guardian-title">Propose a guardian</h2>
-        <p>
-          A parent or guardian of a minor, or the legal proxy of an adult who cannot act. The
-          regulator approves; the guardian then makes their own key with the code.
-        </p>
+        <h2 id="guardian-title">{t('patients.guardianTitle')}</h2>
+        <p>{t('patients.guardianIntro')}</p>
         <form
           noValidate
           onSubmit={(event) => {
             event.preventDefault();
             void propose.run(() => {
               if (validFrom === '' || validUntil === '' || validUntil <= validFrom)
-                throw new Error('Choose the first and the last day, the last after the first.');
+                throw new Error(t('patients.guardianDates'));
               const body: GuardianProposalRequest = {
                 relationship,
                 validFrom: startOf(validFrom),
@@ -270,7 +274,7 @@ export function EnrolmentPanel(props: Readonly<{ api: ApiClient; me: IdentityVie
           }}
         >
           <PatientIdInput value={guardianFor} onValue={setGuardianFor} />
-          <Field label="Relationship">
+          <Field label={t('patients.relationship')}>
             {(id) => (
               <select
                 id={id}
@@ -282,14 +286,14 @@ export function EnrolmentPanel(props: Readonly<{ api: ApiClient; me: IdentityVie
               >
                 {GUARDIAN_RELATIONSHIPS.map((item) => (
                   <option key={item} value={item}>
-                    {RELATIONSHIP_WORDS[item]}
+                    {t(`relationship.${item}`)}
                   </option>
                 ))}
               </select>
             )}
           </Field>
           <div class="row">
-            <Field label="From">
+            <Field label={t('audit.from')}>
               {(id) => (
                 <input
                   id={id}
@@ -302,7 +306,7 @@ export function EnrolmentPanel(props: Readonly<{ api: ApiClient; me: IdentityVie
                 />
               )}
             </Field>
-            <Field label="Until">
+            <Field label={t('patients.until')}>
               {(id) => (
                 <input
                   id={id}
@@ -317,13 +321,18 @@ export function EnrolmentPanel(props: Readonly<{ api: ApiClient; me: IdentityVie
             </Field>
           </div>
           <button type="submit" disabled={propose.busy}>
-            Propose the guardian
+            {t('patients.propose')}
           </button>
         </form>
-        <Status busy={propose.busy} busyText="Proposing the guardian…" error={propose.error}>
+        <Status
+          busy={propose.busy}
+          busyText={t('patients.proposing')}
+          error={propose.error}
+          detail={propose.detail}
+        >
           {propose.result === undefined ? null : (
             <EnrolmentSlip
-              title="Guardian’s first sign-in (after the regulator’s approval)"
+              title={t('patients.slipGuardian')}
               patientId={propose.result.patientId}
               guardianId={propose.result.guardianId}
               code={propose.result.enrolmentCode}
@@ -351,14 +360,11 @@ export function ApprovalsPanel(props: Readonly<{ api: ApiClient }>): JSX.Element
     `/patients/${encodeURIComponent(patientId.trim())}/guardians/${encodeURIComponent(guardianId.trim())}`;
   return (
     <section aria-labelledby="approvals-title">
-      <h1 id="approvals-title">Recoveries and guardians</h1>
-      <p>
-        A patient’s lost key is replaced, and a guardian bound, only when the home hospital asks and
-        the regulator approves.
-      </p>
+      <h1 id="approvals-title">{t('nav.approvals')}</h1>
+      <p>{t('approvals.intro')}</p>
       <section aria-labelledby="approve-recovery-title">
-        <h2 id="approve-recovery-title">Approve a recovery</h2>
-        <p>From the approval, every key of the patient stops working at once.</p>
+        <h2 id="approve-recovery-title">{t('approvals.recoveryTitle')}</h2>
+        <p>{t('approvals.recoveryIntro')}</p>
         <form
           onSubmit={(event) => {
             event.preventDefault();
@@ -367,28 +373,33 @@ export function ApprovalsPanel(props: Readonly<{ api: ApiClient }>): JSX.Element
               const written = await props.api.post<BindingWrite>(
                 `/patients/${encodeURIComponent(id)}/recovery/approve`,
               );
-              return `Recovery of ${id} approved (transaction ${written.txId}).`;
+              return t('approvals.recoveryDone', { id, tx: written.txId });
             });
           }}
         >
           <PatientIdInput value={recoverId} onValue={setRecoverId} />
           <button type="submit" disabled={recovery.busy}>
-            Approve the recovery
+            {t('approvals.approveRecovery')}
           </button>
         </form>
-        <Status busy={recovery.busy} busyText="Approving on the ledger…" error={recovery.error}>
+        <Status
+          busy={recovery.busy}
+          busyText={t('approvals.approving')}
+          error={recovery.error}
+          detail={recovery.detail}
+        >
           {recovery.result === undefined ? null : <p class="success">{recovery.result}</p>}
         </Status>
       </section>
       <section aria-labelledby="guardianship-title">
-        <h2 id="guardianship-title">Approve or end a guardianship</h2>
+        <h2 id="guardianship-title">{t('approvals.guardianshipTitle')}</h2>
         <form
           onSubmit={(event) => {
             event.preventDefault();
           }}
         >
           <PatientIdInput value={patientId} onValue={setPatientId} />
-          <Field label="Guardian ID">
+          <Field label={t('patients.guardianId')}>
             {(id) => (
               <input
                 id={id}
@@ -410,11 +421,14 @@ export function ApprovalsPanel(props: Readonly<{ api: ApiClient }>): JSX.Element
               onClick={() => {
                 void guardianship.run(async () => {
                   const written = await props.api.post<BindingWrite>(`${path()}/approve`);
-                  return `Guardian ${guardianId.trim()} approved (transaction ${written.txId}).`;
+                  return t('approvals.guardianApproved', {
+                    id: guardianId.trim(),
+                    tx: written.txId,
+                  });
                 });
               }}
             >
-              Approve
+              {t('approvals.approve')}
             </button>
             <button
               type="button"
@@ -423,18 +437,22 @@ export function ApprovalsPanel(props: Readonly<{ api: ApiClient }>): JSX.Element
               onClick={() => {
                 void guardianship.run(async () => {
                   const written = await props.api.post<BindingWrite>(`${path()}/end`);
-                  return `Guardianship of ${guardianId.trim()} ended (transaction ${written.txId}).`;
+                  return t('approvals.guardianEnded', {
+                    id: guardianId.trim(),
+                    tx: written.txId,
+                  });
                 });
               }}
             >
-              End the guardianship
+              {t('approvals.end')}
             </button>
           </div>
         </form>
         <Status
           busy={guardianship.busy}
-          busyText="Writing on the ledger…"
+          busyText={t('approvals.writing')}
           error={guardianship.error}
+          detail={guardianship.detail}
         >
           {guardianship.result === undefined ? null : <p class="success">{guardianship.result}</p>}
         </Status>

@@ -4,8 +4,29 @@ import type { ApiClient, Query } from './api.client.ts';
 import { type AccessEvent, type Page, type Statistics } from '@consent-ledger/ledger-api';
 import { ORGANIZATIONS } from './api.types.ts';
 import { CountBars, RateLineChart, StackedBarChart, type BarGroup } from './charts.components.tsx';
-import { allPages, orgName } from './patient.view.tsx';
-import { Field, Status, Time, isoOf, saveBlob, useTask } from './ui.components.tsx';
+import { formatBytes, formatNumber, t } from './i18n/i18n.ts';
+import {
+  categoriesWords,
+  decisionWord,
+  emergencyReasonWord,
+  orgName,
+  outcomeWord,
+  purposeWord,
+  reasonWord,
+  regionLevelWord,
+  regionName,
+  roleWord,
+} from './i18n/words.ts';
+import { allPages } from './patient.view.tsx';
+import {
+  Field,
+  Status,
+  TechnicalDetails,
+  Time,
+  isoOf,
+  saveBlob,
+  useTask,
+} from './ui.components.tsx';
 
 const PAGE_SIZES = [5, 10, 25, 50, 100] as const;
 
@@ -17,12 +38,13 @@ function EventRow(props: Readonly<{ event: AccessEvent }>): JSX.Element {
         <Time value={event.timestamp} />
       </td>
       <td class="id">{event.patientId}</td>
-      <td>{event.accessor.org}</td>
-      <td>{event.purpose}</td>
+      <td>{orgName(event.accessor.org)}</td>
+      <td>{purposeWord(event.purpose)}</td>
       <td>
-        <span class={`badge ${event.decision}`}>{event.decision}</span>
+        <span class={`badge ${event.decision}`}>{decisionWord(event.decision)}</span>
       </td>
-      <td>{event.breakGlass ? <strong>yes</strong> : 'no'}</td>
+      <td>{reasonWord(event.reason)}</td>
+      <td>{event.breakGlass ? <strong>{t('audit.yes')}</strong> : t('audit.no')}</td>
     </tr>
   );
 }
@@ -55,7 +77,7 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
   const pageNumber = bookmarks.length;
   return (
     <section aria-labelledby="audit-title">
-      <h1 id="audit-title">Audit search</h1>
+      <h1 id="audit-title">{t('audit.title')}</h1>
       <form
         class="filters"
         onSubmit={(event) => {
@@ -74,7 +96,7 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
           search(query, '');
         }}
       >
-        <Field label="Patient ID">
+        <Field label={t('audit.patientId')}>
           {(id) => (
             <input
               id={id}
@@ -85,7 +107,7 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
             />
           )}
         </Field>
-        <Field label="Organization">
+        <Field label={t('audit.org')}>
           {(id) => (
             <select
               id={id}
@@ -93,16 +115,16 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
               value={form.accessorOrg}
               onChange={set('accessorOrg')}
             >
-              <option value="">Any</option>
-              {ORGANIZATIONS.map((org) => (
-                <option key={org.mspId} value={org.mspId}>
-                  {org.name}
+              <option value="">{t('common.any')}</option>
+              {ORGANIZATIONS.map((mspId) => (
+                <option key={mspId} value={mspId}>
+                  {orgName(mspId)}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label="From">
+        <Field label={t('audit.from')}>
           {(id) => (
             <input
               id={id}
@@ -113,30 +135,30 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
             />
           )}
         </Field>
-        <Field label="To">
+        <Field label={t('audit.to')}>
           {(id) => (
             <input id={id} name="to" type="datetime-local" value={form.to} onInput={set('to')} />
           )}
         </Field>
-        <Field label="Decision">
+        <Field label={t('audit.decision')}>
           {(id) => (
             <select id={id} name="decision" value={form.decision} onChange={set('decision')}>
-              <option value="">Any</option>
-              <option value="permit">Permitted</option>
-              <option value="deny">Denied</option>
+              <option value="">{t('common.any')}</option>
+              <option value="permit">{decisionWord('permit')}</option>
+              <option value="deny">{decisionWord('deny')}</option>
             </select>
           )}
         </Field>
-        <Field label="Break-glass">
+        <Field label={t('audit.breakGlass')}>
           {(id) => (
             <select id={id} name="breakGlass" value={form.breakGlass} onChange={set('breakGlass')}>
-              <option value="">Any</option>
-              <option value="true">Only break-glass</option>
-              <option value="false">No break-glass</option>
+              <option value="">{t('common.any')}</option>
+              <option value="true">{t('audit.onlyBreakGlass')}</option>
+              <option value="false">{t('audit.noBreakGlass')}</option>
             </select>
           )}
         </Field>
-        <Field label="Results per page">
+        <Field label={t('audit.pageSize')}>
           {(id) => (
             <select id={id} name="pageSize" value={form.pageSize} onChange={set('pageSize')}>
               {PAGE_SIZES.map((size) => (
@@ -149,31 +171,44 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
         </Field>
         <div class="actions">
           <button type="submit" disabled={page.busy}>
-            Search
+            {t('audit.search')}
           </button>
         </div>
       </form>
-      <Status busy={page.busy} busyText="Searching the ledger…" error={page.error}>
+      <Status
+        busy={page.busy}
+        busyText={t('audit.searching')}
+        error={page.error}
+        detail={page.detail}
+      >
         {page.result === undefined ? null : (
           <p>
-            Page {pageNumber}: {items.length} event{items.length === 1 ? '' : 's'}
-            {page.result.bookmark === '' ? ' (last page)' : ''}.
+            {t(page.result.bookmark === '' ? 'audit.pageLast' : 'audit.page', {
+              page: formatNumber(pageNumber),
+              count: formatNumber(items.length),
+            })}
           </p>
         )}
       </Status>
+      {page.result !== undefined && items.length === 0 ? (
+        <p class="empty">{t('audit.empty')}</p>
+      ) : null}
       {page.result === undefined ? null : (
         <>
           <div class="table-scroll">
             <table class="events">
-              <caption class="visually-hidden">Access events, page {pageNumber}</caption>
+              <caption class="visually-hidden">
+                {t('audit.caption', { page: formatNumber(pageNumber) })}
+              </caption>
               <thead>
                 <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Patient</th>
-                  <th scope="col">Organization</th>
-                  <th scope="col">Purpose</th>
-                  <th scope="col">Decision</th>
-                  <th scope="col">Break-glass</th>
+                  <th scope="col">{t('audit.time')}</th>
+                  <th scope="col">{t('audit.patient')}</th>
+                  <th scope="col">{t('audit.org')}</th>
+                  <th scope="col">{t('audit.purpose')}</th>
+                  <th scope="col">{t('audit.decision')}</th>
+                  <th scope="col">{t('audit.reason')}</th>
+                  <th scope="col">{t('audit.breakGlass')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -183,7 +218,7 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
               </tbody>
             </table>
           </div>
-          <nav class="pager" aria-label="Result pages">
+          <nav class="pager" aria-label={t('audit.pages')}>
             <button
               type="button"
               class="secondary"
@@ -194,7 +229,7 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
                 search(filter ?? {}, previous.at(-1) ?? '');
               }}
             >
-              Previous page
+              {t('audit.previous')}
             </button>
             <button
               type="button"
@@ -206,7 +241,7 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
                 search(filter ?? {}, next);
               }}
             >
-              Next page
+              {t('audit.next')}
             </button>
           </nav>
           <div class="actions">
@@ -225,15 +260,20 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
                     });
                     const name = format === 'csv' ? 'access-events.csv' : 'access-events.fhir.json';
                     saveBlob(blob, name);
-                    return `${name} saved (${blob.size} bytes).`;
+                    return t('audit.saved', { name, size: formatBytes(blob.size) });
                   });
                 }}
               >
-                Export {format === 'csv' ? 'CSV' : 'FHIR'}
+                {t(format === 'csv' ? 'audit.exportCsv' : 'audit.exportFhir')}
               </button>
             ))}
           </div>
-          <Status busy={exporting.busy} busyText="Preparing the export…" error={exporting.error}>
+          <Status
+            busy={exporting.busy}
+            busyText={t('audit.exporting')}
+            error={exporting.error}
+            detail={exporting.detail}
+          >
             {exporting.result === undefined ? null : <p class="success">{exporting.result}</p>}
           </Status>
         </>
@@ -258,34 +298,48 @@ export function ReviewsPanel(props: Readonly<{ api: ApiClient; refresh: number }
   const items = list.result ?? [];
   return (
     <section aria-labelledby="reviews-title">
-      <h1 id="reviews-title">Break-glass review queue</h1>
+      <h1 id="reviews-title">{t('reviews.title')}</h1>
       <Status
         busy={review.busy}
-        busyText="Recording the review on the ledger…"
+        busyText={t('reviews.busy')}
         error={review.error}
+        detail={review.detail}
       >
         {review.result === undefined ? null : <p class="success">{review.result}</p>}
       </Status>
       <Status
         busy={list.busy && list.result === undefined}
-        busyText="Loading the queue…"
+        busyText={t('reviews.loading')}
         error={list.error}
+        detail={list.detail}
       />
       {list.result !== undefined && items.length === 0 ? (
-        <p class="empty">No access waits for review.</p>
+        <p class="empty">{t('reviews.empty')}</p>
       ) : null}
       <ul class="cards">
         {items.map((event) => (
           <li key={event.eventId} class="card emergency" data-event-id={event.eventId}>
             <p>
-              <strong>{orgName(event.accessor.org)}</strong> ({event.accessor.role}) opened{' '}
-              {event.categories.join(', ')} data of <span class="id">{event.patientId}</span> on{' '}
-              <Time value={event.timestamp} />
+              <strong>{orgName(event.accessor.org)}</strong>
+              {t('reviews.opened', {
+                role: roleWord(event.accessor.role),
+                categories: categoriesWords(event.categories),
+              })}{' '}
+              <span class="id">{event.patientId}</span> · <Time value={event.timestamp} />
             </p>
             <p class="meta">
-              Reason code: {event.emergency?.reasonCode ?? 'none'} ·{' '}
-              <span class="id">{event.eventId}</span>
+              {t('reviews.reason', {
+                reason:
+                  event.emergency === undefined
+                    ? t('reviews.noReason')
+                    : emergencyReasonWord(event.emergency.reasonCode),
+              })}
             </p>
+            <TechnicalDetails>
+              <p class="meta">
+                {t('tech.eventId')} <span class="id">{event.eventId}</span>
+              </p>
+            </TechnicalDetails>
             <div class="actions">
               {(['justified', 'unjustified'] as const).map((outcome) => (
                 <button
@@ -293,7 +347,10 @@ export function ReviewsPanel(props: Readonly<{ api: ApiClient; refresh: number }
                   type="button"
                   class={outcome === 'justified' ? '' : 'danger'}
                   disabled={review.busy}
-                  aria-label={`Mark ${event.eventId} as ${outcome}`}
+                  aria-label={t('reviews.markLabel', {
+                    id: event.eventId,
+                    outcome: outcomeWord(outcome),
+                  })}
                   onClick={() => {
                     void review
                       .run(async () => {
@@ -301,12 +358,15 @@ export function ReviewsPanel(props: Readonly<{ api: ApiClient; refresh: number }
                           `/audit/emergency-reviews/${event.eventId}`,
                           { outcome },
                         );
-                        return `${event.eventId} reviewed as ${outcome} (transaction ${answer.txId}).`;
+                        return t('reviews.done', {
+                          outcome: outcomeWord(outcome),
+                          tx: answer.txId,
+                        });
                       })
                       .then(load);
                   }}
                 >
-                  {outcome === 'justified' ? 'Justified' : 'Unjustified'}
+                  {outcomeWord(outcome)}
                 </button>
               ))}
             </div>
@@ -345,7 +405,7 @@ export function ChartsPanel(props: Readonly<{ api: ApiClient; refresh: number }>
   }, [days, props.refresh]);
   const labels = lastDays(days);
   const events = task.result ?? [];
-  const series = ORGANIZATIONS.map((org) => org.mspId).filter((mspId) =>
+  const series = ORGANIZATIONS.filter((mspId) =>
     events.some((event) => event.accessor.org === mspId),
   );
   const groups: BarGroup[] = labels.map((label) => {
@@ -362,8 +422,8 @@ export function ChartsPanel(props: Readonly<{ api: ApiClient; refresh: number }>
   });
   return (
     <section aria-labelledby="charts-title">
-      <h1 id="charts-title">Activity</h1>
-      <Field label="Period">
+      <h1 id="charts-title">{t('charts.title')}</h1>
+      <Field label={t('charts.period')}>
         {(id) => (
           <select
             id={id}
@@ -372,23 +432,28 @@ export function ChartsPanel(props: Readonly<{ api: ApiClient; refresh: number }>
               setDays(Number(event.currentTarget.value));
             }}
           >
-            <option value="7">Last 7 days</option>
-            <option value="14">Last 14 days</option>
-            <option value="30">Last 30 days</option>
+            {[7, 14, 30].map((count) => (
+              <option key={count} value={String(count)}>
+                {t('charts.lastDays', { count: formatNumber(count) })}
+              </option>
+            ))}
           </select>
         )}
       </Field>
-      <Status busy={task.busy} busyText="Counting accesses…" error={task.error}>
-        {task.result === undefined ? null : <p>{events.length} accesses in the period.</p>}
+      <Status busy={task.busy} busyText={t('charts.busy')} error={task.error} detail={task.detail}>
+        {task.result === undefined ? null : (
+          <p>{t('charts.total', { count: formatNumber(events.length) })}</p>
+        )}
       </Status>
       {task.result === undefined ? null : (
         <div class="charts">
           <StackedBarChart
-            title="Accesses per organization per day (UTC)"
+            title={t('charts.perOrg')}
             groups={groups}
             series={series}
+            seriesName={orgName}
           />
-          <RateLineChart title="Deny rate per day" points={points} />
+          <RateLineChart title={t('charts.denyRate')} points={points} />
         </div>
       )}
     </section>
@@ -413,9 +478,9 @@ export function RegionsPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
   const stats = task.result;
   return (
     <section aria-labelledby="regions-title">
-      <h1 id="regions-title">Statistics by region</h1>
-      <p>The last 30 days, counted by the region of the accessing organization.</p>
-      <Field label="Region level">
+      <h1 id="regions-title">{t('regions.title')}</h1>
+      <p>{t('regions.intro')}</p>
+      <Field label={t('regions.level')}>
         {(id) => (
           <select
             id={id}
@@ -424,24 +489,37 @@ export function RegionsPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
               setLevel(event.currentTarget.value as typeof level);
             }}
           >
-            <option value="province">Province</option>
-            <option value="city">City</option>
-            <option value="county">County</option>
+            {(['province', 'city', 'county'] as const).map((item) => (
+              <option key={item} value={item}>
+                {regionLevelWord(item)}
+              </option>
+            ))}
           </select>
         )}
       </Field>
-      <Status busy={task.busy} busyText="Counting…" error={task.error}>
+      <Status busy={task.busy} busyText={t('regions.busy')} error={task.error} detail={task.detail}>
         {stats === undefined ? null : (
           <p>
-            {stats.total} accesses; {stats.byDecision.deny ?? 0} denied;{' '}
-            {stats.byBreakGlass.true ?? 0} break-glass.
+            {t('regions.summary', {
+              total: formatNumber(stats.total),
+              denied: formatNumber(stats.byDecision.deny ?? 0),
+              breakGlass: formatNumber(stats.byBreakGlass.true ?? 0),
+            })}
           </p>
         )}
       </Status>
       {stats === undefined ? null : (
         <div class="charts">
-          <CountBars title={`Accesses by ${stats.level} code`} counts={stats.byRegion} />
-          <CountBars title="Accesses by purpose" counts={stats.byPurpose} />
+          <CountBars
+            title={t('regions.byRegion', { level: regionLevelWord(stats.level) })}
+            counts={stats.byRegion}
+            labelOf={regionName}
+          />
+          <CountBars
+            title={t('regions.byPurpose')}
+            counts={stats.byPurpose}
+            labelOf={purposeWord}
+          />
         </div>
       )}
     </section>

@@ -30,7 +30,8 @@ import {
   type SessionSigner,
   type SigningStatus,
 } from './statements.ts';
-import { ConfirmDialog, Time, type Task } from './ui.components.tsx';
+import { ConfirmDialog, TechnicalDetails, Time, type Task } from './ui.components.tsx';
+import { t } from './i18n/i18n.ts';
 
 /** What the confirmation shows, and how to make the statement again once it has expired. */
 export interface ConfirmRequest<A extends PatientActionName> {
@@ -84,11 +85,8 @@ function StatementBody(props: Readonly<{ pending: Pending }>): JSX.Element {
         {words.who} {words.validity}
       </p>
       <details class="technical">
-        <summary>Technical details: the exact statement</summary>
-        <p class="hint">
-          This browser signs exactly this text with its key (ECDSA P-256, SHA-256); every endorsing
-          peer checks the signature before the ledger records anything.
-        </p>
+        <summary>{t('signing.technical')}</summary>
+        <p class="hint">{t('signing.technicalHint')}</p>
         <pre class="statement" data-testid="statement-text">
           {statementText(statement)}
         </pre>
@@ -115,8 +113,8 @@ export function useStatementDialog(): StatementDialog {
   const element = (
     <ConfirmDialog
       open={pending !== undefined}
-      title={pending?.title ?? 'Sign'}
-      confirmLabel={pending?.confirmLabel ?? 'Sign'}
+      title={pending?.title ?? t('signing.sign')}
+      confirmLabel={pending?.confirmLabel ?? t('signing.sign')}
       danger={pending?.danger ?? false}
       onCancel={() => {
         settle(undefined);
@@ -129,8 +127,7 @@ export function useStatementDialog(): StatementDialog {
           show({
             ...open,
             statement: open.rebuild(now),
-            notice:
-              'The statement had expired, so it was made again with a new time and nonce. Check it and confirm again.',
+            notice: t('signing.expired'),
           });
           return;
         }
@@ -221,7 +218,7 @@ export function useSigning(session: Session, refresh: number): Signing {
       setLooked(true);
       setLoadError(undefined);
     } catch (error) {
-      setLoadError(`Your devices could not be read: ${messageOf(error)}`);
+      setLoadError(t('signing.loadError', { message: messageOf(error) }));
     }
   };
   useEffect(() => {
@@ -240,10 +237,10 @@ export function useSigning(session: Session, refresh: number): Signing {
     dialog,
     reload,
     async sign(request) {
-      if (signer === undefined) throw new Error('Only a patient or their guardian signs.');
-      if (status === undefined)
-        throw new Error(loadError ?? 'Your devices are still loading; try again in a moment.');
-      if (status.kind !== 'ready') throw new Error(`Nothing was signed. ${cannotSign(status)}`);
+      if (signer === undefined) throw new Error(t('signing.onlyPatient'));
+      if (status === undefined) throw new Error(loadError ?? t('signing.stillLoading'));
+      if (status.kind !== 'ready')
+        throw new Error(t('signing.nothingSigned', { why: cannotSign(status) }));
       ledger.current ??= ledgerInfo().catch((error: unknown) => {
         ledger.current = undefined;
         throw error;
@@ -270,11 +267,8 @@ export function useSigning(session: Session, refresh: number): Signing {
       return signStatement(confirmed, status.key);
     },
     async makeKeyHere() {
-      if (signer === undefined) throw new Error('Only a patient or their guardian holds a key.');
-      if (!deviceKeysSupported())
-        throw new Error(
-          'This browser cannot keep a key: it needs WebCrypto (https, or localhost) and IndexedDB.',
-        );
+      if (signer === undefined) throw new Error(t('signing.onlyPatientKey'));
+      if (!deviceKeysSupported()) throw new Error(t('signing.noWebCrypto'));
       const made =
         status?.kind === 'not-bound' && key !== undefined
           ? key
@@ -325,11 +319,11 @@ export function SigningNotice(props: Readonly<{ signing: Signing }>): JSX.Elemen
   return (
     <div class="callout" data-testid="cannot-sign">
       <p>
-        <strong>This browser cannot sign for you.</strong> {cannotSign(status)}
+        <strong>{t('signing.cannot')}</strong> {cannotSign(status)}
       </p>
       {status.kind === 'not-allowed' ? null : (
         <p>
-          <a href="#/devices">Set up this browser as a device</a>
+          <a href="#/devices">{t('signing.setUp')}</a>
         </p>
       )}
     </div>
@@ -343,19 +337,23 @@ export function PublicKeyBox(props: Readonly<{ keyRecord: StoredKey }>): JSX.Ele
     try {
       // navigator.clipboard is missing outside secure contexts: the error is caught here too.
       await navigator.clipboard.writeText(props.keyRecord.publicKey);
-      setCopied('Copied. Paste it under “Add a device” on a device that can sign.');
+      setCopied(t('signing.copied'));
     } catch {
-      setCopied('This browser did not allow copying: select the text and copy it.');
+      setCopied(t('signing.copyRefused'));
     }
   };
   return (
     <div class="public-key">
       <p>
-        Key ID <span class="id">{props.keyRecord.keyId}</span>, made{' '}
-        <Time value={props.keyRecord.createdAt} />. Its public key (safe to share; the private key
-        stays in this browser):
+        {t('signing.keyMade')} <Time value={props.keyRecord.createdAt} />
+        {t('signing.keyMadeAfter')}
       </p>
-      <label for="public-key-text">Public key of this browser</label>
+      <TechnicalDetails>
+        <p class="meta">
+          {t('devices.keyId')} <span class="id">{props.keyRecord.keyId}</span>
+        </p>
+      </TechnicalDetails>
+      <label for="public-key-text">{t('signing.publicKey')}</label>
       <textarea
         id="public-key-text"
         class="id"
@@ -375,7 +373,7 @@ export function PublicKeyBox(props: Readonly<{ keyRecord: StoredKey }>): JSX.Ele
             void copy();
           }}
         >
-          Copy the public key
+          {t('signing.copy')}
         </button>
       </div>
       <p role="status" aria-live="polite">

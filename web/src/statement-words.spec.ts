@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildStatement,
   generatePatientKey,
@@ -6,6 +6,10 @@ import {
   type Consent,
 } from '@consent-ledger/ledger-api';
 import { byWhom, describeStatement } from './statement-words.ts';
+import { setLanguage } from './i18n/i18n.ts';
+
+// The English words are asserted here; the catalogue's spec covers both languages.
+beforeAll(() => setLanguage('en'));
 
 const PID = 'pid-abcdefghijklmnop';
 const RP = 'rp-qrstuvwxyz234567';
@@ -54,7 +58,7 @@ describe('a statement in plain words', () => {
       { time },
     );
     expect(words.what).toEqual([
-      'Allow Community hospital (clinicians only) to use your imaging, laboratory data for treatment.',
+      'Allow County Community Hospital (clinicians only) to use your imaging and laboratory results for treatment.',
       'From the moment it is recorded, until 2027-01-01T00:00:00.000Z.',
     ]);
     expect(words.who).toBe(`Signed by you (patient ${PID}) with this browser's key key-a.`);
@@ -73,7 +77,7 @@ describe('a statement in plain words', () => {
       { time, consent },
     );
     expect(revoke.what[0]).toBe(
-      'Revoke your consent to Community hospital for imaging, laboratory data for treatment (consent con-0123456789abcdef01234567), at version 2.',
+      'Revoke your consent to County Community Hospital for imaging and laboratory results for treatment (consent con-0123456789abcdef01234567), at version 2.',
     );
     const erase = describeStatement(
       buildStatement({
@@ -124,7 +128,7 @@ describe('a statement in plain words', () => {
       { time },
     );
     expect(words.what[0]).toBe(
-      "Allow Research institute to use the patient's genomic data for research.",
+      "Allow Medical Research Institute to use the patient's genomic data for medical research.",
     );
     expect(words.who).toBe(
       `Signed by you as guardian ${RP} for patient ${PID}, with this browser's key key-g.`,
@@ -132,8 +136,33 @@ describe('a statement in plain words', () => {
   });
 
   it('says who changed a binding', () => {
-    expect(byWhom({ kind: 'org', id: 'GovMSP' })).toBe('staff of Health regulator');
+    expect(byWhom({ kind: 'org', id: 'GovMSP' })).toBe('staff of Regional Health Commission');
     expect(byWhom({ kind: 'patient', id: PID }, { self: PID })).toBe(`the patient ${PID} (you)`);
     expect(byWhom({ kind: 'guardian', id: RP }, { self: PID })).toBe(`guardian ${RP}`);
+  });
+
+  it('tells a grant in Chinese, codes as words, when Chinese is chosen', async () => {
+    await setLanguage('zh-CN');
+    try {
+      const words = describeStatement(
+        buildStatement({
+          ...base,
+          action: 'consent:GrantConsent',
+          payload: {
+            grantee: { org: 'CommunityHospitalMSP', role: 'clinician' },
+            purposes: ['treatment'],
+            categories: ['imaging', 'laboratory'],
+          },
+        }),
+        { time },
+      );
+      expect(words.what).toEqual([
+        '允许余杭区社区卫生服务中心（仅限医生）出于诊疗使用您的影像和检验结果。',
+        '自记录到账本之时起生效，没有结束日期。',
+      ]);
+      expect(words.who).toBe(`由您（患者 ${PID}）用本浏览器的密钥 key-a 签名。`);
+    } finally {
+      await setLanguage('en');
+    }
   });
 });

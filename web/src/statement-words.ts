@@ -1,15 +1,19 @@
 import {
   keyIdOf,
   type ActionStatement,
-  type BindingChange,
   type BindingVersion,
   type Consent,
   type ConsentInput,
   type ErasureReceipt,
-  type GuardianRelationship,
   type PatientActionName,
 } from '@consent-ledger/ledger-api';
-import { ORGANIZATIONS } from './api.types.ts';
+import { formatDateTime, t } from './i18n/i18n.ts';
+import {
+  categoriesWords,
+  granteeRoleWord,
+  orgName as defaultOrgName,
+  purposesWords,
+} from './i18n/words.ts';
 
 /**
  * A statement in plain words, for the confirmation the patient reads before signing. The exact
@@ -39,13 +43,10 @@ export interface WordsContext {
 /** A statement of any action, told apart by `action`. */
 type AnyStatement = { readonly [A in PatientActionName]: ActionStatement<A> }[PatientActionName];
 
-function defaultOrgName(mspId: string | undefined): string {
-  if (mspId === undefined) return 'everyone';
-  return ORGANIZATIONS.find((org) => org.mspId === mspId)?.name ?? mspId;
-}
-
-const list = (items: readonly string[] | undefined, all: string): string =>
-  items === undefined || items.length === 0 ? all : items.join(', ');
+const categoriesOf = (items: readonly string[] | undefined): string =>
+  items === undefined || items.length === 0 ? t('statement.allData') : categoriesWords(items);
+const purposesOf = (items: readonly string[] | undefined): string =>
+  items === undefined || items.length === 0 ? t('statement.anyPurpose') : purposesWords(items);
 
 /** The terms of a consent in words. */
 function termsOf(
@@ -56,26 +57,37 @@ function termsOf(
     time: (iso: string) => string;
   }>,
 ): string[] {
-  const org = words.orgName(terms.grantee?.org);
-  const role = terms.grantee?.role === undefined ? '' : ` (${terms.grantee.role}s only)`;
-  const data = `${words.whose} ${list(terms.categories, 'all kinds of')} data for ${list(terms.purposes, 'any purpose')}`;
+  const values = {
+    org: words.orgName(terms.grantee?.org),
+    role:
+      terms.grantee?.role === undefined
+        ? ''
+        : t('statement.onlyRole', { role: granteeRoleWord(terms.grantee.role, true) }),
+    whose: words.whose,
+    data: categoriesOf(terms.categories),
+    purposes: purposesOf(terms.purposes),
+  };
+  const from =
+    terms.validFrom === undefined ? t('statement.fromRecorded') : words.time(terms.validFrom);
   const lines = [
-    terms.provision === 'deny'
-      ? `Refuse ${org}${role} the use of ${data}.`
-      : `Allow ${org}${role} to use ${data}.`,
-    `From ${terms.validFrom === undefined ? 'the moment it is recorded' : words.time(terms.validFrom)}, ${
-      terms.validUntil === undefined ? 'with no end date' : `until ${words.time(terms.validUntil)}`
-    }.`,
+    terms.provision === 'deny' ? t('statement.refuse', values) : t('statement.allow', values),
+    terms.validUntil === undefined
+      ? t('statement.periodOpen', { from })
+      : t('statement.period', { from, until: words.time(terms.validUntil) }),
   ];
-  if (terms.dataFrom !== undefined || terms.dataUntil !== undefined)
+  if (terms.dataFrom !== undefined && terms.dataUntil !== undefined)
     lines.push(
-      `Only data ${terms.dataFrom === undefined ? '' : `from ${words.time(terms.dataFrom)} `}${
-        terms.dataUntil === undefined ? '' : `until ${words.time(terms.dataUntil)}`
-      }`.trimEnd() + '.',
+      t('statement.dataBetween', {
+        from: words.time(terms.dataFrom),
+        until: words.time(terms.dataUntil),
+      }),
     );
+  else if (terms.dataFrom !== undefined)
+    lines.push(t('statement.dataFrom', { from: words.time(terms.dataFrom) }));
+  else if (terms.dataUntil !== undefined)
+    lines.push(t('statement.dataUntil', { until: words.time(terms.dataUntil) }));
   const exceptions = terms.exceptions?.length ?? 0;
-  if (exceptions > 0)
-    lines.push(`With ${String(exceptions)} exception${exceptions === 1 ? '' : 's'}.`);
+  if (exceptions > 0) lines.push(t('statement.exceptions', { count: exceptions }));
   return lines;
 }
 
@@ -85,11 +97,13 @@ function consentNamed(
   consent: Consent | undefined,
   orgName: (mspId: string | undefined) => string,
 ): string {
-  if (consent?.consentId !== consentId) return `consent ${consentId}`;
-  return `${consent.provision === 'deny' ? 'refusal' : 'consent'} to ${orgName(consent.grantee?.org)} for ${list(
-    consent.categories,
-    'all kinds of',
-  )} data for ${list(consent.purposes, 'any purpose')} (consent ${consentId})`;
+  if (consent?.consentId !== consentId) return t('statement.consentId', { id: consentId });
+  return t(consent.provision === 'deny' ? 'statement.namedRefusal' : 'statement.namedConsent', {
+    org: orgName(consent.grantee?.org),
+    data: categoriesOf(consent.categories),
+    purposes: purposesOf(consent.purposes),
+    id: consentId,
+  });
 }
 
 /** A statement in plain words. */
@@ -98,11 +112,11 @@ export function describeStatement(
   context: Readonly<WordsContext> = {},
 ): StatementWords {
   const orgName = context.orgName ?? defaultOrgName;
-  const time = context.time ?? ((iso: string) => new Date(iso).toLocaleString());
+  const time = context.time ?? formatDateTime;
   const typed = statement as AnyStatement;
   const self = typed.signer.kind === 'patient';
-  const whose = self ? 'your' : "the patient's";
-  const you = self ? 'you' : 'the patient';
+  const whose = self ? t('statement.your') : t('statement.patients');
+  const you = self ? t('statement.you') : t('statement.thePatient');
   const what = ((): string[] => {
     switch (typed.action) {
       case 'consent:GrantConsent':
@@ -110,71 +124,67 @@ export function describeStatement(
       case 'consent:UpdateConsent': {
         const { consentId, expectedVersion, ...terms } = typed.payload;
         return [
-          `Change consent ${consentId} (version ${String(expectedVersion)}) to these terms:`,
+          t('statement.change', { id: consentId, version: expectedVersion }),
           ...termsOf(terms, { whose, orgName, time }),
         ];
       }
       case 'consent:RevokeConsent':
         return [
-          `Revoke ${whose} ${consentNamed(typed.payload.consentId, context.consent, orgName)}, at version ${String(
-            typed.payload.expectedVersion,
-          )}.`,
-          'From then on it allows nothing. You can grant a new consent later.',
+          t('statement.revoke', {
+            whose,
+            consent: consentNamed(typed.payload.consentId, context.consent, orgName),
+            version: typed.payload.expectedVersion,
+          }),
+          t('statement.revokeAfter'),
         ];
       case 'consent:EraseConsent':
         return [
-          `Erase the details of ${whose} ${consentNamed(typed.payload.consentId, context.consent, orgName)} from every organization's peer that holds them.`,
-          'Only a revoked or expired consent can be erased. The ledger keeps a receipt of the erasure and the hashes it already had.',
+          t('statement.erase', {
+            whose,
+            consent: consentNamed(typed.payload.consentId, context.consent, orgName),
+          }),
+          t('statement.eraseAfter'),
         ];
       case 'patient:ActivatePatient':
         return [
-          `Bind this browser's key ${typed.signer.keyId} to your pseudonym ${typed.patientId}, proven with your enrolment code ${typed.payload.enrolmentCode}.`,
-          'From then on this browser signs for you. The key never leaves it.',
+          t('statement.activate', {
+            key: typed.signer.keyId,
+            patient: typed.patientId,
+            code: typed.payload.enrolmentCode,
+          }),
+          t('statement.activateAfter'),
         ];
       case 'patient:ActivateGuardian':
         return [
-          `Bind this browser's key ${typed.signer.keyId} to you as guardian ${typed.payload.guardianId} of patient ${typed.patientId}, proven with your enrolment code ${typed.payload.enrolmentCode}.`,
-          'From then on this browser signs for the patient during your guardianship. The key never leaves it.',
+          t('statement.activateGuardian', {
+            key: typed.signer.keyId,
+            guardian: typed.payload.guardianId,
+            patient: typed.patientId,
+            code: typed.payload.enrolmentCode,
+          }),
+          t('statement.activateGuardianAfter'),
         ];
       case 'patient:AddDevice':
-        return [
-          `Add the device whose key ID is ${keyIdOf(typed.payload.publicKey)} to the keys that can sign for ${you}.`,
-        ];
+        return [t('statement.addDevice', { key: keyIdOf(typed.payload.publicKey), you })];
       case 'patient:RemoveDevice':
-        return [
-          `Remove the device whose key ID is ${typed.payload.keyId}: from then on it cannot sign for ${you}.`,
-        ];
+        return [t('statement.removeDevice', { key: typed.payload.keyId, you })];
     }
   })();
   const who = self
-    ? `Signed by you (patient ${typed.patientId}) with this browser's key ${typed.signer.keyId}.`
-    : `Signed by you as guardian ${typed.signer.id} for patient ${typed.patientId}, with this browser's key ${typed.signer.keyId}.`;
-  const validity = `Valid once, for the ${typed.chaincode} ledger on channel ${typed.channel}, from ${time(
-    typed.issuedAt,
-  )} until ${time(typed.expiresAt)}.`;
+    ? t('statement.whoPatient', { patient: typed.patientId, key: typed.signer.keyId })
+    : t('statement.whoGuardian', {
+        guardian: typed.signer.id,
+        patient: typed.patientId,
+        key: typed.signer.keyId,
+      });
+  const validity = t('statement.validity', {
+    chaincode: typed.chaincode,
+    channel: typed.channel,
+    from: time(typed.issuedAt),
+    until: time(typed.expiresAt),
+  });
   return { what, who, validity };
 }
-
-/** What each change of a binding did, in words. */
-export const CHANGE_WORDS: Readonly<Record<BindingChange, string>> = {
-  registered: 'Registered by the home hospital',
-  activated: 'First sign-in: the first device bound',
-  'device-added': 'A device added',
-  'device-removed': 'A device removed',
-  'recovery-requested': 'A recovery asked for by the home hospital',
-  'recovery-approved': 'Recovery approved by the regulator: every earlier key stopped working',
-  'guardian-proposed': 'A guardian proposed by the home hospital',
-  'guardian-approved': 'A guardian approved by the regulator',
-  'guardian-activated': "A guardian's key bound",
-  'guardian-ended': 'A guardianship ended',
-};
-
-/** How a guardian is related to the patient, in words. */
-export const RELATIONSHIP_WORDS: Readonly<Record<GuardianRelationship, string>> = {
-  guardian: 'Guardian',
-  'legal-proxy': 'Legal proxy',
-  parent: 'Parent',
-};
 
 /** Who made a change or asked for an erasure, in words; `self` is the reader's own signer ID. */
 export function byWhom(
@@ -182,13 +192,13 @@ export function byWhom(
   options: Readonly<{ self?: string; orgName?: (mspId: string | undefined) => string }> = {},
 ): string {
   const orgName = options.orgName ?? defaultOrgName;
-  const you = by.id === options.self ? ' (you)' : '';
+  const you = by.id === options.self ? t('statement.byYou') : '';
   switch (by.kind) {
     case 'org':
-      return `staff of ${orgName(by.id)}`;
+      return t('statement.byOrg', { org: orgName(by.id) });
     case 'patient':
-      return `the patient ${by.id}${you}`;
+      return t('statement.byPatient', { id: by.id, you });
     case 'guardian':
-      return `guardian ${by.id}${you}`;
+      return t('statement.byGuardian', { id: by.id, you });
   }
 }

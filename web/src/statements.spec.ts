@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ENROLMENT_CODE_PATTERN,
   canonicalJson,
@@ -18,6 +18,7 @@ import {
   consentInputOf,
   erasureOf,
   grantProblems,
+  oneYearFrom,
   isStale,
   normalizeEnrolmentCode,
   pastedPublicKey,
@@ -28,6 +29,10 @@ import {
   type GrantForm,
   type SessionSigner,
 } from './statements.ts';
+import { setLanguage } from './i18n/i18n.ts';
+
+// The English words are asserted here; the catalogue's spec covers both languages.
+beforeAll(() => setLanguage('en'));
 
 const PID = 'pid-abcdefghijklmnop';
 const RP = 'rp-qrstuvwxyz234567';
@@ -137,7 +142,7 @@ describe('whether this browser can sign', () => {
     });
     expect(minor).toEqual({
       kind: 'not-allowed',
-      reason: 'Until 2030-01-01 your guardian signs for you.',
+      reason: 'Until Jan 1, 2030 your guardian signs for you.',
     });
     expect(
       signingStatus({
@@ -193,12 +198,12 @@ describe('whether this browser can sign', () => {
       }),
     ).toEqual({
       kind: 'not-allowed',
-      reason: 'Your guardianship is ended: you cannot sign for this patient.',
+      reason: 'Your guardianship’s status is “Ended”: you cannot sign for this patient.',
     });
   });
 
   it('says why it cannot sign, pointing to the devices page', () => {
-    expect(cannotSign({ kind: 'no-key' })).toContain('Devices and guardians');
+    expect(cannotSign({ kind: 'no-key' })).toContain('(Devices and guardians)');
     expect(cannotSign({ kind: 'not-bound', key: key('k') })).toContain('not one of your devices');
     expect(cannotSign({ kind: 'not-allowed', reason: 'Because.' })).toBe('Because.');
   });
@@ -215,13 +220,9 @@ describe('the statements the pages sign', () => {
   };
 
   it('checks the grant form in words and turns it into the consent terms', () => {
-    expect(grantProblems({ ...form, org: '', purposes: [] })).toEqual([
-      'choose an organization',
-      'choose at least one purpose',
-    ]);
-    expect(grantProblems({ ...form, from: '2026-12-10', until: '2026-12-09' })).toEqual([
-      'the end date must be after the start date',
-    ]);
+    expect(grantProblems({ ...form, org: '', purposes: [] })).toEqual(['org', 'purposes']);
+    expect(grantProblems({ ...form, categories: [] })).toEqual(['categories']);
+    expect(grantProblems({ ...form, from: '2026-12-10', until: '2026-12-09' })).toEqual(['dates']);
     expect(grantProblems(form)).toEqual([]);
     expect(consentInputOf(form)).toEqual({
       grantee: { org: 'CommunityHospitalMSP', role: 'clinician' },
@@ -321,5 +322,13 @@ describe('what the patient types', () => {
     expect(pastedPublicKey(wrapped)).toEqual({ publicKey, keyId: keyIdOf(publicKey) });
     expect(pastedPublicKey('not a key')).toBeUndefined();
     expect(pastedPublicKey(publicKey.slice(0, 100))).toBeUndefined();
+  });
+});
+
+describe('the grant form’s default end date', () => {
+  it('is one year after today, as a date input value in the browser’s zone', () => {
+    expect(oneYearFrom(new Date(2026, 11, 6, 15, 30))).toBe('2027-12-06');
+    expect(oneYearFrom(new Date(2026, 0, 1, 0, 0))).toBe('2027-01-01');
+    expect(oneYearFrom(new Date(2028, 1, 29, 12, 0))).toBe('2029-03-01');
   });
 });

@@ -19,6 +19,7 @@ import {
   type Purpose,
   type Category,
 } from '@consent-ledger/ledger-api';
+import { formatDate, t } from './i18n/i18n.ts';
 
 /**
  * What the patient's pages sign (docs/patient-keys.md), as plain functions: who signs in this
@@ -78,27 +79,31 @@ export function signingStatus(
     if (binding.status === 'pending')
       return {
         kind: 'not-allowed',
-        reason:
-          'Your pseudonym waits for a first sign-in with an enrolment code from your hospital.',
+        reason: t('signing.pending'),
       };
     if (binding.adultFrom !== undefined && !adultNow(binding, now))
       return {
         kind: 'not-allowed',
-        reason: `Until ${binding.adultFrom} your guardian signs for you.`,
+        reason: t('signing.minor', { date: formatDate(`${binding.adultFrom}T12:00:00`) }),
       };
   } else {
     const guardian = binding.guardians.find((item) => item.guardianId === signer.id);
     if (guardian?.status !== 'active')
       return {
         kind: 'not-allowed',
-        reason: `Your guardianship is ${guardian?.status ?? 'unknown'}: you cannot sign for this patient.`,
+        reason: t('signing.guardianship', {
+          status:
+            guardian === undefined
+              ? t('signing.unknownStatus')
+              : t(`guardianStatus.${guardian.status}`),
+        }),
       };
     // A guardian signs from validFrom until validUntil, and never once a minor came of age.
     const ended = before(guardian.validUntil, now) || adultNow(binding, now);
     if (!before(guardian.validFrom, now) || ended)
       return {
         kind: 'not-allowed',
-        reason: 'Your guardianship is outside its period: you cannot sign for this patient now.',
+        reason: t('signing.outsidePeriod'),
       };
   }
   if (key === undefined) return { kind: 'no-key' };
@@ -152,16 +157,26 @@ export interface GrantForm {
   readonly until: string;
 }
 
+/** What is missing or wrong in the grant form (the view words each in the chosen language). */
+export type GrantProblem = 'org' | 'purposes' | 'categories' | 'dates';
+
 /** What is missing or wrong in the grant form, in words (empty when it can be signed). */
-export function grantProblems(form: GrantForm): string[] {
-  return [
-    form.org === '' ? 'choose an organization' : '',
-    form.purposes.length === 0 ? 'choose at least one purpose' : '',
-    form.categories.length === 0 ? 'choose at least one kind of data' : '',
-    form.from !== '' && form.until !== '' && form.until <= form.from
-      ? 'the end date must be after the start date'
-      : '',
-  ].filter((problem) => problem !== '');
+export function grantProblems(form: GrantForm): GrantProblem[] {
+  const problems: (GrantProblem | undefined)[] = [
+    form.org === '' ? 'org' : undefined,
+    form.purposes.length === 0 ? 'purposes' : undefined,
+    form.categories.length === 0 ? 'categories' : undefined,
+    form.from !== '' && form.until !== '' && form.until <= form.from ? 'dates' : undefined,
+  ];
+  return problems.filter((problem) => problem !== undefined);
+}
+
+/** A date input's value (YYYY-MM-DD, the browser's zone) one year after `now` (a
+ * 29 February gives 1 March): the grant form's default end date. */
+export function oneYearFrom(now: Date): string {
+  const next = new Date(now.getFullYear() + 1, now.getMonth(), now.getDate());
+  const pad = (value: number): string => String(value).padStart(2, '0');
+  return `${String(next.getFullYear())}-${pad(next.getMonth() + 1)}-${pad(next.getDate())}`;
 }
 
 /** The consent's terms from the grant form (GrantConsent's payload); dates in the browser's zone. */
@@ -220,11 +235,11 @@ export function pastedPublicKey(
 export function cannotSign(status: Exclude<SigningStatus, { kind: 'ready' }>): string {
   switch (status.kind) {
     case 'no-key':
-      return 'This browser holds no key for you, so it cannot sign. Make a key here and add this browser from a device that can sign (Devices and guardians).';
+      return t('signing.noKey');
     case 'not-bound':
-      return 'The key of this browser is not one of your devices yet, so it cannot sign. Add it from a device that can sign (Devices and guardians).';
+      return t('signing.notBound');
     case 'key-revoked':
-      return 'The key of this browser was removed or replaced, so it can no longer sign. Make a new key here and add it from a device that can sign, or ask your hospital for a recovery.';
+      return t('signing.keyRevoked');
     case 'not-allowed':
       return status.reason;
   }

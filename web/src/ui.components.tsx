@@ -1,6 +1,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { messageOf } from './api.client.ts';
+import { detailOf, messageOf } from './api.client.ts';
+import { formatDateTime, t } from './i18n/i18n.ts';
 
 /** A labelled form control: the label is tied to the control by id. */
 export function Field(
@@ -31,6 +32,8 @@ export function CheckboxGroup(
     legend: string;
     name: string;
     options: readonly string[];
+    /** An option's words (the option's code is the checkbox's value). */
+    optionLabel: (option: string) => string;
     selected: readonly string[];
     onChange: (selected: string[]) => void;
   }>,
@@ -54,7 +57,7 @@ export function CheckboxGroup(
               );
             }}
           />
-          {option}
+          {props.optionLabel(option)}
         </label>
       ))}
     </fieldset>
@@ -65,6 +68,8 @@ export function CheckboxGroup(
 export interface Task<T> {
   readonly busy: boolean;
   readonly error?: string;
+  /** The error's technical detail (its code and the server's text), when it has one. */
+  readonly detail?: string;
   readonly result?: T;
   /** Runs `work`; its result or error replaces the previous one. */
   run(work: () => Promise<T>): Promise<void>;
@@ -72,7 +77,12 @@ export interface Task<T> {
 
 /** A {@link Task} as component state. */
 export function useTask<T>(): Task<T> {
-  const [state, setState] = useState<{ busy: boolean; error?: string; result?: T }>({
+  const [state, setState] = useState<{
+    busy: boolean;
+    error?: string;
+    detail?: string;
+    result?: T;
+  }>({
     busy: false,
   });
   return {
@@ -82,7 +92,12 @@ export function useTask<T>(): Task<T> {
       try {
         setState({ busy: false, result: await work() });
       } catch (error) {
-        setState({ busy: false, error: messageOf(error) });
+        const detail = detailOf(error);
+        setState({
+          busy: false,
+          error: messageOf(error),
+          ...(detail === undefined ? {} : { detail }),
+        });
       }
     },
   };
@@ -94,6 +109,8 @@ export function Status(
     busy?: boolean;
     busyText?: string;
     error?: string | undefined;
+    /** The error's technical detail, shown folded under it. */
+    detail?: string | undefined;
     children?: ComponentChildren;
   }>,
 ): JSX.Element {
@@ -103,7 +120,7 @@ export function Status(
         {props.busy === true ? (
           <p class="busy">
             <span class="spinner" aria-hidden="true" />
-            {props.busyText ?? 'Working…'}
+            {props.busyText ?? t('common.working')}
           </p>
         ) : (
           props.children
@@ -111,6 +128,11 @@ export function Status(
       </div>
       <div role="alert">
         {props.error === undefined ? null : <p class="error">{props.error}</p>}
+        {props.error === undefined || props.detail === undefined ? null : (
+          <TechnicalDetails>
+            <p class="id">{props.detail}</p>
+          </TechnicalDetails>
+        )}
       </div>
     </div>
   );
@@ -153,16 +175,31 @@ export function ConfirmDialog(
           {props.confirmLabel}
         </button>
         <button type="button" class="secondary" onClick={props.onCancel} autofocus>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </dialog>
   );
 }
 
-/** A date-time as the user's locale shows it, in a <time> element. */
+/** A date-time as the chosen language shows it, in a <time> element. */
 export function Time(props: Readonly<{ value: string }>): JSX.Element {
-  return <time dateTime={props.value}>{new Date(props.value).toLocaleString()}</time>;
+  return <time dateTime={props.value}>{formatDateTime(props.value)}</time>;
+}
+
+/**
+ * Technical details (transaction hashes, event and consent IDs, blocks, error codes), folded
+ * away from people's primary view.
+ */
+export function TechnicalDetails(
+  props: Readonly<{ children: ComponentChildren; summary?: string }>,
+): JSX.Element {
+  return (
+    <details class="technical">
+      <summary>{props.summary ?? t('common.technicalDetails')}</summary>
+      {props.children}
+    </details>
+  );
 }
 
 /** Saves a Blob as a file through a temporary object URL. */

@@ -3,6 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { SessionsEnded, UserAccountView } from '@consent-ledger/ledger-api';
 import type { ApiClient } from './api.client.ts';
 import { ConfirmDialog, Field, Status, Time, useTask } from './ui.components.tsx';
+import { formatNumber, t } from './i18n/i18n.ts';
+import { roleWord } from './i18n/words.ts';
 
 /** What the admin is about to do to a user, awaiting confirmation. */
 type Pending =
@@ -35,30 +37,27 @@ export function UsersPanel(props: Readonly<{ api: ApiClient; me: string }>): JSX
       if (kind === 'end-sessions') {
         const { ended } = await props.api.post<SessionsEnded>(path);
         reload();
-        return `${user.username}: ${String(ended)} session(s) ended.`;
+        return t('users.ended', { user: user.username, count: formatNumber(ended) });
       }
       await props.api.post<UserAccountView>(path);
       reload();
       return kind === 'disable'
-        ? `${user.username} is disabled and signed out everywhere.`
-        : `${user.username} may sign in again.`;
+        ? t('users.disabledDone', { user: user.username })
+        : t('users.enabledDone', { user: user.username });
     });
   };
   const users = list.result ?? [];
   return (
     <section>
-      <h1>Users</h1>
-      <p>
-        People with an account at this gateway. Disabling a user signs them out everywhere at once
-        and stops them signing in; it does not delete anything they did.
-      </p>
+      <h1>{t('nav.users')}</h1>
+      <p>{t('users.intro')}</p>
       <form
         onSubmit={(event) => {
           event.preventDefault();
           reload();
         }}
       >
-        <Field label="Accounts">
+        <Field label={t('users.accounts')}>
           {(id) => (
             <select
               id={id}
@@ -67,12 +66,12 @@ export function UsersPanel(props: Readonly<{ api: ApiClient; me: string }>): JSX
                 setAccounts(event.currentTarget.value === 'patients' ? 'patients' : 'staff');
               }}
             >
-              <option value="staff">Staff</option>
-              <option value="patients">Patients and guardians</option>
+              <option value="staff">{t('users.staff')}</option>
+              <option value="patients">{t('users.patients')}</option>
             </select>
           )}
         </Field>
-        <Field label="Username starts with">
+        <Field label={t('users.startsWith')}>
           {(id) => (
             <input
               id={id}
@@ -84,47 +83,54 @@ export function UsersPanel(props: Readonly<{ api: ApiClient; me: string }>): JSX
           )}
         </Field>
         <button type="submit" class="secondary">
-          Search
+          {t('audit.search')}
         </button>
       </form>
-      <Status busy={list.busy} busyText="Loading users…" error={list.error}>
-        {list.result !== undefined && users.length === 0 ? <p>No users match.</p> : null}
-        {users.length >= 200 ? <p>The first 200 are shown: narrow the search.</p> : null}
+      <Status
+        busy={list.busy}
+        busyText={t('users.loading')}
+        error={list.error}
+        detail={list.detail}
+      >
+        {list.result !== undefined && users.length === 0 ? (
+          <p class="empty">{t('users.none')}</p>
+        ) : null}
+        {users.length >= 200 ? <p>{t('users.first200')}</p> : null}
       </Status>
       {users.length === 0 ? null : (
         <div class="table-scroll">
           <table data-testid="users">
             <thead>
               <tr>
-                <th scope="col">User</th>
-                <th scope="col">Role</th>
-                <th scope="col">Since</th>
-                <th scope="col">Status</th>
-                <th scope="col">Open sessions</th>
-                <th scope="col">Actions</th>
+                <th scope="col">{t('users.user')}</th>
+                <th scope="col">{t('users.role')}</th>
+                <th scope="col">{t('users.since')}</th>
+                <th scope="col">{t('users.status')}</th>
+                <th scope="col">{t('users.sessions')}</th>
+                <th scope="col">{t('users.actions')}</th>
               </tr>
             </thead>
             <tbody>
               {users.map((user) => (
                 <tr key={user.username} data-username={user.username}>
                   <th scope="row">{user.username}</th>
-                  <td>{user.role}</td>
+                  <td>{roleWord(user.role)}</td>
                   <td>
                     <Time value={user.createdAt} />
                   </td>
                   <td>
                     {user.disabledAt === undefined ? (
-                      'Active'
+                      t('users.active')
                     ) : (
                       <>
-                        Disabled <Time value={user.disabledAt} />
+                        {t('users.disabled')} <Time value={user.disabledAt} />
                       </>
                     )}
                   </td>
-                  <td>{user.activeSessions}</td>
+                  <td>{formatNumber(user.activeSessions)}</td>
                   <td class="actions">
                     {user.username === props.me ? (
-                      <span>(you)</span>
+                      <span>{t('users.you')}</span>
                     ) : user.disabledAt === undefined ? (
                       <>
                         <button
@@ -134,7 +140,7 @@ export function UsersPanel(props: Readonly<{ api: ApiClient; me: string }>): JSX
                             setPending({ kind: 'disable', user });
                           }}
                         >
-                          Disable {user.username}
+                          {t('users.disable', { user: user.username })}
                         </button>
                         <button
                           type="button"
@@ -144,7 +150,7 @@ export function UsersPanel(props: Readonly<{ api: ApiClient; me: string }>): JSX
                             setPending({ kind: 'end-sessions', user });
                           }}
                         >
-                          End sessions of {user.username}
+                          {t('users.endSessions', { user: user.username })}
                         </button>
                       </>
                     ) : (
@@ -155,7 +161,7 @@ export function UsersPanel(props: Readonly<{ api: ApiClient; me: string }>): JSX
                           act('enable', user);
                         }}
                       >
-                        Enable {user.username}
+                        {t('users.enable', { user: user.username })}
                       </button>
                     )}
                   </td>
@@ -165,17 +171,19 @@ export function UsersPanel(props: Readonly<{ api: ApiClient; me: string }>): JSX
           </table>
         </div>
       )}
-      <Status busy={action.busy} error={action.error}>
+      <Status busy={action.busy} error={action.error} detail={action.detail}>
         {action.result === undefined ? null : <p class="ok">{action.result}</p>}
       </Status>
       <ConfirmDialog
         open={pending !== undefined}
         title={
           pending?.kind === 'disable'
-            ? `Disable ${pending.user.username}?`
-            : `End every session of ${pending?.user.username ?? ''}?`
+            ? t('users.disableTitle', { user: pending.user.username })
+            : t('users.endTitle', { user: pending?.user.username ?? '' })
         }
-        confirmLabel={pending?.kind === 'disable' ? 'Disable' : 'End sessions'}
+        confirmLabel={
+          pending?.kind === 'disable' ? t('users.disableConfirm') : t('users.endConfirm')
+        }
         onConfirm={() => {
           if (pending !== undefined) act(pending.kind, pending.user);
         }}
@@ -183,11 +191,7 @@ export function UsersPanel(props: Readonly<{ api: ApiClient; me: string }>): JSX
           setPending(undefined);
         }}
       >
-        <p>
-          {pending?.kind === 'disable'
-            ? 'They are signed out on every device at once and cannot sign in until enabled again.'
-            : 'They are signed out on every device at once and can sign in again.'}
-        </p>
+        <p>{pending?.kind === 'disable' ? t('users.disableText') : t('users.endText')}</p>
       </ConfirmDialog>
     </section>
   );

@@ -2,33 +2,20 @@
  * Domain errors: what services throw (never HTTP exceptions). Each has a stable code; the one
  * global exception filter maps codes to HTTP statuses.
  */
-import { LEDGER_NOT_FOUND_CODES, type LedgerErrorCode } from '@consent-ledger/ledger-api';
+import {
+  LEDGER_NOT_FOUND_CODES,
+  type GatewayErrorCode,
+  type LedgerErrorCode,
+} from '@consent-ledger/ledger-api';
 
-/** The gateway's own codes, beside the ledger's (ledger-api's LEDGER_ERROR_CODES). */
-export const GATEWAY_ERROR_CODES = [
-  'USER_NOT_FOUND',
-  'UNAUTHENTICATED',
-  'TOKEN_EXPIRED',
-  'PAYLOAD_TOO_LARGE',
-  'LENGTH_REQUIRED',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'DUPLICATE_KEY',
-  'FORBIDDEN_KEY',
-  'TOO_MANY_REQUESTS',
-  'LEDGER_UNAVAILABLE',
-  'LEDGER_REJECTED',
-  'NOT_IMPLEMENTED',
-  'OIDC_REFUSED',
-  'OIDC_ROLE_REFUSED',
-  'IDP_UNAVAILABLE',
-  'INTERNAL',
-] as const;
+/** The gateway's own codes, beside the ledger's (moved to ledger-api so the web app words them). */
+export { GATEWAY_ERROR_CODES } from '@consent-ledger/ledger-api';
 
 /** The codes that say an ID names nothing: the ledger's, and an unknown user of the gateway. */
 export const NOT_FOUND_CODES = [...LEDGER_NOT_FOUND_CODES, 'USER_NOT_FOUND'] as const;
 
 /** Every error code the gateway answers with: the ledger's refusals and its own. */
-export type ErrorCode = LedgerErrorCode | (typeof GATEWAY_ERROR_CODES)[number];
+export type ErrorCode = LedgerErrorCode | GatewayErrorCode;
 
 /** Base class of the gateway's domain errors. */
 export class DomainError extends Error {
