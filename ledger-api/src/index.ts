@@ -29,4 +29,5 @@ export * from './catalogue.ts';
 export * from './events.ts';
 export * from './authorization.ts';
 export * from './merkle.ts';
+export * from './csv.ts';
 export * from './gateway.api.ts';

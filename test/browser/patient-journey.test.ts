@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request } from 'playwright-core';
 import {
@@ -8,6 +10,7 @@ import {
 } from '@consent-ledger/ledger-api';
 import {
   PHONE,
+  SCREENSHOT_DIR,
   appGateway,
   checkPageInBothLanguages,
   computedStyle,
@@ -355,6 +358,42 @@ describe('the patient journey in the browser', () => {
     expect(await refusedItem.textContent()).toContain(w('decision.deny'));
     expect(await refusedItem.textContent()).toContain(w('reason.NO_MATCHING_CONSENT'));
     expect(await refusedItem.textContent()).toContain(w('category.genomic'));
+    // The patient's own history as CSV, worded in the page's language, newest first.
+    const [saved] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: w('timeline.download') }).click(),
+    ]);
+    const csvFile = path.join(SCREENSHOT_DIR, 'patient-access-history.csv');
+    await saved.saveAs(csvFile);
+    const csvText = readFileSync(csvFile, 'utf8');
+    expect(csvText.startsWith('\uFEFF')).toBe(true);
+    const csv = csvText.slice(1).trimEnd().split('\r\n');
+    expect(csv[0]).toBe(
+      (
+        [
+          'time',
+          'organization',
+          'role',
+          'data',
+          'purpose',
+          'decision',
+          'reason',
+          'emergency',
+          'review',
+          'eventId',
+        ] as const
+      )
+        .map((column) => w(`historyCsv.${column}`))
+        .join(','),
+    );
+    expect(csv).toHaveLength(4);
+    expect(csv[1]).toContain(
+      w('historyCsv.yesBecause', { reason: w('emergencyReason.UNCONSCIOUS_PATIENT') }),
+    );
+    expect(csv[1]?.endsWith(`,${emergency.body.eventId}`)).toBe(true);
+    expect(csv.some((line) => line.includes(w('reason.NO_MATCHING_CONSENT')))).toBe(true);
+    expect(csvText).not.toContain('NO_MATCHING_CONSENT');
+    await page.getByText(w('timeline.saved', { name: 'access-history.csv', count: 3 })).waitFor();
     await expectAccessible(page, 'the access history');
     await expectNoHorizontalOverflow(page, 'the access history');
     await checkPageInBothLanguages(page, 'patient-8-timeline', own);

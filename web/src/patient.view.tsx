@@ -36,7 +36,16 @@ import {
   oneYearFrom,
   revocationOf,
 } from './statements.ts';
-import { CheckboxGroup, Field, Status, TechnicalDetails, Time, useTask } from './ui.components.tsx';
+import {
+  CheckboxGroup,
+  Field,
+  Status,
+  TechnicalDetails,
+  Time,
+  saveBlob,
+  useTask,
+} from './ui.components.tsx';
+import { accessHistoryCsv } from './access-history.ts';
 
 /** Every item of a paged query, following bookmarks (at most `maxPages` pages). */
 export async function allPages<T>(
@@ -529,6 +538,7 @@ export function TimelinePanel(
   props: Readonly<{ api: ApiClient; patientId: string; refresh: number }>,
 ): JSX.Element {
   const task = useTask<AccessEvent[]>();
+  const [saved, setSaved] = useState<{ name: string; count: number }>();
   useEffect(() => {
     void task.run(async () =>
       (
@@ -556,6 +566,27 @@ export function TimelinePanel(
       {task.result !== undefined && events.length === 0 ? (
         <p class="empty">{t('timeline.empty')}</p>
       ) : null}
+      {events.length === 0 ? null : (
+        <div class="actions">
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => {
+              // Written from the events shown, in the page's language (the REST export is the
+              // regulator's, in codes).
+              const name = 'access-history.csv';
+              saveBlob(
+                new Blob([accessHistoryCsv(events)], { type: 'text/csv;charset=utf-8' }),
+                name,
+              );
+              setSaved({ name, count: events.length });
+            }}
+          >
+            {t('timeline.download')}
+          </button>
+          {saved === undefined ? null : <p class="success">{t('timeline.saved', saved)}</p>}
+        </div>
+      )}
       <ol class="timeline">
         {events.map((event) => (
           <li

@@ -1,4 +1,4 @@
-import type { AccessEvent } from '@consent-ledger/ledger-api';
+import { csvRow, type AccessEvent } from '@consent-ledger/ledger-api';
 
 /** Columns of the CSV export, in order. */
 export const CSV_COLUMNS = [
@@ -21,12 +21,6 @@ export const CSV_COLUMNS = [
   'txId',
 ] as const;
 
-/** One CSV field (RFC 4180 quoting; a leading =, +, -, @ is defused against spreadsheet formulas). */
-export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 /** One CSV line (CRLF-terminated) of an access event. */
 export function csvLine(event: AccessEvent): string {
   const values: Record<(typeof CSV_COLUMNS)[number], string> = {
@@ -48,7 +42,7 @@ export function csvLine(event: AccessEvent): string {
     reviewOutcome: event.emergency?.review.outcome ?? '',
     txId: event.txId,
   };
-  return `${CSV_COLUMNS.map((column) => csvField(values[column])).join(',')}\r\n`;
+  return csvRow(CSV_COLUMNS.map((column) => values[column]));
 }
 
 /** The CSV header line. */

@@ -1,0 +1,84 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AccessEvent } from '@consent-ledger/ledger-api';
+import { accessHistoryCsv } from './access-history.ts';
+import { setLanguage } from './i18n/i18n.ts';
+
+const base: AccessEvent = {
+  eventId: 'evt-0000000000000000000000000001',
+  patientId: 'pid-aaaaaaaaaaaaaaaa',
+  patientHome: 'CommunityHospitalMSP',
+  accessor: { org: 'TertiaryHospitalMSP', role: 'clinician', idHash: 'b'.repeat(64) },
+  accessorRegion: { province: '330000', city: '330100', county: '330106' },
+  purpose: 'treatment',
+  categories: ['laboratory', 'outpatient'],
+  recordIds: [],
+  decision: 'permit',
+  reason: 'PERMITTED_BY_CONSENT',
+  consentIds: ['con-1'],
+  breakGlass: false,
+  timestamp: '2026-12-06T08:30:00.000Z',
+  txId: 'a'.repeat(64),
+  salt: 's',
+};
+const emergency: AccessEvent = {
+  ...base,
+  eventId: 'evt-0000000000000000000000000002',
+  decision: 'permit',
+  reason: 'EMERGENCY_ACCESS',
+  breakGlass: true,
+  emergency: {
+    reasonCode: 'LIFE_THREATENING',
+    justificationHash: 'c'.repeat(64),
+    review: { status: 'reviewed', outcome: 'justified' },
+  },
+};
+
+/** The CSV's lines, without the byte order mark. */
+const linesOf = (csv: string): string[] => csv.slice(1).trimEnd().split('\r\n');
+
+afterAll(async () => {
+  await setLanguage('zh-CN');
+});
+
+describe('accessHistoryCsv', () => {
+  it('words a patient’s history in Chinese, with a UTF-8 byte order mark and no raw codes', async () => {
+    await setLanguage('zh-CN');
+    const csv = accessHistoryCsv([emergency, base]);
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    const [header, first, second, ...rest] = linesOf(csv);
+    expect(rest).toEqual([]);
+    expect(header).toBe('时间,机构,身份,数据,用途,结果,原因,紧急访问,监管复核,事件编号');
+    expect(first).toMatch(/,是：[^,]+,已[^,]+：[^,]+,evt-0000000000000000000000000002$/);
+    expect(second).toContain('市第一人民医院');
+    expect(second?.endsWith(',否,,evt-0000000000000000000000000001')).toBe(true);
+    for (const code of [
+      'PERMITTED_BY_CONSENT',
+      'EMERGENCY_ACCESS',
+      'TertiaryHospitalMSP',
+      'treatment',
+      'laboratory',
+      'permit',
+      'clinician',
+      'LIFE_THREATENING',
+      'justified',
+    ])
+      expect(csv, code).not.toContain(code);
+  });
+
+  it('words it in English when English is chosen, newest first as given', async () => {
+    await setLanguage('en');
+    const [header, first, second] = linesOf(accessHistoryCsv([emergency, base]));
+    expect(header).toBe(
+      "Time,Organization,Role,Data,Purpose,Decision,Reason,Emergency access,Regulator's review,Event ID",
+    );
+    expect(first).toMatch(/,yes: [^,]+,/);
+    expect(first).toMatch(/Reviewed: Justified,evt-0000000000000000000000000002$/);
+    expect(second).toMatch(/,no,,evt-0000000000000000000000000001$/);
+    expect(second).not.toContain('PERMITTED_BY_CONSENT');
+  });
+
+  it('is a header alone when nothing was asked', async () => {
+    await setLanguage('en');
+    expect(linesOf(accessHistoryCsv([]))).toHaveLength(1);
+  });
+});
