@@ -1,5 +1,6 @@
 import type { JSX } from 'preact';
 import { formatNumber, formatPercent, t } from './i18n/i18n.ts';
+import { overallRate, rateRuns, type RatePoint } from './activity.ts';
 
 /** Colours of series, each with at least 3:1 contrast against white (WCAG 1.4.11). */
 export const SERIES_COLOURS = ['#1f5fa8', '#b3261e', '#2e7d32', '#8a4f00', '#6a1b9a', '#00695c'];
@@ -152,13 +153,6 @@ export function StackedBarChart(
   );
 }
 
-/** One point of a rate line: a label (a day), a rate 0..1 and what it was computed from. */
-export interface RatePoint {
-  readonly label: string;
-  readonly rate: number;
-  readonly of: number;
-}
-
 /** A line of rates (0-100 %) per day, as SVG, with the numbers in a list. */
 export function RateLineChart(
   props: Readonly<{ title: string; points: readonly RatePoint[] }>,
@@ -169,14 +163,9 @@ export function RateLineChart(
   const step = (width - pad.left - 10) / Math.max(1, props.points.length - 1);
   const xy = props.points.map((point, index) => ({
     x: pad.left + index * step,
-    y: height - pad.bottom - point.rate * (height - pad.bottom - pad.top),
+    y: height - pad.bottom - (point.rate ?? 0) * (height - pad.bottom - pad.top),
   }));
-  const average =
-    props.points.reduce((sum, point) => sum + point.rate * point.of, 0) /
-    Math.max(
-      1,
-      props.points.reduce((sum, point) => sum + point.of, 0),
-    );
+  const average = overallRate(props.points);
   return (
     <figure class="chart">
       <figcaption>{props.title}</figcaption>
@@ -190,29 +179,34 @@ export function RateLineChart(
         })}
       >
         <ValueAxis width={width} height={height} pad={pad} top="100%" bottom="0%" />
-        <polyline
-          points={xy.map((point) => `${point.x},${point.y}`).join(' ')}
-          fill="none"
-          stroke={SERIES_COLOURS[1]}
-          stroke-width="2"
-        />
-        {props.points.map((point, index) => (
-          <circle
-            key={point.label}
-            cx={xy[index]?.x}
-            cy={xy[index]?.y}
-            r="4"
-            fill={SERIES_COLOURS[1]}
-          >
-            <title>
-              {t('charts.point', {
-                day: point.label,
-                rate: formatPercent(point.rate),
-                of: formatNumber(point.of),
-              })}
-            </title>
-          </circle>
+        {rateRuns(props.points).map((run) => (
+          <polyline
+            key={run[0]}
+            points={run.map((index) => `${String(xy[index]?.x)},${String(xy[index]?.y)}`).join(' ')}
+            fill="none"
+            stroke={SERIES_COLOURS[1]}
+            stroke-width="2"
+          />
         ))}
+        {props.points.map((point, index) =>
+          point.rate === undefined ? null : (
+            <circle
+              key={point.label}
+              cx={xy[index]?.x}
+              cy={xy[index]?.y}
+              r="4"
+              fill={SERIES_COLOURS[1]}
+            >
+              <title>
+                {t('charts.point', {
+                  day: point.label,
+                  rate: formatPercent(point.rate),
+                  of: formatNumber(point.of),
+                })}
+              </title>
+            </circle>
+          ),
+        )}
       </svg>
       <p>{t('charts.overall', { rate: formatPercent(average) })}</p>
     </figure>

@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient, Query } from './api.client.ts';
+import { denyRates, lastDays } from './activity.ts';
 import { type AccessEvent, type Page, type Statistics } from '@consent-ledger/ledger-api';
 import { ORGANIZATIONS } from './api.types.ts';
 import { CountBars, RateLineChart, StackedBarChart, type BarGroup } from './charts.components.tsx';
@@ -377,14 +378,6 @@ export function ReviewsPanel(props: Readonly<{ api: ApiClient; refresh: number }
   );
 }
 
-/** The last `days` UTC days as YYYY-MM-DD, oldest first. */
-function lastDays(days: number, now = new Date()): string[] {
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return Array.from({ length: days }, (_, index) =>
-    new Date(today - (days - 1 - index) * 86_400_000).toISOString().slice(0, 10),
-  );
-}
-
 /** Accesses per organization per day and the deny rate, from the audit trail of the last days. */
 export function ChartsPanel(props: Readonly<{ api: ApiClient; refresh: number }>): JSX.Element {
   const [days, setDays] = useState(7);
@@ -415,11 +408,7 @@ export function ChartsPanel(props: Readonly<{ api: ApiClient; refresh: number }>
         values[event.accessor.org] = (values[event.accessor.org] ?? 0) + 1;
     return { label, values };
   });
-  const points = labels.map((label) => {
-    const ofDay = events.filter((event) => event.timestamp.startsWith(label));
-    const denied = ofDay.filter((event) => event.decision === 'deny').length;
-    return { label, rate: ofDay.length === 0 ? 0 : denied / ofDay.length, of: ofDay.length };
-  });
+  const points = denyRates(events, labels);
   return (
     <section aria-labelledby="charts-title">
       <h1 id="charts-title">{t('charts.title')}</h1>
