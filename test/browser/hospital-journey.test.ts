@@ -155,6 +155,8 @@ describe('the hospital staff journey in the browser', () => {
     );
     await checkPageInBothLanguages(page, 'hospital-4-permitted', own);
     await page.getByRole('checkbox', { name: w('category.laboratory') }).uncheck();
+    // The decision answered the request as it was: changing it clears the decision.
+    await decision.waitFor({ state: 'detached' });
     await page.getByRole('checkbox', { name: w('category.genomic') }).check();
     await page.getByRole('button', { name: w('hospital.request'), exact: true }).click();
     await page.getByRole('heading', { name: w('hospital.denied') }).waitFor();

@@ -454,6 +454,13 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }
   const [reasonCode, setReasonCode] = useState<string>(EMERGENCY_REASON_CODES[0]);
   const [justification, setJustification] = useState('');
   const task = useTask<AccessOutcome>();
+  /** A setter that also clears the last decision: it answered the request as it was. */
+  const changing =
+    <T,>(set: (value: T) => void) =>
+    (value: T): void => {
+      task.clear();
+      set(value);
+    };
   const canBreakGlass = props.me.role === 'clinician' && props.me.orgType === 'hospital';
   return (
     <section aria-labelledby="access-title">
@@ -478,7 +485,7 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }
           });
         }}
       >
-        <PatientIdField value={patientId} onValue={setPatientId} />
+        <PatientIdField value={patientId} onValue={changing(setPatientId)} />
         {emergency ? null : (
           <Field label={t('hospital.purpose')}>
             {(id) => (
@@ -487,7 +494,7 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }
                 name="purpose"
                 value={purpose}
                 onChange={(event) => {
-                  setPurpose(event.currentTarget.value);
+                  changing(setPurpose)(event.currentTarget.value);
                 }}
               >
                 {PURPOSES.map((item) => (
@@ -505,7 +512,7 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }
           options={CATEGORIES}
           optionLabel={categoryWord}
           selected={categories}
-          onChange={setCategories}
+          onChange={changing(setCategories)}
         />
         {canBreakGlass ? (
           <label class="check">
@@ -514,7 +521,7 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }
               name="emergency"
               checked={emergency}
               onChange={(event) => {
-                setEmergency(event.currentTarget.checked);
+                changing(setEmergency)(event.currentTarget.checked);
               }}
             />
             {t('hospital.emergency')}
@@ -529,7 +536,7 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }
                   name="reasonCode"
                   value={reasonCode}
                   onChange={(event) => {
-                    setReasonCode(event.currentTarget.value);
+                    changing(setReasonCode)(event.currentTarget.value);
                   }}
                 >
                   {EMERGENCY_REASON_CODES.map((code) => (
@@ -550,7 +557,7 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }
                   aria-describedby={hint}
                   value={justification}
                   onInput={(event) => {
-                    setJustification(event.currentTarget.value);
+                    changing(setJustification)(event.currentTarget.value);
                   }}
                 />
               )}

@@ -73,6 +73,8 @@ export interface Task<T> {
   readonly result?: T;
   /** Runs `work`; its result or error replaces the previous one. */
   run(work: () => Promise<T>): Promise<void>;
+  /** Forgets the result or error, when what it answered has changed. */
+  clear(): void;
 }
 
 /** A {@link Task} as component state. */
@@ -87,6 +89,9 @@ export function useTask<T>(): Task<T> {
   });
   return {
     ...state,
+    clear: () => {
+      setState((current) => (current.busy ? current : { busy: false }));
+    },
     run: async (work) => {
       setState({ busy: true });
       try {
