@@ -8,6 +8,7 @@ import {
   outcomeWord,
   purposeWord,
   reasonWord,
+  reviewStatusWord,
   roleWord,
 } from './i18n/words.ts';
 
@@ -29,7 +30,7 @@ const COLUMNS = [
 function reviewWords(event: AccessEvent): string {
   const review = event.emergency?.review;
   if (review === undefined) return '';
-  const status = t(`reviewStatus.${review.status}`);
+  const status = reviewStatusWord(review.status);
   return review.outcome === undefined
     ? status
     : t('historyCsv.reviewedAs', { status, outcome: outcomeWord(review.outcome) });

@@ -23,6 +23,7 @@ import {
   purposeWord,
   purposesWords,
   reasonWord,
+  reviewStatusWord,
   roleWord,
   statusWord,
 } from './i18n/words.ts';
@@ -601,7 +602,7 @@ export function TimelinePanel(
                   ? null
                   : t('timeline.emergencyDetail', {
                       reason: emergencyReasonWord(event.emergency.reasonCode),
-                      review: t(`reviewStatus.${event.emergency.review.status}`),
+                      review: reviewStatusWord(event.emergency.review.status),
                     })}
               </p>
             ) : null}

@@ -76,6 +76,9 @@ export const statusWord = (code: ConsentStatus): string =>
 /** An emergency reason in words. */
 export const emergencyReasonWord = (code: string): string =>
   wordOf('emergencyReason', code) ?? t('common.unknownCode', { code });
+/** Where a break-glass access's review stands, in words. */
+export const reviewStatusWord = (code: string): string =>
+  wordOf('reviewStatus', code) ?? t('common.unknownCode', { code });
 /** A review outcome in words. */
 export const outcomeWord = (code: ReviewOutcome): string =>
   wordOf('reviewOutcome', code) ?? t('common.unknownCode', { code });
