@@ -3,6 +3,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import {
   checkPageInBothLanguages,
   expectAccessible,
+  expectNoRawCodes,
   launchBrowser,
   newPage,
   wordsIn,
@@ -104,9 +105,13 @@ describe('staff sign-in through the identity provider, in the browser', () => {
     await page.locator('input[name="password"]').fill('any password');
     await page.getByRole('button', { name: 'Sign-in' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
-    // The callback answers the gateway's coded error (the gateway's JSON, not the web app's page:
-    // a follow-up could redirect it to the app, which would word it).
-    await page.getByText('OIDC_ROLE_REFUSED').waitFor();
+    // The callback sends the browser back to the web app with the refusal's code, which the sign-in
+    // page words (the code itself is neither shown nor kept in the address).
+    await page.getByText(w('error.OIDC_ROLE_REFUSED')).waitFor();
+    expect(page.url()).not.toContain('signin-refused');
+    expect(page.url().startsWith(`${gateway.base}/app/`)).toBe(true);
+    await expectNoRawCodes(page, 'refused identity provider sign-in');
+    await expectAccessible(page, 'refused identity provider sign-in');
     await context.close();
   });
 });

@@ -164,6 +164,20 @@ export function takeSignInHandoff(): string | undefined {
   return handoff === '' ? undefined : handoff;
 }
 
+/** Where the gateway's identity provider sign-in returns a refusal: `#signin-refused=CODE`. */
+const REFUSAL_PREFIX = '#signin-refused=';
+
+/**
+ * The refusal of an identity provider's sign-in this page was opened with, in words (the gateway
+ * sends only its code), taken out of the address; undefined when none.
+ */
+export function takeSignInRefusal(): string | undefined {
+  if (!location.hash.startsWith(REFUSAL_PREFIX)) return undefined;
+  const code = location.hash.slice(REFUSAL_PREFIX.length);
+  history.replaceState(null, '', `${location.pathname}${location.search}`);
+  return wordOf('error', code) ?? t('error.INTERNAL');
+}
+
 /** Exchanges an identity provider sign-in's one-time code for the session's tokens. */
 export async function collectSignIn(handoff: string): Promise<AccessToken> {
   const response = await send('/auth/oidc/session', {

@@ -9,6 +9,7 @@ import {
   keptTokens,
   messageOf,
   takeSignInHandoff,
+  takeSignInRefusal,
   whoAmI,
 } from './api.client.ts';
 import type { IdentityView } from '@consent-ledger/ledger-api';
@@ -235,7 +236,8 @@ export function App(): JSX.Element {
   // The root renders again when the language changes, and every view with it.
   useLanguage();
   const [session, setSession] = useState<Session | undefined>();
-  const [notice, setNotice] = useState<string | undefined>();
+  // A refused identity provider sign-in returns here with its code (#signin-refused=...).
+  const [notice, setNotice] = useState<string | undefined>(takeSignInRefusal);
   // An identity provider's sign-in returns here with a one-time code (#signin=...).
   const [handoff] = useState(takeSignInHandoff);
   const [restoring, setRestoring] = useState(

@@ -11,6 +11,7 @@ import {
 import { parse as parseCookies } from 'cookie';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/auth.decorators.js';
+import { DomainError } from '../common/errors.js';
 import { AccessTokenDto } from '../auth/login.dto.js';
 import { SignInRateGuard } from '../auth/sign-in-rate.guard.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
@@ -69,6 +70,10 @@ export class OidcController {
    * The identity provider's redirect back: the ID token is verified (issuer, audience, signature,
    * expiry, nonce, state, PKCE), its role claim mapped, the staff user provisioned and a session
    * opened; a redirect to the web app with a one-time code (`#signin=`) for the session's tokens.
+   *
+   * A refusal answers its coded error as every endpoint does, except to a browser's navigation
+   * (it prefers HTML): a person would see the gateway's JSON, so it goes back to the web app with
+   * the code only (`#signin-refused=CODE`), which the app words in the person's language.
    */
   @Public()
   @UseGuards(SignInRateGuard)
@@ -82,7 +87,14 @@ export class OidcController {
       : '';
     const cookies = parseCookies(request.headers.cookie ?? '');
     response.clearCookie(BINDING_COOKIE, { path: COOKIE_PATH });
-    const handoff = await this.signIn.complete(query, cookies[BINDING_COOKIE]);
+    let handoff: string;
+    try {
+      handoff = await this.signIn.complete(query, cookies[BINDING_COOKIE]);
+    } catch (error) {
+      if (!(error instanceof DomainError) || !prefersHtml(request)) throw error;
+      response.redirect(302, `${this.#appUrl}#signin-refused=${error.code}`);
+      return;
+    }
     response.redirect(302, `${this.#appUrl}#signin=${handoff}`);
   }
 
@@ -96,4 +108,9 @@ export class OidcController {
   session(@Body() body: HandoffDto): AccessToken {
     return this.signIn.collect(body.handoff);
   }
+}
+
+/** Whether the request is a browser's navigation (it asks for HTML before JSON). */
+function prefersHtml(request: Request): boolean {
+  return request.accepts(['application/json', 'text/html']) === 'text/html';
 }
