@@ -283,6 +283,15 @@ describe('the regulator journey in the browser', () => {
     expect(await denyRate.locator('svg polyline').count()).toBe(runs);
     await expectAccessible(page, 'the charts');
     await checkPageInBothLanguages(page, 'regulator-5-charts', own);
+    // On a phone the charts are drawn at the phone's width: their labels keep 12 px and never
+    // touch, and the page does not scroll sideways.
+    await page.setViewportSize(PHONE);
+    await expect.poll(() => tickLayout(page)).toMatchObject({ smallest: 12, overlaps: 0 });
+    expect((await tickLayout(page)).count).toBeGreaterThanOrEqual(4);
+    await expectNoHorizontalOverflow(page, 'the charts on a phone');
+    await expectAccessible(page, 'the charts on a phone');
+    await screenshot(page, 'regulator-5-charts-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // Statistics by region, named by GB/T 2260 (the accessing hospitals are in Zhejiang, Hangzhou).
     await page.getByRole('link', { name: w('nav.regions') }).click();
@@ -373,3 +382,28 @@ describe('the regulator journey in the browser', () => {
     await context.close();
   });
 });
+
+/**
+ * The axis labels of the charts as drawn: how many, the smallest rendered font size in CSS
+ * pixels, and how many neighbouring day labels in one chart overlap.
+ */
+async function tickLayout(
+  page: Page,
+): Promise<{ count: number; smallest: number; overlaps: number }> {
+  return page.evaluate(`(() => {
+    let count = 0;
+    let smallest = Infinity;
+    let overlaps = 0;
+    for (const svg of document.querySelectorAll('figure.chart svg')) {
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      for (const tick of svg.querySelectorAll('text.tick')) {
+        count += 1;
+        smallest = Math.min(smallest, parseFloat(getComputedStyle(tick).fontSize) * scale);
+      }
+      const bottom = [...svg.querySelectorAll('text.day')].map((day) => day.getBoundingClientRect());
+      bottom.sort((a, b) => a.left - b.left);
+      for (let i = 1; i < bottom.length; i += 1) if (bottom[i].left < bottom[i - 1].right) overlaps += 1;
+    }
+    return { count, smallest: Math.round(smallest), overlaps };
+  })()`);
+}

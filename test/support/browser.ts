@@ -196,6 +196,7 @@ export async function checkPageInBothLanguages(
   const first = await languageOf(page);
   const other: AppLanguage = first === 'en' ? 'zh-CN' : 'en';
   await expectNoRawCodes(page, `${name} (${first})`, except);
+  await expectTypeScale(page, `${name} (${first})`);
   await screenshot(page, `${name}.${first}`);
   // A modal dialog makes the page behind it (and its language switch) inert: the dialog is
   // checked in the language it opened in, the page under it in both.
@@ -204,6 +205,45 @@ export async function checkPageInBothLanguages(
   await expectNoRawCodes(page, `${name} (${other})`, except);
   await screenshot(page, `${name}.${other}`);
   await switchLanguage(page, first);
+}
+
+/** The web app's type scale in CSS pixels (styles.css `--step-*`: 0.75, 0.875, 1, 1.25, 1.5 rem). */
+export const TYPE_SCALE = [12, 14, 16, 20, 24] as const;
+
+/**
+ * The font sizes of the text a page shows, in CSS pixels as drawn (an SVG's text scaled with its
+ * drawing), each with an example of its text; text the page shows only inside an opened
+ * technical-details fold counts too.
+ */
+export async function typeSizesShown(page: Page): Promise<Record<string, string>> {
+  return page.evaluate<Record<string, string>>(`(() => {
+    const sizes = {};
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+      const text = node.textContent.trim();
+      const element = node.parentElement;
+      if (text === '' || element === null || element.getClientRects().length === 0) continue;
+      if (element.closest('[hidden], .visually-hidden, template, script, style, title') !== null) continue;
+      const style = getComputedStyle(element);
+      if (style.visibility === 'hidden' || style.display === 'none') continue;
+      const svg = element.closest('svg');
+      const scale =
+        svg === null || svg.viewBox.baseVal === null || svg.viewBox.baseVal.width === 0
+          ? 1
+          : svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      const size = String(Math.round(parseFloat(style.fontSize) * scale * 10) / 10);
+      sizes[size] ??= text.slice(0, 40);
+    }
+    return sizes;
+  })()`);
+}
+
+/** Asserts that every text the page shows is set in a size of the type scale. */
+export async function expectTypeScale(page: Page, where: string): Promise<void> {
+  const sizes = await typeSizesShown(page);
+  const allowed: readonly string[] = TYPE_SCALE.map(String);
+  const outside = Object.entries(sizes).filter(([size]) => !allowed.includes(size));
+  expect(Object.fromEntries(outside), `text outside the type scale on ${where}`).toEqual({});
 }
 
 /** Where screenshots go (gitignored). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessEvent } from '@consent-ledger/ledger-api';
-import { denyRates, lastDays, overallRate, rateRuns } from './activity.ts';
+import { denyRates, labelShown, lastDays, overallRate, rateRuns } from './activity.ts';
 
 const event = (timestamp: string, decision: AccessEvent['decision']): AccessEvent =>
   ({ timestamp, decision }) as AccessEvent;
@@ -35,5 +35,23 @@ describe('activity chart data', () => {
     const points = denyRates([], ['2026-12-01', '2026-12-02']);
     expect(rateRuns(points)).toEqual([]);
     expect(overallRate(points)).toBe(0);
+  });
+
+  it('labels every day when there is room, and thins the labels on a narrow chart without touching', () => {
+    const shown = (count: number, slot: number): number[] =>
+      Array.from({ length: count }, (_, index) => index).filter((index) =>
+        labelShown({ index, count, slot }),
+      );
+    // 14 days on a desktop chart (slot 60 px): every day.
+    expect(shown(14, 60)).toEqual([...Array(14).keys()]);
+    // 14 days on a phone (slot ~ 21 px): every third day, the last always, none closer than 44 px.
+    const phone = shown(14, 21);
+    expect(phone.at(-1)).toBe(13);
+    expect(phone[0]).toBe(0);
+    for (let i = 1; i < phone.length; i += 1)
+      expect(((phone[i] ?? 0) - (phone[i - 1] ?? 0)) * 21).toBeGreaterThanOrEqual(44);
+    expect(phone.length).toBeGreaterThanOrEqual(4);
+    // One day: its label.
+    expect(shown(1, 300)).toEqual([0]);
   });
 });

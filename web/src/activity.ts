@@ -56,3 +56,21 @@ export function overallRate(points: readonly RatePoint[]): number {
   const weighted = points.reduce((sum, point) => sum + (point.rate ?? 0) * point.of, 0);
   return total === 0 ? 0 : weighted / total;
 }
+
+/** The least room an axis label of a day (`MM-DD` at 12 px) needs, in CSS pixels. */
+const LABEL_ROOM = 44;
+
+/**
+ * Whether the day at `index` of `count`, `slot` pixels apart, gets its axis label: every k-th one
+ * so that labels never touch, and always the last.
+ */
+export function labelShown(
+  options: Readonly<{ index: number; count: number; slot: number }>,
+): boolean {
+  const { index, count, slot } = options;
+  const every = Math.max(1, Math.ceil(LABEL_ROOM / Math.max(1, slot)));
+  const last = count - 1;
+  // The last label is kept; the regular one just before it gives way if they would touch.
+  if (index === last) return true;
+  return index % every === 0 && (last - index) * slot >= LABEL_ROOM;
+}

@@ -1,9 +1,41 @@
-import type { JSX } from 'preact';
+import type { JSX, RefObject } from 'preact';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatNumber, formatPercent, t } from './i18n/i18n.ts';
-import { overallRate, rateRuns, type RatePoint } from './activity.ts';
+import { labelShown, overallRate, rateRuns, type RatePoint } from './activity.ts';
 
 /** Colours of series, each with at least 3:1 contrast against white (WCAG 1.4.11). */
 export const SERIES_COLOURS = ['#1f5fa8', '#b3261e', '#2e7d32', '#8a4f00', '#6a1b9a', '#00695c'];
+
+/** The width a chart is drawn at before its figure is measured (and where it cannot be). */
+const DEFAULT_WIDTH = 640;
+/** The narrowest a chart is drawn at. */
+const MIN_WIDTH = 240;
+
+/**
+ * The width of a chart's figure in CSS pixels, followed as it changes. Charts draw in these units
+ * (their viewBox is as wide as the figure), so that labels keep their 12 px on a phone instead of
+ * shrinking with a scaled drawing.
+ */
+function useFigureWidth(): [RefObject<HTMLElement>, number] {
+  const figure = useRef<HTMLElement>(null);
+  const [width, setWidth] = useState(DEFAULT_WIDTH);
+  useLayoutEffect(() => {
+    const element = figure.current;
+    if (element === null) return;
+    const measure = (): void => {
+      const measured = Math.floor(element.getBoundingClientRect().width);
+      if (measured > 0) setWidth(Math.max(MIN_WIDTH, measured));
+    };
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+    };
+  }, []);
+  return [figure, width];
+}
 
 /** A chart's padding around the plot area, in SVG units. */
 interface Padding {
@@ -55,17 +87,18 @@ export function StackedBarChart(
     seriesName: (series: string) => string;
   }>,
 ): JSX.Element {
-  const width = 640;
+  const [figure, width] = useFigureWidth();
   const height = 220;
   const pad = { left: 36, bottom: 40, top: 10 };
   const totals = props.groups.map((group) =>
     props.series.reduce((sum, name) => sum + (group.values[name] ?? 0), 0),
   );
   const max = Math.max(1, ...totals);
-  const slot = (width - pad.left) / Math.max(1, props.groups.length);
+  // Room on the right for half of the last day's label.
+  const slot = (width - pad.left - 16) / Math.max(1, props.groups.length);
   const scale = (value: number): number => (value / max) * (height - pad.bottom - pad.top);
   return (
-    <figure class="chart">
+    <figure class="chart" ref={figure}>
       <figcaption>{props.title}</figcaption>
       <svg
         viewBox={`0 0 ${width} ${height}`}
@@ -98,14 +131,16 @@ export function StackedBarChart(
                   </rect>
                 );
               })}
-              <text
-                x={x + slot * 0.35}
-                y={height - pad.bottom + 14}
-                text-anchor="middle"
-                class="tick"
-              >
-                {group.label.slice(5)}
-              </text>
+              {labelShown({ index, count: props.groups.length, slot }) ? (
+                <text
+                  x={x + slot * 0.35}
+                  y={height - pad.bottom + 14}
+                  text-anchor="middle"
+                  class="tick day"
+                >
+                  {group.label.slice(5)}
+                </text>
+              ) : null}
             </g>
           );
         })}
@@ -157,17 +192,18 @@ export function StackedBarChart(
 export function RateLineChart(
   props: Readonly<{ title: string; points: readonly RatePoint[] }>,
 ): JSX.Element {
-  const width = 640;
+  const [figure, width] = useFigureWidth();
   const height = 200;
   const pad = { left: 40, bottom: 30, top: 10 };
-  const step = (width - pad.left - 10) / Math.max(1, props.points.length - 1);
+  // Room on the right for half of the last day's label.
+  const step = (width - pad.left - 24) / Math.max(1, props.points.length - 1);
   const xy = props.points.map((point, index) => ({
     x: pad.left + index * step,
     y: height - pad.bottom - (point.rate ?? 0) * (height - pad.bottom - pad.top),
   }));
   const average = overallRate(props.points);
   return (
-    <figure class="chart">
+    <figure class="chart" ref={figure}>
       <figcaption>{props.title}</figcaption>
       <svg
         viewBox={`0 0 ${width} ${height}`}
@@ -206,6 +242,19 @@ export function RateLineChart(
               </title>
             </circle>
           ),
+        )}
+        {props.points.map((point, index) =>
+          labelShown({ index, count: props.points.length, slot: step }) ? (
+            <text
+              key={`label-${point.label}`}
+              x={xy[index]?.x}
+              y={height - pad.bottom + 16}
+              text-anchor="middle"
+              class="tick day"
+            >
+              {point.label.slice(5)}
+            </text>
+          ) : null,
         )}
       </svg>
       <p>{t('charts.overall', { rate: formatPercent(average) })}</p>
