@@ -16,7 +16,7 @@ const MIN_WIDTH = 240;
  * (their viewBox is as wide as the figure), so that labels keep their 12 px on a phone instead of
  * shrinking with a scaled drawing.
  */
-function useFigureWidth(): [RefObject<HTMLElement>, number] {
+function useFigureWidth(): [RefObject<HTMLElement | null>, number] {
   const figure = useRef<HTMLElement>(null);
   const [width, setWidth] = useState(DEFAULT_WIDTH);
   useLayoutEffect(() => {
