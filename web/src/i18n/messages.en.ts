@@ -162,7 +162,14 @@ export const en: Messages = {
     asked: ' ({{role}}) asked for {{categories}} for {{purpose}}:',
     reason: 'Reason: {{reason}}',
     download: 'Download my access history (CSV)',
+    downloadPdf: 'Download my access history (PDF)',
+    writingPdf: 'Writing the PDF…',
     saved: '{{name}} saved, {{count}} entries.',
+  },
+  historyPdf: {
+    title: 'Who asked for my data: access history',
+    about: 'Patient {{patient}} · written {{date}} · {{count}} requests',
+    page: 'Page {{page}} of {{pages}}',
   },
   historyCsv: {
     time: 'Time',

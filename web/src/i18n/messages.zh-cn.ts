@@ -157,7 +157,14 @@ export const zhCN = {
     asked: '（{{role}}）申请查看{{categories}}，用于{{purpose}}：',
     reason: '原因：{{reason}}',
     download: '下载访问记录（CSV）',
+    downloadPdf: '下载访问记录（PDF）',
+    writingPdf: '正在生成 PDF…',
     saved: '已保存 {{name}}，共 {{count}} 条记录。',
+  },
+  historyPdf: {
+    title: '谁查看了我的数据：访问记录',
+    about: '患者 {{patient}} · 生成于 {{date}} · 共 {{count}} 次申请',
+    page: '第 {{page}} 页，共 {{pages}} 页',
   },
   historyCsv: {
     time: '时间',
