@@ -3,6 +3,7 @@ import {
   collectionFor,
   inclusionProof,
   MAX_BATCH_ITEMS,
+  MAX_HASH_MATCHES,
   merkleRoot,
   toHex,
   type BatchItem,
@@ -509,6 +510,27 @@ describe('records contract', () => {
       expect(
         ok(await network.as(who.regulator).evaluate('records:FindAnchorsByHash', [hash(99)])),
       ).toEqual({ sha256: hash(99), matches: [], truncated: false });
+    });
+
+    it('answers at most MAX_HASH_MATCHES anchors of one hash, and says there are more', async () => {
+      const same = hash(77);
+      for (let n = 0; n <= MAX_HASH_MATCHES; n += 1) {
+        ok(
+          await network
+            .as(who.tertiaryClinician)
+            .submit('records:AnchorRecord', [
+              item(n, { recordId: `same-${String(n).padStart(3, '0')}`, sha256: same }),
+            ]),
+        );
+      }
+      const found = ok(
+        await network.as(who.regulator).evaluate('records:FindAnchorsByHash', [same]),
+      );
+      expect(found.truncated).toBe(true);
+      expect(found.matches).toHaveLength(MAX_HASH_MATCHES);
+      expect(found.matches.at(-1)?.anchor.recordId).toBe(
+        `same-${String(MAX_HASH_MATCHES - 1).padStart(3, '0')}`,
+      );
     });
 
     it('refuses a malformed hash to look up', async () => {
