@@ -131,6 +131,7 @@ export const TRANSACTION_SHAPES: {
   'records:AnchorRecord': { kind: 'submit', args: 1 },
   'records:AnchorBatch': { kind: 'submit', args: 1 },
   'records:VerifyRecord': { kind: 'evaluate', args: 4, required: 2 },
+  'records:FindAnchorsByHash': { kind: 'evaluate', args: 1 },
   'records:VerifyBatchMember': { kind: 'evaluate', args: 1 },
   'records:GetRecord': { kind: 'evaluate', args: 2, required: 1 },
   'records:GetBatch': { kind: 'evaluate', args: 1 },

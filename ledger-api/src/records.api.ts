@@ -65,6 +65,25 @@ export interface BatchMemberVerification {
   readonly batch?: Batch;
 }
 
+/** The most anchors FindAnchorsByHash answers for one hash. */
+export const MAX_HASH_MATCHES = 100;
+
+/** One anchored version whose hash was looked up (FindAnchorsByHash). */
+export interface HashMatch {
+  /** The anchor, public fields only (no patient or category, whoever asks). */
+  readonly anchor: RecordAnchor;
+  /** The record's latest version: `anchor.version` when this is still the latest, else superseded. */
+  readonly latestVersion: number;
+}
+
+/** Outcome of FindAnchorsByHash: every anchored version with the hash, by owner, record, version. */
+export interface HashMatches {
+  readonly sha256: string;
+  readonly matches: readonly HashMatch[];
+  /** More than {@link MAX_HASH_MATCHES} versions have the hash: the first ones are answered. */
+  readonly truncated: boolean;
+}
+
 /** A page of record anchors (each record's latest version). */
 export type RecordAnchorPage = Page<RecordAnchor>;
 
@@ -152,6 +171,11 @@ export interface RecordsTransactions {
   >;
   /** Checks an item's inclusion proof against its batch's root. */
   'records:VerifyBatchMember': Evaluate<[member: BatchMemberClaim], BatchMemberVerification>;
+  /**
+   * Every anchored version of every record (of any owner) whose hash is `sha256`: a document found
+   * by its content alone, without its record ID.
+   */
+  'records:FindAnchorsByHash': Evaluate<[sha256: string], HashMatches>;
   /** A record's head and every version, of the record of `owner` (empty: the caller's organization). */
   'records:GetRecord': Evaluate<[recordId: string, owner: string], RecordHistory>;
   /** One batch. */
@@ -171,6 +195,10 @@ export const RECORDS_ACCESS: AccessRules<RecordsTransactions> = {
   'records:VerifyRecord': {
     grants: EVERYONE,
     scope: "the record of the owner named (the caller's organization by default)",
+  },
+  'records:FindAnchorsByHash': {
+    grants: EVERYONE,
+    scope: 'public anchors only: no patient or category is answered',
   },
   'records:VerifyBatchMember': { grants: EVERYONE, scope: 'patients only their own records' },
   'records:GetRecord': {
@@ -232,4 +260,38 @@ export interface VerifyResult {
   readonly anchor?: RecordAnchor | Batch;
   /** For a batch member: the proof that was checked. */
   readonly proof?: BatchProof & { readonly batchId: string; readonly root: string };
+}
+
+/**
+ * One anchor of a document found by its content alone (GET /records/by-hash/:sha256): a record
+ * version anchored on its own (any owner's, from the ledger), or an item of a batch the answering
+ * gateway's organization anchored (from its batch store, checked against the batch's root).
+ */
+export interface ContentMatch {
+  readonly kind: 'record' | 'batch';
+  /** The organization that anchored it (the record's owner). */
+  readonly owner: string;
+  readonly recordId: string;
+  /** The record's version (`record` matches). */
+  readonly version?: number;
+  /** The record's latest version (`record` matches). */
+  readonly latestVersion?: number;
+  /**
+   * Still the latest anchor of the record: for a version, no later version; for a batch item, no
+   * later batch of this organization holding the record ID.
+   */
+  readonly latest: boolean;
+  /** The batch (`batch` matches). */
+  readonly batchId?: string;
+  /** When the ledger anchored it (the transaction's time). */
+  readonly timestamp: string;
+  readonly txId: string;
+}
+
+/** What GET /records/by-hash/:sha256 answers: every anchor found, records first. */
+export interface ContentLookup {
+  readonly sha256: string;
+  readonly matches: readonly ContentMatch[];
+  /** More anchors have this content than were answered. */
+  readonly truncated: boolean;
 }

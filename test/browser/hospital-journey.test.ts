@@ -15,6 +15,7 @@ import {
   newPage,
   newPatientByApi,
   patientViewByApi,
+  screenshot,
   waitForResult,
   wordsIn,
   type AppGateway,
@@ -108,7 +109,7 @@ describe('the hospital staff journey in the browser', () => {
 
     // Verify: drop the same file on the page.
     await goTo(page, w('nav.verify'));
-    await page.getByLabel(w('hospital.recordId')).fill(recordId);
+    await page.getByLabel(w('hospital.recordIdOptional')).fill(recordId);
     await dropFile(page, '[data-testid="drop-zone"]', { name: 'report.txt', content });
     await waitForResult(page, 'verdict');
     const verdict = page.getByTestId('verdict');
@@ -147,6 +148,15 @@ describe('the hospital staff journey in the browser', () => {
     await page.getByRole('checkbox', { name: w('category.laboratory') }).check();
     await page.getByRole('button', { name: w('hospital.request'), exact: true }).click();
     await waitForResult(page, 'decision');
+    // The request button sits below the break-glass choice, not against it (1280x900).
+    const breakGlass = await page
+      .locator('label.check', { hasText: w('hospital.emergency') })
+      .boundingBox();
+    const requestButton = await page
+      .getByRole('button', { name: w('hospital.request'), exact: true })
+      .boundingBox();
+    expect(breakGlass).not.toBeNull();
+    expect(requestButton?.y).toBeGreaterThan((breakGlass?.y ?? 0) + (breakGlass?.height ?? 0));
     const decision = page.getByTestId('decision');
     await page.getByRole('heading', { name: w('hospital.permitted') }).waitFor();
     expect(await decision.textContent()).toContain(w('reason.PERMITTED_BY_CONSENT'));
@@ -169,6 +179,104 @@ describe('the hospital staff journey in the browser', () => {
     expect(sent.every((body) => !body.includes('Haemoglobin'))).toBe(true);
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it('finds a dropped or chosen document by its content alone, in both languages, at phone size', async () => {
+    const token = await app.api.login(clinician.username, clinician.password);
+    const recordId = uniqueName('discharge');
+    // About 2.5 kB, so that its size reads in kilobytes.
+    const content = `Discharge summary ${recordId}\n${'Stable, discharged home. '.repeat(100)}`;
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    const anchored = await app.api.post('/records', {
+      token,
+      body: { recordId, patientId, category: 'inpatient', sha256 },
+    });
+    expect(anchored.status, anchored.text).toBe(201);
+    const size = Buffer.byteLength(content);
+    const sizeIn = (language: string): string =>
+      new Intl.NumberFormat(language, {
+        style: 'unit',
+        unit: 'kilobyte',
+        maximumFractionDigits: 1,
+      }).format(size / 1000);
+    /** The sentence of a match, around its date (the local date, in the page's language). */
+    const matchWords = (words: typeof w): [string, string] => {
+      const [before = '', after = ''] = words('hospital.matchRecord', {
+        record: recordId,
+        version: 1,
+        org: words('org.TertiaryHospitalMSP'),
+        date: '\u0000',
+      }).split('\u0000');
+      return [before, after];
+    };
+
+    // In Chinese, at phone size: no record ID, the file dropped.
+    const phone = await newPage(browser, { viewport: PHONE });
+    await login(phone.page, app.base, clinician);
+    await phone.page.getByRole('heading', { name: w('nav.verify') }).waitFor();
+    // Our own button, not the browser's file input (visually hidden, still labelled).
+    const choose = phone.page.getByTestId('choose-file');
+    expect(await choose.textContent()).toBe(w('hospital.chooseFile'));
+    const input = phone.page.getByLabel(w('hospital.document'), { exact: true });
+    expect((await input.boundingBox())?.width ?? 0).toBeLessThanOrEqual(1);
+    await dropFile(phone.page, '[data-testid="drop-zone"]', { name: 'discharge.txt', content });
+    await waitForResult(phone.page, 'lookup');
+    const lookup = phone.page.getByTestId('lookup');
+    expect(await lookup.getAttribute('data-matches')).toBe('1');
+    expect(await lookup.getByRole('heading').textContent()).toBe(w('hospital.found'));
+    const match = lookup.getByTestId('content-match');
+    expect(await match.getAttribute('data-msp-id')).toBe('TertiaryHospitalMSP');
+    const [before, after] = matchWords(w);
+    const line = (await match.textContent()) ?? '';
+    expect(line.startsWith(before), line).toBe(true);
+    expect(line).toContain(`${after} ${w('hospital.latest')}`);
+    // The size in words, in kilobytes, as the page's language writes numbers.
+    expect(await phone.page.getByTestId('file-size').textContent()).toBe(sizeIn('zh-CN'));
+    expect(await phone.page.getByTestId('chosen-file').textContent()).not.toContain(String(size));
+    expect(await choose.textContent()).toBe(w('hospital.changeFile'));
+    await expectAccessible(phone.page, 'a document found by its content');
+    await expectNoHorizontalOverflow(phone.page, 'a document found by its content');
+    await checkPageInBothLanguages(phone.page, 'hospital-9-found-by-content', [clinician.username]);
+    // Content nobody anchored.
+    await dropFile(phone.page, '[data-testid="drop-zone"]', {
+      name: 'unknown.txt',
+      content: `${content}!`,
+    });
+    await phone.page.getByRole('heading', { name: w('hospital.notFound') }).waitFor();
+    expect(await lookup.getAttribute('data-matches')).toBe('0');
+    expect(await lookup.getByTestId('content-match').count()).toBe(0);
+    await expectAccessible(phone.page, 'a document not found by its content');
+    expect(phone.problems).toEqual([]);
+    await phone.context.close();
+
+    // In English, at desktop size: the file chosen from the keyboard through our button.
+    const en = wordsIn('en');
+    const desktop = await newPage(browser, { language: 'en' });
+    await login(desktop.page, app.base, clinician);
+    await desktop.page.getByRole('heading', { name: en('nav.verify') }).waitFor();
+    const button = desktop.page.getByRole('button', { name: en('hospital.chooseFile') });
+    await button.focus();
+    const [chooser] = await Promise.all([
+      desktop.page.waitForEvent('filechooser'),
+      desktop.page.keyboard.press('Enter'),
+    ]);
+    await chooser.setFiles({
+      name: 'discharge.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(content),
+    });
+    await waitForResult(desktop.page, 'lookup');
+    const found = desktop.page.getByTestId('lookup');
+    expect(await found.getByRole('heading').textContent()).toBe(en('hospital.found'));
+    const [enBefore, enAfter] = matchWords(en);
+    const enLine = (await found.getByTestId('content-match').textContent()) ?? '';
+    expect(enLine.startsWith(enBefore), enLine).toBe(true);
+    expect(enLine).toContain(`${enAfter} ${en('hospital.latest')}`);
+    expect(await desktop.page.getByTestId('file-size').textContent()).toBe(sizeIn('en'));
+    await expectAccessible(desktop.page, 'a chosen document found by its content');
+    await screenshot(desktop.page, 'hospital-10-chosen-by-keyboard.en');
+    expect(desktop.problems).toEqual([]);
+    await desktop.context.close();
   });
 
   it('registers a patient on the Patients page; the slip’s code activates the patient once', async () => {

@@ -30,6 +30,8 @@ import {
   wordsIn,
   wordsPattern,
   type AppGateway,
+  downloadOf,
+  pdfPages,
 } from '../support/browser.ts';
 import { createSignedInUser, gateway, uniqueName } from '../support/gateways.ts';
 
@@ -394,6 +396,25 @@ describe('the patient journey in the browser', () => {
     expect(csv.some((line) => line.includes(w('reason.NO_MATCHING_CONSENT')))).toBe(true);
     expect(csvText).not.toContain('NO_MATCHING_CONSENT');
     await page.getByText(w('timeline.saved', { name: 'access-history.csv', count: 3 })).waitFor();
+    // And as a PDF in the page's language, the Chinese font inside it: rows read back.
+    const zhPdf = await downloadOf(page, page.getByTestId('download-pdf'));
+    expect(zhPdf.name).toBe('access-history.pdf');
+    const zhText = (await pdfPages(zhPdf.bytes)).join('\n');
+    for (const words of [
+      w('historyPdf.title'),
+      w('historyCsv.eventId'),
+      w('org.CommunityHospitalMSP'),
+      w('emergencyReason.UNCONSCIOUS_PATIENT'),
+      w('reason.NO_MATCHING_CONSENT'),
+      patientId,
+    ])
+      expect(zhText).toContain(words);
+    const eventIds = await Promise.all(
+      (await items.all()).map((item) => item.getAttribute('data-event-id')),
+    );
+    expect(eventIds).toHaveLength(3);
+    for (const eventId of eventIds) expect(zhText).toContain(eventId ?? 'no event ID');
+    await page.getByText(w('timeline.saved', { name: 'access-history.pdf', count: 3 })).waitFor();
     await expectAccessible(page, 'the access history');
     await expectNoHorizontalOverflow(page, 'the access history');
     await checkPageInBothLanguages(page, 'patient-8-timeline', own);
@@ -466,6 +487,26 @@ describe('the patient journey in the browser', () => {
     expect(
       await second.page.locator(`li.key[data-key-id="${secondKey?.keyId ?? ''}"]`).textContent(),
     ).toContain(en('devices.thisBrowserBadge'));
+    // Its access history as a PDF, in English.
+    await second.page.getByRole('link', { name: en('nav.timeline') }).click();
+    await second.page.getByRole('heading', { name: en('timeline.title') }).waitFor();
+    await waitForCount(second.page, '.timeline li', 3);
+    const enPdf = await downloadOf(
+      second.page,
+      second.page.getByRole('button', { name: en('timeline.downloadPdf') }),
+    );
+    // English cells wrap between words: read as one line of words.
+    const enText = (await pdfPages(enPdf.bytes)).join(' ').replace(/\s+/g, ' ');
+    for (const words of [
+      en('historyPdf.title'),
+      en('historyCsv.eventId'),
+      en('org.CommunityHospitalMSP'),
+      en('emergencyReason.UNCONSCIOUS_PATIENT'),
+      emergency.body.eventId,
+    ])
+      expect(enText).toContain(words);
+    expect(enText).not.toMatch(/[\u4e00-\u9fff]/);
+    await expectAccessible(second.page, 'the access history after a PDF download');
     expect(second.problems).toEqual([]);
     await second.context.close();
 

@@ -654,6 +654,8 @@ describe('authorization matrix: every role of every organization x every REST en
             sha256: rec?.sha256,
             owner: recOwner,
           });
+        case 'GET /records/by-hash/:sha256':
+          return get(`/records/by-hash/${rec?.sha256 ?? ''}`);
         case 'GET /records/:recordId':
           return get(`/records/${rec?.recordId ?? ''}?owner=${recOwner}`);
         case 'GET /records/:recordId/proof':

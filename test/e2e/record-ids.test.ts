@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AnchorResult, RecordHistory, VerifyResult } from '@consent-ledger/ledger-api';
+import type {
+  AnchorResult,
+  BatchResult,
+  ContentLookup,
+  RecordHistory,
+  VerifyResult,
+} from '@consent-ledger/ledger-api';
 import { parseBundle, verifyBundle, type EvidenceBundle } from '@consent-ledger/verifier';
 import {
   bootstrapAdmin,
@@ -167,5 +173,97 @@ describe('record IDs cannot be squatted', () => {
       const report = verifyBundle(bundle);
       expect(report.ok, JSON.stringify(report.checks, null, 2)).toBe(true);
     }
+  });
+
+  it('finds a document by its content alone: single anchors of any owner, batch items of its own', async () => {
+    const byHash = (api: GatewayApi, token: string, hash: string) =>
+      api.get<ContentLookup>(`/records/by-hash/${hash}`, token);
+    // The tertiary hospital's version 1, superseded by its version 2 (the test before).
+    const first = await byHash(community, communityClinician, tertiaryHash.toUpperCase());
+    expect(first.status, first.text).toBe(200);
+    expect(first.body).toEqual({
+      sha256: tertiaryHash,
+      truncated: false,
+      matches: [
+        {
+          kind: 'record',
+          owner: TERTIARY,
+          recordId,
+          version: 1,
+          latestVersion: 2,
+          latest: false,
+          timestamp: expect.any(String) as string,
+          txId: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+        },
+      ],
+    });
+    // One content anchored twice: in a tertiary batch, and on its own by the community hospital.
+    const content = sha256(`${recordId} lab report, batched`);
+    const batchRecordId = `${recordId}.lab`;
+    const batch = await tertiary.post<BatchResult>('/records/batches', {
+      token: tertiaryClinician,
+      body: {
+        items: [
+          {
+            recordId: batchRecordId,
+            patientId: tertiaryPatient.patientId,
+            category: 'laboratory',
+            sha256: content,
+          },
+          {
+            recordId: `${recordId}.other`,
+            patientId: tertiaryPatient.patientId,
+            category: 'laboratory',
+            sha256: sha256(`${recordId} another report`),
+          },
+        ],
+      },
+    });
+    expect(batch.status, batch.text).toBe(201);
+    const single = await community.post<AnchorResult>('/records', {
+      token: communityClinician,
+      body: {
+        recordId: `${recordId}.copy`,
+        patientId: communityPatient.patientId,
+        category: 'laboratory',
+        sha256: content,
+      },
+    });
+    expect(single.status, single.text).toBe(201);
+    const atTertiary = await byHash(tertiary, tertiaryClinician, content);
+    expect(atTertiary.status, atTertiary.text).toBe(200);
+    expect(atTertiary.body.matches).toEqual([
+      expect.objectContaining({
+        kind: 'record',
+        owner: COMMUNITY,
+        recordId: `${recordId}.copy`,
+        version: 1,
+        latest: true,
+        txId: single.body.txId,
+      }),
+      expect.objectContaining({
+        kind: 'batch',
+        owner: TERTIARY,
+        recordId: batchRecordId,
+        batchId: batch.body.batchId,
+        latest: true,
+        txId: batch.body.txId,
+      }),
+    ]);
+    // The community gateway holds no tertiary batch: only the single anchor, with no patient.
+    const atCommunity = await byHash(community, communityClinician, content);
+    expect(atCommunity.body.matches.map((match) => [match.kind, match.owner])).toEqual([
+      ['record', COMMUNITY],
+    ]);
+    expect(atCommunity.text).not.toContain(communityPatient.patientId);
+    const unknown = await byHash(tertiary, tertiaryClinician, sha256(`${recordId} never anchored`));
+    expect(unknown.status, unknown.text).toBe(200);
+    expect(unknown.body.matches).toEqual([]);
+    for (const bad of ['xyz', 'a'.repeat(63), 'g'.repeat(64)]) {
+      const refused = await byHash(tertiary, tertiaryClinician, bad);
+      expect(refused.status, refused.text).toBe(400);
+      expect(refused.body).toMatchObject({ statusCode: 400, code: 'INVALID_ARGUMENT' });
+    }
+    expect((await tertiary.get(`/records/by-hash/${content}`)).status).toBe(401);
   });
 });

@@ -1000,6 +1000,8 @@ describe('authorization matrix: every role of every organization x every transac
           );
         case 'records:VerifyRecord':
           return fixed([records.tertiary.recordId, records.tertiary.sha256, '', TERTIARY]);
+        case 'records:FindAnchorsByHash':
+          return fixed([records.tertiary.sha256]);
         case 'records:VerifyBatchMember':
           return fixed([
             {

@@ -1129,10 +1129,24 @@ describe('the consent-ledger chaincode on the real network', () => {
     const original = sha256(`discharge summary ${recordId}`);
 
     it('anchors a record publicly without its patient, links it privately, and verifies it anywhere', async () => {
-      cover('records:AnchorRecord', 'records:VerifyRecord', 'records:GetRecord');
+      cover(
+        'records:AnchorRecord',
+        'records:VerifyRecord',
+        'records:GetRecord',
+        'records:FindAnchorsByHash',
+      );
       const { result: anchor, txId } = await submit(tertiaryClinician, 'records:AnchorRecord', [
         { recordId, patientId: patient.patientId, category: 'inpatient', sha256: original },
       ]);
+      // Found by its content alone, by anyone, without its patient or category.
+      const byHash = await evaluate(researcher, 'records:FindAnchorsByHash', original);
+      expect(byHash.matches).toEqual([
+        {
+          anchor: expect.objectContaining({ recordId, version: 1, owner: TERTIARY }) as unknown,
+          latestVersion: 1,
+        },
+      ]);
+      expect(byHash.matches[0]?.anchor).not.toHaveProperty('patientId');
       expect(anchor).toMatchObject({
         version: 1,
         owner: TERTIARY,

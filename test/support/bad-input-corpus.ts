@@ -1424,6 +1424,13 @@ function idCases(targets: Targets): ChaincodeCase[] {
       (hash) => [targets.recordId, hash],
     ),
     ...plain(
+      'records:FindAnchorsByHash',
+      'evaluate',
+      'clinician',
+      badValues('sha256', 'chaincode').filter((bad) => typeof bad.value === 'string'),
+      (hash) => [hash],
+    ),
+    ...plain(
       'records:VerifyRecord',
       'evaluate',
       'clinician',

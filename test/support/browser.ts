@@ -3,7 +3,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import i18next from 'i18next';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { expect } from 'vitest';
 import {
   BINDING_CHANGES,
@@ -682,4 +688,28 @@ export function deviceKeyInPage(
       exportPkcs8,
     };
   })()`);
+}
+
+/** The text of each page of a PDF as a reader extracts it (pdfjs-dist), a page's pieces by lines. */
+export async function pdfPages(pdf: Uint8Array): Promise<string[]> {
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const task = getDocument({ data: pdf.slice() });
+  const doc = await task.promise;
+  const pages: string[] = [];
+  for (let number = 1; number <= doc.numPages; number += 1) {
+    const content = await (await doc.getPage(number)).getTextContent();
+    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join('\n'));
+  }
+  await task.destroy();
+  return pages;
+}
+
+/** What clicking a download button saves: its file name and bytes. */
+export async function downloadOf(
+  page: Page,
+  button: Locator,
+): Promise<{ name: string; bytes: Uint8Array }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  const file = await download.path();
+  return { name: download.suggestedFilename(), bytes: new Uint8Array(readFileSync(file)) };
 }

@@ -36,13 +36,19 @@ function reviewWords(event: AccessEvent): string {
     : t('historyCsv.reviewedAs', { status, outcome: outcomeWord(review.outcome) });
 }
 
+/** A patient's access history as words: the column headings and one row per event. */
+export interface AccessHistoryTable {
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
 /**
- * A patient's access history as CSV in the current language, worded as the timeline words it
+ * A patient's access history in the current language, worded as the timeline words it
  * (organization names, roles, data, purposes, decisions and reasons, local times), newest first
- * as given. A UTF-8 byte order mark leads, so that spreadsheets read the Chinese as UTF-8.
+ * as given: the rows of both the CSV and the PDF.
  */
-export function accessHistoryCsv(events: readonly AccessEvent[]): string {
-  const header = csvRow(COLUMNS.map((column) => t(`historyCsv.${column}`)));
+export function accessHistoryTable(events: readonly AccessEvent[]): AccessHistoryTable {
+  const header = COLUMNS.map((column) => t(`historyCsv.${column}`));
   const rows = events.map((event) => {
     const values: Record<(typeof COLUMNS)[number], string> = {
       time: formatDateTime(event.timestamp),
@@ -60,7 +66,16 @@ export function accessHistoryCsv(events: readonly AccessEvent[]): string {
       review: reviewWords(event),
       eventId: event.eventId,
     };
-    return csvRow(COLUMNS.map((column) => values[column]));
+    return COLUMNS.map((column) => values[column]);
   });
-  return `\uFEFF${header}${rows.join('')}`;
+  return { header, rows };
+}
+
+/**
+ * A patient's access history as CSV in the current language ({@link accessHistoryTable}). A UTF-8
+ * byte order mark leads, so that spreadsheets read the Chinese as UTF-8.
+ */
+export function accessHistoryCsv(events: readonly AccessEvent[]): string {
+  const { header, rows } = accessHistoryTable(events);
+  return `\uFEFF${csvRow(header)}${rows.map((row) => csvRow(row)).join('')}`;
 }

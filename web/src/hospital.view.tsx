@@ -1,4 +1,5 @@
 import type { JSX } from 'preact';
+import { Fragment } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import type { ApiClient } from './api.client.ts';
 import {
@@ -7,6 +8,8 @@ import {
   PURPOSES,
   type AccessOutcome,
   type AnchorResult,
+  type ContentLookup,
+  type ContentMatch,
   type IdentityView,
 } from '@consent-ledger/ledger-api';
 import {
@@ -17,7 +20,7 @@ import {
   type VerifyResult,
 } from './api.types.ts';
 import { sha256OfFile } from './file-digest.ts';
-import { formatBytes, formatPercent, t } from './i18n/i18n.ts';
+import { formatBytes, formatDate, formatPercent, t } from './i18n/i18n.ts';
 import {
   categoryWord,
   decisionWord,
@@ -38,13 +41,15 @@ import {
 } from './ui.components.tsx';
 
 /**
- * A file picker that is also a drop zone: drop a file on it, or focus it with the keyboard and
- * choose one. The file is only read locally.
+ * A file picker that is also a drop zone: drop a file on it, or choose one with the button (the
+ * native input is visually hidden, so that no browser-worded "no file chosen" shows beside our
+ * own words; the button opens it, and its label still names it). The file is only read locally.
  */
 function FileDrop(
   props: Readonly<{ label: string; file: File | undefined; onFile: (file: File) => void }>,
 ): JSX.Element {
   const [over, setOver] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
   return (
     <div
       class={`drop ${over ? 'over' : ''}`}
@@ -65,21 +70,40 @@ function FileDrop(
     >
       <Field label={props.label} hint={t('hospital.dropHint')}>
         {(id, hint) => (
-          <input
-            id={id}
-            type="file"
-            aria-describedby={hint}
-            onChange={(event) => {
-              const file = event.currentTarget.files?.[0];
-              if (file !== undefined) props.onFile(file);
-            }}
-          />
+          <>
+            <input
+              id={id}
+              ref={input}
+              type="file"
+              class="visually-hidden"
+              tabIndex={-1}
+              onChange={(event) => {
+                const file = event.currentTarget.files?.[0];
+                if (file !== undefined) props.onFile(file);
+                // Choosing the same file again still counts as a choice.
+                event.currentTarget.value = '';
+              }}
+            />
+            <div class="actions">
+              <button
+                type="button"
+                class="secondary"
+                aria-describedby={hint}
+                data-testid="choose-file"
+                onClick={() => {
+                  input.current?.click();
+                }}
+              >
+                {props.file === undefined ? t('hospital.chooseFile') : t('hospital.changeFile')}
+              </button>
+            </div>
+          </>
         )}
       </Field>
       {props.file === undefined ? null : (
-        <p class="meta">
+        <p class="meta" data-testid="chosen-file">
           {t('hospital.selected')} <strong>{props.file.name}</strong> (
-          {formatBytes(props.file.size)})
+          <span data-testid="file-size">{formatBytes(props.file.size)}</span>)
         </p>
       )}
     </div>
@@ -101,11 +125,21 @@ function HashProgress(props: Readonly<{ value: number | undefined }>): JSX.Eleme
   );
 }
 
+/** A document checked against the record named. */
 interface Verification {
+  readonly kind: 'verify';
   readonly fileName: string;
   readonly sha256: string;
   readonly result: VerifyResult;
   readonly block?: string;
+}
+
+/** A document looked up by its content alone (no record ID given). */
+interface Lookup {
+  readonly kind: 'lookup';
+  readonly fileName: string;
+  readonly sha256: string;
+  readonly result: ContentLookup;
 }
 
 /**
@@ -122,6 +156,78 @@ function ownerQuery(owner: string): { owner?: string } {
   return owner === '' ? {} : { owner };
 }
 
+/** One anchor of a document found by its content, in words. */
+function MatchLine(props: Readonly<{ match: ContentMatch }>): JSX.Element {
+  const { match } = props;
+  const common = {
+    record: match.recordId,
+    org: orgName(match.owner),
+    date: formatDate(match.timestamp),
+  };
+  let standing: string;
+  if (match.latest) standing = t('hospital.latest');
+  else if (match.kind === 'batch') standing = t('hospital.supersededBatch');
+  else standing = t('hospital.superseded', { version: match.latestVersion ?? '' });
+  return (
+    <li
+      data-testid="content-match"
+      data-kind={match.kind}
+      data-msp-id={match.owner}
+      data-latest={String(match.latest)}
+    >
+      {match.kind === 'batch'
+        ? t('hospital.matchBatch', common)
+        : t('hospital.matchRecord', { ...common, version: match.version ?? '' })}{' '}
+      {standing}
+    </li>
+  );
+}
+
+/** What a lookup by content found: every anchor with this content, or none. */
+function LookupResult(props: Readonly<{ outcome: Lookup }>): JSX.Element {
+  const { outcome } = props;
+  const { matches } = outcome.result;
+  return (
+    <div
+      class={`verdict ${matches.length > 0 ? 'verified' : 'altered'}`}
+      data-testid="lookup"
+      data-matches={matches.length}
+    >
+      <h2>{matches.length > 0 ? t('hospital.found') : t('hospital.notFound')}</h2>
+      <dl>
+        <dt>{t('hospital.file')}</dt>
+        <dd>{outcome.fileName}</dd>
+      </dl>
+      {matches.length === 0 ? null : (
+        <ul>
+          {matches.map((match) => (
+            <MatchLine
+              key={`${match.kind}:${match.owner}:${match.recordId}:${String(match.version ?? match.batchId)}`}
+              match={match}
+            />
+          ))}
+        </ul>
+      )}
+      {outcome.result.truncated ? <p>{t('hospital.moreMatches')}</p> : null}
+      <TechnicalDetails>
+        <dl>
+          <dt>{t('hospital.shaHere')}</dt>
+          <dd class="id">{outcome.sha256}</dd>
+          {matches.map((match) => (
+            <Fragment key={match.txId + match.recordId}>
+              <dt>
+                {match.recordId}
+                {match.batchId === undefined ? '' : ` (${t('hospital.batchId')} ${match.batchId})`}
+              </dt>
+              <dd class="id">{match.txId}</dd>
+            </Fragment>
+          ))}
+        </dl>
+      </TechnicalDetails>
+    </div>
+  );
+}
+
 /** Verifies a document against its anchored fingerprint: hashed locally, only the digest is sent. */
 export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
   const [recordId, setRecordId] = useState('');
@@ -131,25 +237,28 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
   const chosenOwner = useRef('');
   const [file, setFile] = useState<File | undefined>();
   const [progress, setProgress] = useState<number | undefined>();
-  const task = useTask<Verification>();
+  const task = useTask<Verification | Lookup>();
   const proof = useTask<string>();
   const verify = (chosen: File | undefined): void => {
     if (chosen === undefined) return;
-    const recordId = typedRecordId.current;
+    const recordId = typedRecordId.current.trim();
     const ownerOf = ownerQuery(chosenOwner.current);
-    void task.run(async () => {
-      if (recordId.trim() === '') throw new Error(t('hospital.recordIdFirst'));
+    void task.run(async (): Promise<Verification | Lookup> => {
       try {
         const sha256 = await sha256OfFile(chosen, setProgress);
+        if (recordId === '') {
+          const found = await props.api.get<ContentLookup>(`/records/by-hash/${sha256}`);
+          return { kind: 'lookup', fileName: chosen.name, sha256, result: found };
+        }
         const result = await props.api.post<VerifyResult>('/records/verify', {
-          recordId: recordId.trim(),
+          recordId,
           sha256,
           ...ownerOf,
         });
         let block: string | undefined;
         if (result.verified) {
           const bundle = await props.api.get<EvidenceBundle>(
-            `/records/${encodeURIComponent(recordId.trim())}/proof`,
+            `/records/${encodeURIComponent(recordId)}/proof`,
             {
               ...(result.anchor?.version === undefined ? {} : { version: result.anchor.version }),
               ...ownerOf,
@@ -157,7 +266,13 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
           );
           block = bundle.block.header.number;
         }
-        return { fileName: chosen.name, sha256, result, ...(block === undefined ? {} : { block }) };
+        return {
+          kind: 'verify',
+          fileName: chosen.name,
+          sha256,
+          result,
+          ...(block === undefined ? {} : { block }),
+        };
       } finally {
         setProgress(undefined);
       }
@@ -173,13 +288,13 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
           verify(file);
         }}
       >
-        <Field label={t('hospital.recordId')}>
-          {(id) => (
+        <Field label={t('hospital.recordIdOptional')} hint={t('hospital.recordIdOptionalHint')}>
+          {(id, hint) => (
             <input
               id={id}
               name="recordId"
-              required
               pattern={RECORD_ID_PATTERN}
+              aria-describedby={hint}
               value={recordId}
               onInput={(event) => {
                 typedRecordId.current = event.currentTarget.value;
@@ -226,7 +341,8 @@ export function VerifyPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
         error={task.error}
         detail={task.detail}
       >
-        {outcome === undefined ? null : (
+        {outcome?.kind !== 'lookup' ? null : <LookupResult outcome={outcome} />}
+        {outcome?.kind !== 'verify' ? null : (
           <div
             class={`verdict ${outcome.result.verified ? 'verified' : 'altered'}`}
             data-testid="verdict"
@@ -564,9 +680,11 @@ export function AccessPanel(props: Readonly<{ api: ApiClient; me: IdentityView }
             </Field>
           </>
         ) : null}
-        <button type="submit" disabled={task.busy}>
-          {emergency ? t('hospital.requestEmergency') : t('hospital.request')}
-        </button>
+        <div class="actions">
+          <button type="submit" disabled={task.busy}>
+            {emergency ? t('hospital.requestEmergency') : t('hospital.request')}
+          </button>
+        </div>
       </form>
       <Status
         busy={task.busy}

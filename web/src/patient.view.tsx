@@ -539,6 +539,7 @@ export function TimelinePanel(
   props: Readonly<{ api: ApiClient; patientId: string; refresh: number }>,
 ): JSX.Element {
   const task = useTask<AccessEvent[]>();
+  const pdf = useTask<string>();
   const [saved, setSaved] = useState<{ name: string; count: number }>();
   useEffect(() => {
     void task.run(async () =>
@@ -585,9 +586,42 @@ export function TimelinePanel(
           >
             {t('timeline.download')}
           </button>
+          <button
+            type="button"
+            class="secondary"
+            data-testid="download-pdf"
+            disabled={pdf.busy}
+            onClick={() => {
+              const shown = events;
+              void pdf.run(async () => {
+                // pdf-lib, fontkit and the font load only now, when the patient asks.
+                const [{ accessHistoryPdf }, { loadPdfFont }] = await Promise.all([
+                  import('./access-history-pdf.ts'),
+                  import('./pdf-font.ts'),
+                ]);
+                const bytes = await accessHistoryPdf(shown, {
+                  font: await loadPdfFont(),
+                  patientId: props.patientId,
+                  writtenAt: new Date().toISOString(),
+                });
+                const name = 'access-history.pdf';
+                saveBlob(new Blob([bytes], { type: 'application/pdf' }), name);
+                setSaved({ name, count: shown.length });
+                return name;
+              });
+            }}
+          >
+            {t('timeline.downloadPdf')}
+          </button>
           {saved === undefined ? null : <p class="success">{t('timeline.saved', saved)}</p>}
         </div>
       )}
+      <Status
+        busy={pdf.busy}
+        busyText={t('timeline.writingPdf')}
+        error={pdf.error}
+        detail={pdf.detail}
+      />
       <ol class="timeline">
         {events.map((event) => (
           <li

@@ -286,6 +286,7 @@ describe('contract metadata', () => {
       { batchId: 'batch-1', items: [batchItem] },
     ]);
     await call(who.tertiaryClinician, 'records:VerifyRecord', ['rec-1', hash, '']);
+    await call(who.tertiaryClinician, 'records:FindAnchorsByHash', [hash]);
     await call(who.tertiaryClinician, 'records:VerifyBatchMember', [
       { batchId: field(batch, 'batchId'), item: batchItem, leafIndex: 0, auditPath: [] },
     ]);

@@ -39,6 +39,7 @@ import type { RecordLink } from '../records/record-link';
  * | `org` | public | mspId | Organization | registry:RegisterOrganization (DeregisterOrganization deletes) |
  * | `rec` | public | owner, recordId | RecordAnchor (latest version, no patient or category); key-level endorsement policy = owner's peer | records:AnchorRecord |
  * | `rec~ver` | public | owner, recordId, version | RecordAnchor (no patient or category) | records:AnchorRecord |
+ * | `rec~hash` | public | sha256, owner, recordId, version | `0x00` (reveals nothing `rec~ver` does not: the hash is public there; it lets a document be found by its content alone) | records:AnchorRecord |
  * | `bat` | public | batchId | Batch (root only: no per-item keys) | records:AnchorBatch |
  * | `pat` | `org_<home>` | patientId | PatientBinding | patient:* (every change of the binding) |
  * | `pat~ver` | `org_<home>` | patientId, version | BindingVersion | as `pat` |
@@ -89,6 +90,7 @@ export const KEY_TYPES = {
   organization: 'org',
   record: 'rec',
   recordVersion: 'rec~ver',
+  recordByHash: 'rec~hash',
   batch: 'bat',
   binding: 'pat',
   bindingVersion: 'pat~ver',
@@ -128,6 +130,7 @@ export const KEY_SPACES: Readonly<Record<KeyTypeName, KeySpace>> = {
   organization: 'public',
   record: 'public',
   recordVersion: 'public',
+  recordByHash: 'public',
   batch: 'public',
   binding: 'private',
   bindingVersion: 'private',
@@ -164,6 +167,7 @@ export interface StateValues {
   readonly organization: Organization;
   readonly record: RecordAnchor;
   readonly recordVersion: RecordAnchor;
+  readonly recordByHash: IndexValue;
   readonly batch: Batch;
   readonly binding: PatientBinding;
   readonly bindingVersion: BindingVersion;

@@ -1,4 +1,10 @@
-import { collectionsOf, type Batch, type RecordAnchor } from '@consent-ledger/ledger-api';
+import {
+  collectionsOf,
+  MAX_HASH_MATCHES,
+  type Batch,
+  type HashMatches,
+  type RecordAnchor,
+} from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
 import { channelMspIds } from '../ledger/channel';
 import { readableCollections } from '../ledger/guards';
@@ -9,7 +15,8 @@ import { ownerEndorsementPolicy } from './endorsement';
 import type { RecordLink } from './record-link';
 
 /**
- * Record and batch state (keys.ts): the public anchors `rec`, `rec~ver` and batches `bat`, and the
+ * Record and batch state (keys.ts): the public anchors `rec`, `rec~ver`, their hash index
+ * `rec~hash` and batches `bat`, and the
  * private record links `rec~lnk` with their indexes `rec~pat` and `rec~own`. A record is named by
  * its owner organization and its ID ({@link RecordRef}): record IDs are scoped by their owner.
  */
@@ -55,15 +62,46 @@ export async function recordVersions(
 }
 
 /**
- * Writes an anchor as the record's new head and version (public). Version 1 also puts the owner's
- * key-level endorsement policy on the head.
+ * Every anchored version whose hash is `sha256` (public fields only), in key order (owner, record,
+ * version), at most {@link MAX_HASH_MATCHES}, each with its record's latest version.
+ */
+export async function anchorsByHash(stub: ChaincodeStub, sha256: string): Promise<HashMatches> {
+  const state = publicState(stub);
+  const matches: HashMatches['matches'][number][] = [];
+  let truncated = false;
+  for await (const entry of state.entries({ path: ['recordByHash', sha256] })) {
+    if (matches.length === MAX_HASH_MATCHES) {
+      truncated = true;
+      break;
+    }
+    const [, owner, recordId, version] = entry.attributes;
+    if (owner === undefined || recordId === undefined || version === undefined) continue;
+    const anchor = await state.read(['recordVersion', owner, recordId, version]);
+    const head = await state.read(['record', owner, recordId]);
+    if (anchor === undefined || head === undefined) continue;
+    matches.push({ anchor, latestVersion: head.version });
+  }
+  return { sha256, matches, truncated };
+}
+
+/**
+ * Writes an anchor as the record's new head and version, and indexes it by its hash (public).
+ * Version 1 also puts the owner's key-level endorsement policy on the head.
  */
 export async function writeRecordAnchor(stub: ChaincodeStub, anchor: RecordAnchor): Promise<void> {
+  const version = versionAttribute(anchor.version);
   await publicState(stub).write({ key: ['record', anchor.owner, anchor.recordId], value: anchor });
   await publicState(stub).write({
-    key: ['recordVersion', anchor.owner, anchor.recordId, versionAttribute(anchor.version)],
+    key: ['recordVersion', anchor.owner, anchor.recordId, version],
     value: anchor,
   });
+  await publicState(stub).index([
+    'recordByHash',
+    anchor.sha256,
+    anchor.owner,
+    anchor.recordId,
+    version,
+  ]);
   if (anchor.version === 1) {
     await stub.setStateValidationParameter(
       stateKey(stub, ['record', anchor.owner, anchor.recordId]),

@@ -3,6 +3,7 @@ import {
   collectionFor,
   inclusionProof,
   MAX_BATCH_ITEMS,
+  MAX_HASH_MATCHES,
   merkleRoot,
   toHex,
   type BatchItem,
@@ -72,9 +73,11 @@ describe('records contract', () => {
         timestamp: result.timestamp,
         txId: result.txId,
       });
-      // The public anchor names no patient and no category; the link is private.
+      // The public anchor names no patient and no category; the link is private. The hash index
+      // holds only what the anchor already shows (the hash, the record, the version).
       expect(result.writes.map((write) => splitCompositeKey(write.key))).toEqual([
         { objectType: 'rec', attributes: [MSP.tertiary, 'rec-1'] },
+        { objectType: 'rec~hash', attributes: [hash(1), MSP.tertiary, 'rec-1', '0000000001'] },
         { objectType: 'rec~ver', attributes: [MSP.tertiary, 'rec-1', '0000000001'] },
       ]);
       for (const write of result.writes) {
@@ -129,6 +132,7 @@ describe('records contract', () => {
       expect(ok(result)).toMatchObject({ version: 2, previousSha256: hash(1), sha256: hash(2) });
       expect(result.writes.map((write) => splitCompositeKey(write.key).objectType)).toEqual([
         'rec',
+        'rec~hash',
         'rec~ver',
       ]);
       expect(result.privateWrites).toEqual([]);
@@ -155,6 +159,7 @@ describe('records contract', () => {
       expect(ok(theirs)).toMatchObject({ recordId: 'rec-1', version: 1, owner: MSP.community });
       expect(theirs.writes.map((write) => splitCompositeKey(write.key).attributes)).toEqual([
         [MSP.community, 'rec-1'],
+        [hash(9), MSP.community, 'rec-1', '0000000001'],
         [MSP.community, 'rec-1', '0000000001'],
       ]);
       expect(
@@ -454,6 +459,88 @@ describe('records contract', () => {
           .submit('records:AnchorRecord', [item(1, { sha256: hash(11) })]),
       );
       ok(await network.as(who.communityClinician).submit('records:AnchorRecord', [item(2)]));
+    });
+
+    it('finds every anchored version of any owner by its hash alone, latest or superseded', async () => {
+      // The community hospital anchors the content of tertiary's superseded rec-1 v1 as its rec-7.
+      ok(
+        await network
+          .as(who.communityClinician)
+          .submit('records:AnchorRecord', [item(7, { sha256: hash(1) })]),
+      );
+      // Anyone may look a hash up (the anchors are public): a researcher here.
+      const found = ok(
+        await network.as(who.researcher).evaluate('records:FindAnchorsByHash', [hash(1)]),
+      );
+      expect(found.sha256).toBe(hash(1));
+      expect(found.truncated).toBe(false);
+      // In key order: owner, record, version.
+      expect(
+        found.matches.map(({ anchor, latestVersion }) => [
+          anchor.owner,
+          anchor.recordId,
+          anchor.version,
+          latestVersion,
+        ]),
+      ).toEqual([
+        [MSP.community, 'rec-7', 1, 1],
+        [MSP.tertiary, 'rec-1', 1, 2],
+      ]);
+      for (const { anchor } of found.matches) {
+        expect(anchor.sha256).toBe(hash(1));
+        // Public fields only, even for a caller holding the link.
+        expect(anchor).not.toHaveProperty('patientId');
+        expect(anchor).not.toHaveProperty('category');
+      }
+      const own = ok(
+        await network.as(who.tertiaryClinician).evaluate('records:FindAnchorsByHash', [hash(11)]),
+      );
+      expect(own.matches).toEqual([
+        {
+          anchor: expect.objectContaining({
+            owner: MSP.tertiary,
+            recordId: 'rec-1',
+            version: 2,
+            previousSha256: hash(1),
+          }) as unknown,
+          latestVersion: 2,
+        },
+      ]);
+      expect(own.matches[0]?.anchor).not.toHaveProperty('patientId');
+      expect(
+        ok(await network.as(who.regulator).evaluate('records:FindAnchorsByHash', [hash(99)])),
+      ).toEqual({ sha256: hash(99), matches: [], truncated: false });
+    });
+
+    it('answers at most MAX_HASH_MATCHES anchors of one hash, and says there are more', async () => {
+      const same = hash(77);
+      for (let n = 0; n <= MAX_HASH_MATCHES; n += 1) {
+        ok(
+          await network
+            .as(who.tertiaryClinician)
+            .submit('records:AnchorRecord', [
+              item(n, { recordId: `same-${String(n).padStart(3, '0')}`, sha256: same }),
+            ]),
+        );
+      }
+      const found = ok(
+        await network.as(who.regulator).evaluate('records:FindAnchorsByHash', [same]),
+      );
+      expect(found.truncated).toBe(true);
+      expect(found.matches).toHaveLength(MAX_HASH_MATCHES);
+      expect(found.matches.at(-1)?.anchor.recordId).toBe(
+        `same-${String(MAX_HASH_MATCHES - 1).padStart(3, '0')}`,
+      );
+    });
+
+    it('refuses a malformed hash to look up', async () => {
+      const find = (...args: string[]) =>
+        network.as(who.tertiaryClinician).evaluate('records:FindAnchorsByHash', args);
+      refused(await find('abc'), 'INVALID_ARGUMENT');
+      refused(await find(hash(1).toUpperCase().replace(/0/g, 'A')), 'INVALID_ARGUMENT');
+      refused(await find(''), 'INVALID_ARGUMENT');
+      refused(await find(hash(1), 'extra'), 'INVALID_ARGUMENT');
+      refused(await find(), 'INVALID_ARGUMENT');
     });
 
     it('takes the version and the owner as optional third and fourth arguments', async () => {

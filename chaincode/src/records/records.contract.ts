@@ -10,6 +10,7 @@ import {
   type Batch,
   type BatchMemberVerification,
   type ChaincodeContract,
+  type HashMatches,
   type RecordAnchor,
   type RecordAnchorPage,
   type RecordHistory,
@@ -46,6 +47,7 @@ import {
   parseVersion,
 } from './record-input';
 import {
+  anchorsByHash,
   heldRecordLink,
   readBatch,
   readRecordHead,
@@ -204,6 +206,19 @@ export class RecordsContract
       reason: verified ? 'MATCH' : 'HASH_MISMATCH',
       anchor: withLink(anchor, await heldRecordLink(ctx, anchor)),
     };
+  }
+
+  /**
+   * Every anchored version, of any owner's record, whose hash is `sha256`: a document found by its
+   * content alone. Public fields only (no patient or category, whoever asks), at most
+   * MAX_HASH_MATCHES, each with its record's latest version (superseded or not). Batch items are
+   * not here: only their root is on the ledger (the anchoring organization's gateway finds them).
+   */
+  @Transaction(false)
+  @Returns('HashMatches')
+  async FindAnchorsByHash(ctx: LedgerContext): Promise<HashMatches> {
+    const [sha256] = ctx.argsOf('records:FindAnchorsByHash');
+    return anchorsByHash(ctx.stub, parseSha256(sha256));
   }
 
   /** Checks that an item is in a batch, with its leaf index and audit path. */

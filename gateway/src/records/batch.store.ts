@@ -24,6 +24,8 @@ export interface BatchStore {
   findMembership(recordId: string): BatchMembership | undefined;
   /** Every item of a batch, in leaf order. */
   items(batchId: string): BatchItem[];
+  /** The stored items whose hash is `sha256`, newest batch first, at most `limit`. */
+  findByHash(sha256: string, limit: number): BatchMembership[];
 }
 
 /** Injection token of the {@link BatchStore}. */
@@ -34,6 +36,29 @@ function categoryOf(row: Row): Category {
   const category = CATEGORIES.find((each) => each === value);
   if (category === undefined) throw new Error(`the batch store holds an unknown category ${value}`);
   return category;
+}
+
+const MEMBERSHIP_QUERY = `SELECT b.batch_id, b.root, b.size, b.tx_id, b.created_at, i.leaf_index, i.record_id, i.patient_id, i.category, i.sha256, i.salt
+  FROM record_batch_items i JOIN record_batches b ON b.batch_id = i.batch_id`;
+
+function membershipOf(row: Row): BatchMembership {
+  return {
+    batch: {
+      batchId: textOf(row, 'batch_id'),
+      root: textOf(row, 'root'),
+      size: numberOf(row, 'size'),
+      txId: textOf(row, 'tx_id'),
+      createdAt: textOf(row, 'created_at'),
+    },
+    leafIndex: numberOf(row, 'leaf_index'),
+    item: {
+      recordId: textOf(row, 'record_id'),
+      patientId: textOf(row, 'patient_id'),
+      category: categoryOf(row),
+      sha256: textOf(row, 'sha256'),
+      salt: textOf(row, 'salt'),
+    },
+  };
 }
 
 class SqliteBatchStore implements BatchStore {
@@ -58,7 +83,8 @@ class SqliteBatchStore implements BatchStore {
       salt TEXT NOT NULL,
       PRIMARY KEY (batch_id, leaf_index)
     ) STRICT;
-    CREATE INDEX IF NOT EXISTS record_batch_items_record ON record_batch_items (record_id)`);
+    CREATE INDEX IF NOT EXISTS record_batch_items_record ON record_batch_items (record_id);
+    CREATE INDEX IF NOT EXISTS record_batch_items_sha256 ON record_batch_items (sha256)`);
     const columns = db
       .all('PRAGMA table_info(record_batch_items)')
       .map((row) => textOf(row, 'name'));
@@ -95,29 +121,20 @@ class SqliteBatchStore implements BatchStore {
 
   findMembership(recordId: string): BatchMembership | undefined {
     const row = this.#db.get(
-      `SELECT b.batch_id, b.root, b.size, b.tx_id, b.created_at, i.leaf_index, i.record_id, i.patient_id, i.category, i.sha256, i.salt
-       FROM record_batch_items i JOIN record_batches b ON b.batch_id = i.batch_id
-       WHERE i.record_id = ? ORDER BY b.created_at DESC, b.rowid DESC LIMIT 1`,
+      `${MEMBERSHIP_QUERY} WHERE i.record_id = ? ORDER BY b.created_at DESC, b.rowid DESC LIMIT 1`,
       recordId,
     );
-    if (row === undefined) return undefined;
-    return {
-      batch: {
-        batchId: textOf(row, 'batch_id'),
-        root: textOf(row, 'root'),
-        size: numberOf(row, 'size'),
-        txId: textOf(row, 'tx_id'),
-        createdAt: textOf(row, 'created_at'),
-      },
-      leafIndex: numberOf(row, 'leaf_index'),
-      item: {
-        recordId: textOf(row, 'record_id'),
-        patientId: textOf(row, 'patient_id'),
-        category: categoryOf(row),
-        sha256: textOf(row, 'sha256'),
-        salt: textOf(row, 'salt'),
-      },
-    };
+    return row === undefined ? undefined : membershipOf(row);
+  }
+
+  findByHash(sha256: string, limit: number): BatchMembership[] {
+    return this.#db
+      .all(
+        `${MEMBERSHIP_QUERY} WHERE i.sha256 = ? ORDER BY b.created_at DESC, b.rowid DESC, i.leaf_index LIMIT ?`,
+        sha256,
+        limit,
+      )
+      .map(membershipOf);
   }
 
   items(batchId: string): BatchItem[] {

@@ -13,6 +13,7 @@ import {
   EXTERNAL_ID_PATTERN,
   type AnchorResult,
   type BatchResult,
+  type ContentLookup,
   type RecordHistory,
   type VerifyResult,
 } from '@consent-ledger/ledger-api';
@@ -117,6 +118,23 @@ export class RecordsController {
       ...(body.owner === undefined ? {} : { owner: body.owner }),
       ...(body.batchProof === undefined ? {} : { batchProof: body.batchProof }),
     });
+  }
+
+  /**
+   * Finds a document by its content alone (no record ID): every anchor with this SHA-256, record
+   * versions of any owner and this organization's batch items.
+   */
+  @Get('by-hash/:sha256')
+  @Authorize('records:FindAnchorsByHash')
+  @ApiOkResponse({
+    description:
+      '{sha256, matches: [{kind, owner, recordId, version?, latestVersion?, latest, batchId?, timestamp, txId}], truncated}',
+  })
+  findByHash(
+    @CurrentUser() caller: Principal,
+    @Param('sha256') sha256: string,
+  ): Promise<ContentLookup> {
+    return this.records.findByHash(caller, sha256);
   }
 
   /** A record's anchored versions (`?owner=`: another organization's record of the ID). */

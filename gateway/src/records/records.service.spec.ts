@@ -252,3 +252,152 @@ describe('RecordsService', () => {
     expect(ledger.callsOf('records:VerifyRecord')).toHaveLength(0);
   });
 });
+
+describe('RecordsService.findByHash', () => {
+  const clinician = principal('clinician');
+  /** A ledger keeping every batch's items, verifying members against their own batch's root. */
+  function withBatches() {
+    const { ledger, store, service } = setup();
+    const batches = new Map<string, BatchItem[]>();
+    const rootOf = (batch: readonly BatchItem[]) =>
+      rootOfLevels(treeLevels(batch.map((item) => leafHash(batchLeaf(item)))));
+    ledger
+      .on('records:AnchorBatch', (call) => {
+        const sent = jsonArg<{ batchId: string; items: BatchItem[] }>(call);
+        batches.set(sent.batchId, sent.items);
+        return { batchId: sent.batchId, root: toHex(rootOf(sent.items)), size: sent.items.length };
+      })
+      .on('records:VerifyBatchMember', (call) => {
+        const claim = jsonArg<{
+          batchId: string;
+          item: BatchItem;
+          leafIndex: number;
+          auditPath: string[];
+        }>(call);
+        const batch = batches.get(claim.batchId) ?? [];
+        const verified = verifyInclusion({
+          leaf: batchLeaf(claim.item),
+          leafIndex: claim.leafIndex,
+          treeSize: batch.length,
+          auditPath: claim.auditPath.map(fromHex),
+          root: rootOf(batch),
+        });
+        return {
+          verified,
+          reason: verified ? 'MATCH' : 'PROOF_MISMATCH',
+          batch: {
+            batchId: claim.batchId,
+            owner: 'TertiaryHospitalMSP',
+            timestamp: `2026-12-0${String(batches.size)}T10:00:00.000Z`,
+            txId: `tx-${claim.batchId}`,
+          },
+        };
+      })
+      .on('records:FindAnchorsByHash', (call) => ({
+        sha256: call.args?.[0],
+        matches: [
+          {
+            anchor: {
+              recordId: 'his-1',
+              version: 1,
+              sha256: call.args?.[0],
+              owner: 'CommunityHospitalMSP',
+              anchoredBy: 'a'.repeat(64),
+              timestamp: '2026-12-01T08:00:00.000Z',
+              txId: 'tx-his-1',
+            },
+            latestVersion: 2,
+          },
+        ],
+        truncated: false,
+      }));
+    return { ledger, store, service, batches };
+  }
+
+  it('answers the record versions of any owner and the batch items this gateway anchored', async () => {
+    const { service, ledger } = withBatches();
+    await service.anchorBatch(clinician, { batchId: 'bat-first', items });
+    // rec-3 again in a later batch, with new content: its first item is superseded.
+    const again = { ...items[3]!, sha256: 'e'.repeat(64) };
+    await service.anchorBatch(clinician, { batchId: 'bat-second', items: [again, items[5]!] });
+    const found = await service.findByHash(clinician, items[3]!.sha256.toUpperCase());
+    expect(ledger.callsOf('records:FindAnchorsByHash').map((call) => call.args)).toEqual([
+      [items[3]!.sha256],
+    ]);
+    expect(found).toEqual({
+      sha256: items[3]!.sha256,
+      truncated: false,
+      matches: [
+        {
+          kind: 'record',
+          owner: 'CommunityHospitalMSP',
+          recordId: 'his-1',
+          version: 1,
+          latestVersion: 2,
+          latest: false,
+          timestamp: '2026-12-01T08:00:00.000Z',
+          txId: 'tx-his-1',
+        },
+        {
+          kind: 'batch',
+          owner: 'TertiaryHospitalMSP',
+          recordId: 'rec-3',
+          latest: false,
+          batchId: 'bat-first',
+          timestamp: '2026-12-02T10:00:00.000Z',
+          txId: 'tx-bat-first',
+        },
+      ],
+    });
+    const latest = await service.findByHash(clinician, items[5]!.sha256);
+    expect(
+      latest.matches
+        .filter((match) => match.kind === 'batch')
+        .map((match) => [match.batchId, match.latest]),
+    ).toEqual([
+      ['bat-second', true],
+      ['bat-first', false],
+    ]);
+  });
+
+  it("leaves out an item the ledger's root does not hold, and another patient's items for a patient", async () => {
+    const { service, batches } = withBatches();
+    await service.anchorBatch(clinician, { batchId: 'bat-first', items });
+    const kept = batches.get('bat-first') ?? [];
+    // The ledger's batch differs from what the store kept: the item is no anchor.
+    batches.set('bat-first', kept.slice(1));
+    expect(
+      (await service.findByHash(clinician, items[3]!.sha256)).matches.map((match) => match.kind),
+    ).toEqual(['record']);
+    batches.set('bat-first', kept);
+    const own = principal('patient', { patientId: items[3]!.patientId });
+    const other = principal('patient', { patientId: 'pid-someoneelseaaaaaa' });
+    expect((await service.findByHash(own, items[3]!.sha256)).matches).toHaveLength(2);
+    expect(
+      (await service.findByHash(other, items[3]!.sha256)).matches.map((match) => match.kind),
+    ).toEqual(['record']);
+  });
+
+  it('refuses a malformed hash before asking the ledger', async () => {
+    const { service, ledger } = withBatches();
+    for (const bad of ['', 'abc', 'g'.repeat(64), 'a'.repeat(65), `${'a'.repeat(63)} `]) {
+      await expect(service.findByHash(clinician, bad)).rejects.toBeInstanceOf(InvalidArgumentError);
+    }
+    expect(ledger.calls).toEqual([]);
+  });
+
+  it('is open to every member and patient through its route (the anchors are public)', async () => {
+    const { service } = withBatches();
+    for (const caller of [
+      principal('patient'),
+      principal('researcher', { mspId: 'ResearchMSP', orgType: 'research' }),
+      principal('regulator', { mspId: 'GovMSP', orgType: 'government' }),
+    ]) {
+      const found = await throughRoute(
+        { handler: RecordsController.prototype.findByHash, caller },
+        (as) => service.findByHash(as, 'f'.repeat(64)),
+      );
+      expect(found).toMatchObject({ sha256: 'f'.repeat(64), matches: [{ kind: 'record' }] });
+    }
+  });
+});

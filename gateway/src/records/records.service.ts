@@ -13,6 +13,8 @@ import {
   type BatchItem,
   type BatchMemberProof,
   type BatchResult,
+  type ContentLookup,
+  type ContentMatch,
   type RecordHistory,
   type RecordItem,
   type VerifyResult,
@@ -45,6 +47,12 @@ export interface VerifyInput extends RecordName {
   /** Verify as a member of this batch (VerifyBatchMember) with the proof given. */
   readonly batchProof?: BatchMemberProof;
 }
+
+/**
+ * The most batch items one lookup by hash answers: each is checked against its batch's root on the
+ * ledger (one VerifyBatchMember each).
+ */
+export const MAX_BATCH_MATCHES = 20;
 
 /** A batch to anchor (POST /records/batches): the items without their salts, which the gateway makes. */
 export interface BatchRequest {
@@ -261,6 +269,66 @@ export class RecordsService {
         return batchResult;
       throw error;
     }
+  }
+
+  /**
+   * Finds a document by its content alone: every record version anchored with this hash, of any
+   * owner (FindAnchorsByHash: public fields only), and the items with this hash of the batches
+   * this gateway anchored (each checked against its batch's root on the ledger; a patient's
+   * session only their own items). Records first (owner, record, version), then batch items
+   * (newest batch first).
+   */
+  async findByHash(caller: Principal, given: string): Promise<ContentLookup> {
+    const sha256 = given.toLowerCase();
+    if (!SHA256_HEX_PATTERN.test(sha256))
+      throw new InvalidArgumentError('sha256 must be 64 hex characters');
+    const ledger = this.ledger.as(ledgerIdentity(caller));
+    const found = await ledger.evaluate('records:FindAnchorsByHash', sha256);
+    const records = found.matches.map(({ anchor, latestVersion }): ContentMatch => ({
+      kind: 'record',
+      owner: anchor.owner,
+      recordId: anchor.recordId,
+      version: anchor.version,
+      latestVersion,
+      latest: anchor.version === latestVersion,
+      timestamp: anchor.timestamp,
+      txId: anchor.txId,
+    }));
+    const stored = this.batches
+      .findByHash(sha256, MAX_BATCH_MATCHES + 1)
+      .filter((each) => !isPatientSession(caller) || each.item.patientId === caller.patientId);
+    const batchItems: ContentMatch[] = [];
+    for (const membership of stored.slice(0, MAX_BATCH_MATCHES)) {
+      const levels = batchTree(this.batches.items(membership.batch.batchId));
+      const result = await ledger.evaluate('records:VerifyBatchMember', {
+        batchId: membership.batch.batchId,
+        item: membership.item,
+        leafIndex: membership.leafIndex,
+        auditPath: auditPathHex(levels, membership.leafIndex),
+      });
+      // An item the ledger's root does not hold is no anchor (a store out of step with it).
+      if (!result.verified || result.batch === undefined) {
+        this.#logger.error(
+          `batch ${membership.batch.batchId}: item ${String(membership.leafIndex)} is not under the ledger's root`,
+        );
+        continue;
+      }
+      const latest = this.batches.findMembership(membership.item.recordId);
+      batchItems.push({
+        kind: 'batch',
+        owner: result.batch.owner,
+        recordId: membership.item.recordId,
+        latest: latest?.batch.batchId === membership.batch.batchId,
+        batchId: membership.batch.batchId,
+        timestamp: result.batch.timestamp,
+        txId: result.batch.txId,
+      });
+    }
+    return {
+      sha256,
+      matches: [...records, ...batchItems],
+      truncated: found.truncated || stored.length > MAX_BATCH_MATCHES,
+    };
   }
 
   /**

@@ -20,7 +20,7 @@ import {
   ROLES,
 } from '@consent-ledger/ledger-api';
 import { ORGANIZATIONS } from '../api.types.ts';
-import { formatNumber, i18n, language, setLanguage, t } from './i18n.ts';
+import { formatBytes, formatNumber, i18n, language, setLanguage, t } from './i18n.ts';
 import { en } from './messages.en.ts';
 import { zhCN } from './messages.zh-cn.ts';
 import { categoriesWords, orgName, reasonWord, regionName, wordOf } from './words.ts';
@@ -118,5 +118,27 @@ describe('the message catalogue', () => {
     await setLanguage('zh-CN');
     expect(i18n.language).toBe('zh-CN');
     expect(t('nav.consents')).toBe('我的授权');
+  });
+
+  it('words file sizes in bytes, kilobytes, megabytes or gigabytes, in the language', async () => {
+    await setLanguage('en');
+    expect(formatBytes(512)).toBe('512 bytes');
+    expect(formatBytes(2540)).toBe('2.5 kB');
+    expect(formatBytes(3_400_000)).toBe('3.4 MB');
+    expect(formatBytes(2_100_000_000)).toBe('2.1 GB');
+    await setLanguage('zh-CN');
+    expect(formatBytes(512)).toBe(
+      new Intl.NumberFormat('zh-CN', { style: 'unit', unit: 'byte', unitDisplay: 'long' }).format(
+        512,
+      ),
+    );
+    expect(formatBytes(1_234_567_000)).toBe(
+      new Intl.NumberFormat('zh-CN', {
+        style: 'unit',
+        unit: 'gigabyte',
+        maximumFractionDigits: 1,
+      }).format(1.234567),
+    );
+    expect(formatBytes(512)).not.toBe('512 bytes');
   });
 });

@@ -115,7 +115,11 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1000)
     return formatNumber(bytes, { style: 'unit', unit: 'byte', unitDisplay: 'long' });
   const [value, unit] =
-    bytes < 1_000_000 ? [bytes / 1000, 'kilobyte'] : [bytes / 1_000_000, 'megabyte'];
+    bytes < 1_000_000
+      ? [bytes / 1000, 'kilobyte']
+      : bytes < 1_000_000_000
+        ? [bytes / 1_000_000, 'megabyte']
+        : [bytes / 1_000_000_000, 'gigabyte'];
   return formatNumber(value, { style: 'unit', unit, maximumFractionDigits: 1 });
 }
 
