@@ -15,6 +15,7 @@ import { ORGANIZATIONS } from './api.types.ts';
 import { formatDate, formatNumber, t } from './i18n/i18n.ts';
 import {
   categoriesWords,
+  sensitivitiesWords,
   categoryWord,
   decisionWord,
   emergencyReasonWord,
@@ -120,6 +121,13 @@ function ConsentItem(
               : categoriesWords(consent.categories),
         })}
       </p>
+      {consent.sensitive === undefined ? null : (
+        <p>
+          {t(consent.provision === 'deny' ? 'consents.sensitiveRefused' : 'consents.sensitive', {
+            labels: sensitivitiesWords(consent.sensitive),
+          })}
+        </p>
+      )}
       <p class="meta">
         {t('consents.from')} <Time value={consent.validFrom} />
         {consent.validUntil === undefined ? (
