@@ -134,8 +134,15 @@ export const en: Messages = {
       org: 'choose an organization',
       purposes: 'choose at least one purpose',
       categories: 'choose at least one kind of data',
+      genomic: 'genomic data is shared only with “Genetic data” ticked under sensitive data',
+      sensitiveAgreed: 'tick the separate agreement to share the sensitive data you chose',
       dates: 'make the end date later than the start date',
     },
+    sensitive: 'Sensitive data (a separate consent)',
+    sensitiveHint:
+      'Data of these kinds is shared only if you tick it here, even when you choose every kind of data above, and never in an emergency unless you allow it for “Emergency care”.',
+    sensitiveAgreed:
+      'I separately agree that this organization may use the sensitive data I ticked, for the purposes I chose.',
     reviewTitle: 'Review and sign this consent',
     confirm: 'Sign and grant',
     org: 'Organization',
