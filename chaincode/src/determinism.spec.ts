@@ -114,6 +114,7 @@ const STEPS: Step[] = [
         grantee: { org: MSP.research },
         purposes: ['research'],
         categories: ['genomic'],
+        sensitive: ['GDIS'],
       }) as PatientActions['consent:GrantConsent'],
     ),
   ),

@@ -10,6 +10,7 @@ import type {
   Purpose,
   ReviewOutcome,
   Role,
+  SensitivityLabel,
 } from './vocabulary.ts';
 
 /** Who accessed: organization, role, optional practitioner ID and identity hash. */
@@ -53,6 +54,8 @@ export interface AccessEvent {
   readonly accessorRegion: Region;
   readonly purpose: Purpose;
   readonly categories: readonly Category[];
+  /** The sensitivity labels the access was for (its categories' and those it declared); absent: none. */
+  readonly labels?: readonly SensitivityLabel[];
   readonly recordIds: readonly string[];
   readonly dataFrom?: string;
   readonly dataUntil?: string;
@@ -88,6 +91,8 @@ export interface AccessRequest {
   /** Any purpose but `emergency` (that is RequestEmergencyAccess). */
   readonly purpose: Purpose;
   readonly categories: readonly Category[];
+  /** The sensitivity labels of the data asked for, beyond its categories' own (absent: none). */
+  readonly labels?: readonly SensitivityLabel[];
   readonly recordIds?: readonly string[];
   readonly dataFrom?: string;
   readonly dataUntil?: string;
@@ -97,6 +102,11 @@ export interface AccessRequest {
 export interface EmergencyRequest {
   readonly patientId: string;
   readonly categories: readonly Category[];
+  /**
+   * The sensitivity labels of the data asked for, beyond its categories' own: opened only where the
+   * patient allowed it in advance (a permit for purpose `emergency` naming them).
+   */
+  readonly labels?: readonly SensitivityLabel[];
   readonly reasonCode: EmergencyReasonCode;
   readonly justificationHash: string;
   readonly recordIds?: readonly string[];

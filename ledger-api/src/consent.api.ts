@@ -10,6 +10,7 @@ import type {
   GranteeRole,
   Provision,
   Purpose,
+  SensitivityLabel,
 } from './vocabulary.ts';
 
 /** Who a consent or exception is about: each field given must equal the accessor's. */
@@ -24,6 +25,8 @@ export interface ConsentGrantee {
 export interface ConsentException {
   readonly purposes?: readonly Purpose[];
   readonly categories?: readonly Category[];
+  /** Sensitive data it denies: absent, any data (labelled or not); given, data carrying one of them. */
+  readonly sensitive?: readonly SensitivityLabel[];
   readonly dataFrom?: string;
   readonly dataUntil?: string;
   readonly grantee?: ConsentGrantee;
@@ -42,6 +45,11 @@ export interface Consent {
   readonly purposes?: readonly Purpose[];
   /** Absent only in a deny: all categories. */
   readonly categories?: readonly Category[];
+  /**
+   * In a permit, the sensitive data it also opens: each label named explicitly (absent: none). In
+   * a deny, absent: any data; given: only data carrying one of them.
+   */
+  readonly sensitive?: readonly SensitivityLabel[];
   readonly validFrom: string;
   readonly validUntil?: string;
   readonly dataFrom?: string;
@@ -85,6 +93,8 @@ export interface ConsentInput {
   readonly grantee?: ConsentGrantee;
   readonly purposes?: readonly Purpose[];
   readonly categories?: readonly Category[];
+  /** The sensitive data it covers (a permit) or denies (a deny): as {@link Consent}.sensitive. */
+  readonly sensitive?: readonly SensitivityLabel[];
   /** The transaction time when absent. */
   readonly validFrom?: string;
   readonly validUntil?: string;

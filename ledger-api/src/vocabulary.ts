@@ -29,6 +29,48 @@ export const CATEGORIES = [
 /** A data category. */
 export type Category = (typeof CATEGORIES)[number];
 
+/**
+ * Kinds of data more sensitive than the rest (PIPL arts. 28-29; FHIR R4 security labels of the HL7
+ * v3 ActCode system, InformationSensitivityPolicy): ETH substance use, GDIS genetic disease, HIV,
+ * PSY psychiatric disorders (mental health), SEX sexuality and reproductive health, STD sexually
+ * transmitted and other notifiable infections. Data that carries one is opened only by a consent
+ * that names it (docs/ledger-api.md, "Sensitive data"), never by break-glass alone.
+ */
+export const SENSITIVITY_LABELS = ['ETH', 'GDIS', 'HIV', 'PSY', 'SEX', 'STD'] as const;
+/** A sensitivity label (an HL7 v3 ActCode). */
+export type SensitivityLabel = (typeof SENSITIVITY_LABELS)[number];
+
+/** The code system of {@link SENSITIVITY_LABELS} in FHIR (Coding.system of a security label). */
+export const SECURITY_LABEL_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
+
+/**
+ * The sensitivity of each data category as a whole: the labels every datum of the category
+ * carries (genomic data is genetic data throughout). The sub-categories of the others (a
+ * psychiatric outpatient note, an HIV test result) carry their label where they are: a request
+ * declares the labels of the data it asks for. Part of the ledger's rules, so that every peer
+ * decides alike: changed by a chaincode upgrade, which the members approve.
+ */
+export const CATEGORY_LABELS: Readonly<Record<Category, readonly SensitivityLabel[]>> = {
+  genomic: ['GDIS'],
+  imaging: [],
+  inpatient: [],
+  laboratory: [],
+  medication: [],
+  outpatient: [],
+  wearable: [],
+};
+
+/** The labels a request for `categories` carries: theirs by category and those it declares, sorted. */
+export function labelsOfRequest(
+  categories: readonly Category[],
+  declared: readonly SensitivityLabel[] = [],
+): SensitivityLabel[] {
+  const labels = new Set<SensitivityLabel>(declared);
+  for (const category of categories)
+    for (const label of CATEGORY_LABELS[category]) labels.add(label);
+  return SENSITIVITY_LABELS.filter((label) => labels.has(label));
+}
+
 /** The roles a caller's certificate may carry in its `role` attribute. */
 export const ROLES = [
   'admin',
@@ -104,9 +146,11 @@ export const DECISION_REASONS = [
   'DENIED_BY_EXCEPTION',
   'EMERGENCY_ACCESS',
   'EMERGENCY_DENIED_BY_PATIENT',
+  'EMERGENCY_SENSITIVE_NOT_ALLOWED',
   'NO_ACTIVE_REFERRAL',
   'NO_MATCHING_CONSENT',
   'PERMITTED_BY_CONSENT',
+  'SENSITIVE_NOT_CONSENTED',
 ] as const;
 /** A decision reason. */
 export type DecisionReason = (typeof DECISION_REASONS)[number];

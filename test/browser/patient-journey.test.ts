@@ -596,6 +596,52 @@ describe('the patient journey in the browser', () => {
     await expectNoHorizontalOverflow(page, 'the consent list after erasing');
     await checkPageInBothLanguages(page, 'patient-14-erased', own);
 
+    // Sensitive data is a consent of its own (PIPL art. 29): each kind ticked, and a separate
+    // agreement ticked, before the review; the review and the consent say which.
+    await page
+      .getByRole('link', { name: w('nav.grant') })
+      .first()
+      .click();
+    await page.getByRole('heading', { name: w('grant.title') }).waitFor();
+    await page.getByLabel(w('grant.org'), { exact: true }).selectOption('TertiaryHospitalMSP');
+    await page.getByRole('checkbox', { name: w('purpose.treatment') }).check();
+    await page.getByRole('checkbox', { name: w('category.genomic') }).check();
+    await page.getByRole('button', { name: w('grant.submit') }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain(w('grant.problem.genomic'));
+    const sensitiveGroup = page.getByRole('group', { name: w('grant.sensitive') });
+    await sensitiveGroup.getByRole('checkbox', { name: w('sensitivity.GDIS') }).check();
+    await sensitiveGroup.getByRole('checkbox', { name: w('sensitivity.PSY') }).check();
+    await page.getByRole('button', { name: w('grant.submit') }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain(w('grant.problem.sensitiveAgreed'));
+    await page.getByRole('checkbox', { name: w('grant.sensitiveAgreed') }).check();
+    await expectAccessible(page, 'the grant form with sensitive data');
+    await expectNoHorizontalOverflow(page, 'the grant form with sensitive data');
+    await checkPageInBothLanguages(page, 'patient-15-sensitive-form', own);
+    await page.getByRole('button', { name: w('grant.submit') }).click();
+    const sensitiveReview = page.getByRole('dialog', { name: w('grant.reviewTitle') });
+    await sensitiveReview.waitFor();
+    const labelsText = `${w('sensitivity.GDIS')}和${w('sensitivity.PSY')}`;
+    expect(await sensitiveReview.getByTestId('statement-words').textContent()).toContain(
+      w('statement.sensitiveAllow', { labels: labelsText }),
+    );
+    expect(JSON.parse(await statementShown(page, w('grant.reviewTitle'))) as unknown).toMatchObject(
+      { payload: { categories: ['genomic'], sensitive: ['GDIS', 'PSY'] } },
+    );
+    await checkPageInBothLanguages(page, 'patient-16-sensitive-review', own);
+    await sensitiveReview.getByRole('button', { name: w('grant.confirm') }).click();
+    await page.getByText(w('grant.done', { org: w('org.TertiaryHospitalMSP') })).waitFor();
+    await page.getByRole('link', { name: w('grant.seeConsents') }).click();
+    const sensitiveCard = page.locator('.group-active li.consent');
+    await sensitiveCard.first().waitFor();
+    expect(await sensitiveCard.first().textContent()).toContain(
+      w('consents.sensitive', { labels: labelsText }),
+    );
+    await checkPageInBothLanguages(page, 'patient-17-sensitive-consent', own);
+
     // Live updates arrived over the authenticated event stream (fetch, not EventSource), in words.
     await expect
       .poll(() => page.locator('footer .live').textContent(), { timeout: 60_000 })

@@ -70,6 +70,7 @@ export type FieldKind =
   | 'purposes'
   | 'purpose'
   | 'categories'
+  | 'labels'
   | 'category'
   | 'pageSize'
   | 'recordIds'
@@ -278,6 +279,18 @@ export function badValues(kind: FieldKind, level: 'chaincode' | 'rest'): BadValu
         { category: 'missing-field', label: 'empty list', value: [] },
         { category: 'oversized', label: '50 entries', value: Array(50).fill('imaging') },
         { category: 'unicode', label: 'zero-width space', value: ['imaging\u200b'] },
+      ];
+    case 'labels':
+      return [
+        ...common,
+        { category: 'unknown-enum', label: 'unknown sensitivity label', value: ['MENTAL'] },
+        { category: 'unknown-enum', label: 'lower case', value: ['psy'] },
+        // (Not a bare string: the access endpoints take 'PSY' for ['PSY'], as a query string would.)
+        { category: 'wrong-type', label: 'number, not a list', value: 17 },
+        { category: 'wrong-type', label: 'list of numbers', value: [1, 2] },
+        { category: 'missing-field', label: 'empty list', value: [] },
+        { category: 'oversized', label: '50 entries', value: Array(50).fill('HIV') },
+        { category: 'unicode', label: 'full-width letters', value: ['ＰＳＹ'] },
       ];
     case 'purpose':
       return [
@@ -811,6 +824,7 @@ function consentTemplate(): Template {
       grantee: 'object',
       purposes: 'purposes',
       categories: 'categories',
+      sensitive: 'labels',
       validUntil: 'instant',
       dataFrom: 'instant',
       exceptions: 'list',
@@ -1052,6 +1066,7 @@ function chaincodeTargets(targets: Targets): ChaincodeTarget[] {
           patientId: 'patientId',
           purpose: 'purpose',
           categories: 'categories',
+          labels: 'labels',
           recordIds: 'recordIds',
           dataFrom: 'instant',
           dataUntil: 'instant',
@@ -1075,6 +1090,7 @@ function chaincodeTargets(targets: Targets): ChaincodeTarget[] {
         fields: {
           patientId: 'patientId',
           categories: 'categories',
+          labels: 'labels',
           reasonCode: 'enum',
           justificationHash: 'sha256',
           recordIds: 'recordIds',
@@ -2094,6 +2110,7 @@ function restTargets(targets: Targets): RestTarget[] {
           patientId: 'patientId',
           purpose: 'purpose',
           categories: 'categories',
+          labels: 'labels',
           recordIds: 'recordIds',
           dataFrom: 'instant',
         },
@@ -2115,6 +2132,7 @@ function restTargets(targets: Targets): RestTarget[] {
         fields: {
           patientId: 'patientId',
           categories: 'categories',
+          labels: 'labels',
           reasonCode: 'enum',
           justification: 'text',
           recordIds: 'recordIds',

@@ -1,4 +1,9 @@
-import type { ConsentInput, SignedAction } from '@consent-ledger/ledger-api';
+import {
+  SECURITY_LABEL_SYSTEM,
+  type ConsentInput,
+  type SensitivityLabel,
+  type SignedAction,
+} from '@consent-ledger/ledger-api';
 import { PROJECT_SYSTEM } from '@consent-ledger/gateway';
 
 /** The FHIR extension a Consent carries its signed statement in (gateway/src/fhir/README.md). */
@@ -16,11 +21,21 @@ export interface FhirConsentOptions {
   readonly grantee: string;
   /** The Consent's id, for an update. */
   readonly id?: string;
+  /** Sensitive data the permit also opens (provision.securityLabel). */
+  readonly sensitive?: readonly SensitivityLabel[];
 }
 
 /** The terms a Consent of {@link fhirConsent} maps to: what its statement must sign. */
-export function fhirConsentTerms(grantee: string): ConsentInput {
-  return { grantee: { org: grantee }, purposes: ['treatment'], categories: ['outpatient'] };
+export function fhirConsentTerms(
+  grantee: string,
+  sensitive?: readonly SensitivityLabel[],
+): ConsentInput {
+  return {
+    grantee: { org: grantee },
+    purposes: ['treatment'],
+    categories: ['outpatient'],
+    ...(sensitive === undefined ? {} : { sensitive }),
+  };
 }
 
 /**
@@ -68,6 +83,14 @@ export function fhirConsent(options: Readonly<FhirConsentOptions>): {
       ],
       purpose: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT' }],
       class: [{ system: PROJECT_SYSTEM.dataCategory, code: 'outpatient' }],
+      ...(options.sensitive === undefined
+        ? {}
+        : {
+            securityLabel: options.sensitive.map((code) => ({
+              system: SECURITY_LABEL_SYSTEM,
+              code,
+            })),
+          }),
     },
   };
 }

@@ -4,6 +4,7 @@ import type { ApiClient } from './api.client.ts';
 import {
   CATEGORIES,
   PURPOSES,
+  SENSITIVITY_LABELS,
   type AccessEvent,
   type Consent,
   type ConsentErasure,
@@ -15,6 +16,8 @@ import { ORGANIZATIONS } from './api.types.ts';
 import { formatDate, formatNumber, t } from './i18n/i18n.ts';
 import {
   categoriesWords,
+  sensitivitiesWords,
+  sensitivityWord,
   categoryWord,
   decisionWord,
   emergencyReasonWord,
@@ -120,6 +123,13 @@ function ConsentItem(
               : categoriesWords(consent.categories),
         })}
       </p>
+      {consent.sensitive === undefined ? null : (
+        <p>
+          {t(consent.provision === 'deny' ? 'consents.sensitiveRefused' : 'consents.sensitive', {
+            labels: sensitivitiesWords(consent.sensitive),
+          })}
+        </p>
+      )}
       <p class="meta">
         {t('consents.from')} <Time value={consent.validFrom} />
         {consent.validUntil === undefined ? (
@@ -401,6 +411,8 @@ export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>
   const [role, setRole] = useState('');
   const [purposes, setPurposes] = useState<string[]>([]);
   const [categories, setCategories] = useState<string[]>([]);
+  const [sensitive, setSensitive] = useState<string[]>([]);
+  const [sensitiveAgreed, setSensitiveAgreed] = useState(false);
   const [from, setFrom] = useState('');
   // A consent ends after a year unless the patient chooses another date (or clears it).
   const [until, setUntil] = useState(() => oneYearFrom(new Date()));
@@ -415,7 +427,7 @@ export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          const form = { org, role, purposes, categories, from, until };
+          const form = { org, role, purposes, categories, sensitive, sensitiveAgreed, from, until };
           const problems = grantProblems(form);
           setInvalid(
             problems.length === 0
@@ -496,6 +508,35 @@ export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>
           selected={categories}
           onChange={setCategories}
         />
+        <p class="hint" id="grant-sensitive-hint">
+          {t('grant.sensitiveHint')}
+        </p>
+        <CheckboxGroup
+          legend={t('grant.sensitive')}
+          name="sensitive"
+          options={SENSITIVITY_LABELS}
+          optionLabel={sensitivityWord}
+          selected={sensitive}
+          describedBy="grant-sensitive-hint"
+          onChange={(next) => {
+            setSensitive(next);
+            // A new choice of sensitive data needs the agreement again.
+            setSensitiveAgreed(false);
+          }}
+        />
+        {sensitive.length === 0 ? null : (
+          <label class="check agreement">
+            <input
+              type="checkbox"
+              name="sensitiveAgreed"
+              checked={sensitiveAgreed}
+              onChange={(event) => {
+                setSensitiveAgreed(event.currentTarget.checked);
+              }}
+            />
+            {t('grant.sensitiveAgreed')}
+          </label>
+        )}
         <div class="row">
           <DateField label={t('grant.from')} name="validFrom" value={from} onValue={setFrom} />
           <DateField label={t('grant.until')} name="validUntil" value={until} onValue={setUntil} />

@@ -67,6 +67,34 @@ describe('a statement in plain words', () => {
     );
   });
 
+  it('names each sensitive kind of data a grant opens, or the only ones a refusal reaches', () => {
+    const grant = describeStatement(
+      buildStatement({
+        ...base,
+        action: 'consent:GrantConsent',
+        payload: {
+          grantee: { org: 'CommunityHospitalMSP' },
+          purposes: ['treatment'],
+          categories: ['outpatient'],
+          sensitive: ['HIV', 'PSY'],
+        },
+      }),
+      { time },
+    );
+    expect(grant.what).toContain(
+      'Including sensitive data, each named: HIV and AIDS and mental health.',
+    );
+    const refusal = describeStatement(
+      buildStatement({
+        ...base,
+        action: 'consent:GrantConsent',
+        payload: { provision: 'deny', sensitive: ['GDIS'] },
+      }),
+      { time },
+    );
+    expect(refusal.what).toContain('Only where the data is sensitive: genetic data.');
+  });
+
   it('names the consent a revocation or an erasure is about, and its version', () => {
     const revoke = describeStatement(
       buildStatement({

@@ -10,6 +10,7 @@ import {
 import { formatDateTime, t } from './i18n/i18n.ts';
 import {
   categoriesWords,
+  sensitivitiesWords,
   granteeRoleWord,
   orgName as defaultOrgName,
   purposesWords,
@@ -86,6 +87,12 @@ function termsOf(
     lines.push(t('statement.dataFrom', { from: words.time(terms.dataFrom) }));
   else if (terms.dataUntil !== undefined)
     lines.push(t('statement.dataUntil', { until: words.time(terms.dataUntil) }));
+  if (terms.sensitive !== undefined && terms.sensitive.length > 0)
+    lines.push(
+      t(terms.provision === 'deny' ? 'statement.sensitiveRefuse' : 'statement.sensitiveAllow', {
+        labels: sensitivitiesWords(terms.sensitive),
+      }),
+    );
   const exceptions = terms.exceptions?.length ?? 0;
   if (exceptions > 0) lines.push(t('statement.exceptions', { count: exceptions }));
   return lines;

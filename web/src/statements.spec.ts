@@ -215,6 +215,8 @@ describe('the statements the pages sign', () => {
     role: 'clinician',
     purposes: ['treatment'],
     categories: ['imaging', 'laboratory'],
+    sensitive: [],
+    sensitiveAgreed: false,
     from: '',
     until: '',
   };
@@ -233,6 +235,20 @@ describe('the statements the pages sign', () => {
     expect(dated.grantee).toEqual({ org: 'CommunityHospitalMSP' });
     expect(dated.validFrom).toBe(new Date('2026-12-10T00:00:00').toISOString());
     expect(dated.validUntil).toBe(new Date('2026-12-20T23:59:59').toISOString());
+  });
+
+  it('asks a separate agreement for sensitive data, and genetic data named with genomic data', () => {
+    const psy = { ...form, sensitive: ['PSY', 'HIV'] };
+    expect(grantProblems(psy)).toEqual(['sensitiveAgreed']);
+    expect(grantProblems({ ...psy, sensitiveAgreed: true })).toEqual([]);
+    expect(consentInputOf({ ...psy, sensitiveAgreed: true }).sensitive).toEqual(['HIV', 'PSY']);
+    // Genomic data without the genetic-data label would open nothing: the form says so.
+    const genomic = { ...form, categories: ['genomic'] };
+    expect(grantProblems(genomic)).toEqual(['genomic']);
+    expect(grantProblems({ ...genomic, sensitive: ['GDIS'] })).toEqual(['sensitiveAgreed']);
+    expect(grantProblems({ ...genomic, sensitive: ['GDIS'], sensitiveAgreed: true })).toEqual([]);
+    // No sensitive data: no field in the terms.
+    expect(consentInputOf(form)).not.toHaveProperty('sensitive');
   });
 
   it('builds a grant statement for this ledger, this signer and this key, valid ten minutes', () => {

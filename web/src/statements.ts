@@ -18,6 +18,7 @@ import {
   type PatientKey,
   type Purpose,
   type Category,
+  type SensitivityLabel,
 } from '@consent-ledger/ledger-api';
 import { formatDate, t } from './i18n/i18n.ts';
 
@@ -153,12 +154,17 @@ export interface GrantForm {
   readonly role: string;
   readonly purposes: readonly string[];
   readonly categories: readonly string[];
+  /** Sensitive data named for this consent (sensitivity labels); none when empty. */
+  readonly sensitive: readonly string[];
+  /** Whether the patient ticked the separate agreement to sensitive data (PIPL art. 29). */
+  readonly sensitiveAgreed: boolean;
   readonly from: string;
   readonly until: string;
 }
 
 /** What is missing or wrong in the grant form (the view words each in the chosen language). */
-export type GrantProblem = 'org' | 'purposes' | 'categories' | 'dates';
+export type GrantProblem =
+  'org' | 'purposes' | 'categories' | 'genomic' | 'sensitiveAgreed' | 'dates';
 
 /** What is missing or wrong in the grant form, in words (empty when it can be signed). */
 export function grantProblems(form: GrantForm): GrantProblem[] {
@@ -166,6 +172,9 @@ export function grantProblems(form: GrantForm): GrantProblem[] {
     form.org === '' ? 'org' : undefined,
     form.purposes.length === 0 ? 'purposes' : undefined,
     form.categories.length === 0 ? 'categories' : undefined,
+    // Genomic data is genetic data throughout: without that label named, it would open nothing.
+    form.categories.includes('genomic') && !form.sensitive.includes('GDIS') ? 'genomic' : undefined,
+    form.sensitive.length > 0 && !form.sensitiveAgreed ? 'sensitiveAgreed' : undefined,
     form.from !== '' && form.until !== '' && form.until <= form.from ? 'dates' : undefined,
   ];
   return problems.filter((problem) => problem !== undefined);
@@ -185,6 +194,9 @@ export function consentInputOf(form: GrantForm): ConsentInput {
     grantee: { org: form.org, ...(form.role === '' ? {} : { role: form.role as GranteeRole }) },
     purposes: form.purposes as readonly Purpose[],
     categories: form.categories as readonly Category[],
+    ...(form.sensitive.length === 0
+      ? {}
+      : { sensitive: [...form.sensitive].sort() as readonly SensitivityLabel[] }),
     ...(form.from === '' ? {} : { validFrom: new Date(`${form.from}T00:00:00`).toISOString() }),
     ...(form.until === '' ? {} : { validUntil: new Date(`${form.until}T23:59:59`).toISOString() }),
   };

@@ -36,10 +36,12 @@ export function CheckboxGroup(
     optionLabel: (option: string) => string;
     selected: readonly string[];
     onChange: (selected: string[]) => void;
+    /** The ID of a hint that describes the group. */
+    describedBy?: string;
   }>,
 ): JSX.Element {
   return (
-    <fieldset class="checks">
+    <fieldset class="checks" aria-describedby={props.describedBy}>
       <legend>{props.legend}</legend>
       {props.options.map((option) => (
         <label key={option} class="check">

@@ -2,6 +2,7 @@ import {
   CATEGORIES,
   EMERGENCY_REASON_CODES,
   PURPOSES,
+  SENSITIVITY_LABELS,
   type AccessRequest,
   type EmergencyRequest,
 } from '@consent-ledger/ledger-api';
@@ -37,6 +38,7 @@ const accessRequestSchema = inputOf<AccessRequest>()(
           'emergency access goes through RequestEmergencyAccess',
         ),
       categories: vocabularyList(CATEGORIES),
+      labels: vocabularyList(SENSITIVITY_LABELS).optional(),
       recordIds: recordIdsSchema.optional(),
       dataFrom: instantSchema.optional(),
       dataUntil: instantSchema.optional(),
@@ -56,6 +58,7 @@ const emergencyRequestSchema = inputOf<EmergencyRequest>()(
   z.strictObject({
     patientId: patientIdSchema,
     categories: vocabularyList(CATEGORIES),
+    labels: vocabularyList(SENSITIVITY_LABELS).optional(),
     reasonCode: z.enum(EMERGENCY_REASON_CODES),
     justificationHash: sha256Schema,
     recordIds: recordIdsSchema.optional(),

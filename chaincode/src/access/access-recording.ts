@@ -1,4 +1,4 @@
-import type { AccessEvent, Decision } from '@consent-ledger/ledger-api';
+import { labelsOfRequest, type AccessEvent, type Decision } from '@consent-ledger/ledger-api';
 import { announce } from '../ledger/events';
 import type { LedgerContext } from '../ledger/ledger-context';
 import { accessorOf, decisionCollection } from './access-evaluation';
@@ -19,6 +19,7 @@ export interface AccessEventDraft extends Pick<
   | 'patientHome'
   | 'purpose'
   | 'categories'
+  | 'labels'
   | 'recordIds'
   | 'dataFrom'
   | 'dataUntil'
@@ -43,6 +44,7 @@ export async function storeAccessEvent(
     accessorRegion: caller.organization.region,
     purpose: draft.purpose,
     categories: [...draft.categories],
+    ...labelsOf(draft),
     recordIds: [...draft.recordIds],
     ...(draft.dataFrom === undefined ? {} : { dataFrom: draft.dataFrom }),
     ...(draft.dataUntil === undefined ? {} : { dataUntil: draft.dataUntil }),
@@ -69,4 +71,10 @@ export async function recordAccessEvent(
   const event = await storeAccessEvent(ctx, draft);
   announce(ctx.stub, 'AccessRecorded');
   return event;
+}
+
+/** The event's sensitivity labels: its categories' own and those declared; none: absent. */
+function labelsOf(draft: Readonly<AccessEventDraft>): Pick<AccessEvent, 'labels'> {
+  const labels = labelsOfRequest(draft.categories, draft.labels);
+  return labels.length === 0 ? {} : { labels };
 }

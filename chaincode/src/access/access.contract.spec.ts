@@ -355,6 +355,144 @@ describe('access contract', () => {
     });
   });
 
+  describe('sensitive data', () => {
+    const emergency = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+      patientId: pid(1),
+      categories: ['outpatient'],
+      reasonCode: 'UNCONSCIOUS_PATIENT',
+      justificationHash: HASH,
+      ...overrides,
+    });
+
+    it('opens labelled data only under a permit that names the label, and records the labels', async () => {
+      const plain = await grant();
+      const psy = await network
+        .as(who.tertiaryClinician)
+        .submit('access:RequestAccess', [request({ labels: ['PSY'] })]);
+      expect(ok(psy)).toMatchObject({
+        decision: 'deny',
+        reason: 'SENSITIVE_NOT_CONSENTED',
+        consentIds: [plain],
+        labels: ['PSY'],
+      });
+      // The same permit still opens the category's unlabelled data.
+      expect(
+        ok(await network.as(who.tertiaryClinician).submit('access:RequestAccess', [request()])),
+      ).toMatchObject({ decision: 'permit' });
+      expect(
+        ok(await network.as(who.tertiaryClinician).submit('access:RequestAccess', [request()])),
+      ).not.toHaveProperty('labels');
+      const named = await grant(alice, consentInput({ sensitive: ['PSY'] }));
+      expect(
+        ok(
+          await network
+            .as(who.tertiaryClinician)
+            .submit('access:RequestAccess', [request({ labels: ['PSY'] })]),
+        ),
+      ).toMatchObject({
+        decision: 'permit',
+        // Both cover the category; the second opens the label.
+        consentIds: [plain, named].sort(),
+        labels: ['PSY'],
+      });
+      // A label named for other data does not open another label.
+      expect(
+        ok(
+          await network
+            .as(who.tertiaryClinician)
+            .submit('access:RequestAccess', [request({ labels: ['HIV', 'PSY'] })]),
+        ),
+      ).toMatchObject({ decision: 'deny', reason: 'SENSITIVE_NOT_CONSENTED' });
+    });
+
+    it('treats genomic data as genetic data (GDIS) whether or not the request says so', async () => {
+      await grant(alice, consentInput({ categories: ['genomic', 'outpatient'] }));
+      const genomic = ok(
+        await network
+          .as(who.tertiaryClinician)
+          .submit('access:RequestAccess', [request({ categories: ['genomic'] })]),
+      );
+      expect(genomic).toMatchObject({
+        decision: 'deny',
+        reason: 'SENSITIVE_NOT_CONSENTED',
+        labels: ['GDIS'],
+      });
+    });
+
+    it('a deny naming a label refuses only data carrying it', async () => {
+      await grant(alice, consentInput({ sensitive: ['HIV', 'PSY'] }));
+      const deny = await grant(alice, { provision: 'deny', sensitive: ['HIV'] });
+      expect(
+        ok(
+          await network
+            .as(who.tertiaryClinician)
+            .submit('access:RequestAccess', [request({ labels: ['HIV'] })]),
+        ),
+      ).toMatchObject({ decision: 'deny', reason: 'DENIED_BY_CONSENT', consentIds: [deny] });
+      expect(
+        ok(
+          await network
+            .as(who.tertiaryClinician)
+            .submit('access:RequestAccess', [request({ labels: ['PSY'] })]),
+        ),
+      ).toMatchObject({ decision: 'permit' });
+    });
+
+    it('break-glass never opens sensitive data the patient did not allow for emergencies in advance', async () => {
+      // A treatment permit naming HIV is no leave for an emergency.
+      await grant(alice, consentInput({ sensitive: ['HIV'] }));
+      const refusedHiv = ok(
+        await network
+          .as(who.tertiaryClinician)
+          .submit('access:RequestEmergencyAccess', [emergency({ labels: ['HIV'] })]),
+      );
+      expect(refusedHiv).toMatchObject({
+        decision: 'deny',
+        reason: 'EMERGENCY_SENSITIVE_NOT_ALLOWED',
+        breakGlass: true,
+        labels: ['HIV'],
+        consentIds: [],
+      });
+      // Unlabelled data still opens without consent.
+      expect(
+        ok(
+          await network
+            .as(who.tertiaryClinician)
+            .submit('access:RequestEmergencyAccess', [emergency()]),
+        ),
+      ).toMatchObject({ decision: 'permit', reason: 'EMERGENCY_ACCESS' });
+      const leave = await grant(
+        alice,
+        consentInput({ purposes: ['emergency'], sensitive: ['HIV'] }),
+      );
+      expect(
+        ok(
+          await network
+            .as(who.tertiaryClinician)
+            .submit('access:RequestEmergencyAccess', [emergency({ labels: ['HIV'] })]),
+        ),
+      ).toMatchObject({ decision: 'permit', reason: 'EMERGENCY_ACCESS', consentIds: [leave] });
+    });
+
+    it('refuses an unknown label in a request or a consent (INVALID_ARGUMENT), writing nothing', async () => {
+      await grant();
+      for (const labels of [['XYZ'], [], 'PSY', ['psy']]) {
+        refused(
+          await network
+            .as(who.tertiaryClinician)
+            .submit('access:RequestAccess', [request({ labels })]),
+          'INVALID_ARGUMENT',
+        );
+        refused(
+          await network
+            .as(who.tertiaryClinician)
+            .submit('access:RequestEmergencyAccess', [emergency({ labels })]),
+          'INVALID_ARGUMENT',
+        );
+      }
+    });
+  });
+
   describe('what a decision reads', () => {
     const reads = (result: InvokeResult): string[] =>
       result.privateReads.map((read) => `${read.kind} ${read.collection} ${read.key}`);

@@ -1,4 +1,9 @@
-import type { AccessEvent, ChaincodeContract, Decision } from '@consent-ledger/ledger-api';
+import type {
+  AccessEvent,
+  ChaincodeContract,
+  Decision,
+  SensitivityLabel,
+} from '@consent-ledger/ledger-api';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
@@ -41,6 +46,7 @@ export class AccessContract
       patientHome: question.home,
       purpose: request.purpose,
       categories: request.categories,
+      ...declared(request),
       recordIds: request.recordIds ?? [],
       ...period(request),
       decision,
@@ -75,6 +81,7 @@ export class AccessContract
       home,
       accessor: accessorOf(ctx.member),
       categories: request.categories,
+      ...declared(request),
       now: ctx.txTime,
     });
     return recordAccessEvent(ctx, {
@@ -83,6 +90,7 @@ export class AccessContract
       patientHome: home,
       purpose: 'emergency',
       categories: request.categories,
+      ...declared(request),
       recordIds: request.recordIds ?? [],
       decision,
       emergency: {
@@ -116,6 +124,7 @@ async function accessQuestion(
       accessor: accessorOf(ctx.member),
       purpose: request.purpose,
       categories: request.categories,
+      ...declared(request),
       ...period(request),
       now: ctx.txTime,
     },
@@ -130,4 +139,11 @@ function period(request: { readonly dataFrom?: string; readonly dataUntil?: stri
     ...(request.dataFrom === undefined ? {} : { dataFrom: request.dataFrom }),
     ...(request.dataUntil === undefined ? {} : { dataUntil: request.dataUntil }),
   };
+}
+
+/** The sensitivity labels a request declares, when it declares any. */
+function declared(request: { readonly labels?: readonly SensitivityLabel[] }): {
+  labels?: readonly SensitivityLabel[];
+} {
+  return request.labels === undefined ? {} : { labels: request.labels };
 }

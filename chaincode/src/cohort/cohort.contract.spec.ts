@@ -19,7 +19,7 @@ import { createCompositeKey } from '../testing/in-memory-ledger';
 
 describe('cohort contract', () => {
   let network: TestNetwork;
-  /** Patients 1 to 7, homed alternately at the tertiary and the community hospital. */
+  /** Patients 1 to 8, homed alternately at the tertiary and the community hospital. */
   let patients: TestPatient[];
   const patient = (n: number): TestPatient => {
     const found = patients[n - 1];
@@ -30,7 +30,7 @@ describe('cohort contract', () => {
     network = createTestNetwork({ start: '2026-11-22T00:00:00.000Z' });
     await bootstrap(network);
     patients = [];
-    for (let n = 1; n <= 7; n += 1) {
+    for (let n = 1; n <= 8; n += 1) {
       patients.push(
         await registerPatient(network, { n: n, home: n % 2 === 1 ? MSP.tertiary : MSP.community }),
       );
@@ -49,6 +49,8 @@ describe('cohort contract', () => {
         grantee: { org: MSP.research },
         purposes: ['research'],
         categories: ['genomic', 'laboratory'],
+        // Genomic data is genetic data throughout (ledger-api CATEGORY_LABELS): named explicitly.
+        sensitive: ['GDIS'],
         ...overrides,
       });
 
@@ -75,6 +77,8 @@ describe('cohort contract', () => {
         }),
       );
       await grant(patient(7), research());
+      // Genomic data for research without naming it as genetic data: opens no genomic cohort.
+      await grant(patient(8), research({ sensitive: undefined }));
     });
 
     it('finds the patients with an active research permit to the organization (evaluate, no writes)', async () => {
@@ -90,6 +94,11 @@ describe('cohort contract', () => {
         .as(who.researcher)
         .evaluate('cohort:FindCohort', [{ categories: ['imaging'] }]);
       expect(ok(imaging).candidates).toEqual([pid(1), pid(3)]);
+      // Patient 8 named no genetic data (GDIS): found for laboratory data, never for genomic.
+      const laboratory = await network
+        .as(who.researcher)
+        .evaluate('cohort:FindCohort', [{ categories: ['laboratory'] }]);
+      expect(ok(laboratory).candidates).toEqual([pid(1), pid(2), pid(7), pid(8)]);
     });
 
     it('includes the patients named whose consents permit the study, one event each, by point reads', async () => {
@@ -97,7 +106,7 @@ describe('cohort contract', () => {
         {
           studyId: 'study-42',
           categories: ['genomic'],
-          patientIds: [pid(1), pid(2), pid(3), pid(4), pid(5), pid(6), pid(7)],
+          patientIds: [pid(1), pid(2), pid(3), pid(4), pid(5), pid(6), pid(7), pid(8)],
         },
       ]);
       const cohort = ok(result);

@@ -3,10 +3,13 @@ import { describe, expect, it } from 'vitest';
 import {
   CATEGORIES,
   PURPOSES,
+  SENSITIVITY_LABELS,
+  labelsOfRequest,
   type Category,
   type Consent,
   type Purpose,
   type Referral,
+  type SensitivityLabel,
 } from '@consent-ledger/ledger-api';
 import { FUZZ_TIMEOUT_MS, fuzzParameters } from '../testing/fuzz';
 import {
@@ -61,6 +64,7 @@ const terms = fc
     grantee,
     purposes: optional(someOf(PURPOSES)),
     categories: optional(someOf(CATEGORIES)),
+    sensitive: optional(someOf(SENSITIVITY_LABELS)),
     validFrom: instant,
     validUntil: optional(instant),
     data: bounds,
@@ -69,6 +73,7 @@ const terms = fc
         {
           purposes: someOf(PURPOSES),
           categories: someOf(CATEGORIES),
+          sensitive: someOf(SENSITIVITY_LABELS),
           grantee,
           data: bounds,
         },
@@ -84,6 +89,7 @@ const terms = fc
       grantee: permit ? { ...drawn.grantee, org: drawn.grantee.org ?? 'HospA' } : drawn.grantee,
       purposes: drawn.purposes ?? (permit ? ['treatment'] : undefined),
       categories: drawn.categories ?? (permit ? ['outpatient'] : undefined),
+      sensitive: drawn.sensitive,
       validFrom: drawn.validFrom,
       validUntil:
         drawn.validUntil !== undefined && drawn.validUntil > drawn.validFrom
@@ -153,16 +159,20 @@ const randomQuestion = fc
     ),
     purpose: fc.constantFrom(...PURPOSES.filter((purpose) => purpose !== 'emergency')),
     categories: someOf(CATEGORIES).map((list) => [...list].sort()),
+    labels: optional(someOf(SENSITIVITY_LABELS).map((list) => [...list].sort())),
     data: bounds,
     now: instant,
     consents: fc.array(consent, { maxLength: 8 }),
     referrals: fc.array(referral, { maxLength: 2 }),
   })
-  .map(({ data, ...rest }): EvaluationInput & { purpose: Exclude<Purpose, 'emergency'> } => ({
-    ...rest,
-    ...(data[0] === undefined ? {} : { dataFrom: data[0] }),
-    ...(data[1] === undefined ? {} : { dataUntil: data[1] }),
-  }));
+  .map(
+    ({ data, labels, ...rest }): EvaluationInput & { purpose: Exclude<Purpose, 'emergency'> } => ({
+      ...rest,
+      ...(labels === undefined ? {} : { labels }),
+      ...(data[0] === undefined ? {} : { dataFrom: data[0] }),
+      ...(data[1] === undefined ? {} : { dataUntil: data[1] }),
+    }),
+  );
 
 /** A question aimed at the first consent (its grantee, a purpose and categories of it, its start). */
 const question = fc.oneof(
@@ -175,9 +185,19 @@ const question = fc.oneof(
       .tuple(
         fc.constantFrom(...(usable.length > 0 ? usable : ['treatment' as const])),
         someOf(target.categories ?? ['outpatient' as const]),
+        fc.subarray([...(target.sensitive ?? [])]),
+        fc.boolean(),
       )
-      .map(([purpose, categories]) => ({
+      .map(([purpose, categories, labels, ownPeriod]) => ({
         ...input,
+        // Half of the time the target's own data period, which it contains.
+        ...(ownPeriod
+          ? {
+              dataFrom: target.dataFrom ?? input.dataFrom,
+              dataUntil: target.dataUntil ?? input.dataUntil,
+            }
+          : {}),
+        labels: [...labels].sort(),
         accessor: {
           org: target.grantee?.org ?? 'HospA',
           role: target.grantee?.role ?? 'clinician',
@@ -201,6 +221,10 @@ function denies(input: EvaluationInput, each: Consent): boolean {
     (each.purposes === undefined || each.purposes.includes(input.purpose)) &&
     (each.categories === undefined ||
       input.categories.some((category) => each.categories?.includes(category))) &&
+    (each.sensitive === undefined ||
+      labelsOfRequest(input.categories, input.labels).some((label) =>
+        each.sensitive?.includes(label),
+      )) &&
     (each.dataFrom === undefined ||
       input.dataUntil === undefined ||
       each.dataFrom <= input.dataUntil) &&
@@ -208,6 +232,24 @@ function denies(input: EvaluationInput, each: Consent): boolean {
       input.dataFrom === undefined ||
       input.dataFrom <= each.dataUntil)
   );
+}
+
+/** Whether a consent is an active matching permit for the question's purpose naming `label`. */
+function namesLabel(input: EvaluationInput, each: Consent, label: SensitivityLabel): boolean {
+  return (
+    each.provision === 'permit' &&
+    isConsentActive(each, input.now) &&
+    granteeMatches(each.grantee, input.accessor) &&
+    each.purposes?.includes(input.purpose) === true &&
+    each.sensitive?.includes(label) === true &&
+    input.categories.some((category) => each.categories?.includes(category)) &&
+    periodContains(each, input)
+  );
+}
+
+/** Whether some consent of the question opens `label` for its purpose. */
+function opensFor(input: EvaluationInput, label: SensitivityLabel): boolean {
+  return input.consents.some((each) => namesLabel(input, each, label));
 }
 
 describe('fuzz: consent evaluation', { timeout: FUZZ_TIMEOUT_MS }, () => {
@@ -320,18 +362,63 @@ describe('fuzz: consent evaluation', { timeout: FUZZ_TIMEOUT_MS }, () => {
     );
   });
 
-  it('break-glass is permitted unless a deny covering emergency matches', () => {
+  it('break-glass is permitted unless a deny covering emergency matches or sensitive data was not allowed in advance', () => {
     fc.assert(
       fc.property(question, (input) => {
         const emergency = { ...input, purpose: 'emergency' as const };
         const outcome = evaluateEmergency(input);
         const deniedByPatient = emergency.consents.some((each) => denies(emergency, each));
         if (deniedByPatient) expect(outcome.reason).toBe('EMERGENCY_DENIED_BY_PATIENT');
-        expect(outcome.decision === 'permit').toBe(
-          !['DENIED_BY_CONSENT', 'DENIED_BY_EXCEPTION'].includes(
-            evaluateConsents(emergency).reason,
-          ),
+        const denied = ['DENIED_BY_CONSENT', 'DENIED_BY_EXCEPTION'].includes(
+          evaluateConsents(emergency).reason,
         );
+        const allowed = labelsOfRequest(input.categories, input.labels).every((label) =>
+          opensFor(emergency, label),
+        );
+        expect(outcome.decision === 'permit').toBe(!denied && allowed);
+        if (!denied && !allowed) expect(outcome.reason).toBe('EMERGENCY_SENSITIVE_NOT_ALLOWED');
+      }),
+      FUZZ,
+    );
+  });
+
+  it('never permits sensitive data that no deciding permit names, for any purpose or break-glass', () => {
+    let sensitivePermits = 0;
+    fc.assert(
+      fc.property(question, (input) => {
+        const labels = labelsOfRequest(input.categories, input.labels);
+        const emergency = { ...input, purpose: 'emergency' as const };
+        for (const [asked, outcome] of [
+          [input, evaluateConsents(input)],
+          [emergency, evaluateEmergency(input)],
+        ] as const) {
+          if (outcome.decision !== 'permit' || labels.length === 0) continue;
+          sensitivePermits += 1;
+          const deciding = asked.consents.filter((each) =>
+            outcome.consentIds.includes(each.consentId),
+          );
+          for (const label of labels)
+            expect(deciding.some((each) => namesLabel(asked, each, label))).toBe(true);
+        }
+      }),
+      FUZZ,
+    );
+    // The property is not vacuous: the generator reaches permits of sensitive data.
+    expect(sensitivePermits).toBeGreaterThan(0);
+  });
+
+  it('a permit that does not name a label never opens it, whatever else it covers', () => {
+    fc.assert(
+      fc.property(question, fc.constantFrom(...SENSITIVITY_LABELS), (input, label) => {
+        // Strip the label from every consent: no request carrying it may be permitted.
+        const consents = input.consents.map((each): Consent => {
+          const rest = (each.sensitive ?? []).filter((named) => named !== label);
+          const { sensitive: _named, ...others } = each;
+          return rest.length === 0 ? others : { ...others, sensitive: rest };
+        });
+        const asked = { ...input, consents, labels: [...(input.labels ?? []), label].sort() };
+        expect(evaluateConsents(asked).decision).toBe('deny');
+        expect(evaluateEmergency(asked).decision).toBe('deny');
       }),
       FUZZ,
     );

@@ -1,11 +1,13 @@
-import type {
-  Category,
-  Consent,
-  ConsentGrantee,
-  ConsentStatus,
-  Decision,
-  Purpose,
-  Referral,
+import {
+  labelsOfRequest,
+  type Category,
+  type Consent,
+  type ConsentGrantee,
+  type ConsentStatus,
+  type Decision,
+  type Purpose,
+  type Referral,
+  type SensitivityLabel,
 } from '@consent-ledger/ledger-api';
 
 /**
@@ -31,6 +33,8 @@ export interface AccessQuestion {
   readonly purpose: Purpose;
   /** Non-empty. */
   readonly categories: readonly Category[];
+  /** The sensitivity labels the request declares, beyond its categories' own (ledger-api CATEGORY_LABELS). */
+  readonly labels?: readonly SensitivityLabel[];
   readonly dataFrom?: string;
   readonly dataUntil?: string;
   /** The transaction time. */
@@ -146,6 +150,36 @@ function decision(
 }
 
 /**
+ * Whether a deny (a consent or an exception) reaches the request's sensitive data: one that names
+ * no labels reaches any data; one that names labels only data carrying one of them.
+ */
+function sensitiveMatches(
+  denied: readonly SensitivityLabel[] | undefined,
+  labels: readonly SensitivityLabel[],
+): boolean {
+  return denied === undefined || denied.some((label) => labels.includes(label));
+}
+
+/**
+ * For each of the request's labels, the permits that open it: they name it explicitly, list one of
+ * the requested categories and contain the requested data period. An empty list: not opened.
+ */
+function labelCoverage(
+  permits: readonly Consent[],
+  options: Readonly<{ labels: readonly SensitivityLabel[]; question: AccessQuestion }>,
+): Consent[][] {
+  const { labels, question } = options;
+  return labels.map((label) =>
+    permits.filter(
+      (permit) =>
+        permit.sensitive?.includes(label) === true &&
+        listIntersects(permit.categories, question.categories) &&
+        periodContains(permit, question),
+    ),
+  );
+}
+
+/**
  * Decides an access:
  * 1. only consents active at `now` count;
  * 2. a consent or exception matches on grantee, purpose (absent = all, denies) and intersecting
@@ -156,12 +190,17 @@ function decision(
  *    contains the requested one -> permit PERMITTED_BY_CONSENT with the covering consents; else
  *    DATA_PERIOD_NOT_CONSENTED (only periods failed), CATEGORY_NOT_CONSENTED, or
  *    NO_MATCHING_CONSENT (no matching permit at all);
- * 5. purpose `referral` also needs an open referral to the accessor's organization covering every
+ * 5. sensitive data (the request's labels: its categories' own and those it declares) is opened
+ *    only by name: every label needs a matching permit that names it in `sensitive`, lists a
+ *    requested category and contains the data period, else SENSITIVE_NOT_CONSENTED; a deny or an
+ *    exception that names labels matches only a request carrying one of them;
+ * 6. purpose `referral` also needs an open referral to the accessor's organization covering every
  *    requested category, else NO_ACTIVE_REFERRAL.
  * The result does not depend on the order of the consents.
  */
 export function evaluateConsents(input: Readonly<EvaluationInput>): Decision {
   const { accessor, purpose, categories, now } = input;
+  const labels = labelsOfRequest(categories, input.labels);
   const active = input.consents.filter((consent) => isConsentActive(consent, now));
 
   const denies = active.filter(
@@ -170,6 +209,7 @@ export function evaluateConsents(input: Readonly<EvaluationInput>): Decision {
       granteeMatches(consent.grantee, accessor) &&
       listCovers(consent.purposes, purpose) &&
       listIntersects(consent.categories, categories) &&
+      sensitiveMatches(consent.sensitive, labels) &&
       periodsOverlap(consent, input),
   );
   if (denies.length > 0)
@@ -193,6 +233,7 @@ export function evaluateConsents(input: Readonly<EvaluationInput>): Decision {
         granteeMatches(exception.grantee, accessor) &&
         listCovers(exception.purposes, purpose) &&
         listIntersects(exception.categories, categories) &&
+        sensitiveMatches(exception.sensitive, labels) &&
         periodsOverlap(exception, input),
     ),
   );
@@ -219,7 +260,15 @@ export function evaluateConsents(input: Readonly<EvaluationInput>): Decision {
       consentIds: sortedIds(permits),
     });
   }
-  const consentIds = sortedIds(covering.flat());
+  const opening = labelCoverage(permits, { labels, question: input });
+  if (opening.some((list) => list.length === 0)) {
+    return decision(input, {
+      decision: 'deny',
+      reason: 'SENSITIVE_NOT_CONSENTED',
+      consentIds: sortedIds(permits),
+    });
+  }
+  const consentIds = sortedIds([...covering.flat(), ...opening.flat()]);
   if (purpose === 'referral') {
     const referred = (input.referrals ?? []).some(
       (referral) =>
@@ -235,7 +284,10 @@ export function evaluateConsents(input: Readonly<EvaluationInput>): Decision {
 
 /**
  * Decides a break-glass access: permitted without consent, unless a matching deny (consent or
- * exception) covers purpose `emergency` -> deny EMERGENCY_DENIED_BY_PATIENT.
+ * exception) covers purpose `emergency` -> deny EMERGENCY_DENIED_BY_PATIENT, or the request
+ * carries sensitive labels that no matching permit for purpose `emergency` names (the patient's
+ * leave given in advance; as in {@link evaluateConsents} step 5) -> deny
+ * EMERGENCY_SENSITIVE_NOT_ALLOWED.
  */
 export function evaluateEmergency(input: Readonly<Omit<EvaluationInput, 'purpose'>>): Decision {
   const question = { ...input, purpose: 'emergency' as const };
@@ -245,6 +297,29 @@ export function evaluateEmergency(input: Readonly<Omit<EvaluationInput, 'purpose
       decision: 'deny',
       reason: 'EMERGENCY_DENIED_BY_PATIENT',
       consentIds: outcome.consentIds,
+    });
+  }
+  const labels = labelsOfRequest(question.categories, question.labels);
+  if (labels.length > 0 && outcome.decision !== 'permit') {
+    const permits = question.consents.filter(
+      (consent) =>
+        isConsentActive(consent, question.now) &&
+        consent.provision === 'permit' &&
+        granteeMatches(consent.grantee, question.accessor) &&
+        consent.purposes?.includes('emergency') === true,
+    );
+    const opening = labelCoverage(permits, { labels, question });
+    if (opening.some((list) => list.length === 0)) {
+      return decision(question, {
+        decision: 'deny',
+        reason: 'EMERGENCY_SENSITIVE_NOT_ALLOWED',
+        consentIds: [],
+      });
+    }
+    return decision(question, {
+      decision: 'permit',
+      reason: 'EMERGENCY_ACCESS',
+      consentIds: sortedIds(opening.flat()),
     });
   }
   return decision(question, {

@@ -3,6 +3,7 @@ import {
   CATEGORIES,
   GRANTEE_ROLES,
   PURPOSES,
+  SENSITIVITY_LABELS,
   type ConsentException,
   type ConsentGrantee,
   type ConsentInput,
@@ -41,6 +42,7 @@ const exceptionSchema = z
   .strictObject({
     purposes: vocabularyList(PURPOSES).optional(),
     categories: vocabularyList(CATEGORIES).optional(),
+    sensitive: vocabularyList(SENSITIVITY_LABELS).optional(),
     dataFrom: instantSchema.optional(),
     dataUntil: instantSchema.optional(),
     grantee: granteeSchema.optional(),
@@ -52,6 +54,7 @@ const consentShape = {
   grantee: granteeSchema.optional(),
   purposes: vocabularyList(PURPOSES).optional(),
   categories: vocabularyList(CATEGORIES).optional(),
+  sensitive: vocabularyList(SENSITIVITY_LABELS).optional(),
   validFrom: instantSchema.optional(),
   validUntil: instantSchema.optional(),
   dataFrom: instantSchema.optional(),
@@ -125,6 +128,7 @@ export interface ConsentTerms {
   readonly grantee?: ConsentGrantee;
   readonly purposes?: ConsentException['purposes'];
   readonly categories?: ConsentException['categories'];
+  readonly sensitive?: ConsentException['sensitive'];
   readonly validFrom?: string;
   readonly validUntil?: string;
   readonly dataFrom?: string;
@@ -161,6 +165,7 @@ function toTerms(input: z.output<typeof consentInputSchema>): ConsentTerms {
     grantee: normalizeGrantee(input.grantee),
     purposes: input.purposes,
     categories: input.categories,
+    sensitive: input.sensitive,
     validFrom: input.validFrom,
     validUntil: input.validUntil,
     dataFrom: input.dataFrom,
@@ -169,6 +174,7 @@ function toTerms(input: z.output<typeof consentInputSchema>): ConsentTerms {
       defined({
         purposes: exception.purposes,
         categories: exception.categories,
+        sensitive: exception.sensitive,
         dataFrom: exception.dataFrom,
         dataUntil: exception.dataUntil,
         grantee: normalizeGrantee(exception.grantee),

@@ -336,6 +336,7 @@ function buildConsent(ctx: LedgerContext, terms: Readonly<ConsentDraft>): Consen
     ...(terms.grantee === undefined ? {} : { grantee: terms.grantee }),
     ...(terms.purposes === undefined ? {} : { purposes: terms.purposes }),
     ...(terms.categories === undefined ? {} : { categories: terms.categories }),
+    ...(terms.sensitive === undefined ? {} : { sensitive: terms.sensitive }),
     validFrom: terms.validFrom ?? ctx.txTime,
     ...(terms.validUntil === undefined ? {} : { validUntil: terms.validUntil }),
     ...(terms.dataFrom === undefined ? {} : { dataFrom: terms.dataFrom }),

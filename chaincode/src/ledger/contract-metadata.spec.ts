@@ -230,6 +230,7 @@ describe('contract metadata', () => {
         grantee: { org: MSP.research },
         purposes: ['research'],
         categories: ['genomic'],
+        sensitive: ['GDIS'],
       }) as ConsentInput,
     );
     const consentId = field(consent, 'consentId');

@@ -27,6 +27,7 @@ function question(input: AccessRequest): AccessRequest {
     patientId: input.patientId,
     purpose: input.purpose,
     categories: [...input.categories],
+    ...(input.labels === undefined ? {} : { labels: [...input.labels] }),
     ...(input.recordIds === undefined ? {} : { recordIds: [...input.recordIds] }),
     ...(input.dataFrom === undefined ? {} : { dataFrom: input.dataFrom }),
     ...(input.dataUntil === undefined ? {} : { dataUntil: input.dataUntil }),
@@ -88,6 +89,7 @@ export class AccessService {
     const request: EmergencyRequest = {
       patientId: input.patientId,
       categories: [...input.categories],
+      ...(input.labels === undefined ? {} : { labels: [...input.labels] }),
       reasonCode: input.reasonCode,
       justificationHash: justificationHash(input.justification),
       ...(input.recordIds === undefined ? {} : { recordIds: [...input.recordIds] }),

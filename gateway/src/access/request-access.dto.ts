@@ -4,9 +4,11 @@ import {
   EXTERNAL_ID_PATTERN,
   PATIENT_ID_PATTERN,
   PURPOSES,
+  SENSITIVITY_LABELS,
   type Category,
   type EmergencyReasonCode,
   type Purpose,
+  type SensitivityLabel,
 } from '@consent-ledger/ledger-api';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
@@ -42,6 +44,20 @@ export class RequestAccessDto {
   @IsIn(CATEGORIES, { each: true })
   categories!: Category[];
 
+  @ApiPropertyOptional({
+    enum: SENSITIVITY_LABELS,
+    isArray: true,
+    description:
+      'the sensitivity labels of the data asked for (HL7 v3 ActCode), beyond its categories',
+  })
+  @IsOptional()
+  @ToStringArray()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(SENSITIVITY_LABELS, { each: true })
+  labels?: SensitivityLabel[];
+
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @ToStringArray()
@@ -74,6 +90,19 @@ export class EmergencyAccessDto {
   @ArrayUnique()
   @IsIn(CATEGORIES, { each: true })
   categories!: Category[];
+
+  @ApiPropertyOptional({
+    enum: SENSITIVITY_LABELS,
+    isArray: true,
+    description:
+      'the sensitivity labels of the data asked for: opened only where the patient allowed it for emergencies in advance',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(SENSITIVITY_LABELS, { each: true })
+  labels?: SensitivityLabel[];
 
   @ApiProperty({ enum: EMERGENCY_REASON_CODES })
   @IsIn(EMERGENCY_REASON_CODES)

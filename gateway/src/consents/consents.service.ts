@@ -85,13 +85,15 @@ const sortedUnique = <T extends string>(values: readonly T[] | undefined): T[] |
 
 /**
  * Consent terms in one form, so that two statements of the same terms compare equal: the default
- * provision written out, lists of purposes and categories sorted without duplicates.
+ * provision written out, lists of purposes, categories and sensitivity labels sorted without
+ * duplicates.
  */
 export function normalTerms(input: ConsentInput): ConsentInput {
   const lists = <R extends ConsentInput | ConsentException>(rule: R): R => ({
     ...rule,
     ...(rule.purposes === undefined ? {} : { purposes: sortedUnique(rule.purposes) }),
     ...(rule.categories === undefined ? {} : { categories: sortedUnique(rule.categories) }),
+    ...(rule.sensitive === undefined ? {} : { sensitive: sortedUnique(rule.sensitive) }),
   });
   return {
     ...lists(input),

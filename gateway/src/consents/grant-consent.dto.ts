@@ -5,10 +5,12 @@ import {
   PRACTITIONER_ID_PATTERN,
   PROVISIONS,
   PURPOSES,
+  SENSITIVITY_LABELS,
   type Category,
   type GranteeRole,
   type Provision,
   type Purpose,
+  type SensitivityLabel,
 } from '@consent-ledger/ledger-api';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -64,6 +66,18 @@ export class ConsentExceptionDto {
   @IsIn(CATEGORIES, { each: true })
   categories?: Category[];
 
+  @ApiPropertyOptional({
+    enum: SENSITIVITY_LABELS,
+    isArray: true,
+    description: 'absent = any data, labelled or not; given = only data carrying one of them',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(SENSITIVITY_LABELS, { each: true })
+  sensitive?: SensitivityLabel[];
+
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
   @IsUtcTimestamp()
@@ -115,6 +129,20 @@ export class GrantConsentDto {
   @ArrayUnique()
   @IsIn(CATEGORIES, { each: true })
   categories?: Category[];
+
+  @ApiPropertyOptional({
+    enum: SENSITIVITY_LABELS,
+    isArray: true,
+    description:
+      'a permit: the sensitive data it also opens, each named explicitly (HL7 v3 ActCode); a deny: only data carrying one of them',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(SENSITIVITY_LABELS.length)
+  @ArrayUnique()
+  @IsIn(SENSITIVITY_LABELS, { each: true })
+  sensitive?: SensitivityLabel[];
 
   @ApiPropertyOptional({ format: 'date-time', description: 'default now' })
   @IsOptional()

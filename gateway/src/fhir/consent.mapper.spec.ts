@@ -1,4 +1,10 @@
-import { CATEGORIES, PURPOSES, ROLES, type Purpose } from '@consent-ledger/ledger-api';
+import {
+  CATEGORIES,
+  PURPOSES,
+  ROLES,
+  SENSITIVITY_LABELS,
+  type Purpose,
+} from '@consent-ledger/ledger-api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type * as fhir4 from './fhir-r4.types.js';
@@ -34,6 +40,7 @@ function grant(input: ConsentInput, now = NOW): Consent {
     ...(input.grantee === undefined ? {} : { grantee: input.grantee }),
     purposes: input.purposes ?? [],
     categories: input.categories ?? [],
+    ...(input.sensitive === undefined ? {} : { sensitive: input.sensitive }),
     validFrom: input.validFrom ?? now,
     ...(input.validUntil === undefined ? {} : { validUntil: input.validUntil }),
     ...(input.dataFrom === undefined ? {} : { dataFrom: input.dataFrom }),
@@ -179,6 +186,31 @@ describe('toFhirConsent', () => {
           ?.purpose?.[0]?.code,
     );
     expect(codes).toEqual(['TREAT', 'COC', 'ETREAT', 'HRESCH', 'PUBHLTH', 'HPAYMT']);
+  });
+
+  it('carries sensitivity labels as provision.securityLabel (v3-ActCode) both ways, in permits and exceptions', () => {
+    const input: ConsentInput = {
+      ...permitInput(),
+      sensitive: ['HIV', 'PSY'],
+      exceptions: [{ categories: ['laboratory'], sensitive: ['STD'] }],
+    };
+    const resource = toFhirConsent(grant(input), { now: NOW });
+    const actCode = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
+    expect(resource.provision?.securityLabel).toEqual([
+      { system: actCode, code: 'HIV', display: 'HIV/AIDS information sensitivity' },
+      {
+        system: actCode,
+        code: 'PSY',
+        display: 'psychiatry disorder information sensitivity',
+      },
+    ]);
+    expect(resource.provision?.provision?.[0]?.securityLabel?.map((label) => label.code)).toEqual([
+      'STD',
+    ]);
+    expectValid(resource);
+    const back = fromFhirConsent(resource);
+    expect(back.sensitive).toEqual(['HIV', 'PSY']);
+    expect(back.exceptions?.[0]?.sensitive).toEqual(['STD']);
   });
 
   it('reports revoked and expired consents as inactive, keeping the ledger status', () => {
@@ -444,9 +476,15 @@ describe('fromFhirConsent', () => {
     ['no provision', omit(fhirConsent(base()), 'provision'), 'Consent.provision'],
     ['provision.code', fhirConsent({ ...base(), code: [{ text: 'x' }] }), 'Consent.provision.code'],
     [
-      'provision.securityLabel',
+      // A security label outside the ledger's sensitivity labels (R is a confidentiality code).
+      'an unknown provision.securityLabel',
       fhirConsent({ ...base(), securityLabel: [{ code: 'R' }] }),
-      'Consent.provision.securityLabel',
+      'Consent.provision.securityLabel[0]',
+    ],
+    [
+      'a sensitivity code of another system',
+      fhirConsent({ ...base(), securityLabel: [{ system: 'urn:x', code: 'PSY' }] }),
+      'Consent.provision.securityLabel[0]',
     ],
     [
       'provision.data',
@@ -661,6 +699,7 @@ const exception: fc.Arbitrary<ConsentException> = fc
     grantee: fc.option(grantee(false), { nil: undefined }),
     purposes: fc.option(subset(PURPOSES), { nil: undefined }),
     categories: fc.option(subset(CATEGORIES), { nil: undefined }),
+    sensitive: fc.option(subset(SENSITIVITY_LABELS), { nil: undefined }),
     data: interval,
   })
   .map(({ data, ...rest }) =>
@@ -681,6 +720,7 @@ const consentInput: fc.Arbitrary<ConsentInput> = fc
       grantee: grantee(true),
       purposes: subset(PURPOSES),
       categories: subset(CATEGORIES),
+      sensitive: fc.option(subset(SENSITIVITY_LABELS), { nil: undefined }),
       valid: interval,
       data: interval,
       exceptions: fc.array(exception, { maxLength: 3 }),
@@ -690,6 +730,7 @@ const consentInput: fc.Arbitrary<ConsentInput> = fc
       grantee: fc.option(grantee(false), { nil: undefined }),
       purposes: fc.option(subset(PURPOSES), { nil: undefined }),
       categories: fc.option(subset(CATEGORIES), { nil: undefined }),
+      sensitive: fc.option(subset(SENSITIVITY_LABELS), { nil: undefined }),
       valid: interval,
       data: interval,
       exceptions: fc.constant([]),

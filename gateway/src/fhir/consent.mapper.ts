@@ -24,6 +24,8 @@
  * |                                | neither org nor practitioner, an actor Group identified by the role       |
  * | purposes                       | `provision.purpose` (v3-ActReason, see `purposeCoding`)                    |
  * | categories                     | `provision.class` (project data-category code system)                      |
+ * | sensitive                      | `provision.securityLabel` (v3-ActCode: ETH, GDIS, HIV, PSY, SEX, STD): in  |
+ * |                                | a permit the sensitive data it also opens, in a deny the data it reaches   |
  * | dataFrom, dataUntil            | `provision.dataPeriod`                                                     |
  * | exceptions                     | nested `provision.provision`, type deny                                    |
  * | txId, revokedAt                | extensions ledger-tx-id, revoked-at                                        |
@@ -51,6 +53,8 @@ import {
   SYSTEM,
   categoryCoding,
   categoryOf,
+  securityLabelCoding,
+  sensitivityOf,
   logicalReference,
   purposeCoding,
   purposeOf,
@@ -154,13 +158,14 @@ export function toFhirConsent(consent: ConsentView, ctx: ConsentMappingContext):
   };
 }
 
-/** actor, purpose, class and dataPeriod of a consent or an exception. */
+/** actor, purpose, class, securityLabel and dataPeriod of a consent or an exception. */
 function provisionRule(rule: ExceptionTerms): fhir4.ConsentProvision {
   const dataPeriod = period(rule.dataFrom, rule.dataUntil);
   return {
     ...optional('actor', granteeActors(rule.grantee)),
     ...optional('purpose', (rule.purposes ?? []).map(purposeCoding)),
     ...optional('class', (rule.categories ?? []).map(categoryCoding)),
+    ...optional('securityLabel', (rule.sensitive ?? []).map(securityLabelCoding)),
     ...(dataPeriod === undefined ? {} : { dataPeriod }),
   };
 }
@@ -235,6 +240,7 @@ const HANDLED_ROOT_PROVISION = new Set([
   'action',
   'purpose',
   'class',
+  'securityLabel',
   'dataPeriod',
   'provision',
 ]);
@@ -244,6 +250,7 @@ const HANDLED_EXCEPTION_PROVISION = new Set([
   'action',
   'purpose',
   'class',
+  'securityLabel',
   'dataPeriod',
 ]);
 
@@ -425,7 +432,7 @@ function fromException(path: string, provision: fhir4.ConsentProvision): Excepti
   return fromRule(path, provision);
 }
 
-/** grantee, purposes, categories and data period of a provision. */
+/** grantee, purposes, categories, sensitivity labels and data period of a provision. */
 function fromRule(path: string, provision: fhir4.ConsentProvision): ExceptionTerms {
   (provision.action ?? []).forEach((action, index) => {
     if (!sameCodings(action, [{ system: SYSTEM.consentAction, code: ACCESS_ACTION }]))
@@ -460,6 +467,18 @@ function fromRule(path: string, provision: fhir4.ConsentProvision): ExceptionTer
       return category;
     }),
   );
+  const sensitive = uniqueSorted(
+    (provision.securityLabel ?? []).map((coding, index) => {
+      const label = sensitivityOf(coding);
+      if (label === undefined)
+        throw FhirArgumentError.at(
+          `${path}.securityLabel[${index}]`,
+          `is not a supported sensitivity label (${SYSTEM.actCode}: ETH, GDIS, HIV, PSY, SEX, STD)`,
+          'value',
+        );
+      return label;
+    }),
+  );
   const dataFrom = instant(`${path}.dataPeriod.start`, provision.dataPeriod?.start, startInstant);
   const dataUntil = instant(`${path}.dataPeriod.end`, provision.dataPeriod?.end, endInstant);
   checkOrder(`${path}.dataPeriod`, dataFrom, dataUntil);
@@ -467,6 +486,7 @@ function fromRule(path: string, provision: fhir4.ConsentProvision): ExceptionTer
     ...(grantee === undefined ? {} : { grantee }),
     ...(purposes.length === 0 ? {} : { purposes }),
     ...(categories.length === 0 ? {} : { categories }),
+    ...(sensitive.length === 0 ? {} : { sensitive }),
     ...(dataFrom === undefined ? {} : { dataFrom }),
     ...(dataUntil === undefined ? {} : { dataUntil }),
   };

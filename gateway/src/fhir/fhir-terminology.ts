@@ -3,7 +3,15 @@
  * every mapper. Standard terminology is used where it fits; the project's own vocabularies live
  * under {@link FHIR_PROJECT_BASE}.
  */
-import { CATEGORIES, PURPOSES, type Category, type Purpose } from '@consent-ledger/ledger-api';
+import {
+  CATEGORIES,
+  PURPOSES,
+  SECURITY_LABEL_SYSTEM,
+  SENSITIVITY_LABELS,
+  type Category,
+  type Purpose,
+  type SensitivityLabel,
+} from '@consent-ledger/ledger-api';
 import type * as fhir4 from './fhir-r4.types.js';
 
 /** Canonical base of the project's FHIR artifacts (code systems, naming systems, extensions). */
@@ -211,6 +219,30 @@ export function categoryOf(coding: fhir4.Coding): Category | undefined {
     coding.code !== undefined &&
     isCategory(coding.code)
     ? coding.code
+    : undefined;
+}
+
+/** The display of each sensitivity label (HL7 v3 ActCode, InformationSensitivityPolicy). */
+const LABEL_DISPLAY: Readonly<Record<SensitivityLabel, string>> = {
+  ETH: 'substance abuse information sensitivity',
+  GDIS: 'genetic disease information sensitivity',
+  HIV: 'HIV/AIDS information sensitivity',
+  PSY: 'psychiatry disorder information sensitivity',
+  SEX: 'sexuality and reproductive health information sensitivity',
+  STD: 'sexually transmitted disease information sensitivity',
+};
+
+/** A security label (Consent.provision.securityLabel) of a sensitivity label. */
+export function securityLabelCoding(label: SensitivityLabel): fhir4.Coding {
+  return { system: SECURITY_LABEL_SYSTEM, code: label, display: LABEL_DISPLAY[label] };
+}
+
+/** The sensitivity label of a security label coding, or undefined. */
+export function sensitivityOf(coding: fhir4.Coding): SensitivityLabel | undefined {
+  return coding.system === SECURITY_LABEL_SYSTEM &&
+    coding.code !== undefined &&
+    (SENSITIVITY_LABELS as readonly string[]).includes(coding.code)
+    ? (coding.code as SensitivityLabel)
     : undefined;
 }
 

@@ -18,6 +18,7 @@ import {
   REGION_LEVELS,
   REVIEW_OUTCOMES,
   ROLES,
+  SENSITIVITY_LABELS,
 } from '@consent-ledger/ledger-api';
 import { ORGANIZATIONS } from '../api.types.ts';
 import { formatBytes, formatNumber, i18n, language, setLanguage, t } from './i18n.ts';
@@ -40,6 +41,7 @@ const VOCABULARIES: readonly (readonly [string, readonly string[]])[] = [
   ['reason', DECISION_REASONS],
   ['purpose', PURPOSES],
   ['category', CATEGORIES],
+  ['sensitivity', SENSITIVITY_LABELS],
   ['role', ROLES],
   ['granteeRole', GRANTEE_ROLES],
   ['orgType', ORGANIZATION_TYPES],

@@ -10,9 +10,12 @@ export const vocabularyEn = {
     DENIED_BY_EXCEPTION: 'An exception in the consent refused this access',
     EMERGENCY_ACCESS: 'Emergency access (reviewed afterwards by the regulator)',
     EMERGENCY_DENIED_BY_PATIENT: 'The patient refused emergency access',
+    EMERGENCY_SENSITIVE_NOT_ALLOWED:
+      'The patient has not allowed emergency access to this sensitive data',
     NO_ACTIVE_REFERRAL: 'No open referral',
     NO_MATCHING_CONSENT: 'No consent covers this access',
     PERMITTED_BY_CONSENT: 'Allowed by the patient’s consent',
+    SENSITIVE_NOT_CONSENTED: 'The consent does not name this sensitive data',
   },
   purpose: {
     emergency: 'Emergency care',
@@ -31,6 +34,15 @@ export const vocabularyEn = {
     outpatient: 'Outpatient records',
     wearable: 'Wearable device data',
   },
+  sensitivity: {
+    ETH: 'Substance use',
+    GDIS: 'Genetic data',
+    HIV: 'HIV and AIDS',
+    PSY: 'Mental health',
+    SEX: 'Sexual and reproductive health',
+    STD: 'Sexually transmitted and other notifiable infections',
+  },
+
   role: {
     admin: 'Administrator',
     analyst: 'Analyst',

@@ -17,6 +17,7 @@ import type {
   RegionLevel,
   ReviewOutcome,
   Role,
+  SensitivityLabel,
 } from '@consent-ledger/ledger-api';
 
 type Words<K extends string> = Readonly<Record<K, string>>;
@@ -31,6 +32,7 @@ export interface VocabularyMessages {
   readonly reason: Words<DecisionReason>;
   readonly purpose: Words<Purpose>;
   readonly category: Words<Category>;
+  readonly sensitivity: Words<SensitivityLabel>;
   readonly role: Words<Role>;
   readonly granteeRole: Words<GranteeRole>;
   readonly orgType: Words<OrganizationType>;

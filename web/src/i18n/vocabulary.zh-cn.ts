@@ -10,9 +10,11 @@ export const vocabularyZhCN = {
     DENIED_BY_EXCEPTION: '同意中的一项例外拒绝了此次访问',
     EMERGENCY_ACCESS: '紧急情况下访问（事后由监管部门审查）',
     EMERGENCY_DENIED_BY_PATIENT: '患者已拒绝紧急访问',
+    EMERGENCY_SENSITIVE_NOT_ALLOWED: '患者未事先允许紧急访问这类敏感数据',
     NO_ACTIVE_REFERRAL: '没有有效的转诊',
     NO_MATCHING_CONSENT: '没有与此次访问相符的同意',
     PERMITTED_BY_CONSENT: '患者的同意允许此次访问',
+    SENSITIVE_NOT_CONSENTED: '同意中未明确包含这类敏感数据',
   },
   purpose: {
     emergency: '急救',
@@ -31,6 +33,15 @@ export const vocabularyZhCN = {
     outpatient: '门诊记录',
     wearable: '可穿戴设备数据',
   },
+  sensitivity: {
+    ETH: '物质使用（成瘾）',
+    GDIS: '遗传信息',
+    HIV: '艾滋病病毒感染',
+    PSY: '精神心理健康',
+    SEX: '性与生殖健康',
+    STD: '性传播及其他法定传染病',
+  },
+
   role: {
     admin: '管理员',
     analyst: '分析人员',

@@ -16,6 +16,7 @@ type Group =
   | 'reason'
   | 'purpose'
   | 'category'
+  | 'sensitivity'
   | 'role'
   | 'granteeRole'
   | 'orgType'
@@ -53,6 +54,12 @@ export const inText = (word: string): string =>
 /** Several data categories in words, as a list inside a sentence. */
 export const categoriesWords = (codes: readonly string[]): string =>
   listOf(codes.map((code) => inText(categoryWord(code))));
+/** A sensitivity label (HL7 v3 ActCode: PSY, HIV, ...) in words. */
+export const sensitivityWord = (code: string): string =>
+  wordOf('sensitivity', code) ?? t('common.unknownCode', { code });
+/** Several sensitivity labels in words, as a list inside a sentence. */
+export const sensitivitiesWords = (codes: readonly string[]): string =>
+  listOf(codes.map((code) => inText(sensitivityWord(code))));
 /** Several purposes in words, as a list inside a sentence. */
 export const purposesWords = (codes: readonly string[]): string =>
   listOf(codes.map((code) => inText(purposeWord(code))));
