@@ -144,6 +144,30 @@ describe('toAuditEvent', () => {
     expect(event.extension?.[0]?.valueCoding?.code).toBe('DENIED_BY_EXCEPTION');
   });
 
+  it('labels the patient entity with the sensitivity of the data asked for, and only then', () => {
+    const event = toAuditEvent({
+      ...access,
+      decision: 'deny',
+      reason: 'SENSITIVE_NOT_CONSENTED',
+      labels: ['HIV', 'PSY'],
+      consentIds: [],
+    });
+    expectValid(event);
+    expect(event.entity?.[0]?.securityLabel).toEqual([
+      {
+        system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+        code: 'HIV',
+        display: 'HIV/AIDS information sensitivity',
+      },
+      {
+        system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+        code: 'PSY',
+        display: 'psychiatry disorder information sensitivity',
+      },
+    ]);
+    expect(toAuditEvent(access).entity?.[0]).not.toHaveProperty('securityLabel');
+  });
+
   it('maps break-glass: ETREAT plus BTG, the practitioner, and the emergency details', () => {
     const event = toAuditEvent(breakGlass);
     expectValid(event);

@@ -20,6 +20,7 @@
  * | reason, breakGlass, emergency | extensions decision-reason, break-glass, emergency (reasonCode,            |
  * | {reasonCode, justification-   | justificationHash, reviewStatus, reviewOutcome, reviewedAt, reviewerIdHash) |
  * | Hash, review}                 |                                                                             |
+ * | labels (sensitivity)          | the Patient entity's `securityLabel` (v3-ActCode: ETH, GDIS, HIV, PSY, ...) |
  * | categories, data period,      | extensions data-category (repeating), data-period, cohort-study,           |
  * | cohort, txId                  | ledger-tx-id                                                                |
  */
@@ -33,6 +34,7 @@ import {
   PROJECT_SYSTEM,
   SYSTEM,
   categoryCoding,
+  securityLabelCoding,
   logicalReference,
   purposeCoding,
   recordReference,
@@ -124,6 +126,10 @@ function entities(event: AccessEventView): fhir4.AuditEventEntity[] {
       what: logicalReference('Patient', event.patientId),
       type: { system: SYSTEM.auditEntityType, code: '1', display: 'Person' },
       role: { system: SYSTEM.objectRole, code: '1', display: 'Patient' },
+      // The sensitivity of the data asked for (v3-ActCode security labels), when it had any.
+      ...(event.labels === undefined || event.labels.length === 0
+        ? {}
+        : { securityLabel: event.labels.map(securityLabelCoding) }),
     },
     ...event.consentIds.map((consentId): fhir4.AuditEventEntity => ({
       what: { reference: `Consent/${consentId}` },
