@@ -13,9 +13,19 @@ export interface AccessEventQuery {
   readonly breakGlass?: boolean;
   /** A six-digit region code (any level): events of accessor organizations within it. */
   readonly region?: string;
+  /** Newest first (`desc`, the default) or oldest first (`asc`); a bookmark keeps its order. */
+  readonly order?: ResultOrder;
+  /** Also count every match ({@link AccessEventPage}'s `total`; costs a scan: ask on a first page). */
+  readonly withTotal?: boolean;
   readonly pageSize?: number;
   readonly bookmark?: string;
 }
+
+/** The orders QueryAccessEvents returns events in, by their time. */
+export const RESULT_ORDERS = ['desc', 'asc'] as const;
+
+/** Newest first (`desc`) or oldest first (`asc`). */
+export type ResultOrder = (typeof RESULT_ORDERS)[number];
 
 /** QueryEmergencyReviews' paging. */
 export interface ReviewQuery {
@@ -203,7 +213,7 @@ export interface AuditEvents {
 
 /** The audit trail, break-glass reviews and statistics (contract `audit`). */
 export interface AuditTransactions {
-  /** A page of access events, newest last, scoped to the caller. */
+  /** A page of access events, newest first unless asked otherwise, scoped to the caller. */
   'audit:QueryAccessEvents': Evaluate<[query: AccessEventQuery], AccessEventPage>;
   /** One access event (its patient, the regulator, the accessor's organization). */
   'audit:GetAccessEvent': Evaluate<[eventId: string], AccessEvent>;

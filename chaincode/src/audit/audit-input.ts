@@ -4,6 +4,7 @@ import {
   derivedIdPattern,
   PURPOSES,
   REGION_LEVELS,
+  RESULT_ORDERS,
   RETENTION_KINDS,
   REVIEW_OUTCOMES,
   type AccessEventQuery,
@@ -55,6 +56,8 @@ const eventQuerySchema = inputOf<AccessEventQuery>()(
       decision: z.enum(DECISIONS).optional(),
       breakGlass: z.boolean().optional(),
       region: regionCodeSchema.optional(),
+      order: z.enum(RESULT_ORDERS).optional(),
+      withTotal: z.boolean().optional(),
       pageSize: pageSizeSchema.optional(),
       bookmark: bookmarkSchema.optional(),
     })

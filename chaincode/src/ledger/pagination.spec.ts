@@ -9,6 +9,7 @@ import {
 } from '../testing/in-memory-ledger';
 import {
   compareKeys,
+  countEntries,
   decodeBookmark,
   encodeBookmark,
   mergedEntries,
@@ -228,5 +229,32 @@ describe('index scans and bookmarks', () => {
       /already performed queries on pvt data. Writes are not allowed/,
     );
     expect((await allPages(ledger, window)).flat()).toEqual(times.slice(2));
+  });
+
+  it('counts a window over merged collections, a copy once: exact within the limit, else at least', async () => {
+    const ledger = await seeded();
+    const range = {
+      collections: [ORG_A, PAIR],
+      type: 'eventByPatient',
+      prefix: [PATIENTS[0] ?? ''],
+    } as const;
+    const count = (options: Partial<Parameters<typeof countEntries>[1]> = {}) =>
+      countEntries(simulationOf(ledger).stub, { ...range, limit: 100, ...options });
+    // Twelve hours, hour 6 held by both collections: twelve events.
+    expect(await count()).toEqual({ count: 12, exact: true });
+    expect(await count({ limit: 12 })).toEqual({ count: 12, exact: true });
+    expect(await count({ limit: 11 })).toEqual({ count: 11, exact: false });
+    expect(
+      await count({
+        from: [times[3] ?? ''],
+        isPastEnd: (entry) => timeOf(entry) >= (times[9] ?? ''),
+      }),
+    ).toEqual({ count: 6, exact: true });
+    const even = (entry: IndexEntry) =>
+      Promise.resolve(Number(timeOf(entry).slice(11, 13)) % 2 === 0);
+    expect(await count({ select: even })).toEqual({ count: 6, exact: true });
+    // The limit bounds the entries examined, not those counted: past it, a lower bound.
+    expect(await count({ select: even, limit: 5 })).toEqual({ count: 3, exact: false });
+    expect(await count({ prefix: ['pid-nobody'] })).toEqual({ count: 0, exact: true });
   });
 });

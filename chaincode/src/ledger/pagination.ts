@@ -1,4 +1,4 @@
-import { ledgerError, type Page } from '@consent-ledger/ledger-api';
+import { ledgerError, type Page, type ResultTotal } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
 import { stateKey, type KeyTypeName } from './keys';
 import { compareUtf8, inCollection, readAccess, stateIn, type IndexEntry } from './state';
@@ -184,4 +184,41 @@ export async function scanPage<T>(
     if (item !== undefined) items.push(item);
   }
   return { items, bookmark: '' };
+}
+
+/** Options of {@link countEntries}. */
+export interface CountOptions extends Pick<
+  ScanOptions<unknown>,
+  'collections' | 'type' | 'prefix' | 'from' | 'isPastEnd'
+> {
+  /** Entries examined at most; past it the total is a lower bound. */
+  readonly limit: number;
+  /** Whether an entry counts (every entry of the window when absent: an index-only count). */
+  readonly select?: (entry: IndexEntry) => Promise<boolean>;
+}
+
+/**
+ * How many entries of a window count, over every collection (merged as the pages are, so an item
+ * kept in several collections counts once): exact when the window ends within `limit` entries
+ * examined, else at least what counted so far.
+ */
+export async function countEntries(
+  stub: ChaincodeStub,
+  options: Readonly<CountOptions>,
+): Promise<ResultTotal> {
+  const startKey = scanStart(stub, options);
+  let examined = 0;
+  let count = 0;
+  for await (const entry of mergedEntries(stub, {
+    collections: options.collections,
+    type: options.type,
+    prefix: options.prefix,
+    ...(startKey === undefined ? {} : { startKey }),
+  })) {
+    if (options.isPastEnd?.(entry) === true) break;
+    if (examined >= options.limit) return { count, exact: false };
+    examined += 1;
+    if (options.select === undefined || (await options.select(entry))) count += 1;
+  }
+  return { count, exact: true };
 }

@@ -4,9 +4,11 @@ import {
   PATIENT_ID_PATTERN,
   REGION_CODE_PATTERN,
   REGION_LEVELS,
+  RESULT_ORDERS,
   REVIEW_OUTCOMES,
   type DecisionValue,
   type RegionLevel,
+  type ResultOrder,
   type ReviewOutcome,
 } from '@consent-ledger/ledger-api';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -53,6 +55,15 @@ export class AccessEventsQueryDto extends PageQueryDto {
   @IsOptional()
   @Matches(REGION_CODE_PATTERN, { message: 'region must be a six-digit region code' })
   region?: string;
+
+  @ApiPropertyOptional({
+    enum: RESULT_ORDERS,
+    default: 'desc',
+    description: 'newest first (desc) or oldest first (asc); a bookmark keeps its order',
+  })
+  @IsOptional()
+  @IsIn(RESULT_ORDERS)
+  order?: ResultOrder;
 }
 
 /** GET /audit/access-events/export query. */
@@ -99,6 +110,15 @@ export class ExportQueryDto {
   @IsOptional()
   @Matches(REGION_CODE_PATTERN, { message: 'region must be a six-digit region code' })
   region?: string;
+
+  @ApiPropertyOptional({
+    enum: RESULT_ORDERS,
+    default: 'desc',
+    description: 'newest first (desc) or oldest first (asc); a bookmark keeps its order',
+  })
+  @IsOptional()
+  @IsIn(RESULT_ORDERS)
+  order?: ResultOrder;
 }
 
 /** POST /audit/emergency-reviews/:eventId body. */

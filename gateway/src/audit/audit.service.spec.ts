@@ -57,10 +57,27 @@ describe('AuditService', () => {
     expect(csv.startsWith(CSV_HEADER)).toBe(true);
     expect(csv.trimEnd().split('\r\n')).toHaveLength(4);
     const sent = ledger.calls.map((call) => jsonArg(call));
+    // An export counts nothing: no page asks for the total.
     expect(sent).toEqual([
-      { decision: 'deny', pageSize: 100 },
-      { decision: 'deny', pageSize: 100, bookmark: 'b1' },
-      { decision: 'deny', pageSize: 100, bookmark: 'b2' },
+      { decision: 'deny', pageSize: 100, withTotal: false },
+      { decision: 'deny', pageSize: 100, withTotal: false, bookmark: 'b1' },
+      { decision: 'deny', pageSize: 100, withTotal: false, bookmark: 'b2' },
+    ]);
+  });
+
+  it('asks for the total on a first page only, and passes the order through', async () => {
+    const ledger = new FakeLedgerClient().on('audit:QueryAccessEvents', () => ({
+      items: [event(1)],
+      bookmark: 'b1',
+      total: { count: 2, exact: true },
+    }));
+    const service = serviceOf(ledger);
+    const first = await service.query(regulator(), { order: 'asc', pageSize: 1 });
+    expect(first.total).toEqual({ count: 2, exact: true });
+    await service.query(regulator(), { order: 'asc', pageSize: 1, bookmark: 'b1' });
+    expect(ledger.calls.map((call) => jsonArg(call))).toEqual([
+      { order: 'asc', pageSize: 1, withTotal: true },
+      { order: 'asc', pageSize: 1, bookmark: 'b1', withTotal: false },
     ]);
   });
 
@@ -138,7 +155,11 @@ describe('AuditService', () => {
     const patient = patientSession();
     await service.query(patient, { pageSize: 5 });
     expect(ledger.calls[0]).toMatchObject({ identity: 'gateway-service' });
-    expect(jsonArg(ledger.calls[0])).toEqual({ pageSize: 5, patientId: 'pid-abcdefghijklmnop' });
+    expect(jsonArg(ledger.calls[0])).toEqual({
+      pageSize: 5,
+      withTotal: true,
+      patientId: 'pid-abcdefghijklmnop',
+    });
     await expect(
       service.query(patient, { patientId: 'pid-someoneelseaaaaaa' }),
     ).rejects.toBeInstanceOf(ForbiddenError);

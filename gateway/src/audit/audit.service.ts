@@ -37,14 +37,19 @@ export class AuditService {
     @Inject(ENDORSERS) private readonly endorsers: Endorsers,
   ) {}
 
-  /** QueryAccessEvents: regulator all, patient their own, others their organization's. */
+  /**
+   * QueryAccessEvents: regulator all, patient their own, others their organization's; newest first
+   * unless `order` is `asc`. A first page (no bookmark) carries the total over all pages unless
+   * `withTotal` is false: it costs a scan, so later pages leave it out.
+   */
   async query(caller: Principal, query: AccessEventQuery): Promise<AccessEventPage> {
     assertPeriod(query.from, query.to, { from: 'from', until: 'to' });
-    let scoped = query;
+    const first = query.bookmark === undefined || query.bookmark === '';
+    let scoped: AccessEventQuery = { ...query, withTotal: query.withTotal ?? first };
     if (isPatientSession(caller)) {
       if (query.patientId !== undefined && query.patientId !== caller.patientId)
         throw new ForbiddenError('a patient sees only their own access history');
-      scoped = { ...query, patientId: caller.patientId };
+      scoped = { ...scoped, patientId: caller.patientId };
     }
     return await this.ledger.as(ledgerIdentity(caller)).evaluate('audit:QueryAccessEvents', scoped);
   }
@@ -65,11 +70,12 @@ export class AuditService {
    */
   async events(
     caller: Principal,
-    query: Omit<AccessEventQuery, 'pageSize' | 'bookmark'>,
+    query: Omit<AccessEventQuery, 'pageSize' | 'bookmark' | 'withTotal'>,
   ): Promise<AsyncIterable<AccessEvent>> {
-    const first = await this.query(caller, { ...query, pageSize: EXPORT_PAGE_SIZE });
+    const paged = { ...query, pageSize: EXPORT_PAGE_SIZE, withTotal: false };
+    const first = await this.query(caller, paged);
     const next = (bookmark: string): Promise<AccessEventPage> =>
-      this.query(caller, { ...query, pageSize: EXPORT_PAGE_SIZE, bookmark });
+      this.query(caller, { ...paged, bookmark });
     return (async function* pages() {
       let page = first;
       for (;;) {
