@@ -27,6 +27,8 @@ export interface EmergencyReview {
   readonly outcome?: ReviewOutcome;
   readonly reviewedAt?: string;
   readonly reviewerIdHash?: string;
+  /** The commitment to the reviewer's comment (ReviewInput), kept by the regulator's gateway. */
+  readonly commentHash?: string;
 }
 
 /** The coded justification of a break-glass access and its review. */

@@ -36,7 +36,23 @@ export interface ReviewQuery {
 /** The regulator's verdict on a break-glass access (ReviewEmergencyAccess). */
 export interface ReviewInput {
   readonly outcome: ReviewOutcome;
+  /**
+   * The commitment to the regulator's comment (required): SHA-256 (hex) of a random salt and the
+   * comment (REVIEW_COMMENT_COMMITMENT). The comment and its salt stay in the regulator's gateway:
+   * free text never reaches the ledger, and the salt keeps the hash from being confirmed by
+   * guessing; whoever is shown both can check them against the ledger.
+   */
+  readonly commentHash: string;
 }
+
+/** The longest review comment, in characters. */
+export const REVIEW_COMMENT_MAX_LENGTH = 2000;
+
+/**
+ * How a review comment is committed to: SHA-256 over the salt's bytes (16 random bytes, kept as
+ * base64url) followed by the comment's UTF-8 bytes (NFC), as lowercase hex.
+ */
+export const REVIEW_COMMENT_COMMITMENT = 'sha256(salt bytes || UTF-8(NFC(comment)))';
 
 /** GetStatistics' window (at most 366 days) and level. */
 export interface StatisticsQuery {

@@ -837,7 +837,7 @@ describe('the consent journey across the organizations’ gateways', () => {
       ),
       community.post(`/audit/emergency-reviews/${permitted.eventId}`, {
         token: tokens.gp,
-        body: { outcome: 'justified' },
+        body: { outcome: 'justified', comment: 'not mine to review' },
       }),
       gov.post('/records', {
         token: tokens.regulator,

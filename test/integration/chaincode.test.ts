@@ -892,17 +892,18 @@ describe('the consent-ledger chaincode on the real network', () => {
       const reviewed = await submit(
         regulator,
         'audit:ReviewEmergencyAccess',
-        [event.eventId, { outcome: 'justified' }],
+        [event.eventId, { outcome: 'justified', commentHash: 'ef'.repeat(32) }],
         withHome(otherPatient),
       );
       expect(reviewed.result.emergency?.review).toMatchObject({
         status: 'reviewed',
         outcome: 'justified',
+        commentHash: 'ef'.repeat(32),
       });
       await expectLedgerError(
         submit(communityClinician, 'audit:ReviewEmergencyAccess', [
           event.eventId,
-          { outcome: 'justified' },
+          { outcome: 'justified', commentHash: 'ef'.repeat(32) },
         ]),
         'FORBIDDEN',
       );

@@ -30,6 +30,7 @@ import {
   pageSizeSchema,
   parseJsonArgument,
   patientIdSchema,
+  sha256Schema,
   sortedUnique,
   validate,
 } from '../ledger/validation';
@@ -112,7 +113,9 @@ export function parseStatisticsQuery(json: string): ValidStatisticsQuery {
   return parseJsonArgument(statisticsQuerySchema, { json, what: 'query' });
 }
 
-const reviewSchema = inputOf<ReviewInput>()(z.strictObject({ outcome: z.enum(REVIEW_OUTCOMES) }));
+const reviewSchema = inputOf<ReviewInput>()(
+  z.strictObject({ outcome: z.enum(REVIEW_OUTCOMES), commentHash: sha256Schema }),
+);
 
 /** Parses ReviewEmergencyAccess's review input. */
 export function parseReview(json: string): z.output<typeof reviewSchema> {

@@ -20,6 +20,8 @@ const DAY1 = '2026-11-22';
 const DAY2 = '2026-11-23';
 const HASH = 'cd'.repeat(32);
 const EMERGENCY_HASH = 'ab'.repeat(32);
+/** A review comment's commitment (made by the regulator's gateway). */
+const COMMENT_HASH = 'ef'.repeat(32);
 
 describe('audit contract', () => {
   let network: TestNetwork;
@@ -608,12 +610,16 @@ describe('audit contract: ReviewEmergencyAccess', () => {
     expect(pending.items.map((item) => item.eventId)).toEqual([event.eventId]);
     const result = await network
       .as(who.regulator)
-      .submit('audit:ReviewEmergencyAccess', [event.eventId, { outcome: 'justified' }]);
+      .submit('audit:ReviewEmergencyAccess', [
+        event.eventId,
+        { outcome: 'justified', commentHash: COMMENT_HASH },
+      ]);
     expect(ok(result).emergency?.review).toEqual({
       status: 'reviewed',
       outcome: 'justified',
       reviewedAt: result.timestamp,
       reviewerIdHash: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+      commentHash: COMMENT_HASH,
     });
     expect(result.event).toEqual({ name: 'EmergencyReviewed', payload: {} });
     expect(result.privateWrites.map((write) => write.collection)).toEqual([
@@ -626,7 +632,10 @@ describe('audit contract: ReviewEmergencyAccess', () => {
     refused(
       await network
         .as(who.regulator)
-        .submit('audit:ReviewEmergencyAccess', [event.eventId, { outcome: 'unjustified' }]),
+        .submit('audit:ReviewEmergencyAccess', [
+          event.eventId,
+          { outcome: 'unjustified', commentHash: COMMENT_HASH },
+        ]),
       'CONFLICT',
     );
   });
@@ -638,7 +647,10 @@ describe('audit contract: ReviewEmergencyAccess', () => {
     refused(
       await network
         .as(who.regulator)
-        .submit('audit:ReviewEmergencyAccess', [ordinary.eventId, { outcome: 'justified' }]),
+        .submit('audit:ReviewEmergencyAccess', [
+          ordinary.eventId,
+          { outcome: 'justified', commentHash: COMMENT_HASH },
+        ]),
       'RULE_VIOLATION',
     );
     refused(
@@ -646,21 +658,47 @@ describe('audit contract: ReviewEmergencyAccess', () => {
         .as(who.regulator)
         .submit('audit:ReviewEmergencyAccess', [
           'evt-000000000000000000000000',
-          { outcome: 'justified' },
+          { outcome: 'justified', commentHash: COMMENT_HASH },
         ]),
       'EVENT_NOT_FOUND',
     );
     refused(
       await network
         .as(who.regulator)
-        .submit('audit:ReviewEmergencyAccess', [ordinary.eventId, { outcome: 'fine' }]),
+        .submit('audit:ReviewEmergencyAccess', [
+          ordinary.eventId,
+          { outcome: 'fine', commentHash: COMMENT_HASH },
+        ]),
       'INVALID_ARGUMENT',
     );
     refused(
       await network
         .as(who.regulator)
-        .submit('audit:ReviewEmergencyAccess', ['evt-1', { outcome: 'justified' }]),
+        .submit('audit:ReviewEmergencyAccess', [
+          'evt-1',
+          { outcome: 'justified', commentHash: COMMENT_HASH },
+        ]),
       'INVALID_ARGUMENT',
     );
+    // A review commits to a comment: none, or anything but a SHA-256, is refused (the comment
+    // itself, free text, is not accepted on the ledger at all).
+    const pending = ok(
+      await network
+        .as(who.tertiaryClinician)
+        .submit('access:RequestEmergencyAccess', [emergency()]),
+    );
+    for (const review of [
+      { outcome: 'justified' },
+      { outcome: 'justified', commentHash: 'AB'.repeat(32) },
+      { outcome: 'justified', commentHash: 'short' },
+      { outcome: 'justified', commentHash: COMMENT_HASH, comment: 'the patient was unconscious' },
+    ]) {
+      refused(
+        await network
+          .as(who.regulator)
+          .submit('audit:ReviewEmergencyAccess', [pending.eventId, review]),
+        { code: 'INVALID_ARGUMENT', message: /review/ },
+      );
+    }
   });
 });

@@ -135,7 +135,10 @@ export class AuditContract
     });
   }
 
-  /** The regulator's review of a break-glass access (event EmergencyReviewed). */
+  /**
+   * The regulator's review of a break-glass access (event EmergencyReviewed): its outcome and the
+   * commitment to its comment (the comment itself stays in the regulator's gateway).
+   */
   @Transaction()
   @Returns('AccessEvent')
   async ReviewEmergencyAccess(ctx: LedgerContext): Promise<AccessEvent> {
@@ -158,6 +161,7 @@ export class AuditContract
           outcome: review.outcome,
           reviewedAt: ctx.txTime,
           reviewerIdHash: ctx.member.idHash,
+          commentHash: review.commentHash,
         },
       },
       salt: ctx.salt,

@@ -5,6 +5,7 @@ import {
   REGION_CODE_PATTERN,
   REGION_LEVELS,
   RESULT_ORDERS,
+  REVIEW_COMMENT_MAX_LENGTH,
   REVIEW_OUTCOMES,
   type DecisionValue,
   type RegionLevel,
@@ -12,7 +13,7 @@ import {
   type ReviewOutcome,
 } from '@consent-ledger/ledger-api';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsUtcTimestamp, PageQueryDto, ToBoolean } from '../common/dto.js';
 
 /** GET /audit/access-events query. */
@@ -126,6 +127,18 @@ export class EmergencyReviewDto {
   @ApiProperty({ enum: REVIEW_OUTCOMES })
   @IsIn(REVIEW_OUTCOMES)
   outcome!: ReviewOutcome;
+
+  @ApiProperty({
+    maxLength: REVIEW_COMMENT_MAX_LENGTH,
+    description:
+      'why: kept at the regulator’s gateway; the ledger gets only its salted SHA-256 commitment',
+  })
+  @IsString()
+  @MaxLength(REVIEW_COMMENT_MAX_LENGTH, {
+    message: `comment must be at most ${String(REVIEW_COMMENT_MAX_LENGTH)} characters`,
+  })
+  @Matches(/\S/u, { message: 'comment must not be empty' })
+  comment!: string;
 }
 
 /** GET /audit/statistics query. */
