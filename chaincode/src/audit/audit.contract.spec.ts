@@ -235,6 +235,16 @@ describe('audit contract', () => {
         expect(idsOf(third)).toEqual([found.eventId]);
         expect(third.bookmark).toBe('');
       }
+      // Oldest first with a filter an index carries reads that index backwards: full pages.
+      const history = ok(
+        await network
+          .as(who.regulator)
+          .evaluate('audit:QueryAccessEvents', [
+            { order: 'asc', patientId: pid(1), from: '2026-11-23T08:00:00.000Z', pageSize: 2 },
+          ]),
+      );
+      expect(idsOf(history)).toEqual([before.eventId, events.at(-26)?.eventId]);
+      expect(history.bookmark).not.toBe('');
     });
 
     it('counts every match over all pages when asked, under the same filters and rights', async () => {

@@ -35,7 +35,7 @@ import {
 import { locateDocument } from '../ledger/locate';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
-import { countEntries, scanPage, type ScanOptions } from '../ledger/pagination';
+import { countEntries, scanPage, scanPageReversed, type ScanOptions } from '../ledger/pagination';
 import { finestCode, isWithin } from '../ledger/region';
 import { retentionPolicy } from '../ledger/retention';
 import { decodeDocument, inCollection, stateIn, type IndexEntry } from '../ledger/state';
@@ -372,7 +372,7 @@ interface EventIndex extends Pick<ScanOptions<AccessEvent>, 'type' | 'prefix' | 
  * The index a query scans. Newest first (keys.ts `rts`), most selective first: patient, accessor
  * organization, break-glass, decision, else every event (`evt~new`). Oldest first: the ascending
  * time index, its other filters applied to each event read (pages may then come back short, with
- * a bookmark to continue).
+ * a bookmark to continue); queryEvents first reads a filtered index backwards when it can.
  */
 function eventIndex(query: EventQuery): EventIndex {
   const { from, to } = query;
@@ -437,6 +437,12 @@ function atOrAfter(
 }
 
 /**
+ * Index entries an oldest-first query reads whole from a filtered newest-first index (a patient's
+ * history, an organization's accesses...) before it scans the ascending time index instead.
+ */
+const REVERSED_KEY_LIMIT = 10_000;
+
+/**
  * Entries a total examines at most when each costs a read of the whole event (filters the index
  * does not express): past it the total is a lower bound.
  */
@@ -473,16 +479,36 @@ async function queryEvents(ctx: LedgerContext, query: EventQuery): Promise<Acces
     const event = await eventOf(ctx, entry);
     return event !== undefined && matches(event) ? event : undefined;
   };
-  const page = await scanPage(ctx.stub, {
-    collections,
-    type: index.type,
-    prefix: index.prefix,
-    ...optional('from', index.from),
-    ...optional('bookmark', query.bookmark),
-    pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
-    ...optional('isPastEnd', index.isPastEnd),
-    select,
-  });
+  const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+  // Oldest first with a filter an index carries: that (newest-first) index's window backwards
+  // while it is small enough to read whole; else the ascending time index, filtered.
+  const filtered = query.order === 'asc' ? eventIndex({ ...query, order: 'desc' }) : undefined;
+  const reversed =
+    filtered === undefined || filtered.type === 'eventNewest'
+      ? undefined
+      : await scanPageReversed(ctx.stub, {
+          collections,
+          type: filtered.type,
+          prefix: filtered.prefix,
+          ...optional('from', filtered.from),
+          ...optional('bookmark', query.bookmark),
+          pageSize,
+          ...optional('isPastEnd', filtered.isPastEnd),
+          keyLimit: REVERSED_KEY_LIMIT,
+          select,
+        });
+  const page =
+    reversed ??
+    (await scanPage(ctx.stub, {
+      collections,
+      type: index.type,
+      prefix: index.prefix,
+      ...optional('from', index.from),
+      ...optional('bookmark', query.bookmark),
+      pageSize,
+      ...optional('isPastEnd', index.isPastEnd),
+      select,
+    }));
   if (query.withTotal !== true) return page;
   // The total does not depend on the order: it counts through the newest-first index.
   const counted = query.order === 'asc' ? eventIndex({ ...query, order: 'desc' }) : index;

@@ -85,7 +85,8 @@ import type { RecordLink } from '../records/record-link';
  * events are queried newest first (Fabric's range scans only go forward): the indexes the queries
  * use carry `rts` (`evt~pat`, `evt~org`, `evt~dec`, `evt~bg`, and `evt~new` for unfiltered queries),
  * so a page of the newest N reads O(N) entries; `evt~time` stays ascending for what wants the
- * oldest first (CountDay, GetStatistics, FindExpired, oldest-first queries), and the review queue
+ * oldest first (CountDay, GetStatistics, FindExpired, unfiltered oldest-first queries; filtered
+ * ones read their `rts` index's window backwards while it is small), and the review queue
  * `evt~rev` stays oldest first. A ledger of the earlier event layout (`ts` in those four indexes, no
  * `evt~new`) is not read by this one either: it starts fresh. The
  * `evt~time` index carries the day as its own attribute so that

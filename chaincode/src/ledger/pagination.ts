@@ -222,3 +222,64 @@ export async function countEntries(
   }
   return { count, exact: true };
 }
+
+/** The mark of a bookmark of a reversed scan (it is not one of a forward scan, nor the reverse). */
+const REVERSED_MARK = 'r';
+
+/** Options of {@link scanPageReversed}. */
+export interface ReversedScanOptions<T> extends ScanOptions<T> {
+  /** Entries of the window read at most; past it the scan gives up (undefined). */
+  readonly keyLimit: number;
+}
+
+/**
+ * A page of an index's window read backwards (Fabric's range scans only go forward): the window's
+ * entries are read whole, index entries only and at most `keyLimit` of them (else undefined: the
+ * caller scans another way), then paged from their last. Its bookmark is the next entry's key,
+ * marked as a reversed scan's; a forward scan's bookmark is refused here and the reverse.
+ */
+export async function scanPageReversed<T>(
+  stub: ChaincodeStub,
+  options: Readonly<ReversedScanOptions<T>>,
+): Promise<Page<T> | undefined> {
+  const windowStart = scanStart(stub, {
+    type: options.type,
+    prefix: options.prefix,
+    ...(options.from === undefined ? {} : { from: options.from }),
+  });
+  const entries: IndexEntry[] = [];
+  for await (const entry of mergedEntries(stub, {
+    collections: options.collections,
+    type: options.type,
+    prefix: options.prefix,
+    ...(windowStart === undefined ? {} : { startKey: windowStart }),
+  })) {
+    if (options.isPastEnd?.(entry) === true) break;
+    if (entries.length >= options.keyLimit) return undefined;
+    entries.push(entry);
+  }
+  entries.reverse();
+  let position = 0;
+  if (options.bookmark !== undefined && options.bookmark !== '') {
+    if (!options.bookmark.startsWith(REVERSED_MARK))
+      throw ledgerError('INVALID_ARGUMENT', 'bookmark: not a bookmark of this query');
+    const key = decodeBookmark(options.bookmark.slice(REVERSED_MARK.length), {
+      prefixKey: stateKey(stub, [options.type, ...options.prefix]),
+      ...(windowStart === undefined ? {} : { floorKey: windowStart }),
+    });
+    const next = entries.findIndex((entry) => compareKeys(entry.key, key) <= 0);
+    position = next === -1 ? entries.length : next;
+  }
+  const scanLimit = options.scanLimit ?? options.pageSize * 10;
+  const items: T[] = [];
+  let examined = 0;
+  for (const entry of entries.slice(position)) {
+    if (items.length >= options.pageSize || examined >= scanLimit) {
+      return { items, bookmark: `${REVERSED_MARK}${encodeBookmark(entry.key)}` };
+    }
+    examined += 1;
+    const item = await options.select(entry);
+    if (item !== undefined) items.push(item);
+  }
+  return { items, bookmark: '' };
+}
