@@ -179,7 +179,11 @@ const STEPS: Step[] = [
   {
     who: who.regulator,
     transaction: 'audit:ReviewEmergencyAccess',
-    args: (done) => Promise.resolve([idOf(done[10], 'eventId'), { outcome: 'justified' }]),
+    args: (done) =>
+      Promise.resolve([
+        idOf(done[10], 'eventId'),
+        { outcome: 'justified', commentHash: 'ef'.repeat(32) },
+      ]),
   },
   {
     who: who.researcher,

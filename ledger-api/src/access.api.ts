@@ -28,6 +28,8 @@ export interface EmergencyReview {
   readonly outcome?: ReviewOutcome;
   readonly reviewedAt?: string;
   readonly reviewerIdHash?: string;
+  /** The commitment to the reviewer's comment (ReviewInput), kept by the regulator's gateway. */
+  readonly commentHash?: string;
 }
 
 /** The coded justification of a break-glass access and its review. */
@@ -71,8 +73,23 @@ export interface AccessEvent {
   readonly salt: string;
 }
 
-/** A page of access events. */
-export type AccessEventPage = Page<AccessEvent>;
+/** Most matches a query's total counts: past it the total says "at least" ({@link ResultTotal}). */
+export const TOTAL_COUNT_LIMIT = 10_000;
+
+/**
+ * How many items a query matches, over all its pages: `exact` when the count ran to the end; else
+ * at least `count` (counting stopped at {@link TOTAL_COUNT_LIMIT} matches, or earlier when the
+ * filters made each entry cost a read of the whole event).
+ */
+export interface ResultTotal {
+  readonly count: number;
+  readonly exact: boolean;
+}
+
+/** A page of access events; `total` when the query asked for it (`withTotal`). */
+export interface AccessEventPage extends Page<AccessEvent> {
+  readonly total?: ResultTotal;
+}
 
 /** The outcome of consent evaluation. */
 export interface Decision {

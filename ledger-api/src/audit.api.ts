@@ -13,9 +13,19 @@ export interface AccessEventQuery {
   readonly breakGlass?: boolean;
   /** A six-digit region code (any level): events of accessor organizations within it. */
   readonly region?: string;
+  /** Newest first (`desc`, the default) or oldest first (`asc`); a bookmark keeps its order. */
+  readonly order?: ResultOrder;
+  /** Also count every match ({@link AccessEventPage}'s `total`; costs a scan: ask on a first page). */
+  readonly withTotal?: boolean;
   readonly pageSize?: number;
   readonly bookmark?: string;
 }
+
+/** The orders QueryAccessEvents returns events in, by their time. */
+export const RESULT_ORDERS = ['desc', 'asc'] as const;
+
+/** Newest first (`desc`) or oldest first (`asc`). */
+export type ResultOrder = (typeof RESULT_ORDERS)[number];
 
 /** QueryEmergencyReviews' paging. */
 export interface ReviewQuery {
@@ -26,7 +36,23 @@ export interface ReviewQuery {
 /** The regulator's verdict on a break-glass access (ReviewEmergencyAccess). */
 export interface ReviewInput {
   readonly outcome: ReviewOutcome;
+  /**
+   * The commitment to the regulator's comment (required): SHA-256 (hex) of a random salt and the
+   * comment (REVIEW_COMMENT_COMMITMENT). The comment and its salt stay in the regulator's gateway:
+   * free text never reaches the ledger, and the salt keeps the hash from being confirmed by
+   * guessing; whoever is shown both can check them against the ledger.
+   */
+  readonly commentHash: string;
 }
+
+/** The longest review comment, in characters. */
+export const REVIEW_COMMENT_MAX_LENGTH = 2000;
+
+/**
+ * How a review comment is committed to: SHA-256 over the salt's bytes (16 random bytes, kept as
+ * base64url) followed by the comment's UTF-8 bytes (NFC), as lowercase hex.
+ */
+export const REVIEW_COMMENT_COMMITMENT = 'sha256(salt bytes || UTF-8(NFC(comment)))';
 
 /** GetStatistics' window (at most 366 days) and level. */
 export interface StatisticsQuery {
@@ -203,7 +229,7 @@ export interface AuditEvents {
 
 /** The audit trail, break-glass reviews and statistics (contract `audit`). */
 export interface AuditTransactions {
-  /** A page of access events, newest last, scoped to the caller. */
+  /** A page of access events, newest first unless asked otherwise, scoped to the caller. */
   'audit:QueryAccessEvents': Evaluate<[query: AccessEventQuery], AccessEventPage>;
   /** One access event (its patient, the regulator, the accessor's organization). */
   'audit:GetAccessEvent': Evaluate<[eventId: string], AccessEvent>;

@@ -44,6 +44,14 @@ function localInput(minutes: number): string {
   return `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())}T${pad(time.getHours())}:${pad(time.getMinutes())}`;
 }
 
+/** The instants of the rows shown, in their order. */
+async function timesShown(page: Page): Promise<string[]> {
+  const times: string[] = [];
+  for (const time of await page.locator('table.events tbody time').all())
+    times.push((await time.getAttribute('datetime')) ?? '');
+  return times;
+}
+
 async function rowsShown(page: Page): Promise<number> {
   return page.locator('table.events tbody tr').count();
 }
@@ -145,10 +153,18 @@ describe('the regulator journey in the browser', () => {
     await page.getByRole('button', { name: w('audit.search') }).click();
     await page.getByText(w('audit.page', { page: 1, count: 5 })).waitFor();
     expect(await rowsShown(page)).toBe(5);
-    // Decisions, reasons and organizations in words, in their own columns.
+    // Newest first, with the total over every page in words: the break-glass access came last.
+    await page.getByText(w('audit.total', { count: 6 }), { exact: true }).waitFor();
     const firstRow = page.locator('table.events tbody tr').first();
+    expect(await firstRow.getAttribute('data-event-id')).toBe(emergencyEventId);
+    const shownTimes = await timesShown(page);
+    expect(shownTimes).toEqual([...shownTimes].sort().reverse());
+    // Decisions, reasons and organizations in words, in their own columns.
     expect(await firstRow.textContent()).toContain(w('org.CommunityHospitalMSP'));
-    expect(await firstRow.textContent()).toContain(w('purpose.treatment'));
+    expect(await firstRow.textContent()).toContain(w('reason.EMERGENCY_ACCESS'));
+    const secondRow = page.locator('table.events tbody tr').nth(1);
+    expect(await secondRow.textContent()).toContain(w('purpose.treatment'));
+    expect(await secondRow.textContent()).toContain(w('reason.NO_MATCHING_CONSENT'));
     await expectAccessible(page, 'the audit search');
     await checkPageInBothLanguages(page, 'regulator-1-audit-page-1', own);
     await page.getByRole('button', { name: w('audit.next') }).click();
@@ -157,6 +173,37 @@ describe('the regulator journey in the browser', () => {
     expect(await page.getByRole('button', { name: w('audit.next') }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: w('audit.previous') }).click();
     await page.getByText(w('audit.page', { page: 1, count: 5 })).waitFor();
+    // Oldest first on request: the first permitted access leads, the same total.
+    await page.getByLabel(w('audit.order')).selectOption('asc');
+    await page.getByRole('button', { name: w('audit.search') }).click();
+    await page.getByText(w('audit.page', { page: 1, count: 5 })).waitFor();
+    await page.getByText(w('audit.total', { count: 6 }), { exact: true }).waitFor();
+    const ascending = await timesShown(page);
+    expect(ascending).toEqual([...ascending].sort());
+    expect(await page.locator(`tr[data-event-id="${emergencyEventId}"]`).count()).toBe(0);
+    await page.getByLabel(w('audit.order')).selectOption('desc');
+    await page.getByRole('button', { name: w('audit.search') }).click();
+    await page.getByText(w('audit.page', { page: 1, count: 5 })).waitFor();
+    await firstRow.and(page.locator(`[data-event-id="${emergencyEventId}"]`)).waitFor();
+
+    // The event's detail, in words, with its evidence bundle.
+    await firstRow.getByRole('button').click();
+    const detail = page.getByRole('region', { name: w('eventDetail.title') });
+    await detail.waitFor();
+    const detailText = (await detail.textContent()) ?? '';
+    for (const words of [
+      w('decision.permit'),
+      w('reason.EMERGENCY_ACCESS'),
+      w('emergencyReason.LIFE_THREATENING'),
+      w('org.CommunityHospitalMSP'),
+      w('org.TertiaryHospitalMSP'),
+      w('reviewStatus.pending'),
+    ])
+      expect(detailText).toContain(words);
+    // Identifiers stay folded until asked for.
+    expect(await detail.getByText(emergencyEventId).isVisible()).toBe(false);
+    await expectAccessible(page, 'an access event in detail');
+    await checkPageInBothLanguages(page, 'regulator-1b-event-detail', own);
 
     // Exports of the same filter.
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -169,6 +216,21 @@ describe('the regulator journey in the browser', () => {
       await saved.saveAs(target);
       return readFileSync(target, 'utf8');
     };
+    const bundleFile = JSON.parse(
+      await download(w('eventDetail.downloadBundle'), 'regulator-event.evidence.json'),
+    ) as { transaction: { txId: string } };
+    const shown = await app.api.get<{ txId: string }>(
+      `/audit/access-events/${emergencyEventId}`,
+      await app.api.login(regulator.username, regulator.password),
+    );
+    expect(bundleFile.transaction.txId).toBe(shown.body.txId);
+    await page.getByText(wordsPattern(w, 'eventDetail.bundleSaved', { name: '.+' })).waitFor();
+    await page.setViewportSize(PHONE);
+    await expectNoHorizontalOverflow(page, 'an access event in detail on a phone');
+    await expectAccessible(page, 'an access event in detail on a phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await detail.getByRole('button', { name: w('eventDetail.close') }).click();
+    await detail.waitFor({ state: 'detached' });
     const csv = (await download(w('audit.exportCsv'), 'regulator-export.csv')).trim().split('\r\n');
     expect(csv[0]?.startsWith('eventId,timestamp,patientId,')).toBe(true);
     expect(csv).toHaveLength(7);
@@ -209,6 +271,11 @@ describe('the regulator journey in the browser', () => {
     // The same page on a phone: the table scrolls inside its box, the page does not.
     await page.setViewportSize(PHONE);
     await expectNoHorizontalOverflow(page, 'the audit search on a phone');
+    // The decision is the second column: a phone shows it without scrolling the table.
+    const badge = await page.locator('table.events tbody .badge').first().boundingBox();
+    expect(badge, 'the decision of the first row').not.toBeNull();
+    expect((badge?.x ?? PHONE.width) + (badge?.width ?? 0)).toBeLessThanOrEqual(PHONE.width);
+    await expectAccessible(page, 'the audit search on a phone');
     await screenshot(page, 'regulator-3-audit-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
 
@@ -227,6 +294,32 @@ describe('the regulator journey in the browser', () => {
         }),
       })
       .click();
+    // A review asks for a comment first, then for a confirmation of what will be recorded.
+    const commentBox = item.getByLabel(
+      w('reviews.commentLabel', { outcome: w('reviewOutcome.justified') }),
+    );
+    await commentBox.waitFor();
+    await item.getByRole('button', { name: w('reviews.continue') }).click();
+    await item.getByText(w('reviews.commentRequired')).waitFor();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await expectAccessible(page, 'a review without its comment');
+    const comment = 'Anaphylaxis confirmed by the ward sister; the call log matches.';
+    await commentBox.fill(comment);
+    await item.getByRole('button', { name: w('reviews.continue') }).click();
+    const confirm = page.getByRole('dialog', { name: w('reviews.confirmTitle') });
+    await confirm.waitFor();
+    const confirmText = (await confirm.textContent()) ?? '';
+    expect(confirmText).toContain(comment);
+    expect(confirmText).toContain(w('reviews.confirmFinal'));
+    expect(confirmText).toContain(w('reviewOutcome.justified'));
+    await expectAccessible(page, 'the confirmation of a review');
+    await checkPageInBothLanguages(page, 'regulator-4b-review-confirm', own);
+    // Cancelling keeps the comment and records nothing; confirming records the review.
+    await confirm.getByRole('button', { name: w('common.cancel') }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    expect(await commentBox.inputValue()).toBe(comment);
+    await item.getByRole('button', { name: w('reviews.continue') }).click();
+    await confirm.getByRole('button', { name: w('reviews.confirm') }).click();
     await page
       .getByText(
         wordsPattern(w, 'reviews.done', {
@@ -238,12 +331,39 @@ describe('the regulator journey in the browser', () => {
     await item.waitFor({ state: 'detached' });
     const token = await app.api.login(regulator.username, regulator.password);
     const reviewed = await app.api.get<{
-      emergency: { review: { status: string; outcome: string } };
+      emergency: { review: { status: string; outcome: string; commentHash: string } };
     }>(`/audit/access-events/${emergencyEventId}`, token);
     expect(reviewed.body.emergency.review).toMatchObject({
       status: 'reviewed',
       outcome: 'justified',
     });
+    // The ledger holds the comment's fingerprint; the comment stays with the regulator's gateway.
+    expect(reviewed.text).not.toContain('Anaphylaxis');
+    const kept = await app.api.get<{
+      comment: string;
+      commentHash: string;
+      matchesLedger: boolean;
+    }>(`/audit/emergency-reviews/${emergencyEventId}`, token);
+    expect(kept.body).toMatchObject({
+      comment,
+      commentHash: reviewed.body.emergency.review.commentHash,
+      matchesLedger: true,
+    });
+    // The event's detail shows the comment, checked against the ledger.
+    await page.getByRole('link', { name: w('nav.audit') }).click();
+    await page.getByLabel(w('audit.patientId')).fill(patientId);
+    await page.getByLabel(w('audit.breakGlass'), { exact: true }).selectOption('true');
+    await page.getByRole('button', { name: w('audit.search') }).click();
+    await page.getByText(w('audit.totalOne'), { exact: true }).waitFor();
+    await page.locator(`tr[data-event-id="${emergencyEventId}"]`).getByRole('button').click();
+    const reviewedDetail = page.getByRole('region', { name: w('eventDetail.title') });
+    await reviewedDetail.getByText(comment, { exact: false }).waitFor();
+    expect(await reviewedDetail.textContent()).toContain(w('eventDetail.commitmentMatches'));
+    expect(await reviewedDetail.textContent()).toContain(
+      w('eventDetail.reviewed', { outcome: w('reviewOutcome.justified') }),
+    );
+    await expectAccessible(page, 'a reviewed access in detail');
+    await checkPageInBothLanguages(page, 'regulator-4c-reviewed-detail', [...own, comment]);
 
     // Charts: accesses per organization per day, deny rate.
     await page.getByRole('link', { name: w('nav.charts') }).click();

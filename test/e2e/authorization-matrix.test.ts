@@ -671,7 +671,12 @@ describe('authorization matrix: every role of every organization x every REST en
         case 'GET /audit/emergency-reviews':
           return get('/audit/emergency-reviews');
         case 'POST /audit/emergency-reviews/:eventId':
-          return post(`/audit/emergency-reviews/${breakGlass}`, { outcome: 'justified' });
+          return post(`/audit/emergency-reviews/${breakGlass}`, {
+            outcome: 'justified',
+            comment: 'authorization matrix',
+          });
+        case 'GET /audit/emergency-reviews/:eventId':
+          return get(`/audit/emergency-reviews/${breakGlass}`);
         case 'GET /audit/statistics':
           return get(`/audit/statistics?from=${day}T00:00:00.000Z&to=${today}&level=province`);
         case 'GET /events':
@@ -776,6 +781,8 @@ describe('authorization matrix: every role of every organization x every REST en
       'PUT /fhir/Consent/:id': 1,
       'POST /consents/:consentId/revoke': 2,
       'POST /referrals/:referralId/close': 1,
+      // The comment of the review made in phase 0.
+      'GET /audit/emergency-reviews/:eventId': 1,
       'POST /patients/me/devices/remove': 1,
       'POST /patients/:patientId/recovery': 1,
       'POST /consents/:consentId/erase': 3,

@@ -56,8 +56,15 @@ interface AccessOutcome {
 }
 
 interface AccessEventPage {
-  items: { eventId: string; decision: string; patientId: string; accessor: { org: string } }[];
+  items: {
+    eventId: string;
+    decision: string;
+    patientId: string;
+    timestamp: string;
+    accessor: { org: string };
+  }[];
   bookmark: string;
+  total?: { count: number; exact: boolean };
 }
 
 /** Every access event the caller sees for a patient, following bookmarks. */
@@ -380,6 +387,33 @@ describe('the consent journey across the organizations’ gateways', () => {
       accessor: { org: TERTIARY },
     });
     expect(byId.get(denied.eventId)).toMatchObject({ decision: 'deny' });
+    // Newest first by default, oldest first on request, a first page with the total of all.
+    const times = events.map((event) => event.timestamp);
+    expect(times).toEqual([...times].sort().reverse());
+    const pageOf = async (query: string) => {
+      const response = await gov.get<AccessEventPage>(
+        `/audit/access-events?patientId=${patientId}&pageSize=1${query}`,
+        tokens.regulator,
+      );
+      expect(response.status, response.text).toBe(200);
+      return response.body;
+    };
+    const newest = await pageOf('');
+    expect(newest.items.map((event) => event.eventId)).toEqual([denied.eventId]);
+    expect(newest.total).toEqual({ count: events.length, exact: true });
+    const oldest = await pageOf('&order=asc');
+    expect(oldest.items.map((event) => event.eventId)).toEqual([permitted.eventId]);
+    expect(oldest.total).toEqual({ count: events.length, exact: true });
+    const second = await pageOf(`&order=asc&bookmark=${oldest.bookmark}`);
+    expect(second.items.map((event) => event.eventId)).toEqual([denied.eventId]);
+    expect(second.total).toBeUndefined();
+    // A bookmark belongs to its order.
+    const crossed = await gov.get(
+      `/audit/access-events?patientId=${patientId}&bookmark=${oldest.bookmark}`,
+      tokens.regulator,
+    );
+    expect(crossed.status, crossed.text).toBe(400);
+    expect(crossed.body).toMatchObject({ code: 'INVALID_ARGUMENT' });
     // The patient sees their own; the requesting hospital sees its own events.
     const own = await accessEvents(community, patient.token, patientId);
     expect(own.map((event) => event.eventId)).toEqual(
@@ -459,6 +493,14 @@ describe('the consent journey across the organizations’ gateways', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.text).toContain(permitted.eventId);
+    // Newest first by default; oldest first on request.
+    const firstRow = (text: string) => text.split('\r\n')[1]?.split(',')[0];
+    expect(firstRow(csv.text)).toBe(denied.eventId);
+    const ascending = await gov.get(
+      `/audit/access-events/export?format=csv&patientId=${patientId}&order=asc`,
+      tokens.regulator,
+    );
+    expect(firstRow(ascending.text)).toBe(permitted.eventId);
     const fhir = await gov.get<{
       resourceType: string;
       entry: { resource: { resourceType: string } }[];
@@ -795,7 +837,7 @@ describe('the consent journey across the organizations’ gateways', () => {
       ),
       community.post(`/audit/emergency-reviews/${permitted.eventId}`, {
         token: tokens.gp,
-        body: { outcome: 'justified' },
+        body: { outcome: 'justified', comment: 'not mine to review' },
       }),
       gov.post('/records', {
         token: tokens.regulator,
@@ -878,6 +920,7 @@ describe('the consent journey across the organizations’ gateways', () => {
         body: { outcome: 'maybe' },
       }),
       gov.get('/audit/access-events?breakGlass=perhaps', tokens.regulator),
+      gov.get('/audit/access-events?order=newest', tokens.regulator),
     ]);
     for (const response of bad) {
       expect(response.status, response.text).toBe(400);

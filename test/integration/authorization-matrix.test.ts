@@ -1024,7 +1024,10 @@ describe('authorization matrix: every role of every organization x every transac
         case 'audit:QueryEmergencyReviews':
           return fixed([{ pageSize: 1 }]);
         case 'audit:ReviewEmergencyAccess':
-          return fixed([breakGlass.eventId, { outcome: 'justified' }], at(TERTIARY));
+          return fixed(
+            [breakGlass.eventId, { outcome: 'justified', commentHash: 'ef'.repeat(32) }],
+            at(TERTIARY),
+          );
         case 'audit:GetStatistics':
           return fixed([{ from: `${day}T00:00:00.000Z`, to: today, level: 'province' }]);
         case 'audit:CountDay':

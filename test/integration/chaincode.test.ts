@@ -892,17 +892,18 @@ describe('the consent-ledger chaincode on the real network', () => {
       const reviewed = await submit(
         regulator,
         'audit:ReviewEmergencyAccess',
-        [event.eventId, { outcome: 'justified' }],
+        [event.eventId, { outcome: 'justified', commentHash: 'ef'.repeat(32) }],
         withHome(otherPatient),
       );
       expect(reviewed.result.emergency?.review).toMatchObject({
         status: 'reviewed',
         outcome: 'justified',
+        commentHash: 'ef'.repeat(32),
       });
       await expectLedgerError(
         submit(communityClinician, 'audit:ReviewEmergencyAccess', [
           event.eventId,
-          { outcome: 'justified' },
+          { outcome: 'justified', commentHash: 'ef'.repeat(32) },
         ]),
         'FORBIDDEN',
       );
@@ -975,6 +976,51 @@ describe('the consent-ledger chaincode on the real network', () => {
       });
       expect(second.items).toHaveLength(1);
       expect(second.bookmark).toBe('');
+    });
+
+    it('answers newest first or oldest first, each with its own bookmarks, and counts the matches', async () => {
+      const query = { patientId: patient.patientId, withTotal: true };
+      const newest = await evaluate(regulator, 'audit:QueryAccessEvents', query);
+      const times = newest.items.map((each) => each.timestamp);
+      expect(times).toEqual([...times].sort().reverse());
+      expect(newest.total).toEqual({ count: 3, exact: true });
+      const oldest = await evaluate(regulator, 'audit:QueryAccessEvents', {
+        ...query,
+        order: 'asc',
+      });
+      expect(oldest.items.map((each) => each.eventId)).toEqual(
+        newest.items.map((each) => each.eventId).reverse(),
+      );
+      expect(oldest.total).toEqual({ count: 3, exact: true });
+      const paged = await evaluate(regulator, 'audit:QueryAccessEvents', {
+        ...query,
+        order: 'asc',
+        pageSize: 2,
+      });
+      const rest = await evaluate(regulator, 'audit:QueryAccessEvents', {
+        patientId: patient.patientId,
+        order: 'asc',
+        pageSize: 2,
+        bookmark: paged.bookmark,
+      });
+      expect([...paged.items, ...rest.items].map((each) => each.eventId)).toEqual(
+        oldest.items.map((each) => each.eventId),
+      );
+      expect(rest.total).toBeUndefined();
+      // The count follows the caller's rights: the community analyst counts its own denies only.
+      const denies = await evaluate(communityAnalyst, 'audit:QueryAccessEvents', {
+        patientId: patient.patientId,
+        withTotal: true,
+      });
+      expect(denies.total).toEqual({ count: denies.items.length, exact: true });
+      expect(denies.items.every((each) => each.accessor.org === COMMUNITY)).toBe(true);
+      await expectLedgerError(
+        evaluate(regulator, 'audit:QueryAccessEvents', {
+          patientId: patient.patientId,
+          bookmark: paged.bookmark,
+        }),
+        'INVALID_ARGUMENT',
+      );
     });
 
     it('gives the regulator statistics without patient identifiers', async () => {

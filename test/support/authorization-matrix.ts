@@ -620,6 +620,7 @@ export const ENDPOINTS: readonly EndpointRow[] = [
   },
   { method: 'GET', path: '/audit/emergency-reviews', rule: REGULATOR },
   { method: 'POST', path: '/audit/emergency-reviews/:eventId', rule: REGULATOR },
+  { method: 'GET', path: '/audit/emergency-reviews/:eventId', rule: REGULATOR },
   { method: 'GET', path: '/audit/statistics', rule: REGULATOR },
   {
     method: 'GET',

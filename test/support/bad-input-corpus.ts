@@ -1106,9 +1106,9 @@ function chaincodeTargets(targets: Targets): ChaincodeTarget[] {
       caller: 'regulator',
       before: [targets.eventId],
       template: {
-        valid: { outcome: 'justified' },
-        fields: { outcome: 'enum' },
-        required: ['outcome'],
+        valid: { outcome: 'justified', commentHash: 'e'.repeat(64) },
+        fields: { outcome: 'enum', commentHash: 'sha256' },
+        required: ['outcome', 'commentHash'],
         maxBytes: KIB64,
       },
     },
@@ -1414,7 +1414,7 @@ function idCases(targets: Targets): ChaincodeCase[] {
         build: () => Promise.resolve({ transient: request(args(String(bad.value)), kind) }),
       };
     });
-  const review = JSON.stringify({ outcome: 'justified' });
+  const review = JSON.stringify({ outcome: 'justified', commentHash: 'e'.repeat(64) });
   return [
     ...plain('referral:CloseReferral', 'submit', 'clinician', ids, (id) => [id]),
     ...plain('referral:GetReferral', 'evaluate', 'clinician', ids, (id) => [id]),
@@ -1786,7 +1786,11 @@ export function chaincodeCorpus(targets: Targets): ChaincodeCase[] {
         fn: 'ReviewEmergencyAccess',
         kind: 'submit',
         caller: 'regulator',
-        args: () => Promise.resolve([targets.eventId, JSON.stringify({ outcome: 'justified' })]),
+        args: () =>
+          Promise.resolve([
+            targets.eventId,
+            JSON.stringify({ outcome: 'justified', commentHash: 'e'.repeat(64) }),
+          ]),
       },
     ]).filter((each) => /one argument too many|17 arguments|no salt|proposal/.test(each.name)),
     {
@@ -2180,9 +2184,9 @@ function restTargets(targets: Targets): RestTarget[] {
       path: `/audit/emergency-reviews/${targets.eventId}`,
       caller: 'regulator',
       template: {
-        valid: { outcome: 'justified' },
-        fields: { outcome: 'enum' },
-        required: ['outcome'],
+        valid: { outcome: 'justified', comment: 'seen in the call log' },
+        fields: { outcome: 'enum', comment: 'text' },
+        required: ['outcome', 'comment'],
       },
     },
     {

@@ -1,11 +1,20 @@
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import type { ApiClient, Query } from './api.client.ts';
 import { denyRates, lastDays } from './activity.ts';
-import { type AccessEvent, type Page, type Statistics } from '@consent-ledger/ledger-api';
+import {
+  REVIEW_COMMENT_MAX_LENGTH,
+  REVIEW_OUTCOMES,
+  type AccessEvent,
+  type AccessEventPage,
+  type ReviewOutcome,
+  type Page,
+  type ResultTotal,
+  type Statistics,
+} from '@consent-ledger/ledger-api';
 import { ORGANIZATIONS } from './api.types.ts';
 import { CountBars, RateLineChart, StackedBarChart, type BarGroup } from './charts.components.tsx';
-import { formatBytes, formatNumber, t } from './i18n/i18n.ts';
+import { formatBytes, formatDateTime, formatNumber, t } from './i18n/i18n.ts';
 import {
   categoriesWords,
   decisionWord,
@@ -18,8 +27,11 @@ import {
   regionName,
   roleWord,
 } from './i18n/words.ts';
+import { EventDetail } from './event-detail.components.tsx';
+import { totalWords } from './result-total.ts';
 import { allPages } from './patient.view.tsx';
 import {
+  ConfirmDialog,
   Field,
   Status,
   TechnicalDetails,
@@ -31,21 +43,33 @@ import {
 
 const PAGE_SIZES = [5, 10, 25, 50, 100] as const;
 
-function EventRow(props: Readonly<{ event: AccessEvent }>): JSX.Element {
+function EventRow(
+  props: Readonly<{ event: AccessEvent; onOpen: (event: AccessEvent) => void }>,
+): JSX.Element {
   const { event } = props;
+  // The decision comes right after the time, so that a phone shows it without scrolling.
   return (
     <tr class={event.breakGlass ? 'emergency' : ''} data-event-id={event.eventId}>
       <td>
-        <Time value={event.timestamp} />
+        <button
+          type="button"
+          class="link"
+          aria-label={t('audit.openEvent', { time: formatDateTime(event.timestamp) })}
+          onClick={() => {
+            props.onOpen(event);
+          }}
+        >
+          <Time value={event.timestamp} />
+        </button>
       </td>
-      <td class="id">{event.patientId}</td>
-      <td>{orgName(event.accessor.org)}</td>
-      <td>{purposeWord(event.purpose)}</td>
       <td>
         <span class={`badge ${event.decision}`}>{decisionWord(event.decision)}</span>
       </td>
+      <td>{orgName(event.accessor.org)}</td>
+      <td>{purposeWord(event.purpose)}</td>
       <td>{reasonWord(event.reason)}</td>
       <td>{event.breakGlass ? <strong>{t('audit.yes')}</strong> : t('audit.no')}</td>
+      <td class="id">{event.patientId}</td>
     </tr>
   );
 }
@@ -59,17 +83,26 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
     to: '',
     decision: '',
     breakGlass: '',
+    order: 'desc',
     pageSize: '10',
   });
   const [filter, setFilter] = useState<Query | undefined>();
   // Bookmarks of the pages shown so far: [''] is the first page.
   const [bookmarks, setBookmarks] = useState<string[]>(['']);
-  const page = useTask<Page<AccessEvent>>();
+  // The total over all pages, from the first page (later pages leave it out).
+  const [total, setTotal] = useState<ResultTotal | undefined>();
+  const [opened, setOpened] = useState<AccessEvent | undefined>();
+  const page = useTask<AccessEventPage>();
   const exporting = useTask<string>();
   const search = (query: Query, bookmark: string): void => {
-    void page.run(() =>
-      props.api.get<Page<AccessEvent>>('/audit/access-events', { ...query, bookmark }),
-    );
+    void page.run(async () => {
+      const answer = await props.api.get<AccessEventPage>('/audit/access-events', {
+        ...query,
+        bookmark,
+      });
+      if (bookmark === '') setTotal(answer.total);
+      return answer;
+    });
   };
   const set = (key: keyof typeof form) => (event: { currentTarget: { value: string } }) => {
     setForm({ ...form, [key]: event.currentTarget.value });
@@ -90,10 +123,13 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
             to: isoOf(form.to),
             decision: form.decision,
             breakGlass: form.breakGlass,
+            order: form.order,
             pageSize: Number(form.pageSize),
           };
           setFilter(query);
           setBookmarks(['']);
+          setTotal(undefined);
+          setOpened(undefined);
           search(query, '');
         }}
       >
@@ -159,6 +195,14 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
             </select>
           )}
         </Field>
+        <Field label={t('audit.order')}>
+          {(id) => (
+            <select id={id} name="order" value={form.order} onChange={set('order')}>
+              <option value="desc">{t('audit.newestFirst')}</option>
+              <option value="asc">{t('audit.oldestFirst')}</option>
+            </select>
+          )}
+        </Field>
         <Field label={t('audit.pageSize')}>
           {(id) => (
             <select id={id} name="pageSize" value={form.pageSize} onChange={set('pageSize')}>
@@ -184,6 +228,11 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
       >
         {page.result === undefined ? null : (
           <p>
+            {total === undefined ? null : (
+              <strong class="total" data-exact={String(total.exact)}>
+                {totalWords(total)}
+              </strong>
+            )}{' '}
             {t(page.result.bookmark === '' ? 'audit.pageLast' : 'audit.page', {
               page: formatNumber(pageNumber),
               count: formatNumber(items.length),
@@ -204,21 +253,30 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
               <thead>
                 <tr>
                   <th scope="col">{t('audit.time')}</th>
-                  <th scope="col">{t('audit.patient')}</th>
+                  <th scope="col">{t('audit.decision')}</th>
                   <th scope="col">{t('audit.org')}</th>
                   <th scope="col">{t('audit.purpose')}</th>
-                  <th scope="col">{t('audit.decision')}</th>
                   <th scope="col">{t('audit.reason')}</th>
                   <th scope="col">{t('audit.breakGlass')}</th>
+                  <th scope="col">{t('audit.patient')}</th>
                 </tr>
               </thead>
               <tbody>
                 {items.map((event) => (
-                  <EventRow key={event.eventId} event={event} />
+                  <EventRow key={event.eventId} event={event} onOpen={setOpened} />
                 ))}
               </tbody>
             </table>
           </div>
+          {opened === undefined ? null : (
+            <EventDetail
+              api={props.api}
+              event={opened}
+              onClose={() => {
+                setOpened(undefined);
+              }}
+            />
+          )}
           <nav class="pager" aria-label={t('audit.pages')}>
             <button
               type="button"
@@ -283,10 +341,23 @@ export function AuditPanel(props: Readonly<{ api: ApiClient }>): JSX.Element {
   );
 }
 
-/** Pending break-glass accesses, oldest first, each reviewed as justified or unjustified. */
+/** A review being written: its event, its outcome, and whether it waits for confirmation. */
+interface ReviewDraft {
+  readonly event: AccessEvent;
+  readonly outcome: ReviewOutcome;
+  readonly comment: string;
+  readonly confirming: boolean;
+}
+
+/**
+ * Pending break-glass accesses, oldest first. A review takes a comment (kept by this gateway; the
+ * ledger records only its fingerprint) and a confirmation of what will be recorded, which cannot
+ * be undone.
+ */
 export function ReviewsPanel(props: Readonly<{ api: ApiClient; refresh: number }>): JSX.Element {
   const list = useTask<AccessEvent[]>();
   const review = useTask<string>();
+  const [draft, setDraft] = useState<ReviewDraft | undefined>();
   const load = (): Promise<void> =>
     list.run(() =>
       allPages((bookmark) =>
@@ -297,6 +368,18 @@ export function ReviewsPanel(props: Readonly<{ api: ApiClient; refresh: number }
     void load();
   }, [props.refresh]);
   const items = list.result ?? [];
+  const submit = (chosen: ReviewDraft): void => {
+    setDraft(undefined);
+    void review
+      .run(async () => {
+        const answer = await props.api.post<{ txId: string }>(
+          `/audit/emergency-reviews/${chosen.event.eventId}`,
+          { outcome: chosen.outcome, comment: chosen.comment.trim() },
+        );
+        return t('reviews.done', { outcome: outcomeWord(chosen.outcome), tx: answer.txId });
+      })
+      .then(load);
+  };
   return (
     <section aria-labelledby="reviews-title">
       <h1 id="reviews-title">{t('reviews.title')}</h1>
@@ -341,40 +424,128 @@ export function ReviewsPanel(props: Readonly<{ api: ApiClient; refresh: number }
                 {t('tech.eventId')} <span class="id">{event.eventId}</span>
               </p>
             </TechnicalDetails>
-            <div class="actions">
-              {(['justified', 'unjustified'] as const).map((outcome) => (
-                <button
-                  key={outcome}
-                  type="button"
-                  class={outcome === 'justified' ? '' : 'danger'}
-                  disabled={review.busy}
-                  aria-label={t('reviews.markLabel', {
-                    id: event.eventId,
-                    outcome: outcomeWord(outcome),
-                  })}
-                  onClick={() => {
-                    void review
-                      .run(async () => {
-                        const answer = await props.api.post<{ txId: string }>(
-                          `/audit/emergency-reviews/${event.eventId}`,
-                          { outcome },
-                        );
-                        return t('reviews.done', {
-                          outcome: outcomeWord(outcome),
-                          tx: answer.txId,
-                        });
-                      })
-                      .then(load);
-                  }}
-                >
-                  {outcomeWord(outcome)}
-                </button>
-              ))}
-            </div>
+            {draft?.event.eventId === event.eventId ? (
+              <ReviewForm
+                draft={draft}
+                onChange={setDraft}
+                onCancel={() => {
+                  setDraft(undefined);
+                }}
+              />
+            ) : (
+              <div class="actions">
+                {REVIEW_OUTCOMES.map((outcome) => (
+                  <button
+                    key={outcome}
+                    type="button"
+                    class={outcome === 'justified' ? '' : 'danger'}
+                    disabled={review.busy}
+                    aria-label={t('reviews.markLabel', {
+                      id: event.eventId,
+                      outcome: outcomeWord(outcome),
+                    })}
+                    onClick={() => {
+                      setDraft({ event, outcome, comment: '', confirming: false });
+                    }}
+                  >
+                    {outcomeWord(outcome)}
+                  </button>
+                ))}
+              </div>
+            )}
           </li>
         ))}
       </ul>
+      <ConfirmDialog
+        open={draft?.confirming === true}
+        title={t('reviews.confirmTitle')}
+        confirmLabel={t('reviews.confirm')}
+        danger={draft?.outcome !== 'justified'}
+        onConfirm={() => {
+          if (draft !== undefined) submit(draft);
+        }}
+        onCancel={() => {
+          if (draft !== undefined) setDraft({ ...draft, confirming: false });
+        }}
+      >
+        {draft === undefined ? null : (
+          <>
+            <p>
+              {t('reviews.confirmWhat', {
+                outcome: outcomeWord(draft.outcome),
+                org: orgName(draft.event.accessor.org),
+                time: formatDateTime(draft.event.timestamp),
+              })}
+            </p>
+            <blockquote class="comment">{draft.comment.trim()}</blockquote>
+            <p>{t('reviews.confirmPrivacy')}</p>
+            <p>
+              <strong>{t('reviews.confirmFinal')}</strong>
+            </p>
+          </>
+        )}
+      </ConfirmDialog>
     </section>
+  );
+}
+
+/** The comment of a review, then a step to confirm it. */
+function ReviewForm(
+  props: Readonly<{
+    draft: ReviewDraft;
+    onChange: (draft: ReviewDraft) => void;
+    onCancel: () => void;
+  }>,
+): JSX.Element {
+  const { draft } = props;
+  const [tried, setTried] = useState(false);
+  const empty = draft.comment.trim() === '';
+  const errorId = useId();
+  return (
+    <form
+      class="review-form"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        setTried(true);
+        if (!empty) props.onChange({ ...draft, confirming: true });
+      }}
+    >
+      <Field
+        label={t('reviews.commentLabel', { outcome: outcomeWord(draft.outcome) })}
+        hint={t('reviews.commentHint', { max: formatNumber(REVIEW_COMMENT_MAX_LENGTH) })}
+      >
+        {(id, describedBy) => (
+          <textarea
+            id={id}
+            name="comment"
+            rows={3}
+            required
+            maxLength={REVIEW_COMMENT_MAX_LENGTH}
+            aria-describedby={
+              [describedBy, tried && empty ? errorId : undefined].filter(Boolean).join(' ') ||
+              undefined
+            }
+            aria-invalid={tried && empty}
+            value={draft.comment}
+            onInput={(event) => {
+              props.onChange({ ...draft, comment: event.currentTarget.value });
+            }}
+          />
+        )}
+      </Field>
+      {tried && empty ? (
+        <p class="error" id={errorId}>
+          {t('reviews.commentRequired')}
+        </p>
+      ) : null}
+      <div class="actions">
+        <button type="submit">{t('reviews.continue')}</button>
+        <button type="button" class="secondary" onClick={props.onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -3,7 +3,7 @@ import type { StatisticsEntry } from '../audit/statistics';
 import type { RequestContext } from '../ledger/ledger-context';
 import { finestCode } from '../ledger/region';
 import { inCollection, stateIn } from '../ledger/state';
-import { dayOf } from '../ledger/time';
+import { dayOf, descendingTime } from '../ledger/time';
 
 /**
  * Access event state (keys.ts: `evt` and its indexes `evt~pat`, `evt~org`, `evt~time`, ...), kept
@@ -37,17 +37,19 @@ export async function writeAccessEvent(
 ): Promise<void> {
   const { event } = where;
   const { eventId, timestamp } = event;
+  const newest = descendingTime(timestamp);
   const state = stateIn(ctx, inCollection(where.collection));
   await state.write({ key: ['event', eventId], value: event });
-  await state.index(['eventByPatient', event.patientId, timestamp, eventId]);
-  await state.index(['eventByOrg', event.accessor.org, timestamp, eventId]);
+  await state.index(['eventByPatient', event.patientId, newest, eventId]);
+  await state.index(['eventByOrg', event.accessor.org, newest, eventId]);
+  await state.index(['eventNewest', newest, eventId]);
   await state.write({
     key: ['eventByTime', dayOf(timestamp), timestamp, eventId],
     value: statisticsEntry(event),
   });
-  await state.index(['eventByDecision', event.decision, timestamp, eventId]);
+  await state.index(['eventByDecision', event.decision, newest, eventId]);
   if (event.breakGlass) {
-    await state.index(['eventBreakGlass', timestamp, eventId]);
+    await state.index(['eventBreakGlass', newest, eventId]);
     await state.index(['eventPendingReview', timestamp, eventId]);
   }
 }
@@ -70,14 +72,16 @@ export async function purgeAccessEvent(
 ): Promise<void> {
   const { event } = where;
   const { eventId, timestamp } = event;
+  const newest = descendingTime(timestamp);
   const state = stateIn(ctx, inCollection(where.collection));
   await state.purge(['event', eventId]);
-  await state.purge(['eventByPatient', event.patientId, timestamp, eventId]);
-  await state.purge(['eventByOrg', event.accessor.org, timestamp, eventId]);
+  await state.purge(['eventByPatient', event.patientId, newest, eventId]);
+  await state.purge(['eventByOrg', event.accessor.org, newest, eventId]);
+  await state.purge(['eventNewest', newest, eventId]);
   await state.purge(['eventByTime', dayOf(timestamp), timestamp, eventId]);
-  await state.purge(['eventByDecision', event.decision, timestamp, eventId]);
+  await state.purge(['eventByDecision', event.decision, newest, eventId]);
   if (event.breakGlass) {
-    await state.purge(['eventBreakGlass', timestamp, eventId]);
+    await state.purge(['eventBreakGlass', newest, eventId]);
     // A reviewed event left the review queue (its entry deleted): only a pending one is there.
     if (event.emergency?.review.status !== 'reviewed') {
       await state.purge(['eventPendingReview', timestamp, eventId]);

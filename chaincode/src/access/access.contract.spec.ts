@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { collectionFor, type ConsentInput } from '@consent-ledger/ledger-api';
 import { unmarshal } from '../ledger/marshal';
+import { descendingTime } from '../ledger/time';
 import {
   bootstrap,
   consentInput,
@@ -79,12 +80,16 @@ describe('access contract', () => {
       expect(result.event).toEqual({ name: 'AccessRecorded', payload: {} });
       expect(result.writes).toEqual([]);
       const ts = result.timestamp;
-      expect(result.privateWrites.map((write) => write.collection)).toEqual(Array(5).fill(HOME));
+      // The query indexes newest first (a descending time), the time index oldest first.
+      const rts = descendingTime(ts);
+      expect(rts).toBe(String(9_999_999_999_999 - Date.parse(ts)));
+      expect(result.privateWrites.map((write) => write.collection)).toEqual(Array(6).fill(HOME));
       expect(result.privateWrites.map((write) => splitCompositeKey(write.key))).toEqual([
         { objectType: 'evt', attributes: [event.eventId] },
-        { objectType: 'evt~dec', attributes: ['permit', ts, event.eventId] },
-        { objectType: 'evt~org', attributes: [MSP.tertiary, ts, event.eventId] },
-        { objectType: 'evt~pat', attributes: [pid(1), ts, event.eventId] },
+        { objectType: 'evt~dec', attributes: ['permit', rts, event.eventId] },
+        { objectType: 'evt~new', attributes: [rts, event.eventId] },
+        { objectType: 'evt~org', attributes: [MSP.tertiary, rts, event.eventId] },
+        { objectType: 'evt~pat', attributes: [pid(1), rts, event.eventId] },
         { objectType: 'evt~time', attributes: [ts.slice(0, 10), ts, event.eventId] },
       ]);
       const compact = network.ledger.privateGet(
@@ -112,7 +117,7 @@ describe('access contract', () => {
       });
       // Kept with the patient's home and the accessor (and the regulator): nowhere else.
       const pair = collectionFor(MSP.tertiary, MSP.community);
-      expect(result.privateWrites).toHaveLength(5);
+      expect(result.privateWrites).toHaveLength(6);
       expect(new Set(result.privateWrites.map((write) => write.collection))).toEqual(
         new Set([pair]),
       );
@@ -311,6 +316,7 @@ describe('access contract', () => {
         'evt',
         'evt~bg',
         'evt~dec',
+        'evt~new',
         'evt~org',
         'evt~pat',
         'evt~rev',

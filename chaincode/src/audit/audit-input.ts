@@ -4,6 +4,7 @@ import {
   derivedIdPattern,
   PURPOSES,
   REGION_LEVELS,
+  RESULT_ORDERS,
   RETENTION_KINDS,
   REVIEW_OUTCOMES,
   type AccessEventQuery,
@@ -29,6 +30,7 @@ import {
   pageSizeSchema,
   parseJsonArgument,
   patientIdSchema,
+  sha256Schema,
   sortedUnique,
   validate,
 } from '../ledger/validation';
@@ -55,6 +57,8 @@ const eventQuerySchema = inputOf<AccessEventQuery>()(
       decision: z.enum(DECISIONS).optional(),
       breakGlass: z.boolean().optional(),
       region: regionCodeSchema.optional(),
+      order: z.enum(RESULT_ORDERS).optional(),
+      withTotal: z.boolean().optional(),
       pageSize: pageSizeSchema.optional(),
       bookmark: bookmarkSchema.optional(),
     })
@@ -109,7 +113,9 @@ export function parseStatisticsQuery(json: string): ValidStatisticsQuery {
   return parseJsonArgument(statisticsQuerySchema, { json, what: 'query' });
 }
 
-const reviewSchema = inputOf<ReviewInput>()(z.strictObject({ outcome: z.enum(REVIEW_OUTCOMES) }));
+const reviewSchema = inputOf<ReviewInput>()(
+  z.strictObject({ outcome: z.enum(REVIEW_OUTCOMES), commentHash: sha256Schema }),
+);
 
 /** Parses ReviewEmergencyAccess's review input. */
 export function parseReview(json: string): z.output<typeof reviewSchema> {

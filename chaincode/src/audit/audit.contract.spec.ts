@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AccessEvent } from '@consent-ledger/ledger-api';
 import { encodeBookmark } from '../ledger/pagination';
+import { descendingTime } from '../ledger/time';
 import {
   bootstrap,
   consentInput,
@@ -19,6 +20,8 @@ const DAY1 = '2026-11-22';
 const DAY2 = '2026-11-23';
 const HASH = 'cd'.repeat(32);
 const EMERGENCY_HASH = 'ab'.repeat(32);
+/** A review comment's commitment (made by the regulator's gateway). */
+const COMMENT_HASH = 'ef'.repeat(32);
 
 describe('audit contract', () => {
   let network: TestNetwork;
@@ -90,33 +93,39 @@ describe('audit contract', () => {
     idsOf(ok(await network.as(caller).evaluate('audit:QueryAccessEvents', [input])));
   const ids = (...indexes: number[]): string[] =>
     indexes.map((index) => events[index]?.eventId ?? '');
+  /** Expects a query's events newest first by default and oldest first with `order: 'asc'`. */
+  const inBothOrders = async (
+    caller: TestIdentity,
+    input: Record<string, unknown>,
+    oldestFirst: readonly number[],
+  ): Promise<void> => {
+    expect(await query(caller, input)).toEqual(ids(...oldestFirst).reverse());
+    expect(await query(caller, { ...input, order: 'desc' })).toEqual(ids(...oldestFirst).reverse());
+    expect(await query(caller, { ...input, order: 'asc' })).toEqual(ids(...oldestFirst));
+  };
 
   describe('QueryAccessEvents', () => {
-    it('lets the regulator see everything, in time order, with every filter', async () => {
-      expect(await query(who.regulator, {})).toEqual(ids(0, 1, 2, 3, 4, 5, 6, 7));
-      expect(await query(who.regulator, { patientId: pid(2) })).toEqual(ids(2, 6));
-      expect(await query(who.regulator, { accessorOrg: MSP.community })).toEqual(ids(1));
-      expect(await query(who.regulator, { decision: 'deny' })).toEqual(ids(1, 2, 4, 7));
-      expect(await query(who.regulator, { breakGlass: true })).toEqual(ids(3, 6));
-      expect(await query(who.regulator, { breakGlass: false })).toEqual(ids(0, 1, 2, 4, 5, 7));
-      expect(await query(who.regulator, { patientId: pid(1), decision: 'permit' })).toEqual(
-        ids(0, 3, 5),
-      );
-      expect(await query(who.regulator, { accessorOrg: MSP.tertiary, breakGlass: true })).toEqual(
-        ids(3, 6),
-      );
-      expect(await query(who.regulator, { breakGlass: true, decision: 'deny' })).toEqual([]);
+    it('lets the regulator see everything, newest first or oldest first, with every filter', async () => {
+      await inBothOrders(who.regulator, {}, [0, 1, 2, 3, 4, 5, 6, 7]);
+      await inBothOrders(who.regulator, { patientId: pid(2) }, [2, 6]);
+      await inBothOrders(who.regulator, { accessorOrg: MSP.community }, [1]);
+      await inBothOrders(who.regulator, { decision: 'deny' }, [1, 2, 4, 7]);
+      await inBothOrders(who.regulator, { breakGlass: true }, [3, 6]);
+      await inBothOrders(who.regulator, { breakGlass: false }, [0, 1, 2, 4, 5, 7]);
+      await inBothOrders(who.regulator, { patientId: pid(1), decision: 'permit' }, [0, 3, 5]);
+      await inBothOrders(who.regulator, { accessorOrg: MSP.tertiary, breakGlass: true }, [3, 6]);
+      await inBothOrders(who.regulator, { breakGlass: true, decision: 'deny' }, []);
     });
 
     it("filters by the accessor organization's region at any level", async () => {
       // Community (330110) made event 1, the government (city 330100, no county) event 4, tertiary
       // and research (both county 330106) the others.
-      expect(await query(who.regulator, { region: '330110' })).toEqual(ids(1));
-      expect(await query(who.regulator, { region: '330106' })).toEqual(ids(0, 2, 3, 5, 6, 7));
-      expect(await query(who.regulator, { region: '330100' })).toEqual(ids(0, 1, 2, 3, 4, 5, 6, 7));
-      expect(await query(who.regulator, { region: '330000' })).toEqual(ids(0, 1, 2, 3, 4, 5, 6, 7));
-      expect(await query(who.regulator, { region: '110000' })).toEqual([]);
-      expect(await query(who.regulator, { region: '330110', breakGlass: true })).toEqual([]);
+      await inBothOrders(who.regulator, { region: '330110' }, [1]);
+      await inBothOrders(who.regulator, { region: '330106' }, [0, 2, 3, 5, 6, 7]);
+      await inBothOrders(who.regulator, { region: '330100' }, [0, 1, 2, 3, 4, 5, 6, 7]);
+      await inBothOrders(who.regulator, { region: '330000' }, [0, 1, 2, 3, 4, 5, 6, 7]);
+      await inBothOrders(who.regulator, { region: '110000' }, []);
+      await inBothOrders(who.regulator, { region: '330110', breakGlass: true }, []);
       refused(
         await network.as(who.regulator).evaluate('audit:QueryAccessEvents', [{ region: '33011' }]),
         { code: 'INVALID_ARGUMENT', message: /query\.region/ },
@@ -125,15 +134,13 @@ describe('audit contract', () => {
 
     it('serves time windows [from, to) on every index, across days', async () => {
       const window = { from: `${DAY1}T10:00:00.000Z`, to: `${DAY2}T06:00:00.000Z` };
-      expect(await query(who.regulator, window)).toEqual(ids(2, 3, 4, 5));
-      expect(await query(who.regulator, { ...window, patientId: pid(1) })).toEqual(ids(3, 4, 5));
-      expect(await query(who.regulator, { ...window, accessorOrg: MSP.tertiary })).toEqual(
-        ids(2, 3, 5),
-      );
-      expect(await query(who.regulator, { ...window, decision: 'deny' })).toEqual(ids(2, 4));
-      expect(await query(who.regulator, { ...window, breakGlass: true })).toEqual(ids(3));
-      expect(await query(who.regulator, { from: `${DAY2}T00:00:00.000Z` })).toEqual(ids(5, 6, 7));
-      expect(await query(who.regulator, { to: `${DAY1}T09:00:00.000Z` })).toEqual(ids(0));
+      await inBothOrders(who.regulator, window, [2, 3, 4, 5]);
+      await inBothOrders(who.regulator, { ...window, patientId: pid(1) }, [3, 4, 5]);
+      await inBothOrders(who.regulator, { ...window, accessorOrg: MSP.tertiary }, [2, 3, 5]);
+      await inBothOrders(who.regulator, { ...window, decision: 'deny' }, [2, 4]);
+      await inBothOrders(who.regulator, { ...window, breakGlass: true }, [3]);
+      await inBothOrders(who.regulator, { from: `${DAY2}T00:00:00.000Z` }, [5, 6, 7]);
+      await inBothOrders(who.regulator, { to: `${DAY1}T09:00:00.000Z` }, [0]);
       refused(
         await network
           .as(who.regulator)
@@ -150,32 +157,33 @@ describe('audit contract', () => {
 
     it("shows the home's admins their patients' histories, others their organization's events", async () => {
       // A patient's history, read for the patient by the home's admin, across its collections.
-      expect(await query(who.tertiaryAdmin, { patientId: pid(1) })).toEqual(ids(0, 1, 3, 4, 5, 7));
-      expect(await query(who.tertiaryAdmin, { patientId: pid(2), breakGlass: true })).toEqual(
-        ids(6),
-      );
-      expect(await query(who.tertiaryAdmin, {})).toEqual(ids(0, 1, 2, 3, 4, 5, 6, 7));
-      expect(await query(who.tertiaryAdmin, { accessorOrg: MSP.community })).toEqual(ids(1));
+      await inBothOrders(who.tertiaryAdmin, { patientId: pid(1) }, [0, 1, 3, 4, 5, 7]);
+      await inBothOrders(who.tertiaryAdmin, { patientId: pid(2), breakGlass: true }, [6]);
+      await inBothOrders(who.tertiaryAdmin, {}, [0, 1, 2, 3, 4, 5, 6, 7]);
+      await inBothOrders(who.tertiaryAdmin, { accessorOrg: MSP.community }, [1]);
       // Another organization's admin sees its own accesses only, even asking for more.
-      expect(await query(who.communityAdmin, { patientId: pid(1) })).toEqual(ids(1));
-      expect(await query(who.communityAdmin, { accessorOrg: MSP.tertiary })).toEqual([]);
-      expect(await query(who.tertiaryClinician, {})).toEqual(ids(0, 2, 3, 5, 6));
-      expect(await query(who.communityClinician, { patientId: pid(1) })).toEqual(ids(1));
+      await inBothOrders(who.communityAdmin, { patientId: pid(1) }, [1]);
+      await inBothOrders(who.communityAdmin, { accessorOrg: MSP.tertiary }, []);
+      await inBothOrders(who.tertiaryClinician, {}, [0, 2, 3, 5, 6]);
+      await inBothOrders(who.communityClinician, { patientId: pid(1) }, [1]);
       refused(
         await network
           .as(who.tertiaryClinician)
           .evaluate('audit:QueryAccessEvents', [{ accessorOrg: MSP.community }]),
         'FORBIDDEN',
       );
-      expect(await query(who.govAdmin, {})).toEqual(ids(4));
-      expect(await query(who.tertiaryAdmin, { patientId: pid(99) })).toEqual([]);
+      await inBothOrders(who.govAdmin, {}, [4]);
+      await inBothOrders(who.tertiaryAdmin, { patientId: pid(99) }, []);
     });
 
-    it('round-trips bookmarks page by page', async () => {
+    it('round-trips bookmarks page by page, in either order', async () => {
       for (const filter of [
         {},
         { patientId: pid(1) },
         { from: `${DAY1}T09:00:00.000Z`, to: `${DAY2}T07:00:00.000Z` },
+        { order: 'asc' },
+        { order: 'asc', patientId: pid(1) },
+        { order: 'asc', from: `${DAY1}T09:00:00.000Z`, to: `${DAY2}T07:00:00.000Z` },
       ]) {
         const everything = await query(who.regulator, filter);
         const paged: string[] = [];
@@ -197,29 +205,88 @@ describe('audit contract', () => {
     });
 
     it('returns short filtered pages with a bookmark after scanning 10 x pageSize entries', async () => {
+      const before = await access(who.tertiaryClinician, { at: '2026-11-23T23:00:00.000Z' });
       for (let i = 0; i < 25; i += 1) {
         await emergency(`2026-11-24T00:00:${String(i).padStart(2, '0')}.000Z`);
       }
-      await access(who.tertiaryClinician, { at: '2026-11-24T01:00:00.000Z' });
-      const filter = { from: '2026-11-24T00:00:00.000Z', breakGlass: false, pageSize: 1 };
-      const first = ok(
-        await network.as(who.regulator).evaluate('audit:QueryAccessEvents', [filter]),
-      );
-      expect(first.items).toEqual([]);
-      expect(first.bookmark).not.toBe('');
-      const second = ok(
+      const after = await access(who.tertiaryClinician, { at: '2026-11-24T01:00:00.000Z' });
+      // Oldest first from the emergencies on, and newest first from them back: 25 to skip either way.
+      for (const [filter, found] of [
+        [{ order: 'asc', from: '2026-11-24T00:00:00.000Z' }, after],
+        [{ from: '2026-11-23T08:00:00.000Z', to: '2026-11-24T00:30:00.000Z' }, before],
+      ] as const) {
+        const paged = { ...filter, breakGlass: false, pageSize: 1 };
+        const first = ok(
+          await network.as(who.regulator).evaluate('audit:QueryAccessEvents', [paged]),
+        );
+        expect(first.items).toEqual([]);
+        expect(first.bookmark).not.toBe('');
+        const second = ok(
+          await network
+            .as(who.regulator)
+            .evaluate('audit:QueryAccessEvents', [{ ...paged, bookmark: first.bookmark }]),
+        );
+        expect(second.items).toEqual([]);
+        const third = ok(
+          await network
+            .as(who.regulator)
+            .evaluate('audit:QueryAccessEvents', [{ ...paged, bookmark: second.bookmark }]),
+        );
+        expect(idsOf(third)).toEqual([found.eventId]);
+        expect(third.bookmark).toBe('');
+      }
+      // Oldest first with a filter an index carries reads that index backwards: full pages.
+      const history = ok(
         await network
           .as(who.regulator)
-          .evaluate('audit:QueryAccessEvents', [{ ...filter, bookmark: first.bookmark }]),
+          .evaluate('audit:QueryAccessEvents', [
+            { order: 'asc', patientId: pid(1), from: '2026-11-23T08:00:00.000Z', pageSize: 2 },
+          ]),
       );
-      expect(second.items).toEqual([]);
-      const third = ok(
-        await network
-          .as(who.regulator)
-          .evaluate('audit:QueryAccessEvents', [{ ...filter, bookmark: second.bookmark }]),
+      expect(idsOf(history)).toEqual([before.eventId, events.at(-26)?.eventId]);
+      expect(history.bookmark).not.toBe('');
+    });
+
+    it('counts every match over all pages when asked, under the same filters and rights', async () => {
+      const totalOf = async (caller: TestIdentity, input: Record<string, unknown>) =>
+        ok(
+          await network
+            .as(caller)
+            .evaluate('audit:QueryAccessEvents', [{ ...input, withTotal: true, pageSize: 1 }]),
+        ).total;
+      const exact = (count: number) => ({ count, exact: true });
+      expect(await totalOf(who.regulator, {})).toEqual(exact(8));
+      expect(await totalOf(who.regulator, { order: 'asc' })).toEqual(exact(8));
+      expect(await totalOf(who.regulator, { patientId: pid(1) })).toEqual(exact(6));
+      expect(await totalOf(who.regulator, { decision: 'deny' })).toEqual(exact(4));
+      expect(await totalOf(who.regulator, { breakGlass: true })).toEqual(exact(2));
+      // Filters the index does not carry are counted on the events themselves.
+      expect(await totalOf(who.regulator, { breakGlass: false, order: 'asc' })).toEqual(exact(6));
+      expect(await totalOf(who.regulator, { region: '330106' })).toEqual(exact(6));
+      expect(await totalOf(who.regulator, { patientId: pid(1), decision: 'permit' })).toEqual(
+        exact(3),
       );
-      expect(idsOf(third)).toEqual([events.at(-1)?.eventId]);
-      expect(third.bookmark).toBe('');
+      const window = { from: `${DAY1}T10:00:00.000Z`, to: `${DAY2}T06:00:00.000Z` };
+      expect(await totalOf(who.regulator, window)).toEqual(exact(4));
+      expect(await totalOf(who.regulator, { ...window, order: 'asc' })).toEqual(exact(4));
+      expect(await totalOf(who.regulator, { ...window, accessorOrg: MSP.tertiary })).toEqual(
+        exact(3),
+      );
+      // What each caller may read, as its pages show it.
+      expect(await totalOf(who.communityAdmin, { patientId: pid(1) })).toEqual(exact(1));
+      expect(await totalOf(who.tertiaryClinician, {})).toEqual(exact(5));
+      expect(await totalOf(who.govAdmin, {})).toEqual(exact(1));
+      // A later page may skip it; without withTotal there is none.
+      const page = ok(await network.as(who.regulator).evaluate('audit:QueryAccessEvents', [{}]));
+      expect(page.total).toBeUndefined();
+      refused(
+        await network.as(who.regulator).evaluate('audit:QueryAccessEvents', [{ withTotal: 'yes' }]),
+        { code: 'INVALID_ARGUMENT', message: /query\.withTotal/ },
+      );
+      refused(
+        await network.as(who.regulator).evaluate('audit:QueryAccessEvents', [{ order: 'up' }]),
+        { code: 'INVALID_ARGUMENT', message: /query\.order/ },
+      );
     });
 
     it("refuses bookmarks pointing outside the query's own range", async () => {
@@ -257,15 +324,33 @@ describe('audit contract', () => {
           .evaluate('audit:QueryAccessEvents', [{ bookmark: encodeBookmark(tertiaryKey) }]),
         'INVALID_ARGUMENT',
       );
-      // Nor may a bookmark lead before the window's start.
-      const early = encodeBookmark(
-        createCompositeKey('evt~pat', [pid(1), `${DAY1}T00:00:00.000Z`, 'evt-0']),
+      // Nor may a bookmark lead before the window's start: newest first, newer than its end...
+      const newer = encodeBookmark(
+        createCompositeKey('evt~pat', [pid(1), descendingTime(`${DAY2}T06:00:00.000Z`), 'evt-0']),
       );
       refused(
         await home.evaluate('audit:QueryAccessEvents', [
-          { patientId: pid(1), from: `${DAY2}T00:00:00.000Z`, bookmark: early },
+          { patientId: pid(1), to: `${DAY2}T00:00:00.000Z`, bookmark: newer },
         ]),
         { code: 'INVALID_ARGUMENT', message: /before the start/ },
+      );
+      // ...oldest first, older than its start; and a bookmark of one order is not one of the other.
+      const early = encodeBookmark(
+        createCompositeKey('evt~time', [DAY1, `${DAY1}T00:00:00.000Z`, 'evt-0']),
+      );
+      refused(
+        await network
+          .as(who.regulator)
+          .evaluate('audit:QueryAccessEvents', [
+            { order: 'asc', from: `${DAY2}T00:00:00.000Z`, bookmark: early },
+          ]),
+        { code: 'INVALID_ARGUMENT', message: /before the start/ },
+      );
+      refused(
+        await home.evaluate('audit:QueryAccessEvents', [
+          { patientId: pid(1), order: 'asc', bookmark: alicePage.bookmark },
+        ]),
+        { code: 'INVALID_ARGUMENT', message: /not a bookmark of this query/ },
       );
       refused(
         await home.evaluate('audit:QueryAccessEvents', [
@@ -535,12 +620,16 @@ describe('audit contract: ReviewEmergencyAccess', () => {
     expect(pending.items.map((item) => item.eventId)).toEqual([event.eventId]);
     const result = await network
       .as(who.regulator)
-      .submit('audit:ReviewEmergencyAccess', [event.eventId, { outcome: 'justified' }]);
+      .submit('audit:ReviewEmergencyAccess', [
+        event.eventId,
+        { outcome: 'justified', commentHash: COMMENT_HASH },
+      ]);
     expect(ok(result).emergency?.review).toEqual({
       status: 'reviewed',
       outcome: 'justified',
       reviewedAt: result.timestamp,
       reviewerIdHash: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+      commentHash: COMMENT_HASH,
     });
     expect(result.event).toEqual({ name: 'EmergencyReviewed', payload: {} });
     expect(result.privateWrites.map((write) => write.collection)).toEqual([
@@ -553,7 +642,10 @@ describe('audit contract: ReviewEmergencyAccess', () => {
     refused(
       await network
         .as(who.regulator)
-        .submit('audit:ReviewEmergencyAccess', [event.eventId, { outcome: 'unjustified' }]),
+        .submit('audit:ReviewEmergencyAccess', [
+          event.eventId,
+          { outcome: 'unjustified', commentHash: COMMENT_HASH },
+        ]),
       'CONFLICT',
     );
   });
@@ -565,7 +657,10 @@ describe('audit contract: ReviewEmergencyAccess', () => {
     refused(
       await network
         .as(who.regulator)
-        .submit('audit:ReviewEmergencyAccess', [ordinary.eventId, { outcome: 'justified' }]),
+        .submit('audit:ReviewEmergencyAccess', [
+          ordinary.eventId,
+          { outcome: 'justified', commentHash: COMMENT_HASH },
+        ]),
       'RULE_VIOLATION',
     );
     refused(
@@ -573,21 +668,47 @@ describe('audit contract: ReviewEmergencyAccess', () => {
         .as(who.regulator)
         .submit('audit:ReviewEmergencyAccess', [
           'evt-000000000000000000000000',
-          { outcome: 'justified' },
+          { outcome: 'justified', commentHash: COMMENT_HASH },
         ]),
       'EVENT_NOT_FOUND',
     );
     refused(
       await network
         .as(who.regulator)
-        .submit('audit:ReviewEmergencyAccess', [ordinary.eventId, { outcome: 'fine' }]),
+        .submit('audit:ReviewEmergencyAccess', [
+          ordinary.eventId,
+          { outcome: 'fine', commentHash: COMMENT_HASH },
+        ]),
       'INVALID_ARGUMENT',
     );
     refused(
       await network
         .as(who.regulator)
-        .submit('audit:ReviewEmergencyAccess', ['evt-1', { outcome: 'justified' }]),
+        .submit('audit:ReviewEmergencyAccess', [
+          'evt-1',
+          { outcome: 'justified', commentHash: COMMENT_HASH },
+        ]),
       'INVALID_ARGUMENT',
     );
+    // A review commits to a comment: none, or anything but a SHA-256, is refused (the comment
+    // itself, free text, is not accepted on the ledger at all).
+    const pending = ok(
+      await network
+        .as(who.tertiaryClinician)
+        .submit('access:RequestEmergencyAccess', [emergency()]),
+    );
+    for (const review of [
+      { outcome: 'justified' },
+      { outcome: 'justified', commentHash: 'AB'.repeat(32) },
+      { outcome: 'justified', commentHash: 'short' },
+      { outcome: 'justified', commentHash: COMMENT_HASH, comment: 'the patient was unconscious' },
+    ]) {
+      refused(
+        await network
+          .as(who.regulator)
+          .submit('audit:ReviewEmergencyAccess', [pending.eventId, review]),
+        { code: 'INVALID_ARGUMENT', message: /review/ },
+      );
+    }
   });
 });

@@ -3,6 +3,7 @@ import {
   GOVERNMENT_MSP,
   ledgerError,
   orgCollection,
+  TOTAL_COUNT_LIMIT,
   type AccessEvent,
   type AccessEventPage,
   type ChaincodeContract,
@@ -10,7 +11,6 @@ import {
   type DayStatistics,
   type ErasureReceipt,
   type ExpiredItems,
-  type Page,
   type PurgeResult,
   type RetentionPolicy,
   type Statistics,
@@ -25,15 +25,21 @@ import { consentEnd, consentSetChanges, purgeConsent, readConsent } from '../con
 import { channelCollections, channelMspIds } from '../ledger/channel';
 import { announce, emitEvent } from '../ledger/events';
 import { applyIdSetChanges, type IdSetChange } from '../ledger/id-set';
-import { canRead, readableCollections, requireReader, scopedForHome } from '../ledger/guards';
+import {
+  canRead,
+  isRegulator,
+  readableCollections,
+  requireReader,
+  scopedForHome,
+} from '../ledger/guards';
 import { locateDocument } from '../ledger/locate';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
-import { scanPage, type ScanOptions } from '../ledger/pagination';
+import { countEntries, scanPage, scanPageReversed, type ScanOptions } from '../ledger/pagination';
 import { finestCode, isWithin } from '../ledger/region';
 import { retentionPolicy } from '../ledger/retention';
 import { decodeDocument, inCollection, stateIn, type IndexEntry } from '../ledger/state';
-import { addMillis, dayOf, daysBetween, dayStart, nextDay } from '../ledger/time';
+import { addMillis, dayOf, daysBetween, dayStart, descendingTime, nextDay } from '../ledger/time';
 import { DEFAULT_PAGE_SIZE } from '../ledger/validation';
 import { locateHome, writeErasure } from '../patient/binding-store';
 import {
@@ -83,10 +89,11 @@ export class AuditContract
   }
 
   /**
-   * A page of access events, oldest first within the index used: the regulator all, admins those
-   * of their organization's patients and their organization's own, others their organization's;
-   * filtered by patient, accessor organization, time window `[from, to)`, decision, break-glass
-   * and the accessor organization's region (any level).
+   * A page of access events, newest first (or oldest first, `order: 'asc'`): the regulator all,
+   * admins those of their organization's patients and their organization's own, others their
+   * organization's; filtered by patient, accessor organization, time window `[from, to)`,
+   * decision, break-glass and the accessor organization's region (any level). With `withTotal`,
+   * also how many match over all pages (exact, or at least a count: ledger-api ResultTotal).
    */
   @Transaction(false)
   @Returns('AccessEventPage')
@@ -128,7 +135,10 @@ export class AuditContract
     });
   }
 
-  /** The regulator's review of a break-glass access (event EmergencyReviewed). */
+  /**
+   * The regulator's review of a break-glass access (event EmergencyReviewed): its outcome and the
+   * commitment to its comment (the comment itself stays in the regulator's gateway).
+   */
   @Transaction()
   @Returns('AccessEvent')
   async ReviewEmergencyAccess(ctx: LedgerContext): Promise<AccessEvent> {
@@ -151,6 +161,7 @@ export class AuditContract
           outcome: review.outcome,
           reviewedAt: ctx.txTime,
           reviewerIdHash: ctx.member.idHash,
+          commentHash: review.commentHash,
         },
       },
       salt: ctx.salt,
@@ -349,31 +360,95 @@ async function eventOf(ctx: LedgerContext, entry: IndexEntry): Promise<AccessEve
 
 /** An index to scan for events: its type, fixed prefix, window start and time attribute. */
 interface EventIndex extends Pick<ScanOptions<AccessEvent>, 'type' | 'prefix' | 'from'> {
-  /** Position of the timestamp among the index key's attributes. */
+  /** Position of the time attribute (`ts` ascending, `rts` descending) among the attributes. */
   readonly timeAttribute: number;
+  /** True at the first entry past the query's window: the scan ends there. */
+  readonly isPastEnd?: (entry: IndexEntry) => boolean;
+  /** Whether the index's prefix and window express every filter of the query (keys.ts). */
+  readonly covers: boolean;
 }
 
-/** Index choice, most selective first: patient, accessor organization, break-glass, decision, time. */
+/**
+ * The index a query scans. Newest first (keys.ts `rts`), most selective first: patient, accessor
+ * organization, break-glass, decision, else every event (`evt~new`). Oldest first: the ascending
+ * time index, its other filters applied to each event read (pages may then come back short, with
+ * a bookmark to continue); queryEvents first reads a filtered index backwards when it can.
+ */
 function eventIndex(query: EventQuery): EventIndex {
-  const { from } = query;
-  const index = (type: EventIndex['type'], prefix: readonly string[]): EventIndex => {
+  const { from, to } = query;
+  if ((query.order ?? 'desc') === 'asc') {
     // The time index buckets by day first: [day, ts, eventId].
-    const byDay = type === 'eventByTime';
+    const filtered =
+      query.patientId !== undefined ||
+      query.accessorOrg !== undefined ||
+      query.decision !== undefined ||
+      query.breakGlass !== undefined ||
+      query.region !== undefined;
+    return {
+      type: 'eventByTime',
+      prefix: [],
+      timeAttribute: 1,
+      covers: !filtered,
+      ...optional('from', from === undefined ? undefined : [dayOf(from), from]),
+      ...optional('isPastEnd', to === undefined ? undefined : atOrAfter(1, to)),
+    };
+  }
+  const index = (
+    type: EventIndex['type'],
+    prefix: readonly string[],
+    covered: readonly (keyof EventQuery)[],
+  ): EventIndex => {
+    const residual = (['patientId', 'accessorOrg', 'decision', 'breakGlass', 'region'] as const)
+      .filter((filter) => !covered.includes(filter))
+      .some((filter) => query[filter] !== undefined);
+    const timeAttribute = prefix.length;
     return {
       type,
       prefix,
-      timeAttribute: prefix.length + (byDay ? 1 : 0),
-      ...(from === undefined ? {} : { from: byDay ? [dayOf(from), from] : [from] }),
+      timeAttribute,
+      covers: !residual,
+      // `to` is exclusive: the newest instant wanted is one millisecond before it.
+      ...optional('from', to === undefined ? undefined : [descendingTime(addMillis(to, -1))]),
+      ...optional(
+        'isPastEnd',
+        from === undefined ? undefined : atOrAfter(timeAttribute, descendingTime(from), 'after'),
+      ),
     };
   };
-  if (query.patientId !== undefined) return index('eventByPatient', [query.patientId]);
-  if (query.accessorOrg !== undefined) return index('eventByOrg', [query.accessorOrg]);
-  if (query.breakGlass === true) return index('eventBreakGlass', []);
-  if (query.decision !== undefined) return index('eventByDecision', [query.decision]);
-  return index('eventByTime', []);
+  if (query.patientId !== undefined)
+    return index('eventByPatient', [query.patientId], ['patientId']);
+  if (query.accessorOrg !== undefined)
+    return index('eventByOrg', [query.accessorOrg], ['accessorOrg']);
+  if (query.breakGlass === true) return index('eventBreakGlass', [], ['breakGlass']);
+  if (query.decision !== undefined) return index('eventByDecision', [query.decision], ['decision']);
+  return index('eventNewest', [], []);
 }
 
-async function queryEvents(ctx: LedgerContext, query: EventQuery): Promise<Page<AccessEvent>> {
+/** True for an entry whose attribute at `position` is at or after (or strictly after) a bound. */
+function atOrAfter(
+  position: number,
+  bound: string,
+  strict?: 'after',
+): (entry: IndexEntry) => boolean {
+  return (entry) => {
+    const value = entry.attributes[position] ?? '';
+    return strict === 'after' ? value > bound : value >= bound;
+  };
+}
+
+/**
+ * Index entries an oldest-first query reads whole from a filtered newest-first index (a patient's
+ * history, an organization's accesses...) before it scans the ascending time index instead.
+ */
+const REVERSED_KEY_LIMIT = 10_000;
+
+/**
+ * Entries a total examines at most when each costs a read of the whole event (filters the index
+ * does not express): past it the total is a lower bound.
+ */
+const TOTAL_READ_LIMIT = 1_000;
+
+async function queryEvents(ctx: LedgerContext, query: EventQuery): Promise<AccessEventPage> {
   const caller = ctx.member;
   const mspIds = await channelMspIds(ctx);
   let collections = readableCollections(caller, mspIds);
@@ -390,7 +465,7 @@ async function queryEvents(ctx: LedgerContext, query: EventQuery): Promise<Page<
     const held = collectionsOf(query.accessorOrg, mspIds);
     collections = collections.filter((collection) => held.includes(collection));
   }
-  const { type, prefix, from, timeAttribute } = eventIndex(query);
+  const index = eventIndex(query);
   const matches = (event: AccessEvent): boolean =>
     (query.patientId === undefined || event.patientId === query.patientId) &&
     (query.accessorOrg === undefined || event.accessor.org === query.accessorOrg) &&
@@ -400,25 +475,56 @@ async function queryEvents(ctx: LedgerContext, query: EventQuery): Promise<Page<
     (query.from === undefined || event.timestamp >= query.from) &&
     (query.to === undefined || event.timestamp < query.to) &&
     canRead(caller, { home: event.patientHome, orgs: [event.accessor.org], what: '' });
-  const to = query.to;
-  return scanPage(ctx.stub, {
+  const select = async (entry: IndexEntry): Promise<AccessEvent | undefined> => {
+    const event = await eventOf(ctx, entry);
+    return event !== undefined && matches(event) ? event : undefined;
+  };
+  const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+  // Oldest first with a filter an index carries: that (newest-first) index's window backwards
+  // while it is small enough to read whole; else the ascending time index, filtered.
+  const filtered = query.order === 'asc' ? eventIndex({ ...query, order: 'desc' }) : undefined;
+  const reversed =
+    filtered === undefined || filtered.type === 'eventNewest'
+      ? undefined
+      : await scanPageReversed(ctx.stub, {
+          collections,
+          type: filtered.type,
+          prefix: filtered.prefix,
+          ...optional('from', filtered.from),
+          ...optional('bookmark', query.bookmark),
+          pageSize,
+          ...optional('isPastEnd', filtered.isPastEnd),
+          keyLimit: REVERSED_KEY_LIMIT,
+          select,
+        });
+  const page =
+    reversed ??
+    (await scanPage(ctx.stub, {
+      collections,
+      type: index.type,
+      prefix: index.prefix,
+      ...optional('from', index.from),
+      ...optional('bookmark', query.bookmark),
+      pageSize,
+      ...optional('isPastEnd', index.isPastEnd),
+      select,
+    }));
+  if (query.withTotal !== true) return page;
+  // The total does not depend on the order: it counts through the newest-first index.
+  const counted = query.order === 'asc' ? eventIndex({ ...query, order: 'desc' }) : index;
+  const total = await countEntries(ctx.stub, {
     collections,
-    type,
-    prefix,
-    ...optional('from', from),
-    ...optional('bookmark', query.bookmark),
-    pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
-    ...optional(
-      'isPastEnd',
-      to === undefined
-        ? undefined
-        : (entry: IndexEntry) => (entry.attributes[timeAttribute] ?? '') >= to,
-    ),
-    select: async (entry) => {
-      const event = await eventOf(ctx, entry);
-      return event !== undefined && matches(event) ? event : undefined;
-    },
+    type: counted.type,
+    prefix: counted.prefix,
+    ...optional('from', counted.from),
+    ...optional('isPastEnd', counted.isPastEnd),
+    // Index-only for the regulator when the index expresses every filter (it may read every
+    // event); anyone else's entries are read and checked as the pages' items are.
+    ...(counted.covers && isRegulator(caller)
+      ? { limit: TOTAL_COUNT_LIMIT }
+      : { limit: TOTAL_READ_LIMIT, select: async (entry) => (await select(entry)) !== undefined }),
   });
+  return { ...page, total };
 }
 
 /** What a purge erased. */

@@ -26,9 +26,9 @@ describe('bench:SeedAccessEvents', () => {
     const result = await network.as(who.govAdmin).submit('bench:SeedAccessEvents', [seed]);
     expect(result.message).toBe('');
     expect(result.ok).toBe(true);
-    // 8 events x (document, patient, org, time, decision), in their collections; nothing public.
+    // 8 events x (document, patient, org, newest, time, decision), in their collections; nothing public.
     expect(result.writes).toEqual([]);
-    expect(result.privateWrites).toHaveLength(40);
+    expect(result.privateWrites).toHaveLength(48);
     // Writes only: no range query of private data (Fabric would refuse the transaction).
     expect(result.privateReads.filter((read) => read.kind === 'range')).toEqual([]);
     expect(result.event).toBeUndefined();

@@ -262,7 +262,7 @@ describe('contract metadata', () => {
     await call(who.regulator, 'audit:QueryEmergencyReviews', ['']);
     await call(who.regulator, 'audit:ReviewEmergencyAccess', [
       field(emergency, 'eventId'),
-      { outcome: 'justified' },
+      { outcome: 'justified', commentHash: 'ef'.repeat(32) },
     ]);
     const referral = await call(who.tertiaryClinician, 'referral:CreateReferral', [
       {

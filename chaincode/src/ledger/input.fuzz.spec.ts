@@ -414,7 +414,7 @@ const factories: Factory[] = [
   {
     name: 'parseReview',
     parse: parseReview,
-    valid: fc.record({ outcome: fc.constantFrom('justified', 'unjustified') }),
+    valid: fc.record({ outcome: fc.constantFrom('justified', 'unjustified'), commentHash: sha256 }),
     json: true,
   },
   {
@@ -453,6 +453,8 @@ const factories: Factory[] = [
           window: ordered,
           decision: fc.constantFrom('permit', 'deny'),
           breakGlass: fc.boolean(),
+          order: fc.constantFrom('desc', 'asc'),
+          withTotal: fc.boolean(),
           pageSize,
         },
         { requiredKeys: [] },

@@ -28,7 +28,9 @@ import type { RecordLink } from '../records/record-link';
  * All keys but the baseline's are Fabric composite keys (`\u0000type\u0000attr1\u0000...`), and a
  * key keeps its layout in every collection, so that the same key in two collections is the same
  * thing (the copies of a deny to everyone) and scans of several collections merge in key order.
- * `ts` is an ISO instant with milliseconds (sorts in time order), `day` its `YYYY-MM-DD`,
+ * `ts` is an ISO instant with milliseconds (sorts in time order), `rts` the same instant as a
+ * descending time attribute (13 digits, 9999999999999 minus its epoch milliseconds: sorts newest
+ * first; ledger/time.ts descendingTime), `day` its `YYYY-MM-DD`,
  * versions are zero-padded to 10 digits. Public index values are the byte `0x00`; private index
  * values are the transaction's salt (16 random bytes), and every private document carries `salt`,
  * so that the hashes in the blocks cannot be confirmed by guessing. No key is written by every
@@ -52,11 +54,12 @@ import type { RecordLink } from '../records/record-link';
  * | `con~end` | as `con` | ts the consent ends (revokedAt, else validUntil), consentId | salt | GrantConsent (with validUntil), UpdateConsent and RevokeConsent move it |
  * | `con~set` | coll(home, org) | patientId, org (an accessor organization) | IdSet: the IDs of the consents not revoked that org's decisions read (granted to org, and the denies to everyone: one set per organization of the channel, each in its own collection) | GrantConsent adds, RevokeConsent removes, EraseConsent and PurgeExpired remove (purged when emptied) |
  * | `evt` | coll(home, accessor org) | eventId | AccessEvent | access:RequestAccess, RequestEmergencyAccess, cohort:RequestCohort, bench:SeedAccessEvents; audit:ReviewEmergencyAccess rewrites the review |
- * | `evt~pat` | as `evt` | patientId, ts, eventId | salt | as `evt` (not the review) |
- * | `evt~org` | as `evt` | accessorOrg, ts, eventId | salt | as `evt~pat` |
+ * | `evt~pat` | as `evt` | patientId, rts, eventId | salt | as `evt` (not the review) |
+ * | `evt~org` | as `evt` | accessorOrg, rts, eventId | salt | as `evt~pat` |
+ * | `evt~new` | as `evt` | rts, eventId | salt | as `evt~pat` |
  * | `evt~time` | as `evt` | day, ts, eventId | StatisticsEntry (compact: purpose, categories, decision, region, breakGlass, salt) | as `evt~pat` |
- * | `evt~dec` | as `evt` | decision, ts, eventId | salt | as `evt~pat` |
- * | `evt~bg` | as `evt` | ts, eventId | salt | access:RequestEmergencyAccess |
+ * | `evt~dec` | as `evt` | decision, rts, eventId | salt | as `evt~pat` |
+ * | `evt~bg` | as `evt` | rts, eventId | salt | access:RequestEmergencyAccess |
  * | `evt~rev` | as `evt` | ts, eventId | salt (pending review queue) | RequestEmergencyAccess; deleted by ReviewEmergencyAccess |
  * | `ref` | `pair_<home,X>` (X the other hospital) | referralId | Referral | referral:CreateReferral, CloseReferral |
  * | `ref~pat` | as `ref` | patientId, toOrg, referralId | salt | referral:CreateReferral |
@@ -79,7 +82,14 @@ import type { RecordLink } from '../records/record-link';
  * record key starts with the owner organization (the MSP that anchored version 1; a pair
  * collection holds the links of both its organizations' records), so two organizations each
  * anchor their own `his:2026.1` and none can take an ID another will need (squatting). A ledger of
- * the earlier layout (record keys by ID alone) is not read by this one: it starts fresh. The
+ * the earlier layout (record keys by ID alone) is not read by this one: it starts fresh. Access
+ * events are queried newest first (Fabric's range scans only go forward): the indexes the queries
+ * use carry `rts` (`evt~pat`, `evt~org`, `evt~dec`, `evt~bg`, and `evt~new` for unfiltered queries),
+ * so a page of the newest N reads O(N) entries; `evt~time` stays ascending for what wants the
+ * oldest first (CountDay, GetStatistics, FindExpired, unfiltered oldest-first queries; filtered
+ * ones read their `rts` index's window backwards while it is small), and the review queue
+ * `evt~rev` stays oldest first. A ledger of the earlier event layout (`ts` in those four indexes, no
+ * `evt~new`) is not read by this one either: it starts fresh. The
  * `evt~time` index carries the day as its own attribute so that
  * CountDay scans exactly one day. The value column is also declared as types ({@link StateValues}) and the where column
  * as {@link KEY_SPACES}, so that reads and writes through state.ts are typed by key type and
@@ -105,6 +115,7 @@ export const KEY_TYPES = {
   event: 'evt',
   eventByPatient: 'evt~pat',
   eventByOrg: 'evt~org',
+  eventNewest: 'evt~new',
   eventByTime: 'evt~time',
   eventByDecision: 'evt~dec',
   eventBreakGlass: 'evt~bg',
@@ -145,6 +156,7 @@ export const KEY_SPACES: Readonly<Record<KeyTypeName, KeySpace>> = {
   event: 'private',
   eventByPatient: 'private',
   eventByOrg: 'private',
+  eventNewest: 'private',
   eventByTime: 'private',
   eventByDecision: 'private',
   eventBreakGlass: 'private',
@@ -182,6 +194,7 @@ export interface StateValues {
   readonly event: AccessEvent;
   readonly eventByPatient: IndexValue;
   readonly eventByOrg: IndexValue;
+  readonly eventNewest: IndexValue;
   readonly eventByTime: StatisticsEntry;
   readonly eventByDecision: IndexValue;
   readonly eventBreakGlass: IndexValue;

@@ -9,10 +9,12 @@ import {
 } from '../testing/in-memory-ledger';
 import {
   compareKeys,
+  countEntries,
   decodeBookmark,
   encodeBookmark,
   mergedEntries,
   scanPage,
+  scanPageReversed,
   type ScanOptions,
 } from './pagination';
 import type { IndexEntry } from './state';
@@ -228,5 +230,65 @@ describe('index scans and bookmarks', () => {
       /already performed queries on pvt data. Writes are not allowed/,
     );
     expect((await allPages(ledger, window)).flat()).toEqual(times.slice(2));
+  });
+
+  it('counts a window over merged collections, a copy once: exact within the limit, else at least', async () => {
+    const ledger = await seeded();
+    const range = {
+      collections: [ORG_A, PAIR],
+      type: 'eventByPatient',
+      prefix: [PATIENTS[0] ?? ''],
+    } as const;
+    const count = (options: Partial<Parameters<typeof countEntries>[1]> = {}) =>
+      countEntries(simulationOf(ledger).stub, { ...range, limit: 100, ...options });
+    // Twelve hours, hour 6 held by both collections: twelve events.
+    expect(await count()).toEqual({ count: 12, exact: true });
+    expect(await count({ limit: 12 })).toEqual({ count: 12, exact: true });
+    expect(await count({ limit: 11 })).toEqual({ count: 11, exact: false });
+    expect(
+      await count({
+        from: [times[3] ?? ''],
+        isPastEnd: (entry) => timeOf(entry) >= (times[9] ?? ''),
+      }),
+    ).toEqual({ count: 6, exact: true });
+    const even = (entry: IndexEntry) =>
+      Promise.resolve(Number(timeOf(entry).slice(11, 13)) % 2 === 0);
+    expect(await count({ select: even })).toEqual({ count: 6, exact: true });
+    // The limit bounds the entries examined, not those counted: past it, a lower bound.
+    expect(await count({ select: even, limit: 5 })).toEqual({ count: 3, exact: false });
+    expect(await count({ prefix: ['pid-nobody'] })).toEqual({ count: 0, exact: true });
+  });
+
+  it('reads a window backwards page by page, with its own bookmarks, or gives up past keyLimit', async () => {
+    const ledger = await seeded();
+    const window = base({
+      from: [times[3] ?? ''],
+      isPastEnd: (entry) => timeOf(entry) >= (times[9] ?? ''),
+      pageSize: 4,
+    });
+    const backwards = { ...window, keyLimit: 100 };
+    const first = await scanPageReversed(simulationOf(ledger).stub, backwards);
+    expect(first?.items).toEqual(times.slice(5, 9).reverse());
+    expect(first?.bookmark).toMatch(/^r/);
+    const second = await scanPageReversed(simulationOf(ledger).stub, {
+      ...backwards,
+      bookmark: first?.bookmark ?? '',
+    });
+    expect(second).toEqual({ items: times.slice(3, 5).reverse(), bookmark: '' });
+    // Each direction refuses the other's bookmark.
+    const forward = await scanPage(simulationOf(ledger).stub, window);
+    await expect(
+      scanPageReversed(simulationOf(ledger).stub, { ...backwards, bookmark: forward.bookmark }),
+    ).rejects.toThrow(/not a bookmark of this query/);
+    await expect(
+      scanPage(simulationOf(ledger).stub, { ...window, bookmark: first?.bookmark ?? '' }),
+    ).rejects.toThrow(/INVALID_ARGUMENT: bookmark/);
+    // Six entries in the window: a limit of five gives up, six reads it.
+    expect(await scanPageReversed(simulationOf(ledger).stub, { ...backwards, keyLimit: 5 })).toBe(
+      undefined,
+    );
+    expect(
+      (await scanPageReversed(simulationOf(ledger).stub, { ...backwards, keyLimit: 6 }))?.items,
+    ).toHaveLength(4);
   });
 });

@@ -1,4 +1,4 @@
-import { ledgerError, type Page } from '@consent-ledger/ledger-api';
+import { ledgerError, type Page, type ResultTotal } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
 import { stateKey, type KeyTypeName } from './keys';
 import { compareUtf8, inCollection, readAccess, stateIn, type IndexEntry } from './state';
@@ -178,6 +178,104 @@ export async function scanPage<T>(
     if (options.isPastEnd?.(entry) === true) return { items, bookmark: '' };
     if (items.length >= options.pageSize || examined >= scanLimit) {
       return { items, bookmark: encodeBookmark(entry.key) };
+    }
+    examined += 1;
+    const item = await options.select(entry);
+    if (item !== undefined) items.push(item);
+  }
+  return { items, bookmark: '' };
+}
+
+/** Options of {@link countEntries}. */
+export interface CountOptions extends Pick<
+  ScanOptions<unknown>,
+  'collections' | 'type' | 'prefix' | 'from' | 'isPastEnd'
+> {
+  /** Entries examined at most; past it the total is a lower bound. */
+  readonly limit: number;
+  /** Whether an entry counts (every entry of the window when absent: an index-only count). */
+  readonly select?: (entry: IndexEntry) => Promise<boolean>;
+}
+
+/**
+ * How many entries of a window count, over every collection (merged as the pages are, so an item
+ * kept in several collections counts once): exact when the window ends within `limit` entries
+ * examined, else at least what counted so far.
+ */
+export async function countEntries(
+  stub: ChaincodeStub,
+  options: Readonly<CountOptions>,
+): Promise<ResultTotal> {
+  const startKey = scanStart(stub, options);
+  let examined = 0;
+  let count = 0;
+  for await (const entry of mergedEntries(stub, {
+    collections: options.collections,
+    type: options.type,
+    prefix: options.prefix,
+    ...(startKey === undefined ? {} : { startKey }),
+  })) {
+    if (options.isPastEnd?.(entry) === true) break;
+    if (examined >= options.limit) return { count, exact: false };
+    examined += 1;
+    if (options.select === undefined || (await options.select(entry))) count += 1;
+  }
+  return { count, exact: true };
+}
+
+/** The mark of a bookmark of a reversed scan (it is not one of a forward scan, nor the reverse). */
+const REVERSED_MARK = 'r';
+
+/** Options of {@link scanPageReversed}. */
+export interface ReversedScanOptions<T> extends ScanOptions<T> {
+  /** Entries of the window read at most; past it the scan gives up (undefined). */
+  readonly keyLimit: number;
+}
+
+/**
+ * A page of an index's window read backwards (Fabric's range scans only go forward): the window's
+ * entries are read whole, index entries only and at most `keyLimit` of them (else undefined: the
+ * caller scans another way), then paged from their last. Its bookmark is the next entry's key,
+ * marked as a reversed scan's; a forward scan's bookmark is refused here and the reverse.
+ */
+export async function scanPageReversed<T>(
+  stub: ChaincodeStub,
+  options: Readonly<ReversedScanOptions<T>>,
+): Promise<Page<T> | undefined> {
+  const windowStart = scanStart(stub, {
+    type: options.type,
+    prefix: options.prefix,
+    ...(options.from === undefined ? {} : { from: options.from }),
+  });
+  const entries: IndexEntry[] = [];
+  for await (const entry of mergedEntries(stub, {
+    collections: options.collections,
+    type: options.type,
+    prefix: options.prefix,
+    ...(windowStart === undefined ? {} : { startKey: windowStart }),
+  })) {
+    if (options.isPastEnd?.(entry) === true) break;
+    if (entries.length >= options.keyLimit) return undefined;
+    entries.push(entry);
+  }
+  entries.reverse();
+  let position = 0;
+  if (options.bookmark !== undefined && options.bookmark !== '') {
+    if (!options.bookmark.startsWith(REVERSED_MARK))
+      throw ledgerError('INVALID_ARGUMENT', 'bookmark: not a bookmark of this query');
+    const key = decodeBookmark(options.bookmark.slice(REVERSED_MARK.length), {
+      prefixKey: stateKey(stub, [options.type, ...options.prefix]),
+      ...(windowStart === undefined ? {} : { floorKey: windowStart }),
+    });
+    const next = entries.findIndex((entry) => compareKeys(entry.key, key) <= 0);
+    position = next === -1 ? entries.length : next;
+  }
+  const scanLimit = options.scanLimit ?? options.pageSize * 10;
+  const items: T[] = [];
+  let examined = 0;
+  for (const entry of entries.slice(position)) {
+    if (items.length >= options.pageSize || examined >= scanLimit) {
+      return { items, bookmark: `${REVERSED_MARK}${encodeBookmark(entry.key)}` };
     }
     examined += 1;
     const item = await options.select(entry);

@@ -48,3 +48,14 @@ export function daysBetween(from: string, to: string): string[] {
   for (let day = dayOf(from); dayStart(day) < to; day = nextDay(day)) days.push(day);
   return days;
 }
+
+/** The latest millisecond a descending time attribute can stand for (year 2286). */
+const LAST_MILLIS = 9_999_999_999_999;
+
+/**
+ * An instant as a descending time attribute (keys.ts `rts`): 13 digits that sort newest first, so
+ * that a forward range scan (the only kind Fabric has) reads the newest entries first.
+ */
+export function descendingTime(instant: string): string {
+  return String(LAST_MILLIS - Date.parse(instant)).padStart(13, '0');
+}

@@ -215,7 +215,13 @@ export async function oversightScenario(
   const review = await regulator.gateway.call<{ txId: string; event: AccessEvent }>(
     'POST',
     `/audit/emergency-reviews/${emergency.eventId}`,
-    { token: regulator.token, body: { outcome: 'justified' } },
+    {
+      token: regulator.token,
+      body: {
+        outcome: 'justified',
+        comment: 'Anaphylaxis confirmed with the attending physician and the call log.',
+      },
+    },
   );
   run.evidence({
     eventId: emergency.eventId,
@@ -223,6 +229,15 @@ export async function oversightScenario(
     txId: review.txId,
   });
   run.check(review.event.emergency?.review.outcome === 'justified', 'the review is on the ledger');
+  const comment = await regulator.gateway.call<{ matchesLedger: boolean }>(
+    'GET',
+    `/audit/emergency-reviews/${emergency.eventId}`,
+    { token: regulator.token },
+  );
+  run.check(
+    comment.matchesLedger,
+    "the regulator's comment stays at its gateway and matches the commitment on the ledger",
+  );
 
   return run.result({
     patientId,

@@ -4,13 +4,16 @@ import {
   PATIENT_ID_PATTERN,
   REGION_CODE_PATTERN,
   REGION_LEVELS,
+  RESULT_ORDERS,
+  REVIEW_COMMENT_MAX_LENGTH,
   REVIEW_OUTCOMES,
   type DecisionValue,
   type RegionLevel,
+  type ResultOrder,
   type ReviewOutcome,
 } from '@consent-ledger/ledger-api';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsUtcTimestamp, PageQueryDto, ToBoolean } from '../common/dto.js';
 
 /** GET /audit/access-events query. */
@@ -53,6 +56,15 @@ export class AccessEventsQueryDto extends PageQueryDto {
   @IsOptional()
   @Matches(REGION_CODE_PATTERN, { message: 'region must be a six-digit region code' })
   region?: string;
+
+  @ApiPropertyOptional({
+    enum: RESULT_ORDERS,
+    default: 'desc',
+    description: 'newest first (desc) or oldest first (asc); a bookmark keeps its order',
+  })
+  @IsOptional()
+  @IsIn(RESULT_ORDERS)
+  order?: ResultOrder;
 }
 
 /** GET /audit/access-events/export query. */
@@ -99,6 +111,15 @@ export class ExportQueryDto {
   @IsOptional()
   @Matches(REGION_CODE_PATTERN, { message: 'region must be a six-digit region code' })
   region?: string;
+
+  @ApiPropertyOptional({
+    enum: RESULT_ORDERS,
+    default: 'desc',
+    description: 'newest first (desc) or oldest first (asc); a bookmark keeps its order',
+  })
+  @IsOptional()
+  @IsIn(RESULT_ORDERS)
+  order?: ResultOrder;
 }
 
 /** POST /audit/emergency-reviews/:eventId body. */
@@ -106,6 +127,18 @@ export class EmergencyReviewDto {
   @ApiProperty({ enum: REVIEW_OUTCOMES })
   @IsIn(REVIEW_OUTCOMES)
   outcome!: ReviewOutcome;
+
+  @ApiProperty({
+    maxLength: REVIEW_COMMENT_MAX_LENGTH,
+    description:
+      'why: kept at the regulator’s gateway; the ledger gets only its salted SHA-256 commitment',
+  })
+  @IsString()
+  @MaxLength(REVIEW_COMMENT_MAX_LENGTH, {
+    message: `comment must be at most ${String(REVIEW_COMMENT_MAX_LENGTH)} characters`,
+  })
+  @Matches(/\S/u, { message: 'comment must not be empty' })
+  comment!: string;
 }
 
 /** GET /audit/statistics query. */

@@ -19,7 +19,7 @@ import {
   ExportQueryDto,
   StatisticsQueryDto,
 } from './audit-query.dto.js';
-import { AuditService } from './audit.service.js';
+import { AuditService, type ReviewCommentView } from './audit.service.js';
 
 /** The audit trail. */
 @ApiTags('audit')
@@ -80,7 +80,17 @@ export class AuditController {
     return this.audit.pendingReviews(caller, query);
   }
 
-  /** Reviews a break-glass access (regulator). */
+  /** The regulator's comment on a review, checked against the ledger's commitment (regulator). */
+  @Get('emergency-reviews/:eventId')
+  @Authorize('audit:ReviewEmergencyAccess')
+  comment(
+    @CurrentUser() caller: Principal,
+    @Param('eventId', idPipe(EVENT_ID_PATTERN, 'event ID')) eventId: string,
+  ): Promise<ReviewCommentView> {
+    return this.audit.reviewComment(caller, eventId);
+  }
+
+  /** Reviews a break-glass access with a comment (regulator). */
   @Post('emergency-reviews/:eventId')
   @Authorize('audit:ReviewEmergencyAccess')
   review(

@@ -9,6 +9,8 @@ import { throughRoute } from '../testing/route-guard.js';
 import { CSV_HEADER, csvExport, fhirBundleExport } from './audit-export.js';
 import { AuditController } from './audit.controller.js';
 import { AuditService } from './audit.service.js';
+import { createReviewCommentStore, reviewCommentHash } from './review-comment.store.js';
+import { openDatabase } from '../storage/database.js';
 
 function event(n: number): AccessEvent {
   return {
@@ -31,8 +33,11 @@ function event(n: number): AccessEvent {
 }
 
 /** The service as the regulator's gateway runs it. */
-const serviceOf = (ledger: FakeLedgerClient, own = 'GovMSP'): AuditService =>
-  new AuditService(ledger, testEndorsers(ledger, own));
+const serviceOf = (
+  ledger: FakeLedgerClient,
+  own = 'GovMSP',
+  comments = createReviewCommentStore(openDatabase(':memory:')),
+): AuditService => new AuditService(ledger, testEndorsers(ledger, own), comments);
 
 async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T> {
   for (const item of items) yield await Promise.resolve(item);
@@ -57,10 +62,27 @@ describe('AuditService', () => {
     expect(csv.startsWith(CSV_HEADER)).toBe(true);
     expect(csv.trimEnd().split('\r\n')).toHaveLength(4);
     const sent = ledger.calls.map((call) => jsonArg(call));
+    // An export counts nothing: no page asks for the total.
     expect(sent).toEqual([
-      { decision: 'deny', pageSize: 100 },
-      { decision: 'deny', pageSize: 100, bookmark: 'b1' },
-      { decision: 'deny', pageSize: 100, bookmark: 'b2' },
+      { decision: 'deny', pageSize: 100, withTotal: false },
+      { decision: 'deny', pageSize: 100, withTotal: false, bookmark: 'b1' },
+      { decision: 'deny', pageSize: 100, withTotal: false, bookmark: 'b2' },
+    ]);
+  });
+
+  it('asks for the total on a first page only, and passes the order through', async () => {
+    const ledger = new FakeLedgerClient().on('audit:QueryAccessEvents', () => ({
+      items: [event(1)],
+      bookmark: 'b1',
+      total: { count: 2, exact: true },
+    }));
+    const service = serviceOf(ledger);
+    const first = await service.query(regulator(), { order: 'asc', pageSize: 1 });
+    expect(first.total).toEqual({ count: 2, exact: true });
+    await service.query(regulator(), { order: 'asc', pageSize: 1, bookmark: 'b1' });
+    expect(ledger.calls.map((call) => jsonArg(call))).toEqual([
+      { order: 'asc', pageSize: 1, withTotal: true },
+      { order: 'asc', pageSize: 1, bookmark: 'b1', withTotal: false },
     ]);
   });
 
@@ -92,17 +114,21 @@ describe('AuditService', () => {
         (as) =>
           service.review(as, 'evt-000000000000000000000001', {
             outcome: 'justified',
+            comment: 'seen',
           }),
       ),
     ).rejects.toBeInstanceOf(ForbiddenError);
     const reviewed = await service.review(regulator(), 'evt-000000000000000000000001', {
       outcome: 'justified',
+      comment: '  The patient was unconscious; the call log confirms it.  ',
     });
     expect(reviewed.txId).toBe('tx-1');
-    expect(ledger.submits[0]?.args).toEqual([
-      'evt-000000000000000000000001',
-      '{"outcome":"justified"}',
-    ]);
+    // The ledger gets the outcome and a salted commitment, never the comment.
+    const [sentId, sentReview] = ledger.submits[0]?.args ?? [];
+    expect(sentId).toBe('evt-000000000000000000000001');
+    expect(sentReview).not.toContain('unconscious');
+    const { commentHash } = JSON.parse(sentReview ?? '{}') as { commentHash: string };
+    expect(JSON.parse(sentReview ?? '{}')).toEqual({ outcome: 'justified', commentHash });
     // Read first to find where the event is kept: the regulator, then the patient's home.
     expect(ledger.callsOf('patient:LocatePatient')).toHaveLength(0);
     expect(ledger.submits[0]?.endorsers).toEqual({
@@ -130,6 +156,60 @@ describe('AuditService', () => {
     ).rejects.toBeInstanceOf(ForbiddenError);
   });
 
+  it('keeps the review comment at the gateway, committed to on the ledger under a random salt', async () => {
+    const comments = createReviewCommentStore(openDatabase(':memory:'));
+    let onLedger: Record<string, unknown> = {};
+    const ledger = new FakeLedgerClient()
+      .on('audit:GetAccessEvent', () => ({ ...event(1), breakGlass: true, ...onLedger }))
+      .on('audit:ReviewEmergencyAccess', (call) => {
+        const { outcome, commentHash } = jsonArg<{
+          outcome: 'justified';
+          commentHash: string;
+        }>(call, 1);
+        onLedger = {
+          emergency: {
+            reasonCode: 'OTHER',
+            justificationHash: 'ab'.repeat(32),
+            review: {
+              status: 'reviewed',
+              outcome,
+              reviewedAt: '2026-11-22T04:00:00.000Z',
+              commentHash,
+            },
+          },
+        };
+        return { ...event(1), breakGlass: true, ...onLedger };
+      });
+    const service = serviceOf(ledger, 'GovMSP', comments);
+    const eventId = 'evt-000000000000000000000001';
+    await service.review(regulator(), eventId, { outcome: 'justified', comment: ' Confirmed. ' });
+    const kept = await service.reviewComment(regulator(), eventId);
+    expect(kept).toMatchObject({
+      eventId,
+      comment: 'Confirmed.',
+      reviewer: regulator().username,
+      txId: 'tx-1',
+      reviewedAt: '2026-11-22T04:00:00.000Z',
+      matchesLedger: true,
+    });
+    expect(kept.salt).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(kept.commentHash).toBe(reviewCommentHash({ salt: kept.salt, comment: 'Confirmed.' }));
+    // Anyone shown the comment and salt recomputes the ledger's commitment; an altered comment
+    // no longer matches it.
+    comments.save({ ...kept, comment: 'Confirmed, mostly.' });
+    expect((await service.reviewComment(regulator(), eventId)).matchesLedger).toBe(false);
+    // Two reviews of the same words never share a commitment (the salt is fresh each time).
+    expect(reviewCommentHash({ salt: 'AAAAAAAAAAAAAAAAAAAAAA', comment: 'Confirmed.' })).not.toBe(
+      kept.commentHash,
+    );
+    await expect(
+      service.review(regulator(), eventId, { outcome: 'justified', comment: '   ' }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      service.reviewComment(regulator(), 'evt-000000000000000000000002'),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it("keeps a patient's session to the patient's own access history", async () => {
     const ledger = new FakeLedgerClient()
       .on('audit:QueryAccessEvents', () => ({ items: [event(1)], bookmark: '' }))
@@ -138,7 +218,11 @@ describe('AuditService', () => {
     const patient = patientSession();
     await service.query(patient, { pageSize: 5 });
     expect(ledger.calls[0]).toMatchObject({ identity: 'gateway-service' });
-    expect(jsonArg(ledger.calls[0])).toEqual({ pageSize: 5, patientId: 'pid-abcdefghijklmnop' });
+    expect(jsonArg(ledger.calls[0])).toEqual({
+      pageSize: 5,
+      withTotal: true,
+      patientId: 'pid-abcdefghijklmnop',
+    });
     await expect(
       service.query(patient, { patientId: 'pid-someoneelseaaaaaa' }),
     ).rejects.toBeInstanceOf(ForbiddenError);

@@ -3,11 +3,12 @@ import {
   type AccessEvent,
   type AccessEventPage,
   type AccessEventQuery,
-  type ReviewInput,
+  type ReviewOutcome,
   type ReviewQuery,
   type Statistics,
   type StatisticsQuery,
 } from '@consent-ledger/ledger-api';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   assertOwnPatient,
@@ -15,12 +16,30 @@ import {
   ledgerIdentity,
   type Principal,
 } from '../auth/principal.js';
-import { ForbiddenError, InvalidArgumentError } from '../common/errors.js';
+import { ForbiddenError, InvalidArgumentError, NotFoundError } from '../common/errors.js';
 import { assertPeriod } from '../common/periods.js';
 import { ENDORSERS, type Endorsers } from '../ledger/endorsers.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
+import {
+  REVIEW_COMMENT_STORE,
+  reviewCommentHash,
+  type ReviewComment,
+  type ReviewCommentStore,
+} from './review-comment.store.js';
 
 const EXPORT_PAGE_SIZE = 100;
+
+/** A review as the regulator gives it: the outcome and a comment (free text, kept here). */
+export interface ReviewRequest {
+  readonly outcome: ReviewOutcome;
+  readonly comment: string;
+}
+
+/** A stored review comment, and whether it still matches the commitment on the ledger. */
+export interface ReviewCommentView extends ReviewComment {
+  /** The commitment recomputed from the comment and salt equals the ledger's. */
+  readonly matchesLedger: boolean;
+}
 
 function checkEventId(eventId: string): void {
   if (!EVENT_ID_PATTERN.test(eventId)) throw new InvalidArgumentError('malformed event ID');
@@ -35,16 +54,22 @@ export class AuditService {
   constructor(
     @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient,
     @Inject(ENDORSERS) private readonly endorsers: Endorsers,
+    @Inject(REVIEW_COMMENT_STORE) private readonly comments: ReviewCommentStore,
   ) {}
 
-  /** QueryAccessEvents: regulator all, patient their own, others their organization's. */
+  /**
+   * QueryAccessEvents: regulator all, patient their own, others their organization's; newest first
+   * unless `order` is `asc`. A first page (no bookmark) carries the total over all pages unless
+   * `withTotal` is false: it costs a scan, so later pages leave it out.
+   */
   async query(caller: Principal, query: AccessEventQuery): Promise<AccessEventPage> {
     assertPeriod(query.from, query.to, { from: 'from', until: 'to' });
-    let scoped = query;
+    const first = query.bookmark === undefined || query.bookmark === '';
+    let scoped: AccessEventQuery = { ...query, withTotal: query.withTotal ?? first };
     if (isPatientSession(caller)) {
       if (query.patientId !== undefined && query.patientId !== caller.patientId)
         throw new ForbiddenError('a patient sees only their own access history');
-      scoped = { ...query, patientId: caller.patientId };
+      scoped = { ...scoped, patientId: caller.patientId };
     }
     return await this.ledger.as(ledgerIdentity(caller)).evaluate('audit:QueryAccessEvents', scoped);
   }
@@ -65,11 +90,12 @@ export class AuditService {
    */
   async events(
     caller: Principal,
-    query: Omit<AccessEventQuery, 'pageSize' | 'bookmark'>,
+    query: Omit<AccessEventQuery, 'pageSize' | 'bookmark' | 'withTotal'>,
   ): Promise<AsyncIterable<AccessEvent>> {
-    const first = await this.query(caller, { ...query, pageSize: EXPORT_PAGE_SIZE });
+    const paged = { ...query, pageSize: EXPORT_PAGE_SIZE, withTotal: false };
+    const first = await this.query(caller, paged);
     const next = (bookmark: string): Promise<AccessEventPage> =>
-      this.query(caller, { ...query, pageSize: EXPORT_PAGE_SIZE, bookmark });
+      this.query(caller, { ...paged, bookmark });
     return (async function* pages() {
       let page = first;
       for (;;) {
@@ -82,13 +108,19 @@ export class AuditService {
 
   /**
    * ReviewEmergencyAccess (GovMSP regulator), endorsed by the regulator and the patient's home (or
-   * the accessing organization): the event is read first, to know where it is kept.
+   * the accessing organization): the event is read first, to know where it is kept. The comment
+   * stays here: the ledger gets its commitment under a fresh random salt, and the comment is kept
+   * once the review is on the ledger.
    */
   async review(
     caller: Principal,
     eventId: string,
-    review: ReviewInput,
+    review: ReviewRequest,
   ): Promise<{ event: AccessEvent; txId: string }> {
+    const comment = review.comment.trim();
+    if (comment === '') throw new InvalidArgumentError('comment: must not be empty');
+    const salt = randomBytes(16).toString('base64url');
+    const commentHash = reviewCommentHash({ salt, comment });
     const pending = await this.get(caller, eventId);
     this.endorsers.remember(pending.patientId, pending.patientHome);
     const endorsers = await this.endorsers.plan('audit:ReviewEmergencyAccess', {
@@ -97,8 +129,33 @@ export class AuditService {
     });
     const { result: event, txId } = await this.ledger
       .as(ledgerIdentity(caller), { endorsers })
-      .submit('audit:ReviewEmergencyAccess', eventId, { outcome: review.outcome });
+      .submit('audit:ReviewEmergencyAccess', eventId, { outcome: review.outcome, commentHash });
+    this.comments.save({
+      eventId,
+      comment,
+      salt,
+      commentHash,
+      reviewer: caller.username,
+      txId,
+      reviewedAt: event.emergency?.review.reviewedAt ?? '',
+    });
     return { event, txId };
+  }
+
+  /**
+   * The regulator's comment on a review (GovMSP regulator, at its own gateway), checked against
+   * the commitment the ledger holds.
+   */
+  async reviewComment(caller: Principal, eventId: string): Promise<ReviewCommentView> {
+    const event = await this.get(caller, eventId);
+    const kept = this.comments.find(eventId);
+    if (kept === undefined)
+      throw new NotFoundError(
+        'NOT_FOUND',
+        `no review comment of ${eventId} is kept at this gateway`,
+      );
+    const ledgerHash = event.emergency?.review.commentHash;
+    return { ...kept, matchesLedger: ledgerHash === reviewCommentHash(kept) };
   }
 
   /** QueryEmergencyReviews: pending break-glass events, oldest first (GovMSP regulator). */

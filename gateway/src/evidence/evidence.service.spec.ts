@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { ForbiddenError, NotFoundError } from '../common/errors.js';
 import { loadConfig } from '../config/gateway.config.js';
 import { AuditService } from '../audit/audit.service.js';
+import { createReviewCommentStore } from '../audit/review-comment.store.js';
 import { ConsentsService } from '../consents/consents.service.js';
 import { createBatchStore } from '../records/batch.store.js';
 import { RecordsService } from '../records/records.service.js';
@@ -181,7 +182,7 @@ function setup() {
     config,
     batches,
     new RecordsService(ledger, batches, endorsers),
-    new AuditService(ledger, endorsers),
+    new AuditService(ledger, endorsers, createReviewCommentStore(openDatabase(':memory:'))),
     new ConsentsService(ledger, endorsers, testProfile()),
   );
   return { ledger, batches, service };

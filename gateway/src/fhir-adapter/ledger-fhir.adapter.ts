@@ -117,7 +117,8 @@ export class LedgerFhirAdapter implements FhirLedgerPort<Principal> {
   }
 
   queryAccessEvents(caller: Principal, filter: AccessEventQuery): Promise<AccessEventPage> {
-    return this.audit.query(caller, filter);
+    // The FHIR search counts its matches itself unless it asks the ledger (withTotal).
+    return this.audit.query(caller, { withTotal: false, ...filter });
   }
 
   /** GetRecord; undefined when the ledger does not know the record. */

@@ -40,6 +40,7 @@ const breakGlass: AccessEvent = {
       outcome: 'justified',
       reviewedAt: '2026-11-23T00:00:00.000Z',
       reviewerIdHash: 'e'.repeat(64),
+      commentHash: 'f'.repeat(64),
     },
   },
 };
@@ -194,6 +195,7 @@ describe('toAuditEvent', () => {
         { url: 'reviewOutcome', valueCode: 'justified' },
         { url: 'reviewedAt', valueDateTime: '2026-11-23T00:00:00.000Z' },
         { url: 'reviewerIdHash', valueString: 'e'.repeat(64) },
+        { url: 'reviewCommentHash', valueString: 'f'.repeat(64) },
       ],
     });
   });

@@ -18,8 +18,8 @@
  * | patientId, consentIds,        | `entity`: Patient <pseudonym> (role Patient), Consent/<id> (role Security   |
  * | recordIds                     | Resource), records by identifier (record-id naming system, role Report)     |
  * | reason, breakGlass, emergency | extensions decision-reason, break-glass, emergency (reasonCode,            |
- * | {reasonCode, justification-   | justificationHash, reviewStatus, reviewOutcome, reviewedAt, reviewerIdHash) |
- * | Hash, review}                 |                                                                             |
+ * | {reasonCode, justification-   | justificationHash, reviewStatus, reviewOutcome, reviewedAt, reviewerIdHash, |
+ * | Hash, review}                 | reviewCommentHash)                                                          |
  * | labels (sensitivity)          | the Patient entity's `securityLabel` (v3-ActCode: ETH, GDIS, HIV, PSY, ...) |
  * | categories, data period,      | extensions data-category (repeating), data-period, cohort-study,           |
  * | cohort, txId                  | ledger-tx-id                                                                |
@@ -187,6 +187,8 @@ function emergencyExtension(emergency: Emergency): fhir4.Extension {
     parts.push({ url: 'reviewedAt', valueDateTime: review.reviewedAt });
   if (review.reviewerIdHash !== undefined)
     parts.push({ url: 'reviewerIdHash', valueString: review.reviewerIdHash });
+  if (review.commentHash !== undefined)
+    parts.push({ url: 'reviewCommentHash', valueString: review.commentHash });
   return { url: EXTENSION.emergency, extension: parts };
 }
 

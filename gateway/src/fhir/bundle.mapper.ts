@@ -103,11 +103,34 @@ export function toSearchPage<T extends fhir4.Resource>(
   const size = controls.summaryCount ? 0 : controls.count;
   const page = rest.slice(0, size);
   const last = page.at(-1);
+  return searchsetPage(page, {
+    ...options,
+    total: matches.length,
+    ...(last !== undefined && rest.length > page.length
+      ? { nextCursor: encodeCursor(key(last)) }
+      : {}),
+  });
+}
+
+/** What {@link searchsetPage} adds to {@link SearchPageOptions}. */
+interface PageOutcome<T extends fhir4.Resource> extends SearchPageOptions<T> {
+  /** Every match, over all pages (left out with `_total=none`, unless `_summary=count`). */
+  readonly total: number;
+  /** The cursor of the next page; absent on the last page. */
+  readonly nextCursor?: string;
+}
+
+/** A `searchset` Bundle of one page: entries trimmed by `_elements`, links, total, outcome. */
+function searchsetPage<T extends fhir4.Resource>(
+  page: readonly T[],
+  options: Readonly<PageOutcome<T>>,
+): fhir4.Bundle<T | fhir4.OperationOutcome> {
+  const { controls } = options;
   const link = (cursor?: string): string =>
     searchUrl(options.base, options.resourceType, options.used, cursor);
   const links: fhir4.BundleLink[] = [{ relation: 'self', url: link(controls.cursor) }];
-  if (last !== undefined && rest.length > page.length)
-    links.push({ relation: 'next', url: link(encodeCursor(key(last))) });
+  if (options.nextCursor !== undefined)
+    links.push({ relation: 'next', url: link(options.nextCursor) });
   const entries: fhir4.BundleEntry<T | fhir4.OperationOutcome>[] = page.map((resource) => ({
     ...(resource.id === undefined
       ? {}
@@ -136,10 +159,62 @@ export function toSearchPage<T extends fhir4.Resource>(
   return {
     resourceType: 'Bundle',
     type: 'searchset',
-    ...(controls.total === 'none' && !controls.summaryCount ? {} : { total: matches.length }),
+    ...(controls.total === 'none' && !controls.summaryCount ? {} : { total: options.total }),
     link: links,
     ...(entries.length === 0 ? {} : { entry: entries }),
   };
+}
+
+/** Where a page read from the ledger's own order stops: matches passed, and the ledger's bookmark. */
+export interface LedgerCursor {
+  readonly offset: number;
+  readonly bookmark: string;
+}
+
+/**
+ * One page of a search the ledger pages itself (its order is the search's, every filter is the
+ * ledger's): the page's resources as read, the exact total, and the next cursor when matches
+ * are left.
+ */
+export function toLedgerSearchPage<T extends fhir4.Resource>(
+  page: readonly T[],
+  options: Readonly<SearchPageOptions<T> & { total: number; next?: LedgerCursor }>,
+): fhir4.Bundle<T | fhir4.OperationOutcome> {
+  const { next, ...rest } = options;
+  return searchsetPage(page, {
+    ...rest,
+    ...(next === undefined ? {} : { nextCursor: encodeLedgerCursor(next) }),
+  });
+}
+
+const LEDGER_CURSOR = 'ledger';
+
+function encodeLedgerCursor(cursor: LedgerCursor): string {
+  return Buffer.from(JSON.stringify([LEDGER_CURSOR, cursor.offset, cursor.bookmark])).toString(
+    'base64url',
+  );
+}
+
+/**
+ * The ledger position a cursor stands for; undefined for a cursor of the sorting path (and any
+ * other text, which that path refuses).
+ */
+export function decodeLedgerCursor(cursor: string): LedgerCursor | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(value) &&
+      value.length === 3 &&
+      value[0] === LEDGER_CURSOR &&
+      Number.isSafeInteger(value[1]) &&
+      (value[1] as number) >= 0 &&
+      typeof value[2] === 'string'
+    )
+      return { offset: value[1] as number, bookmark: value[2] };
+  } catch {
+    // not a ledger cursor
+  }
+  return undefined;
 }
 
 /**

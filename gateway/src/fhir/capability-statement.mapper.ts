@@ -20,7 +20,7 @@ export interface CapabilityStatementOptions {
   readonly softwareVersion?: string;
 }
 
-const PAGING = `Newest first (\`_sort=-date\`, the default) or oldest first (\`_sort=date\`); pages of \`_count\` (0..${String(MAX_PAGE_SIZE)}, default ${String(DEFAULT_PAGE_SIZE)}; larger values are clamped and the self link shows the applied value); follow \`link\` next (\`_cursor\`, opaque) to the last page, which has none. \`Bundle.total\` is exact (\`_total=none\` leaves it out); \`_summary=count\` answers the total only; \`_elements\` keeps the named top-level elements (tagged SUBSETTED). Searches may be POSTed form-encoded to [type]/_search. A search that matches more than ${String(MAX_SEARCH_MATCHES)} resources is refused (too-costly): narrow it.`;
+const PAGING = `Newest first (\`_sort=-date\`, the default) or oldest first (\`_sort=date\`); pages of \`_count\` (0..${String(MAX_PAGE_SIZE)}, default ${String(DEFAULT_PAGE_SIZE)}; larger values are clamped and the self link shows the applied value); follow \`link\` next (\`_cursor\`, opaque) to the last page, which has none. \`Bundle.total\` is exact (\`_total=none\` leaves it out); \`_summary=count\` answers the total only; \`_elements\` keeps the named top-level elements (tagged SUBSETTED). Searches may be POSTed form-encoded to [type]/_search. A search that matches more than ${String(MAX_SEARCH_MATCHES)} resources is refused (too-costly): narrow it. An AuditEvent search newest first with only patient, date and outcome is paged by the ledger itself (each page reads \`_count\` events and the ledger's count), so it is not limited so.`;
 
 /** The interactions served, by resource type (the 404/405 answers follow this table). */
 export const SERVED_INTERACTIONS = {

@@ -3,6 +3,7 @@ import type {
   ConsentChange,
   ConsentQuery,
   Page,
+  ResultTotal,
 } from '@consent-ledger/ledger-api';
 import type { ProvenanceSearch } from './fhir-search.params.js';
 import type {
@@ -39,8 +40,14 @@ export interface FhirLedgerPort<TCaller = unknown> {
   getConsentHistory(caller: TCaller, consentId: string): Promise<readonly ConsentVersionView[]>;
   /** `consent:QueryConsents`. */
   queryConsents(caller: TCaller, filter: ConsentQuery): Promise<Page<ConsentView>>;
-  /** `audit:QueryAccessEvents`; `from` is inclusive, `to` exclusive. */
-  queryAccessEvents(caller: TCaller, filter: AccessEventQuery): Promise<Page<AccessEventView>>;
+  /**
+   * `audit:QueryAccessEvents`; `from` is inclusive, `to` exclusive; newest first unless `order`
+   * is `asc`; `total` when `withTotal`.
+   */
+  queryAccessEvents(
+    caller: TCaller,
+    filter: AccessEventQuery,
+  ): Promise<Page<AccessEventView> & { readonly total?: ResultTotal }>;
   /** `audit:GetAccessEvent` (EVENT_NOT_FOUND when unknown). */
   getAccessEvent(caller: TCaller, eventId: string): Promise<AccessEventView>;
   /**

@@ -198,6 +198,8 @@ export interface FhirSearch<F, R extends fhir4.Resource> {
   readonly used: readonly (readonly [string, string])[];
   /** The names ignored (lenient handling only). */
   readonly ignored: readonly string[];
+  /** True when `keep` accepts everything: the ledger filter states the whole search. */
+  readonly ledgerOnly?: boolean;
 }
 
 /**
@@ -321,6 +323,8 @@ export function parseAuditEventSearch(
     controls: resultControls(known),
     used: usedPairs(known),
     ignored,
+    ledgerOnly:
+      agents.length === 0 && sources.length === 0 && entities.length === 0 && ids.length === 0,
   };
 }
 

@@ -115,7 +115,7 @@ export const EXTENSION = {
   decisionReason: `${FHIR_PROJECT_BASE}/StructureDefinition/decision-reason`,
   /** Break-glass access (valueBoolean). */
   breakGlass: `${FHIR_PROJECT_BASE}/StructureDefinition/break-glass`,
-  /** Emergency details (complex: reasonCode, justificationHash, reviewStatus, reviewOutcome, reviewedAt, reviewerIdHash). */
+  /** Emergency details (complex: reasonCode, justificationHash, reviewStatus, reviewOutcome, reviewedAt, reviewerIdHash, reviewCommentHash). */
   emergency: `${FHIR_PROJECT_BASE}/StructureDefinition/emergency`,
   /** Requested data category (valueCoding, repeats). */
   dataCategory: `${FHIR_PROJECT_BASE}/StructureDefinition/data-category`,

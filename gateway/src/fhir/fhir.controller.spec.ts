@@ -907,6 +907,8 @@ describe('GET /fhir/AuditEvent', () => {
       Promise.resolve({
         items: many,
         bookmark: String(Number(filter.bookmark ?? '0') + 1),
+        // The ledger stopped counting: the search cannot be paged by the ledger.
+        ...(filter.withTotal === true ? { total: { count: 10_000, exact: false } } : {}),
       }),
     );
     const response = await request(server)
@@ -914,7 +916,66 @@ describe('GET /fhir/AuditEvent', () => {
       .set('x-test-user', 'patient')
       .expect(400);
     expect(issue(response)?.code).toBe('too-costly');
-    expect(port.queryAccessEvents).toHaveBeenCalledTimes(101);
+    // One counted page, then 101 pages read to sort them all.
+    expect(port.queryAccessEvents).toHaveBeenCalledTimes(102);
+  });
+
+  it('pages a newest-first search the ledger states whole by the ledger itself', async () => {
+    const nth = (n: number): AccessEvent => ({
+      ...event,
+      eventId: `evt-${String(n).padStart(24, '0')}`,
+      timestamp: `2026-11-22T0${String(n)}:00:00.000Z`,
+    });
+    const total = { count: 3, exact: true };
+    port.queryAccessEvents
+      .mockResolvedValueOnce({ items: [nth(3)], bookmark: 'b1', total })
+      .mockResolvedValueOnce({ items: [nth(2)], bookmark: 'b2' })
+      .mockResolvedValueOnce({ items: [nth(1)], bookmark: '', total });
+    const first = await request(server)
+      .get(`/fhir/AuditEvent?patient=${PID}&_count=2`)
+      .set('x-test-user', 'patient')
+      .expect(200);
+    const page = first.body as fhir4.Bundle<fhir4.AuditEvent>;
+    expect(page.total).toBe(3);
+    expect(page.entry?.map((entry) => entry.resource?.id)).toEqual([
+      nth(3).eventId,
+      nth(2).eventId,
+    ]);
+    // A short ledger page is topped up from its bookmark; the total is counted once a page.
+    expect(port.queryAccessEvents.mock.calls.map(([, filter]) => filter)).toEqual([
+      { patientId: PID, order: 'desc', withTotal: true, pageSize: 2 },
+      { patientId: PID, order: 'desc', withTotal: false, pageSize: 1, bookmark: 'b1' },
+    ]);
+    const next = new URL(linksOf(page).next ?? '');
+    const second = await request(server)
+      .get(`/fhir/AuditEvent${next.search}`)
+      .set('x-test-user', 'patient')
+      .expect(200);
+    const last = second.body as fhir4.Bundle<fhir4.AuditEvent>;
+    expect(last.entry?.map((entry) => entry.resource?.id)).toEqual([nth(1).eventId]);
+    expect(last.total).toBe(3);
+    expect(linksOf(last).next).toBeUndefined();
+    expect(port.queryAccessEvents.mock.calls[2]?.[1]).toEqual({
+      patientId: PID,
+      order: 'desc',
+      withTotal: true,
+      pageSize: 2,
+      bookmark: 'b2',
+    });
+    // The count alone; and a ledger cursor belongs to a search the ledger pages.
+    port.queryAccessEvents.mockResolvedValueOnce({ items: [nth(3)], bookmark: 'b1', total });
+    const count = await request(server)
+      .get(`/fhir/AuditEvent?patient=${PID}&_summary=count`)
+      .set('x-test-user', 'patient')
+      .expect(200);
+    expect(count.body).toMatchObject({ total: 3 });
+    expect((count.body as fhir4.Bundle).entry).toBeUndefined();
+    const cursor = next.searchParams.get('_cursor') ?? '';
+    const refused = await request(server)
+      .get(`/fhir/AuditEvent?patient=${PID}&_sort=date&_cursor=${cursor}`)
+      .set('x-test-user', 'patient')
+      .expect(400);
+    expect(issue(refused)).toMatchObject({ code: 'value', expression: ['_cursor'] });
   });
 
   it('refuses a bad date (400 value)', async () => {

@@ -13,10 +13,16 @@ import {
   Res,
   UnauthorizedException,
 } from '@nestjs/common';
-import type { Page, TransactionName } from '@consent-ledger/ledger-api';
+import type { Page, ResultTotal, TransactionName } from '@consent-ledger/ledger-api';
 import type * as fhir4 from './fhir-r4.types.js';
 import { toAuditEvent } from './audit-event.mapper.js';
-import { subsetted, toSearchPage } from './bundle.mapper.js';
+import {
+  decodeLedgerCursor,
+  subsetted,
+  toLedgerSearchPage,
+  toSearchPage,
+  type LedgerCursor,
+} from './bundle.mapper.js';
 import { SERVED_INTERACTIONS, toCapabilityStatement } from './capability-statement.mapper.js';
 import {
   consentPatientId,
@@ -41,6 +47,7 @@ import {
 } from './fhir-search.params.js';
 import { FHIR_JSON_CONTENT_TYPE } from './operation-outcome.mapper.js';
 import { toProvenance } from './provenance.mapper.js';
+import type { AccessEventView } from './ledger-views.js';
 
 /** The parts of an (Express) request the FHIR API reads (never its Host). */
 export interface FhirHttpRequest {
@@ -312,6 +319,20 @@ export class FhirController {
   async searchAuditEvents(@Req() request: FhirHttpRequest): Promise<fhir4.Bundle> {
     const caller = callerOf(request);
     const search = parseAuditEventSearch(request.query, handlingOf(request));
+    const ledgerCursor =
+      search.controls.cursor === undefined ? undefined : decodeLedgerCursor(search.controls.cursor);
+    // A sorting cursor (a search paged before, or another kind of search) keeps its own path.
+    const native =
+      !search.empty &&
+      search.ledgerOnly === true &&
+      search.controls.descending &&
+      (search.controls.cursor === undefined || ledgerCursor !== undefined);
+    if (ledgerCursor !== undefined && !native)
+      throw FhirArgumentError.at('_cursor', 'is not a cursor of this search', 'value');
+    if (native) {
+      const paged = await this.auditEventsAsLedgerPages(caller, search, ledgerCursor);
+      if (paged !== undefined) return paged;
+    }
     const matches = search.empty
       ? []
       : (
@@ -320,6 +341,51 @@ export class FhirController {
           )
         ).map(toAuditEvent);
     return this.page('AuditEvent', search, matches, (resource) => resource.recorded);
+  }
+
+  /**
+   * A newest-first AuditEvent search whose every filter is the ledger's, paged by the ledger
+   * itself: one page reads `_count` events and the ledger's count of the matches (its own
+   * newest-first order, the cursor its bookmark), instead of every match. Undefined (read them
+   * all, as other searches) when the ledger could not count them exactly.
+   */
+  private async auditEventsAsLedgerPages(
+    caller: unknown,
+    search: ReturnType<typeof parseAuditEventSearch>,
+    cursor: LedgerCursor | undefined,
+  ): Promise<fhir4.Bundle | undefined> {
+    const { controls } = search;
+    const wanted = controls.summaryCount ? 0 : controls.count;
+    const events: AccessEventView[] = [];
+    let bookmark = cursor?.bookmark ?? '';
+    let total: ResultTotal | undefined;
+    do {
+      const page = await this.ledger.queryAccessEvents(caller, {
+        ...search.filter,
+        order: 'desc',
+        withTotal: total === undefined,
+        pageSize: Math.max(1, wanted - events.length),
+        ...(bookmark === '' ? {} : { bookmark }),
+      });
+      total ??= page.total;
+      if (total?.exact !== true) return undefined;
+      events.push(...page.items);
+      bookmark = page.bookmark;
+    } while (events.length < wanted && bookmark !== '');
+    const shown = events.slice(0, wanted).map(toAuditEvent);
+    const offset = (cursor?.offset ?? 0) + shown.length;
+    return toLedgerSearchPage(shown, {
+      base: this.base(),
+      resourceType: 'AuditEvent',
+      controls,
+      used: search.used,
+      ignored: search.ignored,
+      dateOf: (resource) => resource.recorded,
+      total: total.count,
+      ...(wanted > 0 && bookmark !== '' && offset < total.count
+        ? { next: { offset, bookmark } }
+        : {}),
+    });
   }
 
   /** `GET /fhir/AuditEvent/:id`. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessEvent } from '@consent-ledger/ledger-api';
 import {
@@ -65,10 +66,56 @@ describe('scenario: government oversight from county to province', () => {
       `/audit/emergency-reviews/${ids.breakGlassEventId}`,
       {
         token: regulator,
-        body: { outcome: 'unjustified' },
+        body: { outcome: 'unjustified', comment: 'a second opinion' },
       },
     );
     expect([again.status, again.body.code]).toEqual([409, 'CONFLICT']);
+  });
+
+  it('keeps the review comment at the regulator’s gateway, only its salted commitment on the ledger', async () => {
+    const { ids } = result;
+    const kept = await gateways.clients.gov.call<{
+      comment: string;
+      salt: string;
+      commentHash: string;
+      matchesLedger: boolean;
+    }>('GET', `/audit/emergency-reviews/${ids.breakGlassEventId}`, { token: regulator });
+    expect(kept.comment).toMatch(/attending physician/);
+    expect(kept.matchesLedger).toBe(true);
+    // What an auditor does with the comment and salt the regulator shows: recompute the hash.
+    const recomputed = createHash('sha256')
+      .update(Buffer.from(kept.salt, 'base64url'))
+      .update(kept.comment.normalize('NFC'), 'utf8')
+      .digest('hex');
+    const event = (await auditedEvent(
+      gateways.clients.gov,
+      regulator,
+      ids.breakGlassEventId,
+    )) as unknown as AccessEvent;
+    expect(event.emergency?.review.commentHash).toBe(recomputed);
+    expect(JSON.stringify(event)).not.toContain('physician');
+    // The hospital's own copy of the event carries the commitment, not the words; and only the
+    // regulator reads the comment.
+    const hospital = await gateways.login('community', ids.usernames.communityClinician);
+    const refused = await gateways.clients.community.request<{ code: string }>(
+      'GET',
+      `/audit/emergency-reviews/${ids.breakGlassEventId}`,
+      { token: hospital },
+    );
+    expect([refused.status, refused.body.code]).toEqual([403, 'FORBIDDEN']);
+    // A review without a comment, or with too long a one, is refused before the ledger.
+    for (const body of [
+      { outcome: 'unjustified' },
+      { outcome: 'unjustified', comment: ' \n ' },
+      { outcome: 'unjustified', comment: 'x'.repeat(2001) },
+    ]) {
+      const bad = await gateways.clients.gov.request<{ code: string }>(
+        'POST',
+        `/audit/emergency-reviews/${ids.breakGlassEventId}`,
+        { token: regulator, body },
+      );
+      expect([bad.status, bad.body.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    }
   });
 
   it('searches the audit trail by region at each level', async () => {
