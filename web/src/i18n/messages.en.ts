@@ -300,6 +300,7 @@ export const en: Messages = {
     denyRate: 'Deny rate per day',
     barsLabel: '{{title}}: {{days}} days, at most {{max}} per day',
     dataTable: 'Data table',
+    dataTableOf: 'Data table: {{title}}',
     day: 'Day',
     rateLabel: '{{title}}: {{rate}} over {{days}} days',
     point: '{{day}}: {{rate}} of {{of}}',

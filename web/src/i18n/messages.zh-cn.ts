@@ -292,6 +292,7 @@ export const zhCN = {
     denyRate: '每日拒绝比例',
     barsLabel: '{{title}}：{{days}} 天，单日最多 {{max}} 次',
     dataTable: '数据表',
+    dataTableOf: '数据表：{{title}}',
     day: '日期',
     rateLabel: '{{title}}：{{days}} 天内共 {{rate}}',
     point: '{{day}}：{{rate}}，共 {{of}} 次',
