@@ -9,6 +9,7 @@ import {
   dropFile,
   expectAccessible,
   expectNoHorizontalOverflow,
+  focusedText,
   goTo,
   launchBrowser,
   login,
@@ -255,7 +256,13 @@ describe('the hospital staff journey in the browser', () => {
     await login(desktop.page, app.base, clinician);
     await desktop.page.getByRole('heading', { name: en('nav.verify') }).waitFor();
     const button = desktop.page.getByRole('button', { name: en('hospital.chooseFile') });
+    // The app moves focus to the new page's heading once it has rendered (for screen readers):
+    // wait for that first, or it would take the focus back from the button before Enter.
+    await expect
+      .poll(() => desktop.page.evaluate<string | undefined>('document.activeElement?.tagName'))
+      .toBe('H1');
     await button.focus();
+    expect(await focusedText(desktop.page)).toBe(en('hospital.chooseFile'));
     const [chooser] = await Promise.all([
       desktop.page.waitForEvent('filechooser'),
       desktop.page.keyboard.press('Enter'),
