@@ -5,37 +5,15 @@ import { decodePDFRawStream, PDFDict, PDFDocument, PDFName, PDFRawStream } from 
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { accessHistoryPdf, wrapText } from './access-history-pdf.ts';
 import { setLanguage } from './i18n/i18n.ts';
+import { ACCESS_EVENT, EMERGENCY_EVENT } from './testing/access-events.ts';
 import { orgName } from './i18n/words.ts';
 import { pdfFontCharacters, pdfFontSubset } from './pdf-font.build.ts';
 
-const base: AccessEvent = {
-  eventId: 'evt-0000000000000000000000000001',
-  patientId: 'pid-aaaaaaaaaaaaaaaa',
-  patientHome: 'CommunityHospitalMSP',
-  accessor: { org: 'TertiaryHospitalMSP', role: 'clinician', idHash: 'b'.repeat(64) },
-  accessorRegion: { province: '330000', city: '330100', county: '330106' },
-  purpose: 'treatment',
-  categories: ['laboratory', 'outpatient'],
-  recordIds: [],
-  decision: 'permit',
-  reason: 'PERMITTED_BY_CONSENT',
-  consentIds: ['con-1'],
-  breakGlass: false,
-  timestamp: '2026-12-06T08:30:00.000Z',
-  txId: 'a'.repeat(64),
-  salt: 's',
-};
+const base = ACCESS_EVENT;
+/** The emergency access, by a community hospital clinician. */
 const emergency: AccessEvent = {
-  ...base,
-  eventId: 'evt-0000000000000000000000000002',
+  ...EMERGENCY_EVENT,
   accessor: { org: 'CommunityHospitalMSP', role: 'clinician', idHash: 'c'.repeat(64) },
-  reason: 'EMERGENCY_ACCESS',
-  breakGlass: true,
-  emergency: {
-    reasonCode: 'LIFE_THREATENING',
-    justificationHash: 'c'.repeat(64),
-    review: { status: 'reviewed', outcome: 'justified' },
-  },
 };
 /** Enough requests for a second page. */
 const many: AccessEvent[] = Array.from({ length: 40 }, (_, index) => ({

@@ -1,37 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AccessEvent } from '@consent-ledger/ledger-api';
 import { accessHistoryCsv } from './access-history.ts';
 import { setLanguage } from './i18n/i18n.ts';
+import { ACCESS_EVENT, EMERGENCY_EVENT } from './testing/access-events.ts';
 
-const base: AccessEvent = {
-  eventId: 'evt-0000000000000000000000000001',
-  patientId: 'pid-aaaaaaaaaaaaaaaa',
-  patientHome: 'CommunityHospitalMSP',
-  accessor: { org: 'TertiaryHospitalMSP', role: 'clinician', idHash: 'b'.repeat(64) },
-  accessorRegion: { province: '330000', city: '330100', county: '330106' },
-  purpose: 'treatment',
-  categories: ['laboratory', 'outpatient'],
-  recordIds: [],
-  decision: 'permit',
-  reason: 'PERMITTED_BY_CONSENT',
-  consentIds: ['con-1'],
-  breakGlass: false,
-  timestamp: '2026-12-06T08:30:00.000Z',
-  txId: 'a'.repeat(64),
-  salt: 's',
-};
-const emergency: AccessEvent = {
-  ...base,
-  eventId: 'evt-0000000000000000000000000002',
-  decision: 'permit',
-  reason: 'EMERGENCY_ACCESS',
-  breakGlass: true,
-  emergency: {
-    reasonCode: 'LIFE_THREATENING',
-    justificationHash: 'c'.repeat(64),
-    review: { status: 'reviewed', outcome: 'justified' },
-  },
-};
+const base = ACCESS_EVENT;
+const emergency = EMERGENCY_EVENT;
 
 /** The CSV's lines, without the byte order mark. */
 const linesOf = (csv: string): string[] => csv.slice(1).trimEnd().split('\r\n');

@@ -466,6 +466,10 @@ async function queryEvents(ctx: LedgerContext, query: EventQuery): Promise<Acces
     collections = collections.filter((collection) => held.includes(collection));
   }
   const index = eventIndex(query);
+  // The newest-first index of the query's filters: the page's own when newest first; oldest
+  // first, the one read backwards when it can be, and the one a total counts through (a total
+  // does not depend on the order).
+  const newest = query.order === 'asc' ? eventIndex({ ...query, order: 'desc' }) : index;
   const matches = (event: AccessEvent): boolean =>
     (query.patientId === undefined || event.patientId === query.patientId) &&
     (query.accessorOrg === undefined || event.accessor.org === query.accessorOrg) &&
@@ -480,47 +484,33 @@ async function queryEvents(ctx: LedgerContext, query: EventQuery): Promise<Acces
     return event !== undefined && matches(event) ? event : undefined;
   };
   const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+  // An index's window among the query's collections, and a page of it.
+  const windowOf = (of: EventIndex) => ({
+    collections,
+    type: of.type,
+    prefix: of.prefix,
+    ...optional('from', of.from),
+    ...optional('isPastEnd', of.isPastEnd),
+  });
+  const scan = (of: EventIndex) => ({
+    ...windowOf(of),
+    ...optional('bookmark', query.bookmark),
+    pageSize,
+    select,
+  });
   // Oldest first with a filter an index carries: that (newest-first) index's window backwards
   // while it is small enough to read whole; else the ascending time index, filtered.
-  const filtered = query.order === 'asc' ? eventIndex({ ...query, order: 'desc' }) : undefined;
   const reversed =
-    filtered === undefined || filtered.type === 'eventNewest'
+    query.order !== 'asc' || newest.type === 'eventNewest'
       ? undefined
-      : await scanPageReversed(ctx.stub, {
-          collections,
-          type: filtered.type,
-          prefix: filtered.prefix,
-          ...optional('from', filtered.from),
-          ...optional('bookmark', query.bookmark),
-          pageSize,
-          ...optional('isPastEnd', filtered.isPastEnd),
-          keyLimit: REVERSED_KEY_LIMIT,
-          select,
-        });
-  const page =
-    reversed ??
-    (await scanPage(ctx.stub, {
-      collections,
-      type: index.type,
-      prefix: index.prefix,
-      ...optional('from', index.from),
-      ...optional('bookmark', query.bookmark),
-      pageSize,
-      ...optional('isPastEnd', index.isPastEnd),
-      select,
-    }));
+      : await scanPageReversed(ctx.stub, { ...scan(newest), keyLimit: REVERSED_KEY_LIMIT });
+  const page = reversed ?? (await scanPage(ctx.stub, scan(index)));
   if (query.withTotal !== true) return page;
-  // The total does not depend on the order: it counts through the newest-first index.
-  const counted = query.order === 'asc' ? eventIndex({ ...query, order: 'desc' }) : index;
   const total = await countEntries(ctx.stub, {
-    collections,
-    type: counted.type,
-    prefix: counted.prefix,
-    ...optional('from', counted.from),
-    ...optional('isPastEnd', counted.isPastEnd),
+    ...windowOf(newest),
     // Index-only for the regulator when the index expresses every filter (it may read every
     // event); anyone else's entries are read and checked as the pages' items are.
-    ...(counted.covers && isRegulator(caller)
+    ...(newest.covers && isRegulator(caller)
       ? { limit: TOTAL_COUNT_LIMIT }
       : { limit: TOTAL_READ_LIMIT, select: async (entry) => (await select(entry)) !== undefined }),
   });

@@ -161,6 +161,21 @@ function sensitiveMatches(
 }
 
 /**
+ * The permits among `active` consents that match a question: its grantee, its purpose and at least
+ * one of its categories (step 2 of {@link evaluateConsents}).
+ */
+function matchingPermits(question: AccessQuestion, active: readonly Consent[]): Consent[] {
+  return active.filter(
+    (consent) =>
+      consent.provision === 'permit' &&
+      granteeMatches(consent.grantee, question.accessor) &&
+      consent.purposes?.includes(question.purpose) === true &&
+      consent.categories !== undefined &&
+      listIntersects(consent.categories, question.categories),
+  );
+}
+
+/**
  * For each of the request's labels, the permits that open it: they name it explicitly, list one of
  * the requested categories and contain the requested data period. An empty list: not opened.
  */
@@ -219,14 +234,7 @@ export function evaluateConsents(input: Readonly<EvaluationInput>): Decision {
       consentIds: sortedIds(denies),
     });
 
-  const permits = active.filter(
-    (consent) =>
-      consent.provision === 'permit' &&
-      granteeMatches(consent.grantee, accessor) &&
-      consent.purposes?.includes(purpose) === true &&
-      consent.categories !== undefined &&
-      listIntersects(consent.categories, categories),
-  );
+  const permits = matchingPermits(input, active);
   const excepted = permits.filter((permit) =>
     permit.exceptions.some(
       (exception) =>
@@ -301,14 +309,8 @@ export function evaluateEmergency(input: Readonly<Omit<EvaluationInput, 'purpose
   }
   const labels = labelsOfRequest(question.categories, question.labels);
   if (labels.length > 0 && outcome.decision !== 'permit') {
-    const permits = question.consents.filter(
-      (consent) =>
-        isConsentActive(consent, question.now) &&
-        consent.provision === 'permit' &&
-        granteeMatches(consent.grantee, question.accessor) &&
-        consent.purposes?.includes('emergency') === true,
-    );
-    const opening = labelCoverage(permits, { labels, question });
+    const active = question.consents.filter((consent) => isConsentActive(consent, question.now));
+    const opening = labelCoverage(matchingPermits(question, active), { labels, question });
     if (opening.some((list) => list.length === 0)) {
       return decision(question, {
         decision: 'deny',

@@ -12,12 +12,12 @@ import {
   type ResultOrder,
   type ReviewOutcome,
 } from '@consent-ledger/ledger-api';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsUtcTimestamp, PageQueryDto, ToBoolean } from '../common/dto.js';
 
-/** GET /audit/access-events query. */
-export class AccessEventsQueryDto extends PageQueryDto {
+/** The filters of the access events: the search's (GET /audit/access-events) and its export's. */
+export class AccessEventFiltersDto {
   @ApiPropertyOptional()
   @IsOptional()
   @Matches(PATIENT_ID_PATTERN, { message: 'patientId must be pid- and 16 to 32 of [a-z2-7]' })
@@ -67,59 +67,14 @@ export class AccessEventsQueryDto extends PageQueryDto {
   order?: ResultOrder;
 }
 
-/** GET /audit/access-events/export query. */
-export class ExportQueryDto {
+/** GET /audit/access-events query: the filters and a page. */
+export class AccessEventsQueryDto extends IntersectionType(PageQueryDto, AccessEventFiltersDto) {}
+
+/** GET /audit/access-events/export query: the filters, every page, in a format. */
+export class ExportQueryDto extends AccessEventFiltersDto {
   @ApiProperty({ enum: ['csv', 'fhir'] })
   @IsIn(['csv', 'fhir'])
   format!: 'csv' | 'fhir';
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(PATIENT_ID_PATTERN, { message: 'patientId must be pid- and 16 to 32 of [a-z2-7]' })
-  patientId?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(MSP_ID_PATTERN, { message: 'accessorOrg must be an MSP ID' })
-  accessorOrg?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsUtcTimestamp()
-  from?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsUtcTimestamp()
-  to?: string;
-
-  @ApiPropertyOptional({ enum: DECISIONS })
-  @IsOptional()
-  @IsIn(DECISIONS)
-  decision?: DecisionValue;
-
-  @ApiPropertyOptional({ type: Boolean })
-  @IsOptional()
-  @ToBoolean()
-  @IsBoolean()
-  breakGlass?: boolean;
-
-  @ApiPropertyOptional({
-    description: "six-digit GB/T 2260 code at any level: the accessor organization's region",
-    example: '330110',
-  })
-  @IsOptional()
-  @Matches(REGION_CODE_PATTERN, { message: 'region must be a six-digit region code' })
-  region?: string;
-
-  @ApiPropertyOptional({
-    enum: RESULT_ORDERS,
-    default: 'desc',
-    description: 'newest first (desc) or oldest first (asc); a bookmark keeps its order',
-  })
-  @IsOptional()
-  @IsIn(RESULT_ORDERS)
-  order?: ResultOrder;
 }
 
 /** POST /audit/emergency-reviews/:eventId body. */

@@ -35,9 +35,11 @@ export interface ReviewRequest {
   readonly comment: string;
 }
 
-/** A stored review comment, and whether it still matches the commitment on the ledger. */
+/** A stored review comment, its commitment, and whether that matches the ledger's. */
 export interface ReviewCommentView extends ReviewComment {
-  /** The commitment recomputed from the comment and salt equals the ledger's. */
+  /** The commitment, recomputed from the comment and salt. */
+  readonly commentHash: string;
+  /** It equals the commitment on the ledger. */
   readonly matchesLedger: boolean;
 }
 
@@ -134,7 +136,6 @@ export class AuditService {
       eventId,
       comment,
       salt,
-      commentHash,
       reviewer: caller.username,
       txId,
       reviewedAt: event.emergency?.review.reviewedAt ?? '',
@@ -154,8 +155,12 @@ export class AuditService {
         'NOT_FOUND',
         `no review comment of ${eventId} is kept at this gateway`,
       );
-    const ledgerHash = event.emergency?.review.commentHash;
-    return { ...kept, matchesLedger: ledgerHash === reviewCommentHash(kept) };
+    const commentHash = reviewCommentHash(kept);
+    return {
+      ...kept,
+      commentHash,
+      matchesLedger: commentHash === event.emergency?.review.commentHash,
+    };
   }
 
   /** QueryEmergencyReviews: pending break-glass events, oldest first (GovMSP regulator). */

@@ -10,10 +10,11 @@ import { textOf, type Database } from '../storage/database.js';
 export interface ReviewComment {
   readonly eventId: string;
   readonly comment: string;
-  /** 16 random bytes, base64url: the commitment's salt. */
+  /**
+   * 16 random bytes, base64url: the commitment's salt. The commitment itself is not kept: it is
+   * {@link reviewCommentHash} of this salt and the comment, recomputed to check the ledger's.
+   */
   readonly salt: string;
-  /** The commitment written on the ledger (ledger-api REVIEW_COMMENT_COMMITMENT). */
-  readonly commentHash: string;
   /** The reviewer's username at this gateway. */
   readonly reviewer: string;
   readonly txId: string;
@@ -47,7 +48,6 @@ class SqliteReviewCommentStore implements ReviewCommentStore {
       event_id TEXT PRIMARY KEY,
       comment TEXT NOT NULL,
       salt TEXT NOT NULL,
-      comment_hash TEXT NOT NULL,
       reviewer TEXT NOT NULL,
       tx_id TEXT NOT NULL,
       reviewed_at TEXT NOT NULL
@@ -58,12 +58,11 @@ class SqliteReviewCommentStore implements ReviewCommentStore {
     // A ledger review happens once per event: a row for it can only be from a reset ledger.
     this.#db.run(
       `INSERT OR REPLACE INTO review_comments
-        (event_id, comment, salt, comment_hash, reviewer, tx_id, reviewed_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        (event_id, comment, salt, reviewer, tx_id, reviewed_at)
+        VALUES (?, ?, ?, ?, ?, ?)`,
       comment.eventId,
       comment.comment,
       comment.salt,
-      comment.commentHash,
       comment.reviewer,
       comment.txId,
       comment.reviewedAt,
@@ -78,7 +77,6 @@ class SqliteReviewCommentStore implements ReviewCommentStore {
           eventId: textOf(row, 'event_id'),
           comment: textOf(row, 'comment'),
           salt: textOf(row, 'salt'),
-          commentHash: textOf(row, 'comment_hash'),
           reviewer: textOf(row, 'reviewer'),
           txId: textOf(row, 'tx_id'),
           reviewedAt: textOf(row, 'reviewed_at'),

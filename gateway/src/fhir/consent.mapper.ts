@@ -432,6 +432,25 @@ function fromException(path: string, provision: fhir4.ConsentProvision): Excepti
   return fromRule(path, provision);
 }
 
+/**
+ * The ledger codes of a provision's codings (sorted, once each); a coding none stands for is
+ * refused at its path with what was expected.
+ */
+function codesOf<T extends string>(
+  path: string,
+  codings: readonly fhir4.Coding[] | undefined,
+  vocabulary: Readonly<{ read: (coding: fhir4.Coding) => T | undefined; expected: string }>,
+): T[] {
+  return uniqueSorted(
+    (codings ?? []).map((coding, index) => {
+      const code = vocabulary.read(coding);
+      if (code === undefined)
+        throw FhirArgumentError.at(`${path}[${index}]`, `is not ${vocabulary.expected}`, 'value');
+      return code;
+    }),
+  );
+}
+
 /** grantee, purposes, categories, sensitivity labels and data period of a provision. */
 function fromRule(path: string, provision: fhir4.ConsentProvision): ExceptionTerms {
   (provision.action ?? []).forEach((action, index) => {
@@ -443,42 +462,18 @@ function fromRule(path: string, provision: fhir4.ConsentProvision): ExceptionTer
       );
   });
   const grantee = fromActors(`${path}.actor`, provision.actor ?? []);
-  const purposes = uniqueSorted(
-    (provision.purpose ?? []).map((coding, index) => {
-      const purpose = purposeOf(coding);
-      if (purpose === undefined)
-        throw FhirArgumentError.at(
-          `${path}.purpose[${index}]`,
-          `is not a supported purpose (${SYSTEM.actReason}: TREAT, COC, ETREAT, HRESCH, PUBHLTH, HPAYMT)`,
-          'value',
-        );
-      return purpose;
-    }),
-  );
-  const categories = uniqueSorted(
-    (provision.class ?? []).map((coding, index) => {
-      const category = categoryOf(coding);
-      if (category === undefined)
-        throw FhirArgumentError.at(
-          `${path}.class[${index}]`,
-          `is not a data category of ${PROJECT_SYSTEM.dataCategory}`,
-          'value',
-        );
-      return category;
-    }),
-  );
-  const sensitive = uniqueSorted(
-    (provision.securityLabel ?? []).map((coding, index) => {
-      const label = sensitivityOf(coding);
-      if (label === undefined)
-        throw FhirArgumentError.at(
-          `${path}.securityLabel[${index}]`,
-          `is not a supported sensitivity label (${SYSTEM.actCode}: ETH, GDIS, HIV, PSY, SEX, STD)`,
-          'value',
-        );
-      return label;
-    }),
-  );
+  const purposes = codesOf(`${path}.purpose`, provision.purpose, {
+    read: purposeOf,
+    expected: `a supported purpose (${SYSTEM.actReason}: TREAT, COC, ETREAT, HRESCH, PUBHLTH, HPAYMT)`,
+  });
+  const categories = codesOf(`${path}.class`, provision.class, {
+    read: categoryOf,
+    expected: `a data category of ${PROJECT_SYSTEM.dataCategory}`,
+  });
+  const sensitive = codesOf(`${path}.securityLabel`, provision.securityLabel, {
+    read: sensitivityOf,
+    expected: `a supported sensitivity label (${SYSTEM.actCode}: ETH, GDIS, HIV, PSY, SEX, STD)`,
+  });
   const dataFrom = instant(`${path}.dataPeriod.start`, provision.dataPeriod?.start, startInstant);
   const dataUntil = instant(`${path}.dataPeriod.end`, provision.dataPeriod?.end, endInstant);
   checkOrder(`${path}.dataPeriod`, dataFrom, dataUntil);

@@ -12,6 +12,7 @@ import {
   type AnchorResult,
   type BatchItem,
   type BatchMemberProof,
+  type BatchMemberVerification,
   type BatchResult,
   type ContentLookup,
   type ContentMatch,
@@ -29,7 +30,7 @@ import {
 import { ForbiddenError, InvalidArgumentError, LedgerError } from '../common/errors.js';
 import { ENDORSERS, type Endorsers } from '../ledger/endorsers.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
-import { BATCH_STORE, type BatchStore } from './batch.store.js';
+import { BATCH_STORE, type BatchMembership, type BatchStore } from './batch.store.js';
 
 /**
  * A record as the gateway's callers name it: its ID, and its owner organization (record IDs are
@@ -222,21 +223,15 @@ export class RecordsService {
         : found;
     let batchResult: VerifyResult | undefined;
     if (membership !== undefined) {
-      const levels = batchTree(this.batches.items(membership.batch.batchId));
+      const { result, auditPath } = await this.#verifyMembership(caller, membership, sha256);
       const proof = {
         batchId: membership.batch.batchId,
         recordId: input.recordId,
         salt: membership.item.salt,
         leafIndex: membership.leafIndex,
-        auditPath: auditPathHex(levels, membership.leafIndex),
+        auditPath,
         root: membership.batch.root,
       };
-      const result = await this.ledger.as(identity).evaluate('records:VerifyBatchMember', {
-        batchId: proof.batchId,
-        item: { ...membership.item, sha256 },
-        leafIndex: proof.leafIndex,
-        auditPath: proof.auditPath,
-      });
       batchResult = {
         verified: result.verified,
         reason: result.reason,
@@ -272,6 +267,29 @@ export class RecordsService {
   }
 
   /**
+   * Checks an item of a batch this gateway anchored against the batch's root on the ledger
+   * (VerifyBatchMember), its audit path rebuilt from the local batch store; with `sha256`, the
+   * item as holding that digest instead of its own.
+   */
+  async #verifyMembership(
+    caller: Principal,
+    membership: BatchMembership,
+    sha256: string = membership.item.sha256,
+  ): Promise<{ result: BatchMemberVerification; auditPath: string[] }> {
+    const levels = batchTree(this.batches.items(membership.batch.batchId));
+    const auditPath = auditPathHex(levels, membership.leafIndex);
+    const result = await this.ledger
+      .as(ledgerIdentity(caller))
+      .evaluate('records:VerifyBatchMember', {
+        batchId: membership.batch.batchId,
+        item: { ...membership.item, sha256 },
+        leafIndex: membership.leafIndex,
+        auditPath,
+      });
+    return { result, auditPath };
+  }
+
+  /**
    * Finds a document by its content alone: every record version anchored with this hash, of any
    * owner (FindAnchorsByHash: public fields only), and the items with this hash of the batches
    * this gateway anchored (each checked against its batch's root on the ledger; a patient's
@@ -282,8 +300,9 @@ export class RecordsService {
     const sha256 = given.toLowerCase();
     if (!SHA256_HEX_PATTERN.test(sha256))
       throw new InvalidArgumentError('sha256 must be 64 hex characters');
-    const ledger = this.ledger.as(ledgerIdentity(caller));
-    const found = await ledger.evaluate('records:FindAnchorsByHash', sha256);
+    const found = await this.ledger
+      .as(ledgerIdentity(caller))
+      .evaluate('records:FindAnchorsByHash', sha256);
     const records = found.matches.map(({ anchor, latestVersion }): ContentMatch => ({
       kind: 'record',
       owner: anchor.owner,
@@ -299,13 +318,7 @@ export class RecordsService {
       .filter((each) => !isPatientSession(caller) || each.item.patientId === caller.patientId);
     const batchItems: ContentMatch[] = [];
     for (const membership of stored.slice(0, MAX_BATCH_MATCHES)) {
-      const levels = batchTree(this.batches.items(membership.batch.batchId));
-      const result = await ledger.evaluate('records:VerifyBatchMember', {
-        batchId: membership.batch.batchId,
-        item: membership.item,
-        leafIndex: membership.leafIndex,
-        auditPath: auditPathHex(levels, membership.leafIndex),
-      });
+      const { result } = await this.#verifyMembership(caller, membership);
       // An item the ledger's root does not hold is no anchor (a store out of step with it).
       if (!result.verified || result.batch === undefined) {
         this.#logger.error(
