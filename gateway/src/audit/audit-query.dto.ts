@@ -12,9 +12,9 @@ import {
   type ResultOrder,
   type ReviewOutcome,
 } from '@consent-ledger/ledger-api';
-import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsUtcTimestamp, PageQueryDto, ToBoolean } from '../common/dto.js';
+import { IsBookmark, IsPageSize, IsUtcTimestamp, ToBoolean } from '../common/dto.js';
 
 /** The filters of the access events: the search's (GET /audit/access-events) and its export's. */
 export class AccessEventFiltersDto {
@@ -68,7 +68,13 @@ export class AccessEventFiltersDto {
 }
 
 /** GET /audit/access-events query: the filters and a page. */
-export class AccessEventsQueryDto extends IntersectionType(PageQueryDto, AccessEventFiltersDto) {}
+export class AccessEventsQueryDto extends AccessEventFiltersDto {
+  @IsPageSize()
+  pageSize?: number;
+
+  @IsBookmark()
+  bookmark?: string;
+}
 
 /** GET /audit/access-events/export query: the filters, every page, in a format. */
 export class ExportQueryDto extends AccessEventFiltersDto {

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -93,19 +94,36 @@ export const ToLowerCase = (): PropertyDecorator =>
     typeof value === 'string' ? value.toLowerCase() : value,
   );
 
-/** Paging of the ledger's queries. */
+/** The page size of a ledger query: 1 to 100, from a query string. */
+export const IsPageSize = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(100),
+  );
+
+/** The bookmark of a ledger query's previous page. */
+export const IsBookmark = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ description: 'opaque bookmark of the previous page' }),
+    IsOptional(),
+    IsString(),
+    MaxLength(4096),
+  );
+
+/**
+ * Paging of the ledger's queries. A DTO that already extends another class declares the two
+ * fields with {@link IsPageSize} and {@link IsBookmark}: Nest's mapped types (IntersectionType)
+ * copy the transforms only when they can load class-transformer themselves, which they cannot
+ * from the workspace root, and then `pageSize=100` stays a string and fails validation.
+ */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IsPageSize()
   pageSize?: number;
 
-  @ApiPropertyOptional({ description: 'opaque bookmark of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(4096)
+  @IsBookmark()
   bookmark?: string;
 }
