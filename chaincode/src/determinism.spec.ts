@@ -310,6 +310,13 @@ const STEPS: Step[] = [
     args: value([{ mspId: MSP.research, type: 'research', region: { province: '330000' } }]),
   },
   {
+    who: who.researchAdmin,
+    transaction: 'notice:PublishNotice',
+    args: value([
+      { noticeId: 'consent-sharing', version: 1, texts: { 'zh-CN': '告知书', en: 'Notice' } },
+    ]),
+  },
+  {
     who: who.govAdmin,
     transaction: 'registry:DeregisterOrganization',
     args: value([MSP.research]),
@@ -409,6 +416,7 @@ describe('determinism', () => {
       'PatientBindingChanged',
       '-',
       'DataPurged',
+      '-',
       '-',
       '-',
     ]);

@@ -6,6 +6,7 @@ import { CohortContract } from './cohort/cohort.contract';
 import { ConsentContract } from './consent/consent.contract';
 import { acceptTransientInputs } from './ledger/ledger-contract';
 import { LEDGER_SERIALIZERS } from './ledger/ledger-serializer';
+import { NoticeContract } from './notice/notice.contract';
 import { PatientContract } from './patient/patient.contract';
 import { RecordsContract } from './records/records.contract';
 import { ReferralContract } from './referral/referral.contract';
@@ -22,6 +23,7 @@ import { RegistryContract } from './registry/registry.contract';
 export const contracts: unknown[] = [
   BaselineContract,
   RegistryContract,
+  NoticeContract,
   PatientContract,
   ConsentContract,
   AccessContract,

@@ -29,7 +29,9 @@ import { IdentitiesModule } from './identities/identities.module.js';
 import { translateLedgerError } from './ledger/ledger-errors.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { NoticesModule } from './notices/notices.module.js';
 import { PatientsModule } from './patients/patients.module.js';
+import { ReceiptsModule } from './receipts/receipts.module.js';
 import { RecordsModule } from './records/records.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { DATABASE, type Database } from './storage/database.js';
@@ -61,6 +63,7 @@ export class AppModule {
         HealthModule,
         PatientsModule,
         ConsentsModule,
+        NoticesModule,
         AccessModule,
         ReferralsModule,
         CohortsModule,
@@ -68,6 +71,7 @@ export class AppModule {
         AuditModule,
         EventsModule,
         EvidenceModule,
+        ReceiptsModule,
         FhirModule.forRoot({
           imports: [ConsentsModule, AuditModule, RecordsModule],
           port: { useClass: LedgerFhirAdapter },

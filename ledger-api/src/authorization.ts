@@ -5,6 +5,7 @@ import type { BaselineTransactions } from './baseline.api.ts';
 import type { TransactionName } from './catalogue.ts';
 import { COHORT_ACCESS } from './cohort.api.ts';
 import { CONSENT_ACCESS } from './consent.api.ts';
+import { NOTICE_ACCESS } from './notice.api.ts';
 import { PATIENT_ACCESS } from './patient.api.ts';
 import { RECORDS_ACCESS } from './records.api.ts';
 import { REFERRAL_ACCESS } from './referral.api.ts';
@@ -31,6 +32,7 @@ export type AuthorizedName = Exclude<TransactionName, keyof BaselineTransactions
 /** The matrix, keyed by qualified transaction name. */
 export const AUTHORIZATION_MATRIX: Readonly<Record<AuthorizedName, AccessRule>> = {
   ...REGISTRY_ACCESS,
+  ...NOTICE_ACCESS,
   ...PATIENT_ACCESS,
   ...CONSENT_ACCESS,
   ...ACCESS_ACCESS,

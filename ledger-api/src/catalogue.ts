@@ -3,6 +3,7 @@ import type { AuditTransactions } from './audit.api.ts';
 import type { BaselineTransactions } from './baseline.api.ts';
 import type { CohortTransactions } from './cohort.api.ts';
 import type { ConsentTransactions } from './consent.api.ts';
+import type { NoticeTransactions } from './notice.api.ts';
 import type { PatientTransactions } from './patient.api.ts';
 import type { RecordsTransactions } from './records.api.ts';
 import type { ReferralTransactions } from './referral.api.ts';
@@ -17,6 +18,7 @@ import type { RegistryTransactions } from './registry.api.ts';
 export interface LedgerTransactions
   extends
     RegistryTransactions,
+    NoticeTransactions,
     PatientTransactions,
     ConsentTransactions,
     AccessTransactions,
@@ -99,6 +101,10 @@ export const TRANSACTION_SHAPES: {
   'registry:DeregisterOrganization': { kind: 'submit', args: 1 },
   'registry:GetOrganization': { kind: 'evaluate', args: 1 },
   'registry:ListOrganizations': { kind: 'evaluate', args: 0 },
+  'notice:PublishNotice': { kind: 'submit', args: 1 },
+  'notice:GetNotice': { kind: 'evaluate', args: 3 },
+  'notice:ListNotices': { kind: 'evaluate', args: 1 },
+  'notice:CountConsentsByNotice': { kind: 'evaluate', args: 2 },
   'patient:RegisterPatient': { kind: 'submit', args: 1 },
   'patient:ActivatePatient': { kind: 'submit', args: 1 },
   'patient:AddDevice': { kind: 'submit', args: 1 },

@@ -1,4 +1,5 @@
 import { EVERYONE, type AccessRules } from './access-rule.ts';
+import type { Notice, NoticeRef } from './notice.api.ts';
 import type { ErasureReceipt } from './patient.api.ts';
 import type { SignedAction, SignedBy } from './signed-action.ts';
 import type { Page } from './page.ts';
@@ -55,6 +56,8 @@ export interface Consent {
   readonly dataFrom?: string;
   readonly dataUntil?: string;
   readonly exceptions: readonly ConsentException[];
+  /** The notice the consent was given under (absent: none was named). */
+  readonly notice?: NoticeRef;
   /** Stored `active` or `revoked`; reads report `expired` once validUntil has passed. */
   readonly status: ConsentStatus;
   readonly version: number;
@@ -101,6 +104,11 @@ export interface ConsentInput {
   readonly dataFrom?: string;
   readonly dataUntil?: string;
   readonly exceptions?: readonly ConsentException[];
+  /**
+   * The notice shown to the patient before confirming: a version published by the patient's home
+   * or by the grantee organization, with the SHA-256 of its texts (the ledger checks both).
+   */
+  readonly notice?: NoticeRef;
 }
 
 /** QueryConsents' filter. */
@@ -184,4 +192,30 @@ export interface ConsentWrite {
   readonly consentId: string;
   readonly txId: string;
   readonly consent: Consent;
+}
+
+/**
+ * GET /consents/:consentId/receipt: the receipt of one consent action (a version: its grant,
+ * update or revocation), modelled on the Kantara Consent Receipt: what was agreed, by whom, under
+ * which notice (its texts as published), when, with the ledger's evidence that an auditor verifies
+ * offline (docs/evidence-bundle.md). `Evidence` is the verifier's EvidenceBundle.
+ */
+export interface ConsentReceipt<Evidence = unknown> {
+  readonly receiptVersion: 1;
+  /** `<consentId>.v<version>`: one receipt per action. */
+  readonly receiptId: string;
+  readonly action: ConsentChange;
+  /** When the action was written: its transaction's time. */
+  readonly time: string;
+  readonly patientId: string;
+  /** Who signed the action: the patient, or a guardian. */
+  readonly signedBy: SignedBy;
+  /** The organization whose gateway issued the receipt. */
+  readonly issuer: string;
+  /** The consent as the action left it (the version's stored value, its salt included). */
+  readonly consent: Consent;
+  /** The notice the consent names, as published (absent when it names none). */
+  readonly notice?: Notice;
+  readonly ledger: { readonly channel: string; readonly chaincode: string; readonly txId: string };
+  readonly evidence: Evidence;
 }

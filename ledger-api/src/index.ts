@@ -17,6 +17,7 @@ export type { Page } from './page.ts';
 export type { Evaluate, Submit, TransactionSpec } from './transaction.ts';
 export * from './access-rule.ts';
 export * from './registry.api.ts';
+export * from './notice.api.ts';
 export * from './patient.api.ts';
 export * from './consent.api.ts';
 export * from './access.api.ts';

@@ -9,6 +9,7 @@ import {
 } from '@consent-ledger/ledger-api';
 import { connectAs } from './client.ts';
 import { orgLayout } from './layout.ts';
+import { publishStandardNotices } from './notices.ts';
 import type { Organization, Topology } from './topology.ts';
 
 /** Options of {@link bootstrapRegistry}. */
@@ -37,8 +38,9 @@ function sameRegistration(existing: Registration, wanted: OrganizationInput): bo
 
 /**
  * Registers every organization of the topology (type, tier, region codes) in the chaincode's
- * organization registry, as the government organization's admin. Idempotent: an organization
- * already registered with the same details is left alone.
+ * organization registry, as the government organization's admin, then has each publish its
+ * standard notice ({@link publishStandardNotices}). Idempotent: an organization already registered
+ * with the same details, or with its notice published, is left alone.
  */
 export async function bootstrapRegistry(options: BootstrapOptions): Promise<void> {
   const { topology } = options;
@@ -82,6 +84,7 @@ export async function bootstrapRegistry(options: BootstrapOptions): Promise<void
   } finally {
     connection.close();
   }
+  await publishStandardNotices(options);
 }
 
 /** Options of {@link deregisterOrganization}. */

@@ -199,6 +199,7 @@ export {
   type BootstrapOptions,
   type DeregisterOptions,
 } from './bootstrap.ts';
+export { publishStandardNotices, standardNotice, type NoticeOptions } from './notices.ts';
 export {
   changedMemberList,
   checkLeave,

@@ -244,6 +244,17 @@ describe('the patient journey in the browser', () => {
     await page.getByRole('checkbox', { name: w('purpose.treatment') }).check();
     await page.getByRole('checkbox', { name: w('category.imaging') }).check();
     await page.getByRole('checkbox', { name: w('category.laboratory') }).check();
+    // The home's notice is shown in the page's language before anything can be signed.
+    const noticeText = page.getByRole('region', {
+      name: w('grant.noticeVersion', { org: w('org.TertiaryHospitalMSP'), version: '1' }),
+    });
+    await noticeText.waitFor();
+    expect(await noticeText.textContent()).toContain('个人信息保护法');
+    await page.getByRole('button', { name: w('grant.submit') }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain(w('grant.problem.notice'));
+    await page.getByRole('checkbox', { name: w('grant.noticeRead') }).check();
     await expectAccessible(page, 'the grant form');
     await expectNoHorizontalOverflow(page, 'the grant form');
     await checkPageInBothLanguages(page, 'patient-5-grant-form', own);
@@ -274,6 +285,13 @@ describe('the patient journey in the browser', () => {
         grantee: { org: 'CommunityHospitalMSP', role: 'clinician' },
         purposes: ['treatment'],
         categories: ['imaging', 'laboratory'],
+        // The consent names the very notice shown: its version and the SHA-256 of its texts.
+        notice: {
+          org: 'TertiaryHospitalMSP',
+          noticeId: 'consent-sharing',
+          version: 1,
+          sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
+        },
       },
     });
     await expectAccessible(page, 'the consent review');
@@ -298,6 +316,24 @@ describe('the patient journey in the browser', () => {
     expect(await active.count()).toBe(1);
     const consentId = (await active.first().getAttribute('data-consent-id')) ?? '';
     expect(consentId).toMatch(/^con-[0-9a-f]{24}$/);
+    // The receipt of the grant: what was agreed, under which notice, with the ledger's evidence.
+    const [receiptDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      active
+        .first()
+        .getByRole('button', { name: w('consents.receipt') })
+        .click(),
+    ]);
+    expect(receiptDownload.suggestedFilename()).toBe(`consent-receipt-${consentId}-v1.json`);
+    const receiptFile = path.join(SCREENSHOT_DIR, 'patient-consent-receipt.json');
+    await receiptDownload.saveAs(receiptFile);
+    expect(JSON.parse(readFileSync(receiptFile, 'utf8')) as unknown).toMatchObject({
+      receiptId: `${consentId}.v1`,
+      action: 'granted',
+      patientId,
+      notice: { org: 'TertiaryHospitalMSP', noticeId: 'consent-sharing', version: 1 },
+      evidence: { version: 2 },
+    });
     const categoriesText = `${w('category.imaging')}和${w('category.laboratory')}`;
     expect(await active.first().textContent()).toContain(
       w('consents.forPurposes', { purposes: w('purpose.treatment') }) +
@@ -618,6 +654,7 @@ describe('the patient journey in the browser', () => {
       .poll(() => page.getByRole('alert').textContent())
       .toContain(w('grant.problem.sensitiveAgreed'));
     await page.getByRole('checkbox', { name: w('grant.sensitiveAgreed') }).check();
+    await page.getByRole('checkbox', { name: w('grant.noticeRead') }).check();
     await expectAccessible(page, 'the grant form with sensitive data');
     await expectNoHorizontalOverflow(page, 'the grant form with sensitive data');
     await checkPageInBothLanguages(page, 'patient-15-sensitive-form', own);

@@ -576,6 +576,20 @@ describe('authorization matrix: every role of every organization x every REST en
           return get(`/consents/${consentId}/history`);
         case 'GET /consents/:consentId/proof':
           return get(`/consents/${consentId}/proof`);
+        case 'GET /consents/:consentId/receipt':
+          return get(`/consents/${consentId}/receipt`);
+        case 'POST /notices':
+          return post('/notices', {
+            noticeId: `matrix-${uniqueName('n').slice(2)}`,
+            version: 1,
+            texts: { 'zh-CN': '矩阵测试告知书', en: 'Matrix notice' },
+          });
+        case 'GET /notices':
+          return get('/notices?org=TertiaryHospitalMSP');
+        case 'GET /notices/:org/:noticeId/:version':
+          return get('/notices/TertiaryHospitalMSP/consent-sharing/1');
+        case 'GET /notices/:org/:noticeId/use':
+          return get('/notices/TertiaryHospitalMSP/consent-sharing/use');
         case 'PUT /consents/:consentId':
           return async () => ({
             method: 'PUT',

@@ -248,6 +248,7 @@ describe('bad input to the gateways', () => {
       'POST /records/verify',
       `POST /audit/emergency-reviews/${targets.eventId}`,
       'POST /identities',
+      'POST /notices',
       'GET /access-decisions',
       'GET /audit/access-events',
     ])

@@ -811,6 +811,7 @@ describe('authorization matrix: every role of every organization x every transac
       return found.id;
     };
 
+    let noticeCount = 0;
     /** The arguments (and endorsers) of a call: the principal's own data, or another's. */
     const argsFor = (
       row: TransactionRow,
@@ -853,6 +854,28 @@ describe('authorization matrix: every role of every organization x every transac
           return fixed([registration]);
         case 'registry:GetOrganization':
           return fixed([mine]);
+        case 'notice:PublishNotice':
+          // A new notice each call: an allowed call publishes its version 1 under its own org.
+          return {
+            build: () => {
+              noticeCount += 1;
+              return Promise.resolve([
+                {
+                  noticeId: `matrix-${String(noticeCount)}`,
+                  version: 1,
+                  texts: { 'zh-CN': '矩阵测试告知书', en: 'Matrix notice' },
+                },
+              ]);
+            },
+            endorsers: at(),
+          };
+        case 'notice:GetNotice':
+          // Every organization published its standard notice when the network started.
+          return fixed([TERTIARY, 'consent-sharing', 1]);
+        case 'notice:ListNotices':
+          return fixed([mine]);
+        case 'notice:CountConsentsByNotice':
+          return fixed([TERTIARY, 'consent-sharing']);
         case 'registry:DeregisterOrganization':
           // An organization that is not registered: the allowed call succeeds (removed: false)
           // without taking a member out of the channel under the other cases.

@@ -85,6 +85,9 @@ export type FieldKind =
   | 'text'
   | 'publicKey'
   | 'keyId'
+  | 'noticeId'
+  | 'noticeTexts'
+  | 'noticeRef'
   | 'enrolmentCode'
   | 'handoff'
   | 'enrolment'
@@ -421,6 +424,84 @@ export function badValues(kind: FieldKind, level: 'chaincode' | 'rest'): BadValu
         { category: 'invalid-id', label: 'PEM text', value: '-----BEGIN PUBLIC KEY-----' },
         { category: 'oversized', label: '5000 characters', value: big(5000) },
         { category: 'unicode', label: 'NUL inside', value: `${big(121)}\u0000` },
+      ];
+    case 'noticeId':
+      return [
+        ...common,
+        { category: 'wrong-type', label: 'number', value: 7 },
+        { category: 'invalid-id', label: 'a title', value: 'Consent Sharing' },
+        { category: 'invalid-id', label: 'upper case', value: 'CONSENT' },
+        { category: 'invalid-id', label: 'a digit first', value: '1-notice' },
+        { category: 'oversized', label: '65 characters', value: `n${big(64)}` },
+        { category: 'unicode', label: 'NUL inside', value: 'consent\u0000' },
+        { category: 'injection', label: 'path', value: '../consent' },
+      ];
+    case 'noticeTexts':
+      return [
+        ...common,
+        { category: 'wrong-type', label: 'string', value: 'notice' },
+        { category: 'missing-field', label: 'no English', value: { 'zh-CN': '告知书' } },
+        {
+          category: 'unknown-field',
+          label: 'a third language',
+          value: { 'zh-CN': '告知书', en: 'Notice', fr: 'Avis' },
+        },
+        {
+          category: 'wrong-type',
+          label: 'blank English',
+          value: { 'zh-CN': '告知书', en: '  \n' },
+        },
+        {
+          category: 'oversized',
+          label: '8001 characters',
+          value: { 'zh-CN': '告知书', en: big(8001) },
+        },
+        {
+          category: 'unicode',
+          label: 'a control character',
+          value: { 'zh-CN': '告知书', en: 'bell\u0007' },
+        },
+      ];
+    case 'noticeRef':
+      return [
+        ...common,
+        { category: 'wrong-type', label: 'string', value: 'consent-sharing' },
+        {
+          category: 'missing-field',
+          label: 'no sha256',
+          value: { org: 'TertiaryHospitalMSP', noticeId: 'consent-sharing', version: 1 },
+        },
+        {
+          category: 'invalid-hash',
+          label: 'upper-case sha256',
+          value: {
+            org: 'TertiaryHospitalMSP',
+            noticeId: 'consent-sharing',
+            version: 1,
+            sha256: 'A'.repeat(64),
+          },
+        },
+        {
+          category: 'wrong-type',
+          label: 'version 0',
+          value: {
+            org: 'TertiaryHospitalMSP',
+            noticeId: 'consent-sharing',
+            version: 0,
+            sha256: 'a'.repeat(64),
+          },
+        },
+        {
+          category: 'unknown-field',
+          label: 'a title',
+          value: {
+            org: 'TertiaryHospitalMSP',
+            noticeId: 'consent-sharing',
+            version: 1,
+            sha256: 'a'.repeat(64),
+            title: 'x',
+          },
+        },
       ];
     case 'keyId':
       return [
@@ -828,6 +909,7 @@ function consentTemplate(): Template {
       validUntil: 'instant',
       dataFrom: 'instant',
       exceptions: 'list',
+      notice: 'noticeRef',
     },
     required: ['grantee', 'purposes', 'categories'],
     maxBytes: 24 * 1024,
@@ -868,6 +950,23 @@ function chaincodeTargets(targets: Targets): ChaincodeTarget[] {
         },
         fields: { mspId: 'mspId', type: 'enum', tier: 'enum', region: 'object' },
         required: ['mspId', 'type', 'region'],
+        maxBytes: KIB64,
+      },
+    },
+    {
+      contract: 'notice',
+      fn: 'PublishNotice',
+      kind: 'submit',
+      caller: 'homeAdmin',
+      template: {
+        // A notice never published (the valid call is endorsed only, never submitted).
+        valid: {
+          noticeId: 'bad-input-corpus',
+          version: 1,
+          texts: { 'zh-CN': '告知书', en: 'Notice' },
+        },
+        fields: { noticeId: 'noticeId', version: 'version', texts: 'noticeTexts' },
+        required: ['noticeId', 'version', 'texts'],
         maxBytes: KIB64,
       },
     },
@@ -2095,6 +2194,21 @@ function restTargets(targets: Targets): RestTarget[] {
     {
       org: 'tertiary',
       method: 'POST',
+      path: '/notices',
+      caller: 'admin',
+      template: {
+        valid: {
+          noticeId: 'bad-input-corpus',
+          version: 1,
+          texts: { 'zh-CN': '告知书', en: 'Notice' },
+        },
+        fields: { noticeId: 'noticeId', version: 'version', texts: 'noticeTexts' },
+        required: ['noticeId', 'version', 'texts'],
+      },
+    },
+    {
+      org: 'tertiary',
+      method: 'POST',
       path: `/patients/${patientId}/guardians`,
       caller: 'admin',
       template: {
@@ -2412,6 +2526,14 @@ function queryCases(targets: Targets): RestCase[] {
 }
 
 /** Malformed path parameters. */
+/** Paths whose `:id` con-123 fills with a well-formed value. */
+const WELL_FORMED_CON_123 = new Set([
+  '/records/:id',
+  '/notices/:id/consent-sharing/1',
+  '/notices/TertiaryHospitalMSP/:id/1',
+  '/notices/TertiaryHospitalMSP/:id/use',
+]);
+
 function pathCases(targets: Targets): RestCase[] {
   const ids = [
     'con-123',
@@ -2426,6 +2548,11 @@ function pathCases(targets: Targets): RestCase[] {
     ['tertiary', 'POST', '/consents/:id/revoke', 'patient'],
     ['tertiary', 'POST', '/consents/:id/erase', 'patient'],
     ['tertiary', 'GET', '/consents/:id/proof', 'patient'],
+    ['tertiary', 'GET', '/consents/:id/receipt', 'patient'],
+    ['tertiary', 'GET', '/notices/:id/consent-sharing/1', 'patient'],
+    ['tertiary', 'GET', '/notices/TertiaryHospitalMSP/:id/1', 'patient'],
+    ['tertiary', 'GET', '/notices/TertiaryHospitalMSP/consent-sharing/:id', 'patient'],
+    ['gov', 'GET', '/notices/TertiaryHospitalMSP/:id/use', 'regulator'],
     ['tertiary', 'GET', '/records/:id', 'patient'],
     ['gov', 'GET', '/audit/access-events/:id', 'regulator'],
     ['tertiary', 'GET', '/patients/:id', 'admin'],
@@ -2435,9 +2562,10 @@ function pathCases(targets: Targets): RestCase[] {
     ['gov', 'POST', `/patients/${targets.guardian.patientId}/guardians/:id/end`, 'regulator'],
   ];
   return paths.flatMap(([org, method, path, caller]) =>
-    // con-123 is a well-formed record ID (not found, 404), so not bad input there.
+    // con-123 is a well-formed record ID, organization and notice ID (not found, 404), so not bad
+    // input there.
     ids
-      .filter((id) => !(path === '/records/:id' && id === 'con-123'))
+      .filter((id) => !(WELL_FORMED_CON_123.has(path) && id === 'con-123'))
       .map((id) => ({
         name: `${method} ${path} ${id.slice(0, 24)}`,
         category: id.startsWith('con')

@@ -9,6 +9,9 @@ import { ACCESS_EVENT, EMERGENCY_EVENT } from './testing/access-events.ts';
 import { orgName } from './i18n/words.ts';
 import { pdfFontCharacters, pdfFontSubset } from './pdf-font.build.ts';
 
+/** Writing a PDF with its font embedded takes seconds on a busy machine (no speed is checked). */
+const PDF_TIMEOUT = 30_000;
+
 const base = ACCESS_EVENT;
 /** The emergency access, by a community hospital clinician. */
 const emergency: AccessEvent = {
@@ -73,69 +76,77 @@ afterAll(async () => {
 });
 
 describe('the access history PDF', () => {
-  it('is written in Chinese with the font embedded, every row readable back', async () => {
-    await setLanguage('zh-CN');
-    const pdf = await accessHistoryPdf([emergency, base], {
-      font,
-      patientId: base.patientId,
-      writtenAt: '2026-12-06T09:00:00.000Z',
-    });
-    expect(Buffer.from(pdf).toString('latin1', 0, 5)).toBe('%PDF-');
-    // The font travels inside the file (TrueType, subset), so no Chinese font is needed to read it.
-    const fonts = await embeddedFonts(pdf);
-    expect(fonts).toHaveLength(1);
-    expect(fonts[0]?.name).toMatch(/^NotoSansSC/);
-    // The build's subset of the font (compressed), not the 10.5 MB font.
-    expect(fonts[0]?.bytes).toBeLessThan(250_000);
-    const [page, ...rest] = await pagesOf(pdf);
-    expect(rest).toEqual([]);
-    for (const words of [
-      '谁查看了我的数据：访问记录',
-      orgName('TertiaryHospitalMSP'),
-      orgName('CommunityHospitalMSP'),
-      '医生',
-      '已允许',
-      '是：危及生命',
-      '事件编号',
-    ]) {
-      expect(page).toContain(words);
-    }
-    // Every character on the page has its outline in the embedded font: no font of the reader's
-    // machine is needed (a missing glyph would show as a box, or not at all).
-    const program = fonts[0]?.program;
-    for (const character of new Set(Array.from(page?.replace(/\s/g, '') ?? ''))) {
-      const glyph = program?.glyphForCodePoint(character.codePointAt(0) ?? 0);
-      expect(glyph?.id, character).toBeGreaterThan(0);
-      expect(glyph?.path.toSVG().length, character).toBeGreaterThan(0);
-    }
-    expect(page).toContain(base.patientId);
-    expect(page).toContain(base.eventId);
-    expect(page).toContain(emergency.eventId);
-    expect(page).toContain('第 1 页，共 1 页');
-    // Newest first, as given: the emergency row before the other.
-    expect(page?.indexOf(emergency.eventId)).toBeLessThan(page?.indexOf(base.eventId) ?? 0);
-  });
+  it(
+    'is written in Chinese with the font embedded, every row readable back',
+    async () => {
+      await setLanguage('zh-CN');
+      const pdf = await accessHistoryPdf([emergency, base], {
+        font,
+        patientId: base.patientId,
+        writtenAt: '2026-12-06T09:00:00.000Z',
+      });
+      expect(Buffer.from(pdf).toString('latin1', 0, 5)).toBe('%PDF-');
+      // The font travels inside the file (TrueType, subset), so no Chinese font is needed to read it.
+      const fonts = await embeddedFonts(pdf);
+      expect(fonts).toHaveLength(1);
+      expect(fonts[0]?.name).toMatch(/^NotoSansSC/);
+      // The build's subset of the font (compressed), not the 10.5 MB font.
+      expect(fonts[0]?.bytes).toBeLessThan(250_000);
+      const [page, ...rest] = await pagesOf(pdf);
+      expect(rest).toEqual([]);
+      for (const words of [
+        '谁查看了我的数据：访问记录',
+        orgName('TertiaryHospitalMSP'),
+        orgName('CommunityHospitalMSP'),
+        '医生',
+        '已允许',
+        '是：危及生命',
+        '事件编号',
+      ]) {
+        expect(page).toContain(words);
+      }
+      // Every character on the page has its outline in the embedded font: no font of the reader's
+      // machine is needed (a missing glyph would show as a box, or not at all).
+      const program = fonts[0]?.program;
+      for (const character of new Set(Array.from(page?.replace(/\s/g, '') ?? ''))) {
+        const glyph = program?.glyphForCodePoint(character.codePointAt(0) ?? 0);
+        expect(glyph?.id, character).toBeGreaterThan(0);
+        expect(glyph?.path.toSVG().length, character).toBeGreaterThan(0);
+      }
+      expect(page).toContain(base.patientId);
+      expect(page).toContain(base.eventId);
+      expect(page).toContain(emergency.eventId);
+      expect(page).toContain('第 1 页，共 1 页');
+      // Newest first, as given: the emergency row before the other.
+      expect(page?.indexOf(emergency.eventId)).toBeLessThan(page?.indexOf(base.eventId) ?? 0);
+    },
+    PDF_TIMEOUT,
+  );
 
-  it('is written in English when the page is, with its headings on every page', async () => {
-    await setLanguage('en');
-    const pdf = await accessHistoryPdf(many, {
-      font,
-      patientId: base.patientId,
-      writtenAt: '2026-12-06T09:00:00.000Z',
-    });
-    const pages = await pagesOf(pdf);
-    expect(pages.length).toBeGreaterThan(1);
-    const all = pages.join('\n');
-    expect(all).toContain('Who asked for my data: access history');
-    expect(all).toContain('City Tertiary Hospital');
-    expect(all).toContain('Clinician');
-    expect(all).not.toMatch(/[\u4e00-\u9fff]/);
-    for (const event of many) expect(all).toContain(event.eventId);
-    for (const [index, page] of pages.entries()) {
-      expect(page).toContain('Event ID');
-      expect(page).toContain(`Page ${String(index + 1)} of ${String(pages.length)}`);
-    }
-  });
+  it(
+    'is written in English when the page is, with its headings on every page',
+    async () => {
+      await setLanguage('en');
+      const pdf = await accessHistoryPdf(many, {
+        font,
+        patientId: base.patientId,
+        writtenAt: '2026-12-06T09:00:00.000Z',
+      });
+      const pages = await pagesOf(pdf);
+      expect(pages.length).toBeGreaterThan(1);
+      const all = pages.join('\n');
+      expect(all).toContain('Who asked for my data: access history');
+      expect(all).toContain('City Tertiary Hospital');
+      expect(all).toContain('Clinician');
+      expect(all).not.toMatch(/[\u4e00-\u9fff]/);
+      for (const event of many) expect(all).toContain(event.eventId);
+      for (const [index, page] of pages.entries()) {
+        expect(page).toContain('Event ID');
+        expect(page).toContain(`Page ${String(index + 1)} of ${String(pages.length)}`);
+      }
+    },
+    PDF_TIMEOUT,
+  );
 
   it('holds every character the catalogues use, in a font a fraction of the full one', () => {
     const characters = pdfFontCharacters();

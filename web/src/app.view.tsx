@@ -89,7 +89,7 @@ function Page(
     case 'consents':
       return <ConsentsPanel api={api} refresh={props.refresh} signing={props.signing} />;
     case 'grant':
-      return <GrantPanel api={api} signing={props.signing} />;
+      return <GrantPanel api={api} signing={props.signing} home={me.mspId} />;
     case 'devices':
       return <DevicesPanel api={api} signing={props.signing} />;
     case 'timeline':

@@ -10,10 +10,13 @@ import {
   type ConsentErasure,
   type ConsentWrite,
   type ErasureReceipt,
+  type Notice,
+  type NoticeSummary,
   type Page,
 } from '@consent-ledger/ledger-api';
 import { ORGANIZATIONS } from './api.types.ts';
-import { formatDate, formatNumber, t } from './i18n/i18n.ts';
+import { formatDate, formatNumber, language, t } from './i18n/i18n.ts';
+import { latestVersion, noticeRefOf, receiptFileName } from './notices.ts';
 import {
   categoriesWords,
   sensitivitiesWords,
@@ -93,6 +96,7 @@ function ConsentItem(
     consent: Consent;
     onRevoke?: (consent: Consent) => void;
     onErase?: (consent: Consent) => void;
+    onReceipt?: (consent: Consent) => void;
   }>,
 ): JSX.Element {
   const { consent } = props;
@@ -151,6 +155,19 @@ function ConsentItem(
           {t('tech.consentId')} <span class="id">{consent.consentId}</span>
         </p>
       </TechnicalDetails>
+      {props.onReceipt === undefined ? null : (
+        <button
+          type="button"
+          class="secondary"
+          aria-label={t('consents.receiptLabel', {
+            org: orgName(consent.grantee?.org),
+            id: consent.consentId,
+          })}
+          onClick={() => props.onReceipt?.(consent)}
+        >
+          {t('consents.receipt')}
+        </button>
+      )}
       {props.onRevoke === undefined ? null : (
         <button
           type="button"
@@ -264,6 +281,7 @@ export function ConsentsPanel(
   const list = useTask<Consent[]>();
   const revoke = useTask<ConsentWrite>();
   const erase = useTask<ConsentErasure>();
+  const receipt = useTask<string>();
   const load = (): Promise<void> =>
     list.run(() =>
       allPages((bookmark) =>
@@ -279,6 +297,13 @@ export function ConsentsPanel(
     { status: 'revoked', empty: t('consents.noRevoked') },
     { status: 'expired', empty: t('consents.noExpired') },
   ] as const;
+  const onReceipt = (consent: Consent): void => {
+    void receipt.run(async () => {
+      const name = receiptFileName(consent.consentId, consent.version);
+      saveBlob(await props.api.download(`/consents/${consent.consentId}/receipt`), name);
+      return name;
+    });
+  };
   const onRevoke = (consent: Consent): void => {
     void signAndSend({
       signing,
@@ -321,6 +346,16 @@ export function ConsentsPanel(
         </a>
       </p>
       <WhoCanSee consents={consents} />
+      <Status
+        busy={receipt.busy}
+        busyText={t('consents.receiptBusy')}
+        error={receipt.error}
+        detail={receipt.detail}
+      >
+        {receipt.result === undefined ? null : (
+          <p class="success">{t('consents.receiptSaved', { name: receipt.result })}</p>
+        )}
+      </Status>
       <Status
         busy={revoke.busy}
         busyText={t('consents.revoking')}
@@ -385,6 +420,7 @@ export function ConsentsPanel(
                   <ConsentItem
                     key={consent.consentId}
                     consent={consent}
+                    onReceipt={onReceipt}
                     {...(group.status === 'active' ? { onRevoke } : {})}
                     {...(canErase(consent) ? { onErase } : {})}
                   />
@@ -406,7 +442,9 @@ export function ConsentsPanel(
 }
 
 /** The form that grants a consent; the consent is then reviewed and signed in a confirmation. */
-export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>): JSX.Element {
+export function GrantPanel(
+  props: Readonly<{ api: ApiClient; signing: Signing; home: string }>,
+): JSX.Element {
   const [org, setOrg] = useState('');
   const [role, setRole] = useState('');
   const [purposes, setPurposes] = useState<string[]>([]);
@@ -417,7 +455,21 @@ export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>
   // A consent ends after a year unless the patient chooses another date (or clears it).
   const [until, setUntil] = useState(() => oneYearFrom(new Date()));
   const [invalid, setInvalid] = useState<string | undefined>();
+  const [noticeRead, setNoticeRead] = useState(false);
   const task = useTask<ConsentWrite>();
+  // The home organization's latest standard notice: shown before signing, named in the consent.
+  const notice = useTask<Notice>();
+  useEffect(() => {
+    void notice.run(async () => {
+      const latest = latestVersion(
+        await props.api.get<NoticeSummary[]>('/notices', { org: props.home }),
+      );
+      if (latest === undefined) throw new Error(t('grant.noNotice'));
+      return props.api.get<Notice>(
+        `/notices/${latest.org}/${latest.noticeId}/${String(latest.version)}`,
+      );
+    });
+  }, [props.home]);
   return (
     <section aria-labelledby="grant-title">
       <h1 id="grant-title">{t('grant.title')}</h1>
@@ -427,7 +479,18 @@ export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          const form = { org, role, purposes, categories, sensitive, sensitiveAgreed, from, until };
+          const form = {
+            org,
+            role,
+            purposes,
+            categories,
+            sensitive,
+            sensitiveAgreed,
+            from,
+            until,
+            ...(notice.result === undefined ? {} : { notice: noticeRefOf(notice.result) }),
+            noticeRead,
+          };
           const problems = grantProblems(form);
           setInvalid(
             problems.length === 0
@@ -546,6 +609,53 @@ export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>
             ? t('grant.noEndHint')
             : t('grant.untilHint', { date: formatDate(`${until}T12:00:00`) })}
         </p>
+        <div class="notice">
+          <h2 id="grant-notice-title">
+            {notice.result === undefined
+              ? t('grant.noticeTitle')
+              : t('grant.noticeVersion', {
+                  org: orgName(notice.result.org),
+                  version: formatNumber(notice.result.version),
+                })}
+          </h2>
+          <Status
+            busy={notice.busy}
+            busyText={t('grant.noticeLoading')}
+            error={notice.error}
+            detail={notice.detail}
+          />
+          {notice.result === undefined ? null : (
+            <>
+              <div
+                class="notice-text"
+                role="region"
+                aria-labelledby="grant-notice-title"
+                // Focusable, so that a keyboard scrolls it.
+                tabIndex={0}
+              >
+                {notice.result.texts[language()]
+                  .split('\n')
+                  .map((line, index) => (line.trim() === '' ? null : <p key={index}>{line}</p>))}
+              </div>
+              <TechnicalDetails>
+                <p class="meta">
+                  {t('tech.noticeHash')} <span class="id">{notice.result.sha256}</span>
+                </p>
+              </TechnicalDetails>
+              <label class="check agreement">
+                <input
+                  type="checkbox"
+                  name="noticeRead"
+                  checked={noticeRead}
+                  onChange={(event) => {
+                    setNoticeRead(event.currentTarget.checked);
+                  }}
+                />
+                {t('grant.noticeRead')}
+              </label>
+            </>
+          )}
+        </div>
         <button type="submit" disabled={task.busy}>
           {t('grant.submit')}
         </button>

@@ -219,6 +219,13 @@ describe('the statements the pages sign', () => {
     sensitiveAgreed: false,
     from: '',
     until: '',
+    notice: {
+      org: 'TertiaryHospitalMSP',
+      noticeId: 'consent-sharing',
+      version: 2,
+      sha256: 'c'.repeat(64),
+    },
+    noticeRead: true,
   };
 
   it('checks the grant form in words and turns it into the consent terms', () => {
@@ -230,11 +237,24 @@ describe('the statements the pages sign', () => {
       grantee: { org: 'CommunityHospitalMSP', role: 'clinician' },
       purposes: ['treatment'],
       categories: ['imaging', 'laboratory'],
+      notice: {
+        org: 'TertiaryHospitalMSP',
+        noticeId: 'consent-sharing',
+        version: 2,
+        sha256: 'c'.repeat(64),
+      },
     });
     const dated = consentInputOf({ ...form, role: '', from: '2026-12-10', until: '2026-12-20' });
     expect(dated.grantee).toEqual({ org: 'CommunityHospitalMSP' });
     expect(dated.validFrom).toBe(new Date('2026-12-10T00:00:00').toISOString());
     expect(dated.validUntil).toBe(new Date('2026-12-20T23:59:59').toISOString());
+  });
+
+  it('asks that the notice was shown and read before it can be signed', () => {
+    expect(grantProblems({ ...form, noticeRead: false })).toEqual(['notice']);
+    const { notice: _notice, ...unloaded } = form;
+    expect(grantProblems(unloaded)).toEqual(['notice']);
+    expect(consentInputOf(unloaded)).not.toHaveProperty('notice');
   });
 
   it('asks a separate agreement for sensitive data, and genetic data named with genomic data', () => {

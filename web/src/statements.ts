@@ -12,6 +12,7 @@ import {
   type GranteeRole,
   type IdentityView,
   type LedgerInfo,
+  type NoticeRef,
   type PatientActionName,
   type PatientActions,
   type PatientBinding,
@@ -160,11 +161,15 @@ export interface GrantForm {
   readonly sensitiveAgreed: boolean;
   readonly from: string;
   readonly until: string;
+  /** The notice shown (the home's latest standard notice); undefined until it is loaded. */
+  readonly notice?: NoticeRef;
+  /** Whether the patient ticked having read it. */
+  readonly noticeRead: boolean;
 }
 
 /** What is missing or wrong in the grant form (the view words each in the chosen language). */
 export type GrantProblem =
-  'org' | 'purposes' | 'categories' | 'genomic' | 'sensitiveAgreed' | 'dates';
+  'org' | 'purposes' | 'categories' | 'genomic' | 'sensitiveAgreed' | 'dates' | 'notice';
 
 /** What is missing or wrong in the grant form, in words (empty when it can be signed). */
 export function grantProblems(form: GrantForm): GrantProblem[] {
@@ -176,6 +181,7 @@ export function grantProblems(form: GrantForm): GrantProblem[] {
     form.categories.includes('genomic') && !form.sensitive.includes('GDIS') ? 'genomic' : undefined,
     form.sensitive.length > 0 && !form.sensitiveAgreed ? 'sensitiveAgreed' : undefined,
     form.from !== '' && form.until !== '' && form.until <= form.from ? 'dates' : undefined,
+    form.notice === undefined || !form.noticeRead ? 'notice' : undefined,
   ];
   return problems.filter((problem) => problem !== undefined);
 }
@@ -199,6 +205,7 @@ export function consentInputOf(form: GrantForm): ConsentInput {
       : { sensitive: [...form.sensitive].sort() as readonly SensitivityLabel[] }),
     ...(form.from === '' ? {} : { validFrom: new Date(`${form.from}T00:00:00`).toISOString() }),
     ...(form.until === '' ? {} : { validUntil: new Date(`${form.until}T23:59:59`).toISOString() }),
+    ...(form.notice === undefined ? {} : { notice: form.notice }),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   type ConsentQuery,
   type ConsentRevocationPayload,
   type ConsentUpdatePayload,
+  type NoticeRef,
   type Provision,
 } from '@consent-ledger/ledger-api';
 import { z } from 'zod';
@@ -24,13 +25,22 @@ import {
   parseJsonArgument,
   patientIdSchema,
   practitionerIdSchema,
+  sha256Schema,
   validate,
   vocabularyList,
   checkDataPeriod,
 } from '../ledger/validation';
+import { noticeIdSchema, noticeVersionSchema } from '../notice/notice-input';
 
 /** Most exceptions a permit may carry. */
 export const MAX_EXCEPTIONS = 16;
+
+const noticeRefSchema = z.strictObject({
+  org: mspIdSchema,
+  noticeId: noticeIdSchema,
+  version: noticeVersionSchema,
+  sha256: sha256Schema,
+});
 
 const granteeSchema = z.strictObject({
   org: mspIdSchema.optional(),
@@ -60,6 +70,7 @@ const consentShape = {
   dataFrom: instantSchema.optional(),
   dataUntil: instantSchema.optional(),
   exceptions: z.array(exceptionSchema).max(MAX_EXCEPTIONS).optional(),
+  notice: noticeRefSchema.optional(),
 };
 
 function checkConsent(
@@ -134,6 +145,7 @@ export interface ConsentTerms {
   readonly dataFrom?: string;
   readonly dataUntil?: string;
   readonly exceptions: ConsentException[];
+  readonly notice?: NoticeRef;
 }
 
 /** UpdateConsent's signed payload: the consent, the version replaced, the new terms. */
@@ -180,6 +192,7 @@ function toTerms(input: z.output<typeof consentInputSchema>): ConsentTerms {
         grantee: normalizeGrantee(exception.grantee),
       }),
     ),
+    notice: input.notice,
   });
 }
 

@@ -15,7 +15,7 @@ import { inCollection, stateIn } from '../ledger/state';
 import { consentStatusAt } from './consent-evaluation';
 
 /**
- * Consent state (keys.ts: `con`, `con~ver`, `con~pat`, `con~gra`, `con~end`, `con~set`), kept in
+ * Consent state (keys.ts: `con`, `con~ver`, `con~pat`, `con~gra`, `con~end`, `con~ntc`, `con~set`), kept in
  * the collection of the patient's home and the grantee organization (ledger-api collectionFor); a
  * deny to everyone is copied into every collection of the home, so that every accessor's collection
  * holds it. The current version lives under `con`; a version is copied to its own `con~ver` key by
@@ -219,6 +219,8 @@ export async function writeConsent(
   const grantee = granteeAttribute(consent);
   const end = consentEnd(consent);
   const previousEnd = previous === undefined ? undefined : consentEnd(previous);
+  const notice = noticeAttributes(consent);
+  const previousNotice = previous === undefined ? undefined : noticeAttributes(previous);
   for (const collection of write.collections) {
     const state = stateIn(ctx, inCollection(collection));
     await state.write({ key: ['consent', consent.consentId], value: consent });
@@ -237,7 +239,23 @@ export async function writeConsent(
       }
       if (end !== undefined) await state.index(['consentByEnd', end, consent.consentId]);
     }
+    if (previousNotice?.join('\u0000') !== notice?.join('\u0000')) {
+      if (previousNotice !== undefined) {
+        await state.delete(['consentByNotice', ...previousNotice, consent.consentId]);
+      }
+      if (notice !== undefined) {
+        await state.index(['consentByNotice', ...notice, consent.consentId]);
+      }
+    }
   }
+}
+
+/** The `con~ntc` attributes of a consent version's notice (org, noticeId, version), if it names one. */
+function noticeAttributes(consent: Consent): [string, string, string] | undefined {
+  const { notice } = consent;
+  return notice === undefined
+    ? undefined
+    : [notice.org, notice.noticeId, versionAttribute(notice.version)];
 }
 
 /**
@@ -261,6 +279,8 @@ export async function purgeConsent(
   await state.purge(['consentByGrantee', grantee, consent.patientId, consent.consentId]);
   const end = consentEnd(consent);
   if (end !== undefined) await state.purge(['consentByEnd', end, consent.consentId]);
+  const notice = noticeAttributes(consent);
+  if (notice !== undefined) await state.purge(['consentByNotice', ...notice, consent.consentId]);
 }
 
 /** A consent as reads report it (status `expired` once validUntil has passed). */

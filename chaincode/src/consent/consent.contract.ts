@@ -22,6 +22,7 @@ import { scanPage } from '../ledger/pagination';
 import { decodeDocument, type IndexEntry } from '../ledger/state';
 import { DEFAULT_PAGE_SIZE } from '../ledger/validation';
 import { locateHome, writeErasure } from '../patient/binding-store';
+import { checkConsentNotice } from '../notice/notice.contract';
 import { verifyAction, type VerifiedAction } from '../patient/statement';
 import { requireOrganization } from '../registry/organization-store';
 import { consentStatusAt } from './consent-evaluation';
@@ -86,6 +87,7 @@ export class ConsentContract
       createdAt: ctx.txTime,
       signedBy: action.signedBy,
     });
+    await checkNotice(ctx, consent);
     const collections = await consentCollections(ctx, consent);
     await useNonce(action, collections);
     await writeConsent(ctx, { consent, change: 'granted', collections });
@@ -129,6 +131,7 @@ export class ConsentContract
       createdAt: previous.createdAt,
       signedBy: action.signedBy,
     });
+    await checkNotice(ctx, consent);
     const collections = await consentCollections(ctx, consent);
     await useNonce(action, collections);
     // Its sets stay as they are: the same grantee, still not revoked (decisions read its new terms).
@@ -317,6 +320,16 @@ async function checkTerms(ctx: LedgerContext, terms: ConsentTerms): Promise<void
   for (const org of [...orgs].sort()) await requireOrganization(ctx.stub, org);
 }
 
+/** The notice a consent version names, if any, checked against the published one. */
+async function checkNotice(ctx: LedgerContext, consent: Consent): Promise<void> {
+  if (consent.notice === undefined) return;
+  await checkConsentNotice(ctx, {
+    notice: consent.notice,
+    patientHome: consent.patientHome,
+    ...(consent.grantee?.org === undefined ? {} : { granteeOrg: consent.grantee.org }),
+  });
+}
+
 /** The terms of a consent version with what identifies it. */
 interface ConsentDraft extends ConsentTerms {
   readonly consentId: string;
@@ -342,6 +355,7 @@ function buildConsent(ctx: LedgerContext, terms: Readonly<ConsentDraft>): Consen
     ...(terms.dataFrom === undefined ? {} : { dataFrom: terms.dataFrom }),
     ...(terms.dataUntil === undefined ? {} : { dataUntil: terms.dataUntil }),
     exceptions: terms.exceptions,
+    ...(terms.notice === undefined ? {} : { notice: terms.notice }),
     status: 'active',
     version: terms.version,
     createdAt: terms.createdAt,

@@ -19,6 +19,7 @@ import { bootstrap, MSP, pid } from '../testing/fixtures';
 
 const LEDGER_CONTRACTS = [
   'registry',
+  'notice',
   'patient',
   'consent',
   'access',

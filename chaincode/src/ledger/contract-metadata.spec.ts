@@ -215,14 +215,26 @@ describe('contract metadata', () => {
     await call(who.regulator, 'patient:GetBindingHistory', [pid(1)]);
     await call(who.communityAdmin, 'patient:LocatePatient', [pid(1)]);
 
+    const published = await call(who.tertiaryAdmin, 'notice:PublishNotice', [
+      { noticeId: 'consent-sharing', version: 1, texts: { 'zh-CN': '告知书', en: 'Notice' } },
+    ]);
+    await call(who.communityClinician, 'notice:GetNotice', [MSP.tertiary, 'consent-sharing', 1]);
+    await call(who.communityClinician, 'notice:ListNotices', [MSP.tertiary]);
     const consent = await act(
       alice,
       'consent:GrantConsent',
       consentInput({
         purposes: ['treatment', 'referral'],
         categories: ['outpatient', 'wearable'],
+        notice: {
+          org: MSP.tertiary,
+          noticeId: 'consent-sharing',
+          version: 1,
+          sha256: field(published, 'sha256'),
+        },
       }) as ConsentInput,
     );
+    await call(who.regulator, 'notice:CountConsentsByNotice', [MSP.tertiary, 'consent-sharing']);
     await act(
       alice,
       'consent:GrantConsent',

@@ -24,7 +24,7 @@ describe('keys, IDs and marshalling', () => {
       Object.entries(KEY_SPACES)
         .filter(([, space]) => space === 'public')
         .map(([type]) => type),
-    ).toEqual(['organization', 'record', 'recordVersion', 'recordByHash', 'batch']);
+    ).toEqual(['organization', 'notice', 'record', 'recordVersion', 'recordByHash', 'batch']);
     expect(Object.keys(KEY_SPACES).sort()).toEqual(Object.keys(KEY_TYPES).sort());
     expect(versionAttribute(12)).toBe('0000000012');
     expect([versionAttribute(9), versionAttribute(10)].sort()).toEqual([

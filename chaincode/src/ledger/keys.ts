@@ -6,6 +6,7 @@ import type {
   ConsentVersion,
   DayStatistics,
   ErasureReceipt,
+  Notice,
   Organization,
   PatientBinding,
   RecordAnchor,
@@ -39,6 +40,7 @@ import type { RecordLink } from '../records/record-link';
  * | type | where | attributes | value | written by |
  * | --- | --- | --- | --- | --- |
  * | `org` | public | mspId | Organization | registry:RegisterOrganization (DeregisterOrganization deletes) |
+ * | `ntc` | public | org, noticeId, version | Notice (its texts in both languages and their SHA-256: the organization's public document, about no patient) | notice:PublishNotice (never rewritten) |
  * | `rec` | public | owner, recordId | RecordAnchor (latest version, no patient or category); key-level endorsement policy = owner's peer | records:AnchorRecord |
  * | `rec~ver` | public | owner, recordId, version | RecordAnchor (no patient or category) | records:AnchorRecord |
  * | `rec~hash` | public | sha256, owner, recordId, version | `0x00` (reveals nothing `rec~ver` does not: the hash is public there; it lets a document be found by its content alone) | records:AnchorRecord |
@@ -52,6 +54,7 @@ import type { RecordLink } from '../records/record-link';
  * | `con~pat` | as `con` | patientId, granteeOrg or `*`, consentId | salt | GrantConsent |
  * | `con~gra` | as `con` | granteeOrg or `*`, patientId, consentId | salt | GrantConsent |
  * | `con~end` | as `con` | ts the consent ends (revokedAt, else validUntil), consentId | salt | GrantConsent (with validUntil), UpdateConsent and RevokeConsent move it |
+ * | `con~ntc` | as `con` | notice org, noticeId, version, consentId (the notice the current version names; none: no entry) | salt | GrantConsent; UpdateConsent moves it when the notice changes |
  * | `con~set` | coll(home, org) | patientId, org (an accessor organization) | IdSet: the IDs of the consents not revoked that org's decisions read (granted to org, and the denies to everyone: one set per organization of the channel, each in its own collection) | GrantConsent adds, RevokeConsent removes, EraseConsent and PurgeExpired remove (purged when emptied) |
  * | `evt` | coll(home, accessor org) | eventId | AccessEvent | access:RequestAccess, RequestEmergencyAccess, cohort:RequestCohort, bench:SeedAccessEvents; audit:ReviewEmergencyAccess rewrites the review |
  * | `evt~pat` | as `evt` | patientId, rts, eventId | salt | as `evt` (not the review) |
@@ -98,6 +101,7 @@ import type { RecordLink } from '../records/record-link';
  */
 export const KEY_TYPES = {
   organization: 'org',
+  notice: 'ntc',
   record: 'rec',
   recordVersion: 'rec~ver',
   recordByHash: 'rec~hash',
@@ -111,6 +115,7 @@ export const KEY_TYPES = {
   consentByPatient: 'con~pat',
   consentByGrantee: 'con~gra',
   consentByEnd: 'con~end',
+  consentByNotice: 'con~ntc',
   consentSet: 'con~set',
   event: 'evt',
   eventByPatient: 'evt~pat',
@@ -139,6 +144,7 @@ export type KeySpace = 'public' | 'private';
 /** The "where" column of the table above, by kind of space. */
 export const KEY_SPACES: Readonly<Record<KeyTypeName, KeySpace>> = {
   organization: 'public',
+  notice: 'public',
   record: 'public',
   recordVersion: 'public',
   recordByHash: 'public',
@@ -152,6 +158,7 @@ export const KEY_SPACES: Readonly<Record<KeyTypeName, KeySpace>> = {
   consentByPatient: 'private',
   consentByGrantee: 'private',
   consentByEnd: 'private',
+  consentByNotice: 'private',
   consentSet: 'private',
   event: 'private',
   eventByPatient: 'private',
@@ -177,6 +184,7 @@ export type IndexValue = Uint8Array;
 /** What each key type holds (the "value" column of the table above). */
 export interface StateValues {
   readonly organization: Organization;
+  readonly notice: Notice;
   readonly record: RecordAnchor;
   readonly recordVersion: RecordAnchor;
   readonly recordByHash: IndexValue;
@@ -190,6 +198,7 @@ export interface StateValues {
   readonly consentByPatient: IndexValue;
   readonly consentByGrantee: IndexValue;
   readonly consentByEnd: IndexValue;
+  readonly consentByNotice: IndexValue;
   readonly consentSet: IdSet;
   readonly event: AccessEvent;
   readonly eventByPatient: IndexValue;

@@ -27,6 +27,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsUtcTimestamp } from '../common/dto.js';
+import { NoticeRefDto } from '../notices/notice.dto.js';
 
 /** Who is granted (or denied). */
 export class GranteeDto {
@@ -171,4 +172,14 @@ export class GrantConsentDto {
   @ValidateNested({ each: true })
   @Type(() => ConsentExceptionDto)
   exceptions?: ConsentExceptionDto[];
+
+  @ApiPropertyOptional({
+    type: NoticeRefDto,
+    description:
+      "the notice shown before confirming: published by the patient's home or the grantee (GET /notices)",
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => NoticeRefDto)
+  notice?: NoticeRefDto;
 }

@@ -11,5 +11,6 @@ import { EvidenceService } from './evidence.service.js';
   imports: [LedgerModule, RecordsModule, AuditModule, ConsentsModule],
   controllers: [EvidenceController],
   providers: [EvidenceService],
+  exports: [EvidenceService],
 })
 export class EvidenceModule {}

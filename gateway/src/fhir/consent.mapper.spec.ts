@@ -46,6 +46,7 @@ function grant(input: ConsentInput, now = NOW): Consent {
     ...(input.dataFrom === undefined ? {} : { dataFrom: input.dataFrom }),
     ...(input.dataUntil === undefined ? {} : { dataUntil: input.dataUntil }),
     exceptions: input.exceptions ?? [],
+    ...(input.notice === undefined ? {} : { notice: input.notice }),
     status: 'active',
     version: 1,
     createdAt: now,
@@ -211,6 +212,46 @@ describe('toFhirConsent', () => {
     const back = fromFhirConsent(resource);
     expect(back.sensitive).toEqual(['HIV', 'PSY']);
     expect(back.exceptions?.[0]?.sensitive).toEqual(['STD']);
+  });
+
+  it('carries the notice as Consent.policy (the notice URI and its SHA-256) both ways', () => {
+    const notice = {
+      org: 'EnterpriseMSP',
+      noticeId: 'consent-sharing',
+      version: 3,
+      sha256: 'ab'.repeat(32),
+    };
+    const resource = toFhirConsent(grant({ ...permitInput(), notice }), { now: NOW });
+    expect(resource.policy).toEqual([
+      {
+        extension: [{ url: EXTENSION.sha256, valueString: 'ab'.repeat(32) }],
+        authority: 'https://consent-ledger.example/fhir/notices/EnterpriseMSP',
+        uri: 'https://consent-ledger.example/fhir/notices/EnterpriseMSP/consent-sharing/3',
+      },
+    ]);
+    expectValid(resource);
+    expect(fromFhirConsent(resource).notice).toEqual(notice);
+    expect(toFhirConsent(grant(permitInput()), { now: NOW })).not.toHaveProperty('policy');
+    const policy = resource.policy?.[0] ?? {};
+    const refusal = (policies: fhir4.ConsentPolicy[]) => {
+      try {
+        fromFhirConsent({ ...resource, policy: policies });
+      } catch (error) {
+        return (error as FhirArgumentError).expression;
+      }
+      return undefined;
+    };
+    expect(refusal([{ ...policy, extension: [] }])).toEqual(['Consent.policy[0].extension']);
+    expect(
+      refusal([
+        { ...policy, extension: [{ url: EXTENSION.sha256, valueString: 'AB'.repeat(32) }] },
+      ]),
+    ).toEqual(['Consent.policy[0].extension']);
+    expect(refusal([{ ...policy, authority: 'https://example.org' }])).toEqual([
+      'Consent.policy[0].authority',
+    ]);
+    expect(refusal([policy, policy])).toEqual(['Consent.policy']);
+    expect(refusal([{ ...policy, uri: `${policy.uri ?? ''}/extra` }])).toEqual(['Consent.policy']);
   });
 
   it('reports revoked and expired consents as inactive, keeping the ledger status', () => {
@@ -724,6 +765,15 @@ const consentInput: fc.Arbitrary<ConsentInput> = fc
       valid: interval,
       data: interval,
       exceptions: fc.array(exception, { maxLength: 3 }),
+      notice: fc.option(
+        fc.record({
+          org: orgs,
+          noticeId: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
+          version: fc.integer({ min: 1, max: 999_999 }),
+          sha256: fc.stringMatching(/^[0-9a-f]{64}$/),
+        }),
+        { nil: undefined },
+      ),
     }),
     fc.record({
       provision: fc.constant('deny' as const),

@@ -29,6 +29,8 @@
  * | dataFrom, dataUntil            | `provision.dataPeriod`                                                     |
  * | exceptions                     | nested `provision.provision`, type deny                                    |
  * | txId, revokedAt                | extensions ledger-tx-id, revoked-at                                        |
+ * | notice                         | `policy[0]`: `authority` <base>/notices/<org>, `uri` <base>/notices/<org>/ |
+ * |                                | <noticeId>/<version> (the gateway's GET path), extension sha256 (texts)    |
  *
  * Several actors in one provision are a conjunction (every given grantee field must match), as in
  * the ledger. An absent purpose or class list on a deny means "all".
@@ -38,7 +40,9 @@ import {
   PATIENT_ID_PATTERN,
   PRACTITIONER_ID_PATTERN,
   ROLES,
+  SHA256_HEX_PATTERN,
   type ConsentStatus,
+  type NoticeRef,
   type Role,
   type SignedAction,
   type SignedBy,
@@ -48,6 +52,7 @@ import { endInstant, startInstant } from './fhir-datetime.js';
 import { FhirArgumentError } from './fhir.errors.js';
 import {
   EXTENSION,
+  FHIR_PROJECT_BASE,
   NAMING_SYSTEM,
   PROJECT_SYSTEM,
   SYSTEM,
@@ -95,6 +100,11 @@ export const INFORMATION_RECIPIENT: fhir4.Coding = {
 };
 
 const ACCESS_ACTION = 'access';
+/** Where the gateway serves notices (GET /notices/:org/:noticeId/:version), as Consent.policy. */
+const NOTICE_BASE = `${FHIR_PROJECT_BASE}/notices`;
+const NOTICE_URI = new RegExp(
+  `^${NOTICE_BASE.replaceAll('.', '\\.')}/([A-Za-z][A-Za-z0-9.-]{0,63})/([a-z][a-z0-9-]{0,63})/([1-9]\\d{0,5})$`,
+);
 const ORGANIZATION_REF = /^Organization\/([A-Za-z0-9\-.]{1,64})$/;
 const PRACTITIONER_REF = /^Practitioner\/([A-Za-z0-9\-.]{1,64})$/;
 const PATIENT_REF = /^Patient\/([A-Za-z0-9\-.]{1,64})$/;
@@ -142,6 +152,7 @@ export function toFhirConsent(consent: ConsentView, ctx: ConsentMappingContext):
         ? logicalReference('RelatedPerson', consent.signedBy.id)
         : logicalReference('Patient', consent.patientId),
     ],
+    ...(consent.notice === undefined ? {} : { policy: [noticePolicy(consent.notice)] }),
     policyRule: { coding: [{ ...OPT_IN_POLICY }] },
     provision: {
       type: consent.provision,
@@ -156,6 +167,43 @@ export function toFhirConsent(consent: ConsentView, ctx: ConsentMappingContext):
       ),
     },
   };
+}
+
+/** Consent.policy of the notice a consent was given under. */
+function noticePolicy(notice: NoticeRef): fhir4.ConsentPolicy {
+  return {
+    extension: [{ url: EXTENSION.sha256, valueString: notice.sha256 }],
+    authority: `${NOTICE_BASE}/${notice.org}`,
+    uri: `${NOTICE_BASE}/${notice.org}/${notice.noticeId}/${String(notice.version)}`,
+  };
+}
+
+/** The notice a Consent.policy names: one policy, a notice URI with its sha256 extension. */
+function fromPolicy(policies: readonly fhir4.ConsentPolicy[] | undefined): NoticeRef | undefined {
+  if (policies === undefined || policies.length === 0) return undefined;
+  const [policy] = policies;
+  const match = NOTICE_URI.exec(policy?.uri ?? '');
+  if (policies.length > 1 || policy === undefined || match === null)
+    throw FhirArgumentError.at(
+      'Consent.policy',
+      `must be one notice of the ledger (${NOTICE_BASE}/<org>/<noticeId>/<version>) when present`,
+      'not-supported',
+    );
+  const [, org = '', noticeId = '', version = ''] = match;
+  if (policy.authority !== undefined && policy.authority !== `${NOTICE_BASE}/${org}`)
+    throw FhirArgumentError.at(
+      'Consent.policy[0].authority',
+      `must be ${NOTICE_BASE}/${org} when present`,
+      'value',
+    );
+  const sha256 = (policy.extension ?? []).find((each) => each.url === EXTENSION.sha256);
+  if (sha256?.valueString === undefined || !SHA256_HEX_PATTERN.test(sha256.valueString))
+    throw FhirArgumentError.at(
+      'Consent.policy[0].extension',
+      `must carry ${EXTENSION.sha256}: the SHA-256 of the notice's texts, 64 lower-case hex digits`,
+      'required',
+    );
+  return { org, noticeId, version: Number(version), sha256: sha256.valueString };
 }
 
 /** actor, purpose, class, securityLabel and dataPeriod of a consent or an exception. */
@@ -225,6 +273,7 @@ const IGNORED_CONSENT_ELEMENTS = new Set([
   'dateTime',
 ]);
 const HANDLED_CONSENT_ELEMENTS = new Set([
+  'policy',
   'status',
   'scope',
   'category',
@@ -356,10 +405,11 @@ export function fromFhirConsent(resource: fhir4.Consent): ConsentTerms {
       `must be ${SYSTEM.actCode}#OPTIN when present (the ledger's only policy)`,
       'not-supported',
     );
+  const notice = fromPolicy(resource.policy);
   const provision = resource.provision;
   if (provision === undefined)
     throw FhirArgumentError.at('Consent.provision', 'is required', 'required');
-  return fromRootProvision(provision);
+  return { ...fromRootProvision(provision), ...(notice === undefined ? {} : { notice }) };
 }
 
 function fromRootProvision(provision: fhir4.ConsentProvision): ConsentTerms {

@@ -106,6 +106,13 @@ export interface ConsentProvision {
 export type ConsentState =
   'draft' | 'proposed' | 'active' | 'rejected' | 'inactive' | 'entered-in-error';
 
+/** Consent.policy: a policy (here, the notice) the consent was given under. */
+export interface ConsentPolicy {
+  extension?: Extension[];
+  authority?: string;
+  uri?: string;
+}
+
 /** A healthcare consumer's choices (R4 Consent). */
 export interface Consent extends DomainResource {
   resourceType: 'Consent';
@@ -117,7 +124,7 @@ export interface Consent extends DomainResource {
   dateTime?: string;
   performer?: Reference[];
   organization?: Reference[];
-  policy?: { authority?: string; uri?: string }[];
+  policy?: ConsentPolicy[];
   policyRule?: CodeableConcept;
   provision?: ConsentProvision;
 }

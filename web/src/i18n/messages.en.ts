@@ -76,6 +76,7 @@ export const en: Messages = {
   },
   tech: {
     consentId: 'Consent ID',
+    noticeHash: 'SHA-256 of the notice texts',
     eventId: 'Event ID',
     transaction: 'Transaction',
     block: 'Block',
@@ -115,6 +116,11 @@ export const en: Messages = {
     revoked: 'The consent was revoked.',
     erasing: 'Erasing on every peer…',
     erased: 'The consent’s details were erased.',
+    receipt: 'Download receipt',
+    receiptLabel: 'Download the receipt of the consent to {{org}} ({{id}})',
+    receiptBusy: 'Preparing the receipt…',
+    receiptSaved:
+      'Receipt saved as {{name}}. It shows what you agreed to, under which notice, when, and the ledger’s evidence.',
     loading: 'Loading your consents…',
     group: '{{status}} ({{count}})',
     erasedGroup: 'Erased ({{count}})',
@@ -137,6 +143,7 @@ export const en: Messages = {
       genomic: 'genomic data is shared only with “Genetic data” ticked under sensitive data',
       sensitiveAgreed: 'tick the separate agreement to share the sensitive data you chose',
       dates: 'make the end date later than the start date',
+      notice: 'read the notice and tick that you have read it',
     },
     sensitive: 'Sensitive data (a separate consent)',
     sensitiveHint:
@@ -159,6 +166,12 @@ export const en: Messages = {
     busy: 'Recording your consent on the ledger…',
     done: 'Consent granted to {{org}}.',
     seeConsents: 'See my consents',
+    noticeTitle: 'Notice',
+    noticeVersion: 'Notice from {{org}} (version {{version}})',
+    noticeLoading: 'Loading the notice…',
+    noNotice:
+      'Your hospital has not published a notice yet, so no consent can be given here for now.',
+    noticeRead: 'I have read this notice. My consent names this version of it.',
   },
   timeline: {
     title: 'Who looked at my data',

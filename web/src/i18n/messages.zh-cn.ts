@@ -74,6 +74,7 @@ export const zhCN = {
   },
   tech: {
     consentId: '同意编号',
+    noticeHash: '告知书文本的 SHA-256',
     eventId: '事件编号',
     transaction: '交易哈希',
     block: '区块',
@@ -112,6 +113,11 @@ export const zhCN = {
     revoked: '同意已撤回。',
     erasing: '正在所有节点上删除…',
     erased: '这项同意的详情已删除。',
+    receipt: '下载回执',
+    receiptLabel: '下载对{{org}}的授权回执（{{id}}）',
+    receiptBusy: '正在生成回执…',
+    receiptSaved:
+      '回执已保存为 {{name}}。其中记录了您同意的内容、所依据的告知书、时间，以及账本的证据。',
     loading: '正在加载您的授权…',
     group: '{{status}}（{{count}}）',
     erasedGroup: '已删除（{{count}}）',
@@ -133,6 +139,7 @@ export const zhCN = {
       genomic: '基因数据只有在下方敏感数据中勾选“遗传信息”后才会共享',
       sensitiveAgreed: '勾选单独同意，才能共享您选择的敏感数据',
       dates: '让结束日期晚于开始日期',
+      notice: '阅读告知书，并勾选“我已阅读”',
     },
     sensitive: '敏感数据（需单独同意）',
     sensitiveHint:
@@ -154,6 +161,11 @@ export const zhCN = {
     busy: '正在把您的同意记录到账本上…',
     done: '已授予{{org}}同意。',
     seeConsents: '查看我的授权',
+    noticeTitle: '告知书',
+    noticeVersion: '{{org}}的告知书（第 {{version}} 版）',
+    noticeLoading: '正在读取告知书…',
+    noNotice: '您的医院还没有发布告知书，暂时不能在这里授权。',
+    noticeRead: '我已阅读本告知书。我的授权会注明所依据的告知书版本。',
   },
   timeline: {
     title: '谁查看过我的数据',
