@@ -317,12 +317,18 @@ describe('the patient journey in the browser', () => {
     const consentId = (await active.first().getAttribute('data-consent-id')) ?? '';
     expect(consentId).toMatch(/^con-[0-9a-f]{24}$/);
     // The receipt of the grant: what was agreed, under which notice, with the ledger's evidence.
-    const [receiptDownload] = await Promise.all([
-      page.waitForEvent('download'),
-      active
-        .first()
-        .getByRole('button', { name: w('consents.receipt') })
-        .click(),
+    const receiptButton = page.getByRole('button', {
+      name: w('consents.receiptLabel', { org: w('org.CommunityHospitalMSP'), id: consentId }),
+    });
+    expect(await receiptButton.textContent()).toBe(w('consents.receipt'));
+    const downloaded = page.waitForEvent('download');
+    await receiptButton.click();
+    const refusal = page.getByRole('alert').filter({ hasText: /\S/ });
+    const receiptDownload = await Promise.race([
+      downloaded,
+      refusal.waitFor().then(async () => {
+        throw new Error(`the receipt was refused: ${(await refusal.textContent()) ?? ''}`);
+      }),
     ]);
     expect(receiptDownload.suggestedFilename()).toBe(`consent-receipt-${consentId}-v1.json`);
     const receiptFile = path.join(SCREENSHOT_DIR, 'patient-consent-receipt.json');

@@ -110,6 +110,9 @@ export class GatewayApi {
       headers,
       ...(body === undefined ? {} : { body }),
       signal: AbortSignal.timeout(120_000),
+    }).catch((error: unknown) => {
+      // fetch names no request in its errors (a reset, a refused connection): say which failed.
+      throw new Error(`${method} ${this.base}${path} failed`, { cause: error });
     });
     const text = await response.text();
     let parsed: unknown;

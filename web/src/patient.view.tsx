@@ -618,12 +618,9 @@ export function GrantPanel(
                   version: formatNumber(notice.result.version),
                 })}
           </h2>
-          <Status
-            busy={notice.busy}
-            busyText={t('grant.noticeLoading')}
-            error={notice.error}
-            detail={notice.detail}
-          />
+          {/* In words here, not in a Status: the form's own live regions announce its problems. */}
+          {notice.busy ? <p class="hint">{t('grant.noticeLoading')}</p> : null}
+          {notice.error === undefined ? null : <p class="error">{notice.error}</p>}
           {notice.result === undefined ? null : (
             <>
               <div

@@ -7,7 +7,9 @@ import {
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -49,6 +51,8 @@ export class PublishNoticeDto {
   version!: number;
 
   @ApiProperty({ type: NoticeTextsDto })
+  @IsDefined({ message: 'texts is required: {zh-CN, en}' })
+  @IsObject()
   @ValidateNested()
   @Type(() => NoticeTextsDto)
   texts!: NoticeTextsDto;

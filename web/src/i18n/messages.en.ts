@@ -117,7 +117,7 @@ export const en: Messages = {
     erasing: 'Erasing on every peer…',
     erased: 'The consent’s details were erased.',
     receipt: 'Download receipt',
-    receiptLabel: 'Download the receipt of the consent to {{org}} ({{id}})',
+    receiptLabel: 'Download receipt of the consent to {{org}} ({{id}})',
     receiptBusy: 'Preparing the receipt…',
     receiptSaved:
       'Receipt saved as {{name}}. It shows what you agreed to, under which notice, when, and the ledger’s evidence.',

@@ -114,7 +114,7 @@ export const zhCN = {
     erasing: '正在所有节点上删除…',
     erased: '这项同意的详情已删除。',
     receipt: '下载回执',
-    receiptLabel: '下载对{{org}}的授权回执（{{id}}）',
+    receiptLabel: '下载回执：对{{org}}的授权（{{id}}）',
     receiptBusy: '正在生成回执…',
     receiptSaved:
       '回执已保存为 {{name}}。其中记录了您同意的内容、所依据的告知书、时间，以及账本的证据。',
