@@ -23,7 +23,24 @@ function registration(org: Organization): OrganizationInput {
     type: org.type,
     ...(org.tier === undefined ? {} : { tier: org.tier }),
     region: org.region,
+    // Codes, types and regions only: the institutions' display names stay off the ledger.
+    ...(org.institutions === undefined
+      ? {}
+      : {
+          institutions: org.institutions.map(({ institutionId, type, region }) => ({
+            institutionId,
+            type,
+            region,
+          })),
+        }),
   };
+}
+
+/** The institutions of a registration, by ID (the registry keeps them sorted). */
+function institutionsOf(entry: Pick<OrganizationInput, 'institutions'>): unknown[] {
+  return [...(entry.institutions ?? [])].sort((a, b) =>
+    a.institutionId < b.institutionId ? -1 : 1,
+  );
 }
 
 /** Whether the registry holds what is wanted (a tier only compared when one is wanted). */
@@ -31,12 +48,14 @@ function sameRegistration(existing: Registration, wanted: OrganizationInput): bo
   return (
     existing.type === wanted.type &&
     (wanted.tier === undefined || existing.tier === wanted.tier) &&
-    isDeepStrictEqual(existing.region, wanted.region)
+    isDeepStrictEqual(existing.region, wanted.region) &&
+    isDeepStrictEqual(institutionsOf(existing), institutionsOf(wanted))
   );
 }
 
 /**
- * Registers every organization of the topology (type, tier, region codes) in the chaincode's
+ * Registers every organization of the topology (type, tier, region codes, member institutions) in
+ * the chaincode's
  * organization registry, as the government organization's admin. Idempotent: an organization
  * already registered with the same details is left alone.
  */

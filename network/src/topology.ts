@@ -3,6 +3,8 @@ import path from 'node:path';
 import {
   GOVERNMENT_MSP,
   HOSPITAL_TIERS,
+  INSTITUTION_ID_PATTERN,
+  INSTITUTION_TYPES,
   MAX_RETENTION_DAYS,
   ORGANIZATION_TYPES,
   REGION_CODE_PATTERN,
@@ -50,6 +52,24 @@ const organizationSchema = z.strictObject({
     city: regionCode.optional(),
     county: regionCode.optional(),
   }),
+  /**
+   * Member institutions inside the organization (registered with it: docs/authorization.md,
+   * "Member institutions"); a displayName stays in this file, off the ledger.
+   */
+  institutions: z
+    .array(
+      z.strictObject({
+        institutionId: z.string().regex(INSTITUTION_ID_PATTERN),
+        displayName: z.string().min(1),
+        type: z.enum(INSTITUTION_TYPES),
+        region: z.strictObject({
+          province: regionCode,
+          city: regionCode.optional(),
+          county: regionCode.optional(),
+        }),
+      }),
+    )
+    .optional(),
   ca: caSchema,
   peers: z.array(peerSchema).min(1),
   /** The Raft orderers this organization runs for the channel, issued by its own CA. */

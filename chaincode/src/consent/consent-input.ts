@@ -19,6 +19,7 @@ import {
   derivedIdSchema,
   inputOf,
   instantSchema,
+  institutionIdSchema,
   mspIdSchema,
   pageSizeSchema,
   parseJsonArgument,
@@ -32,11 +33,22 @@ import {
 /** Most exceptions a permit may carry. */
 export const MAX_EXCEPTIONS = 16;
 
-const granteeSchema = z.strictObject({
-  org: mspIdSchema.optional(),
-  role: z.enum(GRANTEE_ROLES).optional(),
-  practitionerId: practitionerIdSchema.optional(),
-});
+const granteeSchema = z
+  .strictObject({
+    org: mspIdSchema.optional(),
+    role: z.enum(GRANTEE_ROLES).optional(),
+    practitionerId: practitionerIdSchema.optional(),
+    institution: institutionIdSchema.optional(),
+  })
+  .superRefine((grantee, context) => {
+    if (grantee.institution !== undefined && grantee.org === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['org'],
+        message: 'is required with an institution (an institution of which organization?)',
+      });
+    }
+  });
 
 const exceptionSchema = z
   .strictObject({
@@ -150,6 +162,7 @@ function normalizeGrantee(
     ...(grantee.org === undefined ? {} : { org: grantee.org }),
     ...(grantee.role === undefined ? {} : { role: grantee.role }),
     ...(grantee.practitionerId === undefined ? {} : { practitionerId: grantee.practitionerId }),
+    ...(grantee.institution === undefined ? {} : { institution: grantee.institution }),
   };
   return Object.keys(normalized).length === 0 ? undefined : normalized;
 }
