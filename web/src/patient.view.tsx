@@ -12,7 +12,7 @@ import {
   type ErasureReceipt,
   type Page,
 } from '@consent-ledger/ledger-api';
-import { ORGANIZATIONS } from './api.types.ts';
+import { INSTITUTIONS, ORGANIZATIONS } from './api.types.ts';
 import { formatDate, formatNumber, t } from './i18n/i18n.ts';
 import {
   categoriesWords,
@@ -22,6 +22,8 @@ import {
   decisionWord,
   emergencyReasonWord,
   granteeRoleWord,
+  granteeName,
+  institutionName,
   orgName,
   purposeWord,
   purposesWords,
@@ -101,8 +103,8 @@ function ConsentItem(
       <p>
         <strong>
           {consent.provision === 'deny'
-            ? t('consents.refusedTo', { org: orgName(consent.grantee?.org) })
-            : orgName(consent.grantee?.org)}
+            ? t('consents.refusedTo', { org: granteeName(consent.grantee) })
+            : granteeName(consent.grantee)}
         </strong>
         {consent.grantee?.role === undefined
           ? ''
@@ -409,6 +411,7 @@ export function ConsentsPanel(
 export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>): JSX.Element {
   const [org, setOrg] = useState('');
   const [role, setRole] = useState('');
+  const [institution, setInstitution] = useState('');
   const [purposes, setPurposes] = useState<string[]>([]);
   const [categories, setCategories] = useState<string[]>([]);
   const [sensitive, setSensitive] = useState<string[]>([]);
@@ -427,7 +430,17 @@ export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          const form = { org, role, purposes, categories, sensitive, sensitiveAgreed, from, until };
+          const form = {
+            org,
+            role,
+            institution,
+            purposes,
+            categories,
+            sensitive,
+            sensitiveAgreed,
+            from,
+            until,
+          };
           const problems = grantProblems(form);
           setInvalid(
             problems.length === 0
@@ -461,6 +474,8 @@ export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>
               value={org}
               onChange={(event) => {
                 setOrg(event.currentTarget.value);
+                // The institutions are the chosen organization's.
+                setInstitution('');
               }}
             >
               <option value="">{t('common.choose')}</option>
@@ -472,6 +487,28 @@ export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>
             </select>
           )}
         </Field>
+        {(INSTITUTIONS[org] ?? []).length === 0 ? null : (
+          <Field label={t('grant.institution')} hint={t('grant.institutionHint')}>
+            {(id, hint) => (
+              <select
+                id={id}
+                name="institution"
+                aria-describedby={hint}
+                value={institution}
+                onChange={(event) => {
+                  setInstitution(event.currentTarget.value);
+                }}
+              >
+                <option value="">{t('grant.anyInstitution')}</option>
+                {(INSTITUTIONS[org] ?? []).map((item) => (
+                  <option key={item} value={item}>
+                    {institutionName(item)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
         <Field label={t('grant.who')} hint={t('grant.whoHint')}>
           {(id, hint) => (
             <select
@@ -559,7 +596,7 @@ export function GrantPanel(props: Readonly<{ api: ApiClient; signing: Signing }>
         {task.result === undefined ? null : (
           <div class="success">
             <p>
-              {t('grant.done', { org: orgName(task.result.consent.grantee?.org) })}{' '}
+              {t('grant.done', { org: granteeName(task.result.consent.grantee) })}{' '}
               <a href="#/consents">{t('grant.seeConsents')}</a>
             </p>
             <TechnicalDetails>
