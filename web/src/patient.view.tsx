@@ -719,7 +719,7 @@ export function TimelinePanel(
               </p>
             ) : null}
             <p>
-              <Time value={event.timestamp} /> — <strong>{orgName(event.accessor.org)}</strong>
+              <Time value={event.timestamp} /> — <strong>{granteeName(event.accessor)}</strong>
               {t('timeline.asked', {
                 role: roleWord(event.accessor.role),
                 categories: categoriesWords(event.categories),
