@@ -5,6 +5,7 @@ import {
   HOSPITAL_TIERS,
   INSTITUTION_ID_PATTERN,
   INSTITUTION_TYPES,
+  INSTITUTION_TYPES_BY_ORGANIZATION_TYPE,
   MAX_RETENTION_DAYS,
   ORGANIZATION_TYPES,
   REGION_CODE_PATTERN,
@@ -165,6 +166,24 @@ const topologySchema = z
       }
       if (org.type === 'hospital' && org.tier === undefined) {
         ctx.addIssue({ code: 'custom', message: `hospital ${org.name} needs a tier` });
+      }
+      // Member institutions as the registry takes them (ledger-api; the chaincode refuses others).
+      const allowed = INSTITUTION_TYPES_BY_ORGANIZATION_TYPE[org.type];
+      const institutionIds = new Set<string>();
+      for (const institution of org.institutions ?? []) {
+        if (institutionIds.has(institution.institutionId)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${org.name} lists institution ${institution.institutionId} twice`,
+          });
+        }
+        institutionIds.add(institution.institutionId);
+        if (!allowed.includes(institution.type)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${org.name} (${org.type}) cannot list ${institution.type} institution ${institution.institutionId}`,
+          });
+        }
       }
     }
     const founders = topology.organizations.filter((org) => org.joins === undefined);
