@@ -1,5 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AccessEvent, AccessOutcome, Consent, ConsentInput } from '@consent-ledger/ledger-api';
+import type {
+  AccessEvent,
+  AccessOutcome,
+  Category,
+  Consent,
+  ConsentInput,
+} from '@consent-ledger/ledger-api';
 import { PROJECT_SYSTEM } from '@consent-ledger/gateway';
 import { fhirConsent } from '../support/fhir-consent.ts';
 import {
@@ -51,7 +57,7 @@ describe('member institutions, real network', () => {
       token,
       body: { patientId: patient.patientId, purpose: 'insurance', categories },
     });
-  const terms = (institution: string, category: string): ConsentInput => ({
+  const terms = (institution: string, category: Category): ConsentInput => ({
     grantee: { org: ENTERPRISE, institution },
     purposes: ['insurance'],
     categories: [category],
