@@ -9,6 +9,7 @@ export {
   SCENARIOS,
   countyReferralScenario,
   insuranceScenario,
+  institutionsScenario,
   oversightScenario,
   referralScenario,
   researchScenario,
@@ -16,6 +17,7 @@ export {
 } from './scenarios/index.ts';
 export type { CountyReferralIds } from './scenarios/county-referral.scenario.ts';
 export type { InsuranceIds } from './scenarios/insurance.scenario.ts';
+export type { InstitutionsIds } from './scenarios/institutions.scenario.ts';
 export type { OversightIds } from './scenarios/oversight.scenario.ts';
 export type { ReferralIds } from './scenarios/referral.scenario.ts';
 export type { ResearchIds } from './scenarios/research.scenario.ts';

@@ -136,6 +136,8 @@ export interface ScenarioRun {
   ): Promise<AccessOutcome>;
   /** A staff member of an organization, created through its gateway's identity endpoint. */
   user(org: AnyOrgName, role: StaffRole, label: string): Promise<ScenarioUser>;
+  /** A staff member of one of its organization's member institutions (certificate attribute). */
+  member(options: Readonly<StaffOptions & { institution: string }>): Promise<ScenarioUser>;
   /**
    * A patient of a home organization: registered by its admin (POST /patients), activated on
    * the patient's own device with the one-time code (POST /patients/activate).
@@ -155,6 +157,13 @@ export interface ScenarioRun {
 
 /** The roles of staff (patients are registered, not created: {@link ScenarioRun.patient}). */
 export type StaffRole = 'admin' | 'analyst' | 'clinician' | 'regulator' | 'researcher';
+
+/** Who {@link ScenarioRun.member} creates: organization, role and username label. */
+export interface StaffOptions {
+  readonly org: AnyOrgName;
+  readonly role: StaffRole;
+  readonly label: string;
+}
 
 /** The session of a patient user (throws for staff). */
 export function sessionOf(user: ScenarioUser): PatientSession {
@@ -270,6 +279,15 @@ export function startRun(
       await gatewayOf(org).call('POST', '/identities', {
         token: await adminToken(org),
         body: { username, password: SCENARIO_PASSWORD, role },
+      });
+      const token = await gatewayOf(org).login(username, SCENARIO_PASSWORD);
+      return { username, token, gateway: gatewayOf(org), org };
+    },
+    member: async ({ org, role, label, institution }) => {
+      const username = `${label}-${runId}`;
+      await gatewayOf(org).call('POST', '/identities', {
+        token: await adminToken(org),
+        body: { username, password: SCENARIO_PASSWORD, role, institution },
       });
       const token = await gatewayOf(org).login(username, SCENARIO_PASSWORD);
       return { username, token, gateway: gatewayOf(org), org };

@@ -13,11 +13,13 @@ import type {
   SensitivityLabel,
 } from './vocabulary.ts';
 
-/** Who accessed: organization, role, optional practitioner ID and identity hash. */
+/** Who accessed: organization, role, optional practitioner ID and institution, identity hash. */
 export interface Accessor {
   readonly org: string;
   readonly role: Role;
   readonly practitionerId?: string;
+  /** The accessor's member institution (its certificate's `institution` attribute), if any. */
+  readonly institution?: string;
   /** SHA-256 (hex) of the certificate's ID (subject and issuer DN): never the certificate. */
   readonly idHash: string;
 }

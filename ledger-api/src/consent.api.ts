@@ -20,6 +20,11 @@ export interface ConsentGrantee {
   readonly org?: string;
   readonly role?: GranteeRole;
   readonly practitionerId?: string;
+  /**
+   * A member institution of the grantee organization (registry): the consent then matches only
+   * accessors whose certificate names it; needs `org`.
+   */
+  readonly institution?: string;
 }
 
 /** A deny provision nested in a permit; absent lists mean "all". */

@@ -76,6 +76,8 @@ export interface IdentityView {
   /** A guardian's own ID (`rp-...`), for a guardian signed in to act for `patientId`. */
   readonly guardianId?: string;
   readonly practitionerId?: string;
+  /** The member institution its certificate names (registered in its organization), if any. */
+  readonly institution?: string;
   /** The ledger identity's enrollment ID (opaque: no user name); absent for patients and guardians. */
   readonly enrollmentId?: string;
   readonly createdAt: string;
@@ -182,6 +184,11 @@ export interface NewIdentity {
   readonly password: string;
   readonly role: Exclude<Role, 'patient'>;
   readonly practitionerId?: string;
+  /**
+   * A member institution of the organization (registry), written into the certificate as the
+   * `institution` attribute; consents naming it then admit this staff member.
+   */
+  readonly institution?: string;
 }
 
 /** The data of one server-sent ledger event of GET /events (its SSE `id` is the resume point). */

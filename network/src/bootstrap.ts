@@ -24,7 +24,24 @@ function registration(org: Organization): OrganizationInput {
     type: org.type,
     ...(org.tier === undefined ? {} : { tier: org.tier }),
     region: org.region,
+    // Codes, types and regions only: the institutions' display names stay off the ledger.
+    ...(org.institutions === undefined
+      ? {}
+      : {
+          institutions: org.institutions.map(({ institutionId, type, region }) => ({
+            institutionId,
+            type,
+            region,
+          })),
+        }),
   };
+}
+
+/** The institutions of a registration, by ID (the registry keeps them sorted). */
+function institutionsOf(entry: Pick<OrganizationInput, 'institutions'>): unknown[] {
+  return [...(entry.institutions ?? [])].sort((a, b) =>
+    a.institutionId < b.institutionId ? -1 : 1,
+  );
 }
 
 /** Whether the registry holds what is wanted (a tier only compared when one is wanted). */
@@ -32,15 +49,16 @@ function sameRegistration(existing: Registration, wanted: OrganizationInput): bo
   return (
     existing.type === wanted.type &&
     (wanted.tier === undefined || existing.tier === wanted.tier) &&
-    isDeepStrictEqual(existing.region, wanted.region)
+    isDeepStrictEqual(existing.region, wanted.region) &&
+    isDeepStrictEqual(institutionsOf(existing), institutionsOf(wanted))
   );
 }
 
 /**
- * Registers every organization of the topology (type, tier, region codes) in the chaincode's
- * organization registry, as the government organization's admin, then has each publish its
- * standard notice ({@link publishStandardNotices}). Idempotent: an organization already registered
- * with the same details, or with its notice published, is left alone.
+ * Registers every organization of the topology (type, tier, region codes, member institutions) in
+ * the chaincode's organization registry, as the government organization's admin, then has each
+ * publish its standard notice ({@link publishStandardNotices}). Idempotent: an organization already
+ * registered with the same details, or with its notice published, is left alone.
  */
 export async function bootstrapRegistry(options: BootstrapOptions): Promise<void> {
   const { topology } = options;

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,5 +46,40 @@ describe('the member list', () => {
     expect(readMemberList(file)).toEqual({ joined: ['county'], left: [] });
     writeFileSync(file, JSON.stringify({ joined: 'county' }));
     expect(() => readMemberList(file)).toThrow(/Invalid member list/);
+  });
+});
+
+describe('member institutions', () => {
+  it('declares two insurers and a device maker in the enterprise, two institutes in research', () => {
+    const topology = loadTopology(topologyFile, { joined: [], left: [] });
+    const listed = (name: string): string[] =>
+      (topology.organizations.find((org) => org.name === name)?.institutions ?? []).map(
+        (each) => `${each.institutionId} ${each.type}`,
+      );
+    expect(listed('enterprise')).toEqual([
+      'inst-insurer01 insurer',
+      'inst-insurer02 insurer',
+      'inst-devices01 device-maker',
+    ]);
+    expect(listed('research')).toEqual([
+      'inst-research01 research-institute',
+      'inst-research02 research-institute',
+    ]);
+    expect(listed('tertiary')).toEqual([]);
+  });
+
+  it('refuses an institution listed twice, or of a type its organization cannot list', () => {
+    const source = readFileSync(topologyFile, 'utf8');
+    const file = path.join(dir, 'topology.yaml');
+    writeFileSync(file, source.replace('inst-insurer02', 'inst-insurer01'));
+    expect(() => loadTopology(file, { joined: [], left: [] })).toThrow(
+      /enterprise lists institution inst-insurer01 twice/,
+    );
+    writeFileSync(file, source.replace('type: device-maker', 'type: research-institute'));
+    expect(() => loadTopology(file, { joined: [], left: [] })).toThrow(
+      /enterprise \(enterprise\) cannot list research-institute institution inst-devices01/,
+    );
+    writeFileSync(file, source.replace('inst-research02', 'Population Health'));
+    expect(() => loadTopology(file, { joined: [], left: [] })).toThrow(/Invalid topology/);
   });
 });

@@ -3,6 +3,9 @@ import path from 'node:path';
 import {
   GOVERNMENT_MSP,
   HOSPITAL_TIERS,
+  INSTITUTION_ID_PATTERN,
+  INSTITUTION_TYPES,
+  INSTITUTION_TYPES_BY_ORGANIZATION_TYPE,
   MAX_RETENTION_DAYS,
   ORGANIZATION_TYPES,
   REGION_CODE_PATTERN,
@@ -50,6 +53,24 @@ const organizationSchema = z.strictObject({
     city: regionCode.optional(),
     county: regionCode.optional(),
   }),
+  /**
+   * Member institutions inside the organization (registered with it: docs/authorization.md,
+   * "Member institutions"); a displayName stays in this file, off the ledger.
+   */
+  institutions: z
+    .array(
+      z.strictObject({
+        institutionId: z.string().regex(INSTITUTION_ID_PATTERN),
+        displayName: z.string().min(1),
+        type: z.enum(INSTITUTION_TYPES),
+        region: z.strictObject({
+          province: regionCode,
+          city: regionCode.optional(),
+          county: regionCode.optional(),
+        }),
+      }),
+    )
+    .optional(),
   ca: caSchema,
   peers: z.array(peerSchema).min(1),
   /** The Raft orderers this organization runs for the channel, issued by its own CA. */
@@ -145,6 +166,24 @@ const topologySchema = z
       }
       if (org.type === 'hospital' && org.tier === undefined) {
         ctx.addIssue({ code: 'custom', message: `hospital ${org.name} needs a tier` });
+      }
+      // Member institutions as the registry takes them (ledger-api; the chaincode refuses others).
+      const allowed = INSTITUTION_TYPES_BY_ORGANIZATION_TYPE[org.type];
+      const institutionIds = new Set<string>();
+      for (const institution of org.institutions ?? []) {
+        if (institutionIds.has(institution.institutionId)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${org.name} lists institution ${institution.institutionId} twice`,
+          });
+        }
+        institutionIds.add(institution.institutionId);
+        if (!allowed.includes(institution.type)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${org.name} (${org.type}) cannot list ${institution.type} institution ${institution.institutionId}`,
+          });
+        }
       }
     }
     const founders = topology.organizations.filter((org) => org.joins === undefined);

@@ -239,7 +239,23 @@ describe('the patient journey in the browser', () => {
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toContain(w('grant.problem.org'));
+    // An organization of several member institutions offers them (issue 18); another does not.
+    await page.getByLabel(w('grant.org'), { exact: true }).selectOption('EnterpriseMSP');
+    const institution = page.getByLabel(w('grant.institution'));
+    expect(await institution.locator('option').allTextContents()).toEqual([
+      w('grant.anyInstitution'),
+      w('institution.inst-insurer01'),
+      w('institution.inst-insurer02'),
+      w('institution.inst-devices01'),
+    ]);
+    await institution.selectOption('inst-insurer01');
+    await expectAccessible(page, 'the grant form with member institutions');
+    await expectNoHorizontalOverflow(page, 'the grant form with member institutions');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await expectAccessible(page, 'the grant form with member institutions, on a desktop');
+    await page.setViewportSize(PHONE);
     await page.getByLabel(w('grant.org'), { exact: true }).selectOption('CommunityHospitalMSP');
+    expect(await page.getByLabel(w('grant.institution')).count()).toBe(0);
     await page.getByLabel(w('grant.who')).selectOption('clinician');
     await page.getByRole('checkbox', { name: w('purpose.treatment') }).check();
     await page.getByRole('checkbox', { name: w('category.imaging') }).check();

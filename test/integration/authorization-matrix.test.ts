@@ -25,6 +25,7 @@ import {
 } from '@consent-ledger/ledger-api';
 import {
   FOREIGN_PRINCIPALS,
+  UNREGISTERED_INSTITUTION_PRINCIPALS,
   HOME_ORGS,
   PRINCIPALS,
   SIGNATURE_CASES,
@@ -201,9 +202,11 @@ describe('authorization matrix: every role of every organization x every transac
     // Staff of every role of every organization, certificates of roles an organization's type does
     // not issue, and certificates without a role; the patients' certificates come once their
     // pseudonyms exist.
-    const staff = [...PRINCIPALS, ...FOREIGN_PRINCIPALS].filter(
-      (p) => !(p.role === 'patient' && HOME_ORGS.includes(p.org)),
-    );
+    const staff = [
+      ...PRINCIPALS,
+      ...FOREIGN_PRINCIPALS,
+      ...UNREGISTERED_INSTITUTION_PRINCIPALS,
+    ].filter((p) => !(p.role === 'patient' && HOME_ORGS.includes(p.org)));
     await mapLimit(staff, 4, async (principal) => {
       users.set(
         principalLabel(principal),
@@ -212,6 +215,7 @@ describe('authorization matrix: every role of every organization x every transac
           role: principal.role,
           ...(principal.role === 'patient' ? { patientId: newPatientId() } : {}),
           ...(principal.role === '' ? { withoutRole: true } : {}),
+          ...(principal.institution === undefined ? {} : { institution: principal.institution }),
         }),
       );
     });
@@ -1102,7 +1106,7 @@ describe('authorization matrix: every role of every organization x every transac
     }
     // Foreign and role-less certificates: the arguments of their organization's first role.
     for (const row of TRANSACTIONS) {
-      for (const principal of FOREIGN_PRINCIPALS) {
+      for (const principal of [...FOREIGN_PRINCIPALS, ...UNREGISTERED_INSTITUTION_PRINCIPALS]) {
         const model = PRINCIPALS.find((each) => each.org === principal.org);
         const args = model === undefined ? undefined : argsFor(row, model, 'own');
         if (args === undefined) throw new Error(`no arguments for ${row.name}`);
@@ -1174,7 +1178,7 @@ describe('authorization matrix: every role of every organization x every transac
     const allowed = results.filter((result) => !result.case.forbidden);
     const succeeded = allowed.filter((result) => result.outcome === 'ok');
     console.log(
-      `[authorization] ${String(results.length)} chaincode calls (${String(TRANSACTIONS.length)} transactions x ${String(PRINCIPALS.length)} principals + ${String(FOREIGN_PRINCIPALS.length)} foreign or role-less, ` +
+      `[authorization] ${String(results.length)} chaincode calls (${String(TRANSACTIONS.length)} transactions x ${String(PRINCIPALS.length)} principals + ${String(FOREIGN_PRINCIPALS.length)} foreign or role-less + ${String(UNREGISTERED_INSTITUTION_PRINCIPALS.length)} with unregistered institutions, ` +
         `${String(results.filter((r) => r.case.data === 'other').length)} with another's data): ` +
         `${String(allowed.length)} allowed (${String(succeeded.length)} succeeded), ` +
         `${String(results.length - allowed.length)} FORBIDDEN, in ${String(Date.now() - started)} ms`,

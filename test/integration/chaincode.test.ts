@@ -147,6 +147,23 @@ describe('the consent-ledger chaincode on the real network', () => {
       ]);
       const tertiary = await evaluate(communityClinician, 'registry:GetOrganization', TERTIARY);
       expect(tertiary).toMatchObject({ type: 'hospital', tier: 'tertiary' });
+      expect(tertiary).not.toHaveProperty('institutions');
+      // Member institutions (network/topology.yaml): codes, types and regions, sorted by ID.
+      expect(
+        orgs.map((each) => [
+          each.mspId,
+          (each.institutions ?? []).map((entry) => `${entry.institutionId} ${entry.type}`),
+        ]),
+      ).toEqual([
+        [COMMUNITY, []],
+        [
+          ENTERPRISE,
+          ['inst-devices01 device-maker', 'inst-insurer01 insurer', 'inst-insurer02 insurer'],
+        ],
+        [GOVERNMENT_MSP, []],
+        [RESEARCH, ['inst-research01 research-institute', 'inst-research02 research-institute']],
+        [TERTIARY, []],
+      ]);
       cover('registry:ListOrganizations', 'registry:GetOrganization');
     });
 
@@ -171,6 +188,8 @@ describe('the consent-ledger chaincode on the real network', () => {
         mspId: current.mspId,
         type: current.type,
         region: current.region,
+        // A registration replaces the member institutions: the same ones.
+        ...(current.institutions === undefined ? {} : { institutions: current.institutions }),
       };
       const govAdmin = connectAdmin('gov');
       try {

@@ -22,6 +22,8 @@ export interface MatrixPrincipal {
   readonly mspId: string;
   readonly orgType: OrgType;
   readonly role: string;
+  /** A member institution its certificate names (`institution` attribute). */
+  readonly institution?: string;
 }
 
 const ORGS: readonly { org: string; mspId: string; orgType: OrgType; roles: string[] }[] = [
@@ -79,9 +81,37 @@ export const FOREIGN_PRINCIPALS: readonly MatrixPrincipal[] = ORGS.flatMap(({ ro
   [...ALL_ROLES.filter((role) => !roles.includes(role)), ''].map((role) => ({ ...org, role })),
 );
 
-/** A principal's column label, `org/role`. */
+/** The member institutions each organization lists in the registry (network/topology.yaml). */
+export const INSTITUTIONS: Readonly<Record<string, readonly string[]>> = {
+  enterprise: ['inst-devices01', 'inst-insurer01', 'inst-insurer02'],
+  research: ['inst-research01', 'inst-research02'],
+};
+
+/**
+ * Certificates naming a member institution their organization does not list (one unknown, one of
+ * another organization): refused every transaction that checks authorization, whatever the role.
+ */
+export const UNREGISTERED_INSTITUTION_PRINCIPALS: readonly MatrixPrincipal[] = [
+  {
+    org: 'enterprise',
+    mspId: 'EnterpriseMSP',
+    orgType: 'enterprise',
+    role: 'analyst',
+    institution: 'inst-unknown01',
+  },
+  {
+    org: 'research',
+    mspId: 'ResearchMSP',
+    orgType: 'research',
+    role: 'researcher',
+    institution: 'inst-insurer01',
+  },
+];
+
+/** A principal's column label, `org/role` (and `@institution` when its certificate names one). */
 export function principalLabel(principal: MatrixPrincipal): string {
-  return `${principal.org}/${principal.role === '' ? '(no role)' : principal.role}`;
+  const label = `${principal.org}/${principal.role === '' ? '(no role)' : principal.role}`;
+  return principal.institution === undefined ? label : `${label}@${principal.institution}`;
 }
 
 /**
@@ -741,7 +771,10 @@ export function endpointKey(endpoint: Pick<EndpointRow, 'method' | 'path'>): str
  */
 export function expectedForTransaction(row: TransactionRow, principal: MatrixPrincipal): Outcome {
   const issued = ORGS.find((org) => org.org === principal.org)?.roles.includes(principal.role);
-  if (issued !== true || principal.role === 'patient')
+  const listed =
+    principal.institution === undefined ||
+    (INSTITUTIONS[principal.org] ?? []).includes(principal.institution);
+  if (issued !== true || principal.role === 'patient' || !listed)
     return row.unchecked === true ? 'allow' : 'deny';
   return evaluate(row.rule, principal);
 }
@@ -896,6 +929,20 @@ docs/ledger-api.md), which checks no authorization: any certificate of a channel
 (the gateways' readiness check reads it). \`baseline:Put\` is for admins only (the organizations'
 Fabric admins, which carry \`role=admin\` too, and the gateways' admin users), checked from the
 certificate alone, without a registry read, so that it stays one bare write.
+
+### Member institutions
+
+Insurers and device makers share EnterpriseMSP, research institutes ResearchMSP: the registry lists
+each organization's member institutions (codes such as \`inst-insurer01\`, a type, a region; no
+names), and a staff certificate may name one (\`institution\` attribute, enrolled by the gateway
+only for an institution its organization lists). A certificate naming an institution its
+organization does not list (${UNREGISTERED_INSTITUTION_PRINCIPALS.map((p) => `\`${principalLabel(p)}\``).join(', ')}) is
+refused every transaction that checks authorization (\`FORBIDDEN\`), like a foreign role; the
+integration test calls every transaction with them too. A certificate naming a listed institution
+has its role's column above. The institution does not widen or narrow the matrix: it decides which
+consents match (a consent naming an institution matches only its staff; docs/ledger-api.md,
+"Consent evaluation"). Staff without an institution act for the organization as a whole: consents
+naming no institution match them, consents naming one never do.
 
 ## Signed statements
 

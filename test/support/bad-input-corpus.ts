@@ -94,7 +94,9 @@ export type FieldKind =
   | 'salt'
   | 'collection'
   | 'bookmark'
-  | 'items';
+  | 'items'
+  | 'institutionId'
+  | 'institutions';
 
 /** A bad value for a field. */
 export interface BadValue {
@@ -406,6 +408,55 @@ export function badValues(kind: FieldKind, level: 'chaincode' | 'rest'): BadValu
         { category: 'wrong-type', label: 'numeric string', value: '1' },
         { category: 'oversized', label: '1e12', value: 1e12 },
       ];
+    case 'institutionId':
+      return [
+        ...common,
+        { category: 'wrong-type', label: 'number', value: 7 },
+        { category: 'invalid-id', label: 'a name, not a code', value: 'West Lake Mutual' },
+        { category: 'invalid-id', label: 'upper case', value: 'inst-INSURER01' },
+        { category: 'oversized', label: '5000 characters', value: `inst-${big(5000)}` },
+        { category: 'unicode', label: 'Cyrillic look-alike', value: 'inst-insurеr01' },
+      ];
+    case 'institutions': {
+      const institute = {
+        institutionId: 'inst-research01',
+        type: 'research-institute',
+        region: { province: '330000' },
+      };
+      return [
+        ...common,
+        { category: 'wrong-type', label: 'string', value: 'inst-research01' },
+        {
+          category: 'invalid-id',
+          label: 'a name, not a code',
+          value: [{ ...institute, institutionId: 'Provincial Genomics Institute' }],
+        },
+        { category: 'invalid-id', label: 'listed twice', value: [institute, institute] },
+        {
+          category: 'unknown-enum',
+          label: 'unknown type',
+          value: [{ ...institute, type: 'bank' }],
+        },
+        {
+          category: 'unknown-enum',
+          label: 'a type its organization type cannot list',
+          value: [{ ...institute, type: 'insurer' }],
+        },
+        {
+          category: 'unknown-field',
+          label: 'a display name',
+          value: [{ ...institute, displayName: 'Provincial Genomics Institute' }],
+        },
+        {
+          category: 'oversized',
+          label: '65 institutions',
+          value: Array.from({ length: 65 }, (_, n) => ({
+            ...institute,
+            institutionId: `inst-r${String(n).padStart(4, '0')}`,
+          })),
+        },
+      ];
+    }
     case 'text':
       return [
         { category: 'wrong-type', label: 'number', value: 5 },
@@ -947,8 +998,26 @@ function chaincodeTargets(targets: Targets): ChaincodeTarget[] {
           mspId: 'ResearchMSP',
           type: 'research',
           region: { province: '330000', city: '330100', county: '330106' },
+          institutions: [
+            {
+              institutionId: 'inst-research01',
+              type: 'research-institute',
+              region: { province: '330000', city: '330100', county: '330106' },
+            },
+            {
+              institutionId: 'inst-research02',
+              type: 'research-institute',
+              region: { province: '330000', city: '330100' },
+            },
+          ],
         },
-        fields: { mspId: 'mspId', type: 'enum', tier: 'enum', region: 'object' },
+        fields: {
+          mspId: 'mspId',
+          type: 'enum',
+          tier: 'enum',
+          region: 'object',
+          institutions: 'institutions',
+        },
         required: ['mspId', 'type', 'region'],
         maxBytes: KIB64,
       },
@@ -2316,6 +2385,7 @@ function restTargets(targets: Targets): RestTarget[] {
           role: 'enum',
           patientId: 'patientId',
           practitionerId: 'mspId',
+          institution: 'institutionId',
         },
         required: ['username', 'password', 'role'],
       },

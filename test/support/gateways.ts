@@ -167,6 +167,7 @@ export class GatewayApi {
       password: string;
       role: string;
       practitionerId?: string;
+      institution?: string;
     }>,
   ): Promise<Record<string, unknown>> {
     const response = await this.post('/identities', { token: adminToken, body: user });

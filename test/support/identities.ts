@@ -55,6 +55,8 @@ export interface EnrollOptions {
   /** A `patientId` certificate attribute (what a CA could mint; the chaincode honours none). */
   readonly patientId?: string;
   readonly practitionerId?: string;
+  /** An `institution` certificate attribute (a member institution of the organization, or not). */
+  readonly institution?: string;
   /** Leave the role attribute out (to test callers without one). */
   readonly withoutRole?: boolean;
 }
@@ -74,6 +76,7 @@ export async function enrollUser(options: EnrollOptions): Promise<TestUser> {
   if (options.withoutRole !== true) attributes.role = options.role;
   if (options.patientId !== undefined) attributes.patientId = options.patientId;
   if (options.practitionerId !== undefined) attributes.practitionerId = options.practitionerId;
+  if (options.institution !== undefined) attributes.institution = options.institution;
   const layout = orgLayout(organization);
   const identity = userIdentity(layout, id);
   await ensureIdentity(install, layout, { id, type: 'client', attributes }, identity);

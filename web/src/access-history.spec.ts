@@ -50,6 +50,25 @@ describe('accessHistoryCsv', () => {
     expect(second).not.toContain('PERMITTED_BY_CONSENT');
   });
 
+  it('names the accessor member institution with its organization, in words', async () => {
+    const insurer = {
+      ...base,
+      accessor: {
+        org: 'EnterpriseMSP',
+        role: 'analyst' as const,
+        institution: 'inst-insurer02',
+        idHash: 'c'.repeat(64),
+      },
+    };
+    await setLanguage('en');
+    const [, line] = linesOf(accessHistoryCsv([insurer]));
+    expect(line).toContain('Qiantang Life Insurance in Health Enterprises (insurers');
+    await setLanguage('zh-CN');
+    const csv = accessHistoryCsv([insurer]);
+    expect(csv).toContain('健康企业（保险、可穿戴设备）的钱塘人寿保险');
+    expect(csv).not.toContain('inst-insurer02');
+  });
+
   it('is a header alone when nothing was asked', async () => {
     await setLanguage('en');
     expect(linesOf(accessHistoryCsv([]))).toHaveLength(1);

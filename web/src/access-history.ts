@@ -4,7 +4,7 @@ import {
   categoriesWords,
   decisionWord,
   emergencyReasonWord,
-  orgName,
+  granteeName,
   outcomeWord,
   purposeWord,
   reasonWord,
@@ -52,7 +52,7 @@ export function accessHistoryTable(events: readonly AccessEvent[]): AccessHistor
   const rows = events.map((event) => {
     const values: Record<(typeof COLUMNS)[number], string> = {
       time: formatDateTime(event.timestamp),
-      organization: orgName(event.accessor.org),
+      organization: granteeName(event.accessor),
       role: roleWord(event.accessor.role),
       data: categoriesWords(event.categories),
       purpose: purposeWord(event.purpose),

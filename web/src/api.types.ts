@@ -25,6 +25,16 @@ export const ORGANIZATIONS: readonly string[] = [
   'ResearchMSP',
 ];
 
+/**
+ * The member institutions of the network's organizations (network/topology.yaml; the registry
+ * lists them by code), by MSP ID; their display names are in the message catalogue (i18n/words.ts
+ * institutionName).
+ */
+export const INSTITUTIONS: Readonly<Record<string, readonly string[]>> = {
+  EnterpriseMSP: ['inst-insurer01', 'inst-insurer02', 'inst-devices01'],
+  ResearchMSP: ['inst-research01', 'inst-research02'],
+};
+
 /** Patient pseudonyms, as an HTML `pattern` (the ledger's own expression). */
 export const PATIENT_ID_PATTERN = PATIENT_ID.source;
 /**

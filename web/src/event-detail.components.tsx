@@ -7,6 +7,7 @@ import {
   categoriesWords,
   decisionWord,
   emergencyReasonWord,
+  granteeName,
   orgName,
   outcomeWord,
   purposeWord,
@@ -71,7 +72,7 @@ export function EventDetail(
           <span class={`badge ${event.decision}`}>{decisionWord(event.decision)}</span>
         </Row>
         <Row term={t('eventDetail.reason')}>{reasonWord(event.reason)}</Row>
-        <Row term={t('eventDetail.org')}>{orgName(event.accessor.org)}</Row>
+        <Row term={t('eventDetail.org')}>{granteeName(event.accessor)}</Row>
         <Row term={t('eventDetail.role')}>{roleWord(event.accessor.role)}</Row>
         <Row term={t('eventDetail.purpose')}>{purposeWord(event.purpose)}</Row>
         <Row term={t('eventDetail.categories')}>{categoriesWords(event.categories)}</Row>

@@ -14,7 +14,7 @@ import {
   type NoticeSummary,
   type Page,
 } from '@consent-ledger/ledger-api';
-import { ORGANIZATIONS } from './api.types.ts';
+import { INSTITUTIONS, ORGANIZATIONS } from './api.types.ts';
 import { formatDate, formatNumber, language, t } from './i18n/i18n.ts';
 import { latestVersion, noticeRefOf, receiptFileName } from './notices.ts';
 import {
@@ -25,6 +25,8 @@ import {
   decisionWord,
   emergencyReasonWord,
   granteeRoleWord,
+  granteeName,
+  institutionName,
   orgName,
   purposeWord,
   purposesWords,
@@ -105,8 +107,8 @@ function ConsentItem(
       <p>
         <strong>
           {consent.provision === 'deny'
-            ? t('consents.refusedTo', { org: orgName(consent.grantee?.org) })
-            : orgName(consent.grantee?.org)}
+            ? t('consents.refusedTo', { org: granteeName(consent.grantee) })
+            : granteeName(consent.grantee)}
         </strong>
         {consent.grantee?.role === undefined
           ? ''
@@ -447,6 +449,7 @@ export function GrantPanel(
 ): JSX.Element {
   const [org, setOrg] = useState('');
   const [role, setRole] = useState('');
+  const [institution, setInstitution] = useState('');
   const [purposes, setPurposes] = useState<string[]>([]);
   const [categories, setCategories] = useState<string[]>([]);
   const [sensitive, setSensitive] = useState<string[]>([]);
@@ -482,6 +485,7 @@ export function GrantPanel(
           const form = {
             org,
             role,
+            institution,
             purposes,
             categories,
             sensitive,
@@ -524,6 +528,8 @@ export function GrantPanel(
               value={org}
               onChange={(event) => {
                 setOrg(event.currentTarget.value);
+                // The institutions are the chosen organization's.
+                setInstitution('');
               }}
             >
               <option value="">{t('common.choose')}</option>
@@ -535,6 +541,28 @@ export function GrantPanel(
             </select>
           )}
         </Field>
+        {(INSTITUTIONS[org] ?? []).length === 0 ? null : (
+          <Field label={t('grant.institution')} hint={t('grant.institutionHint')}>
+            {(id, hint) => (
+              <select
+                id={id}
+                name="institution"
+                aria-describedby={hint}
+                value={institution}
+                onChange={(event) => {
+                  setInstitution(event.currentTarget.value);
+                }}
+              >
+                <option value="">{t('grant.anyInstitution')}</option>
+                {(INSTITUTIONS[org] ?? []).map((item) => (
+                  <option key={item} value={item}>
+                    {institutionName(item)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
         <Field label={t('grant.who')} hint={t('grant.whoHint')}>
           {(id, hint) => (
             <select
@@ -666,7 +694,7 @@ export function GrantPanel(
         {task.result === undefined ? null : (
           <div class="success">
             <p>
-              {t('grant.done', { org: orgName(task.result.consent.grantee?.org) })}{' '}
+              {t('grant.done', { org: granteeName(task.result.consent.grantee) })}{' '}
               <a href="#/consents">{t('grant.seeConsents')}</a>
             </p>
             <TechnicalDetails>
@@ -789,7 +817,7 @@ export function TimelinePanel(
               </p>
             ) : null}
             <p>
-              <Time value={event.timestamp} /> — <strong>{orgName(event.accessor.org)}</strong>
+              <Time value={event.timestamp} /> — <strong>{granteeName(event.accessor)}</strong>
               {t('timeline.asked', {
                 role: roleWord(event.accessor.role),
                 categories: categoriesWords(event.categories),

@@ -169,6 +169,29 @@ describe('a statement in plain words', () => {
     expect(byWhom({ kind: 'guardian', id: RP }, { self: PID })).toBe(`guardian ${RP}`);
   });
 
+  it('names the member institution a grant is for, in both languages', async () => {
+    const statement = buildStatement({
+      ...base,
+      action: 'consent:GrantConsent',
+      payload: {
+        grantee: { org: 'EnterpriseMSP', role: 'analyst', institution: 'inst-insurer01' },
+        purposes: ['insurance'],
+        categories: ['outpatient'],
+      },
+    });
+    expect(describeStatement(statement, { time }).what[0]).toBe(
+      'Allow West Lake Mutual Health Insurance in Health Enterprises (insurers, device makers) (analysts only) to use your outpatient records for insurance.',
+    );
+    await setLanguage('zh-CN');
+    try {
+      expect(describeStatement(statement, { time }).what[0]).toMatch(
+        /^允许健康企业（保险、可穿戴设备）的西湖互助健康保险（仅限/,
+      );
+    } finally {
+      await setLanguage('en');
+    }
+  });
+
   it('tells a grant in Chinese, codes as words, when Chinese is chosen', async () => {
     await setLanguage('zh-CN');
     try {

@@ -14,6 +14,7 @@ import {
   granteeRoleWord,
   orgName as defaultOrgName,
   purposesWords,
+  granteeName,
 } from './i18n/words.ts';
 
 /**
@@ -59,7 +60,7 @@ function termsOf(
   }>,
 ): string[] {
   const values = {
-    org: words.orgName(terms.grantee?.org),
+    org: granteeName(terms.grantee, words.orgName),
     role:
       terms.grantee?.role === undefined
         ? ''
@@ -106,7 +107,7 @@ function consentNamed(
 ): string {
   if (consent?.consentId !== consentId) return t('statement.consentId', { id: consentId });
   return t(consent.provision === 'deny' ? 'statement.namedRefusal' : 'statement.namedConsent', {
-    org: orgName(consent.grantee?.org),
+    org: granteeName(consent.grantee, orgName),
     data: categoriesOf(consent.categories),
     purposes: purposesOf(consent.purposes),
     id: consentId,

@@ -248,6 +248,12 @@ describe('the statements the pages sign', () => {
     expect(dated.grantee).toEqual({ org: 'CommunityHospitalMSP' });
     expect(dated.validFrom).toBe(new Date('2026-12-10T00:00:00').toISOString());
     expect(dated.validUntil).toBe(new Date('2026-12-20T23:59:59').toISOString());
+    // A member institution of the organization, when one is chosen; none: every one of them.
+    expect(
+      consentInputOf({ ...form, org: 'EnterpriseMSP', role: '', institution: 'inst-insurer01' })
+        .grantee,
+    ).toEqual({ org: 'EnterpriseMSP', institution: 'inst-insurer01' });
+    expect(consentInputOf({ ...form, institution: '' }).grantee).not.toHaveProperty('institution');
   });
 
   it('asks that the notice was shown and read before it can be signed', () => {

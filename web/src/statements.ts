@@ -153,6 +153,8 @@ export function isStale(statement: ActionStatement, now: Date): boolean {
 export interface GrantForm {
   readonly org: string;
   readonly role: string;
+  /** A member institution of the organization; every one of them when absent or empty. */
+  readonly institution?: string;
   readonly purposes: readonly string[];
   readonly categories: readonly string[];
   /** Sensitive data named for this consent (sensitivity labels); none when empty. */
@@ -197,7 +199,13 @@ export function oneYearFrom(now: Date): string {
 /** The consent's terms from the grant form (GrantConsent's payload); dates in the browser's zone. */
 export function consentInputOf(form: GrantForm): ConsentInput {
   return {
-    grantee: { org: form.org, ...(form.role === '' ? {} : { role: form.role as GranteeRole }) },
+    grantee: {
+      org: form.org,
+      ...(form.role === '' ? {} : { role: form.role as GranteeRole }),
+      ...(form.institution === undefined || form.institution === ''
+        ? {}
+        : { institution: form.institution }),
+    },
     purposes: form.purposes as readonly Purpose[],
     categories: form.categories as readonly Category[],
     ...(form.sensitive.length === 0

@@ -35,12 +35,16 @@ export interface PatientQuestion extends AccessQuestion {
   readonly home: string;
 }
 
-/** Who asks, as evaluation and access events see the caller: organization, role, practitioner. */
+/**
+ * Who asks, as evaluation and access events see the caller: organization, role, practitioner,
+ * member institution.
+ */
 export function accessorOf(caller: Member): Omit<Accessor, 'idHash'> {
   return {
     org: caller.mspId,
     role: caller.role,
     ...(caller.practitionerId === undefined ? {} : { practitionerId: caller.practitionerId }),
+    ...(caller.institution === undefined ? {} : { institution: caller.institution }),
   };
 }
 

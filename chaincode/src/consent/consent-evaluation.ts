@@ -20,11 +20,13 @@ import {
  * bound is unbounded. ISO instants in the canonical form compare correctly as strings.
  */
 
-/** Who asks: organization, role and, for clinicians, practitioner ID. */
+/** Who asks: organization, role, for clinicians practitioner ID, and member institution. */
 export interface AccessorIdentity {
   readonly org: string;
   readonly role: string;
   readonly practitionerId?: string;
+  /** The accessor's member institution (absent: the organization's own staff). */
+  readonly institution?: string;
 }
 
 /** The question: who, why, what, which data period, when. */
@@ -80,7 +82,11 @@ export function isReferralOpen(referral: Referral, now: string): boolean {
   return referral.status === 'open' && now < referral.validUntil;
 }
 
-/** Each field a grantee names must equal the accessor's; an absent grantee matches everyone. */
+/**
+ * Each field a grantee names must equal the accessor's; an absent grantee matches everyone. A
+ * grantee naming an institution thus matches only accessors of that institution, never a sister
+ * institution of the same organization nor staff without one.
+ */
 export function granteeMatches(
   grantee: ConsentGrantee | undefined,
   accessor: AccessorIdentity,
@@ -89,7 +95,8 @@ export function granteeMatches(
   return (
     (grantee.org === undefined || grantee.org === accessor.org) &&
     (grantee.role === undefined || grantee.role === accessor.role) &&
-    (grantee.practitionerId === undefined || grantee.practitionerId === accessor.practitionerId)
+    (grantee.practitionerId === undefined || grantee.practitionerId === accessor.practitionerId) &&
+    (grantee.institution === undefined || grantee.institution === accessor.institution)
   );
 }
 

@@ -20,6 +20,7 @@ import {
   derivedIdSchema,
   inputOf,
   instantSchema,
+  institutionIdSchema,
   mspIdSchema,
   pageSizeSchema,
   parseJsonArgument,
@@ -42,11 +43,22 @@ const noticeRefSchema = z.strictObject({
   sha256: sha256Schema,
 });
 
-const granteeSchema = z.strictObject({
-  org: mspIdSchema.optional(),
-  role: z.enum(GRANTEE_ROLES).optional(),
-  practitionerId: practitionerIdSchema.optional(),
-});
+const granteeSchema = z
+  .strictObject({
+    org: mspIdSchema.optional(),
+    role: z.enum(GRANTEE_ROLES).optional(),
+    practitionerId: practitionerIdSchema.optional(),
+    institution: institutionIdSchema.optional(),
+  })
+  .superRefine((grantee, context) => {
+    if (grantee.institution !== undefined && grantee.org === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['org'],
+        message: 'is required with an institution (an institution of which organization?)',
+      });
+    }
+  });
 
 const exceptionSchema = z
   .strictObject({
@@ -162,6 +174,7 @@ function normalizeGrantee(
     ...(grantee.org === undefined ? {} : { org: grantee.org }),
     ...(grantee.role === undefined ? {} : { role: grantee.role }),
     ...(grantee.practitionerId === undefined ? {} : { practitionerId: grantee.practitionerId }),
+    ...(grantee.institution === undefined ? {} : { institution: grantee.institution }),
   };
   return Object.keys(normalized).length === 0 ? undefined : normalized;
 }

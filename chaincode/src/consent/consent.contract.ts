@@ -8,6 +8,7 @@ import {
   type ConsentPage,
   type ConsentVersion,
   type ErasureReceipt,
+  type Organization,
   type Page,
   type SignedBy,
 } from '@consent-ledger/ledger-api';
@@ -303,7 +304,7 @@ async function readableConsent(ctx: LedgerContext, consentId: string): Promise<F
   return { consent, collection };
 }
 
-/** Refuses terms that are already over or that name unregistered organizations. */
+/** Refuses terms that are already over or that name unregistered organizations or institutions. */
 async function checkTerms(ctx: LedgerContext, terms: ConsentTerms): Promise<void> {
   if (terms.validUntil !== undefined && terms.validUntil <= ctx.txTime) {
     throw ledgerError('INVALID_ARGUMENT', 'consent.validUntil: must be in the future');
@@ -312,12 +313,21 @@ async function checkTerms(ctx: LedgerContext, terms: ConsentTerms): Promise<void
   if (terms.validUntil !== undefined && terms.validUntil <= validFrom) {
     throw ledgerError('INVALID_ARGUMENT', 'consent.validUntil: must be after validFrom');
   }
+  const grantees = [terms.grantee, ...terms.exceptions.map((exception) => exception.grantee)];
   const orgs = new Set<string>();
-  if (terms.grantee?.org !== undefined) orgs.add(terms.grantee.org);
-  for (const exception of terms.exceptions) {
-    if (exception.grantee?.org !== undefined) orgs.add(exception.grantee.org);
+  for (const grantee of grantees) if (grantee?.org !== undefined) orgs.add(grantee.org);
+  const registered = new Map<string, Organization>();
+  for (const org of [...orgs].sort()) registered.set(org, await requireOrganization(ctx.stub, org));
+  for (const grantee of grantees) {
+    if (grantee?.org === undefined || grantee.institution === undefined) continue;
+    const listed = registered.get(grantee.org)?.institutions ?? [];
+    if (!listed.some((entry) => entry.institutionId === grantee.institution)) {
+      throw ledgerError(
+        'ORG_NOT_FOUND',
+        `institution ${grantee.institution} is not registered in organization ${grantee.org}`,
+      );
+    }
   }
-  for (const org of [...orgs].sort()) await requireOrganization(ctx.stub, org);
 }
 
 /** The notice a consent version names, if any, checked against the published one. */

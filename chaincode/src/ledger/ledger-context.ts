@@ -23,6 +23,8 @@ export interface Caller {
   readonly role: Role;
   /** The practitioner ID (clinicians, when their certificate has one). */
   readonly practitionerId?: string;
+  /** The member institution (the certificate's `institution` attribute, registered in its org). */
+  readonly institution?: string;
   /** SHA-256 (hex) of the certificate's ID (subject and issuer DN): never the certificate itself. */
   readonly idHash: string;
   /** The caller's registry entry; absent only in registry transactions of an unregistered org. */

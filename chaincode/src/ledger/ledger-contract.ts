@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { ledgerError, organizationTypeOf, ROLES, type Role } from '@consent-ledger/ledger-api';
+import {
+  ledgerError,
+  organizationTypeOf,
+  ROLES,
+  type Organization,
+  type Role,
+} from '@consent-ledger/ledger-api';
 import { Contract, type Context } from 'fabric-contract-api';
 import { readOrganization } from '../registry/organization-store';
 import { authorize } from './authorization';
@@ -7,7 +13,7 @@ import { sha256Hex } from './ids';
 import { LedgerContext, RequestContext, type Caller } from './ledger-context';
 import { decodeRequest } from './request';
 import { sealResult } from './sealed-result';
-import { practitionerIdSchema } from './validation';
+import { institutionIdSchema, practitionerIdSchema } from './validation';
 
 function isRole(value: string | null): value is Role {
   return value !== null && (ROLES as readonly string[]).includes(value);
@@ -28,10 +34,12 @@ export function certificateRole(identity: Context['clientIdentity']): Role {
 }
 
 /**
- * Resolves the caller from the certificate (MSP ID, `role` and `practitionerId` attributes, ID)
- * and the registry. Refuses with FORBIDDEN a certificate without a known role, a certificate with
- * role `patient` (patients have no certificates: they act through statements signed with their own
- * keys, docs/patient-keys.md, carried by a member), or a malformed practitioner ID.
+ * Resolves the caller from the certificate (MSP ID, `role`, `practitionerId` and `institution`
+ * attributes, ID) and the registry. Refuses with FORBIDDEN a certificate without a known role, a
+ * certificate with role `patient` (patients have no certificates: they act through statements
+ * signed with their own keys, docs/patient-keys.md, carried by a member), or a malformed
+ * practitioner ID or an `institution` attribute that is malformed or that the caller's
+ * organization does not list in the registry (docs/authorization.md, "Member institutions").
  */
 export async function resolveCaller(ctx: LedgerContext): Promise<Caller> {
   const identity = ctx.clientIdentity;
@@ -53,14 +61,34 @@ export async function resolveCaller(ctx: LedgerContext): Promise<Caller> {
   }
   const organization = await readOrganization(ctx.stub, mspId);
   const orgType = organizationTypeOf(mspId, organization?.type);
+  const institution = identity.getAttributeValue('institution');
+  if (institution !== null) checkInstitution({ institution, mspId, organization });
   return {
     mspId,
     role,
     idHash: sha256Hex(identity.getID()),
     ...(role === 'clinician' && practitionerId !== null ? { practitionerId } : {}),
+    ...(institution === null ? {} : { institution }),
     ...(organization === undefined ? {} : { organization }),
     ...(orgType === undefined ? {} : { orgType }),
   };
+}
+
+/** Refuses a certificate's institution that its organization's registry entry does not list. */
+function checkInstitution(
+  options: Readonly<{ institution: string; mspId: string; organization: Organization | undefined }>,
+): void {
+  const { institution, mspId, organization } = options;
+  if (!institutionIdSchema.safeParse(institution).success) {
+    throw ledgerError('FORBIDDEN', 'the institution attribute is malformed');
+  }
+  const listed = organization?.institutions?.some((entry) => entry.institutionId === institution);
+  if (listed !== true) {
+    throw ledgerError(
+      'FORBIDDEN',
+      `institution ${institution} is not registered in organization ${mspId}`,
+    );
+  }
 }
 
 /** The function part of `contract:Function` (as fabric-contract-api splits it). */

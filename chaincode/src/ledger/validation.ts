@@ -5,6 +5,7 @@ import {
   isInstant,
   LedgerError,
   ledgerError,
+  INSTITUTION_ID_PATTERN,
   MSP_ID_PATTERN,
   PATIENT_ID_PATTERN,
   PRACTITIONER_ID_PATTERN,
@@ -35,6 +36,11 @@ export const patientIdSchema = z
 export const practitionerIdSchema = z
   .string()
   .regex(PRACTITIONER_ID_PATTERN, 'must be prac- followed by 8 to 32 of [a-z0-9]');
+
+/** A member institution's ID: `inst-` + 4..32 of `[a-z0-9]`. */
+export const institutionIdSchema = z
+  .string()
+  .regex(INSTITUTION_ID_PATTERN, 'must be inst- followed by 4 to 32 of [a-z0-9]');
 
 /** A Fabric MSP ID. */
 export const mspIdSchema = z

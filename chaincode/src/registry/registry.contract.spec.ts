@@ -34,6 +34,8 @@ describe('registry contract', () => {
         mspId: MSP.enterprise,
         type: 'enterprise',
         region: { province: '440000', city: '440300' },
+        // A registration replaces the institutions (institutions.spec.ts): the same ones here.
+        institutions: before.institutions,
       },
     ]);
     expect(ok(result)).toEqual({

@@ -18,8 +18,9 @@ import {
 } from './organization-store';
 
 /**
- * The organization registry: the type, tier and region of every organization of the channel,
- * maintained by the government's admin (public state: it is about no patient). Its transactions
+ * The organization registry: the type, tier and region of every organization of the channel and
+ * its member institutions (codes, types, regions: no names), maintained by the government's admin
+ * (public state: it is about no patient). Its transactions
  * also serve organizations that are not registered yet, so the network can bootstrap itself.
  */
 @Info({ title: 'Registry', description: 'Organizations of the channel: type, tier, region' })
@@ -31,7 +32,10 @@ export class RegistryContract
     super('registry');
   }
 
-  /** Registers an organization or updates its registration (GovMSP admin). */
+  /**
+   * Registers an organization or updates its registration (GovMSP admin); its institutions are
+   * kept sorted by ID, and a registration replaces them (an institution leaves by omission).
+   */
   @Transaction()
   @Returns('Organization')
   async RegisterOrganization(ctx: LedgerContext): Promise<Organization> {
@@ -49,6 +53,13 @@ export class RegistryContract
       type: input.type,
       ...(input.tier === undefined ? {} : { tier: input.tier }),
       region: input.region,
+      ...(input.institutions === undefined || input.institutions.length === 0
+        ? {}
+        : {
+            institutions: [...input.institutions].sort((a, b) =>
+              a.institutionId < b.institutionId ? -1 : 1,
+            ),
+          }),
       registeredAt: existing?.registeredAt ?? ctx.txTime,
       updatedAt: ctx.txTime,
       txId: ctx.txId,

@@ -40,13 +40,47 @@ export const ORGANIZATIONS = [
     mspId: 'EnterpriseMSP',
     type: 'enterprise',
     region: { province: '330000', city: '330100', county: '330108' },
+    institutions: [
+      {
+        institutionId: 'inst-devices01',
+        type: 'device-maker',
+        region: { province: '330000', city: '330100' },
+      },
+      {
+        institutionId: 'inst-insurer01',
+        type: 'insurer',
+        region: { province: '330000', city: '330100', county: '330108' },
+      },
+      { institutionId: 'inst-insurer02', type: 'insurer', region: { province: '310000' } },
+    ],
   },
   {
     mspId: 'ResearchMSP',
     type: 'research',
     region: { province: '330000', city: '330100', county: '330106' },
+    institutions: [
+      {
+        institutionId: 'inst-research01',
+        type: 'research-institute',
+        region: { province: '330000', city: '330100', county: '330106' },
+      },
+      {
+        institutionId: 'inst-research02',
+        type: 'research-institute',
+        region: { province: '330000', city: '330200' },
+      },
+    ],
   },
 ] as const;
+
+/** The member institutions of the fixtures' organizations, by short name. */
+export const INSTITUTION = {
+  insurerA: 'inst-insurer01',
+  insurerB: 'inst-insurer02',
+  deviceMaker: 'inst-devices01',
+  instituteA: 'inst-research01',
+  instituteB: 'inst-research02',
+} as const;
 
 /** MSP IDs by short name. */
 export const MSP = {
@@ -99,6 +133,27 @@ export const who = {
   enterpriseAnalyst: identity({ mspId: MSP.enterprise, role: 'analyst' }),
   researcher: identity({ mspId: MSP.research, role: 'researcher' }),
   researchAdmin: identity({ mspId: MSP.research, role: 'admin' }),
+  /** Analysts of two sister insurers and a researcher of an institute (member institutions). */
+  insurerAnalystA: identity({
+    mspId: MSP.enterprise,
+    role: 'analyst',
+    attributes: { institution: INSTITUTION.insurerA },
+  }),
+  insurerAnalystB: identity({
+    mspId: MSP.enterprise,
+    role: 'analyst',
+    attributes: { institution: INSTITUTION.insurerB },
+  }),
+  instituteResearcherA: identity({
+    mspId: MSP.research,
+    role: 'researcher',
+    attributes: { institution: INSTITUTION.instituteA },
+  }),
+  instituteResearcherB: identity({
+    mspId: MSP.research,
+    role: 'researcher',
+    attributes: { institution: INSTITUTION.instituteB },
+  }),
 } as const;
 
 /** The admin of an organization: a home's service identity, which carries its patients' actions. */

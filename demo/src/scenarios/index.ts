@@ -1,5 +1,6 @@
 import type { ScenarioOptions, ScenarioResult } from '../scenario-kit.ts';
 import { countyReferralScenario } from './county-referral.scenario.ts';
+import { institutionsScenario } from './institutions.scenario.ts';
 import { insuranceScenario } from './insurance.scenario.ts';
 import { oversightScenario } from './oversight.scenario.ts';
 import { referralScenario } from './referral.scenario.ts';
@@ -9,6 +10,7 @@ import { wearableScenario } from './wearable.scenario.ts';
 export {
   countyReferralScenario,
   insuranceScenario,
+  institutionsScenario,
   oversightScenario,
   referralScenario,
   researchScenario,
@@ -27,5 +29,6 @@ export const SCENARIOS: Readonly<
   research: researchScenario,
   oversight: oversightScenario,
   insurance: insuranceScenario,
+  institutions: institutionsScenario,
   county: countyReferralScenario,
 };

@@ -152,6 +152,18 @@ describe('ConsentsService', () => {
     await expect(
       service.grant(patient, await sign({ ...input, note: 'free text' } as ConsentInput)),
     ).rejects.toBeInstanceOf(InvalidArgumentError);
+    // A member institution is a code, and an institution of a named organization.
+    for (const [grantee, message] of [
+      [
+        { org: 'EnterpriseMSP', institution: 'West Lake Mutual' },
+        /grantee.institution must be inst-/,
+      ],
+      [{ institution: 'inst-insurer01' }, /must name its org/],
+    ] as const) {
+      await expect(
+        service.grant(patient, await sign({ provision: 'deny', grantee })),
+      ).rejects.toThrow(message);
+    }
     await expect(
       service.revoke(
         patient,

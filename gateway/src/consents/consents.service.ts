@@ -41,6 +41,9 @@ export function checkConsentInput(input: ConsentInput): void {
   } else if ((input.exceptions ?? []).length > 0) {
     throw new InvalidArgumentError('exceptions belong to a permit');
   }
+  for (const grantee of [input.grantee, ...(input.exceptions ?? []).map((each) => each.grantee)])
+    if (grantee?.institution !== undefined && grantee.org === undefined)
+      throw new InvalidArgumentError('a grantee naming an institution must name its org');
   assertPeriod(input.validFrom, input.validUntil, { from: 'validFrom', until: 'validUntil' });
   assertPeriod(input.dataFrom, input.dataUntil, {
     from: 'dataFrom',

@@ -1,6 +1,7 @@
 import {
   CATEGORIES,
   GRANTEE_ROLES,
+  INSTITUTION_ID_PATTERN,
   MSP_ID_PATTERN,
   PRACTITIONER_ID_PATTERN,
   PROVISIONS,
@@ -47,6 +48,17 @@ export class GranteeDto {
     message: 'practitionerId must be prac- and 8 to 32 of [a-z0-9]',
   })
   practitionerId?: string;
+
+  @ApiPropertyOptional({
+    example: 'inst-insurer01',
+    description:
+      'a member institution of the grantee organization (registry): only its staff match; needs org',
+  })
+  @IsOptional()
+  @Matches(INSTITUTION_ID_PATTERN, {
+    message: 'grantee.institution must be inst- and 4 to 32 of [a-z0-9]',
+  })
+  institution?: string;
 }
 
 /** A deny provision inside a permit. */

@@ -132,6 +132,22 @@ describe('toAuditEvent', () => {
     ]);
   });
 
+  it('names the accessor member institution as an agent in the institution-id naming system', () => {
+    const event = toAuditEvent({
+      ...access,
+      accessor: { ...access.accessor, institution: 'inst-insurer02' },
+      decision: 'deny',
+      reason: 'NO_MATCHING_CONSENT',
+      consentIds: [],
+    });
+    expectValid(event);
+    expect(event.agent.map((agent) => [agent.who?.identifier, agent.requestor])).toEqual([
+      [logicalReference('Organization', access.accessor.org).identifier, true],
+      [{ system: NAMING_SYSTEM.institutionId, value: 'inst-insurer02' }, false],
+    ]);
+    expect(toAuditEvent(access).agent).toHaveLength(1);
+  });
+
   it('maps a denial to outcome 4 with the reason', () => {
     const event = toAuditEvent({
       ...access,

@@ -13,7 +13,8 @@
  * | purpose                       | `purposeOfEvent` v3-ActReason (emergency ETREAT); break-glass adds BTG      |
  * | accessor                      | `agent`: Organization <mspId> (role, altId = identity hash when no          |
  * |                               | practitioner, region extension), and Practitioner <id> when known; both     |
- * |                               | `requestor: true`; `network` omitted (the ledger does not see it)          |
+ * |                               | `requestor: true`; `network` omitted (the ledger does not see it); the     |
+ * |                               | member institution (institution-id naming system), `requestor: false`      |
  * | (the ledger)                  | `source.observer` Device consent-ledger, type security-source-type#4       |
  * | patientId, consentIds,        | `entity`: Patient <pseudonym> (role Patient), Consent/<id> (role Security   |
  * | recordIds                     | Resource), records by identifier (record-id naming system, role Report)     |
@@ -102,9 +103,24 @@ function agents(event: AccessEventView): fhir4.AuditEventAgent[] {
       ? {}
       : { extension: [regionExtension(event.accessorRegion)] }),
   };
-  if (accessor.practitionerId === undefined) return [organization];
+  const institution: fhir4.AuditEventAgent[] =
+    accessor.institution === undefined
+      ? []
+      : [
+          {
+            type: { coding: [...(type.coding ?? [])] },
+            role: role(),
+            who: {
+              type: 'Organization',
+              identifier: { system: NAMING_SYSTEM.institutionId, value: accessor.institution },
+            },
+            requestor: false,
+          },
+        ];
+  if (accessor.practitionerId === undefined) return [organization, ...institution];
   return [
     organization,
+    ...institution,
     {
       type: { coding: [...(type.coding ?? [])] },
       role: role(),

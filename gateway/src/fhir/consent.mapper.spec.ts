@@ -254,6 +254,62 @@ describe('toFhirConsent', () => {
     expect(refusal([{ ...policy, uri: `${policy.uri ?? ''}/extra` }])).toEqual(['Consent.policy']);
   });
 
+  it('carries a member institution as an Organization actor in the institution-id system, both ways', () => {
+    const input: ConsentInput = {
+      ...permitInput(),
+      grantee: { org: 'EnterpriseMSP', role: 'analyst', institution: 'inst-insurer01' },
+      exceptions: [{ grantee: { org: 'EnterpriseMSP', institution: 'inst-insurer02' } }],
+    };
+    const resource = toFhirConsent(grant(input), { now: NOW });
+    expect(resource.provision?.actor?.map((actor) => actor.reference)).toEqual([
+      logicalReference('Organization', 'EnterpriseMSP'),
+      {
+        type: 'Organization',
+        identifier: { system: NAMING_SYSTEM.institutionId, value: 'inst-insurer01' },
+      },
+    ]);
+    expectValid(resource);
+    const back = fromFhirConsent(resource);
+    expect(back.grantee).toEqual(input.grantee);
+    expect(back.exceptions?.[0]?.grantee).toEqual({
+      org: 'EnterpriseMSP',
+      institution: 'inst-insurer02',
+    });
+    const institutionActor = (value: string): fhir4.ConsentProvisionActor => ({
+      role: orgActor('EnterpriseMSP').role,
+      reference: {
+        type: 'Organization',
+        identifier: { system: NAMING_SYSTEM.institutionId, value },
+      },
+    });
+    for (const [actor, message] of [
+      [[institutionActor('inst-insurer01')], /without its organization/],
+      [
+        [orgActor('EnterpriseMSP'), institutionActor('Acme Insurance')],
+        /must be an institution ID/,
+      ],
+      [
+        [
+          orgActor('EnterpriseMSP'),
+          institutionActor('inst-insurer01'),
+          institutionActor('inst-insurer02'),
+        ],
+        /second institution/,
+      ],
+    ] as const) {
+      expect(() =>
+        fromFhirConsent(
+          fhirConsent({
+            type: 'permit',
+            actor: [...actor],
+            purpose: [{ system: ACT_REASON, code: 'TREAT' }],
+            class: [{ system: CATEGORY, code: 'outpatient' }],
+          }),
+        ),
+      ).toThrow(message);
+    }
+  });
+
   it('reports revoked and expired consents as inactive, keeping the ledger status', () => {
     const revoked = toFhirConsent(
       { ...permit, status: 'revoked', revokedAt: '2026-12-01T00:00:00.000Z', version: 2 },

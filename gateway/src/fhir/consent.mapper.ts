@@ -20,6 +20,8 @@
  * | validFrom, validUntil          | `provision.period` (end = the exclusive validUntil)                        |
  * | grantee.org                    | `provision.actor` Organization <mspId>, role v3-ParticipationType#IRCP     |
  * | grantee.practitionerId         | `provision.actor` Practitioner <id>, role IRCP                             |
+ * | grantee.institution            | `provision.actor` Organization identified by <institutionId> in the        |
+ * |                                | institution-id naming system (logical only), role IRCP; needs the org     |
  * | grantee.role                   | an extra coding (project role system) in every actor's `role`; with       |
  * |                                | neither org nor practitioner, an actor Group identified by the role       |
  * | purposes                       | `provision.purpose` (v3-ActReason, see `purposeCoding`)                    |
@@ -37,6 +39,7 @@
  */
 import {
   GUARDIAN_ID_PATTERN,
+  INSTITUTION_ID_PATTERN,
   PATIENT_ID_PATTERN,
   PRACTITIONER_ID_PATTERN,
   ROLES,
@@ -230,6 +233,14 @@ export function granteeActors(grantee: GranteeTerms | undefined): fhir4.ConsentP
   const actors: fhir4.ConsentProvisionActor[] = [];
   if (grantee.org !== undefined)
     actors.push({ role: role(), reference: logicalReference('Organization', grantee.org) });
+  if (grantee.institution !== undefined)
+    actors.push({
+      role: role(),
+      reference: {
+        type: 'Organization',
+        identifier: { system: NAMING_SYSTEM.institutionId, value: grantee.institution },
+      },
+    });
   if (grantee.practitionerId !== undefined)
     actors.push({
       role: role(),
@@ -543,10 +554,28 @@ function fromActors(
 ): GranteeTerms | undefined {
   let org: string | undefined;
   let practitionerId: string | undefined;
+  let institution: string | undefined;
   const roles = new Set<Role>();
   actors.forEach((actor, index) => {
     const at = `${path}[${index}]`;
     for (const role of rolesOf(`${at}.role`, actor.role)) roles.add(role);
+    const named = institutionOf(actor.reference);
+    if (named !== undefined) {
+      if (institution !== undefined)
+        throw FhirArgumentError.at(
+          at,
+          'names a second institution (one grantee per provision)',
+          'not-supported',
+        );
+      if (!INSTITUTION_ID_PATTERN.test(named))
+        throw FhirArgumentError.at(
+          `${at}.reference.identifier.value`,
+          'must be an institution ID: inst- and 4 to 32 of [a-z0-9]',
+          'value',
+        );
+      institution = named;
+      return;
+    }
     const reference = referenceKey(actor.reference);
     const orgId = reference === undefined ? undefined : ORGANIZATION_REF.exec(reference)?.[1];
     const practitioner =
@@ -591,12 +620,28 @@ function fromActors(
   if (roles.size > 1)
     throw FhirArgumentError.at(path, 'names more than one grantee role', 'not-supported');
   const [role] = roles;
+  if (institution !== undefined && org === undefined)
+    throw FhirArgumentError.at(
+      path,
+      'names an institution without its organization (an Organization actor with its MSP ID)',
+      'value',
+    );
   if (org === undefined && practitionerId === undefined && role === undefined) return undefined;
   return {
     ...(org === undefined ? {} : { org }),
     ...(role === undefined ? {} : { role }),
     ...(practitionerId === undefined ? {} : { practitionerId }),
+    ...(institution === undefined ? {} : { institution }),
   };
+}
+
+/** The institution ID of an actor naming an Organization in the institution-id system. */
+function institutionOf(reference: fhir4.Reference): string | undefined {
+  return reference.type === 'Organization' &&
+    reference.reference === undefined &&
+    reference.identifier?.system === NAMING_SYSTEM.institutionId
+    ? reference.identifier.value
+    : undefined;
 }
 
 /** The ledger roles in an actor's role; IRCP/PRCP (recipient) codings carry no extra meaning. */

@@ -65,6 +65,8 @@ export const NAMING_SYSTEM = {
   identityHash: `${FHIR_PROJECT_BASE}/NamingSystem/identity-hash`,
   /** A Group identified by a caller role: "every caller with this role". */
   roleGroup: `${FHIR_PROJECT_BASE}/NamingSystem/role-group`,
+  /** Member institutions inside an organization (registry codes `inst-...`): an Organization. */
+  institutionId: `${FHIR_PROJECT_BASE}/NamingSystem/institution-id`,
   /** Devices of the platform; the ledger itself is `consent-ledger`. */
   device: `${FHIR_PROJECT_BASE}/NamingSystem/device`,
 } as const;

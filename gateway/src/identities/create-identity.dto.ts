@@ -1,6 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { PRACTITIONER_ID_PATTERN, ROLES, type Role } from '@consent-ledger/ledger-api';
+import {
+  INSTITUTION_ID_PATTERN,
+  PRACTITIONER_ID_PATTERN,
+  ROLES,
+  type Role,
+} from '@consent-ledger/ledger-api';
 import {
   PASSWORD_INPUT_MAX,
   PASSWORD_MAX_LENGTH,
@@ -41,6 +46,17 @@ export class CreateIdentityDto {
     message: 'practitionerId must be prac- and 8 to 32 of [a-z0-9]',
   })
   practitionerId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "a member institution registered in this gateway's organization (its certificate's institution attribute)",
+    example: 'inst-insurer01',
+  })
+  @IsOptional()
+  @Matches(INSTITUTION_ID_PATTERN, {
+    message: 'institution must be inst- and 4 to 32 of [a-z0-9]',
+  })
+  institution?: string;
 }
 
 /** GET /identities query. */

@@ -238,6 +238,57 @@ describe('IdentitiesService', () => {
     ).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it('writes a registered member institution into the certificate, refusing one its organization does not list', async () => {
+    t.ledger.on('registry:GetOrganization', () => ({
+      mspId: 'TertiaryHospitalMSP',
+      type: 'hospital',
+      tier: 'tertiary',
+      region: { province: '330000' },
+      institutions: [
+        { institutionId: 'inst-east0001', type: 'hospital', region: { province: '330000' } },
+      ],
+      registeredAt: '2026-11-22T00:00:00.000Z',
+      updatedAt: '2026-11-22T00:00:00.000Z',
+      txId: '0'.repeat(64),
+    }));
+    const view = await create(admin, {
+      username: 'frank',
+      password: TEST_PASSWORD,
+      role: 'clinician',
+      institution: 'inst-east0001',
+    });
+    expect(view.institution).toBe('inst-east0001');
+    expect(t.ca.registrations.get(view.enrollmentId ?? '')?.attributes).toEqual({
+      role: 'clinician',
+      institution: 'inst-east0001',
+    });
+    expect(identities.me(principal('clinician', { username: 'frank' })).institution).toBe(
+      'inst-east0001',
+    );
+    const registrations = t.ca.registrations.size;
+    for (const [institution, message] of [
+      [
+        'inst-west0001',
+        /institution inst-west0001 is not registered in organization TertiaryHospitalMSP/,
+      ],
+      ['West Hospital', /institution must be inst-/],
+    ] as const) {
+      await expect(
+        create(admin, {
+          username: 'grace',
+          password: TEST_PASSWORD,
+          role: 'clinician',
+          institution,
+        }),
+      ).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(message) as string,
+      });
+    }
+    expect(t.ca.registrations.size).toBe(registrations);
+    expect(identities.find('grace')).toBeUndefined();
+  });
+
   it('refuses roles the organization type does not have, misplaced attributes, duplicates and non-admins', async () => {
     await expect(
       create(admin, { username: 'reg', password: TEST_PASSWORD, role: 'regulator' }),

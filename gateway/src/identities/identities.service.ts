@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  INSTITUTION_ID_PATTERN,
   PRACTITIONER_ID_PATTERN,
   roleAllowed,
   type IdentityView,
@@ -101,8 +102,8 @@ export interface PatientAccount extends PatientAccountOwner {
 }
 
 /**
- * Registers and enrolls the organization's staff with its CA (an opaque enrollment ID, the role
- * and a practitioner ID as certificate attributes), keeps their credentials in the encrypted
+ * Registers and enrolls the organization's staff with its CA (an opaque enrollment ID, the role,
+ * a practitioner ID and a member institution as certificate attributes), keeps their credentials in the encrypted
  * wallet and their password hashes in the store, keeps the session accounts of patients and
  * guardians (no certificate, no wallet entry: they hold their own keys), and bootstraps the admin
  * and the gateway's service identity at start.
@@ -428,6 +429,7 @@ export class IdentitiesService implements OnApplicationBootstrap {
     this.passwords.check(request.password, request);
     if (this.users.find(request.username) !== undefined)
       throw new ConflictError(`the username ${request.username} is taken`);
+    if (attributes.institution !== undefined) await this.#checkInstitution(attributes.institution);
     const enrollmentId = newEnrollmentId();
     const walletLabel = `user:${request.username}`;
     await this.#enroll(walletLabel, enrollmentId, attributes, {
@@ -440,6 +442,7 @@ export class IdentitiesService implements OnApplicationBootstrap {
       ...(attributes.practitionerId === undefined
         ? {}
         : { practitionerId: attributes.practitionerId }),
+      ...(attributes.institution === undefined ? {} : { institution: attributes.institution }),
       enrollmentId,
       walletLabel,
       createdAt: new Date().toISOString(),
@@ -469,8 +472,24 @@ export class IdentitiesService implements OnApplicationBootstrap {
     this.ledger.forget(walletLabel);
   }
 
+  /**
+   * Refuses (INVALID_ARGUMENT) an institution that this organization's registry entry does not
+   * list: the ledger would refuse every call of such a certificate anyway.
+   */
+  async #checkInstitution(institution: string): Promise<void> {
+    const organization = await this.ledger
+      .as(SERVICE_IDENTITY)
+      .evaluate('registry:GetOrganization', this.profile.mspId);
+    if (!(organization.institutions ?? []).some((entry) => entry.institutionId === institution))
+      throw new InvalidArgumentError(
+        `institution ${institution} is not registered in organization ${this.profile.mspId}`,
+      );
+  }
+
   /** The certificate attributes of a new staff member; validates role and IDs. */
-  #attributes(request: IdentityRequest): Record<string, string> & { practitionerId?: string } {
+  #attributes(
+    request: IdentityRequest,
+  ): Record<string, string> & { practitionerId?: string; institution?: string } {
     if (request.role === 'patient')
       throw new ForbiddenError(
         'patients hold their own keys and have no certificate: register a patient with POST /patients',
@@ -486,6 +505,11 @@ export class IdentitiesService implements OnApplicationBootstrap {
       throw new InvalidArgumentError('practitionerId must be prac- and 8 to 32 of [a-z0-9]');
     const attributes: Record<string, string> = { role: request.role };
     if (request.practitionerId !== undefined) attributes.practitionerId = request.practitionerId;
+    if (request.institution !== undefined) {
+      if (!INSTITUTION_ID_PATTERN.test(request.institution))
+        throw new InvalidArgumentError('institution must be inst- and 4 to 32 of [a-z0-9]');
+      attributes.institution = request.institution;
+    }
     return attributes;
   }
 
@@ -498,6 +522,7 @@ export class IdentitiesService implements OnApplicationBootstrap {
       ...(user.patientId === undefined ? {} : { patientId: user.patientId }),
       ...(user.guardianId === undefined ? {} : { guardianId: user.guardianId }),
       ...(user.practitionerId === undefined ? {} : { practitionerId: user.practitionerId }),
+      ...(user.institution === undefined ? {} : { institution: user.institution }),
       ...(user.enrollmentId === undefined ? {} : { enrollmentId: user.enrollmentId }),
       createdAt: user.createdAt,
     };

@@ -21,6 +21,8 @@ export interface UserRecord {
   /** A guardian's own ID (`rp-...`), for a guardian's account acting for `patientId`. */
   readonly guardianId?: string;
   readonly practitionerId?: string;
+  /** The member institution in the certificate (`institution` attribute); staff only. */
+  readonly institution?: string;
   /** Enrollment ID at the organization's CA (opaque: `u-` + 16 hex); staff only. */
   readonly enrollmentId?: string;
   /** Label of the user's identity in the wallet; staff only. */
@@ -82,6 +84,7 @@ function toUser(row: Row): UserRecord {
     ...optional('wallet_label', 'walletLabel'),
     createdAt: textOf(row, 'created_at'),
     ...optional('disabled_at', 'disabledAt'),
+    ...optional('institution', 'institution'),
   };
 }
 
@@ -119,6 +122,8 @@ class SqliteUsersStore implements UsersStore {
       db.sql.exec(USERS_TABLE);
       if (!db.all('PRAGMA table_info(users)').some((row) => textOf(row, 'name') === 'disabled_at'))
         db.sql.exec('ALTER TABLE users ADD COLUMN disabled_at TEXT');
+      if (!db.all('PRAGMA table_info(users)').some((row) => textOf(row, 'name') === 'institution'))
+        db.sql.exec('ALTER TABLE users ADD COLUMN institution TEXT');
       db.sql.exec('CREATE INDEX IF NOT EXISTS users_patient ON users (patient_id, guardian_id)');
     });
   }
@@ -130,8 +135,8 @@ class SqliteUsersStore implements UsersStore {
 
   insert(user: UserRecord): boolean {
     const { changes } = this.#db.run(
-      `INSERT INTO users (username, password_hash, role, patient_id, guardian_id, practitioner_id, enrollment_id, wallet_label, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO users (username, password_hash, role, patient_id, guardian_id, practitioner_id, enrollment_id, wallet_label, created_at, institution)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       user.username,
       user.passwordHash,
       user.role,
@@ -141,6 +146,7 @@ class SqliteUsersStore implements UsersStore {
       user.enrollmentId ?? null,
       user.walletLabel ?? null,
       user.createdAt,
+      user.institution ?? null,
     );
     return changes === 1;
   }

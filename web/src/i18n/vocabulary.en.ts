@@ -120,6 +120,13 @@ export const vocabularyEn = {
     INTERNAL: 'Something went wrong on our side. Please try again later.',
     NETWORK: 'The server cannot be reached. Please check your connection and try again.',
   },
+  institution: {
+    'inst-insurer01': 'West Lake Mutual Health Insurance',
+    'inst-insurer02': 'Qiantang Life Insurance',
+    'inst-devices01': 'Hangzhou Wearables',
+    'inst-research01': 'Provincial Genomics Institute',
+    'inst-research02': 'Institute of Population Health',
+  },
   org: {
     GovMSP: 'Regional Health Commission',
     TertiaryHospitalMSP: 'City Tertiary Hospital',

@@ -52,4 +52,6 @@ export interface VocabularyMessages {
   readonly error: Words<LedgerErrorCode | GatewayErrorCode | 'NETWORK'>;
   readonly org: Words<string>;
   readonly region: Words<string>;
+  /** Member institutions inside an organization, by institution ID (network/topology.yaml). */
+  readonly institution: Words<string>;
 }

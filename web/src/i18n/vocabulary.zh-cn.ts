@@ -111,6 +111,13 @@ export const vocabularyZhCN = {
     INTERNAL: '系统出现了问题，请稍后再试。',
     NETWORK: '无法连接到服务器，请检查网络后重试。',
   },
+  institution: {
+    'inst-insurer01': '西湖互助健康保险',
+    'inst-insurer02': '钱塘人寿保险',
+    'inst-devices01': '杭州可穿戴设备公司',
+    'inst-research01': '省基因组研究所',
+    'inst-research02': '人群健康研究所',
+  },
   org: {
     GovMSP: '市卫生健康委员会',
     TertiaryHospitalMSP: '市第一人民医院（三级医院）',

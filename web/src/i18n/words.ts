@@ -28,7 +28,8 @@ type Group =
   | 'verification'
   | 'error'
   | 'org'
-  | 'region';
+  | 'region'
+  | 'institution';
 
 /** The word for `code` in `group`, or undefined when the catalogue has none. */
 export function wordOf(group: Group, code: string): string | undefined {
@@ -97,6 +98,24 @@ export const regionLevelWord = (code: RegionLevel): string =>
 export function orgName(mspId: string | undefined): string {
   if (mspId === undefined || mspId === '*') return t('common.everyone');
   return wordOf('org', mspId) ?? t('common.otherOrg', { code: mspId });
+}
+
+/** A member institution's display name, by institution ID (its code when the catalogue has none). */
+export function institutionName(institutionId: string): string {
+  return (
+    wordOf('institution', institutionId) ?? t('common.otherInstitution', { code: institutionId })
+  );
+}
+
+/** A grantee's organization in words, with the member institution it names, if any. */
+export function granteeName(
+  grantee: Readonly<{ org?: string; institution?: string }> | undefined,
+  orgWords: (mspId: string | undefined) => string = orgName,
+): string {
+  const org = orgWords(grantee?.org);
+  return grantee?.institution === undefined
+    ? org
+    : t('common.institutionOf', { institution: institutionName(grantee.institution), org });
 }
 
 /** A GB/T 2260 region's name, with its code when the catalogue has no name for it. */
