@@ -175,6 +175,22 @@ export function describeStatement(
         return [t('statement.addDevice', { key: keyIdOf(typed.payload.publicKey), you })];
       case 'patient:RemoveDevice':
         return [t('statement.removeDevice', { key: typed.payload.keyId, you })];
+      case 'request:ApproveRequest':
+        return [
+          t('statement.approveRequest', { id: typed.payload.requestId }),
+          ...termsOf(typed.payload.consent, { whose, orgName, time }),
+        ];
+      case 'request:DeclineRequest':
+        return [
+          t('statement.declineRequest', { id: typed.payload.requestId }),
+          ...(typed.payload.reason === undefined
+            ? []
+            : [
+                t('statement.declineBecause', {
+                  reason: t(`declineReason.${typed.payload.reason}`),
+                }),
+              ]),
+        ];
     }
   })();
   const who = self

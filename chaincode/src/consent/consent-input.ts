@@ -32,7 +32,8 @@ import {
 /** Most exceptions a permit may carry. */
 export const MAX_EXCEPTIONS = 16;
 
-const granteeSchema = z.strictObject({
+/** A consent's grantee (also a consent request's). */
+export const granteeSchema = z.strictObject({
   org: mspIdSchema.optional(),
   role: z.enum(GRANTEE_ROLES).optional(),
   practitionerId: practitionerIdSchema.optional(),

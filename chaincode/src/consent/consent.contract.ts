@@ -415,3 +415,36 @@ async function queryConsents(ctx: LedgerContext, query: ValidConsentQuery): Prom
     select: (entry) => Promise.resolve(keep(decodeDocument('consent', entry.value))),
   });
 }
+
+/** What {@link grantSignedTerms} grants: terms a patient signed in another action. */
+export interface SignedGrant {
+  readonly action: VerifiedAction<unknown>;
+  readonly terms: ConsentTerms;
+}
+
+/**
+ * Grants a consent exactly as GrantConsent does (checks, collections, nonce, sets), for a
+ * transaction whose own signed action carries the terms (request:ApproveRequest); announcing its
+ * event is the caller's.
+ */
+export async function grantSignedTerms(
+  ctx: LedgerContext,
+  grant: Readonly<SignedGrant>,
+): Promise<Consent> {
+  const { action, terms } = grant;
+  await checkTerms(ctx, terms);
+  const consent = buildConsent(ctx, {
+    ...terms,
+    consentId: ctx.nextId('con'),
+    patientId: action.patientId,
+    patientHome: action.home,
+    version: 1,
+    createdAt: ctx.txTime,
+    signedBy: action.signedBy,
+  });
+  const collections = await consentCollections(ctx, consent);
+  await useNonce(action, collections);
+  await writeConsent(ctx, { consent, change: 'granted', collections });
+  await changeConsentSets(ctx, { consent, change: 'add' });
+  return consent;
+}

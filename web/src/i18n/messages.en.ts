@@ -606,6 +606,9 @@ export const en: Messages = {
     byOrg: 'staff of {{org}}',
     byPatient: 'the patient {{id}}{{you}}',
     byGuardian: 'guardian {{id}}{{you}}',
+    approveRequest: 'Answer yes to consent request {{id}} with exactly this consent:',
+    declineRequest: 'Decline consent request {{id}}.',
+    declineBecause: 'Your reason: {{reason}}.',
   },
   first: {
     conflict:

@@ -584,6 +584,9 @@ export const zhCN = {
     byOrg: '{{org}}的工作人员',
     byPatient: '患者 {{id}}{{you}}',
     byGuardian: '监护人 {{id}}{{you}}',
+    approveRequest: '同意请求 {{id}}，给予与请求完全相同的以下同意：',
+    declineRequest: '拒绝同意请求 {{id}}。',
+    declineBecause: '您的理由：{{reason}}。',
   },
   first: {
     conflict:

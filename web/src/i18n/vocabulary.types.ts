@@ -1,10 +1,12 @@
 import type {
   BindingChange,
   Category,
+  ConsentRequestStatus,
   ConsentChange,
   ConsentStatus,
   DecisionReason,
   DecisionValue,
+  DeclineReason,
   EmergencyReasonCode,
   GatewayErrorCode,
   GranteeRole,
@@ -15,6 +17,7 @@ import type {
   Purpose,
   ReferralStatus,
   RegionLevel,
+  RequestReason,
   ReviewOutcome,
   Role,
   SensitivityLabel,
@@ -52,4 +55,7 @@ export interface VocabularyMessages {
   readonly error: Words<LedgerErrorCode | GatewayErrorCode | 'NETWORK'>;
   readonly org: Words<string>;
   readonly region: Words<string>;
+  readonly requestReason: Words<RequestReason>;
+  readonly declineReason: Words<DeclineReason>;
+  readonly requestStatus: Words<ConsentRequestStatus>;
 }
