@@ -201,6 +201,7 @@ const OWN_QUERY = 'its own organization (`org`, `accessorOrg`, `grantee`)';
 const OWN_CARRIED =
   "statements of its organization's patients (a member of the patient's home collection carries them)";
 const OWN_HOME = "patients of its own organization (their home's admins)";
+const OWN_REQUEST = 'consent requests its organization made';
 
 /** Every transaction of every contract of the consent-ledger chaincode, baseline included. */
 export const TRANSACTIONS: readonly TransactionRow[] = [
@@ -328,6 +329,50 @@ export const TRANSACTIONS: readonly TransactionRow[] = [
     own: 'admins (operators) of any organization, from the certificate alone',
   },
   { name: 'baseline:Get', kind: 'evaluate', rule: EVERYONE, unchecked: true },
+  {
+    name: 'request:RequestConsent',
+    kind: 'submit',
+    rule: ACCESSORS,
+    note: 'a consent to its own organization (else RULE_VIOLATION), within the limits per patient',
+  },
+  {
+    name: 'request:ApproveRequest',
+    kind: 'submit',
+    rule: CARRIERS,
+    own: OWN_CARRIED,
+    signed: true,
+  },
+  {
+    name: 'request:DeclineRequest',
+    kind: 'submit',
+    rule: CARRIERS,
+    own: OWN_CARRIED,
+    signed: true,
+  },
+  {
+    name: 'request:WithdrawRequest',
+    kind: 'submit',
+    rule: [
+      ['*/analyst', 'own'],
+      ['*/clinician', 'own'],
+      ['*/researcher', 'own'],
+    ],
+    own: OWN_REQUEST,
+  },
+  {
+    name: 'request:GetRequest',
+    kind: 'evaluate',
+    rule: SCOPED_READ,
+    own: `${OWN_REQUEST}; admins: also those to its organization's patients`,
+  },
+  {
+    name: 'request:QueryRequests',
+    kind: 'evaluate',
+    rule: ADMIN_QUERY,
+    own: 'its own organization (`requesterOrg`)',
+  },
+  { name: 'request:SetRequestLimits', kind: 'submit', rule: REGULATOR },
+  { name: 'request:GetRequestLimits', kind: 'evaluate', rule: EVERYONE },
 ];
 
 /** The actions a patient (or a guardian) signs, as the signature table's columns. */
