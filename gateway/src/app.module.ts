@@ -31,6 +31,7 @@ import { LedgerModule } from './ledger/ledger.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PatientsModule } from './patients/patients.module.js';
 import { RecordsModule } from './records/records.module.js';
+import { ConsentRequestsModule } from './consent-requests/consent-requests.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { DATABASE, type Database } from './storage/database.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -63,6 +64,7 @@ export class AppModule {
         ConsentsModule,
         AccessModule,
         ReferralsModule,
+        ConsentRequestsModule,
         CohortsModule,
         RecordsModule,
         AuditModule,

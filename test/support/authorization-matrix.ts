@@ -630,6 +630,48 @@ export const ENDPOINTS: readonly EndpointRow[] = [
   { method: 'POST', path: '/cohorts', rule: RESEARCHER },
   {
     method: 'POST',
+    path: '/consent-requests',
+    rule: ACCESSORS,
+    note: 'a consent to its own organization, within the limits per patient',
+  },
+  {
+    method: 'GET',
+    path: '/consent-requests',
+    rule: ADMIN_QUERY,
+    own: 'patients: their own; members: ?requesterOrg= their own',
+  },
+  { method: 'GET', path: '/consent-requests/limits', rule: EVERYONE },
+  { method: 'PUT', path: '/consent-requests/limits', rule: REGULATOR },
+  {
+    method: 'GET',
+    path: '/consent-requests/:requestId',
+    rule: SCOPED_READ,
+    own: "patients: requests to themselves; members: their organization's; admins: also those to their organization's patients",
+  },
+  {
+    method: 'POST',
+    path: '/consent-requests/:requestId/approve',
+    rule: OWN_PATIENT,
+    own: OWN_STATEMENT,
+  },
+  {
+    method: 'POST',
+    path: '/consent-requests/:requestId/decline',
+    rule: OWN_PATIENT,
+    own: OWN_STATEMENT,
+  },
+  {
+    method: 'POST',
+    path: '/consent-requests/:requestId/withdraw',
+    rule: [
+      ['*/analyst', 'own'],
+      ['*/clinician', 'own'],
+      ['*/researcher', 'own'],
+    ],
+    own: 'consent requests its organization made',
+  },
+  {
+    method: 'POST',
     path: '/records',
     rule: ANCHOR_RECORD,
     own: 'enterprises: wearable only; any record ID (its own record of it: IDs are scoped by their owner)',

@@ -2067,6 +2067,72 @@ function restTargets(targets: Targets): RestTarget[] {
     },
     {
       org: 'tertiary',
+      method: 'POST',
+      path: '/consent-requests',
+      caller: 'doctor',
+      template: {
+        valid: { patientId, terms: requestTerms(), reason: 'FOLLOW_UP' },
+        fields: { patientId: 'patientId', terms: 'object', reason: 'enum' },
+        required: ['patientId', 'terms', 'reason'],
+      },
+    },
+    {
+      org: 'gov',
+      method: 'PUT',
+      path: '/consent-requests/limits',
+      caller: 'regulator',
+      template: {
+        valid: { maxOpen: 3, maxPerWindow: 5 },
+        fields: { maxOpen: 'count', maxPerWindow: 'count' },
+        required: ['maxOpen', 'maxPerWindow'],
+      },
+    },
+    {
+      org: 'tertiary',
+      method: 'GET',
+      path: '/consent-requests',
+      caller: 'admin',
+      template: {
+        valid: { patientId, status: 'open', pageSize: 10 },
+        fields: {
+          patientId: 'patientId',
+          requesterOrg: 'mspId',
+          status: 'enum',
+          pageSize: 'pageSize',
+        },
+        required: [],
+      },
+    },
+    ...(targets.requestId === undefined
+      ? []
+      : ([
+          {
+            org: 'tertiary',
+            method: 'POST',
+            path: `/consent-requests/${targets.requestId}/approve`,
+            caller: 'patient',
+            signed: 'request:ApproveRequest',
+            template: {
+              valid: { requestId: targets.requestId, consent: requestedConsent(requestTerms()) },
+              fields: { requestId: 'consentId', consent: 'object' },
+              required: ['requestId', 'consent'],
+            },
+          },
+          {
+            org: 'tertiary',
+            method: 'POST',
+            path: `/consent-requests/${targets.requestId}/decline`,
+            caller: 'patient',
+            signed: 'request:DeclineRequest',
+            template: {
+              valid: { requestId: targets.requestId, reason: 'NOT_NEEDED' },
+              fields: { requestId: 'consentId', reason: 'enum' },
+              required: ['requestId'],
+            },
+          },
+        ] satisfies RestTarget[])),
+    {
+      org: 'tertiary',
       method: 'PUT',
       path: `/consents/${targets.consentId}`,
       caller: 'patient',
