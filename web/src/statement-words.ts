@@ -225,3 +225,12 @@ export function byWhom(
       return t('statement.byGuardian', { id: by.id, you });
   }
 }
+
+/** The terms of a consent in words, as a patient reads them (a consent request's, before approving). */
+export function consentTermsWords(terms: ConsentInput): string[] {
+  return termsOf(terms, {
+    whose: t('statement.your'),
+    orgName: defaultOrgName,
+    time: formatDateTime,
+  });
+}
