@@ -2087,22 +2087,6 @@ function restTargets(targets: Targets): RestTarget[] {
         required: ['maxOpen', 'maxPerWindow'],
       },
     },
-    {
-      org: 'tertiary',
-      method: 'GET',
-      path: '/consent-requests',
-      caller: 'admin',
-      template: {
-        valid: { patientId, status: 'open', pageSize: 10 },
-        fields: {
-          patientId: 'patientId',
-          requesterOrg: 'mspId',
-          status: 'enum',
-          pageSize: 'pageSize',
-        },
-        required: [],
-      },
-    },
     ...(targets.requestId === undefined
       ? []
       : ([
@@ -2549,6 +2533,18 @@ function queryCases(targets: Targets): RestCase[] {
       },
     },
     {
+      org: 'tertiary',
+      path: '/consent-requests',
+      caller: 'admin',
+      valid: { patientId: targets.patientId },
+      fields: {
+        patientId: 'patientId',
+        requesterOrg: 'mspId',
+        status: 'enum',
+        pageSize: 'pageSize',
+      },
+    },
+    {
       org: 'gov',
       path: '/audit/statistics',
       caller: 'regulator',
@@ -2587,6 +2583,8 @@ function pathCases(targets: Targets): RestCase[] {
     ['tertiary', 'POST', '/consents/:id/erase', 'patient'],
     ['tertiary', 'GET', '/consents/:id/proof', 'patient'],
     ['tertiary', 'GET', '/records/:id', 'patient'],
+    ['tertiary', 'GET', '/consent-requests/:id', 'patient'],
+    ['tertiary', 'POST', '/consent-requests/:id/withdraw', 'doctor'],
     ['gov', 'GET', '/audit/access-events/:id', 'regulator'],
     ['tertiary', 'GET', '/patients/:id', 'admin'],
     ['tertiary', 'POST', '/patients/:id/recovery', 'admin'],

@@ -23,6 +23,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   Matches,
   Max,
@@ -39,6 +40,7 @@ export class ConsentRequestTermsDto {
     description: "the requester's own organization, optionally a role or practitioner",
   })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => GranteeDto)
   grantee!: GranteeDto;
@@ -100,6 +102,7 @@ export class CreateConsentRequestDto {
 
   @ApiProperty({ type: ConsentRequestTermsDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ConsentRequestTermsDto)
   terms!: ConsentRequestTermsDto;

@@ -18,7 +18,7 @@ const analyst = principal('analyst', { mspId: 'EnterpriseMSP', orgType: 'enterpr
 const terms: ConsentRequestTerms = {
   grantee: { org: 'EnterpriseMSP' },
   purposes: ['insurance'],
-  categories: ['outpatient'],
+  categories: ['inpatient', 'outpatient'],
   validUntil: '2099-01-01T00:00:00.000Z',
 };
 const open: ConsentRequest = {
@@ -93,7 +93,7 @@ describe('ConsentRequestsService', () => {
     const { ledger, service } = setup();
     const other = await signed('request:ApproveRequest', {
       requestId: REQUEST_ID,
-      consent: { ...requestedConsent(terms), categories: ['inpatient', 'outpatient'] },
+      consent: { ...requestedConsent(terms), categories: ['inpatient'] },
     });
     await expect(service.approve(patient, REQUEST_ID, other)).rejects.toBeInstanceOf(
       RuleViolationError,
@@ -112,6 +112,26 @@ describe('ConsentRequestsService', () => {
         await signed('request:DeclineRequest', { requestId: REQUEST_ID }),
       ),
     ).rejects.toBeInstanceOf(InvalidArgumentError);
+    // A malformed consent is bad input (400), not another consent (422).
+    for (const consent of [null, [], { ...requestedConsent(terms), purposes: ['maybe'] }]) {
+      const malformed = await signed('request:ApproveRequest', {
+        requestId: REQUEST_ID,
+        consent: consent as never,
+      });
+      await expect(service.approve(patient, REQUEST_ID, malformed)).rejects.toHaveProperty(
+        'code',
+        'INVALID_ARGUMENT',
+      );
+    }
+    // The same consent with its lists in another order is the one asked.
+    const reordered = await signed('request:ApproveRequest', {
+      requestId: REQUEST_ID,
+      consent: { ...requestedConsent(terms), categories: ['outpatient', 'inpatient'] },
+    });
+    await expect(service.approve(patient, REQUEST_ID, reordered)).resolves.toMatchObject({
+      requestId: REQUEST_ID,
+    });
+    ledger.calls.length = 0;
     expect(ledger.submits).toEqual([]);
     const action = await signed('request:ApproveRequest', {
       requestId: REQUEST_ID,

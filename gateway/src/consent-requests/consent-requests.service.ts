@@ -25,11 +25,35 @@ import { ORG_PROFILE, type OrgProfile } from '../config/connection-profile.js';
 import { ENDORSERS, type Endorsers } from '../ledger/endorsers.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
 import { SERVICE_IDENTITY } from '../ledger/wallet.js';
+import { createValidationPipe } from '../common/validation.js';
+import { GrantConsentDto } from '../consents/grant-consent.dto.js';
+import { normalTerms } from '../consents/consents.service.js';
 import { assertSpeaksFor, readStatement } from '../patients/signed-statement.js';
 
 function checkRequestId(requestId: string): void {
   if (!CONSENT_REQUEST_ID_PATTERN.test(requestId))
     throw new InvalidArgumentError('malformed consent request ID');
+}
+
+const signedConsent = createValidationPipe();
+
+/**
+ * The consent an approval signs, checked as POST /consents checks a body (400 for a malformed
+ * one), then compared with the one the request asks for in one form (lists sorted): any other
+ * consent is refused (422) before anything is endorsed; the chaincode checks it again.
+ */
+async function checkApproval(signed: unknown, asked: ConsentRequest): Promise<void> {
+  if (signed === null || typeof signed !== 'object' || Array.isArray(signed))
+    throw new InvalidArgumentError('the statement signs no consent (payload.consent)');
+  await signedConsent.transform(structuredClone(signed), {
+    type: 'body',
+    metatype: GrantConsentDto,
+  });
+  if (
+    canonicalJson(normalTerms(signed)) !==
+    canonicalJson(normalTerms(requestedConsent(asked.terms)))
+  )
+    throw new RuleViolationError('the consent signed is not the one the request asks for');
 }
 
 function checkNames(requestId: string, named: unknown): void {
@@ -113,9 +137,7 @@ export class ConsentRequestsService {
     const { statement, signed } = readStatement(action, 'request:ApproveRequest', this.profile);
     assertSpeaksFor(statement, session);
     checkNames(requestId, statement.payload.requestId);
-    const asked = await this.get(session, requestId);
-    if (canonicalJson(statement.payload.consent) !== canonicalJson(requestedConsent(asked.terms)))
-      throw new RuleViolationError('the consent signed is not the one the request asks for');
+    await checkApproval(statement.payload.consent, await this.get(session, requestId));
     const endorsers = await this.endorsers.plan('request:ApproveRequest', {
       patientId: session.patientId,
     });
