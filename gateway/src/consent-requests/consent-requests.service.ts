@@ -50,8 +50,7 @@ async function checkApproval(signed: unknown, asked: ConsentRequest): Promise<vo
     metatype: GrantConsentDto,
   });
   if (
-    canonicalJson(normalTerms(signed)) !==
-    canonicalJson(normalTerms(requestedConsent(asked.terms)))
+    canonicalJson(normalTerms(signed)) !== canonicalJson(normalTerms(requestedConsent(asked.terms)))
   )
     throw new RuleViolationError('the consent signed is not the one the request asks for');
 }
