@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  requestedConsent,
   TRANSACTION_SHAPES,
+  type ConsentRequestTerms,
   type PatientActionName,
   type PatientActions,
 } from '@consent-ledger/ledger-api';
@@ -44,6 +46,13 @@ interface StepContext {
 }
 
 const HASH = 'ef'.repeat(32);
+const REQUEST_LIMITS = { maxOpen: 2, maxPerWindow: 4 };
+const REQUESTED: ConsentRequestTerms = {
+  grantee: { org: MSP.enterprise },
+  purposes: ['insurance'],
+  categories: ['inpatient'],
+  validUntil: '2027-06-01T00:00:00.000Z',
+};
 const idOf = (result: InvokeResult | undefined, field: string): string => {
   const value: unknown = result?.json();
   return typeof value === 'object' && value !== null
@@ -217,6 +226,36 @@ const STEPS: Step[] = [
     who: who.communityClinician,
     transaction: 'referral:CloseReferral',
     args: (done) => Promise.resolve([idOf(done[13], 'referralId')]),
+  },
+  { who: who.regulator, transaction: 'request:SetRequestLimits', args: value([REQUEST_LIMITS]) },
+  {
+    who: who.enterpriseAnalyst,
+    transaction: 'request:RequestConsent',
+    args: value([{ patientId: pid(1), terms: REQUESTED, reason: 'CLAIM_ASSESSMENT' }]),
+  },
+  signed('request:ApproveRequest', (done) =>
+    Promise.resolve({
+      requestId: idOf(done[16], 'requestId'),
+      consent: requestedConsent(REQUESTED),
+    }),
+  ),
+  {
+    who: who.enterpriseAnalyst,
+    transaction: 'request:RequestConsent',
+    args: value([{ patientId: pid(1), terms: REQUESTED, reason: 'FOLLOW_UP' }]),
+  },
+  signed('request:DeclineRequest', (done) =>
+    Promise.resolve({ requestId: idOf(done[18], 'requestId'), reason: 'NOT_NEEDED' }),
+  ),
+  {
+    who: who.enterpriseAnalyst,
+    transaction: 'request:RequestConsent',
+    args: value([{ patientId: pid(1), terms: REQUESTED, reason: 'SECOND_OPINION' }]),
+  },
+  {
+    who: who.enterpriseAnalyst,
+    transaction: 'request:WithdrawRequest',
+    args: (done) => Promise.resolve([idOf(done[20], 'requestId')]),
   },
   signed('consent:RevokeConsent', (done) =>
     Promise.resolve({ consentId: idOf(done[3], 'consentId'), expectedVersion: 1 }),
@@ -404,6 +443,13 @@ describe('determinism', () => {
       'CohortRecorded',
       'ReferralCreated',
       'ReferralClosed',
+      '-',
+      'ConsentRequested',
+      'ConsentRequestAnswered',
+      'ConsentRequested',
+      'ConsentRequestAnswered',
+      'ConsentRequested',
+      'ConsentRequestAnswered',
       'ConsentRevoked',
       'ConsentErased',
       'PatientBindingChanged',

@@ -4,6 +4,7 @@ import { BaselineContract } from './baseline/baseline.contract';
 import { BenchContract } from './bench/bench.contract';
 import { CohortContract } from './cohort/cohort.contract';
 import { ConsentContract } from './consent/consent.contract';
+import { ConsentRequestContract } from './consent-request/consent-request.contract';
 import { acceptTransientInputs } from './ledger/ledger-contract';
 import { LEDGER_SERIALIZERS } from './ledger/ledger-serializer';
 import { NoticeContract } from './notice/notice.contract';
@@ -32,6 +33,7 @@ export const contracts: unknown[] = [
   RecordsContract,
   AuditContract,
   BenchContract,
+  ConsentRequestContract,
 ];
 
 acceptTransientInputs(contracts);

@@ -33,6 +33,7 @@ import { NoticesModule } from './notices/notices.module.js';
 import { PatientsModule } from './patients/patients.module.js';
 import { ReceiptsModule } from './receipts/receipts.module.js';
 import { RecordsModule } from './records/records.module.js';
+import { ConsentRequestsModule } from './consent-requests/consent-requests.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { DATABASE, type Database } from './storage/database.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -66,6 +67,7 @@ export class AppModule {
         NoticesModule,
         AccessModule,
         ReferralsModule,
+        ConsentRequestsModule,
         CohortsModule,
         RecordsModule,
         AuditModule,

@@ -6,6 +6,7 @@ import type { TransactionName } from './catalogue.ts';
 import { COHORT_ACCESS } from './cohort.api.ts';
 import { CONSENT_ACCESS } from './consent.api.ts';
 import { NOTICE_ACCESS } from './notice.api.ts';
+import { CONSENT_REQUEST_ACCESS } from './consent-request.api.ts';
 import { PATIENT_ACCESS } from './patient.api.ts';
 import { RECORDS_ACCESS } from './records.api.ts';
 import { REFERRAL_ACCESS } from './referral.api.ts';
@@ -40,6 +41,7 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<AuthorizedName, AccessRule>> 
   ...COHORT_ACCESS,
   ...RECORDS_ACCESS,
   ...AUDIT_ACCESS,
+  ...CONSENT_REQUEST_ACCESS,
 };
 
 /** Every transaction name of the matrix, sorted. */

@@ -4,6 +4,7 @@ import type { BaselineTransactions } from './baseline.api.ts';
 import type { CohortTransactions } from './cohort.api.ts';
 import type { ConsentTransactions } from './consent.api.ts';
 import type { NoticeTransactions } from './notice.api.ts';
+import type { ConsentRequestTransactions } from './consent-request.api.ts';
 import type { PatientTransactions } from './patient.api.ts';
 import type { RecordsTransactions } from './records.api.ts';
 import type { ReferralTransactions } from './referral.api.ts';
@@ -26,7 +27,8 @@ export interface LedgerTransactions
     CohortTransactions,
     RecordsTransactions,
     AuditTransactions,
-    BaselineTransactions {}
+    BaselineTransactions,
+    ConsentRequestTransactions {}
 
 /** A qualified transaction name of the catalogue. */
 export type TransactionName = keyof LedgerTransactions;
@@ -155,6 +157,14 @@ export const TRANSACTION_SHAPES: {
   'baseline:Put': { kind: 'submit', args: 2 },
   'baseline:Get': { kind: 'evaluate', args: 1 },
   'bench:SeedAccessEvents': { kind: 'submit', args: 1 },
+  'request:RequestConsent': { kind: 'submit', args: 1 },
+  'request:ApproveRequest': { kind: 'submit', args: 1 },
+  'request:DeclineRequest': { kind: 'submit', args: 1 },
+  'request:WithdrawRequest': { kind: 'submit', args: 1 },
+  'request:GetRequest': { kind: 'evaluate', args: 1 },
+  'request:QueryRequests': { kind: 'evaluate', args: 1 },
+  'request:SetRequestLimits': { kind: 'submit', args: 1 },
+  'request:GetRequestLimits': { kind: 'evaluate', args: 0 },
 };
 
 /** The run-time shape of a qualified transaction name, if the catalogue has it. */

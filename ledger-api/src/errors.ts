@@ -12,6 +12,7 @@ export const LEDGER_ERROR_CODES = [
   'PATIENT_NOT_FOUND',
   'CONFLICT',
   'RULE_VIOLATION',
+  'REQUEST_NOT_FOUND',
 ] as const;
 
 /** A coded refusal. */

@@ -2,6 +2,7 @@ import type { AccessEvents } from './access.api.ts';
 import type { AuditEvents } from './audit.api.ts';
 import type { CohortEvents } from './cohort.api.ts';
 import type { ConsentEvents } from './consent.api.ts';
+import type { ConsentRequestEvents } from './consent-request.api.ts';
 import type { PatientEvents } from './patient.api.ts';
 import type { RecordsEvents } from './records.api.ts';
 import type { ReferralEvents } from './referral.api.ts';
@@ -21,7 +22,8 @@ export interface LedgerEvents
     ReferralEvents,
     CohortEvents,
     RecordsEvents,
-    PatientEvents {}
+    PatientEvents,
+    ConsentRequestEvents {}
 
 /** The name of a chaincode event. */
 export type LedgerEventName = keyof LedgerEvents;
@@ -39,6 +41,8 @@ export const LEDGER_EVENT_NAMES = [
   'CohortRecorded',
   'ConsentErased',
   'ConsentGranted',
+  'ConsentRequestAnswered',
+  'ConsentRequested',
   'ConsentRevoked',
   'ConsentUpdated',
   'DataPurged',

@@ -17,7 +17,7 @@ export const MSP_ID_PATTERN = /^[A-Za-z][A-Za-z0-9.-]{0,63}$/;
 export const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 /** Prefixes of the IDs the ledger derives from transaction IDs. */
-export type DerivedIdPrefix = 'con' | 'evt' | 'ref' | 'bat';
+export type DerivedIdPrefix = 'con' | 'evt' | 'ref' | 'bat' | 'req';
 
 /** An ID the ledger derived: `prefix-` + 24 hex digits. */
 export function derivedIdPattern(prefix: DerivedIdPrefix): RegExp {

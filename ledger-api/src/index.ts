@@ -26,6 +26,7 @@ export * from './cohort.api.ts';
 export * from './records.api.ts';
 export * from './audit.api.ts';
 export * from './baseline.api.ts';
+export * from './consent-request.api.ts';
 export * from './catalogue.ts';
 export * from './events.ts';
 export * from './authorization.ts';

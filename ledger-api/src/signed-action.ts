@@ -1,6 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { base64url, canonicalJson, fromBase64url } from './request.ts';
 import type { ConsentInput } from './consent.api.ts';
+import type { RequestApprovalPayload, RequestDeclinePayload } from './consent-request.api.ts';
 
 /**
  * Patient actions as signed statements (docs/patient-keys.md): every action of a patient, or of
@@ -87,6 +88,8 @@ export interface PatientActions {
   'patient:AddDevice': DevicePayload;
   'patient:RemoveDevice': DeviceRemovalPayload;
   'patient:ActivateGuardian': GuardianActivationPayload;
+  'request:ApproveRequest': RequestApprovalPayload;
+  'request:DeclineRequest': RequestDeclinePayload;
 }
 
 /** The name of an action a patient signs. */
@@ -102,6 +105,8 @@ export const PATIENT_ACTION_NAMES = [
   'patient:ActivatePatient',
   'patient:AddDevice',
   'patient:RemoveDevice',
+  'request:ApproveRequest',
+  'request:DeclineRequest',
 ] as const satisfies readonly PatientActionName[];
 
 /** What a patient signs. */

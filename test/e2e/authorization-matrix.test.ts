@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAnswer, proposeGuardian, registerPatient } from '@consent-ledger/demo';
 import {
   generatePatientKey,
+  requestedConsent,
   type ConsentInput,
+  type ConsentRequest,
+  type ConsentRequestTerms,
   type EnrolmentAnswer,
   type GuardianEnrolmentAnswer,
   type PatientActionName,
@@ -135,6 +138,13 @@ function termsTo(org: string): ConsentInput {
 }
 
 const FHIR_TERMS = fhirConsentTerms(TERTIARY);
+
+/** The MSP ID of a principal's label (`tertiary/clinician`). */
+function mspOfLabel(label: string): string {
+  const found = PRINCIPALS.find((each) => principalLabel(each) === label);
+  if (found === undefined) throw new Error(`no principal ${label}`);
+  return found.mspId;
+}
 
 describe('authorization matrix: every role of every organization x every REST endpoint', () => {
   const gateways = new Map<string, InProcessGateway>();
@@ -338,6 +348,50 @@ describe('authorization matrix: every role of every organization x every REST en
       );
       guardians.set(label, guardian);
     });
+    // Consent requests: two to each home's patient (one to approve, one to decline), by a member of
+    // the home; one by an accessor of every organization (the one its members read); one by every
+    // accessor to a patient of their own (the one it withdraws). Each organization stays within the
+    // default limits per patient (the POST cases ask the enterprise's patient).
+    const askedBy = (msp: string): ConsentRequestTerms => ({
+      grantee: { org: msp },
+      purposes: ['treatment'],
+      categories: ['outpatient'],
+      validUntil: iso(60 * DAY_MS),
+    });
+    const ask = async (label: string, patientId: string): Promise<ConsentRequest> =>
+      (
+        await write<{ request: ConsentRequest }>(label, 'POST', '/consent-requests', {
+          patientId,
+          terms: askedBy(mspOfLabel(label)),
+          reason: 'CARE_CONTINUITY',
+        })
+      ).request;
+    const answered: Record<string, { approve: ConsentRequest; decline: ConsentRequest }> = {};
+    for (const [label, patientId] of [
+      ['tertiary/clinician', pt],
+      ['community/clinician', pc],
+      ['enterprise/analyst', pe],
+    ] as const)
+      answered[patientId] = {
+        approve: await ask(label, patientId),
+        decline: await ask(label, patientId),
+      };
+    const requestBy: Record<string, string> = {
+      [TERTIARY]: answered[pt]?.approve.requestId ?? '',
+      [COMMUNITY]: answered[pc]?.approve.requestId ?? '',
+      EnterpriseMSP: answered[pe]?.approve.requestId ?? '',
+      GovMSP: (await ask('gov/analyst', pe)).requestId,
+      ResearchMSP: (await ask('research/researcher', pe)).requestId,
+    };
+    const withdrawable = (await registerPatient(tertiaryApi, adminToken('tertiary'))).patientId;
+    const withdrawOf = new Map<string, string>();
+    for (const principal of PRINCIPALS.filter((each) =>
+      ['analyst', 'clinician', 'researcher'].includes(each.role),
+    ))
+      withdrawOf.set(
+        principalLabel(principal),
+        (await ask(principalLabel(principal), withdrawable)).requestId,
+      );
     const day = new Date(Date.now() - 2 * DAY_MS).toISOString().slice(0, 10);
     const today = `${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`;
     /** Device keys a patient added (phase 0), removed again in phase 1. */
@@ -645,6 +699,65 @@ describe('authorization matrix: every role of every organization x every REST en
         case 'POST /referrals/:referralId/close':
           // Both hospitals of this network are on every referral: no "other" referral exists.
           return own ? post(`/referrals/${referralOf[pt] ?? ''}/close`) : undefined;
+        case 'POST /consent-requests':
+          return post('/consent-requests', {
+            patientId: pe,
+            terms: askedBy(mspId),
+            reason: 'FOLLOW_UP',
+          });
+        case 'GET /consent-requests':
+          return get(`/consent-requests?${scoped('requesterOrg')}`);
+        case 'GET /consent-requests/limits':
+          return get('/consent-requests/limits');
+        case 'PUT /consent-requests/limits':
+          // The defaults again: the other cases and suites keep the limits they expect.
+          return ready({
+            method: 'PUT',
+            path: '/consent-requests/limits',
+            body: { maxOpen: 3, maxPerWindow: 5 },
+          });
+        case 'GET /consent-requests/:requestId': {
+          const requestId = isPatient
+            ? (answered[subject.patientId]?.approve.requestId ?? '')
+            : (requestBy[own || regulator ? mspId : otherMsp] ?? '');
+          return get(`/consent-requests/${requestId}`);
+        }
+        case 'POST /consent-requests/:requestId/approve': {
+          const asked = answered[subject.patientId]?.approve;
+          if (asked === undefined) throw new Error(`no request to ${subject.patientId}`);
+          return async () => ({
+            method: 'POST',
+            path: `/consent-requests/${asked.requestId}/approve`,
+            body: {
+              action: await statement('request:ApproveRequest', {
+                requestId: asked.requestId,
+                consent: requestedConsent(asked.terms),
+              }),
+            },
+          });
+        }
+        case 'POST /consent-requests/:requestId/decline': {
+          const asked = answered[subject.patientId]?.decline;
+          if (asked === undefined) throw new Error(`no request to ${subject.patientId}`);
+          return async () => ({
+            method: 'POST',
+            path: `/consent-requests/${asked.requestId}/decline`,
+            body: {
+              action: await statement('request:DeclineRequest', {
+                requestId: asked.requestId,
+                reason: 'NOT_NEEDED',
+              }),
+            },
+          });
+        }
+        case 'POST /consent-requests/:requestId/withdraw': {
+          const mine = withdrawOf.get(label);
+          const foreign = [...withdrawOf.entries()].find(
+            ([each]) => mspOfLabel(each) !== mspId,
+          )?.[1];
+          // Principals that make no requests (admins, patients) are refused by role: any will do.
+          return post(`/consent-requests/${(own ? (mine ?? foreign) : foreign) ?? ''}/withdraw`);
+        }
         case 'POST /cohorts':
           return post('/cohorts', { studyId: fresh('study'), categories: ['outpatient'] });
         case 'POST /records':

@@ -7,6 +7,7 @@ import {
   CHAINCODE_ONLY_CATEGORIES,
   countByCategory,
   fromNow,
+  requestTerms,
   restCorpus,
   statementSigner,
   type CorpusSigner,
@@ -177,6 +178,15 @@ describe('bad input to the gateways', () => {
         return id;
       })(),
     ]);
+    const { requestId } = await expectAnswer<{ requestId: string }>(tertiary, {
+      method: 'POST',
+      path: '/consent-requests',
+      options: {
+        token: tokens.doctor,
+        body: { patientId, terms: requestTerms(), reason: 'FOLLOW_UP' },
+      },
+      expected: [201],
+    });
     const activationKey = await generatePatientKey();
     const guardianKey = await generatePatientKey();
     const current: Consent = await patient.consent(consent.consentId);
@@ -200,6 +210,7 @@ describe('bad input to the gateways', () => {
       eventId: emergency.eventId,
       referralId: '',
       recordId,
+      requestId,
     };
     sign = statementSigner({
       channel: topology.channel.name,
@@ -251,6 +262,11 @@ describe('bad input to the gateways', () => {
       'POST /notices',
       'GET /access-decisions',
       'GET /audit/access-events',
+      'POST /consent-requests',
+      'PUT /consent-requests/limits',
+      'GET /consent-requests',
+      `POST /consent-requests/${targets.requestId ?? ''}/approve`,
+      `POST /consent-requests/${targets.requestId ?? ''}/decline`,
     ])
       expect(endpoints, endpoint).toContain(endpoint);
     const byCategory = countByCategory(cases);

@@ -10,11 +10,14 @@ import {
   inclusionProof,
   newEnrolmentCode,
   newSalt,
+  requestedConsent,
   toHex,
   transientRequest,
   type ArgsOf,
   type BatchItem,
   type ConsentInput,
+  type ConsentRequest,
+  type ConsentRequestTerms,
   type DayCounts,
   type PatientActionName,
   type PatientActions,
@@ -101,6 +104,16 @@ function termsTo(org: string): ConsentInput {
     grantee: { org },
     purposes: ['insurance', 'public-health', 'referral', 'research', 'treatment'],
     categories: ['laboratory', 'outpatient', 'wearable'],
+  };
+}
+
+/** The terms of a consent request from an organization (a consent to itself). */
+function askedBy(org: string): ConsentRequestTerms {
+  return {
+    grantee: { org },
+    purposes: ['treatment'],
+    categories: ['outpatient'],
+    validUntil: iso(60 * DAY_MS),
   };
 }
 
@@ -658,6 +671,31 @@ describe('authorization matrix: every role of every organization x every transac
         endorsersOf(TERTIARY),
       ),
     ]);
+    // A consent request by an accessor of every organization (left open).
+    const requests: ConsentRequest[] = await Promise.all(
+      accessors.map(([label, patientId, home]) =>
+        commit(
+          user(label),
+          'request:RequestConsent',
+          [{ patientId, terms: askedBy(mspOfLabel(label)), reason: 'CARE_CONTINUITY' }],
+          endorsersOf(mspOfLabel(label), home),
+        ),
+      ),
+    );
+    const requestList = requests.map((request) => ({
+      id: request.requestId,
+      home: request.patientHome,
+      requester: request.requesterOrg,
+    }));
+    /** The open request to a home fixture's patient, by that home's own organization. */
+    const requestTo = (fixture: HomeFixture): ConsentRequest => {
+      const found = requests.find(
+        (request) =>
+          request.patientId === fixture.patient.patientId && request.requesterOrg === fixture.msp,
+      );
+      if (found === undefined) throw new Error(`no request to the patient of ${fixture.msp}`);
+      return found;
+    };
     const eventList = events.map((event) => ({
       id: event.eventId,
       home: event.patientHome,
@@ -1081,6 +1119,47 @@ describe('authorization matrix: every role of every organization x every transac
           return fixed([fresh('key'), 'value']);
         case 'baseline:Get':
           return fixed(['authz-key']);
+        case 'request:RequestConsent':
+          return fixed(
+            [{ patientId: pt, terms: askedBy(mine), reason: 'FOLLOW_UP' }],
+            at(TERTIARY),
+          );
+        case 'request:ApproveRequest': {
+          const request = requestTo(fixture);
+          return signed(() =>
+            subject.sign('request:ApproveRequest', {
+              requestId: request.requestId,
+              consent: requestedConsent(request.terms),
+            }),
+          );
+        }
+        case 'request:DeclineRequest': {
+          const { requestId } = requestTo(fixture);
+          return signed(() =>
+            subject.sign('request:DeclineRequest', { requestId, reason: 'NOT_NEEDED' }),
+          );
+        }
+        case 'request:WithdrawRequest': {
+          const found = requests.find((request) =>
+            own ? request.requesterOrg === mine : request.requesterOrg !== mine,
+          );
+          if (found === undefined) return undefined;
+          return fixed([found.requestId], at(found.patientHome));
+        }
+        case 'request:GetRequest':
+          return fixed([
+            own
+              ? isRegulator(p)
+                ? (requestList[0]?.id ?? '')
+                : pick(requestList, (r) => r.requester === mine)
+              : pick(requestList, (r) => !reads(p, { home: r.home, party: r.requester })),
+          ]);
+        case 'request:QueryRequests':
+          return fixed([scoped('requesterOrg')]);
+        case 'request:SetRequestLimits':
+          return fixed([{ maxOpen: 3, maxPerWindow: 5 }]);
+        case 'request:GetRequestLimits':
+          return fixed([]);
         default:
           throw new Error(`no arguments for ${row.name}`);
       }

@@ -19,6 +19,7 @@ import {
   chaincodeCorpus,
   countByCategory,
   fromNow,
+  requestTerms,
   statementSigner,
   type Caller,
   type ChaincodeCase,
@@ -194,6 +195,9 @@ describe('bad input to the chaincode on the real network', () => {
     await commit(clinician, 'records:AnchorRecord', [
       { recordId, patientId, category: 'imaging', sha256: sha256(recordId) },
     ]);
+    const request = await commit(clinician, 'request:RequestConsent', [
+      { patientId, terms: requestTerms(), reason: 'FOLLOW_UP' },
+    ]);
     const activationKey: PatientKey = await generatePatientKey();
     const guardianKey: PatientKey = await generatePatientKey();
     targets = {
@@ -216,6 +220,7 @@ describe('bad input to the chaincode on the real network', () => {
       eventId: event.eventId,
       referralId: referral.referralId,
       recordId,
+      requestId: request.requestId,
     };
     sign = statementSigner({
       channel: topology.channel.name,

@@ -231,6 +231,7 @@ const OWN_QUERY = 'its own organization (`org`, `accessorOrg`, `grantee`)';
 const OWN_CARRIED =
   "statements of its organization's patients (a member of the patient's home collection carries them)";
 const OWN_HOME = "patients of its own organization (their home's admins)";
+const OWN_REQUEST = 'consent requests its organization made';
 
 /** Every transaction of every contract of the consent-ledger chaincode, baseline included. */
 export const TRANSACTIONS: readonly TransactionRow[] = [
@@ -367,6 +368,50 @@ export const TRANSACTIONS: readonly TransactionRow[] = [
     own: 'admins (operators) of any organization, from the certificate alone',
   },
   { name: 'baseline:Get', kind: 'evaluate', rule: EVERYONE, unchecked: true },
+  {
+    name: 'request:RequestConsent',
+    kind: 'submit',
+    rule: ACCESSORS,
+    note: 'a consent to its own organization (else RULE_VIOLATION), within the limits per patient',
+  },
+  {
+    name: 'request:ApproveRequest',
+    kind: 'submit',
+    rule: CARRIERS,
+    own: OWN_CARRIED,
+    signed: true,
+  },
+  {
+    name: 'request:DeclineRequest',
+    kind: 'submit',
+    rule: CARRIERS,
+    own: OWN_CARRIED,
+    signed: true,
+  },
+  {
+    name: 'request:WithdrawRequest',
+    kind: 'submit',
+    rule: [
+      ['*/analyst', 'own'],
+      ['*/clinician', 'own'],
+      ['*/researcher', 'own'],
+    ],
+    own: OWN_REQUEST,
+  },
+  {
+    name: 'request:GetRequest',
+    kind: 'evaluate',
+    rule: SCOPED_READ,
+    own: `${OWN_REQUEST}; admins: also those to its organization's patients`,
+  },
+  {
+    name: 'request:QueryRequests',
+    kind: 'evaluate',
+    rule: ADMIN_QUERY,
+    own: 'its own organization (`requesterOrg`)',
+  },
+  { name: 'request:SetRequestLimits', kind: 'submit', rule: REGULATOR },
+  { name: 'request:GetRequestLimits', kind: 'evaluate', rule: EVERYONE },
 ];
 
 /** The actions a patient (or a guardian) signs, as the signature table's columns. */
@@ -637,6 +682,48 @@ export const ENDPOINTS: readonly EndpointRow[] = [
     own: "a clinician of one of the referral's two hospitals",
   },
   { method: 'POST', path: '/cohorts', rule: RESEARCHER },
+  {
+    method: 'POST',
+    path: '/consent-requests',
+    rule: ACCESSORS,
+    note: 'a consent to its own organization, within the limits per patient',
+  },
+  {
+    method: 'GET',
+    path: '/consent-requests',
+    rule: ADMIN_QUERY,
+    own: 'patients: their own; members: ?requesterOrg= their own',
+  },
+  { method: 'GET', path: '/consent-requests/limits', rule: EVERYONE },
+  { method: 'PUT', path: '/consent-requests/limits', rule: REGULATOR },
+  {
+    method: 'GET',
+    path: '/consent-requests/:requestId',
+    rule: SCOPED_READ,
+    own: "patients: requests to themselves; members: their organization's; admins: also those to their organization's patients",
+  },
+  {
+    method: 'POST',
+    path: '/consent-requests/:requestId/approve',
+    rule: OWN_PATIENT,
+    own: OWN_STATEMENT,
+  },
+  {
+    method: 'POST',
+    path: '/consent-requests/:requestId/decline',
+    rule: OWN_PATIENT,
+    own: OWN_STATEMENT,
+  },
+  {
+    method: 'POST',
+    path: '/consent-requests/:requestId/withdraw',
+    rule: [
+      ['*/analyst', 'own'],
+      ['*/clinician', 'own'],
+      ['*/researcher', 'own'],
+    ],
+    own: 'consent requests its organization made',
+  },
   {
     method: 'POST',
     path: '/records',

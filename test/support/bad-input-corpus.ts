@@ -3,6 +3,8 @@ import {
   base64url,
   buildStatement,
   canonicalJson,
+  requestedConsent,
+  type ConsentRequestTerms,
   type PatientActionName,
   type PatientActions,
   type PatientKey,
@@ -791,6 +793,8 @@ export interface Targets {
   readonly eventId: string;
   readonly referralId: string;
   readonly recordId: string;
+  /** An open consent request of {@link requestTerms} to the patient (the chaincode suite's). */
+  readonly requestId?: string;
 }
 
 /** The statement a case signs: any action and payload, with fields of its envelope overridden. */
@@ -1512,7 +1516,95 @@ function chaincodeTargets(targets: Targets): ChaincodeTarget[] {
         maxBytes: KIB64,
       },
     },
+    {
+      contract: 'request',
+      fn: 'RequestConsent',
+      kind: 'submit',
+      caller: 'clinician',
+      template: {
+        valid: { patientId, terms: requestTerms(), reason: 'FOLLOW_UP' },
+        fields: { patientId: 'patientId', terms: 'object', reason: 'enum' },
+        required: ['patientId', 'terms', 'reason'],
+        maxBytes: KIB64,
+      },
+    },
+    {
+      contract: 'request',
+      fn: 'QueryRequests',
+      kind: 'evaluate',
+      caller: 'homeAdmin',
+      template: {
+        valid: { patientId, status: 'open', pageSize: 10 },
+        fields: {
+          patientId: 'patientId',
+          requesterOrg: 'mspId',
+          status: 'enum',
+          pageSize: 'pageSize',
+          bookmark: 'bookmark',
+        },
+        required: [],
+        maxBytes: KIB64,
+      },
+    },
+    {
+      contract: 'request',
+      fn: 'SetRequestLimits',
+      kind: 'submit',
+      caller: 'regulator',
+      template: {
+        valid: { maxOpen: 3, maxPerWindow: 5 },
+        fields: { maxOpen: 'count', maxPerWindow: 'count' },
+        required: ['maxOpen', 'maxPerWindow'],
+        maxBytes: KIB64,
+      },
+    },
+    ...(targets.requestId === undefined
+      ? []
+      : ([
+          {
+            contract: 'request',
+            fn: 'ApproveRequest',
+            kind: 'submit',
+            caller: 'homeAdmin',
+            signed: 'request:ApproveRequest',
+            template: {
+              valid: {
+                requestId: targets.requestId,
+                consent: requestedConsent(requestTerms()),
+              },
+              fields: { requestId: 'consentId', consent: 'object' },
+              required: ['requestId', 'consent'],
+              maxBytes: 24 * 1024,
+            },
+          },
+          {
+            contract: 'request',
+            fn: 'DeclineRequest',
+            kind: 'submit',
+            caller: 'homeAdmin',
+            signed: 'request:DeclineRequest',
+            template: {
+              valid: { requestId: targets.requestId, reason: 'NOT_NEEDED' },
+              fields: { requestId: 'consentId', reason: 'enum' },
+              required: ['requestId'],
+            },
+          },
+        ] satisfies ChaincodeTarget[])),
   ];
+}
+
+/**
+ * The terms of the consent request the suites make and mutate: a consent to the tertiary hospital
+ * (the chaincode suite's clinician's organization), fixed to the day so that an approval's
+ * signed consent equals them.
+ */
+export function requestTerms(): ConsentRequestTerms {
+  return {
+    grantee: { org: 'TertiaryHospitalMSP' },
+    purposes: ['treatment'],
+    categories: ['imaging'],
+    validUntil: `${fromNow(60).slice(0, 10)}T00:00:00.000Z`,
+  };
 }
 
 /** The argument text of a target's JSON input (signed into a statement for the signed ones). */
@@ -1586,6 +1678,8 @@ function idCases(targets: Targets): ChaincodeCase[] {
   return [
     ...plain('referral:CloseReferral', 'submit', 'clinician', ids, (id) => [id]),
     ...plain('referral:GetReferral', 'evaluate', 'clinician', ids, (id) => [id]),
+    ...plain('request:WithdrawRequest', 'submit', 'clinician', ids, (id) => [id]),
+    ...plain('request:GetRequest', 'evaluate', 'homeAdmin', ids, (id) => [id]),
     ...plain('audit:ReviewEmergencyAccess', 'submit', 'regulator', ids, (id) => [id, review]),
     ...plain('audit:CountDay', 'evaluate', 'regulator', days, (day) => [day]),
     ...plain('consent:GetConsent', 'evaluate', 'homeAdmin', ids, (id) => [id]),
@@ -2141,6 +2235,56 @@ function restTargets(targets: Targets): RestTarget[] {
     },
     {
       org: 'tertiary',
+      method: 'POST',
+      path: '/consent-requests',
+      caller: 'doctor',
+      template: {
+        valid: { patientId, terms: requestTerms(), reason: 'FOLLOW_UP' },
+        fields: { patientId: 'patientId', terms: 'object', reason: 'enum' },
+        required: ['patientId', 'terms', 'reason'],
+      },
+    },
+    {
+      org: 'gov',
+      method: 'PUT',
+      path: '/consent-requests/limits',
+      caller: 'regulator',
+      template: {
+        valid: { maxOpen: 3, maxPerWindow: 5 },
+        fields: { maxOpen: 'count', maxPerWindow: 'count' },
+        required: ['maxOpen', 'maxPerWindow'],
+      },
+    },
+    ...(targets.requestId === undefined
+      ? []
+      : ([
+          {
+            org: 'tertiary',
+            method: 'POST',
+            path: `/consent-requests/${targets.requestId}/approve`,
+            caller: 'patient',
+            signed: 'request:ApproveRequest',
+            template: {
+              valid: { requestId: targets.requestId, consent: requestedConsent(requestTerms()) },
+              fields: { requestId: 'consentId', consent: 'object' },
+              required: ['requestId', 'consent'],
+            },
+          },
+          {
+            org: 'tertiary',
+            method: 'POST',
+            path: `/consent-requests/${targets.requestId}/decline`,
+            caller: 'patient',
+            signed: 'request:DeclineRequest',
+            template: {
+              valid: { requestId: targets.requestId, reason: 'NOT_NEEDED' },
+              fields: { requestId: 'consentId', reason: 'enum' },
+              required: ['requestId'],
+            },
+          },
+        ] satisfies RestTarget[])),
+    {
+      org: 'tertiary',
       method: 'PUT',
       path: `/consents/${targets.consentId}`,
       caller: 'patient',
@@ -2573,6 +2717,18 @@ function queryCases(targets: Targets): RestCase[] {
       },
     },
     {
+      org: 'tertiary',
+      path: '/consent-requests',
+      caller: 'admin',
+      valid: { patientId: targets.patientId },
+      fields: {
+        patientId: 'patientId',
+        requesterOrg: 'mspId',
+        status: 'enum',
+        pageSize: 'pageSize',
+      },
+    },
+    {
       org: 'gov',
       path: '/audit/statistics',
       caller: 'regulator',
@@ -2624,6 +2780,8 @@ function pathCases(targets: Targets): RestCase[] {
     ['tertiary', 'GET', '/notices/TertiaryHospitalMSP/consent-sharing/:id', 'patient'],
     ['gov', 'GET', '/notices/TertiaryHospitalMSP/:id/use', 'regulator'],
     ['tertiary', 'GET', '/records/:id', 'patient'],
+    ['tertiary', 'GET', '/consent-requests/:id', 'patient'],
+    ['tertiary', 'POST', '/consent-requests/:id/withdraw', 'doctor'],
     ['gov', 'GET', '/audit/access-events/:id', 'regulator'],
     ['tertiary', 'GET', '/patients/:id', 'admin'],
     ['tertiary', 'POST', '/patients/:id/recovery', 'admin'],

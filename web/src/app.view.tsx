@@ -15,6 +15,7 @@ import {
 import type { IdentityView } from '@consent-ledger/ledger-api';
 import type { LedgerEvent } from './api.types.ts';
 import { useHashRoute } from './hash-router.ts';
+import { AskPanel, RequestsPanel } from './consent-requests.view.tsx';
 import { DevicesPanel } from './devices.view.tsx';
 import { FirstSignInView } from './first-sign-in.view.tsx';
 import { AccessPanel, AnchorPanel, VerifyPanel } from './hospital.view.tsx';
@@ -49,6 +50,7 @@ function routesOf(me: IdentityView): readonly Route[] {
     case 'patient':
       return [
         { path: 'consents', label: t('nav.consents') },
+        { path: 'requests', label: t('nav.requests') },
         { path: 'grant', label: t('nav.grant') },
         { path: 'timeline', label: t('nav.timeline') },
         { path: 'devices', label: t('nav.devices') },
@@ -73,6 +75,7 @@ function routesOf(me: IdentityView): readonly Route[] {
         { path: 'verify', label: t('nav.verify') },
         ...(canAnchor ? [{ path: 'anchor', label: t('nav.anchor') }] : []),
         ...(canRequest ? [{ path: 'access', label: t('nav.access') }] : []),
+        ...(canRequest ? [{ path: 'ask', label: t('nav.ask') }] : []),
         ...(canEnrol ? [{ path: 'patients', label: t('nav.patients') }] : []),
         ...(me.role === 'admin' ? [{ path: 'users', label: t('nav.users') }] : []),
       ];
@@ -90,6 +93,8 @@ function Page(
       return <ConsentsPanel api={api} refresh={props.refresh} signing={props.signing} />;
     case 'grant':
       return <GrantPanel api={api} signing={props.signing} home={me.mspId} />;
+    case 'requests':
+      return <RequestsPanel api={api} refresh={props.refresh} signing={props.signing} />;
     case 'devices':
       return <DevicesPanel api={api} signing={props.signing} />;
     case 'timeline':
@@ -110,6 +115,8 @@ function Page(
       return <AnchorPanel api={api} />;
     case 'staff:access':
       return <AccessPanel api={api} me={me} />;
+    case 'staff:ask':
+      return <AskPanel api={api} me={me} />;
     case 'staff:patients':
       return <EnrolmentPanel api={api} me={me} />;
     case 'staff:users':

@@ -176,6 +176,22 @@ export function describeStatement(
         return [t('statement.addDevice', { key: keyIdOf(typed.payload.publicKey), you })];
       case 'patient:RemoveDevice':
         return [t('statement.removeDevice', { key: typed.payload.keyId, you })];
+      case 'request:ApproveRequest':
+        return [
+          t('statement.approveRequest', { id: typed.payload.requestId }),
+          ...termsOf(typed.payload.consent, { whose, orgName, time }),
+        ];
+      case 'request:DeclineRequest':
+        return [
+          t('statement.declineRequest', { id: typed.payload.requestId }),
+          ...(typed.payload.reason === undefined
+            ? []
+            : [
+                t('statement.declineBecause', {
+                  reason: t(`declineReason.${typed.payload.reason}`),
+                }),
+              ]),
+        ];
     }
   })();
   const who = self
@@ -209,4 +225,13 @@ export function byWhom(
     case 'guardian':
       return t('statement.byGuardian', { id: by.id, you });
   }
+}
+
+/** The terms of a consent in words, as a patient reads them (a consent request's, before approving). */
+export function consentTermsWords(terms: ConsentInput): string[] {
+  return termsOf(terms, {
+    whose: t('statement.your'),
+    orgName: defaultOrgName,
+    time: formatDateTime,
+  });
 }

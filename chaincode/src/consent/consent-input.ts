@@ -43,7 +43,8 @@ const noticeRefSchema = z.strictObject({
   sha256: sha256Schema,
 });
 
-const granteeSchema = z
+/** A consent's grantee (also a consent request's). */
+export const granteeSchema = z
   .strictObject({
     org: mspIdSchema.optional(),
     role: z.enum(GRANTEE_ROLES).optional(),

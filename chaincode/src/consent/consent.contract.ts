@@ -77,22 +77,7 @@ export class ConsentContract
       json: actionJson,
       payload: consentTerms,
     });
-    const terms = action.payload;
-    await checkTerms(ctx, terms);
-    const consent = buildConsent(ctx, {
-      ...terms,
-      consentId: ctx.nextId('con'),
-      patientId: action.patientId,
-      patientHome: action.home,
-      version: 1,
-      createdAt: ctx.txTime,
-      signedBy: action.signedBy,
-    });
-    await checkNotice(ctx, consent);
-    const collections = await consentCollections(ctx, consent);
-    await useNonce(action, collections);
-    await writeConsent(ctx, { consent, change: 'granted', collections });
-    await changeConsentSets(ctx, { consent, change: 'add' });
+    const consent = await grantSignedTerms(ctx, { action, terms: action.payload });
     announce(ctx.stub, 'ConsentGranted');
     return consent;
   }
@@ -438,4 +423,38 @@ async function queryConsents(ctx: LedgerContext, query: ValidConsentQuery): Prom
     prefix: [],
     select: (entry) => Promise.resolve(keep(decodeDocument('consent', entry.value))),
   });
+}
+
+/** What {@link grantSignedTerms} grants: terms a patient signed in another action. */
+export interface SignedGrant {
+  readonly action: VerifiedAction<unknown>;
+  readonly terms: ConsentTerms;
+}
+
+/**
+ * Grants a consent from terms a patient signed (checks, notice, collections, nonce, sets): the body
+ * of GrantConsent, and of request:ApproveRequest, whose own signed action carries the terms;
+ * announcing the event is the caller's.
+ */
+export async function grantSignedTerms(
+  ctx: LedgerContext,
+  grant: Readonly<SignedGrant>,
+): Promise<Consent> {
+  const { action, terms } = grant;
+  await checkTerms(ctx, terms);
+  const consent = buildConsent(ctx, {
+    ...terms,
+    consentId: ctx.nextId('con'),
+    patientId: action.patientId,
+    patientHome: action.home,
+    version: 1,
+    createdAt: ctx.txTime,
+    signedBy: action.signedBy,
+  });
+  await checkNotice(ctx, consent);
+  const collections = await consentCollections(ctx, consent);
+  await useNonce(action, collections);
+  await writeConsent(ctx, { consent, change: 'granted', collections });
+  await changeConsentSets(ctx, { consent, change: 'add' });
+  return consent;
 }

@@ -27,6 +27,7 @@ const LEDGER_CONTRACTS = [
   'cohort',
   'records',
   'audit',
+  'request',
 ];
 const MSP_OF_TYPE: Record<OrganizationType, string> = {
   government: MSP.gov,

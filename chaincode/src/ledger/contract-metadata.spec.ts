@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadAndValidateMetadata } from 'fabric-shim/lib/contract-spi/bootstrap.js';
 import { describe, expect, it } from 'vitest';
-import type { ConsentInput, PatientActionName, PatientActions } from '@consent-ledger/ledger-api';
+import {
+  requestedConsent,
+  type ConsentInput,
+  type PatientActionName,
+  type PatientActions,
+} from '@consent-ledger/ledger-api';
 import {
   bootstrap,
   consentInput,
@@ -286,6 +291,36 @@ describe('contract metadata', () => {
     ]);
     await call(who.communityClinician, 'referral:GetReferral', [field(referral, 'referralId')]);
     await call(who.communityClinician, 'referral:CloseReferral', [field(referral, 'referralId')]);
+    const asked = {
+      grantee: { org: MSP.community },
+      purposes: ['treatment'],
+      categories: ['outpatient'],
+      validUntil: '2027-06-01T00:00:00.000Z',
+    } as const;
+    await call(who.regulator, 'request:SetRequestLimits', [{ maxOpen: 2, maxPerWindow: 4 }]);
+    await call(who.communityClinician, 'request:GetRequestLimits');
+    const approvedRequest = await call(who.communityClinician, 'request:RequestConsent', [
+      { patientId: pid(1), terms: asked, reason: 'CARE_CONTINUITY' },
+    ]);
+    await act(alice, 'request:ApproveRequest', {
+      requestId: field(approvedRequest, 'requestId'),
+      consent: requestedConsent(asked),
+    });
+    const declinedRequest = await call(who.communityClinician, 'request:RequestConsent', [
+      { patientId: pid(1), terms: asked, reason: 'FOLLOW_UP' },
+    ]);
+    await act(alice, 'request:DeclineRequest', {
+      requestId: field(declinedRequest, 'requestId'),
+      reason: 'NOT_NEEDED',
+    });
+    const withdrawnRequest = await call(who.communityClinician, 'request:RequestConsent', [
+      { patientId: pid(1), terms: asked, reason: 'SECOND_OPINION' },
+    ]);
+    await call(who.communityClinician, 'request:WithdrawRequest', [
+      field(withdrawnRequest, 'requestId'),
+    ]);
+    await call(who.tertiaryAdmin, 'request:GetRequest', [field(approvedRequest, 'requestId')]);
+    await call(who.tertiaryAdmin, 'request:QueryRequests', [{ patientId: pid(1) }]);
     const found = await call(who.researcher, 'cohort:FindCohort', [{ categories: ['genomic'] }]);
     await call(who.researcher, 'cohort:RequestCohort', [
       {

@@ -30,7 +30,7 @@ export interface IdSet {
 }
 
 /** The key types of set documents. */
-export type IdSetType = 'consentSet' | 'referralSet';
+export type IdSetType = 'consentSet' | 'referralSet' | 'requestSet';
 
 /** Which set document: its type, collection, patient and organization. */
 export interface IdSetKey {

@@ -3,6 +3,7 @@ import type {
   Batch,
   BindingVersion,
   Consent,
+  ConsentRequest,
   ConsentVersion,
   DayStatistics,
   ErasureReceipt,
@@ -11,6 +12,7 @@ import type {
   PatientBinding,
   RecordAnchor,
   Referral,
+  RequestLimitsSetting,
 } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
 import type { StatisticsEntry } from '../audit/statistics';
@@ -73,6 +75,11 @@ import type { RecordLink } from '../records/record-link';
  * | `rec~own` | as `rec~lnk` | owner, recordId | salt | as `rec~lnk` |
  * | `stat~day` | `org_GovMSP` | day | DayStatistics (the counts of audit:CountDay, as the regulator hands them over) | audit:RollupStatistics |
  * | `baseline:<key>` (simple key) | public | | raw value | baseline:Put (kept unchanged as the benchmark yardstick) |
+ * | `req` | coll(home, requester org) | requestId | ConsentRequest (terms, coded reason, status; no free text) | request:RequestConsent, ApproveRequest, DeclineRequest, WithdrawRequest |
+ * | `req~pat` | as `req` | patientId, rts, requestId | salt | request:RequestConsent |
+ * | `req~org` | as `req` | requesterOrg, rts, requestId | salt | request:RequestConsent |
+ * | `req~set` | as `req` | patientId, requesterOrg | IdSet: the IDs of the requester organization's requests to the patient that the limits count (open, or made in the last 30 days) | RequestConsent adds the new one and removes those no longer counted |
+ * | `req~lim` | public | (none) | RequestLimitsSetting (open requests and requests per 30 days, per requester organization and patient; about no patient) | request:SetRequestLimits |
  *
  * Submit transactions never range-query a collection (Fabric refuses a transaction that both
  * range-queries private data and writes, in either order): what a decision must find is named by a
@@ -133,6 +140,11 @@ export const KEY_TYPES = {
   recordByPatient: 'rec~pat',
   recordByOwner: 'rec~own',
   dayStatistics: 'stat~day',
+  consentRequest: 'req',
+  requestByPatient: 'req~pat',
+  requestByOrg: 'req~org',
+  requestSet: 'req~set',
+  requestLimits: 'req~lim',
 } as const satisfies Record<keyof StateValues, string>;
 
 /** A key type's name in {@link KEY_TYPES}. */
@@ -176,6 +188,11 @@ export const KEY_SPACES: Readonly<Record<KeyTypeName, KeySpace>> = {
   recordByPatient: 'private',
   recordByOwner: 'private',
   dayStatistics: 'private',
+  consentRequest: 'private',
+  requestByPatient: 'private',
+  requestByOrg: 'private',
+  requestSet: 'private',
+  requestLimits: 'public',
 };
 
 /** An index entry's value: `0x00` in public state, the transaction's salt in a collection. */
@@ -216,6 +233,11 @@ export interface StateValues {
   readonly recordByPatient: IndexValue;
   readonly recordByOwner: IndexValue;
   readonly dayStatistics: DayStatistics;
+  readonly consentRequest: ConsentRequest;
+  readonly requestByPatient: IndexValue;
+  readonly requestByOrg: IndexValue;
+  readonly requestSet: IdSet;
+  readonly requestLimits: RequestLimitsSetting;
 }
 
 /** Key types whose values are documents (sorted-key JSON) rather than index bytes. */

@@ -194,7 +194,7 @@ describe('ledger contract base', () => {
   });
 
   it('exports the contracts and a serializer that writes sorted-key JSON', () => {
-    expect(contracts).toHaveLength(11);
+    expect(contracts).toHaveLength(12);
     expect(serializers.transaction).toBe('ledgerSerializer');
     const serializer = new LedgerSerializer();
     expect(

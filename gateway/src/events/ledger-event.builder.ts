@@ -6,6 +6,7 @@ import {
   type BindingVersion,
   type Consent,
   type ConsentChange,
+  type ConsentRequest,
   type ErasureReceipt,
   type LedgerEventName,
   type LedgerEvents,
@@ -18,7 +19,7 @@ import type { ChaincodeTransaction, PrivateBlock } from '../ledger/private-block
  * The live events of a block as this organization may see them (ledger-api LedgerEvents). On the
  * ledger a private transaction's chaincode event is its name alone; its payload is built here from
  * the private values this organization's peer received with the block (the documents the
- * transaction wrote: an access event, a consent, a referral, a binding, an erasure receipt). A
+ * transaction wrote: an access event, a consent, a referral, a binding, an erasure receipt, a consent request). A
  * transaction whose private data this organization does not hold yields nothing. Record and batch
  * anchors are public: their events carry their payloads on the ledger.
  */
@@ -38,6 +39,7 @@ interface Written {
   readonly bindings: readonly PatientBinding[];
   readonly versions: readonly BindingVersion[];
   readonly receipts: readonly ErasureReceipt[];
+  readonly requests: readonly ConsentRequest[];
 }
 
 type Fields = Record<string, unknown>;
@@ -70,6 +72,8 @@ const isConsent = (doc: Fields): boolean =>
   text(doc.provision) &&
   typeof doc.version === 'number' &&
   !('consent' in doc);
+const isRequest = (doc: Fields): boolean =>
+  text(doc.requestId) && text(doc.patientId) && text(doc.requesterOrg) && isObject(doc.terms);
 const isReferral = (doc: Fields): boolean =>
   text(doc.referralId) && text(doc.patientId) && text(doc.fromOrg) && text(doc.toOrg);
 const isBinding = (doc: Fields): boolean =>
@@ -92,6 +96,7 @@ function writtenBy(transaction: ChaincodeTransaction): Written {
     bindings: [] as PatientBinding[],
     versions: [] as BindingVersion[],
     receipts: [] as ErasureReceipt[],
+    requests: [] as ConsentRequest[],
   };
   const once = (identity: string): boolean => {
     if (seen.has(identity)) return false;
@@ -115,6 +120,9 @@ function writtenBy(transaction: ChaincodeTransaction): Written {
       if (once(`ver:${write.key}`)) written.versions.push(doc as unknown as BindingVersion);
     } else if (isReceipt(doc)) {
       if (once(`era:${write.key}`)) written.receipts.push(doc as unknown as ErasureReceipt);
+    } else if (isRequest(doc)) {
+      if (once(`req:${String(doc.requestId)}`))
+        written.requests.push(doc as unknown as ConsentRequest);
     }
   }
   return written;
@@ -227,6 +235,20 @@ function payloadOf(
             status: name === 'ReferralClosed' ? 'closed' : 'open',
             timestamp:
               (name === 'ReferralClosed' ? referral.closedAt : undefined) ?? referral.createdAt,
+          };
+    }
+    case 'ConsentRequested':
+    case 'ConsentRequestAnswered': {
+      const [request] = written.requests;
+      return request === undefined
+        ? undefined
+        : {
+            requestId: request.requestId,
+            patientId: request.patientId,
+            requesterOrg: request.requesterOrg,
+            status: request.status,
+            ...(request.consentId === undefined ? {} : { consentId: request.consentId }),
+            timestamp: request.answeredAt ?? request.createdAt,
           };
     }
     case 'PatientBindingChanged': {

@@ -66,6 +66,13 @@ const RULES = {
   'baseline:Put': 'public',
   // The benchmark seeds through its own client; the gateway never submits it.
   'bench:SeedAccessEvents': 'public',
+  // A request lives with the patient's home and the requester; the patient's answers are signed
+  // statements the home carries (the home and the regulator hold every collection of the home).
+  'request:RequestConsent': 'party',
+  'request:WithdrawRequest': 'party',
+  'request:ApproveRequest': 'home',
+  'request:DeclineRequest': 'home',
+  'request:SetRequestLimits': 'public',
 } as const satisfies Readonly<Record<SubmitName, Rule>>;
 
 /** What each rule needs to know about a transaction. */

@@ -119,6 +119,7 @@ export const vocabularyEn = {
     IDP_UNAVAILABLE: 'Your organization’s sign-in service cannot be reached just now.',
     INTERNAL: 'Something went wrong on our side. Please try again later.',
     NETWORK: 'The server cannot be reached. Please check your connection and try again.',
+    REQUEST_NOT_FOUND: 'This consent request was not found.',
   },
   institution: {
     'inst-insurer01': 'West Lake Mutual Health Insurance',
@@ -147,5 +148,26 @@ export const vocabularyEn = {
     '340000': 'Anhui Province',
     '340100': 'Hefei',
     '340106': 'Shushan District',
+  },
+  requestReason: {
+    CARE_CONTINUITY: 'to continue your care',
+    CLAIM_ASSESSMENT: 'to assess an insurance claim',
+    FOLLOW_UP: 'to follow up on your treatment',
+    PUBLIC_HEALTH_REPORTING: 'for public health reporting',
+    RESEARCH_STUDY: 'for a research study',
+    SECOND_OPINION: 'for a second opinion',
+  },
+  declineReason: {
+    NOT_NEEDED: 'I do not think it is needed',
+    NO_REASON_GIVEN: 'No reason given',
+    TERMS_TOO_BROAD: 'It asks for too much',
+    UNKNOWN_REQUESTER: 'I do not know the requester',
+  },
+  requestStatus: {
+    approved: 'Approved',
+    declined: 'Declined',
+    expired: 'Expired',
+    open: 'Waiting for an answer',
+    withdrawn: 'Withdrawn',
   },
 } satisfies VocabularyMessages;

@@ -1,10 +1,12 @@
 import type {
   BindingChange,
   Category,
+  ConsentRequestStatus,
   ConsentChange,
   ConsentStatus,
   DecisionReason,
   DecisionValue,
+  DeclineReason,
   EmergencyReasonCode,
   GatewayErrorCode,
   GranteeRole,
@@ -15,6 +17,7 @@ import type {
   Purpose,
   ReferralStatus,
   RegionLevel,
+  RequestReason,
   ReviewOutcome,
   Role,
   SensitivityLabel,
@@ -54,4 +57,7 @@ export interface VocabularyMessages {
   readonly region: Words<string>;
   /** Member institutions inside an organization, by institution ID (network/topology.yaml). */
   readonly institution: Words<string>;
+  readonly requestReason: Words<RequestReason>;
+  readonly declineReason: Words<DeclineReason>;
+  readonly requestStatus: Words<ConsentRequestStatus>;
 }

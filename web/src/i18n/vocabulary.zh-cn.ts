@@ -110,6 +110,7 @@ export const vocabularyZhCN = {
     IDP_UNAVAILABLE: '您所在机构的登录服务暂时无法访问。',
     INTERNAL: '系统出现了问题，请稍后再试。',
     NETWORK: '无法连接到服务器，请检查网络后重试。',
+    REQUEST_NOT_FOUND: '没有找到该同意请求。',
   },
   institution: {
     'inst-insurer01': '西湖互助健康保险',
@@ -138,5 +139,26 @@ export const vocabularyZhCN = {
     '340000': '安徽省',
     '340100': '合肥市',
     '340106': '蜀山区',
+  },
+  requestReason: {
+    CARE_CONTINUITY: '为延续您的诊疗',
+    CLAIM_ASSESSMENT: '为审核保险理赔',
+    FOLLOW_UP: '为您的治疗随访',
+    PUBLIC_HEALTH_REPORTING: '为公共卫生报告',
+    RESEARCH_STUDY: '为一项科学研究',
+    SECOND_OPINION: '为第二诊疗意见',
+  },
+  declineReason: {
+    NOT_NEEDED: '我认为没有必要',
+    NO_REASON_GIVEN: '不说明理由',
+    TERMS_TOO_BROAD: '请求的范围太大',
+    UNKNOWN_REQUESTER: '我不认识请求方',
+  },
+  requestStatus: {
+    approved: '已同意',
+    declined: '已拒绝',
+    expired: '已过期',
+    open: '等待答复',
+    withdrawn: '已撤回',
   },
 } satisfies VocabularyMessages;

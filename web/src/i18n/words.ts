@@ -29,7 +29,10 @@ type Group =
   | 'error'
   | 'org'
   | 'region'
-  | 'institution';
+  | 'institution'
+  | 'requestReason'
+  | 'requestStatus'
+  | 'declineReason';
 
 /** The word for `code` in `group`, or undefined when the catalogue has none. */
 export function wordOf(group: Group, code: string): string | undefined {
@@ -127,3 +130,13 @@ export function regionName(code: string): string {
 export function listOf(items: readonly string[]): string {
   return new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(items);
 }
+
+/** Why a requester asks for a consent, in words (a phrase: "to assess an insurance claim"). */
+export const requestReasonWord = (code: string): string =>
+  wordOf('requestReason', code) ?? t('common.unknownCode', { code });
+/** A consent request's status in words. */
+export const requestStatusWord = (code: string): string =>
+  wordOf('requestStatus', code) ?? t('common.unknownCode', { code });
+/** Why a patient declined, in words. */
+export const declineReasonWord = (code: string): string =>
+  wordOf('declineReason', code) ?? t('common.unknownCode', { code });
