@@ -29,6 +29,7 @@ import { IdentitiesModule } from './identities/identities.module.js';
 import { translateLedgerError } from './ledger/ledger-errors.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { OpenDataModule } from './open-data/open-data.module.js';
 import { PatientsModule } from './patients/patients.module.js';
 import { RecordsModule } from './records/records.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
@@ -68,6 +69,7 @@ export class AppModule {
         AuditModule,
         EventsModule,
         EvidenceModule,
+        OpenDataModule,
         FhirModule.forRoot({
           imports: [ConsentsModule, AuditModule, RecordsModule],
           port: { useClass: LedgerFhirAdapter },

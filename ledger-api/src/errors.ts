@@ -12,6 +12,8 @@ export const LEDGER_ERROR_CODES = [
   'PATIENT_NOT_FOUND',
   'CONFLICT',
   'RULE_VIOLATION',
+  'ETHICS_APPROVAL_REQUIRED',
+  'COHORT_TOO_SMALL',
 ] as const;
 
 /** A coded refusal. */

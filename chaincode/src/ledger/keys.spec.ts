@@ -19,12 +19,21 @@ describe('keys, IDs and marshalling', () => {
     expect(new Set(Object.values(KEY_TYPES)).size).toBe(Object.keys(KEY_TYPES).length);
     for (const type of Object.values(KEY_TYPES)) expect(type).toMatch(/^[a-z]+(~[a-z]+)?$/);
     expect(INDEX_VALUE).toEqual(Uint8Array.of(0));
-    // Everything about a patient is private; only the registry, anchors and batches are public.
+    // Everything about a patient is private; only the registry, anchors, batches, research
+    // thresholds and cohort refusals (a study and its rule, never a patient) are public.
     expect(
       Object.entries(KEY_SPACES)
         .filter(([, space]) => space === 'public')
         .map(([type]) => type),
-    ).toEqual(['organization', 'record', 'recordVersion', 'recordByHash', 'batch']);
+    ).toEqual([
+      'organization',
+      'record',
+      'recordVersion',
+      'recordByHash',
+      'batch',
+      'researchThreshold',
+      'cohortRefusal',
+    ]);
     expect(Object.keys(KEY_SPACES).sort()).toEqual(Object.keys(KEY_TYPES).sort());
     expect(versionAttribute(12)).toBe('0000000012');
     expect([versionAttribute(9), versionAttribute(10)].sort()).toEqual([

@@ -2,6 +2,7 @@ import type {
   AccessEvent,
   Batch,
   BindingVersion,
+  CohortRefusal,
   Consent,
   ConsentVersion,
   DayStatistics,
@@ -10,6 +11,7 @@ import type {
   PatientBinding,
   RecordAnchor,
   Referral,
+  ResearchThreshold,
 } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
 import type { StatisticsEntry } from '../audit/statistics';
@@ -69,6 +71,8 @@ import type { RecordLink } from '../records/record-link';
  * | `rec~pat` | as `rec~lnk` | patientId, owner, recordId | salt | as `rec~lnk` |
  * | `rec~own` | as `rec~lnk` | owner, recordId | salt | as `rec~lnk` |
  * | `stat~day` | `org_GovMSP` | day | DayStatistics (the counts of audit:CountDay, as the regulator hands them over) | audit:RollupStatistics |
+ * | `rth` | public | region code, or `default` (the channel-wide default) | ResearchThreshold | cohort:SetResearchThreshold |
+ * | `coh~rfs` | public | rts, txId | CohortRefusal (the study, the requesting organization and the rule; nothing about patients) | cohort:RequestCohort (a refused study) |
  * | `baseline:<key>` (simple key) | public | | raw value | baseline:Put (kept unchanged as the benchmark yardstick) |
  *
  * Submit transactions never range-query a collection (Fabric refuses a transaction that both
@@ -128,6 +132,8 @@ export const KEY_TYPES = {
   recordByPatient: 'rec~pat',
   recordByOwner: 'rec~own',
   dayStatistics: 'stat~day',
+  researchThreshold: 'rth',
+  cohortRefusal: 'coh~rfs',
 } as const satisfies Record<keyof StateValues, string>;
 
 /** A key type's name in {@link KEY_TYPES}. */
@@ -169,6 +175,8 @@ export const KEY_SPACES: Readonly<Record<KeyTypeName, KeySpace>> = {
   recordByPatient: 'private',
   recordByOwner: 'private',
   dayStatistics: 'private',
+  researchThreshold: 'public',
+  cohortRefusal: 'public',
 };
 
 /** An index entry's value: `0x00` in public state, the transaction's salt in a collection. */
@@ -207,6 +215,8 @@ export interface StateValues {
   readonly recordByPatient: IndexValue;
   readonly recordByOwner: IndexValue;
   readonly dayStatistics: DayStatistics;
+  readonly researchThreshold: ResearchThreshold;
+  readonly cohortRefusal: CohortRefusal;
 }
 
 /** Key types whose values are documents (sorted-key JSON) rather than index bytes. */

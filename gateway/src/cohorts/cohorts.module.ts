@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { CohortsController } from './cohorts.controller.js';
 import { CohortsService } from './cohorts.service.js';
+import { ResearchController } from './research.controller.js';
 
-/** Research cohorts; exports {@link CohortsService}. */
+/** Research cohorts and thresholds; exports {@link CohortsService}. */
 @Module({
   imports: [LedgerModule],
-  controllers: [CohortsController],
+  controllers: [CohortsController, ResearchController],
   providers: [CohortsService],
   exports: [CohortsService],
 })

@@ -38,6 +38,7 @@ type Rule =
 const RULES = {
   'registry:RegisterOrganization': 'public',
   'registry:DeregisterOrganization': 'public',
+  'cohort:SetResearchThreshold': 'public',
   'patient:RegisterPatient': 'home',
   'patient:ActivatePatient': 'home',
   'patient:AddDevice': 'home',
