@@ -2,6 +2,7 @@ import {
   CATEGORIES,
   DECISIONS,
   derivedIdPattern,
+  isDay,
   PURPOSES,
   REGION_LEVELS,
   OPEN_STATISTICS_MAX_DAYS,
@@ -117,6 +118,8 @@ export function parseStatisticsQuery(json: string): ValidStatisticsQuery {
 
 const openStatisticsQuerySchema = inputOf<OpenStatisticsQuery>()(
   z.strictObject({ from: daySchema, to: daySchema }).superRefine((input, context) => {
+    // The refinement also runs when a day was refused above: measure only two real days.
+    if (!isDay(input.from) || !isDay(input.to)) return;
     if (input.to < input.from) {
       context.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
     } else if (

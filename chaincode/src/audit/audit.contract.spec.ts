@@ -656,6 +656,10 @@ describe('audit contract', () => {
           { from: '2026-10-01', to: '2026-11-01' },
           { from: '2026-11-22T00:00:00.000Z', to: '2026-11-23' },
           { from: '2026-02-30', to: '2026-03-01' },
+          // A malformed last day after a good first one (its span is never measured).
+          { from: DAY1, to: '2026-11-3' },
+          { from: DAY1, to: '2026-11-23T00:00:00.000Z' },
+          { from: DAY1, to: 'x'.repeat(5000) },
           { from: DAY1 },
           { ...days, level: 'city' },
         ]) {

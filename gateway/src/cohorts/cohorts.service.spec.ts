@@ -8,6 +8,7 @@ import { throughRoute } from '../testing/route-guard.js';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
 import { CohortsController } from './cohorts.controller.js';
 import { CohortRefusedError, CohortsService } from './cohorts.service.js';
+import type { OpenStatisticsService } from '../open-data/open-statistics.service.js';
 import { ResearchController } from './research.controller.js';
 
 const researcher = principal('researcher', { mspId: 'ResearchMSP', orgType: 'research' });
@@ -178,7 +179,13 @@ describe('CohortsService: research thresholds', () => {
 
   it('sets a region threshold or the default (public state, endorsed as the chaincode policy says)', async () => {
     const ledger = new FakeLedgerClient().on('cohort:SetResearchThreshold', () => threshold);
-    const service = new CohortsService(ledger, testEndorsers(ledger, 'GovMSP'));
+    let forgotten = 0;
+    const openStatistics = {
+      forget: () => {
+        forgotten += 1;
+      },
+    } as unknown as OpenStatisticsService;
+    const service = new CohortsService(ledger, testEndorsers(ledger, 'GovMSP'), openStatistics);
     const admin = principal('admin', { mspId: 'GovMSP', orgType: 'government' });
     const order = { minCohortSize: 5, ethicsApprovalRequired: true };
     expect(await service.setThreshold(admin, '330100', order)).toEqual(threshold);
@@ -188,6 +195,8 @@ describe('CohortsService: research thresholds', () => {
       order,
     ]);
     expect(ledger.calls[0]?.endorsers).toBeUndefined();
+    // The cached open statistics follow the thresholds.
+    expect(forgotten).toBe(2);
   });
 });
 

@@ -6,11 +6,12 @@ import type {
   CohortRefusalQuery,
   ResearchThreshold,
 } from '@consent-ledger/ledger-api';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ledgerIdentity, type Principal } from '../auth/principal.js';
 import { DomainError, InvalidArgumentError } from '../common/errors.js';
 import { ENDORSERS, type Endorsers } from '../ledger/endorsers.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
+import { OpenStatisticsService } from '../open-data/open-statistics.service.js';
 
 /** What POST /cohorts asks for: a study's cohort among the patients named, or the next page. */
 export interface CohortOrder {
@@ -66,6 +67,7 @@ export class CohortsService {
   constructor(
     @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient,
     @Inject(ENDORSERS) private readonly endorsers: Endorsers,
+    @Optional() private readonly openStatistics?: OpenStatisticsService,
   ) {}
 
   /**
@@ -122,7 +124,8 @@ export class CohortsService {
 
   /**
    * Sets a region's research threshold, or with region `default` the channel-wide one (the
-   * government's admin).
+   * government's admin); the open statistics this gateway cached are forgotten (their suppression
+   * follows the thresholds).
    */
   async setThreshold(
     caller: Principal,
@@ -137,6 +140,7 @@ export class CohortsService {
         minCohortSize: order.minCohortSize,
         ethicsApprovalRequired: order.ethicsApprovalRequired,
       });
+    this.openStatistics?.forget();
     return result;
   }
 

@@ -41,6 +41,10 @@ describe('OpenStatisticsService', () => {
     const before = ledger.calls.length;
     await service.statistics(window);
     expect(ledger.calls.length).toBe(before + 1);
+    // A threshold changed: every answer is asked for again.
+    service.forget();
+    await service.statistics(window);
+    expect(ledger.calls.length).toBe(before + 2);
   });
 
   it('keeps no failed answer, and is served only by the government gateway', async () => {

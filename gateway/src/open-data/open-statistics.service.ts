@@ -27,7 +27,8 @@ interface Cached {
  * Open statistics for residents (no credentials): the government's gateway evaluates
  * audit:GetOpenStatistics as its own service identity (the GovMSP admin it enrols at start) on its
  * own peer, the regulator's, which holds every collection; the chaincode suppresses the small
- * counts, so nothing finer ever leaves the peer. Answers are cached for five minutes per window.
+ * counts, so nothing finer ever leaves the peer. Answers are cached for five minutes per window,
+ * and forgotten when this gateway sets a research threshold (only the government's admin can).
  * The cache is a bounded Map rather than a cache package: a dozen lines, and no new dependency in
  * the lock file the branches share.
  */
@@ -40,6 +41,11 @@ export class OpenStatisticsService {
     @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient,
     @Inject(ORG_PROFILE) private readonly profile: OrgProfile,
   ) {}
+
+  /** Forgets every cached answer (a research threshold changed: the suppression with it). */
+  forget(): void {
+    this.#cache.clear();
+  }
 
   /** Replaces the clock (tests). */
   useClock(clock: Clock): void {

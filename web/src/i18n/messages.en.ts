@@ -73,6 +73,7 @@ export const en: Messages = {
     busy: 'Signing in…',
     newPatient: 'New patient or guardian with a slip from your hospital?',
     firstSignIn: 'First sign-in with an enrolment code',
+    openStats: 'Open statistics for residents (no sign-in)',
   },
   tech: {
     consentId: 'Consent ID',
@@ -648,6 +649,23 @@ export const en: Messages = {
     passwordHint:
       'At least {{count}} characters: a few words of your own make a good one; not a common password, a sequence, or your username. It signs you in here; only your key signs for you.',
     submit: 'Make my key and review',
+    back: 'Back to sign in',
+  },
+  openStats: {
+    title: 'Open statistics',
+    intro:
+      'How often health data was accessed, by day, by the city of the organization that accessed it, and by purpose. Published by the government for residents.',
+    privacy:
+      'Small numbers are withheld so that no one can be singled out: a count below the city’s research minimum is shown only as “<N”, and there are no totals.',
+    period: 'Period',
+    lastDays: 'The last {{days}} days',
+    busy: 'Loading the statistics…',
+    tableTitle: 'Accesses in {{region}}',
+    day: 'Day (UTC)',
+    lessThan: '<{{n}}',
+    legend: '“<N” means fewer than N accesses; the exact number is withheld.',
+    elsewhere: 'Open statistics are published on the government’s portal.',
+    empty: 'There is nothing to show yet.',
     back: 'Back to sign in',
   },
   // @sections
