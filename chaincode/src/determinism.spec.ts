@@ -345,6 +345,17 @@ const STEPS: Step[] = [
   },
   {
     who: who.govAdmin,
+    transaction: 'cohort:SetResearchThreshold',
+    args: value([{ region: '330106', minCohortSize: 20, ethicsApprovalRequired: true }]),
+  },
+  {
+    // Refused by the threshold just set: only the refusal record is written.
+    who: who.researcher,
+    transaction: 'cohort:RequestCohort',
+    args: value([{ studyId: 'study-2', categories: ['genomic'], patientIds: [pid(1)] }]),
+  },
+  {
+    who: who.govAdmin,
     transaction: 'registry:RegisterOrganization',
     args: value([{ mspId: MSP.research, type: 'research', region: { province: '330000' } }]),
   },
@@ -462,6 +473,8 @@ describe('determinism', () => {
       'PatientBindingChanged',
       '-',
       'DataPurged',
+      '-',
+      '-',
       '-',
       '-',
       '-',

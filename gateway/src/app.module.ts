@@ -30,6 +30,7 @@ import { translateLedgerError } from './ledger/ledger-errors.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NoticesModule } from './notices/notices.module.js';
+import { OpenDataModule } from './open-data/open-data.module.js';
 import { PatientsModule } from './patients/patients.module.js';
 import { ReceiptsModule } from './receipts/receipts.module.js';
 import { RecordsModule } from './records/records.module.js';
@@ -74,6 +75,7 @@ export class AppModule {
         EventsModule,
         EvidenceModule,
         ReceiptsModule,
+        OpenDataModule,
         FhirModule.forRoot({
           imports: [ConsentsModule, AuditModule, RecordsModule],
           port: { useClass: LedgerFhirAdapter },

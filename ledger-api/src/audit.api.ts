@@ -1,7 +1,7 @@
-import { EVERYONE, REGULATOR, type AccessRules } from './access-rule.ts';
+import { EVERYONE, GOVERNMENT_ADMINS, REGULATOR, type AccessRules } from './access-rule.ts';
 import type { AccessEvent, AccessEventPage } from './access.api.ts';
 import type { Evaluate, Submit } from './transaction.ts';
-import type { DecisionValue, RegionLevel, ReviewOutcome } from './vocabulary.ts';
+import type { DecisionValue, Purpose, RegionLevel, ReviewOutcome } from './vocabulary.ts';
 
 /** QueryAccessEvents' filter; the time window is half-open: `from <= timestamp < to`. */
 export interface AccessEventQuery {
@@ -104,6 +104,43 @@ export interface Statistics {
   readonly rolledUpDays: number;
   /** Days (or parts of days) counted by scanning the time index. */
   readonly scannedDays: number;
+}
+
+/** Most days one GetOpenStatistics window may span. */
+export const OPEN_STATISTICS_MAX_DAYS = 31;
+
+/** GetOpenStatistics' window: whole UTC days, `from` to `to` inclusive (at most 31). */
+export interface OpenStatisticsQuery {
+  /** First day, `YYYY-MM-DD`. */
+  readonly from: string;
+  /** Last day, `YYYY-MM-DD` (included). */
+  readonly to: string;
+}
+
+/**
+ * One cell of the open statistics: the access events of one day, accessor city (GB/T 2260 city
+ * code, or a province code for organizations registered at province level) and purpose. Exactly
+ * one of `count` and `lessThan`: a count below the city's minimum (its research threshold's
+ * minimum cohort size) is never given, only that it is below it.
+ */
+export interface OpenStatisticsCell {
+  readonly day: string;
+  readonly region: string;
+  readonly purpose: Purpose;
+  readonly count?: number;
+  /** Set instead of `count` when the count is below this minimum (suppressed). */
+  readonly lessThan?: number;
+}
+
+/**
+ * Counts of access events for residents: one cell per day, city and purpose (every city of a
+ * registered organization, every purpose, zeros included), small counts suppressed, no totals
+ * (a total would let a suppressed cell be recomputed), never patient IDs.
+ */
+export interface OpenStatistics {
+  readonly from: string;
+  readonly to: string;
+  readonly cells: readonly OpenStatisticsCell[];
 }
 
 /** The kinds of private data the regulator erases once their retention period has passed. */
@@ -249,6 +286,11 @@ export interface AuditTransactions {
   'audit:PurgeExpired': Submit<[purge: PurgeList], PurgeResult>;
   /** The retention policy the chaincode package carries. */
   'audit:GetRetentionPolicy': Evaluate<[], RetentionPolicy>;
+  /**
+   * Open statistics for residents (the government's gateway, evaluated on the regulator's peer):
+   * counts by day, city and purpose, each below its city's research threshold suppressed.
+   */
+  'audit:GetOpenStatistics': Evaluate<[query: OpenStatisticsQuery], OpenStatistics>;
 }
 
 /** Who may call the audit contract's transactions. */
@@ -269,4 +311,5 @@ export const AUDIT_ACCESS: AccessRules<AuditTransactions> = {
   'audit:FindExpired': { grants: REGULATOR },
   'audit:PurgeExpired': { grants: REGULATOR },
   'audit:GetRetentionPolicy': { grants: EVERYONE },
+  'audit:GetOpenStatistics': { grants: [...REGULATOR, ...GOVERNMENT_ADMINS] },
 };

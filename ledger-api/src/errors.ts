@@ -13,6 +13,8 @@ export const LEDGER_ERROR_CODES = [
   'CONFLICT',
   'RULE_VIOLATION',
   'REQUEST_NOT_FOUND',
+  'ETHICS_APPROVAL_REQUIRED',
+  'COHORT_TOO_SMALL',
 ] as const;
 
 /** A coded refusal. */

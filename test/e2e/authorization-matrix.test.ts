@@ -760,6 +760,17 @@ describe('authorization matrix: every role of every organization x every REST en
         }
         case 'POST /cohorts':
           return post('/cohorts', { studyId: fresh('study'), categories: ['outpatient'] });
+        case 'GET /research/thresholds':
+          return get('/research/thresholds');
+        case 'PUT /research/thresholds/:region':
+          // A region no organization of the network is in: changes no other case's outcome.
+          return ready({
+            method: 'PUT',
+            path: '/research/thresholds/110000',
+            body: { minCohortSize: 0, ethicsApprovalRequired: false },
+          });
+        case 'GET /research/refusals':
+          return get('/research/refusals?pageSize=1');
         case 'POST /records':
           if (wearable) return post('/records', newRecord(own ? 'wearable' : 'outpatient'));
           // The community hospital's clinician anchors the tertiary hospital's record ID: a record
@@ -806,6 +817,13 @@ describe('authorization matrix: every role of every organization x every REST en
           return get(`/audit/emergency-reviews/${breakGlass}`);
         case 'GET /audit/statistics':
           return get(`/audit/statistics?from=${day}T00:00:00.000Z&to=${today}&level=province`);
+        case 'GET /open/statistics':
+          // Published by the government's gateway, whoever asks.
+          return ready({
+            method: 'GET',
+            path: `/open/statistics?from=${day}&to=${day}`,
+            org: 'gov',
+          });
         case 'GET /events':
           return get('/events');
         case 'GET /health/live':

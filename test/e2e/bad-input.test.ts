@@ -100,6 +100,7 @@ describe('bad input to the gateways', () => {
     tokens.doctor = (await signIn(tertiary, tokens.admin, names.doctor, 'clinician')).token;
     tokens.regulator = (await signIn(gov, govAdmin, names.regulator, 'regulator')).token;
     tokens.anonymous = '';
+    tokens.govAdmin = govAdmin;
     for (const [api, token] of [
       [tertiary, tokens.admin],
       [tertiary, tokens.doctor],

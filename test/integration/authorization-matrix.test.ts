@@ -1047,6 +1047,13 @@ describe('authorization matrix: every role of every organization x every transac
           return fixed([{ categories: ['outpatient'], pageSize: 1 }]);
         case 'cohort:RequestCohort':
           return fixed([{ studyId: fresh('study'), categories: ['outpatient'], patientIds: [pc] }]);
+        case 'cohort:SetResearchThreshold':
+          // A region no organization of the network is in: changes no other case's outcome.
+          return fixed([{ region: '110000', minCohortSize: 0, ethicsApprovalRequired: false }]);
+        case 'cohort:ListResearchThresholds':
+          return fixed([]);
+        case 'cohort:QueryCohortRefusals':
+          return fixed([{ pageSize: 1 }]);
         case 'records:AnchorRecord': {
           if (wearable)
             return fixed([withoutSalt(newItem(own ? 'wearable' : 'outpatient'))], at(TERTIARY));
@@ -1097,6 +1104,8 @@ describe('authorization matrix: every role of every organization x every transac
           return fixed([{ from: `${day}T00:00:00.000Z`, to: today, level: 'province' }]);
         case 'audit:CountDay':
           return fixed([day]);
+        case 'audit:GetOpenStatistics':
+          return fixed([{ from: day, to: day }]);
         case 'audit:RollupStatistics':
           return fixed([dayCounts]);
         case 'audit:FindExpired':

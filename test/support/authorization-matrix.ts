@@ -322,6 +322,9 @@ export const TRANSACTIONS: readonly TransactionRow[] = [
   },
   { name: 'cohort:FindCohort', kind: 'evaluate', rule: RESEARCHER },
   { name: 'cohort:RequestCohort', kind: 'submit', rule: RESEARCHER },
+  { name: 'cohort:SetResearchThreshold', kind: 'submit', rule: [['government/admin', 'allow']] },
+  { name: 'cohort:ListResearchThresholds', kind: 'evaluate', rule: EVERYONE },
+  { name: 'cohort:QueryCohortRefusals', kind: 'evaluate', rule: REGULATOR },
   {
     name: 'records:AnchorRecord',
     kind: 'submit',
@@ -355,6 +358,15 @@ export const TRANSACTIONS: readonly TransactionRow[] = [
   { name: 'audit:FindExpired', kind: 'evaluate', rule: REGULATOR },
   { name: 'audit:PurgeExpired', kind: 'submit', rule: REGULATOR },
   { name: 'audit:GetRetentionPolicy', kind: 'evaluate', rule: EVERYONE },
+  {
+    name: 'audit:GetOpenStatistics',
+    kind: 'evaluate',
+    rule: [
+      ['government/admin', 'allow'],
+      ['government/regulator', 'allow'],
+    ],
+    note: "the government's gateway reads it as its service identity (an admin) for GET /open/statistics",
+  },
   {
     name: 'bench:SeedAccessEvents',
     kind: 'submit',
@@ -682,6 +694,9 @@ export const ENDPOINTS: readonly EndpointRow[] = [
     own: "a clinician of one of the referral's two hospitals",
   },
   { method: 'POST', path: '/cohorts', rule: RESEARCHER },
+  { method: 'GET', path: '/research/thresholds', rule: EVERYONE },
+  { method: 'PUT', path: '/research/thresholds/:region', rule: [['government/admin', 'allow']] },
+  { method: 'GET', path: '/research/refusals', rule: REGULATOR },
   {
     method: 'POST',
     path: '/consent-requests',
@@ -763,6 +778,13 @@ export const ENDPOINTS: readonly EndpointRow[] = [
   { method: 'POST', path: '/audit/emergency-reviews/:eventId', rule: REGULATOR },
   { method: 'GET', path: '/audit/emergency-reviews/:eventId', rule: REGULATOR },
   { method: 'GET', path: '/audit/statistics', rule: REGULATOR },
+  {
+    method: 'GET',
+    path: '/open/statistics',
+    public: true,
+    rule: EVERYONE,
+    note: "no token: aggregates only, small counts suppressed; the government's gateway answers (others 501)",
+  },
   {
     method: 'GET',
     path: '/events',

@@ -1303,8 +1303,38 @@ function chaincodeTargets(targets: Targets): ChaincodeTarget[] {
       caller: 'researcher',
       template: {
         valid: { studyId: 'study-bad-input', categories: ['laboratory'], patientIds: [patientId] },
-        fields: { studyId: 'recordId', categories: 'categories', patientIds: 'patientIds' },
+        fields: {
+          studyId: 'recordId',
+          categories: 'categories',
+          patientIds: 'patientIds',
+          ethicsApproval: 'recordId',
+        },
         required: ['studyId', 'categories', 'patientIds'],
+        maxBytes: KIB64,
+      },
+    },
+    {
+      contract: 'cohort',
+      fn: 'SetResearchThreshold',
+      kind: 'submit',
+      caller: 'govAdmin',
+      template: {
+        // A region no organization of the network is in.
+        valid: { region: '110000', minCohortSize: 0, ethicsApprovalRequired: false },
+        fields: { region: 'mspId', minCohortSize: 'count', ethicsApprovalRequired: 'boolean' },
+        required: ['minCohortSize', 'ethicsApprovalRequired'],
+        maxBytes: KIB64,
+      },
+    },
+    {
+      contract: 'cohort',
+      fn: 'QueryCohortRefusals',
+      kind: 'evaluate',
+      caller: 'regulator',
+      template: {
+        valid: { pageSize: 10 },
+        fields: { pageSize: 'pageSize', bookmark: 'bookmark' },
+        required: [],
         maxBytes: KIB64,
       },
     },
@@ -1467,6 +1497,18 @@ function chaincodeTargets(targets: Targets): ChaincodeTarget[] {
         valid: { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z', level: 'city' },
         fields: { from: 'instant', to: 'instant', level: 'enum', region: 'mspId' },
         required: ['from', 'to', 'level'],
+        maxBytes: KIB64,
+      },
+    },
+    {
+      contract: 'audit',
+      fn: 'GetOpenStatistics',
+      kind: 'evaluate',
+      caller: 'govAdmin',
+      template: {
+        valid: { from: '2026-01-01', to: '2026-01-31' },
+        fields: { from: 'day', to: 'day' },
+        required: ['from', 'to'],
         maxBytes: KIB64,
       },
     },
@@ -2072,7 +2114,7 @@ export function chaincodeCorpus(targets: Targets): ChaincodeCase[] {
 // ---- REST --------------------------------------------------------------------------------------
 
 /** Who sends a REST case (a user the suite creates through the gateways). */
-export type RestCaller = 'patient' | 'doctor' | 'regulator' | 'admin' | 'anonymous';
+export type RestCaller = 'patient' | 'doctor' | 'regulator' | 'admin' | 'anonymous' | 'govAdmin';
 
 /** A REST case: endpoint, caller, body or query, and the status (and code) expected. */
 export interface RestCase {
@@ -2535,6 +2577,18 @@ function restTargets(targets: Targets): RestTarget[] {
       },
     },
     {
+      // A region no organization of the network is in.
+      org: 'gov',
+      method: 'PUT',
+      path: '/research/thresholds/110000',
+      caller: 'govAdmin',
+      template: {
+        valid: { minCohortSize: 0, ethicsApprovalRequired: false },
+        fields: { minCohortSize: 'count', ethicsApprovalRequired: 'boolean' },
+        required: ['minCohortSize', 'ethicsApprovalRequired'],
+      },
+    },
+    {
       // The one-time code of an identity provider's sign-in (refused before it is looked up).
       org: 'tertiary',
       method: 'POST',
@@ -2734,6 +2788,13 @@ function queryCases(targets: Targets): RestCase[] {
       caller: 'regulator',
       valid: { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z', level: 'city' },
       fields: { from: 'instant', to: 'instant', level: 'enum' },
+    },
+    {
+      org: 'gov',
+      path: '/open/statistics',
+      caller: 'anonymous',
+      valid: { from: '2026-01-01', to: '2026-01-31' },
+      fields: { from: 'day', to: 'day' },
     },
   ];
   return endpoints.flatMap((endpoint) =>

@@ -3,6 +3,7 @@ import type {
   GuardianActivationRequest,
   IdentityView,
   LedgerInfo,
+  OpenStatistics,
   PatientActivationRequest,
   SignInProviders,
 } from '@consent-ledger/ledger-api';
@@ -192,6 +193,18 @@ export async function collectSignIn(handoff: string): Promise<AccessToken> {
 export async function ledgerInfo(): Promise<LedgerInfo> {
   const response = await send('/ledger', { headers: { accept: 'application/json' } });
   return (await response.json()) as LedgerInfo;
+}
+
+/**
+ * Open statistics for residents (GET /open/statistics, no token): access events by day, city and
+ * purpose over whole UTC days `from`..`to`, small counts suppressed (the government's gateway).
+ */
+export async function openStatistics(from: string, to: string): Promise<OpenStatistics> {
+  const query = new URLSearchParams({ from, to }).toString();
+  const response = await send(`/open/statistics?${query}`, {
+    headers: { accept: 'application/json' },
+  });
+  return (await response.json()) as OpenStatistics;
 }
 
 /**

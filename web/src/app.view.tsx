@@ -20,6 +20,7 @@ import { DevicesPanel } from './devices.view.tsx';
 import { FirstSignInView } from './first-sign-in.view.tsx';
 import { AccessPanel, AnchorPanel, VerifyPanel } from './hospital.view.tsx';
 import { LoginView, type Session } from './login.view.tsx';
+import { OpenStatisticsView } from './open-statistics.view.tsx';
 import { t, useLanguage } from './i18n/i18n.ts';
 import { LanguageSwitch } from './i18n/language-switch.components.tsx';
 import { decisionWord, orgName, outcomeWord, roleWord } from './i18n/words.ts';
@@ -311,6 +312,8 @@ export function App(): JSX.Element {
         }}
       />
     );
+  // Open statistics for residents: no sign-in (the government's gateway publishes them).
+  if (session === undefined && route === 'open-statistics') return <OpenStatisticsView />;
   if (session === undefined)
     return <LoginView {...(notice === undefined ? {} : { notice })} onLogin={start} />;
   return <Signed session={session} onLogout={logout} />;

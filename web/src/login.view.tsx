@@ -106,6 +106,9 @@ export function LoginView(
       <p>
         {t('login.newPatient')} <a href="#/first-sign-in">{t('login.firstSignIn')}</a>
       </p>
+      <p>
+        <a href="#/open-statistics">{t('login.openStats')}</a>
+      </p>
     </main>
   );
 }

@@ -2,14 +2,17 @@ import {
   CATEGORIES,
   DECISIONS,
   derivedIdPattern,
+  isDay,
   PURPOSES,
   REGION_LEVELS,
+  OPEN_STATISTICS_MAX_DAYS,
   RESULT_ORDERS,
   RETENTION_KINDS,
   REVIEW_OUTCOMES,
   type AccessEventQuery,
   type DayCounts,
   type DerivedIdPrefix,
+  type OpenStatisticsQuery,
   type PurgeList,
   type PurgeOrder,
   type RetentionKind,
@@ -19,7 +22,7 @@ import {
 } from '@consent-ledger/ledger-api';
 import { z } from 'zod';
 import { regionCodeSchema } from '../ledger/region';
-import { spanInDays } from '../ledger/time';
+import { dayStart, nextDay, spanInDays } from '../ledger/time';
 import {
   bookmarkSchema,
   daySchema,
@@ -111,6 +114,32 @@ export type ValidStatisticsQuery = z.output<typeof statisticsQuerySchema>;
 /** Parses GetStatistics' input. */
 export function parseStatisticsQuery(json: string): ValidStatisticsQuery {
   return parseJsonArgument(statisticsQuerySchema, { json, what: 'query' });
+}
+
+const openStatisticsQuerySchema = inputOf<OpenStatisticsQuery>()(
+  z.strictObject({ from: daySchema, to: daySchema }).superRefine((input, context) => {
+    // The refinement also runs when a day was refused above: measure only two real days.
+    if (!isDay(input.from) || !isDay(input.to)) return;
+    if (input.to < input.from) {
+      context.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    } else if (
+      spanInDays(dayStart(input.from), dayStart(nextDay(input.to))) > OPEN_STATISTICS_MAX_DAYS
+    ) {
+      context.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `must be at most ${OPEN_STATISTICS_MAX_DAYS} days from from, both included`,
+      });
+    }
+  }),
+);
+
+/** A validated GetOpenStatistics input. */
+export type ValidOpenStatisticsQuery = z.output<typeof openStatisticsQuerySchema>;
+
+/** Parses GetOpenStatistics' input. */
+export function parseOpenStatisticsQuery(json: string): ValidOpenStatisticsQuery {
+  return parseJsonArgument(openStatisticsQuerySchema, { json, what: 'query' });
 }
 
 const reviewSchema = inputOf<ReviewInput>()(

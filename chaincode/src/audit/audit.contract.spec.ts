@@ -567,6 +567,112 @@ describe('audit contract', () => {
       ).toMatchObject({ ...empty, rolledUpAt: at });
     });
 
+    describe('GetOpenStatistics', () => {
+      const open = async (input: Record<string, unknown>, caller = who.govAdmin) =>
+        ok(
+          await network
+            .as(caller, { at: '2026-11-25T00:00:00.000Z' })
+            .evaluate('audit:GetOpenStatistics', [input]),
+        );
+      const days = { from: DAY1, to: '2026-11-23' };
+      const threshold = async (input: Record<string, unknown>) =>
+        ok(await network.as(who.govAdmin).submit('cohort:SetResearchThreshold', [input]));
+
+      it('counts by day, city and purpose, every cell given, no totals, no patient IDs', async () => {
+        const plain = await open(days);
+        // One city (every organization is in 330100), six purposes, two days.
+        expect(plain.cells).toHaveLength(2 * 6);
+        expect(Object.keys(plain).sort()).toEqual(['cells', 'from', 'to']);
+        expect(plain.cells.every((cell) => cell.region === '330100')).toBe(true);
+        expect(plain.cells.every((cell) => cell.lessThan === undefined)).toBe(true);
+        expect(plain.cells.reduce((sum, cell) => sum + (cell.count ?? 0), 0)).toBe(8);
+        const byPurpose: Record<string, number> = {};
+        for (const cell of plain.cells)
+          byPurpose[cell.purpose] = (byPurpose[cell.purpose] ?? 0) + (cell.count ?? 0);
+        expect(byPurpose).toEqual({
+          emergency: 2,
+          insurance: 0,
+          'public-health': 1,
+          referral: 0,
+          research: 1,
+          treatment: 4,
+        });
+        expect(JSON.stringify(plain)).not.toContain('pid-');
+        // The regulator may read them too; no other organization (its peer lacks the data).
+        expect((await open(days, who.regulator)).cells).toEqual(plain.cells);
+        refused(
+          await network.as(who.tertiaryAdmin).evaluate('audit:GetOpenStatistics', [days]),
+          'FORBIDDEN',
+        );
+        refused(
+          await network.as(who.govAnalyst).evaluate('audit:GetOpenStatistics', [days]),
+          'FORBIDDEN',
+        );
+      });
+
+      it("suppresses every count below the city's threshold, the strictest set inside it included", async () => {
+        const plain = (await open(days)).cells;
+        await threshold({ region: '330100', minCohortSize: 3, ethicsApprovalRequired: false });
+        const suppressed = (await open(days)).cells;
+        expect(suppressed).toHaveLength(plain.length);
+        plain.forEach((cell, index) => {
+          const count = cell.count ?? -1;
+          expect(suppressed[index]).toEqual(
+            count < 3
+              ? { day: cell.day, region: cell.region, purpose: cell.purpose, lessThan: 3 }
+              : cell,
+          );
+        });
+        // Zeros are suppressed too: an absent purpose is not told from a rare one.
+        expect(suppressed.find((cell) => cell.purpose === 'insurance')).toMatchObject({
+          lessThan: 3,
+        });
+        // A county inside the city with a larger minimum raises the city's floor.
+        await threshold({ region: '330110', minCohortSize: 50, ethicsApprovalRequired: false });
+        const strictest = (await open(days)).cells;
+        expect(strictest.every((cell) => cell.lessThan === 50 && cell.count === undefined)).toBe(
+          true,
+        );
+        // The channel-wide default applies where no region sets one.
+        await threshold({ region: '330110', minCohortSize: 0, ethicsApprovalRequired: false });
+        await threshold({ region: '330100', minCohortSize: 0, ethicsApprovalRequired: false });
+        expect((await open(days)).cells).toEqual(plain);
+      });
+
+      it('answers the same from a rollup as from a scan', async () => {
+        const scanned = await open(days);
+        const counts = ok(await network.as(who.regulator).evaluate('audit:CountDay', [DAY1]));
+        ok(
+          await network
+            .as(who.regulator, { at: '2026-11-24T00:00:00.000Z' })
+            .submit('audit:RollupStatistics', [counts]),
+        );
+        expect(await open(days)).toEqual(scanned);
+      });
+
+      it('refuses malformed windows', async () => {
+        for (const input of [
+          { from: '2026-11-23', to: DAY1 },
+          { from: '2026-10-01', to: '2026-11-01' },
+          { from: '2026-11-22T00:00:00.000Z', to: '2026-11-23' },
+          { from: '2026-02-30', to: '2026-03-01' },
+          // A malformed last day after a good first one (its span is never measured).
+          { from: DAY1, to: '2026-11-3' },
+          { from: DAY1, to: '2026-11-23T00:00:00.000Z' },
+          { from: DAY1, to: 'x'.repeat(5000) },
+          { from: DAY1 },
+          { ...days, level: 'city' },
+        ]) {
+          refused(
+            await network.as(who.govAdmin).evaluate('audit:GetOpenStatistics', [input]),
+            'INVALID_ARGUMENT',
+          );
+        }
+        // 31 days, both included, is the longest window.
+        expect((await open({ from: '2026-10-24', to: '2026-11-23' })).cells).toHaveLength(31 * 6);
+      });
+    });
+
     it('refuses malformed windows', async () => {
       for (const input of [
         { ...twoDays, level: 'street' },

@@ -11,6 +11,7 @@ import {
   type DayStatistics,
   type ErasureReceipt,
   type ExpiredItems,
+  type OpenStatistics,
   type PurgeResult,
   type RetentionPolicy,
   type Statistics,
@@ -36,7 +37,7 @@ import { locateDocument } from '../ledger/locate';
 import { LedgerContext } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
 import { countEntries, scanPage, scanPageReversed, type ScanOptions } from '../ledger/pagination';
-import { finestCode, isWithin } from '../ledger/region';
+import { finestCode, isWithin, rollUp } from '../ledger/region';
 import { retentionPolicy } from '../ledger/retention';
 import { decodeDocument, inCollection, stateIn, type IndexEntry } from '../ledger/state';
 import { addMillis, dayOf, daysBetween, dayStart, descendingTime, nextDay } from '../ledger/time';
@@ -54,6 +55,7 @@ import {
   parseDayCounts,
   parseEventId,
   parseEventQuery,
+  parseOpenStatisticsQuery,
   parsePurgeList,
   parsePurgeOrder,
   parseReview,
@@ -63,7 +65,16 @@ import {
   type ValidPurgeList,
   type ValidPurgeOrder,
 } from './audit-input';
-import { dayCounts, statisticsAccumulator, type StatisticsEntry } from './statistics';
+import { appliedThreshold, listThresholds } from '../cohort/threshold-store';
+import { listOrganizations } from '../registry/organization-store';
+import {
+  addByCity,
+  dayCounts,
+  openCells,
+  statisticsAccumulator,
+  type CityPurposeCounts,
+  type StatisticsEntry,
+} from './statistics';
 
 /** How long after its end a day may be rolled up (late transactions carry client timestamps). */
 const ROLLUP_DELAY_MILLIS = 3_600_000;
@@ -209,6 +220,73 @@ export class AuditContract
       }
     }
     return accumulator.result({ rolledUpDays, scannedDays });
+  }
+
+  /**
+   * Open statistics for residents: the access events of whole UTC days `from`..`to` (at most 31),
+   * counted by day, accessor city and purpose (from rollups where there are some, else by scanning
+   * the day), one cell for every city of a registered organization and every purpose, each count
+   * below its city's minimum suppressed: the minimum cohort size of the research threshold that
+   * applies to the city, or of any threshold set inside it, whichever is larger. No totals. Writes
+   * nothing; the government's gateway evaluates it on the regulator's peer, which holds every
+   * collection.
+   */
+  @Transaction(false)
+  @Returns('OpenStatistics')
+  async GetOpenStatistics(ctx: LedgerContext): Promise<OpenStatistics> {
+    const [queryJson] = ctx.argsOf('audit:GetOpenStatistics');
+    const query = parseOpenStatisticsQuery(queryJson);
+    const collections = await channelCollections(ctx);
+    const cities = new Set(
+      (await listOrganizations(ctx.stub)).map((org) => rollUp(finestCode(org.region), 'city')),
+    );
+    const days: { day: string; counts: CityPurposeCounts }[] = [];
+    for (let day = query.from; day <= query.to; day = nextDay(day)) {
+      const counts = new Map<string, Record<string, number>>();
+      const rollup = await stateIn(ctx, inCollection(REGULATOR_COLLECTION)).read([
+        'dayStatistics',
+        day,
+      ]);
+      if (rollup === undefined) {
+        for (const collection of collections) {
+          for await (const entry of stateIn(ctx, inCollection(collection)).entries({
+            path: ['eventByTime', day],
+          })) {
+            const compact = decodeDocument('eventByTime', entry.value);
+            addByCity(counts, compact.r, {
+              total: 1,
+              byPurpose: { [compact.p]: 1 },
+              byCategory: {},
+              byDecision: {},
+              byBreakGlass: {},
+            });
+          }
+        }
+      } else {
+        for (const [region, regionCounts] of Object.entries(rollup.regions))
+          addByCity(counts, region, regionCounts);
+      }
+      for (const city of counts.keys()) cities.add(city);
+      days.push({ day, counts });
+    }
+    const thresholds = await listThresholds(ctx.stub);
+    const minimums = new Map<string, number>();
+    for (const city of cities) {
+      const inside = thresholds
+        .filter((threshold) => threshold.region !== undefined && isWithin(threshold.region, city))
+        .map((threshold) => threshold.minCohortSize);
+      const applied = await appliedThreshold(ctx.stub, city);
+      minimums.set(city, Math.max(applied.minCohortSize, ...inside));
+    }
+    return {
+      from: query.from,
+      to: query.to,
+      cells: openCells({
+        days,
+        cities: [...cities].sort(),
+        minimumOf: (city) => minimums.get(city) ?? 0,
+      }),
+    };
   }
 
   /**

@@ -1,11 +1,13 @@
-import type {
-  Category,
-  DayCounts,
-  DecisionValue,
-  Purpose,
-  RegionCounts,
-  RegionLevel,
-  Statistics,
+import {
+  PURPOSES,
+  type Category,
+  type DayCounts,
+  type DecisionValue,
+  type OpenStatisticsCell,
+  type Purpose,
+  type RegionCounts,
+  type RegionLevel,
+  type Statistics,
 } from '@consent-ledger/ledger-api';
 import { isWithin, rollUp } from '../ledger/region';
 
@@ -132,4 +134,53 @@ export function statisticsAccumulator(window: StatisticsWindow): StatisticsAccum
     },
   };
   return accumulator;
+}
+
+/** Counts by city and purpose of one day, as {@link openCells} reads them. */
+export type CityPurposeCounts = ReadonlyMap<string, Readonly<Record<string, number>>>;
+
+/** Adds one finest region code's counts to a day's counts by city and purpose. */
+export function addByCity(
+  into: Map<string, Record<string, number>>,
+  regionCode: string,
+  counts: RegionCounts,
+): void {
+  const city = rollUp(regionCode, 'city');
+  const byPurpose = into.get(city) ?? {};
+  into.set(city, byPurpose);
+  addAll(byPurpose, counts.byPurpose);
+}
+
+/** What {@link openCells} makes cells of. */
+export interface OpenCellsInput {
+  /** The days, in order, each with its counts by city and purpose. */
+  readonly days: readonly { readonly day: string; readonly counts: CityPurposeCounts }[];
+  /** Every city to give cells for (zeros included), sorted. */
+  readonly cities: readonly string[];
+  /** Each city's minimum: a count below it is suppressed. */
+  readonly minimumOf: (city: string) => number;
+}
+
+/**
+ * The open statistics' cells: one per day, city and purpose, a count below its city's minimum
+ * given only as `lessThan` (zeros too, so an absent event cannot be told from a rare one); a
+ * minimum of 0 or 1 suppresses nothing. No totals: a total would let a suppressed cell be
+ * recomputed.
+ */
+export function openCells(input: OpenCellsInput): OpenStatisticsCell[] {
+  const cells: OpenStatisticsCell[] = [];
+  for (const { day, counts } of input.days) {
+    for (const region of input.cities) {
+      const minimum = input.minimumOf(region);
+      for (const purpose of PURPOSES) {
+        const count = counts.get(region)?.[purpose] ?? 0;
+        cells.push(
+          minimum > 1 && count < minimum
+            ? { day, region, purpose, lessThan: minimum }
+            : { day, region, purpose, count },
+        );
+      }
+    }
+  }
+  return cells;
 }

@@ -191,6 +191,185 @@ describe('cohort contract', () => {
       expect(none.privateWrites).toEqual([]);
     });
 
+    describe('research thresholds', () => {
+      const threshold = async (input: Record<string, unknown>) =>
+        ok(await network.as(who.govAdmin).submit('cohort:SetResearchThreshold', [input]));
+      const everyone = [pid(1), pid(2), pid(3), pid(4), pid(5), pid(6), pid(7), pid(8)];
+      const study = (overrides: Record<string, unknown> = {}) => ({
+        studyId: 'study-7',
+        categories: ['genomic'],
+        patientIds: everyone,
+        ...overrides,
+      });
+      const refusals = async () =>
+        ok(await network.as(who.regulator).evaluate('cohort:QueryCohortRefusals', [{}]));
+
+      it('refuses a study without the ethics approval its region requires, logging only the refusal', async () => {
+        // The institute is registered in county 330106 of city 330100, province 330000.
+        await threshold({ region: '330000', minCohortSize: 0, ethicsApprovalRequired: true });
+        const result = await network.as(who.researcher).submit('cohort:RequestCohort', [study()]);
+        const refusal = {
+          refusalId: result.txId,
+          code: 'ETHICS_APPROVAL_REQUIRED',
+          studyId: 'study-7',
+          requesterOrg: MSP.research,
+          region: '330106',
+          threshold: { minCohortSize: 0, ethicsApprovalRequired: true, source: '330000' },
+          // The transaction's time (the test network's clock moves a little with each one).
+          refusedAt: expect.stringMatching(/^2026-11-22T08:00:/) as string,
+        };
+        expect(ok(result)).toEqual({ included: [], events: [], refusal });
+        // Nothing private written (no access event), no chaincode event; one public record.
+        expect(result.privateWrites).toEqual([]);
+        expect(result.event).toBeUndefined();
+        expect(result.writes).toHaveLength(1);
+        expect(JSON.stringify(result.writes)).not.toContain('pid-');
+        expect(await refusals()).toEqual({ refusals: [refusal], bookmark: '' });
+        // With its reference, the same study goes ahead.
+        const cohort = ok(
+          await network
+            .as(who.researcher)
+            .submit('cohort:RequestCohort', [study({ ethicsApproval: 'IRB-2026-017' })]),
+        );
+        expect(cohort.included).toEqual([pid(1), pid(2), pid(7)]);
+        expect(cohort).not.toHaveProperty('refusal');
+      });
+
+      it('refuses a cohort smaller than the minimum of the most specific region, naming no patient', async () => {
+        await threshold({ minCohortSize: 2, ethicsApprovalRequired: false });
+        await threshold({ region: '330000', minCohortSize: 10, ethicsApprovalRequired: true });
+        await threshold({ region: '330106', minCohortSize: 4, ethicsApprovalRequired: false });
+        // Three of the eight named permit the study: below the county's four.
+        const small = await network.as(who.researcher).submit('cohort:RequestCohort', [study()]);
+        expect(ok(small)).toMatchObject({
+          included: [],
+          events: [],
+          refusal: {
+            code: 'COHORT_TOO_SMALL',
+            region: '330106',
+            threshold: { minCohortSize: 4, ethicsApprovalRequired: false, source: '330106' },
+          },
+        });
+        expect(small.privateWrites).toEqual([]);
+        expect(JSON.stringify(ok(small))).not.toContain('pid-');
+        // Fewer patients named than the minimum: refused before any patient is decided.
+        const few = await network
+          .as(who.researcher)
+          .submit('cohort:RequestCohort', [study({ patientIds: [pid(1)] })]);
+        expect(ok(few).refusal?.code).toBe('COHORT_TOO_SMALL');
+        expect(few.privateReads).toEqual([]);
+        // The county at three: the same study is recorded.
+        await threshold({ region: '330106', minCohortSize: 3, ethicsApprovalRequired: false });
+        expect(
+          ok(await network.as(who.researcher).submit('cohort:RequestCohort', [study()])).included,
+        ).toEqual([pid(1), pid(2), pid(7)]);
+        // Without the county's threshold the city's would apply, then the province's, then the
+        // channel-wide default; the list has the default first.
+        const listed = ok(
+          await network.as(who.researcher).evaluate('cohort:ListResearchThresholds', []),
+        );
+        expect(listed.map((entry) => entry.region ?? 'default')).toEqual([
+          'default',
+          '330000',
+          '330106',
+        ]);
+        const page = await refusals();
+        expect(page.refusals.map((refusal) => refusal.code)).toEqual([
+          'COHORT_TOO_SMALL',
+          'COHORT_TOO_SMALL',
+        ]);
+      });
+
+      it('lets only the government admin set thresholds and only the regulator read refusals', async () => {
+        const input = { minCohortSize: 5, ethicsApprovalRequired: true };
+        for (const caller of [
+          who.regulator,
+          who.researcher,
+          who.tertiaryAdmin,
+          who.researchAdmin,
+        ]) {
+          refused(
+            await network.as(caller).submit('cohort:SetResearchThreshold', [input]),
+            'FORBIDDEN',
+          );
+        }
+        for (const caller of [who.govAdmin, who.researcher, who.researchAdmin]) {
+          refused(
+            await network.as(caller).evaluate('cohort:QueryCohortRefusals', [{}]),
+            'FORBIDDEN',
+          );
+        }
+        expect(await threshold(input)).toEqual({
+          ...input,
+          setAt: expect.stringMatching(/^2026-11-22T08:00:/) as string,
+          txId: expect.any(String) as string,
+        });
+      });
+
+      it('pages the refusals newest first', async () => {
+        await threshold({ minCohortSize: 100, ethicsApprovalRequired: false });
+        for (const [n, at] of [
+          [1, '2026-11-22T09:00:00.000Z'],
+          [2, '2026-11-22T10:00:00.000Z'],
+          [3, '2026-11-22T11:00:00.000Z'],
+        ] as const) {
+          network.setTime(at);
+          ok(
+            await network
+              .as(who.researcher)
+              .submit('cohort:RequestCohort', [study({ studyId: `s-${String(n)}` })]),
+          );
+        }
+        const first = ok(
+          await network.as(who.regulator).evaluate('cohort:QueryCohortRefusals', [{ pageSize: 2 }]),
+        );
+        expect(first.refusals.map((refusal) => refusal.studyId)).toEqual(['s-3', 's-2']);
+        const second = ok(
+          await network
+            .as(who.regulator)
+            .evaluate('cohort:QueryCohortRefusals', [{ pageSize: 2, bookmark: first.bookmark }]),
+        );
+        expect(second).toMatchObject({ bookmark: '' });
+        expect(second.refusals.map((refusal) => refusal.studyId)).toEqual(['s-1']);
+      });
+
+      it('refuses malformed thresholds, references and refusal queries', async () => {
+        for (const input of [
+          { minCohortSize: -1, ethicsApprovalRequired: false },
+          { minCohortSize: 10_001, ethicsApprovalRequired: false },
+          { minCohortSize: 2.5, ethicsApprovalRequired: false },
+          { minCohortSize: '5', ethicsApprovalRequired: false },
+          { minCohortSize: 5 },
+          { minCohortSize: 5, ethicsApprovalRequired: 'yes' },
+          { region: '33010', minCohortSize: 5, ethicsApprovalRequired: false },
+          { region: 'default', minCohortSize: 5, ethicsApprovalRequired: false },
+          { minCohortSize: 5, ethicsApprovalRequired: false, note: 'x' },
+        ]) {
+          refused(
+            await network.as(who.govAdmin).submit('cohort:SetResearchThreshold', [input]),
+            'INVALID_ARGUMENT',
+          );
+        }
+        for (const ethicsApproval of ['approved by the board', '', 'x'.repeat(129), 42]) {
+          refused(
+            await network
+              .as(who.researcher)
+              .submit('cohort:RequestCohort', [study({ ethicsApproval })]),
+            'INVALID_ARGUMENT',
+          );
+        }
+        for (const query of [{ pageSize: 0 }, { bookmark: 'not a bookmark' }, { studyId: 's' }]) {
+          refused(
+            await network.as(who.regulator).evaluate('cohort:QueryCohortRefusals', [query]),
+            'INVALID_ARGUMENT',
+          );
+        }
+        expect(
+          ok(await network.as(who.researcher).evaluate('cohort:ListResearchThresholds', [])),
+        ).toEqual([]);
+      });
+    });
+
     it('refuses malformed requests and bookmarks outside its own organization', async () => {
       for (const input of [
         { studyId: 'study 42', categories: ['genomic'], patientIds: [pid(1)] },

@@ -3,8 +3,12 @@ import {
   type Category,
   type ChaincodeContract,
   type CohortCandidates,
+  type CohortRefusal,
+  type CohortRefusalCode,
+  type CohortRefusalPage,
   type CohortResult,
   type Decision,
+  type ResearchThreshold,
 } from '@consent-ledger/ledger-api';
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { accessorOf, decideAccess } from '../access/access-evaluation';
@@ -15,8 +19,22 @@ import { LedgerContext, type Member } from '../ledger/ledger-context';
 import { LedgerContract } from '../ledger/ledger-contract';
 import { encodeBookmark, mergedEntries, scanStart } from '../ledger/pagination';
 import { DEFAULT_PAGE_SIZE } from '../ledger/validation';
+import { finestCode } from '../ledger/region';
 import { locateHome } from '../patient/binding-store';
-import { parseCohortQuery, parseCohortRequest } from './cohort-input';
+import {
+  parseCohortQuery,
+  parseCohortRequest,
+  parseRefusalQuery,
+  parseThresholdInput,
+  type ValidCohortRequest,
+} from './cohort-input';
+import {
+  appliedThreshold,
+  listThresholds,
+  refusalPage,
+  writeRefusal,
+  writeThreshold,
+} from './threshold-store';
 
 /** Index entries a FindCohort page examines at most, per candidate it may find. */
 const SCAN_FACTOR = 10;
@@ -116,7 +134,13 @@ export class CohortContract
   /**
    * A study's cohort among the patients named (1..100, as FindCohort found them or as the study
    * chose): each decided like an access for purpose `research`, one access event per patient
-   * included (event CohortRecorded). Unknown pseudonyms are left out. Point reads only.
+   * included (event CohortRecorded). Unknown pseudonyms are left out. Point reads only. The
+   * research threshold of the requesting organization's region applies (its registered region's
+   * most specific code, rolled up to city and province, else the channel-wide default): a study
+   * without the ethics approval reference it requires, or whose cohort would include fewer patients
+   * than its minimum, is refused: no access event is written, only a refusal record (public state,
+   * for the regulator: the study, the organization and the rule, nothing about patients), and the
+   * result carries it instead of patients.
    */
   @Transaction()
   @Returns('CohortResult')
@@ -124,8 +148,18 @@ export class CohortContract
     const [cohortJson] = ctx.argsOf('cohort:RequestCohort');
     const request = parseCohortRequest(cohortJson);
     const caller = ctx.member;
-    const included: string[] = [];
-    const events: string[] = [];
+    const region = finestCode(caller.organization.region);
+    const threshold = await appliedThreshold(ctx.stub, region);
+    const refuse = async (code: CohortRefusalCode): Promise<CohortResult> => ({
+      included: [],
+      events: [],
+      refusal: await logRefusal(ctx, { code, request, region, threshold }),
+    });
+    if (threshold.ethicsApprovalRequired && request.ethicsApproval === undefined) {
+      return refuse('ETHICS_APPROVAL_REQUIRED');
+    }
+    if (request.patientIds.length < threshold.minCohortSize) return refuse('COHORT_TOO_SMALL');
+    const permitted: { patientId: string; home: string; decision: Decision }[] = [];
     for (const patientId of request.patientIds) {
       const home = await locateHome(ctx, patientId);
       if (home === undefined) continue;
@@ -135,7 +169,12 @@ export class CohortContract
         home,
         categories: request.categories,
       });
-      if (decision.decision !== 'permit') continue;
+      if (decision.decision === 'permit') permitted.push({ patientId, home, decision });
+    }
+    if (permitted.length < threshold.minCohortSize) return refuse('COHORT_TOO_SMALL');
+    const included: string[] = [];
+    const events: string[] = [];
+    for (const { patientId, home, decision } of permitted) {
       const event = await storeAccessEvent(ctx, {
         eventId: ctx.nextId('evt'),
         patientId,
@@ -152,4 +191,71 @@ export class CohortContract
     announce(ctx.stub, 'CohortRecorded');
     return { included, events };
   }
+
+  /**
+   * Sets the research threshold of a region (a GB/T 2260 code at any level: the most specific one
+   * set applies) or, naming no region, the channel-wide default (the government's admin). The
+   * latest setting overwrites.
+   */
+  @Transaction()
+  @Returns('ResearchThreshold')
+  async SetResearchThreshold(ctx: LedgerContext): Promise<ResearchThreshold> {
+    const [thresholdJson] = ctx.argsOf('cohort:SetResearchThreshold');
+    const input = parseThresholdInput(thresholdJson);
+    const threshold: ResearchThreshold = {
+      ...(input.region === undefined ? {} : { region: input.region }),
+      minCohortSize: input.minCohortSize,
+      ethicsApprovalRequired: input.ethicsApprovalRequired,
+      setAt: ctx.txTime,
+      txId: ctx.txId,
+    };
+    await writeThreshold(ctx.stub, threshold);
+    return threshold;
+  }
+
+  /** Every research threshold set: the channel-wide default first, then by region code. */
+  @Transaction(false)
+  @Returns('ResearchThreshold[]')
+  async ListResearchThresholds(ctx: LedgerContext): Promise<ResearchThreshold[]> {
+    return listThresholds(ctx.stub);
+  }
+
+  /** The refused studies, newest first (the regulator). */
+  @Transaction(false)
+  @Returns('CohortRefusalPage')
+  async QueryCohortRefusals(ctx: LedgerContext): Promise<CohortRefusalPage> {
+    const [queryJson] = ctx.argsOf('cohort:QueryCohortRefusals');
+    const query = parseRefusalQuery(queryJson);
+    const page = await refusalPage(ctx.stub, {
+      pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
+      ...(query.bookmark === undefined ? {} : { bookmark: query.bookmark }),
+    });
+    return { refusals: page.items, bookmark: page.bookmark };
+  }
+}
+
+/** Writes the refusal record of a study (no patient ID, no count of patients found). */
+async function logRefusal(
+  ctx: LedgerContext,
+  refused: Readonly<{
+    code: CohortRefusalCode;
+    request: ValidCohortRequest;
+    region: string;
+    threshold: CohortRefusal['threshold'];
+  }>,
+): Promise<CohortRefusal> {
+  const refusal: CohortRefusal = {
+    refusalId: ctx.txId,
+    code: refused.code,
+    studyId: refused.request.studyId,
+    requesterOrg: ctx.member.mspId,
+    region: refused.region,
+    threshold: refused.threshold,
+    ...(refused.request.ethicsApproval === undefined
+      ? {}
+      : { ethicsApproval: refused.request.ethicsApproval }),
+    refusedAt: ctx.txTime,
+  };
+  await writeRefusal(ctx.stub, refusal);
+  return refusal;
 }

@@ -329,6 +329,16 @@ describe('contract metadata', () => {
         patientIds: (found.json() as { candidates: string[] }).candidates,
       },
     ]);
+    await call(who.researcher, 'cohort:ListResearchThresholds');
+    await call(who.govAdmin, 'cohort:SetResearchThreshold', [
+      { region: '330106', minCohortSize: 50, ethicsApprovalRequired: true },
+    ]);
+    // Refused (no ethics approval): the result carries the refusal instead of patients.
+    await call(who.researcher, 'cohort:RequestCohort', [
+      { studyId: 's-2', categories: ['genomic'], patientIds: [pid(1)] },
+    ]);
+    await call(who.regulator, 'cohort:QueryCohortRefusals', [{}]);
+    await call(who.govAdmin, 'audit:GetOpenStatistics', [{ from: '2026-11-22', to: '2026-11-22' }]);
     await call(who.tertiaryClinician, 'records:AnchorRecord', [item]);
     const batch = await call(who.tertiaryClinician, 'records:AnchorBatch', [
       { batchId: 'batch-1', items: [batchItem] },

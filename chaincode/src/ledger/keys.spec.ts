@@ -19,8 +19,9 @@ describe('keys, IDs and marshalling', () => {
     expect(new Set(Object.values(KEY_TYPES)).size).toBe(Object.keys(KEY_TYPES).length);
     for (const type of Object.values(KEY_TYPES)) expect(type).toMatch(/^[a-z]+(~[a-z]+)?$/);
     expect(INDEX_VALUE).toEqual(Uint8Array.of(0));
-    // Everything about a patient is private; only the registry, anchors, batches and the consent
-    // request limits are public.
+    // Everything about a patient is private; only the registry, notices, anchors, batches, the
+    // consent request limits, research thresholds and cohort refusals (a study and its rule, never
+    // a patient) are public.
     expect(
       Object.entries(KEY_SPACES)
         .filter(([, space]) => space === 'public')
@@ -33,6 +34,8 @@ describe('keys, IDs and marshalling', () => {
       'recordByHash',
       'batch',
       'requestLimits',
+      'researchThreshold',
+      'cohortRefusal',
     ]);
     expect(Object.keys(KEY_SPACES).sort()).toEqual(Object.keys(KEY_TYPES).sort());
     expect(versionAttribute(12)).toBe('0000000012');

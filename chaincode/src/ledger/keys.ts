@@ -2,6 +2,7 @@ import type {
   AccessEvent,
   Batch,
   BindingVersion,
+  CohortRefusal,
   Consent,
   ConsentRequest,
   ConsentVersion,
@@ -13,6 +14,7 @@ import type {
   RecordAnchor,
   Referral,
   RequestLimitsSetting,
+  ResearchThreshold,
 } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
 import type { StatisticsEntry } from '../audit/statistics';
@@ -74,6 +76,8 @@ import type { RecordLink } from '../records/record-link';
  * | `rec~pat` | as `rec~lnk` | patientId, owner, recordId | salt | as `rec~lnk` |
  * | `rec~own` | as `rec~lnk` | owner, recordId | salt | as `rec~lnk` |
  * | `stat~day` | `org_GovMSP` | day | DayStatistics (the counts of audit:CountDay, as the regulator hands them over) | audit:RollupStatistics |
+ * | `rth` | public | region code, or `default` (the channel-wide default) | ResearchThreshold | cohort:SetResearchThreshold |
+ * | `coh~rfs` | public | rts, txId | CohortRefusal (the study, the requesting organization and the rule; nothing about patients) | cohort:RequestCohort (a refused study) |
  * | `baseline:<key>` (simple key) | public | | raw value | baseline:Put (kept unchanged as the benchmark yardstick) |
  * | `req` | coll(home, requester org) | requestId | ConsentRequest (terms, coded reason, status; no free text) | request:RequestConsent, ApproveRequest, DeclineRequest, WithdrawRequest |
  * | `req~pat` | as `req` | patientId, rts, requestId | salt | request:RequestConsent |
@@ -145,6 +149,8 @@ export const KEY_TYPES = {
   requestByOrg: 'req~org',
   requestSet: 'req~set',
   requestLimits: 'req~lim',
+  researchThreshold: 'rth',
+  cohortRefusal: 'coh~rfs',
 } as const satisfies Record<keyof StateValues, string>;
 
 /** A key type's name in {@link KEY_TYPES}. */
@@ -193,6 +199,8 @@ export const KEY_SPACES: Readonly<Record<KeyTypeName, KeySpace>> = {
   requestByOrg: 'private',
   requestSet: 'private',
   requestLimits: 'public',
+  researchThreshold: 'public',
+  cohortRefusal: 'public',
 };
 
 /** An index entry's value: `0x00` in public state, the transaction's salt in a collection. */
@@ -238,6 +246,8 @@ export interface StateValues {
   readonly requestByOrg: IndexValue;
   readonly requestSet: IdSet;
   readonly requestLimits: RequestLimitsSetting;
+  readonly researchThreshold: ResearchThreshold;
+  readonly cohortRefusal: CohortRefusal;
 }
 
 /** Key types whose values are documents (sorted-key JSON) rather than index bytes. */

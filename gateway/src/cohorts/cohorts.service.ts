@@ -1,9 +1,17 @@
-import type { Category, CohortPage } from '@consent-ledger/ledger-api';
-import { Inject, Injectable } from '@nestjs/common';
+import type {
+  Category,
+  CohortPage,
+  CohortRefusal,
+  CohortRefusalPage,
+  CohortRefusalQuery,
+  ResearchThreshold,
+} from '@consent-ledger/ledger-api';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ledgerIdentity, type Principal } from '../auth/principal.js';
-import { InvalidArgumentError } from '../common/errors.js';
+import { DomainError, InvalidArgumentError } from '../common/errors.js';
 import { ENDORSERS, type Endorsers } from '../ledger/endorsers.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
+import { OpenStatisticsService } from '../open-data/open-statistics.service.js';
 
 /** What POST /cohorts asks for: a study's cohort among the patients named, or the next page. */
 export interface CohortOrder {
@@ -15,7 +23,37 @@ export interface CohortOrder {
   readonly pageSize?: number;
   /** Where the previous page's search stopped (empty: from the start). */
   readonly bookmark?: string;
+  /** The study's ethics approval reference (an ID, not free text). */
+  readonly ethicsApproval?: string;
 }
+
+/** What PUT /research/thresholds/:region sets. */
+export interface ThresholdOrder {
+  readonly minCohortSize: number;
+  readonly ethicsApprovalRequired: boolean;
+}
+
+/**
+ * A study refused by its region's research threshold (422, the refusal's code): the ledger logged
+ * the refusal (its ID is the refusing transaction's) and recorded no access event.
+ */
+export class CohortRefusedError extends DomainError {
+  /** The refusal as logged on the ledger. */
+  readonly refusal: CohortRefusal;
+
+  constructor(refusal: CohortRefusal) {
+    super(
+      refusal.code,
+      refusal.code === 'ETHICS_APPROVAL_REQUIRED'
+        ? `region ${refusal.region} requires an ethics approval reference for research (refusal ${refusal.refusalId} logged)`
+        : `a cohort must include at least ${String(refusal.threshold.minCohortSize)} patients in region ${refusal.region} (refusal ${refusal.refusalId} logged)`,
+    );
+    this.refusal = refusal;
+  }
+}
+
+/** The path segment that names the channel-wide default threshold. */
+export const DEFAULT_THRESHOLD_REGION = 'default';
 
 /**
  * Research cohorts (`cohort` contract), in the ledger's two steps (Fabric refuses a transaction
@@ -29,6 +67,7 @@ export class CohortsService {
   constructor(
     @Inject(LEDGER_CLIENT) private readonly ledger: LedgerClient,
     @Inject(ENDORSERS) private readonly endorsers: Endorsers,
+    @Optional() private readonly openStatistics?: OpenStatisticsService,
   ) {}
 
   /**
@@ -66,7 +105,9 @@ export class CohortsService {
         studyId: input.studyId,
         categories: [...input.categories],
         patientIds,
+        ...(input.ethicsApproval === undefined ? {} : { ethicsApproval: input.ethicsApproval }),
       });
+    if (result.refusal !== undefined) throw new CohortRefusedError(result.refusal);
     return {
       studyId: input.studyId,
       included: result.included,
@@ -74,5 +115,42 @@ export class CohortsService {
       bookmark,
       txId,
     };
+  }
+
+  /** Every research threshold set (any signed-in staff member). */
+  async thresholds(caller: Principal): Promise<readonly ResearchThreshold[]> {
+    return await this.ledger.as(ledgerIdentity(caller)).evaluate('cohort:ListResearchThresholds');
+  }
+
+  /**
+   * Sets a region's research threshold, or with region `default` the channel-wide one (the
+   * government's admin); the open statistics this gateway cached are forgotten (their suppression
+   * follows the thresholds).
+   */
+  async setThreshold(
+    caller: Principal,
+    region: string,
+    order: ThresholdOrder,
+  ): Promise<ResearchThreshold> {
+    const endorsers = await this.endorsers.plan('cohort:SetResearchThreshold', {});
+    const { result } = await this.ledger
+      .as(ledgerIdentity(caller), { endorsers })
+      .submit('cohort:SetResearchThreshold', {
+        ...(region === DEFAULT_THRESHOLD_REGION ? {} : { region }),
+        minCohortSize: order.minCohortSize,
+        ethicsApprovalRequired: order.ethicsApprovalRequired,
+      });
+    this.openStatistics?.forget();
+    return result;
+  }
+
+  /** The refused studies, newest first (the regulator). */
+  async refusals(caller: Principal, query: CohortRefusalQuery): Promise<CohortRefusalPage> {
+    return await this.ledger.as(ledgerIdentity(caller)).evaluate('cohort:QueryCohortRefusals', {
+      ...(query.pageSize === undefined ? {} : { pageSize: query.pageSize }),
+      ...(query.bookmark === undefined || query.bookmark === ''
+        ? {}
+        : { bookmark: query.bookmark }),
+    });
   }
 }

@@ -67,6 +67,8 @@ export function statusOf(code: ErrorCode): number {
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 415;
     case 'RULE_VIOLATION':
+    case 'ETHICS_APPROVAL_REQUIRED':
+    case 'COHORT_TOO_SMALL':
       return 422;
     case 'TOO_MANY_REQUESTS':
       return 429;

@@ -39,6 +39,7 @@ const RULES = {
   'registry:RegisterOrganization': 'public',
   'registry:DeregisterOrganization': 'public',
   'notice:PublishNotice': 'public',
+  'cohort:SetResearchThreshold': 'public',
   'patient:RegisterPatient': 'home',
   'patient:ActivatePatient': 'home',
   'patient:AddDevice': 'home',

@@ -77,6 +77,7 @@ export const en: Messages = {
     busy: 'Signing in…',
     newPatient: 'New patient or guardian with a slip from your hospital?',
     firstSignIn: 'First sign-in with an enrolment code',
+    openStats: 'Open statistics for residents (no sign-in)',
   },
   tech: {
     consentId: 'Consent ID',
@@ -732,6 +733,23 @@ export const en: Messages = {
     toPatient: 'To patient {{id}}, {{reason}}: {{status}}.',
     withdraw: 'Withdraw',
     withdrawn: 'The request was withdrawn.',
+  },
+  openStats: {
+    title: 'Open statistics',
+    intro:
+      'How often health data was accessed, by day, by the city of the organization that accessed it, and by purpose. Published by the government for residents.',
+    privacy:
+      'Small numbers are withheld so that no one can be singled out: a count below the city’s research minimum is shown only as “<N”, and there are no totals.',
+    period: 'Period',
+    lastDays: 'The last {{days}} days',
+    busy: 'Loading the statistics…',
+    tableTitle: 'Accesses in {{region}}',
+    day: 'Day (UTC)',
+    lessThan: '<{{n}}',
+    legend: '“<N” means fewer than N accesses; the exact number is withheld.',
+    elsewhere: 'Open statistics are published on the government’s portal.',
+    empty: 'There is nothing to show yet.',
+    back: 'Back to sign in',
   },
   // @sections
 };

@@ -75,6 +75,7 @@ export const zhCN = {
     busy: '正在登录…',
     newPatient: '新患者或监护人，已拿到医院发放的登记单？',
     firstSignIn: '使用登记码首次登录',
+    openStats: '面向居民的公开统计（无需登录）',
   },
   tech: {
     consentId: '同意编号',
@@ -707,6 +708,22 @@ export const zhCN = {
     toPatient: '发给患者 {{id}}，{{reason}}：{{status}}。',
     withdraw: '撤回',
     withdrawn: '请求已撤回。',
+  },
+  openStats: {
+    title: '公开统计',
+    intro: '健康数据被访问的次数，按日期、访问机构所在城市和用途统计。由政府面向居民公布。',
+    privacy:
+      '为避免识别到个人，较小的数字不予公布：低于本市研究最低人数的计数只显示为“<N”，且不提供合计。',
+    period: '时间范围',
+    lastDays: '最近 {{days}} 天',
+    busy: '正在加载统计数据…',
+    tableTitle: '{{region}}的访问次数',
+    day: '日期（UTC）',
+    lessThan: '<{{n}}',
+    legend: '“<N”表示少于 N 次访问，确切数字不予公布。',
+    elsewhere: '公开统计发布在政府门户上。',
+    empty: '暂无可显示的数据。',
+    back: '返回登录',
   },
   // @sections
 };

@@ -102,6 +102,10 @@ export const vocabularyEn = {
     PATIENT_NOT_FOUND: 'This patient was not found.',
     CONFLICT: 'This was changed meanwhile. Please reload and try again.',
     RULE_VIOLATION: 'This is not allowed by the ledger’s rules and was not done.',
+    ETHICS_APPROVAL_REQUIRED:
+      'This region requires an ethics approval reference for research. The study was refused and the refusal recorded.',
+    COHORT_TOO_SMALL:
+      'The cohort would be smaller than this region’s minimum. The study was refused and the refusal recorded.',
     USER_NOT_FOUND: 'This user was not found.',
     UNAUTHENTICATED: 'Wrong username or password, or your session ended. Please sign in again.',
     TOKEN_EXPIRED: 'Your session expired. Please sign in again.',

@@ -93,6 +93,9 @@ export const vocabularyZhCN = {
     PATIENT_NOT_FOUND: '没有找到该患者。',
     CONFLICT: '内容刚被修改过，请刷新后重试。',
     RULE_VIOLATION: '此操作不符合规则，未被执行。',
+    ETHICS_APPROVAL_REQUIRED:
+      '本地区的研究须提供伦理审查批准编号。该研究已被拒绝，拒绝已记录在账本上。',
+    COHORT_TOO_SMALL: '队列人数低于本地区的最低要求。该研究已被拒绝，拒绝已记录在账本上。',
     USER_NOT_FOUND: '没有找到该用户。',
     UNAUTHENTICATED: '用户名或密码不正确，或登录已失效，请重新登录。',
     TOKEN_EXPIRED: '登录已过期，请重新登录。',
