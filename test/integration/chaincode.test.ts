@@ -11,9 +11,11 @@ import {
   inclusionProof,
   merkleRoot,
   newEnrolmentCode,
+  noticeDigest,
   newSalt,
   orgCollection,
   pairCollection,
+  requestedConsent,
   signAction,
   toHex,
   type AccessEvent,
@@ -24,6 +26,7 @@ import {
   type PatientKey,
   type TransactionName,
 } from '@consent-ledger/ledger-api';
+import type { LedgerConnection } from '@consent-ledger/network';
 import { decodeTransaction } from '@consent-ledger/verifier';
 import {
   closeUsers,
@@ -1450,8 +1453,25 @@ describe('the consent-ledger chaincode on the real network', () => {
   });
 
   it('covered every transaction of the matrix in this file or the next', () => {
-    // The referral, cohort, wearable and roll-up transactions are the next describe's.
+    // The referral, cohort, wearable and roll-up transactions are the next describe's; the
+    // notices', consent requests' and research thresholds' the last one's.
     const next: TransactionName[] = [
+      'notice:PublishNotice',
+      'notice:GetNotice',
+      'notice:ListNotices',
+      'notice:CountConsentsByNotice',
+      'request:RequestConsent',
+      'request:ApproveRequest',
+      'request:DeclineRequest',
+      'request:WithdrawRequest',
+      'request:GetRequest',
+      'request:QueryRequests',
+      'request:SetRequestLimits',
+      'request:GetRequestLimits',
+      'cohort:SetResearchThreshold',
+      'cohort:ListResearchThresholds',
+      'cohort:QueryCohortRefusals',
+      'audit:GetOpenStatistics',
       'referral:CreateReferral',
       'referral:CloseReferral',
       'referral:GetReferral',
@@ -1686,5 +1706,157 @@ describe('referrals, cohorts, wearables and roll-ups on the real network', () =>
       level: 'province',
     });
     expect(stats).toMatchObject({ total: counts.total, rolledUpDays: 1, scannedDays: 0 });
+  });
+});
+
+describe('notices, consent requests and research thresholds on the real network', () => {
+  let patient: TestPatient;
+  let communityAdmin: TestUser;
+  let analyst: TestUser;
+  let regulator: TestUser;
+  let govAdmin: LedgerConnection;
+  let tertiaryAdmin: LedgerConnection;
+
+  beforeAll(async () => {
+    [communityAdmin, analyst, regulator] = await Promise.all([
+      enrollUser({ org: 'community', role: 'admin' }),
+      enrollUser({ org: 'enterprise', role: 'analyst' }),
+      enrollUser({ org: 'gov', role: 'regulator' }),
+    ]);
+    govAdmin = connectAdmin('gov');
+    tertiaryAdmin = connectAdmin('tertiary');
+    patient = await registerPatient('community', { carrier: communityAdmin });
+  });
+
+  afterAll(() => {
+    govAdmin.close();
+    tertiaryAdmin.close();
+    closeUsers();
+  });
+
+  it('publishes a notice version, checks the one a consent names, and counts consents per version', async () => {
+    const noticeId = `it-${randomBytes(6).toString('hex')}`;
+    const texts = { 'zh-CN': '集成测试告知书', en: 'Integration notice' };
+    const { result: notice } = await submit({ connection: tertiaryAdmin }, 'notice:PublishNotice', [
+      { noticeId, version: 1, texts },
+    ]);
+    expect(notice).toMatchObject({
+      org: TERTIARY,
+      noticeId,
+      version: 1,
+      sha256: noticeDigest(texts),
+    });
+    await expectLedgerError(
+      submit({ connection: tertiaryAdmin }, 'notice:PublishNotice', [
+        { noticeId, version: 1, texts },
+      ]),
+      'CONFLICT',
+    );
+    expect(await evaluate(communityAdmin, 'notice:GetNotice', TERTIARY, noticeId, 1)).toMatchObject(
+      { sha256: notice.sha256, texts },
+    );
+    expect(
+      (await evaluate(communityAdmin, 'notice:ListNotices', TERTIARY)).map((each) => each.noticeId),
+    ).toContain(noticeId);
+    const ref = { org: TERTIARY, noticeId, version: 1, sha256: notice.sha256 };
+    const consent = await grant(patient, {
+      grantee: { org: TERTIARY },
+      purposes: ['treatment'],
+      categories: ['outpatient'],
+      notice: ref,
+    });
+    expect(consent.notice).toEqual(ref);
+    expect(await evaluate(regulator, 'notice:CountConsentsByNotice', TERTIARY, noticeId)).toEqual({
+      org: TERTIARY,
+      noticeId,
+      versions: [{ version: 1, consents: 1 }],
+    });
+    await expectLedgerError(
+      evaluate(communityAdmin, 'notice:CountConsentsByNotice', TERTIARY, noticeId),
+      'FORBIDDEN',
+    );
+  });
+
+  it('asks a patient for consent, who approves exactly that and declines another; the requester withdraws a third', async () => {
+    const limits = await evaluate(analyst, 'request:GetRequestLimits');
+    // The regulator sets the limits in force again (the values other tests rely on).
+    const { result: set } = await submit(regulator, 'request:SetRequestLimits', [
+      { maxOpen: limits.maxOpen, maxPerWindow: limits.maxPerWindow },
+    ]);
+    expect(set).toMatchObject({ maxOpen: limits.maxOpen, source: 'ledger' });
+    await expectLedgerError(
+      submit(analyst, 'request:SetRequestLimits', [{ maxOpen: 50, maxPerWindow: 50 }]),
+      'FORBIDDEN',
+    );
+    const terms = {
+      grantee: { org: ENTERPRISE },
+      purposes: ['insurance' as const],
+      categories: ['outpatient' as const],
+      validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    };
+    const ask = async (): Promise<string> =>
+      (
+        await submit(analyst, 'request:RequestConsent', [
+          { patientId: patient.patientId, terms, reason: 'CLAIM_ASSESSMENT' },
+        ])
+      ).result.requestId;
+    const [first, second, third] = [await ask(), await ask(), await ask()];
+    const approval = await patient.sign('request:ApproveRequest', {
+      requestId: first,
+      consent: requestedConsent(
+        (await evaluate(communityAdmin, 'request:GetRequest', first)).terms,
+      ),
+    });
+    const { result: approved } = await submit(patient.carrier, 'request:ApproveRequest', [
+      approval,
+    ]);
+    expect(approved.request).toMatchObject({
+      status: 'approved',
+      consentId: approved.consent.consentId,
+    });
+    const decline = await patient.sign('request:DeclineRequest', {
+      requestId: second,
+      reason: 'TERMS_TOO_BROAD',
+    });
+    await submit(patient.carrier, 'request:DeclineRequest', [decline]);
+    await submit(analyst, 'request:WithdrawRequest', [third]);
+    const page = await evaluate(analyst, 'request:QueryRequests', {
+      patientId: patient.patientId,
+      pageSize: 10,
+    });
+    const status = new Map(page.items.map((each) => [each.requestId, each.status]));
+    expect([status.get(first), status.get(second), status.get(third)]).toEqual([
+      'approved',
+      'declined',
+      'withdrawn',
+    ]);
+  });
+
+  it('sets a research threshold, lists it, pages refusals and answers open statistics', async () => {
+    // Beijing: no organization of the network is there, so no study of another test is affected.
+    const { result: threshold } = await submit(
+      { connection: govAdmin },
+      'cohort:SetResearchThreshold',
+      [{ region: '110000', minCohortSize: 5, ethicsApprovalRequired: true }],
+    );
+    expect(threshold).toMatchObject({ region: '110000', minCohortSize: 5 });
+    await expectLedgerError(
+      submit(regulator, 'cohort:SetResearchThreshold', [
+        { region: '110000', minCohortSize: 1, ethicsApprovalRequired: false },
+      ]),
+      'FORBIDDEN',
+    );
+    expect(
+      (await evaluate(analyst, 'cohort:ListResearchThresholds')).find(
+        (each) => each.region === '110000',
+      ),
+    ).toMatchObject({ minCohortSize: 5, ethicsApprovalRequired: true });
+    const refusals = await evaluate(regulator, 'cohort:QueryCohortRefusals', { pageSize: 5 });
+    expect(Array.isArray(refusals.refusals)).toBe(true);
+    const today = new Date().toISOString().slice(0, 10);
+    const open = await evaluate(regulator, 'audit:GetOpenStatistics', { from: today, to: today });
+    expect(open).toMatchObject({ from: today, to: today });
+    for (const cell of open.cells)
+      expect((cell.count === undefined) !== (cell.lessThan === undefined)).toBe(true);
   });
 });
