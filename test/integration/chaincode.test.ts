@@ -1780,9 +1780,13 @@ describe('notices, consent requests and research thresholds on the real network'
   it('asks a patient for consent, who approves exactly that and declines another; the requester withdraws a third', async () => {
     const limits = await evaluate(analyst, 'request:GetRequestLimits');
     // The regulator sets the limits in force again (the values other tests rely on).
-    const { result: set } = await submit(regulator, 'request:SetRequestLimits', [
-      { maxOpen: limits.maxOpen, maxPerWindow: limits.maxPerWindow },
-    ]);
+    // Public state: the chaincode's own policy wants a second organization besides the regulator's.
+    const { result: set } = await submit(
+      regulator,
+      'request:SetRequestLimits',
+      [{ maxOpen: limits.maxOpen, maxPerWindow: limits.maxPerWindow }],
+      { endorsers: [GOVERNMENT_MSP, TERTIARY] },
+    );
     expect(set).toMatchObject({ maxOpen: limits.maxOpen, source: 'ledger' });
     await expectLedgerError(
       submit(analyst, 'request:SetRequestLimits', [{ maxOpen: 50, maxPerWindow: 50 }]),
@@ -1838,6 +1842,7 @@ describe('notices, consent requests and research thresholds on the real network'
       { connection: govAdmin },
       'cohort:SetResearchThreshold',
       [{ region: '110000', minCohortSize: 5, ethicsApprovalRequired: true }],
+      { endorsers: [GOVERNMENT_MSP, TERTIARY] },
     );
     expect(threshold).toMatchObject({ region: '110000', minCohortSize: 5 });
     await expectLedgerError(
