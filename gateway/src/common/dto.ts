@@ -2,6 +2,11 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -127,3 +132,16 @@ export class PageQueryDto {
   @IsBookmark()
   bookmark?: string;
 }
+
+/**
+ * A list of codes from one vocabulary (purposes, categories, sensitivity labels): at least one,
+ * each known, none twice. The OpenAPI property is the caller's (it carries the field's wording).
+ */
+export const IsCodeList = (values: readonly string[]): PropertyDecorator =>
+  applyDecorators(
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(values.length),
+    ArrayUnique(),
+    IsIn(values, { each: true }),
+  );

@@ -16,10 +16,6 @@ import {
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
   IsDefined,
   IsIn,
   IsInt,
@@ -30,7 +26,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsUtcTimestamp, PageQueryDto } from '../common/dto.js';
+import { IsCodeList, IsUtcTimestamp, PageQueryDto } from '../common/dto.js';
 import { GranteeDto } from '../consents/grant-consent.dto.js';
 
 /** The consent a request asks for (ledger-api ConsentRequestTerms). */
@@ -46,19 +42,11 @@ export class ConsentRequestTermsDto {
   grantee!: GranteeDto;
 
   @ApiProperty({ enum: PURPOSES, isArray: true })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(PURPOSES.length)
-  @ArrayUnique()
-  @IsIn(PURPOSES, { each: true })
+  @IsCodeList(PURPOSES)
   purposes!: Purpose[];
 
   @ApiProperty({ enum: CATEGORIES, isArray: true })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(CATEGORIES.length)
-  @ArrayUnique()
-  @IsIn(CATEGORIES, { each: true })
+  @IsCodeList(CATEGORIES)
   categories!: Category[];
 
   @ApiPropertyOptional({
@@ -67,11 +55,7 @@ export class ConsentRequestTermsDto {
     description: 'sensitive data asked for, each named (absent: none)',
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(SENSITIVITY_LABELS.length)
-  @ArrayUnique()
-  @IsIn(SENSITIVITY_LABELS, { each: true })
+  @IsCodeList(SENSITIVITY_LABELS)
   sensitive?: SensitivityLabel[];
 
   @ApiPropertyOptional({ format: 'date-time', description: 'the approval when absent' })

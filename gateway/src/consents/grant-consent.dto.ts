@@ -27,7 +27,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsUtcTimestamp } from '../common/dto.js';
+import { IsCodeList, IsUtcTimestamp } from '../common/dto.js';
 import { NoticeRefDto } from '../notices/notice.dto.js';
 
 /** Who is granted (or denied). */
@@ -127,20 +127,12 @@ export class GrantConsentDto {
 
   @ApiProperty({ enum: PURPOSES, isArray: true })
   @ValidateIf((dto: GrantConsentDto) => dto.provision !== 'deny' || dto.purposes !== undefined)
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(PURPOSES.length)
-  @ArrayUnique()
-  @IsIn(PURPOSES, { each: true })
+  @IsCodeList(PURPOSES)
   purposes?: Purpose[];
 
   @ApiProperty({ enum: CATEGORIES, isArray: true })
   @ValidateIf((dto: GrantConsentDto) => dto.provision !== 'deny' || dto.categories !== undefined)
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(CATEGORIES.length)
-  @ArrayUnique()
-  @IsIn(CATEGORIES, { each: true })
+  @IsCodeList(CATEGORIES)
   categories?: Category[];
 
   @ApiPropertyOptional({
@@ -150,11 +142,7 @@ export class GrantConsentDto {
       'a permit: the sensitive data it also opens, each named explicitly (HL7 v3 ActCode); a deny: only data carrying one of them',
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(SENSITIVITY_LABELS.length)
-  @ArrayUnique()
-  @IsIn(SENSITIVITY_LABELS, { each: true })
+  @IsCodeList(SENSITIVITY_LABELS)
   sensitive?: SensitivityLabel[];
 
   @ApiPropertyOptional({ format: 'date-time', description: 'default now' })

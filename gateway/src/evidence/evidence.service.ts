@@ -1,6 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { common } from '@hyperledger/fabric-protos';
-import { GOVERNMENT_MSP, collectionEndorsement } from '@consent-ledger/ledger-api';
+import {
+  GOVERNMENT_MSP,
+  collectionEndorsement,
+  type ConsentVersion,
+} from '@consent-ledger/ledger-api';
 import {
   PRIVATE_SUBJECTS,
   buildBundle,
@@ -118,6 +122,11 @@ export class EvidenceService {
         'NOT_FOUND',
         `consent ${consentId} has no version ${String(options.version ?? '')}`,
       );
+    return this.consentVersionProof(caller, entry);
+  }
+
+  /** The bundle of a consent version the caller has already read (from GetConsentHistory). */
+  consentVersionProof(caller: Principal, entry: ConsentVersion): Promise<EvidenceBundle> {
     return this.#bundle(caller, entry.txId, {
       kind: 'consent',
       consentId: entry.consentId,

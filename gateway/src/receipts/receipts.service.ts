@@ -40,9 +40,7 @@ export class ReceiptsService {
     const { consent } = entry;
     const notice: Notice | undefined =
       consent.notice === undefined ? undefined : await this.notices.get(caller, consent.notice);
-    const evidence = await this.evidence.consentProof(caller, consentId, {
-      version: entry.version,
-    });
+    const evidence = await this.evidence.consentVersionProof(caller, entry);
     return {
       receiptVersion: 1,
       receiptId: `${consentId}.v${String(entry.version)}`,
