@@ -26,6 +26,7 @@ import { HealthModule } from './health/health.module.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { IDEMPOTENCY_STORE, createIdempotencyStore } from './idempotency/idempotency.store.js';
 import { IdentitiesModule } from './identities/identities.module.js';
+import { InboxModule } from './inbox/inbox.module.js';
 import { translateLedgerError } from './ledger/ledger-errors.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -73,6 +74,7 @@ export class AppModule {
         RecordsModule,
         AuditModule,
         EventsModule,
+        InboxModule,
         EvidenceModule,
         ReceiptsModule,
         OpenDataModule,

@@ -136,6 +136,8 @@ export interface ConsentEventPayload {
   readonly status: ConsentStatus;
   readonly change: ConsentChange;
   readonly version: number;
+  /** When the consent ends (absent: no end). */
+  readonly validUntil?: string;
   readonly timestamp: string;
 }
 

@@ -6,7 +6,16 @@ import type {
   PatientBinding,
 } from './patient.api.ts';
 import type { PatientActionName, SignedAction } from './signed-action.ts';
-import type { OrganizationType, Role } from './vocabulary.ts';
+import type { RetentionKind } from './audit.api.ts';
+import type { ConsentRequestStatus } from './consent-request.api.ts';
+import type {
+  Category,
+  DecisionValue,
+  OrganizationType,
+  Purpose,
+  ReviewOutcome,
+  Role,
+} from './vocabulary.ts';
 
 /**
  * The gateway's own REST answers that are not about one contract: sign-in, identities and the live
@@ -224,3 +233,87 @@ export const GATEWAY_ERROR_CODES = [
 
 /** A gateway's own error code. */
 export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];
+
+/**
+ * What a patient's inbox holds, at the patient's home gateway (GET /inbox): break-glass accesses
+ * to the patient's data, consent requests, consents about to end, and erasures done. Items are
+ * kept until the patient (or a guardian) reads them.
+ */
+export const INBOX_ITEM_KINDS = [
+  'break-glass',
+  'consent-request',
+  'consent-expiring',
+  'erasure',
+] as const;
+
+/** A kind of inbox item. */
+export type InboxItemKind = (typeof INBOX_ITEM_KINDS)[number];
+
+/** An inbox item's details, by kind (codes and IDs only: no free text). */
+export interface InboxDetails {
+  /** An emergency access to the patient's data, and the regulator's review once made. */
+  readonly 'break-glass': {
+    readonly eventId: string;
+    readonly accessorOrg: string;
+    readonly purpose: Purpose;
+    readonly categories: readonly Category[];
+    readonly decision: DecisionValue;
+    readonly review?: ReviewOutcome;
+  };
+  /** A request for consent; its status follows the request (answered, withdrawn, expired). */
+  readonly 'consent-request': {
+    readonly requestId: string;
+    readonly requesterOrg: string;
+    readonly status: ConsentRequestStatus;
+    readonly consentId?: string;
+  };
+  /** A consent whose end is near (or passed before the gateway saw it). */
+  readonly 'consent-expiring': {
+    readonly consentId: string;
+    readonly version: number;
+    /** `*` for a deny to everyone. */
+    readonly granteeOrg: string;
+    readonly validUntil: string;
+  };
+  /** An erasure: of one consent (the patient's request), or of data past its retention period. */
+  readonly erasure:
+    | { readonly kind: 'consent'; readonly consentId: string }
+    | { readonly kind: 'retention'; readonly retentionKind: RetentionKind };
+}
+
+/** One item of a patient's inbox. */
+export type InboxItem = {
+  readonly [K in InboxItemKind]: {
+    /** The item's ID at this gateway. */
+    readonly itemId: number;
+    readonly kind: K;
+    readonly patientId: string;
+    /** When it happened: the transaction's time, or, for a consent about to end, the warning's. */
+    readonly time: string;
+    /** The transaction that caused it. */
+    readonly txId: string;
+    /** When the patient or a guardian read it; absent: unread. */
+    readonly readAt?: string;
+    readonly details: InboxDetails[K];
+  };
+}[InboxItemKind];
+
+/** Unread items, in all and by kind. */
+export interface InboxCounts {
+  readonly unread: number;
+  readonly byKind: Readonly<Record<InboxItemKind, number>>;
+}
+
+/** GET /inbox: a page of items, newest first, with the unread counts. */
+export interface InboxPage {
+  readonly items: readonly InboxItem[];
+  /** Pass as `bookmark` for the next (older) page; absent on the last page. */
+  readonly bookmark?: string;
+  readonly counts: InboxCounts;
+}
+
+/** POST /inbox/read-all: how many items were marked read, and the counts after. */
+export interface InboxReadAll {
+  readonly marked: number;
+  readonly counts: InboxCounts;
+}

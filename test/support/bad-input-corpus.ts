@@ -2449,6 +2449,13 @@ function restTargets(targets: Targets): RestTarget[] {
     {
       org: 'tertiary',
       method: 'POST',
+      path: '/inbox/read-all',
+      caller: 'patient',
+      template: { valid: { upTo: 1 }, fields: { upTo: 'version' }, required: [] },
+    },
+    {
+      org: 'tertiary',
+      method: 'POST',
       path: '/notices',
       caller: 'admin',
       template: {
@@ -2746,6 +2753,13 @@ function queryCases(targets: Targets): RestCase[] {
     },
     {
       org: 'tertiary',
+      path: '/inbox',
+      caller: 'patient',
+      valid: {},
+      fields: { unread: 'boolean', pageSize: 'pageSize' },
+    },
+    {
+      org: 'tertiary',
       path: '/access-decisions',
       caller: 'doctor',
       valid: { patientId: targets.patientId, purpose: 'treatment', categories: 'imaging' },
@@ -2836,6 +2850,7 @@ function pathCases(targets: Targets): RestCase[] {
     ['tertiary', 'POST', '/consents/:id/erase', 'patient'],
     ['tertiary', 'GET', '/consents/:id/proof', 'patient'],
     ['tertiary', 'GET', '/consents/:id/receipt', 'patient'],
+    ['tertiary', 'POST', '/inbox/:id/read', 'patient'],
     ['tertiary', 'GET', '/notices/:id/consent-sharing/1', 'patient'],
     ['tertiary', 'GET', '/notices/TertiaryHospitalMSP/:id/1', 'patient'],
     ['tertiary', 'GET', '/notices/TertiaryHospitalMSP/consent-sharing/:id', 'patient'],

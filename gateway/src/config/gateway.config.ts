@@ -204,6 +204,13 @@ const schema = z.object({
    */
   GATEWAY_EVENTS: z.enum(['on', 'off']).default('on'),
   /**
+   * Days before a consent ends that its patient's inbox warns of it (the patient's home gateway;
+   * the inbox is fed by the block listener, so GATEWAY_EVENTS=off leaves it empty).
+   */
+  INBOX_EXPIRY_WARN_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** Days a read inbox item is kept after it was read; unread items are kept until read. */
+  INBOX_KEEP_READ_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /**
    * An OpenID Connect issuer the gateway trusts for staff sign-in besides its local accounts
    * (the organization's identity provider); unset: local accounts only. Its metadata is discovered
    * at `/.well-known/openid-configuration`. https in production.

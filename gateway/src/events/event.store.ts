@@ -1,10 +1,13 @@
 import { numberOf, optionalTextOf, textOf, type Database, type Row } from '../storage/database.js';
+import type { EventContext } from './ledger-event.builder.js';
 
 /** One event of a block, with the payload this organization may see. */
 export interface IncomingEvent {
   readonly txId: string;
   readonly eventName: string;
   readonly payload: unknown;
+  /** Kept beside the payload for the gateway's own features, never streamed. */
+  readonly context?: EventContext;
 }
 
 /** A block's events, as the listener built them from the block and its private data. */
@@ -22,6 +25,8 @@ export interface StoredEvent {
   readonly payload: unknown;
   readonly patientId?: string;
   readonly orgs: readonly string[];
+  /** Kept beside the payload for the gateway's own features (the inbox), never streamed. */
+  readonly context?: EventContext;
 }
 
 /** Who may see which events: everything, one patient's, or one organization's. */
@@ -97,6 +102,9 @@ class SqliteEventStore implements EventStore {
       block_number TEXT NOT NULL,
       tx_id TEXT
     ) STRICT`);
+    // Stores from before the inbox have no context column: their events have none.
+    if (!db.all('PRAGMA table_info(ledger_events)').some((row) => row.name === 'context'))
+      db.sql.exec('ALTER TABLE ledger_events ADD COLUMN context TEXT');
   }
 
   appendBlock(block: IncomingBlock): StoredEvent[] {
@@ -119,8 +127,8 @@ class SqliteEventStore implements EventStore {
   #insert(blockNumber: bigint, event: IncomingEvent): StoredEvent | undefined {
     const { patientId, orgs } = subjectsOf(event.payload);
     const { changes, lastId } = this.#db.run(
-      `INSERT INTO ledger_events (block_number, tx_id, event_name, payload, patient_id, orgs, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tx_id) DO NOTHING`,
+      `INSERT INTO ledger_events (block_number, tx_id, event_name, payload, patient_id, orgs, received_at, context)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tx_id) DO NOTHING`,
       blockNumber,
       event.txId,
       event.eventName,
@@ -128,6 +136,7 @@ class SqliteEventStore implements EventStore {
       patientId ?? null,
       JSON.stringify(orgs),
       new Date().toISOString(),
+      event.context === undefined ? null : JSON.stringify(event.context),
     );
     if (changes === 0) return undefined;
     for (const org of orgs)
@@ -140,6 +149,7 @@ class SqliteEventStore implements EventStore {
       payload: event.payload,
       ...(patientId === undefined ? {} : { patientId }),
       orgs,
+      ...(event.context === undefined ? {} : { context: event.context }),
     };
   }
 
@@ -151,7 +161,8 @@ class SqliteEventStore implements EventStore {
   }
 
   after(seq: number, visibility: EventVisibility, limit = 1000): StoredEvent[] {
-    const columns = 'e.seq, e.block_number, e.tx_id, e.event_name, e.payload, e.patient_id, e.orgs';
+    const columns =
+      'e.seq, e.block_number, e.tx_id, e.event_name, e.payload, e.patient_id, e.orgs, e.context';
     let rows: Row[];
     if ('all' in visibility)
       rows = this.#db.all(
@@ -176,6 +187,7 @@ class SqliteEventStore implements EventStore {
       );
     return rows.map((row) => {
       const patientId = optionalTextOf(row, 'patient_id');
+      const context = optionalTextOf(row, 'context');
       return {
         seq: numberOf(row, 'seq'),
         blockNumber: numberOf(row, 'block_number'),
@@ -184,6 +196,7 @@ class SqliteEventStore implements EventStore {
         payload: JSON.parse(textOf(row, 'payload')) as unknown,
         ...(patientId === undefined ? {} : { patientId }),
         orgs: JSON.parse(textOf(row, 'orgs')) as string[],
+        ...(context === undefined ? {} : { context: JSON.parse(context) as EventContext }),
       };
     });
   }

@@ -17,6 +17,6 @@ import { LedgerEventsListener } from './ledger-events.listener.js';
     EventsService,
     { provide: EVENT_STORE, inject: [DATABASE], useFactory: createEventStore },
   ],
-  exports: [EventsService, LedgerEventsListener],
+  exports: [EventsService, LedgerEventsListener, EVENT_STORE],
 })
 export class EventsModule {}

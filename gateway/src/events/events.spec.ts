@@ -309,8 +309,22 @@ describe('the live events of a block with private data', () => {
       eventIds: ['evt-000000000000000000000004', 'evt-000000000000000000000005'],
       timestamp: '2026-12-06T08:00:00.000Z',
     });
-    // No salt, no home, no identity hash reaches a stream.
-    expect(JSON.stringify(events)).not.toMatch(/salt|idHash|patientHome/);
+    // No salt, no home, no identity hash reaches a stream: the home is kept beside the payload,
+    // for the patients' inbox, from the same private writes.
+    expect(JSON.stringify(events.map((event) => event.payload))).not.toMatch(
+      /salt|idHash|patientHome/,
+    );
+    const contexts = Object.fromEntries(events.map((event) => [event.txId, event.context]));
+    expect(contexts).toEqual({
+      'tx-access': { patientHome: 'TertiaryHospitalMSP' },
+      'tx-deny': { patientHome: 'TertiaryHospitalMSP' },
+      'tx-anchor': undefined,
+      'tx-referral': undefined,
+      'tx-binding': { patientHome: 'TertiaryHospitalMSP' },
+      'tx-erased': { patientHome: 'TertiaryHospitalMSP' },
+      'tx-review': undefined,
+      'tx-cohort': undefined,
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import {
   ANY_GRANTEE,
   BINDING_CHANGES,
+  orgCollection,
   LEDGER_EVENT_NAMES,
   type AccessEvent,
   type BindingVersion,
@@ -29,6 +30,19 @@ export interface BuiltEvent<N extends LedgerEventName = LedgerEventName> {
   readonly txId: string;
   readonly eventName: N;
   readonly payload: LedgerEvents[N];
+  /** What the gateway keeps beside the payload for its own features; absent when nothing. */
+  readonly context?: EventContext;
+}
+
+/**
+ * What this gateway keeps beside an event's payload for its own features (the patients' inbox),
+ * from the same private writes, and never streams: a stream carries no patient's home.
+ */
+export interface EventContext {
+  /** The home organization of the patient the event is about. */
+  readonly patientHome?: string;
+  /** DataPurged: the patients given a retention-erasure receipt here, sorted, and its time. */
+  readonly erased?: { readonly patientIds: readonly string[]; readonly erasedAt: string };
 }
 
 /** The documents a transaction wrote into the collections this organization holds. */
@@ -212,6 +226,7 @@ function payloadOf(
             status: consent.status,
             change,
             version: consent.version,
+            ...(consent.validUntil === undefined ? {} : { validUntil: consent.validUntil }),
             timestamp: consent.updatedAt,
           };
     }
@@ -262,6 +277,60 @@ function payloadOf(
   }
 }
 
+/** The prefix of an organization's own collection (ledger-api orgCollection). */
+const ORG_COLLECTION = orgCollection('');
+
+/** The context of event `name` (see {@link EventContext}) from what the transaction wrote. */
+function contextOf(name: LedgerEventName, transaction: ChaincodeTransaction): EventContext {
+  const written = writtenBy(transaction);
+  switch (name) {
+    case 'AccessRecorded': {
+      const event =
+        written.events.find((each) => each.txId === transaction.txId) ?? written.events[0];
+      return event === undefined ? {} : { patientHome: event.patientHome };
+    }
+    case 'ConsentGranted':
+    case 'ConsentUpdated':
+    case 'ConsentRevoked': {
+      const [consent] = written.consents;
+      return consent === undefined ? {} : { patientHome: consent.patientHome };
+    }
+    case 'ConsentRequested':
+    case 'ConsentRequestAnswered': {
+      const [request] = written.requests;
+      return request === undefined ? {} : { patientHome: request.patientHome };
+    }
+    case 'PatientBindingChanged': {
+      const [binding] = written.bindings;
+      return binding === undefined ? {} : { patientHome: binding.home };
+    }
+    case 'ConsentErased': {
+      // A consent's erasure receipt is written into its home's own collection (org_<home>).
+      const write = transaction.privateWrites.find((each) => {
+        const doc = each.isDelete ? undefined : json(each.value);
+        return doc !== undefined && isReceipt(doc) && doc.kind === 'consent';
+      });
+      return write?.collection.startsWith(ORG_COLLECTION) === true
+        ? { patientHome: write.collection.slice(ORG_COLLECTION.length) }
+        : {};
+    }
+    case 'DataPurged': {
+      const receipts = written.receipts.filter((each) => each.kind === 'retention');
+      const [first] = receipts;
+      return first === undefined
+        ? {}
+        : {
+            erased: {
+              patientIds: [...new Set(receipts.map((each) => each.patientId))].sort(),
+              erasedAt: first.erasedAt,
+            },
+          };
+    }
+    default:
+      return {};
+  }
+}
+
 /** The events of a block's valid transactions that this organization holds the data of. */
 export function ledgerEventsOf(block: PrivateBlock): BuiltEvent[] {
   const events: BuiltEvent[] = [];
@@ -270,7 +339,14 @@ export function ledgerEventsOf(block: PrivateBlock): BuiltEvent[] {
     if (!transaction.valid || event === undefined || !NAMES.has(event.name)) continue;
     const eventName = event.name as LedgerEventName;
     const payload = payloadOf(eventName, transaction, event.payload);
-    if (payload !== undefined) events.push({ txId: transaction.txId, eventName, payload });
+    if (payload === undefined) continue;
+    const context = contextOf(eventName, transaction);
+    events.push({
+      txId: transaction.txId,
+      eventName,
+      payload,
+      ...(Object.keys(context).length === 0 ? {} : { context }),
+    });
   }
   return events;
 }
