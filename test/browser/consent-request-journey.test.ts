@@ -180,4 +180,56 @@ describe('the consent request journey in the browser', () => {
     await context.close();
     await staff.context.close();
   });
+
+  it("shows the patient's inbox: the unread count in the menu, the items, marked read", async () => {
+    // A break-glass access by a clinician of the home hospital, after the requests answered above.
+    const clinician = await createSignedInUser(home.api, home.adminToken, {
+      username: uniqueName('inbox-clinician'),
+      password: PASSWORD,
+      role: 'clinician',
+    });
+    const emergency = await home.api.post('/access-requests/emergency', {
+      token: clinician.token,
+      body: {
+        patientId,
+        categories: ['outpatient'],
+        reasonCode: 'LIFE_THREATENING',
+        justification: 'browser journey',
+      },
+    });
+    expect(emergency.status, emergency.text).toBe(201);
+
+    const { page, problems, context } = await newPage(browser, { viewport: PHONE });
+    await login(page, home.base, patient);
+    // The menu tells of the one unread item (the two requests were answered: read already).
+    const inboxLink = page.getByRole('link', { name: w('nav.inboxUnread', { n: '1' }) });
+    await inboxLink.waitFor({ timeout: 30_000 });
+    await inboxLink.click();
+    await page.getByRole('heading', { name: w('inbox.title'), level: 1 }).waitFor();
+    const cards = page.locator('li.card');
+    await expect.poll(() => cards.count(), { timeout: 30_000 }).toBe(3);
+    const unread = page.locator('li.card.unread');
+    expect(await unread.count()).toBe(1);
+    expect(await unread.textContent()).toContain(
+      w('inbox.breakGlassTitle', { org: w('org.TertiaryHospitalMSP') }),
+    );
+    expect(
+      await page
+        .locator('li.card', { hasText: w('inbox.requestTitle', { org: w('org.EnterpriseMSP') }) })
+        .count(),
+    ).toBe(2);
+    await expectAccessible(page, 'the inbox on a phone');
+    await expectNoHorizontalOverflow(page, 'the inbox on a phone');
+    await checkPageInBothLanguages(page, 'inbox-1-unread', [patient.username]);
+
+    await unread.getByRole('button', { name: w('inbox.markRead') }).click();
+    await expect.poll(() => page.locator('li.card.unread').count()).toBe(0);
+    // The count leaves the menu; the items stay, read.
+    await page.getByRole('link', { name: w('nav.inbox'), exact: true }).waitFor();
+    expect(await cards.count()).toBe(3);
+    await page.setViewportSize(DESKTOP);
+    await expectAccessible(page, 'the inbox on a desktop, all read');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

@@ -12,16 +12,17 @@ import {
   takeSignInRefusal,
   whoAmI,
 } from './api.client.ts';
-import type { IdentityView } from '@consent-ledger/ledger-api';
+import type { IdentityView, InboxCounts } from '@consent-ledger/ledger-api';
 import type { LedgerEvent } from './api.types.ts';
 import { useHashRoute } from './hash-router.ts';
 import { AskPanel, RequestsPanel } from './consent-requests.view.tsx';
 import { DevicesPanel } from './devices.view.tsx';
 import { FirstSignInView } from './first-sign-in.view.tsx';
+import { InboxPanel } from './inbox.view.tsx';
 import { AccessPanel, AnchorPanel, VerifyPanel } from './hospital.view.tsx';
 import { LoginView, type Session } from './login.view.tsx';
 import { OpenStatisticsView } from './open-statistics.view.tsx';
-import { t, useLanguage } from './i18n/i18n.ts';
+import { formatNumber, t, useLanguage } from './i18n/i18n.ts';
 import { LanguageSwitch } from './i18n/language-switch.components.tsx';
 import { decisionWord, orgName, outcomeWord, roleWord } from './i18n/words.ts';
 import { ConsentsPanel, GrantPanel, TimelinePanel } from './patient.view.tsx';
@@ -51,6 +52,7 @@ function routesOf(me: IdentityView): readonly Route[] {
     case 'patient':
       return [
         { path: 'consents', label: t('nav.consents') },
+        { path: 'inbox', label: t('nav.inbox') },
         { path: 'requests', label: t('nav.requests') },
         { path: 'grant', label: t('nav.grant') },
         { path: 'timeline', label: t('nav.timeline') },
@@ -85,7 +87,13 @@ function routesOf(me: IdentityView): readonly Route[] {
 }
 
 function Page(
-  props: Readonly<{ session: Session; route: string; refresh: number; signing: Signing }>,
+  props: Readonly<{
+    session: Session;
+    route: string;
+    refresh: number;
+    signing: Signing;
+    onInboxCounts: (counts: InboxCounts) => void;
+  }>,
 ): JSX.Element {
   const { api, me } = props.session;
   const audience = audienceOf(me);
@@ -94,6 +102,8 @@ function Page(
       return <ConsentsPanel api={api} refresh={props.refresh} signing={props.signing} />;
     case 'grant':
       return <GrantPanel api={api} signing={props.signing} home={me.mspId} />;
+    case 'inbox':
+      return <InboxPanel api={api} refresh={props.refresh} onCounts={props.onInboxCounts} />;
     case 'requests':
       return <RequestsPanel api={api} refresh={props.refresh} signing={props.signing} />;
     case 'devices':
@@ -171,6 +181,18 @@ function Signed(
   const [live, setLive] = useState<LedgerEvent | undefined>();
   const signing = useSigning(props.session, refresh);
   const heading = useRef<HTMLElement>(null);
+  // The patient's unread inbox items, for the menu: read again on every live event and page.
+  const [unread, setUnread] = useState<number | undefined>();
+  const patient = audienceOf(props.session.me) === 'patient';
+  useEffect(() => {
+    if (!patient) return;
+    props.session.api
+      .get<InboxCounts>('/inbox/unread')
+      .then((counts) => {
+        setUnread(counts.unread);
+      })
+      .catch(() => undefined);
+  }, [props.session, refresh, route]);
   useEffect(() => {
     const controller = new AbortController();
     props.session.api
@@ -219,15 +241,36 @@ function Signed(
         <ul>
           {routes.map((item) => (
             <li key={item.path}>
-              <a href={`#/${item.path}`} aria-current={route === item.path ? 'page' : undefined}>
+              <a
+                href={`#/${item.path}`}
+                aria-current={route === item.path ? 'page' : undefined}
+                aria-label={
+                  item.path === 'inbox' && unread !== undefined && unread > 0
+                    ? t('nav.inboxUnread', { n: formatNumber(unread) })
+                    : undefined
+                }
+              >
                 {item.label}
+                {item.path === 'inbox' && unread !== undefined && unread > 0 ? (
+                  <span class="count" aria-hidden="true">
+                    {formatNumber(unread)}
+                  </span>
+                ) : null}
               </a>
             </li>
           ))}
         </ul>
       </nav>
       <main id="main" ref={heading}>
-        <Page session={props.session} route={route} refresh={refresh} signing={signing} />
+        <Page
+          session={props.session}
+          route={route}
+          refresh={refresh}
+          signing={signing}
+          onInboxCounts={(counts) => {
+            setUnread(counts.unread);
+          }}
+        />
       </main>
       {signing.dialog.element}
       <footer>
