@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { PatientView } from '@consent-ledger/ledger-api';
+import type { NoticeRef, PatientView } from '@consent-ledger/ledger-api';
 import {
   PHONE,
   SCREENSHOT_DIR,
@@ -498,6 +498,60 @@ describe('the regulator journey in the browser', () => {
     });
     expect(refusedSignature.status, refusedSignature.text).toBe(403);
 
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('counts the consents naming each notice version, as the ledger does', async () => {
+    // A patient of the community hospital consents under its standard notice.
+    const patient = await newPatientByApi(community, await community.loginAdmin(), {
+      username: uniqueName('web-noticed'),
+      password: PASSWORD,
+    });
+    const notice = await community.get<NoticeRef>(
+      '/notices/CommunityHospitalMSP/consent-sharing/1',
+      patient.token,
+    );
+    expect(notice.status, notice.text).toBe(200);
+    const { org, noticeId, version, sha256 } = notice.body;
+    const granted = await community.post('/consents', {
+      token: patient.token,
+      body: {
+        action: await patient.sign('consent:GrantConsent', {
+          grantee: { org: 'TertiaryHospitalMSP' },
+          purposes: ['treatment'],
+          categories: ['imaging'],
+          notice: { org, noticeId, version, sha256 },
+        }),
+      },
+    });
+    expect(granted.status, granted.text).toBe(201);
+    const token = await app.api.login(regulator.username, regulator.password);
+    const use = await app.api.get<{ versions: { version: number; consents: number }[] }>(
+      '/notices/CommunityHospitalMSP/consent-sharing/use',
+      token,
+    );
+    expect(use.status, use.text).toBe(200);
+    const counted = use.body.versions.find((each) => each.version === 1)?.consents ?? 0;
+    expect(counted).toBeGreaterThanOrEqual(1);
+    const { page, problems, context } = await newPage(browser);
+    await login(page, app.base, regulator);
+    await page.getByRole('link', { name: w('nav.notices') }).click();
+    await page.getByRole('heading', { name: w('noticeUse.title'), level: 1 }).waitFor();
+    await page.getByLabel(w('noticeUse.org')).selectOption('CommunityHospitalMSP');
+    const table = page.getByRole('table', {
+      name: w('noticeUse.caption', { org: w('org.CommunityHospitalMSP') }),
+    });
+    await table.waitFor();
+    const row = table.getByRole('row', { name: /consent-sharing/ }).first();
+    const cells = await row.getByRole('cell').allTextContents();
+    // Version, published, consents: the count is the ledger's.
+    expect(cells[0]).toBe('1');
+    expect(cells[2]).toBe(String(counted));
+    await expectAccessible(page, 'the notices page');
+    await checkPageInBothLanguages(page, 'regulator-notices', [regulator.username]);
+    await page.setViewportSize(PHONE);
+    await expectNoHorizontalOverflow(page, 'the notices page on a phone');
     expect(problems).toEqual([]);
     await context.close();
   });

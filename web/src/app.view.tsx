@@ -19,6 +19,7 @@ import { AskPanel, RequestsPanel } from './consent-requests.view.tsx';
 import { DevicesPanel } from './devices.view.tsx';
 import { FirstSignInView } from './first-sign-in.view.tsx';
 import { InboxPanel } from './inbox.view.tsx';
+import { NoticeUsePanel } from './notice-use.view.tsx';
 import { AccessPanel, AnchorPanel, VerifyPanel } from './hospital.view.tsx';
 import { LoginView, type Session } from './login.view.tsx';
 import { OpenStatisticsView } from './open-statistics.view.tsx';
@@ -65,6 +66,7 @@ function routesOf(me: IdentityView): readonly Route[] {
         { path: 'charts', label: t('nav.charts') },
         { path: 'regions', label: t('nav.regions') },
         { path: 'approvals', label: t('nav.approvals') },
+        { path: 'notices', label: t('nav.notices') },
       ];
     case 'staff': {
       const canAnchor =
@@ -120,6 +122,8 @@ function Page(
       return <RegionsPanel api={api} />;
     case 'regulator:approvals':
       return <ApprovalsPanel api={api} />;
+    case 'regulator:notices':
+      return <NoticeUsePanel api={api} />;
     case 'staff:verify':
       return <VerifyPanel api={api} />;
     case 'staff:anchor':

@@ -52,6 +52,7 @@ export const en: Messages = {
     requests: 'Consent requests',
     ask: 'Ask for consent',
     inbox: 'Inbox',
+    notices: 'Notices',
     inboxUnread: 'Inbox, {{n}} unread',
   },
   live: {
@@ -677,6 +678,20 @@ export const en: Messages = {
       'At least {{count}} characters: a few words of your own make a good one; not a common password, a sequence, or your username. It signs you in here; only your key signs for you.',
     submit: 'Make my key and review',
     back: 'Back to sign in',
+  },
+  noticeUse: {
+    title: 'Notices and consents',
+    intro:
+      'The notices each organization published, version by version, and how many consents name each version (every status). A consent names the notice the patient was shown when agreeing.',
+    org: 'Organization',
+    loading: 'Counting the consents per notice version…',
+    summary: 'Versions published: {{versions}}. Consents naming them: {{consents}}.',
+    none: '{{org}} has published no notice.',
+    caption: 'Notice versions of {{org}}',
+    notice: 'Notice',
+    version: 'Version',
+    published: 'Published',
+    consents: 'Consents naming it',
   },
   inbox: {
     title: 'Inbox',

@@ -51,6 +51,7 @@ export const zhCN = {
     requests: '同意请求',
     ask: '请求同意',
     inbox: '消息',
+    notices: '告知书',
     inboxUnread: '消息，{{n}} 条未读',
   },
   live: {
@@ -653,6 +654,20 @@ export const zhCN = {
       '至少 {{count}} 个字符：几个自己的词语组合就很好；不要用常见密码、连续字符或用户名。密码用于登录本系统；只有您的密钥能为您签名。',
     submit: '生成我的密钥并核对',
     back: '返回登录',
+  },
+  noticeUse: {
+    title: '告知书与同意',
+    intro:
+      '各机构发布的告知书的每个版本，以及注明该版本的同意数量（任何状态）。每项同意都注明患者同意时看到的告知书。',
+    org: '机构',
+    loading: '正在统计每个告知书版本的同意数量…',
+    summary: '已发布版本：{{versions}} 个。注明这些版本的同意：{{consents}} 项。',
+    none: '{{org}}尚未发布告知书。',
+    caption: '{{org}}的告知书版本',
+    notice: '告知书',
+    version: '版本',
+    published: '发布时间',
+    consents: '注明该版本的同意',
   },
   inbox: {
     title: '消息',
