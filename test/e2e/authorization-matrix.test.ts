@@ -722,6 +722,14 @@ describe('authorization matrix: every role of every organization x every REST en
             : (requestBy[own || regulator ? mspId : otherMsp] ?? '');
           return get(`/consent-requests/${requestId}`);
         }
+        case 'GET /consent-requests/:requestId/receipt': {
+          // A patient's declined request (phase 1); members read those GET /consent-requests/
+          // :requestId reads, not declined: 409 CONFLICT, which is no refusal either.
+          const requestId = isPatient
+            ? (answered[subject.patientId]?.decline.requestId ?? '')
+            : (requestBy[own || regulator ? mspId : otherMsp] ?? '');
+          return get(`/consent-requests/${requestId}/receipt`);
+        }
         case 'POST /consent-requests/:requestId/approve': {
           const asked = answered[subject.patientId]?.approve;
           if (asked === undefined) throw new Error(`no request to ${subject.patientId}`);
@@ -931,6 +939,8 @@ describe('authorization matrix: every role of every organization x every REST en
       'POST /patients/me/devices/remove': 1,
       'POST /patients/:patientId/recovery': 1,
       'POST /consents/:consentId/erase': 3,
+      // After the patients' declines (phase 0): their receipts exist.
+      'GET /consent-requests/:requestId/receipt': 1,
       // Ends every session of the caller, the matrix's own token included: last of all.
       'POST /auth/logout-everywhere': 4,
     };
