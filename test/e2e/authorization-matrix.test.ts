@@ -383,6 +383,28 @@ describe('authorization matrix: every role of every organization x every REST en
       GovMSP: (await ask('gov/analyst', pe)).requestId,
       ResearchMSP: (await ask('research/researcher', pe)).requestId,
     };
+    // A declined request of every organization (the receipt's GET answers only those): asked by
+    // one of its accessors, declined by the patient of a home.
+    const declinedBy: Record<string, string> = {};
+    for (const [msp, label, home] of [
+      [TERTIARY, 'tertiary/clinician', 'tertiary'],
+      [COMMUNITY, 'community/clinician', 'community'],
+      ['EnterpriseMSP', 'enterprise/analyst', 'enterprise'],
+      ['GovMSP', 'gov/analyst', 'enterprise'],
+      ['ResearchMSP', 'research/researcher', 'enterprise'],
+    ] as const) {
+      const patient = patientOf(home);
+      const { requestId } = await ask(label, patient.patientId);
+      await write(`${home}/patient`, 'POST', `/consent-requests/${requestId}/decline`, {
+        action: await patient.device.sign('request:DeclineRequest', { requestId }),
+      });
+      declinedBy[msp] = requestId;
+    }
+    const declinedFor: Record<string, string> = {
+      [pt]: declinedBy[TERTIARY] ?? '',
+      [pc]: declinedBy[COMMUNITY] ?? '',
+      [pe]: declinedBy.EnterpriseMSP ?? '',
+    };
     const withdrawable = (await registerPatient(tertiaryApi, adminToken('tertiary'))).patientId;
     const withdrawOf = new Map<string, string>();
     for (const principal of PRINCIPALS.filter((each) =>
@@ -723,11 +745,9 @@ describe('authorization matrix: every role of every organization x every REST en
           return get(`/consent-requests/${requestId}`);
         }
         case 'GET /consent-requests/:requestId/receipt': {
-          // A patient's declined request (phase 1); members read those GET /consent-requests/
-          // :requestId reads, not declined: 409 CONFLICT, which is no refusal either.
           const requestId = isPatient
-            ? (answered[subject.patientId]?.decline.requestId ?? '')
-            : (requestBy[own || regulator ? mspId : otherMsp] ?? '');
+            ? (declinedFor[subject.patientId] ?? '')
+            : (declinedBy[own || regulator ? mspId : otherMsp] ?? '');
           return get(`/consent-requests/${requestId}/receipt`);
         }
         case 'POST /consent-requests/:requestId/approve': {
@@ -939,8 +959,6 @@ describe('authorization matrix: every role of every organization x every REST en
       'POST /patients/me/devices/remove': 1,
       'POST /patients/:patientId/recovery': 1,
       'POST /consents/:consentId/erase': 3,
-      // After the patients' declines (phase 0): their receipts exist.
-      'GET /consent-requests/:requestId/receipt': 1,
       // Ends every session of the caller, the matrix's own token included: last of all.
       'POST /auth/logout-everywhere': 4,
     };
