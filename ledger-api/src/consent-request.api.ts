@@ -257,3 +257,39 @@ export interface ConsentRequestWrite {
   /** The consent an approval granted. */
   readonly consent?: Consent;
 }
+
+/**
+ * GET /consent-requests/:requestId/receipt: the receipt of a patient's decline of a consent
+ * request, the counterpart of a consent action's `ConsentReceipt` (modelled on the Kantara
+ * Consent Receipt). A decline agreed to nothing: the receipt carries the terms as the requester
+ * asked them (in `request`), the coded reason if one was given, who signed the decline and when
+ * (its transaction's time), with the ledger's evidence of the declining transaction that an
+ * auditor verifies offline (docs/evidence-bundle.md, a `consent-request` subject). Built from the
+ * request as the ledger keeps it, under the request's read rule. `Evidence` is the verifier's
+ * EvidenceBundle.
+ */
+export interface DeclineReceipt<Evidence = unknown> {
+  readonly receiptVersion: 1;
+  /** `<requestId>.declined`: a request is declined at most once, and stays so. */
+  readonly receiptId: string;
+  readonly action: 'declined';
+  /** When the decline was written: its transaction's time (the request's answeredAt). */
+  readonly time: string;
+  readonly patientId: string;
+  /** Who signed the decline: the patient, or a guardian. */
+  readonly signedBy: SignedBy;
+  /** The organization whose gateway issued the receipt. */
+  readonly issuer: string;
+  /** The organization that asked (the request's requesterOrg). */
+  readonly requesterOrg: string;
+  /** The consent that was asked for and refused: the request's terms, exactly as asked. */
+  readonly asked: ConsentRequestTerms;
+  /** Why the requester asked. */
+  readonly requestReason: RequestReason;
+  /** The patient's coded reason; absent when none was given. */
+  readonly declineReason?: DeclineReason;
+  /** The request as the decline left it (its stored value, its salt included). */
+  readonly request: ConsentRequest;
+  readonly ledger: { readonly channel: string; readonly chaincode: string; readonly txId: string };
+  readonly evidence: Evidence;
+}

@@ -5,6 +5,7 @@ import {
   PHONE,
   appGateway,
   checkPageInBothLanguages,
+  downloadOf,
   expectAccessible,
   expectNoHorizontalOverflow,
   goTo,
@@ -22,7 +23,7 @@ import { createSignedInUser, uniqueName } from '../support/gateways.ts';
  * hospital for two consents, one naming mental-health data, through the enterprise's app; the
  * patient, on a phone, sees exactly what is asked, approves the first through the signing
  * confirmation after the separate sensitive-data agreement, and declines the second with a coded
- * reason; the analyst sees both answers. Both pages pass axe at 390x844 and 1280x900.
+ * reason, downloading the decline's receipt; the analyst sees both answers. Both pages pass axe at 390x844 and 1280x900.
  */
 
 const PASSWORD = 'request-journey-pass-phrase-3';
@@ -151,6 +152,30 @@ describe('the consent request journey in the browser', () => {
         timeout: 30_000,
       })
       .toBe(0);
+    // The declined request has a receipt to download (the approved one has none of its own: its
+    // consent's receipt is under My consents).
+    const answered = page.locator('section[aria-labelledby="requests-answered"] li.card');
+    await expect.poll(() => answered.count(), { timeout: 30_000 }).toBe(2);
+    const receiptButtons = page.getByRole('button', { name: w('requests.receipt') });
+    expect(await receiptButtons.count()).toBe(1);
+    const declinedCard = answered.filter({ hasText: w('requestReason.FOLLOW_UP') });
+    const requestId = second.body.requestId;
+    const receiptButton = declinedCard.getByRole('button', {
+      name: w('requests.receiptLabel', { org: w('org.EnterpriseMSP'), id: requestId }),
+    });
+    const receipt = await downloadOf(page, receiptButton);
+    expect(receipt.name).toBe(`decline-receipt-${requestId}.json`);
+    expect(JSON.parse(new TextDecoder().decode(receipt.bytes)) as unknown).toMatchObject({
+      receiptId: `${requestId}.declined`,
+      action: 'declined',
+      patientId,
+      requesterOrg: ENTERPRISE,
+      declineReason: 'UNKNOWN_REQUESTER',
+      evidence: { version: 2, subject: { kind: 'consent-request', status: 'declined' } },
+    });
+    await page
+      .getByText(w('requests.receiptSaved', { name: `decline-receipt-${requestId}.json` }))
+      .waitFor();
     await checkPageInBothLanguages(page, 'request-3-answered', [patient.username]);
 
     // The requester reads both answers, through the API and on its page.

@@ -383,6 +383,28 @@ describe('authorization matrix: every role of every organization x every REST en
       GovMSP: (await ask('gov/analyst', pe)).requestId,
       ResearchMSP: (await ask('research/researcher', pe)).requestId,
     };
+    // A declined request of every organization (the receipt's GET answers only those): asked by
+    // one of its accessors, declined by the patient of a home.
+    const declinedBy: Record<string, string> = {};
+    for (const [msp, label, home] of [
+      [TERTIARY, 'tertiary/clinician', 'tertiary'],
+      [COMMUNITY, 'community/clinician', 'community'],
+      ['EnterpriseMSP', 'enterprise/analyst', 'enterprise'],
+      ['GovMSP', 'gov/analyst', 'enterprise'],
+      ['ResearchMSP', 'research/researcher', 'enterprise'],
+    ] as const) {
+      const patient = patientOf(home);
+      const { requestId } = await ask(label, patient.patientId);
+      await write(`${home}/patient`, 'POST', `/consent-requests/${requestId}/decline`, {
+        action: await patient.device.sign('request:DeclineRequest', { requestId }),
+      });
+      declinedBy[msp] = requestId;
+    }
+    const declinedFor: Record<string, string> = {
+      [pt]: declinedBy[TERTIARY] ?? '',
+      [pc]: declinedBy[COMMUNITY] ?? '',
+      [pe]: declinedBy.EnterpriseMSP ?? '',
+    };
     const withdrawable = (await registerPatient(tertiaryApi, adminToken('tertiary'))).patientId;
     const withdrawOf = new Map<string, string>();
     for (const principal of PRINCIPALS.filter((each) =>
@@ -729,6 +751,12 @@ describe('authorization matrix: every role of every organization x every REST en
             ? (answered[subject.patientId]?.approve.requestId ?? '')
             : (requestBy[own || regulator ? mspId : otherMsp] ?? '');
           return get(`/consent-requests/${requestId}`);
+        }
+        case 'GET /consent-requests/:requestId/receipt': {
+          const requestId = isPatient
+            ? (declinedFor[subject.patientId] ?? '')
+            : (declinedBy[own || regulator ? mspId : otherMsp] ?? '');
+          return get(`/consent-requests/${requestId}/receipt`);
         }
         case 'POST /consent-requests/:requestId/approve': {
           const asked = answered[subject.patientId]?.approve;

@@ -7,8 +7,10 @@ import {
   type ConsentRequestPage,
   type ConsentRequestTerms,
   type ConsentRequestWrite,
+  type DeclineReceipt,
   type RequestLimitsSetting,
 } from '@consent-ledger/ledger-api';
+import { parseBundle, verifyBundle } from '@consent-ledger/verifier';
 import {
   enrolPatient,
   gateway,
@@ -22,7 +24,8 @@ import {
  * "request"): an insurer's analyst asks a patient of the community hospital for a consent at its
  * own gateway; the patient lists it and approves at the home gateway with a statement signed on
  * the device (the consent granted is exactly the one asked, and permits the analyst's access), or
- * declines; the requester reads the answer; the default limits stop a flood.
+ * declines (with a receipt of the decline whose evidence verifies offline); the requester reads
+ * the answer; the default limits stop a flood.
  */
 
 const PASSWORD = 'consent-requests-password-1';
@@ -33,6 +36,8 @@ describe('consent requests, real network', () => {
   let enterprise: GatewayApi;
   let patient: GatewayPatient;
   let analyst: string;
+  /** The request the first test approves (it has no decline receipt). */
+  let approvedId = '';
 
   const terms = (overrides: Partial<ConsentRequestTerms> = {}): ConsentRequestTerms => ({
     grantee: { org: ENTERPRISE, role: 'analyst' },
@@ -118,6 +123,7 @@ describe('consent requests, real network', () => {
     expect(approved.body.request).toMatchObject({ status: 'approved' });
     const consentId = approved.body.consent?.consentId ?? '';
     expect(approved.body.request.consentId).toBe(consentId);
+    approvedId = requestId;
     const consent = await community.get<Consent>(`/consents/${consentId}`, patient.token);
     expect(consent.body).toMatchObject({
       provision: 'permit',
@@ -169,6 +175,73 @@ describe('consent requests, real network', () => {
       declineReason: 'TERMS_TOO_BROAD',
       answeredBy: { kind: 'patient', id: patient.patientId },
     });
+
+    // The patient downloads a receipt of the decline at home: the terms as asked, the reasons,
+    // who signed and when, the declining transaction and its evidence, which verifies offline.
+    const path = `/consent-requests/${requestId}/receipt`;
+    const receipt = await community.get<DeclineReceipt>(path, patient.token);
+    expect(receipt.status, receipt.text).toBe(200);
+    expect(receipt.body).toMatchObject({
+      receiptVersion: 1,
+      receiptId: `${requestId}.declined`,
+      action: 'declined',
+      time: declined.body.request.answeredAt,
+      patientId: patient.patientId,
+      signedBy: { kind: 'patient', id: patient.patientId },
+      issuer: 'CommunityHospitalMSP',
+      requesterOrg: ENTERPRISE,
+      asked: asked.body.request.terms,
+      requestReason: 'FOLLOW_UP',
+      declineReason: 'TERMS_TOO_BROAD',
+      request: { requestId, status: 'declined' },
+      ledger: { channel: 'health', txId: declined.body.txId },
+    });
+    const bundle = parseBundle(receipt.body.evidence);
+    expect(bundle.subject).toEqual({ kind: 'consent-request', requestId, status: 'declined' });
+    expect(bundle.transaction.txId).toBe(declined.body.txId);
+    const report = verifyBundle(bundle);
+    expect(report.ok, JSON.stringify(report.checks)).toBe(true);
+    // The private value the bundle discloses is the request as the decline left it.
+    if (bundle.version !== 2 || bundle.privateWrite === undefined)
+      throw new Error('no private write');
+    expect(JSON.parse(Buffer.from(bundle.privateWrite.value, 'base64').toString())).toEqual(
+      receipt.body.request,
+    );
+    // Tampering with the subject is caught offline.
+    const tampered = verifyBundle({
+      ...bundle,
+      subject: { kind: 'consent-request', requestId, status: 'approved' },
+    });
+    expect(tampered.firstFailure).toBe('private-write');
+
+    // The requester's organization may read it too, under the request's read rule, at its own
+    // gateway (its peer holds the request's collection).
+    const theirs = await enterprise.get<DeclineReceipt>(path, analyst);
+    expect(theirs.status, theirs.text).toBe(200);
+    expect(theirs.body).toMatchObject({ issuer: ENTERPRISE, ledger: { txId: declined.body.txId } });
+    expect(verifyBundle(parseBundle(theirs.body.evidence)).ok).toBe(true);
+
+    // Only a declined request has one; another patient, no token and an unknown ID are refused.
+    const notDeclined = await community.get<{ code: string; message: string }>(
+      `/consent-requests/${approvedId}/receipt`,
+      patient.token,
+    );
+    expect(notDeclined.status, notDeclined.text).toBe(409);
+    expect(notDeclined.body).toMatchObject({ code: 'CONFLICT' });
+    expect(notDeclined.body.message).toMatch(/is approved: only a declined request/);
+    const other = await enrolPatient(community);
+    const stranger = await community.get<{ code: string }>(path, other.token);
+    expect(stranger.status, stranger.text).toBe(403);
+    expect(stranger.body.code).toBe('FORBIDDEN');
+    expect((await community.get(path)).status).toBe(401);
+    const unknown = await community.get<{ code: string }>(
+      `/consent-requests/req-${'0'.repeat(24)}/receipt`,
+      patient.token,
+    );
+    expect(unknown.status, unknown.text).toBe(404);
+    expect((await community.get('/consent-requests/req-1/receipt', patient.token)).status).toBe(
+      400,
+    );
   });
 
   it('refuses requests for another organization and free text, and stops a flood at the limits', async () => {
@@ -190,5 +263,12 @@ describe('consent requests, real network', () => {
     expect(flooded.status, flooded.text).toBe(422);
     expect(flooded.body.code).toBe('RULE_VIOLATION');
     expect(flooded.body.message).toMatch(/request limit/);
+    // An open request has no decline receipt.
+    const pending = await community.get<{ code: string }>(
+      `/consent-requests/${open[0] ?? ''}/receipt`,
+      patient.token,
+    );
+    expect(pending.status, pending.text).toBe(409);
+    expect(pending.body.code).toBe('CONFLICT');
   });
 });

@@ -732,6 +732,13 @@ export const ENDPOINTS: readonly EndpointRow[] = [
     own: "patients: requests to themselves; members: their organization's; admins: also those to their organization's patients",
   },
   {
+    method: 'GET',
+    path: '/consent-requests/:requestId/receipt',
+    rule: SCOPED_READ,
+    own: "patients: requests to themselves; members: their organization's; admins: also those to their organization's patients",
+    note: 'a declined request only (409 CONFLICT otherwise)',
+  },
+  {
     method: 'POST',
     path: '/consent-requests/:requestId/approve',
     rule: OWN_PATIENT,

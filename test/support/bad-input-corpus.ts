@@ -2857,6 +2857,7 @@ function pathCases(targets: Targets): RestCase[] {
     ['gov', 'GET', '/notices/TertiaryHospitalMSP/:id/use', 'regulator'],
     ['tertiary', 'GET', '/records/:id', 'patient'],
     ['tertiary', 'GET', '/consent-requests/:id', 'patient'],
+    ['tertiary', 'GET', '/consent-requests/:id/receipt', 'patient'],
     ['tertiary', 'POST', '/consent-requests/:id/withdraw', 'doctor'],
     ['gov', 'GET', '/audit/access-events/:id', 'regulator'],
     ['tertiary', 'GET', '/patients/:id', 'admin'],

@@ -66,6 +66,12 @@ const subjectSchema = z.discriminatedUnion('kind', [
     consentId: z.string().min(1),
     version: z.number().int().min(1),
   }),
+  z.strictObject({
+    kind: z.literal('consent-request'),
+    requestId: z.string().min(1),
+    /** The status the transaction left it in (a decline's receipt: `declined`). */
+    status: z.enum(['approved', 'declined', 'open', 'withdrawn']),
+  }),
 ]);
 
 /** What a version 1 bundle proves is on the ledger. */
@@ -75,7 +81,11 @@ export type SubjectV1 = z.output<typeof subjectV1Schema>;
 export type Subject = z.output<typeof subjectSchema>;
 
 /** The subject kinds kept in private data collections: their bundles carry a `privateWrite`. */
-export const PRIVATE_SUBJECTS: readonly Subject['kind'][] = ['access-event', 'consent'];
+export const PRIVATE_SUBJECTS: readonly Subject['kind'][] = [
+  'access-event',
+  'consent',
+  'consent-request',
+];
 
 const privateWriteSchema = z.strictObject({
   /** The collection the value was written to. */
@@ -123,7 +133,7 @@ const bundleV1Schema = z.strictObject({
 const bundleV2Schema = z.strictObject({
   version: z.literal(2),
   subject: subjectSchema,
-  /** Required for access-event and consent subjects, refused for the others. */
+  /** Required for access-event, consent and consent-request subjects, refused for the others. */
   privateWrite: privateWriteSchema.optional(),
   ...commonFields,
 });

@@ -21,7 +21,9 @@ export function describeBundle(bundle: EvidenceBundle): string {
         ? `record ${subject.item.recordId} in batch ${subject.batchId}`
         : subject.kind === 'access-event'
           ? `access event ${subject.eventId}`
-          : `consent ${subject.consentId} version ${subject.version}`;
+          : subject.kind === 'consent'
+            ? `consent ${subject.consentId} version ${subject.version}`
+            : `consent request ${subject.requestId}, ${subject.status}`;
   const disclosed =
     bundle.version === 2 && bundle.privateWrite !== undefined
       ? `; discloses its private value in ${bundle.privateWrite.collection}`

@@ -564,6 +564,64 @@ describe('evidence bundles, version 2', () => {
       'the private value differs from the subject in version',
     );
   });
+
+  it('verifies a declined consent request by requestId and status', async () => {
+    const declined = utf8(
+      JSON.stringify({
+        declineReason: 'NOT_NEEDED',
+        requestId: 'req-1',
+        salt: 's',
+        status: 'declined',
+        txId: 'tx-decline',
+      }),
+    );
+    const nonce = utf8(JSON.stringify({ nonce: 'n-1', txId: 'tx-decline' }));
+    const written = transaction({
+      txId: 'tx-decline',
+      creator: 'CommunityHospitalMSP',
+      endorsers: ['CommunityHospitalMSP', 'GovMSP'],
+      writes: [
+        { collection: COLLECTION, key: compositeKey('non', ['n-1']), value: nonce },
+        { collection: COLLECTION, key: compositeKey('req', ['req-1']), value: declined },
+      ],
+    });
+    const subject = {
+      kind: 'consent-request' as const,
+      requestId: 'req-1',
+      status: 'declined' as const,
+    };
+    const privateWrite = privateWriteOf({
+      privateData: written.privateData,
+      chaincode: CHAINCODE,
+      subject,
+    });
+    expect(privateWrite?.key).toBe(compositeKey('req', ['req-1']));
+    if (privateWrite === undefined) throw new Error('no private write for req-1');
+    const built = await buildBundle({
+      evaluate: peerOf(block([written.envelope])),
+      channel: CHANNEL,
+      chaincode: CHAINCODE,
+      txId: 'tx-decline',
+      subject,
+      endorsementPolicy: { outOf: 2 },
+      privateWrite,
+    });
+    const parsed = parseBundle(JSON.parse(JSON.stringify(built)));
+    expect(parsed.subject).toEqual(subject);
+    expect(failed(verifyBundle(parsed))).toEqual([]);
+    // The same request as another transaction would have left it is not what this one wrote.
+    const approved = verifyBundle({ ...built, subject: { ...subject, status: 'approved' } });
+    expect(detail(approved, 'private-write')).toBe(
+      'the private value differs from the subject in status',
+    );
+    const { privateWrite: _write, ...withoutWrite } = JSON.parse(JSON.stringify(built)) as Record<
+      string,
+      unknown
+    >;
+    expect(() => parseBundle(withoutWrite)).toThrow(
+      /privateWrite: required for a private subject \(consent-request\)/,
+    );
+  });
 });
 
 describe('evidence bundles, version 1 and batch leaves', () => {

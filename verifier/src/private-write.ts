@@ -2,10 +2,10 @@ import { common, ledger, type peer } from '@hyperledger/fabric-protos';
 import type { Subject } from './bundle.ts';
 
 /**
- * The private write that proves a private subject (an access event, a consent version): the
- * collection, the exact state key and the exact stored value its transaction wrote. The block
- * holds only SHA-256 of the key and of the value; the value itself is on the collection's members'
- * peers, whose gateway puts it in the bundle.
+ * The private write that proves a private subject (an access event, a consent version, a consent
+ * request as a transaction left it): the collection, the exact state key and the exact stored
+ * value its transaction wrote. The block holds only SHA-256 of the key and of the value; the value
+ * itself is on the collection's members' peers, whose gateway puts it in the bundle.
  */
 export interface PrivateWrite {
   readonly collection: string;
@@ -15,7 +15,8 @@ export interface PrivateWrite {
 
 /**
  * The fields a stored value must have to be the subject's: `eventId` for an access event,
- * `consentId` and `version` for a consent; none for the public subjects.
+ * `consentId` and `version` for a consent, `requestId` and `status` for a consent request; none
+ * for the public subjects.
  */
 export function subjectFields(subject: Subject): Record<string, unknown> {
   switch (subject.kind) {
@@ -23,6 +24,8 @@ export function subjectFields(subject: Subject): Record<string, unknown> {
       return { eventId: subject.eventId };
     case 'consent':
       return { consentId: subject.consentId, version: subject.version };
+    case 'consent-request':
+      return { requestId: subject.requestId, status: subject.status };
     default:
       return {};
   }

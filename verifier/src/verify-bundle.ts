@@ -377,6 +377,8 @@ function writeSetProblem(bundle: EvidenceBundle, tx: DecodedTransaction): string
   const { subject } = bundle;
   if (subject.kind === 'consent')
     return 'a consent is private data: the bundle needs its private write';
+  if (subject.kind === 'consent-request')
+    return 'a consent request is private data: the bundle needs its private write';
   const key =
     subject.kind === 'record'
       ? compositeKey(

@@ -33,11 +33,20 @@ import {
   sensitivitiesWords,
   sensitivityWord,
 } from './i18n/words.ts';
+import { declineReceiptFileName } from './notices.ts';
 import { allPages } from './patient.view.tsx';
 import { SigningNotice, signAndSend, type Signing } from './signing.components.tsx';
 import { consentTermsWords } from './statement-words.ts';
 import { oneYearFrom } from './statements.ts';
-import { CheckboxGroup, Field, Status, TechnicalDetails, Time, useTask } from './ui.components.tsx';
+import {
+  CheckboxGroup,
+  Field,
+  Status,
+  TechnicalDetails,
+  Time,
+  saveBlob,
+  useTask,
+} from './ui.components.tsx';
 
 /**
  * Consent requests in the web app: the patient's list of what organizations ask, answered with a
@@ -52,6 +61,7 @@ function PatientRequestItem(
     request: ConsentRequest;
     onApprove?: (request: ConsentRequest) => void;
     onDecline?: (request: ConsentRequest, reason: DeclineReason | undefined) => void;
+    onReceipt?: (request: ConsentRequest) => void;
   }>,
 ): JSX.Element {
   const { request } = props;
@@ -154,6 +164,19 @@ function PatientRequestItem(
           )}
         </div>
       )}
+      {props.onReceipt === undefined || request.status !== 'declined' ? null : (
+        <button
+          type="button"
+          class="secondary"
+          aria-label={t('requests.receiptLabel', {
+            org: orgName(request.requesterOrg),
+            id: request.requestId,
+          })}
+          onClick={() => props.onReceipt?.(request)}
+        >
+          {t('requests.receipt')}
+        </button>
+      )}
       <TechnicalDetails>
         <p class="meta">
           {t('tech.requestId')} <span class="id">{request.requestId}</span>
@@ -178,6 +201,7 @@ export function RequestsPanel(
   const list = useTask<ConsentRequest[]>();
   const answer = useTask<ConsentRequestWrite>();
   const [answered, setAnswered] = useState<'approved' | 'declined' | undefined>();
+  const receipt = useTask<string>();
   const load = (): Promise<void> =>
     list.run(() =>
       allPages((bookmark) =>
@@ -225,6 +249,13 @@ export function RequestsPanel(
         }),
     }).then((sent) => (sent ? load() : undefined));
   };
+  const onReceipt = (request: ConsentRequest): void => {
+    void receipt.run(async () => {
+      const name = declineReceiptFileName(request.requestId);
+      saveBlob(await props.api.download(`/consent-requests/${request.requestId}/receipt`), name);
+      return name;
+    });
+  };
   return (
     <section aria-labelledby="requests-title">
       <h1 id="requests-title">{t('requests.title')}</h1>
@@ -250,6 +281,16 @@ export function RequestsPanel(
               </p>
             </TechnicalDetails>
           </div>
+        )}
+      </Status>
+      <Status
+        busy={receipt.busy}
+        busyText={t('requests.receiptBusy')}
+        error={receipt.error}
+        detail={receipt.detail}
+      >
+        {receipt.result === undefined ? null : (
+          <p class="success">{t('requests.receiptSaved', { name: receipt.result })}</p>
         )}
       </Status>
       <Status
@@ -286,7 +327,7 @@ export function RequestsPanel(
         ) : (
           <ul class="cards">
             {closed.map((request) => (
-              <PatientRequestItem key={request.requestId} request={request} />
+              <PatientRequestItem key={request.requestId} request={request} onReceipt={onReceipt} />
             ))}
           </ul>
         )}

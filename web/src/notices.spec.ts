@@ -1,6 +1,6 @@
 import type { NoticeSummary } from '@consent-ledger/ledger-api';
 import { describe, expect, it } from 'vitest';
-import { latestVersion, noticeRefOf, receiptFileName } from './notices.ts';
+import { declineReceiptFileName, latestVersion, noticeRefOf, receiptFileName } from './notices.ts';
 
 const summary = (noticeId: string, version: number): NoticeSummary => ({
   org: 'CommunityHospitalMSP',
@@ -36,6 +36,12 @@ describe('notices in the web app', () => {
   it('names a receipt file by consent and version', () => {
     expect(receiptFileName('con-0123456789abcdef01234567', 2)).toBe(
       'consent-receipt-con-0123456789abcdef01234567-v2.json',
+    );
+  });
+
+  it('names a decline receipt file by the request declined', () => {
+    expect(declineReceiptFileName('req-0123456789abcdef01234567')).toBe(
+      'decline-receipt-req-0123456789abcdef01234567.json',
     );
   });
 });

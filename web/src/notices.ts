@@ -30,3 +30,8 @@ export function noticeRefOf(notice: NoticeRef): NoticeRef {
 export function receiptFileName(consentId: string, version: number): string {
   return `consent-receipt-${consentId}-v${String(version)}.json`;
 }
+
+/** A decline receipt's file name: the consent request declined. */
+export function declineReceiptFileName(requestId: string): string {
+  return `decline-receipt-${requestId}.json`;
+}

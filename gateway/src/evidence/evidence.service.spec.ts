@@ -5,6 +5,7 @@ import {
   toHex,
   treeLevels,
   type BatchItem,
+  type ConsentRequest,
 } from '@consent-ledger/ledger-api';
 import { parseBundle } from '@consent-ledger/verifier';
 import { common, msp, type peer } from '@hyperledger/fabric-protos';
@@ -34,10 +35,37 @@ const OTHER_PATIENT = 'pid-someoneelseaaaaaa';
 /** What the transactions of the private subjects wrote (the peer holds them for its members). */
 const EVENT_VALUE = { eventId: EVT, patientId: PATIENT, txId: 'tx-evt', salt: 'c2FsdA' };
 const CONSENT_V2 = { consentId: CON, version: 2, patientId: PATIENT, salt: 'c2FsdA' };
+const REQ = `req-${'0'.repeat(23)}1`;
+const DECLINED: ConsentRequest = {
+  requestId: REQ,
+  patientId: PATIENT,
+  patientHome: 'TertiaryHospitalMSP',
+  requesterOrg: 'CommunityHospitalMSP',
+  requestedBy: 'a'.repeat(64),
+  terms: {
+    grantee: { org: 'CommunityHospitalMSP' },
+    purposes: ['treatment'],
+    categories: ['outpatient'],
+    validUntil: '2099-01-01T00:00:00.000Z',
+  },
+  reason: 'SECOND_OPINION',
+  status: 'declined',
+  createdAt: '2026-12-01T00:00:00.000Z',
+  expiresAt: '2026-12-31T00:00:00.000Z',
+  answeredAt: '2026-12-02T00:00:00.000Z',
+  answeredBy: { kind: 'patient', id: PATIENT },
+  declineReason: 'NOT_NEEDED',
+  txId: 'tx-decline',
+  salt: 'c2FsdA',
+};
+/** The same request as RequestConsent wrote it. */
+const { answeredAt: _at, answeredBy: _by, declineReason: _reason, ...asked } = DECLINED;
+const ASKED: ConsentRequest = { ...asked, status: 'open', txId: 'tx-ask' };
 
 /**
  * Blocks with the private data this peer holds: block 7 has another patient's access event beside
- * the subject's; block 8 the consent's second version (and its first version's snapshot).
+ * the subject's; block 8 the consent's second version (and its first version's snapshot); block 9
+ * a consent request's decline (with the signed statement's nonce).
  */
 function privateBlocks(): peer.BlockAndPrivateData[] {
   return [
@@ -82,6 +110,23 @@ function privateBlocks(): peer.BlockAndPrivateData[] {
             value: CONSENT_V2,
           },
         ],
+      },
+    ]),
+    testBlock(9, [
+      {
+        txId: 'tx-decline',
+        eventName: 'ConsentRequestAnswered',
+        privateWrites: [
+          { collection: PAIR, key: compositeKey('non', 'nonce-1'), value: { txId: 'tx-decline' } },
+          { collection: PAIR, key: compositeKey('req', REQ), value: DECLINED },
+        ],
+      },
+    ]),
+    testBlock(10, [
+      {
+        txId: 'tx-ask',
+        eventName: 'ConsentRequested',
+        privateWrites: [{ collection: PAIR, key: compositeKey('req', REQ), value: ASKED }],
       },
     ]),
   ];
@@ -357,6 +402,35 @@ describe('EvidenceService', () => {
     await expect(service.consentProof(caller, CON, { version: 1 })).rejects.toThrow(
       "this organization's peer holds no private value",
     );
+  });
+
+  it("bundles a consent request's decline: the request as the declining transaction wrote it", async () => {
+    const { ledger, service } = setup();
+    const bundle = await service.consentRequestProof(caller, DECLINED);
+    expect(parseBundle(JSON.parse(JSON.stringify(bundle)))).toBeDefined();
+    expect(bundle).toMatchObject({
+      version: 2,
+      subject: { kind: 'consent-request', requestId: REQ, status: 'declined' },
+      transaction: { txId: 'tx-decline' },
+      privateWrite: {
+        collection: PAIR,
+        key: compositeKey('req', REQ),
+        value: Buffer.from(JSON.stringify(DECLINED)).toString('base64'),
+      },
+      endorsementPolicy: {
+        outOf: 2,
+        orgs: ['CommunityHospitalMSP', 'TertiaryHospitalMSP', 'GovMSP'],
+      },
+    });
+    expect(ledger.blockRequests.at(-1)).toEqual({ identity: 'gateway-service', startBlock: 9n });
+    // An expired request is stored open: its bundle names the status its transaction wrote.
+    const expired = await service.consentRequestProof(caller, { ...ASKED, status: 'expired' });
+    expect(expired.subject).toEqual({ kind: 'consent-request', requestId: REQ, status: 'open' });
+    expect(expired.transaction.txId).toBe('tx-ask');
+    // A status the transaction did not write is not its subject's.
+    await expect(
+      service.consentRequestProof(caller, { ...DECLINED, txId: 'tx-ask' }),
+    ).rejects.toThrow("this organization's peer holds no private value");
   });
 
   it("reads for a patient's session as the service identity, and only the patient's own", async () => {

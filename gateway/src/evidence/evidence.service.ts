@@ -3,6 +3,7 @@ import { common } from '@hyperledger/fabric-protos';
 import {
   GOVERNMENT_MSP,
   collectionEndorsement,
+  type ConsentRequest,
   type ConsentVersion,
 } from '@consent-ledger/ledger-api';
 import {
@@ -43,13 +44,14 @@ export interface ConsentProofOptions {
 }
 
 /**
- * Evidence bundles, version 2 (docs/evidence-bundle.md), of records, batch members, access events
- * and consent versions. The subject is read first through its own service, so the chaincode (and,
- * for a patient's session, the gateway) decides whether the caller may see it; the bundle is then
- * gathered from qscc and cscc as the same caller (the service identity for a patient's session).
- * An access event or a consent is private data: its bundle carries the subject's private write
- * (collection, key, value), taken from the block's private data this organization's peer delivers
- * to the service identity, and no other private value.
+ * Evidence bundles, version 2 (docs/evidence-bundle.md), of records, batch members, access events,
+ * consent versions and consent requests. The subject is read first through its own service, so
+ * the chaincode (and, for a patient's session, the gateway) decides whether the caller may see it;
+ * the bundle is then gathered from qscc and cscc as the same caller (the service identity for a
+ * patient's session).
+ * An access event, a consent or a consent request is private data: its bundle carries the
+ * subject's private write (collection, key, value), taken from the block's private data this
+ * organization's peer delivers to the service identity, and no other private value.
  */
 @Injectable()
 export class EvidenceService {
@@ -131,6 +133,19 @@ export class EvidenceService {
       kind: 'consent',
       consentId: entry.consentId,
       version: entry.version,
+    });
+  }
+
+  /**
+   * The bundle of the transaction that last wrote a consent request the caller has already read
+   * (from GetRequest, under the request's read rule): its stored value with the status that
+   * transaction left (an expired request is stored `open`). A declined request's is its decline's.
+   */
+  consentRequestProof(caller: Principal, request: ConsentRequest): Promise<EvidenceBundle> {
+    return this.#bundle(caller, request.txId, {
+      kind: 'consent-request',
+      requestId: request.requestId,
+      status: request.status === 'expired' ? 'open' : request.status,
     });
   }
 

@@ -1,7 +1,12 @@
-import { CONSENT_ID_PATTERN, type ConsentReceipt } from '@consent-ledger/ledger-api';
+import {
+  CONSENT_ID_PATTERN,
+  CONSENT_REQUEST_ID_PATTERN,
+  type ConsentReceipt,
+  type DeclineReceipt,
+} from '@consent-ledger/ledger-api';
 import type { EvidenceBundle } from '@consent-ledger/verifier';
 import { Controller, Get, Header, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authorize, CurrentUser } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { idPipe } from '../common/id.pipe.js';
@@ -29,5 +34,29 @@ export class ReceiptsController {
     @Query() query: ConsentProofQueryDto,
   ): Promise<ConsentReceipt<EvidenceBundle>> {
     return this.receipts.consentReceipt(caller, consentId, query.version);
+  }
+}
+
+/** Receipts of declined consent requests. */
+@ApiTags('consent-requests')
+@ApiBearerAuth()
+@Controller('consent-requests')
+export class DeclineReceiptsController {
+  constructor(private readonly receipts: ReceiptsService) {}
+
+  /**
+   * The receipt of a consent request's decline: the terms as asked, the coded reasons, who signed
+   * and when, with the declining transaction's evidence bundle; under the request's read rule.
+   */
+  @Get(':requestId/receipt')
+  @Authorize('request:GetRequest')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ description: 'DeclineReceipt (ledger-api), its evidence an evidence bundle' })
+  @ApiConflictResponse({ description: 'CONFLICT: the request is not declined' })
+  receipt(
+    @CurrentUser() caller: Principal,
+    @Param('requestId', idPipe(CONSENT_REQUEST_ID_PATTERN, 'consent request ID')) requestId: string,
+  ): Promise<DeclineReceipt<EvidenceBundle>> {
+    return this.receipts.declineReceipt(caller, requestId);
   }
 }

@@ -756,6 +756,11 @@ export const en: Messages = {
     declining: 'Declining…',
     approved: 'Approved: the consent is granted. You can revoke it at any time under My consents.',
     declined: 'Declined: the requester will see your answer.',
+    receipt: 'Download receipt',
+    receiptLabel: 'Download receipt of your decline of the request from {{org}} ({{id}})',
+    receiptBusy: 'Preparing the receipt…',
+    receiptSaved:
+      'Receipt saved as {{name}}. It shows what was asked, that you declined, when, and the ledger’s evidence.',
     needAgreement: 'Please tick the separate agreement to share the sensitive data first.',
     askTitle: 'Ask a patient for consent',
     askIntro:

@@ -730,6 +730,10 @@ export const zhCN = {
     declining: '正在拒绝…',
     approved: '已同意：同意已授予。您可以随时在“我的同意”中撤回。',
     declined: '已拒绝：请求方将看到您的答复。',
+    receipt: '下载回执',
+    receiptLabel: '下载回执：您对{{org}}请求的拒绝（{{id}}）',
+    receiptBusy: '正在生成回执…',
+    receiptSaved: '回执已保存为 {{name}}。其中记录了对方请求的内容、您的拒绝、时间以及账本证据。',
     needAgreement: '请先勾选单独同意共享敏感数据。',
     askTitle: '请求患者同意',
     askIntro:
