@@ -74,6 +74,7 @@ class SqliteInboxStore implements InboxStore {
     ) STRICT;
     CREATE INDEX IF NOT EXISTS inbox_items_unread ON inbox_items (patient_id, read_at, item_id);
     CREATE INDEX IF NOT EXISTS inbox_items_subject ON inbox_items (kind, subject);
+    CREATE INDEX IF NOT EXISTS inbox_items_read ON inbox_items (read_at) WHERE read_at IS NOT NULL;
     CREATE TABLE IF NOT EXISTS inbox_patients (patient_id TEXT PRIMARY KEY) STRICT;
     CREATE TABLE IF NOT EXISTS inbox_expiries (
       consent_id TEXT PRIMARY KEY,
