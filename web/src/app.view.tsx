@@ -245,20 +245,20 @@ function Signed(
         <ul>
           {routes.map((item) => (
             <li key={item.path}>
-              <a
-                href={`#/${item.path}`}
-                aria-current={route === item.path ? 'page' : undefined}
-                aria-label={
-                  item.path === 'inbox' && unread !== undefined && unread > 0
-                    ? t('nav.inboxUnread', { n: formatNumber(unread) })
-                    : undefined
-                }
-              >
+              <a href={`#/${item.path}`} aria-current={route === item.path ? 'page' : undefined}>
                 {item.label}
                 {item.path === 'inbox' && unread !== undefined && unread > 0 ? (
-                  <span class="count" aria-hidden="true">
-                    {formatNumber(unread)}
-                  </span>
+                  <>
+                    {/* The number shows; the name reads "Inbox (N unread)" and holds the
+                        visible word, so speech control finds it by what it shows. */}
+                    <span class="count" aria-hidden="true">
+                      {formatNumber(unread)}
+                    </span>
+                    <span class="visually-hidden">
+                      {' '}
+                      {t('nav.inboxUnread', { n: formatNumber(unread) })}
+                    </span>
+                  </>
                 ) : null}
               </a>
             </li>

@@ -53,7 +53,7 @@ export const en: Messages = {
     ask: 'Ask for consent',
     inbox: 'Inbox',
     notices: 'Notices',
-    inboxUnread: 'Inbox, {{n}} unread',
+    inboxUnread: '({{n}} unread)',
   },
   live: {
     on: 'Live updates on.',

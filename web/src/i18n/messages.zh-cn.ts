@@ -52,7 +52,7 @@ export const zhCN = {
     ask: '请求同意',
     inbox: '消息',
     notices: '告知书',
-    inboxUnread: '消息，{{n}} 条未读',
+    inboxUnread: '（{{n}} 条未读）',
   },
   live: {
     on: '实时更新已开启。',
