@@ -52,7 +52,8 @@ interface Written {
   readonly referrals: readonly Referral[];
   readonly bindings: readonly PatientBinding[];
   readonly versions: readonly BindingVersion[];
-  readonly receipts: readonly ErasureReceipt[];
+  /** Erasure receipts, each with the collection it was written into. */
+  readonly receipts: readonly { readonly receipt: ErasureReceipt; readonly collection: string }[];
   readonly requests: readonly ConsentRequest[];
 }
 
@@ -109,7 +110,7 @@ function writtenBy(transaction: ChaincodeTransaction): Written {
     referrals: [] as Referral[],
     bindings: [] as PatientBinding[],
     versions: [] as BindingVersion[],
-    receipts: [] as ErasureReceipt[],
+    receipts: [] as { receipt: ErasureReceipt; collection: string }[],
     requests: [] as ConsentRequest[],
   };
   const once = (identity: string): boolean => {
@@ -133,7 +134,11 @@ function writtenBy(transaction: ChaincodeTransaction): Written {
     } else if (isBindingVersion(doc)) {
       if (once(`ver:${write.key}`)) written.versions.push(doc as unknown as BindingVersion);
     } else if (isReceipt(doc)) {
-      if (once(`era:${write.key}`)) written.receipts.push(doc as unknown as ErasureReceipt);
+      if (once(`era:${write.key}`))
+        written.receipts.push({
+          receipt: doc as unknown as ErasureReceipt,
+          collection: write.collection,
+        });
     } else if (isRequest(doc)) {
       if (once(`req:${String(doc.requestId)}`))
         written.requests.push(doc as unknown as ConsentRequest);
@@ -152,6 +157,7 @@ const CONSENT_CHANGES: Readonly<Record<string, ConsentChange>> = {
 function payloadOf(
   name: LedgerEventName,
   transaction: ChaincodeTransaction,
+  written: Written,
   publicPayload: Uint8Array,
 ): LedgerEvents[LedgerEventName] | undefined {
   switch (name) {
@@ -167,11 +173,9 @@ function payloadOf(
     default:
       break;
   }
-  const written = writtenBy(transaction);
   switch (name) {
     case 'AccessRecorded': {
-      const event =
-        written.events.find((each) => each.txId === transaction.txId) ?? written.events[0];
+      const event = recordedBy(transaction, written);
       return event === undefined
         ? undefined
         : {
@@ -231,7 +235,7 @@ function payloadOf(
           };
     }
     case 'ConsentErased': {
-      const receipt = written.receipts.find((each) => each.kind === 'consent');
+      const receipt = consentErasure(written)?.receipt;
       return receipt === undefined
         ? undefined
         : { consentId: receipt.subject, patientId: receipt.patientId, timestamp: receipt.erasedAt };
@@ -280,13 +284,25 @@ function payloadOf(
 /** The prefix of an organization's own collection (ledger-api orgCollection). */
 const ORG_COLLECTION = orgCollection('');
 
+/** The access event a transaction recorded (a cohort's first when it recorded several). */
+function recordedBy(transaction: ChaincodeTransaction, written: Written): AccessEvent | undefined {
+  return written.events.find((each) => each.txId === transaction.txId) ?? written.events[0];
+}
+
+/** The receipt of a consent's erasure, with its collection (its home's own, org_<home>). */
+function consentErasure(written: Written): Written['receipts'][number] | undefined {
+  return written.receipts.find((each) => each.receipt.kind === 'consent');
+}
+
 /** The context of event `name` (see {@link EventContext}) from what the transaction wrote. */
-function contextOf(name: LedgerEventName, transaction: ChaincodeTransaction): EventContext {
-  const written = writtenBy(transaction);
+function contextOf(
+  name: LedgerEventName,
+  transaction: ChaincodeTransaction,
+  written: Written,
+): EventContext {
   switch (name) {
     case 'AccessRecorded': {
-      const event =
-        written.events.find((each) => each.txId === transaction.txId) ?? written.events[0];
+      const event = recordedBy(transaction, written);
       return event === undefined ? {} : { patientHome: event.patientHome };
     }
     case 'ConsentGranted':
@@ -305,17 +321,15 @@ function contextOf(name: LedgerEventName, transaction: ChaincodeTransaction): Ev
       return binding === undefined ? {} : { patientHome: binding.home };
     }
     case 'ConsentErased': {
-      // A consent's erasure receipt is written into its home's own collection (org_<home>).
-      const write = transaction.privateWrites.find((each) => {
-        const doc = each.isDelete ? undefined : json(each.value);
-        return doc !== undefined && isReceipt(doc) && doc.kind === 'consent';
-      });
-      return write?.collection.startsWith(ORG_COLLECTION) === true
-        ? { patientHome: write.collection.slice(ORG_COLLECTION.length) }
+      const collection = consentErasure(written)?.collection;
+      return collection?.startsWith(ORG_COLLECTION) === true
+        ? { patientHome: collection.slice(ORG_COLLECTION.length) }
         : {};
     }
     case 'DataPurged': {
-      const receipts = written.receipts.filter((each) => each.kind === 'retention');
+      const receipts = written.receipts
+        .map((each) => each.receipt)
+        .filter((each) => each.kind === 'retention');
       const [first] = receipts;
       return first === undefined
         ? {}
@@ -338,9 +352,11 @@ export function ledgerEventsOf(block: PrivateBlock): BuiltEvent[] {
     const { event } = transaction;
     if (!transaction.valid || event === undefined || !NAMES.has(event.name)) continue;
     const eventName = event.name as LedgerEventName;
-    const payload = payloadOf(eventName, transaction, event.payload);
+    // The private writes are read once, for both the payload and the context.
+    const written = writtenBy(transaction);
+    const payload = payloadOf(eventName, transaction, written, event.payload);
     if (payload === undefined) continue;
-    const context = contextOf(eventName, transaction);
+    const context = contextOf(eventName, transaction, written);
     events.push({
       txId: transaction.txId,
       eventName,

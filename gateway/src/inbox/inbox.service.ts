@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { InboxCounts, InboxItem, InboxPage, InboxReadAll } from '@consent-ledger/ledger-api';
-import type { Subscription } from 'rxjs';
+import { auditTime, type Subscription } from 'rxjs';
 import type { PatientSession } from '../auth/principal.js';
 import { InvalidArgumentError, NotFoundError } from '../common/errors.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
@@ -50,7 +50,9 @@ export class InboxService implements OnApplicationBootstrap, OnApplicationShutdo
 
   onApplicationBootstrap(): void {
     this.#update();
-    this.#live = this.listener.events.subscribe(() => {
+    // The listener announces a block's events one by one, in one synchronous turn: one update
+    // after the turn applies them all (auditTime(0)), instead of one per event.
+    this.#live = this.listener.events.pipe(auditTime(0)).subscribe(() => {
       this.#update();
     });
     this.#timer = setInterval(() => {
