@@ -139,6 +139,7 @@ export {
   type FaultInjection,
 } from './faults.ts';
 export { checkHealth, waitForHealth, waitUntil } from './health.ts';
+export { waitForGossip } from './gossip.ts';
 export { run, CommandError, type RunOptions } from './exec.ts';
 export { withFileLock } from './lock.ts';
 export {

@@ -166,7 +166,8 @@ describe('consent requests, real network', () => {
     );
     expect(declined.status, declined.text).toBe(200);
     const mine = await enterprise.get<ConsentRequestPage>(
-      `/consent-requests?requesterOrg=${ENTERPRISE}&status=declined`,
+      // This patient's: other files' requests by the insurer may fill the newest page meanwhile.
+      `/consent-requests?requesterOrg=${ENTERPRISE}&patientId=${patient.patientId}&status=declined`,
       analyst,
     );
     expect(mine.status, mine.text).toBe(200);

@@ -1,4 +1,4 @@
-import type { Gateway } from '@hyperledger/fabric-gateway';
+import { EndorseError, type Gateway, type Transaction } from '@hyperledger/fabric-gateway';
 import {
   GOVERNMENT_MSP,
   decodeResult,
@@ -11,7 +11,7 @@ import {
   type ResultOf,
   type SubmitName,
 } from '@consent-ledger/ledger-api';
-import type { LedgerConnection } from '@consent-ledger/network';
+import { waitForGossip, type LedgerConnection } from '@consent-ledger/network';
 import { topology, waitForAllPeers } from './ledger.ts';
 
 /**
@@ -74,11 +74,27 @@ export async function submit<N extends SubmitName>(
   const endorsers = options.endorsers ?? [...new Set([own, GOVERNMENT_MSP])];
   const { fn } = splitName(name);
   const salt = options.salt ?? newSalt();
-  const proposal = contractOf(caller.connection.gateway, name).newProposal(fn, {
-    transientData: transientRequest({ args, salt }),
-    endorsingOrganizations: [...endorsers],
-  });
-  const transaction = await proposal.endorse();
+  const endorse = (): Promise<Transaction> =>
+    contractOf(caller.connection.gateway, name)
+      .newProposal(fn, {
+        transientData: transientRequest({ args, salt }),
+        endorsingOrganizations: [...endorsers],
+      })
+      .endorse();
+  let transaction: Transaction;
+  try {
+    transaction = await endorse();
+  } catch (error) {
+    if (!isMembershipGap(error)) throw error;
+    // The caller's peer had no live peer of a named organization in its gossip view: a member
+    // whose alive messages are late is dropped from it until they arrive again (network/src/
+    // gossip.ts). Nothing was endorsed, so nothing was written: wait until every peer sees every
+    // other again and endorse the same proposal once more, as a client of Fabric's gateway does
+    // on UNAVAILABLE. It is logged, so that a run shows how often it happens.
+    console.warn(`[ledger-calls] ${name}: ${error.message}; waiting for gossip, then once more`);
+    await waitForGossip(topology);
+    transaction = await endorse();
+  }
   const committed = await transaction.submit();
   const status = await committed.getStatus();
   if (!status.successful) {
@@ -94,6 +110,18 @@ export async function submit<N extends SubmitName>(
     txId: status.transactionId,
     blockNumber: status.blockNumber,
   };
+}
+
+/** gRPC's status UNAVAILABLE. */
+const GRPC_UNAVAILABLE = 14;
+
+/** Fabric's gateway found no live peer of a named organization ("failed to find any endorsing peers"). */
+function isMembershipGap(error: unknown): error is EndorseError {
+  return (
+    error instanceof EndorseError &&
+    error.code === GRPC_UNAVAILABLE &&
+    error.message.includes('failed to find any endorsing peers')
+  );
 }
 
 /** Evaluates a transaction on the caller's own peer. */
