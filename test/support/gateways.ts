@@ -14,7 +14,7 @@ import {
   type PatientRegistrationRequest,
 } from '@consent-ledger/ledger-api';
 import { adminCredentials, gatewayUrl, type AdminCredentials } from '@consent-ledger/network';
-import { org } from './ledger.ts';
+import { org, waitForPeersToCatchUp } from './ledger.ts';
 
 /** Base URL of an organization's running gateway (from the topology; GATEWAY_PORT_<ORG> overrides). */
 export function gatewayBase(orgName: string): string {
@@ -253,6 +253,9 @@ export async function enrolPatient(
   const request: PatientRegistrationRequest =
     options.adultFrom === undefined ? {} : { adultFrom: options.adultFrom };
   const enrolment = await registerPatient(api, adminToken, request);
+  // The activation is endorsed by the regulator's peer too, which may not have the registration's
+  // block yet when the home's answers (a patient activates minutes later, not milliseconds).
+  await waitForPeersToCatchUp();
   const session = await activatePatient({
     client: api,
     enrolment,

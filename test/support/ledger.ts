@@ -95,3 +95,16 @@ export async function waitForAllPeers(blockNumber: bigint, timeoutMs = 30_000): 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * Waits until every organization's peer has every block some peer has committed now: after a
+ * write through a gateway, whose answer carries no block number, before the next step is endorsed
+ * by another organization's peer (see {@link waitForAllPeers}).
+ */
+export async function waitForPeersToCatchUp(timeoutMs = 30_000): Promise<void> {
+  const heights = await Promise.all(
+    topology.organizations.map((organization) => ledgerHeight(organization.name)),
+  );
+  const highest = heights.reduce((max, height) => (height > max ? height : max), 0n);
+  if (highest > 0n) await waitForAllPeers(highest - 1n, timeoutMs);
+}
