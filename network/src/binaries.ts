@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   cpSync,
   existsSync,
@@ -7,12 +8,13 @@ import {
   writeFileSync,
   chmodSync,
   readdirSync,
+  readFileSync,
   statSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run } from './exec.ts';
-import { cacheDir } from './paths.ts';
+import { cacheDir, repoRoot } from './paths.ts';
 import type { Topology } from './topology.ts';
 
 /** Where the Fabric binaries and their sample configuration live. */
@@ -22,6 +24,8 @@ export interface FabricInstall {
   /** Fabric's sampleconfig (core.yaml, orderer.yaml) of the same version. */
   readonly sampleConfigDir: string;
   readonly release: string;
+  /** The patches (network/fabric-patches) built into these binaries, by file name. */
+  readonly patches: readonly string[];
 }
 
 const fabricCommands = ['peer', 'orderer', 'osnadmin', 'configtxgen', 'configtxlator'] as const;
@@ -41,12 +45,52 @@ function versionOf(topology: Topology): { version: string; release: string } {
   return { version: topology.fabric.version, release: topology.fabric.release };
 }
 
+/** The folder of the patches applied to the pinned Fabric source (network/fabric-patches). */
+const patchesDir = path.join(repoRoot, 'network', 'fabric-patches');
+
+/** A patch to Fabric's source: its file and its contents. */
+interface FabricPatch {
+  readonly file: string;
+  readonly text: string;
+}
+
+/**
+ * The patches for the topology's pinned Fabric version, in name order; none for another version
+ * (FABRIC_MODULE_VERSION): they were written against the pinned tree, and a newer Fabric may have
+ * the fix or other code there.
+ */
+function patchesFor(topology: Topology): readonly FabricPatch[] {
+  if (versionOf(topology).version !== topology.fabric.version) return [];
+  return readdirSync(patchesDir)
+    .filter((file) => file.endsWith('.patch'))
+    .sort()
+    .map((file) => ({ file, text: readFileSync(path.join(patchesDir, file), 'utf8') }));
+}
+
 /** The install folder for the topology's pinned versions (whether built yet or not). */
 export function fabricInstall(topology: Topology): FabricInstall {
   const { version, release } = versionOf(topology);
   const short = version.split('-').pop()?.slice(0, 12) ?? version;
-  const root = path.join(cacheDir, `fabric-${release}-${short}-ca-${topology.fabric.ca.version}`);
-  return { binDir: path.join(root, 'bin'), sampleConfigDir: path.join(root, 'config'), release };
+  // Binaries built with patches live apart from unpatched ones, and are built again when a patch
+  // changes: the folder names the digest of the patches.
+  const patches = patchesFor(topology);
+  const patched =
+    patches.length === 0
+      ? ''
+      : `-p${createHash('sha256')
+          .update(patches.map((each) => `${each.file}\n${each.text}`).join('\n'))
+          .digest('hex')
+          .slice(0, 8)}`;
+  const root = path.join(
+    cacheDir,
+    `fabric-${release}-${short}${patched}-ca-${topology.fabric.ca.version}`,
+  );
+  return {
+    binDir: path.join(root, 'bin'),
+    sampleConfigDir: path.join(root, 'config'),
+    release,
+    patches: patches.map((each) => each.file),
+  };
 }
 
 function isComplete(install: FabricInstall): boolean {
@@ -124,6 +168,13 @@ export async function ensureFabricBinaries(
       'module consent-ledger.local/fabric-build\n\ngo 1.22\n',
     );
     const fabric = await moduleSource(topology.fabric.module, version, scratch);
+    for (const patch of patchesFor(topology)) {
+      log(`Applying ${patch.file} to Fabric's source`);
+      await run('git', ['apply', '--verbose', path.join(patchesDir, patch.file)], {
+        cwd: fabric,
+        timeoutMs: 60_000,
+      });
+    }
     await run(
       'go',
       [

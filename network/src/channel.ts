@@ -592,7 +592,7 @@ export async function joinPeerBySnapshot(
   const timeoutMs = options.timeoutMs ?? 600_000;
   const started = Date.now();
   const snapshot = readSnapshot(path.resolve(options.snapshotDir), channel);
-  refuseIneligibleJoin(topology, org, snapshot);
+  refuseIneligibleJoin(install, topology, org, snapshot);
   let joined = false;
   if (!(await peerChannels(install, org, peer)).includes(channel)) {
     const status = await joinBySnapshotStatus(install, org, peer);
@@ -651,20 +651,27 @@ export async function joinPeerBySnapshot(
   return { joined, snapshotHeight: snapshot.height, height, target, seconds };
 }
 
+/** The patch (network/fabric-patches) that lets a Fabric 2.5.0 peer import any member's snapshot. */
+export const SNAPSHOT_MEMBERSHIP_PATCH = '0001-snapshot-import-collection-membership.patch';
+
 /**
- * Refuses, before the peer crashes, a join Fabric 2.5.0 cannot do: a peer importing a snapshot
- * that holds private data hashes of a chaincode evaluates its organization's membership of every
- * collection of that chaincode before the channel's MSPs exist, and a collection its organization
- * is not a member of makes it dereference a nil identity deserializer and panic
+ * Refuses, before the peer crashes, a join an unpatched Fabric 2.5.0 cannot do: a peer importing a
+ * snapshot that holds private data hashes of a chaincode evaluates its organization's membership
+ * of every collection of that chaincode before the channel's MSPs exist, and a collection its
+ * organization is not a member of makes it dereference a nil identity deserializer and panic
  * (core/common/privdata/membershipinfo.go AmMemberOf, from pvtdatastorage's snapshot importer).
- * Only an organization in every collection (the regulator here) can join such a snapshot; the
+ * The binaries `npm start` builds carry {@link SNAPSHOT_MEMBERSHIP_PATCH}, which decides such a
+ * collection by its members' MSP IDs alone, so this refuses only with 2.5.0 binaries built without
+ * it; with those, only an organization in every collection (the regulator here) can join, the
  * others join from the first block (joinPeer).
  */
 function refuseIneligibleJoin(
+  install: FabricInstall,
   topology: Topology,
   org: Organization,
   snapshot: ChannelSnapshot,
 ): void {
+  if (install.release !== '2.5.0' || install.patches.includes(SNAPSHOT_MEMBERSHIP_PATCH)) return;
   const outside = collectionsConfig(topology)
     .filter((collection) => !collection.policy.includes(`'${org.mspId}.member'`))
     .map((collection) => collection.name);
@@ -673,7 +680,7 @@ function refuseIneligibleJoin(
   if (!hasChaincodePrivateHashes(readFileSync(index, 'latin1'))) return;
   throw new SnapshotError(
     'SNAPSHOT_UNSUPPORTED',
-    `${org.mspId} is not a member of ${outside.join(', ')}: a Fabric 2.5.0 peer crashes importing a snapshot with private data of collections its organization is outside of; join it from the first block`,
+    `${org.mspId} is not a member of ${outside.join(', ')}: a Fabric 2.5.0 peer built without ${SNAPSHOT_MEMBERSHIP_PATCH} crashes importing a snapshot with private data of collections its organization is outside of; join it from the first block`,
   );
 }
 

@@ -63,13 +63,26 @@ function statusRow(status: ConfigUpdateStatus): string[] {
   ];
 }
 
+/** How a join's peers joined, in words. */
+const JOINED_FROM = {
+  snapshot: 'joined from a snapshot',
+  'first-block': 'joined from the first block',
+  'own-ledger': 'kept their own ledger',
+} as const;
+
 const HEADER = ['PROPOSAL', 'CHANGES', 'SIGNED BY', 'NEEDED', 'ENOUGH?'];
 
 async function main(argv: readonly string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     // --wait-for: the organizations whose peers a submit waits for (a removal: the remaining ones).
-    options: { as: { type: 'string' }, 'wait-for': { type: 'string' } },
+    // --snapshot-from: a join's peers start from a ledger snapshot from this channel height on
+    // (membership.ts SNAPSHOT_JOIN_MIN_HEIGHT by default; 0 always).
+    options: {
+      as: { type: 'string' },
+      'wait-for': { type: 'string' },
+      'snapshot-from': { type: 'string' },
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -160,11 +173,19 @@ async function main(argv: readonly string[]): Promise<void> {
       const log = (line: string): void => {
         console.log(`[consortium] ${line}`);
       };
+      const snapshotFrom = values['snapshot-from'];
+      const snapshotFromHeight = snapshotFrom === undefined ? undefined : Number(snapshotFrom);
+      if (
+        snapshotFromHeight !== undefined &&
+        !(Number.isInteger(snapshotFromHeight) && snapshotFromHeight >= 0)
+      )
+        throw new UsageError('--snapshot-from needs a channel height (a whole number, 0 or more)');
       const options = {
         install: await ensureFabricBinaries(topology, log),
         name,
         vote: governanceVote(log),
         log,
+        ...(snapshotFromHeight === undefined ? {} : { snapshotFromHeight }),
       };
       if (verb === 'join') {
         const joined = await joinOrganization(options);
@@ -178,7 +199,9 @@ async function main(argv: readonly string[]): Promise<void> {
             ]),
           ]),
         );
-        console.log(`${joined.org.mspId} is a member; its gateway: ${joined.gatewayUrl}`);
+        console.log(
+          `${joined.org.mspId} is a member (its peers ${JOINED_FROM[joined.joinedFrom]}); its gateway: ${joined.gatewayUrl}`,
+        );
       } else {
         const left = await removeOrganization(options);
         console.log(`${left.org.mspId} has left the consortium.`);
@@ -187,7 +210,7 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     default:
       throw new UsageError(
-        'usage: npm run consortium -- propose <kind> [args] [--as <org>] | sign <id> --as <org> | status [<id>] | submit <id> --as <org> | join <org> | leave <org>',
+        'usage: npm run consortium -- propose <kind> [args] [--as <org>] | sign <id> --as <org> | status [<id>] | submit <id> --as <org> | join <org> [--snapshot-from <height>] | leave <org>',
       );
   }
 }

@@ -1,7 +1,13 @@
 import { type FabricInstall } from './binaries.ts';
 import { bootstrapRegistry, deregisterOrganization } from './bootstrap.ts';
 import { deployChaincode } from './chaincode.ts';
-import { channelHeight, joinPeer } from './channel.ts';
+import {
+  channelHeight,
+  joinPeer,
+  joinPeerBySnapshot,
+  peerChannels,
+  takeSnapshot,
+} from './channel.ts';
 import { gatewayProcessName, gatewayUrl, startGateway } from './gateways.ts';
 import { waitUntil } from './health.ts';
 import { peerRuntime } from './layout.ts';
@@ -18,6 +24,7 @@ import {
   readMemberList,
   type MemberList,
   type Organization,
+  type Peer,
   type Topology,
 } from './topology.ts';
 
@@ -72,9 +79,25 @@ export interface JoinTimings {
   readonly total: number;
 }
 
+/**
+ * From this channel height on, a new organization's peers join from a ledger snapshot rather than
+ * the first block. A join from the first block fetches, validates and commits every block and pulls
+ * each block's private data; from a snapshot it starts at a member's state (docs/reliability.md,
+ * "Joining from a snapshot": 2.8 s against 50.9 s at 33 blocks, 4.6 s against 124.8 s at 119). A
+ * short channel joins from the first block, so the new member holds every block itself.
+ */
+export const SNAPSHOT_JOIN_MIN_HEIGHT = 100;
+
 /** What a join did. */
 export interface JoinResult {
   readonly org: Organization;
+  /**
+   * How its peers joined: from a member's ledger snapshot, from the first block, or not at all
+   * (a returning member's peers kept their ledger).
+   */
+  readonly joinedFrom: 'snapshot' | 'first-block' | 'own-ledger';
+  /** The snapshot's height (its peers hold no block below it); absent from the first block. */
+  readonly snapshotHeight?: number;
   /** The consortium after the join. */
   readonly topology: Topology;
   readonly gatewayUrl: string;
@@ -100,6 +123,11 @@ export interface MembershipOptions {
   readonly log?: Log;
   /** The topology file; the one `CONSENT_LEDGER_TOPOLOGY` names by default. */
   readonly topologyFile?: string;
+  /**
+   * A join's peers start from a ledger snapshot when the channel has at least this many blocks
+   * ({@link SNAPSHOT_JOIN_MIN_HEIGHT} by default; 0 always, Infinity never).
+   */
+  readonly snapshotFromHeight?: number;
 }
 
 /** Writes the member list to the exchange (atomically: the whole file or the old one). */
@@ -180,6 +208,20 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 }
 
 /**
+ * The member whose peer a joining organization measures itself against and takes a snapshot
+ * from: the government, which leads the consortium, or else the first other member.
+ */
+function referenceMember(
+  topology: Topology,
+  org: Organization,
+): { member: Organization; peer: Peer } | undefined {
+  const others = topology.organizations.filter((each) => each.name !== org.name);
+  const member = others.find((each) => each.type === 'government') ?? others[0];
+  const peer = member?.peers[0];
+  return member === undefined || peer === undefined ? undefined : { member, peer };
+}
+
+/**
  * Waits until a peer has at least the height another member's peer has now (a joining peer
  * pulling the channel's blocks).
  */
@@ -188,10 +230,9 @@ async function waitForCatchUp(
   topology: Topology,
   org: Organization,
 ): Promise<void> {
-  const reference = topology.organizations.find((each) => each.name !== org.name);
-  const referencePeer = reference?.peers[0];
-  if (reference === undefined || referencePeer === undefined) return;
-  const target = await channelHeight(install, topology, reference, referencePeer);
+  const reference = referenceMember(topology, org);
+  if (reference === undefined) return;
+  const target = await channelHeight(install, topology, reference.member, reference.peer);
   for (const peer of org.peers) {
     await waitUntil(async () => (await channelHeight(install, topology, org, peer)) >= target, {
       description: `${peer.name}.${org.name} to catch up to block ${target}`,
@@ -238,18 +279,58 @@ export async function joinOrganization(options: MembershipOptions): Promise<Join
   });
   const after = loadTopology(file);
 
-  log(`Starting and joining ${org.name}'s peers...`);
-  const [, peer] = await timed(async () => {
+  // The update is on every member's peer (submitConfigUpdate waits for it), so a snapshot taken
+  // now holds the configuration that lists the new member.
+  const reference = referenceMember(after, org);
+  const height =
+    reference === undefined
+      ? 0
+      : await channelHeight(install, after, reference.member, reference.peer);
+  const fromSnapshot =
+    reference !== undefined && height >= (options.snapshotFromHeight ?? SNAPSHOT_JOIN_MIN_HEIGHT);
+  log(
+    `Starting and joining ${org.name}'s peers (the channel has ${String(height)} blocks: from ${fromSnapshot ? 'a snapshot' : 'the first block'})...`,
+  );
+  const [{ snapshotHeight, joined }, peer] = await timed(async () => {
+    const joining: Peer[] = [];
     for (const each of org.peers) {
       // A peer kept from an earlier membership backs off from the orderers that refused it:
       // restarted, it asks for the blocks it missed at once.
       if (voted && (await stopProcess(peerRuntime(org, each).name)))
         log(`Restarted ${peerRuntime(org, each).name} (kept from an earlier membership)`);
       await startPeer(install, org, each);
-      await joinPeer(install, after, org, each);
+      // A peer on the channel already (a resumed join, a returning member) keeps its own ledger
+      // and only catches up.
+      if (!(await peerChannels(install, org, each)).includes(after.channel.name))
+        joining.push(each);
+    }
+    const snapshot =
+      fromSnapshot && joining.length > 0
+        ? await takeSnapshot({
+            install,
+            topology: after,
+            org: reference.member,
+            peer: reference.peer,
+            log,
+          })
+        : undefined;
+    for (const each of joining) {
+      if (snapshot === undefined) await joinPeer(install, after, org, each);
+      else
+        await joinPeerBySnapshot({
+          install,
+          topology: after,
+          org,
+          peer: each,
+          snapshotDir: snapshot.dir,
+          log,
+        });
     }
     await waitForCatchUp(install, after, org);
+    return { snapshotHeight: snapshot?.height, joined: joining.length };
   });
+  const joinedFrom: JoinResult['joinedFrom'] =
+    joined === 0 ? 'own-ledger' : snapshotHeight === undefined ? 'first-block' : 'snapshot';
 
   log('Installing the chaincode and approving the definition for the new member list...');
   const [deployed, chaincode] = await timed(() =>
@@ -276,6 +357,8 @@ export async function joinOrganization(options: MembershipOptions): Promise<Join
   );
   return {
     org,
+    joinedFrom,
+    ...(snapshotHeight === undefined ? {} : { snapshotHeight }),
     topology: after,
     gatewayUrl: gatewayUrl(org),
     chaincodeSequence: deployed.sequence,

@@ -42,6 +42,11 @@ export interface EventStore {
   appendBlock(block: IncomingBlock): StoredEvent[];
   /** The block to resume listening from (0 on a first start). */
   nextBlock(): bigint;
+  /**
+   * Moves the checkpoint forward to `blockNumber`, never back: the organization's peer joined the
+   * channel from a ledger snapshot and holds no block below it. Answers whether it moved.
+   */
+  skipTo(blockNumber: bigint): boolean;
   /** Events after `seq` visible under `visibility`, oldest first. */
   after(seq: number, visibility: EventVisibility, limit?: number): StoredEvent[];
   /** The newest event's seq (0 when none). */
@@ -158,6 +163,16 @@ class SqliteEventStore implements EventStore {
     // last stored event: reading that block again is safe (stored transactions are skipped).
     const row = this.#db.get('SELECT block_number FROM ledger_event_checkpoint WHERE id = 1');
     return row === undefined ? 0n : BigInt(textOf(row, 'block_number'));
+  }
+
+  skipTo(blockNumber: bigint): boolean {
+    if (blockNumber <= this.nextBlock()) return false;
+    this.#db.run(
+      `INSERT INTO ledger_event_checkpoint (id, block_number, tx_id) VALUES (1, ?, NULL)
+       ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, tx_id = NULL`,
+      blockNumber.toString(),
+    );
+    return true;
   }
 
   after(seq: number, visibility: EventVisibility, limit = 1000): StoredEvent[] {

@@ -353,6 +353,17 @@ describe('the event store', () => {
     expect(createEventStore(db).nextBlock()).toBe(9n);
   });
 
+  it('moves the checkpoint forward to a snapshot-joined peer’s first block, never back', () => {
+    const store = createEventStore(openDatabase(':memory:'));
+    expect(store.skipTo(1351n)).toBe(true);
+    expect(store.nextBlock()).toBe(1351n);
+    expect(store.skipTo(1351n)).toBe(false);
+    expect(store.skipTo(12n)).toBe(false);
+    expect(store.nextBlock()).toBe(1351n);
+    store.appendBlock({ blockNumber: 1351n, events: encodeEvents(['tx-b']) });
+    expect(store.nextBlock()).toBe(1352n);
+  });
+
   it('answers each caller only what they may see', () => {
     const store = createEventStore(openDatabase(':memory:'));
     const events = [

@@ -13,10 +13,16 @@ import { Observable, Subject } from 'rxjs';
 import { ORG_PROFILE, type OrgProfile } from '../config/connection-profile.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config.js';
 import { LEDGER_CLIENT, type LedgerClient } from '../ledger/ledger.client.js';
+import { errorMessages } from '../ledger/ledger-errors.js';
 import { decodePrivateBlock } from '../ledger/private-block.js';
 import { SERVICE_IDENTITY } from '../ledger/wallet.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from './event.store.js';
 import { ledgerEventsOf } from './ledger-event.builder.js';
+
+/** The deliver service's answer for a start block the peer does not hold. */
+const BLOCK_NOT_ON_PEER = /Unexpected status response: 404\b/;
+/** Fabric's error for a block below a snapshot-joined peer's first block. */
+const FIRST_AVAILABLE = /bootstrapped from a snapshot\. First available block = \[(\d+)\]/;
 
 /**
  * Listens to the channel's blocks with their private data (`getBlockAndPrivateDataEvents`) as the
@@ -24,6 +30,8 @@ import { ledgerEventsOf } from './ledger-event.builder.js';
  * Each block's events are built from the private data this organization's peer holds
  * (ledger-event.builder.ts) and stored with the new checkpoint in one SQLite transaction: a
  * restart neither loses nor repeats an event. Streams broken by the peer are reopened with backoff.
+ * A peer that joined the channel from a ledger snapshot holds no block below it: the listener
+ * starts at its first block, and says so in its log (the events before are not on this peer).
  */
 @Injectable()
 export class LedgerEventsListener implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -86,6 +94,12 @@ export class LedgerEventsListener implements OnApplicationBootstrap, OnApplicati
         }
       } catch (error) {
         if (this.#stopping()) break;
+        if (
+          error instanceof Error &&
+          BLOCK_NOT_ON_PEER.test(error.message) &&
+          (await this.#skipToFirstBlock())
+        )
+          continue;
         failures += 1;
         this.#logger.warn(
           `block event stream failed (${error instanceof Error ? error.message : String(error)}); reopening`,
@@ -98,5 +112,34 @@ export class LedgerEventsListener implements OnApplicationBootstrap, OnApplicati
       const wait = randomInt(0, Math.min(30_000, 500 * 2 ** Math.min(failures, 6)) + 1);
       await sleep(wait, undefined, { signal: this.#stop.signal }).catch(() => undefined);
     }
+  }
+
+  /**
+   * When the peer joined from a snapshot above the checkpoint, moves the checkpoint to its first
+   * block (Fabric names it in the error for a block below it) and answers true.
+   */
+  async #skipToFirstBlock(): Promise<boolean> {
+    const from = this.store.nextBlock();
+    const first = await this.ledger
+      .evaluateSystem({
+        identity: SERVICE_IDENTITY,
+        chaincode: 'qscc',
+        transaction: 'GetBlockByNumber',
+        args: [this.profile.channel, from.toString()],
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          const match = errorMessages(error)
+            .map((message) => FIRST_AVAILABLE.exec(message))
+            .find((each) => each !== null);
+          return match?.[1] === undefined ? undefined : BigInt(match[1]);
+        },
+      );
+    if (first === undefined || !this.store.skipTo(first)) return false;
+    this.#logger.warn(
+      `this organization's peer joined the channel from a snapshot: its first block is ${first.toString()}; events of blocks ${from.toString()} to ${(first - 1n).toString()} are not on it, listening from block ${first.toString()}`,
+    );
+    return true;
   }
 }
