@@ -543,8 +543,14 @@ describe('the regulator journey in the browser', () => {
       name: w('noticeUse.caption', { org: w('org.CommunityHospitalMSP') }),
     });
     await table.waitFor();
-    const row = table.getByRole('row', { name: /consent-sharing/ }).first();
-    const cells = await row.getByRole('cell').allTextContents();
+    // The rows come with the counts, after the table: wait for them, then take version 1's.
+    const rows = table.getByRole('row', { name: /consent-sharing/ });
+    await rows.first().waitFor();
+    let cells: string[] = [];
+    for (const row of await rows.all()) {
+      const texts = await row.getByRole('cell').allTextContents();
+      if (texts[0] === '1') cells = texts;
+    }
     // Version, published, consents: the count is the ledger's.
     expect(cells[0]).toBe('1');
     expect(cells[2]).toBe(String(counted));

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccessEvent } from '@consent-ledger/ledger-api';
 import {
   consentFor,
@@ -82,11 +83,16 @@ export async function institutionsScenario(
   );
 
   run.step('The patient reads the refusal in their access history.');
-  const event = await patient.gateway.call<AccessEvent>(
-    'GET',
-    `/audit/access-events/${denied.eventId}`,
-    { token: patient.token },
-  );
+  // Committed at the insurer's peer, the event may reach the patient's home peer a block later (a
+  // patient reads their history later, not milliseconds after): wait until the home has it.
+  const path = `/audit/access-events/${denied.eventId}`;
+  const deadline = Date.now() + 15_000;
+  while (
+    (await patient.gateway.request('GET', path, { token: patient.token })).status === 404 &&
+    Date.now() < deadline
+  )
+    await sleep(250);
+  const event = await patient.gateway.call<AccessEvent>('GET', path, { token: patient.token });
   run.evidence({
     eventId: event.eventId,
     decision: event.decision,
