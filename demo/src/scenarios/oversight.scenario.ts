@@ -120,8 +120,15 @@ export async function oversightScenario(
   await run.blockEvidence(communityDoc, emergency.eventId);
 
   run.step('The regulator opens the review queue of break-glass accesses.');
-  const queue = await allPages<AccessEvent>(regulator, '/audit/emergency-reviews');
-  const queued = queue.find((event) => event.eventId === emergency.eventId);
+  // Committed at the hospital's peer, the access may reach the regulator's a block later: wait
+  // (up to 15 s) until its queue has it.
+  let queue: AccessEvent[];
+  let queued: AccessEvent | undefined;
+  for (const deadline = Date.now() + 15_000; ; await sleep(250)) {
+    queue = await allPages<AccessEvent>(regulator, '/audit/emergency-reviews');
+    queued = queue.find((event) => event.eventId === emergency.eventId);
+    if (queued !== undefined || Date.now() > deadline) break;
+  }
   run.evidence({ eventId: emergency.eventId, detail: `${String(queue.length)} pending reviews` });
   run.check(queued !== undefined, "the break-glass access waits in the regulator's review queue");
 
