@@ -168,9 +168,9 @@ export async function ensureFabricBinaries(
       'module consent-ledger.local/fabric-build\n\ngo 1.22\n',
     );
     const fabric = await moduleSource(topology.fabric.module, version, scratch);
-    for (const patch of patchesFor(topology)) {
-      log(`Applying ${patch.file} to Fabric's source`);
-      await run('git', ['apply', '--verbose', path.join(patchesDir, patch.file)], {
+    for (const patch of install.patches) {
+      log(`Applying ${patch} to Fabric's source`);
+      await run('git', ['apply', '--verbose', path.join(patchesDir, patch)], {
         cwd: fabric,
         timeoutMs: 60_000,
       });

@@ -78,6 +78,26 @@ async function metric(name: string): Promise<number> {
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
+/**
+ * Runs `calls` as the community hospital's admin through the new peer's own gateway service;
+ * answers how many proposals that peer endorsed meanwhile (its counter: it, not the
+ * organization's first peer, answered).
+ */
+async function onNewPeer(calls: (connection: LedgerConnection) => Promise<void>): Promise<number> {
+  const connection = connectAs({
+    org: community,
+    identity: orgLayout(community).admin,
+    peer: extra,
+  });
+  try {
+    const proposals = await metric('endorser_successful_proposals');
+    await calls(connection);
+    return (await metric('endorser_successful_proposals')) - proposals;
+  } finally {
+    connection.close();
+  }
+}
+
 beforeAll(async () => {
   install = await ensureFabricBinaries(topology);
   writer = connectAdmin('gov');
@@ -195,33 +215,19 @@ describe('joining a peer from a ledger snapshot', () => {
   });
 
   it('serves an evaluate of the chaincode installed on it, state from before and after the snapshot', async () => {
-    const connection = connectAs({
-      org: community,
-      identity: orgLayout(community).admin,
-      peer: extra,
-    });
-    try {
-      const proposals = await metric('endorser_successful_proposals');
+    const answered = await onNewPeer(async (connection) => {
       expect(await evaluate({ connection }, 'baseline:Get', before)).toBe('in the snapshot');
       expect(await evaluate({ connection }, 'baseline:Get', after)).toBe('after the snapshot');
-      expect(await metric('endorser_successful_proposals')).toBeGreaterThanOrEqual(proposals + 2);
-    } finally {
-      connection.close();
-    }
+    });
+    expect(answered).toBeGreaterThanOrEqual(2);
   });
 
   it('receives its own collections’ private data from before the snapshot by reconciliation', async () => {
     // A snapshot holds private data hashes only: the peer pulls the values of its organization's
     // collections from the other members (every 10 s here), and none of the collections it is
     // outside of (the patched membership check answered "not a member" for those).
-    const connection = connectAs({
-      org: community,
-      identity: orgLayout(community).admin,
-      peer: extra,
-    });
-    try {
-      const proposals = await metric('endorser_successful_proposals');
-      let binding: ResultOf<'patient:GetBinding'> | undefined;
+    let binding: ResultOf<'patient:GetBinding'> | undefined;
+    const answered = await onNewPeer(async (connection) => {
       await waitUntil(
         async () => {
           binding = await evaluate({ connection }, 'patient:GetBinding', homePatient).catch(
@@ -231,10 +237,8 @@ describe('joining a peer from a ledger snapshot', () => {
         },
         { description: 'the home patient’s binding on the new peer', timeoutMs: 90_000 },
       );
-      expect(binding).toMatchObject({ patientId: homePatient, home: community.mspId });
-      expect(await metric('endorser_successful_proposals')).toBeGreaterThan(proposals);
-    } finally {
-      connection.close();
-    }
+    });
+    expect(binding).toMatchObject({ patientId: homePatient, home: community.mspId });
+    expect(answered).toBeGreaterThan(0);
   });
 });

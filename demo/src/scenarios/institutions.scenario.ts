@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccessEvent } from '@consent-ledger/ledger-api';
+import { waitUntil } from '@consent-ledger/network';
 import {
   consentFor,
   patientIdOf,
@@ -86,12 +86,11 @@ export async function institutionsScenario(
   // Committed at the insurer's peer, the event may reach the patient's home peer a block later (a
   // patient reads their history later, not milliseconds after): wait until the home has it.
   const path = `/audit/access-events/${denied.eventId}`;
-  const deadline = Date.now() + 15_000;
-  while (
-    (await patient.gateway.request('GET', path, { token: patient.token })).status === 404 &&
-    Date.now() < deadline
-  )
-    await sleep(250);
+  await waitUntil(
+    async () =>
+      (await patient.gateway.request('GET', path, { token: patient.token })).status !== 404,
+    { description: 'the refusal at the patient’s home', timeoutMs: 15_000 },
+  ).catch(() => undefined);
   const event = await patient.gateway.call<AccessEvent>('GET', path, { token: patient.token });
   run.evidence({
     eventId: event.eventId,

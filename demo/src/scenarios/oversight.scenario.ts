@@ -5,6 +5,7 @@ import type {
   Region,
   Statistics,
 } from '@consent-ledger/ledger-api';
+import { waitUntil } from '@consent-ledger/network';
 import {
   consentFor,
   patientIdOf,
@@ -122,13 +123,17 @@ export async function oversightScenario(
   run.step('The regulator opens the review queue of break-glass accesses.');
   // Committed at the hospital's peer, the access may reach the regulator's a block later: wait
   // (up to 15 s) until its queue has it.
-  let queue: AccessEvent[];
-  let queued: AccessEvent | undefined;
-  for (const deadline = Date.now() + 15_000; ; await sleep(250)) {
-    queue = await allPages<AccessEvent>(regulator, '/audit/emergency-reviews');
-    queued = queue.find((event) => event.eventId === emergency.eventId);
-    if (queued !== undefined || Date.now() > deadline) break;
-  }
+  let queue: AccessEvent[] = [];
+  const inQueue = (): AccessEvent | undefined =>
+    queue.find((event) => event.eventId === emergency.eventId);
+  await waitUntil(
+    async () => {
+      queue = await allPages<AccessEvent>(regulator, '/audit/emergency-reviews');
+      return inQueue() !== undefined;
+    },
+    { description: 'the break-glass access in the review queue', timeoutMs: 15_000 },
+  ).catch(() => undefined);
+  const queued = inQueue();
   run.evidence({ eventId: emergency.eventId, detail: `${String(queue.length)} pending reviews` });
   run.check(queued !== undefined, "the break-glass access waits in the regulator's review queue");
 

@@ -120,11 +120,7 @@ class SqliteEventStore implements EventStore {
         if (one !== undefined) stored.push(one);
       }
       // The checkpoint is the next block to read: a block is stored whole, or not at all.
-      this.#db.run(
-        `INSERT INTO ledger_event_checkpoint (id, block_number, tx_id) VALUES (1, ?, NULL)
-         ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, tx_id = NULL`,
-        (block.blockNumber + 1n).toString(),
-      );
+      this.#setCheckpoint(block.blockNumber + 1n);
       return stored;
     });
   }
@@ -167,12 +163,17 @@ class SqliteEventStore implements EventStore {
 
   skipTo(blockNumber: bigint): boolean {
     if (blockNumber <= this.nextBlock()) return false;
+    this.#setCheckpoint(blockNumber);
+    return true;
+  }
+
+  /** Records `next` as the block to resume listening from. */
+  #setCheckpoint(next: bigint): void {
     this.#db.run(
       `INSERT INTO ledger_event_checkpoint (id, block_number, tx_id) VALUES (1, ?, NULL)
        ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, tx_id = NULL`,
-      blockNumber.toString(),
+      next.toString(),
     );
-    return true;
   }
 
   after(seq: number, visibility: EventVisibility, limit = 1000): StoredEvent[] {
