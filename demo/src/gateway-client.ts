@@ -59,6 +59,15 @@ export function errorOf(body: unknown): { code: string; message: string } {
   return { code: 'UNKNOWN', message: String(body) };
 }
 
+/**
+ * The highest block a write of this process was committed in (the gateways' `Ledger-Block`). Every
+ * client sends it as `Ledger-Min-Block`: a story moves from one organization's gateway to another's
+ * faster than a block travels between their peers, and each gateway then answers from a peer that
+ * has the story's last write (gateway README, "API"). One story at a time runs in a process, so
+ * its clients share it.
+ */
+let lastCommittedBlock: bigint | undefined;
+
 /** A client of the gateway at `base`; each request times out after `timeoutMs`. */
 export function createGatewayClient(base: string, timeoutMs = 120_000): GatewayClient {
   const keeper = createSessionKeeper();
@@ -87,6 +96,8 @@ export function createGatewayClient(base: string, timeoutMs = 120_000): GatewayC
     options: ApiRequest,
   ): Promise<ApiResponse<T>> => {
     const headers: Record<string, string> = {};
+    if (lastCommittedBlock !== undefined)
+      headers['ledger-min-block'] = lastCommittedBlock.toString();
     if (options.token !== undefined)
       headers.authorization = `Bearer ${keeper.current(options.token)}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -96,6 +107,12 @@ export function createGatewayClient(base: string, timeoutMs = 120_000): GatewayC
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
       signal: AbortSignal.timeout(timeoutMs),
     });
+    const committed = response.headers.get('ledger-block');
+    if (committed !== null && /^\d+$/.test(committed)) {
+      const block = BigInt(committed);
+      if (lastCommittedBlock === undefined || block > lastCommittedBlock)
+        lastCommittedBlock = block;
+    }
     const text = await response.text();
     let body: unknown = text;
     try {

@@ -24,6 +24,7 @@ import { LedgerFhirAdapter } from './fhir-adapter/ledger-fhir.adapter.js';
 import { FhirModule } from './fhir/index.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+import { LedgerConsistencyInterceptor } from './ledger/ledger-consistency.interceptor.js';
 import { IDEMPOTENCY_STORE, createIdempotencyStore } from './idempotency/idempotency.store.js';
 import { IdentitiesModule } from './identities/identities.module.js';
 import { InboxModule } from './inbox/inbox.module.js';
@@ -105,6 +106,7 @@ export class AppModule {
           useFactory: (db: Database) => createIdempotencyStore(db),
         },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: LedgerConsistencyInterceptor },
       ],
       exports: [GATEWAY_CONFIG, ORG_PROFILE, GATEWAY_SECRETS],
     };

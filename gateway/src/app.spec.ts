@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
+import { common } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerError } from './common/errors.js';
 import { jsonArg } from './testing/fake-ledger.client.js';
 import { signed } from './testing/statements.js';
-import { TEST_METRICS_TOKEN, createTestApp, type TestApp } from './testing/test-app.js';
+import {
+  TEST_METRICS_TOKEN,
+  createTestApp,
+  testProfile,
+  type TestApp,
+} from './testing/test-app.js';
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -140,6 +146,64 @@ describe('the HTTP API (in process, fake ledger)', () => {
     });
   });
 
+  it('names the block of its writes, and holds a read that asks for a later block (Ledger-Min-Block)', async () => {
+    const action = await signed('consent:GrantConsent', {
+      grantee: { org: 'CommunityHospitalMSP', role: 'clinician' },
+      purposes: ['treatment'],
+      categories: ['imaging'],
+      validUntil: '2099-01-01T00:00:00.000Z',
+    });
+    const granted = await t.http().post('/consents').set(auth(patient)).send({ action });
+    expect(granted.status).toBe(201);
+    // The fake commits transaction N in block N.
+    const block = BigInt(String(granted.headers['ledger-block']));
+    expect(block).toBe(BigInt(t.ledger.submits.length));
+    // A read names no block.
+    const read = await t.http().get('/audit/access-events').set(auth(clinician));
+    expect(read.status).toBe(200);
+    expect(read.headers['ledger-block']).toBeUndefined();
+    // Up to the block the gateway saw committed: answered without asking the peer.
+    const asked = () => t.ledger.systemCalls.filter((call) => call.transaction === 'GetChainInfo');
+    const sameBlock = await t
+      .http()
+      .get('/audit/access-events')
+      .set(auth(clinician))
+      .set('Ledger-Min-Block', block.toString());
+    expect(sameBlock.status).toBe(200);
+    expect(asked()).toHaveLength(0);
+    // A later block: held until the peer has it.
+    let height = Number(block) + 1;
+    t.ledger.onSystem('qscc:GetChainInfo', () => {
+      const info = new common.BlockchainInfo();
+      info.setHeight(height);
+      height += 1;
+      return info.serializeBinary();
+    });
+    const later = await t
+      .http()
+      .get('/audit/access-events')
+      .set(auth(clinician))
+      .set('Ledger-Min-Block', (block + 3n).toString());
+    expect(later.status).toBe(200);
+    expect(asked().length).toBeGreaterThanOrEqual(3);
+    expect(asked()[0]).toMatchObject({ chaincode: 'qscc', args: [testProfile().channel] });
+    // Malformed: 400 before anything runs; without credentials: 401, nobody waits.
+    const calls = t.ledger.calls.length;
+    const malformed = await t
+      .http()
+      .get('/audit/access-events')
+      .set(auth(clinician))
+      .set('Ledger-Min-Block', 'latest');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const anonymous = await t
+      .http()
+      .get('/audit/access-events')
+      .set('Ledger-Min-Block', '999999999');
+    expect(anonymous.status).toBe(401);
+    expect(t.ledger.calls).toHaveLength(calls);
+  });
+
   it('maps a chaincode refusal to its status', async () => {
     const response = await t
       .http()
@@ -218,8 +282,9 @@ describe('the HTTP API (in process, fake ledger)', () => {
       .http()
       .get('/metrics')
       .set('authorization', `Bearer ${TEST_METRICS_TOKEN}`);
+    // Two grants: the grant test's and the Ledger-Block test's.
     expect(metrics.text).toMatch(
-      /gateway_http_requests_total\{method="POST",route="\/consents",status="201"\} 1/,
+      /gateway_http_requests_total\{method="POST",route="\/consents",status="201"\} 2/,
     );
     expect(metrics.text).toMatch(
       /gateway_http_requests_total\{method="POST",route="\/consents",status="400"\}/,

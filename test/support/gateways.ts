@@ -48,6 +48,15 @@ function keepSession(body: unknown): void {
     sessionKeeper.remember({ accessToken, refreshToken });
 }
 
+/**
+ * The highest block a write of this test file was committed in (the gateways' `Ledger-Block`).
+ * Every request sends it as `Ledger-Min-Block`, so that a read through one organization's gateway
+ * right after a write through another's sees the write: that gateway answers once its own peer has
+ * the block (gateway/src/ledger/ledger-position.ts). A person needs longer than a block's journey
+ * between two organizations' peers; a test does not.
+ */
+let lastCommittedBlock: bigint | undefined;
+
 /** Options of one request. */
 export interface ApiRequest {
   readonly token?: string;
@@ -94,6 +103,11 @@ export class GatewayApi {
 
   async #send<T>(method: string, path: string, options: ApiRequest): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
+    if (
+      lastCommittedBlock !== undefined &&
+      !Object.keys(headers).some((name) => name.toLowerCase() === 'ledger-min-block')
+    )
+      headers['ledger-min-block'] = lastCommittedBlock.toString();
     if (options.token !== undefined)
       headers.authorization = `Bearer ${sessionKeeper.current(options.token)}`;
     let body: string | FormData | undefined;
@@ -114,6 +128,12 @@ export class GatewayApi {
       // fetch names no request in its errors (a reset, a refused connection): say which failed.
       throw new Error(`${method} ${this.base}${path} failed`, { cause: error });
     });
+    const committed = response.headers.get('ledger-block');
+    if (committed !== null && /^\d+$/.test(committed)) {
+      const block = BigInt(committed);
+      if (lastCommittedBlock === undefined || block > lastCommittedBlock)
+        lastCommittedBlock = block;
+    }
     const text = await response.text();
     let parsed: unknown;
     try {

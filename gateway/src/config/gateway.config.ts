@@ -127,6 +127,11 @@ const schema = z.object({
   LEDGER_ENDORSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   LEDGER_SUBMIT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   LEDGER_COMMIT_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * How long a request that sends `Ledger-Min-Block` waits for the organization's peer to commit
+   * that block before it is answered 503 (ledger/ledger-position.ts).
+   */
+  LEDGER_MIN_BLOCK_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Attempts of a write that failed on an MVCC or phantom read conflict (first try included). */
   LEDGER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   /** The chaincode's endorsement policy (any N organizations), stated in evidence bundles. */

@@ -39,6 +39,7 @@ import {
   toLedgerError,
   validationCodeName,
 } from './ledger-errors.js';
+import { recordCommit } from './ledger-position.js';
 import type { IdentityWallet } from './wallet.js';
 
 /** One system chaincode the gateway reads blocks and the channel configuration from. */
@@ -363,6 +364,7 @@ class FabricLedgerClient implements LedgerClient {
         const submitted = await transaction.submit();
         const status = await submitted.getStatus();
         if (status.successful) {
+          recordCommit(status.blockNumber);
           // The result came back sealed for this salt (it is written into the block).
           const txId = submitted.getTransactionId();
           return { result: await openSealed(submitted.getResult(), { salt, txId }), txId };

@@ -16,9 +16,21 @@ export interface LedgerMetrics {
   countRetry(transaction: string, reason: string): void;
 }
 
+/** Observations of the requests that waited for a block (`Ledger-Min-Block`). */
+export interface BlockWaitMetrics {
+  /**
+   * One request that named a block: answered at once (the block known committed), after asking
+   * the peer (`waited`), or refused (`timed-out`, `peer-unavailable`); seconds held.
+   */
+  observeBlockWait(outcome: BlockWaitOutcome, seconds: number): void;
+}
+
+/** How a request that named a block fared. */
+export type BlockWaitOutcome = 'at-once' | 'waited' | 'timed-out' | 'peer-unavailable';
+
 /** The gateway's Prometheus metrics, in a registry of its own. */
 @Injectable()
-export class MetricsService implements LedgerMetrics {
+export class MetricsService implements LedgerMetrics, BlockWaitMetrics {
   readonly registry = new Registry();
   readonly #httpRequests = new Counter({
     name: 'gateway_http_requests_total',
@@ -38,6 +50,13 @@ export class MetricsService implements LedgerMetrics {
     help: 'Ledger call latency by transaction, kind (evaluate or submit) and outcome',
     labelNames: ['transaction', 'kind', 'outcome'] as const,
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly #blockWaits = new Histogram({
+    name: 'gateway_ledger_min_block_wait_seconds',
+    help: 'Time requests with Ledger-Min-Block were held for the peer to commit that block, by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
   readonly #ledgerRetries = new Counter({
@@ -76,5 +95,9 @@ export class MetricsService implements LedgerMetrics {
 
   countRetry(transaction: string, reason: string): void {
     this.#ledgerRetries.inc({ transaction, reason });
+  }
+
+  observeBlockWait(outcome: BlockWaitOutcome, seconds: number): void {
+    this.#blockWaits.observe({ outcome }, seconds);
   }
 }

@@ -13,6 +13,7 @@ import {
   type SessionOptions,
   type SystemCall,
 } from '../ledger/ledger.client.js';
+import { recordCommit } from '../ledger/ledger-position.js';
 
 /** What a fake transaction answers: a JSON-able result, raw bytes, or a thrown error. */
 export type FakeAnswer = unknown;
@@ -49,7 +50,7 @@ export const FAKE_HOME = 'TertiaryHospitalMSP';
  * A {@link LedgerClient} for tests: its sessions encode arguments and decode results as the real
  * one does (ledger-api's encodeArguments and decodeResult), answer from handlers keyed by
  * `contract:Transaction`, record every call (with the endorsers it named), number transactions
- * `tx-1`, `tx-2`, ..., and deliver the blocks with private data that the test pushes, from the
+ * `tx-1`, `tx-2`, ... (transaction N committed in block N), and deliver the blocks with private data that the test pushes, from the
  * start block each stream asks for. patient:LocatePatient answers {@link FAKE_HOME}, or the home
  * set with {@link FakeLedgerClient.place}, unless the test gives it a handler.
  */
@@ -178,6 +179,8 @@ export class FakeLedgerClient implements LedgerClient {
   async #commit(call: LedgerCall): Promise<Committed<Uint8Array>> {
     const result = toBytes(await this.#answer(this.#record('submit', call)));
     this.#txCount += 1;
+    // One transaction per block: transaction N is committed in block N.
+    recordCommit(BigInt(this.#txCount));
     return { result, txId: `tx-${this.#txCount}` };
   }
 
