@@ -229,6 +229,11 @@ describe('the consent request journey in the browser', () => {
     // The menu tells of the one unread item (the two requests were answered: read already).
     const inboxLink = page.getByRole('link', { name: w('nav.inboxUnread', { n: '1' }) });
     await inboxLink.waitFor({ timeout: 30_000 });
+    // On the inbox page the counts come with the items: the menu does not ask for them apart.
+    const countsAsked: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/inbox/unread') countsAsked.push(request.url());
+    });
     await inboxLink.click();
     await page.getByRole('heading', { name: w('inbox.title'), level: 1 }).waitFor();
     const cards = page.locator('li.card');
@@ -247,8 +252,11 @@ describe('the consent request journey in the browser', () => {
     await expectNoHorizontalOverflow(page, 'the inbox on a phone');
     await checkPageInBothLanguages(page, 'inbox-1-unread', [patient.username]);
 
+    expect(countsAsked).toEqual([]);
     await unread.getByRole('button', { name: w('inbox.markRead') }).click();
     await expect.poll(() => page.locator('li.card.unread').count()).toBe(0);
+    // Marking an item read asks for the counts once, for the menu.
+    expect(countsAsked).toHaveLength(1);
     // The count leaves the menu; the items stay, read.
     await page.getByRole('link', { name: w('nav.inbox'), exact: true }).waitFor();
     expect(await cards.count()).toBe(3);

@@ -185,11 +185,12 @@ function Signed(
   const [live, setLive] = useState<LedgerEvent | undefined>();
   const signing = useSigning(props.session, refresh);
   const heading = useRef<HTMLElement>(null);
-  // The patient's unread inbox items, for the menu: read again on every live event and page.
+  // The patient's unread inbox items, for the menu: read again on every live event and page. The
+  // inbox page reads them with its items and reports them (onCounts), so it is not asked twice.
   const [unread, setUnread] = useState<number | undefined>();
   const patient = audienceOf(props.session.me) === 'patient';
   useEffect(() => {
-    if (!patient) return;
+    if (!patient || route === 'inbox') return;
     props.session.api
       .get<InboxCounts>('/inbox/unread')
       .then((counts) => {
