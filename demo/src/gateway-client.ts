@@ -1,5 +1,10 @@
 /** A small fetch-based client of one organization's REST gateway. */
-import { createSessionKeeper, isTokenExpired, type AccessToken } from '@consent-ledger/ledger-api';
+import {
+  createLedgerBlockTracker,
+  createSessionKeeper,
+  isTokenExpired,
+  type AccessToken,
+} from '@consent-ledger/ledger-api';
 
 /** A gateway's JSON answer. */
 export interface ApiResponse<T> {
@@ -66,7 +71,7 @@ export function errorOf(body: unknown): { code: string; message: string } {
  * has the story's last write (gateway README, "API"). One story at a time runs in a process, so
  * its clients share it.
  */
-let lastCommittedBlock: bigint | undefined;
+const blocks = createLedgerBlockTracker();
 
 /** A client of the gateway at `base`; each request times out after `timeoutMs`. */
 export function createGatewayClient(base: string, timeoutMs = 120_000): GatewayClient {
@@ -96,8 +101,7 @@ export function createGatewayClient(base: string, timeoutMs = 120_000): GatewayC
     options: ApiRequest,
   ): Promise<ApiResponse<T>> => {
     const headers: Record<string, string> = {};
-    if (lastCommittedBlock !== undefined)
-      headers['ledger-min-block'] = lastCommittedBlock.toString();
+    blocks.stamp(headers);
     if (options.token !== undefined)
       headers.authorization = `Bearer ${keeper.current(options.token)}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -107,12 +111,7 @@ export function createGatewayClient(base: string, timeoutMs = 120_000): GatewayC
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const committed = response.headers.get('ledger-block');
-    if (committed !== null && /^\d+$/.test(committed)) {
-      const block = BigInt(committed);
-      if (lastCommittedBlock === undefined || block > lastCommittedBlock)
-        lastCommittedBlock = block;
-    }
+    blocks.note(response.headers);
     const text = await response.text();
     let body: unknown = text;
     try {

@@ -8,6 +8,7 @@ export * from './ids.ts';
 export * from './errors.ts';
 export * from './request.ts';
 export * from './session-keeper.ts';
+export * from './ledger-block.ts';
 export * from './sealed-result.ts';
 export * from './collections.ts';
 export * from './signed-action.ts';

@@ -6,6 +6,7 @@ import {
   type PatientSession,
 } from '@consent-ledger/demo';
 import {
+  createLedgerBlockTracker,
   createSessionKeeper,
   isTokenExpired,
   type AccessToken,
@@ -55,7 +56,7 @@ function keepSession(body: unknown): void {
  * the block (gateway/src/ledger/ledger-position.ts). A person needs longer than a block's journey
  * between two organizations' peers; a test does not.
  */
-let lastCommittedBlock: bigint | undefined;
+const blocks = createLedgerBlockTracker();
 
 /** Options of one request. */
 export interface ApiRequest {
@@ -103,11 +104,7 @@ export class GatewayApi {
 
   async #send<T>(method: string, path: string, options: ApiRequest): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
-    if (
-      lastCommittedBlock !== undefined &&
-      !Object.keys(headers).some((name) => name.toLowerCase() === 'ledger-min-block')
-    )
-      headers['ledger-min-block'] = lastCommittedBlock.toString();
+    blocks.stamp(headers);
     if (options.token !== undefined)
       headers.authorization = `Bearer ${sessionKeeper.current(options.token)}`;
     let body: string | FormData | undefined;
@@ -128,12 +125,7 @@ export class GatewayApi {
       // fetch names no request in its errors (a reset, a refused connection): say which failed.
       throw new Error(`${method} ${this.base}${path} failed`, { cause: error });
     });
-    const committed = response.headers.get('ledger-block');
-    if (committed !== null && /^\d+$/.test(committed)) {
-      const block = BigInt(committed);
-      if (lastCommittedBlock === undefined || block > lastCommittedBlock)
-        lastCommittedBlock = block;
-    }
+    blocks.note(response.headers);
     const text = await response.text();
     let parsed: unknown;
     try {

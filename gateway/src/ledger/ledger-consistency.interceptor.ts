@@ -9,21 +9,17 @@ import type { Request, Response } from 'express';
 import { Observable, defer, from, switchMap, tap } from 'rxjs';
 import { InvalidArgumentError } from '../common/errors.js';
 import {
+  BLOCK_NUMBER_PATTERN,
   LEDGER_BLOCK_HEADER,
   LEDGER_MIN_BLOCK_HEADER,
-  LEDGER_POSITION,
-  recordingCommits,
-  type LedgerPosition,
-} from './ledger-position.js';
-
-/** A block number: decimal, no sign, at most 19 digits (Fabric's block numbers are uint64). */
-const BLOCK_NUMBER = /^(0|[1-9][0-9]{0,18})$/;
+} from '@consent-ledger/ledger-api';
+import { LEDGER_POSITION, recordingCommits, type LedgerPosition } from './ledger-position.js';
 
 /** The block a request asks its answer to include, from `Ledger-Min-Block` (400 when malformed). */
 export function minimumBlockOf(request: Readonly<Pick<Request, 'headers'>>): bigint | undefined {
   const value = request.headers[LEDGER_MIN_BLOCK_HEADER.toLowerCase()];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !BLOCK_NUMBER.test(value))
+  if (typeof value !== 'string' || !BLOCK_NUMBER_PATTERN.test(value))
     throw new InvalidArgumentError(`${LEDGER_MIN_BLOCK_HEADER} must be one block number (digits)`);
   return BigInt(value);
 }

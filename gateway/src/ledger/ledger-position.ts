@@ -12,7 +12,8 @@
  *   `LEDGER_UNAVAILABLE`.
  *
  * This is the same idea as a session's consistency token in a replicated database. The block
- * number tells a client nothing it could not read with `GET /ledger`.
+ * number tells a client nothing it could not read with `GET /ledger`. The headers' names and the
+ * clients' tracker are ledger-api's (ledger-block.ts).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,11 +22,6 @@ import { LedgerUnavailableError } from '../common/errors.js';
 import type { BlockWaitMetrics, BlockWaitOutcome } from '../metrics/metrics.service.js';
 import type { LedgerClient } from './ledger.client.js';
 import { SERVICE_IDENTITY } from './wallet.js';
-
-/** The answer header that names the block a request's writes were committed in. */
-export const LEDGER_BLOCK_HEADER = 'Ledger-Block';
-/** The request header that asks for an answer from a peer that has committed a block. */
-export const LEDGER_MIN_BLOCK_HEADER = 'Ledger-Min-Block';
 
 /** The commits of one request. */
 export interface CommitRecord {
