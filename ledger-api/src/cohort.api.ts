@@ -98,8 +98,9 @@ export interface AppliedThreshold {
 }
 
 /**
- * A study refused by its research threshold, as logged on the ledger (public state) for the
- * regulator: who asked, under which rule; nothing about the patients named or found.
+ * A study refused by its research threshold, as logged on the ledger for the regulator: who asked,
+ * under which rule; nothing about the patients named or found. It is kept in the collection of the
+ * requesting organization and the regulator (`org_<requesterOrg>`): no other member's peer holds it.
  */
 export interface CohortRefusal {
   /** The refusing transaction's ID. */
@@ -113,6 +114,8 @@ export interface CohortRefusal {
   /** The ethics approval reference the study named, if any. */
   readonly ethicsApproval?: string;
   readonly refusedAt: string;
+  /** The stored value's salt (private data: its hash in the block cannot be confirmed by guessing). */
+  readonly salt: string;
 }
 
 /** QueryCohortRefusals' paging, newest first. */

@@ -14,6 +14,9 @@ import {
   type GatewayApi,
   type GatewayPatient,
 } from '../support/gateways.ts';
+import { ordererNodes, ordererRuntime } from '@consent-ledger/network';
+import { filesUnder, peerFiles, scan } from '../support/disk-scan.ts';
+import { topology, waitForPeersToCatchUp } from '../support/ledger.ts';
 
 /**
  * Research thresholds and open statistics through the gateways on the real network (issue 18;
@@ -130,6 +133,20 @@ describe('research thresholds and open statistics, real network', () => {
       expect(events.status, events.text).toBe(200);
       expect(events.body.items).toEqual([]);
     }
+    // A refusal is kept on the institute's and the regulator's peers only: a study refused and
+    // never recorded (its ID is nowhere else) is on no other member's disk.
+    const refusedOnly = uniqueName('rt-refused');
+    expect((await cohort(refusedOnly)).status).toBe(422);
+    await waitForPeersToCatchUp();
+    const outsiders = [
+      ...['enterprise', 'community', 'tertiary'].flatMap(peerFiles),
+      ...ordererNodes(topology).flatMap((node) => filesUnder(ordererRuntime(node).dataDir)),
+    ];
+    expect(Object.fromEntries(await scan(outsiders, [refusedOnly]))).toEqual({});
+    for (const entitled of ['research', 'gov'])
+      expect([...(await scan(peerFiles(entitled), [refusedOnly])).keys()], entitled).toEqual([
+        refusedOnly,
+      ]);
     // At the minimum, with the reference, the study goes ahead.
     expect((await setThreshold(2, true)).status).toBe(200);
     const recorded = await cohort(studyId, 'IRB-2026-017');

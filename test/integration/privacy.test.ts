@@ -1,18 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSalt, valueSalt, type AccessEvent, type Consent } from '@consent-ledger/ledger-api';
-import {
-  gatewayDataDir,
-  ordererNodes,
-  ordererRuntime,
-  peerRuntime,
-  runPaths,
-} from '@consent-ledger/network';
+import { gatewayDataDir, ordererNodes, ordererRuntime, runPaths } from '@consent-ledger/network';
+import { filesUnder, peerFiles, scan } from '../support/disk-scan.ts';
 import { closeUsers, enrollUser, type TestUser } from '../support/identities.ts';
 import { evaluate, submit } from '../support/ledger-calls.ts';
-import { connectAdmin, ledgerHeight, org, topology } from '../support/ledger.ts';
+import { connectAdmin, ledgerHeight, topology } from '../support/ledger.ts';
 import { registerPatient, type TestPatient } from '../support/patients.ts';
 
 /**
@@ -23,52 +17,6 @@ import { registerPatient, type TestPatient } from '../support/patients.ts';
  * accessed. The entitled organizations' peers (community, tertiary, regulator) do hold it: the
  * positive control shows the scan would see it.
  */
-
-const encoder = new TextEncoder();
-
-/** Every regular file under a folder. */
-function filesUnder(dir: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return entries.flatMap((entry) => {
-    const file = path.join(dir, entry);
-    const stat = statSync(file, { throwIfNoEntry: false });
-    if (stat === undefined) return [];
-    return stat.isDirectory() ? filesUnder(file) : stat.isFile() ? [file] : [];
-  });
-}
-
-/** Byte search (Buffer.indexOf) of every canary in every file; the hits, by canary. */
-function scan(files: readonly string[], canaries: readonly string[]): Map<string, string[]> {
-  const hits = new Map<string, string[]>();
-  const needles = canaries.map((canary) => ({
-    canary,
-    bytes: Buffer.from(encoder.encode(canary)),
-  }));
-  for (const file of files) {
-    let content: Buffer;
-    try {
-      content = readFileSync(file);
-    } catch {
-      continue;
-    }
-    for (const { canary, bytes } of needles) {
-      if (content.includes(bytes)) hits.set(canary, [...(hits.get(canary) ?? []), file]);
-    }
-  }
-  return hits;
-}
-
-function peerFiles(orgName: string): string[] {
-  const organization = org(orgName);
-  const [peer] = organization.peers;
-  if (peer === undefined) throw new Error(`${orgName} has no peer`);
-  return filesUnder(peerRuntime(organization, peer).dataDir);
-}
 
 describe('what each member holds (issue 14 leak scan)', () => {
   let patient: TestPatient;
@@ -132,7 +80,7 @@ describe('what each member holds (issue 14 leak scan)', () => {
     expect(consent.salt).toBe(valueSalt(salts[0] ?? ''));
   });
 
-  it('leaves nothing of it on the enterprise and research peers, their gateways or the orderers', () => {
+  it('leaves nothing of it on the enterprise and research peers, their gateways or the orderers', async () => {
     const outsiders = [
       ...peerFiles('enterprise'),
       ...peerFiles('research'),
@@ -151,11 +99,11 @@ describe('what each member holds (issue 14 leak scan)', () => {
       ].map((name) => path.join(runPaths.logs, `${name}.log`)),
     ];
     expect(outsiders.length).toBeGreaterThan(20);
-    const hits = scan(outsiders, canaries());
+    const hits = await scan(outsiders, canaries());
     expect(Object.fromEntries(hits)).toEqual({});
   });
 
-  it('has it on the entitled peers: the scan is not blind', () => {
+  it('has it on the entitled peers: the scan is not blind', async () => {
     for (const orgName of ['community', 'tertiary', 'gov']) {
       const held = [
         patient.patientId,
@@ -164,9 +112,9 @@ describe('what each member holds (issue 14 leak scan)', () => {
         ...salts.map(valueSalt),
       ];
       const files = peerFiles(orgName);
-      expect([...scan(files, held).keys()].sort()).toEqual([...held].sort());
+      expect([...(await scan(files, held)).keys()].sort()).toEqual([...held].sort());
       // The salts sent are never stored: only the values' salts derived from them are.
-      expect([...scan(files, salts).keys()]).toEqual([]);
+      expect([...(await scan(files, salts)).keys()]).toEqual([]);
     }
   });
 

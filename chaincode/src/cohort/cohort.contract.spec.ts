@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { collectionFor } from '@consent-ledger/ledger-api';
+import { collectionFor, orgCollection } from '@consent-ledger/ledger-api';
 import { encodeBookmark } from '../ledger/pagination';
 import {
   bootstrap,
@@ -217,13 +217,21 @@ describe('cohort contract', () => {
           threshold: { minCohortSize: 0, ethicsApprovalRequired: true, source: '330000' },
           // The transaction's time (the test network's clock moves a little with each one).
           refusedAt: expect.stringMatching(/^2026-11-22T08:00:/) as string,
+          salt: expect.stringMatching(/^[A-Za-z0-9_-]{22,}$/) as string,
         };
         expect(ok(result)).toEqual({ included: [], events: [], refusal });
-        // Nothing private written (no access event), no chaincode event; one public record.
-        expect(result.privateWrites).toEqual([]);
+        // No access event, no chaincode event, nothing public: one record, kept by the institute
+        // and the regulator only (no other member's peer holds it), naming no patient.
         expect(result.event).toBeUndefined();
-        expect(result.writes).toHaveLength(1);
-        expect(JSON.stringify(result.writes)).not.toContain('pid-');
+        expect(result.writes).toEqual([]);
+        expect(result.privateWrites.map((write) => write.collection)).toEqual([
+          orgCollection(MSP.research),
+        ]);
+        expect(
+          result.privateWrites
+            .map((write) => Buffer.from(write.value ?? []).toString('utf8'))
+            .join(),
+        ).not.toContain('pid-');
         expect(await refusals()).toEqual({ refusals: [refusal], bookmark: '' });
         // With its reference, the same study goes ahead.
         const cohort = ok(
@@ -250,7 +258,10 @@ describe('cohort contract', () => {
             threshold: { minCohortSize: 4, ethicsApprovalRequired: false, source: '330106' },
           },
         });
-        expect(small.privateWrites).toEqual([]);
+        // Only the refusal is written, in the institute's collection with the regulator.
+        expect(small.privateWrites.map((write) => write.collection)).toEqual([
+          orgCollection(MSP.research),
+        ]);
         expect(JSON.stringify(ok(small))).not.toContain('pid-');
         // Fewer patients named than the minimum: refused before any patient is decided.
         const few = await network

@@ -1,5 +1,6 @@
 import {
   collectionsOf,
+  orgCollection,
   type Category,
   type ChaincodeContract,
   type CohortCandidates,
@@ -138,8 +139,9 @@ export class CohortContract
    * research threshold of the requesting organization's region applies (its registered region's
    * most specific code, rolled up to city and province, else the channel-wide default): a study
    * without the ethics approval reference it requires, or whose cohort would include fewer patients
-   * than its minimum, is refused: no access event is written, only a refusal record (public state,
-   * for the regulator: the study, the organization and the rule, nothing about patients), and the
+   * than its minimum, is refused: no access event is written, only a refusal record (in the
+   * collection of the requesting organization and the regulator: the study, the organization and
+   * the rule, nothing about patients), and the
    * result carries it instead of patients.
    */
   @Transaction()
@@ -226,7 +228,10 @@ export class CohortContract
   async QueryCohortRefusals(ctx: LedgerContext): Promise<CohortRefusalPage> {
     const [queryJson] = ctx.argsOf('cohort:QueryCohortRefusals');
     const query = parseRefusalQuery(queryJson);
+    // Each refusal is kept with its requesting organization and the regulator, which holds them all.
+    const collections = (await channelMspIds(ctx)).map(orgCollection);
     const page = await refusalPage(ctx.stub, {
+      collections,
       pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
       ...(query.bookmark === undefined ? {} : { bookmark: query.bookmark }),
     });
@@ -255,7 +260,8 @@ async function logRefusal(
       ? {}
       : { ethicsApproval: refused.request.ethicsApproval }),
     refusedAt: ctx.txTime,
+    salt: ctx.salt,
   };
-  await writeRefusal(ctx.stub, refusal);
+  await writeRefusal(ctx, refusal);
   return refusal;
 }

@@ -1,15 +1,16 @@
 import {
   BUILT_IN_THRESHOLD,
+  orgCollection,
   type AppliedThreshold,
   type CohortRefusal,
   type Page,
   type ResearchThreshold,
 } from '@consent-ledger/ledger-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
-import { stateKey } from '../ledger/keys';
-import { decodeBookmark, encodeBookmark } from '../ledger/pagination';
+import type { RequestContext } from '../ledger/ledger-context';
+import { scanPage } from '../ledger/pagination';
 import { levelOf, rollUp } from '../ledger/region';
-import { decodeDocument, publicState } from '../ledger/state';
+import { decodeDocument, inCollection, publicState, stateIn } from '../ledger/state';
 import { descendingTime } from '../ledger/time';
 
 /** The key attribute of the channel-wide default threshold. */
@@ -67,31 +68,31 @@ export async function appliedThreshold(
   return { ...BUILT_IN_THRESHOLD, source: 'built-in' };
 }
 
-/** Logs a refused study (public state, newest first by its time). */
-export async function writeRefusal(stub: ChaincodeStub, refusal: CohortRefusal): Promise<void> {
-  await publicState(stub).write({
+/**
+ * Logs a refused study in the collection of the requesting organization and the regulator, newest
+ * first by its time.
+ */
+export async function writeRefusal(ctx: RequestContext, refusal: CohortRefusal): Promise<void> {
+  await stateIn(ctx, inCollection(orgCollection(refusal.requesterOrg))).write({
     key: ['cohortRefusal', descendingTime(refusal.refusedAt), refusal.refusalId],
     value: refusal,
   });
 }
 
-/** A page of refusals, newest first; the bookmark resumes at the next one (empty at the end). */
+/**
+ * A page of the refusals kept in `collections` (merged newest first); the bookmark resumes at the
+ * next one (empty at the end).
+ */
 export async function refusalPage(
   stub: ChaincodeStub,
-  query: Readonly<{ pageSize: number; bookmark?: string }>,
+  query: Readonly<{ collections: readonly string[]; pageSize: number; bookmark?: string }>,
 ): Promise<Page<CohortRefusal>> {
-  const prefixKey = stateKey(stub, ['cohortRefusal']);
-  const startKey =
-    query.bookmark === undefined || query.bookmark === ''
-      ? undefined
-      : decodeBookmark(query.bookmark, { prefixKey });
-  const items: CohortRefusal[] = [];
-  for await (const entry of publicState(stub).entries({
-    path: ['cohortRefusal'],
-    ...(startKey === undefined ? {} : { startKey }),
-  })) {
-    if (items.length >= query.pageSize) return { items, bookmark: encodeBookmark(entry.key) };
-    items.push(decodeDocument('cohortRefusal', entry.value));
-  }
-  return { items, bookmark: '' };
+  return scanPage(stub, {
+    collections: query.collections,
+    type: 'cohortRefusal',
+    prefix: [],
+    pageSize: query.pageSize,
+    ...(query.bookmark === undefined ? {} : { bookmark: query.bookmark }),
+    select: (entry) => Promise.resolve(decodeDocument('cohortRefusal', entry.value)),
+  });
 }

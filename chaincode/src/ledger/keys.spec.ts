@@ -20,8 +20,8 @@ describe('keys, IDs and marshalling', () => {
     for (const type of Object.values(KEY_TYPES)) expect(type).toMatch(/^[a-z]+(~[a-z]+)?$/);
     expect(INDEX_VALUE).toEqual(Uint8Array.of(0));
     // Everything about a patient is private; only the registry, notices, anchors, batches, the
-    // consent request limits, research thresholds and cohort refusals (a study and its rule, never
-    // a patient) are public.
+    // consent request limits and research thresholds are public. Cohort refusals (a study and its
+    // rule, never a patient) are the institute's and the regulator's.
     expect(
       Object.entries(KEY_SPACES)
         .filter(([, space]) => space === 'public')
@@ -35,7 +35,6 @@ describe('keys, IDs and marshalling', () => {
       'batch',
       'requestLimits',
       'researchThreshold',
-      'cohortRefusal',
     ]);
     expect(Object.keys(KEY_SPACES).sort()).toEqual(Object.keys(KEY_TYPES).sort());
     expect(versionAttribute(12)).toBe('0000000012');

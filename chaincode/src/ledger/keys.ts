@@ -77,7 +77,7 @@ import type { RecordLink } from '../records/record-link';
  * | `rec~own` | as `rec~lnk` | owner, recordId | salt | as `rec~lnk` |
  * | `stat~day` | `org_GovMSP` | day | DayStatistics (the counts of audit:CountDay, as the regulator hands them over) | audit:RollupStatistics |
  * | `rth` | public | region code, or `default` (the channel-wide default) | ResearchThreshold | cohort:SetResearchThreshold |
- * | `coh~rfs` | public | rts, txId | CohortRefusal (the study, the requesting organization and the rule; nothing about patients) | cohort:RequestCohort (a refused study) |
+ * | `coh~rfs` | `org_<requester org>` | rts, txId | CohortRefusal (the study, the requesting organization and the rule, salt; nothing about patients) | cohort:RequestCohort (a refused study) |
  * | `baseline:<key>` (simple key) | public | | raw value | baseline:Put (kept unchanged as the benchmark yardstick) |
  * | `req` | coll(home, requester org) | requestId | ConsentRequest (terms, coded reason, status; no free text) | request:RequestConsent, ApproveRequest, DeclineRequest, WithdrawRequest |
  * | `req~pat` | as `req` | patientId, rts, requestId | salt | request:RequestConsent |
@@ -200,7 +200,7 @@ export const KEY_SPACES: Readonly<Record<KeyTypeName, KeySpace>> = {
   requestSet: 'private',
   requestLimits: 'public',
   researchThreshold: 'public',
-  cohortRefusal: 'public',
+  cohortRefusal: 'private',
 };
 
 /** An index entry's value: `0x00` in public state, the transaction's salt in a collection. */
