@@ -103,6 +103,7 @@ const { values: flags } = parseArgs({
     compare: { type: 'string' },
     attackers: { type: 'string' },
     journeys: { type: 'string' },
+    'seed-only': { type: 'boolean' },
   },
 });
 
@@ -331,6 +332,8 @@ if (setTimeoutTo !== undefined) {
 
 // `--only join` (issue 16): a fresh peer joining from the first block versus from a snapshot, at
 // each of --sizes seeded access events (10^4 and 10^5 by default). Writes bench/results/join.{json,md}.
+/** Events seeded between two records of the count in `--seed-only` (about 7 minutes here). */
+const SEED_ONLY_STEP = 50_000;
 if (only?.size === 1 && only.has('join')) {
   const joinSizes = numbers(flags.sizes, quick ? [2_000] : [10_000, 100_000]);
   const rows: JoinSizeResult[] = [];
@@ -356,6 +359,32 @@ if (only?.size === 1 && only.has('join')) {
       renderJoins(rows, { date, command, notes: joinNotes }),
     );
   };
+  // `--seed-only`: seeds up to the largest size and measures nothing, recording the count every
+  // SEED_ONLY_STEP events, so a seeding longer than one sitting can be stopped and resumed.
+  if (flags['seed-only'] === true) {
+    const target = Math.max(...joinSizes);
+    for (;;) {
+      const present = await seededEvents(operatorCalls);
+      if (present >= target) break;
+      const step = await seedTo({
+        seeder,
+        seedEndorsers: seedingEndorsers(orgs),
+        baseline: operatorCalls,
+        baselineEndorsers: joinPutEndorsers,
+        events: Math.min(target, present + SEED_ONLY_STEP),
+        batchSize: seedBatch,
+        parallel: seedParallel,
+        log,
+      });
+      if (step !== undefined)
+        log(
+          `seeded ${String(step.fromEvents)} -> ${String(step.toEvents)} events: ${step.eventsPerSecond.toFixed(0)} events/s`,
+        );
+    }
+    log(`join: the benchmark namespace holds ${String(await seededEvents(operatorCalls))} events`);
+    for (const each of [clinician, gp, regulator, operator]) each.connection.close();
+    process.exit(0);
+  }
   for (const size of [...joinSizes].sort((a, b) => a - b)) {
     const present = await seededEvents(operatorCalls);
     if (present > size) {
