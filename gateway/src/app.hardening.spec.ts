@@ -213,7 +213,21 @@ describe('operational endpoints by configuration', () => {
       env: { GATEWAY_DOCS: 'on', GATEWAY_TRUSTED_PROXIES: 'loopback, 10.0.0.0/8' },
     });
     try {
-      expect((await t.http().get('/docs-json')).status).toBe(200);
+      const docs = await t.http().get('/docs-json');
+      expect(docs.status).toBe(200);
+      // Every operation documents Ledger-Min-Block (read-your-writes across organizations).
+      const operations = Object.values(
+        (
+          docs.body as {
+            paths: Record<string, Record<string, { parameters?: { name: string }[] }>>;
+          }
+        ).paths,
+      ).flatMap((path) => Object.values(path));
+      expect(operations.length).toBeGreaterThan(20);
+      for (const operation of operations)
+        expect(operation.parameters?.map((parameter) => parameter.name)).toContain(
+          'Ledger-Min-Block',
+        );
       const metrics = await t
         .http()
         .get('/metrics')

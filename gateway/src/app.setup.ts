@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { BLOCK_NUMBER_PATTERN, LEDGER_MIN_BLOCK_HEADER } from '@consent-ledger/ledger-api';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { requestIdOf } from './common/logging.js';
@@ -124,6 +125,14 @@ function setUpDocs(app: INestApplication): void {
       )
       .setVersion('0.1.0')
       .addBearerAuth()
+      .addGlobalParameters({
+        in: 'header',
+        name: LEDGER_MIN_BLOCK_HEADER,
+        required: false,
+        description:
+          'Answer only once this organization’s peer has committed this block (a `Ledger-Block` another gateway answered a write with); 503 LEDGER_UNAVAILABLE if it does not in time.',
+        schema: { type: 'string', pattern: BLOCK_NUMBER_PATTERN.source },
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
