@@ -1,5 +1,4 @@
 import type { AccessEvent } from '@consent-ledger/ledger-api';
-import { waitUntil } from '@consent-ledger/network';
 import {
   consentFor,
   patientIdOf,
@@ -83,14 +82,9 @@ export async function institutionsScenario(
   );
 
   run.step('The patient reads the refusal in their access history.');
-  // Committed at the insurer's peer, the event may reach the patient's home peer a block later (a
-  // patient reads their history later, not milliseconds after): wait until the home has it.
+  // Committed at the insurer's peer; the client sends that block (Ledger-Min-Block), so the home
+  // answers once its own peer has it.
   const path = `/audit/access-events/${denied.eventId}`;
-  await waitUntil(
-    async () =>
-      (await patient.gateway.request('GET', path, { token: patient.token })).status !== 404,
-    { description: 'the refusal at the patient’s home', timeoutMs: 15_000 },
-  ).catch(() => undefined);
   const event = await patient.gateway.call<AccessEvent>('GET', path, { token: patient.token });
   run.evidence({
     eventId: event.eventId,

@@ -28,6 +28,16 @@ function fakeMetrics() {
   return { outcomes, observeBlockWait: (outcome: string) => outcomes.push(outcome) };
 }
 
+/** A position over the fake peer on channel `health`, its waits recorded. */
+function positionOver(
+  peer: ReturnType<typeof fakePeer>,
+  timing: Readonly<{ waitMs: number; pollMs?: number }>,
+) {
+  const metrics = fakeMetrics();
+  const position = createLedgerPosition({ ledger: peer, channel: 'health', metrics, ...timing });
+  return { position, metrics };
+}
+
 describe('the commit record of a request', () => {
   it('keeps the highest block committed within the work, across awaits, and nothing outside it', async () => {
     recordCommit(99n);
@@ -62,13 +72,7 @@ describe('the commit record of a request', () => {
 describe('the position of the organization peer', () => {
   it('answers at once for a block it saw committed, without asking the peer', async () => {
     const peer = fakePeer();
-    const metrics = fakeMetrics();
-    const position = createLedgerPosition({
-      ledger: peer,
-      channel: 'health',
-      waitMs: 1_000,
-      metrics,
-    });
+    const { position, metrics } = positionOver(peer, { waitMs: 1_000 });
     position.observe(41n);
     await position.reach(41n);
     await position.reach(0n);
@@ -78,14 +82,7 @@ describe('the position of the organization peer', () => {
 
   it('asks the peer its height on the channel until it has the block', async () => {
     const peer = fakePeer(10);
-    const metrics = fakeMetrics();
-    const position = createLedgerPosition({
-      ledger: peer,
-      channel: 'health',
-      waitMs: 5_000,
-      pollMs: 10,
-      metrics,
-    });
+    const { position, metrics } = positionOver(peer, { waitMs: 5_000, pollMs: 10 });
     const reached = position.reach(12n);
     setTimeout(() => {
       peer.height = 13;
@@ -106,21 +103,14 @@ describe('the position of the organization peer', () => {
 
   it('shares one question to the peer among concurrent waiters', async () => {
     const peer = fakePeer(5);
-    const position = createLedgerPosition({ ledger: peer, channel: 'health', waitMs: 1_000 });
+    const { position } = positionOver(peer, { waitMs: 1_000 });
     await Promise.all([position.reach(3n), position.reach(4n), position.reach(2n)]);
     expect(peer.asked).toHaveLength(1);
   });
 
   it('gives up after the wait with LEDGER_UNAVAILABLE, asking at most once per poll interval', async () => {
     const peer = fakePeer(10);
-    const metrics = fakeMetrics();
-    const position = createLedgerPosition({
-      ledger: peer,
-      channel: 'health',
-      waitMs: 200,
-      pollMs: 50,
-      metrics,
-    });
+    const { position, metrics } = positionOver(peer, { waitMs: 200, pollMs: 50 });
     const started = performance.now();
     const refusal = await position.reach(1_000_000n).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(LedgerUnavailableError);
@@ -134,13 +124,7 @@ describe('the position of the organization peer', () => {
   it('refuses at once when the peer cannot be asked', async () => {
     const peer = fakePeer();
     peer.failing = true;
-    const metrics = fakeMetrics();
-    const position = createLedgerPosition({
-      ledger: peer,
-      channel: 'health',
-      waitMs: 5_000,
-      metrics,
-    });
+    const { position, metrics } = positionOver(peer, { waitMs: 5_000 });
     const started = performance.now();
     await expect(position.reach(3n)).rejects.toMatchObject({
       code: 'LEDGER_UNAVAILABLE',

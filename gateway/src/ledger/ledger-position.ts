@@ -29,14 +29,17 @@ export interface CommitRecord {
   readonly highest: bigint | undefined;
 }
 
-const commits = new AsyncLocalStorage<{ highest: bigint | undefined }>();
+/** The record as {@link recordCommit} fills it. */
+type WritableCommitRecord = { -readonly [K in keyof CommitRecord]: CommitRecord[K] };
+
+const commits = new AsyncLocalStorage<WritableCommitRecord>();
 
 /**
  * Runs `work` with a record of its own commits (one per request), which {@link recordCommit}
  * fills wherever the work calls the ledger.
  */
 export function recordingCommits<T>(work: (record: CommitRecord) => T): T {
-  const record: { highest: bigint | undefined } = { highest: undefined };
+  const record: WritableCommitRecord = { highest: undefined };
   return commits.run(record, () => work(record));
 }
 
