@@ -105,8 +105,11 @@ export class AppModule {
           inject: [DATABASE],
           useFactory: (db: Database) => createIdempotencyStore(db),
         },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        // Outermost first: the consistency interceptor records the request's commits, and the
+        // idempotency interceptor inside it stores their block with the answer and names it again
+        // on a replay.
         { provide: APP_INTERCEPTOR, useClass: LedgerConsistencyInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
       exports: [GATEWAY_CONFIG, ORG_PROFILE, GATEWAY_SECRETS],
     };

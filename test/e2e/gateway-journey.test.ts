@@ -281,6 +281,10 @@ describe('the consent journey across the organizations’ gateways', () => {
     const retried = await grant();
     expect(retried.status).toBe(201);
     expect(retried.body.consentId).toBe(consentId);
+    // ...and names the block of the first answer's write, for a client that lost that answer.
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(retried.headers.get('ledger-block')).toMatch(/^\d+$/);
+    expect(retried.headers.get('ledger-block')).toBe(response.headers.get('ledger-block'));
     const mine = await community.get<{ items: { consentId: string }[] }>(
       '/consents',
       patient.token,

@@ -15,6 +15,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { Observable, finalize, from, tap } from 'rxjs';
 import { ConflictError, InvalidArgumentError, RuleViolationError } from '../common/errors.js';
+import { currentCommitRecord, recordCommit } from '../ledger/ledger-position.js';
 import {
   IDEMPOTENCY_STORE,
   type IdempotencyKey,
@@ -59,8 +60,10 @@ export function requestFingerprint(
 /**
  * Makes a retried POST with the same Idempotency-Key (per user) answer the first result instead
  * of writing twice: the first request claims the key, a duplicate while it runs gets 409
- * CONFLICT, a later one gets the stored answer (with `Idempotent-Replayed: true`), and the same
- * key with a different request gets 422. A failed request releases its key.
+ * CONFLICT, a later one gets the stored answer (with `Idempotent-Replayed: true`, and the first
+ * answer's `Ledger-Block`), and the same key with a different request gets 422. A failed request
+ * releases its key. Runs inside the LedgerConsistencyInterceptor, whose record of the request's
+ * commits it reads and, on a replay, fills.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor, OnApplicationBootstrap {
@@ -103,6 +106,8 @@ export class IdempotencyInterceptor implements NestInterceptor, OnApplicationBoo
         throw new RuleViolationError('this Idempotency-Key was used for a different request');
       case 'done':
         response.setHeader('Idempotent-Replayed', 'true');
+        // The retry's client may have lost the first answer: it needs its block as much.
+        if (claim.ledgerBlock !== undefined) recordCommit(claim.ledgerBlock);
         return from([claim.body]);
       case 'new':
         break;
@@ -110,12 +115,13 @@ export class IdempotencyInterceptor implements NestInterceptor, OnApplicationBoo
     const status =
       (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ??
       HttpStatus.CREATED;
+    const commits = currentCommitRecord();
     let settled = false;
     return next.handle().pipe(
       tap({
         next: (body: unknown) => {
           settled = true;
-          this.store.complete(key, { status, body });
+          this.store.complete(key, { status, body, ledgerBlock: commits?.highest });
         },
         error: () => {
           settled = true;

@@ -37,6 +37,41 @@ describe('the idempotency store', () => {
     expect(store.claim(key)).toEqual({ state: 'new' });
   });
 
+  it("keeps the block of the first answer's writes", () => {
+    const store = createIdempotencyStore(openDatabase(':memory:'));
+    const key = { owner: 'alice', key: 'k', fingerprint: 'f' };
+    store.claim(key);
+    store.complete(key, { status: 201, body: { id: 1 }, ledgerBlock: 12_345_678_901_234n });
+    expect(store.claim(key)).toEqual({
+      state: 'done',
+      status: 201,
+      body: { id: 1 },
+      ledgerBlock: 12_345_678_901_234n,
+    });
+  });
+
+  it('adds the block column to a database from before it', () => {
+    const db = openDatabase(':memory:');
+    db.sql.exec(`CREATE TABLE idempotency_keys (
+      owner TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('in-flight', 'done')), status INTEGER, body TEXT,
+      created_at INTEGER NOT NULL, PRIMARY KEY (owner, key)) STRICT`);
+    db.run(
+      `INSERT INTO idempotency_keys VALUES ('alice', 'old', 'f', 'done', 201, '{"id":1}', ?)`,
+      Date.now(),
+    );
+    const store = createIdempotencyStore(db);
+    expect(store.claim({ owner: 'alice', key: 'old', fingerprint: 'f' })).toEqual({
+      state: 'done',
+      status: 201,
+      body: { id: 1 },
+    });
+    const key = { owner: 'alice', key: 'new', fingerprint: 'f' };
+    store.claim(key);
+    store.complete(key, { status: 201, body: null, ledgerBlock: 7n });
+    expect(store.claim(key)).toMatchObject({ state: 'done', ledgerBlock: 7n });
+  });
+
   it('fingerprints method, path and body regardless of key order', () => {
     const a = requestFingerprint({
       method: 'POST',
@@ -97,6 +132,16 @@ describe('Idempotency-Key on POST', () => {
     const third = await grant(undefined, await signedBody(consent));
     expect(third.status).toBe(201);
     expect(t.ledger.submits.length).toBe(before + 2);
+  });
+
+  it("names the first answer's block on a replay (the retrying client may have lost it)", async () => {
+    const first = await grant('block-1');
+    const block = first.headers['ledger-block'];
+    expect(block).toMatch(/^\d+$/);
+    await grant(undefined, await signedBody(consent));
+    const replay = await grant('block-1');
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.headers['ledger-block']).toBe(block);
   });
 
   it('answers 409 to a duplicate while the first is in flight', async () => {

@@ -5,7 +5,21 @@ export type IdempotencyClaim =
   | { readonly state: 'new' }
   | { readonly state: 'in-flight' }
   | { readonly state: 'mismatch' }
-  | { readonly state: 'done'; readonly status: number; readonly body: unknown };
+  | {
+      readonly state: 'done';
+      readonly status: number;
+      readonly body: unknown;
+      /** The block the first request's writes were committed in, if it committed any. */
+      readonly ledgerBlock?: bigint;
+    };
+
+/** The first answer to a request, as it is kept for replays. */
+export interface IdempotentResult {
+  readonly status: number;
+  readonly body: unknown;
+  /** The block its writes were committed in (`Ledger-Block`), if it committed any. */
+  readonly ledgerBlock?: bigint | undefined;
+}
 
 /** One request's key: per user, with a fingerprint of what was asked. */
 export interface IdempotencyKey {
@@ -18,7 +32,7 @@ export interface IdempotencyKey {
 export interface IdempotencyStore {
   /** Claims a key: `new` (the caller must then complete or release it), or what is already there. */
   claim(key: IdempotencyKey): IdempotencyClaim;
-  complete(key: IdempotencyKey, result: Readonly<{ status: number; body: unknown }>): void;
+  complete(key: IdempotencyKey, result: IdempotentResult): void;
   /** Forgets a claim whose request failed, so that it can be retried. */
   release(key: IdempotencyKey): void;
   /** Drops claims left in flight by a previous process. */
@@ -49,6 +63,9 @@ class SqliteIdempotencyStore implements IdempotencyStore {
       PRIMARY KEY (owner, key)
     ) STRICT;
     CREATE INDEX IF NOT EXISTS idempotency_keys_created ON idempotency_keys (created_at)`);
+    // Added with read-your-writes (ledger-position.ts): a database from before has no such column.
+    if (!db.all('PRAGMA table_info(idempotency_keys)').some((row) => row.name === 'ledger_block'))
+      db.sql.exec('ALTER TABLE idempotency_keys ADD COLUMN ledger_block TEXT');
   }
 
   claim(key: IdempotencyKey): IdempotencyClaim {
@@ -56,7 +73,7 @@ class SqliteIdempotencyStore implements IdempotencyStore {
       const now = this.#now();
       this.#db.run('DELETE FROM idempotency_keys WHERE created_at < ?', now - IDEMPOTENCY_TTL_MS);
       const row = this.#db.get(
-        'SELECT fingerprint, state, status, body FROM idempotency_keys WHERE owner = ? AND key = ?',
+        'SELECT fingerprint, state, status, body, ledger_block FROM idempotency_keys WHERE owner = ? AND key = ?',
         key.owner,
         key.key,
       );
@@ -73,19 +90,22 @@ class SqliteIdempotencyStore implements IdempotencyStore {
       if (textOf(row, 'fingerprint') !== key.fingerprint) return { state: 'mismatch' };
       if (textOf(row, 'state') === 'in-flight') return { state: 'in-flight' };
       const body = optionalTextOf(row, 'body');
+      const ledgerBlock = optionalTextOf(row, 'ledger_block');
       return {
         state: 'done',
         status: numberOf(row, 'status'),
         body: body === undefined ? undefined : (JSON.parse(body) as unknown),
+        ...(ledgerBlock === undefined ? {} : { ledgerBlock: BigInt(ledgerBlock) }),
       };
     });
   }
 
-  complete(key: IdempotencyKey, result: Readonly<{ status: number; body: unknown }>): void {
+  complete(key: IdempotencyKey, result: IdempotentResult): void {
     this.#db.run(
-      `UPDATE idempotency_keys SET state = 'done', status = ?, body = ? WHERE owner = ? AND key = ?`,
+      `UPDATE idempotency_keys SET state = 'done', status = ?, body = ?, ledger_block = ? WHERE owner = ? AND key = ?`,
       result.status,
       result.body === undefined ? null : JSON.stringify(result.body),
+      result.ledgerBlock === undefined ? null : result.ledgerBlock.toString(),
       key.owner,
       key.key,
     );

@@ -43,6 +43,14 @@ export function recordingCommits<T>(work: (record: CommitRecord) => T): T {
   return commits.run(record, () => work(record));
 }
 
+/**
+ * The commit record of the current request, when one is recording: the idempotency interceptor
+ * keeps its block with the answer it stores, so that a replayed answer names it too.
+ */
+export function currentCommitRecord(): CommitRecord | undefined {
+  return commits.getStore();
+}
+
 /** Notes that the current request committed a transaction in block `blockNumber`. */
 export function recordCommit(blockNumber: bigint): void {
   const record = commits.getStore();
