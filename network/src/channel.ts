@@ -31,7 +31,9 @@ import {
   parseSnapshotMetadata,
   SIGNABLE_METADATA_FILE,
   SnapshotError,
+  SNAPSHOTS_KEPT,
   snapshotMismatches,
+  snapshotsBeyond,
   type ChannelInfo,
   type JoinBySnapshotStatus,
   type SnapshotMetadata,
@@ -46,7 +48,7 @@ import {
   type Topology,
   peerId,
 } from './topology.ts';
-import { exchangeFolder, orgUser, separationEnabled } from './workspaces.ts';
+import { exchangeFolder, orgUser, separationEnabled, type OrgUser } from './workspaces.ts';
 
 const signature = (rule: string): { Type: string; Rule: string } => ({
   Type: 'Signature',
@@ -443,6 +445,8 @@ export interface TakeSnapshotOptions {
   readonly log?: (line: string) => void;
   /** How long to wait for the peer to write the snapshot (10 minutes by default). */
   readonly timeoutMs?: number;
+  /** How many of its snapshots the organization keeps in the exchange ({@link SNAPSHOTS_KEPT}). */
+  readonly keep?: number;
 }
 
 /**
@@ -532,7 +536,43 @@ export async function takeSnapshot(
   log(
     `Snapshot of ${channel} at block ${String(block)} (${(snapshot.bytes / 1e6).toFixed(1)} MB) in ${target}`,
   );
+  const pruned = await pruneSnapshots({
+    completed,
+    shared,
+    user,
+    keep: options.keep ?? SNAPSHOTS_KEPT,
+  });
+  if (pruned.length > 0) log(`${org.mspId} deleted its older snapshots: ${pruned.join(', ')}`);
   return snapshot;
+}
+
+/**
+ * Deletes what an organization no longer needs once it has published a snapshot: its peer's own
+ * older snapshots (the peer does not use a snapshot once written: Fabric's guide), and, in the
+ * exchange, the snapshots it published beyond the newest `keep`. A snapshot is as large as the
+ * channel's state, and each join by snapshot publishes one. Another member's folders are that
+ * member's to delete (the exchange's sticky bit would refuse it anyway). Keeping more than one
+ * leaves a join that has just started from the previous snapshot its files.
+ */
+async function pruneSnapshots(
+  options: Readonly<{
+    completed: string;
+    shared: string;
+    user: OrgUser | undefined;
+    keep: number;
+  }>,
+): Promise<string[]> {
+  const { completed, shared, user } = options;
+  const own = readdirSync(shared).filter(
+    (entry) => user === undefined || lstatSync(path.join(shared, entry)).uid === user.uid,
+  );
+  const doomed = [
+    ...snapshotsBeyond(readdirSync(completed), 1).map((entry) => path.join(completed, entry)),
+    ...snapshotsBeyond(own, options.keep).map((entry) => path.join(shared, entry)),
+  ];
+  // As the organization's own user: both folders are its own files.
+  for (const dir of doomed) await run('rm', ['-rf', '--', dir], { user });
+  return doomed;
 }
 
 /** `peer channel joinbysnapshotstatus` of a peer. */

@@ -97,6 +97,7 @@ export {
   type TakeSnapshotOptions,
 } from './channel.ts';
 export {
+  SNAPSHOTS_KEPT,
   SnapshotError,
   hasChaincodePrivateHashes,
   latestSnapshotBlock,

@@ -6,6 +6,7 @@ import {
   parseJoinBySnapshotStatus,
   parseSnapshotMetadata,
   snapshotMismatches,
+  snapshotsBeyond,
 } from './snapshot-folders.ts';
 
 const signable = {
@@ -27,6 +28,24 @@ describe('latestSnapshotBlock', () => {
     expect(latestSnapshotBlock(['.partial', '12a', 'tmp', '3'])).toBe(3);
     expect(latestSnapshotBlock(['tmp'])).toBeUndefined();
     expect(latestSnapshotBlock([])).toBeUndefined();
+  });
+});
+
+describe('snapshotsBeyond', () => {
+  it('names every snapshot but the newest ones, oldest first, by number not by text', () => {
+    expect(snapshotsBeyond(['1806', '99', '1350', '1590'], 2)).toEqual(['99', '1350']);
+    expect(snapshotsBeyond(['1806', '99', '1350', '1590'], 1)).toEqual(['99', '1350', '1590']);
+  });
+
+  it('leaves partial copies and other names alone, and nothing when there are few enough', () => {
+    expect(snapshotsBeyond(['.41.partial', '41', '7', 'tmp'], 1)).toEqual(['7']);
+    expect(snapshotsBeyond(['41', '7'], 2)).toEqual([]);
+    expect(snapshotsBeyond([], 2)).toEqual([]);
+  });
+
+  it('refuses to keep none', () => {
+    expect(() => snapshotsBeyond(['1'], 0)).toThrow(RangeError);
+    expect(() => snapshotsBeyond(['1'], 1.5)).toThrow(RangeError);
   });
 });
 

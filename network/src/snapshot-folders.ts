@@ -40,6 +40,20 @@ export function latestSnapshotBlock(entries: readonly string[]): number | undefi
   return numbers.length === 0 ? undefined : Math.max(...numbers);
 }
 
+/** How many snapshots of a channel an organization keeps published in the exchange area. */
+export const SNAPSHOTS_KEPT = 2;
+
+/**
+ * The snapshot folders (entries named by their last block number) to delete so that only the
+ * newest `keep` remain, oldest first. Other names (a `.N.partial` copy) are left alone.
+ */
+export function snapshotsBeyond(entries: readonly string[], keep: number): string[] {
+  if (!Number.isInteger(keep) || keep < 1) throw new RangeError(`keep must be 1 or more: ${keep}`);
+  const numbered = entries.filter((entry) => /^\d+$/.test(entry));
+  numbered.sort((a, b) => Number(b) - Number(a));
+  return numbered.slice(keep).reverse();
+}
+
 const hex = z.string().regex(/^[0-9a-f]+$/);
 
 const signableSchema = z.object({

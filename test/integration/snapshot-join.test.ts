@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +24,7 @@ import {
   readSnapshot,
   removeExtraPeer,
   SnapshotError,
+  SNAPSHOTS_KEPT,
   startExtraPeer,
   takeSnapshot,
   waitUntil,
@@ -240,5 +249,39 @@ describe('joining a peer from a ledger snapshot', () => {
     });
     expect(binding).toMatchObject({ patientId: homePatient, home: community.mspId });
     expect(answered).toBeGreaterThan(0);
+  });
+
+  it('keeps the newest snapshots only: older ones leave the peer and the exchange', async () => {
+    const taken: ChannelSnapshot[] = [snapshot];
+    for (const step of [1, 2]) {
+      const previous = taken.at(-1)?.height ?? 0;
+      await put(`snapshot-prune-${String(step)}-${randomUUID()}`, 'one more block');
+      await waitUntil(
+        async () =>
+          (await channelInfo(install, topology, tertiary, tertiaryPeer)).height > previous,
+        { description: 'the tertiary peer past the last snapshot', timeoutMs: 30_000 },
+      );
+      const next = await takeSnapshot({ install, topology, org: tertiary, peer: tertiaryPeer });
+      remember(next);
+      taken.push(next);
+    }
+    expect(SNAPSHOTS_KEPT).toBe(2);
+    const [oldest, middle, newest] = taken;
+    if (oldest === undefined || middle === undefined || newest === undefined)
+      throw new Error('three snapshots expected');
+    expect(oldest.height).toBeLessThan(middle.height);
+    expect(middle.height).toBeLessThan(newest.height);
+    // The exchange keeps the organization's two newest; its peer keeps only the newest.
+    expect(existsSync(oldest.dir)).toBe(false);
+    expect(readSnapshot(middle.dir, topology.channel.name).height).toBe(middle.height);
+    expect(readSnapshot(newest.dir, topology.channel.name).height).toBe(newest.height);
+    const completed = path.join(
+      peerSnapshotsDir(tertiary, tertiaryPeer),
+      'completed',
+      topology.channel.name,
+    );
+    expect(readdirSync(completed).filter((entry) => /^\d+$/.test(entry))).toEqual([
+      path.basename(newest.dir),
+    ]);
   });
 });
