@@ -36,8 +36,13 @@ export const ADDITIONAL_METADATA_FILE = '_snapshot_additional_metadata.json';
  * undefined when there is none.
  */
 export function latestSnapshotBlock(entries: readonly string[]): number | undefined {
-  const numbers = entries.filter((entry) => /^\d+$/.test(entry)).map(Number);
+  const numbers = snapshotFolders(entries).map(Number);
   return numbers.length === 0 ? undefined : Math.max(...numbers);
+}
+
+/** The entries named as Fabric names a snapshot folder: its last block number. */
+function snapshotFolders(entries: readonly string[]): string[] {
+  return entries.filter((entry) => /^\d+$/.test(entry));
 }
 
 /** How many snapshots of a channel an organization keeps published in the exchange area. */
@@ -49,7 +54,7 @@ export const SNAPSHOTS_KEPT = 2;
  */
 export function snapshotsBeyond(entries: readonly string[], keep: number): string[] {
   if (!Number.isInteger(keep) || keep < 1) throw new RangeError(`keep must be 1 or more: ${keep}`);
-  const numbered = entries.filter((entry) => /^\d+$/.test(entry));
+  const numbered = snapshotFolders(entries);
   numbered.sort((a, b) => Number(b) - Number(a));
   return numbered.slice(keep).reverse();
 }

@@ -5,13 +5,7 @@ export type IdempotencyClaim =
   | { readonly state: 'new' }
   | { readonly state: 'in-flight' }
   | { readonly state: 'mismatch' }
-  | {
-      readonly state: 'done';
-      readonly status: number;
-      readonly body: unknown;
-      /** The block the first request's writes were committed in, if it committed any. */
-      readonly ledgerBlock?: bigint;
-    };
+  | ({ readonly state: 'done' } & IdempotentResult);
 
 /** The first answer to a request, as it is kept for replays. */
 export interface IdempotentResult {
