@@ -1,4 +1,11 @@
-import { numberOf, optionalTextOf, textOf, type Database, type Row } from '../storage/database.js';
+import {
+  addColumnIfMissing,
+  numberOf,
+  optionalTextOf,
+  textOf,
+  type Database,
+  type Row,
+} from '../storage/database.js';
 import type { EventContext } from './ledger-event.builder.js';
 
 /** One event of a block, with the payload this organization may see. */
@@ -108,8 +115,7 @@ class SqliteEventStore implements EventStore {
       tx_id TEXT
     ) STRICT`);
     // Stores from before the inbox have no context column: their events have none.
-    if (!db.all('PRAGMA table_info(ledger_events)').some((row) => row.name === 'context'))
-      db.sql.exec('ALTER TABLE ledger_events ADD COLUMN context TEXT');
+    addColumnIfMissing(db, { table: 'ledger_events', column: 'context', definition: 'TEXT' });
   }
 
   appendBlock(block: IncomingBlock): StoredEvent[] {

@@ -1,4 +1,10 @@
-import { numberOf, optionalTextOf, textOf, type Database } from '../storage/database.js';
+import {
+  addColumnIfMissing,
+  numberOf,
+  optionalTextOf,
+  textOf,
+  type Database,
+} from '../storage/database.js';
 
 /** Where a request with an Idempotency-Key stands. */
 export type IdempotencyClaim =
@@ -58,8 +64,11 @@ class SqliteIdempotencyStore implements IdempotencyStore {
     ) STRICT;
     CREATE INDEX IF NOT EXISTS idempotency_keys_created ON idempotency_keys (created_at)`);
     // Added with read-your-writes (ledger-position.ts): a database from before has no such column.
-    if (!db.all('PRAGMA table_info(idempotency_keys)').some((row) => row.name === 'ledger_block'))
-      db.sql.exec('ALTER TABLE idempotency_keys ADD COLUMN ledger_block TEXT');
+    addColumnIfMissing(db, {
+      table: 'idempotency_keys',
+      column: 'ledger_block',
+      definition: 'TEXT',
+    });
   }
 
   claim(key: IdempotencyKey): IdempotencyClaim {

@@ -1,5 +1,11 @@
 import type { Role } from '@consent-ledger/ledger-api';
-import { optionalTextOf, textOf, type Database, type Row } from '../storage/database.js';
+import {
+  addColumnIfMissing,
+  optionalTextOf,
+  textOf,
+  type Database,
+  type Row,
+} from '../storage/database.js';
 
 /**
  * The password hash of a user who signs in through the identity provider only (a provider
@@ -120,10 +126,8 @@ class SqliteUsersStore implements UsersStore {
         db.sql.exec('DROP TABLE users_before_patient_keys');
       }
       db.sql.exec(USERS_TABLE);
-      if (!db.all('PRAGMA table_info(users)').some((row) => textOf(row, 'name') === 'disabled_at'))
-        db.sql.exec('ALTER TABLE users ADD COLUMN disabled_at TEXT');
-      if (!db.all('PRAGMA table_info(users)').some((row) => textOf(row, 'name') === 'institution'))
-        db.sql.exec('ALTER TABLE users ADD COLUMN institution TEXT');
+      addColumnIfMissing(db, { table: 'users', column: 'disabled_at', definition: 'TEXT' });
+      addColumnIfMissing(db, { table: 'users', column: 'institution', definition: 'TEXT' });
       db.sql.exec('CREATE INDEX IF NOT EXISTS users_patient ON users (patient_id, guardian_id)');
     });
   }

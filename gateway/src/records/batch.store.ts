@@ -1,5 +1,11 @@
 import { CATEGORIES, type BatchItem, type Category } from '@consent-ledger/ledger-api';
-import { numberOf, textOf, type Database, type Row } from '../storage/database.js';
+import {
+  addColumnIfMissing,
+  numberOf,
+  textOf,
+  type Database,
+  type Row,
+} from '../storage/database.js';
 
 /** A batch this gateway anchored, with its items (and their salts) in leaf order. */
 export interface StoredBatch {
@@ -85,12 +91,12 @@ class SqliteBatchStore implements BatchStore {
     ) STRICT;
     CREATE INDEX IF NOT EXISTS record_batch_items_record ON record_batch_items (record_id);
     CREATE INDEX IF NOT EXISTS record_batch_items_sha256 ON record_batch_items (sha256)`);
-    const columns = db
-      .all('PRAGMA table_info(record_batch_items)')
-      .map((row) => textOf(row, 'name'));
     // A store from before items were salted: its leaves had no salt (an empty one here).
-    if (!columns.includes('salt'))
-      db.sql.exec("ALTER TABLE record_batch_items ADD COLUMN salt TEXT NOT NULL DEFAULT ''");
+    addColumnIfMissing(db, {
+      table: 'record_batch_items',
+      column: 'salt',
+      definition: "TEXT NOT NULL DEFAULT ''",
+    });
   }
 
   save(batch: StoredBatch, items: readonly BatchItem[]): void {

@@ -109,3 +109,31 @@ export function blobOf(row: Row, column: string): Buffer {
   if (!(value instanceof Uint8Array)) throw new TypeError(`column ${column} is not a blob`);
   return Buffer.from(value);
 }
+
+/** What {@link addColumnIfMissing} adds. */
+export interface ColumnMigration {
+  /** The table, created before the call. */
+  readonly table: string;
+  /** The column's name. */
+  readonly column: string;
+  /** Its type and constraints as `ALTER TABLE ... ADD COLUMN` takes them, e.g. `TEXT`. */
+  readonly definition: string;
+}
+
+const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+
+/**
+ * Adds a column that a store from an earlier version lacks; does nothing when it is there.
+ * Returns whether it added it. Names are the stores' own constants, checked to be plain
+ * identifiers because SQLite takes no parameters for them.
+ */
+export function addColumnIfMissing(db: Database, migration: Readonly<ColumnMigration>): boolean {
+  const { table, column, definition } = migration;
+  if (!IDENTIFIER.test(table) || !IDENTIFIER.test(column))
+    throw new TypeError(`not a plain table or column name: ${table}.${column}`);
+  const columns = db.all(`PRAGMA table_info(${table})`).map((row) => textOf(row, 'name'));
+  if (columns.length === 0) throw new TypeError(`no table ${table}`);
+  if (columns.includes(column)) return false;
+  db.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  return true;
+}
