@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,7 +31,13 @@ import {
   seedingEndorsers,
 } from './endorsers.ts';
 import { benchTopology, benchUser, BENCH_CHAINCODE, orgNamed, prepareNetwork } from './fabric.ts';
-import { measureJoins, renderJoins, type JoinSizeResult } from './join.ts';
+import {
+  measureJoins,
+  mergeJoinReports,
+  renderJoins,
+  type JoinReport,
+  type JoinSizeResult,
+} from './join.ts';
 import { runLoad, type LoadResult, type Operation } from './load.ts';
 import { sampleMemory } from './memory.ts';
 import { breakdown, scrapeAll } from './metrics.ts';
@@ -342,22 +348,26 @@ if (only?.size === 1 && only.has('join')) {
   const joinPutEndorsers = publicEndorsers(orgs, tertiary.mspId);
   joinNotes.push(
     'Access events are seeded with bench:SeedAccessEvents (real endorsed and ordered transactions of 1,000 events each, written where access:RequestAccess writes them: docs/benchmark.md); one request per transaction would make about 1,000 times more transactions for the same events.',
-    "The fresh peer is the regulator's peer1 (outside the topology; the regulator is a member of every collection, which a Fabric 2.5.0 snapshot join of a channel with private data needs: docs/deployment.md); its enrolment, start and chaincode installation are common to both ways and not timed. The snapshot is taken by the tertiary hospital's peer0 and copied into the exchange area.",
+    "The fresh peer is the regulator's peer1 (outside the topology; the regulator is a member of every collection, so this peer pulls the most private data of any); its enrolment, start and chaincode installation are common to both ways and not timed. The snapshot is taken by the tertiary hospital's peer0 and copied into the exchange area.",
     "Private data is not in a snapshot: the snapshot-joined peer reaches the height with the hashes only and pulls its collections' data by reconciliation afterwards; the genesis-joined peer pulls it while committing.",
   );
   // Written after each size: a long run cut short keeps what it measured.
   const writeJoins = (): void => {
     const date = new Date().toISOString();
     const command = `npm run bench --${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+    const file = path.join(outDir, 'join.json');
+    let joinReport: JoinReport = {
+      meta: { date, command, cores: os.availableParallelism(), notes: joinNotes },
+      results: rows,
+    };
+    if (flags.merge && existsSync(file))
+      joinReport = mergeJoinReports(
+        JSON.parse(readFileSync(file, 'utf8')) as JoinReport,
+        joinReport,
+      );
     mkdirSync(outDir, { recursive: true });
-    writeFileSync(
-      path.join(outDir, 'join.json'),
-      `${JSON.stringify({ meta: { date, command, cores: os.availableParallelism(), notes: joinNotes }, results: rows }, null, 2)}\n`,
-    );
-    writeFileSync(
-      path.join(outDir, 'join.md'),
-      renderJoins(rows, { date, command, notes: joinNotes }),
-    );
+    writeFileSync(file, `${JSON.stringify(joinReport, null, 2)}\n`);
+    writeFileSync(path.join(outDir, 'join.md'), renderJoins(joinReport.results, joinReport.meta));
   };
   // `--seed-only`: seeds up to the largest size and measures nothing, recording the count every
   // SEED_ONLY_STEP events, so a seeding longer than one sitting can be stopped and resumed.

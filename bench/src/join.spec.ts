@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { joinRatio, renderJoins, type JoinSizeResult } from './join.ts';
+import { joinRatio, mergeJoinReports, renderJoins, type JoinSizeResult } from './join.ts';
 
 const row: JoinSizeResult = {
   accessEvents: 100_000,
@@ -40,5 +40,47 @@ describe('renderJoins', () => {
       '| 100,000 | 160 | 80.0 | 250.0 | 20.0 (12.0 + 8.0) | 85.0 | 90.0 | 160 / 0 | 0.25 |',
     );
     expect(markdown).toContain('- seeded');
+  });
+});
+
+describe('mergeJoinReports', () => {
+  const at = (accessEvents: number, seconds: number): JoinSizeResult => ({
+    ...row,
+    accessEvents,
+    genesis: { ...row.genesis, seconds },
+  });
+  const meta = (date: string, command: string, notes: string[]) => ({
+    date,
+    command,
+    cores: 2,
+    notes,
+  });
+
+  it('replaces the re-measured sizes, keeps the others in size order, and says who measured what', () => {
+    const previous = {
+      meta: meta('2026-12-06', 'npm run bench -- --only join --sizes 100000', [
+        'general',
+        'seeding 0 -> 100000',
+      ]),
+      results: [at(100_000, 124.8), at(1_000_000, 1)],
+    };
+    const now = {
+      meta: meta('2026-12-07', 'npm run bench -- --only join --sizes 1000000 --merge', ['general']),
+      results: [at(1_000_000, 1500)],
+    };
+    const merged = mergeJoinReports(previous, now);
+    expect(merged.results.map((r) => [r.accessEvents, r.genesis.seconds])).toEqual([
+      [100_000, 124.8],
+      [1_000_000, 1500],
+    ]);
+    expect(merged.meta.date).toBe('2026-12-07');
+    expect(merged.meta.command).toBe(
+      'npm run bench -- --only join --sizes 100000; then npm run bench -- --only join --sizes 1000000 --merge',
+    );
+    expect(merged.meta.notes).toEqual([
+      'general',
+      'seeding 0 -> 100000',
+      'Merged at 2026-12-07: 1,000,000 measured by `npm run bench -- --only join --sizes 1000000 --merge`.',
+    ]);
   });
 });

@@ -177,6 +177,35 @@ export async function measureJoins(
   }
 }
 
+/** bench/results/join.json: the rows and how they were measured. */
+export interface JoinReport {
+  readonly meta: Readonly<{ date: string; command: string; cores: number; notes: string[] }>;
+  readonly results: JoinSizeResult[];
+}
+
+/**
+ * `--merge`: the sizes measured now replace their earlier rows in the previous report, the other
+ * rows stay (sorted by size), and the notes say which run measured what. A 10^6 join measured
+ * after a seeding of several sittings keeps the 10^5 row of an earlier run beside it.
+ */
+export function mergeJoinReports(previous: JoinReport, now: JoinReport): JoinReport {
+  const measured = new Set(now.results.map((row) => row.accessEvents));
+  const kept = previous.results.filter((row) => !measured.has(row.accessEvents));
+  const sizes = [...measured].map((size) => size.toLocaleString('en-US')).join(', ');
+  return {
+    meta: {
+      ...now.meta,
+      command: `${previous.meta.command}; then ${now.meta.command}`,
+      notes: [
+        ...previous.meta.notes,
+        `Merged at ${now.meta.date}: ${sizes} measured by \`${now.meta.command}\`.`,
+        ...now.meta.notes.filter((note) => !previous.meta.notes.includes(note)),
+      ],
+    },
+    results: [...kept, ...now.results].sort((a, b) => a.accessEvents - b.accessEvents),
+  };
+}
+
 const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
 
 /** The join report as Markdown: one row per ledger size. */
