@@ -103,6 +103,7 @@ const { values: flags } = parseArgs({
     'seed-parallel': { type: 'string' },
     out: { type: 'string' },
     merge: { type: 'boolean', default: false },
+    'genesis-budget': { type: 'string' },
     repeat: { type: 'string' },
     'batch-timeouts': { type: 'string' },
     'set-batch-timeout': { type: 'string' },
@@ -427,6 +428,9 @@ if (only?.size === 1 && only.has('join')) {
         chaincodes: [production, BENCH_CHAINCODE],
         accessEvents: size,
         log,
+        ...(flags['genesis-budget'] === undefined
+          ? {}
+          : { genesisBudgetMs: parseDuration(flags['genesis-budget']) }),
       }),
     );
     writeJoins();

@@ -41,13 +41,30 @@ describe('renderJoins', () => {
     );
     expect(markdown).toContain('- seeded');
   });
+
+  it('shows a join from the first block stopped at its budget as a lower bound, and one not measured', () => {
+    const stopped: JoinSizeResult = {
+      accessEvents: 1_000_000,
+      height: 3294,
+      genesis: { seconds: 1500, blocksCommitted: 2800, ledgerBytes: 2e9, stopped: true },
+      snapshot: row.snapshot,
+    };
+    const { genesis: _omitted, ...notMeasured } = stopped;
+    const markdown = renderJoins([stopped, notMeasured], { date: 'd', command: 'c', notes: [] });
+    expect(markdown).toContain(
+      '| 1,000,000 | 3294 | > 1500.0 (stopped at height 2800) | 2000.0 | 20.0 (12.0 + 8.0) | 85.0 | 90.0 | 2800 / 0 |  |',
+    );
+    expect(markdown).toContain(
+      '| 1,000,000 | 3294 | not measured |  | 20.0 (12.0 + 8.0) | 85.0 | 90.0 |  / 0 |  |',
+    );
+  });
 });
 
 describe('mergeJoinReports', () => {
   const at = (accessEvents: number, seconds: number): JoinSizeResult => ({
     ...row,
     accessEvents,
-    genesis: { ...row.genesis, seconds },
+    genesis: { seconds, blocksCommitted: 160, ledgerBytes: 250_000_000 },
   });
   const meta = (date: string, command: string, notes: string[]) => ({
     date,
@@ -69,7 +86,7 @@ describe('mergeJoinReports', () => {
       results: [at(1_000_000, 1500)],
     };
     const merged = mergeJoinReports(previous, now);
-    expect(merged.results.map((r) => [r.accessEvents, r.genesis.seconds])).toEqual([
+    expect(merged.results.map((r) => [r.accessEvents, r.genesis?.seconds])).toEqual([
       [100_000, 124.8],
       [1_000_000, 1500],
     ]);

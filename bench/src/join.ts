@@ -26,7 +26,7 @@ import path from 'node:path';
 
 /** One way of joining, measured. */
 export interface JoinMeasurement {
-  /** Seconds from the join request to the peer reaching the target height. */
+  /** Seconds from the join request to the peer reaching the target height (or to the budget). */
   readonly seconds: number;
   /** Blocks the peer committed itself (height minus the snapshot's height, or the height). */
   readonly blocksCommitted: number;
@@ -40,7 +40,11 @@ export interface JoinSizeResult {
   readonly accessEvents: number;
   /** The channel's height the joins caught up to. */
   readonly height: number;
-  readonly genesis: JoinMeasurement;
+  /**
+   * From the first block: absent when not measured (a budget of 0); `stopped` when the budget ran
+   * out first, `blocksCommitted` then being the height it had reached.
+   */
+  readonly genesis?: JoinMeasurement & { readonly stopped?: boolean };
   readonly snapshot: JoinMeasurement & {
     /** Seconds the member's peer took to write the snapshot and copy it into the exchange. */
     readonly takeSeconds: number;
@@ -49,8 +53,11 @@ export interface JoinSizeResult {
     readonly snapshotBytes: number;
     readonly snapshotBlock: number;
   };
-  /** Snapshot (take + join + catch up) over genesis seconds. */
-  readonly ratio: number;
+  /**
+   * Snapshot (take + join + catch up) over genesis seconds; absent without a complete genesis
+   * join (an incomplete one gives an upper bound, left to the reader).
+   */
+  readonly ratio?: number;
 }
 
 /** The snapshot's seconds over the genesis join's, rounded to three decimals. */
@@ -73,6 +80,11 @@ export interface MeasureJoinsOptions {
   readonly log: (line: string) => void;
   /** How long one join may take (an hour by default). */
   readonly timeoutMs?: number;
+  /**
+   * How long the join from the first block may go on before it is recorded as incomplete (the
+   * height it reached) and the snapshot join measured; 0 skips it. Unlimited by default.
+   */
+  readonly genesisBudgetMs?: number;
 }
 
 /** Waits until the peer reaches `target`, then measures its ledger folder. */
@@ -80,21 +92,26 @@ async function caughtUp(
   options: Readonly<MeasureJoinsOptions>,
   peer: ReturnType<typeof extraPeerOf>,
   target: number,
-): Promise<{ height: number; ledgerBytes: number }> {
+  budgetMs?: number,
+): Promise<{ height: number; ledgerBytes: number; complete: boolean }> {
   let height = 0;
+  const timeoutMs = options.timeoutMs ?? 3_600_000;
+  const started = performance.now();
   await waitUntil(
     async () => {
       height = await channelHeight(options.install, options.topology, options.joiner, peer);
-      return height >= target;
+      return (
+        height >= target || (budgetMs !== undefined && performance.now() - started >= budgetMs)
+      );
     },
     {
       description: `${peerId(options.joiner, peer)} to reach height ${String(target)}`,
-      timeoutMs: options.timeoutMs ?? 3_600_000,
+      timeoutMs: budgetMs === undefined ? timeoutMs : Math.min(timeoutMs, budgetMs + 60_000),
       intervalMs: 250,
     },
   );
   const ledgers = path.join(peerRuntime(options.joiner, peer).dataDir, 'ledgersData');
-  return { height, ledgerBytes: folderBytes(ledgers) };
+  return { height, ledgerBytes: folderBytes(ledgers), complete: height >= target };
 }
 
 /**
@@ -124,13 +141,26 @@ export async function measureJoins(
   };
   const target = await channelHeight(install, topology, source, sourcePeer);
   try {
-    await fresh();
-    log(`${name}: joining from the first block, up to height ${String(target)}`);
-    const genesisStart = performance.now();
-    await joinPeer(install, topology, joiner, peer);
-    const genesisDone = await caughtUp(options, peer, target);
-    const genesisSeconds = (performance.now() - genesisStart) / 1000;
-    log(`${name}: from the first block in ${genesisSeconds.toFixed(1)} s`);
+    let genesis: (JoinMeasurement & { stopped?: boolean }) | undefined;
+    if (options.genesisBudgetMs !== 0) {
+      await fresh();
+      log(`${name}: joining from the first block, up to height ${String(target)}`);
+      const genesisStart = performance.now();
+      await joinPeer(install, topology, joiner, peer);
+      const done = await caughtUp(options, peer, target, options.genesisBudgetMs);
+      const seconds = (performance.now() - genesisStart) / 1000;
+      genesis = {
+        seconds,
+        blocksCommitted: done.height,
+        ledgerBytes: done.ledgerBytes,
+        ...(done.complete ? {} : { stopped: true }),
+      };
+      log(
+        done.complete
+          ? `${name}: from the first block in ${seconds.toFixed(1)} s`
+          : `${name}: from the first block, stopped at the budget: height ${String(done.height)} of ${String(target)} in ${seconds.toFixed(1)} s`,
+      );
+    }
 
     await fresh();
     const snapshotStart = performance.now();
@@ -156,11 +186,7 @@ export async function measureJoins(
     return {
       accessEvents: options.accessEvents,
       height: target,
-      genesis: {
-        seconds: genesisSeconds,
-        blocksCommitted: genesisDone.height,
-        ledgerBytes: genesisDone.ledgerBytes,
-      },
+      ...(genesis === undefined ? {} : { genesis }),
       snapshot: {
         seconds: snapshotSeconds,
         takeSeconds,
@@ -170,7 +196,9 @@ export async function measureJoins(
         snapshotBytes: snapshot.bytes,
         snapshotBlock: snapshot.metadata.lastBlockNumber,
       },
-      ratio: joinRatio(snapshotSeconds, genesisSeconds),
+      ...(genesis !== undefined && genesis.stopped !== true
+        ? { ratio: joinRatio(snapshotSeconds, genesis.seconds) }
+        : {}),
     };
   } finally {
     await removeExtraPeer({ topology, org: joiner, peer });
@@ -220,10 +248,16 @@ export function renderJoins(
     '',
     '| access events | height | genesis s | genesis ledger MB | snapshot s (take + join) | snapshot MB | snapshot-joined ledger MB | blocks committed (genesis / snapshot) | snapshot / genesis |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map(
-      (row) =>
-        `| ${row.accessEvents.toLocaleString('en-US')} | ${String(row.height)} | ${row.genesis.seconds.toFixed(1)} | ${mb(row.genesis.ledgerBytes)} | ${row.snapshot.seconds.toFixed(1)} (${row.snapshot.takeSeconds.toFixed(1)} + ${row.snapshot.joinSeconds.toFixed(1)}) | ${mb(row.snapshot.snapshotBytes)} | ${mb(row.snapshot.ledgerBytes)} | ${String(row.genesis.blocksCommitted)} / ${String(row.snapshot.blocksCommitted)} | ${row.ratio.toFixed(2)} |`,
-    ),
+    ...rows.map((row) => {
+      const { genesis } = row;
+      const seconds =
+        genesis === undefined
+          ? 'not measured'
+          : genesis.stopped === true
+            ? `> ${genesis.seconds.toFixed(1)} (stopped at height ${String(genesis.blocksCommitted)})`
+            : genesis.seconds.toFixed(1);
+      return `| ${row.accessEvents.toLocaleString('en-US')} | ${String(row.height)} | ${seconds} | ${genesis === undefined ? '' : mb(genesis.ledgerBytes)} | ${row.snapshot.seconds.toFixed(1)} (${row.snapshot.takeSeconds.toFixed(1)} + ${row.snapshot.joinSeconds.toFixed(1)}) | ${mb(row.snapshot.snapshotBytes)} | ${mb(row.snapshot.ledgerBytes)} | ${genesis === undefined ? '' : String(genesis.blocksCommitted)} / ${String(row.snapshot.blocksCommitted)} | ${row.ratio === undefined ? '' : row.ratio.toFixed(2)} |`;
+    }),
     '',
     ...meta.notes.map((note) => `- ${note}`),
     '',
