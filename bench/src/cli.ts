@@ -877,7 +877,11 @@ if (flags.merge) {
     results: [...kept, ...measured],
     seeding: [...previous.seeding, ...seeding],
     targets: evaluateTargets([...kept, ...measured]),
+    // An earlier --compare stays unless this run makes its own (below).
+    ...(previous.comparison === undefined ? {} : { comparison: previous.comparison }),
   };
+  if (previous.meta.comparedWith !== undefined)
+    report = { ...report, meta: { ...report.meta, comparedWith: previous.meta.comparedWith } };
 }
 if (flags.compare !== undefined) {
   // The same workloads in an earlier report (e.g. `git show <commit>:bench/results/latest.json`
