@@ -34,6 +34,9 @@ export interface JoinMeasurement {
   readonly ledgerBytes: number;
 }
 
+/** The join from the first block: `stopped` when its budget ran out before the target height. */
+export type GenesisJoin = JoinMeasurement & { readonly stopped?: boolean };
+
 /** The measurements at one ledger size. */
 export interface JoinSizeResult {
   /** Access events on the channel (seeded plus any the run found). */
@@ -44,7 +47,7 @@ export interface JoinSizeResult {
    * From the first block: absent when not measured (a budget of 0); `stopped` when the budget ran
    * out first, `blocksCommitted` then being the height it had reached.
    */
-  readonly genesis?: JoinMeasurement & { readonly stopped?: boolean };
+  readonly genesis?: GenesisJoin;
   readonly snapshot: JoinMeasurement & {
     /** Seconds the member's peer took to write the snapshot and copy it into the exchange. */
     readonly takeSeconds: number;
@@ -141,7 +144,7 @@ export async function measureJoins(
   };
   const target = await channelHeight(install, topology, source, sourcePeer);
   try {
-    let genesis: (JoinMeasurement & { stopped?: boolean }) | undefined;
+    let genesis: GenesisJoin | undefined;
     if (options.genesisBudgetMs !== 0) {
       await fresh();
       log(`${name}: joining from the first block, up to height ${String(target)}`);

@@ -1,6 +1,7 @@
 import type { Role } from '@consent-ledger/ledger-api';
 import {
   addColumnIfMissing,
+  columnsOf,
   optionalTextOf,
   textOf,
   type Database,
@@ -114,7 +115,7 @@ class SqliteUsersStore implements UsersStore {
   constructor(db: Database) {
     this.#db = db;
     db.transaction(() => {
-      const columns = db.all('PRAGMA table_info(users)').map((row) => textOf(row, 'name'));
+      const columns = columnsOf(db, 'users');
       if (columns.length > 0 && !columns.includes('guardian_id')) {
         // A store from before patients held their own keys: every user had a ledger identity.
         db.sql.exec('ALTER TABLE users RENAME TO users_before_patient_keys');

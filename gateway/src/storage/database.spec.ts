@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addColumnIfMissing, openDatabase, textOf } from './database.js';
-
-function columnsOf(db: ReturnType<typeof openDatabase>, table: string): string[] {
-  return db.all(`PRAGMA table_info(${table})`).map((row) => textOf(row, 'name'));
-}
+import { addColumnIfMissing, columnsOf, openDatabase } from './database.js';
 
 describe('addColumnIfMissing', () => {
   it('adds a missing column once, keeping the rows and giving them its default', () => {

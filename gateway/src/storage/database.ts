@@ -122,6 +122,12 @@ export interface ColumnMigration {
 
 const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 
+/** The column names of `table` (none when there is no such table). */
+export function columnsOf(db: Database, table: string): string[] {
+  if (!IDENTIFIER.test(table)) throw new TypeError(`not a plain table name: ${table}`);
+  return db.all(`PRAGMA table_info(${table})`).map((row) => textOf(row, 'name'));
+}
+
 /**
  * Adds a column that a store from an earlier version lacks; does nothing when it is there.
  * Returns whether it added it. Names are the stores' own constants, checked to be plain
@@ -131,7 +137,7 @@ export function addColumnIfMissing(db: Database, migration: Readonly<ColumnMigra
   const { table, column, definition } = migration;
   if (!IDENTIFIER.test(table) || !IDENTIFIER.test(column))
     throw new TypeError(`not a plain table or column name: ${table}.${column}`);
-  const columns = db.all(`PRAGMA table_info(${table})`).map((row) => textOf(row, 'name'));
+  const columns = columnsOf(db, table);
   if (columns.length === 0) throw new TypeError(`no table ${table}`);
   if (columns.includes(column)) return false;
   db.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
