@@ -189,6 +189,17 @@ describe('the gateway under attack (in process)', () => {
 });
 
 describe('operational endpoints by configuration', () => {
+  it('keeps idle connections open longer than a proxy in front does, as configured', async () => {
+    const t = await createTestApp({ env: { GATEWAY_KEEP_ALIVE_SECONDS: '90' } });
+    try {
+      expect((t.app.getHttpServer() as Server).keepAliveTimeout).toBe(90_000);
+      const health = await t.http().get('/health/live').set('connection', 'keep-alive');
+      expect(health.headers['keep-alive']).toBe('timeout=90');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('turns /metrics off without a token and /docs off in production', async () => {
     const t = await createTestApp({
       env: {
@@ -256,6 +267,7 @@ describe('operational endpoints by configuration', () => {
     expect(config.GATEWAY_TRUSTED_PROXIES).toEqual([]);
     expect(config.GATEWAY_DOCS).toBe('on');
     expect(config.GATEWAY_METRICS_TOKEN).toBeUndefined();
+    expect(config.GATEWAY_KEEP_ALIVE_SECONDS).toBe(65);
     expect(
       loadConfig({ ...base, GATEWAY_PUBLIC_URL: 'https://a.example/x/' }).GATEWAY_PUBLIC_URL,
     ).toBe('https://a.example/x');
@@ -267,6 +279,8 @@ describe('operational endpoints by configuration', () => {
       { GATEWAY_TRUSTED_PROXIES: '10.0.0.0/99' },
       { GATEWAY_METRICS_TOKEN: 'short' },
       { GATEWAY_DOCS: 'yes' },
+      { GATEWAY_KEEP_ALIVE_SECONDS: '0' },
+      { GATEWAY_KEEP_ALIVE_SECONDS: '5s' },
     ])
       expect(() => loadConfig({ ...base, ...bad }), JSON.stringify(bad)).toThrow(
         /Invalid gateway configuration/,

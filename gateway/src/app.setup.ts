@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -111,6 +111,8 @@ export function configureApp(app: INestApplication): void {
   express.use(requireUtf8Body);
   express.use(createBodyParsing({ verifyBearer: (token) => subjectOf(token) !== undefined }));
   if (config.GATEWAY_DOCS === 'on') setUpDocs(app);
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = config.GATEWAY_KEEP_ALIVE_SECONDS * 1000;
   app.enableShutdownHooks();
 }
 

@@ -69,6 +69,25 @@ export interface ApiRequest {
   readonly headers?: Record<string, string>;
 }
 
+/**
+ * Methods sent once more when the connection fails before any answer (RFC 9110 §9.2.2 allows it
+ * for idempotent methods; Go's HTTP transport and browsers do it for a reused connection). A
+ * keep-alive connection the server closes as idle while a request is put on it fails so: with a
+ * gateway started in this process both ends share one event loop, so a test that keeps the loop
+ * busy past the server's keep-alive timeout sends its next requests on connections whose close is
+ * only then processed. Writes are not sent again: the test states what each write may do.
+ */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Whether fetch failed because the connection was reset or closed under the request. */
+function isConnectionReset(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const { code } = cause as Error & { code?: unknown };
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return true;
+  }
+  return false;
+}
+
 /** A small HTTP client of one organization's gateway (fetch, JSON). */
 export class GatewayApi {
   readonly base: string;
@@ -116,15 +135,25 @@ export class GatewayApi {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
-    const response = await fetch(`${this.base}${path}`, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body }),
-      signal: AbortSignal.timeout(120_000),
-    }).catch((error: unknown) => {
-      // fetch names no request in its errors (a reset, a refused connection): say which failed.
-      throw new Error(`${method} ${this.base}${path} failed`, { cause: error });
-    });
+    const send = () =>
+      fetch(`${this.base}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal: AbortSignal.timeout(120_000),
+      });
+    const response = await send()
+      .catch((error: unknown) => {
+        if (!IDEMPOTENT_METHODS.has(method) || !isConnectionReset(error)) throw error;
+        console.warn(
+          `${method} ${this.base}${path}: connection reset before an answer, sent again`,
+        );
+        return send();
+      })
+      .catch((error: unknown) => {
+        // fetch names no request in its errors (a reset, a refused connection): say which failed.
+        throw new Error(`${method} ${this.base}${path} failed`, { cause: error });
+      });
     blocks.note(response.headers);
     const text = await response.text();
     let parsed: unknown;

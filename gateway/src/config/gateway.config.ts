@@ -113,6 +113,13 @@ const schema = z.object({
    * their turn (up to 2 s, 200 at a time), then 429. 0 turns the limit off.
    */
   GATEWAY_REQUEST_RATE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(50),
+  /**
+   * How long an idle client connection stays open, in seconds. Longer than the idle timeout of the
+   * proxy in front (nginx and most load balancers: 60 s), so that the gateway never closes a
+   * connection the proxy is reusing at that moment (the request on it would be reset). Node's
+   * own default is 5 s.
+   */
+  GATEWAY_KEEP_ALIVE_SECONDS: z.coerce.number().int().min(1).max(600).default(65),
   /** Failed sign-ins (login, refresh, activation) allowed per client address and minute. */
   GATEWAY_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   /**
