@@ -7,6 +7,7 @@ import { ConsentContract } from './consent/consent.contract';
 import { ConsentRequestContract } from './consent-request/consent-request.contract';
 import { acceptTransientInputs } from './ledger/ledger-contract';
 import { LEDGER_SERIALIZERS } from './ledger/ledger-serializer';
+import { dropShimLogsBelowLevel } from './ledger/shim-logging';
 import { NoticeContract } from './notice/notice.contract';
 import { PatientContract } from './patient/patient.contract';
 import { RecordsContract } from './records/records.contract';
@@ -37,6 +38,7 @@ export const contracts: unknown[] = [
 ];
 
 acceptTransientInputs(contracts);
+dropShimLogsBelowLevel();
 
 /** Transaction results are serialized as sorted-key JSON (see LedgerSerializer). */
 export const serializers = LEDGER_SERIALIZERS;
