@@ -1,8 +1,23 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { Shim } from 'fabric-shim';
 import { describe, expect, it, vi } from 'vitest';
 import { SHIM_LOGGERS, dropShimLogsBelowLevel } from './shim-logging';
 
 describe('dropShimLogsBelowLevel', () => {
+  it('names every logger the installed fabric-shim creates, and no other', () => {
+    const lib = path.dirname(createRequire(__filename).resolve('fabric-shim/lib/logger.js'));
+    const created = readdirSync(lib, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.js'))
+      .flatMap((file) =>
+        [...readFileSync(path.join(lib, file), 'utf8').matchAll(/getLogger\('([^']+)'\)/g)].map(
+          (match) => match[1],
+        ),
+      );
+    expect([...SHIM_LOGGERS].sort()).toEqual([...new Set(created)].sort());
+  });
+
   it('leaves calls below the level unformatted and still writes those at or above it', () => {
     dropShimLogsBelowLevel();
     for (const name of SHIM_LOGGERS) {

@@ -1,8 +1,9 @@
 import { Shim } from 'fabric-shim';
 
 /**
- * The loggers fabric-shim 2.5 creates as its modules load (`getLogger('<name>')` in lib/ and
- * contract-spi/); `Shim.newLogger(name)` answers the same instance.
+ * The loggers fabric-shim 2.5 creates as its modules load (every `getLogger('<name>')` under its
+ * lib/, checked by the spec against the installed version); `Shim.newLogger(name)` answers the
+ * same instance.
  */
 export const SHIM_LOGGERS = [
   'lib/chaincode.js',
@@ -13,6 +14,8 @@ export const SHIM_LOGGERS = [
   'contracts-spi/bootstrap.js',
   'contracts-spi/chaincodefromcontract.js',
   'contracts-spi/datamarshall.js',
+  // The `metadata generate` command's (not used when the chaincode runs; listed to be complete).
+  '../../../cmds/metadata/lib/generate',
 ] as const;
 
 /**
