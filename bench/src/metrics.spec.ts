@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { breakdown, parseMetrics } from './metrics.ts';
+import { breakdown, parseMetrics, scrapeAll } from './metrics.ts';
 
 const scrape = (n: number): string =>
   [
@@ -34,5 +36,37 @@ describe('peer metrics breakdown', () => {
     expect(result.shimMs).toBeCloseTo(3, 6);
     expect(result.commitMs).toBeCloseTo(20, 6);
     expect(result.validateMs).toBeCloseTo(10, 6);
+  });
+
+  it('sums the peers in their order, so unchanged counters differ by exactly zero', async () => {
+    // 0.1 + 0.2 + 0.3 is 0.6000000000000001 in this order and 0.6 in the reverse one.
+    const values = [0.1, 0.2, 0.3];
+    let delays = [0, 40, 80];
+    const server = createServer((request, response) => {
+      const peer = Number(request.url?.slice(1));
+      setTimeout(() => {
+        response.end(
+          `gossip_privdata_validation_duration_sum{channel="health"} ${String(values[peer])}\n`,
+        );
+      }, delays[peer]);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const urls = [0, 1, 2].map((peer) => `http://127.0.0.1:${String(port)}/${String(peer)}`);
+      const before = await scrapeAll(urls);
+      delays = [80, 40, 0];
+      const after = await scrapeAll(urls);
+      expect(after).toEqual(before);
+      const result = breakdown({
+        before,
+        after,
+        chaincode: 'consent-ledger-bench',
+        operations: 10,
+      });
+      expect(Object.is(result.validateMs, 0)).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -25,21 +25,28 @@ export function parseMetrics(text: string): Map<string, number> {
   return samples;
 }
 
-/** Scrapes every URL and sums the samples (missing peers are skipped). */
+/**
+ * Scrapes every URL and sums the samples (missing peers are skipped). The sums are taken in the
+ * URLs' order, not as the answers arrive: floating-point addition depends on its order, and two
+ * scrapes of unchanged counters must give the same total (else a workload that validated no block
+ * shows a validation time of -0.00).
+ */
 export async function scrapeAll(urls: readonly string[]): Promise<Scrape> {
-  const total = new Map<string, number>();
-  await Promise.all(
+  const scrapes = await Promise.all(
     urls.map(async (url) => {
       try {
         const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
-        for (const [key, value] of parseMetrics(await response.text())) {
-          total.set(key, (total.get(key) ?? 0) + value);
-        }
+        return parseMetrics(await response.text());
       } catch {
         // A peer restarting (fault injection) only leaves its share out.
+        return new Map<string, number>();
       }
     }),
   );
+  const total = new Map<string, number>();
+  for (const scrape of scrapes) {
+    for (const [key, value] of scrape) total.set(key, (total.get(key) ?? 0) + value);
+  }
   return total;
 }
 
