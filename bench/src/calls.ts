@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EndorseError, type Gateway } from '@hyperledger/fabric-gateway';
+import type { Gateway } from '@hyperledger/fabric-gateway';
 import {
   decodeResult,
   openResult,
@@ -11,6 +11,7 @@ import {
   type ResultOf,
   type SubmitName,
 } from '@consent-ledger/ledger-api';
+import { isEndorsementMismatch } from '@consent-ledger/network';
 
 /**
  * The benchmark's calls of the chaincode, made as the gateways make them (docs/privacy.md): the
@@ -37,15 +38,6 @@ export function retryTally(): Readonly<Record<string, number>> {
 
 function countRetry(kind: string): void {
   tally.set(kind, (tally.get(kind) ?? 0) + 1);
-}
-
-/** Fabric's gateway could not assemble an endorsement: the endorsers answered differently. */
-function isEndorsementMismatch(error: unknown): boolean {
-  return (
-    error instanceof EndorseError &&
-    error.code === 10 &&
-    error.message.includes('failed to collect enough transaction endorsements')
-  );
 }
 
 /** Backoff before attempt `attempt + 1`: 50 ms doubling, with jitter, so that retries spread. */

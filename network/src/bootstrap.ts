@@ -8,6 +8,7 @@ import {
   type OrganizationInput,
 } from '@consent-ledger/ledger-api';
 import { connectAs } from './client.ts';
+import { endorseAgreed } from './endorsement.ts';
 import { orgLayout } from './layout.ts';
 import { publishStandardNotices } from './notices.ts';
 import type { Organization, Topology } from './topology.ts';
@@ -85,12 +86,14 @@ export async function bootstrapRegistry(options: BootstrapOptions): Promise<void
       const wanted = registration(org);
       const existing = registered.get(org.mspId);
       if (existing !== undefined && sameRegistration(existing, wanted)) continue;
-      const transaction = await contract
-        .newProposal('RegisterOrganization', {
+      // The previous registration is committed on the government's peer; the other endorser
+      // may be a block behind, and then answers differently: propose again.
+      const transaction = await endorseAgreed(() =>
+        contract.newProposal('RegisterOrganization', {
           transientData: transientRequest({ args: [wanted], salt: newSalt() }),
           endorsingOrganizations: endorsers,
-        })
-        .endorse();
+        }),
+      );
       const status = await (await transaction.submit()).getStatus();
       if (!status.successful) {
         throw new Error(
@@ -134,12 +137,12 @@ export async function deregisterOrganization(options: DeregisterOptions): Promis
         .map((org) => org.mspId),
     ].slice(0, topology.chaincode.endorsement.outOf);
     const salt = newSalt();
-    const transaction = await contract
-      .newProposal('DeregisterOrganization', {
+    const transaction = await endorseAgreed(() =>
+      contract.newProposal('DeregisterOrganization', {
         transientData: transientRequest({ args: [mspId], salt }),
         endorsingOrganizations: endorsers,
-      })
-      .endorse();
+      }),
+    );
     // A submit's result is sealed for its salt (it is written into the block).
     const removal = await openResult('registry:DeregisterOrganization', transaction.getResult(), {
       salt,

@@ -118,6 +118,7 @@ export {
   type RemoveExtraPeerOptions,
 } from './extra-peer.ts';
 export { connectAs, peerClient, type LedgerConnection, type ConnectOptions } from './client.ts';
+export { endorseAgreed, isEndorsementMismatch, type EndorseAgreedOptions } from './endorsement.ts';
 export {
   adminCredentials,
   adminPasswordFile,

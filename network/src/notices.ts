@@ -8,6 +8,7 @@ import {
   type NoticeSummary,
 } from '@consent-ledger/ledger-api';
 import { connectAs } from './client.ts';
+import { endorseAgreed } from './endorsement.ts';
 import { orgLayout } from './layout.ts';
 import type { Organization, Topology } from './topology.ts';
 
@@ -59,12 +60,12 @@ export async function publishStandardNotices(options: NoticeOptions): Promise<vo
           .evaluate(),
       );
       if (published.some((each) => each.noticeId === notice.noticeId)) continue;
-      const transaction = await contract
-        .newProposal('PublishNotice', {
+      const transaction = await endorseAgreed(() =>
+        contract.newProposal('PublishNotice', {
           transientData: transientRequest({ args: [notice], salt: newSalt() }),
           endorsingOrganizations: endorsers,
-        })
-        .endorse();
+        }),
+      );
       const status = await (await transaction.submit()).getStatus();
       if (!status.successful) {
         throw new Error(
