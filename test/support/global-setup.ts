@@ -22,7 +22,8 @@ const log = (line: string): void => {
 
 /**
  * Brings the whole system up for the integration tests if it is not running (network, chaincode,
- * registry, gateways), and at the end stops only the processes this run started.
+ * registry, gateways), and at the end, or when the setup fails, stops only the processes this run
+ * started.
  */
 export default async function setup(): Promise<() => Promise<void>> {
   const topology = loadTopology();
@@ -38,18 +39,26 @@ export default async function setup(): Promise<() => Promise<void>> {
     log('Building the workspaces...');
     await run('npm', ['run', 'build'], { cwd: repoRoot, env: process.env, timeoutMs: 600_000 });
   }
-  const install = await up(log, topology);
-  // Concurrent runs (several engineers) must not package and deploy at the same time.
-  await withFileLock(path.join(runDir, 'deploy.lock'), () =>
-    deployChaincode({ install, topology, log }),
-  );
-  await bootstrapRegistry({ topology, log });
-  await startGateways(topology, log);
-  return async () => {
+  const stopStarted = async (): Promise<void> => {
     const started = new Set(trackedNames().filter((name) => !runningBefore.has(name)));
     if (started.size > 0) {
       log(`Stopping what this run started: ${[...started].join(', ')}`);
       await down(log, topology, started);
     }
   };
+  try {
+    const install = await up(log, topology);
+    // Concurrent runs (several engineers) must not package and deploy at the same time.
+    await withFileLock(path.join(runDir, 'deploy.lock'), () =>
+      deployChaincode({ install, topology, log }),
+    );
+    await bootstrapRegistry({ topology, log });
+    await startGateways(topology, log);
+  } catch (error) {
+    // Vitest runs no teardown when the setup throws: stop what this run started, then fail.
+    log('Setup failed');
+    await stopStarted();
+    throw error;
+  }
+  return stopStarted;
 }
